@@ -1,0 +1,151 @@
+"""Text analysis shared by the index, the query parser and the tagger.
+
+Words are folded (lower case, no accents) *before* stemming, so that `évaluation`,
+`Evaluations` and `EVALUATION` give the same stem whatever accents the writer typed.
+French elisions (l', d', qu'…) are dropped, dotted acronyms (C.U.C.S.) joined, stop words
+removed, and each language keeps its own Snowball stemmer (PyStemmer: the C build of the
+same algorithms Whoosh ships in pure Python).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+# Languages with their own analysis; everything else is analysed as French, the fund's language.
+LANGUAGES = ("fr", "en", "es")
+DEFAULT_LANGUAGE = "fr"
+_STEMMER_NAMES = {"fr": "french", "en": "english", "es": "spanish"}
+MAX_TOKEN_LENGTH = 40
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?=\W|$)")
+_ELISIONS = frozenset(
+    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu".split()
+)  # left of an apostrophe in French
+
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset(
+        """a ai aie au aux avec c ce ces cet cette d dans de des du elle elles en est et etc eu
+        il ils je l la le les leur leurs lui m ma mais me meme mes moi mon n ne nos notre nous on
+        ou par pas pour qu que qui s sa se ses si son sont sur ta te tes toi ton tu un une vos
+        votre vous y a été etait etaient etre ete sera ont avait avaient cela ceci celle celui
+        ainsi aussi donc or ni car tres plus moins""".split()
+    ),
+    "en": frozenset(
+        """a an and are as at be but by for from has have in into is it its of on or that the
+        their there these this to was were which with will not""".split()
+    ),
+    "es": frozenset(
+        """a al con de del el en es la las lo los no o para por que se su sus un una y e u ni
+        le les como mas pero sin sobre entre""".split()
+    ),
+}
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x2500):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != char:
+            table[code] = base
+    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE",
+                  ord("ß"): "ss", ord("ø"): "o", ord("Ø"): "O", ord("ł"): "l", ord("Ł"): "L",
+                  ord("đ"): "d", ord("Đ"): "D", ord("’"): "'", ord("‘"): "'", ord("ʼ"): "'",
+                  0x0300: "", 0x0301: "", 0x0302: "", 0x0308: "", 0x0327: ""})  # fmt: skip
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, ligatures expanded: 'Œuvres ÉVALUÉES' -> 'oeuvres evaluees'."""
+    return text.translate(_FOLD_TABLE).lower()
+
+
+def normalise_language(lang: str | None) -> str:
+    """The analysis language for a document language code (fr for anything unknown)."""
+    code = (lang or "").lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(_STEMMER_NAMES[lang], 50_000)
+
+
+def _prepare(text: str) -> str:
+    # Join dotted acronyms (C.U.C.S. -> "CUCS    ") before word splitting; padding keeps offsets.
+    if "." in text:
+        text = _DOTTED_ACRONYM.sub(_join_acronym, text)
+    return text
+
+
+def _join_acronym(match: re.Match[str]) -> str:
+    letters = match.group(0).replace(".", "")
+    return letters + " " * (len(match.group(0)) - len(letters))
+
+
+def _keep(word: str, stops: frozenset[str]) -> bool:
+    return word not in stops and (len(word) > 1 or word.isdigit()) and len(word) <= MAX_TOKEN_LENGTH
+
+
+def words(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Folded words of a text, elisions and stop words removed, not stemmed."""
+    lang = normalise_language(lang)
+    stops = STOP_WORDS[lang]
+    folded = fold(_prepare(text)).replace("'", " ")
+    return [w for w in _WORD.findall(folded) if _keep(w, stops) and w not in _ELISIONS]
+
+
+def analyze(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The terms the index stores for a text: folded, filtered and stemmed, in order."""
+    lang = normalise_language(lang)
+    return _stemmer(lang).stemWords(words(text, lang))
+
+
+def stem(word: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The term of one already folded word."""
+    return _stemmer(normalise_language(lang)).stemWord(word)
+
+
+def stem_variants(word: str, langs: Iterable[str] = LANGUAGES) -> tuple[str, ...]:
+    """The terms one query word may have in documents of each language, French first."""
+    folded = fold(word)
+    seen: dict[str, None] = {}
+    for lang in langs:
+        seen.setdefault(stem(folded, lang), None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    term: str  # the stem
+    word: str  # the folded surface word
+    start: int  # character offsets in the original text
+    end: int
+
+
+def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
+    """Terms with their place in the original text, for evidence passages and highlighting.
+
+    Gives the same terms as `analyze`, in the same order (slower: use it on bounded text)."""
+    lang = normalise_language(lang)
+    stops = STOP_WORDS[lang]
+    stemmer = _stemmer(lang)
+    prepared = _prepare(text)
+    for match in _WORD.finditer(prepared):
+        raw = match.group(0)
+        folded = fold(raw)
+        # Folding may split a word (e.g. a ligature); keep offsets of the original match.
+        for word in _WORD.findall(folded.replace("'", " ")):
+            if _keep(word, stops) and word not in _ELISIONS:
+                yield Token(stemmer.stemWord(word), word, match.start(), match.end())

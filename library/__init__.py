@@ -1,0 +1,26 @@
+"""The catalogue of the fund: records, copies, borrowers and loans in SQLite (the source of truth)."""
+
+from .catalogue import CATALOGUE_FILE, Catalogue, PathState, ThemeRow, utc_now
+from .errors import CatalogueError, DuplicateRecord, InvalidRecord, NotFound
+from .models import (
+    DOC_TYPE_LABELS,
+    Author,
+    AuthorKind,
+    Copy,
+    CopyStatus,
+    DocType,
+    Record,
+    SourceFile,
+    Stats,
+    Support,
+    TextStatus,
+    ThemeAssignment,
+    ThemeSource,
+)
+
+__all__ = [
+    "CATALOGUE_FILE", "DOC_TYPE_LABELS", "Author", "AuthorKind", "Catalogue", "CatalogueError",
+    "Copy", "CopyStatus", "DocType", "DuplicateRecord", "InvalidRecord", "NotFound", "PathState",
+    "Record", "SourceFile", "Stats", "Support", "TextStatus", "ThemeAssignment", "ThemeRow",
+    "ThemeSource", "utc_now",
+]  # fmt: skip

@@ -1,0 +1,198 @@
+"""Values of the catalogue: frozen dataclasses and the controlled lists.
+
+Codes are stable ASCII slugs (they appear in URLs, the CLI and exports); the French labels
+users read live beside them here, because they are part of the controlled vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class DocType(StrEnum):
+    OUVRAGE = "ouvrage"
+    RAPPORT = "rapport"
+    ETUDE = "etude"
+    GUIDE = "guide"
+    ACTES = "actes"
+    ARTICLE = "article"
+    REVUE = "revue"
+    COMPTE_RENDU = "compte-rendu"
+    FICHE_EXPERIENCE = "fiche-experience"
+    LETTRE_INFORMATION = "lettre-information"
+    MEMOIRE = "memoire"
+    TEXTE_OFFICIEL = "texte-officiel"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return DOC_TYPE_LABELS[self]
+
+
+DOC_TYPE_LABELS: dict[DocType, str] = {
+    DocType.OUVRAGE: "Ouvrage",
+    DocType.RAPPORT: "Rapport",
+    DocType.ETUDE: "Étude",
+    DocType.GUIDE: "Guide méthodologique",
+    DocType.ACTES: "Actes",
+    DocType.ARTICLE: "Article",
+    DocType.REVUE: "Revue",
+    DocType.COMPTE_RENDU: "Compte rendu",
+    DocType.FICHE_EXPERIENCE: "Fiche d'expérience",
+    DocType.LETTRE_INFORMATION: "Lettre d'information",
+    DocType.MEMOIRE: "Mémoire / thèse",
+    DocType.TEXTE_OFFICIEL: "Texte officiel",
+    DocType.AUTRE: "Autre",
+}
+
+
+class Support(StrEnum):
+    PAPIER = "papier"
+    ELECTRONIQUE = "electronique"
+
+    @property
+    def label(self) -> str:
+        return {"papier": "Papier", "electronique": "Électronique"}[self.value]
+
+
+class AuthorKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class TextStatus(StrEnum):
+    """What extraction gave: text, nothing (to OCR), or no file at all (paper record)."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    NONE = "none"
+
+
+class CopyStatus(StrEnum):
+    """Physical state of a copy; being on loan is derived from the loans, not stored here."""
+
+    AVAILABLE = "available"
+    ON_LOAN = "on_loan"
+    MISSING = "missing"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "available": "En rayon",
+            "on_loan": "En prêt",
+            "missing": "Manquant",
+            "withdrawn": "Retiré",
+        }[self.value]
+
+
+class ThemeSource(StrEnum):
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A person ("Nom, Prénom") or an organisation, in catalogue order."""
+
+    name: str
+    kind: AuthorKind = AuthorKind.PERSON
+
+    @property
+    def family(self) -> str:
+        if self.kind is AuthorKind.ORGANISATION:
+            return self.name
+        return self.name.split(",", 1)[0].strip()
+
+    @property
+    def given(self) -> str:
+        if self.kind is AuthorKind.ORGANISATION or "," not in self.name:
+            return ""
+        return self.name.split(",", 1)[1].strip()
+
+    @property
+    def display(self) -> str:
+        """Natural order for people ("Prénom Nom"), as is for organisations."""
+        return f"{self.given} {self.family}".strip() if self.given else self.family
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeAssignment:
+    """A thematic on a record: automatic (with score and evidence) or set by the documentalist."""
+
+    slug: str
+    source: ThemeSource
+    score: float | None = None
+    evidence: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    sha256: str
+    original_name: str
+    media_type: str
+    size: int
+    store_path: str  # relative to the instance's file store
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    barcode: str
+    call_number: str = ""
+    location: str = ""
+    status: CopyStatus = CopyStatus.AVAILABLE
+    id: int | None = None
+    due_date: str | None = None  # ISO date when on loan
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A notice. `id` is None until the catalogue stores it."""
+
+    title: str
+    id: int | None = None
+    subtitle: str = ""
+    authors: tuple[Author, ...] = ()
+    publisher: str = ""
+    place: str = ""
+    date: str = ""  # ISO 8601, possibly partial: "2009", "2009-05", "2009-05-12"
+    year: int | None = None
+    doc_type: DocType = DocType.AUTRE
+    support: Support = Support.ELECTRONIQUE
+    language: str = "und"  # ISO 639-1, or "und"
+    pages: int | None = None
+    isbn: str = ""
+    issn: str = ""
+    call_number: str = ""
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    territories: tuple[str, ...] = ()
+    themes: tuple[ThemeAssignment, ...] = ()  # effective thematics, best first
+    url: str = ""
+    notes: str = ""
+    source: str = ""  # provenance: "index", "import:<file>", "saisie"...
+    file: SourceFile | None = None
+    text_status: TextStatus = TextStatus.NONE
+    copies: tuple[Copy, ...] = ()
+    work_id: int | None = None  # records of the same work (paper and electronic) share it
+    curated: bool = False  # edited by a documentalist: re-extraction keeps the description
+    created_at: str = ""
+    updated_at: str = ""
+    deleted: bool = False
+    rev: int = 0
+
+    @property
+    def theme_slugs(self) -> tuple[str, ...]:
+        return tuple(t.slug for t in self.themes)
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    live: int
+    deleted: int
+    by_support: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_theme: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The Flask web application of Fonds (create_app is added with the search pages)."""

@@ -1,0 +1,58 @@
+"""The `fonds` command. One module per command; errors become one line and an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from library import CatalogueError
+
+from .env import EXIT_REFUSED, CliError, Env
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--instance",
+    envvar="FONDS_INSTANCE",
+    default="instance",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Instance folder: catalogue, index, file store, configuration (env FONDS_INSTANCE).",
+)
+@click.version_option(package_name="fonds")
+@click.pass_context
+def cli(ctx: click.Context, instance: Path) -> None:
+    """Fonds: the documentation system of a centre de ressources politique de la ville."""
+    env = Env(instance)
+    ctx.obj = env
+    ctx.call_on_close(env.close)
+
+
+def _register() -> None:
+    # Each command module exposes `command` (a click command or group).
+    from . import stats
+
+    for module in (stats,):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("fonds: interrupted", err=True)
+        raise SystemExit(130) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except CatalogueError as exc:
+        CliError(str(exc)).show()
+        raise SystemExit(EXIT_REFUSED) from None
+    except BrokenPipeError:
+        raise SystemExit(0) from None

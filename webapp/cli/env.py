@@ -1,0 +1,86 @@
+"""What every command shares: the instance, its configuration, the catalogue and the index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from library import Catalogue
+from library.instance import InstancePaths
+
+from ..config import load_config
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_REFUSED = 1  # the command ran and said no (check found problems, loan refused, bad input)
+EXIT_USAGE = 2  # click's own code for bad options
+EXIT_NO_INSTANCE = 3  # no catalogue at the instance path
+EXIT_UNAVAILABLE = 4  # the index or catalogue could not be opened or locked in time
+
+
+class CliError(click.ClickException):
+    """One line for the user, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"fonds: {self.format_message()}", err=True)
+
+
+class Env:
+    def __init__(self, root: Path) -> None:
+        self.paths = InstancePaths(root)
+        self._catalogue: Catalogue | None = None
+        self._index: Any = None
+
+    @property
+    def root(self) -> Path:
+        return self.paths.root
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        return load_config(self.root)
+
+    def catalogue(self, *, create: bool = False) -> Catalogue:
+        """The instance's catalogue; only commands that bring documents in may create it."""
+        if self._catalogue is None:
+            if not create and not self.paths.exists():
+                raise CliError(
+                    f"no catalogue in {self.root} (create it with `fonds index` or `fonds import`)",
+                    EXIT_NO_INSTANCE,
+                )
+            self._catalogue = Catalogue.in_instance(self.root)
+        return self._catalogue
+
+    def index(self, *, create: bool = False) -> Any:
+        """The search index, brought up to date with the catalogue."""
+        if self._index is None:
+            from indexer.search import SearchIndex
+
+            catalogue = self.catalogue(create=create)
+            self._index = SearchIndex.open(
+                self.paths.index_dir, write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"])
+            )
+            self._index.sync(catalogue)
+        return self._index
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+        if self._catalogue is not None:
+            self._catalogue.close()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
