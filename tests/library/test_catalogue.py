@@ -1,0 +1,131 @@
+"""The catalogue as its users see it: records in, records out, decisions kept."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from library import (
+    Author,
+    AuthorKind,
+    Catalogue,
+    Copy,
+    InvalidRecord,
+    NotFound,
+    Record,
+    Support,
+    ThemeAssignment,
+    ThemeSource,
+)
+from library.db import schema_version
+
+
+@pytest.fixture
+def catalogue(instance):
+    with Catalogue.in_instance(instance) as cat:
+        yield cat
+
+
+def paper(**overrides) -> Record:
+    values = dict(
+        title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
+        authors=(Author("Joseph-Angélique, Marie"), Author("Ville de Fort-de-France", AuthorKind.ORGANISATION)),
+        year=2009,
+        support=Support.PAPIER,
+        keywords=("évaluation", "CUCS"),
+    )  # fmt: skip
+    values.update(overrides)
+    return Record(**values)
+
+
+def test_a_record_comes_back_as_it_was_stored(catalogue):
+    stored = catalogue.add(paper(), text="Texte intégral")
+    again = catalogue.get(stored.id)
+    assert again.title.startswith("Évaluation")
+    assert [a.name for a in again.authors] == ["Joseph-Angélique, Marie", "Ville de Fort-de-France"]
+    assert again.authors[0].display == "Marie Joseph-Angélique"
+    assert again.keywords == ("évaluation", "CUCS")
+    assert catalogue.text(stored.id) == "Texte intégral"
+
+
+def test_the_catalogue_is_in_wal_mode_with_foreign_keys_and_migrated(catalogue):
+    assert catalogue.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert catalogue.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert schema_version(catalogue.conn) >= 1
+
+
+def test_every_write_moves_the_revision_forward(catalogue):
+    record = catalogue.add(paper())
+    first = catalogue.revisions()[record.id][0]
+    catalogue.save(record)
+    catalogue.delete(record.id)
+    rev, deleted = catalogue.revisions()[record.id]
+    assert rev > first and deleted
+
+
+def test_soft_deleted_records_stay_known_and_can_be_restored(catalogue):
+    record = catalogue.add(paper())
+    catalogue.delete(record.id)
+    assert catalogue.count() == 0 and catalogue.get(record.id).deleted
+    catalogue.restore(record.id)
+    assert catalogue.count() == 1 and not catalogue.get(record.id).deleted
+
+
+def test_a_manual_decision_survives_re_tagging(catalogue):
+    record = catalogue.add(paper())
+    auto = ThemeAssignment("evaluation", ThemeSource.AUTO, 0.8, {"terms": {"cucs": 3}})
+    catalogue.set_auto_themes(record.id, [auto, ThemeAssignment("sante", ThemeSource.AUTO, 0.4)])
+    catalogue.set_manual_theme(record.id, "sante", "remove", by="doc")
+    catalogue.set_manual_theme(record.id, "jeunesse", "add", by="doc")
+    catalogue.set_auto_themes(record.id, [ThemeAssignment("sante", ThemeSource.AUTO, 0.9)])
+    themes = catalogue.get(record.id).themes
+    assert [(t.slug, t.source) for t in themes] == [("jeunesse", ThemeSource.MANUAL)]
+    assert catalogue.manual_labels() == {record.id: {"sante": "remove", "jeunesse": "add"}}
+
+
+def test_automatic_thematics_come_best_first(catalogue):
+    record = catalogue.add(paper())
+    catalogue.set_auto_themes(
+        record.id,
+        [ThemeAssignment("sante", ThemeSource.AUTO, 0.3), ThemeAssignment("logement", ThemeSource.AUTO, 0.7)],
+    )
+    assert catalogue.get(record.id).theme_slugs == ("logement", "sante")
+
+
+def test_barcodes_are_unique_and_only_paper_has_copies(catalogue):
+    record = catalogue.add(paper(copies=(Copy("CRPV0001", "307.1 EVA", "Salle"),)))
+    with pytest.raises(InvalidRecord, match="already exists"):
+        catalogue.add_copy(record.id, Copy("CRPV0001"))
+    electronic = catalogue.add(paper(support=Support.ELECTRONIQUE, title="PDF"))
+    with pytest.raises(InvalidRecord, match="paper"):
+        catalogue.add_copy(electronic.id, Copy("CRPV0002"))
+    assert catalogue.copy_by_barcode("CRPV0001")[0] == record.id
+
+
+def test_invalid_records_are_refused_before_touching_the_database(catalogue):
+    with pytest.raises(InvalidRecord):
+        catalogue.add(paper(title="   "))
+    with pytest.raises(InvalidRecord):
+        catalogue.add(paper(year=20091))
+    assert catalogue.count(include_deleted=True) == 0
+
+
+def test_unknown_records_raise_not_found(catalogue):
+    with pytest.raises(NotFound):
+        catalogue.get(42)
+
+
+def test_duplicates_are_found_by_isbn_and_by_title_and_year(catalogue):
+    first = catalogue.add(paper(isbn="9782110000000"))
+    assert catalogue.find_duplicates(paper(isbn="9782110000000", title="Autre")) == [(first.id, "isbn")]
+    same_title = paper(title="EVALUATION du Contrat urbain de cohesion sociale de Fort de France")
+    assert catalogue.find_duplicates(same_title) == [(first.id, "title")]
+    assert catalogue.find_duplicates(paper(year=2011)) == []
+
+
+def test_a_failed_transaction_leaves_nothing_behind(catalogue):
+    with pytest.raises(sqlite3.IntegrityError), catalogue.transaction():
+        catalogue.conn.execute("INSERT INTO counters (name, value) VALUES ('x', 1)")
+        catalogue.conn.execute("INSERT INTO counters (name, value) VALUES ('x', 2)")
+    assert catalogue.conn.execute("SELECT count(*) FROM counters WHERE name='x'").fetchone()[0] == 0
