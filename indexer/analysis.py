@@ -149,3 +149,16 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
         for word in _WORD.findall(folded.replace("'", " ")):
             if _keep(word, stops) and word not in _ELISIONS:
                 yield Token(stemmer.stemWord(word), word, match.start(), match.end())
+
+
+def analysis_stamp() -> str:
+    """Changes whenever indexed terms would change: the index is rebuilt when it does."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for lang in LANGUAGES:
+        digest.update(" ".join(sorted(STOP_WORDS[lang])).encode())
+    digest.update(repr(sorted(_FOLD_TABLE.items())).encode())
+    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}".encode())
+    return f"fold-stem-1:{version('PyStemmer')}:{digest.hexdigest()[:12]}"

@@ -210,6 +210,19 @@ class Catalogue:
                 out[rid] = text
         return out
 
+    def text_heads(self, ids: Sequence[int], limit: int) -> dict[int, str]:
+        """The first `limit` characters of each record's text (snippets need no more)."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for rid, text in self.conn.execute(
+                f"SELECT record_id, substr(text, 1, ?) FROM record_texts"
+                f" WHERE record_id IN ({marks})",
+                (limit, *chunk),
+            ):
+                out[rid] = text
+        return out
+
     def set_text(self, record_id: int, text: str, status: TextStatus) -> None:
         with self.transaction():
             self._require(record_id)
@@ -364,6 +377,17 @@ class Catalogue:
         if row is None:
             raise NotFound("copy", barcode)
         return row["record_id"], _copy_from_row(row)
+
+    def availability(self) -> dict[int, tuple[str, ...]]:
+        """{record_id: ("en-rayon", "en-pret")} for live paper records, from their copies now.
+
+        Read at each search rather than indexed: it changes with every loan."""
+        out: dict[int, tuple[str, ...]] = {}
+        for rid, on_shelf, on_loan in self.conn.execute(_AVAILABILITY_SQL):
+            values = (("en-rayon",) if on_shelf else ()) + (("en-pret",) if on_loan else ())
+            if values:
+                out[rid] = values
+        return out
 
     def barcodes(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT barcode FROM copies")}
@@ -573,6 +597,15 @@ class Catalogue:
         marks = ",".join("?" * len(shas))
         rows = self.conn.execute(f"SELECT * FROM files WHERE sha256 IN ({marks})", list(shas))
         return {r["sha256"]: _file_from_row(r) for r in rows}
+
+
+# Until loans exist every available copy is on the shelf; the loans migration refines this.
+_AVAILABILITY_SQL = """
+    SELECT c.record_id, sum(c.status = 'available') > 0, 0
+    FROM copies c JOIN records r ON r.id = c.record_id
+    WHERE r.deleted = 0
+    GROUP BY c.record_id
+"""
 
 
 def _theme_order(theme: ThemeAssignment) -> tuple[int, float, str]:

@@ -62,13 +62,13 @@ class Env:
     def index(self, *, create: bool = False) -> Any:
         """The search index, brought up to date with the catalogue."""
         if self._index is None:
-            from indexer.search import SearchIndex
+            from indexer.search import SearchIndex, sync_index
 
             catalogue = self.catalogue(create=create)
             self._index = SearchIndex.open(
                 self.paths.index_dir, write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"])
             )
-            self._index.sync(catalogue)
+            sync_index(catalogue, self._index)
         return self._index
 
     def close(self) -> None:

@@ -1,0 +1,69 @@
+"""What the index holds for one record, built from the catalogue without the engine.
+
+The heavy part, the analysis of the full text, can be done ahead (in the extraction
+workers) and passed in as `text_terms`, so the index writer never analyses text twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from library import Record
+from library.text import sort_key
+
+from ..analysis import analyze, normalise_language, words
+
+ABSTRACT_FIELDS_LIMIT = 20_000  # characters of abstract/keywords analysed per record
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    id: int
+    rev: int
+    language: str  # analysis language (fr, en, es)
+    title_terms: str  # space-separated analysed terms
+    meta_terms: str  # subtitle, authors, abstract, keywords, territories, publisher, call number
+    body_terms: str
+    spell_words: str  # distinct folded words, for spelling suggestions
+    # Facets and sorting
+    year: int | None
+    doc_type: str
+    support: str
+    doc_language: str  # the record's language code as catalogued
+    themes: tuple[str, ...]
+    authors: tuple[str, ...]
+    has_file: bool
+    title_key: str
+
+
+def build_document(record: Record, text: str, text_terms: Sequence[str] | None = None) -> IndexDocument:
+    """The index entry of a record; `text_terms` = analyze(text, language) when already known."""
+    if record.id is None:
+        raise ValueError("a record must be stored before it is indexed")
+    lang = normalise_language(record.language)
+    meta = " ".join(
+        [record.subtitle, " ".join(a.display for a in record.authors), record.abstract,
+         " ".join(record.keywords), " ".join(record.territories), record.publisher,
+         record.call_number, record.isbn.replace("-", ""), record.issn]
+    )[:ABSTRACT_FIELDS_LIMIT]  # fmt: skip
+    body = list(text_terms) if text_terms is not None else analyze(text, lang)
+    spell = dict.fromkeys(words(record.title, lang))
+    spell.update(dict.fromkeys(words(meta, lang)))
+    return IndexDocument(
+        id=record.id,
+        rev=record.rev,
+        language=lang,
+        title_terms=" ".join(analyze(record.title, lang)),
+        meta_terms=" ".join(analyze(meta, lang)),
+        body_terms=" ".join(body),
+        spell_words=" ".join(w for w in spell if not w.isdigit()),
+        year=record.year,
+        doc_type=str(record.doc_type),
+        support=str(record.support),
+        doc_language=record.language or "und",
+        themes=record.theme_slugs,
+        authors=tuple(a.name for a in record.authors),
+        has_file=record.file is not None,
+        title_key=sort_key(record.title),
+    )

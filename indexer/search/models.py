@@ -1,0 +1,120 @@
+"""Plain values that cross the search facade. Nothing of the engine leaves the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SORTS = ("relevance", "newest", "oldest", "title")
+FACETS = ("theme", "type", "support", "year", "language", "author", "available")
+AVAILABILITY = ("en-rayon", "en-pret", "en-ligne")
+
+
+class SearchQueryError(ValueError):
+    """A query the engine cannot run; `message` is one French sentence for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class IndexBusy(RuntimeError):
+    """Another process held the index writer longer than we were willing to wait."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    q: str = ""
+    themes: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    supports: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()  # "2009" or a range "2000-2009" (the decade facet)
+    languages: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    available: tuple[str, ...] = ()  # values of AVAILABILITY
+    sort: str = ""  # "" = relevance with a query, newest without
+    page: int = 1
+    per_page: int = 20
+
+    def filters(self) -> dict[str, tuple[str, ...]]:
+        """The selected facet values by facet name."""
+        return {
+            "theme": self.themes, "type": self.types, "support": self.supports,
+            "year": self.years, "language": self.languages, "author": self.authors,
+            "available": self.available,
+        }  # fmt: skip
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort in SORTS:
+            return self.sort
+        return "relevance" if self.q.strip() else "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+    label: str = ""
+    selected: bool = False
+    children: tuple[FacetCount, ...] = ()  # years inside a decade
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"value": self.value, "label": self.label or self.value,
+                                "count": self.count}  # fmt: skip
+        if self.selected:
+            data["selected"] = True
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: int
+    score: float
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    doc_type: str = ""
+    support: str = ""
+    language: str = ""
+    themes: tuple[str, ...] = ()  # slugs, best first
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of matches in snippet
+    has_file: bool = False
+    availability: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "authors": list(self.authors), "year": self.year,
+            "type": self.doc_type, "support": self.support, "language": self.language,
+            "themes": list(self.themes), "snippet": self.snippet,
+            "highlights": [list(h) for h in self.highlights], "score": round(self.score, 4),
+            "availability": list(self.availability),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetCount, ...]]
+    took_ms: float = 0.0
+    suggestion: str | None = None
+    relaxed: bool = False  # no document had every word: the results have any of them
+    messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
+    terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of `fonds search --json`; the web API adds paging and timing."""
+        return {
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": {
+                name: [f.to_json() for f in values] for name, values in self.facets.items()
+            },
+        }

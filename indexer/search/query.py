@@ -1,0 +1,146 @@
+"""The query language users type, parsed into a small tree that does not know the engine.
+
+    mots                    every word, ranked (accents, case and plurals ignored)
+    "expression exacte"     the words next to each other
+    mot1 OU mot2            either (OR and | work too)
+    -mot, -"expression"     exclusion
+    préfixe*                words starting with the prefix (at least 3 letters)
+
+Parsing never fails: odd input (unbalanced quotes, a lone `*` or `-`, a very long query)
+is repaired and the repair is reported in `messages`, in French, for the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..analysis import fold, words
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 24
+MIN_PREFIX = 3
+_OR_WORDS = {"OU", "OR", "|"}
+_TOKEN = re.compile(r'-?"[^"]*"|\S+')
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """One word, or several that must follow each other (a phrase). Folded, not stemmed."""
+
+    words: tuple[str, ...]
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    prefix: str  # folded
+
+
+Clause = Words | Prefix
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    """Clauses of which one must match (a single clause when the user wrote no OU)."""
+
+    options: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    required: tuple[Alternatives, ...] = ()
+    excluded: tuple[Clause, ...] = ()
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.required and not self.excluded
+
+    def words(self) -> list[str]:
+        """Every positive folded word or prefix, for highlighting and suggestions."""
+        out: list[str] = []
+        for group in self.required:
+            for option in group.options:
+                out.extend(option.words if isinstance(option, Words) else [option.prefix])
+        return out
+
+    def relaxed(self) -> ParsedQuery:
+        """The same query with any word instead of every word (the fallback)."""
+        options = tuple(o for group in self.required for o in group.options)
+        if len(self.required) < 2:
+            return self
+        return ParsedQuery((Alternatives(options),), self.excluded, self.messages)
+
+
+def parse(text: str) -> ParsedQuery:
+    messages: list[str] = []
+    text = text.replace("\x00", " ").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        messages.append(f"Requête trop longue : seuls les {MAX_QUERY_CHARS} premiers caractères sont pris en compte.")
+    # Typographic quotes become plain ones; an unbalanced quote is dropped.
+    text = text.translate({ord(c): '"' for c in "«»“”„"})
+    if text.count('"') % 2:
+        last = text.rfind('"')
+        text = text[:last] + " " + text[last + 1 :]
+        messages.append("Guillemet non fermé : il a été ignoré.")
+
+    required: list[list[Clause]] = []
+    excluded: list[Clause] = []
+    join_next = False
+    ignored: list[str] = []
+    for raw in _TOKEN.findall(text):
+        if raw in _OR_WORDS:
+            join_next = bool(required)
+            continue
+        negative = raw.startswith("-") and len(raw) > 1
+        body = raw[1:] if negative else raw
+        clause = _clause(body, messages, ignored)
+        if clause is None:
+            continue
+        if negative:
+            excluded.append(clause)
+        elif join_next and required:
+            required[-1].append(clause)
+        else:
+            required.append([clause])
+        join_next = False
+
+    if ignored:
+        messages.append("Ignoré : " + ", ".join(f"« {w} »" for w in dict.fromkeys(ignored)) + ".")
+    if len(required) + len(excluded) > MAX_CLAUSES:
+        required = required[:MAX_CLAUSES]
+        excluded = excluded[: max(0, MAX_CLAUSES - len(required))]
+        messages.append(f"Requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont pris en compte.")
+    groups = tuple(Alternatives(tuple(dict.fromkeys(g))) for g in required)
+    return ParsedQuery(groups, tuple(dict.fromkeys(excluded)), tuple(messages))
+
+
+def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None:
+    if body.startswith('"') and body.endswith('"') and len(body) >= 2:
+        found = words(body[1:-1])
+        return Words(tuple(found)) if found else None
+    if body.endswith("*"):
+        stem = body.rstrip("*")
+        folded = [w for w in re.findall(r"\w+", fold(stem.replace("'", " ")))]
+        if not folded:
+            ignored.append(body)
+            return None
+        prefix = folded[-1]
+        if len(prefix) < MIN_PREFIX:
+            messages.append(
+                f"Préfixe « {body} » trop court (au moins {MIN_PREFIX} lettres) : cherché comme un mot."
+            )
+            found = words(stem)
+            return Words(tuple(found)) if found else None
+        return Prefix(prefix)  # "l'éval*": the elision before the prefix does not count
+    found = words(body)
+    if not found:
+        if re.search(r"\w", body) is None and body not in ("-", "+"):
+            ignored.append(body)
+        return None
+    return Words(tuple(found))

@@ -1,0 +1,124 @@
+"""Search as users get it: the index's hits filled in from the catalogue (always fresh),
+with snippets, labels and availability. The CLI and the web app both search through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from library import DOC_TYPE_LABELS, Catalogue, DocType, Record, Support
+
+from .documents import IndexDocument, build_document
+from .engine import SearchIndex, SyncReport
+from .models import FacetCount, Hit, SearchPage, SearchRequest
+from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
+
+LANGUAGE_LABELS = {
+    "fr": "Français", "en": "Anglais", "es": "Espagnol", "de": "Allemand", "it": "Italien",
+    "pt": "Portugais", "ht": "Créole haïtien", "und": "Indéterminée",
+}  # fmt: skip
+AVAILABILITY_LABELS = {"en-rayon": "En rayon", "en-pret": "En prêt", "en-ligne": "En ligne"}
+
+
+def catalogue_documents(catalogue: Catalogue):  # type: ignore[no-untyped-def]
+    """A document source for SearchIndex.sync/rebuild that reads the catalogue."""
+
+    def documents(ids: Sequence[int]) -> Iterable[IndexDocument]:
+        records = catalogue.get_many(ids)
+        texts = catalogue.texts(ids)
+        for record_id in ids:
+            record = records.get(record_id)
+            if record is not None and not record.deleted:
+                yield build_document(record, texts.get(record_id, ""))
+
+    return documents
+
+
+def sync_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
+    """Bring the index up to date with the catalogue (cheap when nothing changed)."""
+    return index.sync(catalogue.revisions(), catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+
+
+def rebuild_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
+    return index.rebuild(catalogue.revisions, catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+
+
+class Finder:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        index: SearchIndex,
+        *,
+        theme_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.index = index
+        self.theme_labels = dict(theme_labels or {})
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        page = self.index.search(request, availability=self.catalogue.availability())
+        records = self.catalogue.get_many(h.id for h in page.hits)
+        pattern = match_pattern(
+            [w for w in page.terms if not w.endswith("*")], ()
+        ) if page.terms else None
+        heads = self.catalogue.text_heads([h.id for h in page.hits], SEARCH_LIMIT)
+        hits = []
+        for hit in page.hits:
+            record = records.get(hit.id)
+            if record is None or record.deleted:
+                continue  # deleted since the index was read: never show it
+            hits.append(self._fill(hit, record, heads.get(hit.id, ""), pattern))
+        facets = {name: tuple(self._label(name, f) for f in values)
+                  for name, values in page.facets.items()}  # fmt: skip
+        return replace(page, hits=tuple(hits), facets=facets)
+
+    def all_ids(self, request: SearchRequest) -> list[int]:
+        return self.index.all_ids(request, availability=self.catalogue.availability())
+
+    def more_like(self, record: Record, limit: int = 5) -> list[Record]:
+        text = " ".join([record.title, record.abstract, " ".join(record.keywords)])
+        text += " " + self.catalogue.text_heads([record.id or 0], 30_000).get(record.id or 0, "")
+        similar = self.index.more_like(record.id or 0, text, record.language, limit=limit)
+        found = self.catalogue.get_many(i for i, _ in similar)
+        return [found[i] for i, _ in similar if i in found and not found[i].deleted]
+
+    def _fill(self, hit: Hit, record: Record, text: str, pattern) -> Hit:  # type: ignore[no-untyped-def]
+        snippet, spans = "", ()
+        for source in (record.abstract, text):
+            if source and pattern is not None:
+                snippet, spans = make_snippet(source, pattern)
+                if spans:
+                    break
+        if not spans:
+            snippet, spans = make_snippet(record.abstract or text, None)
+        return replace(
+            hit, title=record.title, authors=tuple(a.display for a in record.authors),
+            year=record.year, doc_type=str(record.doc_type), support=str(record.support),
+            language=record.language, themes=record.theme_slugs, snippet=snippet,
+            highlights=spans,
+        )  # fmt: skip
+
+    def _label(self, facet: str, value: FacetCount) -> FacetCount:
+        return replace(value, label=self.label(facet, value.value))
+
+    def label(self, facet: str, value: str) -> str:
+        """The French label of a facet value."""
+        if facet == "theme":
+            return self.theme_labels.get(value, value)
+        if facet == "type":
+            try:
+                return DOC_TYPE_LABELS[DocType(value)]
+            except ValueError:
+                return value
+        if facet == "support":
+            try:
+                return Support(value).label
+            except ValueError:
+                return value
+        if facet == "language":
+            return LANGUAGE_LABELS.get(value, value)
+        if facet == "available":
+            return AVAILABILITY_LABELS.get(value, value)
+        if facet == "author":
+            return value.split(",", 1)[1].strip() + " " + value.split(",", 1)[0] if "," in value else value
+        return value
