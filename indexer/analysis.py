@@ -95,15 +95,40 @@ def _join_acronym(match: re.Match[str]) -> str:
 
 
 def _keep(word: str, stops: frozenset[str]) -> bool:
-    return word not in stops and (len(word) > 1 or word.isdigit()) and len(word) <= MAX_TOKEN_LENGTH
+    return (
+        word not in stops
+        and (len(word) > 1 or word.isdigit() or _CJK.match(word) is not None)
+        and len(word) <= MAX_TOKEN_LENGTH
+    )
 
 
-def words(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
-    """Folded words of a text, elisions and stop words removed, not stemmed."""
+# Scripts written without spaces (Chinese, Japanese, Korean, Thai) are indexed as overlapping
+# pairs of characters, so any run of two or more characters can be found.
+_CJK_CHARS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_PARTS = re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+
+
+def _split_cjk(word: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
+    """(part, start, end): CJK runs as character pairs, other letters as they are."""
+    for m in _CJK_PARTS.finditer(word):
+        part = m.group(0)
+        if _CJK.match(part):
+            for i in range(max(1, len(part) - 1)):
+                yield part[i : i + 2], start + m.start() + i, start + m.start() + min(i + 2, len(part))
+        else:
+            yield part, start + m.start(), start + m.end()
+
+
+def words(text: str, lang: str = DEFAULT_LANGUAGE, *, stops: bool = True) -> list[str]:
+    """Folded words of a text, elisions (and stop words unless stops=False) removed, not stemmed."""
     lang = normalise_language(lang)
-    stops = STOP_WORDS[lang]
+    stop_words = STOP_WORDS[lang] if stops else frozenset()
     folded = fold(_prepare(text)).replace("'", " ")
-    return [w for w in _WORD.findall(folded) if _keep(w, stops) and w not in _ELISIONS]
+    found = _WORD.findall(folded)
+    if _CJK.search(folded):
+        found = [p for w in found for p, _, _ in (_split_cjk(w) if _CJK.search(w) else [(w, 0, 0)])]
+    return [w for w in found if _keep(w, stop_words) and w not in _ELISIONS]
 
 
 def analyze(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
@@ -147,7 +172,11 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
         folded = fold(raw)
         # Folding may split a word (e.g. a ligature); keep offsets of the original match.
         for word in _WORD.findall(folded.replace("'", " ")):
-            if _keep(word, stops) and word not in _ELISIONS:
+            if _CJK.search(word):
+                for part, start, end in _split_cjk(word, match.start()):
+                    if _keep(part, stops):
+                        yield Token(stemmer.stemWord(part), part, start, min(end, match.end()))
+            elif _keep(word, stops) and word not in _ELISIONS:
                 yield Token(stemmer.stemWord(word), word, match.start(), match.end())
 
 
@@ -160,5 +189,5 @@ def analysis_stamp() -> str:
     for lang in LANGUAGES:
         digest.update(" ".join(sorted(STOP_WORDS[lang])).encode())
     digest.update(repr(sorted(_FOLD_TABLE.items())).encode())
-    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}".encode())
-    return f"fold-stem-1:{version('PyStemmer')}:{digest.hexdigest()[:12]}"
+    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}".encode())
+    return f"fold-stem-2:{version('PyStemmer')}:{digest.hexdigest()[:12]}"

@@ -37,8 +37,11 @@ class IndexDocument:
     title_key: str
 
 
-def build_document(record: Record, text: str, text_terms: Sequence[str] | None = None) -> IndexDocument:
-    """The index entry of a record; `text_terms` = analyze(text, language) when already known."""
+def build_document(
+    record: Record, text: str, text_terms: Sequence[str] | str | None = None
+) -> IndexDocument:
+    """The index entry of a record; `text_terms` = analyze(text, language) when already known
+    (a list, or the terms joined by spaces)."""
     if record.id is None:
         raise ValueError("a record must be stored before it is indexed")
     lang = normalise_language(record.language)
@@ -47,7 +50,10 @@ def build_document(record: Record, text: str, text_terms: Sequence[str] | None =
          " ".join(record.keywords), " ".join(record.territories), record.publisher,
          record.call_number, record.isbn.replace("-", ""), record.issn]
     )[:ABSTRACT_FIELDS_LIMIT]  # fmt: skip
-    body = list(text_terms) if text_terms is not None else analyze(text, lang)
+    if isinstance(text_terms, str):
+        body_terms = text_terms
+    else:
+        body_terms = " ".join(text_terms if text_terms is not None else analyze(text, lang))
     spell = dict.fromkeys(words(record.title, lang))
     spell.update(dict.fromkeys(words(meta, lang)))
     return IndexDocument(
@@ -56,7 +62,7 @@ def build_document(record: Record, text: str, text_terms: Sequence[str] | None =
         language=lang,
         title_terms=" ".join(analyze(record.title, lang)),
         meta_terms=" ".join(analyze(meta, lang)),
-        body_terms=" ".join(body),
+        body_terms=body_terms,
         spell_words=" ".join(w for w in spell if not w.isdigit()),
         year=record.year,
         doc_type=str(record.doc_type),

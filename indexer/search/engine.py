@@ -34,7 +34,7 @@ from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import IndexingError
 
-from ..analysis import LANGUAGES, analysis_stamp, analyze, stem
+from ..analysis import LANGUAGES, STOP_WORDS, analysis_stamp, analyze, stem
 from .documents import IndexDocument
 from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
 from .query import Alternatives, ParsedQuery, Prefix, Words, parse
@@ -503,9 +503,12 @@ class SearchIndex:
         assert isinstance(clause, Words)
         variants = []
         for lang in self._languages:
-            terms = tuple(stem(w, lang) for w in clause.words)
-            if terms not in variants:
+            kept = [w for w in clause.words if w not in STOP_WORDS[lang]] if clause.is_phrase else clause.words
+            terms = tuple(stem(w, lang) for w in kept)
+            if terms and terms not in variants:
                 variants.append(terms)
+        if not variants:
+            return wq.NullQuery
         return _fields_query(
             lambda f: _any([_sequence(f, terms) for terms in variants])
         )

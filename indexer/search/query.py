@@ -122,7 +122,8 @@ def parse(text: str) -> ParsedQuery:
 
 def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None:
     if body.startswith('"') and body.endswith('"') and len(body) >= 2:
-        found = words(body[1:-1])
+        # Stop words stay in phrases: each language drops its own when the query is compiled.
+        found = words(body[1:-1], stops=False)
         return Words(tuple(found)) if found else None
     if body.endswith("*"):
         stem = body.rstrip("*")
@@ -138,7 +139,9 @@ def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None
             found = words(stem)
             return Words(tuple(found)) if found else None
         return Prefix(prefix)  # "l'éval*": the elision before the prefix does not count
-    found = words(body)
+    found = words(body)  # a lone French stop word ("de", "la") is dropped
+    if len(found) > 1:  # "éco-quartier", "Fort-de-France": the parts in order, as a phrase
+        found = words(body, stops=False)
     if not found:
         if re.search(r"\w", body) is None and body not in ("-", "+"):
             ignored.append(body)

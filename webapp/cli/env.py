@@ -39,6 +39,7 @@ class Env:
         self.paths = InstancePaths(root)
         self._catalogue: Catalogue | None = None
         self._index: Any = None
+        self._vocabulary: Any = None
 
     @property
     def root(self) -> Path:
@@ -59,8 +60,9 @@ class Env:
             self._catalogue = Catalogue.in_instance(self.root)
         return self._catalogue
 
-    def index(self, *, create: bool = False) -> Any:
-        """The search index, brought up to date with the catalogue."""
+    def index(self, *, create: bool = False, sync: bool = True) -> Any:
+        """The search index, brought up to date with the catalogue (unless sync=False:
+        `fonds check` looks at it as it is)."""
         if self._index is None:
             from indexer.search import SearchIndex, sync_index
 
@@ -68,8 +70,35 @@ class Env:
             self._index = SearchIndex.open(
                 self.paths.index_dir, write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"])
             )
-            sync_index(catalogue, self._index)
+            self._index.set_equivalences(self.vocabulary().vocabulary.equivalences())
+            if sync:
+                sync_index(catalogue, self._index)
         return self._index
+
+    def vocabulary(self) -> Any:
+        """The thematic vocabulary in force; a broken instance file is reported, never silent."""
+        if self._vocabulary is None:
+            from indexer.vocabulary import load_for_instance
+
+            self._vocabulary = load_for_instance(self.root)
+            if self._vocabulary.error:
+                click.echo(
+                    f"fonds: vocabulaire invalide, le précédent reste en vigueur : "
+                    f"{self._vocabulary.error}",
+                    err=True,
+                )
+        return self._vocabulary
+
+    def tagger(self) -> Any:
+        from indexer.tagging import Tagger
+
+        return Tagger(self.vocabulary().vocabulary)
+
+    def finder(self) -> Any:
+        from indexer.search import Finder
+
+        return Finder(self.catalogue(), self.index(),
+                      theme_labels=self.vocabulary().vocabulary.labels())  # fmt: skip
 
     def close(self) -> None:
         if self._index is not None:

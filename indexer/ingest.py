@@ -1,0 +1,406 @@
+"""The ingest pipeline: folders of files -> catalogue records -> index entries, with a report.
+
+- A file's identity is its content hash. Paths seen before with the same size and mtime are
+  not even hashed; a moved or renamed file keeps its record; the same content in two places
+  is one record; a modified file updates its record.
+- Extraction (the slow part) runs in a process pool on every core; the catalogue and the
+  index are written by this process only, one transaction per file, the index in commits of
+  bounded duration so other writers (the web app) get their turn.
+- One bad file never stops the batch: it becomes a `failed` line with a one-line reason.
+- Killed at any moment, the instance stays consistent: the catalogue is transactional, the
+  file store writes by rename, and the index is re-synced from the catalogue on next use.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from library import Catalogue, PathState
+from library.store import FileStore, sha256_of
+
+from .extractors.base import ExtractionLimits
+from .records import record_from_extraction, refresh_from_extraction
+from .search import IndexDocument, SearchIndex, build_document, sync_index
+from .worker import Job, Outcome, init_worker, run_job
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("indexed", "unchanged", "empty", "failed")
+_SKIPPED_NAMES = (".", "~$")  # hidden files, Office lock files
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    path: str
+    status: str
+    reason: str = ""
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "status": self.status, "reason": self.reason, "id": self.id}
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    seconds: float = 0.0
+    text_bytes: int = 0  # characters of text extracted, for throughput figures
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {status: 0 for status in STATUSES}
+        for f in self.files:
+            counts[f.status] += 1
+        counts["total"] = len(self.files)
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": [f.to_json() for f in self.files], "counts": self.counts}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    jobs: int = 0  # extraction processes; 0 = one per core
+    max_file_size: int = 100 * 1024 * 1024
+    timeout: float = 120.0  # seconds per file
+    limits: ExtractionLimits = field(default_factory=ExtractionLimits)
+    batch_seconds: float = 2.0  # the index is committed at least this often
+    force: bool = False  # re-read files even when unchanged
+    memory_limit: int = 3 * 1024**3  # address space per extraction process
+    in_process_below: int = 3  # fewer files than this are read without starting a pool
+
+
+@dataclass(slots=True)
+class _Planned:
+    path: Path
+    display: str
+    key: bytes
+    size: int
+    mtime_ns: int
+    sha256: str
+    update_id: int | None  # the record of this path, whose content changed
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text, whatever bytes its name holds (non-UTF-8 names stay readable)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+class Ingester:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        index: SearchIndex,
+        store: FileStore,
+        *,
+        tagger: Any = None,
+        options: IngestOptions | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.index = index
+        self.store = store
+        self.tagger = tagger
+        self.options = options or IngestOptions()
+        self.progress = progress or (lambda n: None)
+        self.total: int | None = None  # files found, known once planning is over
+        self._pending_docs: list[IndexDocument] = []
+        self._last_flush = time.monotonic()
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def plan(self, paths: Sequence[Path]) -> tuple[list[FileReport], list[_Planned], int]:
+        """Sort files into those already settled (reports) and those to read (jobs)."""
+        states = self.catalogue.path_states()
+        revisions = self.catalogue.revisions()
+        reports: list[FileReport] = []
+        planned: list[_Planned] = []
+        first_of: dict[str, str] = {}  # sha -> display path of the first file with that content
+        total = 0
+        for path, problem in walk(paths):
+            total += 1
+            display = display_path(path)
+            if problem:
+                reports.append(FileReport(display, "failed", problem))
+                self.progress(1)
+                continue
+            outcome = self._plan_one(path, display, states, revisions, first_of)
+            if isinstance(outcome, FileReport):
+                reports.append(outcome)
+                self.progress(1)
+            else:
+                planned.append(outcome)
+        return reports, planned, total
+
+    def run(self, paths: Sequence[Path]) -> IngestReport:
+        started = time.monotonic()
+        report = IngestReport()
+        settled, planned, self.total = self.plan(paths)
+        report.files.extend(settled)
+        unique: list[_Planned] = []
+        duplicates: list[_Planned] = []
+        seen: set[str] = set()
+        for item in planned:
+            (duplicates if item.sha256 in seen else unique).append(item)
+            seen.add(item.sha256)
+        first_report: dict[str, FileReport] = {}
+        for outcome, item in self._extract(unique):
+            first_report[item.sha256] = self._record(outcome, item)
+            report.files.append(first_report[item.sha256])
+            if outcome.extraction is not None:
+                report.text_bytes += len(outcome.extraction.text)
+            self.progress(1)
+            self._maybe_flush()
+        for item in duplicates:  # same content as another file of this batch: one record
+            report.files.append(self._duplicate_of_batch(item, first_report[item.sha256]))
+            self.progress(1)
+        self._flush()
+        sync_index(self.catalogue, self.index)  # anything a crash or a race left behind
+        report.seconds = time.monotonic() - started
+        return report
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def _plan_one(
+        self,
+        path: Path,
+        display: str,
+        states: dict[bytes, PathState],
+        revisions: dict[int, tuple[int, bool]],
+        first_of: dict[str, str],
+    ) -> FileReport | _Planned:
+        key = os.fsencode(os.path.abspath(path))
+        try:
+            st = path.stat()
+        except OSError as exc:
+            return FileReport(display, "failed", f"fichier illisible ({_os_reason(exc)})")
+        state = states.get(key)
+        if state and not self.options.force and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            if state.status == "failed":
+                return FileReport(display, "failed", state.reason)
+            if state.record_id in revisions:
+                return FileReport(display, "unchanged", "", state.record_id)
+        if st.st_size == 0:
+            return self._remember_failure(key, st, display, "fichier vide (0 octet)")
+        if st.st_size > self.options.max_file_size:
+            reason = (f"fichier trop volumineux : {st.st_size / 2**20:.1f} Mo "
+                      f"(limite : {self.options.max_file_size / 2**20:.0f} Mo)")  # fmt: skip
+            return self._remember_failure(key, st, display, reason)
+        try:
+            sha = sha256_of(path)
+        except OSError as exc:
+            return self._remember_failure(key, st, display, f"fichier illisible ({_os_reason(exc)})")
+        existing = self.catalogue.find_by_file(sha)
+        if existing is not None and existing.id is not None:
+            self.catalogue.remember_path(key, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=sha,
+                                         status="indexed", record_id=existing.id)  # fmt: skip
+            return FileReport(display, "unchanged", self._known_content_reason(existing, key, states), existing.id)
+        first_of.setdefault(sha, display)
+        update_id = state.record_id if state and state.record_id in revisions else None
+        return _Planned(path, display, key, st.st_size, st.st_mtime_ns, sha, update_id)
+
+    def _known_content_reason(self, record: Any, key: bytes, states: dict[bytes, PathState]) -> str:
+        if record.deleted:
+            return f"notice n° {record.id} dans la corbeille : restaurez-la pour la retrouver"
+        others = [p for p in self.catalogue.paths_of(record.id) if p != key]
+        if not others:
+            return ""
+        other = display_path(others[0])
+        if os.path.exists(others[0]):
+            return f"même contenu que {other} (une seule notice)"
+        return f"déplacé ou renommé (ancien chemin : {other})"
+
+    def _remember_failure(self, key: bytes, st: os.stat_result, display: str, reason: str) -> FileReport:
+        self.catalogue.remember_path(key, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=None,
+                                     status="failed", reason=reason)  # fmt: skip
+        return FileReport(display, "failed", reason)
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def _jobs(self) -> int:
+        return self.options.jobs or os.cpu_count() or 1
+
+    def _extract(self, items: Sequence[_Planned]) -> Iterator[tuple[Outcome, _Planned]]:
+        def job(item: _Planned) -> Job:
+            return Job(os.fsdecode(item.path), item.sha256, self.options.limits, self.options.timeout)
+
+        if len(items) < self.options.in_process_below or self._jobs() == 1:
+            init_worker(self.tagger, None)
+            for item in items:
+                yield run_job(job(item)), item
+            return
+        yield from self._extract_in_pool(items, job)
+
+    def _extract_in_pool(
+        self, items: Sequence[_Planned], job: Callable[[_Planned], Job]
+    ) -> Iterator[tuple[Outcome, _Planned]]:
+        queue = list(reversed(items))
+        attempts: dict[int, int] = {}
+        in_flight: dict[Future[Outcome], _Planned] = {}
+        limit = self._jobs() * 3  # bounded: results are consumed as they come
+        pool = self._new_pool()
+        try:
+            while queue or in_flight:
+                while queue and len(in_flight) < limit:
+                    item = queue.pop()
+                    in_flight[pool.submit(run_job, job(item))] = item
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    item = in_flight.pop(future)
+                    try:
+                        yield future.result(), item
+                    except BrokenProcessPool:
+                        broken = True
+                        tries = attempts[id(item)] = attempts.get(id(item), 0) + 1
+                        if tries >= 2:
+                            reason = "la lecture de ce fichier a fait tomber le processus d'extraction"
+                            yield Outcome(job(item), error=reason), item
+                        else:
+                            queue.append(item)
+                if broken:  # every future of a broken pool fails: retry them in a new one
+                    for future, item in list(in_flight.items()):
+                        queue.append(item)
+                        in_flight.pop(future)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._new_pool()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["indexer.worker", "indexer.extractors", "indexer.language"])
+        return ProcessPoolExecutor(
+            max_workers=self._jobs(),
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(self.tagger, self.options.memory_limit),
+            max_tasks_per_child=200,
+        )
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _record(self, outcome: Outcome, item: _Planned) -> FileReport:
+        cat = self.catalogue
+        if outcome.error is not None or outcome.extraction is None:
+            reason = outcome.error or "lecture impossible"
+            cat.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns, sha256=item.sha256,
+                              status="failed", reason=reason)  # fmt: skip
+            return FileReport(item.display, "failed", reason)
+        extraction = outcome.extraction
+        name = display_path(item.path.name)
+        source = self.store.put(item.path, item.sha256, original_name=name,
+                                media_type=extraction.media_type)  # fmt: skip
+        empty = not extraction.text.strip()
+        status = "empty" if empty else "indexed"
+        with cat.transaction():
+            cat.add_file(source)
+            if item.update_id is not None:
+                old = cat.get(item.update_id)
+                fresh = refresh_from_extraction(old, extraction, language=outcome.language,
+                                                source_file=source, original_name=name)  # fmt: skip
+                record = cat.save(fresh, text=extraction.text)
+                reason = "mis à jour : le contenu du fichier a changé"
+            else:
+                record = cat.add(
+                    record_from_extraction(extraction, language=outcome.language,
+                                           source_file=source, original_name=name),
+                    text=extraction.text,
+                )  # fmt: skip
+                reason = "aucun texte extrait (document scanné ou vide) : catalogué, à océriser" if empty else ""
+            assert record.id is not None
+            cat.set_auto_themes(record.id, outcome.themes)
+            cat.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns, sha256=item.sha256,
+                              status=status, record_id=record.id)  # fmt: skip
+        stored = cat.get(record.id)
+        self._pending_docs.append(build_document(stored, extraction.text, outcome.text_terms))
+        return FileReport(item.display, status, reason, record.id)
+
+    def _duplicate_of_batch(self, item: _Planned, first: FileReport) -> FileReport:
+        """A file with the same content as another of this batch: it shares its fate."""
+        if first.status == "failed" or first.id is None:
+            self.catalogue.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns,
+                                         sha256=item.sha256, status="failed", reason=first.reason)  # fmt: skip
+            return FileReport(item.display, "failed", first.reason)
+        self.catalogue.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns,
+                                     sha256=item.sha256, status=first.status, record_id=first.id)  # fmt: skip
+        return FileReport(item.display, "unchanged", f"même contenu que {first.path} (une seule notice)", first.id)
+
+    def _maybe_flush(self) -> None:
+        if time.monotonic() - self._last_flush >= self.options.batch_seconds:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending_docs:
+            self.index.write(self._pending_docs)
+            self._pending_docs = []
+        self._last_flush = time.monotonic()
+
+
+def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Every file under the given paths, in a stable order, with a problem when it has one.
+
+    Symbolic links to folders are followed once; loops are cut. Hidden files and Office
+    lock files are skipped."""
+    visited: set[tuple[int, int]] = set()
+    for root in paths:
+        root = Path(root)
+        if not os.path.lexists(root):
+            yield root, "introuvable"
+            continue
+        if root.is_file():
+            yield root, None
+            continue
+        if not root.exists():
+            yield root, "lien symbolique cassé"
+            continue
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                st = folder.stat()
+            except OSError as exc:
+                yield folder, f"dossier illisible ({_os_reason(exc)})"
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                continue  # a loop of symbolic links, or a folder reached twice
+            visited.add((st.st_dev, st.st_ino))
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
+            except OSError as exc:
+                yield folder, f"dossier illisible ({_os_reason(exc)})"
+                continue
+            subfolders = []
+            for entry in entries:
+                if entry.name.startswith(_SKIPPED_NAMES):
+                    continue
+                path = Path(entry.path)
+                try:
+                    if entry.is_dir(follow_symlinks=True):
+                        subfolders.append(path)
+                    elif entry.is_file(follow_symlinks=True):
+                        yield path, None
+                    elif entry.is_symlink():
+                        yield path, "lien symbolique cassé"
+                except OSError as exc:
+                    yield path, f"fichier illisible ({_os_reason(exc)})"
+            stack.extend(reversed(subfolders))
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission refusée"
+    if isinstance(exc, FileNotFoundError):
+        return "introuvable"
+    if exc.errno == 40:  # ELOOP
+        return "boucle de liens symboliques"
+    return exc.strerror or type(exc).__name__

@@ -1,0 +1,119 @@
+"""From what a file says to a catalogue record: authors sorted into people and organisations,
+a document type guessed from the title, the rest copied over."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus
+from library.text import clean_line, fold
+
+from .extractors.base import Extraction
+
+_ORGANISATION_WORDS = frozenset(
+    """ville mairie commune communaute agglomeration cacem cap nord espace sud association asso
+    agence acse acse anru ministere ministre conseil prefecture prefet region departement
+    direction delegation observatoire cabinet universite institut centre caf ars cnaf insee
+    onzus dgcl div injep cget cerema drjscs djscs ddcs dsden rectorat academie office societe
+    sa sarl sas groupe federation union collectif reseau fondation syndicat chambre
+    commission comite mission service etat republique bailleur simar smhlm ozanam sem semaf
+    laboratoire ecole inspection cour tribunal assemblee senat gouvernement secretariat
+    programme plateforme maison club""".split()
+)
+
+_TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
+    (r"\bguide\b|\bvade-mecum\b|\bmemento\b", DocType.GUIDE),
+    (r"\bactes\b|\bcolloque\b|\bjournee d'etude|\bseminaire\b", DocType.ACTES),
+    (r"\bcompte[- ]rendu\b|\breleve de decisions\b", DocType.COMPTE_RENDU),
+    (r"\blettre d'information\b|\bnewsletter\b|\bbulletin\b", DocType.LETTRE_INFORMATION),
+    (r"\bmemoire\b|\bthese\b", DocType.MEMOIRE),
+    (r"\bcirculaire\b|\bdecret\b|\barrete\b|\bloi n\b|\bordonnance\b", DocType.TEXTE_OFFICIEL),
+    (r"\bfiche\b|\bretour d'experience\b", DocType.FICHE_EXPERIENCE),
+    (r"\betude\b|\bdiagnostic\b|\benquete\b|\bstudy\b|\bestudio\b", DocType.ETUDE),
+    (r"\brapport\b|\bbilan\b|\bevaluation\b|\breport\b|\binforme\b", DocType.RAPPORT),
+    (r"\brevue\b|\bn° ?\d+\b|\bnumero\b", DocType.REVUE),
+    (r"\barticle\b", DocType.ARTICLE),
+)
+
+
+def guess_doc_type(title: str) -> DocType:
+    """The type a documentalist would most likely give, from words of the title."""
+    folded = fold(title)
+    for pattern, doc_type in _TYPE_HINTS:
+        if re.search(pattern, folded):
+            return doc_type
+    return DocType.AUTRE
+
+
+def to_author(name: str) -> Author | None:
+    """A name as found in a file: 'Dupont, Marie', 'Marie Dupont' or 'Ville du Lamentin'."""
+    name = clean_line(name).strip(" ;,.")
+    if not name or len(name) > 200:
+        return None
+    words = re.findall(r"\w+", fold(name))
+    if any(w in _ORGANISATION_WORDS for w in words) or (name.isupper() and len(words) <= 3):
+        return Author(name, AuthorKind.ORGANISATION)
+    if "," in name:
+        return Author(name, AuthorKind.PERSON)
+    parts = name.split()
+    if 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts):
+        # "Marie-Claire Joseph" -> "Joseph, Marie-Claire"; particles stay with the family name.
+        family_start = len(parts) - 1
+        while family_start > 1 and parts[family_start - 1].lower() in ("de", "du", "des", "le", "la", "van", "von"):
+            family_start -= 1
+        return Author(f"{' '.join(parts[family_start:])}, {' '.join(parts[:family_start])}")
+    return Author(name, AuthorKind.ORGANISATION if len(parts) > 4 else AuthorKind.PERSON)
+
+
+def authors_from(names: Iterable[str]) -> tuple[Author, ...]:
+    seen: dict[str, Author] = {}
+    for name in names:
+        author = to_author(name)
+        if author is not None:
+            seen.setdefault(fold(author.name), author)
+    return tuple(seen.values())[:20]
+
+
+def record_from_extraction(
+    extraction: Extraction, *, language: str, source_file: SourceFile, original_name: str
+) -> Record:
+    """A new electronic record for a file: everything the extraction found."""
+    title = clean_line(extraction.title or "") or original_name
+    return Record(
+        title=title[:500],
+        subtitle=clean_line(extraction.subtitle or "")[:500],
+        authors=authors_from(extraction.authors),
+        publisher=clean_line(extraction.publisher or ""),
+        date=extraction.date or (str(extraction.year) if extraction.year else ""),
+        year=extraction.year,
+        doc_type=guess_doc_type(" ".join([title, extraction.subtitle or ""])),
+        support=Support.ELECTRONIQUE,
+        language=language,
+        pages=extraction.page_count,
+        abstract=(extraction.abstract or "").strip()[:5000],
+        keywords=tuple(dict.fromkeys(k.strip() for k in extraction.keywords if k.strip()))[:30],
+        file=source_file,
+        text_status=TextStatus.OK if extraction.text.strip() else TextStatus.EMPTY,
+        source="index",
+    )
+
+
+def refresh_from_extraction(
+    record: Record, extraction: Extraction, *, language: str, source_file: SourceFile, original_name: str
+) -> Record:
+    """A record whose file changed: new file and text; its description too unless curated."""
+    fresh = record_from_extraction(
+        extraction, language=language, source_file=source_file, original_name=original_name
+    )
+    if record.curated:
+        return Record(**{**_as_dict(record), "file": source_file, "pages": fresh.pages,
+                         "text_status": fresh.text_status})  # fmt: skip
+    keep = {"id", "themes", "copies", "work_id", "created_at", "updated_at", "deleted", "rev",
+            "call_number", "notes", "territories", "url", "isbn", "issn", "curated"}  # fmt: skip
+    merged = {k: v for k, v in _as_dict(fresh).items() if k not in keep}
+    return Record(**{**_as_dict(record), **merged})
+
+
+def _as_dict(record: Record) -> dict[str, object]:
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}

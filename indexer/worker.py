@@ -1,0 +1,124 @@
+"""The work done per file in the extraction processes: read, detect the language, analyse
+the text once, tag. Everything returned is plain data, cheap to send back to the writer."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import resource
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from library import ThemeAssignment
+
+from .analysis import analyze, normalise_language
+from .extractors.base import Extraction, ExtractionError, ExtractionLimits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    path: str  # os.fsdecode'd: surrogate escapes survive pickling
+    sha256: str
+    limits: ExtractionLimits = field(default_factory=ExtractionLimits)
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    job: Job
+    extraction: Extraction | None = None
+    language: str = "und"
+    text_terms: str = ""  # analysed terms of the text, space-separated
+    themes: tuple[ThemeAssignment, ...] = ()
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class _Timeout(Exception):
+    pass
+
+
+_state: dict[str, Any] = {}
+
+
+def init_worker(tagger: Any = None, memory_limit: int | None = None) -> None:
+    """Pool initializer: the tagger arrives once per process; memory is capped so one
+    hostile file raises MemoryError here instead of exhausting the machine."""
+    _state["tagger"] = tagger
+    if memory_limit:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+
+def run_job(job: Job) -> Outcome:
+    import time
+
+    from .extractors import default_registry
+    from .language import detect_language
+
+    started = time.perf_counter()
+    registry = _state.get("registry")
+    if registry is None:
+        registry = _state["registry"] = default_registry()
+    try:
+        with _deadline(job.timeout):
+            extraction = registry.extract(Path(job.path), job.limits)
+            language = detect_language(extraction.text, extraction.language_hint)
+            terms = analyze(extraction.text, normalise_language(language))
+            themes = _tag(extraction, language, terms)
+    except ExtractionError as exc:
+        return Outcome(job, error=exc.reason, seconds=time.perf_counter() - started)
+    except _Timeout:
+        reason = f"délai dépassé ({job.timeout:.0f} s) : fichier trop long ou piégé"
+        return Outcome(job, error=reason, seconds=time.perf_counter() - started)
+    except MemoryError:
+        return Outcome(job, error="mémoire insuffisante pour lire ce fichier",
+                       seconds=time.perf_counter() - started)  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+        log.debug("unexpected failure on %s", job.path, exc_info=True)
+        return Outcome(job, error=f"erreur inattendue à la lecture ({type(exc).__name__})",
+                       seconds=time.perf_counter() - started)  # fmt: skip
+    return Outcome(job, extraction, language, " ".join(terms), themes,
+                   seconds=time.perf_counter() - started)  # fmt: skip
+
+
+def _tag(extraction: Extraction, language: str, terms: list[str]) -> tuple[ThemeAssignment, ...]:
+    tagger = _state.get("tagger")
+    if tagger is None:
+        return ()
+    from .tagging import TagInput
+
+    doc = TagInput(
+        title=extraction.title or "", abstract=extraction.abstract or "",
+        keywords=tuple(extraction.keywords), text=extraction.text, language=language,
+        text_terms=terms,
+    )  # fmt: skip
+    return tuple(tagger.tag(doc))
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work (pypdf, the parsers) that runs past the per-file timeout.
+
+    Only the main thread of a process receives SIGALRM; elsewhere the timeout is not armed."""
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

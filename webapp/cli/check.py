@@ -1,0 +1,40 @@
+"""`fonds check [--repair]`: verify that catalogue, index and file store agree."""
+
+from __future__ import annotations
+
+import click
+
+from indexer.consistency import check, repair
+from library.store import FileStore
+
+from .env import EXIT_REFUSED, Env, pass_env, print_json
+
+
+@click.command("check")
+@click.option("--repair", "fix", is_flag=True, help="Fix what can be fixed (index, file store).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def command(env: Env, fix: bool, as_json: bool) -> None:
+    """Exit 0 when everything agrees; 1 with the list of problems otherwise."""
+    catalogue = env.catalogue()
+    index = env.index(sync=False)
+    store = FileStore(env.paths.store_dir)
+    problems = check(catalogue, index, store)
+    done: list[str] = []
+    if fix and problems:
+        done = repair(catalogue, index, store, problems)
+        problems = check(catalogue, index, store)
+    if as_json:
+        print_json({"ok": not problems, "repaired": done,
+                    "problems": [{"kind": p.kind, "message": p.message} for p in problems]})  # fmt: skip
+    else:
+        for line in done:
+            click.echo(f"réparé : {line}")
+        for problem in problems:
+            click.echo(f"problème : {problem.message}")
+        if not problems:
+            stats = catalogue.stats()
+            click.echo(f"cohérent : {stats.live} notices vivantes indexées une fois, "
+                       f"{len(catalogue.files())} fichiers intacts")  # fmt: skip
+    if problems:
+        raise SystemExit(EXIT_REFUSED)

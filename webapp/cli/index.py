@@ -1,0 +1,90 @@
+"""`fonds index PATH...`: bring files and folders into the catalogue and the index."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from indexer.extractors.base import ExtractionLimits
+from indexer.ingest import IngestOptions, IngestReport, Ingester
+from library.store import FileStore
+
+from .env import Env, pass_env, print_json
+
+_LABELS = {"indexed": "indexés", "unchanged": "inchangés", "empty": "vides (à océriser)",
+           "failed": "en échec"}  # fmt: skip
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Extraction processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Re-read every file, even unchanged ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@pass_env
+def command(env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as_json: bool) -> None:
+    """Index files and folders (recursively): text, metadata, language, thematics.
+
+    Exit status 0 when the batch ran to its end, even if some files failed (they are listed
+    with their reason); non-zero only when the batch could not run."""
+    config = env.config
+    catalogue = env.catalogue(create=True)
+    index = env.index(create=True)
+    options = IngestOptions(
+        jobs=jobs or int(config["INDEX_JOBS"]),
+        max_file_size=int(config["MAX_FILE_SIZE"]),
+        timeout=float(config["EXTRACT_TIMEOUT"]),
+        batch_seconds=float(config["INDEX_BATCH_SECONDS"]),
+        force=force,
+        limits=ExtractionLimits(),
+    )
+    show_progress = sys.stderr.isatty() and not as_json
+    ingester = Ingester(catalogue, index, FileStore(env.paths.store_dir), tagger=env.tagger(),
+                        options=options)  # fmt: skip
+    if show_progress:
+        ingester.progress = _Progress(ingester)
+    report = ingester.run(list(paths))
+    if show_progress:
+        click.echo("", err=True)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        _print_summary(report)
+
+
+class _Progress:
+    """A one-line progress display on the terminal (stderr), quiet elsewhere."""
+
+    def __init__(self, ingester: Ingester) -> None:
+        self.ingester = ingester
+        self.done = 0
+        self.shown = 0.0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.shown < 0.1:
+            return
+        self.shown = now
+        total = self.ingester.total
+        if total:
+            width = 30
+            filled = int(width * self.done / total)
+            bar = "#" * filled + "-" * (width - filled)
+            click.echo(f"\r[{bar}] {self.done}/{total} fichiers", err=True, nl=False)
+        else:
+            click.echo(f"\r{self.done} fichiers examinés…", err=True, nl=False)
+
+
+def _print_summary(report: IngestReport) -> None:
+    counts = report.counts
+    parts = [f"{counts[s]} {_LABELS[s]}" for s in ("indexed", "unchanged", "empty", "failed")]
+    click.echo(f"{counts['total']} fichiers : " + ", ".join(parts) + f" — {report.seconds:.1f} s")
+    for status, title in (("failed", "En échec"), ("empty", "Sans texte (à océriser)")):
+        lines = [f for f in report.files if f.status == status]
+        if lines:
+            click.echo(f"{title} :")
+            for f in lines:
+                click.echo(f"  {f.path} — {f.reason}" if f.reason else f"  {f.path}")
