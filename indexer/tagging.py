@@ -1,0 +1,459 @@
+"""The thematic tagger: vocabulary terms found in a document become scored, explained thematics.
+
+How a thematic is scored (all constants live in `TaggerSettings`):
+
+1. The vocabulary is compiled once: every expression is analysed like the index does
+   (`indexer.analysis`: folded, stemmed, stop words dropped) into a sequence of stems;
+   acronyms are kept aside and matched only when written in capitals (PRE, not « pré »).
+   Expressions of one *concept* (an acronym and its expansion, a group of synonyms) count
+   together.
+2. Each field is matched separately: title, keywords, abstract, full text. Multi-word terms
+   match as consecutive stems; at each position the longest expression wins.
+3. For each concept c of a thematic, a BM25F-like pseudo-frequency
+   x_c = Σ_fields boost_f · n_{c,f} / B_f, with boosts title > keywords > abstract > text and
+   B_text = 1 − b + b · L / L_avg (L: number of terms of the text), so that thirty mentions in
+   a hundred-page report weigh less than five in a two-page note.
+4. Saturation per concept, then weights: S = Σ_c w_c · x_c / (x_c + k1). Weights come from the
+   vocabulary (acronyms 3, terms 2, everyday words 0.5 by default).
+5. score = S / (S + σ), in [0, 1): 0.5 means evidence worth σ; the score is comparable between
+   documents and is what the catalogue stores.
+6. A thematic is assigned when score ≥ threshold, S ≥ relative · S_best (it is not a side
+   topic of a document about something else), and its evidence is not only everyday words
+   found in the full text; at most `max_themes`, best first. None rather than a weak guess.
+
+Languages: the vocabulary is French. An English or Spanish document is matched twice: with the
+vocabulary's `en`/`es` terms analysed by its own stemmer, and with the French terms against a
+French analysis of its text (acronyms, proper names and the French words it quotes — a report
+in English on French urban policy says « contrat de ville »; cognates such as *evaluation* or
+*discrimination* fold to the same stems). Any other language is analysed as French.
+
+Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
+"page", "field"}…]}; `explain()` renders it as one French line ("why this thematic").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+from library.models import Record, ThemeAssignment, ThemeSource
+
+from .analysis import analyze, normalise_language, tokens
+from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
+
+FIELDS = ("title", "keywords", "abstract", "text")
+FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
+PASSAGE_LENGTH = 200
+MAX_EVIDENCE_TERMS = 8
+
+_CAPITALISED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}|(?<![\w])[A-Z][\w]{1,11}(?![\w])")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class TagInput:
+    """What the tagger reads of a document; `text_terms` = analyze(text, language) if known."""
+
+    title: str = ""
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    text: str = ""
+    language: str = "fr"
+    text_terms: Sequence[str] | None = field(default=None, compare=False, hash=False)
+
+    @classmethod
+    def from_record(cls, record: Record, text: str = "") -> TagInput:
+        title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
+        return cls(title, record.abstract, tuple(record.keywords), text, record.language)
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerSettings:
+    """The scoring constants (see the module docstring); calibrated on the labelled set."""
+
+    title_boost: float = 3.0
+    keywords_boost: float = 2.5
+    abstract_boost: float = 1.5
+    text_boost: float = 1.0
+    k1: float = 1.2
+    b: float = 0.75
+    avg_text_terms: float = 2000.0
+    sigma: float = 3.0
+    threshold: float = 0.3
+    relative: float = 0.35
+    max_themes: int = 3
+    low_confidence: float = 0.45  # assigned, but the review list shows it
+
+    def boost(self, field_name: str) -> float:
+        return {
+            "title": self.title_boost, "keywords": self.keywords_boost,
+            "abstract": self.abstract_boost, "text": self.text_boost,
+        }[field_name]  # fmt: skip
+
+
+DEFAULT_SETTINGS = TaggerSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    """One concept of a thematic found in one field."""
+
+    term: str  # the expression found most often
+    field: str
+    count: int
+    key: int  # compiled key of that expression (to locate a passage)
+    contribution: float  # share of the thematic's raw score (all fields of the concept)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeScore:
+    slug: str
+    raw: float
+    score: float
+    specific: bool  # evidence beyond everyday words of the full text
+    matches: tuple[ConceptMatch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    theme: int
+    name: str
+    weight: float
+    cue: bool  # only everyday words (indices)
+
+
+@dataclass(slots=True)
+class _Fields:
+    """Key counts per field, and where each key was first seen."""
+
+    counts: dict[str, dict[int, int]] = field(default_factory=lambda: {f: {} for f in FIELDS})
+    first_term: dict[tuple[str, int], int] = field(default_factory=dict)  # stem matches
+    first_char: dict[tuple[str, int], int] = field(default_factory=dict)  # acronym matches
+    text_terms: int = 0
+    language: str = "fr"
+
+
+class Tagger:
+    """Compiled vocabulary; `tag(doc)` proposes 0–3 thematics. Picklable, built once."""
+
+    def __init__(self, vocabulary: Vocabulary, settings: TaggerSettings = DEFAULT_SETTINGS):
+        self.vocabulary = vocabulary
+        self.settings = settings
+        self.slugs = tuple(t.slug for t in vocabulary.themes)
+        self._concepts: list[_Concept] = []
+        self._key_text: list[str] = []  # display text of each key
+        self._key_stems: list[tuple[str, ...]] = []
+        self._key_language: list[str] = []
+        self._key_concepts: list[tuple[int, ...]] = []
+        # {language: {first stem: ((stem sequence, key), ...) longest first}}
+        self._phrases: dict[str, dict[str, tuple[tuple[tuple[str, ...], int], ...]]] = {}
+        self._acronyms: dict[str, int] = {}
+        self._compile()
+
+    def with_settings(self, settings: TaggerSettings) -> Tagger:
+        """The same compiled vocabulary with other constants (for calibration)."""
+        clone = object.__new__(Tagger)
+        clone.__dict__.update(self.__dict__)
+        clone.settings = settings
+        return clone
+
+    # -- compilation ---------------------------------------------------------------------
+
+    def _compile(self) -> None:
+        keys: dict[tuple[str, tuple[str, ...]], int] = {}  # (language or "ACRONYM", stems)
+        key_concepts: list[dict[int, None]] = []
+        concepts: dict[tuple[int, str], int] = {}
+        claimed: set[tuple[int, int]] = set()  # (theme, key): first declaration wins
+        theme_index = {slug: i for i, slug in enumerate(self.slugs)}
+        for theme, term in iter_terms(self.vocabulary):
+            if term.weight <= 0:
+                continue
+            t = theme_index[theme.slug]
+            if term.kind == SIGLE and term.text == term.concept:
+                ident: tuple[str, tuple[str, ...]] = ("ACRONYM", (acronym_key(term.text),))
+            else:
+                ident = (term.language, tuple(analyze(term.text, term.language)))
+            if ident not in keys:
+                keys[ident] = len(self._key_text)
+                self._key_text.append(term.text)
+                self._key_stems.append(ident[1])
+                self._key_language.append(term.language)
+                key_concepts.append({})
+            key = keys[ident]
+            if (t, key) in claimed:
+                continue
+            claimed.add((t, key))
+            cid = concepts.get((t, term.concept))
+            if cid is None:
+                cid = concepts[(t, term.concept)] = len(self._concepts)
+                self._concepts.append(_Concept(t, term.concept, term.weight, term.kind == INDICE))
+            else:
+                old = self._concepts[cid]
+                self._concepts[cid] = replace(
+                    old, weight=max(old.weight, term.weight), cue=old.cue and term.kind == INDICE
+                )
+            key_concepts[key][cid] = None
+        self._key_concepts = [tuple(c) for c in key_concepts]
+        phrases: dict[str, dict[str, list[tuple[tuple[str, ...], int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for (language, stems), key in keys.items():
+            if language == "ACRONYM":
+                self._acronyms[stems[0]] = key
+            else:
+                phrases[language][stems[0]].append((stems, key))
+        self._phrases = {
+            lang: {
+                first: tuple(sorted(entries, key=lambda e: (-len(e[0]), e[1])))
+                for first, entries in table.items()
+            }
+            for lang, table in phrases.items()
+        }
+
+    # -- matching ------------------------------------------------------------------------
+
+    def _match_terms(
+        self, terms: Sequence[str], language: str, fields: _Fields, name: str
+    ) -> None:
+        table = self._phrases.get(language)
+        if not table:
+            return
+        counts = fields.counts[name]
+        first = fields.first_term
+        i, n = 0, len(terms)
+        while i < n:
+            entries = table.get(terms[i])
+            step = 1
+            if entries is not None:
+                for stems, key in entries:
+                    size = len(stems)
+                    if size == 1 or tuple(terms[i : i + size]) == stems:
+                        counts[key] = counts.get(key, 0) + 1
+                        first.setdefault((name, key), i)
+                        step = size
+                        break
+            i += step
+
+    def _match_acronyms(self, text: str, fields: _Fields, name: str, *, loose: bool) -> None:
+        counts = fields.counts[name]
+        for match in _CAPITALISED.finditer(text):
+            word = match.group(0)
+            key = self._acronyms.get(acronym_key(word))
+            if key is None:
+                continue
+            if "." not in word and sum(c.isupper() for c in word) < 2 and not loose:
+                continue
+            counts[key] = counts.get(key, 0) + 1
+            fields.first_char.setdefault((name, key), match.start())
+
+    def _collect(self, doc: TagInput) -> _Fields:
+        language = normalise_language(doc.language)
+        fields = _Fields(language=language)
+        for name, value in (("title", doc.title), ("abstract", doc.abstract)):
+            if value:
+                self._match_field(value, language, fields, name)
+        for keyword in doc.keywords:
+            if keyword.strip():
+                self._match_field(keyword, language, fields, "keywords")
+                whole = self._acronyms.get(acronym_key(keyword.strip()))
+                if whole is not None and not fields.counts["keywords"].get(whole):
+                    fields.counts["keywords"][whole] = 1  # a keyword "cucs" is the acronym
+        if doc.text:
+            given = doc.text_terms
+            if language == "fr":
+                french = given if given is not None else analyze(doc.text, "fr")
+            else:
+                french = analyze(doc.text, "fr")
+                own = given if given is not None else analyze(doc.text, language)
+                self._match_terms(own, language, fields, "text")
+            fields.text_terms = len(french)
+            self._match_terms(french, "fr", fields, "text")
+            self._match_acronyms(doc.text, fields, "text", loose=False)
+        return fields
+
+    def _match_field(self, value: str, language: str, fields: _Fields, name: str) -> None:
+        self._match_terms(analyze(value, "fr"), "fr", fields, name)
+        if language != "fr":
+            self._match_terms(analyze(value, language), language, fields, name)
+        self._match_acronyms(value, fields, name, loose=name == "keywords")
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def scores(self, doc: TagInput) -> list[ThemeScore]:
+        """Every thematic with evidence, best first (assigned or not)."""
+        return self._score(self._collect(doc))
+
+    def _score(self, fields: _Fields) -> list[ThemeScore]:
+        s = self.settings
+        text_norm = 1.0 - s.b + s.b * (fields.text_terms / s.avg_text_terms)
+        norms = {"title": 1.0, "keywords": 1.0, "abstract": 1.0, "text": max(text_norm, 0.05)}
+        pseudo: dict[int, float] = defaultdict(float)
+        per_field: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)  # key counts
+        for name in FIELDS:
+            boost = s.boost(name) / norms[name]
+            for key, count in fields.counts[name].items():
+                for cid in self._key_concepts[key]:
+                    pseudo[cid] += boost * count
+                    per_field[(cid, name)][key] = count
+        raw: dict[int, float] = defaultdict(float)
+        specific: dict[int, bool] = defaultdict(bool)
+        contributions: dict[int, float] = {}
+        for cid, x in pseudo.items():
+            concept = self._concepts[cid]
+            contributions[cid] = concept.weight * x / (x + s.k1)
+            raw[concept.theme] += contributions[cid]
+        for (cid, name), _ in per_field.items():
+            concept = self._concepts[cid]
+            if not concept.cue or name in ("title", "keywords"):
+                specific[concept.theme] = True
+        out = []
+        for theme, total in raw.items():
+            matches = [
+                ConceptMatch(
+                    term=self._key_text[max(keys, key=lambda k: (keys[k], -k))],
+                    field=name,
+                    count=sum(keys.values()),
+                    key=max(keys, key=lambda k: (keys[k], -k)),
+                    contribution=round(contributions[cid], 4),
+                )
+                for (cid, name), keys in per_field.items()
+                if self._concepts[cid].theme == theme
+            ]
+            matches.sort(key=lambda m: (-m.contribution, FIELDS.index(m.field), m.term))
+            out.append(ThemeScore(
+                self.slugs[theme], total, total / (total + s.sigma), specific[theme],
+                tuple(matches),
+            ))  # fmt: skip
+        out.sort(key=lambda t: (-t.raw, t.slug))
+        return out
+
+    def decide(self, scores: Sequence[ThemeScore]) -> list[ThemeScore]:
+        """The thematics to assign among scored ones (threshold, relative cut, at most N)."""
+        s = self.settings
+        eligible = [t for t in scores if t.specific and t.score >= s.threshold]
+        if not eligible:
+            return []
+        best = max(t.raw for t in eligible)
+        kept = [t for t in eligible if t.raw >= s.relative * best]
+        kept.sort(key=lambda t: (-t.raw, t.slug))
+        return kept[: s.max_themes]
+
+    def tag(self, doc: TagInput) -> list[ThemeAssignment]:
+        """Automatic thematics for a document, best first, each with score and evidence."""
+        fields = self._collect(doc)
+        chosen = self.decide(self._score(fields))
+        return [
+            ThemeAssignment(
+                t.slug, ThemeSource.AUTO, round(t.score, 4), self._evidence(t, doc, fields)
+            )
+            for t in chosen
+        ]
+
+    # -- evidence ------------------------------------------------------------------------
+
+    def _evidence(self, theme: ThemeScore, doc: TagInput, fields: _Fields) -> dict[str, Any]:
+        terms = [
+            {"term": m.term, "count": m.count, "field": m.field}
+            for m in theme.matches[:MAX_EVIDENCE_TERMS]
+        ]
+        passages: list[dict[str, Any]] = []
+        for source in ("text", "abstract"):
+            value = doc.text if source == "text" else doc.abstract
+            spans: list[tuple[int, int]] = []
+            for m in (m for m in theme.matches if m.field == source):
+                span = self._locate(m.key, source, value, fields)
+                if span is None or any(abs(span[0] - s[0]) < PASSAGE_LENGTH for s in spans):
+                    continue
+                spans.append(span)
+                passages.append(_passage(value, span, source))
+                if len(passages) == 2:
+                    break
+            if passages:
+                break
+        return {"terms": terms, "passages": passages}
+
+    def _locate(self, key: int, name: str, value: str, fields: _Fields) -> tuple[int, int] | None:
+        """Character span of an occurrence of a key in a field (bounded work, no full scan)."""
+        if (name, key) in fields.first_char:
+            start = fields.first_char[(name, key)]
+            word = _CAPITALISED.match(value, start)
+            return (start, word.end() if word else start + len(self._key_text[key]))
+        if (name, key) not in fields.first_term:
+            return None
+        return _find_stems(value, self._key_stems[key], self._key_language[key])
+
+
+_LETTER_CLASSES = {
+    "a": "[aàâäáã]", "c": "[cç]", "e": "[eéèêë]", "i": "[iîïí]", "o": "[oôöó]", "u": "[uùûüú]",
+    "y": "[yÿ]", "n": "[nñ]",
+}  # fmt: skip
+_MAX_CANDIDATES = 40
+
+
+@lru_cache(maxsize=4096)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    """Words of an original text that may analyse to a stem (accents and case ignored)."""
+    parts = []
+    i = 0
+    while i < len(stem):
+        pair = stem[i : i + 2]
+        if pair in ("oe", "ae"):
+            parts.append(f"(?:{pair}|{'œ' if pair == 'oe' else 'æ'})")
+            i += 2
+            continue
+        parts.append(_LETTER_CLASSES.get(stem[i], re.escape(stem[i])))
+        i += 1
+    return re.compile(r"(?<!\w)" + "".join(parts) + r"\w*", re.IGNORECASE)
+
+
+def _find_stems(text: str, stems: tuple[str, ...], language: str) -> tuple[int, int] | None:
+    """First place where the stems occur consecutively: candidates by regex, checked by analysis."""
+    size = len(stems)
+    for n, match in enumerate(_stem_pattern(stems[0]).finditer(text)):
+        if n >= _MAX_CANDIDATES:
+            break
+        start = match.start()
+        window = text[start : match.end() + 60 * (size - 1) + 1]
+        found = list(islice(tokens(window, language), size))
+        if len(found) == size and all(found[j].term == stems[j] for j in range(size)):
+            return (start + found[0].start, start + found[-1].end)
+    return None
+
+
+def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:
+    """A short passage (≤ 200 characters) around a match, with its page when paginated."""
+    start, end = span
+    room = max(PASSAGE_LENGTH - 2 - (end - start), 0)
+    left = max(0, start - room * 2 // 5)
+    right = min(len(text), end + (room - (start - left)))
+    if left > 0:
+        cut = text.find(" ", left, start)
+        left = cut + 1 if cut != -1 else left
+    if right < len(text):
+        cut = text.rfind(" ", end, right)
+        right = cut if cut != -1 else right
+    snippet = _SPACES.sub(" ", text[left:right]).strip()
+    snippet = ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
+    page = text.count("\f", 0, start) + 1 if "\f" in text else None
+    return {"text": snippet[:PASSAGE_LENGTH], "page": page, "field": source}
+
+
+def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
+    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
+    if not evidence or not evidence.get("terms"):
+        return ""
+    parts = []
+    for item in evidence["terms"][:limit]:
+        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
+        parts.append(f"{item['term']}{count} ({FIELD_LABELS.get(item['field'], item['field'])})")
+    return ", ".join(parts)
+
+
+def tag_many(tagger: Tagger, docs: Iterable[TagInput]) -> list[list[ThemeAssignment]]:
+    """Tag a batch (the CLI's retag and evaluate use it)."""
+    return [tagger.tag(doc) for doc in docs]
