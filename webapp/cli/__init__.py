@@ -31,9 +31,9 @@ def cli(ctx: click.Context, instance: Path) -> None:
 
 def _register() -> None:
     # Each command module exposes `command` (a click command or group).
-    from . import check, importer, index, reindex, search, show, stats
+    from . import check, importer, index, reindex, search, serve, show, stats
 
-    for module in (index, importer, search, show, stats, reindex, check):
+    for module in (index, importer, search, show, stats, reindex, check, serve):
         cli.add_command(module.command)
 
 

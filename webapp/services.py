@@ -1,0 +1,93 @@
+"""What views use: the catalogue (one connection per request, on `g`), and the search index,
+the vocabulary and the finder (one per process, shared between threads)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+
+from indexer.search import Finder, SearchIndex, sync_index
+from indexer.vocabulary import VocabularyLoad, load_for_instance
+from library import Catalogue
+from library.instance import InstancePaths
+from library.store import FileStore
+
+_LOCK = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["fonds"] = {}
+    app.teardown_appcontext(_close_catalogue)
+
+
+def paths() -> InstancePaths:
+    return InstancePaths(Path(current_app.config["INSTANCE"]))
+
+
+def get_catalogue() -> Catalogue:
+    if "catalogue" not in g:
+        g.catalogue = Catalogue.in_instance(paths().root)
+    return g.catalogue
+
+
+def _close_catalogue(exc: BaseException | None) -> None:
+    catalogue = g.pop("catalogue", None)
+    if catalogue is not None:
+        catalogue.close()
+
+
+def get_store() -> FileStore:
+    return FileStore(paths().store_dir)
+
+
+def get_vocabulary() -> VocabularyLoad:
+    """The vocabulary in force, re-read when its file changes (the documentalist edits it)."""
+    state = current_app.extensions["fonds"]
+    file = paths().vocabulary
+    stamp = file.stat().st_mtime_ns if file.exists() else 0
+    with _LOCK:
+        if state.get("vocabulary_stamp") != stamp or "vocabulary" not in state:
+            state["vocabulary"] = load_for_instance(paths().root)
+            state["vocabulary_stamp"] = stamp
+            if "index" in state:
+                state["index"].set_equivalences(state["vocabulary"].vocabulary.equivalences())
+    return state["vocabulary"]
+
+
+def get_index() -> SearchIndex:
+    """The process's index, opened and brought up to date with the catalogue on first use."""
+    state = current_app.extensions["fonds"]
+    with _LOCK:
+        index = state.get("index")
+        if index is None:
+            index = SearchIndex.open(
+                paths().index_dir, write_timeout=float(current_app.config["INDEX_WRITE_TIMEOUT"])
+            )
+            state["index"] = index
+            fresh = True
+        else:
+            fresh = False
+    if fresh:
+        index.set_equivalences(get_vocabulary().vocabulary.equivalences())
+        sync_index(get_catalogue(), index)
+    return index
+
+
+def get_finder() -> Finder:
+    return Finder(get_catalogue(), get_index(), theme_labels=get_vocabulary().vocabulary.labels())
+
+
+def reindex_records(*record_ids: int) -> None:
+    """After a write to the catalogue: make the index show it now (no stale result)."""
+    sync_index(get_catalogue(), get_index())
+
+
+def theme_labels() -> dict[str, str]:
+    return get_vocabulary().vocabulary.labels()
+
+
+def extension_state() -> dict[str, Any]:
+    return current_app.extensions["fonds"]
