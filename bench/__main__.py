@@ -1,0 +1,28 @@
+"""`make bench`: every benchmark, one after the other, figures printed and saved in bench/out/."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main(argv: list[str]) -> int:
+    from . import ingest, search
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    wanted = set(argv) or {"ingest", "search"}
+    results = {}
+    if "ingest" in wanted:
+        results["ingest"] = ingest.run(OUT)
+    if "search" in wanted:
+        results["search"] = search.run(OUT)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"\nrésultats enregistrés dans {OUT / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
