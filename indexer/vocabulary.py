@@ -233,8 +233,10 @@ class Vocabulary:
             if t.acronyms:
                 lines += ["", "[thematique.sigles]"]
                 for a in t.acronyms:
-                    value = q(a.expansions[0]) if len(a.expansions) == 1 else (
-                        "[" + ", ".join(q(e) for e in a.expansions) + "]"
+                    value = (
+                        q(a.expansions[0])
+                        if len(a.expansions) == 1
+                        else ("[" + ", ".join(q(e) for e in a.expansions) + "]")
                     )
                     lines.append(f"{q(a.acronym)} = {value}")
             if t.weights:
@@ -294,14 +296,10 @@ def load_for_instance(instance_root: Path) -> VocabularyLoad:
         vocabulary = load_vocabulary(own)
     except VocabularyError as exc:
         previous = _read_last_good(last_good)
+        # `error` says what is wrong; `path` says which vocabulary is in force instead.
         if previous is not None:
-            return VocabularyLoad(
-                previous, last_good, f"{exc} ; le vocabulaire précédent reste en vigueur"
-            )
-        return VocabularyLoad(
-            load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY,
-            f"{exc} ; le vocabulaire livré avec Fonds est utilisé",
-        )  # fmt: skip
+            return VocabularyLoad(previous, last_good, str(exc))
+        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY, str(exc))
     _write_last_good(last_good, vocabulary, own)
     return VocabularyLoad(vocabulary, own)
 
@@ -367,7 +365,10 @@ _TOML_MESSAGES = (
     ("Cannot overwrite a value", "clé déjà définie plus haut"),
     ("Cannot declare", "table déclarée deux fois"),
     ("Invalid value", "valeur invalide (une chaîne doit être entre guillemets)"),
-    ("Invalid initial character for a key part", "nom de clé invalide (mettez-le entre guillemets)"),
+    (
+        "Invalid initial character for a key part",
+        "nom de clé invalide (mettez-le entre guillemets)",
+    ),
     ("Expected newline or end of document", "texte inattendu après la valeur"),
     ("Illegal character", "caractère interdit"),
 )
@@ -522,13 +523,13 @@ class _Validator:
         if not known:
             raise self.fail(f"la thématique « {slug} » n'a aucun terme", at)
         for term in theme.weighted_terms():
-            if term.kind != SIGLE or term.text != term.concept:  # acronyms are matched as is
-                if not analyze(term.text, term.language):
-                    raise self.fail(
-                        f"le terme « {term.text} » de « {slug} » ne contient aucun mot"
-                        " significatif (seulement des mots vides)",
-                        self.where.value(term.text, index) or at,
-                    )  # fmt: skip
+            is_acronym = term.kind == SIGLE and term.text == term.concept  # matched as written
+            if not is_acronym and not analyze(term.text, term.language):
+                raise self.fail(
+                    f"le terme « {term.text} » de « {slug} » ne contient aucun mot"
+                    " significatif (seulement des mots vides)",
+                    self.where.value(term.text, index) or at,
+                )
         weights = self._weights(raw.get("poids", {}), index, known=known, slug=slug)
         return Theme(**{**_fields(theme), "weights": tuple(weights.items())})
 
@@ -537,7 +538,7 @@ class _Validator:
         line = self.where.key(key, index)
         if not isinstance(values, list):
             raise self.fail(
-                f"« {key} » de « {slug} » doit être une liste : {key} = [\"…\", \"…\"]", line
+                f'« {key} » de « {slug} » doit être une liste : {key} = ["…", "…"]', line
             )
         out: dict[str, None] = {}
         for value in values:
@@ -613,7 +614,8 @@ class _Validator:
             at = self.where.key(key, index) or self.where.key("poids", index)
             if allowed is not None and key not in allowed:
                 raise self.fail(
-                    f"sorte de terme inconnue « {key} » dans {where} (sortes : {', '.join(allowed)})",
+                    f"sorte de terme inconnue « {key} » dans {where}"
+                    f" (sortes : {', '.join(allowed)})",
                     at,
                 )
             if known is not None and key not in known:

@@ -31,9 +31,9 @@ def cli(ctx: click.Context, instance: Path) -> None:
 
 def _register() -> None:
     # Each command module exposes `command` (a click command or group).
-    from . import check, importer, index, reindex, search, serve, show, stats
+    from . import check, importer, index, reindex, retag, search, serve, show, stats, tags, vocab
 
-    for module in (index, importer, search, show, stats, reindex, check, serve):
+    for module in (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab):
         cli.add_command(module.command)
 
 

@@ -1,0 +1,221 @@
+"""Measuring the tagger on a labelled set: precision, recall, F1, cross-validated calibration.
+
+The labelled set (`corpus/labels.csv`, format in the README): `ref;themes`, where `ref` is
+`documents/<file>` (a file next to the labels file, found in the catalogue by its SHA-256) or
+`barcode:<code>` (a paper holding). Nothing is written: the current tagger runs in memory on
+the records' title, abstract, keywords, text and language.
+
+Calibration fits two constants, the absolute threshold and the relative cut, by grid search
+for the best micro-F1. `cross_validate` refits them on K−1 folds and measures on the held-out
+fold, so the figures it reports were not tuned on the documents they are measured on.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from library import Catalogue, NotFound
+from library.store import sha256_of
+
+from .tagging import Tagger, TaggerSettings, TagInput, ThemeScore
+
+THRESHOLDS = tuple(round(0.10 + 0.025 * i, 3) for i in range(21))  # 0.10 … 0.60
+RELATIVES = tuple(round(0.20 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
+
+
+class LabelsError(Exception):
+    """A labelled-set file that cannot be read (French message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    ref: str
+    themes: frozenset[str]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledDoc:
+    ref: str
+    record_id: int
+    expected: frozenset[str]
+    doc: TagInput
+
+
+@dataclass(slots=True)
+class LabelledSet:
+    docs: list[LabelledDoc] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unknown_themes: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    documents: int
+    micro: Scores
+    macro: Scores
+    per_theme: dict[str, tuple[Scores, int]]  # slug -> (scores, support)
+    untagged_share: float
+    predictions: tuple[frozenset[str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "micro": self.micro.as_dict(),
+            "macro": self.macro.as_dict(),
+            "per_theme": {
+                slug: {**scores.as_dict(), "support": support}
+                for slug, (scores, support) in self.per_theme.items()
+            },
+            "untagged_share": round(self.untagged_share, 4),
+        }
+
+
+def read_labels(path: Path) -> list[Label]:
+    """The rows of a labels file; raise LabelsError on a file that cannot be used."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise LabelsError(f"fichier d'étiquettes introuvable : {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabelsError(f"{path} : fichier illisible ({exc})") from None
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["ref", "themes"]:
+        raise LabelsError(f"{path}, ligne 1 : en-tête « ref;themes » attendu")
+    labels = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2 or not row[0].strip():
+            raise LabelsError(f"{path}, ligne {number} : « ref;themes » attendu")
+        themes = frozenset(t.strip() for t in row[1].split("|") if t.strip())
+        labels.append(Label(row[0].strip(), themes, number))
+    return labels
+
+
+def resolve(catalogue: Catalogue, labels: Iterable[Label], base: Path,
+            known_themes: Iterable[str] = ()) -> LabelledSet:  # fmt: skip
+    """Find each labelled ref in the catalogue; unknown refs are listed, not fatal."""
+    out = LabelledSet()
+    known = set(known_themes)
+    for label in labels:
+        record_id = _record_of(catalogue, label.ref, base)
+        record = catalogue.get(record_id) if record_id is not None else None
+        if record is None or record.deleted:
+            out.missing.append(label.ref)
+            continue
+        if known:
+            out.unknown_themes |= label.themes - known
+        doc = TagInput.from_record(record, catalogue.text(record_id))
+        out.docs.append(LabelledDoc(label.ref, record_id, label.themes, doc))
+    return out
+
+
+def _record_of(catalogue: Catalogue, ref: str, base: Path) -> int | None:
+    if ref.startswith("barcode:"):
+        try:
+            record_id, _ = catalogue.copy_by_barcode(ref.removeprefix("barcode:").strip())
+        except NotFound:
+            return None
+        return record_id
+    path = base / ref
+    if not path.is_file():
+        return None
+    found = catalogue.find_by_file(sha256_of(path))
+    return found.id if found else None
+
+
+def measure(expected: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]],
+            slugs: Sequence[str]) -> Report:  # fmt: skip
+    """Precision, recall and F1 per thematic, micro- and macro-averaged."""
+    tp_all = fp_all = fn_all = 0
+    per_theme: dict[str, tuple[Scores, int]] = {}
+    for slug in slugs:
+        tp = sum(1 for e, p in zip(expected, predicted, strict=True) if slug in e and slug in p)
+        fp = sum(1 for e, p in zip(expected, predicted, strict=True) if slug not in e and slug in p)
+        fn = sum(1 for e, p in zip(expected, predicted, strict=True) if slug in e and slug not in p)
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        if tp + fp + fn:
+            per_theme[slug] = (_scores(tp, fp, fn), tp + fn)
+    macro_items = [s for s, support in per_theme.values() if support]
+    macro = Scores(*(sum(getattr(s, k) for s in macro_items) / max(len(macro_items), 1)
+                     for k in ("precision", "recall", "f1")))  # fmt: skip
+    untagged = sum(1 for p in predicted if not p) / max(len(predicted), 1)
+    return Report(len(expected), _scores(tp_all, fp_all, fn_all), macro, per_theme, untagged,
+                  tuple(predicted))  # fmt: skip
+
+
+def _scores(tp: int, fp: int, fn: int) -> Scores:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision, recall, f1)
+
+
+def evaluate(tagger: Tagger, docs: Sequence[LabelledDoc]) -> Report:
+    """The current tagger's figures on a labelled set."""
+    predicted = [frozenset(a.slug for a in tagger.tag(d.doc)) for d in docs]
+    return measure([d.expected for d in docs], predicted, _slugs(tagger, docs))
+
+
+def calibrate(tagger: Tagger, scored: Sequence[Sequence[ThemeScore]],
+              expected: Sequence[frozenset[str]]) -> TaggerSettings:  # fmt: skip
+    """The (threshold, relative) pair with the best micro-F1 on these documents."""
+    slugs = tagger.slugs
+    best: tuple[float, float, float, float] | None = None
+    chosen = tagger.settings
+    for threshold in THRESHOLDS:
+        for relative in RELATIVES:
+            settings = replace(tagger.settings, threshold=threshold, relative=relative)
+            candidate = tagger.with_settings(settings)
+            predicted = [frozenset(t.slug for t in candidate.decide(s)) for s in scored]
+            report = measure(expected, predicted, slugs)
+            # Ties go to the setting nearest the middle of the grid (less extreme).
+            key = (report.micro.f1, report.macro.f1, -abs(threshold - 0.3), -abs(relative - 0.4))
+            if best is None or key > best:
+                best, chosen = key, settings
+    return chosen
+
+
+def cross_validate(tagger: Tagger, docs: Sequence[LabelledDoc], folds: int,
+                   seed: int = 0) -> tuple[Report, list[TaggerSettings]]:  # fmt: skip
+    """Held-out figures: calibrate on K−1 folds, predict the remaining one, pool predictions."""
+    if folds < 2 or folds > len(docs):
+        raise ValueError(f"folds must be between 2 and the number of documents ({len(docs)})")
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    assignment = {index: n % folds for n, index in enumerate(order)}
+    scored = [tagger.scores(d.doc) for d in docs]
+    expected = [d.expected for d in docs]
+    predicted: list[frozenset[str]] = [frozenset()] * len(docs)
+    fitted = []
+    for fold in range(folds):
+        train = [i for i in range(len(docs)) if assignment[i] != fold]
+        settings = calibrate(tagger, [scored[i] for i in train], [expected[i] for i in train])
+        fitted.append(settings)
+        fold_tagger = tagger.with_settings(settings)
+        for i in range(len(docs)):
+            if assignment[i] == fold:
+                predicted[i] = frozenset(t.slug for t in fold_tagger.decide(scored[i]))
+    return measure(expected, predicted, _slugs(tagger, docs)), fitted
+
+
+def _slugs(tagger: Tagger, docs: Sequence[LabelledDoc]) -> list[str]:
+    extra = sorted({s for d in docs for s in d.expected} - set(tagger.slugs))
+    return [*tagger.slugs, *extra]
