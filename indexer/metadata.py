@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -45,10 +45,12 @@ _JUNK_TITLES = re.compile(
     r"pdf|pdf document|document pdf|adobe acrobat|binder|classeur|feuil|sheet|page|layout|"
     r"maquette|modele|template|default|normal|brouillon|draft|scan|scanner|image|img|"
     r"numerisation|copie de|copy of|anonymous|anonyme|unknown|inconnu|test|essai|"
-    r"converted|temp|tmp)"
+    r"converted|temp|tmp|nouvelle page|new page|page sans titre|untitled document|"
+    r"(?:modele|template|copie de|copy of)\b.*)"
     r"(?:[\s_-]*(?:\(?\d+\)?|[ivx]+))*$"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_STEM_MARKS = re.compile(r"_|\b\d{1,4}[-.]\d{1,2}[-.]\d{1,4}\b|\b[vV]\d+\b")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _LETTER_DIGIT = re.compile(r"(?:[^\W\d_]\d|\d[^\W\d_])")
 
@@ -77,15 +79,16 @@ def clean_title(raw: str | bytes | None) -> str | None:
         return None
     if isinstance(raw, bytes):
         raw = decode_bytes(raw)
-    text = clean_text_line(str(raw)).strip(" \"'«»“”")
+    text = _unquote(clean_text_line(str(raw)))
     if not text:
         return None
-    text = _APP_PREFIX.sub("", text).strip()
+    text = _APP_PREFIX.sub("", text).strip().rstrip(" :;,–—-")
     had_suffix = bool(_FILE_SUFFIX.search(text))
     if had_suffix:
         text = _FILE_SUFFIX.sub("", text).strip()
-        # 'rapport_final_v2.pdf' names a file; 'Rapport d'activité 2009.doc' names a document.
-        if " " not in text and text.isascii():
+        # 'rapport_final_v2.pdf' and 'CR reseau 17-03-11.doc' name files; 'Rapport d'activité
+        # 2009.doc' names a document.
+        if (" " not in text and text.isascii()) or _STEM_MARKS.search(text):
             return None
     if not text or not _HAS_LETTER.search(text) or "\ufffd" in text:
         return None
@@ -95,6 +98,20 @@ def clean_title(raw: str | bytes | None) -> str | None:
         return None
     if len(text) > MAX_TITLE_CHARS:
         return None  # a paragraph pasted into the title field is not a title
+    return text
+
+
+_QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "“": "”", "‘": "’"}
+
+
+def _unquote(text: str) -> str:
+    """'« Titre »' -> 'Titre', but '« Manjé byen » : des ateliers' keeps its quotes."""
+    text = text.strip()
+    while len(text) > 1 and _QUOTE_PAIRS.get(text[0]) == text[-1]:
+        inner = text[1:-1]
+        if text[0] in inner or text[-1] in inner:
+            break
+        text = inner.strip()
     return text
 
 
@@ -145,17 +162,27 @@ def title_from_filename(name: str | bytes | os.PathLike[str]) -> str:
 
 # --- authors -----------------------------------------------------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string (easier to read and edit than a list)."""
+    return frozenset(text.split())
+
+
 _CIVILITY = re.compile(
     r"^(?:mme|mlle|madame|mademoiselle|monsieur|mr|mrs|ms|dr|pr|prof|professeur)\.?\s+", re.I
 )
-_ORGANISATION_WORDS = frozenset(
+_ORGANISATION_WORDS = _words(
     """agence association assemblee atelier bureau cabinet centre center cerema chambre collectif
     comite commission communaute conseil cooperative departement direction dsi ecole federation
     fondation groupe groupement inspection institut institute insee laboratoire ligue mairie
     ministere mission observatoire office prefecture region reseau secretariat service societe
     syndicat universite university ville departement delegation anru acse dgcl cget anct
     direccte drjscs ddcs caf cnaf inc ltd sa sarl sas gmbh department agency council ministry
-    de des du la le les et pour of for the""".split()  # noqa: SIM905 (a word list reads better)
+    prevention habitat consultants conseils partenaires solidarite developpement sante jeunesse
+    emploi insertion urbanisme logement hlm opac sem club maison espace plateforme union caisse
+    federation entreprise etudes groupe observatory council foundation services youth housing
+    corporation network agence editions presse press project projet programme
+    de des du la le les et pour of for the"""
 )
 _JUNK_AUTHORS = re.compile(
     r"^(?:admin|administrateur|administrator|administrateur systeme|user|utilisateur|"
@@ -165,7 +192,7 @@ _JUNK_AUTHORS = re.compile(
 )
 # Common given names (French first, then frequent others) to tell 'Dupont Marie' from 'Marie
 # Dupont'. Only a hint: a name not listed stays as written.
-_GIVEN_NAMES = frozenset(
+_GIVEN_NAMES = _words(
     """alain alexandre alice amandine anne annie antoine arnaud aurelie bernard brigitte bruno
     camille caroline catherine cecile celine chantal charles christian christine christophe
     claire claude corinne damien daniel david delphine denis didier dominique elisabeth elodie
@@ -178,7 +205,17 @@ _GIVEN_NAMES = frozenset(
     sophie stephane stephanie sylvie thierry thomas valerie veronique vincent virginie yves
     yann yannick andrew anna david emma james jane john joseph laura linda maria mark martin
     mary michael peter richard robert sarah susan william juan carlos jose luis ana
-    carmen""".split()  # noqa: SIM905 (a word list reads better)
+    carmen"""
+)
+# Given names that are also frequent surnames ('Marcia Joseph', 'Claire Martin'): they do not
+# show that a name is written 'Nom Prénom'.
+_SURNAMES_TOO = _words(
+    """bernard charles david denis francois gerard henri jacques joseph laurent louis luc marc
+    marcel martin maurice michel nicolas paul pierre raymond rene richard robert roger simon
+    thomas vincent"""
+)
+_PARTICLES = frozenset(
+    {"de", "du", "des", "d'", "van", "von", "der", "da", "dos", "del", "le", "la"}
 )
 _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$")
 
@@ -190,28 +227,45 @@ def _is_organisation(name: str) -> bool:
     return bool(words & _ORGANISATION_WORDS) or (name.isupper() and " " not in name)
 
 
+def _given(token: str) -> bool:
+    """A common given name; compound ones ('Jean-Pierre') when each part is one."""
+    return all(part in _GIVEN_NAMES for part in _fold(token).split("-") if part)
+
+
 def person_name(name: str) -> str:
-    """'Marie Dupont', 'J. Martin', 'Ali ZORGATI' -> 'Nom, Prénom' when the order is clear."""
+    """A person's name as 'Nom, Prénom' when the order can be told; organisations unchanged.
+
+    'Marie Dupont' -> 'Dupont, Marie' (by-lines and metadata mostly say 'Prénom Nom');
+    'Dupont Marie' -> 'Dupont, Marie' when only the last word is a known given name;
+    'Ali ZORGATI' -> 'ZORGATI, Ali'; 'J. Martin' and 'Martin J.' -> 'Martin, J.'."""
     name = _CIVILITY.sub("", clean_text_line(name)).strip(" ,;")
     if not name or "," in name or _is_organisation(name):
         return name
     parts = name.split()
-    if len(parts) == 1:
+    if not 2 <= len(parts) <= 4:
         return name
+    if any(not p[:1].isupper() for p in parts if p.lower() not in _PARTICLES):
+        return name  # 'eng-dept', 'produced by X': not a name we can order
     upper = [i for i, p in enumerate(parts) if p.isupper() and len(p) > 1 and not _INITIAL.match(p)]
-    if len(upper) == 1 and len(upper) < len(parts):  # a surname written in capitals
-        i = upper[0]
-        return f"{parts[i]}, {' '.join(parts[:i] + parts[i + 1 :])}"
+    if upper:
+        others = [p for i, p in enumerate(parts) if i not in upper]
+        # 'ZORGATI Mohamed Ali' is a person; 'DEAL Martinique', 'CAF Sud' are organisations.
+        if (
+            others
+            and any(_given(p) for p in others)
+            and upper == list(range(upper[0], upper[-1] + 1))
+        ):
+            surname = " ".join(parts[i] for i in upper)
+            return f"{surname}, {' '.join(others)}"
+        return name
     if _INITIAL.match(parts[-1]):  # 'Martin J.'
         return f"{' '.join(parts[:-1])}, {parts[-1]}"
     if _INITIAL.match(parts[0]):  # 'J. Martin', 'M. Dupont'
         return f"{' '.join(parts[1:])}, {parts[0]}"
-    first, last = _fold(parts[0]).split("-")[0], _fold(parts[-1]).split("-")[0]
-    if first in _GIVEN_NAMES:  # 'Marie Dupont', and 'Jean Martin' read in the usual order
-        return f"{' '.join(parts[1:])}, {parts[0]}"
-    if last in _GIVEN_NAMES:  # 'Dupont Marie', as administrative systems write it
-        return f"{' '.join(parts[:-1])}, {parts[-1]}"
-    return name
+    if _given(parts[-1]) and not _given(parts[0]) and _fold(parts[-1]) not in _SURNAMES_TOO:
+        return f"{' '.join(parts[:-1])}, {parts[-1]}"  # 'Dupont Marie'
+
+    return f"{' '.join(parts[1:])}, {parts[0]}"  # 'Marie Dupont', 'Mayra Valdés Rodríguez'
 
 
 def split_authors(raw: str | bytes | None) -> tuple[str, ...]:
@@ -314,19 +368,27 @@ _MONTHS = {
     "apr": 4, "mai": 5, "may": 5, "juin": 6, "june": 6, "jun": 6, "juillet": 7, "juil": 7,
     "july": 7, "jul": 7, "aout": 8, "august": 8, "aug": 8, "septembre": 9, "sept": 9, "sep": 9,
     "september": 9, "octobre": 10, "oct": 10, "october": 10, "novembre": 11, "nov": 11,
-    "november": 11, "decembre": 12, "dec": 12, "december": 12,
+    "november": 11, "decembre": 12, "dec": 12, "december": 12, "enero": 1, "febrero": 2,
+    "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9,
+    "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
 }  # fmt: skip
 _YEAR = r"(19[5-9]\d|20[0-3]\d)"
-_MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\.?,?\s+(?:\d{1,2}(?:er)?,?\s+)?" + _YEAR + r"\b")
+_MONTH_YEAR = re.compile(
+    r"\b([a-z]{3,10})\.?,?\s+(?:\d{1,2}(?:er)?,?\s+)?(?:de\s+)?" + _YEAR + r"\b"
+)
 _NUMERIC_DATE = re.compile(
     r"\b(?:(\d{1,2})[/.](\d{1,2})[/.]" + _YEAR + r"|" + _YEAR + r"-(\d{2})(?:-(\d{2}))?)\b"
 )
 _BARE_YEAR = re.compile(r"(?<![\d.,/-])" + _YEAR + r"(?![\d.,]\d|\d)")
-_AUTHOR_LINE = re.compile(
-    r"^(?:(?:r[ée]dig[ée]e?s?|r[ée]alis[ée]e?s?|[ée]crite?s?|coordonn[ée]e?s?|"
-    r"[ée]tude r[ée]alis[ée]e)"
-    r"\s+par|par|by|auteur(?:\(?e?s?\)?)?|author(?:\(?s\)?)?|auteures?|autrices?|r[ée]daction|"
-    r"sous la direction de|coordination|written by)\s*:?\s+(.+)$",
+_BYLINE = re.compile(
+    # 'Rapport rédigé par', 'présenté au conseil d'administration par', 'Prepared by'
+    r"(?:^|\b)(?:(?:r[ée]dig|r[ée]alis|[ée]tabli|[ée]crit|coordonn|pr[ée]par|pr[ée]sent|rassembl|"
+    r"compil|conduit|prepared|written|edited|compiled)\w*(?:\s+[^\s,;]+){0,5}?\s+(?:par|by)"
+    # 'Par Marie Dupont', 'Auteur(s) : …', 'Rédaction : …' at the start of a line
+    r"|^(?:par|by|auteur(?:\(?e?s?\)?)?|author(?:\(?s\)?)?|auteures?|autrices?|r[ée]daction|"
+    r"sous la direction de|coordination)\s*:?"
+    # '…, mairie annexe. Rédaction :' with the names on the next line
+    r"|(?<=[.;]\s)(?:r[ée]daction|auteurs?|auteur\(?s\)?)\s*:)\s*(.*)$",
     re.IGNORECASE,
 )
 _SKIP_LINE = re.compile(
@@ -338,10 +400,11 @@ _SKIP_LINE = re.compile(
 )
 _CONTINUATION_END = re.compile(
     r"(?:\b(?:de|du|des|d'|la|le|les|l'|et|à|au|aux|en|pour|sur|dans|par|avec|entre|un|une|of|"
-    r"the|and|for|in|on|to|a|an|with)|[:,–—-])$",
+    r"the|and|for|in|on|to|a|an|with|y|del|los|las|el)|[:,–—-])$",
     re.IGNORECASE,
 )
-_TITLE_MAX_LINES, _TOP_LINES = 3, 40
+_DASHES = re.compile(r"\s+[—–-]\s+")
+_TITLE_MAX_LINES, _TOP_LINES, _DATE_LINES = 3, 40, 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +426,13 @@ def _top_lines(text: str) -> list[str]:
     return [line for line in lines if line][:_TOP_LINES]
 
 
+def _is_date_line(line: str) -> bool:
+    """'Juin 2009', 'le 6 décembre 2010', '2004-08': a date and nothing else."""
+    folded = _NUMERIC_DATE.sub(" ", _MONTH_YEAR.sub(" ", _fold(line)))
+    rest = re.sub(r"\b(?:le|du|\d{1,2}(?:er)?)\b", " ", folded)
+    return folded != _fold(line) and len(_HAS_LETTER.findall(rest)) < 3
+
+
 def is_title_line(line: str) -> bool:
     """A line that can belong to a title: not a page number, header, date, by-line or sentence."""
     letters = len(_HAS_LETTER.findall(line))
@@ -372,20 +442,19 @@ def is_title_line(line: str) -> bool:
         return False
     if line.endswith((".", ";", ",")) and not re.search(r"\b(?:[A-Z]\.)+$|\betc\.$|\.\.\.$", line):
         return False  # titles do not end like sentences
-    if _SKIP_LINE.match(line) or _AUTHOR_LINE.match(line):
-        return False
-    if _MONTH_YEAR.fullmatch(_fold(line)) or _NUMERIC_DATE.fullmatch(line):
+    if _SKIP_LINE.match(line) or _BYLINE.search(line) or _is_date_line(line):
         return False
     return not line.endswith("-") or line.endswith(" -")
 
 
-def _guess_title(lines: list[str]) -> str | None:
+def _guess_title(lines: list[str]) -> tuple[str | None, range]:
+    """The title and the indexes of the lines it spans."""
     for i, line in enumerate(lines[:15]):
         if not is_title_line(line):
             continue
-        # A line that runs into another long one is body text, not a title: give up.
-        if len(line) > 70 and i + 1 < len(lines) and len(lines[i + 1]) > 60:
-            return None
+        # A line that runs on into the next one as a sentence does is body text: give up.
+        if len(line) > 70 and i + 1 < len(lines) and lines[i + 1][:1].islower():
+            return None, range(0)
         parts = [line]
         for nxt in lines[i + 1 : i + _TITLE_MAX_LINES]:
             if not (_CONTINUATION_END.search(parts[-1]) or nxt[:1].islower()):
@@ -393,47 +462,96 @@ def _guess_title(lines: list[str]) -> str | None:
             if not is_title_line(nxt):
                 break
             parts.append(nxt)
+        span = range(i, i + len(parts))
         title = " ".join(parts).rstrip(" :,–—-")
         # One word is a heading ('Rapport', 'Name'), not a title, unless it is long or not
         # written with spaces (Chinese, Japanese).
-        if " " not in title and title.isascii() and len(title) < 12:
-            return None
-        return clean_title(title)
-    return None
+        if (" " not in title and title.isascii() and len(title) < 12) or len(title) > 250:
+            return None, span
+        return clean_title(title), span
+    return None, range(0)
 
 
-def _guess_date(lines: list[str]) -> str | None:
-    for line in lines[:30]:
+def _guess_date(lines: list[str], skip: Container[int]) -> str | None:
+    """The date printed near the top, title lines left out ('la loi du 23 juin 2011').
+
+    A date closing a line ('… — juin 2009', 'Fort-de-France, le 6 décembre 2010') is the
+    document's own; a date inside a sentence may be an event's; bare years come last."""
+    found: list[tuple[int, int, str]] = []  # (rank, line number, iso)
+    for number, line in enumerate(lines[:_DATE_LINES]):
+        if number in skip or len(line) > 200:  # a long line is a paragraph of the body
+            continue
         folded = _fold(line)
         for m in _MONTH_YEAR.finditer(folded):
-            if (month := _MONTHS.get(m[1])) is not None:
-                return _iso(int(m[2]), month)
+            if (month := _MONTHS.get(m[1])) is not None and (iso := _iso(int(m[2]), month)):
+                closing = not folded[m.end() :].strip(" .,;)")
+                found.append((0 if closing else 1, number, iso))
+                break
         if m := _NUMERIC_DATE.search(line):
             if m[3]:
-                return _iso(int(m[3]), int(m[2]), int(m[1]))
-            return _iso(int(m[4]), int(m[5]), int(m[6]) if m[6] else None)
-    for line in lines[:15]:
-        if len(line) <= 60 and (m := _BARE_YEAR.search(line)):
-            return _iso(int(m[1]))
-    return None
+                iso = _iso(int(m[3]), int(m[2]), int(m[1]))
+            else:
+                iso = _iso(int(m[4]), int(m[5]), int(m[6]) if m[6] else None)
+            if iso:
+                found.append((2, number, iso))
+        if number < 15 and len(line) <= 60 and (m := _BARE_YEAR.search(line)):
+            found.append((3, number, f"{m[1]}"))
+    return min(found)[2] if found else None
+
+
+def _byline_names(text: str) -> tuple[str, ...]:
+    """Names at the start of a by-line, up to the first role, date or sentence."""
+    text = _DASHES.split(text, maxsplit=1)[0]
+    text = re.sub(r"\([^)]*\)?", "", text)  # affiliations and roles in brackets
+    names: list[str] = []
+    for segment in text.split(";"):
+        for piece in _split_names(segment):
+            piece = piece.strip(" .,:")
+            if not piece or not piece[:1].isupper() or len(piece.split()) > 8:
+                break  # 'chargée de mission', 'avec la participation de…'
+            if _MONTH_YEAR.search(_fold(piece)) or not _HAS_LETTER.search(piece):
+                break
+            names.append(piece)
+    return split_authors(";".join(names)) if names else ()
+
+
+def _split_names(text: str) -> list[str]:
+    """'A B, C D et E F' -> ['A B', 'C D', 'E F']; 'Études et Conseil' stays whole."""
+    out: list[str] = []
+    for piece in re.split(r"\s*,\s*", text):
+        halves = re.split(r"\s+(?:et|and|y|und|&)\s+", piece)
+        if len(halves) > 1 and all(len(h.split()) >= 2 for h in halves):
+            out.extend(halves)
+        else:
+            out.append(piece)
+    return out
 
 
 def _guess_authors(lines: list[str]) -> tuple[str, ...]:
-    for line in lines:
-        if m := _AUTHOR_LINE.match(line):
-            names = split_authors(m[1])
-            # 'Par les habitants, pour les habitants' is a sentence, not a by-line.
-            if names and all(len(n) <= 80 and n[:1].isupper() for n in names):
+    for number, line in enumerate(lines):
+        if m := _BYLINE.search(line):
+            rest = m[1].strip()
+            if not rest and number + 1 < len(lines):  # 'Rédaction :' ends the line
+                rest = lines[number + 1]
+            if names := _byline_names(rest):
                 return names
     return ()
 
 
-def read_first_page(text: str) -> FirstPage:
-    """Title, authors and date shown at the top of the text (first page when paged)."""
+def read_first_page(text: str, known_title: str | None = None) -> FirstPage:
+    """Title, authors and date shown at the top of the text (first page when paged).
+
+    Lines of the title (the guessed one, or `known_title` from the file's metadata) are left
+    out of the date search: 'de la RHI à la loi du 23 juin 2011' dates a law, not the book."""
     lines = _top_lines(text)
     if not lines:
         return FirstPage(None, (), None)
-    return FirstPage(_guess_title(lines), _guess_authors(lines), _guess_date(lines))
+    title, span = _guess_title(lines)
+    skip = set(span)
+    if known_title:
+        folded_title = _fold(known_title)
+        skip.update(i for i, line in enumerate(lines) if _fold(line) in folded_title)
+    return FirstPage(title, _guess_authors(lines), _guess_date(lines, skip))
 
 
 def first_page_guess(text: str) -> tuple[str | None, tuple[str, ...], int | None]:
@@ -445,13 +563,21 @@ def first_page_guess(text: str) -> tuple[str | None, tuple[str, ...], int | None
 def choose_date(printed: str | None, file_date: str | None) -> str | None:
     """The document's date from a date printed on its first page and its file's own date.
 
-    The file's creation date says when the file was made (an export, a scan years later), so
-    the printed date wins, unless it lies more than a year after the file was made, which
-    points to a horizon or a programme period ('Objectif 2030'), not a publication date."""
+    The file's creation date says when the file was made, which for a scan or a conversion
+    is years after publication, so a printed month ('juin 2009') wins. Two exceptions:
+    - a printed date more than a year after the file was made is a horizon or a programme
+      period ('Objectif 2030'), not a publication date: the file's date wins;
+    - a printed bare year is weaker evidence ('bilan 2008', 'contrat 2007-2013' name the
+      period covered): when the file was made within three years after it, the file was
+      most likely made for the publication, and its fuller date wins."""
     printed_year, file_year = year_of(printed), year_of(file_date)
-    if printed_year is None:
+    if printed_year is None or printed is None:
         return file_date
-    if file_year is not None and printed_year > file_year + 1:
+    if file_year is None:
+        return printed
+    if printed_year > file_year + 1:
+        return file_date
+    if len(printed) == 4 and 0 <= file_year - printed_year <= 3:
         return file_date
     return printed
 

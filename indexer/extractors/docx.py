@@ -50,6 +50,8 @@ _MAIN_TYPES = (
     b"wordprocessingml.template.main",
     b"ms-word.template.macroEnabledTemplate.main",
 )
+_STYLE_ROLES = {"title": "title", "titre": "title", "subtitle": "subtitle",
+                "sous-titre": "subtitle", "soustitre": "subtitle"}  # fmt: skip
 MALFORMED_DOCX = "fichier DOCX endommagé : contenu XML illisible"
 TRUNCATED_DOCX = "fichier DOCX tronqué ou corrompu (archive ZIP illisible)"
 STRICT_DOCX = (
@@ -98,6 +100,7 @@ class DocxExtractor:
             body = _element(main)
             chunks: list[str] = []
             _walk(body, chunks)
+            styled = _styled_paragraphs(body)
             extra: list[str] = []
             seen: set[str] = set()
             rels = [
@@ -115,8 +118,17 @@ class DocxExtractor:
                 text = f"{text}\n\n{extra_text}" if text.strip() else extra_text
             text = _BLANK_LINES.sub("\n\n", text)
             meta, pages = _properties(package)
+        meta.subtitle = meta.subtitle or styled.get("subtitle")
         text, issues = bounded(text, limits)
-        return finish(path, self.media_type, text, meta, page_count=pages, issues=issues)
+        return finish(
+            path,
+            self.media_type,
+            text,
+            meta,
+            page_count=pages,
+            issues=issues,
+            title_hint=styled.get("title"),
+        )
 
 
 def _declares_word_main(path: Path) -> bool:
@@ -164,6 +176,22 @@ def _walk(element: Any, out: list[str]) -> None:
             out.append("\n")
         else:
             _walk(child, out)
+
+
+def _styled_paragraphs(body: Any) -> dict[str, str]:
+    """Text of the first paragraphs styled Title and Subtitle (English or French style ids)."""
+    found: dict[str, str] = {}
+    for count, paragraph in enumerate(body.iter(_P)):
+        if count > 60 or len(found) == 2:
+            break  # a title sits at the top
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        key = _STYLE_ROLES.get((style.get(_W + "val") or "").lower()) if style is not None else None
+        if key and key not in found:
+            chunks: list[str] = []
+            _walk(paragraph, chunks)
+            if text := " ".join("".join(chunks).split()):
+                found[key] = text
+    return found
 
 
 def _symbol(code: str | None) -> str:

@@ -14,15 +14,21 @@ from indexer.extractors.base import Extraction, ExtractionLimits
 from indexer.extractors.common import FileMetadata, bounded, finish, guarded, read_bytes
 from indexer.extractors.text import decode_cp1252, text_encoding
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string (easier to read and edit than a list)."""
+    return frozenset(text.split())
+
+
 MALFORMED_HTML = "page HTML illisible"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # Subtrees whose content a reader never sees.
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe",
                         "object", "canvas", "select", "datalist", "head"})  # fmt: skip
-_BLOCKS = frozenset(
+_BLOCKS = _words(
     """address article aside blockquote body br caption dd details dialog div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section
-    summary table tbody tfoot thead tr ul""".split()  # noqa: SIM905 (a word list reads better)
+    summary table tbody tfoot thead tr ul"""
 )
 _CELLS = frozenset({"td", "th"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -77,6 +83,8 @@ class HtmlDocument:
 
     text: str
     title: str | None = None
+    heading: str | None = None  # the <h1> of <main>/<article>, else the first one
+    main_heading: bool = False
     language: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
 
@@ -88,6 +96,10 @@ class _Reader(HTMLParser):
         self.hidden: list[str] = []  # open invisible elements, innermost last
         self.title: list[str] | None = None
         self.title_done = False
+        self.h1: list[str] | None = None
+        self.h1_done = False
+        self.h1_main = False
+        self.in_main = 0
         self.pre = 0
         self.language: str | None = None
         self.meta: dict[str, str] = {}
@@ -101,9 +113,18 @@ class _Reader(HTMLParser):
             if key and "content" in values and key not in self.meta:
                 self.meta[key] = values["content"]
             return
-        elif tag == "title" and not self.title_done:
+        elif tag == "title" and not self.title_done and self.hidden in ([], ["head"]):
             self.title = []
             return
+        elif tag in ("main", "article"):
+            self.in_main += 1
+        elif (
+            tag == "h1"
+            and not self.hidden
+            and (self.h1 is None or (self.in_main and not self.h1_main))
+        ):
+            # the first <h1>, or a later one inside <main>/<article>: the page's own heading
+            self.h1, self.h1_done, self.h1_main = [], False, bool(self.in_main)
         elif tag == "body" and self.hidden and self.hidden[-1] == "head":
             self.hidden.pop()  # a page that never closed its head
         if tag in _VOID:
@@ -130,9 +151,13 @@ class _Reader(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self.title is not None:
+        if tag == "title" and self.title is not None and not self.title_done:
             self.title_done = True
             return
+        if tag == "h1" and self.h1 is not None:
+            self.h1_done = True
+        if tag in ("main", "article") and self.in_main:
+            self.in_main -= 1
         if self.hidden:
             if tag in self.hidden:  # close up to the matching element, as browsers do
                 while self.hidden and self.hidden.pop() != tag:
@@ -148,6 +173,8 @@ class _Reader(HTMLParser):
             self.title.append(data)
         elif not self.hidden:
             self.out.append(data if self.pre else _SPACES.sub(" ", data))
+            if self.h1 is not None and not self.h1_done:
+                self.h1.append(data)
 
 
 def read_html(markup: str) -> HtmlDocument:
@@ -159,7 +186,37 @@ def read_html(markup: str) -> HtmlDocument:
     text = "\n".join(line.strip(" ") for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text).strip()
     title = metadata.clean_text_line("".join(reader.title or ())) or None
-    return HtmlDocument(text=text, title=title, language=reader.language, meta=reader.meta)
+    heading = metadata.clean_text_line("".join(reader.h1 or ())) or None
+    return HtmlDocument(
+        text=text,
+        title=title,
+        heading=heading,
+        main_heading=reader.h1_main,
+        language=reader.language,
+        meta=reader.meta,
+    )
+
+
+def _words_of(text: str) -> set[str]:
+    return {w for w in metadata.clean_text_line(text).casefold().split() if len(w) > 3}
+
+
+def page_title(page: HtmlDocument, site: str | None) -> str | None:
+    """The page's own title: '<title>' without the site's name ('Article | Site'), or the
+    article's <h1> when the <title> only names the site."""
+    title, heading = page.title, page.heading
+    if not title:
+        return heading
+    if heading and len(heading) >= 8 and heading in title:
+        return heading  # '<title>Article | Site</title>' with '<h1>Article</h1>'
+    if heading and page.main_heading and not _words_of(heading) & _words_of(title):
+        return heading  # '<title>Site</title>' on every page, '<main><h1>Article</h1>'
+    for separator in (" | ", " – ", " — ", " - ", " :: ", " · "):
+        if separator in title:
+            head, tail = title.rsplit(separator, 1)
+            if (site and metadata.clean_text_line(site) in tail) or separator == " | ":
+                return head.strip() or title
+    return title
 
 
 def html_to_text(markup: str) -> str:
@@ -197,7 +254,7 @@ class HtmlExtractor:
         meta = page.meta
         fields = FileMetadata(
             title=_first(meta, "dc.title", "dcterms.title", "og:title", "citation_title")
-            or page.title,
+            or page_title(page, _first(meta, "og:site_name")),
             authors=metadata.split_authors(
                 _first(meta, "dc.creator", "dcterms.creator", "author", "citation_author")
             ),
@@ -222,7 +279,7 @@ class HtmlExtractor:
             publisher=_first(meta, "dc.publisher", "dcterms.publisher", "og:site_name"),
         )
         text, issues = bounded(page.text, limits)
-        return finish(path, self.media_type, text, fields, issues=issues)
+        return finish(path, self.media_type, text, fields, issues=issues, title_hint=page.heading)
 
 
 def _first(meta: dict[str, str], *keys: str) -> str | None:

