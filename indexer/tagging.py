@@ -83,6 +83,7 @@ class TaggerSettings:
     k1: float = 1.2
     b: float = 0.75
     avg_text_terms: float = 2000.0
+    min_text_norm: float = 0.5  # a one-paragraph text does not outweigh its own title
     sigma: float = 3.0
     threshold: float = 0.3
     relative: float = 0.35
@@ -217,9 +218,7 @@ class Tagger:
 
     # -- matching ------------------------------------------------------------------------
 
-    def _match_terms(
-        self, terms: Sequence[str], language: str, fields: _Fields, name: str
-    ) -> None:
+    def _match_terms(self, terms: Sequence[str], language: str, fields: _Fields, name: str) -> None:
         table = self._phrases.get(language)
         if not table:
             return
@@ -291,7 +290,12 @@ class Tagger:
     def _score(self, fields: _Fields) -> list[ThemeScore]:
         s = self.settings
         text_norm = 1.0 - s.b + s.b * (fields.text_terms / s.avg_text_terms)
-        norms = {"title": 1.0, "keywords": 1.0, "abstract": 1.0, "text": max(text_norm, 0.05)}
+        norms = {
+            "title": 1.0,
+            "keywords": 1.0,
+            "abstract": 1.0,
+            "text": max(text_norm, s.min_text_norm),
+        }
         pseudo: dict[int, float] = defaultdict(float)
         per_field: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)  # key counts
         for name in FIELDS:
@@ -315,7 +319,9 @@ class Tagger:
         for theme, total in raw.items():
             matches = [
                 ConceptMatch(
-                    term=self._key_text[max(keys, key=lambda k: (keys[k], -k))],
+                    term=" / ".join(
+                        self._key_text[k] for k in sorted(keys, key=lambda k: (-keys[k], k))
+                    ),
                     field=name,
                     count=sum(keys.values()),
                     key=max(keys, key=lambda k: (keys[k], -k)),

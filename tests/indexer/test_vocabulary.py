@@ -1,0 +1,300 @@
+"""The thematic vocabulary: the packaged file, a documentalist's mistakes, fallbacks, SKOS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.skos import export_skos, import_skos
+from indexer.vocabulary import (
+    LAST_GOOD_FILE,
+    PACKAGED_VOCABULARY,
+    Vocabulary,
+    VocabularyError,
+    load_for_instance,
+    load_vocabulary,
+    parse_vocabulary,
+    write_instance_vocabulary,
+)
+
+THEMATICS = {
+    "evaluation": "Évaluation des politiques et dispositifs (CUCS, contrats de ville)",
+    "observation": "Observation territoriale et veille sociale",
+    "jeunesse": "Politiques de jeunesse",
+    "reussite-educative": "Réussite éducative et parentalité",
+    "prevention-delinquance": "Prévention de la délinquance et tranquillité publique",
+    "mediation-sociale": "Médiation sociale",
+    "emploi-insertion": "Développement économique, emploi et insertion",
+    "renovation-urbaine": "Rénovation urbaine et gestion urbaine de proximité",
+    "developpement-durable": "Aménagement et développement durable",
+    "discriminations": "Lutte contre les discriminations et intégration",
+    "sante": "Santé",
+    "logement": "Logement et habitat",
+    "vie-associative": "Vie associative et économie sociale et solidaire",
+    "culture": "Culture dans les quartiers",
+}
+
+SMALL = """\
+[vocabulaire]
+titre = "Petit vocabulaire"
+
+[[thematique]]
+slug = "jeunesse"
+libelle = "Politiques de jeunesse"
+note = "Les jeunes."
+termes = ["jeunesse", "adolescents"]
+indices = ["loisirs"]
+
+[[thematique]]
+slug = "sante"
+libelle = "Santé"
+termes = ["santé", "accès aux soins"]
+synonymes = [["addictions", "toxicomanie"]]
+
+[thematique.sigles]
+ASV = "Atelier Santé Ville"
+"""
+
+
+@pytest.fixture(scope="module")
+def packaged() -> Vocabulary:
+    return load_vocabulary(PACKAGED_VOCABULARY)
+
+
+def write(tmp_path: Path, text: str, name: str = "vocabulary.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> VocabularyError:
+    with pytest.raises(VocabularyError) as caught:
+        load_vocabulary(write(tmp_path, text))
+    return caught.value
+
+
+# -- the packaged vocabulary ------------------------------------------------------------------
+
+
+def test_the_packaged_vocabulary_has_the_fourteen_thematics_of_the_centre(packaged):
+    assert packaged.labels() == THEMATICS
+    assert all(theme.scope_note for theme in packaged.themes)
+    assert packaged.term_count() > 1000
+
+
+def test_the_packaged_vocabulary_knows_the_acronyms_of_urban_policy(packaged):
+    acronyms = {a.acronym: t.slug for t in packaged.themes for a in t.acronyms}
+    expected = {
+        "CUCS": "evaluation", "ANRU": "renovation-urbaine", "PRU": "renovation-urbaine",
+        "GUP": "renovation-urbaine", "CLSPD": "prevention-delinquance",
+        "FIPD": "prevention-delinquance", "PRE": "reussite-educative",
+        "CLAS": "reussite-educative", "CESC": "reussite-educative", "REAAP": "reussite-educative",
+        "PLIE": "emploi-insertion", "ZFU": "emploi-insertion", "ESS": "vie-associative",
+        "HALDE": "discriminations", "ACSé": "evaluation", "ASV": "sante",
+        "RHI": "renovation-urbaine", "DLA": "vie-associative",
+    }  # fmt: skip
+    assert {k: acronyms.get(k) for k in expected} == expected
+
+
+def test_equivalences_pair_acronyms_with_their_expansion_and_group_synonyms(packaged):
+    groups = packaged.equivalences()
+    assert ("ZFU", "zone franche urbaine") in groups
+    assert any("décrochage scolaire" in g and "abandon scolaire" in g for g in groups)
+    assert all(len(g) >= 2 for g in groups)
+
+
+def test_a_vocabulary_written_back_as_toml_reads_the_same(packaged):
+    assert parse_vocabulary(packaged.to_toml("en-tête")) == packaged
+
+
+# -- a documentalist's mistakes -----------------------------------------------------------------
+
+
+def test_a_syntax_error_names_the_file_and_the_line(tmp_path):
+    text = SMALL.replace(
+        'termes = ["santé", "accès aux soins"]', 'termes = ["santé", "accès aux soins"'
+    )
+    error = error_of(tmp_path, text)
+    assert error.line in (14, 15)  # the unclosed list runs into the next line
+    assert f"vocabulary.toml, ligne {error.line}, colonne" in str(error)
+    assert "erreur de syntaxe TOML" in str(error)
+
+
+def test_a_missing_equal_sign_is_explained_in_french(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug "sante"'))
+    assert "ligne 12, colonne 6" in str(error) and "« = » attendu" in str(error)
+
+
+def test_a_duplicate_slug_points_at_the_second_thematic(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug = "jeunesse"'))
+    assert str(error).startswith(f"{tmp_path / 'vocabulary.toml'}, ligne 12 :")
+    assert "slug « jeunesse » en double" in str(error) and "ligne 4" in str(error)
+
+
+def test_an_unknown_key_of_a_thematic_is_named_with_its_line(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('termes = ["santé"', 'termse = ["santé"'))
+    assert "ligne 14" in str(error) and "clé inconnue « termse »" in str(error)
+
+
+def test_an_unknown_top_level_table_is_refused(tmp_path):
+    error = error_of(tmp_path, "[reglages]\nseuil = 2\n" + SMALL)
+    assert "ligne 1" in str(error) and "« reglages »" in str(error)
+
+
+def test_an_empty_term_is_refused_with_its_line(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('indices = ["loisirs"]', 'indices = ["loisirs", " "]'))
+    assert "ligne 9" in str(error) and "terme vide" in str(error)
+
+
+def test_a_term_made_only_of_stop_words_is_refused(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('"adolescents"', '"de la"'))
+    assert "ligne 8" in str(error) and "« de la »" in str(error) and "mots vides" in str(error)
+
+
+def test_a_thematic_without_terms_is_refused(tmp_path):
+    text = SMALL.replace('termes = ["jeunesse", "adolescents"]\nindices = ["loisirs"]\n', "")
+    error = error_of(tmp_path, text)
+    assert "ligne 4" in str(error) and "« jeunesse » n'a aucun terme" in str(error)
+
+
+def test_a_weight_for_a_term_the_thematic_does_not_have_is_refused(tmp_path):
+    error = error_of(tmp_path, SMALL + '\n[thematique.poids]\n"cancer" = 2\n')
+    assert "ligne 21" in str(error) and "« cancer » n'est pas un terme" in str(error)
+
+
+def test_synonyms_must_be_groups(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('[["addictions", "toxicomanie"]]', '["addictions"]'))
+    assert "ligne 15" in str(error) and "groupe de synonymes invalide" in str(error)
+
+
+def test_a_slug_with_capitals_or_accents_is_refused(tmp_path):
+    error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug = "Santé"'))
+    assert "ligne 12" in str(error) and "slug « Santé » invalide" in str(error)
+
+
+def test_a_file_not_in_utf8_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "vocabulary.toml"
+    path.write_bytes(SMALL.encode("cp1252"))
+    with pytest.raises(
+        VocabularyError, match=r"ligne 13 : le fichier doit être enregistré en UTF-8"
+    ):
+        load_vocabulary(path)
+
+
+def test_a_missing_file_is_a_vocabulary_error(tmp_path):
+    with pytest.raises(VocabularyError, match="fichier illisible"):
+        load_vocabulary(tmp_path / "absent.toml")
+
+
+# -- the instance's own vocabulary and its fallbacks -------------------------------------------
+
+
+def test_without_its_own_file_an_instance_uses_the_packaged_vocabulary(instance, packaged):
+    loaded = load_for_instance(instance)
+    assert loaded.path == PACKAGED_VOCABULARY
+    assert loaded.error is None
+    assert loaded.vocabulary == packaged
+
+
+def test_a_valid_instance_file_is_used_and_kept_as_the_last_good_one(instance):
+    write(instance, SMALL)
+    loaded = load_for_instance(instance)
+    assert loaded.path == instance / "vocabulary.toml"
+    assert list(loaded.vocabulary.labels()) == ["jeunesse", "sante"]
+    saved = json.loads((instance / LAST_GOOD_FILE).read_text(encoding="utf-8"))
+    assert Vocabulary.from_dict(saved["vocabulary"]) == loaded.vocabulary
+
+
+def test_a_broken_edit_leaves_the_previous_vocabulary_in_force_and_says_why(instance):
+    write(instance, SMALL)
+    good = load_for_instance(instance).vocabulary
+    write(instance, SMALL.replace('slug = "sante"', 'slug = "jeunesse"'))
+    loaded = load_for_instance(instance)
+    assert loaded.vocabulary == good
+    assert loaded.path == instance / LAST_GOOD_FILE
+    assert "en double" in loaded.error and "ligne 12" in loaded.error
+
+
+def test_a_broken_first_edit_falls_back_to_the_packaged_vocabulary(instance, packaged):
+    write(instance, "[[thematique]\n")
+    loaded = load_for_instance(instance)
+    assert loaded.vocabulary == packaged
+    assert loaded.path == PACKAGED_VOCABULARY
+    assert "erreur de syntaxe TOML" in loaded.error
+
+
+def test_installing_a_vocabulary_keeps_a_backup_and_refuses_an_invalid_text(instance):
+    write(instance, SMALL)
+    backup = write_instance_vocabulary(instance, SMALL.replace("Petit", "Autre"))
+    assert backup is not None and backup.read_text(encoding="utf-8") == SMALL
+    with pytest.raises(VocabularyError):
+        write_instance_vocabulary(instance, "titre = 3\n")
+    assert load_for_instance(instance).vocabulary.title == "Autre vocabulaire"
+
+
+# -- SKOS --------------------------------------------------------------------------------------
+
+
+def comparable(vocabulary: Vocabulary) -> list[tuple]:
+    """Thematics and their terms, ignoring the order of labels (RDF graphs have none)."""
+    return [
+        (
+            t.slug, t.label, t.scope_note, frozenset(t.terms), frozenset(t.narrower),
+            frozenset(t.cues), frozenset((g[0], frozenset(g[1:])) for g in t.synonyms),
+            frozenset((a.acronym, a.expansions[0], frozenset(a.expansions[1:]))
+                      for a in t.acronyms),
+            frozenset((lang, frozenset(terms)) for lang, terms in t.foreign),
+            frozenset(t.weights),
+        )
+        for t in vocabulary.themes
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("turtle", ".ttl"), ("rdfxml", ".rdf")])
+def test_skos_export_then_import_gives_the_same_thematics_and_terms(
+    tmp_path, packaged, fmt, suffix
+):
+    path = tmp_path / f"vocabulaire{suffix}"
+    path.write_text(export_skos(packaged, fmt), encoding="utf-8")
+    imported = import_skos(path)
+    assert comparable(imported) == comparable(packaged)
+    assert imported.default_weights == packaged.default_weights
+    assert imported.title == packaged.title
+
+
+def test_a_thesaurus_from_another_centre_becomes_thematics(tmp_path):
+    path = write(tmp_path, """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/thesaurus/> .
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "Thésaurus ville"@fr .
+ex:habitat a skos:Concept ; skos:prefLabel "Habitat et logement"@fr ;
+    skos:scopeNote "Le logement sous toutes ses formes."@fr ;
+    skos:altLabel "logement"@fr, "housing"@en ; skos:hiddenLabel "locataires"@fr ;
+    skos:narrower ex:social .
+ex:social a skos:Concept ; skos:prefLabel "logement social"@fr ; skos:narrower ex:hlm .
+ex:hlm a skos:Concept ; skos:prefLabel "habitation à loyer modéré"@fr ; skos:altLabel "HLM"@fr .
+ex:emploi a skos:Concept ; skos:prefLabel "Emploi"@fr ; skos:notation "emploi" ;
+    skos:altLabel "chômage"@fr .
+""", name="autre.ttl")  # fmt: skip
+    vocabulary = import_skos(path)
+    assert vocabulary.labels() == {"emploi": "Emploi", "habitat-et-logement": "Habitat et logement"}
+    habitat = vocabulary.theme("habitat-et-logement")
+    assert habitat.terms == ("logement",)
+    assert habitat.cues == ("locataires",)
+    assert habitat.narrower == ("logement social",)
+    assert [(a.acronym, a.expansions) for a in habitat.acronyms] == [
+        ("HLM", ("habitation à loyer modéré",))
+    ]
+    assert habitat.foreign_terms("en") == ("housing",)
+    assert habitat.scope_note == "Le logement sous toutes ses formes."
+
+
+def test_a_file_that_is_not_skos_is_refused_in_french(tmp_path):
+    path = write(tmp_path, "ceci n'est pas du RDF <<<", name="faux.ttl")
+    with pytest.raises(VocabularyError, match="fichier SKOS illisible"):
+        import_skos(path)
+    empty = write(tmp_path, "@prefix ex: <http://example.org/> .\n", name="vide.ttl")
+    with pytest.raises(VocabularyError, match="aucun concept SKOS"):
+        import_skos(empty)
