@@ -134,12 +134,26 @@ def words(text: str, lang: str = DEFAULT_LANGUAGE, *, stops: bool = True) -> lis
 def analyze(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The terms the index stores for a text: folded, filtered and stemmed, in order."""
     lang = normalise_language(lang)
-    return _stemmer(lang).stemWords(words(text, lang))
+    stems = _stemmer(lang).stemWords(words(text, lang))
+    return [_french_tail(s) for s in stems] if lang == "fr" else stems
 
 
 def stem(word: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The term of one already folded word."""
-    return _stemmer(normalise_language(lang)).stemWord(word)
+    lang = normalise_language(lang)
+    found = _stemmer(lang).stemWord(word)
+    return _french_tail(found) if lang == "fr" else found
+
+
+def _french_tail(stem: str) -> str:
+    """Snowball's French rules expect accents; on folded words they leave some endings:
+    'evaluee' -> 'evalue' while 'evalue' -> 'evalu'. Trailing e's (and the s of -ois) go."""
+    if stem[-1:] == "e":
+        while len(stem) > 3 and stem[-1] == "e":
+            stem = stem[:-1]
+    elif len(stem) > 4 and stem.endswith("ois"):
+        stem = stem[:-1]
+    return stem
 
 
 def stem_variants(word: str, langs: Iterable[str] = LANGUAGES) -> tuple[str, ...]:
@@ -165,7 +179,6 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
     Gives the same terms as `analyze`, in the same order (slower: use it on bounded text)."""
     lang = normalise_language(lang)
     stops = STOP_WORDS[lang]
-    stemmer = _stemmer(lang)
     prepared = _prepare(text)
     for match in _WORD.finditer(prepared):
         raw = match.group(0)
@@ -175,9 +188,9 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
             if _CJK.search(word):
                 for part, start, end in _split_cjk(word, match.start()):
                     if _keep(part, stops):
-                        yield Token(stemmer.stemWord(part), part, start, min(end, match.end()))
+                        yield Token(stem(part, lang), part, start, min(end, match.end()))
             elif _keep(word, stops) and word not in _ELISIONS:
-                yield Token(stemmer.stemWord(word), word, match.start(), match.end())
+                yield Token(stem(word, lang), word, match.start(), match.end())
 
 
 def analysis_stamp() -> str:
@@ -190,4 +203,4 @@ def analysis_stamp() -> str:
         digest.update(" ".join(sorted(STOP_WORDS[lang])).encode())
     digest.update(repr(sorted(_FOLD_TABLE.items())).encode())
     digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}".encode())
-    return f"fold-stem-2:{version('PyStemmer')}:{digest.hexdigest()[:12]}"
+    return f"fold-stem-3:{version('PyStemmer')}:{digest.hexdigest()[:12]}"

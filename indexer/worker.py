@@ -39,8 +39,8 @@ class Outcome:
     seconds: float = 0.0
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """BaseException, so that no `except Exception` inside a parser can swallow it."""
 
 
 _state: dict[str, Any] = {}

@@ -1,0 +1,165 @@
+"""The CLI contract other tools rely on: commands, exit codes and --json shapes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.search import SearchIndex
+from indexer.synth.pdf import Heading, write_pdf
+from webapp.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+BAD_ROWS = REPO / "tests" / "data" / "catalogue-bad-rows.csv"
+
+
+@pytest.fixture
+def run(instance):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--instance", str(instance), *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def documents(tmp_path):
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    write_pdf(folder / "gup.pdf", [Heading("Charte de gestion urbaine de proximité", 0),
+              "La gestion urbaine de proximité du quartier Dillon associe les habitants, "
+              "le bailleur et la ville autour de la propreté et des espaces extérieurs."],
+              title="Charte de gestion urbaine de proximité", author="Ville de Fort-de-France")  # fmt: skip
+    (folder / "note.txt").write_text(
+        "Note sur la réussite éducative : le programme accompagne les enfants et leurs parents "
+        "dans les quartiers prioritaires du Lamentin.", encoding="utf-8")  # fmt: skip
+    (folder / "casse.pdf").write_bytes(b"%PDF-1.7\n1 0 obj garbage")
+    return folder
+
+
+def test_index_json_reports_every_file(run, documents):
+    result = run("index", str(documents), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) == {"files", "counts"}
+    assert data["counts"] == {"indexed": 2, "unchanged": 0, "empty": 0, "failed": 1, "total": 3}
+    for entry in data["files"]:
+        assert set(entry) == {"path", "status", "reason", "id"}
+    failed = next(f for f in data["files"] if f["status"] == "failed")
+    assert failed["reason"] and failed["id"] is None
+
+
+def test_index_prints_a_french_summary(run, documents):
+    result = run("index", str(documents))
+    assert result.exit_code == 0
+    assert "3 fichiers : 2 indexés, 0 inchangés, 0 vides (à océriser), 1 en échec" in result.output
+    assert "casse.pdf" in result.output
+
+
+def test_search_json_shape(run, documents):
+    run("index", str(documents))
+    result = run("search", "gestion urbaine", "--json")
+    data = json.loads(result.output)
+    assert data["total"] == 1
+    hit = data["hits"][0]
+    assert {"id", "title", "authors", "year", "type", "support", "language", "themes", "snippet",
+            "score"} <= set(hit)  # fmt: skip
+    assert hit["title"] == "Charte de gestion urbaine de proximité"
+    assert set(data["facets"]) >= {"theme", "type", "support", "year", "language", "author"}
+    for values in data["facets"].values():
+        for value in values:
+            assert {"value", "label", "count"} <= set(value)
+
+
+def test_search_without_query_browses_everything(run, documents):
+    run("index", str(documents))
+    data = json.loads(run("search", "--json").output)
+    assert data["total"] == 2
+
+
+def test_show_json_shape(run, documents):
+    report = json.loads(run("index", str(documents), "--json").output)
+    record_id = next(f["id"] for f in report["files"] if f["path"].endswith("gup.pdf"))
+    data = json.loads(run("show", str(record_id), "--json").output)
+    assert data["id"] == record_id and data["title"].startswith("Charte")
+    assert isinstance(data["themes"], list) and isinstance(data["copies"], list)
+    for theme in data["themes"]:
+        assert set(theme) >= {"slug", "label", "score", "source", "evidence"}
+    scores = [t["score"] for t in data["themes"] if t["source"] == "auto"]
+    assert scores == sorted(scores, reverse=True)
+    assert run("show", "9999").exit_code == 1
+
+
+def test_stats_json_shape(run, documents):
+    run("index", str(documents))
+    data = json.loads(run("stats", "--json").output)
+    assert set(data) == {"live", "deleted", "by_support", "by_type", "by_theme", "by_language"}
+    assert data["live"] == 2 and data["by_support"] == {"electronique": 2}
+
+
+def test_commands_on_a_missing_instance_say_so(run):
+    result = run("search", "x")
+    assert result.exit_code == 3
+    assert "fonds index" in result.output
+
+
+def test_import_reports_bad_rows_with_their_line_and_imports_the_rest(run):
+    result = run("import", str(BAD_ROWS))
+    assert result.exit_code == 0
+    assert "10 notices créées" in result.output
+    for line in (5, 9, 12):
+        assert f"ligne {line} en erreur" in result.output
+    again = run("import", str(BAD_ROWS), "--json")
+    data = json.loads(again.output)
+    assert data["created"] == 0 and data["skipped"] == 10  # re-importing creates no duplicate
+
+
+def test_import_dry_run_changes_nothing(run, documents):
+    run("index", str(documents))
+    data = json.loads(run("import", str(BAD_ROWS), "--dry-run", "--json").output)
+    assert data["dry_run"] and data["created"] == 10
+    assert json.loads(run("stats", "--json").output)["live"] == 2
+
+
+def test_check_passes_on_a_consistent_instance(run, documents):
+    run("index", str(documents))
+    result = run("check")
+    assert result.exit_code == 0 and "cohérent" in result.output
+
+
+def test_check_catches_an_index_entry_gone_missing_and_repairs_it(run, documents, instance):
+    run("index", str(documents))
+    with SearchIndex.open(instance / "index") as index:
+        index.write(deletions=[1])
+    result = run("check")
+    assert result.exit_code == 1 and "absentes de l'index" in result.output
+    repaired = run("check", "--repair")
+    assert repaired.exit_code == 0 and "réparé" in repaired.output
+    assert run("check").exit_code == 0
+
+
+def test_check_catches_a_damaged_stored_file(run, documents, instance):
+    run("index", str(documents))
+    stored = next((instance / "files").rglob("*.pdf"))
+    stored.write_bytes(b"altered")
+    result = run("check", "--json")
+    data = json.loads(result.output)
+    assert result.exit_code == 1 and not data["ok"]
+    assert any(p["kind"] == "store-corrupt" for p in data["problems"])
+    assert run("check", "--repair").exit_code == 0  # copied back from the original path
+    shutil.rmtree(documents)
+    stored.unlink()
+    assert run("check", "--repair").exit_code == 1  # nothing left to copy it from
+
+
+def test_reindex_rebuilds_from_the_catalogue_alone(run, documents, instance):
+    run("index", str(documents))
+    shutil.rmtree(documents)  # the source files are not needed
+    result = run("reindex")
+    assert result.exit_code == 0 and "2 notices" in result.output
+    assert json.loads(run("search", "bailleur", "--json").output)["total"] == 1
