@@ -282,7 +282,7 @@ def parse_vocabulary(text: str, *, source: str = "vocabulaire") -> Vocabulary:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(exc, source) from exc
+        raise _syntax_error(exc, source, text) from exc
     return _Validator(data, _Locator(text), source).vocabulary()
 
 
@@ -333,7 +333,7 @@ def _read_last_good(path: Path) -> Vocabulary | None:
 def _write_last_good(path: Path, vocabulary: Vocabulary, source: Path) -> None:
     payload = json.dumps(
         {"format": 1, "source": str(source), "vocabulary": vocabulary.to_dict()},
-        ensure_ascii=False, indent=1, sort_keys=True,
+        ensure_ascii=False, indent=1,
     )  # fmt: skip
     digest = hashlib.sha256(payload.encode()).hexdigest()
     try:
@@ -375,12 +375,20 @@ _TOML_MESSAGES = (
 _AT_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _syntax_error(exc: tomllib.TOMLDecodeError, source: str) -> VocabularyError:
+def _syntax_error(exc: tomllib.TOMLDecodeError, source: str, text: str) -> VocabularyError:
     detail = str(exc)
     match = _AT_LINE.search(detail)
     reason = next((fr for en, fr in _TOML_MESSAGES if detail.startswith(en)), None)
-    english = _AT_LINE.sub("", detail).strip()
+    english = _AT_LINE.sub("", detail).replace("(at end of document)", "").strip()
     reason = reason or f"syntaxe invalide ({english})"
+    if "(at end of document)" in detail:  # something left open: the last line is the clue
+        line = len(text.rstrip("\n").splitlines()) or 1
+        return VocabularyError(
+            f"{source}, ligne {line} (fin du fichier) : erreur de syntaxe TOML : {reason}"
+            " (crochet, accolade ou guillemet non fermé ?)",
+            path=source,
+            line=line,
+        )
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         return VocabularyError(
