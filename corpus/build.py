@@ -380,8 +380,8 @@ def render_docx(source: Source, out: Path) -> None:
     if source.mode == "full":
         props.title = meta["title"]
         props.author = props.last_modified_by = "; ".join(source.people)
-        props.subject = meta.get("abstract", "")[:255]
-        props.comments = meta.get("abstract", "")
+        # python-docx refuses core properties longer than 255 characters.
+        props.subject = props.comments = _clip(meta.get("abstract", ""), 255)
         props.keywords = ", ".join(meta.get("keywords", ()))
         props.language = meta["language"]
         props.revision = 3
@@ -390,6 +390,12 @@ def render_docx(source: Source, out: Path) -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     out.write_bytes(_stable_zip(buffer.getvalue(), empty_core=source.mode == "none"))
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 _EMPTY_CORE = (
@@ -617,9 +623,14 @@ def write_labels(sources: list[Source], labels_path: Path, out_dir: Path) -> Non
     extra = labels_path.parent / "catalogue-labels.csv"
     if extra.is_file():
         with extra.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.reader(handle, delimiter=";"):
-                if len(row) >= 2 and row[0].strip() and row[0].strip() != "ref":
-                    rows.add((row[0].strip(), row[1].strip()))
+            for number, row in enumerate(csv.reader(handle, delimiter=";"), start=1):
+                if not row or not row[0].strip() or row[0].strip() == "ref":
+                    continue
+                ref, themes = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
+                slugs = themes.split("|")
+                if not (1 <= len(slugs) <= 3 and set(slugs) <= THEMES):
+                    raise SourceError(extra, f"line {number}: {ref} needs 1 to 3 known themes")
+                rows.add((ref, themes))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["ref", "themes"])

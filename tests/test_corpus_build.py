@@ -167,3 +167,13 @@ def test_themes_outside_the_fourteen_are_refused(tmp_path: Path):
     )
     with pytest.raises(build.SourceError, match="unknown themes: sport"):
         build.parse_source(path)
+
+
+def test_catalogue_labels_with_unknown_themes_stop_the_build(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (tmp_path / "catalogue-labels.csv").write_text(
+        "ref;themes\nbarcode:CRPV000124;jeunesse|sports\n", encoding="utf-8"
+    )
+    with pytest.raises(build.SourceError, match="CRPV000124 needs 1 to 3 known themes"):
+        build.build(src, tmp_path / "documents", tmp_path / "labels.csv")
