@@ -35,6 +35,7 @@ from whoosh.scoring import BM25F
 from whoosh.writing import IndexingError
 
 from ..analysis import LANGUAGES, STOP_WORDS, analysis_stamp, analyze, stem
+from ..analysis import words as folded_words
 from .documents import IndexDocument
 from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
 from .query import Alternatives, ParsedQuery, Prefix, Words, parse
@@ -104,6 +105,7 @@ class SearchIndex:
         self._generation = ""
         self._view: _View | None = None
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
+        self._form_texts: dict[tuple[str, ...], str] = {}
         self._languages: tuple[str, ...] = LANGUAGES
         self.created = False  # True when open() had to start an empty generation
 
@@ -371,12 +373,17 @@ class SearchIndex:
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
         compiled = []
+        texts: dict[tuple[str, ...], str] = {}
         for group in groups:
             forms = tuple(dict.fromkeys(tuple(analyze(expr)) for expr in group))
             forms = tuple(f for f in forms if f)
             if len(forms) > 1:
                 compiled.append(forms)
+                for expr in group:
+                    # the words as written, for highlighting ("zones franches urbaines" for ZFU)
+                    texts.setdefault(tuple(analyze(expr)), " ".join(folded_words(expr)))
         self._equivalences = compiled
+        self._form_texts = texts
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -399,12 +406,12 @@ class SearchIndex:
         with self._lock:
             view = self._fresh_view()
             searcher = view.searcher
-            query, excluded = self._compile(parsed, searcher)
+            query, excluded, equivalents = self._compile(parsed, searcher)
             relaxed = False
             if query is not None:
                 matched = set(searcher.docs_for_query(query))
                 if not matched and len(parsed.required) > 1:
-                    query, _ = self._compile(parsed.relaxed(), searcher)
+                    query, _, equivalents = self._compile(parsed.relaxed(), searcher)
                     matched = set(searcher.docs_for_query(query)) if query is not None else set()
                     relaxed = bool(matched)
             else:
@@ -427,7 +434,7 @@ class SearchIndex:
         return SearchPage(
             request=request, total=len(final), hits=hits, facets=facets, took_ms=took,
             suggestion=suggestion, relaxed=relaxed, messages=parsed.messages,
-            terms=tuple(parsed.words()),
+            terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
         )  # fmt: skip
 
     def _rank(self, view, query, final: set[int], sort: str, stop: int) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
@@ -482,14 +489,21 @@ class SearchIndex:
             old.searcher.close()
         return self._view
 
-    def _compile(self, parsed: ParsedQuery, searcher) -> tuple[wq.Query | None, wq.Query | None]:  # type: ignore[no-untyped-def]
+    def _compile(  # type: ignore[no-untyped-def]
+        self, parsed: ParsedQuery, searcher
+    ) -> tuple[wq.Query | None, wq.Query | None, list[str]]:
+        """(query, exclusion, words of the equivalent expressions the query was expanded to)."""
         reader = searcher.reader()
         groups = _expand_equivalences(parsed.required, self._equivalences)
         required = [self._alternatives(group, reader) for group in groups]
         query = wq.And(required) if len(required) > 1 else (required[0] if required else None)
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = wq.Or(excluded) if excluded else None
-        return query, exclusion
+        equivalents = [
+            self._form_texts[option.terms] for group in groups for option in group
+            if isinstance(option, _Stems) and option.terms in self._form_texts
+        ]  # fmt: skip
+        return query, exclusion, equivalents
 
     def _alternatives(self, group: Sequence[object], reader) -> wq.Query:  # type: ignore[no-untyped-def]
         options = [self._clause(option, reader) for option in group]
@@ -756,6 +770,16 @@ def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple
     shown = {v for v, _ in ordered}
     values = [FacetCount(v, n, selected=v in selected) for v, n in ordered]
     # A selected value stays visible (with its count, maybe 0) so it can be removed.
-    values += [FacetCount(v, counts.get(v, 0), selected=True) for v in sorted(selected - shown)]
+    values += [
+        FacetCount(v, _selected_count(facet, v, counts), selected=True)
+        for v in sorted(selected - shown)
+    ]
     return tuple(values)
+
+
+def _selected_count(facet: str, value: str, counts: Counter[str]) -> int:
+    """A selected year range ("2000-2009") counts the years it spans, like clicking it gives."""
+    if facet == "year" and "-" in value:
+        return sum(n for year, n in counts.items() if year.isdigit() and _year_in(int(year), value))
+    return counts.get(value, 0)
 

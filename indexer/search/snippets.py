@@ -35,18 +35,43 @@ _FOLD1 = _one_to_one_fold_table()
 
 
 def match_pattern(query_words: Iterable[str], prefixes: Iterable[str] = ()) -> re.Pattern[str] | None:
-    """A regex finding, in folded text, the words whose stem a query word shares."""
+    """A regex finding, in folded text, the words whose stem a query word shares.
+
+    A "word" with spaces is an expression (an acronym's expansion): it is marked only where its
+    words follow each other, with at most two short words between them (« contrat de ville »)."""
     stems: set[str] = set()
+    phrases: set[str] = set()
     for word in query_words:
-        for lang in LANGUAGES:
-            s = stem(fold(word), lang)
-            if len(s) >= 2 or s.isdigit():
-                stems.add(s)
+        parts = fold(word).split()
+        if len(parts) > 1:
+            phrases.add(_GAP.join(_word_stems(part) for part in parts))
+            continue
+        stems.update(_stems_of(fold(word)))
     stems.update(fold(p) for p in prefixes if p)
-    if not stems:
+    if not stems and not phrases:
         return None
-    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\w*")
+    alternatives = [rf"(?:{p})\w*" for p in sorted(phrases, key=len, reverse=True)]
+    if stems:
+        singles = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+        alternatives.append(rf"(?:{singles})\w*")
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})")
+
+
+_GAP = r"\w*\W+(?:\w{1,3}\W+){0,2}"  # end of one word, then up to two short words
+
+
+def _stems_of(word: str) -> set[str]:
+    out = set()
+    for lang in LANGUAGES:
+        s = stem(word, lang)
+        if len(s) >= 2 or s.isdigit():
+            out.add(s)
+    return out
+
+
+def _word_stems(word: str) -> str:
+    found = _stems_of(word) or {word}
+    return "(?:" + "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True)) + ")"
 
 
 def make_snippet(

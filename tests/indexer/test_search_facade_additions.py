@@ -1,0 +1,67 @@
+"""What the web front end needed from the search facade: expansions highlighted, year ranges
+counted like clicking them gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
+from indexer.search.snippets import make_snippet, match_pattern
+from library import Catalogue, Record
+
+
+def marked(snippet: str, spans) -> list[str]:  # type: ignore[no-untyped-def]
+    return [snippet[s:e] for s, e in spans]
+
+
+@pytest.fixture
+def finder(instance):  # type: ignore[no-untyped-def]
+    catalogue = Catalogue.in_instance(instance)
+    texts = {
+        2003: "Les entreprises implantées en zone franche urbaine recrutent peu dans le quartier.",
+        2007: "Le bilan de la ZFU du Lamentin et des contrats urbains de cohésion sociale.",
+        2008: "Rapport sur le logement social.",
+        2012: "Rapport sur le logement social et la vie des quartiers.",
+    }
+    for year, text in texts.items():
+        catalogue.add(Record(title=f"Étude {year}", year=year), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences([("ZFU", "zones franches urbaines")])
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def test_an_acronym_query_highlights_its_expansion_in_the_snippet(finder) -> None:  # type: ignore[no-untyped-def]
+    page = finder.search(SearchRequest(q="ZFU"))
+    by_year = {h.year: h for h in page.hits}
+    assert marked(by_year[2003].snippet, by_year[2003].highlights) == ["zone franche urbaine"]
+    assert marked(by_year[2007].snippet, by_year[2007].highlights) == ["ZFU"]
+
+
+def test_an_expansion_query_highlights_the_acronym(finder) -> None:  # type: ignore[no-untyped-def]
+    page = finder.search(SearchRequest(q="zones franches urbaines"))
+    by_year = {h.year: h for h in page.hits}
+    assert "ZFU" in marked(by_year[2007].snippet, by_year[2007].highlights)
+
+
+def test_expansion_words_alone_are_not_highlighted() -> None:
+    pattern = match_pattern(["zfu", "zones franches urbaines"])
+    text = "Un contrat urbain, une zone. Puis la zone franche urbaine."
+    snippet, spans = make_snippet(text, pattern)
+    assert marked(snippet, spans) == ["zone franche urbaine"]
+
+
+def test_expressions_match_across_short_words() -> None:
+    snippet, spans = make_snippet("Le contrat de ville signé.", match_pattern(["contrat ville"]))
+    assert marked(snippet, spans) == ["contrat de ville"]
+
+
+def test_a_selected_year_range_counts_the_years_it_spans(finder) -> None:  # type: ignore[no-untyped-def]
+    page = finder.search(SearchRequest(years=("2000-2009",)))
+    assert page.total == 3
+    year_facet = {f.value: f for f in page.facets["year"]}
+    assert year_facet["2000-2009"].count == 3 and year_facet["2000-2009"].selected
+    # the other years keep the count choosing them alone would give
+    assert year_facet["2012"].count == 1
