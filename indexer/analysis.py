@@ -9,6 +9,7 @@ same algorithms Whoosh ships in pure Python).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -82,11 +83,17 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMER_NAMES[lang], 50_000)
 
 
+# PDF extraction often glues the end of a line to the next ("Saint-SauveurMunicipalité"): a
+# lower-case letter followed by a capital starts a new word.
+_LOWER, _UPPER = "a-zß-öø-ÿ", "A-ZÀ-ÖØ-Þ"
+_GLUED = re.compile(f"([{_LOWER}])([{_UPPER}])")
+
+
 def _prepare(text: str) -> str:
     # Join dotted acronyms (C.U.C.S. -> "CUCS    ") before word splitting; padding keeps offsets.
     if "." in text:
         text = _DOTTED_ACRONYM.sub(_join_acronym, text)
-    return text
+    return _GLUED.sub(r"\1 \2", text)
 
 
 def _join_acronym(match: re.Match[str]) -> str:
@@ -180,17 +187,24 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
     lang = normalise_language(lang)
     stops = STOP_WORDS[lang]
     prepared = _prepare(text)
+    # Offsets in `prepared` shift by one after each space _GLUED inserted: map them back.
+    inserted = [m.start() + 1 + i for i, m in enumerate(_GLUED.finditer(text))] if len(prepared) != len(text) else []
+
+    def original(offset: int) -> int:
+        return offset - bisect.bisect_left(inserted, offset) if inserted else offset
+
     for match in _WORD.finditer(prepared):
         raw = match.group(0)
         folded = fold(raw)
+        begin, finish = original(match.start()), original(match.end())
         # Folding may split a word (e.g. a ligature); keep offsets of the original match.
         for word in _WORD.findall(folded.replace("'", " ")):
             if _CJK.search(word):
-                for part, start, end in _split_cjk(word, match.start()):
+                for part, start, end in _split_cjk(word, begin):
                     if _keep(part, stops):
-                        yield Token(stem(part, lang), part, start, min(end, match.end()))
+                        yield Token(stem(part, lang), part, start, min(end, finish))
             elif _keep(word, stops) and word not in _ELISIONS:
-                yield Token(stem(word, lang), word, match.start(), match.end())
+                yield Token(stem(word, lang), word, begin, finish)
 
 
 def analysis_stamp() -> str:
@@ -202,5 +216,5 @@ def analysis_stamp() -> str:
     for lang in LANGUAGES:
         digest.update(" ".join(sorted(STOP_WORDS[lang])).encode())
     digest.update(repr(sorted(_FOLD_TABLE.items())).encode())
-    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}".encode())
+    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}|{_GLUED.pattern}".encode())
     return f"fold-stem-3:{version('PyStemmer')}:{digest.hexdigest()[:12]}"
