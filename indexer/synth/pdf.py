@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
@@ -36,32 +37,38 @@ class PageBreak:
 Block = str | Heading | PageBreak
 
 
+@cache
+def _units(c: str) -> int:
+    if c in _NARROW:
+        return 280
+    if c in _WIDE:
+        return 830
+    return 680 if c.isupper() else 540
+
+
 def _width(text: str, size: float) -> float:
-    units = 0
-    for c in text:
-        if c in _NARROW:
-            units += 280
-        elif c in _WIDE:
-            units += 830
-        elif c.isupper():
-            units += 680
-        else:
-            units += 540
-    return units * size / 1000
+    return sum(map(_units, text)) * size / 1000
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
+    # Widths are sums over characters, so a line's width grows word by word (linear, not
+    # quadratic, in the paragraph's length): the same breaks as measuring each candidate line.
+    space = _units(" ")
     lines: list[str] = []
-    current = ""
+    current: list[str] = []
+    current_units = 0
     for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and _width(candidate, size) > width:
-            lines.append(current)
-            current = word
+        word_units = sum(map(_units, word))
+        if current and (current_units + space + word_units) * size / 1000 > width:
+            lines.append(" ".join(current))
+            current, current_units = [word], word_units
+        elif current:
+            current.append(word)
+            current_units += space + word_units
         else:
-            current = candidate
+            current, current_units = [word], word_units
     if current:
-        lines.append(current)
+        lines.append(" ".join(current))
     return lines
 
 
