@@ -370,9 +370,94 @@ class Catalogue:
             self.conn.execute("UPDATE records SET rev = ? WHERE id = ?", (rev, record_id))
         return replace(copy, id=copy_id)
 
+    def update_copy(
+        self, copy_id: int, *, call_number: str, location: str, status: CopyStatus,
+        now: str | None = None,
+    ) -> Copy:
+        """Change a copy's shelf data or physical state (being on loan is not set here)."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT record_id FROM copies WHERE id = ?", (copy_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound("copy", copy_id)
+            self.conn.execute(
+                "UPDATE copies SET call_number = ?, location = ?, status = ? WHERE id = ?",
+                (call_number.strip(), location.strip(), _stored_copy_status(status), copy_id),
+            )
+            self._touch_record(row["record_id"], now)
+        return self._copy_by_id(copy_id)
+
+    def remove_copy(self, copy_id: int, now: str | None = None) -> None:
+        """Delete a copy entered by mistake; one that was ever lent is withdrawn instead."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT record_id FROM copies WHERE id = ?", (copy_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound("copy", copy_id)
+            try:
+                self.conn.execute("DELETE FROM copies WHERE id = ?", (copy_id,))
+            except sqlite3.IntegrityError as exc:
+                raise InvalidRecord("copies", "copy has a loan history: withdraw it") from exc
+            self._touch_record(row["record_id"], now)
+
+    def link_work(self, record_ids: Sequence[int], now: str | None = None) -> int:
+        """Make records one work (a paper edition and its PDF); returns the work id."""
+        ids = sorted(set(record_ids))
+        if len(ids) < 2:
+            raise InvalidRecord("work_id", "a work links at least two records")
+        with self.transaction():
+            for rid in ids:
+                self._require(rid)
+            marks = ",".join("?" * len(ids))
+            known = [r[0] for r in self.conn.execute(
+                f"SELECT work_id FROM records WHERE id IN ({marks}) AND work_id IS NOT NULL", ids
+            )]  # fmt: skip
+            work_id = min(known) if known else ids[0]
+            # Records already in one of these works join the merged work too.
+            members = set(ids)
+            for old in set(known):
+                members.update(r[0] for r in self.conn.execute(
+                    "SELECT id FROM records WHERE work_id = ?", (old,)))  # fmt: skip
+            for rid in sorted(members):
+                self.conn.execute("UPDATE records SET work_id = ? WHERE id = ?", (work_id, rid))
+                self._touch_record(rid, now)
+        return work_id
+
+    def unlink_work(self, record_id: int, now: str | None = None) -> None:
+        """Take a record out of its work (a work of one record is dissolved)."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT work_id FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound("record", record_id)
+            if row["work_id"] is None:
+                return
+            self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (record_id,))
+            self._touch_record(record_id, now)
+            rest = [r[0] for r in self.conn.execute(
+                "SELECT id FROM records WHERE work_id = ?", (row["work_id"],))]  # fmt: skip
+            if len(rest) == 1:
+                self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (rest[0],))
+                self._touch_record(rest[0], now)
+
+    def work_members(self, record_id: int) -> list[Record]:
+        """The other live records of a record's work."""
+        row = self.conn.execute("SELECT work_id FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None or row["work_id"] is None:
+            return []
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM records WHERE work_id = ? AND id != ? AND deleted = 0 ORDER BY id",
+            (row["work_id"], record_id))]  # fmt: skip
+        found = self.get_many(ids)
+        return [found[i] for i in ids]
+
     def copy_by_barcode(self, barcode: str) -> tuple[int, Copy]:
         row = self.conn.execute(
-            "SELECT * FROM copies WHERE barcode = ?", (barcode.strip(),)
+            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN} WHERE c.barcode = ?",
+            (barcode.strip(),),
         ).fetchone()
         if row is None:
             raise NotFound("copy", barcode)
@@ -497,6 +582,20 @@ class Catalogue:
         if not self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
             raise NotFound("record", record_id)
 
+    def _touch_record(self, record_id: int, now: str | None) -> None:
+        self.conn.execute(
+            "UPDATE records SET updated_at = ?, rev = ? WHERE id = ?",
+            (now or utc_now(), self._bump_rev(), record_id),
+        )
+
+    def _copy_by_id(self, copy_id: int) -> Copy:
+        row = self.conn.execute(
+            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN} WHERE c.id = ?", (copy_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound("copy", copy_id)
+        return _copy_from_row(row)
+
     def _bump_rev(self) -> int:
         return self.conn.execute(
             "UPDATE counters SET value = value + 1 WHERE name = 'rev' RETURNING value"
@@ -586,7 +685,9 @@ class Catalogue:
         marks = ",".join("?" * len(ids))
         out: dict[int, list[Copy]] = {}
         for row in self.conn.execute(
-            f"SELECT * FROM copies WHERE record_id IN ({marks}) ORDER BY record_id, id", list(ids)
+            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN}"
+            f" WHERE c.record_id IN ({marks}) ORDER BY c.record_id, c.id",
+            list(ids),
         ):
             out.setdefault(row["record_id"], []).append(_copy_from_row(row))
         return {k: tuple(v) for k, v in out.items()}
@@ -599,10 +700,13 @@ class Catalogue:
         return {r["sha256"]: _file_from_row(r) for r in rows}
 
 
-# Until loans exist every available copy is on the shelf; the loans migration refines this.
-_AVAILABILITY_SQL = """
-    SELECT c.record_id, sum(c.status = 'available') > 0, 0
-    FROM copies c JOIN records r ON r.id = c.record_id
+# A copy is on loan when it has an active loan (library/loans.py); loans never touch a
+# record's rev, so OAI datestamps and the index do not move with the desk.
+_ACTIVE_LOAN_JOIN = "LEFT JOIN loans l ON l.copy_id = c.id AND l.return_date IS NULL"
+_COPY_COLUMNS = "c.*, l.due_date AS loan_due_date"
+_AVAILABILITY_SQL = f"""
+    SELECT c.record_id, sum(c.status = 'available' AND l.id IS NULL) > 0, sum(l.id IS NOT NULL) > 0
+    FROM copies c JOIN records r ON r.id = c.record_id {_ACTIVE_LOAN_JOIN}
     WHERE r.deleted = 0
     GROUP BY c.record_id
 """
@@ -627,12 +731,15 @@ def _stored_copy_status(status: CopyStatus) -> str:
 
 
 def _copy_from_row(row: sqlite3.Row) -> Copy:
+    due = row["loan_due_date"]
+    status = CopyStatus(row["status"])
     return Copy(
         barcode=row["barcode"],
         call_number=row["call_number"],
         location=row["location"],
-        status=CopyStatus(row["status"]),
+        status=CopyStatus.ON_LOAN if due is not None else status,
         id=row["id"],
+        due_date=due,
     )
 
 
