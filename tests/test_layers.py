@@ -1,0 +1,43 @@
+"""The layers hold: webapp -> indexer -> library, and the engine stays behind its facade."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name.split(".")[0] for name in found}
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((REPO / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", python_files("library"), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_catalogue_depends_on_nothing_above_it(path):
+    assert not imported_modules(path) & {"indexer", "webapp", "flask", "whoosh"}
+
+
+@pytest.mark.parametrize("path", python_files("indexer"), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_indexer_knows_neither_flask_nor_the_web_app(path):
+    modules = imported_modules(path)
+    assert not modules & {"webapp", "flask"}
+    if "search" not in path.relative_to(REPO / "indexer").parts:
+        assert "whoosh" not in modules, "only indexer/search/ may import whoosh"
+
+
+@pytest.mark.parametrize("path", python_files("webapp"), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_web_app_reaches_the_engine_only_through_the_facade(path):
+    assert "whoosh" not in imported_modules(path)
