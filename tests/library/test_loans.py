@@ -28,14 +28,15 @@ def desk(catalogue):
                                        max_renewals=2))  # fmt: skip
 
 
-def paper(catalogue: Catalogue, *barcodes: str, title: str = "Guide de la médiation sociale") -> Record:
+def paper(catalogue: Catalogue, *barcodes: str, title: str = "Guide de la médiation") -> Record:
     copies = tuple(Copy(b, "361.3 MED", "Salle de lecture") for b in barcodes)
     return catalogue.add(Record(title=title, support=Support.PAPIER, year=2010, copies=copies))
 
 
 def test_a_loan_lasts_21_days_by_default_and_the_copy_shows_it(catalogue, desk):
     record = paper(catalogue, "CRPV0001")
-    marie = desk.add_borrower("Marie Joseph", organisation="Ville du Lamentin", category="collectivite")
+    marie = desk.add_borrower("Marie Joseph", organisation="Ville du Lamentin",
+                              category="collectivite")  # fmt: skip
     loan = desk.check_out("CRPV0001", marie.id, today=TODAY)
     assert loan.due_date == TODAY + timedelta(days=21)
     copy = catalogue.get(record.id).copies[0]
@@ -46,7 +47,8 @@ def test_a_loan_lasts_21_days_by_default_and_the_copy_shows_it(catalogue, desk):
 def test_the_loan_period_depends_on_the_borrower_category(catalogue, desk):
     paper(catalogue, "CRPV0001")
     student = desk.add_borrower("Léa Étudiante", category="etudiant")
-    assert desk.check_out("CRPV0001", student.id, today=TODAY).due_date == TODAY + timedelta(days=14)
+    loan = desk.check_out("CRPV0001", student.id, today=TODAY)
+    assert loan.due_date == TODAY + timedelta(days=14)
 
 
 def test_the_full_lifecycle_out_renew_return(catalogue, desk):
@@ -102,7 +104,8 @@ def test_a_suspended_borrower_cannot_borrow_nor_renew(catalogue, desk):
 
 def test_a_missing_copy_cannot_be_lent(catalogue, desk):
     record = paper(catalogue, "CRPV0001")
-    catalogue.update_copy(record.copies[0].id, call_number="", location="", status=CopyStatus.MISSING)
+    catalogue.update_copy(record.copies[0].id, call_number="", location="",
+                          status=CopyStatus.MISSING)  # fmt: skip
     with pytest.raises(LoanRefused) as refused:
         desk.check_out("CRPV0001", desk.add_borrower("Paul").id, today=TODAY)
     assert refused.value.reason is LoanRefusal.COPY_UNAVAILABLE
@@ -308,7 +311,7 @@ def test_overdue_loans_come_with_their_days_late(catalogue, desk):
     desk.check_out("CRPV0001", paul.id, today=TODAY, due=date(2013, 3, 10))
     desk.check_out("CRPV0002", paul.id, today=TODAY, due=date(2013, 4, 10))
     late = desk.overdue(date(2013, 3, 20))
-    assert [(loan.barcode, loan.days_late(date(2013, 3, 20))) for loan in late] == [("CRPV0001", 10)]
+    assert [(x.barcode, x.days_late(date(2013, 3, 20))) for x in late] == [("CRPV0001", 10)]
     assert desk.counts(date(2013, 3, 20))["overdue"] == 1
 
 
