@@ -5,9 +5,11 @@ The labelled set (`corpus/labels.csv`, format in the README): `ref;themes`, wher
 `barcode:<code>` (a paper holding). Nothing is written: the current tagger runs in memory on
 the records' title, abstract, keywords, text and language.
 
-Calibration fits two constants, the absolute threshold and the relative cut, by grid search
-for the best micro-F1. `cross_validate` refits them on K−1 folds and measures on the held-out
-fold, so the figures it reports were not tuned on the documents they are measured on.
+Calibration fits the absolute threshold and the relative cut by grid search for the best
+micro-F1, separately for documents with a full text and for records known only by their
+description (the tagger has one pair of constants for each). `cross_validate` refits them on
+K−1 folds and measures on the held-out fold, so the figures it reports were not tuned on the
+documents they are measured on.
 """
 
 from __future__ import annotations
@@ -176,20 +178,50 @@ def evaluate(tagger: Tagger, docs: Sequence[LabelledDoc]) -> Report:
 
 def calibrate(tagger: Tagger, scored: Sequence[Sequence[ThemeScore]],
               expected: Sequence[frozenset[str]]) -> TaggerSettings:  # fmt: skip
-    """The (threshold, relative) pair with the best micro-F1 on these documents."""
-    slugs = tagger.slugs
-    best: tuple[float, float, float, float] | None = None
-    chosen = tagger.settings
+    """The thresholds and relative cuts with the best micro-F1 on these documents."""
+    settings = tagger.settings
+    for with_text in (True, False):
+        group = [i for i, s in enumerate(scored) if _has_text(s) == with_text]
+        if not group:
+            continue
+        threshold, relative = _fit_pair(
+            tagger, [scored[i] for i in group], [expected[i] for i in group], with_text
+        )
+        if with_text:
+            settings = replace(settings, threshold=threshold, relative=relative)
+        else:
+            settings = replace(
+                settings, threshold_without_text=threshold, relative_without_text=relative
+            )
+    return settings
+
+
+def _has_text(scores: Sequence[ThemeScore]) -> bool:
+    return bool(scores) and scores[0].has_text
+
+
+def _fit_pair(
+    tagger: Tagger,
+    scored: Sequence[Sequence[ThemeScore]],
+    expected: Sequence[frozenset[str]],
+    with_text: bool,
+) -> tuple[float, float]:
+    best: tuple[float, ...] | None = None
+    chosen = (0.3, 0.4)
     for threshold in THRESHOLDS:
         for relative in RELATIVES:
-            settings = replace(tagger.settings, threshold=threshold, relative=relative)
+            if with_text:
+                settings = replace(tagger.settings, threshold=threshold, relative=relative)
+            else:
+                settings = replace(tagger.settings, threshold_without_text=threshold,
+                                   relative_without_text=relative)  # fmt: skip
             candidate = tagger.with_settings(settings)
             predicted = [frozenset(t.slug for t in candidate.decide(s)) for s in scored]
-            report = measure(expected, predicted, slugs)
+            report = measure(expected, predicted, tagger.slugs)
             # Ties go to the setting nearest the middle of the grid (less extreme).
             key = (report.micro.f1, report.macro.f1, -abs(threshold - 0.3), -abs(relative - 0.4))
             if best is None or key > best:
-                best, chosen = key, settings
+                best, chosen = key, (threshold, relative)
     return chosen
 
 

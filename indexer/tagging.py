@@ -20,6 +20,11 @@ How a thematic is scored (all constants live in `TaggerSettings`):
 6. A thematic is assigned when score ≥ threshold, S ≥ relative · S_best (it is not a side
    topic of a document about something else), and its evidence is not only everyday words
    found in the full text; at most `max_themes`, best first. None rather than a weak guess.
+   Records described only by title, abstract and keywords (paper holdings) have their own
+   threshold and relative cut: their evidence is a few words, so a secondary thematic shows
+   up with a much smaller share of the score than in a full text, where every side topic of
+   a long report leaves some trace. Everyday words count as medium terms when they are in
+   the title or the keywords (the author's or cataloguer's own choice of words).
 
 Languages: the vocabulary is French. An English or Spanish document is matched twice: with the
 vocabulary's `en`/`es` terms analysed by its own stemmer, and with the French terms against a
@@ -77,16 +82,19 @@ class TaggerSettings:
     """The scoring constants (see the module docstring); calibrated on the labelled set."""
 
     title_boost: float = 3.0
-    keywords_boost: float = 2.5
-    abstract_boost: float = 1.5
+    keywords_boost: float = 3.0
+    abstract_boost: float = 2.0
     text_boost: float = 1.0
     k1: float = 1.2
     b: float = 0.75
     avg_text_terms: float = 2000.0
     min_text_norm: float = 0.5  # a one-paragraph text does not outweigh its own title
+    described_cue_weight: float = 1.0  # weight of an everyday word found in title or keywords
     sigma: float = 3.0
-    threshold: float = 0.3
-    relative: float = 0.35
+    threshold: float = 0.3  # documents with a full text
+    relative: float = 0.6
+    threshold_without_text: float = 0.3  # records known by their description only
+    relative_without_text: float = 0.2
     max_themes: int = 3
     low_confidence: float = 0.45  # assigned, but the review list shows it
 
@@ -118,6 +126,7 @@ class ThemeScore:
     score: float
     specific: bool  # evidence beyond everyday words of the full text
     matches: tuple[ConceptMatch, ...]
+    has_text: bool = True  # the document has a full text (else: description only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +318,11 @@ class Tagger:
         contributions: dict[int, float] = {}
         for cid, x in pseudo.items():
             concept = self._concepts[cid]
-            contributions[cid] = concept.weight * x / (x + s.k1)
+            weight = concept.weight
+            if concept.cue and any((cid, f) in per_field for f in ("title", "keywords")):
+                # An everyday word chosen for the title or the keywords describes the document.
+                weight = max(weight, s.described_cue_weight)
+            contributions[cid] = weight * x / (x + s.k1)
             raw[concept.theme] += contributions[cid]
         for (cid, name), _ in per_field.items():
             concept = self._concepts[cid]
@@ -333,7 +346,7 @@ class Tagger:
             matches.sort(key=lambda m: (-m.contribution, FIELDS.index(m.field), m.term))
             out.append(ThemeScore(
                 self.slugs[theme], total, total / (total + s.sigma), specific[theme],
-                tuple(matches),
+                tuple(matches), fields.text_terms > 0,
             ))  # fmt: skip
         out.sort(key=lambda t: (-t.raw, t.slug))
         return out
@@ -341,11 +354,17 @@ class Tagger:
     def decide(self, scores: Sequence[ThemeScore]) -> list[ThemeScore]:
         """The thematics to assign among scored ones (threshold, relative cut, at most N)."""
         s = self.settings
-        eligible = [t for t in scores if t.specific and t.score >= s.threshold]
+        if not scores:
+            return []
+        if scores[0].has_text:
+            threshold, relative = s.threshold, s.relative
+        else:
+            threshold, relative = s.threshold_without_text, s.relative_without_text
+        eligible = [t for t in scores if t.specific and t.score >= threshold]
         if not eligible:
             return []
         best = max(t.raw for t in eligible)
-        kept = [t for t in eligible if t.raw >= s.relative * best]
+        kept = [t for t in eligible if t.raw >= relative * best]
         kept.sort(key=lambda t: (-t.raw, t.slug))
         return kept[: s.max_themes]
 

@@ -69,7 +69,7 @@ def evaluate_command(env: Env, labels_path: Path, as_json: bool, folds: int | No
         data = {"documents": data.pop("documents"), "missing": data.pop("missing"), **data}
         if folds:
             data["folds"] = folds
-            data["fitted"] = [{"threshold": s.threshold, "relative": s.relative} for s in fitted]
+            data["fitted"] = [_fitted(s) for s in fitted]
         print_json(data)
         return
     _print_report(report, labelled.missing, folds, fitted)
@@ -77,6 +77,14 @@ def evaluate_command(env: Env, labels_path: Path, as_json: bool, folds: int | No
         click.echo(
             f"Thématiques inconnues du vocabulaire : {', '.join(sorted(labelled.unknown_themes))}"
         )
+
+
+def _fitted(settings: Any) -> dict[str, float]:
+    return {
+        "threshold": settings.threshold, "relative": settings.relative,
+        "threshold_without_text": settings.threshold_without_text,
+        "relative_without_text": settings.relative_without_text,
+    }  # fmt: skip
 
 
 def _print_report(report: Report, missing: list[str], folds: int | None, fitted: list[Any]) -> None:
@@ -95,8 +103,14 @@ def _print_report(report: Report, missing: list[str], folds: int | None, fitted:
     share = f"{report.untagged_share * 100:.1f}".replace(".", ",")
     click.echo(f"Documents sans thématique : {share} %")
     if fitted:
-        pairs = ", ".join(f"{s.threshold:g}/{s.relative:g}" for s in fitted)
-        click.echo(f"Seuil/coupure relative retenus par pli : {pairs}")
+        pairs = ", ".join(
+            f"{s.threshold:g}/{s.relative:g} et {s.threshold_without_text:g}/"
+            f"{s.relative_without_text:g}"
+            for s in fitted
+        )
+        click.echo(
+            f"Seuil/coupure relative retenus par pli (texte intégral et notice seule) : {pairs}"
+        )
 
 
 @command.command("review")
