@@ -31,9 +31,23 @@ def cli(ctx: click.Context, instance: Path) -> None:
 
 def _register() -> None:
     # Each command module exposes `command` (a click command or group).
-    from . import check, importer, index, reindex, retag, search, serve, show, stats, tags, vocab
+    from . import (
+        check,
+        corpus,
+        importer,
+        index,
+        reindex,
+        retag,
+        search,
+        serve,
+        show,
+        stats,
+        tags,
+        vocab,
+    )
 
-    for module in (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab):
+    commands = (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab)
+    for module in (*commands, corpus):
         cli.add_command(module.command)
 
 
