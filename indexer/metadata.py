@@ -47,7 +47,9 @@ _JUNK_TITLES = re.compile(
     r"numerisation|copie de|copy of|anonymous|anonyme|unknown|inconnu|test|essai|"
     r"converted|temp|tmp|nouvelle page|new page|page sans titre|untitled document|"
     r"(?:modele|template|copie de|copy of)\b.*)"
-    r"(?:[\s_-]*(?:\(?\d+\)?|[ivx]+))*$"
+    # Each repetition takes a whole number or numeral (the lookaheads forbid splitting one),
+    # so the pattern cannot backtrack exponentially on 'documentiiiii…!'.
+    r"(?:[\s_-]*(?:\(?\d+(?!\d)\)?|[ivx]+(?![ivx])))*$"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _STEM_MARKS = re.compile(r"_|\b\d{1,4}[-.]\d{1,2}[-.]\d{1,4}\b|\b[vV]\d+\b")
@@ -268,6 +270,15 @@ def person_name(name: str) -> str:
     return f"{' '.join(parts[1:])}, {parts[0]}"  # 'Marie Dupont', 'Mayra Valdés Rodríguez'
 
 
+def _split_conjunctions(text: str) -> list[str]:
+    """'Marie Dupont et Jean Martin' -> two names; 'Habitat et Humanisme' stays one (a name
+    on each side of 'et' has at least two words)."""
+    halves = re.split(r"\s+(?:et|and|y|und|&)\s+", text)
+    if len(halves) > 1 and all(len(h.split()) >= 2 for h in halves):
+        return halves
+    return [text]
+
+
 def split_authors(raw: str | bytes | None) -> tuple[str, ...]:
     """Authors from one metadata string: 'Dupont Marie; Martin J.', 'M. Dupont et J. Martin'."""
     if not raw:
@@ -278,7 +289,7 @@ def split_authors(raw: str | bytes | None) -> tuple[str, ...]:
     if ";" in text or "\n" in str(raw):
         pieces = re.split(r"\s*[;\n]\s*", text)
     else:
-        pieces = re.split(r"\s+(?:et|and|&|y|und)\s+|\s*/\s*|\s*\|\s*", text)
+        pieces = [n for part in re.split(r"\s*[/|]\s*", text) for n in _split_conjunctions(part)]
         expanded: list[str] = []
         for piece in pieces:
             commas = [p.strip() for p in piece.split(",") if p.strip()]
@@ -438,7 +449,7 @@ def is_title_line(line: str) -> bool:
     letters = len(_HAS_LETTER.findall(line))
     if letters < 4 or letters < len(line) * 0.5 or len(line) > 160:
         return False
-    if sum(c.isdigit() for c in line) > len(line) * 0.25:
+    if sum(c.isdigit() for c in line) > len(line) * 0.35:
         return False
     if line.endswith((".", ";", ",")) and not re.search(r"\b(?:[A-Z]\.)+$|\betc\.$|\.\.\.$", line):
         return False  # titles do not end like sentences
@@ -517,14 +528,7 @@ def _byline_names(text: str) -> tuple[str, ...]:
 
 def _split_names(text: str) -> list[str]:
     """'A B, C D et E F' -> ['A B', 'C D', 'E F']; 'Études et Conseil' stays whole."""
-    out: list[str] = []
-    for piece in re.split(r"\s*,\s*", text):
-        halves = re.split(r"\s+(?:et|and|y|und|&)\s+", piece)
-        if len(halves) > 1 and all(len(h.split()) >= 2 for h in halves):
-            out.extend(halves)
-        else:
-            out.append(piece)
-    return out
+    return [n for piece in re.split(r"\s*,\s*", text) for n in _split_conjunctions(piece)]
 
 
 def _guess_authors(lines: list[str]) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ MALFORMED = (
     zipfile.LargeZipFile,
     NotImplementedError,
     ElementTree.ParseError,
+    SyntaxError,  # lxml's XMLSyntaxError (python-docx parts) derives from it
 )
 
 # Ligatures that PDF fonts map to one glyph; readers and search want the letters (this is the

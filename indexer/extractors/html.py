@@ -34,7 +34,7 @@ _CELLS = frozenset({"td", "th"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})  # fmt: skip
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
+_BLANK_LINES = re.compile(r"\n(?:[ \t\u00a0]*\n){2,}")  # unambiguous: linear
 _STRONG_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _TAG = re.compile(rb"<(?:[a-z][a-z0-9]*)(?:\s[^>]*)?/?>", re.IGNORECASE)
 _META_CHARSET = re.compile(

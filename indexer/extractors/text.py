@@ -15,6 +15,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 _BINARY_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # \x1a: DOS end-of-file marker
 _MAX_CONTROL_SHARE = 0.02
+_MAX_HIGH_SHARE = 0.3
 
 
 def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
@@ -58,7 +59,18 @@ def text_encoding(head: bytes) -> str | None:
     controls = sum(1 for b in head if b < 32 and b not in _ALLOWED_CONTROLS) + head.count(b"\x7f")
     if controls > max(len(head) * _MAX_CONTROL_SHARE, 2):
         return None
+    if not _is_utf8(head) and sum(1 for b in head if b >= 0x80) > len(head) * _MAX_HIGH_SHARE:
+        return None  # single-byte text in a Latin script is mostly ASCII
     return "auto"
+
+
+def _is_utf8(head: bytes) -> bool:
+    """Valid UTF-8, allowing a character cut at the end of the sample."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(head) - 3 and error.reason == "unexpected end of data"
+    return True
 
 
 def decode_text(raw: bytes, encoding: str = "auto") -> str:
@@ -75,14 +87,17 @@ def decode_text(raw: bytes, encoding: str = "auto") -> str:
         return decode_cp1252(raw)
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LINE_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.MULTILINE)
-_MD_FENCE = re.compile(r"^\s*(?:```|~~~).*$\n?", re.MULTILINE)
-_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.MULTILINE)
-_MD_TRAILING_HASHES = re.compile(r"\s+#+\s*$", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.{1,300}?)(?<=\S)\1")  # bounded: linear
+_MD_LINE_MARKS = re.compile(
+    r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", re.MULTILINE
+)
+# Line patterns use [ \t], never \s: \s would run across blank lines and make them quadratic.
+_MD_FENCE = re.compile(r"^[ \t]*(?:```|~~~).*$\n?", re.MULTILINE)
+_MD_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE)
+_MD_TRAILING_HASHES = re.compile(r"(?<![ \t])[ \t]+#+[ \t]*$", re.MULTILINE)
 _MD_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
