@@ -50,6 +50,12 @@ def _register() -> None:
     for module in (*commands, corpus):
         cli.add_command(module.command)
 
+    # The documentalist's workspace: accounts, borrowers, the loan desk, backups.
+    from . import backup, borrowers, loans, restore, users
+
+    for module in (users, borrowers, loans, backup, restore):
+        cli.add_command(module.command)
+
 
 _register()
 

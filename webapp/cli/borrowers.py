@@ -1,0 +1,166 @@
+"""`fonds borrower add|list|show|suspend|reactivate|export|erase`: the people who borrow."""
+
+from __future__ import annotations
+
+import click
+
+from library import NotFound, audit
+from library.loans import LoanRefused, Loans
+
+from ..messages import loan_refusal
+from ..workspace import categories, loan_policy
+from .env import CliError, Env, pass_env, print_json
+from .users import cli_actor
+
+
+def _desk(env: Env) -> Loans:
+    return Loans(env.catalogue(create=True), loan_policy(env.config))
+
+
+@click.group("borrower")
+def command() -> None:
+    """Borrowers (name, organisation, category, contact) and their personal data."""
+
+
+@command.command("add")
+@click.option("--name", required=True, help="Name of the borrower.")
+@click.option("--organisation", default="", help="Employer or association.")
+@click.option("--category", default="autre", show_default=True,
+              help="Borrower category (see BORROWER_CATEGORIES), sets the loan period.")
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@click.option("--json", "as_json", is_flag=True, help='Print {"id": N, ...} as JSON.')
+@pass_env
+def add(env: Env, name: str, organisation: str, category: str, email: str, phone: str,
+        as_json: bool) -> None:  # fmt: skip
+    """Register a borrower; prints the new id."""
+    known = categories(env.config)
+    if category not in known:
+        raise CliError(f"catégorie inconnue : {category} (connues : {', '.join(known)})")
+    desk = _desk(env)
+    try:
+        with env.catalogue().transaction():
+            borrower = desk.add_borrower(name, organisation=organisation, category=category,
+                                         email=email, phone=phone)  # fmt: skip
+            audit.log(env.catalogue(), cli_actor(), "borrower.add", target_type="borrower",
+                      target_id=borrower.id, summary=f"Emprunteur n° {borrower.id} inscrit")  # fmt: skip
+    except LoanRefused as exc:
+        raise CliError(loan_refusal(exc)) from None
+    if as_json:
+        print_json(_public(borrower))
+    else:
+        click.echo(borrower.id)
+
+
+@command.command("list")
+@click.argument("query", required=False, default="")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def list_borrowers(env: Env, query: str, as_json: bool) -> None:
+    """List borrowers (optionally those matching QUERY in name, organisation or e-mail)."""
+    found = _desk(env).borrowers(query)
+    if as_json:
+        print_json([_public(b) for b in found])
+        return
+    for b in found:
+        flags = " [suspendu]" if b.suspended else ""
+        org = f" — {b.organisation}" if b.organisation else ""
+        click.echo(f"{b.id}\t{b.name}{org}{flags} — {b.active_loans} prêt(s) en cours")
+
+
+@command.command("show")
+@click.argument("borrower_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def show(env: Env, borrower_id: int, as_json: bool) -> None:
+    """A borrower with their current loans."""
+    desk = _desk(env)
+    borrower = _get(desk, borrower_id)
+    loans = desk.active_loans(borrower_id)
+    if as_json:
+        data = _public(borrower)
+        data["loans"] = [{"barcode": x.barcode, "record_id": x.record_id, "title": x.title,
+                          "due_date": x.due_date.isoformat()} for x in loans]  # fmt: skip
+        print_json(data)
+        return
+    click.echo(f"Emprunteur n° {borrower.id} : {borrower.name}"
+               + (" (suspendu)" if borrower.suspended else ""))  # fmt: skip
+    for label, value in (("Organisme", borrower.organisation), ("Catégorie", borrower.category),
+                         ("Courriel", borrower.email), ("Téléphone", borrower.phone)):  # fmt: skip
+        if value:
+            click.echo(f"{label:<11} {value}")
+    for loan in loans:
+        click.echo(f"En prêt     {loan.barcode} — {loan.title} — retour le {loan.due_date:%d/%m/%Y}")
+
+
+@command.command("suspend")
+@click.argument("borrower_id", type=int)
+@click.option("--reason", default="", help="Why (shown at the desk).")
+@pass_env
+def suspend(env: Env, borrower_id: int, reason: str) -> None:
+    """Suspend a borrower: no new loan, renewal or reservation."""
+    _suspend(env, borrower_id, True, reason)
+
+
+@command.command("reactivate")
+@click.argument("borrower_id", type=int)
+@pass_env
+def reactivate(env: Env, borrower_id: int) -> None:
+    """Lift a suspension."""
+    _suspend(env, borrower_id, False, "")
+
+
+@command.command("export")
+@click.argument("borrower_id", type=int)
+@pass_env
+def export(env: Env, borrower_id: int) -> None:
+    """Everything held about a borrower, as JSON (GDPR right of access)."""
+    desk = _desk(env)
+    _get(desk, borrower_id)
+    print_json(desk.export_borrower(borrower_id))
+
+
+@command.command("erase")
+@click.argument("borrower_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_env
+def erase(env: Env, borrower_id: int, yes: bool) -> None:
+    """Erase a borrower's personal data (GDPR); anonymous loan statistics are kept."""
+    desk = _desk(env)
+    borrower = _get(desk, borrower_id)
+    if not yes:
+        click.confirm(f"Effacer définitivement les données de {borrower.name} ?", abort=True)
+    try:
+        with env.catalogue().transaction():
+            kept = desk.erase_borrower(borrower_id)
+            audit.log(env.catalogue(), cli_actor(), "borrower.erase", target_type="borrower",
+                      target_id=borrower_id,
+                      summary=f"Emprunteur n° {borrower_id} effacé (RGPD), {kept} prêt(s) anonymisé(s)")  # fmt: skip
+    except LoanRefused as exc:
+        raise CliError(loan_refusal(exc)) from None
+    click.echo(f"emprunteur n° {borrower_id} effacé ; {kept} prêt(s) conservé(s) anonymement")
+
+
+def _suspend(env: Env, borrower_id: int, suspended: bool, reason: str) -> None:
+    desk = _desk(env)
+    _get(desk, borrower_id)
+    with env.catalogue().transaction():
+        desk.set_suspended(borrower_id, suspended, reason)
+        audit.log(env.catalogue(), cli_actor(),
+                  "borrower.suspend" if suspended else "borrower.reactivate",
+                  target_type="borrower", target_id=borrower_id,
+                  summary=f"Emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")  # fmt: skip
+    click.echo(f"emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")
+
+
+def _get(desk: Loans, borrower_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return desk.borrower(borrower_id)
+    except NotFound:
+        raise CliError(f"emprunteur n° {borrower_id} introuvable") from None
+
+
+def _public(borrower) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    data = borrower.as_dict()
+    data.pop("calendar_token", None)
+    return data

@@ -1,0 +1,142 @@
+"""`fonds loan out|return|renew|overdue`: the loan desk from the command line.
+
+Exit 0 when done; 1 with one French line on stderr when the desk refuses (unknown barcode,
+copy already out, suspended borrower, renewal limit…)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from library import audit
+from library.loans import LoanRefused, Loans
+
+from ..messages import french_date, loan_refusal
+from ..workspace import loan_policy
+from ..workspace import today as configured_today
+from .env import CliError, Env, pass_env, print_json
+from .users import cli_actor
+
+
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"date attendue au format AAAA-MM-JJ : {value}", param, ctx)
+
+
+DATE = _Date()
+_DATE_OPTION = click.option("--date", "on", type=DATE, default=None,
+                            help="Date of the operation (default: today).")  # fmt: skip
+
+
+@click.group("loan")
+def command() -> None:
+    """Lend, return and renew paper copies; list overdue loans."""
+
+
+def _desk(env: Env) -> Loans:
+    return Loans(env.catalogue(), loan_policy(env.config))
+
+
+def _today(env: Env, on: date | None) -> date:
+    return on or configured_today(env.config)
+
+
+@command.command("out")
+@click.argument("barcode")
+@click.argument("borrower_id", type=int)
+@click.option("--due", type=DATE, default=None, help="Due date (default: the loan period).")
+@_DATE_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def out(env: Env, barcode: str, borrower_id: int, due: date | None, on: date | None,
+        as_json: bool) -> None:  # fmt: skip
+    """Lend the copy BARCODE to borrower BORROWER_ID."""
+    desk = _desk(env)
+    try:
+        with env.catalogue().transaction():
+            loan = desk.check_out(barcode, borrower_id, today=_today(env, on), due=due)
+            audit.log(env.catalogue(), cli_actor(), "loan.out", target_type="loan",
+                      target_id=loan.id,
+                      summary=f"{loan.barcode} prêté à l'emprunteur n° {borrower_id}")  # fmt: skip
+    except LoanRefused as exc:
+        raise CliError(loan_refusal(exc)) from None
+    if as_json:
+        print_json(_loan_json(loan, _today(env, on)))
+    else:
+        click.echo(f"{loan.barcode} prêté à {loan.borrower_name} jusqu'au "
+                   f"{french_date(loan.due_date.isoformat())} — {loan.title}")  # fmt: skip
+
+
+@command.command("return")
+@click.argument("barcode")
+@_DATE_OPTION
+@pass_env
+def give_back(env: Env, barcode: str, on: date | None) -> None:
+    """Record the return of the copy BARCODE (says who reserved it next)."""
+    desk = _desk(env)
+    try:
+        with env.catalogue().transaction():
+            done = desk.check_in(barcode, today=_today(env, on))
+            audit.log(env.catalogue(), cli_actor(), "loan.return", target_type="loan",
+                      target_id=done.loan.id, summary=f"{done.loan.barcode} rendu")  # fmt: skip
+    except LoanRefused as exc:
+        raise CliError(loan_refusal(exc)) from None
+    late = done.loan.return_date and (done.loan.return_date - done.loan.due_date).days
+    click.echo(f"{done.loan.barcode} rendu" + (f" avec {late} jour(s) de retard" if late and late > 0 else ""))
+    if done.next_reservation:
+        r = done.next_reservation
+        click.echo(f"réservé : à mettre de côté pour {r.borrower_name} (emprunteur n° {r.borrower_id})")
+
+
+@command.command("renew")
+@click.argument("barcode")
+@_DATE_OPTION
+@pass_env
+def renew(env: Env, barcode: str, on: date | None) -> None:
+    """Extend the loan of the copy BARCODE."""
+    desk = _desk(env)
+    try:
+        with env.catalogue().transaction():
+            loan = desk.renew(barcode, today=_today(env, on))
+            audit.log(env.catalogue(), cli_actor(), "loan.renew", target_type="loan",
+                      target_id=loan.id, summary=f"{loan.barcode} prolongé")  # fmt: skip
+    except LoanRefused as exc:
+        raise CliError(loan_refusal(exc)) from None
+    click.echo(f"{loan.barcode} prolongé jusqu'au {french_date(loan.due_date.isoformat())} "
+               f"(prolongation {loan.renewals})")  # fmt: skip
+
+
+@command.command("overdue")
+@_DATE_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def overdue(env: Env, on: date | None, as_json: bool) -> None:
+    """Loans past their due date, the latest first, with days late."""
+    today = _today(env, on)
+    late = _desk(env).overdue(today)
+    if as_json:
+        print_json({"date": today.isoformat(), "count": len(late),
+                    "loans": [_loan_json(x, today) for x in late]})  # fmt: skip
+        return
+    if not late:
+        click.echo("aucun prêt en retard")
+    for x in late:
+        click.echo(f"{x.days_late(today):>4} j  {x.barcode}  {x.title} — {x.borrower_name} "
+                   f"(n° {x.borrower_id}), retour prévu le {french_date(x.due_date.isoformat())}")  # fmt: skip
+
+
+def _loan_json(loan, today: date) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return {
+        "id": loan.id, "barcode": loan.barcode, "record_id": loan.record_id, "title": loan.title,
+        "borrower_id": loan.borrower_id, "borrower": loan.borrower_name,
+        "loan_date": loan.loan_date.isoformat(), "due_date": loan.due_date.isoformat(),
+        "renewals": loan.renewals, "days_late": loan.days_late(today),
+    }  # fmt: skip

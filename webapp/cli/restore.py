@@ -1,0 +1,44 @@
+"""`fonds restore ARCHIVE --instance DIR [--force]`: a backup back into an instance folder,
+its search index rebuilt, then checked like `fonds check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from indexer.consistency import check
+from indexer.search import rebuild_index
+from library.backup import BackupError, restore_backup
+from library.store import FileStore
+
+from ..messages import backup_problem
+from .env import EXIT_REFUSED, CliError, Env, pass_env
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--instance", "target", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Instance folder to restore into (default: the global --instance).")
+@click.option("--force", is_flag=True, help="Replace the content of a non-empty instance folder.")
+@pass_env
+def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
+    """Restore ARCHIVE (made by `fonds backup`). Refuses a non-empty folder without --force."""
+    root = target or env.root
+    try:
+        report = restore_backup(archive, root, force=force)
+    except BackupError as exc:
+        raise CliError(backup_problem(exc)) from None
+    restored = Env(report.instance)
+    try:
+        rebuild_index(restored.catalogue(), restored.index(sync=False))
+        problems = check(restored.catalogue(), restored.index(sync=False),
+                         FileStore(restored.paths.store_dir))  # fmt: skip
+    finally:
+        restored.close()
+    click.echo(f"instance restaurée dans {report.instance} : {report.records} notices, "
+               f"{report.files} fichiers (sauvegarde du {report.created_at}) ; index reconstruit")  # fmt: skip
+    for problem in problems:
+        click.echo(f"problème : {problem.message}", err=True)
+    if problems:
+        raise SystemExit(EXIT_REFUSED)
