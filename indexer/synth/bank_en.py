@@ -349,6 +349,7 @@ ENGLISH = LanguageBank(
         "source": "Source",
         "page": "Page",
         "case": "the case of {quartier}",
+        "volume": "Volume",
         "indicators_caption": "main indicators",
     },
 )

@@ -335,6 +335,7 @@ SPANISH = LanguageBank(
         "source": "Fuente",
         "page": "Página",
         "case": "el caso de {quartier}",
+        "volume": "Tomo",
         "indicators_caption": "principales indicadores",
     },
 )

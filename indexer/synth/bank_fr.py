@@ -54,7 +54,7 @@ FRENCH = LanguageBank(
         ("guide", "guide méthodologique de {sujet}"),
         ("actes", "actes de la journée régionale consacrée à {sujet}"),
         ("memoire", "{sujet} {dans_terr} : enjeux et pratiques professionnelles"),
-        ("article", "repenser {sujet} dans les quartiers prioritaires"),
+        ("article", "repenser {sujet} : regards de praticiens"),
         ("article", "{sujet} en outre-mer : l’exemple de {terr}"),
         ("revue", "Les Cahiers de la cohésion sociale n° {numero} : {sujet}"),
         ("lettre-information", "La Lettre du CUCS de {terr} n° {numero}"),
@@ -213,6 +213,7 @@ FRENCH = LanguageBank(
         "source": "Source",
         "page": "Page",
         "case": "le quartier de {quartier}",
+        "volume": "Tome",
         "indicators_caption": "principaux indicateurs",
     },
 )

@@ -7,19 +7,22 @@
 Proportions are exact, not drawn: the support, format, size class, language and metadata
 quality of the n documents come from lists with the right counts (largest remainder), shuffled
 with the seed. Each document then draws the rest from its own `Random`, seeded by (seed, number),
-so its content does not depend on how much its neighbours consumed.
+so its content does not depend on how much its neighbours consumed. One exception: titles are
+unique per year across the fund (the catalogue takes the same title and year for a duplicate),
+so a title already used is redrawn, then numbered as a volume.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import TypeVar
 
 from library.models import Author, AuthorKind, Copy, DocType, Record, Support
+from library.text import normalise_title
 
 from .bank_en import ENGLISH
 from .bank_es import SPANISH
@@ -90,6 +93,7 @@ PAGES = {
     "ouvrage": (120, 320), "autre": (4, 40),
 }  # fmt: skip
 
+TITLE_DRAWS = 8  # redraws of a title already used that year, before numbering volumes
 SUBTITLED = frozenset({"rapport", "etude", "guide", "actes", "memoire", "ouvrage"})
 
 K = TypeVar("K")
@@ -261,8 +265,27 @@ def _date_line(place: str, created: datetime, lang: str) -> str:
     return f"{place}, {month_year}"
 
 
-def make_document(number: int, seed: int, slot: _Slot, barcode_start: int) -> SyntheticDocument:
-    """Document `number` of the fund `seed`; its paper copies are numbered from `barcode_start`."""
+def _unique_title(
+    filler: Filler, bank: LanguageBank, main: str, territory: Territory, year: int,
+    taken: Container[tuple[str, int]],
+) -> tuple[str, str]:  # fmt: skip
+    doc_type, title = _title(filler, bank, main, territory)
+    for _ in range(TITLE_DRAWS):
+        if (normalise_title(title), year) not in taken:
+            return doc_type, title
+        doc_type, title = _title(filler, bank, main, territory)
+    volume = 2
+    while (normalise_title(f"{title}. {bank.words['volume']} {volume}"), year) in taken:
+        volume += 1
+    return doc_type, f"{title}. {bank.words['volume']} {volume}"
+
+
+def make_document(
+    number: int, seed: int, slot: _Slot, barcode_start: int,
+    taken: Container[tuple[str, int]] = frozenset(),
+) -> SyntheticDocument:  # fmt: skip
+    """Document `number` of the fund `seed`; its paper copies are numbered from `barcode_start`
+    and its title avoids the (normalised title, year) pairs in `taken`."""
     rng = random.Random(f"doc:{seed}:{number}")
     lang = slot.language
     bank = BANKS[lang]
@@ -281,7 +304,7 @@ def make_document(number: int, seed: int, slot: _Slot, barcode_start: int) -> Sy
     }  # fmt: skip
     base = Filler(rng, lang, year, [doc_slots, bank.slots])
     fillers = {t: base.with_layer(_theme_layer(lang, t)) for t in themes}
-    doc_type, title = _title(fillers[themes[0]], bank, themes[0], territory)
+    doc_type, title = _unique_title(fillers[themes[0]], bank, themes[0], territory, year, taken)
     with_subtitle = doc_type in SUBTITLED and rng.random() < 0.4
     subtitle = capitalise(base.fill(rng.choice(bank.subtitles))) if with_subtitle else ""
 
@@ -348,7 +371,9 @@ def generate_records(
     if not 0.0 <= paper_share <= 1.0:
         raise ValueError(f"paper_share must be within [0, 1], got {paper_share}")
     barcode = 1
+    taken: set[tuple[str, int]] = set()
     for number, slot in enumerate(plan(n, seed, paper_share), start=1):
-        document = make_document(number, seed, slot, barcode)
+        document = make_document(number, seed, slot, barcode, taken)
         barcode += len(document.barcodes)
+        taken.add((normalise_title(document.title), document.year))
         yield document

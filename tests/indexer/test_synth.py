@@ -24,6 +24,7 @@ from indexer.synth.fund import CATALOGUE_COLUMNS, generate_fund
 from indexer.synth.naming import isbn13
 from indexer.synth.records import SyntheticDocument, generate_records, spread
 from library.models import DocType, Support
+from library.text import normalise_title
 from webapp.cli import cli
 
 N, SEED = 200, 11
@@ -135,6 +136,11 @@ def test_about_one_document_in_ten_is_in_english_or_spanish(records):
     languages = Counter(d.language for d in records.values())
     assert set(languages) == {"fr", "en", "es"}
     assert languages["en"] + languages["es"] == pytest.approx(N / 10, abs=5)
+
+
+def test_titles_are_unique_per_year_so_the_importer_keeps_every_holding(records):
+    keys = [(normalise_title(d.title), d.year) for d in records.values()]
+    assert len(set(keys)) == len(keys)
 
 
 def test_documents_cover_one_to_three_thematics_mostly_the_main_one(records):
