@@ -43,9 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | P
 
 def _blueprints() -> list[Any]:
     """Each area of the site is one blueprint module (search, records, admin, loans, …)."""
-    from . import search
+    from . import api, records, search
 
-    return [search.bp]
+    return [search.bp, records.bp, api.bp]
 
 
 def _secret_key(instance: Path) -> str:
