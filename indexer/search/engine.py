@@ -622,12 +622,16 @@ def _expand_equivalences(
                     out[indexes[0]] = [_Stems(f) for f in forms]
                     for i in indexes[1:]:
                         out[i] = []
-        # phrases typed in quotes: "zone franche urbaine"
+        # phrases typed in quotes ("zone franche urbaine"), and words among alternatives
+        # (ZFU OU emploi, or any query once relaxed to any word)
         for group in out:
             for k, option in enumerate(group):
-                if isinstance(option, Words) and option.is_phrase:
-                    if tuple(stem(w) for w in option.words) in forms:
-                        group[k : k + 1] = [_Stems(f) for f in forms]
+                if (
+                    isinstance(option, Words)
+                    and (option.is_phrase or len(group) > 1)
+                    and tuple(stem(w) for w in option.words) in forms
+                ):
+                    group[k : k + 1] = [_Stems(f) for f in forms]
     return [g for g in out if g]
 
 

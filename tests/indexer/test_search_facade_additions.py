@@ -65,3 +65,14 @@ def test_a_selected_year_range_counts_the_years_it_spans(finder) -> None:  # typ
     assert year_facet["2000-2009"].count == 3 and year_facet["2000-2009"].selected
     # the other years keep the count choosing them alone would give
     assert year_facet["2012"].count == 1
+
+
+def test_a_relaxed_query_still_expands_acronyms(finder) -> None:  # type: ignore[no-untyped-def]
+    page = finder.search(SearchRequest(q="ZFU logement"))
+    assert page.relaxed
+    assert {h.year for h in page.hits} == {2003, 2007, 2008, 2012}
+
+
+def test_an_acronym_among_alternatives_is_expanded(finder) -> None:  # type: ignore[no-untyped-def]
+    page = finder.search(SearchRequest(q="ZFU OU logement"))
+    assert {h.year for h in page.hits} == {2003, 2007, 2008, 2012}
