@@ -148,10 +148,7 @@ class Filler:
 
     def with_layer(self, layer: SlotTable | None) -> Filler:
         """The same document seen from one thematic: its slots are looked up first."""
-        other = Filler.__new__(Filler)
-        other.rng, other.lang, other.year, other._join = self.rng, self.lang, self.year, self._join
-        other.layers = ([layer] if layer else []) + self.layers
-        return other
+        return Filler(self.rng, self.lang, self.year, ([layer] if layer else []) + self.layers)
 
     def fill(self, template: str) -> str:
         parts, slots = _compile(template)
