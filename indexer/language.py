@@ -43,6 +43,12 @@ def _factory() -> DetectorFactory:
     return factory
 
 
+def load_profiles() -> None:
+    """Load the language profiles now (they load on first use otherwise): call it where
+    worker processes are forked from, so that each worker does not load its own copy."""
+    _factory()
+
+
 def _sample(text: str) -> str:
     """Up to SAMPLE_CHARS taken from the start, middle and end, cut at spaces."""
     if len(text) <= SAMPLE_CHARS:

@@ -91,15 +91,24 @@ def read_head(path: Path, size: int = HEAD_SIZE) -> bytes:
         ) from exc
 
 
-def read_bytes(path: Path) -> bytes:
-    """All bytes of a non-empty file, with OSError translated."""
+def read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
+    """At most `limit` bytes of a non-empty file, and whether the file was longer."""
     check_file(path)
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
-        raise ExtractionError(
-            path, f"fichier illisible ({exc.strerror or 'erreur système'})"
-        ) from exc
+        reason = f"fichier illisible ({exc.strerror or 'erreur système'})"
+        raise ExtractionError(path, reason) from exc
+    return data[:limit], len(data) > limit
+
+
+def text_bytes_limit(limits: ExtractionLimits) -> int:
+    """Bytes worth reading for a text-like file: no encoding needs more than 4 a character."""
+    return limits.max_chars * 4
+
+
+CUT_FILE = "fichier très volumineux : seul son début a été lu"
 
 
 @contextmanager

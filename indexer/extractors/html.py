@@ -11,7 +11,15 @@ from typing import ClassVar
 
 from indexer import metadata
 from indexer.extractors.base import Extraction, ExtractionLimits
-from indexer.extractors.common import FileMetadata, bounded, finish, guarded, read_bytes
+from indexer.extractors.common import (
+    CUT_FILE,
+    FileMetadata,
+    bounded,
+    finish,
+    guarded,
+    read_bytes,
+    text_bytes_limit,
+)
 from indexer.extractors.text import decode_cp1252, text_encoding
 
 
@@ -246,10 +254,10 @@ class HtmlExtractor:
         return path.suffix.lower() in HTML_SUFFIXES and bool(_TAG.search(sample))
 
     def extract(self, path: Path, limits: ExtractionLimits) -> Extraction:
-        raw = read_bytes(path)
-        return guarded(path, MALFORMED_HTML, lambda: self._extract(path, raw, limits))
+        raw, cut = read_bytes(path, text_bytes_limit(limits))
+        return guarded(path, MALFORMED_HTML, lambda: self._extract(path, raw, cut, limits))
 
-    def _extract(self, path: Path, raw: bytes, limits: ExtractionLimits) -> Extraction:
+    def _extract(self, path: Path, raw: bytes, cut: bool, limits: ExtractionLimits) -> Extraction:
         page = read_html(decode_html(raw))
         meta = page.meta
         fields = FileMetadata(
@@ -279,6 +287,8 @@ class HtmlExtractor:
             publisher=_first(meta, "dc.publisher", "dcterms.publisher", "og:site_name"),
         )
         text, issues = bounded(page.text, limits)
+        if cut:
+            issues = (*issues, CUT_FILE)
         return finish(path, self.media_type, text, fields, issues=issues, title_hint=page.heading)
 
 

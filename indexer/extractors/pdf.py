@@ -120,6 +120,12 @@ class PdfExtractor:
             )
         if not metadata.clean_title(meta.title) or not meta.authors or not meta.date:
             self._merge_xmp(reader, meta)  # XMP is parsed only when Info leaves gaps
+        try:  # the catalog's /Lang ('fr-FR'), which Word and LibreOffice write
+            language = reader.root_object.get("/Lang")
+            if isinstance(language, bytes | str):
+                meta.language = meta.language or _info_text({"/Lang": language}, "/Lang")
+        except (PyPdfError, *MALFORMED) as exc:
+            log.debug("unreadable /Lang: %s", exc)
         return meta
 
     @staticmethod

@@ -13,7 +13,14 @@ from typing import ClassVar
 
 from indexer import metadata
 from indexer.extractors.base import Extraction, ExtractionLimits
-from indexer.extractors.common import FileMetadata, bounded, finish, guarded, read_bytes
+from indexer.extractors.common import (
+    CUT_FILE,
+    FileMetadata,
+    bounded,
+    finish,
+    guarded,
+    read_bytes,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -257,10 +264,11 @@ class RtfExtractor:
         return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
 
     def extract(self, path: Path, limits: ExtractionLimits) -> Extraction:
-        raw = read_bytes(path)
-        return guarded(path, MALFORMED_RTF, lambda: self._extract(path, raw, limits))
+        # Pictures make RTF files large for little text: read as much as a zip may inflate.
+        raw, cut = read_bytes(path, limits.max_uncompressed)
+        return guarded(path, MALFORMED_RTF, lambda: self._extract(path, raw, cut, limits))
 
-    def _extract(self, path: Path, raw: bytes, limits: ExtractionLimits) -> Extraction:
+    def _extract(self, path: Path, raw: bytes, cut: bool, limits: ExtractionLimits) -> Extraction:
         document = read_rtf(raw)
         info = document.info
         meta = FileMetadata(
@@ -271,4 +279,6 @@ class RtfExtractor:
             date=document.created,
         )
         text, issues = bounded(document.text, limits)
+        if cut:
+            issues = (*issues, CUT_FILE)
         return finish(path, self.media_type, text, meta, issues=issues)

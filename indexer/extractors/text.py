@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import ClassVar
 
 from indexer.extractors.base import Extraction, ExtractionLimits, UnsupportedFormat
-from indexer.extractors.common import FileMetadata, bounded, finish, guarded, read_bytes
+from indexer.extractors.common import (
+    CUT_FILE,
+    FileMetadata,
+    bounded,
+    finish,
+    guarded,
+    read_bytes,
+    text_bytes_limit,
+)
 
 MALFORMED_TEXT = "fichier texte illisible"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
@@ -124,20 +132,17 @@ class TextExtractor:
         return bool(head) and text_encoding(head) is not None
 
     def extract(self, path: Path, limits: ExtractionLimits) -> Extraction:
-        raw = read_bytes(path)
-        return guarded(path, MALFORMED_TEXT, lambda: self._extract(path, raw, limits))
+        raw, cut = read_bytes(path, text_bytes_limit(limits))
+        return guarded(path, MALFORMED_TEXT, lambda: self._extract(path, raw, cut, limits))
 
-    def _extract(self, path: Path, raw: bytes, limits: ExtractionLimits) -> Extraction:
+    def _extract(self, path: Path, raw: bytes, cut: bool, limits: ExtractionLimits) -> Extraction:
         encoding = text_encoding(raw[:8192])
         if encoding is None:
             raise UnsupportedFormat(
                 path, "format non pris en charge (fichier binaire, pas du texte)"
             )
-        cut = limits.max_chars * 4  # no encoding needs more than 4 bytes a character
-        if len(raw) > cut:
-            raw = raw[:cut]
-            if not encoding.startswith("utf-16"):  # end on a line, never inside a character
-                raw = raw[: raw.rfind(b"\n") + 1] or raw
+        if cut and not encoding.startswith("utf-16"):  # end on a line, not inside a character
+            raw = raw[: raw.rfind(b"\n") + 1] or raw
         text = decode_text(raw, encoding)
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x1a", "")
         meta = FileMetadata()
@@ -148,4 +153,4 @@ class TextExtractor:
                 meta.title = strip_markdown(heading[1])
             text = strip_markdown(text)
         text, issues = bounded(text, limits)
-        return finish(path, media_type, text, meta, issues=issues)
+        return finish(path, media_type, text, meta, issues=[*issues, *([CUT_FILE] if cut else [])])

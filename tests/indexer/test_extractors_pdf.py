@@ -6,7 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -168,3 +169,53 @@ def test_only_max_pages_are_read_and_the_text_is_bounded(tmp_path):
     bounded = REGISTRY.extract(path, ExtractionLimits(max_chars=300))
     assert len(bounded.text) <= 300
     assert any("tronqué" in w for w in bounded.warnings)
+
+
+def _failing_pages(monkeypatch, failing: set[int]) -> None:
+    """Make pypdf fail on some pages, as it does on a damaged content stream."""
+    original = PageObject.extract_text
+
+    def extract_text(page, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if page.page_number + 1 in failing:
+            raise PdfReadError("damaged content stream")
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", extract_text)
+
+
+def test_a_page_that_cannot_be_read_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    path = make_pdf(tmp_path / "p.pdf", ["Page un", PageBreak(), "Page deux", PageBreak(), "Trois"])
+    _failing_pages(monkeypatch, {2})
+    extraction = REGISTRY.extract(path)
+    pages = extraction.text.split(PAGE_BREAK)
+    assert len(pages) == 3 and "Page un" in pages[0] and pages[1] == "" and "Trois" in pages[2]
+    assert "page 2 illisible, ignorée" in extraction.warnings
+
+
+def test_a_pdf_whose_every_page_fails_is_an_error(tmp_path, monkeypatch):
+    path = make_pdf(tmp_path / "p.pdf", ["Page un", PageBreak(), "Page deux"])
+    _failing_pages(monkeypatch, {1, 2})
+    with pytest.raises(ExtractionError) as caught:
+        REGISTRY.extract(path)
+    assert caught.value.reason == "PDF endommagé : aucune page n'a pu être lue"
+
+
+def test_the_catalog_language_is_the_language_hint(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(make_pdf(tmp_path / "a.pdf", FRENCH_TEXT)))
+    writer._root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
+    path = tmp_path / "lang.pdf"
+    writer.write(path)
+    assert REGISTRY.extract(path).language_hint == "fr"
+
+
+def test_library_warnings_are_kept_inside(tmp_path, capsys):
+    writer = PdfWriter(
+        clone_from=PdfReader(make_pdf(tmp_path / "a.pdf", ["Un", PageBreak(), "Deux"]))
+    )
+    writer.pages[1][NameObject("/Resources")] = NumberObject(5)  # pypdf logs a warning
+    path = tmp_path / "odd.pdf"
+    writer.write(path)
+    extraction = REGISTRY.extract(path)
+    assert "Un" in extraction.text
+    assert capsys.readouterr().err == ""
+    assert "structure du PDF endommagée : lue en mode tolérant" in extraction.warnings

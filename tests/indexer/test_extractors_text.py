@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.extractors import UnsupportedFormat, default_registry
+from indexer.extractors import ExtractionLimits, UnsupportedFormat, default_registry
 from tests.factories import make_html, make_txt
 
 REGISTRY = default_registry()
@@ -147,3 +147,13 @@ def test_html_charset_from_http_equiv_and_a_byte_order_mark(tmp_path):
         "\ufeff<html><head><meta charset='windows-1252'></head><body>Cœur</body></html>".encode()
     )
     assert "Cœur" in REGISTRY.extract(bom).text  # the BOM outranks a wrong declaration
+
+
+def test_a_huge_text_file_is_read_only_as_far_as_the_limits_allow(tmp_path):
+    lines = "".join(f"Ligne {n} : café, œuvre, été.\n" for n in range(2000))
+    path = make_txt(tmp_path / "journal.txt", lines)
+    extraction = REGISTRY.extract(path, ExtractionLimits(max_chars=1000))
+    assert len(extraction.text) <= 1000
+    assert extraction.text.startswith("Ligne 0 : café, œuvre, été.")
+    assert "\ufffd" not in extraction.text  # never cut inside a character
+    assert "fichier très volumineux : seul son début a été lu" in extraction.warnings

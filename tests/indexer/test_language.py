@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.language import detect_language, normalise_language
+from indexer.language import detect_language, load_profiles, normalise_language
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,3 +79,12 @@ def test_long_documents_are_sampled_and_cheap():
 )  # fmt: skip
 def test_language_codes_from_metadata(raw, code):
     assert normalise_language(raw) == code
+
+
+def test_profiles_are_loaded_once_per_process():
+    load_profiles()
+    load_profiles()
+    started = time.perf_counter()
+    for _ in range(5):
+        detect_language(ENGLISH)
+    assert time.perf_counter() - started < 0.05  # loading them takes about 0.3 s

@@ -79,6 +79,8 @@ def test_notes_text_boxes_and_metadata_of_chosen_files(realworld_dir):
     assert pdfa.year == 1998  # printed 'October 14, 1998', file made in 2023
     odd_date = _extract(realworld_dir / "pdf/sf__output_with_metadata_pymupdf.pdf")
     assert odd_date.year == 2023  # CreationDate "D:20230410074654Z07'46'"
+    # No /Title nor /Author in /Info: XMP's dc:title and dc:creator fill in.
+    assert (odd_date.title, odd_date.authors) == ("Sample PDF with XMP Metadata", ("Doe, John",))
 
 
 def test_zz_report_timings_per_format(realworld_dir, capsys):
