@@ -59,7 +59,8 @@ def search() -> tuple[Response, int] | Response:
             "self": _link(base, args_for(req)),
             "html": _link(external("search.index"), args_for(req)),
             "next": _link(base, args_for(req, page=req.page + 1)) if req.page < pages else None,
-            "prev": _link(base, args_for(req, page=req.page - 1)) if 1 < req.page <= pages else None,
+            "prev": _link(base, args_for(req, page=req.page - 1))
+            if 1 < req.page <= pages else None,
         },
     })  # fmt: skip
     return jsonify(data)
@@ -90,8 +91,10 @@ def record_links(record_id: int, *, has_file: bool) -> dict[str, Any]:
 
 
 def _export_url(fmt: str, record_id: int) -> str:
-    return external("search.index").rstrip("/") + "/export?" + urlencode(
-        {"format": fmt, "ids": record_id}
+    return (
+        external("search.index").rstrip("/")
+        + "/export?"
+        + urlencode({"format": fmt, "ids": record_id})
     )
 
 
@@ -114,7 +117,7 @@ def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
 
 
 def external(endpoint: str, **values: Any) -> str:
-    """An absolute URL, on BASE_URL when the instance sets one (behind a proxy), else the request's."""
+    """An absolute URL: on BASE_URL when the instance sets one (behind a proxy)."""
     base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
     if base:
         return base + url_for(endpoint, **values)

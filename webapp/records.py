@@ -64,7 +64,8 @@ def show(record_id: int) -> tuple[str, int] | str:
         readable=record.file is not None and record.file.media_type in READABLE,
         file_format=FORMAT_NAMES.get(record.file.media_type, "fichier") if record.file else "",
         pdf_url=external("records.file", record_id=record_id)
-        if record.file is not None and record.file.media_type == "application/pdf" else "",
+        if record.file is not None and record.file.media_type == "application/pdf"
+        else "",
         canonical=external("records.show", record_id=record_id),
         citation_date=_citation_date(record),
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
@@ -161,8 +162,9 @@ def _theme_view(theme: Any, labels: dict[str, str]) -> ThemeView:
         for p in evidence.get("passages", [])[:2]
         if p.get("text")
     ]
-    return ThemeView(theme.slug, labels.get(theme.slug, theme.slug),
-                     theme.source is ThemeSource.MANUAL, theme.score, explain(evidence), passages)  # fmt: skip
+    manual = theme.source is ThemeSource.MANUAL
+    label = labels.get(theme.slug, theme.slug)
+    return ThemeView(theme.slug, label, manual, theme.score, explain(evidence), passages)
 
 
 def _citation_date(record: Record) -> str:

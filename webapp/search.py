@@ -98,7 +98,6 @@ def _notes(problems: tuple[Problem, ...], page: SearchPage) -> list[str]:
     return list(dict.fromkeys([p.message for p in problems] + list(page.messages)))
 
 
-
 @bp.app_template_filter("language_label")
 def language_label(code: str) -> str:
     return LANGUAGE_LABELS.get(code, code)

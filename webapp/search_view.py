@@ -154,9 +154,7 @@ def _year_tree(values: Sequence[FacetCount], selected: Sequence[str]) -> list[Fa
     for decade in decades(values, selected):
         node = _value("decade", decade)
         low, _, high = decade.value.partition("-")
-        node.children = [
-            _value("year", y) for y in years if int(low) <= int(y.value) <= int(high)
-        ]
+        node.children = [_value("year", y) for y in years if int(low) <= int(y.value) <= int(high)]
         tree.append(node)
     # other selected ranges (typed in a URL, not decades) stay visible so they can be removed
     known = {d.value for d in tree}
@@ -250,7 +248,9 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
             if not parse(token).required:
                 continue
             if total(SearchRequest(q=token, per_page=1)) == 0:
-                out.append(Loosen(f"Aucun document du fonds ne contient « {token.strip(chr(34))} »."))
+                out.append(
+                    Loosen(f"Aucun document du fonds ne contient « {token.strip(chr(34))} ».")
+                )
     return out
 
 

@@ -65,73 +65,179 @@ def build_fund(root: Path) -> Fund:
                     for i, slug in enumerate(themes)
                 ])  # fmt: skip
 
-        add("cucs", Record(
-            title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
-            year=2009, date="2009-06", doc_type=DocType.RAPPORT, language="fr",
-            authors=(Author("Joseph-Angélique, Marie"), Author("Ville de Fort-de-France", AuthorKind.ORGANISATION)),
-            publisher="Ville de Fort-de-France", place="Fort-de-France", isbn="978-2-1234-5680-3",
-            abstract="Bilan à mi-parcours du CUCS : les quartiers prioritaires et la politique de la ville.",
-            keywords=("évaluation", "CUCS"), territories=("Fort-de-France",), pages=42,
-        ), text="Les quartiers prioritaires ont bénéficié de l'évaluation du contrat de ville.",
+        add(
+            "cucs",
+            Record(
+                title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
+                year=2009,
+                date="2009-06",
+                doc_type=DocType.RAPPORT,
+                language="fr",
+                authors=(
+                    Author("Joseph-Angélique, Marie"),
+                    Author("Ville de Fort-de-France", AuthorKind.ORGANISATION),
+                ),
+                publisher="Ville de Fort-de-France",
+                place="Fort-de-France",
+                isbn="978-2-1234-5680-3",
+                abstract="Bilan à mi-parcours du CUCS : les quartiers prioritaires et la politique"
+                " de la ville.",
+                keywords=("évaluation", "CUCS"),
+                territories=("Fort-de-France",),
+                pages=42,
+            ),
+            text="Les quartiers prioritaires ont bénéficié de l'évaluation du contrat de ville.",
             themes=("evaluation", "observation"),
-            file=_store(root, PDF_BYTES, "Évaluation CUCS été 2009.pdf", "application/pdf"))
-        add("zfu-long", Record(
-            title="Les zones franches urbaines et l'emploi", year=2011, doc_type=DocType.ETUDE,
-            authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),), language="fr",
-        ), text="Les entreprises implantées en zone franche urbaine recrutent dans le quartier.",
-            themes=("emploi-insertion",))
-        add("zfu-short", Record(
-            title="Bilan de la ZFU du Lamentin", year=2012, doc_type=DocType.RAPPORT, language="fr",
-            authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),),
-        ), text="La ZFU a attiré des établissements ; l'embauche locale reste faible.",
-            themes=("emploi-insertion",))
-        add("mediation", Record(
-            title="Guide de la médiation sociale", year=2007, doc_type=DocType.GUIDE,
-            support=Support.PAPIER, language="fr", call_number="303.6 MED",
-            copies=(Copy("CRPV000001", "303.6 MED", "Salle de lecture"),
-                    Copy("CRPV000002", "303.6 MED", "Réserve")),
-            abstract="Les médiateurs sociaux et les adultes relais dans les quartiers.",
-        ), themes=("mediation-sociale",))
-        add("sante", Record(
-            title="EVALUATIONS des politiques locales de santé", year=2013,
-            doc_type=DocType.RAPPORT, language="fr",
-        ), text="Atelier santé ville, prévention et conseils de quartier.",
-            themes=("sante", "evaluation"))
-        add("youth", Record(
-            title="Youth employment in Caribbean neighbourhoods", year=2012,
-            doc_type=DocType.ETUDE, language="en", authors=(Author("Smith, John"),),
-        ), text="Housing conditions and youth policies in Martinique.",
-            themes=("jeunesse",))
-        add("hostile", Record(
-            title=HOSTILE, year=2010, doc_type=DocType.AUTRE, language="fr",
-            authors=(Author('<img src=x onerror="alert(2)">', AuthorKind.ORGANISATION),),
-            abstract=f'Un résumé {HOSTILE} avec <b>balises</b> & "guillemets" sur le logement.',
-            keywords=(HOSTILE,),
-        ), text=f"Texte {HOSTILE} logement", themes=("logement",))
-        add("withdrawn", Record(title="Ancien rapport retiré du fonds", year=2004,
-                                doc_type=DocType.RAPPORT, language="fr"),
-            text="Un rapport sur les quartiers, retiré.")
+            file=_store(root, PDF_BYTES, "Évaluation CUCS été 2009.pdf", "application/pdf"),
+        )
+        add(
+            "zfu-long",
+            Record(
+                title="Les zones franches urbaines et l'emploi",
+                year=2011,
+                doc_type=DocType.ETUDE,
+                authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),),
+                language="fr",
+            ),
+            text="Les entreprises implantées en zone franche urbaine recrutent dans le quartier.",
+            themes=("emploi-insertion",),
+        )
+        add(
+            "zfu-short",
+            Record(
+                title="Bilan de la ZFU du Lamentin",
+                year=2012,
+                doc_type=DocType.RAPPORT,
+                language="fr",
+                authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),),
+            ),
+            text="La ZFU a attiré des établissements ; l'embauche locale reste faible.",
+            themes=("emploi-insertion",),
+        )
+        add(
+            "mediation",
+            Record(
+                title="Guide de la médiation sociale",
+                year=2007,
+                doc_type=DocType.GUIDE,
+                support=Support.PAPIER,
+                language="fr",
+                call_number="303.6 MED",
+                copies=(
+                    Copy("CRPV000001", "303.6 MED", "Salle de lecture"),
+                    Copy("CRPV000002", "303.6 MED", "Réserve"),
+                ),
+                abstract="Les médiateurs sociaux et les adultes relais dans les quartiers.",
+            ),
+            themes=("mediation-sociale",),
+        )
+        add(
+            "sante",
+            Record(
+                title="EVALUATIONS des politiques locales de santé",
+                year=2013,
+                doc_type=DocType.RAPPORT,
+                language="fr",
+            ),
+            text="Atelier santé ville, prévention et conseils de quartier.",
+            themes=("sante", "evaluation"),
+        )
+        add(
+            "youth",
+            Record(
+                title="Youth employment in Caribbean neighbourhoods",
+                year=2012,
+                doc_type=DocType.ETUDE,
+                language="en",
+                authors=(Author("Smith, John"),),
+            ),
+            text="Housing conditions and youth policies in Martinique.",
+            themes=("jeunesse",),
+        )
+        add(
+            "hostile",
+            Record(
+                title=HOSTILE,
+                year=2010,
+                doc_type=DocType.AUTRE,
+                language="fr",
+                authors=(Author('<img src=x onerror="alert(2)">', AuthorKind.ORGANISATION),),
+                abstract=f'Un résumé {HOSTILE} avec <b>balises</b> & "guillemets" sur le logement.',
+                keywords=(HOSTILE,),
+            ),
+            text=f"Texte {HOSTILE} logement",
+            themes=("logement",),
+        )
+        add(
+            "withdrawn",
+            Record(
+                title="Ancien rapport retiré du fonds",
+                year=2004,
+                doc_type=DocType.RAPPORT,
+                language="fr",
+            ),
+            text="Un rapport sur les quartiers, retiré.",
+        )
         catalogue.delete(ids["withdrawn"])
-        add("html", Record(
-            title="Maison des projets : page web", year=2008, doc_type=DocType.AUTRE, language="fr",
-        ), text="Maison des projets du quartier.", themes=("renovation-urbaine",),
-            file=_store(root, HTML_BYTES, "maison.html", "text/html"))
-        add("txt", Record(
-            title="Compte rendu du conseil de quartier", year=2006,
-            doc_type=DocType.COMPTE_RENDU, language="fr",
-        ), text=TXT_BYTES.decode("cp1252"), themes=("vie-associative",),
-            file=_store(root, TXT_BYTES, "compte rendu réunion.txt", "text/plain"))
-        add("logement", Record(
-            title="Le logement social à Fort-de-France", year=2005, doc_type=DocType.ETUDE,
-            language="fr", support=Support.PAPIER, copies=(Copy("CRPV000003", "363.5 LOG"),),
-        ), text="", themes=("logement",))
-        add("logement-prive", Record(
-            title="Le logement privé dégradé", year=2005, doc_type=DocType.ETUDE, language="fr",
-        ), text="Habitat indigne et copropriétés.", themes=("logement",))
-        add("jeunes", Record(
-            title="Les jeunes des quartiers et la jeunesse", year=2010, doc_type=DocType.ACTES,
-            language="fr",
-        ), text="Politiques de jeunesse, loisirs des jeunes.", themes=("jeunesse",))
+        add(
+            "html",
+            Record(
+                title="Maison des projets : page web",
+                year=2008,
+                doc_type=DocType.AUTRE,
+                language="fr",
+            ),
+            text="Maison des projets du quartier.",
+            themes=("renovation-urbaine",),
+            file=_store(root, HTML_BYTES, "maison.html", "text/html"),
+        )
+        add(
+            "txt",
+            Record(
+                title="Compte rendu du conseil de quartier",
+                year=2006,
+                doc_type=DocType.COMPTE_RENDU,
+                language="fr",
+            ),
+            text=TXT_BYTES.decode("cp1252"),
+            themes=("vie-associative",),
+            file=_store(root, TXT_BYTES, "compte rendu réunion.txt", "text/plain"),
+        )
+        add(
+            "logement",
+            Record(
+                title="Le logement social à Fort-de-France",
+                year=2005,
+                doc_type=DocType.ETUDE,
+                language="fr",
+                support=Support.PAPIER,
+                copies=(Copy("CRPV000003", "363.5 LOG"),),
+            ),
+            text="",
+            themes=("logement",),
+        )
+        add(
+            "logement-prive",
+            Record(
+                title="Le logement privé dégradé",
+                year=2005,
+                doc_type=DocType.ETUDE,
+                language="fr",
+            ),
+            text="Habitat indigne et copropriétés.",
+            themes=("logement",),
+        )
+        add(
+            "jeunes",
+            Record(
+                title="Les jeunes des quartiers et la jeunesse",
+                year=2010,
+                doc_type=DocType.ACTES,
+                language="fr",
+            ),
+            text="Politiques de jeunesse, loisirs des jeunes.",
+            themes=("jeunesse",),
+        )
         catalogue.set_manual_theme(ids["jeunes"], "culture", "add", by="doc")
     return Fund(root, ids)
 
@@ -144,17 +250,17 @@ def make_app(root: Path, **config: object):  # type: ignore[no-untyped-def]
     return create_app({"TESTING": True, **config}, instance_path=root)
 
 
-@pytest.fixture(scope="module")
-def fund(tmp_path_factory) -> Fund:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", name="fund")
+def fund_fixture(tmp_path_factory) -> Fund:  # type: ignore[no-untyped-def]
     """Built once per test module: the tests only read it."""
     return build_fund(tmp_path_factory.mktemp("fund") / "instance")
 
 
-@pytest.fixture(scope="module")
-def app(fund):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", name="app")
+def app_fixture(fund):  # type: ignore[no-untyped-def]
     return make_app(fund.root)
 
 
-@pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+@pytest.fixture(name="client")
+def client_fixture(app):  # type: ignore[no-untyped-def]
     return app.test_client()

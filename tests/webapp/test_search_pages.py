@@ -10,7 +10,7 @@ import pytest
 from library import Copy, CopyStatus
 from library.text import sort_key
 
-from .search_fund import HOSTILE, PDF_BYTES, TXT_BYTES, app, client, fund  # noqa: F401
+from .search_fund import HOSTILE, PDF_BYTES, TXT_BYTES, app_fixture, client_fixture, fund_fixture  # noqa: F401
 
 
 def page(client, url: str, status: int = 200):  # type: ignore[no-untyped-def]
@@ -67,7 +67,9 @@ def test_an_empty_query_browses_the_whole_fund_newest_first(client, fund) -> Non
     assert years == sorted(years, reverse=True) and years[0] == 2013
 
 
-def test_results_show_title_authors_year_type_badges_availability_and_a_highlighted_snippet(client) -> None:
+def test_results_show_title_authors_year_type_badges_availability_and_a_highlighted_snippet(
+    client,
+) -> None:
     doc, _ = page(client, "/?q=quartiers+prioritaires")
     hit = doc.cssselect(".hit")[0]
     assert "Évaluation du contrat urbain" in hit.cssselect(".hit-title")[0].text_content()
@@ -88,7 +90,9 @@ def test_a_paper_record_shows_it_is_on_the_shelf(client) -> None:
 
 def test_facets_are_fieldsets_of_checkboxes_in_the_get_form(client) -> None:
     doc, _ = page(client, "/")
-    legends = [f.cssselect("legend")[0].text_content().strip() for f in doc.cssselect("fieldset.facet")]
+    legends = [
+        f.cssselect("legend")[0].text_content().strip() for f in doc.cssselect("fieldset.facet")
+    ]
     assert legends[:4] == ["Thématique", "Type de document", "Support", "Année"]
     assert {"Langue", "Auteur / organisme", "Disponibilité"} <= set(legends)
     for box in doc.cssselect("fieldset.facet input[type=checkbox]"):
@@ -154,7 +158,11 @@ def test_pagination_links_keep_the_search_and_mark_the_current_page(client) -> N
     current = nav.cssselect('[aria-current="page"]')[0]
     assert current.text_content().strip().endswith("2")
     following = nav.cssselect('a[rel="next"]')[0].get("href")
-    assert dict(parse_qsl(urlsplit(following).query)) == {"q": "quartier", "page": "3", "per_page": "2"}
+    assert dict(parse_qsl(urlsplit(following).query)) == {
+        "q": "quartier",
+        "page": "3",
+        "per_page": "2",
+    }
     assert doc.cssselect("ol.hits")[0].get("start") == "3"
 
 
@@ -168,7 +176,9 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(client) -> None:
 
 def test_when_no_document_has_every_word_any_word_is_accepted_with_a_message(client) -> None:
     doc, _ = page(client, "/?q=ZFU+santé")
-    assert "voici ceux qui en contiennent au moins un" in doc.cssselect(".relaxed")[0].text_content()
+    assert (
+        "voici ceux qui en contiennent au moins un" in doc.cssselect(".relaxed")[0].text_content()
+    )
     assert len(hit_titles(doc)) >= 3
 
 
@@ -214,9 +224,26 @@ def test_notes_explain_dropped_parameters(client) -> None:
 
 
 BAD_QUERIES = [
-    '"contrat de', "*", "-", "- * OU", "OU", '""', "a" * 10_000, "mot " * 3000,
-    "%FF%FE", "évaluation%00", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
-    "jeu*", "j*", "((quartier))", "quartier^2~", "title:quartier", "\\", "'", "&amp;",
+    '"contrat de',
+    "*",
+    "-",
+    "- * OU",
+    "OU",
+    '""',
+    "a" * 10_000,
+    "mot " * 3000,
+    "%FF%FE",
+    "évaluation%00",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "jeu*",
+    "j*",
+    "((quartier))",
+    "quartier^2~",
+    "title:quartier",
+    "\\",
+    "'",
+    "&amp;",
 ]
 
 
@@ -287,7 +314,9 @@ def test_a_record_embeds_citation_and_dublin_core_metadata_for_zotero(client, fu
     def meta(name: str) -> list[str]:
         return [m.get("content") for m in doc.cssselect(f'meta[name="{name}"]')]
 
-    assert meta("citation_title") == ["Évaluation du contrat urbain de cohésion sociale de Fort-de-France"]
+    assert meta("citation_title") == [
+        "Évaluation du contrat urbain de cohésion sociale de Fort-de-France"
+    ]
     assert meta("citation_author") == ["Joseph-Angélique, Marie", "Ville de Fort-de-France"]
     assert meta("citation_publication_date") == ["2009/06"]
     assert meta("citation_publisher") == ["Ville de Fort-de-France"]
@@ -296,7 +325,9 @@ def test_a_record_embeds_citation_and_dublin_core_metadata_for_zotero(client, fu
     assert meta("citation_pdf_url") == [f"http://localhost/notice/{record_id}/fichier"]
     assert meta("DC.title") == meta("citation_title") and meta("DC.date") == ["2009-06"]
     assert meta("DC.creator") == meta("citation_author")
-    assert "Évaluation des politiques et dispositifs (CUCS, contrats de ville)" in meta("DC.subject")
+    assert "Évaluation des politiques et dispositifs (CUCS, contrats de ville)" in meta(
+        "DC.subject"
+    )
     assert doc.cssselect('link[rel="schema.DC"]')
 
 
@@ -305,11 +336,16 @@ def test_only_pdfs_get_a_citation_pdf_url(client, fund) -> None:
     assert not doc.cssselect('meta[name="citation_pdf_url"]')
 
 
-def test_a_paper_record_lists_its_copies_with_call_number_location_and_availability(client, fund) -> None:
+def test_a_paper_record_lists_its_copies_with_call_number_location_and_availability(
+    client, fund
+) -> None:
     doc, _ = page(client, f"/notice/{fund.ids['mediation']}")
     rows = [[td.text_content().strip() for td in tr.cssselect("td")]
             for tr in doc.cssselect("table tbody tr")]  # fmt: skip
-    assert rows == [["303.6 MED", "Salle de lecture", "En rayon"], ["303.6 MED", "Réserve", "En rayon"]]
+    assert rows == [
+        ["303.6 MED", "Salle de lecture", "En rayon"],
+        ["303.6 MED", "Réserve", "En rayon"],
+    ]
     assert not doc.cssselect(".record-file")
 
 
@@ -345,8 +381,11 @@ def test_a_withdrawn_record_is_gone_not_missing(client, fund) -> None:
     assert client.get(f"/notice/{record_id}/fichier").status_code == 410
 
 
-@pytest.mark.parametrize("url", ["/notice/99999", "/notice/0", "/notice/abc", "/notice/-1",
-                                 "/notice/99999999999999999999999", "/notice/99999/fichier"])  # fmt: skip
+UNKNOWN = ["/notice/99999", "/notice/0", "/notice/abc", "/notice/-1",
+           "/notice/99999999999999999999999", "/notice/99999/fichier"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", UNKNOWN)
 def test_unknown_records_are_404_in_french(client, url) -> None:
     doc, _ = page(client, url, status=404)
     assert "Page introuvable" in doc.text_content()
@@ -384,14 +423,19 @@ def test_an_html_file_never_runs_in_our_origin(client, fund) -> None:
     shown = fetch(client, f"/notice/{fund.ids['html']}/fichier?lire=1")
     assert shown.headers["Content-Disposition"].startswith("inline;")
     csp = shown.headers["Content-Security-Policy"]
-    assert csp.startswith("sandbox;") and "allow-scripts" not in csp and "allow-same-origin" not in csp
+    assert (
+        csp.startswith("sandbox;") and "allow-scripts" not in csp and "allow-same-origin" not in csp
+    )
 
 
 def test_a_windows_1252_text_file_is_served_with_its_charset(client, fund) -> None:
     response = fetch(client, f"/notice/{fund.ids['txt']}/fichier?lire=1")
     assert response.headers["Content-Type"] == "text/plain; charset=windows-1252"
     assert response.body == TXT_BYTES
-    assert "filename*=UTF-8''compte%20rendu%20r%C3%A9union.txt" in response.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''compte%20rendu%20r%C3%A9union.txt"
+        in response.headers["Content-Disposition"]
+    )
 
 
 def test_a_record_without_file_has_no_file(client, fund) -> None:
@@ -420,4 +464,7 @@ def test_download_names_cannot_escape_or_break_the_header() -> None:
     assert download_name("rapport.html", ".pdf") == "rapport.html.pdf"
     assert download_name("", ".pdf") == "document.pdf"
     header = content_disposition("été «2009».pdf", inline=False)
-    assert header == "attachment; filename=\"ete 2009.pdf\"; filename*=UTF-8''%C3%A9t%C3%A9%20%C2%AB2009%C2%BB.pdf"
+    assert header == (
+        "attachment; filename=\"ete 2009.pdf\";"
+        " filename*=UTF-8''%C3%A9t%C3%A9%20%C2%AB2009%C2%BB.pdf"
+    )
