@@ -20,6 +20,7 @@ COLUMNS = (
     "titre", "sous_titre", "auteurs", "editeur", "lieu", "annee", "date", "type", "support",
     "langue", "pages", "isbn", "issn", "cote", "resume", "mots_cles", "territoires",
     "thematiques", "url", "notes", "code_barres", "localisation",
+    "identifiant",  # the record's identifier in its system of origin (our exports write it)
 )  # fmt: skip
 _ALIASES = {"auteur": "auteurs", "editeurs": "editeur", "annee_de_publication": "annee",
             "mots_clefs": "mots_cles", "mots_cle": "mots_cles", "thematique": "thematiques",
@@ -47,6 +48,7 @@ class ParsedFile:
     warnings: list[RowError] = field(default_factory=list)
     encoding: str = "utf-8"
     delimiter: str = ";"
+    unit: str = "ligne"  # what `line` counts: "ligne" of a text file, "notice" of a MARC or XML file
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -188,7 +190,8 @@ def _record(row: dict[str, str], source: str) -> Record:
         themes=tuple(ThemeAssignment(s, ThemeSource.MANUAL) for s in _split(row.get("thematiques", ""))),
         url=row.get("url", ""),
         notes=row.get("notes", ""),
-        source=f"import:{source}" if source else "import",
+        source=(f"import:{source}" if source else "import")
+        + (f"#{row['identifiant']}" if row.get("identifiant") else ""),
         copies=copies,
     )
 

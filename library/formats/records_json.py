@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..models import Record
@@ -53,3 +53,147 @@ def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None
         "updated_at": record.updated_at,
         "deleted": record.deleted,
     }
+
+
+def record_from_dict(data: Mapping[str, Any]) -> Record:
+    """The inverse of `record_to_dict`: a record as another instance exported it.
+
+    The id, the timestamps but `created_at`, and the stored file stay behind: the importing
+    catalogue assigns its own, and the file's bytes are not in the JSON."""
+    from ..models import (
+        Author,
+        AuthorKind,
+        Copy,
+        CopyStatus,
+        DocType,
+        Support,
+        TextStatus,
+        ThemeAssignment,
+        ThemeSource,
+    )
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        return "" if value is None else str(value)
+
+    def texts(key: str) -> tuple[str, ...]:
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            raise ValueError(f"« {key} » doit être une liste")
+        return tuple(str(v) for v in value)
+
+    title = text("title").strip()
+    if not title:
+        raise ValueError("notice sans titre (« title »)")
+    try:
+        doc_type = DocType(text("type") or "autre")
+        support = Support(text("support") or "electronique")
+    except ValueError as exc:
+        raise ValueError(f"valeur inconnue : {exc}") from None
+    authors = []
+    for item in data.get("authors") or []:
+        if isinstance(item, str):
+            authors.append(Author(item, AuthorKind.PERSON if "," in item else AuthorKind.ORGANISATION))
+        else:
+            authors.append(Author(str(item["name"]), AuthorKind(item.get("kind", "person"))))
+    themes = []
+    for item in data.get("themes") or []:
+        slug = item if isinstance(item, str) else item.get("slug")
+        if not slug:
+            continue
+        source = ThemeSource(item.get("source", "manual")) if isinstance(item, dict) else ThemeSource.MANUAL
+        score = item.get("score") if isinstance(item, dict) else None
+        evidence = item.get("evidence") if isinstance(item, dict) else None
+        themes.append(ThemeAssignment(str(slug), source, score, evidence))
+    copies = tuple(
+        Copy(barcode=str(c["barcode"]), call_number=str(c.get("call_number") or ""),
+             location=str(c.get("location") or ""),
+             status=CopyStatus(c.get("status") or "available") if c.get("status") != "on_loan"
+             else CopyStatus.AVAILABLE)
+        for c in data.get("copies") or []
+    )  # fmt: skip
+    year = data.get("year")
+    pages = data.get("pages")
+    return Record(
+        title=title,
+        subtitle=text("subtitle"),
+        authors=tuple(authors),
+        publisher=text("publisher"),
+        place=text("place"),
+        date=text("date"),
+        year=int(year) if year not in (None, "") else None,
+        doc_type=doc_type,
+        support=support,
+        language=text("language") or "und",
+        pages=int(pages) if pages not in (None, "") else None,
+        isbn=text("isbn"),
+        issn=text("issn"),
+        call_number=text("call_number"),
+        abstract=text("abstract"),
+        keywords=texts("keywords"),
+        territories=texts("territories"),
+        themes=tuple(themes),
+        url=text("url"),
+        notes=text("notes"),
+        source=text("source"),
+        text_status=TextStatus.NONE,
+        copies=copies if support is Support.PAPIER else (),
+        created_at=text("created_at"),
+    )
+
+
+FORMAT_NAME = "fonds-records"
+FORMAT_VERSION = 1
+
+
+def write(records: Iterable[Record], ctx: Any) -> bytes:
+    """The `json` export: the catalogue's own fields, with who exported them and when."""
+    import json
+
+    items = []
+    for record in records:
+        item = record_to_dict(record, ctx.theme_labels)
+        item["identifier"] = ctx.identifier(record)
+        items.append(item)
+    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "repository": ctx.repository,
+                "centre": ctx.centre, "generated": ctx.generated, "count": len(items),
+                "records": items}  # fmt: skip
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read(data: bytes, *, source: str = "") -> Any:
+    """Records of a `json` export (or a bare list of records); errors name the record number."""
+    import json
+
+    from .common import import_source
+    from .holdings_csv import ParsedFile, RowError
+
+    parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        parsed.unit = "ligne"
+        parsed.errors.append(RowError(1, f"fichier non UTF-8 (octet {exc.start})"))
+        return parsed
+    except json.JSONDecodeError as exc:
+        parsed.unit = "ligne"
+        parsed.errors.append(RowError(exc.lineno, f"JSON invalide colonne {exc.colno} : {exc.msg}"))
+        return parsed
+    items = document.get("records") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        parsed.errors.append(RowError(1, "liste « records » absente"))
+        return parsed
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            parsed.errors.append(RowError(number, "notice qui n'est pas un objet JSON"))
+            continue
+        try:
+            record = record_from_dict(item)
+        except (ValueError, KeyError, TypeError) as exc:
+            parsed.errors.append(RowError(number, str(exc)))
+            continue
+        identifier = str(item.get("identifier") or "")
+        from dataclasses import replace
+
+        parsed.rows.append((number, replace(record, source=import_source(source, identifier))))
+    return parsed

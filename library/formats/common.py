@@ -1,0 +1,200 @@
+"""What every exchange format shares: the export context, languages, names, dates, XML text.
+
+Writers are pure functions `records -> bytes` given an `ExportContext`; readers are pure
+functions `bytes -> ParsedFile`. Neither touches the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..models import DOC_TYPE_LABELS, Author, AuthorKind, DocType, Record
+from ..text import fold
+
+# ISO 639-1 -> ISO 639-2/B (the bibliographic codes MARC and UNIMARC use). The fund is French,
+# English and Spanish in the main; the others are the languages a partner may send.
+_LANG_639_2 = {
+    "fr": "fre", "en": "eng", "es": "spa", "de": "ger", "it": "ita", "pt": "por", "nl": "dut",
+    "ht": "hat", "ar": "ara", "zh": "chi", "ru": "rus", "la": "lat", "el": "gre", "ja": "jpn",
+    "pl": "pol", "ro": "rum", "tr": "tur", "vi": "vie", "wo": "wol", "ln": "lin", "sw": "swa",
+    "ca": "cat", "eu": "baq", "br": "bre", "co": "cos", "oc": "oci", "gl": "glg", "da": "dan",
+    "sv": "swe", "no": "nor", "fi": "fin", "hu": "hun", "cs": "cze", "sk": "slo", "uk": "ukr",
+    "he": "heb", "hi": "hin", "ko": "kor", "fa": "per", "ur": "urd", "bn": "ben", "ta": "tam",
+}  # fmt: skip
+# Terminology codes (639-2/T) and a few names partners write, read back as ISO 639-1.
+_LANG_ALIASES = {
+    "fra": "fr", "deu": "de", "nld": "nl", "zho": "zh", "ell": "el", "ron": "ro", "ces": "cs",
+    "slk": "sk", "eus": "eu", "fas": "fa", "francais": "fr", "french": "fr", "anglais": "en",
+    "english": "en", "espagnol": "es", "spanish": "es", "espanol": "es", "allemand": "de",
+    "german": "de", "italien": "it", "italian": "it", "portugais": "pt", "portuguese": "pt",
+    "creole haitien": "ht", "haitian": "ht", "french creole": "ht",
+}  # fmt: skip
+_LANG_639_1 = {v: k for k, v in _LANG_639_2.items()}
+
+# Documents of these types are periodicals or parts of them: ISSN, not ISBN, identifies them.
+PERIODICAL_TYPES = frozenset({DocType.REVUE, DocType.ARTICLE, DocType.LETTRE_INFORMATION})
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """What writers need beyond the records: names of thematics, where the records live."""
+
+    theme_labels: Mapping[str, str] = field(default_factory=dict)
+    repository: str = "crpv-martinique.fr"  # OAI repository domain, in every identifier
+    base_url: str = ""  # public address of the site, for links to record pages
+    centre: str = ""
+    generated: str = ""  # UTC timestamp of the export, "YYYY-MM-DDThh:mm:ssZ"
+
+    def identifier(self, record: Record) -> str:
+        return f"oai:{self.repository}:{record.id}"
+
+    def record_url(self, record: Record) -> str:
+        return f"{self.base_url.rstrip('/')}/notice/{record.id}" if self.base_url else ""
+
+    def theme_label(self, slug: str) -> str:
+        return self.theme_labels.get(slug, slug)
+
+
+def language_639_2(code: str) -> str:
+    """'fr' -> 'fre'; 'und' (or anything unknown) -> 'und'."""
+    return _LANG_639_2.get((code or "").lower(), "und")
+
+
+def language_639_1(value: str) -> str:
+    """A language as partners write it ('fre', 'fra', 'fr', 'French', 'fr-FR') -> 'fr' or 'und'."""
+    text = fold(value or "").strip()
+    if not text:
+        return "und"
+    if re.match(r"^[a-z]{2}[-_][a-z]{2,}$", text):
+        text = text[:2]  # a locale: 'fr-FR', 'es_MX'
+    if re.fullmatch(r"[a-z]{2}", text):
+        return text
+    if text in _LANG_639_1:
+        return _LANG_639_1[text]
+    return _LANG_ALIASES.get(text, "und")
+
+
+def type_by_label(value: str) -> DocType | None:
+    """Our document type from its slug or French label, as exports write it."""
+    text = fold(value or "").strip()
+    for doc_type, label in DOC_TYPE_LABELS.items():
+        if text in (doc_type.value, fold(label)):
+            return doc_type
+    return {"memoire": DocType.MEMOIRE, "these": DocType.MEMOIRE, "thesis": DocType.MEMOIRE,
+            "guide methodologique": DocType.GUIDE}.get(text)  # fmt: skip
+
+
+def author_from_name(name: str, kind: AuthorKind | None = None) -> Author:
+    """'Nom, Prénom' is a person; a name without a comma is an organisation (catalogue rule)."""
+    name = " ".join(name.split())
+    if kind is None:
+        kind = AuthorKind.PERSON if "," in name else AuthorKind.ORGANISATION
+    return Author(name, kind)
+
+
+def person(family: str, given: str) -> Author:
+    family, given = " ".join(family.split()), " ".join(given.split())
+    return Author(f"{family}, {given}" if given else family, AuthorKind.PERSON)
+
+
+def full_title(record: Record) -> str:
+    """Title and subtitle as French typography writes them: 'Titre : sous-titre'."""
+    return f"{record.title} : {record.subtitle}" if record.subtitle else record.title
+
+
+def split_title(text: str, short: str = "") -> tuple[str, str]:
+    """(title, subtitle) from 'Titre : sous-titre'; `short` (a short title) says where to cut."""
+    text = " ".join(text.split())
+    if short:
+        short = " ".join(short.split())
+        for sep in (" : ", ": "):
+            if text.startswith(short + sep):
+                return short, text[len(short) + len(sep):].strip()
+        return text, ""
+    for sep in (" : ", ": "):
+        if sep in text:
+            head, tail = text.split(sep, 1)
+            if head.strip() and tail.strip():
+                return head.strip(), tail.strip()
+    return text, ""
+
+
+def parse_date(value: str) -> tuple[str, int | None]:
+    """(ISO date, year) from '2009', '2009-05-12', '2009/05/12/', '12/05/2009', 'c2009'."""
+    text = (value or "").strip()
+    m = re.match(r"^\D{0,3}(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?", text)
+    if m:
+        year = int(m.group(1))
+        parts = [m.group(1)]
+        if m.group(2) and 1 <= int(m.group(2)) <= 12:
+            parts.append(f"{int(m.group(2)):02d}")
+            if m.group(3) and 1 <= int(m.group(3)) <= 31:
+                parts.append(f"{int(m.group(3)):02d}")
+        return ("-".join(parts), year) if 1000 <= year <= 2999 else ("", None)
+    m = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", text)
+    if m and 1000 <= int(m.group(3)) <= 2999:
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}", int(m.group(3))
+    m = re.search(r"\b(1\d{3}|2\d{3})\b", text)
+    if m:
+        return m.group(1), int(m.group(1))
+    return "", None
+
+
+def record_date(record: Record) -> str:
+    """The best date of a record: its ISO date, else its year, else ''."""
+    return record.date or (str(record.year) if record.year else "")
+
+
+def parse_pages(value: str) -> int | None:
+    """120 from '120', '120 p.', '120 pages', 'XII-120 p.'."""
+    m = re.search(r"(\d+)\s*(?:p\b|p\.|pages?\b|f\.|ff\.)", value or "", re.I)
+    if m is None:
+        m = re.fullmatch(r"\s*(\d+)\s*", value or "")
+    return int(m.group(1)) if m else None
+
+
+def xml_text(value: str) -> str:
+    """Text safe inside an XML element: escaped, and without the characters XML 1.0 forbids."""
+    value = _XML_ILLEGAL.sub(" ", unicodedata.normalize("NFC", value))
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(value: str) -> str:
+    return xml_text(value).replace('"', "&quot;")
+
+
+def clean_text(value: str) -> str:
+    """NFC text without control characters other than newlines and tabs."""
+    return _XML_ILLEGAL.sub(" ", unicodedata.normalize("NFC", value or "")).replace("\r\n", "\n")
+
+
+def ascii_key(text: str) -> str:
+    """Letters and digits only, accents dropped: 'Joseph-Angélique' -> 'josephangelique'."""
+    return re.sub(r"[^a-z0-9]", "", fold(text))
+
+
+def identifier_of(source: str) -> str:
+    """The identifier an imported record had in its system of origin (after '#' in source)."""
+    return source.rpartition("#")[2] if "#" in source else ""
+
+
+def import_source(file_name: str, identifier: str = "") -> str:
+    """The provenance of an imported record: the file, and its identifier in its origin."""
+    base = f"import:{file_name}" if file_name else "import"
+    return f"{base}#{identifier}" if identifier else base
+
+
+def in_statement_order(authors: list[Author], statement: str) -> tuple[Author, ...]:
+    """Authors in the order a statement of responsibility names them ('Marie Dupont, Ville
+    de Fort-de-France'): MARC files persons and bodies in separate fields, losing the order."""
+    def position(item: tuple[int, Author]) -> tuple[int, int]:
+        index, author = item
+        found = statement.find(author.display) if statement else -1
+        return (found if found >= 0 else len(statement) + index, index)
+
+    return tuple(a for _, a in sorted(enumerate(authors), key=position))

@@ -1,0 +1,61 @@
+"""The catalogue as a spreadsheet: the columns of the holdings file `fonds import` reads.
+
+`csv`: UTF-8 with BOM and `;` (French spreadsheet software opens it right away);
+`csv-comma`: UTF-8 without BOM and `,`. Multi-valued cells use `|`, like the import file,
+so an export can be corrected in a spreadsheet and imported again (matched by `identifiant`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from ..models import Record
+from .common import ExportContext
+from .holdings_csv import COLUMNS
+
+
+def row(record: Record, ctx: ExportContext) -> dict[str, str]:
+    def joined(values: Iterable[str]) -> str:
+        return "|".join(v.replace("|", "/") for v in values)
+
+    return {
+        "titre": record.title,
+        "sous_titre": record.subtitle,
+        "auteurs": joined(a.name for a in record.authors),
+        "editeur": record.publisher,
+        "lieu": record.place,
+        "annee": str(record.year or ""),
+        "date": record.date,
+        "type": record.doc_type.value,
+        "support": record.support.value,
+        "langue": record.language,
+        "pages": str(record.pages or ""),
+        "isbn": record.isbn,
+        "issn": record.issn,
+        "cote": record.call_number,
+        "resume": record.abstract,
+        "mots_cles": joined(record.keywords),
+        "territoires": joined(record.territories),
+        "thematiques": joined(record.theme_slugs),
+        "url": record.url,
+        "notes": record.notes,
+        "code_barres": joined(c.barcode for c in record.copies),
+        "localisation": next((c.location for c in record.copies if c.location), ""),
+        "identifiant": ctx.identifier(record),
+    }
+
+
+def write(records: Iterable[Record], ctx: ExportContext, *, delimiter: str = ";", bom: bool = True) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), delimiter=delimiter,
+                            lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)  # fmt: skip
+    writer.writeheader()
+    for record in records:
+        writer.writerow(row(record, ctx))
+    return ("\ufeff" if bom else "").encode("utf-8") + buffer.getvalue().encode("utf-8")
+
+
+def write_comma(records: Iterable[Record], ctx: ExportContext) -> bytes:
+    return write(records, ctx, delimiter=",", bom=False)

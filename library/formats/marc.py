@@ -1,0 +1,163 @@
+"""MARC records, whatever their flavour (UNIMARC, MARC 21), and their MARCXML form.
+
+A `MarcRecord` is the leader, control fields and data fields with indicators and subfields;
+`unimarc.py` and `marc21.py` map catalogue records to it, `iso2709.py` and this module write it.
+MARCXML uses the MARC 21 slim schema for both flavours, as PMB and Koha expect.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .common import xml_attr, xml_text
+
+MARCXML_NS = "http://www.loc.gov/MARC21/slim"
+MARCXML_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+# Characters ISO 2709 reserves as delimiters must never appear in data.
+_DELIMITERS = re.compile("[\x1d\x1e\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1c]")
+
+
+@dataclass(slots=True)
+class DataField:
+    tag: str
+    ind1: str = " "
+    ind2: str = " "
+    subfields: list[tuple[str, str]] = field(default_factory=list)
+
+    def get(self, code: str) -> str:
+        return next((v for c, v in self.subfields if c == code), "")
+
+    def get_all(self, code: str) -> list[str]:
+        return [v for c, v in self.subfields if c == code]
+
+
+@dataclass(slots=True)
+class MarcRecord:
+    leader: str = " " * 24
+    control: list[tuple[str, str]] = field(default_factory=list)  # 001-009
+    fields: list[DataField] = field(default_factory=list)
+
+    def add(self, tag: str, ind: str = "  ", *subfields: tuple[str, str]) -> None:
+        """Add a data field; subfields with empty values are left out, empty fields too."""
+        kept = [(c, clean(v)) for c, v in subfields if v and clean(v)]
+        if kept:
+            self.fields.append(DataField(tag, ind[0], ind[1], kept))
+
+    def add_control(self, tag: str, value: str) -> None:
+        if value:
+            self.control.append((tag, clean(value)))
+
+    def control_value(self, tag: str) -> str:
+        return next((v for t, v in self.control if t == tag), "")
+
+    def all(self, tag: str) -> list[DataField]:
+        return [f for f in self.fields if f.tag == tag]
+
+    def first(self, tag: str) -> DataField | None:
+        return next((f for f in self.fields if f.tag == tag), None)
+
+    def value(self, tag: str, code: str) -> str:
+        found = self.first(tag)
+        return found.get(code) if found else ""
+
+    def values(self, tag: str, code: str) -> list[str]:
+        return [v for f in self.all(tag) for v in f.get_all(code)]
+
+
+def clean(value: str) -> str:
+    """Data as MARC may carry it: no delimiters, no control characters, one line."""
+    value = _DELIMITERS.sub(" ", value)
+    value = _CONTROL.sub(" ", value)
+    return value.replace("\r\n", "\n").strip()
+
+
+# -- MARCXML -------------------------------------------------------------------------------
+
+
+def marcxml_record(record: MarcRecord, *, namespace_declaration: bool = False) -> str:
+    """One <marc:record> element (prefixed, so it embeds in OAI-PMH and collections)."""
+    ns = f' xmlns:marc="{MARCXML_NS}"' if namespace_declaration else ""
+    schema = (
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        f' xsi:schemaLocation="{MARCXML_NS} {MARCXML_SCHEMA}"'
+        if namespace_declaration
+        else ""
+    )
+    leader = record.leader.ljust(24)[:24]
+    if leader[20:24] == "450 ":
+        # UNIMARC leaves position 23 blank; the MARCXML schema wants the MARC 21 entry map.
+        leader = leader[:20] + "4500"
+    lines = [f"<marc:record{ns}{schema}>", f"<marc:leader>{xml_text(leader)}</marc:leader>"]
+    for tag, value in record.control:
+        lines.append(f'<marc:controlfield tag="{tag}">{xml_text(value)}</marc:controlfield>')
+    for f in record.fields:
+        lines.append(f'<marc:datafield tag="{f.tag}" ind1="{xml_attr(f.ind1)}" ind2="{xml_attr(f.ind2)}">')
+        for code, value in f.subfields:
+            lines.append(f'<marc:subfield code="{xml_attr(code)}">{xml_text(value)}</marc:subfield>')
+        lines.append("</marc:datafield>")
+    lines.append("</marc:record>")
+    return "\n".join(lines)
+
+
+def marcxml_collection(records: Iterable[MarcRecord]) -> bytes:
+    body = "\n".join(marcxml_record(r) for r in records)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<marc:collection xmlns:marc="{MARCXML_NS}"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        f' xsi:schemaLocation="{MARCXML_NS} {MARCXML_SCHEMA}">\n'
+        f"{body}\n</marc:collection>\n"
+    ).encode("utf-8")
+
+
+class MarcXmlError(ValueError):
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse_xml(data: bytes) -> ET.Element:
+    """Parse an XML document from outside; DTDs (and so entity tricks) are refused."""
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise MarcXmlError("déclaration DOCTYPE ou ENTITY refusée dans un fichier importé", 1)
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 0
+        raise MarcXmlError(f"XML mal formé ({exc.msg if hasattr(exc, 'msg') else exc})", line) from None
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def read_marcxml(root: ET.Element) -> Iterator[MarcRecord]:
+    """Every <record> under `root` (a collection, an OAI-PMH response, or a lone record)."""
+    records = [root] if local(root.tag) == "record" and _is_marc(root) else [
+        e for e in root.iter() if local(e.tag) == "record" and _is_marc(e)
+    ]  # fmt: skip
+    for element in records:
+        record = MarcRecord()
+        for child in element:
+            name = local(child.tag)
+            if name == "leader":
+                record.leader = (child.text or "").ljust(24)[:24]
+            elif name == "controlfield":
+                record.control.append((child.get("tag", ""), child.text or ""))
+            elif name == "datafield":
+                record.fields.append(DataField(
+                    child.get("tag", ""), (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1],
+                    [(s.get("code", ""), s.text or "") for s in child if local(s.tag) == "subfield"],
+                ))  # fmt: skip
+        yield record
+
+
+def _is_marc(element: ET.Element) -> bool:
+    return element.tag.startswith("{" + MARCXML_NS) or any(
+        local(c.tag) in ("leader", "datafield", "controlfield") for c in element
+    )

@@ -1,0 +1,190 @@
+"""Catalogue records as MARC 21 bibliographic records (Koha, US/Canadian catalogues, OAI-PMH
+`marcxml`).
+
+Fields written: 001 (OAI identifier), 005, 008, 020/022 (ISBN/ISSN), 041 (language), 100/110
+(first author), 245 (title), 264 (publication), 300 (pages), 500 (note), 520 (abstract), 650
+(thematics), 651 (territories), 653 (keywords), 655 (document type), 700/710 (other authors),
+856 (URL and record page).
+"""
+
+from __future__ import annotations
+
+from ..identifiers import normalise_isbn, normalise_issn
+from ..models import AuthorKind, DocType, Record, Support
+from .common import (
+    ExportContext,
+    author_from_name,
+    import_source,
+    in_statement_order,
+    language_639_1,
+    language_639_2,
+    parse_date,
+    parse_pages,
+    type_by_label,
+)
+from .marc import MarcRecord
+from .unimarc import _checked, _unique
+
+_LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
+# 008/24-27 nature of contents (books).
+_CONTENTS = {DocType.MEMOIRE: "m", DocType.TEXTE_OFFICIEL: "l", DocType.RAPPORT: "t",
+             DocType.ETUDE: "t", DocType.COMPTE_RENDU: "t"}  # fmt: skip
+
+
+def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> MarcRecord:
+    status = "d" if deleted or record.deleted else ("c" if record.created_at != record.updated_at else "n")
+    level = _LEVEL.get(record.doc_type, "m")
+    # 06 'a' language material (electronic texts too; the form is in 008/23), 09 'a' UCS,
+    # 17 '7' minimal level, 18 'c' ISBD punctuation omitted, 20-23 entry map.
+    marc = MarcRecord(leader=f"00000{status}a{level} a22000007c 4500")
+    marc.add_control("001", ctx.identifier(record))
+    marc.add_control("005", _version(record.updated_at))
+    marc.add_control("008", _fixed(record))
+    if record.isbn:
+        marc.add("020", "  ", ("a", record.isbn))
+    if record.issn:
+        marc.add("022", "  ", ("a", record.issn))
+    if record.language and record.language != "und":
+        marc.add("041", "  ", ("a", language_639_2(record.language)))
+    authors = list(record.authors)
+    if authors:
+        first = authors[0]
+        if first.kind is AuthorKind.PERSON:
+            marc.add("100", "1 ", ("a", first.name), ("e", "auteur"))
+        else:
+            marc.add("110", "2 ", ("a", first.name), ("e", "auteur"))
+    statement = ", ".join(a.display for a in authors)
+    marc.add("245", ("1" if authors else "0") + "0", ("a", record.title), ("b", record.subtitle),
+             ("c", statement))  # fmt: skip
+    marc.add("264", " 1", ("a", record.place), ("b", record.publisher),
+             ("c", str(record.year) if record.year else ""))  # fmt: skip
+    if record.pages:
+        marc.add("300", "  ", ("a", f"{record.pages} p."))
+    marc.add("500", "  ", ("a", record.notes))
+    marc.add("520", "  ", ("a", record.abstract))
+    for theme in record.themes:
+        marc.add("650", " 7", ("a", ctx.theme_label(theme.slug)), ("2", "local"))
+    for territory in record.territories:
+        marc.add("651", " 4", ("a", territory))
+    for keyword in record.keywords:
+        marc.add("653", "  ", ("a", keyword))
+    marc.add("655", " 7", ("a", record.doc_type.label), ("2", "local"))
+    for author in authors[1:]:
+        if author.kind is AuthorKind.PERSON:
+            marc.add("700", "1 ", ("a", author.name), ("e", "auteur"))
+        else:
+            marc.add("710", "2 ", ("a", author.name), ("e", "auteur"))
+    if record.url:
+        marc.add("856", "40", ("u", record.url))
+    page = ctx.record_url(record)
+    if page:
+        marc.add("856", "42", ("u", page), ("z", "Notice du centre de ressources"))
+    marc.fields.sort(key=lambda f: f.tag)
+    return marc
+
+
+def _version(timestamp: str) -> str:
+    digits = "".join(c for c in timestamp if c.isdigit())[:14]
+    return f"{digits}.0" if len(digits) == 14 else ""
+
+
+def _fixed(record: Record) -> str:
+    """008, 40 positions (books layout)."""
+    entered = "".join(c for c in record.created_at if c.isdigit())[2:8].ljust(6, "0")
+    if record.year and len(record.date) == 10:
+        dates = f"e{record.year:04d}{record.date[5:7]}{record.date[8:10]}"
+    elif record.year:
+        dates = f"s{record.year:04d}    "
+    else:
+        dates = "nuuuuuuuu"
+    form = "o" if record.support is Support.ELECTRONIQUE and record.url else (
+        "s" if record.support is Support.ELECTRONIQUE else " ")  # fmt: skip
+    contents = _CONTENTS.get(record.doc_type, " ").ljust(4)
+    conference = "1" if record.doc_type is DocType.ACTES else "0"
+    government = "u" if record.doc_type is DocType.TEXTE_OFFICIEL else " "
+    value = (f"{entered}{dates}xx      {form}{contents}{government}{conference}00 0 "
+             f"{language_639_2(record.language)} d")  # fmt: skip
+    assert len(value) == 40, value
+    return value
+
+
+def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
+    """A catalogue record from a MARC 21 record."""
+    title = _strip_isbd(marc.value("245", "a"))
+    if not title:
+        raise ValueError("zone 245 $a (titre) absente")
+    authors = []
+    for f in marc.fields:
+        if f.tag in ("100", "700") and f.get("a"):
+            authors.append(author_from_name(_strip_isbd(f.get("a")), AuthorKind.PERSON))
+        elif f.tag in ("110", "710") and f.get("a"):
+            authors.append(author_from_name(_strip_isbd(f.get("a")), AuthorKind.ORGANISATION))
+    publication = marc.first("264") or marc.first("260")
+    date, year = parse_date(publication.get("c") if publication else "")
+    fixed = marc.control_value("008")
+    if len(fixed) >= 15 and fixed[7:11].isdigit():
+        if not year:
+            date, year = fixed[7:11], int(fixed[7:11])
+        if fixed[6] == "e" and fixed[11:15].isdigit() and year == int(fixed[7:11]):
+            date, _ = parse_date(f"{year}-{fixed[11:13]}-{fixed[13:15]}")
+    language = marc.value("041", "a") or (fixed[35:38] if len(fixed) >= 38 else "")
+    urls = [f.get("u") for f in marc.all("856") if f.get("u") and f.ind2 != "2"]
+    return Record(
+        title=title,
+        subtitle=_strip_isbd(marc.value("245", "b")),
+        authors=in_statement_order(authors, marc.value("245", "c")),
+        publisher=_strip_isbd(publication.get("b")) if publication else "",
+        place=_strip_isbd(publication.get("a")) if publication else "",
+        date=date,
+        year=year,
+        doc_type=_doc_type(marc),
+        support=Support.ELECTRONIQUE if len(fixed) > 23 and fixed[23] in "osq" else Support.PAPIER,
+        language=language_639_1(language),
+        pages=parse_pages(marc.value("300", "a")),
+        isbn=_checked(marc.value("020", "a"), normalise_isbn),
+        issn=_checked(marc.value("022", "a"), normalise_issn),
+        abstract="\n".join(marc.values("520", "a")),
+        keywords=_unique(marc.values("650", "a") + marc.values("653", "a")),
+        territories=_unique(marc.values("651", "a")),
+        url=urls[0] if urls else "",
+        notes="\n".join(marc.values("500", "a")),
+        source=import_source(source_name, _identifier(marc)),
+    )
+
+
+def _identifier(marc: MarcRecord) -> str:
+    value = marc.control_value("001").strip()
+    if value.startswith("oai:"):
+        return value
+    org = marc.control_value("003").strip()
+    return f"marc21:{org + ':' if org else ''}{value}" if value else ""
+
+
+def _strip_isbd(value: str) -> str:
+    """Trailing ISBD punctuation of records that include it (' /', ' :', ',', '.')."""
+    value = value.strip()
+    while value and value[-1] in "/:;,=" and not value.endswith("..."):
+        value = value[:-1].rstrip()
+    if value.endswith(".") and not value.endswith("..") and len(value) > 1 and value[-2] != " ":
+        # 'Paris.' -> 'Paris', but keep initials like 'J.' in names
+        if not (len(value) >= 3 and value[-3] in " ,"):
+            value = value[:-1]
+    return value
+
+
+def _doc_type(marc: MarcRecord) -> DocType:
+    for label in marc.values("655", "a"):
+        found = type_by_label(label)
+        if found:
+            return found
+    fixed = marc.control_value("008")
+    contents = fixed[24:28] if len(fixed) >= 28 else ""
+    if "m" in contents:
+        return DocType.MEMOIRE
+    if "l" in contents:
+        return DocType.TEXTE_OFFICIEL
+    if "t" in contents:
+        return DocType.RAPPORT
+    if len(fixed) > 29 and fixed[29] == "1":
+        return DocType.ACTES
+    return {"a": DocType.ARTICLE, "s": DocType.REVUE}.get(marc.leader[7:8], DocType.OUVRAGE)

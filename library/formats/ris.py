@@ -1,0 +1,243 @@
+"""RIS, with the tags Zotero's RIS translator reads (and EndNote, Mendeley, PMB).
+
+Tags written: TY, ID (OAI identifier), AU, TI (title : subtitle), ST (title alone), T2 (the
+periodical of an article), PY, DA, PB, CY, SN, SP (pages), M3 (report or thesis type), UR,
+KW (keywords and thematics), AB, LA, CN (call number), N1 (notes; territories as one note),
+DP (the centre), ER. Lines end with CRLF; UTF-8 without BOM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..identifiers import normalise_isbn, normalise_issn
+from ..models import DocType, Record
+from .common import (
+    PERIODICAL_TYPES,
+    ExportContext,
+    author_from_name,
+    clean_text,
+    import_source,
+    language_639_1,
+    parse_date,
+    parse_pages,
+    split_title,
+    type_by_label,
+)
+from .holdings_csv import ParsedFile, RowError
+
+TYPES = {
+    DocType.OUVRAGE: "BOOK", DocType.RAPPORT: "RPRT", DocType.ETUDE: "RPRT", DocType.GUIDE: "RPRT",
+    DocType.ACTES: "CONF", DocType.ARTICLE: "JOUR", DocType.REVUE: "JFULL",
+    DocType.COMPTE_RENDU: "RPRT", DocType.FICHE_EXPERIENCE: "RPRT",
+    DocType.LETTRE_INFORMATION: "SER", DocType.MEMOIRE: "THES", DocType.TEXTE_OFFICIEL: "STAT",
+    DocType.AUTRE: "GEN",
+}  # fmt: skip
+# Zotero reads M3 as the report or thesis type only; elsewhere it would take it for a DOI.
+_M3_TYPES = ("RPRT", "THES")
+_BY_TY = {"BOOK": DocType.OUVRAGE, "EBOOK": DocType.OUVRAGE, "EDBOOK": DocType.OUVRAGE,
+          "CHAP": DocType.OUVRAGE, "RPRT": DocType.RAPPORT, "GOVDOC": DocType.RAPPORT,
+          "CONF": DocType.ACTES, "CPAPER": DocType.ACTES, "JOUR": DocType.ARTICLE,
+          "EJOUR": DocType.ARTICLE, "MGZN": DocType.ARTICLE, "NEWS": DocType.ARTICLE,
+          "JFULL": DocType.REVUE, "SER": DocType.LETTRE_INFORMATION, "THES": DocType.MEMOIRE,
+          "STAT": DocType.TEXTE_OFFICIEL, "LEGAL": DocType.TEXTE_OFFICIEL,
+          "BILL": DocType.TEXTE_OFFICIEL}  # fmt: skip
+TERRITORIES_NOTE = "Territoires : "
+_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+
+
+def write(records: Iterable[Record], ctx: ExportContext) -> bytes:
+    out: list[str] = []
+    for record in records:
+        out.extend(_lines(record, ctx))
+        out.append("")
+    return "\r\n".join(out).encode("utf-8")
+
+
+def _tag(tag: str, value: object) -> str:
+    text = " ".join(clean_text(str(value)).split()) if tag not in ("AB", "N1") else (
+        clean_text(str(value)).strip().replace("\n", " "))  # fmt: skip
+    return f"{tag}  - {text}"
+
+
+def _lines(record: Record, ctx: ExportContext) -> list[str]:
+    ty = TYPES[record.doc_type]
+    lines = [_tag("TY", ty), _tag("ID", ctx.identifier(record))]
+    lines += [_tag("AU", a.name) for a in record.authors]
+    title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
+    lines.append(_tag("TI", title))
+    if record.subtitle:
+        lines.append(_tag("ST", record.title))
+    if record.doc_type is DocType.ARTICLE and record.publisher:
+        lines.append(_tag("T2", record.publisher))  # an article's "publisher" is its periodical
+    if record.year:
+        lines.append(_tag("PY", record.year))
+    if record.date:
+        lines.append(_tag("DA", record.date.replace("-", "/")))
+    if record.publisher and record.doc_type is not DocType.ARTICLE:
+        lines.append(_tag("PB", record.publisher))
+    if record.place:
+        lines.append(_tag("CY", record.place))
+    periodical = record.doc_type in PERIODICAL_TYPES
+    for number in ((record.issn, record.isbn) if periodical else (record.isbn, record.issn)):
+        if number:
+            lines.append(_tag("SN", number))
+    if record.pages:
+        lines.append(_tag("SP", record.pages))
+    if ty in _M3_TYPES:
+        lines.append(_tag("M3", record.doc_type.label))
+    if record.url:
+        lines.append(_tag("UR", record.url))
+    for keyword in record.keywords:
+        lines.append(_tag("KW", keyword))
+    for theme in record.themes:
+        lines.append(_tag("KW", ctx.theme_label(theme.slug)))
+    if record.abstract:
+        lines.append(_tag("AB", record.abstract))
+    if record.language and record.language != "und":
+        lines.append(_tag("LA", record.language))
+    if record.call_number:
+        lines.append(_tag("CN", record.call_number))
+    if record.notes:
+        lines.append(_tag("N1", record.notes))
+    if record.territories:
+        lines.append(_tag("N1", TERRITORIES_NOTE + " ; ".join(record.territories)))
+    if ctx.centre:
+        lines.append(_tag("DP", ctx.centre))
+    lines.append("ER  - ")
+    return lines
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    """Records of a RIS file; a record without its ER, or text outside any record, is an
+    error with its line number."""
+    from .holdings_csv import decode
+
+    text, encoding = decode(data)
+    parsed = ParsedFile(encoding=encoding, delimiter="")
+    tags: list[tuple[str, str]] = []
+    start = 0
+    last_tag = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\r\n\ufeff").lstrip("\ufeff")
+        m = _LINE.match(line)
+        if m is None:
+            if not line.strip():
+                continue
+            if start and last_tag:  # a wrapped value goes on the previous tag
+                tag, value = tags[-1]
+                tags[-1] = (tag, f"{value} {line.strip()}")
+                continue
+            parsed.errors.append(RowError(number, f"ligne hors notice : « {line[:40]} »"))
+            continue
+        tag, value = m.group(1), (m.group(2) or "").strip()
+        if tag == "TY":
+            if start:
+                parsed.errors.append(RowError(start, f"notice sans fin (ER) : une nouvelle notice commence ligne {number}"))
+            start, tags, last_tag = number, [("TY", value)], "TY"
+            continue
+        if not start:
+            parsed.errors.append(RowError(number, f"balise {tag} hors notice (TY attendu avant)"))
+            continue
+        if tag == "ER":
+            try:
+                parsed.rows.append((start, _record(tags, source)))
+            except ValueError as exc:
+                parsed.errors.append(RowError(start, str(exc)))
+            start, tags, last_tag = 0, [], ""
+            continue
+        tags.append((tag, value))
+        last_tag = tag
+    if start:
+        parsed.errors.append(RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier"))
+    return parsed
+
+
+def _record(tags: list[tuple[str, str]], source: str) -> Record:
+    values: dict[str, list[str]] = {}
+    for tag, value in tags:
+        if value:
+            values.setdefault(tag, []).append(value)
+
+    def first(*names: str) -> str:
+        return next((values[n][0] for n in names if n in values), "")
+
+    ty = first("TY").upper()
+    if not ty:
+        raise ValueError("type de notice (TY) vide")
+    title_text = first("TI", "T1", "CT", "BT")
+    if not title_text:
+        raise ValueError("notice sans titre (TI)")
+    title, subtitle = split_title(title_text, first("ST"))
+    doc_type = _BY_TY.get(ty, DocType.AUTRE)
+    if "M3" in values and ty in _M3_TYPES:
+        doc_type = type_by_label(values["M3"][0]) or doc_type
+    date, year = parse_date(first("DA"))
+    py_date, py = parse_date(first("PY", "Y1"))
+    if py and year != py:  # PY is the publication year; a DA of another year is another date
+        date, year = py_date, py
+    isbn = issn = ""
+    for number in values.get("SN", []):
+        for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
+            isbn, issn = _classify(piece.strip(), isbn, issn)
+    notes, territories = [], ()
+    for note in values.get("N1", []):
+        if note.startswith(TERRITORIES_NOTE):
+            territories = tuple(t.strip() for t in note[len(TERRITORIES_NOTE):].split(";") if t.strip())
+        else:
+            notes.append(note)
+    publisher = first("PB")
+    if doc_type is DocType.ARTICLE and not publisher:
+        publisher = first("T2", "JO", "JF")
+    keywords: list[str] = []
+    for value in values.get("KW", []):
+        keywords.extend(k.strip() for k in value.split(";") if k.strip())
+    return Record(
+        title=title,
+        subtitle=subtitle,
+        authors=tuple(author_from_name(a) for a in values.get("AU", []) + values.get("A1", [])),
+        publisher=publisher,
+        place=first("CY"),
+        date=date,
+        year=year,
+        doc_type=doc_type,
+        support=_support(values),
+        language=language_639_1(first("LA")),
+        pages=parse_pages(first("SP")) if "EP" not in values else None,
+        isbn=isbn,
+        issn=issn,
+        call_number=first("CN"),
+        abstract=first("AB", "N2"),
+        keywords=tuple(dict.fromkeys(keywords)),
+        territories=territories,
+        url=first("UR", "L2"),
+        notes="\n".join(notes),
+        source=import_source(source, first("ID") if first("ID").startswith("oai:") else ""),
+    )
+
+
+def _support(values: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    from ..models import Support
+
+    ty = values.get("TY", [""])[0].upper()
+    return Support.ELECTRONIQUE if ty in ("ELEC", "EBOOK", "EJOUR") else Support.PAPIER
+
+
+def _classify(value: str, isbn: str, issn: str) -> tuple[str, str]:
+    if not value:
+        return isbn, issn
+    try:
+        return isbn, issn or normalise_issn(value)
+    except ValueError:
+        pass
+    try:
+        return isbn or normalise_isbn(value), issn
+    except ValueError:
+        digits = re.sub(r"[^0-9Xx]", "", value)
+        if len(digits) == 8 and not issn:
+            return isbn, value
+        return (isbn or value), issn

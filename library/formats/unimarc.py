@@ -1,0 +1,183 @@
+"""Catalogue records as UNIMARC (bibliographic), the format PMB and French catalogues read.
+
+Fields written: 001 (OAI identifier), 003 (record page), 005, 010/011 (ISBN/ISSN), 100 (coded
+data, UTF-8 declared as "50"), 101 (language, ISO 639-2), 200 (title, subtitle, statement),
+210 (place, publisher, date), 215 (pages), 300 (note), 330 (abstract), 606 (thematics),
+607 (territories), 608 (document type), 610 (keywords), 700/701 and 710/711 (authors), 856.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..identifiers import normalise_isbn, normalise_issn
+from ..models import AuthorKind, DocType, Record, Support
+from .common import (
+    PERIODICAL_TYPES,
+    ExportContext,
+    author_from_name,
+    import_source,
+    in_statement_order,
+    language_639_1,
+    language_639_2,
+    parse_date,
+    parse_pages,
+    person,
+    type_by_label,
+)
+from .marc import MarcRecord
+
+AUTHOR_RELATOR = "070"  # UNIMARC relator code: author
+_LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
+
+
+def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> MarcRecord:
+    type_code = "l" if record.support is Support.ELECTRONIQUE else "a"
+    status = "d" if deleted or record.deleted else ("c" if record.created_at != record.updated_at else "n")
+    level = _LEVEL.get(record.doc_type, "m")
+    marc = MarcRecord(leader=f"00000{status}{type_code}{level}0 2200000   450 ")
+    marc.add_control("001", ctx.identifier(record))
+    marc.add_control("003", ctx.record_url(record))
+    marc.add_control("005", _version(record.updated_at))
+    if record.isbn:
+        marc.add("010", "  ", ("a", record.isbn))
+    if record.issn:
+        marc.add("011", "  ", ("a", record.issn))
+    marc.add("100", "  ", ("a", _coded_data(record)))
+    marc.add("101", "0 ", ("a", language_639_2(record.language)))
+    names = [a.display for a in record.authors]
+    marc.add("200", "1 ", ("a", record.title), ("e", record.subtitle),
+             ("f", names[0] if names else ""), *[("g", n) for n in names[1:]])  # fmt: skip
+    marc.add("210", "  ", ("a", record.place), ("c", record.publisher),
+             ("d", str(record.year) if record.year else ""))  # fmt: skip
+    if record.pages:
+        marc.add("215", "  ", ("a", f"{record.pages} p."))
+    marc.add("300", "  ", ("a", record.notes))
+    marc.add("330", "  ", ("a", record.abstract))
+    for theme in record.themes:
+        marc.add("606", "  ", ("a", ctx.theme_label(theme.slug)), ("2", "local"))
+    for territory in record.territories:
+        marc.add("607", "  ", ("a", territory))
+    marc.add("608", "  ", ("a", record.doc_type.label), ("2", "local"))
+    for keyword in record.keywords:
+        marc.add("610", "0 ", ("a", keyword))
+    first = True
+    for author in record.authors:
+        if author.kind is AuthorKind.PERSON:
+            marc.add("700" if first else "701", " 1", ("a", author.family), ("b", author.given),
+                     ("4", AUTHOR_RELATOR))  # fmt: skip
+        else:
+            marc.add("710" if first else "711", "02", ("a", author.name), ("4", AUTHOR_RELATOR))
+        first = False
+    if record.url:
+        marc.add("856", "4 ", ("u", record.url))
+    # Fields go out in tag order, as ISO 2709 readers expect.
+    marc.fields.sort(key=lambda f: f.tag)
+    return marc
+
+
+def _version(timestamp: str) -> str:
+    digits = "".join(c for c in timestamp if c.isdigit())[:14]
+    return f"{digits}.0" if len(digits) == 14 else ""
+
+
+def _coded_data(record: Record) -> str:
+    """100$a, 36 positions: entry date, type of date and dates, audience, government
+    publication, modified, language of cataloguing, transliteration, character set (50 =
+    ISO 10646, UTF-8), script of title (ba = Latin)."""
+    entered = "".join(c for c in record.created_at if c.isdigit())[:8].ljust(8, "0")
+    year = f"{record.year:04d}" if record.year else "    "
+    if len(record.date) == 10:
+        date_type, date2 = "j", record.date[5:7] + record.date[8:10]  # detailed date
+    else:
+        date_type, date2 = ("d", "    ") if record.year else ("f", "    ")
+    if record.doc_type in PERIODICAL_TYPES and record.doc_type is not DocType.ARTICLE:
+        date_type, date2 = "a", "9999"
+    gov = "u" if record.doc_type is DocType.TEXTE_OFFICIEL else "y"
+    value = f"{entered}{date_type}{year}{date2}m  {gov}0frey50      ba"
+    assert len(value) == 36, value
+    return value
+
+
+def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
+    """A catalogue record from a UNIMARC record (ours or a partner's)."""
+    title = marc.value("200", "a")
+    if not title.strip():
+        raise ValueError("zone 200 $a (titre) absente")
+    subtitle = " : ".join(marc.all("200")[0].get_all("e")) if marc.first("200") else ""
+    authors = []
+    for f in sorted((f for f in marc.fields if f.tag in ("700", "701", "702", "710", "711", "712")),
+                    key=lambda f: (f.tag[2] != "0", marc.fields.index(f))):  # fmt: skip
+        if f.tag.startswith("70") and f.get("a"):
+            authors.append(person(f.get("a"), f.get("b")))
+        elif f.get("a"):
+            parts = [f.get("a"), *f.get_all("b")]
+            authors.append(author_from_name(". ".join(p for p in parts if p), AuthorKind.ORGANISATION))
+    heading = marc.first("200")
+    statement = " ; ".join(heading.get_all("f") + heading.get_all("g")) if heading else ""
+    coded = marc.value("100", "a")
+    date, year = parse_date(marc.value("210", "d") or marc.value("214", "d"))
+    if not year and len(coded) >= 13 and coded[9:13].isdigit():
+        date, year = coded[9:13], int(coded[9:13])
+    if year and len(coded) >= 17 and coded[8] == "j" and coded[13:17].isdigit():
+        date, _ = parse_date(f"{year}-{coded[13:15]}-{coded[15:17]}")
+    doc_type = _doc_type(marc)
+    return Record(
+        title=title.strip(),
+        subtitle=subtitle.strip(),
+        authors=in_statement_order(authors, statement),
+        publisher=marc.value("210", "c") or marc.value("214", "c"),
+        place=marc.value("210", "a") or marc.value("214", "a"),
+        date=date,
+        year=year,
+        doc_type=doc_type,
+        support=Support.ELECTRONIQUE if marc.leader[6:7] == "l" else Support.PAPIER,
+        language=language_639_1(marc.value("101", "a")),
+        pages=parse_pages(marc.value("215", "a")),
+        isbn=_checked(marc.value("010", "a"), normalise_isbn),
+        issn=_checked(marc.value("011", "a"), normalise_issn),
+        abstract="\n".join(marc.values("330", "a")),
+        keywords=_unique(marc.values("606", "a") + marc.values("610", "a")),
+        territories=_unique(marc.values("607", "a")),
+        url=marc.value("856", "u"),
+        notes="\n".join(marc.values("300", "a")),
+        source=import_source(source_name, _identifier(marc)),
+    )
+
+
+def _identifier(marc: MarcRecord) -> str:
+    value = marc.control_value("001").strip()
+    return value if value.startswith("oai:") else (f"unimarc:{value}" if value else "")
+
+
+def _doc_type(marc: MarcRecord) -> DocType:
+    for label in marc.values("608", "a"):
+        found = type_by_label(label)
+        if found:
+            return found
+    coded = marc.value("105", "a")
+    if len(coded) >= 8:
+        contents = coded[4:8]
+        if "m" in contents:
+            return DocType.MEMOIRE
+        if "n" in contents:
+            return DocType.TEXTE_OFFICIEL
+        if "p" in contents:
+            return DocType.RAPPORT
+        if len(coded) > 8 and coded[8] == "1":
+            return DocType.ACTES
+    return {"a": DocType.ARTICLE, "s": DocType.REVUE}.get(marc.leader[7:8], DocType.OUVRAGE)
+
+
+def _checked(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return normalise(value.split()[0])
+    except ValueError:
+        return value
+
+
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
