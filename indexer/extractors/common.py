@@ -292,9 +292,6 @@ def finish(
     PDF's first page); it ranks between the metadata and the plain-text first-page guess."""
     text = normalise_text(text)
     title = metadata.clean_title(meta.title)
-    # A title equal to the file's own name says nothing the name does not.
-    if title and metadata.title_from_filename(title) == metadata.title_from_filename(path.name):
-        title = None
     page = metadata.read_first_page(text, known_title=title or title_hint)
     title = title or metadata.clean_title(title_hint) or page.title
     title = title or metadata.title_from_filename(path.name)

@@ -20,6 +20,7 @@ from indexer.extractors.common import (
     check_file,
     finish,
     guarded,
+    normalise_text,
     quiet_libraries,
 )
 
@@ -70,7 +71,7 @@ class PdfExtractor:
                     failed += 1
                     issues.append(f"page {number + 1} illisible, ignorée")
                     text = ""
-                budget.add_page(text)
+                budget.add_page(normalise_text(text))  # before bounding: ligatures grow
             if read and failed == read:
                 raise ExtractionError(path, "PDF endommagé : aucune page n'a pu être lue")
             if page_count > limits.max_pages:
