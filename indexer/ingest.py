@@ -278,7 +278,7 @@ class Ingester:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["indexer.worker", "indexer.extractors", "indexer.language"])
+        context.set_forkserver_preload(["indexer.preload"])
         return ProcessPoolExecutor(
             max_workers=self._jobs(),
             mp_context=context,
