@@ -207,7 +207,19 @@ _GIVEN_NAMES = _words(
     sophie stephane stephanie sylvie thierry thomas valerie veronique vincent virginie yves
     yann yannick andrew anna david emma james jane john joseph laura linda maria mark martin
     mary michael peter richard robert sarah susan william juan carlos jose luis ana
-    carmen"""
+    carmen adeline adrien agnes albert alexandra alexis aline amelie andre andree angelique
+    annabelle annick arlette armelle audrey axel beatrice benedicte benjamin benoit blandine
+    cedric chloe christelle clarisse clement colette coralie cyril dany daniele danielle
+    diane dimitri edith edouard eliane eloise emile eugenie evelyne fabienne fanny felix
+    fernand florian franck gabriel gaelle genevieve georges geraldine ghislaine gilbert
+    gisele gregory guy gwladys harry hector huguette ingrid irene jacky jeannine jessica
+    joel jocelyne josette josiane judith justine laetitia lilian liliane lionel lise lucien
+    lucienne ludovic lydia lydie magali manuel marc-antoine margot marianne marielle
+    marine marius marjorie marlene maryse max maxime melanie mireille myriam nadege
+    nadine noel noelle odette odile olga pamela paulette pauline perrine regine rodolphe
+    roland rose roselyne sabine sabrina samuel sandra sebastienne severine simone solange
+    stephanie sylvain sylviane tania therese valentin victor violaine viviane xavier yolande
+    yvette yvonne zoe"""
 )
 # Given names that are also frequent surnames ('Marcia Joseph', 'Claire Martin'): they do not
 # show that a name is written 'Nom Prénom'.

@@ -48,7 +48,9 @@ def guess_doc_type(title: str) -> DocType:
 
 def to_author(name: str) -> Author | None:
     """A name as found in a file: 'Dupont, Marie', 'Marie Dupont' or 'Ville du Lamentin'."""
-    name = clean_line(name).strip(" ;,.")
+    name = clean_line(name).strip(" ;,")
+    if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):  # keep an initial's dot
+        name = name[:-1]
     if not name or len(name) > 200:
         return None
     words = re.findall(r"\w+", fold(name))
