@@ -65,10 +65,10 @@ class _Progress:
     def __call__(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
-        if now - self.shown < 0.1:
+        total = self.ingester.total
+        if now - self.shown < 0.1 and self.done != total:
             return
         self.shown = now
-        total = self.ingester.total
         if total:
             width = 30
             filled = int(width * self.done / total)
