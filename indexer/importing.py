@@ -1,24 +1,40 @@
 """Records from files of other systems (the paper holdings spreadsheet, partner exports):
-a preview of what would be created or skipped, then the import, tagged like any record."""
+a preview of what would be created, updated or skipped, then the import, tagged like any record.
+
+Matching, in this order: the identifier of origin (our own OAI identifier, or one a previous
+import recorded in `source`) -> update, or skip when nothing changed; a barcode already in the
+catalogue -> skip; same ISBN, same file, or same normalised title and year -> skip.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from library import Catalogue, Record
+from library import Catalogue, Record, ThemeAssignment, ThemeSource
+from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
+from library.harvest import by_source_identifier
+from library.text import sort_key
 
 _DUPLICATE_REASONS = {"isbn": "même ISBN", "file": "même fichier", "title": "même titre et même année"}
+# What an update may change: the description. Copies, files, thematics and the record's
+# own provenance stay as the catalogue has them.
+_UPDATABLE = ("title", "subtitle", "authors", "publisher", "place", "date", "year", "doc_type",
+              "language", "pages", "isbn", "issn", "call_number", "abstract", "keywords",
+              "territories", "url", "notes")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedRow:
     line: int
     record: Record
-    action: str  # "create" or "skip"
+    action: str  # "create", "update" or "skip"
     reason: str = ""
     existing_id: int | None = None
+    changes: tuple[str, ...] = ()  # fields an update changes
 
 
 @dataclass
@@ -27,6 +43,8 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unit: str = "ligne"
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -34,28 +52,52 @@ class ImportPlan:
     def to_json(self) -> dict[str, Any]:
         return {
             "created": self.count("create"),
+            "updated": self.count("update"),
             "skipped": self.count("skip"),
+            "unit": self.unit,
             "errors": [{"line": e.line, "message": e.message} for e in self.errors],
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
             "rows": [
                 {"line": r.line, "action": r.action, "title": r.record.title, "reason": r.reason,
-                 "existing_id": r.existing_id}
+                 "existing_id": r.existing_id, "changes": list(r.changes)}
                 for r in self.rows
             ],
             "ids": self.created_ids,
+            "updated_ids": self.updated_ids,
         }  # fmt: skip
 
 
-def plan_import(catalogue: Catalogue, parsed: ParsedFile) -> ImportPlan:
-    """Decide, row by row, create or skip (duplicate of a record already there)."""
-    plan = ImportPlan(errors=list(parsed.errors), warnings=list(parsed.warnings))
+def plan_import(
+    catalogue: Catalogue,
+    parsed: ParsedFile,
+    *,
+    theme_labels: Mapping[str, str] | None = None,
+    repository: str = "",
+) -> ImportPlan:
+    """Decide, record by record, create, update (same identifier of origin) or skip."""
+    plan = ImportPlan(errors=list(parsed.errors), warnings=list(parsed.warnings),
+                      unit=getattr(parsed, "unit", "ligne"))  # fmt: skip
     barcodes = catalogue.barcodes()
+    themes = _theme_resolver(theme_labels or {})
+    seen_in_file: dict[str, int] = {}
     for line, record in parsed.rows:
+        record = themes(record)
+        identifier = identifier_of(record.source)
+        if identifier and identifier in seen_in_file:
+            plan.rows.append(PlannedRow(line, record, "skip",
+                                        f"même identifiant que l'entrée {seen_in_file[identifier]} du fichier"))  # fmt: skip
+            continue
+        if identifier:
+            seen_in_file[identifier] = line
+            existing = _by_identifier(catalogue, identifier, repository)
+            if existing is not None:
+                plan.rows.append(_update_or_skip(line, record, existing))
+                continue
         known = [c.barcode for c in record.copies if c.barcode in barcodes]
         if known:
-            existing, _ = catalogue.copy_by_barcode(known[0])
+            existing_id, _ = catalogue.copy_by_barcode(known[0])
             plan.rows.append(PlannedRow(line, record, "skip",
-                                        f"code-barres {known[0]} déjà au catalogue", existing))  # fmt: skip
+                                        f"code-barres {known[0]} déjà au catalogue", existing_id))  # fmt: skip
             continue
         duplicates = catalogue.find_duplicates(record)
         if duplicates:
@@ -67,19 +109,98 @@ def plan_import(catalogue: Catalogue, parsed: ParsedFile) -> ImportPlan:
     return plan
 
 
+def _by_identifier(catalogue: Catalogue, identifier: str, repository: str) -> Record | None:
+    """The record an identifier of origin designates here: one of ours ('oai:<our domain>:12'),
+    or one an earlier import brought in with that identifier."""
+    own = re.fullmatch(rf"oai:{re.escape(repository)}:(\d+)", identifier) if repository else None
+    if own:
+        found = catalogue.get_many([int(own.group(1))])
+        if found:
+            return next(iter(found.values()))
+    ids = by_source_identifier(catalogue, identifier)
+    return catalogue.get(ids[0]) if ids else None
+
+
+def _update_or_skip(line: int, record: Record, existing: Record) -> PlannedRow:
+    assert existing.id is not None
+    if existing.deleted:
+        return PlannedRow(line, record, "skip", f"notice n° {existing.id} dans la corbeille", existing.id)
+    changes = tuple(name for name in _UPDATABLE if _given(getattr(record, name))
+                    and not _same(getattr(record, name), getattr(existing, name)))  # fmt: skip
+    if "title" in changes or "subtitle" in changes:
+        # Formats without a subtitle element cut 'Titre : sous-titre' their own way.
+        if _same(full_title(record), full_title(existing)):
+            changes = tuple(c for c in changes if c not in ("title", "subtitle"))
+    if "date" in changes and (existing.date or str(existing.year or "")).startswith(record.date):
+        changes = tuple(c for c in changes if c != "date")  # a less precise date says no more
+    if not changes:
+        return PlannedRow(line, record, "skip", f"notice n° {existing.id} déjà à jour", existing.id)
+    return PlannedRow(line, record, "update", f"mise à jour de la notice n° {existing.id}",
+                      existing.id, changes)  # fmt: skip
+
+
+def _same(new: object, old: object) -> bool:
+    """Equal, or the same text but for spacing (RIS and BibTeX values are one line)."""
+    if isinstance(new, str) and isinstance(old, str):
+        return " ".join(new.split()) == " ".join(old.split())
+    return new == old
+
+
+def _given(value: object) -> bool:
+    # A field the file leaves empty keeps the catalogue's value: formats that cannot carry a
+    # field (territories in oai_dc, call numbers in MARC) must not erase it.
+    # Likewise "und" (language unknown) and "autre" (the type a reader falls back on).
+    return value not in ("", None, ()) and value not in ("und", "autre")
+
+
+def _theme_resolver(labels: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    """Subjects that name one of our thematics (by its label) become that thematic, set
+    by hand: a partner (or our own export) chose it. Other subjects stay keywords."""
+    # Labels only (a slug like "evaluation" is also an everyday keyword), compared without
+    # accents, case or punctuation: a BibTeX keyword cannot hold a comma.
+    by_name = {sort_key(label): slug for slug, label in labels.items()}
+
+    def resolve(record: Record) -> Record:
+        if not by_name:
+            return record
+        keywords, found = [], [t.slug for t in record.themes]
+        for keyword in record.keywords:
+            slug = by_name.get(sort_key(keyword))
+            if slug is None:
+                keywords.append(keyword)
+            elif slug not in found:
+                found.append(slug)
+        if len(found) == len(record.themes):
+            return record
+        known = {t.slug for t in record.themes}
+        themes = record.themes + tuple(ThemeAssignment(s, ThemeSource.MANUAL) for s in found if s not in known)
+        return replace(record, keywords=tuple(keywords), themes=themes)
+
+    return resolve
+
+
 def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> ImportPlan:
-    """Create the planned records in one transaction (all or nothing), tagged automatically."""
+    """Create and update the planned records in one transaction (all or nothing); new records
+    are tagged automatically."""
     from .tagging import TagInput
 
     with catalogue.transaction():
         for row in plan.rows:
-            if row.action != "create":
-                continue
-            record = catalogue.add(row.record)
-            assert record.id is not None
-            if tagger is not None:
-                doc = TagInput(title=record.title, abstract=record.abstract, keywords=record.keywords,
-                               text="", language=record.language)  # fmt: skip
-                catalogue.set_auto_themes(record.id, tagger.tag(doc))
-            plan.created_ids.append(record.id)
+            if row.action == "create":
+                record = catalogue.add(row.record)
+                assert record.id is not None
+                # A lossless file brings the tagger's proposals of its origin: keep them.
+                if tagger is not None and not any(t.source is ThemeSource.AUTO for t in record.themes):
+                    doc = TagInput(title=record.title, abstract=record.abstract,
+                                   keywords=record.keywords, text="", language=record.language)  # fmt: skip
+                    catalogue.set_auto_themes(record.id, tagger.tag(doc))
+                plan.created_ids.append(record.id)
+            elif row.action == "update" and row.existing_id is not None:
+                existing = catalogue.get(row.existing_id)
+                values = {name: getattr(row.record, name) for name in row.changes}
+                catalogue.save(replace(existing, **values))
+                for theme in row.record.themes:
+                    if theme.source is ThemeSource.MANUAL and theme.slug not in existing.theme_slugs:
+                        catalogue.set_manual_theme(row.existing_id, theme.slug, "add", by="import")
+                plan.updated_ids.append(row.existing_id)
     return plan

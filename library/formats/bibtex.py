@@ -230,10 +230,10 @@ class _Scanner:
                 if depth == 0:
                     self.pos += 1
                     return self.text[start + 1 : self.pos - 1]
-            elif char == "@" and depth == 1 and self.text[self.pos - 1] == "\n":
+            elif char == "@" and depth >= 1 and self.text[self.pos - 1] == "\n":
                 break  # a new entry starts: this one never closed
             self.pos += 1
-        raise ValueError(f"accolades non équilibrées (valeur ouverte ligne {self.line(start)})")
+        raise ValueError(f"accolades non équilibrées (accolade ouverte ligne {self.line(start)} jamais refermée)")
 
     def quoted(self) -> str:
         start = self.pos
@@ -287,7 +287,7 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             key, fields = _entry_body(scanner, macros, m.group(2))
         except ValueError as exc:
             parsed.errors.append(RowError(start_line, f"entrée @{kind} : {exc}"))
-            next_entry = text.find("\n@", scanner.pos if scanner.pos > at + 1 else m.end())
+            next_entry = text.find("\n@", m.end())  # go on with the next entry
             scanner.pos = len(text) if next_entry < 0 else next_entry + 1
             continue
         if kind == "string":

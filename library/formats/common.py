@@ -107,10 +107,12 @@ def full_title(record: Record) -> str:
     return f"{record.title} : {record.subtitle}" if record.subtitle else record.title
 
 
-def split_title(text: str, short: str = "") -> tuple[str, str]:
-    """(title, subtitle) from 'Titre : sous-titre'; `short` (a short title) says where to cut."""
+def split_title(text: str, short: str | None = None) -> tuple[str, str]:
+    """(title, subtitle) from 'Titre : sous-titre'. `short` (a short title: RIS ST, BibTeX
+    shorttitle) says where to cut; an empty `short` says the file has no subtitle to cut off;
+    None (formats that cannot say) cuts at the first ' : '."""
     text = " ".join(text.split())
-    if short:
+    if short is not None:
         short = " ".join(short.split())
         for sep in (" : ", ": "):
             if text.startswith(short + sep):

@@ -34,7 +34,7 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
         "pages": str(record.pages or ""),
         "isbn": record.isbn,
         "issn": record.issn,
-        "cote": record.call_number,
+        "cote": record.call_number or next((c.call_number for c in record.copies if c.call_number), ""),
         "resume": record.abstract,
         "mots_cles": joined(record.keywords),
         "territoires": joined(record.territories),

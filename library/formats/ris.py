@@ -172,7 +172,7 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
     title_text = first("TI", "T1", "CT", "BT")
     if not title_text:
         raise ValueError("notice sans titre (TI)")
-    title, subtitle = split_title(title_text, first("ST"))
+    title, subtitle = split_title(title_text, first("ST"))  # no ST: no subtitle
     doc_type = _BY_TY.get(ty, DocType.AUTRE)
     if "M3" in values and ty in _M3_TYPES:
         doc_type = type_by_label(values["M3"][0]) or doc_type

@@ -54,6 +54,7 @@ def awkward_records() -> list[Record]:
             authors=(Author("Oficina Regional de Cultura para América Latina y el Caribe", ORG),),
             publisher="UNESCO", place="La Habana", year=2009, date="2009",
             doc_type=DocType.ACTES, support=Support.PAPIER, language="es", pages=176,
+            call_number="ACT 2009 UNE",
             abstract="Este volumen reúne las ponencias de un seminario sobre la niñez y el año.",
             keywords=("cultura", "cohesión social"), territories=("Caraïbe",),
             themes=(auto("culture", 0.9),), copies=(Copy("CRPV100002", "ACT 2009 UNE", "Salle"),),

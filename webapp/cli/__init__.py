@@ -56,6 +56,11 @@ def _register() -> None:
     for module in (users, borrowers, loans, backup, restore):
         cli.add_command(module.command)
 
+    # Sharing the fund: exports in exchange formats (imports are `fonds import`).
+    from . import export
+
+    cli.add_command(export.command)
+
 
 _register()
 

@@ -1,4 +1,5 @@
-"""`fonds import FILE`: records from a spreadsheet of paper holdings (and, later, partners' files)."""
+"""`fonds import FILE`: records from the spreadsheet of paper holdings and from partners' files
+(RIS, BibTeX, MARCXML, ISO 2709 in UNIMARC or MARC 21, oai_dc, our own JSON)."""
 
 from __future__ import annotations
 
@@ -8,56 +9,84 @@ import click
 
 from indexer.importing import ImportPlan, apply_import, plan_import
 from indexer.search import sync_index
-from library.formats.holdings_csv import read_holdings
+from library import Catalogue
+from library.formats.readers import READERS, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
 
-READERS = {"csv": read_holdings}
+FORMAT_NAMES = ("csv", "ris", "bibtex", "marcxml", "iso2709", "marc21", "oai_dc", "json")
 
 
 def _format_of(path: Path, given: str | None) -> str:
     if given:
         return given
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in READERS:
-        return suffix
-    raise CliError(f"format de {path.name} inconnu : précisez --format ({', '.join(READERS)})")
+    with path.open("rb") as f:
+        head = f.read(4096)
+    found = sniff(head, path.suffix)
+    if found is None:
+        raise CliError(f"format de {path.name} inconnu : précisez --format ({', '.join(FORMAT_NAMES)})")
+    return found
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(READERS)), help="Format of FILE (default: from its extension).")
-@click.option("--dry-run", is_flag=True, help="Show what would be created or skipped; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES),
+              help="Format of FILE (default: from its content, then its extension).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show what would be created, updated or skipped; change nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records of a damaged file (CSV always does).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @pass_env
-def command(env: Env, file: Path, fmt: str | None, dry_run: bool, as_json: bool) -> None:
-    """Import records from FILE. Bad rows are reported with their line number; the valid rows
-    are imported (all in one transaction). Rows whose barcode, ISBN, or title and year are
-    already in the catalogue are skipped as duplicates."""
-    reader = READERS[_format_of(file, fmt)]
-    parsed = reader(file.read_bytes(), source=file.name)
-    if not parsed.rows and parsed.errors and parsed.errors[0].line == 1:
-        raise CliError(f"{file.name}, ligne 1 : {parsed.errors[0].message}", EXIT_REFUSED)
-    catalogue = env.catalogue(create=not dry_run)
-    plan = plan_import(catalogue, parsed)
-    if not dry_run:
+def command(env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, as_json: bool) -> None:
+    """Import records from FILE, all in one transaction. Records whose identifier of origin is
+    known are updated; those whose barcode, ISBN, or title and year are already in the
+    catalogue are skipped as duplicates. A damaged file (truncated MARC, RIS without ER,
+    unbalanced BibTeX braces...) is refused with the position of each fault, unless
+    --skip-invalid; CSV rows in error are reported and the valid rows imported."""
+    name = _format_of(file, fmt)
+    parsed = READERS[name](file.read_bytes(), source=file.name)
+    unit = parsed.unit
+    if not parsed.rows and parsed.errors and (parsed.errors[0].line == 1 or name != "csv"):
+        first = parsed.errors[0]
+        more = f" (et {len(parsed.errors) - 1} autres erreurs)" if len(parsed.errors) > 1 else ""
+        raise CliError(f"{file.name}, {unit} {first.line} : {first.message}{more}", EXIT_REFUSED)
+    refused = bool(parsed.errors) and name != "csv" and not skip_invalid
+    if (refused or dry_run) and not env.paths.exists():
+        catalogue = Catalogue.open(":memory:")  # a preview for a new instance: all creations
+    else:
+        catalogue = env.catalogue(create=not (dry_run or refused))
+    plan = plan_import(catalogue, parsed, theme_labels=env.vocabulary().vocabulary.labels(),
+                       repository=str(env.config["OAI_REPOSITORY_DOMAIN"]))  # fmt: skip
+    if not dry_run and not refused:
         apply_import(catalogue, plan, env.tagger())
         sync_index(catalogue, env.index(create=True))
     if as_json:
-        print_json({"dry_run": dry_run, **plan.to_json()})
+        print_json({"format": name, "dry_run": dry_run, "refused": refused, **plan.to_json()})
     else:
-        _print(file, plan, dry_run)
+        _print(file, name, plan, dry_run, refused)
+    if refused:
+        raise CliError(
+            f"{file.name} : {len(plan.errors)} erreur(s), rien n'a été importé "
+            "(--skip-invalid importe les notices valides)", EXIT_REFUSED
+        )
 
 
-def _print(file: Path, plan: ImportPlan, dry_run: bool) -> None:
-    created, skipped = plan.count("create"), plan.count("skip")
-    verb = "seraient créées" if dry_run else "créées"
-    click.echo(f"{file.name} : {created} notices {verb}, {skipped} ignorées (doublons), "
-               f"{len(plan.errors)} lignes en erreur")  # fmt: skip
+def _print(file: Path, name: str, plan: ImportPlan, dry_run: bool, refused: bool) -> None:
+    created, updated, skipped = plan.count("create"), plan.count("update"), plan.count("skip")
+    conditional = dry_run or refused
+    verbs = ("seraient créées", "seraient mises à jour") if conditional else ("créées", "mises à jour")
+    unit = plan.unit
+    errors = f"{len(plan.errors)} {unit}s en erreur" if plan.errors else "aucune erreur"
+    click.echo(f"{file.name} ({name}) : {created} notices {verbs[0]}, {updated} {verbs[1]}, "
+               f"{skipped} ignorées (doublons), {errors}")  # fmt: skip
     for row in plan.rows:
         if row.action == "skip":
-            click.echo(f"  ligne {row.line} ignorée : {row.reason}")
+            click.echo(f"  {unit} {row.line} ignorée : {row.reason}")
+        elif row.action == "update":
+            click.echo(f"  {unit} {row.line} : {row.reason} ({', '.join(row.changes)})")
+        elif dry_run:
+            click.echo(f"  {unit} {row.line} : nouvelle notice « {row.record.title} »")
     for error in plan.errors:
-        click.echo(f"  ligne {error.line} en erreur : {error.message}")
+        click.echo(f"  {unit} {error.line} en erreur : {error.message}")
     for warning in plan.warnings:
-        click.echo(f"  ligne {warning.line} : {warning.message}")
+        click.echo(f"  {unit} {warning.line} : {warning.message}")

@@ -1,0 +1,101 @@
+"""Readers of the import formats, by the names `fonds import --format` takes.
+
+Each reader is `read(data: bytes, *, source: str) -> ParsedFile`: records with the position
+where each starts (line of a text file, record number of a MARC or XML file), and the errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import bibtex, dublin_core, iso2709, marc21, records_json, ris, unimarc
+from .holdings_csv import ParsedFile, RowError, read_holdings
+from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
+
+Reader = Callable[..., ParsedFile]
+
+
+def _from_marc(records: list[tuple[int, MarcRecord]], convert, source: str, parsed: ParsedFile) -> ParsedFile:  # type: ignore[no-untyped-def]
+    for number, marc in records:
+        try:
+            parsed.rows.append((number, convert(marc, source)))
+        except ValueError as exc:
+            parsed.errors.append(RowError(number, str(exc)))
+    return parsed
+
+
+def _iso2709(convert):  # type: ignore[no-untyped-def]
+    def read(data: bytes, *, source: str = "") -> ParsedFile:
+        parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+        good: list[tuple[int, MarcRecord]] = []
+        for decoded in iso2709.decode_all(data):
+            if decoded.record is None:
+                parsed.errors.append(RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})"))
+            else:
+                good.append((decoded.number, decoded.record))
+        if not good and not parsed.errors:
+            parsed.errors.append(RowError(1, "fichier vide : aucune notice ISO 2709"))
+        return _from_marc(good, convert, source, parsed)
+
+    return read
+
+
+def _marcxml(convert):  # type: ignore[no-untyped-def]
+    def read(data: bytes, *, source: str = "") -> ParsedFile:
+        parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+        try:
+            root = parse_xml(data)
+        except MarcXmlError as exc:
+            parsed.unit = "ligne"
+            parsed.errors.append(RowError(exc.line or 1, str(exc)))
+            return parsed
+        good = list(enumerate(read_marcxml(root), start=1))
+        if not good:
+            parsed.errors.append(RowError(1, "aucune notice MARCXML (<record>) dans le fichier"))
+        return _from_marc(good, convert, source, parsed)
+
+    return read
+
+
+def read_unimarc_auto(data: bytes, *, source: str = "") -> ParsedFile:
+    """ISO 2709 in UNIMARC, or MARC 21 when the records say so (a 245 title and no 200)."""
+    decoded = [d.record for d in iso2709.decode_all(data) if d.record is not None]
+    if decoded and all(r.first("245") and not r.first("200") for r in decoded):
+        return _iso2709(marc21.from_marc)(data, source=source)
+    return _iso2709(unimarc.from_marc)(data, source=source)
+
+
+READERS: dict[str, Reader] = {
+    "csv": read_holdings,
+    "ris": ris.read,
+    "bibtex": bibtex.read,
+    "marcxml": _marcxml(unimarc.from_marc),
+    "iso2709": read_unimarc_auto,
+    "marc21": _iso2709(marc21.from_marc),
+    "oai_dc": dublin_core.read,
+    "json": records_json.read,
+}
+
+# File name suffixes, when --format is not given.
+SUFFIXES = {"csv": "csv", "ris": "ris", "bib": "bibtex", "bibtex": "bibtex", "mrc": "iso2709",
+            "iso": "iso2709", "iso2709": "iso2709", "marc": "iso2709", "json": "json",
+            "marcxml": "marcxml"}  # fmt: skip
+
+
+def sniff(head: bytes, suffix: str) -> str | None:
+    """The format of a file from its first bytes (then its suffix); None when unsure."""
+    text = head.lstrip(b"\xef\xbb\xbf \r\n\t")
+    if text[:5].isdigit() and len(text) >= 24 and text[20:22] == b"45":
+        return "iso2709"
+    if text.startswith(b"TY  -"):
+        return "ris"
+    if text.startswith((b"@", b"%")) and b"@" in text:
+        return "bibtex"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    if text.startswith(b"<"):
+        if b"MARC21/slim" in head or b"<record" in head and b"datafield" in head:
+            return "marcxml"
+        if b"oai_dc" in head:
+            return "oai_dc"
+    return SUFFIXES.get(suffix.lower().lstrip("."))
