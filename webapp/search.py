@@ -83,6 +83,7 @@ def index() -> str | Response:
         filtered=has_filters(req),
         sorts=SORT_LABELS,
         sort=req.sort or req.effective_sort,
+        default_sort="relevance" if req.q.strip() else "newest",
         first=(req.page - 1) * req.per_page + 1,
         query_string=query_string,
         stats_live=page.total if not req.q and not has_filters(req) else None,

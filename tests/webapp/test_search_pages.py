@@ -149,7 +149,16 @@ def test_sorting_by_title_oldest_and_newest(client) -> None:
     assert doc.cssselect(".hit-year")[0].text == "2005"
     doc, _ = page(client, "/?q=logement&sort=newest")
     options = {o.get("value"): o.get("selected") is not None for o in doc.cssselect("#tri option")}
-    assert options == {"relevance": False, "newest": True, "oldest": False, "title": False}
+    # the default order (relevance with words) is sent empty, so it follows the query
+    assert options == {"": False, "newest": True, "oldest": False, "title": False}
+
+
+def test_a_new_query_typed_while_browsing_is_ranked_by_relevance(client) -> None:
+    doc, _ = page(client, "/")
+    chosen = doc.cssselect("#tri option[selected]")[0]
+    assert chosen.text_content() == "Plus récents" and chosen.get("value") == ""
+    doc, _ = page(client, "/?q=logement&sort=")
+    assert doc.cssselect("#tri option[selected]")[0].text_content() == "Pertinence"
 
 
 def test_pagination_links_keep_the_search_and_mark_the_current_page(client) -> None:

@@ -33,7 +33,7 @@
     var data = new FormData(form);
     var params = new URLSearchParams();
     data.forEach(function (value, key) {
-      if (key === "q" && !String(value).trim()) { return; }
+      if (!String(value).trim()) { return; } // an empty query or the default sort
       params.append(key, value);
     });
     var query = params.toString();
