@@ -107,6 +107,7 @@ class User:
     created_at: str
     password_changed_at: str
     last_login_at: str | None
+    stamp: str = ""  # changes with the password: sessions opened before a change end
 
 
 class Users:
@@ -204,6 +205,7 @@ def _user(row: sqlite3.Row) -> User:
         id=row["id"], login=row["login"], display_name=row["display_name"],
         active=bool(row["active"]), created_at=row["created_at"],
         password_changed_at=row["password_changed_at"], last_login_at=row["last_login_at"],
+        stamp=hashlib.sha256(row["password_hash"].encode("ascii")).hexdigest()[:24],
     )  # fmt: skip
 
 

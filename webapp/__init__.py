@@ -20,7 +20,8 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | P
     config = load_config(instance, test_config)
     app.config.update(config)
     app.config["INSTANCE"] = instance
-    app.config.setdefault("SECRET_KEY", _secret_key(instance))
+    if not app.config.get("SECRET_KEY"):  # Flask's defaults hold SECRET_KEY = None
+        app.config["SECRET_KEY"] = _secret_key(instance)
     app.config.update(
         MAX_CONTENT_LENGTH=int(config["MAX_UPLOAD_SIZE"]) + 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -44,8 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | P
 def _blueprints() -> list[Any]:
     """Each area of the site is one blueprint module (search, records, admin, loans, …)."""
     from . import api, records, search
+    from . import admin, borrowers, cataloguing, dashboard, loans, uploads  # the workspace
 
-    return [search.bp, records.bp, api.bp]
+    workspace = [admin.bp, cataloguing.bp, uploads.bp, loans.bp, borrowers.bp, borrowers.public,
+                 dashboard.bp]  # fmt: skip
+    return [search.bp, records.bp, api.bp, *workspace]
 
 
 def _secret_key(instance: Path) -> str:

@@ -3,6 +3,8 @@ web pages and the CLI: the library raises codes, users read one line from here."
 
 from __future__ import annotations
 
+import contextlib
+
 from library.backup import BackupError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import CopyStatus
@@ -72,10 +74,8 @@ def loan_refusal(exc: LoanRefused) -> str:
     elif exc.reason is LoanRefusal.BORROWER_SUSPENDED:
         detail = f" ({detail})" if detail else ""
     elif exc.reason is LoanRefusal.COPY_UNAVAILABLE:
-        try:
+        with contextlib.suppress(ValueError):
             detail = CopyStatus(detail).label.lower()
-        except ValueError:
-            pass
     elif exc.reason is LoanRefusal.ALREADY_ON_LOAN:
         detail = french_date(detail)
     return _LOANS[exc.reason].format(detail=detail)
@@ -91,6 +91,8 @@ def backup_problem(exc: BackupError) -> str:
 
 def french_date(iso: str | object) -> str:
     """2013-03-04 -> 04/03/2013 (dates as French readers write them)."""
+    if iso is None:
+        return ""
     text = str(iso)
     if len(text) >= 10 and text[4] == "-" and text[7] == "-":
         return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
