@@ -49,7 +49,9 @@ def _blueprints() -> list[Any]:
 
     workspace = [admin.bp, cataloguing.bp, uploads.bp, loans.bp, borrowers.bp, borrowers.public,
                  dashboard.bp]  # fmt: skip
-    return [search.bp, records.bp, api.bp, *workspace]
+    from . import exports, feeds, oai  # sharing the fund
+
+    return [search.bp, records.bp, api.bp, *workspace, exports.bp, feeds.bp, oai.bp]
 
 
 def _secret_key(instance: Path) -> str:

@@ -14,7 +14,6 @@ from ..text import sort_key
 
 Segment = tuple[str, bool]  # (text, italic)
 MAX_AUTHORS = 3  # beyond three authors, ISO 690 names the first and adds "et al."
-_PERIODICAL_ISSUES = (DocType.REVUE, DocType.LETTRE_INFORMATION)
 
 
 def author_name(author: Author) -> str:
@@ -65,9 +64,7 @@ def reference(record: Record) -> list[Segment]:
         if record.pages:
             segments.append((f" {record.pages} p.", False))
         if record.doc_type not in (DocType.OUVRAGE, DocType.MEMOIRE, DocType.ARTICLE):
-            segments.append((f" ({record.doc_type.label})", False))
-            if record.doc_type in _PERIODICAL_ISSUES:
-                segments[-1] = (f" ({record.doc_type.label}).", False)
+            segments.append((f" ({record.doc_type.label}).", False))
     if record.isbn:
         segments.append((f" ISBN {record.isbn}.", False))
     if record.issn:

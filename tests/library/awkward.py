@@ -114,7 +114,7 @@ def fill(catalogue: Catalogue, records: Iterable[Record] | None = None) -> list[
         stored.append(catalogue.add(record, now=created))
     for record in stored:
         if record.title == DELETED_TITLE:
-            catalogue.delete(record.id)
+            catalogue.delete(record.id, now="2013-12-01T00:00:00Z")
     return [catalogue.get(r.id) for r in stored]
 
 
