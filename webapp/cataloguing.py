@@ -111,7 +111,8 @@ def new() -> Any:
         return _render_form(form, None, copies=copies, duplicates=candidates)
     catalogue = services.get_catalogue()
     record = replace(record, curated=True, source="saisie",
-                     copies=tuple(Copy(b, c, loc) for b, c, loc in copies if b))  # fmt: skip
+                     copies=tuple(Copy(b, c or record.call_number, loc)
+                                  for b, c, loc in copies if b))  # fmt: skip
     link = request.form.get("lier_a", type=int)
     with catalogue.transaction():
         stored = catalogue.add(record)

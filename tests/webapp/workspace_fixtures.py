@@ -98,3 +98,11 @@ def search_ids(app: Flask, q: str) -> list[int]:
 
     with app.test_request_context():
         return [h.id for h in services.get_finder().search(SearchRequest(q=q, per_page=100)).hits]
+
+
+def search_total(app: Flask, q: str) -> int:
+    from indexer.search import SearchRequest
+    from webapp import services
+
+    with app.test_request_context():
+        return services.get_finder().search(SearchRequest(q=q, per_page=1)).total
