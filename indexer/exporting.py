@@ -17,7 +17,7 @@ MAX_IDS = 5_000  # a basket or an `ids=` list larger than this is cut (the fund 
 
 
 def parse_ids(raw: Iterable[str] | str) -> list[int]:
-    """Record ids from '12,5 7' or repeated values; junk is ignored, order and first occurrence kept."""
+    """Record ids from '12,5 7' or repeated values; junk ignored, first occurrences in order."""
     values = [raw] if isinstance(raw, str) else list(raw)
     ids: list[int] = []
     for value in values:

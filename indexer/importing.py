@@ -19,12 +19,33 @@ from library.formats.holdings_csv import ParsedFile, RowError
 from library.harvest import by_source_identifier
 from library.text import sort_key
 
-_DUPLICATE_REASONS = {"isbn": "même ISBN", "file": "même fichier", "title": "même titre et même année"}
+_DUPLICATE_REASONS = {
+    "isbn": "même ISBN",
+    "file": "même fichier",
+    "title": "même titre et même année",
+}
 # What an update may change: the description. Copies, files, thematics and the record's
 # own provenance stay as the catalogue has them.
-_UPDATABLE = ("title", "subtitle", "authors", "publisher", "place", "date", "year", "doc_type",
-              "language", "pages", "isbn", "issn", "call_number", "abstract", "keywords",
-              "territories", "url", "notes")  # fmt: skip
+_UPDATABLE = (
+    "title",
+    "subtitle",
+    "authors",
+    "publisher",
+    "place",
+    "date",
+    "year",
+    "doc_type",
+    "language",
+    "pages",
+    "isbn",
+    "issn",
+    "call_number",
+    "abstract",
+    "keywords",
+    "territories",
+    "url",
+    "notes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +79,19 @@ class ImportPlan:
             "errors": [{"line": e.line, "message": e.message} for e in self.errors],
             "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
             "rows": [
-                {"line": r.line, "action": r.action, "title": r.record.title, "reason": r.reason,
-                 "existing_id": r.existing_id, "changes": list(r.changes)}
+                {
+                    "line": r.line,
+                    "action": r.action,
+                    "title": r.record.title,
+                    "reason": r.reason,
+                    "existing_id": r.existing_id,
+                    "changes": list(r.changes),
+                }
                 for r in self.rows
             ],
             "ids": self.created_ids,
             "updated_ids": self.updated_ids,
-        }  # fmt: skip
+        }
 
 
 def plan_import(
@@ -75,8 +102,11 @@ def plan_import(
     repository: str = "",
 ) -> ImportPlan:
     """Decide, record by record, create, update (same identifier of origin) or skip."""
-    plan = ImportPlan(errors=list(parsed.errors), warnings=list(parsed.warnings),
-                      unit=getattr(parsed, "unit", "ligne"))  # fmt: skip
+    plan = ImportPlan(
+        errors=list(parsed.errors),
+        warnings=list(parsed.warnings),
+        unit=getattr(parsed, "unit", "ligne"),
+    )
     barcodes = catalogue.barcodes()
     themes = _theme_resolver(theme_labels or {})
     seen_in_file: dict[str, int] = {}
@@ -84,8 +114,14 @@ def plan_import(
         record = themes(record)
         identifier = identifier_of(record.source)
         if identifier and identifier in seen_in_file:
-            plan.rows.append(PlannedRow(line, record, "skip",
-                                        f"même identifiant que l'entrée {seen_in_file[identifier]} du fichier"))  # fmt: skip
+            plan.rows.append(
+                PlannedRow(
+                    line,
+                    record,
+                    "skip",
+                    f"même identifiant que l'entrée {seen_in_file[identifier]} du fichier",
+                )
+            )
             continue
         if identifier:
             seen_in_file[identifier] = line
@@ -96,14 +132,24 @@ def plan_import(
         known = [c.barcode for c in record.copies if c.barcode in barcodes]
         if known:
             existing_id, _ = catalogue.copy_by_barcode(known[0])
-            plan.rows.append(PlannedRow(line, record, "skip",
-                                        f"code-barres {known[0]} déjà au catalogue", existing_id))  # fmt: skip
+            plan.rows.append(
+                PlannedRow(
+                    line, record, "skip", f"code-barres {known[0]} déjà au catalogue", existing_id
+                )
+            )
             continue
         duplicates = catalogue.find_duplicates(record)
         if duplicates:
             rid, why = duplicates[0]
-            plan.rows.append(PlannedRow(line, record, "skip",
-                                        f"doublon probable de la notice n° {rid} ({_DUPLICATE_REASONS[why]})", rid))  # fmt: skip
+            plan.rows.append(
+                PlannedRow(
+                    line,
+                    record,
+                    "skip",
+                    f"doublon probable de la notice n° {rid} ({_DUPLICATE_REASONS[why]})",
+                    rid,
+                )
+            )
             continue
         plan.rows.append(PlannedRow(line, record, "create"))
     return plan
@@ -124,19 +170,26 @@ def _by_identifier(catalogue: Catalogue, identifier: str, repository: str) -> Re
 def _update_or_skip(line: int, record: Record, existing: Record) -> PlannedRow:
     assert existing.id is not None
     if existing.deleted:
-        return PlannedRow(line, record, "skip", f"notice n° {existing.id} dans la corbeille", existing.id)
-    changes = tuple(name for name in _UPDATABLE if _given(getattr(record, name))
-                    and not _same(getattr(record, name), getattr(existing, name)))  # fmt: skip
-    if "title" in changes or "subtitle" in changes:
-        # Formats without a subtitle element cut 'Titre : sous-titre' their own way.
-        if _same(full_title(record), full_title(existing)):
-            changes = tuple(c for c in changes if c not in ("title", "subtitle"))
+        return PlannedRow(
+            line, record, "skip", f"notice n° {existing.id} dans la corbeille", existing.id
+        )
+    changes = tuple(
+        name
+        for name in _UPDATABLE
+        if _given(getattr(record, name))
+        and not _same(getattr(record, name), getattr(existing, name))
+    )
+    # Formats without a subtitle element cut 'Titre : sous-titre' their own way.
+    split_only = _same(full_title(record), full_title(existing))
+    if split_only and ("title" in changes or "subtitle" in changes):
+        changes = tuple(c for c in changes if c not in ("title", "subtitle"))
     if "date" in changes and (existing.date or str(existing.year or "")).startswith(record.date):
         changes = tuple(c for c in changes if c != "date")  # a less precise date says no more
     if not changes:
         return PlannedRow(line, record, "skip", f"notice n° {existing.id} déjà à jour", existing.id)
-    return PlannedRow(line, record, "update", f"mise à jour de la notice n° {existing.id}",
-                      existing.id, changes)  # fmt: skip
+    return PlannedRow(
+        line, record, "update", f"mise à jour de la notice n° {existing.id}", existing.id, changes
+    )
 
 
 def _same(new: object, old: object) -> bool:
@@ -173,7 +226,9 @@ def _theme_resolver(labels: Mapping[str, str]):  # type: ignore[no-untyped-def]
         if len(found) == len(record.themes):
             return record
         known = {t.slug for t in record.themes}
-        themes = record.themes + tuple(ThemeAssignment(s, ThemeSource.MANUAL) for s in found if s not in known)
+        themes = record.themes + tuple(
+            ThemeAssignment(s, ThemeSource.MANUAL) for s in found if s not in known
+        )
         return replace(record, keywords=tuple(keywords), themes=themes)
 
     return resolve
@@ -190,9 +245,16 @@ def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> 
                 record = catalogue.add(row.record)
                 assert record.id is not None
                 # A lossless file brings the tagger's proposals of its origin: keep them.
-                if tagger is not None and not any(t.source is ThemeSource.AUTO for t in record.themes):
-                    doc = TagInput(title=record.title, abstract=record.abstract,
-                                   keywords=record.keywords, text="", language=record.language)  # fmt: skip
+                if tagger is not None and not any(
+                    t.source is ThemeSource.AUTO for t in record.themes
+                ):
+                    doc = TagInput(
+                        title=record.title,
+                        abstract=record.abstract,
+                        keywords=record.keywords,
+                        text="",
+                        language=record.language,
+                    )
                     catalogue.set_auto_themes(record.id, tagger.tag(doc))
                 plan.created_ids.append(record.id)
             elif row.action == "update" and row.existing_id is not None:
@@ -200,7 +262,10 @@ def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> 
                 values = {name: getattr(row.record, name) for name in row.changes}
                 catalogue.save(replace(existing, **values))
                 for theme in row.record.themes:
-                    if theme.source is ThemeSource.MANUAL and theme.slug not in existing.theme_slugs:
+                    if (
+                        theme.source is ThemeSource.MANUAL
+                        and theme.slug not in existing.theme_slugs
+                    ):
                         catalogue.set_manual_theme(row.existing_id, theme.slug, "add", by="import")
                 plan.updated_ids.append(row.existing_id)
     return plan

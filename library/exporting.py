@@ -12,7 +12,17 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .formats import bibtex, csl, csv_export, dublin_core, iso2709, marc21, records_json, ris, unimarc
+from .formats import (
+    bibtex,
+    csl,
+    csv_export,
+    dublin_core,
+    iso2709,
+    marc21,
+    records_json,
+    ris,
+    unimarc,
+)
 from .formats.common import ExportContext
 from .formats.marc import marcxml_collection
 from .models import Record
@@ -45,33 +55,98 @@ def _marc21(records: Sequence[Record], ctx: ExportContext) -> bytes:
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("csv", "Tableur (CSV ;)", "text/csv; charset=utf-8", "csv", csv_export.write,
-                     "LibreOffice Calc, Excel (France), fonds import"),
-        ExportFormat("csv-comma", "Tableur (CSV ,)", "text/csv; charset=utf-8", "csv",
-                     csv_export.write_comma, "Tableurs anglophones, scripts"),
-        ExportFormat("ris", "RIS", "application/x-research-info-systems", "ris", ris.write,
-                     "Zotero, EndNote, Mendeley, PMB"),
-        ExportFormat("bibtex", "BibTeX", "application/x-bibtex; charset=utf-8", "bib", bibtex.write,
-                     "BibTeX, Biber, JabRef, Zotero"),
-        ExportFormat("csl-json", "CSL-JSON", "application/vnd.citationstyles.csl+json", "json",
-                     csl.write, "Zotero, Pandoc, processeurs CSL"),
-        ExportFormat("dc", "Dublin Core (oai_dc)", "application/xml", "xml", dublin_core.write,
-                     "Moissonneurs OAI, entrepôts, Omeka"),
-        ExportFormat("marcxml", "MARCXML (UNIMARC)", "application/marcxml+xml", "xml", _marcxml,
-                     "PMB, Koha UNIMARC, BnF"),
-        ExportFormat("iso2709", "UNIMARC ISO 2709", "application/marc", "mrc", _unimarc,
-                     "PMB, Koha UNIMARC, Sudoc"),
-        ExportFormat("marc21", "MARC 21 ISO 2709", "application/marc", "mrc", _marc21,
-                     "Koha MARC 21, catalogues nord-américains"),
-        ExportFormat("json", "JSON (sans perte)", "application/json", "json", records_json.write,
-                     "Une autre instance de Fonds, scripts"),
+        ExportFormat(
+            "csv",
+            "Tableur (CSV ;)",
+            "text/csv; charset=utf-8",
+            "csv",
+            csv_export.write,
+            "LibreOffice Calc, Excel (France), fonds import",
+        ),
+        ExportFormat(
+            "csv-comma",
+            "Tableur (CSV ,)",
+            "text/csv; charset=utf-8",
+            "csv",
+            csv_export.write_comma,
+            "Tableurs anglophones, scripts",
+        ),
+        ExportFormat(
+            "ris",
+            "RIS",
+            "application/x-research-info-systems",
+            "ris",
+            ris.write,
+            "Zotero, EndNote, Mendeley, PMB",
+        ),
+        ExportFormat(
+            "bibtex",
+            "BibTeX",
+            "application/x-bibtex; charset=utf-8",
+            "bib",
+            bibtex.write,
+            "BibTeX, Biber, JabRef, Zotero",
+        ),
+        ExportFormat(
+            "csl-json",
+            "CSL-JSON",
+            "application/vnd.citationstyles.csl+json",
+            "json",
+            csl.write,
+            "Zotero, Pandoc, processeurs CSL",
+        ),
+        ExportFormat(
+            "dc",
+            "Dublin Core (oai_dc)",
+            "application/xml",
+            "xml",
+            dublin_core.write,
+            "Moissonneurs OAI, entrepôts, Omeka",
+        ),
+        ExportFormat(
+            "marcxml",
+            "MARCXML (UNIMARC)",
+            "application/marcxml+xml",
+            "xml",
+            _marcxml,
+            "PMB, Koha UNIMARC, BnF",
+        ),
+        ExportFormat(
+            "iso2709",
+            "UNIMARC ISO 2709",
+            "application/marc",
+            "mrc",
+            _unimarc,
+            "PMB, Koha UNIMARC, Sudoc",
+        ),
+        ExportFormat(
+            "marc21",
+            "MARC 21 ISO 2709",
+            "application/marc",
+            "mrc",
+            _marc21,
+            "Koha MARC 21, catalogues nord-américains",
+        ),
+        ExportFormat(
+            "json",
+            "JSON (sans perte)",
+            "application/json",
+            "json",
+            records_json.write,
+            "Une autre instance de Fonds, scripts",
+        ),
     )
 }
 
 # The partner bundle: what a partner centre's software reads, one file per format.
 BUNDLE_FORMATS = ("ris", "bibtex", "csl-json", "iso2709", "dc")
-BUNDLE_FILES = {"ris": "notices.ris", "bibtex": "notices.bib", "csl-json": "notices-csl.json",
-                "iso2709": "notices-unimarc.mrc", "dc": "notices-oai_dc.xml"}  # fmt: skip
+BUNDLE_FILES = {
+    "ris": "notices.ris",
+    "bibtex": "notices.bib",
+    "csl-json": "notices-csl.json",
+    "iso2709": "notices-unimarc.mrc",
+    "dc": "notices-oai_dc.xml",
+}
 
 
 def export(name: str, records: Sequence[Record], ctx: ExportContext) -> bytes:
@@ -94,9 +169,17 @@ def bundle(records: Sequence[Record], ctx: ExportContext, *, selection: str = ""
         for name in BUNDLE_FORMATS:
             data = FORMATS[name].write(live, ctx)
             archive.writestr(_zip_info(BUNDLE_FILES[name], ctx.generated), data)
-            files.append({"file": BUNDLE_FILES[name], "format": name, "label": FORMATS[name].label,
-                          "media_type": FORMATS[name].media_type, "count": len(live),
-                          "bytes": len(data), "readers": FORMATS[name].readers})  # fmt: skip
+            files.append(
+                {
+                    "file": BUNDLE_FILES[name],
+                    "format": name,
+                    "label": FORMATS[name].label,
+                    "media_type": FORMATS[name].media_type,
+                    "count": len(live),
+                    "bytes": len(data),
+                    "readers": FORMATS[name].readers,
+                }
+            )
         manifest = {
             "centre": ctx.centre,
             "repository": ctx.repository,
@@ -107,15 +190,19 @@ def bundle(records: Sequence[Record], ctx: ExportContext, *, selection: str = ""
             "formats": files,
             "identifiers": [ctx.identifier(r) for r in live],
         }
-        archive.writestr(_zip_info("manifest.json", ctx.generated),
-                         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")  # fmt: skip
+        archive.writestr(
+            _zip_info("manifest.json", ctx.generated),
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+        )
     return buffer.getvalue()
 
 
 def _zip_info(name: str, generated: str) -> zipfile.ZipInfo:
     """Entries dated with the export time, so two bundles of the same records are identical."""
     try:
-        parts = [int(generated[i:j]) for i, j in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19))]
+        parts = [
+            int(generated[i:j]) for i, j in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19))
+        ]
         stamp = tuple(parts)
     except ValueError:
         stamp = (1980, 1, 1, 0, 0, 0)

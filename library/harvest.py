@@ -94,7 +94,10 @@ def earliest_datestamp(catalogue: Catalogue) -> str | None:
 
 
 def exists(catalogue: Catalogue, record_id: int) -> bool:
-    return catalogue.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
+    return (
+        catalogue.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone()
+        is not None
+    )
 
 
 def newest_first(

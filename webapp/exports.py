@@ -42,9 +42,13 @@ def export_context() -> ExportContext:
     """Where exports say they come from: the configured public address, else this request's."""
     config = current_app.config
     base = str(config.get("BASE_URL") or request.url_root).rstrip("/")
-    return ExportContext(theme_labels=services.theme_labels(),
-                         repository=str(config["OAI_REPOSITORY_DOMAIN"]), base_url=base,
-                         centre=str(config["SITE_NAME"]), generated=utc_now())  # fmt: skip
+    return ExportContext(
+        theme_labels=services.theme_labels(),
+        repository=str(config["OAI_REPOSITORY_DOMAIN"]),
+        base_url=base,
+        centre=str(config["SITE_NAME"]),
+        generated=utc_now(),
+    )
 
 
 # -- selections ------------------------------------------------------------------------------
@@ -125,15 +129,25 @@ def bibliography() -> Response | str:
     if request.args.get("format") == "docx":
         from library.formats.docx_bibliography import bibliography_docx
 
-        data = bibliography_docx(sections, title=title, centre=str(current_app.config["SITE_NAME"]),
-                                 description=description, today=today)  # fmt: skip
+        data = bibliography_docx(
+            sections,
+            title=title,
+            centre=str(current_app.config["SITE_NAME"]),
+            description=description,
+            today=today,
+        )
         media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return _attachment(data, media, f"bibliographie-{today.isoformat()}.docx")
     return render_template(
-        "bibliography.html", sections=sections, title=title, description=description,
-        count=len(records), reference=reference, today=today,
+        "bibliography.html",
+        sections=sections,
+        title=title,
+        description=description,
+        count=len(records),
+        reference=reference,
+        today=today,
         query=urlencode(selection_args(), doseq=True),
-    )  # fmt: skip
+    )
 
 
 # -- the basket ------------------------------------------------------------------------------
@@ -155,12 +169,18 @@ def _safe_return(target: str | None) -> str:
 def basket() -> Response | str:
     ids = basket_ids()
     changed = False
-    for raw, action in ((request.args.get("ajouter"), "add"), (request.args.get("retirer"), "remove")):
+    for raw, action in (
+        (request.args.get("ajouter"), "add"),
+        (request.args.get("retirer"), "remove"),
+    ):
         if raw and raw.isdigit() and len(raw) < 10:
             record_id = int(raw)
             if action == "add" and record_id not in ids and len(ids) < BASKET_MAX:
                 ids.append(record_id)
-                flash(f"Notice ajoutée au panier ({len(ids)} notice{'s' if len(ids) > 1 else ''}).", "success")
+                flash(
+                    f"Notice ajoutée au panier ({len(ids)} notice{'s' if len(ids) > 1 else ''}).",
+                    "success",
+                )
             elif action == "remove" and record_id in ids:
                 ids.remove(record_id)
                 flash("Notice retirée du panier.", "success")
@@ -177,15 +197,22 @@ def basket() -> Response | str:
     found = services.get_catalogue().get_many(shown)
     records = [found[i] for i in shown if i in found and not found[i].deleted]
     query = urlencode({"ids": ",".join(str(r.id) for r in records)})
-    return render_template("basket.html", records=records, shared=shared, query=query,
-                           formats=FORMATS)  # fmt: skip
+    return render_template(
+        "basket.html", records=records, shared=shared, query=query, formats=FORMATS
+    )
 
 
 def _set_basket(response: Response, ids: list[int]) -> None:
     if ids:
-        response.set_cookie(BASKET_COOKIE, ".".join(str(i) for i in ids[:BASKET_MAX]),
-                            max_age=BASKET_DAYS * 86400, path="/", samesite="Lax",
-                            secure=request.is_secure, httponly=False)  # fmt: skip
+        response.set_cookie(
+            BASKET_COOKIE,
+            ".".join(str(i) for i in ids[:BASKET_MAX]),
+            max_age=BASKET_DAYS * 86400,
+            path="/",
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=False,
+        )
     else:
         response.delete_cookie(BASKET_COOKIE, path="/")
 
@@ -204,5 +231,8 @@ def _basket_helpers() -> dict[str, object]:
         g.basket_script_linked = True
         return True
 
-    return {"in_basket": in_basket, "basket_script_once": basket_script_once,
-            "basket_count": lambda: len(basket_ids())}  # fmt: skip
+    return {
+        "in_basket": in_basket,
+        "basket_script_once": basket_script_once,
+        "basket_count": lambda: len(basket_ids()),
+    }

@@ -20,10 +20,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from indexer.exporting import is_everything
 from library import Record
+from library.catalogue import utc_now
 from library.formats.citation import by_theme
 from library.formats.common import full_title, xml_attr, xml_text
 from library.harvest import newest_first
-from library.catalogue import utc_now
 
 from . import services
 from .exports import BadExport
@@ -65,7 +65,9 @@ def _summary(record: Record, text_head: str) -> str:
 
 def _entry(record: Record, text_head: str, labels: dict[str, str]) -> str:
     base = _base()
-    authors = "".join(f"<author><name>{xml_text(a.display)}</name></author>" for a in record.authors)
+    authors = "".join(
+        f"<author><name>{xml_text(a.display)}</name></author>" for a in record.authors
+    )
     categories = "".join(
         f'<category term="{xml_attr(slug)}" scheme="{xml_attr(base)}/flux/theme/"'
         f' label="{xml_attr(labels.get(slug, slug))}"/>'
@@ -87,8 +89,14 @@ def _entry(record: Record, text_head: str, labels: dict[str, str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _feed(feed_id: str, title: str, alternate: str, ids: Sequence[int], self_path: str,
-          args: dict[str, list[str]]) -> Response:  # fmt: skip
+def _feed(
+    feed_id: str,
+    title: str,
+    alternate: str,
+    ids: Sequence[int],
+    self_path: str,
+    args: dict[str, list[str]],
+) -> Response:
     """One page of a feed over `ids` (already newest first), with RFC 5005 paging links."""
     size = _page_size()
     last_page = max(1, -(-len(ids) // size))
@@ -105,10 +113,12 @@ def _feed(feed_id: str, title: str, alternate: str, ids: Sequence[int], self_pat
         query = urlencode({**args, "page": [str(number)]} if number > 1 else args, doseq=True)
         return f"{base}{self_path}" + (f"?{query}" if query else "")
 
-    links = [f'<link rel="self" type="application/atom+xml" href="{xml_attr(url(page))}"/>',
-             f'<link rel="alternate" type="text/html" href="{xml_attr(base + alternate)}"/>',
-             f'<link rel="first" href="{xml_attr(url(1))}"/>',
-             f'<link rel="last" href="{xml_attr(url(last_page))}"/>']  # fmt: skip
+    links = [
+        f'<link rel="self" type="application/atom+xml" href="{xml_attr(url(page))}"/>',
+        f'<link rel="alternate" type="text/html" href="{xml_attr(base + alternate)}"/>',
+        f'<link rel="first" href="{xml_attr(url(1))}"/>',
+        f'<link rel="last" href="{xml_attr(url(last_page))}"/>',
+    ]
     if page > 1:
         links.append(f'<link rel="previous" href="{xml_attr(url(page - 1))}"/>')
     if page < last_page:
@@ -123,8 +133,11 @@ def _feed(feed_id: str, title: str, alternate: str, ids: Sequence[int], self_pat
         f"<subtitle>Nouvelles acquisitions du fonds documentaire — {xml_text(site)}</subtitle>\n"
         f"<updated>{updated}</updated>\n<author><name>{xml_text(site)}</name></author>\n"
         f'<generator uri="{xml_attr(base)}/">Fonds</generator>\n'
-        + "\n".join(links) + "\n" + body + "\n</feed>\n"
-    )  # fmt: skip
+        + "\n".join(links)
+        + "\n"
+        + body
+        + "\n</feed>\n"
+    )
     return Response(xml.encode("utf-8"), content_type=ATOM_TYPE)
 
 
@@ -132,7 +145,9 @@ def _feed(feed_id: str, title: str, alternate: str, ids: Sequence[int], self_pat
 def all_new() -> Response:
     ids = newest_first(services.get_catalogue())
     site = str(current_app.config["SITE_NAME"])
-    return _feed("flux/nouveautes", f"Nouveautés — {site}", "/nouveautes", ids, "/flux/nouveautes.atom", {})
+    return _feed(
+        "flux/nouveautes", f"Nouveautés — {site}", "/nouveautes", ids, "/flux/nouveautes.atom", {}
+    )
 
 
 @bp.get("/flux/theme/<slug>.atom")
@@ -143,8 +158,14 @@ def theme_feed(slug: str) -> Response:
     request_ = request_from_args({"theme": [slug], "sort": ["newest"]})
     matching = services.get_finder().all_ids(request_)
     ids = newest_first(services.get_catalogue(), matching)
-    return _feed(f"flux/theme/{slug}", f"Nouveautés — {labels[slug]}", f"/?{urlencode({'theme': slug})}",
-                 ids, f"/flux/theme/{slug}.atom", {})  # fmt: skip
+    return _feed(
+        f"flux/theme/{slug}",
+        f"Nouveautés — {labels[slug]}",
+        f"/?{urlencode({'theme': slug})}",
+        ids,
+        f"/flux/theme/{slug}.atom",
+        {},
+    )
 
 
 @bp.get("/flux/recherche.atom")
@@ -157,10 +178,20 @@ def search_feed() -> Response:
         ids = newest_first(catalogue)
     else:
         ids = newest_first(catalogue, services.get_finder().all_ids(search))
-    described = search.q or ", ".join(services.theme_labels().get(t, t) for t in search.themes) or "tout le fonds"
+    described = (
+        search.q
+        or ", ".join(services.theme_labels().get(t, t) for t in search.themes)
+        or "tout le fonds"
+    )
     query = urlencode(args, doseq=True)
-    return _feed(f"flux/recherche?{query}", f"Veille : {described}", f"/?{query}" if query else "/",
-                 ids, "/flux/recherche.atom", args)  # fmt: skip
+    return _feed(
+        f"flux/recherche?{query}",
+        f"Veille : {described}",
+        f"/?{query}" if query else "/",
+        ids,
+        "/flux/recherche.atom",
+        args,
+    )
 
 
 @bp.get("/flux/thematiques.opml")
@@ -180,7 +211,8 @@ def opml() -> Response:
         f"<dateCreated>{created}</dateCreated>\n</head>\n<body>\n"
         f'<outline type="rss" text="Toutes les nouveautés" title="Toutes les nouveautés"'
         f' xmlUrl="{xml_attr(base)}/flux/nouveautes.atom" htmlUrl="{xml_attr(base)}/nouveautes"/>\n'
-        f'<outline text="Thématiques" title="Thématiques">\n{outlines}\n</outline>\n</body>\n</opml>\n'
+        f'<outline text="Thématiques" title="Thématiques">\n{outlines}\n</outline>\n'
+        "</body>\n</opml>\n"
     )
     response = Response(xml.encode("utf-8"), content_type="text/x-opml; charset=utf-8")
     response.headers["Content-Disposition"] = 'inline; filename="thematiques.opml"'
@@ -189,8 +221,20 @@ def opml() -> Response:
 
 # -- the bulletin des nouveautés -------------------------------------------------------------
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre")  # fmt: skip
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def today() -> date:
@@ -207,7 +251,9 @@ def _month(value: str | None) -> tuple[int, int]:
         return now.year, now.month
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if m is None or not 1 <= int(m.group(2)) <= 12 or not 1000 <= int(m.group(1)) <= 2999:
-        raise BadExport(f"Mois invalide « {value[:20]} » : écrivez-le AAAA-MM, par exemple 2013-05.")
+        raise BadExport(
+            f"Mois invalide « {value[:20]} » : écrivez-le AAAA-MM, par exemple 2013-05."
+        )
     return int(m.group(1)), int(m.group(2))
 
 
@@ -228,15 +274,22 @@ def bulletin() -> str:
     found = catalogue.get_many(ids)
     records = [found[i] for i in ids if i in found]
     # Newest first inside each thematic, as the acquisitions came.
-    sections = [replace(s, records=tuple(sorted(s.records, key=lambda r: r.created_at, reverse=True)))
-                for s in by_theme(records, services.theme_labels())]  # fmt: skip
-    previous = "%04d-%02d" % _shift(year, month, -1)
-    following = "%04d-%02d" % (next_year, next_month)
+    sections = [
+        replace(s, records=tuple(sorted(s.records, key=lambda r: r.created_at, reverse=True)))
+        for s in by_theme(records, services.theme_labels())
+    ]
+    previous_year, previous_month = _shift(year, month, -1)
+    previous = f"{previous_year:04d}-{previous_month:02d}"
+    following = f"{next_year:04d}-{next_month:02d}"
     now = today()
     return render_template(
-        "bulletin.html", sections=sections, count=len(records),
-        month_label=f"{_MONTHS[month - 1]} {year}", first_day=date(year, month, 1),
-        last_day=date(year, month, last_day), previous=previous,
+        "bulletin.html",
+        sections=sections,
+        count=len(records),
+        month_label=f"{_MONTHS[month - 1]} {year}",
+        first_day=date(year, month, 1),
+        last_day=date(year, month, last_day),
+        previous=previous,
         following=following if (next_year, next_month) <= (now.year, now.month) else None,
         month_value=f"{year:04d}-{month:02d}",
-    )  # fmt: skip
+    )

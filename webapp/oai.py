@@ -23,10 +23,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from library import DOC_TYPE_LABELS, DocType, Record
+from library.formats import marc21
 from library.formats.common import ExportContext, xml_attr, xml_text
 from library.formats.dublin_core import OAI_DC_NS, OAI_DC_SCHEMA, oai_dc
 from library.formats.marc import MARCXML_NS, MARCXML_SCHEMA, marcxml_record
-from library.formats import marc21
 from library.harvest import Header, SetFilter, count_headers, earliest_datestamp, exists, headers
 
 from . import services
@@ -45,9 +45,15 @@ VERBS = {
     "ListMetadataFormats": ({"verb", "identifier"}, set()),
     "ListSets": ({"verb", "resumptionToken"}, set()),
     "GetRecord": ({"verb", "identifier", "metadataPrefix"}, {"identifier", "metadataPrefix"}),
-    "ListIdentifiers": ({"verb", "metadataPrefix", "from", "until", "set", "resumptionToken"}, {"metadataPrefix"}),
-    "ListRecords": ({"verb", "metadataPrefix", "from", "until", "set", "resumptionToken"}, {"metadataPrefix"}),
-}  # fmt: skip
+    "ListIdentifiers": (
+        {"verb", "metadataPrefix", "from", "until", "set", "resumptionToken"},
+        {"metadataPrefix"},
+    ),
+    "ListRecords": (
+        {"verb", "metadataPrefix", "from", "until", "set", "resumptionToken"},
+        {"metadataPrefix"},
+    ),
+}
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
@@ -100,7 +106,9 @@ def _response(echo: dict[str, str] | None, body: str, now: float) -> Response:
         f"<responseDate>{_utc(now)}</responseDate>\n"
         f"<request{attrs}>{xml_text(_base_url())}</request>\n{body}\n</OAI-PMH>\n"
     )
-    return Response(xml.encode("utf-8"), mimetype="text/xml", content_type="text/xml; charset=utf-8")
+    return Response(
+        xml.encode("utf-8"), mimetype="text/xml", content_type="text/xml; charset=utf-8"
+    )
 
 
 # -- arguments -------------------------------------------------------------------------------
@@ -109,7 +117,9 @@ def _response(echo: dict[str, str] | None, body: str, now: float) -> Response:
 def _parse(args: Any) -> tuple[str, dict[str, str]]:
     verbs = args.getlist("verb")
     if len(verbs) != 1:
-        raise OaiError("badVerb", "argument verb absent ou répété" if verbs else "argument verb absent")
+        raise OaiError(
+            "badVerb", "argument verb absent ou répété" if verbs else "argument verb absent"
+        )
     verb = verbs[0]
     if verb not in VERBS:
         raise OaiError("badVerb", f"verbe inconnu : {verb[:40]}")
@@ -124,7 +134,9 @@ def _parse(args: Any) -> tuple[str, dict[str, str]]:
         params[key] = values[0]
     if "resumptionToken" in params:
         if set(params) - {"verb", "resumptionToken"}:
-            raise OaiError("badArgument", "resumptionToken est exclusif : aucun autre argument n'est permis")
+            raise OaiError(
+                "badArgument", "resumptionToken est exclusif : aucun autre argument n'est permis"
+            )
         return verb, params
     missing = sorted(required - set(params))
     if missing:
@@ -136,7 +148,9 @@ def _dates(params: dict[str, str]) -> tuple[str | None, str | None]:
     since, until = params.get("from"), params.get("until")
     for name, value in (("from", since), ("until", until)):
         if value is not None and not (_DAY.match(value) or _SECOND.match(value)):
-            raise OaiError("badArgument", f"{name} : date invalide (AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ssZ)")
+            raise OaiError(
+                "badArgument", f"{name} : date invalide (AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ssZ)"
+            )
         if value is not None:
             try:
                 datetime.strptime(value[:10], "%Y-%m-%d")
@@ -183,7 +197,9 @@ def _record_id(identifier: str) -> int:
 def _prefix(params: dict[str, str]) -> str:
     prefix = params["metadataPrefix"]
     if prefix not in FORMATS:
-        raise OaiError("cannotDisseminateFormat", f"format non diffusé : {prefix[:40]} (oai_dc, marcxml)")
+        raise OaiError(
+            "cannotDisseminateFormat", f"format non diffusé : {prefix[:40]} (oai_dc, marcxml)"
+        )
     return prefix
 
 
@@ -209,10 +225,20 @@ def _sign(payload: bytes) -> str:
 
 def _token(position: Position, now: float) -> tuple[str, float]:
     expires = now + int(current_app.config["OAI_TOKEN_TTL"])
-    data = {"v": position.verb, "p": position.prefix, "s": position.set_spec, "f": position.since,
-            "u": position.until, "a": list(position.after) if position.after else None,
-            "c": position.cursor, "n": position.size, "x": int(expires)}  # fmt: skip
-    payload = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(b"=")
+    data = {
+        "v": position.verb,
+        "p": position.prefix,
+        "s": position.set_spec,
+        "f": position.since,
+        "u": position.until,
+        "a": list(position.after) if position.after else None,
+        "c": position.cursor,
+        "n": position.size,
+        "x": int(expires),
+    }
+    payload = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(
+        b"="
+    )
     return f"{payload.decode()}.{_sign(payload)}", expires
 
 
@@ -222,8 +248,16 @@ def _read_token(token: str, verb: str, now: float) -> Position:
         raise OaiError("badResumptionToken", "jeton de reprise invalide")
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        position = Position(data["v"], data["p"], data["s"], data["f"], data["u"],
-                            tuple(data["a"]) if data["a"] else None, int(data["c"]), int(data["n"]))  # fmt: skip
+        position = Position(
+            data["v"],
+            data["p"],
+            data["s"],
+            data["f"],
+            data["u"],
+            tuple(data["a"]) if data["a"] else None,
+            int(data["c"]),
+            int(data["n"]),
+        )
         expires = int(data["x"])
     except (ValueError, KeyError, TypeError):
         raise OaiError("badResumptionToken", "jeton de reprise illisible") from None
@@ -276,7 +310,9 @@ def _list_formats(identifier: str | None) -> str:
     if identifier is not None:
         record_id = _record_id(identifier)
         if services.get_catalogue().get(record_id).deleted:
-            raise OaiError("noMetadataFormats", "notice supprimée : plus aucun format n'est diffusé")
+            raise OaiError(
+                "noMetadataFormats", "notice supprimée : plus aucun format n'est diffusé"
+            )
     items = "".join(
         f"<metadataFormat><metadataPrefix>{prefix}</metadataPrefix><schema>{schema}</schema>"
         f"<metadataNamespace>{namespace}</metadataNamespace></metadataFormat>\n"
@@ -289,13 +325,18 @@ def _list_sets(params: dict[str, str]) -> str:
     if not current_app.config.get("OAI_SETS", True):
         raise OaiError("noSetHierarchy", "cet entrepôt ne gère pas d'ensembles")
     if "resumptionToken" in params:
-        raise OaiError("badResumptionToken", "la liste des ensembles tient en une réponse : aucun jeton n'est émis")
+        raise OaiError(
+            "badResumptionToken",
+            "la liste des ensembles tient en une réponse : aucun jeton n'est émis",
+        )
     sets = [("theme", "Thématiques")]
     sets += [(f"theme:{slug}", label) for slug, label in services.theme_labels().items()]
     sets.append(("type", "Types de document"))
     sets += [(f"type:{t.value}", DOC_TYPE_LABELS[t]) for t in DocType]
-    items = "".join(f"<set><setSpec>{spec}</setSpec><setName>{xml_text(name)}</setName></set>\n"
-                    for spec, name in sets)  # fmt: skip
+    items = "".join(
+        f"<set><setSpec>{spec}</setSpec><setName>{xml_text(name)}</setName></set>\n"
+        for spec, name in sets
+    )
     return f"<ListSets>\n{items}</ListSets>"
 
 
@@ -310,11 +351,16 @@ def _header(header: Header, record: Record | None) -> str:
     identifier = f"oai:{current_app.config['OAI_REPOSITORY_DOMAIN']}:{header.id}"
     specs = ""
     if record is not None and current_app.config.get("OAI_SETS", True):
-        specs = "".join(f"<setSpec>theme:{slug}</setSpec>" for slug in record.theme_slugs
-                        if _SET_SPEC.match(slug))  # fmt: skip
+        specs = "".join(
+            f"<setSpec>theme:{slug}</setSpec>"
+            for slug in record.theme_slugs
+            if _SET_SPEC.match(slug)
+        )
         specs += f"<setSpec>type:{record.doc_type.value}</setSpec>"
-    return (f"<header{status}><identifier>{xml_text(identifier)}</identifier>"
-            f"<datestamp>{header.datestamp}</datestamp>{specs}</header>")  # fmt: skip
+    return (
+        f"<header{status}><identifier>{xml_text(identifier)}</identifier>"
+        f"<datestamp>{header.datestamp}</datestamp>{specs}</header>"
+    )
 
 
 def _metadata(record: Record, prefix: str, ctx: ExportContext) -> str:
@@ -326,7 +372,8 @@ def _metadata(record: Record, prefix: str, ctx: ExportContext) -> str:
 def _record_xml(header: Header, record: Record, prefix: str, ctx: ExportContext) -> str:
     if header.deleted:
         return f"<record>{_header(header, record)}</record>"
-    return f"<record>{_header(header, record)}\n<metadata>\n{_metadata(record, prefix, ctx)}\n</metadata>\n</record>"
+    metadata = _metadata(record, prefix, ctx)
+    return f"<record>{_header(header, record)}\n<metadata>\n{metadata}\n</metadata>\n</record>"
 
 
 def _get_record(params: dict[str, str]) -> str:
@@ -350,8 +397,14 @@ def _list(verb: str, params: dict[str, str], now: float) -> str:
         size = count_headers(catalogue, since=since, until=frozen, sets=sets)
         position = Position(verb, prefix, params.get("set"), since, frozen, None, 0, size)
     page_size = max(1, int(current_app.config["OAI_PAGE_SIZE"]))
-    found = headers(catalogue, since=position.since, until=position.until, sets=sets,
-                    after=position.after, limit=page_size + 1)  # fmt: skip
+    found = headers(
+        catalogue,
+        since=position.since,
+        until=position.until,
+        sets=sets,
+        after=position.after,
+        limit=page_size + 1,
+    )
     if not found and position.cursor == 0:
         raise OaiError("noRecordsMatch", "aucune notice ne répond à ces critères")
     page, more = found[:page_size], len(found) > page_size
@@ -366,12 +419,21 @@ def _list(verb: str, params: dict[str, str], now: float) -> str:
         size = max(position.size, position.cursor + len(page) + (1 if more else 0))
         if more:
             last = page[-1]
-            following = Position(position.verb, position.prefix, position.set_spec, position.since,
-                                 position.until, (last.datestamp, last.id),
-                                 position.cursor + len(page), size)  # fmt: skip
+            following = Position(
+                position.verb,
+                position.prefix,
+                position.set_spec,
+                position.since,
+                position.until,
+                (last.datestamp, last.id),
+                position.cursor + len(page),
+                size,
+            )
             value, expires = _token(following, now)
-            token = (f'<resumptionToken expirationDate="{_utc(expires)}" completeListSize="{size}"'
-                     f' cursor="{position.cursor}">{value}</resumptionToken>')  # fmt: skip
+            token = (
+                f'<resumptionToken expirationDate="{_utc(expires)}" completeListSize="{size}"'
+                f' cursor="{position.cursor}">{value}</resumptionToken>'
+            )
         else:
             token = f'<resumptionToken completeListSize="{size}" cursor="{position.cursor}"/>'
     return f"<{verb}>\n{items}\n{token}\n</{verb}>"

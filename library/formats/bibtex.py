@@ -30,28 +30,69 @@ from .common import (
 from .holdings_csv import ParsedFile, RowError
 
 ENTRY_TYPES = {
-    DocType.OUVRAGE: "book", DocType.RAPPORT: "techreport", DocType.ETUDE: "techreport",
-    DocType.GUIDE: "manual", DocType.ACTES: "proceedings", DocType.ARTICLE: "article",
-    DocType.REVUE: "misc", DocType.COMPTE_RENDU: "techreport",
-    DocType.FICHE_EXPERIENCE: "techreport", DocType.LETTRE_INFORMATION: "misc",
-    DocType.MEMOIRE: "mastersthesis", DocType.TEXTE_OFFICIEL: "misc", DocType.AUTRE: "misc",
-}  # fmt: skip
-_BY_ENTRY = {"book": DocType.OUVRAGE, "booklet": DocType.OUVRAGE, "inbook": DocType.OUVRAGE,
-             "incollection": DocType.OUVRAGE, "techreport": DocType.RAPPORT,
-             "report": DocType.RAPPORT, "manual": DocType.GUIDE, "proceedings": DocType.ACTES,
-             "inproceedings": DocType.ACTES, "conference": DocType.ACTES,
-             "article": DocType.ARTICLE, "periodical": DocType.REVUE,
-             "mastersthesis": DocType.MEMOIRE, "phdthesis": DocType.MEMOIRE,
-             "thesis": DocType.MEMOIRE, "misc": DocType.AUTRE, "online": DocType.AUTRE,
-             "unpublished": DocType.AUTRE}  # fmt: skip
+    DocType.OUVRAGE: "book",
+    DocType.RAPPORT: "techreport",
+    DocType.ETUDE: "techreport",
+    DocType.GUIDE: "manual",
+    DocType.ACTES: "proceedings",
+    DocType.ARTICLE: "article",
+    DocType.REVUE: "misc",
+    DocType.COMPTE_RENDU: "techreport",
+    DocType.FICHE_EXPERIENCE: "techreport",
+    DocType.LETTRE_INFORMATION: "misc",
+    DocType.MEMOIRE: "mastersthesis",
+    DocType.TEXTE_OFFICIEL: "misc",
+    DocType.AUTRE: "misc",
+}
+_BY_ENTRY = {
+    "book": DocType.OUVRAGE,
+    "booklet": DocType.OUVRAGE,
+    "inbook": DocType.OUVRAGE,
+    "incollection": DocType.OUVRAGE,
+    "techreport": DocType.RAPPORT,
+    "report": DocType.RAPPORT,
+    "manual": DocType.GUIDE,
+    "proceedings": DocType.ACTES,
+    "inproceedings": DocType.ACTES,
+    "conference": DocType.ACTES,
+    "article": DocType.ARTICLE,
+    "periodical": DocType.REVUE,
+    "mastersthesis": DocType.MEMOIRE,
+    "phdthesis": DocType.MEMOIRE,
+    "thesis": DocType.MEMOIRE,
+    "misc": DocType.AUTRE,
+    "online": DocType.AUTRE,
+    "unpublished": DocType.AUTRE,
+}
 # Where each entry type puts the publishing body.
-_PUBLISHER_FIELD = {"techreport": "institution", "mastersthesis": "school", "phdthesis": "school",
-                    "article": "journal", "manual": "organization"}  # fmt: skip
-_LANGUAGES = {"fr": "french", "en": "english", "es": "spanish", "de": "german", "it": "italian",
-              "pt": "portuguese", "ht": "haitian"}  # fmt: skip
-_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-            "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-            "^": r"\textasciicircum{}"}  # fmt: skip
+_PUBLISHER_FIELD = {
+    "techreport": "institution",
+    "mastersthesis": "school",
+    "phdthesis": "school",
+    "article": "journal",
+    "manual": "organization",
+}
+_LANGUAGES = {
+    "fr": "french",
+    "en": "english",
+    "es": "spanish",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+    "ht": "haitian",
+}
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 _THESIS_WORDS = re.compile(r"\b(th[eè]se|doctora[lt]|phd|doctorado|tesis doctoral)\b", re.I)
 
 
@@ -78,7 +119,9 @@ def _protect(title: str) -> str:
 
 def entry_type(record: Record) -> str:
     kind = ENTRY_TYPES[record.doc_type]
-    if kind == "mastersthesis" and _THESIS_WORDS.search(" ".join((record.title, record.subtitle, record.notes))):
+    if kind == "mastersthesis" and _THESIS_WORDS.search(
+        " ".join((record.title, record.subtitle, record.notes))
+    ):
         return "phdthesis"
     return kind
 
@@ -150,8 +193,12 @@ def _entry(record: Record, ctx: ExportContext) -> str:
     if record.call_number:
         fields.append(("callnumber", escape(record.call_number)))
     if record.support is Support.ELECTRONIQUE:
-        fields.append(("howpublished" if kind != "misc" or not record.url else "medium",
-                       "Document électronique"))  # fmt: skip
+        fields.append(
+            (
+                "howpublished" if kind != "misc" or not record.url else "medium",
+                "Document électronique",
+            )
+        )
     fields.append(("identifier", escape(ctx.identifier(record))))
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
@@ -160,18 +207,63 @@ def _entry(record: Record, ctx: ExportContext) -> str:
 
 # -- reading -------------------------------------------------------------------------------
 
-_UNESCAPES = [(r"\textbackslash{}", "\\"), (r"\textasciitilde{}", "~"), (r"\textasciicircum{}", "^"),
-              (r"\{", "{"), (r"\}", "}"), (r"\&", "&"), (r"\%", "%"), (r"\$", "$"), (r"\#", "#"),
-              (r"\_", "_"), (r"\oe{}", "œ"), (r"\OE{}", "Œ"), (r"\ae{}", "æ"), (r"\AE{}", "Æ"),
-              (r"\ss{}", "ß"), (r"\og{}", "«"), (r"\fg{}", "»"), (r"\guillemotleft{}", "«"),
-              (r"\guillemotright{}", "»"), ("--", "–"), (r"\,", " "), ("~", "\u00a0")]  # fmt: skip
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-            "c": "\u0327", "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c",
-            "H": "\u030b", "k": "\u0328", "r": "\u030a"}  # fmt: skip
+_UNESCAPES = [
+    (r"\textbackslash{}", "\\"),
+    (r"\textasciitilde{}", "~"),
+    (r"\textasciicircum{}", "^"),
+    (r"\{", "{"),
+    (r"\}", "}"),
+    (r"\&", "&"),
+    (r"\%", "%"),
+    (r"\$", "$"),
+    (r"\#", "#"),
+    (r"\_", "_"),
+    (r"\oe{}", "œ"),
+    (r"\OE{}", "Œ"),
+    (r"\ae{}", "æ"),
+    (r"\AE{}", "Æ"),
+    (r"\ss{}", "ß"),
+    (r"\og{}", "«"),
+    (r"\fg{}", "»"),
+    (r"\guillemotleft{}", "«"),
+    (r"\guillemotright{}", "»"),
+    ("--", "–"),
+    (r"\,", " "),
+    ("~", "\u00a0"),
+]
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "c": "\u0327",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "k": "\u0328",
+    "r": "\u030a",
+}
 _ACCENT = re.compile(r"\\([`'^\"~=.]|[cuvHkr](?=[{\s]))\s*(?:\{\s*([A-Za-z]|\\i)\s*\}|([A-Za-z]))")
 _NAMED = re.compile(r"\\(oe|OE|ae|AE|ss|og|fg|o|O|l|L|aa|AA|i)\b(?:\{\})?\s?")
-_NAMED_CHARS = {"oe": "œ", "OE": "Œ", "ae": "æ", "AE": "Æ", "ss": "ß", "og": "«", "fg": "»",
-                "o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "aa": "å", "AA": "Å", "i": "ı"}  # fmt: skip
+_NAMED_CHARS = {
+    "oe": "œ",
+    "OE": "Œ",
+    "ae": "æ",
+    "AE": "Æ",
+    "ss": "ß",
+    "og": "«",
+    "fg": "»",
+    "o": "ø",
+    "O": "Ø",
+    "l": "ł",
+    "L": "Ł",
+    "aa": "å",
+    "AA": "Å",
+    "i": "ı",
+}
 
 
 def latex_to_text(value: str) -> str:
@@ -185,7 +277,9 @@ def latex_to_text(value: str) -> str:
 
     value = re.sub(r"\\url\{([^}]*)\}", r"\1", value)
     value = _ACCENT.sub(accent, value)
-    value = re.sub(r"\{\\(oe|OE|ae|AE|ss|o|O|l|L|aa|AA)\}", lambda m: _NAMED_CHARS[m.group(1)], value)
+    value = re.sub(
+        r"\{\\(oe|OE|ae|AE|ss|o|O|l|L|aa|AA)\}", lambda m: _NAMED_CHARS[m.group(1)], value
+    )
     value = _NAMED.sub(lambda m: _NAMED_CHARS[m.group(1)], value)
     placeholder = {}
     for i, (escaped, char) in enumerate(_UNESCAPES):
@@ -233,7 +327,9 @@ class _Scanner:
             elif char == "@" and depth >= 1 and self.text[self.pos - 1] == "\n":
                 break  # a new entry starts: this one never closed
             self.pos += 1
-        raise ValueError(f"accolades non équilibrées (accolade ouverte ligne {self.line(start)} jamais refermée)")
+        raise ValueError(
+            f"accolades non équilibrées (accolade ouverte ligne {self.line(start)} jamais refermée)"
+        )
 
     def quoted(self) -> str:
         start = self.pos
@@ -263,8 +359,23 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     text, encoding = decode(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
     scanner = _Scanner(text)
-    macros = {m: m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                           "sep", "oct", "nov", "dec")}  # fmt: skip
+    macros = {
+        m: m.capitalize()
+        for m in (
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        )
+    }
     while True:
         at = text.find("@", scanner.pos)
         if at < 0:
@@ -300,7 +411,9 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     return parsed
 
 
-def _entry_body(scanner: _Scanner, macros: dict[str, str], opener: str) -> tuple[str, dict[str, str]]:
+def _entry_body(
+    scanner: _Scanner, macros: dict[str, str], opener: str
+) -> tuple[str, dict[str, str]]:
     text = scanner.text
     closer = "}" if opener == "{" else ")"
     scanner.pos += 1
@@ -379,8 +492,9 @@ def _split_names(value: str) -> list[str]:
 def _author(raw: str):  # type: ignore[no-untyped-def]
     raw = raw.strip()
     if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
-        return author_from_name(latex_to_text(raw[1:-1]).replace(",", " ").strip() or "?",
-                                kind=_organisation())  # fmt: skip
+        return author_from_name(
+            latex_to_text(raw[1:-1]).replace(",", " ").strip() or "?", kind=_organisation()
+        )
     text = latex_to_text(raw)
     if "," in text:
         return author_from_name(text)
@@ -420,12 +534,29 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     y_date, y = parse_date(fields.get("year", ""))
     if y and y != year:
         date, year = y_date, y
-    publisher = next((fields[f] for f in ("publisher", "institution", "school", "organization",
-                                          "journal", "journaltitle") if fields.get(f)), "")  # fmt: skip
+    publisher = next(
+        (
+            fields[f]
+            for f in (
+                "publisher",
+                "institution",
+                "school",
+                "organization",
+                "journal",
+                "journaltitle",
+            )
+            if fields.get(f)
+        ),
+        "",
+    )
     isbn = _checked(fields.get("isbn", ""), normalise_isbn)
     issn = _checked(fields.get("issn", ""), normalise_issn)
-    keywords = tuple(dict.fromkeys(k.strip() for k in re.split(r"[,;]", fields.get("keywords", "")) if k.strip()))
-    electronic = "électronique" in (fields.get("howpublished", "") + fields.get("medium", "")).lower()
+    keywords = tuple(
+        dict.fromkeys(k.strip() for k in re.split(r"[,;]", fields.get("keywords", "")) if k.strip())
+    )
+    electronic = (
+        "électronique" in (fields.get("howpublished", "") + fields.get("medium", "")).lower()
+    )
     identifier = fields.get("identifier", "")
     return Record(
         title=title,

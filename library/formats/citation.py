@@ -111,8 +111,12 @@ def by_theme(records: Iterable[Record], labels: Mapping[str, str]) -> list[Secti
         slug = record.theme_slugs[0] if record.theme_slugs else ""
         groups.setdefault(slug, []).append(record)
     order = [s for s in labels if s in groups] + sorted(s for s in groups if s and s not in labels)
-    sections = [Section(s, labels.get(s, s), tuple(sorted(groups[s], key=bibliography_order)))
-                for s in order]  # fmt: skip
+    sections = [
+        Section(s, labels.get(s, s), tuple(sorted(groups[s], key=bibliography_order)))
+        for s in order
+    ]
     if "" in groups:
-        sections.append(Section("", "Autres documents", tuple(sorted(groups[""], key=bibliography_order))))
+        sections.append(
+            Section("", "Autres documents", tuple(sorted(groups[""], key=bibliography_order)))
+        )
     return sections

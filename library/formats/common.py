@@ -17,21 +17,78 @@ from ..text import fold
 # ISO 639-1 -> ISO 639-2/B (the bibliographic codes MARC and UNIMARC use). The fund is French,
 # English and Spanish in the main; the others are the languages a partner may send.
 _LANG_639_2 = {
-    "fr": "fre", "en": "eng", "es": "spa", "de": "ger", "it": "ita", "pt": "por", "nl": "dut",
-    "ht": "hat", "ar": "ara", "zh": "chi", "ru": "rus", "la": "lat", "el": "gre", "ja": "jpn",
-    "pl": "pol", "ro": "rum", "tr": "tur", "vi": "vie", "wo": "wol", "ln": "lin", "sw": "swa",
-    "ca": "cat", "eu": "baq", "br": "bre", "co": "cos", "oc": "oci", "gl": "glg", "da": "dan",
-    "sv": "swe", "no": "nor", "fi": "fin", "hu": "hun", "cs": "cze", "sk": "slo", "uk": "ukr",
-    "he": "heb", "hi": "hin", "ko": "kor", "fa": "per", "ur": "urd", "bn": "ben", "ta": "tam",
-}  # fmt: skip
+    "fr": "fre",
+    "en": "eng",
+    "es": "spa",
+    "de": "ger",
+    "it": "ita",
+    "pt": "por",
+    "nl": "dut",
+    "ht": "hat",
+    "ar": "ara",
+    "zh": "chi",
+    "ru": "rus",
+    "la": "lat",
+    "el": "gre",
+    "ja": "jpn",
+    "pl": "pol",
+    "ro": "rum",
+    "tr": "tur",
+    "vi": "vie",
+    "wo": "wol",
+    "ln": "lin",
+    "sw": "swa",
+    "ca": "cat",
+    "eu": "baq",
+    "br": "bre",
+    "co": "cos",
+    "oc": "oci",
+    "gl": "glg",
+    "da": "dan",
+    "sv": "swe",
+    "no": "nor",
+    "fi": "fin",
+    "hu": "hun",
+    "cs": "cze",
+    "sk": "slo",
+    "uk": "ukr",
+    "he": "heb",
+    "hi": "hin",
+    "ko": "kor",
+    "fa": "per",
+    "ur": "urd",
+    "bn": "ben",
+    "ta": "tam",
+}
 # Terminology codes (639-2/T) and a few names partners write, read back as ISO 639-1.
 _LANG_ALIASES = {
-    "fra": "fr", "deu": "de", "nld": "nl", "zho": "zh", "ell": "el", "ron": "ro", "ces": "cs",
-    "slk": "sk", "eus": "eu", "fas": "fa", "francais": "fr", "french": "fr", "anglais": "en",
-    "english": "en", "espagnol": "es", "spanish": "es", "espanol": "es", "allemand": "de",
-    "german": "de", "italien": "it", "italian": "it", "portugais": "pt", "portuguese": "pt",
-    "creole haitien": "ht", "haitian": "ht", "french creole": "ht",
-}  # fmt: skip
+    "fra": "fr",
+    "deu": "de",
+    "nld": "nl",
+    "zho": "zh",
+    "ell": "el",
+    "ron": "ro",
+    "ces": "cs",
+    "slk": "sk",
+    "eus": "eu",
+    "fas": "fa",
+    "francais": "fr",
+    "french": "fr",
+    "anglais": "en",
+    "english": "en",
+    "espagnol": "es",
+    "spanish": "es",
+    "espanol": "es",
+    "allemand": "de",
+    "german": "de",
+    "italien": "it",
+    "italian": "it",
+    "portugais": "pt",
+    "portuguese": "pt",
+    "creole haitien": "ht",
+    "haitian": "ht",
+    "french creole": "ht",
+}
 _LANG_639_1 = {v: k for k, v in _LANG_639_2.items()}
 
 # Documents of these types are periodicals or parts of them: ISSN, not ISBN, identifies them.
@@ -85,8 +142,12 @@ def type_by_label(value: str) -> DocType | None:
     for doc_type, label in DOC_TYPE_LABELS.items():
         if text in (doc_type.value, fold(label)):
             return doc_type
-    return {"memoire": DocType.MEMOIRE, "these": DocType.MEMOIRE, "thesis": DocType.MEMOIRE,
-            "guide methodologique": DocType.GUIDE}.get(text)  # fmt: skip
+    return {
+        "memoire": DocType.MEMOIRE,
+        "these": DocType.MEMOIRE,
+        "thesis": DocType.MEMOIRE,
+        "guide methodologique": DocType.GUIDE,
+    }.get(text)
 
 
 def author_from_name(name: str, kind: AuthorKind | None = None) -> Author:
@@ -116,7 +177,7 @@ def split_title(text: str, short: str | None = None) -> tuple[str, str]:
         short = " ".join(short.split())
         for sep in (" : ", ": "):
             if text.startswith(short + sep):
-                return short, text[len(short) + len(sep):].strip()
+                return short, text[len(short) + len(sep) :].strip()
         return text, ""
     for sep in (" : ", ": "):
         if sep in text:
@@ -194,6 +255,7 @@ def import_source(file_name: str, identifier: str = "") -> str:
 def in_statement_order(authors: list[Author], statement: str) -> tuple[Author, ...]:
     """Authors in the order a statement of responsibility names them ('Marie Dupont, Ville
     de Fort-de-France'): MARC files persons and bodies in separate fields, losing the order."""
+
     def position(item: tuple[int, Author]) -> tuple[int, int]:
         index, author = item
         found = statement.find(author.display) if statement else -1

@@ -34,7 +34,8 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
         "pages": str(record.pages or ""),
         "isbn": record.isbn,
         "issn": record.issn,
-        "cote": record.call_number or next((c.call_number for c in record.copies if c.call_number), ""),
+        "cote": record.call_number
+        or next((c.call_number for c in record.copies if c.call_number), ""),
         "resume": record.abstract,
         "mots_cles": joined(record.keywords),
         "territoires": joined(record.territories),
@@ -47,10 +48,17 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
     }
 
 
-def write(records: Iterable[Record], ctx: ExportContext, *, delimiter: str = ";", bom: bool = True) -> bytes:
+def write(
+    records: Iterable[Record], ctx: ExportContext, *, delimiter: str = ";", bom: bool = True
+) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), delimiter=delimiter,
-                            lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)  # fmt: skip
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=list(COLUMNS),
+        delimiter=delimiter,
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+    )
     writer.writeheader()
     for record in records:
         writer.writerow(row(record, ctx))

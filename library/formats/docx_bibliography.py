@@ -12,8 +12,20 @@ from datetime import date
 
 from .citation import Section, reference
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre")  # fmt: skip
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def french_date(day: date) -> str:
@@ -36,8 +48,10 @@ def bibliography_docx(
     document.add_heading(title, level=0)
     count = sum(len(s.records) for s in sections)
     intro = document.add_paragraph()
-    intro.add_run(f"{centre} — {description}, {count} référence{'s' if count > 1 else ''}, "
-                  f"établie le {french_date(today)}.").italic = True  # fmt: skip
+    intro.add_run(
+        f"{centre} — {description}, {count} référence{'s' if count > 1 else ''}, "
+        f"établie le {french_date(today)}."
+    ).italic = True
     for section in sections:
         document.add_heading(section.label, level=1)
         for record in section.records:

@@ -68,7 +68,9 @@ def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
         out.append(("language", record.language))
     out += [("coverage", t) for t in record.territories]
     if record.place:
-        out.append(("source", f"{record.place} : {record.publisher}" if record.publisher else record.place))
+        out.append(
+            ("source", f"{record.place} : {record.publisher}" if record.publisher else record.place)
+        )
     return out
 
 
@@ -80,7 +82,9 @@ def oai_dc(record: Record, ctx: ExportContext, *, schema_location: bool = True) 
     )
     if schema_location:
         attrs += f' xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}"'
-    body = "\n".join(f"<dc:{name}>{xml_text(value)}</dc:{name}>" for name, value in elements(record, ctx))
+    body = "\n".join(
+        f"<dc:{name}>{xml_text(value)}</dc:{name}>" for name, value in elements(record, ctx)
+    )
     return f"<oai_dc:dc{attrs}>\n{body}\n</oai_dc:dc>"
 
 
@@ -118,7 +122,9 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         return parsed
     for found in _dc_elements(root):
         if found.deleted:
-            parsed.warnings.append(RowError(found.number, "notice supprimée chez le partenaire : ignorée"))
+            parsed.warnings.append(
+                RowError(found.number, "notice supprimée chez le partenaire : ignorée")
+            )
             continue
         try:
             parsed.rows.append((found.number, _record(found, source)))
@@ -131,8 +137,11 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
 def _dc_elements(root) -> Iterator[_Found]:  # type: ignore[no-untyped-def]
     number = 0
-    oai_records = [e for e in root.iter() if local(e.tag) == "record" and e.tag.startswith(
-        "{http://www.openarchives.org/OAI/2.0/}")]  # fmt: skip
+    oai_records = [
+        e
+        for e in root.iter()
+        if local(e.tag) == "record" and e.tag.startswith("{http://www.openarchives.org/OAI/2.0/}")
+    ]
     if oai_records:
         for record in oai_records:
             number += 1
@@ -140,7 +149,9 @@ def _dc_elements(root) -> Iterator[_Found]:  # type: ignore[no-untyped-def]
             identifier = ""
             deleted = header is not None and header.get("status") == "deleted"
             if header is not None:
-                identifier = next((c.text or "" for c in header if local(c.tag) == "identifier"), "")
+                identifier = next(
+                    (c.text or "" for c in header if local(c.tag) == "identifier"), ""
+                )
             dc = next((e for e in record.iter() if e.tag == f"{{{OAI_DC_NS}}}dc"), None)
             values = _values(dc) if dc is not None else []
             yield _Found(number, values, identifier.strip(), deleted or dc is None)
@@ -153,8 +164,16 @@ def _dc_elements(root) -> Iterator[_Found]:  # type: ignore[no-untyped-def]
 
 
 def _values(dc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return [(local(e.tag), " ".join((e.text or "").split()) if local(e.tag) != "description"
-             else (e.text or "").strip()) for e in dc if e.tag.startswith(f"{{{DC_NS}}}")]  # fmt: skip
+    return [
+        (
+            local(e.tag),
+            " ".join((e.text or "").split())
+            if local(e.tag) != "description"
+            else (e.text or "").strip(),
+        )
+        for e in dc
+        if e.tag.startswith(f"{{{DC_NS}}}")
+    ]
 
 
 def _record(found: _Found, source: str) -> Record:

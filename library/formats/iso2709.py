@@ -95,8 +95,12 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
         length = int(head)
         chunk = data[offset : offset + length]
         if len(chunk) < length or length < 26:
-            yield Decoded(number, offset, None,
-                          f"notice tronquée : {len(chunk)} octets sur les {length} annoncés")  # fmt: skip
+            yield Decoded(
+                number,
+                offset,
+                None,
+                f"notice tronquée : {len(chunk)} octets sur les {length} annoncés",
+            )
             return
         try:
             yield Decoded(number, offset, decode(chunk))
@@ -145,7 +149,11 @@ def decode(chunk: bytes) -> MarcRecord:
         subfields = []
         for part in parts:
             if part:
-                subfields.append((part[:1].decode("ascii", errors="replace"),
-                                  part[1:].decode("utf-8", errors="replace")))  # fmt: skip
+                subfields.append(
+                    (
+                        part[:1].decode("ascii", errors="replace"),
+                        part[1:].decode("utf-8", errors="replace"),
+                    )
+                )
         record.fields.append(DataField(tag, ind[0], ind[1], subfields))
     return record

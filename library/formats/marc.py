@@ -95,9 +95,13 @@ def marcxml_record(record: MarcRecord, *, namespace_declaration: bool = False) -
     for tag, value in record.control:
         lines.append(f'<marc:controlfield tag="{tag}">{xml_text(value)}</marc:controlfield>')
     for f in record.fields:
-        lines.append(f'<marc:datafield tag="{f.tag}" ind1="{xml_attr(f.ind1)}" ind2="{xml_attr(f.ind2)}">')
+        lines.append(
+            f'<marc:datafield tag="{f.tag}" ind1="{xml_attr(f.ind1)}" ind2="{xml_attr(f.ind2)}">'
+        )
         for code, value in f.subfields:
-            lines.append(f'<marc:subfield code="{xml_attr(code)}">{xml_text(value)}</marc:subfield>')
+            lines.append(
+                f'<marc:subfield code="{xml_attr(code)}">{xml_text(value)}</marc:subfield>'
+            )
         lines.append("</marc:datafield>")
     lines.append("</marc:record>")
     return "\n".join(lines)
@@ -111,7 +115,7 @@ def marcxml_collection(records: Iterable[MarcRecord]) -> bytes:
         ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
         f' xsi:schemaLocation="{MARCXML_NS} {MARCXML_SCHEMA}">\n'
         f"{body}\n</marc:collection>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 class MarcXmlError(ValueError):
@@ -129,7 +133,9 @@ def parse_xml(data: bytes) -> ET.Element:
         return ET.fromstring(data)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
-        raise MarcXmlError(f"XML mal formé ({exc.msg if hasattr(exc, 'msg') else exc})", line) from None
+        raise MarcXmlError(
+            f"XML mal formé ({exc.msg if hasattr(exc, 'msg') else exc})", line
+        ) from None
 
 
 def local(tag: str) -> str:
@@ -138,9 +144,11 @@ def local(tag: str) -> str:
 
 def read_marcxml(root: ET.Element) -> Iterator[MarcRecord]:
     """Every <record> under `root` (a collection, an OAI-PMH response, or a lone record)."""
-    records = [root] if local(root.tag) == "record" and _is_marc(root) else [
-        e for e in root.iter() if local(e.tag) == "record" and _is_marc(e)
-    ]  # fmt: skip
+    records = (
+        [root]
+        if local(root.tag) == "record" and _is_marc(root)
+        else [e for e in root.iter() if local(e.tag) == "record" and _is_marc(e)]
+    )
     for element in records:
         record = MarcRecord()
         for child in element:
@@ -150,10 +158,18 @@ def read_marcxml(root: ET.Element) -> Iterator[MarcRecord]:
             elif name == "controlfield":
                 record.control.append((child.get("tag", ""), child.text or ""))
             elif name == "datafield":
-                record.fields.append(DataField(
-                    child.get("tag", ""), (child.get("ind1") or " ")[:1], (child.get("ind2") or " ")[:1],
-                    [(s.get("code", ""), s.text or "") for s in child if local(s.tag) == "subfield"],
-                ))  # fmt: skip
+                record.fields.append(
+                    DataField(
+                        child.get("tag", ""),
+                        (child.get("ind1") or " ")[:1],
+                        (child.get("ind2") or " ")[:1],
+                        [
+                            (s.get("code", ""), s.text or "")
+                            for s in child
+                            if local(s.tag) == "subfield"
+                        ],
+                    )
+                )
         yield record
 
 

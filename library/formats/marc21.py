@@ -27,12 +27,21 @@ from .unimarc import _checked, _unique
 
 _LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
 # 008/24-27 nature of contents (books).
-_CONTENTS = {DocType.MEMOIRE: "m", DocType.TEXTE_OFFICIEL: "l", DocType.RAPPORT: "t",
-             DocType.ETUDE: "t", DocType.COMPTE_RENDU: "t"}  # fmt: skip
+_CONTENTS = {
+    DocType.MEMOIRE: "m",
+    DocType.TEXTE_OFFICIEL: "l",
+    DocType.RAPPORT: "t",
+    DocType.ETUDE: "t",
+    DocType.COMPTE_RENDU: "t",
+}
 
 
 def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> MarcRecord:
-    status = "d" if deleted or record.deleted else ("c" if record.created_at != record.updated_at else "n")
+    status = (
+        "d"
+        if deleted or record.deleted
+        else ("c" if record.created_at != record.updated_at else "n")
+    )
     level = _LEVEL.get(record.doc_type, "m")
     # 06 'a' language material (electronic texts too; the form is in 008/23), 09 'a' UCS,
     # 17 '7' minimal level, 18 'c' ISBD punctuation omitted, 20-23 entry map.
@@ -54,10 +63,20 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         else:
             marc.add("110", "2 ", ("a", first.name), ("e", "auteur"))
     statement = ", ".join(a.display for a in authors)
-    marc.add("245", ("1" if authors else "0") + "0", ("a", record.title), ("b", record.subtitle),
-             ("c", statement))  # fmt: skip
-    marc.add("264", " 1", ("a", record.place), ("b", record.publisher),
-             ("c", str(record.year) if record.year else ""))  # fmt: skip
+    marc.add(
+        "245",
+        ("1" if authors else "0") + "0",
+        ("a", record.title),
+        ("b", record.subtitle),
+        ("c", statement),
+    )
+    marc.add(
+        "264",
+        " 1",
+        ("a", record.place),
+        ("b", record.publisher),
+        ("c", str(record.year) if record.year else ""),
+    )
     if record.pages:
         marc.add("300", "  ", ("a", f"{record.pages} p."))
     marc.add("500", "  ", ("a", record.notes))
@@ -97,13 +116,18 @@ def _fixed(record: Record) -> str:
         dates = f"s{record.year:04d}    "
     else:
         dates = "nuuuuuuuu"
-    form = "o" if record.support is Support.ELECTRONIQUE and record.url else (
-        "s" if record.support is Support.ELECTRONIQUE else " ")  # fmt: skip
+    form = (
+        "o"
+        if record.support is Support.ELECTRONIQUE and record.url
+        else ("s" if record.support is Support.ELECTRONIQUE else " ")
+    )
     contents = _CONTENTS.get(record.doc_type, " ").ljust(4)
     conference = "1" if record.doc_type is DocType.ACTES else "0"
     government = "u" if record.doc_type is DocType.TEXTE_OFFICIEL else " "
-    value = (f"{entered}{dates}xx      {form}{contents}{government}{conference}00 0 "
-             f"{language_639_2(record.language)} d")  # fmt: skip
+    value = (
+        f"{entered}{dates}xx      {form}{contents}{government}{conference}00 0 "
+        f"{language_639_2(record.language)} d"
+    )
     assert len(value) == 40, value
     return value
 
@@ -165,10 +189,10 @@ def _strip_isbd(value: str) -> str:
     value = value.strip()
     while value and value[-1] in "/:;,=" and not value.endswith("..."):
         value = value[:-1].rstrip()
-    if value.endswith(".") and not value.endswith("..") and len(value) > 1 and value[-2] != " ":
-        # 'Paris.' -> 'Paris', but keep initials like 'J.' in names
-        if not (len(value) >= 3 and value[-3] in " ,"):
-            value = value[:-1]
+    # 'Paris.' -> 'Paris', but initials like 'J.' stay in names
+    initial = len(value) >= 3 and value[-3] in " ,"
+    if value.endswith(".") and not value.endswith("..") and value[-2:-1] != " " and not initial:
+        value = value[:-1]
     return value
 
 

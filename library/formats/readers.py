@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import bibtex, dublin_core, iso2709, marc21, records_json, ris, unimarc
+from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unimarc
 from .holdings_csv import ParsedFile, RowError, read_holdings
 from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
 
 Reader = Callable[..., ParsedFile]
 
 
-def _from_marc(records: list[tuple[int, MarcRecord]], convert, source: str, parsed: ParsedFile) -> ParsedFile:  # type: ignore[no-untyped-def]
+def _from_marc(
+    records: list[tuple[int, MarcRecord]], convert, source: str, parsed: ParsedFile
+) -> ParsedFile:  # type: ignore[no-untyped-def]
     for number, marc in records:
         try:
             parsed.rows.append((number, convert(marc, source)))
@@ -30,7 +32,9 @@ def _iso2709(convert):  # type: ignore[no-untyped-def]
         good: list[tuple[int, MarcRecord]] = []
         for decoded in iso2709.decode_all(data):
             if decoded.record is None:
-                parsed.errors.append(RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})"))
+                parsed.errors.append(
+                    RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})")
+                )
             else:
                 good.append((decoded.number, decoded.record))
         if not good and not parsed.errors:
@@ -74,12 +78,22 @@ READERS: dict[str, Reader] = {
     "marc21": _iso2709(marc21.from_marc),
     "oai_dc": dublin_core.read,
     "json": records_json.read,
+    "csl-json": csl.read,
 }
 
 # File name suffixes, when --format is not given.
-SUFFIXES = {"csv": "csv", "ris": "ris", "bib": "bibtex", "bibtex": "bibtex", "mrc": "iso2709",
-            "iso": "iso2709", "iso2709": "iso2709", "marc": "iso2709", "json": "json",
-            "marcxml": "marcxml"}  # fmt: skip
+SUFFIXES = {
+    "csv": "csv",
+    "ris": "ris",
+    "bib": "bibtex",
+    "bibtex": "bibtex",
+    "mrc": "iso2709",
+    "iso": "iso2709",
+    "iso2709": "iso2709",
+    "marc": "iso2709",
+    "json": "json",
+    "marcxml": "marcxml",
+}
 
 
 def sniff(head: bytes, suffix: str) -> str | None:
@@ -91,8 +105,10 @@ def sniff(head: bytes, suffix: str) -> str | None:
         return "ris"
     if text.startswith((b"@", b"%")) and b"@" in text:
         return "bibtex"
-    if text.startswith((b"{", b"[")):
-        return "json"
+    if text.startswith(b"{"):
+        return "json"  # our own export: one document with its records
+    if text.startswith(b"["):
+        return "csl-json"  # a bare list of items
     if text.startswith(b"<"):
         if b"MARC21/slim" in head or b"<record" in head and b"datafield" in head:
             return "marcxml"

@@ -28,21 +28,42 @@ from .common import (
 from .holdings_csv import ParsedFile, RowError
 
 TYPES = {
-    DocType.OUVRAGE: "BOOK", DocType.RAPPORT: "RPRT", DocType.ETUDE: "RPRT", DocType.GUIDE: "RPRT",
-    DocType.ACTES: "CONF", DocType.ARTICLE: "JOUR", DocType.REVUE: "JFULL",
-    DocType.COMPTE_RENDU: "RPRT", DocType.FICHE_EXPERIENCE: "RPRT",
-    DocType.LETTRE_INFORMATION: "SER", DocType.MEMOIRE: "THES", DocType.TEXTE_OFFICIEL: "STAT",
+    DocType.OUVRAGE: "BOOK",
+    DocType.RAPPORT: "RPRT",
+    DocType.ETUDE: "RPRT",
+    DocType.GUIDE: "RPRT",
+    DocType.ACTES: "CONF",
+    DocType.ARTICLE: "JOUR",
+    DocType.REVUE: "JFULL",
+    DocType.COMPTE_RENDU: "RPRT",
+    DocType.FICHE_EXPERIENCE: "RPRT",
+    DocType.LETTRE_INFORMATION: "SER",
+    DocType.MEMOIRE: "THES",
+    DocType.TEXTE_OFFICIEL: "STAT",
     DocType.AUTRE: "GEN",
-}  # fmt: skip
+}
 # Zotero reads M3 as the report or thesis type only; elsewhere it would take it for a DOI.
 _M3_TYPES = ("RPRT", "THES")
-_BY_TY = {"BOOK": DocType.OUVRAGE, "EBOOK": DocType.OUVRAGE, "EDBOOK": DocType.OUVRAGE,
-          "CHAP": DocType.OUVRAGE, "RPRT": DocType.RAPPORT, "GOVDOC": DocType.RAPPORT,
-          "CONF": DocType.ACTES, "CPAPER": DocType.ACTES, "JOUR": DocType.ARTICLE,
-          "EJOUR": DocType.ARTICLE, "MGZN": DocType.ARTICLE, "NEWS": DocType.ARTICLE,
-          "JFULL": DocType.REVUE, "SER": DocType.LETTRE_INFORMATION, "THES": DocType.MEMOIRE,
-          "STAT": DocType.TEXTE_OFFICIEL, "LEGAL": DocType.TEXTE_OFFICIEL,
-          "BILL": DocType.TEXTE_OFFICIEL}  # fmt: skip
+_BY_TY = {
+    "BOOK": DocType.OUVRAGE,
+    "EBOOK": DocType.OUVRAGE,
+    "EDBOOK": DocType.OUVRAGE,
+    "CHAP": DocType.OUVRAGE,
+    "RPRT": DocType.RAPPORT,
+    "GOVDOC": DocType.RAPPORT,
+    "CONF": DocType.ACTES,
+    "CPAPER": DocType.ACTES,
+    "JOUR": DocType.ARTICLE,
+    "EJOUR": DocType.ARTICLE,
+    "MGZN": DocType.ARTICLE,
+    "NEWS": DocType.ARTICLE,
+    "JFULL": DocType.REVUE,
+    "SER": DocType.LETTRE_INFORMATION,
+    "THES": DocType.MEMOIRE,
+    "STAT": DocType.TEXTE_OFFICIEL,
+    "LEGAL": DocType.TEXTE_OFFICIEL,
+    "BILL": DocType.TEXTE_OFFICIEL,
+}
 TERRITORIES_NOTE = "Territoires : "
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
@@ -56,8 +77,11 @@ def write(records: Iterable[Record], ctx: ExportContext) -> bytes:
 
 
 def _tag(tag: str, value: object) -> str:
-    text = " ".join(clean_text(str(value)).split()) if tag not in ("AB", "N1") else (
-        clean_text(str(value)).strip().replace("\n", " "))  # fmt: skip
+    text = (
+        " ".join(clean_text(str(value)).split())
+        if tag not in ("AB", "N1")
+        else (clean_text(str(value)).strip().replace("\n", " "))
+    )
     return f"{tag}  - {text}"
 
 
@@ -80,7 +104,7 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
     if record.place:
         lines.append(_tag("CY", record.place))
     periodical = record.doc_type in PERIODICAL_TYPES
-    for number in ((record.issn, record.isbn) if periodical else (record.isbn, record.issn)):
+    for number in (record.issn, record.isbn) if periodical else (record.isbn, record.issn):
         if number:
             lines.append(_tag("SN", number))
     if record.pages:
@@ -137,7 +161,11 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
             if start:
-                parsed.errors.append(RowError(start, f"notice sans fin (ER) : une nouvelle notice commence ligne {number}"))
+                parsed.errors.append(
+                    RowError(
+                        start, f"notice sans fin (ER) : une nouvelle notice commence ligne {number}"
+                    )
+                )
             start, tags, last_tag = number, [("TY", value)], "TY"
             continue
         if not start:
@@ -153,7 +181,9 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         tags.append((tag, value))
         last_tag = tag
     if start:
-        parsed.errors.append(RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier"))
+        parsed.errors.append(
+            RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier")
+        )
     return parsed
 
 
@@ -187,7 +217,9 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
     notes, territories = [], ()
     for note in values.get("N1", []):
         if note.startswith(TERRITORIES_NOTE):
-            territories = tuple(t.strip() for t in note[len(TERRITORIES_NOTE):].split(";") if t.strip())
+            territories = tuple(
+                t.strip() for t in note[len(TERRITORIES_NOTE) :].split(";") if t.strip()
+            )
         else:
             notes.append(note)
     publisher = first("PB")
@@ -199,7 +231,7 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
     return Record(
         title=title,
         subtitle=subtitle,
-        authors=tuple(author_from_name(a) for a in values.get("AU", []) + values.get("A1", [])),
+        authors=tuple(author_from_name(v) for t, v in tags if t in ("AU", "A1") and v),
         publisher=publisher,
         place=first("CY"),
         date=date,

@@ -33,7 +33,11 @@ _LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: 
 
 def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> MarcRecord:
     type_code = "l" if record.support is Support.ELECTRONIQUE else "a"
-    status = "d" if deleted or record.deleted else ("c" if record.created_at != record.updated_at else "n")
+    status = (
+        "d"
+        if deleted or record.deleted
+        else ("c" if record.created_at != record.updated_at else "n")
+    )
     level = _LEVEL.get(record.doc_type, "m")
     marc = MarcRecord(leader=f"00000{status}{type_code}{level}0 2200000   450 ")
     marc.add_control("001", ctx.identifier(record))
@@ -46,10 +50,21 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     marc.add("100", "  ", ("a", _coded_data(record)))
     marc.add("101", "0 ", ("a", language_639_2(record.language)))
     names = [a.display for a in record.authors]
-    marc.add("200", "1 ", ("a", record.title), ("e", record.subtitle),
-             ("f", names[0] if names else ""), *[("g", n) for n in names[1:]])  # fmt: skip
-    marc.add("210", "  ", ("a", record.place), ("c", record.publisher),
-             ("d", str(record.year) if record.year else ""))  # fmt: skip
+    marc.add(
+        "200",
+        "1 ",
+        ("a", record.title),
+        ("e", record.subtitle),
+        ("f", names[0] if names else ""),
+        *[("g", n) for n in names[1:]],
+    )
+    marc.add(
+        "210",
+        "  ",
+        ("a", record.place),
+        ("c", record.publisher),
+        ("d", str(record.year) if record.year else ""),
+    )
     if record.pages:
         marc.add("215", "  ", ("a", f"{record.pages} p."))
     marc.add("300", "  ", ("a", record.notes))
@@ -64,8 +79,13 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     first = True
     for author in record.authors:
         if author.kind is AuthorKind.PERSON:
-            marc.add("700" if first else "701", " 1", ("a", author.family), ("b", author.given),
-                     ("4", AUTHOR_RELATOR))  # fmt: skip
+            marc.add(
+                "700" if first else "701",
+                " 1",
+                ("a", author.family),
+                ("b", author.given),
+                ("4", AUTHOR_RELATOR),
+            )
         else:
             marc.add("710" if first else "711", "02", ("a", author.name), ("4", AUTHOR_RELATOR))
         first = False
@@ -106,13 +126,17 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         raise ValueError("zone 200 $a (titre) absente")
     subtitle = " : ".join(marc.all("200")[0].get_all("e")) if marc.first("200") else ""
     authors = []
-    for f in sorted((f for f in marc.fields if f.tag in ("700", "701", "702", "710", "711", "712")),
-                    key=lambda f: (f.tag[2] != "0", marc.fields.index(f))):  # fmt: skip
+    for f in sorted(
+        (f for f in marc.fields if f.tag in ("700", "701", "702", "710", "711", "712")),
+        key=lambda f: (f.tag[2] != "0", marc.fields.index(f)),
+    ):
         if f.tag.startswith("70") and f.get("a"):
             authors.append(person(f.get("a"), f.get("b")))
         elif f.get("a"):
             parts = [f.get("a"), *f.get_all("b")]
-            authors.append(author_from_name(". ".join(p for p in parts if p), AuthorKind.ORGANISATION))
+            authors.append(
+                author_from_name(". ".join(p for p in parts if p), AuthorKind.ORGANISATION)
+            )
     heading = marc.first("200")
     statement = " ; ".join(heading.get_all("f") + heading.get_all("g")) if heading else ""
     coded = marc.value("100", "a")

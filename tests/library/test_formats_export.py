@@ -35,15 +35,23 @@ def records(instance):
 
 @pytest.fixture
 def ctx():
-    return ExportContext(theme_labels=THEME_LABELS, repository="crpv-martinique.fr",
-                         base_url="https://fonds.example.org", centre="CRPV Martinique",
-                         generated="2024-03-01T12:00:00Z")  # fmt: skip
+    return ExportContext(
+        theme_labels=THEME_LABELS,
+        repository="crpv-martinique.fr",
+        base_url="https://fonds.example.org",
+        centre="CRPV Martinique",
+        generated="2024-03-01T12:00:00Z",
+    )
 
 
 def expected(records):
     """(full title, author names, year) of each live record, in export order."""
     return [
-        (f"{r.title} : {r.subtitle}" if r.subtitle else r.title, [a.name for a in r.authors], r.year)
+        (
+            f"{r.title} : {r.subtitle}" if r.subtitle else r.title,
+            [a.name for a in r.authors],
+            r.year,
+        )
         for r in live(records)
     ]
 
@@ -53,8 +61,18 @@ def nfc(text: str) -> str:
 
 
 def test_every_format_has_a_name_a_media_type_and_carries_no_deleted_record(records, ctx):
-    assert set(FORMATS) == {"csv", "csv-comma", "ris", "bibtex", "csl-json", "dc", "marcxml",
-                            "iso2709", "marc21", "json"}  # fmt: skip
+    assert set(FORMATS) == {
+        "csv",
+        "csv-comma",
+        "ris",
+        "bibtex",
+        "csl-json",
+        "dc",
+        "marcxml",
+        "iso2709",
+        "marc21",
+        "json",
+    }
     for name in FORMATS:
         data = export(name, records, ctx)
         assert DELETED_TITLE.encode() not in data, name
@@ -65,7 +83,9 @@ def test_ris_reads_back_with_rispy(records, ctx):
     data = export("ris", records, ctx)
     assert data.count(b"\r\nER  - ") == len(live(records))
     entries = rispy.loads(data.decode("utf-8"))
-    got = [(e["title"], e.get("authors", []), int(e["year"]) if "year" in e else None) for e in entries]
+    got = [
+        (e["title"], e.get("authors", []), int(e["year"]) if "year" in e else None) for e in entries
+    ]
     assert got == expected(records)
     first = entries[0]
     assert first["type_of_reference"] == "RPRT" and first["type_of_work"] == "Étude"
@@ -81,8 +101,18 @@ def test_ris_reads_back_with_rispy(records, ctx):
 
 
 # A decoder written for the test, independent of the exporter's own reader.
-_TEX = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_", r"\{": "{", r"\}": "}",
-        r"\textbackslash{}": "\\", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^"}  # fmt: skip
+_TEX = {
+    r"\&": "&",
+    r"\%": "%",
+    r"\$": "$",
+    r"\#": "#",
+    r"\_": "_",
+    r"\{": "{",
+    r"\}": "}",
+    r"\textbackslash{}": "\\",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+}
 
 
 def tex_to_text(value: str) -> str:
@@ -114,7 +144,14 @@ def test_bibtex_reads_back_with_bibtexparser(records, ctx):
         got.append((tex_to_text(fields["title"].value), authors, year))
     assert got == expected(records)
     assert [e.entry_type for e in entries] == [
-        "techreport", "proceedings", "techreport", "misc", "mastersthesis", "article", "misc"]
+        "techreport",
+        "proceedings",
+        "techreport",
+        "misc",
+        "mastersthesis",
+        "article",
+        "misc",
+    ]
     keys = [e.key for e in entries]
     assert len(set(keys)) == len(keys) and keys[0] == f"josephangelique2009_{records[0].id}"
     raw = export("bibtex", records, ctx).decode("utf-8")
@@ -136,13 +173,23 @@ def test_csl_json_is_valid_against_the_csl_1_0_schema(records, ctx):
     jsonschema.validate(items, schema)
     got = []
     for item in items:
-        names = [f"{a['family']}, {a['given']}" if "family" in a else a["literal"] for a in item.get("author", [])]
+        names = [
+            f"{a['family']}, {a['given']}" if "family" in a else a["literal"]
+            for a in item.get("author", [])
+        ]
         year = item["issued"]["date-parts"][0][0] if "issued" in item else None
         got.append((item["title"], names, year))
     assert got == expected(records)
     assert items[0]["issued"] == {"date-parts": [[2009, 5, 12]]}
-    assert [i["type"] for i in items] == ["report", "book", "report", "periodical", "thesis",
-                                          "article-journal", "legislation"]  # fmt: skip
+    assert [i["type"] for i in items] == [
+        "report",
+        "book",
+        "report",
+        "periodical",
+        "thesis",
+        "article-journal",
+        "legislation",
+    ]
 
 
 def test_csl_json_schema_is_strict_enough_to_catch_a_mistake(records, ctx):
@@ -163,8 +210,13 @@ def test_dc_has_one_valid_oai_dc_element_per_record(records, ctx, schemas_dir):
     for element in children:
         assert schema.validate(etree.ElementTree(element)), schema.error_log
         years = [re.match(r"\d{4}", d.text).group(0) for d in element.iter(dc + "date")]
-        got.append((element.find(dc + "title").text, [c.text for c in element.iter(dc + "creator")],
-                    int(years[0]) if years else None))  # fmt: skip
+        got.append(
+            (
+                element.find(dc + "title").text,
+                [c.text for c in element.iter(dc + "creator")],
+                int(years[0]) if years else None,
+            )
+        )
     assert got == expected(records)
 
 
@@ -209,7 +261,10 @@ def test_unimarc_iso2709_reads_back_with_pymarc(records, ctx):
     first = read[0]
     assert first.leader[5:9] == "nam0" and first["010"]["a"] == "9782296529137"
     assert first["215"]["a"] == "120 p." and first.get("856") is None
-    assert [f["a"] for f in first.get_fields("606")] == ["Médiation sociale", "Politiques de jeunesse"]
+    assert [f["a"] for f in first.get_fields("606")] == [
+        "Médiation sociale",
+        "Politiques de jeunesse",
+    ]
     assert first["700"]["a"] == "Joseph-Angélique" and first["700"]["b"] == "Marie"
     # one main entry (700); the others are alternative responsibility: 701 persons, 711 bodies
     assert first["711"]["a"] == "Ville de Fort-de-France" and first["701"]["a"] == "Núñez"
@@ -222,7 +277,10 @@ def test_marc21_reads_back_with_pymarc(records, ctx):
     assert len(read) == len(live(records))
     for marc, record in zip(read, live(records), strict=True):
         assert marc.leader[9] == "a" and marc.leader[20:24] == "4500"
-        assert len(marc["008"].data) == 40 and marc["008"].data[35:38] == {"fr": "fre", "es": "spa", "en": "eng"}[record.language]
+        assert (
+            len(marc["008"].data) == 40
+            and marc["008"].data[35:38] == {"fr": "fre", "es": "spa", "en": "eng"}[record.language]
+        )
         assert marc["245"]["a"] == record.title
         names = [f["a"] for f in marc.get_fields("100", "110", "700", "710")]
         assert sorted(names) == sorted(a.name for a in record.authors)
@@ -237,14 +295,21 @@ def test_marc21_reads_back_with_pymarc(records, ctx):
 def test_csv_opens_in_a_french_spreadsheet_and_the_comma_variant_too(records, ctx):
     semicolon = export("csv", records, ctx)
     assert semicolon.startswith("\ufeff".encode())
-    rows = list(csv.DictReader(io.StringIO(semicolon.decode("utf-8-sig"), newline=""), delimiter=";"))
+    rows = list(
+        csv.DictReader(io.StringIO(semicolon.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
     comma = export("csv-comma", records, ctx)
     assert not comma.startswith("\ufeff".encode())
     rows_comma = list(csv.DictReader(io.StringIO(comma.decode("utf-8"), newline=""), delimiter=","))
     for table in (rows, rows_comma):
-        got = [(nfc(r["titre"] + (" : " + r["sous_titre"] if r["sous_titre"] else "")),
+        got = [
+            (
+                nfc(r["titre"] + (" : " + r["sous_titre"] if r["sous_titre"] else "")),
                 r["auteurs"].split("|") if r["auteurs"] else [],
-                int(r["annee"]) if r["annee"] else None) for r in table]  # fmt: skip
+                int(r["annee"]) if r["annee"] else None,
+            )
+            for r in table
+        ]
         assert got == expected(records)
     assert rows[0]["resume"] == records[0].abstract  # the line break survives
     assert rows[0]["thematiques"] == "mediation-sociale|jeunesse"
@@ -257,17 +322,20 @@ def test_json_keeps_every_field(records, ctx):
     assert first["identifier"] == f"oai:crpv-martinique.fr:{records[0].id}"
     assert first["abstract"] == records[0].abstract
     assert first["copies"][0]["barcode"] == "CRPV100001"
-    assert first["themes"][1] == {"slug": "jeunesse", "label": "Politiques de jeunesse", "score": 0.4,
-                                  "source": "auto", "evidence": {"title": ["mot"]}}  # fmt: skip
+    assert first["themes"][1] == {
+        "slug": "jeunesse",
+        "label": "Politiques de jeunesse",
+        "score": 0.4,
+        "source": "auto",
+        "evidence": {"title": ["mot"]},
+    }
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_special_characters_survive_every_format(records, ctx, name):
     data = export(name, records, ctx)
     if name in ("iso2709", "marc21"):
-        text = "\n".join(
-            str(r) for r in pymarc.MARCReader(data, to_unicode=True, force_utf8=True)
-        )
+        text = "\n".join(str(r) for r in pymarc.MARCReader(data, to_unicode=True, force_utf8=True))
     else:
         text = data.decode("utf-8-sig")
     if name == "bibtex":
@@ -276,7 +344,18 @@ def test_special_characters_survive_every_format(records, ctx, name):
         text = "".join(etree.fromstring(data, NO_NET).itertext())
     if name in ("json", "csl-json"):
         text = json.dumps(json.loads(data), ensure_ascii=False)
-    for word in ("« grands frères »", "& la médiation", "100 % réussite", "cœur de ville",
-                 "Españita", "Núñez", "Iñigo",
-                 "Schœlcher", "O'Brien", "Ô'Neill", "{accolades}", "niñez"):  # fmt: skip
+    for word in (
+        "« grands frères »",
+        "& la médiation",
+        "100 % réussite",
+        "cœur de ville",
+        "Españita",
+        "Núñez",
+        "Iñigo",
+        "Schœlcher",
+        "O'Brien",
+        "Ô'Neill",
+        "{accolades}",
+        "niñez",
+    ):
         assert word in text, (name, word)

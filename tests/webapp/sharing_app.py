@@ -33,25 +33,34 @@ class SharedFund:
 def plain_records() -> list[tuple[Record, str]]:
     """Acquisitions of May 2013 and one of June 2013, with their creation time."""
     themes = ["sante", "logement", "sante", "jeunesse", "culture"]
+    places = ["Dillon", "Volga-Plage", "Trénelle", "Sainte-Thérèse", "Texaco"]
     out = []
     for n, slug in enumerate(themes, start=1):
         record = Record(
-            title=f"Diagnostic local n° {n} : quartier {['Dillon', 'Volga-Plage', 'Trénelle', 'Sainte-Thérèse', 'Texaco'][n - 1]}",
-            authors=(Author(f"Auteur{n}, Prénom"),), year=2010 + n, doc_type=DocType.RAPPORT,
-            support=Support.ELECTRONIQUE, language="fr",
+            title=f"Diagnostic local n° {n} : quartier {places[n - 1]}",
+            authors=(Author(f"Auteur{n}, Prénom"),),
+            year=2010 + n,
+            doc_type=DocType.RAPPORT,
+            support=Support.ELECTRONIQUE,
+            language="fr",
             abstract=f"Diagnostic du quartier, numéro {n}.",
             themes=(ThemeAssignment(slug, ThemeSource.MANUAL),),
-        )  # fmt: skip
+        )
         out.append((record, f"2013-05-{10 + n:02d}T09:00:00Z"))
-    june = Record(title="Nouveau guide de la médiation", year=2013, doc_type=DocType.GUIDE,
-                  support=Support.PAPIER, language="fr",
-                  themes=(ThemeAssignment("mediation-sociale", ThemeSource.MANUAL),))  # fmt: skip
+    june = Record(
+        title="Nouveau guide de la médiation",
+        year=2013,
+        doc_type=DocType.GUIDE,
+        support=Support.PAPIER,
+        language="fr",
+        themes=(ThemeAssignment("mediation-sociale", ThemeSource.MANUAL),),
+    )
     out.append((june, "2013-06-02T08:00:00Z"))
     return out
 
 
-@pytest.fixture
-def shared_fund(tmp_path) -> SharedFund:
+@pytest.fixture(name="shared_fund")
+def shared_fund_fixture(tmp_path) -> SharedFund:
     instance = tmp_path / "instance"
     with Catalogue.in_instance(instance) as catalogue:
         records = fill(catalogue)
@@ -60,14 +69,21 @@ def shared_fund(tmp_path) -> SharedFund:
     return SharedFund(instance, records)
 
 
-@pytest.fixture
-def app(shared_fund):
-    return create_app({"TESTING": True, "OAI_REPOSITORY_DOMAIN": DOMAIN, "OAI_PAGE_SIZE": 3,
-                       "OAI_TOKEN_TTL": 600, "FEED_PAGE_SIZE": 4,
-                       "BASE_URL": "https://fonds.example.org"},
-                      instance_path=shared_fund.instance)  # fmt: skip
+@pytest.fixture(name="app")
+def app_fixture(shared_fund):
+    return create_app(
+        {
+            "TESTING": True,
+            "OAI_REPOSITORY_DOMAIN": DOMAIN,
+            "OAI_PAGE_SIZE": 3,
+            "OAI_TOKEN_TTL": 600,
+            "FEED_PAGE_SIZE": 4,
+            "BASE_URL": "https://fonds.example.org",
+        },
+        instance_path=shared_fund.instance,
+    )
 
 
-@pytest.fixture
-def client(app):
+@pytest.fixture(name="client")
+def client_fixture(app):
     return app.test_client()

@@ -47,30 +47,180 @@ def one_line(text: str) -> str:
 
 # What each format carries, beyond title, authors and year (compared for every format).
 CARRIED = {
-    "json": {"subtitle", "kinds", "publisher", "place", "date", "type", "support", "language",
-             "pages", "isbn", "issn", "call_number", "abstract", "keywords", "territories",
-             "themes", "url", "notes", "copies", "created_at"},
-    "csv": {"subtitle", "kinds", "publisher", "place", "date", "type", "support", "language",
-            "pages", "isbn", "issn", "call_number", "abstract", "keywords", "territories",
-            "themes", "url", "notes", "copies"},
-    "ris": {"subtitle", "kinds", "publisher", "place", "date", "type", "language", "pages",
-            "isbn", "issn", "call_number", "abstract", "keywords", "territories", "themes", "url",
-            "notes"},
-    "bibtex": {"subtitle", "kinds", "publisher", "place", "date", "type", "support", "language",
-               "pages", "isbn", "issn", "call_number", "abstract", "keywords", "territories",
-               "themes", "url", "notes"},
-    "oai_dc": {"kinds", "publisher", "place", "date", "type", "support", "language", "pages",
-               "isbn", "issn", "abstract", "keywords", "territories", "themes", "url"},
-    "marcxml": {"subtitle", "kinds", "publisher", "place", "type", "support", "language",
-                "pages", "isbn", "issn", "abstract", "keywords", "territories", "themes", "url",
-                "notes"},
-    "iso2709": {"subtitle", "kinds", "publisher", "place", "type", "support", "language",
-                "pages", "isbn", "issn", "abstract", "keywords", "territories", "themes", "url",
-                "notes"},
-    "marc21": {"subtitle", "kinds", "publisher", "place", "type", "support", "language",
-               "pages", "isbn", "issn", "abstract", "keywords", "territories", "themes", "url",
-               "notes"},
-}  # fmt: skip
+    "json": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "call_number",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+        "copies",
+        "created_at",
+    },
+    "csv": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "call_number",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+        "copies",
+    },
+    "ris": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "call_number",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+    "bibtex": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "call_number",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+    "csl-json": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "call_number",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+    "oai_dc": {
+        "kinds",
+        "publisher",
+        "place",
+        "date",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+    },
+    "marcxml": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+    "iso2709": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+    "marc21": {
+        "subtitle",
+        "kinds",
+        "publisher",
+        "place",
+        "type",
+        "support",
+        "language",
+        "pages",
+        "isbn",
+        "issn",
+        "abstract",
+        "keywords",
+        "territories",
+        "themes",
+        "url",
+        "notes",
+    },
+}
 EXPORT_NAME = {"oai_dc": "dc"}
 
 
@@ -79,17 +229,26 @@ def assert_same(original, imported, carried: set[str]) -> None:
     assert [a.name for a in imported.authors] == [a.name for a in original.authors]
     assert imported.year == original.year
     checks = {
-        "subtitle": lambda r: r.subtitle, "kinds": lambda r: [a.kind for a in r.authors],
-        "publisher": lambda r: r.publisher, "place": lambda r: r.place,
+        "subtitle": lambda r: r.subtitle,
+        "kinds": lambda r: [a.kind for a in r.authors],
+        "publisher": lambda r: r.publisher,
+        "place": lambda r: r.place,
         "date": lambda r: r.date or str(r.year or ""),
-        "type": lambda r: r.doc_type, "support": lambda r: r.support,
-        "language": lambda r: r.language, "pages": lambda r: r.pages, "isbn": lambda r: r.isbn,
-        "issn": lambda r: r.issn, "call_number": lambda r: r.call_number,
-        "abstract": lambda r: one_line(r.abstract), "keywords": lambda r: r.keywords,
-        "territories": lambda r: r.territories, "url": lambda r: r.url, "notes": lambda r: r.notes,
+        "type": lambda r: r.doc_type,
+        "support": lambda r: r.support,
+        "language": lambda r: r.language,
+        "pages": lambda r: r.pages,
+        "isbn": lambda r: r.isbn,
+        "issn": lambda r: r.issn,
+        "call_number": lambda r: r.call_number,
+        "abstract": lambda r: one_line(r.abstract),
+        "keywords": lambda r: r.keywords,
+        "territories": lambda r: r.territories,
+        "url": lambda r: r.url,
+        "notes": lambda r: r.notes,
         "copies": lambda r: [(c.barcode, c.call_number, c.location) for c in r.copies],
         "created_at": lambda r: r.created_at,
-    }  # fmt: skip
+    }
     for name in carried - {"themes"}:
         assert checks[name](imported) == checks[name](original), (name, imported.title)
     if "themes" in carried:
@@ -100,7 +259,9 @@ def assert_same(original, imported, carried: set[str]) -> None:
 
 
 @pytest.mark.parametrize("fmt", sorted(CARRIED))
-def test_export_then_import_into_an_empty_instance_gives_back_the_same_records(fund, fonds, tmp_path, fmt):
+def test_export_then_import_into_an_empty_instance_gives_back_the_same_records(
+    fund, fonds, tmp_path, fmt
+):
     """GIVEN a fund with awkward records, one of them deleted
     WHEN it is exported in a format and the file imported into an empty instance
     THEN the empty instance holds the live records, with what the format carries intact."""
@@ -119,7 +280,7 @@ def test_export_then_import_into_an_empty_instance_gives_back_the_same_records(f
         assert copy.source.startswith(f"import:{exported.name}#oai:crpv-martinique.fr:")
 
 
-@pytest.mark.parametrize("fmt", ["ris", "bibtex", "oai_dc", "iso2709", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["ris", "bibtex", "oai_dc", "iso2709", "json", "csv", "csl-json"])
 def test_reimporting_our_own_export_changes_nothing(fund, fonds, tmp_path, fmt):
     exported = tmp_path / "notices"
     fonds(fund, "export", "--format", EXPORT_NAME.get(fmt, fmt), "-o", str(exported))
@@ -130,7 +291,9 @@ def test_reimporting_our_own_export_changes_nothing(fund, fonds, tmp_path, fmt):
     assert [r.updated_at for r in records_of(fund)] == [r.updated_at for r in before]
 
 
-def test_an_edited_export_updates_the_records_it_names_and_the_preview_says_so(fund, fonds, tmp_path):
+def test_an_edited_export_updates_the_records_it_names_and_the_preview_says_so(
+    fund, fonds, tmp_path
+):
     """GIVEN our JSON export, corrected by hand (one title, one new record)
     WHEN it is imported with --dry-run, then for real
     THEN the preview announces 1 update, 1 creation and 6 unchanged, and the import does it."""
@@ -156,10 +319,12 @@ def test_an_edited_export_updates_the_records_it_names_and_the_preview_says_so(f
 def test_a_partner_file_is_deduplicated_by_isbn_and_by_title_and_year(fund, fonds, tmp_path):
     partner = tmp_path / "partenaire.ris"
     partner.write_text(
-        "TY  - BOOK\r\nTI  - Un autre titre\r\nSN  - 978-2-296-52913-7\r\nPY  - 2001\r\nER  - \r\n\r\n"
-        "TY  - THES\r\nTI  - HABITER LES MORNES : l’habitat spontané\r\nPY  - 2008\r\nER  - \r\n\r\n"
+        "TY  - BOOK\r\nTI  - Un autre titre\r\nSN  - 978-2-296-52913-7\r\nPY  - 2001\r\n"
+        "ER  - \r\n\r\nTY  - THES\r\nTI  - HABITER LES MORNES : l’habitat spontané\r\n"
+        "PY  - 2008\r\nER  - \r\n\r\n"
         "TY  - BOOK\r\nTI  - Vraiment nouveau\r\nAU  - Zobda, Léon\r\nPY  - 2011\r\nER  - \r\n",
-        encoding="utf-8")  # fmt: skip
+        encoding="utf-8",
+    )
     data = json.loads(fonds(fund, "import", str(partner), "--dry-run", "--json").output)
     reasons = [row["reason"] for row in data["rows"]]
     assert [row["action"] for row in data["rows"]] == ["skip", "skip", "create"]
@@ -183,7 +348,11 @@ def test_export_of_a_list_of_ids_keeps_their_order_and_ignores_deleted_ones(fund
     ids = [r.id for r in records_of(fund)]
     deleted = next(r.id for r in records_of(fund) if r.deleted)
     result = fonds(fund, "export", "--format", "bibtex", "--ids", f"{ids[3]},{deleted},{ids[0]}")
-    keys = [line.split("{")[1].rstrip(",") for line in result.stdout.splitlines() if line.startswith("@")]
+    keys = [
+        line.split("{")[1].rstrip(",")
+        for line in result.stdout.splitlines()
+        if line.startswith("@")
+    ]
     assert keys[0].endswith(f"_{ids[3]}") and keys[1].endswith(f"_{ids[0]}") and len(keys) == 2
 
 
@@ -200,10 +369,21 @@ def test_bundle_holds_the_five_partner_formats_and_a_manifest(fund, fonds, tmp_p
         names = set(archive.namelist())
         manifest = json.loads(archive.read("manifest.json"))
         ris_text = archive.read("notices.ris").decode("utf-8")
-    assert names == {"notices.ris", "notices.bib", "notices-csl.json", "notices-unimarc.mrc",
-                     "notices-oai_dc.xml", "manifest.json"}  # fmt: skip
+    assert names == {
+        "notices.ris",
+        "notices.bib",
+        "notices-csl.json",
+        "notices-unimarc.mrc",
+        "notices-oai_dc.xml",
+        "manifest.json",
+    }
     assert manifest["count"] == 7 and {f["format"] for f in manifest["formats"]} == {
-        "ris", "bibtex", "csl-json", "iso2709", "dc"}
+        "ris",
+        "bibtex",
+        "csl-json",
+        "iso2709",
+        "dc",
+    }
     assert all(f["count"] == 7 for f in manifest["formats"]) and manifest["generated"].endswith("Z")
     assert manifest["centre"] and manifest["repository"] == "crpv-martinique.fr"
     assert ris_text.count("ER  - ") == 7
@@ -226,7 +406,7 @@ def test_truncated_marc_is_refused_with_its_position_and_nothing_is_imported(fun
     empty = tmp_path / "vide"
     result = fonds(empty, "import", str(exported))
     assert result.exit_code == 1
-    assert f"notice 3 en erreur : notice tronquée : 100 octets sur les" in result.output
+    assert "notice 3 en erreur : notice tronquée : 100 octets sur les" in result.output
     assert f"(octet {third})" in result.output
     assert "rien n'a été importé" in result.output
     assert not (empty / "catalogue.sqlite3").exists() or records_of(empty) == []
@@ -254,14 +434,18 @@ def test_ris_without_er_is_refused_with_the_line_of_the_unfinished_record(fund, 
     assert "la balise ER manque avant la fin du fichier" in result.output
 
 
-def test_bibtex_with_unbalanced_braces_is_refused_and_the_valid_part_imported_on_request(fund, fonds, tmp_path):
+def test_bibtex_with_unbalanced_braces_is_refused_and_the_valid_part_imported_on_request(
+    fund, fonds, tmp_path
+):
     exported = tmp_path / "notices.bib"
     fonds(fund, "export", "--format", "bibtex", "-o", str(exported))
     entries = exported.read_text(encoding="utf-8").split("\n@")
     entries[2] = entries[2].replace("title", "title = {Titre sans fin,\n  old", 1)
     text = "\n@".join(entries)
     exported.write_text(text, encoding="utf-8")
-    second_entry = [i for i, line in enumerate(text.split("\n"), start=1) if line.startswith("@")][1]
+    second_entry = [i for i, line in enumerate(text.split("\n"), start=1) if line.startswith("@")][
+        1
+    ]
     empty = tmp_path / "vide"
     result = fonds(empty, "import", str(exported))
     assert result.exit_code == 1
@@ -277,8 +461,11 @@ def test_csv_with_a_wrong_column(fonds, tmp_path):
     result = fonds(tmp_path / "a", "import", str(no_title))
     assert result.exit_code == 1 and "ligne 1 : colonne « titre » absente" in result.output
     odd = tmp_path / "colonne.csv"
-    odd.write_text("titre;auteurs;couleur;annee\nUn titre;Dupont, Jean;bleu;2010\n"
-                   "Autre titre;;rouge;vingt\nTroisième;;vert;2011\n", encoding="utf-8")  # fmt: skip
+    odd.write_text(
+        "titre;auteurs;couleur;annee\nUn titre;Dupont, Jean;bleu;2010\n"
+        "Autre titre;;rouge;vingt\nTroisième;;vert;2011\n",
+        encoding="utf-8",
+    )
     result = fonds(tmp_path / "b", "import", str(odd))
     assert result.exit_code == 0  # CSV keeps its documented behaviour: the valid rows go in
     assert "ligne 1 : colonnes inconnues ignorées : couleur" in result.output

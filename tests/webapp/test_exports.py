@@ -15,15 +15,20 @@ import rispy
 
 from library.exporting import FORMATS
 
-from .sharing_app import app, client, shared_fund  # noqa: F401
+from .sharing_app import app_fixture, client_fixture, shared_fund_fixture  # noqa: F401
 
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8", "csv-comma": "text/csv; charset=utf-8",
-    "ris": "application/x-research-info-systems", "bibtex": "application/x-bibtex; charset=utf-8",
-    "csl-json": "application/vnd.citationstyles.csl+json", "dc": "application/xml",
-    "marcxml": "application/marcxml+xml", "iso2709": "application/marc",
-    "marc21": "application/marc", "json": "application/json",
-}  # fmt: skip
+    "csv": "text/csv; charset=utf-8",
+    "csv-comma": "text/csv; charset=utf-8",
+    "ris": "application/x-research-info-systems",
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "csl-json": "application/vnd.citationstyles.csl+json",
+    "dc": "application/xml",
+    "marcxml": "application/marcxml+xml",
+    "iso2709": "application/marc",
+    "marc21": "application/marc",
+    "json": "application/json",
+}
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
@@ -48,9 +53,14 @@ def test_a_single_record_export_is_named_after_it(client, shared_fund):
 def test_an_export_of_a_search_carries_exactly_the_hits(client, shared_fund):
     response = client.get("/export?format=json&theme=sante")
     titles = {r["title"] for r in json.loads(response.data)["records"]}
-    assert titles == {r.title for r in shared_fund.live if "sante" in r.theme_slugs} and len(titles) == 2
+    assert (
+        titles == {r.title for r in shared_fund.live if "sante" in r.theme_slugs}
+        and len(titles) == 2
+    )
     response = client.get("/export?format=json&q=médiation&type=guide")
-    assert [r["title"] for r in json.loads(response.data)["records"]] == ["Nouveau guide de la médiation"]
+    assert [r["title"] for r in json.loads(response.data)["records"]] == [
+        "Nouveau guide de la médiation"
+    ]
     everything = json.loads(client.get("/export?format=json").data)
     assert everything["count"] == len(shared_fund.live) == 13
 
@@ -59,9 +69,13 @@ def test_an_unknown_format_is_a_french_400_and_bad_parameters_never_a_500(client
     response = client.get("/export?format=docx")
     text = lxml.html.fromstring(response.data).text_content()
     assert response.status_code == 400 and "Format d'export inconnu « docx »" in text
-    for url in ("/export?format=ris&ids=abc,,-3", "/export?format=ris&year=deux-mille&page=-1",
-                "/export?format=ris&q=%22unbalanced", "/export/lot?theme=%3Cscript%3E",
-                "/bibliographie?ids=99999999999999"):  # fmt: skip
+    for url in (
+        "/export?format=ris&ids=abc,,-3",
+        "/export?format=ris&year=deux-mille&page=-1",
+        "/export?format=ris&q=%22unbalanced",
+        "/export/lot?theme=%3Cscript%3E",
+        "/bibliographie?ids=99999999999999",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -72,12 +86,21 @@ def test_the_bundle_has_five_formats_and_a_manifest(client, shared_fund):
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert sorted(archive.namelist()) == sorted(
-            ["manifest.json", "notices.ris", "notices.bib", "notices-csl.json",
-             "notices-unimarc.mrc", "notices-oai_dc.xml"])  # fmt: skip
+            [
+                "manifest.json",
+                "notices.ris",
+                "notices.bib",
+                "notices-csl.json",
+                "notices-unimarc.mrc",
+                "notices-oai_dc.xml",
+            ]
+        )
         assert archive.read("notices-unimarc.mrc").count(b"\x1d") == 3
     assert manifest["count"] == 3 and manifest["selection"] == "recherche Logement et habitat"
     assert manifest["centre"] and manifest["site"] == "https://fonds.example.org"
-    assert len(manifest["identifiers"]) == 3 and manifest["identifiers"][0].startswith("oai:fonds.example.org:")
+    assert len(manifest["identifiers"]) == 3 and manifest["identifiers"][0].startswith(
+        "oai:fonds.example.org:"
+    )
 
 
 # -- the basket -------------------------------------------------------------------------------
@@ -97,7 +120,9 @@ def test_without_javascript_the_basket_is_filled_by_forms_and_kept_in_a_cookie(c
     assert "fonds_panier" in response.headers["Set-Cookie"]
     client.get("/panier", query_string={"ajouter": second.id, "retour": "/"})
     page = lxml.html.fromstring(client.get(f"/notice/{first.id}").data)
-    assert page.cssselect("form.basket-form button")[0].text_content().strip() == "Retirer du panier"
+    assert (
+        page.cssselect("form.basket-form button")[0].text_content().strip() == "Retirer du panier"
+    )
     basket = lxml.html.fromstring(client.get("/panier").data)
     titles = [a.text_content() for a in basket.cssselect(".basket-item > a")]
     assert titles[0].startswith(first.title) and titles[1].startswith(second.title)
@@ -144,16 +169,22 @@ def test_the_basket_script_exists_and_uses_the_same_cookie(client):
 def test_the_bibliography_is_grouped_by_thematic_in_iso_690(client, shared_fund):
     page = lxml.html.fromstring(client.get("/bibliographie").data)
     sections = [h.text_content() for h in page.cssselect(".biblio-section h2")]
-    assert sections[0].startswith("Évaluation des politiques") and sections[-1] == "Autres documents"
+    assert (
+        sections[0].startswith("Évaluation des politiques") and sections[-1] == "Autres documents"
+    )
     references = [li.text_content() for li in page.cssselect(".reference")]
     assert len(references) == len(shared_fund.live)
     first = next(r for r in references if r.startswith("JOSEPH-ANGÉLIQUE"))
-    assert first.startswith("JOSEPH-ANGÉLIQUE, Marie, Ville de Fort-de-France et NÚÑEZ, Iñigo. Les « grands frères »")
+    assert first.startswith(
+        "JOSEPH-ANGÉLIQUE, Marie, Ville de Fort-de-France et NÚÑEZ, Iñigo. Les « grands frères »"
+    )
     assert "Paris : L'Harmattan, 2009. 120 p. (Étude). ISBN 9782296529137." in first
     item = next(li for li in page.cssselect(".reference") if li.text_content().startswith("JOSEPH"))
     assert item.cssselect("i")[0].text_content().startswith("Les « grands frères » & la médiation")
     four = next(r for r in references if "CUCS de Schœlcher" in r)  # four authors: et al.
-    assert four.startswith("Ô'NEILL, Anne-Sophie et al. Évaluation du CUCS de Schœlcher [en ligne].")
+    assert four.startswith(
+        "Ô'NEILL, Anne-Sophie et al. Évaluation du CUCS de Schœlcher [en ligne]."
+    )
     assert "Disponible sur : https://exemple.org/rapport?id=1&format=pdf" in four
 
 
@@ -172,4 +203,8 @@ def test_the_bibliography_as_a_word_document(client, shared_fund):
 def test_the_bibliography_links_its_docx_with_the_same_selection(client):
     page = lxml.html.fromstring(client.get("/bibliographie?theme=logement&q=habitat").data)
     link = next(a.get("href") for a in page.cssselect("a") if "format=docx" in a.get("href"))
-    assert parse_qs(urlsplit(link).query) == {"format": ["docx"], "q": ["habitat"], "theme": ["logement"]}
+    assert parse_qs(urlsplit(link).query) == {
+        "format": ["docx"],
+        "q": ["habitat"],
+        "theme": ["logement"],
+    }

@@ -11,7 +11,7 @@ from lxml import etree
 
 from library.loans import Loans
 
-from .sharing_app import DOMAIN, NO_NET, app, client, shared_fund  # noqa: F401
+from .sharing_app import DOMAIN, NO_NET, app_fixture, client_fixture, shared_fund_fixture  # noqa: F401
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -29,7 +29,9 @@ def oai(client, schema):
     """Ask the endpoint (GET, or POST with post=True); every answer must be schema-valid."""
 
     def ask(post: bool = False, **params: str | list[str]):
-        response = client.post("/oai", data=params) if post else client.get("/oai", query_string=params)
+        response = (
+            client.post("/oai", data=params) if post else client.get("/oai", query_string=params)
+        )
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
         root = etree.fromstring(response.data, NO_NET)
@@ -83,7 +85,9 @@ def test_identify_describes_the_repository(oai, shared_fund):
     assert identify.findtext(OAI + "granularity") == "YYYY-MM-DDThh:mm:ssZ"
     earliest = min(r.updated_at for r in shared_fund.records)
     assert identify.findtext(OAI + "earliestDatestamp") == earliest
-    description = identify.find(f"{OAI}description/{{http://www.openarchives.org/OAI/2.0/oai-identifier}}oai-identifier")
+    description = identify.find(
+        f"{OAI}description/{{http://www.openarchives.org/OAI/2.0/oai-identifier}}oai-identifier"
+    )
     assert description is not None and DOMAIN in etree.tostring(description).decode()
     assert root.find(OAI + "request").get("verb") == "Identify"
 
@@ -99,8 +103,14 @@ def test_list_metadata_formats_offers_oai_dc_and_marcxml(oai, shared_fund):
 def test_list_sets_lists_thematics_and_document_types(oai):
     root = oai(verb="ListSets")
     specs = [e.text for e in root.iter(OAI + "setSpec")]
-    assert {"theme", "theme:evaluation", "theme:reussite-educative", "type", "type:rapport",
-            "type:texte-officiel"} <= set(specs)  # fmt: skip
+    assert {
+        "theme",
+        "theme:evaluation",
+        "theme:reussite-educative",
+        "type",
+        "type:rapport",
+        "type:texte-officiel",
+    } <= set(specs)
     names = dict(zip(specs, [e.text for e in root.iter(OAI + "setName")], strict=True))
     assert names["theme:sante"] == "Santé" and names["type:memoire"] == "Mémoire / thèse"
 
@@ -117,7 +127,9 @@ def test_get_record_in_oai_dc_and_in_marcxml(oai, shared_fund):
     assert specs == ["theme:mediation-sociale", "theme:jeunesse", "type:etude"]
     assert found.find(f".//{DC}title").text == f"{record.title} : {record.subtitle}"
     assert [c.text for c in found.iter(DC + "creator")] == [a.name for a in record.authors]
-    root = oai(post=True, verb="GetRecord", identifier=identifier(record.id), metadataPrefix="marcxml")
+    root = oai(
+        post=True, verb="GetRecord", identifier=identifier(record.id), metadataPrefix="marcxml"
+    )
     marc = root.find(f".//{MARC}record")
     assert marc.find(f"{MARC}datafield[@tag='245']/{MARC}subfield[@code='a']").text == record.title
     assert marc.find(f"{MARC}leader").text[9] == "a"  # MARC 21 in UTF-8
@@ -134,7 +146,9 @@ def test_a_deleted_record_is_a_header_with_status_deleted(oai, shared_fund):
 # -- harvests ---------------------------------------------------------------------------------
 
 
-def test_a_full_harvest_through_resumption_tokens_returns_each_record_exactly_once(oai, shared_fund):
+def test_a_full_harvest_through_resumption_tokens_returns_each_record_exactly_once(
+    oai, shared_fund
+):
     records, tokens = harvest(oai, metadataPrefix="oai_dc")
     ids = [header_id(r) for r in records]
     assert sorted(ids) == sorted(r.id for r in shared_fund.records)  # deleted one included, once
@@ -153,18 +167,33 @@ def test_list_identifiers_of_a_set(oai, shared_fund):
     expected = {r.id for r in shared_fund.records if "logement" in r.theme_slugs}
     assert {header_id(h) for h in headers} == expected and len(expected) == 3
     headers, _ = harvest(oai, "ListIdentifiers", metadataPrefix="oai_dc", set="type:revue")
-    assert [header_id(h) for h in headers] == [r.id for r in shared_fund.records if r.doc_type == "revue"]
+    assert [header_id(h) for h in headers] == [
+        r.id for r in shared_fund.records if r.doc_type == "revue"
+    ]
     headers, _ = harvest(oai, "ListIdentifiers", metadataPrefix="oai_dc", set="theme")
     assert len(headers) == sum(1 for r in shared_fund.records if r.themes)
 
 
 def test_from_and_until_at_second_and_day_granularity(oai, shared_fund):
     may = {r.id for r in shared_fund.records if r.updated_at.startswith("2013-05")}
-    headers, _ = harvest(oai, "ListIdentifiers", metadataPrefix="oai_dc", **{"from": "2013-05-01", "until": "2013-05-31"})
+    headers, _ = harvest(
+        oai,
+        "ListIdentifiers",
+        metadataPrefix="oai_dc",
+        **{"from": "2013-05-01", "until": "2013-05-31"},
+    )
     assert {header_id(h) for h in headers} == may and len(may) >= 5
-    headers, _ = harvest(oai, "ListIdentifiers", metadataPrefix="oai_dc",
-                         **{"from": "2013-05-12T09:00:00Z", "until": "2013-05-13T09:00:00Z"})  # fmt: skip
-    stamps = sorted(r.updated_at for r in shared_fund.records if "2013-05-12T09:00:00Z" <= r.updated_at <= "2013-05-13T09:00:00Z")
+    headers, _ = harvest(
+        oai,
+        "ListIdentifiers",
+        metadataPrefix="oai_dc",
+        **{"from": "2013-05-12T09:00:00Z", "until": "2013-05-13T09:00:00Z"},
+    )
+    stamps = sorted(
+        r.updated_at
+        for r in shared_fund.records
+        if "2013-05-12T09:00:00Z" <= r.updated_at <= "2013-05-13T09:00:00Z"
+    )
     assert len(headers) == len(stamps) == 2  # both ends are inclusive
 
 
@@ -177,16 +206,24 @@ def test_an_incremental_harvest_returns_the_edited_and_the_deleted_records(oai, 
     assert first.findtext(OAI + "responseDate") > last_harvest
     edited, gone, lent = shared_fund.live[1], shared_fund.live[2], shared_fund.live[0]
     with shared_fund.catalogue() as catalogue:
-        catalogue.save(replace(edited, title="Cultura y cohesión social (2ª edición)"), now="2024-02-01T10:00:00Z")
+        catalogue.save(
+            replace(edited, title="Cultura y cohesión social (2ª edición)"),
+            now="2024-02-01T10:00:00Z",
+        )
         catalogue.delete(gone.id, now="2024-02-02T10:00:00Z")
         loans = Loans(catalogue)
         borrower = loans.add_borrower("Emprunteuse, Test")
         from datetime import date
 
-        loans.check_out(lent.copies[0].barcode, borrower.id, today=date(2024, 2, 3), now="2024-02-03T10:00:00Z")
+        loans.check_out(
+            lent.copies[0].barcode, borrower.id, today=date(2024, 2, 3), now="2024-02-03T10:00:00Z"
+        )
     records, _ = harvest(oai, metadataPrefix="oai_dc", **{"from": last_harvest})
     assert [header_id(r) for r in records] == [edited.id, gone.id]
-    assert records[0].find(f".//{DC}title").text == "Cultura y cohesión social (2ª edición) : Memorias del seminario regional"
+    assert (
+        records[0].find(f".//{DC}title").text
+        == "Cultura y cohesión social (2ª edición) : Memorias del seminario regional"
+    )
     assert records[1].find(OAI + "header").get("status") == "deleted"
     assert records[0].findtext(f"{OAI}header/{OAI}datestamp") == "2024-02-01T10:00:00Z"
 
@@ -206,26 +243,59 @@ def test_an_incremental_harvest_returns_the_edited_and_the_deleted_records(oai, 
         ({"verb": "ListRecords", "metadataPrefix": ["oai_dc", "oai_dc"]}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2013-13-45"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "yesterday"}, "badArgument"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2013-01-01",
-          "until": "2013-12-31T00:00:00Z"}, "badArgument"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2014-01-01",
-          "until": "2013-01-01"}, "badArgument"),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "2013-01-01",
+                "until": "2013-12-31T00:00:00Z",
+            },
+            "badArgument",
+        ),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "2014-01-01",
+                "until": "2013-01-01",
+            },
+            "badArgument",
+        ),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "theme::x"}, "badArgument"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "abc"}, "badArgument"),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "abc"},
+            "badArgument",
+        ),
         ({"verb": "ListRecords", "resumptionToken": "abc.def"}, "badResumptionToken"),
         ({"verb": "ListSets", "resumptionToken": "abc.def"}, "badResumptionToken"),
         ({"verb": "ListRecords", "metadataPrefix": "mods"}, "cannotDisseminateFormat"),
-        ({"verb": "GetRecord", "identifier": "oai:fonds.example.org:1", "metadataPrefix": "dc"},
-         "cannotDisseminateFormat"),
-        ({"verb": "GetRecord", "identifier": "oai:fonds.example.org:99999", "metadataPrefix": "oai_dc"},
-         "idDoesNotExist"),
-        ({"verb": "GetRecord", "identifier": "oai:autre.org:1", "metadataPrefix": "oai_dc"},
-         "idDoesNotExist"),
+        (
+            {"verb": "GetRecord", "identifier": "oai:fonds.example.org:1", "metadataPrefix": "dc"},
+            "cannotDisseminateFormat",
+        ),
+        (
+            {
+                "verb": "GetRecord",
+                "identifier": "oai:fonds.example.org:99999",
+                "metadataPrefix": "oai_dc",
+            },
+            "idDoesNotExist",
+        ),
+        (
+            {"verb": "GetRecord", "identifier": "oai:autre.org:1", "metadataPrefix": "oai_dc"},
+            "idDoesNotExist",
+        ),
         ({"verb": "ListMetadataFormats", "identifier": "12"}, "idDoesNotExist"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "2000-01-01"}, "noRecordsMatch"),
-        ({"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "theme:inconnue"}, "noRecordsMatch"),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "2000-01-01"},
+            "noRecordsMatch",
+        ),
+        (
+            {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "theme:inconnue"},
+            "noRecordsMatch",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_error_is_reported_inside_a_valid_response(oai, params, code):
     root = oai(**params)
     assert error_code(root) == code
@@ -238,12 +308,18 @@ def test_every_error_is_reported_inside_a_valid_response(oai, params, code):
 
 def test_no_metadata_formats_for_a_deleted_record(oai, shared_fund):
     deleted = next(r for r in shared_fund.records if r.deleted)
-    assert error_code(oai(verb="ListMetadataFormats", identifier=identifier(deleted.id))) == "noMetadataFormats"
+    assert (
+        error_code(oai(verb="ListMetadataFormats", identifier=identifier(deleted.id)))
+        == "noMetadataFormats"
+    )
 
 
 def test_no_set_hierarchy_when_sets_are_switched_off(app, client, schema):
     app.config["OAI_SETS"] = False
-    for params in ({"verb": "ListSets"}, {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "theme"}):
+    for params in (
+        {"verb": "ListSets"},
+        {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "theme"},
+    ):
         root = etree.fromstring(client.get("/oai", query_string=params).data, NO_NET)
         assert schema.validate(root) and error_code(root) == "noSetHierarchy"
 
@@ -259,8 +335,15 @@ def test_a_token_expires_and_cannot_be_forged_nor_reused_for_another_verb(oai, m
     later = time.time() + 601
     monkeypatch.setattr("webapp.oai._clock", lambda: later)
     expired = oai(verb="ListRecords", resumptionToken=token)
-    assert error_code(expired) == "badResumptionToken" and "expiré" in expired.findtext(OAI + "error")
+    assert error_code(expired) == "badResumptionToken" and "expiré" in expired.findtext(
+        OAI + "error"
+    )
 
 
 def test_post_is_answered_like_get(oai):
-    assert oai(post=True, verb="ListIdentifiers", metadataPrefix="oai_dc").find(OAI + "ListIdentifiers") is not None
+    assert (
+        oai(post=True, verb="ListIdentifiers", metadataPrefix="oai_dc").find(
+            OAI + "ListIdentifiers"
+        )
+        is not None
+    )

@@ -30,20 +30,50 @@ def context(env: Env) -> ExportContext:
 @click.command("export")
 @click.argument("query", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Exchange format.")
-@click.option("--bundle", "as_bundle", is_flag=True,
-              help="The partner bundle instead: a zip of RIS, BibTeX, CSL-JSON, UNIMARC, oai_dc and a manifest.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")  # fmt: skip
-@click.option("--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them).")
-@click.option("--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable).")
+@click.option(
+    "--bundle",
+    "as_bundle",
+    is_flag=True,
+    help="The partner bundle instead: a zip of RIS, BibTeX, CSL-JSON, UNIMARC, oai_dc, manifest.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@click.option(
+    "--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them)."
+)
+@click.option(
+    "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
+)
 @click.option("--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"]))
-@click.option("--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable).")
+@click.option(
+    "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
+)
 @click.option("--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable).")
-@click.option("--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable).")
-@click.option("--ids", "id_list", multiple=True, metavar="1,2,3", help="These records, in this order.")
+@click.option(
+    "--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable)."
+)
+@click.option(
+    "--ids", "id_list", multiple=True, metavar="1,2,3", help="These records, in this order."
+)
 @pass_env
-def command(env: Env, query: tuple[str, ...], fmt: str | None, as_bundle: bool, output: Path | None,  # type: ignore[no-untyped-def]
-            themes, types, supports, years, languages, authors, id_list) -> None:
+def command(
+    env: Env,
+    query: tuple[str, ...],
+    fmt: str | None,
+    as_bundle: bool,
+    output: Path | None,  # type: ignore[no-untyped-def]
+    themes,
+    types,
+    supports,
+    years,
+    languages,
+    authors,
+    id_list,
+) -> None:
     """Export the records a search finds (no QUERY nor filter: the whole fund; deleted records
     never), in --format csv, csv-comma, ris, bibtex, csl-json, dc, marcxml, iso2709, marc21
     or json, or as a partner --bundle."""
@@ -51,8 +81,15 @@ def command(env: Env, query: tuple[str, ...], fmt: str | None, as_bundle: bool, 
         raise click.UsageError("précisez --format FORMAT (ou --bundle)")
     if fmt and as_bundle:
         raise click.UsageError("--format et --bundle s'excluent")
-    request = SearchRequest(q=" ".join(query), themes=themes, types=types, supports=supports,
-                            years=years, languages=languages, authors=authors)  # fmt: skip
+    request = SearchRequest(
+        q=" ".join(query),
+        themes=themes,
+        types=types,
+        supports=supports,
+        years=years,
+        languages=languages,
+        authors=authors,
+    )
     catalogue = env.catalogue()
     if id_list:
         records = select(catalogue, ids=parse_ids(id_list))
@@ -61,7 +98,11 @@ def command(env: Env, query: tuple[str, ...], fmt: str | None, as_bundle: bool, 
     else:
         records = select(catalogue, request=request, finder=env.finder())
     ctx = context(env)
-    data = bundle(records, ctx, selection=_describe(request, id_list)) if as_bundle else export(fmt or "", records, ctx)
+    data = (
+        bundle(records, ctx, selection=_describe(request, id_list))
+        if as_bundle
+        else export(fmt or "", records, ctx)
+    )
     if output is None:
         if as_bundle and sys.stdout.isatty():
             raise click.UsageError("un lot est un zip : précisez -o FICHIER.zip")
@@ -71,8 +112,11 @@ def command(env: Env, query: tuple[str, ...], fmt: str | None, as_bundle: bool, 
         output.write_bytes(data)
     what = "lot partenaire" if as_bundle else fmt
     plural = "s" if len(records) > 1 else ""
-    click.echo(f"{len(records)} notice{plural} exportée{plural} ({what})"
-               + (f" dans {output}" if output else ""), err=True)  # fmt: skip
+    click.echo(
+        f"{len(records)} notice{plural} exportée{plural} ({what})"
+        + (f" dans {output}" if output else ""),
+        err=True,
+    )
 
 
 def _describe(request: SearchRequest, id_list: tuple[str, ...]) -> str:

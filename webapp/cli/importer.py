@@ -1,5 +1,5 @@
 """`fonds import FILE`: records from the spreadsheet of paper holdings and from partners' files
-(RIS, BibTeX, MARCXML, ISO 2709 in UNIMARC or MARC 21, oai_dc, our own JSON)."""
+(RIS, BibTeX, MARCXML, ISO 2709 in UNIMARC or MARC 21, oai_dc, CSL-JSON, our own JSON)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,17 @@ from library.formats.readers import READERS, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
 
-FORMAT_NAMES = ("csv", "ris", "bibtex", "marcxml", "iso2709", "marc21", "oai_dc", "json")
+FORMAT_NAMES = (
+    "csv",
+    "ris",
+    "bibtex",
+    "marcxml",
+    "iso2709",
+    "marc21",
+    "oai_dc",
+    "json",
+    "csl-json",
+)
 
 
 def _format_of(path: Path, given: str | None) -> str:
@@ -24,20 +34,35 @@ def _format_of(path: Path, given: str | None) -> str:
         head = f.read(4096)
     found = sniff(head, path.suffix)
     if found is None:
-        raise CliError(f"format de {path.name} inconnu : précisez --format ({', '.join(FORMAT_NAMES)})")
+        raise CliError(
+            f"format de {path.name} inconnu : précisez --format ({', '.join(FORMAT_NAMES)})"
+        )
     return found
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES),
-              help="Format of FILE (default: from its content, then its extension).")  # fmt: skip
-@click.option("--dry-run", is_flag=True, help="Show what would be created, updated or skipped; change nothing.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Import the valid records of a damaged file (CSV always does).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    help="Format of FILE (default: from its content, then its extension).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be created, updated or skipped; change nothing.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid records of a damaged file (CSV always does).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @pass_env
-def command(env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, as_json: bool) -> None:
+def command(
+    env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, as_json: bool
+) -> None:
     """Import records from FILE, all in one transaction. Records whose identifier of origin is
     known are updated; those whose barcode, ISBN, or title and year are already in the
     catalogue are skipped as duplicates. A damaged file (truncated MARC, RIS without ER,
@@ -55,8 +80,12 @@ def command(env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: 
         catalogue = Catalogue.open(":memory:")  # a preview for a new instance: all creations
     else:
         catalogue = env.catalogue(create=not (dry_run or refused))
-    plan = plan_import(catalogue, parsed, theme_labels=env.vocabulary().vocabulary.labels(),
-                       repository=str(env.config["OAI_REPOSITORY_DOMAIN"]))  # fmt: skip
+    plan = plan_import(
+        catalogue,
+        parsed,
+        theme_labels=env.vocabulary().vocabulary.labels(),
+        repository=str(env.config["OAI_REPOSITORY_DOMAIN"]),
+    )
     if not dry_run and not refused:
         apply_import(catalogue, plan, env.tagger())
         sync_index(catalogue, env.index(create=True))
@@ -67,18 +96,23 @@ def command(env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: 
     if refused:
         raise CliError(
             f"{file.name} : {len(plan.errors)} erreur(s), rien n'a été importé "
-            "(--skip-invalid importe les notices valides)", EXIT_REFUSED
+            "(--skip-invalid importe les notices valides)",
+            EXIT_REFUSED,
         )
 
 
 def _print(file: Path, name: str, plan: ImportPlan, dry_run: bool, refused: bool) -> None:
     created, updated, skipped = plan.count("create"), plan.count("update"), plan.count("skip")
     conditional = dry_run or refused
-    verbs = ("seraient créées", "seraient mises à jour") if conditional else ("créées", "mises à jour")
+    verbs = (
+        ("seraient créées", "seraient mises à jour") if conditional else ("créées", "mises à jour")
+    )
     unit = plan.unit
     errors = f"{len(plan.errors)} {unit}s en erreur" if plan.errors else "aucune erreur"
-    click.echo(f"{file.name} ({name}) : {created} notices {verbs[0]}, {updated} {verbs[1]}, "
-               f"{skipped} ignorées (doublons), {errors}")  # fmt: skip
+    click.echo(
+        f"{file.name} ({name}) : {created} notices {verbs[0]}, {updated} {verbs[1]}, "
+        f"{skipped} ignorées (doublons), {errors}"
+    )
     for row in plan.rows:
         if row.action == "skip":
             click.echo(f"  {unit} {row.line} ignorée : {row.reason}")
