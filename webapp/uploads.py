@@ -49,8 +49,12 @@ def staging() -> Staging:
 
 @bp.get("/")
 def form() -> str:
-    return render_template("admin/upload.html", limit=_limit(), pending=staging().items(),
-                           refused=[])  # fmt: skip
+    return _page([])
+
+
+def _page(refused: list[tuple[str, str]]) -> str:
+    return render_template("admin/upload.html", limit=_limit(), limit_text=human_size(_limit()),
+                           pending=staging().items(), refused=refused)  # fmt: skip
 
 
 @bp.post("/")
@@ -58,8 +62,7 @@ def upload() -> Any:
     files = [f for f in request.files.getlist("fichiers") if f.filename or f.content_length]
     if not files:
         flash("Choisissez au moins un fichier à déposer.", "error")
-        return render_template("admin/upload.html", limit=_limit(), pending=staging().items(),
-                               refused=[]), 400  # fmt: skip
+        return _page([]), 400
     accepted: list[StagedUpload] = []
     refused: list[tuple[str, str]] = []
     with _Extractor(float(current_app.config.get("EXTRACT_TIMEOUT", 120))) as extractor:
@@ -80,14 +83,12 @@ def upload() -> Any:
         flash(f"{len(accepted)} fichier(s) analysé(s) : vérifiez les propositions puis enregistrez.",
               "success")  # fmt: skip
     status = 200 if accepted else 422
-    return render_template("admin/upload.html", limit=_limit(), pending=staging().items(),
-                           refused=refused), status  # fmt: skip
+    return _page(refused), status
 
 
 @bp.get("/en-attente")
 def pending() -> str:
-    return render_template("admin/upload.html", limit=_limit(), pending=staging().items(),
-                           refused=[])  # fmt: skip
+    return _page([])
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -166,8 +167,7 @@ def _receive(storage: FileStorage, extractor: _Extractor) -> tuple[StagedUpload 
         if size == 0:
             return None, "Fichier vide (0 octet) : rien à cataloguer."
         if size > _limit():
-            return None, (f"Fichier trop volumineux : plus de {_limit() / 2**20:.0f} Mo "
-                          "(limite MAX_UPLOAD_SIZE).")  # fmt: skip
+            return None, f"Fichier trop volumineux : plus de {human_size(_limit())} (limite du dépôt)."
         existing = services.get_catalogue().find_by_file(sha)
         if existing is not None:
             where = " (dans la corbeille)" if existing.deleted else ""
@@ -185,6 +185,13 @@ def _receive(storage: FileStorage, extractor: _Extractor) -> tuple[StagedUpload 
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def human_size(size: int) -> str:
+    """1536 -> "2 Ko", 104857600 -> "100 Mo" (French units)."""
+    if size >= 2**20:
+        return f"{size / 2**20:.0f} Mo"
+    return f"{max(1, round(size / 1024))} Ko"
 
 
 def _copy_capped(storage: FileStorage, target: Path, limit: int) -> tuple[int, str]:
