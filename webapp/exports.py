@@ -146,7 +146,7 @@ def bibliography() -> Response | str:
         count=len(records),
         reference=reference,
         today=today,
-        query=urlencode(selection_args(), doseq=True),
+        query=urlencode(selection_args(), doseq=True, safe=","),
     )
 
 
@@ -196,7 +196,7 @@ def basket() -> Response | str:
     shown = parse_ids(request.args.getlist("ids")) if shared else ids
     found = services.get_catalogue().get_many(shown)
     records = [found[i] for i in shown if i in found and not found[i].deleted]
-    query = urlencode({"ids": ",".join(str(r.id) for r in records)})
+    query = urlencode({"ids": ",".join(str(r.id) for r in records)}, safe=",")
     return render_template(
         "basket.html", records=records, shared=shared, query=query, formats=FORMATS
     )
