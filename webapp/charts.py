@@ -59,13 +59,15 @@ def bar_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_label
 
 
 def column_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_label: str = "",
-                 value_label: str = "Nombre") -> Chart:  # fmt: skip
-    """Vertical columns over time (years, months), labels under the axis."""
+                 value_label: str = "Nombre", axis: Sequence[str] | None = None) -> Chart:  # fmt: skip
+    """Vertical columns over time (years, months), labels under the axis (`axis`: shorter
+    labels for the drawing; the table keeps the full ones)."""
     rows = tuple((str(k), int(v)) for k, v in rows)
+    ticks = list(axis) if axis is not None and len(axis) == len(rows) else [k for k, _ in rows]
     top = max((v for _, v in rows), default=0) or 1
     height, base, left = 260, 220, 40
     step = (WIDTH - left - 10) / max(1, len(rows))
-    bar = max(4.0, step * 0.7)
+    bar = min(48.0, max(4.0, step * 0.7))
     every = max(1, round(len(rows) / 14))  # at most ~14 labels under the axis
     parts = [
         f'<svg class="chart chart-columns" viewBox="0 0 {WIDTH} {height}" role="img" '
@@ -87,7 +89,7 @@ def column_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_la
                          f'text-anchor="middle">{value}</text>')  # fmt: skip
         if i % every == 0:
             parts.append(f'<text class="chart-label" x="{x + bar / 2:.1f}" y="{base + 18}" '
-                         f'text-anchor="middle">{escape(_short(label, 10))}</text>')  # fmt: skip
+                         f'text-anchor="middle">{escape(_short(ticks[i], 10))}</text>')  # fmt: skip
     parts.append("</svg>")
     return Chart(id, title, rows, Markup("".join(parts)), value_label, key_label)
 

@@ -29,7 +29,11 @@ def index() -> str:
     by_type = sorted(((DOC_TYPE_LABELS.get(DocType(t), t), n) for t, n in stats.by_type.items()),
                      key=lambda r: -r[1])  # fmt: skip
     by_support = [(Support(s).label, n) for s, n in stats.by_support.items()]
-    months = [(f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in loans.loans_per_month(now, 12)]
+    per_month = loans.loans_per_month(now, 12)
+    months = [(f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in per_month]
+    # Under the axis: the month alone, with its year on January and on the first column.
+    ticks = [_MONTHS[int(m[5:7]) - 1] + (f" {m[2:4]}" if i == 0 or m[5:7] == "01" else "")
+             for i, (m, _) in enumerate(per_month)]  # fmt: skip
     top = [(title, n) for _, title, n in loans.most_borrowed(10)]
     names = categories(current_app.config)
     by_category = [(names.get(c, c), n) for c, n in loans.loans_by_category().items()]
@@ -42,7 +46,7 @@ def index() -> str:
         column_chart("publications", "Notices par année de publication",
                      [(str(y), n) for y, n in publications_per_year(catalogue)], key_label="Année"),
         column_chart("prets-mois", "Prêts par mois (douze derniers mois)", months, key_label="Mois",
-                     value_label="Prêts"),
+                     value_label="Prêts", axis=ticks),
         bar_chart("plus-empruntes", "Documents les plus empruntés", top, key_label="Document",
                   value_label="Prêts"),
         bar_chart("categories", "Prêts par catégorie d'emprunteur", by_category,
