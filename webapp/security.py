@@ -199,7 +199,9 @@ def _guard() -> Response | None:
         if request.method in SAFE_METHODS:
             return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))  # type: ignore[return-value]
         raise LoginRequired()
-    if request.method not in SAFE_METHODS and not request.path.startswith(CSRF_EXEMPT_PREFIXES):
+    # A request no route accepts (404, 405) changes nothing: let Flask answer it as such.
+    routed = request.routing_exception is None
+    if routed and request.method not in SAFE_METHODS and not request.path.startswith(CSRF_EXEMPT_PREFIXES):
         _check_csrf()
     return None
 

@@ -227,3 +227,8 @@ def test_workspace_templates_hold_no_inline_script_or_style(path):
     assert not re.search(r"\sstyle\s*=", source), 'style="" attribute'
     assert not re.search(r"\son[a-z]+\s*=", source), "inline event handler"
     assert "<style" not in source
+
+
+def test_a_write_to_a_public_address_is_refused_as_a_method_not_a_csrf_problem(client):
+    assert client.post("/").status_code == 405
+    assert client.post("/nulle-part").status_code == 404
