@@ -16,6 +16,8 @@ from datetime import date, datetime
 from pathlib import PurePath
 from urllib.parse import unquote
 
+from library.names import is_organisation
+
 # Years a document of the fund can carry. Earlier "dates" are placeholders (1601 is the Windows
 # FILETIME epoch, 1900/1904 spreadsheet epochs are outside too); later ones are typos or horizons
 # ("Objectif 2050"). Fixed bounds keep results reproducible; widen them when 2030 comes near.
@@ -173,19 +175,6 @@ def _words(text: str) -> frozenset[str]:
 _CIVILITY = re.compile(
     r"^(?:mme|mlle|madame|mademoiselle|monsieur|mr|mrs|ms|dr|pr|prof|professeur)\.?\s+", re.I
 )
-_ORGANISATION_WORDS = _words(
-    """agence association assemblee atelier bureau cabinet centre center cerema chambre collectif
-    comite commission communaute conseil cooperative departement direction dsi ecole federation
-    fondation groupe groupement inspection institut institute insee laboratoire ligue mairie
-    ministere mission observatoire office prefecture region reseau secretariat service societe
-    syndicat universite university ville departement delegation anru acse dgcl cget anct
-    direccte drjscs ddcs caf cnaf inc ltd sa sarl sas gmbh department agency council ministry
-    prevention habitat consultants conseils partenaires solidarite developpement sante jeunesse
-    emploi insertion urbanisme logement hlm opac sem club maison espace plateforme union caisse
-    federation entreprise etudes groupe observatory council foundation services youth housing
-    corporation network agence editions presse press project projet programme
-    de des du la le les et pour of for the"""
-)
 _JUNK_AUTHORS = re.compile(
     r"^(?:admin|administrateur|administrator|administrateur systeme|user|utilisateur|"
     r"utilisateur windows|windows user|microsoft office user|owner|proprietaire|auteur|author|"
@@ -235,10 +224,7 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$")
 
 
 def _is_organisation(name: str) -> bool:
-    words = {_fold(w) for w in re.findall(r"[^\W\d_]+", name)}
-    if len(words) >= 4:
-        return True
-    return bool(words & _ORGANISATION_WORDS) or (name.isupper() and " " not in name)
+    return is_organisation(name) or (name.isupper() and " " not in name)
 
 
 def _given(token: str) -> bool:

@@ -7,20 +7,10 @@ import re
 from collections.abc import Iterable
 
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus
+from library.names import is_organisation
 from library.text import clean_line, fold
 
 from .extractors.base import Extraction
-
-_ORGANISATION_WORDS = frozenset(
-    """ville mairie commune communaute agglomeration cacem cap nord espace sud association asso
-    agence acse acse anru ministere ministre conseil prefecture prefet region departement
-    direction delegation observatoire cabinet universite institut centre caf ars cnaf insee
-    onzus dgcl div injep cget cerema drjscs djscs ddcs dsden rectorat academie office societe
-    sa sarl sas groupe federation union collectif reseau fondation syndicat chambre
-    commission comite mission service etat republique bailleur simar smhlm ozanam sem semaf
-    laboratoire ecole inspection cour tribunal assemblee senat gouvernement secretariat
-    programme plateforme maison club""".split()
-)
 
 _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
     (r"\bguide\b|\bvade-mecum\b|\bmemento\b", DocType.GUIDE),
@@ -54,7 +44,7 @@ def to_author(name: str) -> Author | None:
     if not name or len(name) > 200:
         return None
     words = re.findall(r"\w+", fold(name))
-    if any(w in _ORGANISATION_WORDS for w in words) or (name.isupper() and len(words) <= 3):
+    if is_organisation(name) or (name.isupper() and len(words) <= 3):
         return Author(name, AuthorKind.ORGANISATION)
     if "," in name:
         return Author(name, AuthorKind.PERSON)
@@ -62,7 +52,15 @@ def to_author(name: str) -> Author | None:
     if 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts):
         # "Marie-Claire Joseph" -> "Joseph, Marie-Claire"; particles stay with the family name.
         family_start = len(parts) - 1
-        while family_start > 1 and parts[family_start - 1].lower() in ("de", "du", "des", "le", "la", "van", "von"):
+        while family_start > 1 and parts[family_start - 1].lower() in (
+            "de",
+            "du",
+            "des",
+            "le",
+            "la",
+            "van",
+            "von",
+        ):
             family_start -= 1
         return Author(f"{' '.join(parts[family_start:])}, {' '.join(parts[:family_start])}")
     return Author(name, AuthorKind.ORGANISATION if len(parts) > 4 else AuthorKind.PERSON)
@@ -102,7 +100,12 @@ def record_from_extraction(
 
 
 def refresh_from_extraction(
-    record: Record, extraction: Extraction, *, language: str, source_file: SourceFile, original_name: str
+    record: Record,
+    extraction: Extraction,
+    *,
+    language: str,
+    source_file: SourceFile,
+    original_name: str,
 ) -> Record:
     """A record whose file changed: new file and text; its description too unless curated."""
     fresh = record_from_extraction(

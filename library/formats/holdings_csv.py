@@ -13,7 +13,18 @@ import re
 from dataclasses import dataclass, field
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import DOC_TYPE_LABELS, Author, AuthorKind, Copy, DocType, Record, Support, ThemeAssignment, ThemeSource
+from ..models import (
+    DOC_TYPE_LABELS,
+    Author,
+    AuthorKind,
+    Copy,
+    DocType,
+    Record,
+    Support,
+    ThemeAssignment,
+    ThemeSource,
+)
+from ..names import is_organisation
 from ..text import clean_line, fold
 
 COLUMNS = (
@@ -48,7 +59,9 @@ class ParsedFile:
     warnings: list[RowError] = field(default_factory=list)
     encoding: str = "utf-8"
     delimiter: str = ";"
-    unit: str = "ligne"  # what `line` counts: "ligne" of a text file, "notice" of a MARC or XML file
+    unit: str = (
+        "ligne"  # what `line` counts: "ligne" of a text file, "notice" of a MARC or XML file
+    )
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -105,8 +118,10 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
         start, line = line, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-            parsed.errors.append(RowError(start, f"{len(cells)} cellules pour {len(names)} colonnes"))
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
+            parsed.errors.append(
+                RowError(start, f"{len(cells)} cellules pour {len(names)} colonnes")
+            )
             continue
         row = {n: c.strip() for n, c in zip(names, cells, strict=False) if n in COLUMNS}
         try:
@@ -116,8 +131,11 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
             continue
         duplicate = next((c.barcode for c in record.copies if c.barcode in seen_barcodes), None)
         if duplicate:
-            parsed.errors.append(RowError(
-                start, f"code-barres {duplicate} déjà utilisé ligne {seen_barcodes[duplicate]}"))
+            parsed.errors.append(
+                RowError(
+                    start, f"code-barres {duplicate} déjà utilisé ligne {seen_barcodes[duplicate]}"
+                )
+            )
             continue
         for copy in record.copies:
             seen_barcodes[copy.barcode] = start
@@ -187,7 +205,9 @@ def _record(row: dict[str, str], source: str) -> Record:
         abstract=row.get("resume", ""),
         keywords=_split(row.get("mots_cles", "")),
         territories=_split(row.get("territoires", "")),
-        themes=tuple(ThemeAssignment(s, ThemeSource.MANUAL) for s in _split(row.get("thematiques", ""))),
+        themes=tuple(
+            ThemeAssignment(s, ThemeSource.MANUAL) for s in _split(row.get("thematiques", ""))
+        ),
         url=row.get("url", ""),
         notes=row.get("notes", ""),
         source=(f"import:{source}" if source else "import")
@@ -217,7 +237,10 @@ def _identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
 
 
 def _author(name: str) -> Author:
-    kind = AuthorKind.PERSON if "," in name else AuthorKind.ORGANISATION
+    # "Nom, Prénom" is a person, unless the name is plainly an organisation's
+    # ("Ministère de la Jeunesse, des Sports et de la Vie associative").
+    person = "," in name and not is_organisation(name)
+    kind = AuthorKind.PERSON if person else AuthorKind.ORGANISATION
     return Author(clean_line(name), kind)
 
 
