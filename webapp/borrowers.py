@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from library import NotFound
+from library import NotFound, audit
 from library.loans import BORROWER_FIELDS, Borrower, LoanRefused
 
 from . import services
@@ -75,10 +75,11 @@ def show(borrower_id: int) -> Any:
         try:
             with catalogue.transaction():
                 changed = desk().update_borrower(borrower_id, **values)
-                changes = {k: ["•••", "•••"] if k in PERSONAL else [getattr(borrower, k), getattr(changed, k)]
-                           for k in BORROWER_FIELDS if getattr(borrower, k) != getattr(changed, k)}  # fmt: skip
+                before = {k: getattr(borrower, k) for k in BORROWER_FIELDS}
+                after = {k: getattr(changed, k) for k in BORROWER_FIELDS}
                 record_audit("borrower.edit", target_type="borrower", target_id=borrower_id,
-                             summary=f"Fiche de l'emprunteur n° {borrower_id} modifiée", changes=changes)  # fmt: skip
+                             summary=f"Fiche de l'emprunteur n° {borrower_id} modifiée",
+                             changes=audit.diff(before, after, masked=PERSONAL))  # fmt: skip
         except LoanRefused as exc:
             return _page(borrower, values, loan_refusal(exc)), 400
         flash("Fiche enregistrée.", "success")
@@ -132,7 +133,8 @@ def erase(borrower_id: int) -> Response:
         with catalogue.transaction():
             kept = desk().erase_borrower(borrower_id)
             record_audit("borrower.erase", target_type="borrower", target_id=borrower_id,
-                         summary=f"Emprunteur n° {borrower_id} effacé (RGPD) ; {kept} prêt(s) anonymisé(s)")  # fmt: skip
+                         summary=f"Emprunteur n° {borrower_id} effacé (RGPD) ; "
+                                 f"{kept} prêt(s) anonymisé(s)")  # fmt: skip
     except LoanRefused as exc:
         flash(loan_refusal(exc), "error")
         return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]

@@ -77,7 +77,7 @@ def column_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_la
         f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{WIDTH - 5}" y2="{base}"></line>',
         f'<text class="chart-value" x="{left - 6}" y="20" text-anchor="end">{top}</text>',
     ]
-    for i, (label, value) in enumerate(rows):
+    for i, (_, value) in enumerate(rows):
         x = left + i * step + (step - bar) / 2
         h = round((base - 30) * value / top, 1)
         parts.append(

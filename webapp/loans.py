@@ -231,7 +231,8 @@ def reserve() -> Response:
         with catalogue.transaction():
             made = desk().reserve(record_id, borrower_id, today=today())
             record_audit("reservation.add", target_type="reservation", target_id=made.id,
-                         summary=f"Réservation de la notice n° {record_id} par l'emprunteur n° {borrower_id}")  # fmt: skip
+                         summary=f"Réservation de la notice n° {record_id} "
+                                 f"par l'emprunteur n° {borrower_id}")  # fmt: skip
     except LoanRefused as exc:
         flash(f"Réservation refusée — {loan_refusal(exc)}", "error")
         return _back()

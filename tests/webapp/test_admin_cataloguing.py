@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from library import AuthorKind, Catalogue, CopyStatus, Record, Support, ThemeAssignment, ThemeSource, audit
+from library import (
+    AuthorKind,
+    Catalogue,
+    CopyStatus,
+    Record,
+    Support,
+    ThemeAssignment,
+    ThemeSource,
+    audit,
+)
 from library.loans import Loans
 
 from .workspace_fixtures import (  # noqa: F401 - fixtures
