@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 # Letters that NFKD does not decompose but French readers expect to fold.
 _EXTRA_FOLDS = str.maketrans(
-    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-     "đ": "d", "Đ": "D", "’": "'", "‘": "'", "ʼ": "'"}
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+    }
 )
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -36,3 +51,12 @@ def clean_line(text: str) -> str:
     """One line of text: control characters dropped, spaces collapsed."""
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     return _SPACES.sub(" ", text).strip()
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                 "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def french_date(day: date) -> str:
+    """'25 novembre 2026'."""
+    return f"{day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"

@@ -24,6 +24,7 @@ from library.catalogue import utc_now
 from library.formats.citation import by_theme
 from library.formats.common import full_title, xml_attr, xml_text
 from library.harvest import newest_first
+from library.text import FRENCH_MONTHS
 
 from . import services
 from .exports import BadExport
@@ -221,20 +222,6 @@ def opml() -> Response:
 
 # -- the bulletin des nouveautés -------------------------------------------------------------
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def today() -> date:
@@ -286,7 +273,7 @@ def bulletin() -> str:
         "bulletin.html",
         sections=sections,
         count=len(records),
-        month_label=f"{_MONTHS[month - 1]} {year}",
+        month_label=f"{FRENCH_MONTHS[month - 1]} {year}",
         first_day=date(year, month, 1),
         last_day=date(year, month, last_day),
         previous=previous,

@@ -10,26 +10,8 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
+from ..text import french_date
 from .citation import Section, reference
-
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def french_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def bibliography_docx(
