@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from library.loans import DEFAULT_CATEGORIES
+
 DEFAULTS: dict[str, Any] = {
     # Indexing
     "MAX_FILE_SIZE": 100 * 1024 * 1024,  # bytes; larger files are reported, not read
@@ -27,6 +29,26 @@ DEFAULTS: dict[str, Any] = {
     "OAI_PAGE_SIZE": 100,
     "OAI_TOKEN_TTL": 3600,  # seconds a resumptionToken stays valid
     "BASE_URL": "",  # public address, for links in exports and feeds; empty = from the request
+    # Loans
+    "LOAN_DAYS": 21,  # default loan period, in days
+    "LOAN_DAYS_BY_CATEGORY": {},  # e.g. {"etudiant": 14, "collectivite": 28}
+    "LOAN_MAX_RENEWALS": 2,
+    "LOAN_RENEWAL_DAYS": 0,  # 0: a renewal adds the borrower's loan period again
+    "BORROWER_CATEGORIES": DEFAULT_CATEGORIES,  # slug -> label
+    "LOAN_DESK_CONTACT": "",  # signature of reminder letters (e-mail, phone of the desk)
+    # Accounts and sessions
+    "LOGIN_MAX_FAILURES": 5,  # failed logins per login name within the window…
+    "LOGIN_MAX_FAILURES_PER_IP": 20,  # …and per client address
+    "LOGIN_WINDOW_SECONDS": 900,
+    "SESSION_HOURS": 10,  # a workspace session ends after this long, whatever happens
+    "SESSION_COOKIE_SECURE": False,  # True: always Secure; False: Secure when served over HTTPS
+    "TRUSTED_PROXIES": 0,  # reverse proxies whose X-Forwarded-For/-Proto are believed
+    "PASSWORD_SCRYPT_N": 2**15,  # scrypt cost (memory 128·r·n bytes); raise it, never lower it
+    # Cataloguing
+    "UPLOAD_STAGING_HOURS": 24,  # uploads not confirmed within this delay are discarded
+    "REVIEW_LOW_CONFIDENCE": 0.45,  # automatic thematics below this score go to the review list
+    # Tests and demonstrations only: the date the desk and the bulletin believe it is (YYYY-MM-DD)
+    "TODAY": "",
 }
 
 
@@ -39,7 +61,7 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         config.update({k: v for k, v in namespace.items() if k.isupper()})
     for key, default in DEFAULTS.items():
         raw = os.environ.get(f"FONDS_{key}")
-        if raw is not None:
+        if raw is not None and isinstance(default, (bool, int, float, str)):
             config[key] = _parse(raw, default)
     config.update(overrides or {})
     return config

@@ -1,60 +1,33 @@
-"""Configuration of the documentalist's workspace (loans, accounts, uploads), with its defaults.
+"""The workspace's settings (loans, accounts, uploads) as the policies library/ applies.
 
-The keys live beside the general ones (webapp/config.py): they can be set in the instance's
-config.py, or for scalar keys as FONDS_<KEY> environment variables. Both the web app and the
-CLI read them through `workspace_config()`, so the desk and `fonds loan` apply the same rules.
+Their defaults live with every other setting in webapp/config.py. Both the web app and the
+CLI read them through here, so the desk and `fonds loan` apply the same rules.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from library.loans import DEFAULT_CATEGORIES, LoanPolicy
+from library.loans import LoanPolicy
 from library.users import ScryptCost, ThrottlePolicy
 
-WORKSPACE_DEFAULTS: dict[str, Any] = {
-    # Loans
-    "LOAN_DAYS": 21,  # default loan period, in days
-    "LOAN_DAYS_BY_CATEGORY": {},  # e.g. {"etudiant": 14, "collectivite": 28}
-    "LOAN_MAX_RENEWALS": 2,
-    "LOAN_RENEWAL_DAYS": 0,  # 0: a renewal adds the borrower's loan period again
-    "BORROWER_CATEGORIES": DEFAULT_CATEGORIES,  # slug -> label
-    "LOAN_DESK_CONTACT": "",  # signature of reminder letters (e-mail, phone of the desk)
-    # Accounts and sessions
-    "LOGIN_MAX_FAILURES": 5,  # failed logins per login name within the window…
-    "LOGIN_MAX_FAILURES_PER_IP": 20,  # …and per client address
-    "LOGIN_WINDOW_SECONDS": 900,
-    "SESSION_HOURS": 10,  # a workspace session ends after this long, whatever happens
-    "SESSION_COOKIE_SECURE": False,  # True: always Secure; False: Secure when served over HTTPS
-    "TRUSTED_PROXIES": 0,  # reverse proxies whose X-Forwarded-For/-Proto are believed
-    "PASSWORD_SCRYPT_N": 2**15,  # scrypt cost (memory 128·r·n bytes); raise it, never lower it
-    # Cataloguing
-    "UPLOAD_STAGING_HOURS": 24,  # uploads not confirmed within this delay are discarded
-    "REVIEW_LOW_CONFIDENCE": 0.45,  # automatic thematics below this score go to the review list
-    # Tests and demonstrations only: the date the desk believes it is (YYYY-MM-DD)
-    "TODAY": "",
-}
+from .config import DEFAULTS
+
+WORKSPACE_KEYS = (
+    "LOAN_DAYS", "LOAN_DAYS_BY_CATEGORY", "LOAN_MAX_RENEWALS", "LOAN_RENEWAL_DAYS",
+    "BORROWER_CATEGORIES", "LOAN_DESK_CONTACT", "LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP",
+    "LOGIN_WINDOW_SECONDS", "SESSION_HOURS", "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
+    "PASSWORD_SCRYPT_N", "UPLOAD_STAGING_HOURS", "REVIEW_LOW_CONFIDENCE", "TODAY",
+)  # fmt: skip
+WORKSPACE_DEFAULTS: dict[str, Any] = {key: DEFAULTS[key] for key in WORKSPACE_KEYS}
 
 
 def workspace_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The workspace keys of a configuration, defaults filled in, FONDS_* variables applied."""
-    out = {key: config.get(key, default) for key, default in WORKSPACE_DEFAULTS.items()}
-    for key, default in WORKSPACE_DEFAULTS.items():
-        raw = os.environ.get(f"FONDS_{key}")
-        if raw is None or key in config and config[key] != default:
-            continue
-        if isinstance(default, bool):
-            out[key] = raw.lower() in ("1", "true", "yes", "on")
-        elif isinstance(default, int):
-            out[key] = int(raw)
-        elif isinstance(default, float):
-            out[key] = float(raw)
-        elif isinstance(default, str):
-            out[key] = raw
-    return out
+    """The workspace keys of a configuration (webapp/config.py's load_config already applied
+    the instance's config.py and FONDS_* variables), defaults filled in for partial ones."""
+    return {key: config.get(key, default) for key, default in WORKSPACE_DEFAULTS.items()}
 
 
 def loan_policy(config: Mapping[str, Any]) -> LoanPolicy:
