@@ -26,7 +26,7 @@ from library.formats.common import full_title, xml_attr, xml_text
 from library.harvest import newest_first
 from library.text import FRENCH_MONTHS
 
-from . import services
+from . import services, workspace
 from .exports import BadExport
 from .params import request_from_args
 
@@ -226,10 +226,7 @@ def opml() -> Response:
 
 def today() -> date:
     """The current day (config TODAY, a date, replaces it in tests)."""
-    configured = current_app.config.get("TODAY")
-    if isinstance(configured, date):
-        return configured
-    return datetime.now(UTC).date()
+    return workspace.today(current_app.config)
 
 
 def _month(value: str | None) -> tuple[int, int]:

@@ -60,4 +60,6 @@ def categories(config: Mapping[str, Any]) -> dict[str, str]:
 def today(config: Mapping[str, Any]) -> date:
     """The desk's date: today, unless the configuration pins one (tests, demonstrations)."""
     pinned = workspace_config(config)["TODAY"]
+    if isinstance(pinned, date):
+        return pinned
     return date.fromisoformat(pinned) if pinned else date.today()
