@@ -32,8 +32,16 @@ French analysis of its text (acronyms, proper names and the French words it quot
 in English on French urban policy says « contrat de ville »; cognates such as *evaluation* or
 *discrimination* fold to the same stems). Any other language is analysed as French.
 
+Learned decisions: when the instance holds a model trained on the documentalist's confirmed
+thematics (`indexer.tag_model`, `fonds tags train`), step 6 is the model's instead: a logistic
+regression over how the rules found each thematic (where, how much, compared with the others)
+gives the probability that the documentalist keeps it; the scoring, the matched terms and the
+passages stay the rules' own. Without a model (a fresh instance), the rules decide.
+
 Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
-"page", "field"}…]}; `explain()` renders it as one French line ("why this thematic").
+"page", "field"}…]}, plus, when the model decided, {"model": {"probability", "rule_score",
+"reasons": [[label, contribution]…]}}; `explain()` renders the terms as one French line ("why
+this thematic"), `explain_model()` the model's reasons.
 """
 
 from __future__ import annotations
@@ -44,12 +52,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
 from .analysis import analyze, normalise_language, tokens
 from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
+
+if TYPE_CHECKING:
+    from .tag_model import TagModel
 
 FIELDS = ("title", "keywords", "abstract", "text")
 FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
@@ -127,6 +138,12 @@ class ThemeScore:
     specific: bool  # evidence beyond everyday words of the full text
     matches: tuple[ConceptMatch, ...]
     has_text: bool = True  # the document has a full text (else: description only)
+    # The raw score split over title, keywords, abstract and text (each concept's saturated
+    # contribution shared in proportion to its pseudo-frequency in each field): the learned
+    # model reads where the evidence is, not only how much there is.
+    by_field: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    cue_raw: float = 0.0  # the part of `raw` that comes from everyday words only
+    concepts: int = 0  # distinct concepts found
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +168,15 @@ class _Fields:
 class Tagger:
     """Compiled vocabulary; `tag(doc)` proposes 0–3 thematics. Picklable, built once."""
 
-    def __init__(self, vocabulary: Vocabulary, settings: TaggerSettings = DEFAULT_SETTINGS):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        settings: TaggerSettings = DEFAULT_SETTINGS,
+        model: TagModel | None = None,
+    ):
         self.vocabulary = vocabulary
         self.settings = settings
+        self.model = model
         self.slugs = tuple(t.slug for t in vocabulary.themes)
         self._concepts: list[_Concept] = []
         self._key_text: list[str] = []  # display text of each key
@@ -171,6 +194,18 @@ class Tagger:
         clone.__dict__.update(self.__dict__)
         clone.settings = settings
         return clone
+
+    def with_model(self, model: TagModel | None) -> Tagger:
+        """The same compiled vocabulary deciding with a learned model (None: the rules)."""
+        clone = object.__new__(Tagger)
+        clone.__dict__.update(self.__dict__)
+        clone.model = model
+        return clone
+
+    @property
+    def low_confidence(self) -> float:
+        """Below this score an automatic thematic is shown in the review list."""
+        return self.model.low_confidence if self.model else self.settings.low_confidence
 
     # -- compilation ---------------------------------------------------------------------
 
@@ -306,14 +341,19 @@ class Tagger:
             "text": max(text_norm, s.min_text_norm),
         }
         pseudo: dict[int, float] = defaultdict(float)
+        field_pseudo: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
         per_field: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)  # key counts
-        for name in FIELDS:
+        for f, name in enumerate(FIELDS):
             boost = s.boost(name) / norms[name]
             for key, count in fields.counts[name].items():
                 for cid in self._key_concepts[key]:
                     pseudo[cid] += boost * count
+                    field_pseudo[cid][f] += boost * count
                     per_field[(cid, name)][key] = count
         raw: dict[int, float] = defaultdict(float)
+        split: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+        cue_raw: dict[int, float] = defaultdict(float)
+        concepts: dict[int, int] = defaultdict(int)
         specific: dict[int, bool] = defaultdict(bool)
         contributions: dict[int, float] = {}
         for cid, x in pseudo.items():
@@ -322,8 +362,14 @@ class Tagger:
             if concept.cue and any((cid, f) in per_field for f in ("title", "keywords")):
                 # An everyday word chosen for the title or the keywords describes the document.
                 weight = max(weight, s.described_cue_weight)
-            contributions[cid] = weight * x / (x + s.k1)
-            raw[concept.theme] += contributions[cid]
+            contribution = contributions[cid] = weight * x / (x + s.k1)
+            raw[concept.theme] += contribution
+            concepts[concept.theme] += 1
+            if concept.cue:
+                cue_raw[concept.theme] += contribution
+            shares = split[concept.theme]
+            for f, part in enumerate(field_pseudo[cid]):
+                shares[f] += contribution * part / x
         for (cid, name), _ in per_field.items():
             concept = self._concepts[cid]
             if not concept.cue or name in ("title", "keywords"):
@@ -347,6 +393,8 @@ class Tagger:
             out.append(ThemeScore(
                 self.slugs[theme], total, total / (total + s.sigma), specific[theme],
                 tuple(matches), fields.text_terms > 0,
+                (split[theme][0], split[theme][1], split[theme][2], split[theme][3]),
+                cue_raw[theme], concepts[theme],
             ))  # fmt: skip
         out.sort(key=lambda t: (-t.raw, t.slug))
         return out
@@ -369,15 +417,31 @@ class Tagger:
         return kept[: s.max_themes]
 
     def tag(self, doc: TagInput) -> list[ThemeAssignment]:
-        """Automatic thematics for a document, best first, each with score and evidence."""
+        """Automatic thematics for a document, best first, each with score and evidence.
+
+        With a model the score is the probability that the documentalist keeps the thematic;
+        with the rules alone it is S / (S + σ)."""
         fields = self._collect(doc)
-        chosen = self.decide(self._score(fields))
-        return [
-            ThemeAssignment(
-                t.slug, ThemeSource.AUTO, round(t.score, 4), self._evidence(t, doc, fields)
-            )
-            for t in chosen
-        ]
+        scores = self._score(fields)
+        if self.model is None:
+            return [
+                ThemeAssignment(
+                    t.slug, ThemeSource.AUTO, round(t.score, 4), self._evidence(t, doc, fields)
+                )
+                for t in self.decide(scores)
+            ]
+        out = []
+        for decision in self.model.decide(scores):
+            evidence = self._evidence(decision.theme, doc, fields)
+            evidence["model"] = {
+                "probability": round(decision.probability, 4),
+                "rule_score": round(decision.theme.score, 4),
+                "reasons": [[label, value] for label, value in decision.reasons],
+            }
+            out.append(ThemeAssignment(
+                decision.theme.slug, ThemeSource.AUTO, round(decision.probability, 4), evidence
+            ))  # fmt: skip
+        return out
 
     # -- evidence ------------------------------------------------------------------------
 
@@ -477,6 +541,21 @@ def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
         count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
         parts.append(f"{item['term']}{count} ({FIELD_LABELS.get(item['field'], item['field'])})")
     return ", ".join(parts)
+
+
+def explain_model(evidence: dict[str, Any] | None) -> str:
+    """One French line on the learned model's part, or "" when the rules decided alone."""
+    model = (evidence or {}).get("model")
+    if not model:
+        return ""
+    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
+    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
+    reasons = ", ".join(
+        f"{label} ({value:+.1f})".replace(".", ",").replace("-", "−")
+        for label, value in model.get("reasons", ())
+    )
+    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
+    return f"{line} ; {reasons}" if reasons else line
 
 
 def tag_many(tagger: Tagger, docs: Iterable[TagInput]) -> list[list[ThemeAssignment]]:

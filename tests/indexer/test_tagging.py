@@ -207,6 +207,24 @@ def test_a_long_report_mentioning_youth_often_is_less_about_youth_than_a_short_n
     assert youth(note) > youth(report) > 0
 
 
+def test_the_score_says_where_its_evidence_was_found(tagger):
+    """The learned model reads where a thematic was found: the raw score is split over the
+    fields, and the part owed to everyday words is kept apart."""
+    doc = TagInput(
+        title="Les locataires de Dillon",
+        keywords=("logement social",),
+        abstract="Les bailleurs et les propriétaires parlent du parc.",
+        text="Le bailleur social a reçu les locataires.",
+    )
+    housing = next(s for s in tagger.scores(doc) if s.slug == "logement")
+    title, keywords, abstract, text = housing.by_field
+    assert min(title, keywords, abstract, text) > 0
+    assert title + keywords + abstract + text == pytest.approx(housing.raw)
+    # The abstract holds only everyday words (bailleurs, propriétaires, parc).
+    assert housing.cue_raw == pytest.approx(abstract)
+    assert housing.concepts == 6  # and locataires, logement social, bailleur social
+
+
 def test_acronyms_count_only_when_written_in_capitals(tagger):
     acronym = TagInput(
         title="Note", text="Le PRE suit désormais quatre-vingts enfants du quartier."
