@@ -2,20 +2,26 @@
 
 The labelled set (`corpus/labels.csv`, format in the README): `ref;themes`, where `ref` is
 `documents/<file>` (a file next to the labels file, found in the catalogue by its SHA-256) or
-`barcode:<code>` (a paper holding). Nothing is written: the current tagger runs in memory on
-the records' title, abstract, keywords, text and language.
+`barcode:<code>` (a paper holding). The catalogue holds labelled data too: a record on which
+the documentalist decided at least one thematic (added or removed by hand) counts as labelled
+with the thematics it now shows (`from_catalogue`). Nothing is written: the tagger runs in
+memory on the records' title, abstract, keywords, text and language.
 
-Calibration fits the absolute threshold and the relative cut by grid search for the best
-micro-F1, separately for documents with a full text and for records known only by their
-description (the tagger has one pair of constants for each). `cross_validate` refits them on
-K−1 folds and measures on the held-out fold, so the figures it reports were not tuned on the
-documents they are measured on.
+Calibration of the rules fits the absolute threshold and the relative cut by grid search for
+the best micro-F1, separately for documents with a full text and for records known only by
+their description (the tagger has one pair of constants for each).
+
+`cross_validate` measures two systems on the same K folds, each fitted on K−1 folds and
+measured on the remaining one, predictions pooled over the folds: the rules alone (thresholds
+calibrated on the training folds) and the rules with the learned model (`indexer.tag_model`:
+penalties and threshold chosen by an inner cross-validation of the training folds, weights
+fitted on them). No document ever helps fit the figures it is measured in; documents that are
+labelled in the catalogue but not in the labels file only ever train.
 """
 
 from __future__ import annotations
 
 import csv
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +30,15 @@ from typing import Any
 from library import Catalogue, NotFound
 from library.store import sha256_of
 
+from .tag_model import (
+    MIN_DOCUMENTS,
+    Example,
+    Selection,
+    decide_probabilities,
+    fit_model,
+    fold_assignment,
+    select,
+)
 from .tagging import Tagger, TaggerSettings, TagInput, ThemeScore
 
 THRESHOLDS = tuple(round(0.10 + 0.025 * i, 3) for i in range(21))  # 0.10 … 0.60
@@ -129,6 +144,27 @@ def resolve(catalogue: Catalogue, labels: Iterable[Label], base: Path,
     return out
 
 
+def from_catalogue(catalogue: Catalogue, exclude: Iterable[int] = ()) -> list[LabelledDoc]:
+    """Records the documentalist decided on, labelled with the thematics they now show.
+
+    A decision on one thematic means the record was looked at: the proposals left standing
+    were accepted, the others are not wanted."""
+    skip = set(exclude)
+    ids = sorted(rid for rid in catalogue.manual_labels() if rid not in skip)
+    out = []
+    for start in range(0, len(ids), 200):
+        chunk = ids[start : start + 200]
+        records = catalogue.get_many(chunk)
+        texts = catalogue.texts(chunk)
+        for rid in chunk:
+            record = records.get(rid)
+            if record is None or record.deleted:
+                continue
+            doc = TagInput.from_record(record, texts.get(rid, ""))
+            out.append(LabelledDoc(f"notice:{rid}", rid, frozenset(record.theme_slugs), doc))
+    return out
+
+
 def _record_of(catalogue: Catalogue, ref: str, base: Path) -> int | None:
     if ref.startswith("barcode:"):
         try:
@@ -225,27 +261,95 @@ def _fit_pair(
     return chosen
 
 
-def cross_validate(tagger: Tagger, docs: Sequence[LabelledDoc], folds: int,
-                   seed: int = 0) -> tuple[Report, list[TaggerSettings]]:  # fmt: skip
-    """Held-out figures: calibrate on K−1 folds, predict the remaining one, pool predictions."""
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """Held-out figures of the rules alone and of the rules with the learned model."""
+
+    folds: int
+    seed: int
+    rules: Report
+    model: Report | None  # None when a training part is too small to learn from
+    rule_settings: tuple[TaggerSettings, ...]
+    selections: tuple[Selection, ...]
+    test_sets: tuple[tuple[int, ...], ...]  # indices of the measured documents, per fold
+    train_sets: tuple[tuple[int, ...], ...]  # indices of the labelled documents trained on
+    model_error: str | None = None
+
+    @property
+    def system(self) -> Report:
+        """The figures of what the instance would run: the model when it could be trained."""
+        return self.model or self.rules
+
+
+def cross_validate(
+    tagger: Tagger,
+    docs: Sequence[LabelledDoc],
+    folds: int,
+    seed: int = 0,
+    *,
+    extra: Sequence[LabelledDoc] = (),
+    learn: bool = True,
+) -> CrossValidation:
+    """Rules and rules + model, both fitted on K−1 folds and measured on the remaining one.
+
+    `extra` documents (labelled in the catalogue only) are added to every training part and
+    never measured."""
     if folds < 2 or folds > len(docs):
         raise ValueError(f"folds must be between 2 and the number of documents ({len(docs)})")
-    order = list(range(len(docs)))
-    random.Random(seed).shuffle(order)
-    assignment = {index: n % folds for n, index in enumerate(order)}
-    scored = [tagger.scores(d.doc) for d in docs]
+    assignment = fold_assignment(len(docs), folds, seed)
+    rules = tagger.with_model(None)
+    scored = [rules.scores(d.doc) for d in docs]
     expected = [d.expected for d in docs]
-    predicted: list[frozenset[str]] = [frozenset()] * len(docs)
-    fitted = []
+    slugs = _slugs(tagger, docs)
+    known = frozenset(tagger.slugs)
+    examples = [Example(tuple(s), e & known) for s, e in zip(scored, expected, strict=True)]
+    extra_examples = [Example(tuple(rules.scores(d.doc)), d.expected & known) for d in extra]
+    by_rules: list[frozenset[str]] = [frozenset()] * len(docs)
+    by_model: list[frozenset[str]] = [frozenset()] * len(docs)
+    settings_per_fold, selections, tests, trains = [], [], [], []
+    error = None if learn else "apprentissage non demandé"
     for fold in range(folds):
-        train = [i for i in range(len(docs)) if assignment[i] != fold]
-        settings = calibrate(tagger, [scored[i] for i in train], [expected[i] for i in train])
-        fitted.append(settings)
-        fold_tagger = tagger.with_settings(settings)
-        for i in range(len(docs)):
-            if assignment[i] == fold:
-                predicted[i] = frozenset(t.slug for t in fold_tagger.decide(scored[i]))
-    return measure(expected, predicted, _slugs(tagger, docs)), fitted
+        train = [i for i, f in enumerate(assignment) if f != fold]
+        test = [i for i, f in enumerate(assignment) if f == fold]
+        tests.append(tuple(test))
+        trains.append(tuple(train))
+        settings = calibrate(rules, [scored[i] for i in train], [expected[i] for i in train])
+        settings_per_fold.append(settings)
+        fold_rules = rules.with_settings(settings)
+        for i in test:
+            by_rules[i] = frozenset(t.slug for t in fold_rules.decide(scored[i]))
+        if error is not None:
+            continue
+        training = [examples[i] for i in train] + extra_examples
+        if len(training) < MIN_DOCUMENTS:
+            error = (f"{len(training)} documents pour apprendre dans un pli : il en faut au moins"
+                     f" {MIN_DOCUMENTS}")  # fmt: skip
+            continue
+        choice = select(training, tagger.slugs, seed=seed + 1 + fold)
+        selections.append(choice)
+        model = fit_model(
+            training,
+            tagger.slugs,
+            penalty=choice.penalty,
+            theme_penalty=choice.theme_penalty,
+            threshold=choice.threshold,
+        )
+        for i in test:
+            probabilities = model.probabilities(scored[i])
+            by_model[i] = decide_probabilities(
+                scored[i], probabilities, model.threshold, model.max_themes
+            )
+    return CrossValidation(
+        folds=folds,
+        seed=seed,
+        rules=measure(expected, by_rules, slugs),
+        model=None if error else measure(expected, by_model, slugs),
+        rule_settings=tuple(settings_per_fold),
+        selections=tuple(selections),
+        test_sets=tuple(tests),
+        train_sets=tuple(trains),
+        model_error=error,
+    )
 
 
 def _slugs(tagger: Tagger, docs: Sequence[LabelledDoc]) -> list[str]:
