@@ -20,6 +20,7 @@ from library import (
     ThemeSource,
 )
 from library.store import sha256_of
+from tests.indexer.labelled_fund import labelled_fund
 from webapp.cli import cli
 
 YOUTH = (
@@ -96,7 +97,8 @@ def test_retag_without_option_tags_the_records_that_have_no_thematic(instance, f
 def test_a_dry_run_writes_nothing(instance, fund):
     result = run(instance, "retag", "--all", "--dry-run")
     assert result.exit_code == 0
-    assert result.output.startswith("Simulation")
+    assert "Marquage : règles du vocabulaire seules" in result.output
+    assert "Simulation (rien n'est écrit)" in result.output
     assert effective(instance, fund["youth"]) == []
 
 
@@ -153,6 +155,7 @@ def test_a_broken_instance_vocabulary_is_reported_and_the_previous_one_used(inst
 
 def labels_file(tmp_path: Path, rows: list[str]) -> Path:
     path = tmp_path / "corpus" / "labels.csv"
+    path.parent.mkdir(exist_ok=True)
     path.write_text("ref;themes\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -181,7 +184,9 @@ def test_evaluate_json_has_the_documented_shape(instance, fund, tmp_path):
     ])  # fmt: skip
     result = run(instance, "tags", "evaluate", "--labels", str(labels), "--json")
     data = json.loads(result.output)
-    assert set(data) == {"documents", "missing", "micro", "macro", "per_theme", "untagged_share"}
+    assert set(data) == {"documents", "missing", "micro", "macro", "per_theme", "untagged_share",
+                         "tagger", "trained_on"}  # fmt: skip
+    assert (data["tagger"], data["trained_on"]) == ("rules", 0)
     assert (data["documents"], data["missing"]) == (2, 1)
     assert set(data["micro"]) == {"precision", "recall", "f1"}
     assert data["micro"]["precision"] == 1.0 and data["micro"]["recall"] == pytest.approx(
@@ -199,6 +204,10 @@ def test_evaluate_with_folds_reports_held_out_figures(instance, fund, tmp_path):
     data = json.loads(result.output)
     assert data["folds"] == 2 and len(data["fitted"]) == 2
     assert data["documents"] == 2
+    # Two documents are too few to learn from: the figures are the rules' alone, and say so.
+    assert data["system"] == "rules" and data["model"] is None
+    assert "au moins 30" in data["model_error"]
+    assert data["micro"] == data["rules"]["micro"]
 
 
 def test_evaluate_with_a_missing_or_malformed_labels_file_says_so(instance, fund, tmp_path):
@@ -266,3 +275,131 @@ def test_vocab_import_of_a_bad_file_changes_nothing(instance, tmp_path):
     result = run(instance, "vocab", "import", str(bad))
     assert result.exit_code == 1 and "illisible" in result.output
     assert not (instance / "vocabulary.toml").exists()
+
+
+# -- tags train: learning from the documentalist's confirmed thematics ---------------------------
+
+
+@pytest.fixture
+def confirmed(instance: Path) -> dict[str, int]:
+    """GIVEN 40 paper holdings whose thematics the documentalist confirmed by hand; reports on
+    mediators are about mediation only, although they speak of the mediators' jobs."""
+    ids = {}
+    with Catalogue.in_instance(instance) as catalogue:
+        for n, (doc, themes) in enumerate(labelled_fund()):
+            record = catalogue.add(
+                Record(doc.title, abstract=doc.abstract, support=Support.PAPIER,
+                       copies=(Copy(f"L{n:04d}"),))
+            )  # fmt: skip
+            for slug in sorted(themes):
+                catalogue.set_manual_theme(record.id, slug, "add", by="doc")
+            ids[f"L{n:04d}"] = record.id
+        ids["new"] = catalogue.add(
+            Record(
+                "Les correspondants de nuit du quartier Dillon",
+                abstract="Le métier de médiateur demande une formation et des compétences"
+                " reconnues par les employeurs. Les recrutements de médiateurs se font sur des"
+                " emplois aidés. Les médiateurs sociaux apaisent les conflits de voisinage.",
+                support=Support.PAPIER,
+            )
+        ).id
+    return ids
+
+
+def auto_themes(instance: Path, record_id: int) -> list[ThemeAssignment]:
+    with Catalogue.in_instance(instance) as catalogue:
+        return [t for t in catalogue.get(record_id).themes if t.source is ThemeSource.AUTO]
+
+
+def test_train_compares_rules_and_model_then_retag_applies_the_model(instance, confirmed):
+    """GIVEN confirmed thematics WHEN the model is trained and the fund re-tagged THEN the
+    training shows held-out figures of both systems, and new proposals come from the model,
+    still explained by the vocabulary's terms."""
+    run(instance, "retag")
+    assert [t.slug for t in auto_themes(instance, confirmed["new"])] == [
+        "mediation-sociale", "emploi-insertion",
+    ]  # fmt: skip
+    result = run(instance, "tags", "train")
+    assert result.exit_code == 0, result.output
+    assert "Apprentissage sur 40 documents étiquetés (0 du fichier, 40 notices corrigées" in (
+        result.output
+    )
+    assert "Règles seules" in result.output and "Règles + modèle appris" in result.output
+    assert "indices dans le titre" in result.output
+    saved = json.loads((instance / "tagging-model.json").read_text(encoding="utf-8"))
+    assert saved["training"]["from_catalogue"] == 40
+    assert saved["cross_validation"]["folds"] == 5
+    assert saved["cross_validation"]["model"]["micro"]["f1"] > 0
+
+    result = run(instance, "retag", "--all")
+    assert "Marquage : règles du vocabulaire + modèle appris (tagging-model.json" in result.output
+    [proposal] = auto_themes(instance, confirmed["new"])
+    assert proposal.slug == "mediation-sociale"
+    assert proposal.evidence["terms"] and proposal.evidence["model"]["probability"] > 0.5
+    review = json.loads(run(instance, "tags", "review", "--json").output)
+    assert review["low_confidence_below"] == 0.5
+
+
+def test_a_dry_run_trains_and_measures_but_saves_nothing(instance, confirmed):
+    result = run(instance, "tags", "train", "--dry-run", "--json")
+    data = json.loads(result.output)
+    assert data["saved"] is False and data["documents"] == 40
+    assert set(data["cross_validation"]) == {"folds", "seed", "rules", "model"}
+    assert not (instance / "tagging-model.json").exists()
+
+
+def test_manual_decisions_still_win_over_the_model(instance, confirmed):
+    """GIVEN a trained model that proposes mediation for a report, and a documentalist who
+    removed it WHEN everything is re-tagged THEN the removal stands."""
+    run(instance, "tags", "train")
+    with Catalogue.in_instance(instance) as catalogue:
+        catalogue.set_manual_theme(confirmed["new"], "mediation-sociale", "remove", by="doc")
+        catalogue.set_manual_theme(confirmed["new"], "culture", "add", by="doc")
+    run(instance, "retag", "--all")
+    assert effective(instance, confirmed["new"]) == ["culture"]
+    with Catalogue.in_instance(instance) as catalogue:
+        assert catalogue.manual_labels()[confirmed["new"]] == {
+            "mediation-sociale": "remove", "culture": "add",
+        }  # fmt: skip
+
+
+def test_train_refuses_with_too_few_confirmed_documents(instance, fund):
+    result = run(instance, "tags", "train")
+    assert result.exit_code == 1
+    assert "il en faut au moins 30" in result.output and "règles" in result.output
+    assert not (instance / "tagging-model.json").exists()
+
+
+def test_evaluate_with_folds_compares_the_rules_and_the_model(instance, confirmed, tmp_path):
+    rows = [f"barcode:{code};{'|'.join(sorted(themes))}"
+            for code, (_, themes) in zip(sorted(c for c in confirmed if c != "new"),
+                                         labelled_fund(), strict=True)]  # fmt: skip
+    labels = labels_file(tmp_path, rows)
+    data = json.loads(run(instance, "tags", "evaluate", "--labels", str(labels), "--folds", "4",
+                          "--json").output)  # fmt: skip
+    assert data["documents"] == 40 and data["training_only"] == 0
+    assert data["system"] == "model" and data["model_error"] is None
+    assert data["micro"] == data["model"]["micro"]
+    assert data["model"]["micro"]["f1"] > data["rules"]["micro"]["f1"]
+    assert all(set(f) == {"rules", "model"} for f in data["fitted"])
+    text = run(instance, "tags", "evaluate", "--labels", str(labels), "--folds", "4").output
+    assert "Règles seules" in text and "Règles + modèle appris" in text
+
+
+def test_evaluating_on_the_documents_the_model_learnt_from_is_flagged(
+    instance, confirmed, tmp_path
+):
+    run(instance, "tags", "train")
+    labels = labels_file(tmp_path, ["barcode:L0000;mediation-sociale"])
+    result = run(instance, "tags", "evaluate", "--labels", str(labels))
+    assert "marquage actuel (règles + modèle appris)" in result.output
+    assert "1 de ces documents ont servi à entraîner le modèle" in result.output
+
+
+def test_a_broken_model_file_is_reported_and_the_rules_used(instance, fund):
+    (instance / "tagging-model.json").write_text("{ pas du json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--instance", str(instance), "retag"])
+    assert result.exit_code == 0
+    assert "modèle de marquage inutilisable, règles seules" in result.stderr
+    assert "Marquage : règles du vocabulaire seules" in result.output
+    assert effective(instance, fund["housing"])[:1] == ["logement"]

@@ -90,9 +90,13 @@ class Env:
         return self._vocabulary
 
     def tagger(self) -> Any:
-        from indexer.tagging import Tagger
+        """The vocabulary's rules, deciding with the instance's learned model when it has one."""
+        from indexer.tag_model import tagger_for_instance
 
-        return Tagger(self.vocabulary().vocabulary)
+        tagger, problem = tagger_for_instance(self.root, self.vocabulary().vocabulary)
+        if problem:
+            click.echo(f"fonds: {problem}", err=True)
+        return tagger
 
     def finder(self) -> Any:
         from indexer.search import Finder

@@ -37,6 +37,8 @@ def command(env: Env, scope: str | None, dry_run: bool, as_json: bool) -> None:
     --all        : toutes les notices vivantes.
     Dans tous les cas, une thématique ajoutée ou retirée à la main reste telle quelle :
     seules les propositions automatiques sont remplacées. L'index est ensuite mis à jour.
+    Quand l'instance a un modèle appris (« fonds tags train »), c'est lui qui décide parmi
+    les thématiques que les termes du vocabulaire font apparaître.
     """
     catalogue = env.catalogue()
     tagger = env.tagger()
@@ -64,8 +66,12 @@ def command(env: Env, scope: str | None, dry_run: bool, as_json: bool) -> None:
 
         sync_index(catalogue, env.index(sync=False))
     if as_json:
-        print_json({**counts, "scope": scope or "untagged", "dry_run": dry_run})
+        print_json({**counts, "scope": scope or "untagged", "dry_run": dry_run,
+                    "model": tagger.model is not None})  # fmt: skip
         return
+    from .tags import model_status
+
+    click.echo(f"Marquage : {model_status(env)}")
     prefix = "Simulation (rien n'est écrit) — " if dry_run else ""
     click.echo(
         f"{prefix}notices re-étiquetées : {counts['retagged']} ; modifiées : {counts['changed']} ;"

@@ -1,21 +1,36 @@
-"""`fonds tags evaluate|review`: how good the automatic thematics are, and what needs a look."""
+"""`fonds tags evaluate|train|review`: how good the automatic thematics are, learning from the
+documentalist's confirmed thematics, and what needs a look."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from indexer.tag_evaluation import (
+    CrossValidation,
+    LabelledDoc,
     LabelsError,
     Report,
     cross_validate,
     evaluate,
+    from_catalogue,
     read_labels,
     resolve,
 )
-from indexer.tagging import explain
+from indexer.tag_model import (
+    FEATURES,
+    MIN_DOCUMENTS,
+    MODEL_FILE,
+    Example,
+    ModelError,
+    model_for_instance,
+    save_model,
+    train,
+)
+from indexer.tagging import explain, explain_model
 from library import Record, TextStatus, ThemeSource
 
 from .env import CliError, Env, pass_env, print_json
@@ -25,58 +40,122 @@ DEFAULT_LABELS = Path("corpus") / "labels.csv"
 
 @click.group("tags")
 def command() -> None:
-    """Marquage thématique : évaluation et liste à revoir."""
+    """Marquage thématique : évaluation, apprentissage et liste à revoir."""
+
+
+def _labels_option(default: Path | None) -> Any:
+    return click.option(
+        "--labels",
+        "labels_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help="Jeu étiqueté « ref;themes » (références documents/… ou barcode:…).",
+    )
+
+
+def _labelled(env: Env, labels_path: Path | None) -> tuple[list[LabelledDoc], list[str], set[str]]:
+    """The documents of a labels file found in the catalogue, the refs not found, unknown slugs."""
+    if labels_path is None:
+        return [], [], set()
+    try:
+        labels = read_labels(labels_path)
+    except LabelsError as exc:
+        raise CliError(str(exc)) from None
+    slugs = [t.slug for t in env.vocabulary().vocabulary.themes]
+    labelled = resolve(env.catalogue(), labels, labels_path.parent, slugs)
+    return labelled.docs, labelled.missing, labelled.unknown_themes
+
+
+# -- evaluate ----------------------------------------------------------------------------------
 
 
 @command.command("evaluate")
-@click.option(
-    "--labels",
-    "labels_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_LABELS,
-    show_default=True,
-    help="Jeu étiqueté « ref;themes » (références documents/… ou barcode:…).",
-)
+@_labels_option(DEFAULT_LABELS)
 @click.option("--json", "as_json", is_flag=True, help="Résultats en JSON.")
 @click.option(
     "--folds",
     type=click.IntRange(min=2),
     default=None,
-    help="Validation croisée en K plis : seuils ajustés sur K−1 plis, mesurés sur le dernier.",
+    help="Validation croisée en K plis : règles seules et règles + modèle appris, chacun"
+    " ajusté sur K−1 plis et mesuré sur le dernier.",
 )
+@click.option("--seed", type=int, default=0, show_default=True, help="Graine du tirage des plis.")
 @pass_env
-def evaluate_command(env: Env, labels_path: Path, as_json: bool, folds: int | None) -> None:
-    """Mesurer le marquage actuel sur un jeu étiqueté (rien n'est écrit)."""
-    try:
-        labels = read_labels(labels_path)
-    except LabelsError as exc:
-        raise CliError(str(exc)) from None
-    tagger = env.tagger()
-    labelled = resolve(env.catalogue(), labels, labels_path.parent, tagger.slugs)
-    if not labelled.docs:
+def evaluate_command(
+    env: Env, labels_path: Path, as_json: bool, folds: int | None, seed: int
+) -> None:
+    """Mesurer le marquage sur un jeu étiqueté (rien n'est écrit)."""
+    docs, missing, unknown = _labelled(env, labels_path)
+    if not docs:
         raise CliError(f"aucune référence de {labels_path} n'a été trouvée dans le catalogue")
-    fitted: list[Any] = []
+    tagger = env.tagger()
     if folds:
-        if folds > len(labelled.docs):
-            raise CliError(
-                f"--folds ne peut dépasser le nombre de documents ({len(labelled.docs)})"
-            )
-        report, fitted = cross_validate(tagger, labelled.docs, folds)
+        if folds > len(docs):
+            raise CliError(f"--folds ne peut dépasser le nombre de documents ({len(docs)})")
+        extra = from_catalogue(env.catalogue(), exclude={d.record_id for d in docs})
+        cv = cross_validate(tagger, docs, folds, seed, extra=extra)
+        if as_json:
+            print_json(_cv_json(cv, len(docs), len(missing), len(extra)))
+        else:
+            _print_cv(cv, missing, len(extra))
     else:
-        report = evaluate(tagger, labelled.docs)
-    if as_json:
-        data = {**report.as_dict(), "missing": len(labelled.missing)}
-        data = {"documents": data.pop("documents"), "missing": data.pop("missing"), **data}
-        if folds:
-            data["folds"] = folds
-            data["fitted"] = [_fitted(s) for s in fitted]
-        print_json(data)
-        return
-    _print_report(report, labelled.missing, folds, fitted)
-    if labelled.unknown_themes:
-        click.echo(
-            f"Thématiques inconnues du vocabulaire : {', '.join(sorted(labelled.unknown_themes))}"
-        )
+        report = evaluate(tagger, docs)
+        seen = _trained_on(env, tagger) & {d.record_id for d in docs}
+        if as_json:
+            data = {"documents": report.documents, "missing": len(missing),
+                    **_report_json(report),
+                    "tagger": "model" if tagger.model else "rules",
+                    "trained_on": len(seen)}  # fmt: skip
+            print_json(data)
+        else:
+            system = "règles + modèle appris" if tagger.model else "règles seules"
+            click.echo(f"Évaluation sur {report.documents} documents — marquage actuel ({system})")
+            _print_missing(missing)
+            _print_table(report)
+            if seen:
+                click.echo(
+                    f"Attention : {len(seen)} de ces documents ont servi à entraîner le modèle ;"
+                    " ces chiffres sont optimistes. Mesure honnête : --folds 5."
+                )
+    if unknown and not as_json:
+        click.echo(f"Thématiques inconnues du vocabulaire : {', '.join(sorted(unknown))}")
+
+
+def _trained_on(env: Env, tagger: Any) -> set[int]:
+    if tagger.model is None:
+        return set()
+    return set(tagger.model.info.get("training", {}).get("record_ids", ()))
+
+
+def _report_json(report: Report) -> dict[str, Any]:
+    data = report.as_dict()
+    data.pop("documents")
+    return data
+
+
+def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> dict[str, Any]:
+    fitted = []
+    for n, settings in enumerate(cv.rule_settings):
+        item: dict[str, Any] = {"rules": _fitted(settings)}
+        if cv.model is not None:
+            choice = cv.selections[n]
+            item["model"] = {"penalty": choice.penalty, "theme_penalty": choice.theme_penalty,
+                             "threshold": choice.threshold}  # fmt: skip
+        fitted.append(item)
+    return {
+        "documents": documents,
+        "missing": missing,
+        "training_only": extra,
+        "folds": cv.folds,
+        "seed": cv.seed,
+        "system": "model" if cv.model is not None else "rules",
+        **_report_json(cv.system),
+        "rules": _report_json(cv.rules),
+        "model": _report_json(cv.model) if cv.model is not None else None,
+        "model_error": cv.model_error,
+        "fitted": fitted,
+    }
 
 
 def _fitted(settings: Any) -> dict[str, float]:
@@ -87,30 +166,170 @@ def _fitted(settings: Any) -> dict[str, float]:
     }  # fmt: skip
 
 
-def _print_report(report: Report, missing: list[str], folds: int | None, fitted: list[Any]) -> None:
-    what = (f"validation croisée en {folds} plis (seuils ajustés hors du pli mesuré)" if folds
-            else "marquage actuel")  # fmt: skip
-    click.echo(f"Évaluation sur {report.documents} documents — {what}")
+def _print_missing(missing: list[str]) -> None:
     if missing:
         click.echo(f"Références introuvables dans le catalogue : {len(missing)}"
                    f" ({', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})")  # fmt: skip
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _print_table(report: Report) -> None:
     click.echo(f"{'Thématique':<24} {'Précision':>9} {'Rappel':>7} {'F1':>6} {'Effectif':>9}")
     for slug, (scores, support) in report.per_theme.items():
         click.echo(f"{slug:<24} {scores.precision:>9.2f} {scores.recall:>7.2f} {scores.f1:>6.2f}"
                    f" {support:>9}")  # fmt: skip
     for name, scores in (("Micro-moyenne", report.micro), ("Macro-moyenne", report.macro)):
         click.echo(f"{name:<24} {scores.precision:>9.2f} {scores.recall:>7.2f} {scores.f1:>6.2f}")
-    share = f"{report.untagged_share * 100:.1f}".replace(".", ",")
-    click.echo(f"Documents sans thématique : {share} %")
-    if fitted:
-        pairs = ", ".join(
-            f"{s.threshold:g}/{s.relative:g} et {s.threshold_without_text:g}/"
-            f"{s.relative_without_text:g}"
-            for s in fitted
+    click.echo(f"Documents sans thématique : {_share(report.untagged_share)}")
+
+
+def _print_cv(cv: CrossValidation, missing: list[str], extra: int) -> None:
+    click.echo(
+        f"Évaluation sur {cv.rules.documents} documents — validation croisée en {cv.folds} plis"
+        f" (graine {cv.seed}) : chaque pli est mesuré par un système ajusté sur les autres plis"
+    )
+    _print_missing(missing)
+    if extra:
+        click.echo(f"Plus {extra} notices corrigées dans le catalogue, pour l'apprentissage"
+                   " seulement")  # fmt: skip
+    _print_comparison(cv)
+    pairs = ", ".join(
+        f"{s.threshold:g}/{s.relative:g} et {s.threshold_without_text:g}/"
+        f"{s.relative_without_text:g}"
+        for s in cv.rule_settings
+    )
+    click.echo(
+        f"Règles — seuil/coupure relative par pli (texte intégral et notice seule) : {pairs}"
+    )
+    if cv.model is not None:
+        choices = ", ".join(
+            f"{c.penalty:g}/{c.theme_penalty:g} et {c.threshold:g}" for c in cv.selections
         )
-        click.echo(
-            f"Seuil/coupure relative retenus par pli (texte intégral et notice seule) : {pairs}"
+        click.echo(f"Modèle — pénalités L2 (commune/par thématique) et seuil de probabilité par"
+                   f" pli : {choices}")  # fmt: skip
+
+
+def _print_comparison(cv: CrossValidation) -> None:
+    rules, model = cv.rules, cv.model
+    if model is None:
+        _print_table(rules)
+        click.echo(f"Modèle appris : non évalué ({cv.model_error})")
+        return
+    click.echo(f"{'':<24} {'Règles seules':^22}   {'Règles + modèle appris':^22}")
+    head = f"{'Préc.':>6} {'Rappel':>7} {'F1':>6}"
+    click.echo(f"{'Thématique':<24} {head}    {head}  {'Effectif':>8}")
+    for slug, (r, support) in rules.per_theme.items():
+        m = model.per_theme.get(slug, (r, support))[0]
+        click.echo(f"{slug:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
+                   f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}  {support:>8}")  # fmt: skip
+    for name, r, m in (("Micro-moyenne", rules.micro, model.micro),
+                       ("Macro-moyenne", rules.macro, model.macro)):  # fmt: skip
+        click.echo(f"{name:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
+                   f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}")  # fmt: skip
+    click.echo(f"{'Documents sans thématique':<24} {_share(rules.untagged_share):>21}    "
+               f"{_share(model.untagged_share):>21}")  # fmt: skip
+
+
+# -- train -------------------------------------------------------------------------------------
+
+
+@command.command("train")
+@_labels_option(None)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Plis de la validation croisée qui compare règles seules et modèle.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Graine des tirages.")
+@click.option("--dry-run", is_flag=True, help="Mesurer sans enregistrer le modèle.")
+@click.option("--json", "as_json", is_flag=True, help="Résumé en JSON.")
+@pass_env
+def train_command(
+    env: Env, labels_path: Path | None, folds: int, seed: int, dry_run: bool, as_json: bool
+) -> None:
+    """Apprendre des thématiques confirmées par le documentaliste.
+
+    \b
+    Exemples : les notices sur lesquelles le documentaliste a ajouté ou retiré une
+    thématique (avec les thématiques qu'elles affichent), et le jeu --labels s'il est donné.
+    Le modèle (instance/tagging-model.json, poids lisibles) décide ensuite à la place des
+    seuils des règles ; les termes trouvés et les passages restent la justification de
+    chaque thématique. Appliquez-le aux notices existantes avec « fonds retag --all ».
+    """
+    docs, missing, _ = _labelled(env, labels_path)
+    catalogue = env.catalogue()
+    extra = from_catalogue(catalogue, exclude={d.record_id for d in docs})
+    labelled = docs + extra
+    if len(labelled) < MIN_DOCUMENTS:
+        raise CliError(
+            f"{len(labelled)} documents étiquetés ({len(docs)} du fichier, {len(extra)} notices"
+            f" corrigées) : il en faut au moins {MIN_DOCUMENTS} pour apprendre ; les règles"
+            " seules restent en vigueur"
         )
+    tagger = env.tagger().with_model(None)
+    cv = None
+    if len(labelled) >= folds:
+        cv = cross_validate(tagger, labelled, folds, seed)
+    examples = [Example(tuple(tagger.scores(d.doc)), d.expected) for d in labelled]
+    info: dict[str, Any] = {
+        "trained_at": date.today().isoformat(),
+        "training": {
+            "documents": len(labelled), "from_labels_file": len(docs),
+            "from_catalogue": len(extra),
+            "labels_file": str(labels_path) if labels_path else None,
+            "record_ids": sorted(d.record_id for d in labelled),
+        },
+    }  # fmt: skip
+    if cv is not None:
+        info["cross_validation"] = {
+            "folds": folds, "seed": seed, "rules": _report_json(cv.rules),
+            "model": _report_json(cv.model) if cv.model is not None else None,
+        }  # fmt: skip
+    try:
+        model = train(examples, tagger.slugs, seed=seed, vocabulary=tagger.vocabulary, info=info)
+    except ModelError as exc:
+        raise CliError(str(exc)) from None
+    path = env.root / MODEL_FILE
+    if not dry_run:
+        save_model(model, path)
+    if as_json:
+        print_json({
+            "documents": len(labelled), "from_labels_file": len(docs),
+            "from_catalogue": len(extra), "missing": len(missing), "saved": not dry_run,
+            "path": str(path), "threshold": model.threshold,
+            "penalty": model.penalty, "theme_penalty": model.theme_penalty,
+            "cross_validation": info.get("cross_validation"),
+        })  # fmt: skip
+        return
+    click.echo(
+        f"Apprentissage sur {len(labelled)} documents étiquetés ({len(docs)} du fichier,"
+        f" {len(extra)} notices corrigées dans le catalogue)"
+    )
+    _print_missing(missing)
+    if cv is not None:
+        click.echo(f"Validation croisée en {folds} plis (graine {seed}), chaque pli mesuré par un"
+                   " système ajusté sur les autres :")  # fmt: skip
+        _print_comparison(cv)
+    click.echo(
+        f"Modèle : seuil de probabilité {model.threshold:g}, pénalités L2 {model.penalty:g}"
+        f" (poids communs) et {model.theme_penalty:g} (par thématique). Poids appris :"
+    )
+    for (_, label), weight in sorted(zip(FEATURES, model.weights, strict=True),
+                                     key=lambda item: -abs(item[1])):  # fmt: skip
+        click.echo(f"  {label:<48} {weight:+.2f}".replace(".", ","))
+    if dry_run:
+        click.echo("Simulation : rien n'est enregistré.")
+    else:
+        click.echo(f"Modèle enregistré : {path}. Pour l'appliquer aux notices existantes :"
+                   " fonds retag --all")  # fmt: skip
+
+
+# -- review ------------------------------------------------------------------------------------
 
 
 @command.command("review")
@@ -120,11 +339,13 @@ def review_command(env: Env, as_json: bool) -> None:
     """Notices à revoir : sans thématique, à thématiques peu sûres, sans texte (à océriser).
 
     Une thématique automatique est « peu sûre » quand son score est sous le seuil de confiance
-    du marqueur (0,45 sur une échelle de 0 à 1) ; une notice n'y figure que si toutes ses
-    thématiques sont automatiques et peu sûres.
+    du marqueur (0,45 sur une échelle de 0 à 1 avec les règles seules ; une probabilité de
+    0,5 avec le modèle appris) ; une notice n'y figure que si toutes ses thématiques sont
+    automatiques et peu sûres.
     """
     catalogue = env.catalogue()
-    low = env.tagger().settings.low_confidence
+    tagger = env.tagger()
+    low = tagger.low_confidence
     lists: dict[str, list[dict[str, Any]]] = {"untagged": [], "low_confidence": [], "to_ocr": []}
     ids = catalogue.ids()
     for start in range(0, len(ids), 500):
@@ -157,6 +378,8 @@ def review_command(env: Env, as_json: bool) -> None:
                 f"  n° {item['id']:<6} {item['title'][:70]}"
                 + (f" [{themes}]{why}" if themes else "")
             )
+            if item.get("model"):
+                click.echo(f"           {item['model']}")
 
 
 def _item(record: Record) -> dict[str, Any]:
@@ -165,4 +388,17 @@ def _item(record: Record) -> dict[str, Any]:
     ]
     first = record.themes[0] if record.themes else None
     return {"id": record.id, "title": record.title, "themes": themes,
-            "why": explain(first.evidence) if first else ""}  # fmt: skip
+            "why": explain(first.evidence) if first else "",
+            "model": explain_model(first.evidence) if first else ""}  # fmt: skip
+
+
+def model_status(env: Env) -> str:
+    """One French line on the learned model in force (for `fonds retag`)."""
+    load = model_for_instance(env.root, env.vocabulary().vocabulary)
+    if load.model is None:
+        return "règles du vocabulaire seules (aucun modèle appris)"
+    trained = load.model.info.get("trained_at", "?")
+    line = f"règles du vocabulaire + modèle appris ({load.path.name}, entraîné le {trained})"
+    if load.stale:
+        line += " — le vocabulaire a changé depuis : relancez « fonds tags train »"
+    return line
