@@ -37,6 +37,9 @@ from whoosh.writing import IndexingError
 from ..analysis import LANGUAGES, STOP_WORDS, analysis_stamp, analyze, stem
 from ..analysis import words as folded_words
 from .documents import IndexDocument
+from .facets import FacetBitmaps, members
+from .facets import bitmap as facets_bitmap
+from .facets import count as count_facet
 from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
 from .query import Alternatives, ParsedQuery, Prefix, Words, parse
 
@@ -407,12 +410,17 @@ class SearchIndex:
             view = self._fresh_view()
             searcher = view.searcher
             query, excluded, equivalents = self._compile(parsed, searcher)
+            sort = request.effective_sort if query is not None else (
+                request.sort if request.sort in ("oldest", "title", "newest") else "newest"
+            )
             relaxed = False
+            scored: list[tuple[int, float]] = []
             if query is not None:
-                matched = set(searcher.docs_for_query(query))
+                matched, scored = self._match(searcher, query, sort)
                 if not matched and len(parsed.required) > 1:
                     query, _, equivalents = self._compile(parsed.relaxed(), searcher)
-                    matched = set(searcher.docs_for_query(query)) if query is not None else set()
+                    if query is not None:
+                        matched, scored = self._match(searcher, query, sort)
                     relaxed = bool(matched)
             else:
                 matched = set(view.live)
@@ -420,12 +428,9 @@ class SearchIndex:
                 matched -= set(searcher.docs_for_query(excluded))
 
             final, facets = _facet(view, matched, request, availability)
-            sort = request.effective_sort if query is not None else (
-                request.sort if request.sort in ("oldest", "title", "newest") else "newest"
-            )
             start = (request.page - 1) * request.per_page if paged else 0
             stop = start + request.per_page if paged else len(final)
-            ranked = self._rank(view, query, final, sort, stop)
+            ranked = self._rank(view, scored, final, sort, stop)
             hits = tuple(
                 _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
             )
@@ -437,12 +442,29 @@ class SearchIndex:
             terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
         )  # fmt: skip
 
-    def _rank(self, view, query, final: set[int], sort: str, stop: int) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
+        """The matching documents, and when ranked by relevance their scores, best first.
+
+        Ranked: one scored pass over every match, not an unscored pass for the facets and a
+        second, scored one for the page (whoosh reads and decodes the postings each time)."""
+        if sort != "relevance":
+            return set(searcher.docs_for_query(query)), []
+        results = searcher.search(query, limit=None, terms=False)
+        scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
+        return {docnum for docnum, _ in scored}, scored
+
+    def _rank(self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
         if not final or stop <= 0:
             return []
-        if sort == "relevance" and query is not None:
-            results = view.searcher.search(query, filter=final, limit=stop, terms=False)
-            return [(hit.docnum, float(hit.score or 0.0)) for hit in results]
+        if sort == "relevance" and scored:
+            ranked = []
+            for docnum, score in scored:  # best first already
+                if docnum in final:
+                    ranked.append((docnum, score))
+                    if len(ranked) >= stop:
+                        break
+            return ranked
         rows = view.rows
         if sort == "title":
             key = lambda d: (rows[d].title_key, rows[d].id)  # noqa: E731
@@ -589,6 +611,13 @@ class _View:
             self.rows.extend(rows)
         self.live = [n for n, row in enumerate(self.rows) if row is not None]
         self.by_id = {row.id: n for n, row in enumerate(self.rows) if row is not None}
+        self._bitmaps: FacetBitmaps | None = None
+
+    def facet_bitmaps(self) -> FacetBitmaps:
+        """Built on the first faceted search of this searcher (callers hold the index lock)."""
+        if self._bitmaps is None:
+            self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
+        return self._bitmaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,15 +734,6 @@ def _row_values(row: _Row, facet: str, availability: Mapping[int, tuple[str, ...
     return _availability(row, availability)
 
 
-def _matches(row: _Row, facet: str, selected: tuple[str, ...], availability: Mapping[int, tuple[str, ...]]) -> bool:
-    if facet == "year":
-        if row.year is None:
-            return False
-        return any(_year_in(row.year, value) for value in selected)
-    values = _row_values(row, facet, availability)
-    return any(v in selected for v in values)
-
-
 def _year_in(year: int, value: str) -> bool:
     value = value.strip()
     if "-" in value:
@@ -734,30 +754,30 @@ def _facet(
     """Apply the facet filters (OR within a facet, AND across facets) and count every facet.
 
     A facet with a selection is counted over the hits of all *other* filters, so each of its
-    values shows how many documents choosing it alone would give."""
-    rows = view.rows
+    values shows how many documents choosing it alone would give. Runs on bitmaps (facets.py)."""
+    bitmaps = view.facet_bitmaps()
+    available = bitmaps.availability(availability, view.by_id)
     filters = {name: values for name, values in request.filters().items() if values}
-    passing: dict[str, set[int]] = {
-        name: {d for d in matched if _matches(rows[d], name, values, availability)}  # type: ignore[arg-type]
+    matched_bits = facets_bitmap(matched, bitmaps.size)
+    passing = {
+        name: matched_bits & bitmaps.selection(name, values, available, _year_in)
         for name, values in filters.items()
     }
-    final = set(matched)
-    for docs in passing.values():
-        final &= docs
+    final_bits = matched_bits
+    for bits in passing.values():
+        final_bits &= bits
     facets: dict[str, tuple[FacetCount, ...]] = {}
     for facet in FACETS:
+        base = final_bits
         if facet in filters:
-            base = set(matched)
-            for other, docs in passing.items():
+            base = matched_bits
+            for other, bits in passing.items():
                 if other != facet:
-                    base &= docs
-        else:
-            base = final
-        counts: Counter[str] = Counter()
-        for d in base:
-            counts.update(_row_values(rows[d], facet, availability))  # type: ignore[arg-type]
-        selected = set(filters.get(facet, ()))
-        facets[facet] = _facet_values(facet, counts, selected)
+                    base &= bits
+        counts = count_facet(bitmaps, facet, base, available, view.rows,
+                             lambda row, name: _row_values(row, name, availability))  # fmt: skip
+        facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
+    final = matched if final_bits == matched_bits else set(members(final_bits))
     return final, facets
 
 

@@ -16,6 +16,7 @@ from ..analysis import LANGUAGES, fold, stem
 SEARCH_LIMIT = 200_000
 WIDTH = 260
 _MAX_MATCHES = 400
+_SCAN_STEPS = (12_000, 48_000, SEARCH_LIMIT)
 
 
 def _one_to_one_fold_table() -> dict[int, str]:
@@ -81,22 +82,10 @@ def make_snippet(
     text = text[:SEARCH_LIMIT]
     if not text.strip():
         return "", ()
-    folded = text.translate(_FOLD1).lower()
-    if len(folded) != len(text):  # a character folded to several: lose highlights, keep safety
-        folded = text.lower()
-    matches = []
-    if pattern is not None:
-        for m in pattern.finditer(folded):
-            matches.append((m.start(), m.end(), m.group(0)))
-            if len(matches) >= _MAX_MATCHES:
-                break
+    matches = _find(text, pattern) if pattern is not None else []
     start = 0
     if matches:
-        best, best_score = matches[0][0], -1
-        for i, (anchor, _, _) in enumerate(matches):
-            distinct = {w for s, _, w in matches[i:] if s < anchor + width - 40}
-            if len(distinct) > best_score:
-                best, best_score = anchor, len(distinct)
+        best = _best_window(matches, width - 40)
         start = max(0, best - 60)
         while start > 0 and not text[start - 1].isspace() and best - start < 90:
             start -= 1
@@ -113,6 +102,48 @@ def make_snippet(
     suffix = " …" if end < len(text) else ""
     shift = len(prefix)
     return prefix + snippet + suffix, tuple((s + shift, e + shift) for s, e in spans)
+
+
+def _find(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """Matches in the folded text, read in growing parts: most documents match early, and
+    folding 200 KB for each hit of a page would cost more than the search itself."""
+    matches: list[tuple[int, int, str]] = []
+    start = 0
+    for size in _SCAN_STEPS:
+        stop = min(len(text), size)
+        while stop < len(text) and not text[stop - 1].isspace() and stop < size + 200:
+            stop += 1  # end the part between two words
+        part = text[start:stop]
+        folded = part.translate(_FOLD1).lower()
+        if len(folded) != len(part):  # a character folded to several: lose highlights, keep safety
+            folded = part.lower()
+        if len(folded) == len(part):
+            for m in pattern.finditer(folded):
+                matches.append((start + m.start(), start + m.end(), m.group(0)))
+                if len(matches) >= _MAX_MATCHES:
+                    return matches
+        if matches or stop >= len(text):
+            return matches
+        start = stop
+    return matches
+
+
+def _best_window(matches: list[tuple[int, int, str]], span: int) -> int:
+    """Start of the match that opens the window with the most distinct matched words."""
+    best, best_score = matches[0][0], -1
+    inside: dict[str, int] = {}
+    j = 0
+    for i, (anchor, _, _) in enumerate(matches):  # two pointers: linear in the matches
+        while j < len(matches) and matches[j][0] < anchor + span:
+            inside[matches[j][2]] = inside.get(matches[j][2], 0) + 1
+            j += 1
+        if len(inside) > best_score:
+            best, best_score = anchor, len(inside)
+        word = matches[i][2]  # the anchor leaves the window
+        inside[word] -= 1
+        if not inside[word]:
+            del inside[word]
+    return best
 
 
 def _collapse_spaces(

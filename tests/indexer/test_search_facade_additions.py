@@ -76,3 +76,48 @@ def test_a_relaxed_query_still_expands_acronyms(finder) -> None:  # type: ignore
 def test_an_acronym_among_alternatives_is_expanded(finder) -> None:  # type: ignore[no-untyped-def]
     page = finder.search(SearchRequest(q="ZFU OU logement"))
     assert {h.year for h in page.hits} == {2003, 2007, 2008, 2012}
+
+
+def test_a_snippet_finds_a_match_deep_in_a_long_text() -> None:
+    text = "Rapport introductif sans rapport. " * 4000 + "La médiation sociale au quartier."
+    snippet, spans = make_snippet(text, match_pattern(["médiation"]))
+    assert marked(snippet, spans) == ["médiation"] and len(text) > 130_000
+
+
+def test_a_snippet_prefers_the_window_with_the_most_distinct_words() -> None:
+    text = ("jeunes " * 30) + ("x " * 300) + "les jeunes et l'emploi des jeunes " + ("y " * 300)
+    snippet, spans = make_snippet(text, match_pattern(["jeunes", "emploi"]))
+    assert "emploi" in [w.lower() for w in marked(snippet, spans)]
+
+
+def test_facet_bitmaps_count_like_reading_every_document() -> None:
+    """Both ways of counting (bitmap per value, or reading the base's documents when a facet
+    has more values than the base has documents) give the plain count."""
+    import random
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from indexer.search.facets import FacetBitmaps, bitmap, count, members
+
+    rng = random.Random(3)
+    authors = [f"Auteur {i}" for i in range(300)]
+    rows = [
+        None if rng.random() < 0.05 else SimpleNamespace(
+            id=d + 1, year=rng.choice([None, 2005, 2009, 2012]), doc_type="rapport",
+            support="papier", language="fr", themes=tuple(rng.sample(["a", "b", "c"], 2)),
+            authors=tuple(rng.sample(authors, rng.randint(0, 3))), has_file=rng.random() < 0.5,
+        )
+        for d in range(1000)
+    ]  # fmt: skip
+    bitmaps = FacetBitmaps(rows)
+    available = bitmaps.availability({}, {})
+    live = [d for d, row in enumerate(rows) if row is not None]
+    for size in (3, 40, 900):
+        base_docs = sorted(rng.sample(live, size))
+        base = bitmap(base_docs, len(rows))
+        assert members(base) == base_docs
+        for facet, values_of in (("author", lambda r: r.authors), ("theme", lambda r: r.themes)):
+            expected = Counter(v for d in base_docs for v in values_of(rows[d]))
+            got = count(bitmaps, facet, base, available, rows,
+                        lambda row, name: getattr(row, name + "s"))  # fmt: skip
+            assert got == expected, (facet, size)
