@@ -474,6 +474,16 @@ class Catalogue:
                 out[rid] = values
         return out
 
+    def availability_stamp(self) -> tuple[int, int, int]:
+        """Changes whenever availability() may: a record or copy changed (both bump the rev
+        counter), a loan started (new id) or ended (fewer active). Cheap: callers cache with it."""
+        row = self.conn.execute(
+            "SELECT (SELECT value FROM counters WHERE name = 'rev'),"
+            " (SELECT count(*) FROM loans WHERE return_date IS NULL),"
+            " (SELECT coalesce(max(id), 0) FROM loans)"
+        ).fetchone()
+        return (int(row[0] or 0), int(row[1]), int(row[2]))
+
     def barcodes(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT barcode FROM copies")}
 

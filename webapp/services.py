@@ -4,6 +4,7 @@ the vocabulary and the finder (one per process, shared between threads)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,22 @@ def get_index() -> SearchIndex:
 
 
 def get_finder() -> Finder:
-    return Finder(get_catalogue(), get_index(), theme_labels=get_vocabulary().vocabulary.labels())
+    return Finder(get_catalogue(), get_index(), theme_labels=get_vocabulary().vocabulary.labels(),
+                  availability=get_availability)  # fmt: skip
+
+
+def get_availability() -> Mapping[int, tuple[str, ...]]:
+    """Copies' availability for search facets, read again only when a record, a copy or a loan
+    changed (reading it costs ~20 ms at 20,000 records; the stamp well under 1 ms)."""
+    state = current_app.extensions["fonds"]
+    catalogue = get_catalogue()
+    stamp = catalogue.availability_stamp()
+    cached = state.get("availability")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    value = catalogue.availability()
+    state["availability"] = (stamp, value)  # one assignment: threads see old or new, whole
+    return value
 
 
 def reindex_records(*record_ids: int) -> None:

@@ -3,7 +3,7 @@ with snippets, labels and availability. The CLI and the web app both search thro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from library import DOC_TYPE_LABELS, Catalogue, DocType, Record, Support
@@ -50,13 +50,16 @@ class Finder:
         index: SearchIndex,
         *,
         theme_labels: Mapping[str, str] | None = None,
+        availability: Callable[[], Mapping[int, tuple[str, ...]]] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.index = index
         self.theme_labels = dict(theme_labels or {})
+        # The web app passes a cached reading (same object until a copy or loan changes)
+        self.availability = availability or catalogue.availability
 
     def search(self, request: SearchRequest) -> SearchPage:
-        page = self.index.search(request, availability=self.catalogue.availability())
+        page = self.index.search(request, availability=self.availability())
         records = self.catalogue.get_many(h.id for h in page.hits)
         pattern = match_pattern(
             [w for w in page.terms if not w.endswith("*")], ()
@@ -73,7 +76,7 @@ class Finder:
         return replace(page, hits=tuple(hits), facets=facets)
 
     def all_ids(self, request: SearchRequest) -> list[int]:
-        return self.index.all_ids(request, availability=self.catalogue.availability())
+        return self.index.all_ids(request, availability=self.availability())
 
     def more_like(self, record: Record, limit: int = 5) -> list[Record]:
         text = " ".join([record.title, record.abstract, " ".join(record.keywords)])

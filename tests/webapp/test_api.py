@@ -258,3 +258,40 @@ def test_links_use_the_public_address_when_configured(tmp_path) -> None:
 def test_the_api_is_read_only(client) -> None:
     assert client.post("/api/search").status_code == 405
     assert client.delete("/api/records/1").status_code == 405
+
+
+def test_availability_follows_loans_and_copy_changes_at_once(tmp_path) -> None:
+    """GIVEN a paper record on the shelf WHEN its copy is lent, returned, then reported
+    missing THEN the next search shows each state (the cached availability is never stale)."""
+    from datetime import date
+
+    from library import Catalogue, CopyStatus
+    from library.loans import Loans
+
+    fund = build_fund(tmp_path / "instance")
+    client = make_app(fund.root).test_client()
+
+    def states() -> list[str]:
+        data = client.get("/api/search?q=médiation").get_json()
+        return data["hits"][0]["availability"]
+
+    assert states() == ["en-rayon"]
+    with Catalogue.in_instance(fund.root) as catalogue:
+        loans = Loans(catalogue)
+        borrower = loans.add_borrower("Marie Lemoine")
+        loans.check_out("CRPV000001", borrower.id, today=date(2013, 5, 2))
+    assert states() == ["en-rayon", "en-pret"]  # the second copy is still on the shelf
+    with Catalogue.in_instance(fund.root) as catalogue:
+        Loans(catalogue).check_out("CRPV000002", borrower.id, today=date(2013, 5, 2))
+    assert states() == ["en-pret"]
+    on_loan = client.get("/api/search?available=en-pret").get_json()
+    assert [h["title"] for h in on_loan["hits"]] == ["Guide de la médiation sociale"]
+    with Catalogue.in_instance(fund.root) as catalogue:
+        Loans(catalogue).check_in("CRPV000001", today=date(2013, 5, 3))
+        Loans(catalogue).check_in("CRPV000002", today=date(2013, 5, 3))
+    assert states() == ["en-rayon"]
+    with Catalogue.in_instance(fund.root) as catalogue:
+        for copy in catalogue.get(fund.ids["mediation"]).copies:
+            catalogue.update_copy(copy.id, call_number=copy.call_number, location=copy.location,
+                                  status=CopyStatus.MISSING)  # fmt: skip
+    assert states() == []
