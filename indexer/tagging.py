@@ -550,12 +550,14 @@ def explain_model(evidence: dict[str, Any] | None) -> str:
         return ""
     percent = f"{model.get('probability', 0.0) * 100:.0f} %"
     rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(
-        f"{label} ({value:+.1f})".replace(".", ",").replace("-", "−")
-        for label, value in model.get("reasons", ())
-    )
+    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
     line = f"modèle appris : probabilité {percent} (score des règles {rule})"
     return f"{line} ; {reasons}" if reasons else line
+
+
+def _signed(value: float) -> str:
+    """+1,8 or −0,4: French decimal comma and a true minus sign."""
+    return f"{value:+.1f}".replace(".", ",").replace("-", "−")
 
 
 def tag_many(tagger: Tagger, docs: Iterable[TagInput]) -> list[list[ThemeAssignment]]:

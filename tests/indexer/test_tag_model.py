@@ -88,7 +88,24 @@ def test_a_model_decision_keeps_the_matched_terms_and_says_why_in_french(tagger,
     reasons = evidence["model"]["reasons"]
     assert 1 <= len(reasons) <= 3 and all(value > 0 for _, value in reasons)
     assert all(label in line for label, _ in reasons)
+    label, value = reasons[0]
+    assert f"{label} (+{value:.1f})".replace(".", ",") in line
     assert explain_model(tagger.tag(NEW_REPORT)[0].evidence) == ""  # the rules decided
+
+
+def test_the_model_line_is_written_the_french_way():
+    evidence = {
+        "terms": [],
+        "model": {
+            "probability": 0.8234,
+            "rule_score": 0.61,
+            "reasons": [["indices dans les mots-clés", 1.64], ["part des mots courants", -0.4]],
+        },
+    }
+    assert explain_model(evidence) == (
+        "modèle appris : probabilité 82 % (score des règles 0,61) ;"
+        " indices dans les mots-clés (+1,6), part des mots courants (−0,4)"
+    )
 
 
 def test_no_thematic_without_a_vocabulary_term_however_likely(tagger, model):

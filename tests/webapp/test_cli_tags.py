@@ -392,8 +392,20 @@ def test_evaluating_on_the_documents_the_model_learnt_from_is_flagged(
     run(instance, "tags", "train")
     labels = labels_file(tmp_path, ["barcode:L0000;mediation-sociale"])
     result = run(instance, "tags", "evaluate", "--labels", str(labels))
-    assert "marquage actuel (règles + modèle appris)" in result.output
+    assert "marquage actuel : règles du vocabulaire + modèle appris" in result.output
     assert "1 de ces documents ont servi à entraîner le modèle" in result.output
+
+
+def test_a_model_trained_before_a_vocabulary_edit_is_used_and_said_stale(instance, confirmed):
+    run(instance, "tags", "train")
+    assert "relancez" not in run(instance, "retag", "--all").output
+    vocabulary = PACKAGED_VOCABULARY.read_text(encoding="utf-8")
+    (instance / "vocabulary.toml").write_text(
+        vocabulary.replace('"correspondants de nuit"', '"veilleurs de nuit"'), encoding="utf-8"
+    )
+    result = run(instance, "retag", "--all")
+    assert "modèle appris" in result.output
+    assert "le vocabulaire a changé depuis : relancez « fonds tags train »" in result.output
 
 
 def test_a_broken_model_file_is_reported_and_the_rules_used(instance, fund):

@@ -109,8 +109,8 @@ def evaluate_command(
                     "trained_on": len(seen)}  # fmt: skip
             print_json(data)
         else:
-            system = "règles + modèle appris" if tagger.model else "règles seules"
-            click.echo(f"Évaluation sur {report.documents} documents — marquage actuel ({system})")
+            click.echo(f"Évaluation sur {report.documents} documents — marquage actuel :"
+                       f" {model_status(env)}")  # fmt: skip
             _print_missing(missing)
             _print_table(report)
             if seen:
@@ -218,7 +218,7 @@ def _print_comparison(cv: CrossValidation) -> None:
         _print_table(rules)
         click.echo(f"Modèle appris : non évalué ({cv.model_error})")
         return
-    click.echo(f"{'':<24} {'Règles seules':^22}   {'Règles + modèle appris':^22}")
+    click.echo(f"{'':<25}{'Règles seules':^21}    {'Règles + modèle appris':^21}")
     head = f"{'Préc.':>6} {'Rappel':>7} {'F1':>6}"
     click.echo(f"{'Thématique':<24} {head}    {head}  {'Effectif':>8}")
     for slug, (r, support) in rules.per_theme.items():
