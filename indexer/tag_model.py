@@ -9,8 +9,7 @@ rests on matched vocabulary terms that the evidence lists:
 - how much evidence there is, and where: log(1 + S) for the whole raw score and for its share
   in the title, the keywords, the abstract and the full text;
 - how it compares with the rest of the document: S / S_best, first or second thematic;
-- what kind of evidence: number of distinct concepts, share of everyday words (`indices`),
-  at least one specific term;
+- what kind of evidence: number of distinct concepts, share of everyday words (`indices`);
 - whether the record is known by its description only (paper holdings), alone and crossed
   with the score and the ratio.
 
@@ -26,9 +25,11 @@ The penalties and the threshold are chosen by cross-validation inside the traini
 weights with their French labels, per-thematic biases, the threshold, and the cross-validated
 figures of the rules and of the model measured when it was trained.
 
-Training is plain Python (damped Newton steps on at most a few hundred distinct feature rows:
-rows of thematics without evidence are identical and are merged with a count); applying it
-costs a few microseconds per document.
+The model is trained where it decides: on the thematics the rules found with specific evidence
+(a thematic without any vocabulary term is never assigned, so it teaches nothing about the
+decision). Training is plain Python — damped Newton steps on a system of thirty unknowns, a
+second or so for a few hundred documents — and applying it costs some microseconds per
+document.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .tagging import ThemeScore
+from .tagging import Tagger, ThemeScore
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,6 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("second", "deuxième thématique du document"),
     ("log_concepts", "nombre de notions trouvées"),
     ("cue_share", "part des mots courants"),
-    ("specific", "au moins un terme spécifique"),
     ("description_only", "notice sans texte intégral"),
     ("description_log_score", "indices d'une notice sans texte"),
     ("description_ratio", "notice sans texte : score proche du principal"),
@@ -119,7 +119,6 @@ def theme_features(scores: Sequence[ThemeScore]) -> dict[str, tuple[float, ...]]
             1.0 if rank == 1 else 0.0,
             math.log1p(theme.concepts),
             theme.cue_raw / s if s > 0 else 0.0,
-            1.0 if theme.specific else 0.0,
             description,
             description * log_score,
             description * ratio,
@@ -310,18 +309,20 @@ _F = len(FEATURES)
 def _rows(
     examples: Sequence[Example], slugs: Sequence[str], own_bias: set[str]
 ) -> list[tuple[tuple[tuple[int, float], ...], float, float]]:
-    """Distinct sparse rows (parameter index, value) with their positive and negative counts.
+    """Sparse rows (parameter index, value) with their positive and negative counts, one per
+    thematic the rules found with specific evidence (identical rows merged).
 
     Parameters: 0 the intercept, 1..F the shared weights, F+1.. one bias per thematic."""
     offsets = {slug: _F + 1 + i for i, slug in enumerate(slugs)}
     counts: dict[tuple[tuple[int, float], ...], list[float]] = {}
+    known = set(slugs)
     for example in examples:
         features = theme_features(example.scores)
-        description = 0.0 if not example.scores else (0.0 if example.scores[0].has_text else 1.0)
-        for slug in slugs:
-            x = features.get(slug)
-            if x is None:  # no evidence: only the description flag may be set
-                x = (0.0,) * (_F - 3) + (description, 0.0, 0.0)
+        for theme in example.scores:
+            # Only where a decision is taken: thematics with specific vocabulary evidence.
+            if theme.slug not in known or not theme.specific or theme.raw <= 0:
+                continue
+            slug, x = theme.slug, features[theme.slug]
             row = [(0, 1.0)] + [(j + 1, v) for j, v in enumerate(x) if v]
             if slug in own_bias:
                 row.append((offsets[slug], 1.0))
@@ -575,10 +576,8 @@ def model_for_instance(instance_root: Path, vocabulary: Vocabulary) -> ModelLoad
     return ModelLoad(model, path, stale=stale)
 
 
-def tagger_for_instance(instance_root: Path, vocabulary: Vocabulary) -> tuple[Any, str | None]:
+def tagger_for_instance(instance_root: Path, vocabulary: Vocabulary) -> tuple[Tagger, str | None]:
     """The tagger an instance uses (the rules, and its model when there is a usable one),
     with the French line to show when a model file is present but not used."""
-    from .tagging import Tagger
-
     load = model_for_instance(instance_root, vocabulary)
     return Tagger(vocabulary, model=load.model), load.error
