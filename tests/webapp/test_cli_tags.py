@@ -337,7 +337,7 @@ def test_train_compares_rules_and_model_then_retag_applies_the_model(instance, c
     assert proposal.slug == "mediation-sociale"
     assert proposal.evidence["terms"] and proposal.evidence["model"]["probability"] > 0.5
     review = json.loads(run(instance, "tags", "review", "--json").output)
-    assert review["low_confidence_below"] == 0.5
+    assert review["low_confidence_below"] == 0.6
 
 
 def test_a_dry_run_trains_and_measures_but_saves_nothing(instance, confirmed):

@@ -172,6 +172,11 @@ def _print_missing(missing: list[str]) -> None:
                    f" ({', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})")  # fmt: skip
 
 
+def _number(value: float, spec: str = "g") -> str:
+    """A number the French way: decimal comma, true minus sign."""
+    return format(value, spec).replace(".", ",").replace("-", "−")
+
+
 def _share(value: float) -> str:
     return f"{value * 100:.1f} %".replace(".", ",")
 
@@ -316,12 +321,13 @@ def train_command(
                    " système ajusté sur les autres :")  # fmt: skip
         _print_comparison(cv)
     click.echo(
-        f"Modèle : seuil de probabilité {model.threshold:g}, pénalités L2 {model.penalty:g}"
-        f" (poids communs) et {model.theme_penalty:g} (par thématique). Poids appris :"
+        f"Modèle : seuil de probabilité {_number(model.threshold)}, pénalités L2"
+        f" {_number(model.penalty)} (poids communs) et {_number(model.theme_penalty)}"
+        " (par thématique). Poids appris :"
     )
     for (_, label), weight in sorted(zip(FEATURES, model.weights, strict=True),
                                      key=lambda item: -abs(item[1])):  # fmt: skip
-        click.echo(f"  {label:<48} {weight:+.2f}".replace(".", ","))
+        click.echo(f"  {label:<50} {_number(weight, '+.2f')}")
     if dry_run:
         click.echo("Simulation : rien n'est enregistré.")
     else:
@@ -340,7 +346,7 @@ def review_command(env: Env, as_json: bool) -> None:
 
     Une thématique automatique est « peu sûre » quand son score est sous le seuil de confiance
     du marqueur (0,45 sur une échelle de 0 à 1 avec les règles seules ; une probabilité de
-    0,5 avec le modèle appris) ; une notice n'y figure que si toutes ses thématiques sont
+    0,6 avec le modèle appris) ; une notice n'y figure que si toutes ses thématiques sont
     automatiques et peu sûres.
     """
     catalogue = env.catalogue()
