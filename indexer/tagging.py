@@ -35,8 +35,9 @@ in English on French urban policy says « contrat de ville »; cognates such as 
 Learned decisions: when the instance holds a model trained on the documentalist's confirmed
 thematics (`indexer.tag_model`, `fonds tags train`), step 6 is the model's instead: a logistic
 regression over how the rules found each thematic (where, how much, compared with the others)
-gives the probability that the documentalist keeps it; the scoring, the matched terms and the
-passages stay the rules' own. Without a model (a fresh instance), the rules decide.
+gives the probability that the documentalist keeps it, and that probability is the score the
+catalogue stores; the scoring, the matched terms and the passages stay the rules' own. Without
+a model (a fresh instance), the rules decide.
 
 Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
 "page", "field"}…]}, plus, when the model decided, {"model": {"probability", "rule_score",
