@@ -21,10 +21,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
+# The sample fund goes into a new instance only; an interrupted load is resumed (every step
+# is idempotent), and an instance holding a real fund is left alone.
 run: $(VENV)/.installed-run
-	@if [ ! -f $(INSTANCE)/catalogue.sqlite3 ]; then \
+	@if [ ! -f $(INSTANCE)/catalogue.sqlite3 ] || [ -f $(INSTANCE)/.loading-sample ]; then \
+		mkdir -p $(INSTANCE) && touch $(INSTANCE)/.loading-sample && \
 		$(BIN)/fonds --instance $(INSTANCE) index corpus/documents && \
-		$(BIN)/fonds --instance $(INSTANCE) import corpus/catalogue.csv; \
+		$(BIN)/fonds --instance $(INSTANCE) import corpus/catalogue.csv && \
+		$(BIN)/fonds --instance $(INSTANCE) tags train --labels corpus/labels.csv && \
+		$(BIN)/fonds --instance $(INSTANCE) retag --all && \
+		rm $(INSTANCE)/.loading-sample || exit 1; \
 	fi
 	$(BIN)/fonds --instance $(INSTANCE) serve --host $(HOST) --port $(PORT)
 

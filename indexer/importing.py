@@ -248,14 +248,7 @@ def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> 
                 if tagger is not None and not any(
                     t.source is ThemeSource.AUTO for t in record.themes
                 ):
-                    doc = TagInput(
-                        title=record.title,
-                        abstract=record.abstract,
-                        keywords=record.keywords,
-                        text="",
-                        language=record.language,
-                    )
-                    catalogue.set_auto_themes(record.id, tagger.tag(doc))
+                    catalogue.set_auto_themes(record.id, tagger.tag(TagInput.from_record(record)))
                 plan.created_ids.append(record.id)
             elif row.action == "update" and row.existing_id is not None:
                 existing = catalogue.get(row.existing_id)

@@ -29,15 +29,18 @@ def today() -> date:
 
 
 def tagger() -> Any:
-    """The tagger of the vocabulary in force, compiled once per vocabulary and process."""
-    from indexer.tagging import Tagger
+    """The instance's tagger (rules, and its learned model when there is one), compiled once
+    per vocabulary and model file and process."""
+    from indexer.tag_model import MODEL_FILE, tagger_for_instance
 
     vocabulary = services.get_vocabulary().vocabulary
+    model_file = services.paths().root / MODEL_FILE
+    stamp = (id(vocabulary), model_file.stat().st_mtime_ns if model_file.exists() else 0)
     state = services.extension_state()
-    cached = state.get("workspace_tagger")
-    if cached is None or cached.vocabulary is not vocabulary:
-        cached = state["workspace_tagger"] = Tagger(vocabulary)
-    return cached
+    if state.get("workspace_tagger_stamp") != stamp:
+        state["workspace_tagger"], _ = tagger_for_instance(services.paths().root, vocabulary)
+        state["workspace_tagger_stamp"] = stamp
+    return state["workspace_tagger"]
 
 
 def reindex(*record_ids: int) -> bool:
