@@ -121,3 +121,51 @@ def test_facet_bitmaps_count_like_reading_every_document() -> None:
             got = count(bitmaps, facet, base, available, rows,
                         lambda row, name: getattr(row, name + "s"))  # fmt: skip
             assert got == expected, (facet, size)
+
+
+def test_a_three_letter_prefix_searches_its_most_frequent_words(instance) -> None:  # type: ignore[no-untyped-def]
+    """'par*' expands to its 16 most frequent words: the common ones are found, a word seen
+    once among many is left to a longer prefix."""
+    catalogue = Catalogue.in_instance(instance)
+    common = [f"par{chr(97 + i)}{chr(97 + j)}" for i in range(5) for j in range(4)]  # 20 words
+    for n, word in enumerate(common):
+        for copy in range(30 - n):  # the first words are the most frequent
+            catalogue.add(Record(title=f"Document {n}-{copy}"), text=f"{word} quartier")
+    catalogue.add(Record(title="Le rare"), text="parzz quartier")
+    index = SearchIndex.open(instance / "index")
+    sync_index(catalogue, index)
+    finder = Finder(catalogue, index)
+    found = {h.title for h in finder.search(SearchRequest(q="par*", per_page=1000)).hits}
+    assert "Document 0-0" in found and "Le rare" not in found
+    assert finder.search(SearchRequest(q="parz*")).total == 1
+    index.close()
+    catalogue.close()
+
+
+def test_phrases_find_exactly_the_documents_where_the_words_follow_each_other(instance) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from indexer.analysis import analyze
+
+    rng = random.Random(11)
+    vocabulary = ["maison", "jardin", "quartier", "école", "route", "marché"]
+    catalogue = Catalogue.in_instance(instance)
+    texts = {}
+    for n in range(120):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 40)))
+        texts[catalogue.add(Record(title=f"Document {n}"), text=text).id] = analyze(text)
+    index = SearchIndex.open(instance / "index")
+    sync_index(catalogue, index)
+    finder = Finder(catalogue, index)
+    for _ in range(25):
+        words = rng.sample(vocabulary, rng.choice((2, 3)))
+        stems = analyze(" ".join(words))
+        expected = {
+            record_id for record_id, terms in texts.items()
+            if any(terms[i : i + len(stems)] == stems for i in range(len(terms)))
+        }  # fmt: skip
+        page = finder.search(SearchRequest(q='"' + " ".join(words) + '"', per_page=200))
+        assert {h.id for h in page.hits} == expected, words
+        assert page.total == len(expected)
+    index.close()
+    catalogue.close()
