@@ -246,21 +246,29 @@ class Ingester:
         queue = list(reversed(items))
         attempts: dict[int, int] = {}
         in_flight: dict[Future[Outcome], _Planned] = {}
-        limit = self._jobs() * 3  # bounded: results are consumed as they come
+        # Enough work queued that the extraction processes stay busy while this process
+        # writes the catalogue and commits the index (a commit can take a second).
+        limit = self._jobs() * 16
         pool = self._new_pool()
+
+        def refill() -> None:
+            while queue and len(in_flight) < limit:
+                item = queue.pop()
+                in_flight[pool.submit(run_job, job(item))] = item
+
         try:
             while queue or in_flight:
-                while queue and len(in_flight) < limit:
-                    item = queue.pop()
-                    in_flight[pool.submit(run_job, job(item))] = item
+                refill()
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in done:
-                    item = in_flight.pop(future)
+                finished = [(future, in_flight.pop(future)) for future in done]
+                broken = any(f.exception() is not None and isinstance(f.exception(), BrokenProcessPool)
+                             for f, _ in finished)  # fmt: skip
+                if not broken:
+                    refill()  # before handing results over: the consumer may take a while
+                for future, item in finished:
                     try:
                         yield future.result(), item
                     except BrokenProcessPool:
-                        broken = True
                         tries = attempts[id(item)] = attempts.get(id(item), 0) + 1
                         if tries >= 2:
                             reason = "la lecture de ce fichier a fait tomber le processus d'extraction"
