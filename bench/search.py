@@ -1,0 +1,213 @@
+"""Search benchmark (issue 4): `/api/search` in-process over 240 mixed queries, with facets and
+highlighted snippets, on a 2,000- and a 20,000-document synthetic fund; the same queries on a
+plain SQLite FTS5 baseline over the same texts, as a ratio; peak RSS of `fonds serve` at 2,000.
+
+Funds are generated with indexer.synth (records and texts put straight into a catalogue: this
+measures search, not extraction) and kept in bench/out/ between runs.
+Environment: FONDS_BENCH_SEARCH_SIZES="2000,20000" chooses the fund sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from .search_corpus import make_queries, prepare, url_params
+from .search_fts5 import Baseline, build
+
+SIZES = tuple(int(s) for s in os.environ.get("FONDS_BENCH_SEARCH_SIZES", "2000,20000").split(","))
+TARGETS = {2000: 50.0, 20000: 150.0}  # p95 in ms
+RSS_TARGET_MB = 300.0
+
+
+def run(out_dir: Path) -> dict[str, Any]:
+    print("\n== Recherche : /api/search en processus, comparé à SQLite FTS5 ==")
+    results: dict[str, Any] = {}
+    for n in SIZES:
+        print(f"\n-- fonds de {n} documents")
+        root = prepare(out_dir / f"search-{n}" / "instance", n, log=print)
+        queries = make_queries(n)
+        ours = measure_api(root, queries)
+        stamp = (root / "bench-stamp.json").read_text()
+        baseline_path = build(root, out_dir / f"search-{n}" / "fts5.sqlite3", stamp)
+        theirs = measure_baseline(baseline_path, queries)
+        entry = {
+            "documents": n, "queries": len(queries), "ours": ours, "fts5": theirs,
+            "ratio_p50": round(ours["p50_ms"] / theirs["p50_ms"], 2),
+            "ratio_p95": round(ours["p95_ms"] / theirs["p95_ms"], 2),
+            "target_p95_ms": TARGETS.get(n),
+        }  # fmt: skip
+        entry["serve"] = measure_serving(root, queries, RSS_TARGET_MB if n == 2000 else None)
+        results[str(n)] = entry
+        _print(entry)
+    (out_dir / "search.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return results
+
+
+def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Wall time of each GET /api/search through the Flask test client, after one warm pass."""
+    from webapp import create_app
+    from webapp.services import get_index
+
+    app = create_app({"TESTING": True}, instance_path=root)
+    with app.app_context():
+        get_index()
+    client = app.test_client()
+    for query in queries:  # warm pass: the OS cache, the searcher, the facet rows
+        client.get("/api/search", query_string=url_params(query))
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        response = client.get("/api/search", query_string=url_params(query))
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"{query}: HTTP {response.status_code} {response.get_data()[:300]!r}"
+            )
+        data = response.get_json()
+        samples.append({"query": query, "ms": elapsed, "total": data["total"],
+                        "relaxed": data["relaxed"]})  # fmt: skip
+    return _summary(samples)
+
+
+def measure_baseline(path: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
+    baseline = Baseline(path)
+    try:
+        stopped = {i for i, query in enumerate(queries) if baseline.search(query).get("stopped")}
+        samples = []
+        for i, query in enumerate(queries):
+            if i in stopped:  # already past the cap once: not run again
+                samples.append({"query": query, "ms": baseline.cap * 1000, "total": -1})
+                continue
+            result = baseline.search(query)
+            samples.append({"query": query, "ms": result["ms"], "total": result["total"]})
+    finally:
+        baseline.close()
+    summary = _summary(samples)
+    summary["stopped_at_cap"] = sum(1 for s in samples if s["total"] == -1)
+    summary["cap_ms"] = baseline.cap * 1000
+    return summary
+
+
+def measure_serving(
+    root: Path, queries: list[dict[str, Any]], target_mb: float | None
+) -> dict[str, Any]:
+    """Peak RSS of `fonds serve` (waitress, 4 threads) answering every query and 30 record pages."""
+    port = _free_port()
+    fonds = Path(sys.executable).with_name("fonds")
+    command = [str(fonds)] if fonds.exists() else [sys.executable, "-m", "webapp.cli"]
+    process = subprocess.Popen([*command, "--instance", str(root), "serve", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = time.perf_counter()
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/search?per_page=1", timeout=5).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.perf_counter() - started > 300:
+                    raise RuntimeError("fonds serve did not start") from None
+                time.sleep(0.2)
+        ready_s = time.perf_counter() - started
+        after_start = _memory(process.pid)
+        ids = []
+        for query in queries:
+            with urllib.request.urlopen(f"{base}/api/search?{urlencode(url_params(query))}") as r:
+                hits = json.loads(r.read())["hits"]
+            ids.extend(h["id"] for h in hits[:1])
+        for record_id in ids[:30]:
+            urllib.request.urlopen(f"{base}/notice/{record_id}").read()
+        html = urllib.request.urlopen(f"{base}/?q=jeunes&theme=jeunesse").read()
+        assert b"documents" in html
+        memory = _memory(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"ready_s": round(ready_s, 1), "rss_after_start_mb": after_start["VmRSS"],
+            "rss_peak_mb": memory["VmHWM"], "rss_end_mb": memory["VmRSS"],
+            "target_mb": target_mb}  # fmt: skip
+
+
+def _memory(pid: int) -> dict[str, float]:
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    times = [s["ms"] for s in samples]
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for s in samples:
+        by_kind[s["query"]["kind"]].append(s["ms"])
+    slowest = sorted(samples, key=lambda s: -s["ms"])[:5]
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(_percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "mean_ms": round(statistics.fmean(times), 1),
+        "p95_by_kind_ms": {k: round(_percentile(v, 0.95), 1) for k, v in sorted(by_kind.items())},
+        "zero_results": sum(1 for s in samples if s["total"] == 0),
+        "relaxed": sum(1 for s in samples if s.get("relaxed")),
+        "slowest": [
+            {"ms": round(s["ms"], 1), **{k: v for k, v in s["query"].items()}} for s in slowest
+        ],  # fmt: skip
+    }
+
+
+def _print(entry: dict[str, Any]) -> None:
+    ours, theirs = entry["ours"], entry["fts5"]
+    target = entry["target_p95_ms"]
+    verdict = ""
+    if target is not None:
+        verdict = f" {'✓' if ours['p95_ms'] <= target else '✗'} (cible ≤ {target:.0f} ms)"
+    lines = [
+        f"  /api/search : p50 {ours['p50_ms']} ms, p95 {ours['p95_ms']} ms{verdict},"
+        f" max {ours['max_ms']} ms — {entry['queries']} requêtes,"
+        f" {ours['zero_results']} sans résultat, {ours['relaxed']} élargies",
+        f"  FTS5        : p50 {theirs['p50_ms']} ms, p95 {theirs['p95_ms']} ms,"
+        f" max {theirs['max_ms']} ms — {theirs['zero_results']} sans résultat,"
+        f" {theirs['stopped_at_cap']} arrêtées à {theirs['cap_ms'] / 1000:.0f} s",
+        f"  rapport     : ×{entry['ratio_p50']} en p50, ×{entry['ratio_p95']} en p95",
+        "  p95 par type : "
+        + ", ".join(f"{kind} {ms} ms" for kind, ms in ours["p95_by_kind_ms"].items()),
+        "  plus lentes  : "
+        + "; ".join(f"{s['ms']} ms {s.get('q')!r}" for s in ours["slowest"][:3]),
+    ]
+    if "serve" in entry:
+        serve = entry["serve"]
+        goal = serve["target_mb"]
+        mark = "" if goal is None else " ✓" if serve["rss_peak_mb"] <= goal else " ✗"
+        lines.append(
+            f"  fonds serve : prêt en {serve['ready_s']} s, RSS {serve['rss_after_start_mb']} Mo"
+            f" au départ, pic {serve['rss_peak_mb']} Mo{mark}"
+            + ("" if goal is None else f" (cible ≤ {goal:.0f} Mo)")
+        )
+    print("\n".join(lines))
