@@ -240,7 +240,8 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
             if n:
                 out.append(Loosen("Sans les exclusions (-mot)",
                                   url(args_for(request, q=kept)), n))  # fmt: skip
-    if parsed.required and not out:
+    unknown: list[Loosen] = []
+    if parsed.required:
         # each word or expression as typed, alone: which ones the fund does not know at all
         typed = [t for t in _TYPED.findall(request.q)
                  if t.upper() not in ("OU", "OR", "|") and not t.startswith("-")]  # fmt: skip
@@ -248,10 +249,9 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
             if not parse(token).required:
                 continue
             if total(SearchRequest(q=token, per_page=1)) == 0:
-                out.append(
-                    Loosen(f"Aucun document du fonds ne contient « {token.strip(chr(34))} ».")
-                )
-    return out
+                word = token.strip('"')
+                unknown.append(Loosen(f"Aucun document du fonds ne contient « {word} »."))
+    return unknown + out
 
 
 _TYPED = re.compile(r'-?"[^"]*"|\S+')

@@ -477,3 +477,12 @@ def test_download_names_cannot_escape_or_break_the_header() -> None:
         "attachment; filename=\"ete 2009.pdf\";"
         " filename*=UTF-8''%C3%A9t%C3%A9%20%C2%AB2009%C2%BB.pdf"
     )
+
+
+def test_zero_results_name_the_unknown_word_and_the_filters_to_drop(client) -> None:
+    doc, _ = page(client, "/?q=xylophone+logement&theme=sante")
+    items = [li.text_content() for li in doc.cssselect(".loosen li")]
+    assert items[0] == "Aucun document du fonds ne contient « xylophone »."
+    assert any(item.startswith("Sans le filtre « Thématique »") for item in items)
+    # the any-word fallback found documents, but none with the filters: no contradiction
+    assert not doc.cssselect(".relaxed")
