@@ -9,7 +9,7 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 UNDETERMINED = "und"
-SAMPLE_CHARS = 2000  # three pieces of ~660 characters: as sure as 5000 on the fund, 3x cheaper
+SAMPLE_CHARS = 1200  # three pieces of ~400 characters: the same answers as 5000 on the fund, 4x cheaper
 MIN_LETTERS, MIN_WORDS = 40, 8
 MIN_PROBABILITY = 0.80
 _SEED = 0
