@@ -44,7 +44,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check library indexer webapp tests bench
+	$(BIN)/ruff check library indexer webapp tests bench corpus
+	$(BIN)/ruff format --check library indexer webapp tests bench corpus
 
 check: lint test
 

@@ -28,8 +28,13 @@ def fonds(*args: str) -> dict:
     RSS, and the peak of the whole process tree (the extraction pool hangs off a forkserver,
     outside rusage's reach, so the tree is sampled from /proc)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(RUNNER), *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, str(RUNNER), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     sampler = _TreeSampler(process.pid)
     sampler.start()
     stdout, stderr = process.communicate()
@@ -38,8 +43,13 @@ def fonds(*args: str) -> dict:
     if process.returncode != 0:
         raise RuntimeError(f"fonds {' '.join(args)} failed: {stderr[-2000:]}")
     usage = json.loads(stderr.strip().splitlines()[-1])
-    return {"wall": wall, "stdout": stdout, "tree_peak_mb": sampler.peak_total_mb,
-            "worker_peak_mb": sampler.peak_other_mb, **usage}  # fmt: skip
+    return {
+        "wall": wall,
+        "stdout": stdout,
+        "tree_peak_mb": sampler.peak_total_mb,
+        "worker_peak_mb": sampler.peak_other_mb,
+        **usage,
+    }
 
 
 class _TreeSampler(threading.Thread):
@@ -60,11 +70,13 @@ class _TreeSampler(threading.Thread):
                 if not entry.isdigit():
                     continue
                 try:
-                    fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+                    with open(f"/proc/{entry}/stat") as stat:
+                        fields = stat.read().rsplit(")", 1)[1].split()
                     if int(fields[3]) != self.session:  # field 6 of stat: session id
                         continue
                     # PSS: shared pages (the preloaded parsers) counted once across processes.
-                    rollup = open(f"/proc/{entry}/smaps_rollup").read()
+                    with open(f"/proc/{entry}/smaps_rollup") as smaps:
+                        rollup = smaps.read()
                 except OSError:
                     continue
                 pss = int(rollup.split("Pss:", 1)[1].split()[0]) / 1024
@@ -86,9 +98,20 @@ def corpus(out: Path) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         print(f"génération d'un fonds de {DOCUMENTS} documents…", flush=True)
         subprocess.run(
-            [sys.executable, str(RUNNER), "corpus", "generate", str(folder), "--documents",
-             str(DOCUMENTS), "--seed", str(SEED)], check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                str(RUNNER),
+                "corpus",
+                "generate",
+                str(folder),
+                "--documents",
+                str(DOCUMENTS),
+                "--seed",
+                str(SEED),
+            ],
+            check=True,
+            capture_output=True,
+        )
         (folder / ".complete").touch()
     return folder
 
@@ -134,20 +157,28 @@ def run(out: Path) -> dict:
     counts = json.loads(full["stdout"])["counts"]
     text_mb = chars / 2**20
     ratio = full["wall"] / baseline
-    print(f"fonds index (complet)                   : {full['wall']:7.1f} s  "
-          f"({counts['indexed']} indexés, {counts['empty']} vides, {counts['failed']} en échec)")  # fmt: skip
-    print(f"  débit                                 : {files / full['wall']:7.1f} fichiers/s, "
-          f"{text_mb / full['wall']:.2f} Mo de texte/s ({text_mb:.1f} Mo)")  # fmt: skip
-    print(f"  RSS max : processus principal {full['maxrss_self_mb']:.0f} Mo, plus gros processus "
-          f"d'extraction {full['worker_peak_mb']:.0f} Mo (PSS), tous ensemble {full['tree_peak_mb']:.0f} Mo (PSS) "
-          f"(cible ≤ {TARGETS['peak_rss_mb']} Mo)")  # fmt: skip
+    print(
+        f"fonds index (complet)                   : {full['wall']:7.1f} s  "
+        f"({counts['indexed']} indexés, {counts['empty']} vides, {counts['failed']} en échec)"
+    )
+    print(
+        f"  débit                                 : {files / full['wall']:7.1f} fichiers/s, "
+        f"{text_mb / full['wall']:.2f} Mo de texte/s ({text_mb:.1f} Mo)"
+    )
+    print(
+        f"  RSS max : processus principal {full['maxrss_self_mb']:.0f} Mo, plus gros processus "
+        f"d'extraction {full['worker_peak_mb']:.0f} Mo (PSS), tous ensemble {full['tree_peak_mb']:.0f} Mo (PSS) "
+        f"(cible ≤ {TARGETS['peak_rss_mb']} Mo)"
+    )
     print(f"  rapport à la boucle nue               : {ratio:7.2f}  (cible ≤ {TARGETS['ratio']})")
 
     unchanged = [
         fonds("--instance", str(instance), "index", str(documents))["wall"] for _ in range(3)
     ]
-    print(f"fonds index (rien n'a changé), médiane  : {statistics.median(unchanged):7.2f} s  "
-          f"(cible ≤ {TARGETS['unchanged_s']} s)")  # fmt: skip
+    print(
+        f"fonds index (rien n'a changé), médiane  : {statistics.median(unchanged):7.2f} s  "
+        f"(cible ≤ {TARGETS['unchanged_s']} s)"
+    )
 
     fresh = out / "nouveau"
     shutil.rmtree(fresh, ignore_errors=True)
@@ -155,7 +186,7 @@ def run(out: Path) -> dict:
     samples = []
     for n in range(3):
         blocks: list = [Heading(f"Rapport de mesure {n} : diagnostic zéphyrin{n} du quartier", 0)]
-        for page in range(20):
+        for _page in range(20):
             blocks += [
                 "Le diagnostic partagé du quartier prioritaire mobilise les habitants. " * 30,
                 PageBreak(),
@@ -166,15 +197,25 @@ def run(out: Path) -> dict:
         found = fonds("--instance", str(instance), "search", f"zéphyrin{n}", "--json")
         assert json.loads(found["stdout"])["total"] == 1, "the new document is not searchable"
         samples.append(added["wall"])
-    print(f"un nouveau PDF de 20 pages → cherchable : {statistics.median(samples):7.2f} s  "
-          f"(cible ≤ {TARGETS['new_document_s']} s)")  # fmt: skip
+    print(
+        f"un nouveau PDF de 20 pages → cherchable : {statistics.median(samples):7.2f} s  "
+        f"(cible ≤ {TARGETS['new_document_s']} s)"
+    )
 
     peak = full["tree_peak_mb"]
     return {
-        "files": files, "text_mb": round(text_mb, 2), "bare_extraction_s": round(baseline, 2),
-        "index_s": round(full["wall"], 2), "ratio": round(ratio, 3),
-        "files_per_s": round(files / full["wall"], 1), "text_mb_per_s": round(text_mb / full["wall"], 3),
-        "peak_rss_main_mb": round(full["maxrss_self_mb"]), "peak_rss_worker_mb": round(full["worker_peak_mb"]),
-        "peak_rss_mb": round(peak), "unchanged_s": round(statistics.median(unchanged), 2),
-        "new_document_s": round(statistics.median(samples), 2), "counts": counts, "targets": TARGETS,
-    }  # fmt: skip
+        "files": files,
+        "text_mb": round(text_mb, 2),
+        "bare_extraction_s": round(baseline, 2),
+        "index_s": round(full["wall"], 2),
+        "ratio": round(ratio, 3),
+        "files_per_s": round(files / full["wall"], 1),
+        "text_mb_per_s": round(text_mb / full["wall"], 3),
+        "peak_rss_main_mb": round(full["maxrss_self_mb"]),
+        "peak_rss_worker_mb": round(full["worker_peak_mb"]),
+        "peak_rss_mb": round(peak),
+        "unchanged_s": round(statistics.median(unchanged), 2),
+        "new_document_s": round(statistics.median(samples), 2),
+        "counts": counts,
+        "targets": TARGETS,
+    }

@@ -42,11 +42,14 @@ def run(out_dir: Path) -> dict[str, Any]:
         baseline_path = build(root, out_dir / f"search-{n}" / "fts5.sqlite3", stamp)
         theirs = measure_baseline(baseline_path, queries)
         entry = {
-            "documents": n, "queries": len(queries), "ours": ours, "fts5": theirs,
+            "documents": n,
+            "queries": len(queries),
+            "ours": ours,
+            "fts5": theirs,
             "ratio_p50": round(ours["p50_ms"] / theirs["p50_ms"], 2),
             "ratio_p95": round(ours["p95_ms"] / theirs["p95_ms"], 2),
             "target_p95_ms": TARGETS.get(n),
-        }  # fmt: skip
+        }
         entry["serve"] = measure_serving(root, queries, RSS_TARGET_MB if n == 2000 else None)
         results[str(n)] = entry
         _print(entry)
@@ -75,8 +78,9 @@ def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
                 f"{query}: HTTP {response.status_code} {response.get_data()[:300]!r}"
             )
         data = response.get_json()
-        samples.append({"query": query, "ms": elapsed, "total": data["total"],
-                        "relaxed": data["relaxed"]})  # fmt: skip
+        samples.append(
+            {"query": query, "ms": elapsed, "total": data["total"], "relaxed": data["relaxed"]}
+        )
     return _summary(samples)
 
 
@@ -106,8 +110,11 @@ def measure_serving(
     port = _free_port()
     fonds = Path(sys.executable).with_name("fonds")
     command = [str(fonds)] if fonds.exists() else [sys.executable, "-m", "webapp.cli"]
-    process = subprocess.Popen([*command, "--instance", str(root), "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [*command, "--instance", str(root), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         started = time.perf_counter()
@@ -134,9 +141,13 @@ def measure_serving(
     finally:
         process.terminate()
         process.wait(timeout=30)
-    return {"ready_s": round(ready_s, 1), "rss_after_start_mb": after_start["VmRSS"],
-            "rss_peak_mb": memory["VmHWM"], "rss_end_mb": memory["VmRSS"],
-            "target_mb": target_mb}  # fmt: skip
+    return {
+        "ready_s": round(ready_s, 1),
+        "rss_after_start_mb": after_start["VmRSS"],
+        "rss_peak_mb": memory["VmHWM"],
+        "rss_end_mb": memory["VmRSS"],
+        "target_mb": target_mb,
+    }
 
 
 def _memory(pid: int) -> dict[str, float]:
@@ -178,7 +189,7 @@ def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
         "relaxed": sum(1 for s in samples if s.get("relaxed")),
         "slowest": [
             {"ms": round(s["ms"], 1), **{k: v for k, v in s["query"].items()}} for s in slowest
-        ],  # fmt: skip
+        ],
     }
 
 

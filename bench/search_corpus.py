@@ -23,9 +23,12 @@ from library.instance import InstancePaths
 
 SEED = 20_13
 FORMAT_TYPES = {
-    "pdf": "application/pdf", "txt": "text/plain", "md": "text/markdown", "html": "text/html",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "md": "text/markdown",
+    "html": "text/html",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}  # fmt: skip
+}
 STAMP = "bench-stamp.json"
 BATCH = 400
 
@@ -36,8 +39,13 @@ def _stamp(n: int) -> dict[str, object]:
     digest = hashlib.sha256()
     for path in sorted(synth.glob("*.py")):
         digest.update(path.read_bytes())
-    return {"documents": n, "seed": SEED, "synth": digest.hexdigest()[:16], "version": 1,
-            "index": [SCHEMA_VERSION, analysis_stamp()]}  # fmt: skip
+    return {
+        "documents": n,
+        "seed": SEED,
+        "synth": digest.hexdigest()[:16],
+        "version": 1,
+        "index": [SCHEMA_VERSION, analysis_stamp()],
+    }
 
 
 def prepare(root: Path, n: int, log=print) -> Path:  # type: ignore[no-untyped-def]
@@ -63,11 +71,14 @@ def prepare(root: Path, n: int, log=print) -> Path:  # type: ignore[no-untyped-d
                 records = [catalogue.add(_record(d, catalogue), text=d.text) for d in batch]
             # the analysis runs on both cores, as `fonds index` does; the index writer in here
             terms = pool.map(_analyse, [(d.text, d.language) for d in batch], chunksize=20)
-            index.write([build_document(r, "", text_terms=t)
-                         for r, t in zip(records, terms, strict=True)])  # fmt: skip
+            index.write(
+                [build_document(r, "", text_terms=t) for r, t in zip(records, terms, strict=True)]
+            )
             chars += sum(len(d.text) for d in batch)
-    log(f"  {n} notices ({chars / 1e6:.0f} Mo de texte) cataloguées et indexées "
-        f"en {time.perf_counter() - started:.0f} s")  # fmt: skip
+    log(
+        f"  {n} notices ({chars / 1e6:.0f} Mo de texte) cataloguées et indexées "
+        f"en {time.perf_counter() - started:.0f} s"
+    )
     stamp_file.write_text(json.dumps(wanted))
     return root
 
@@ -92,23 +103,42 @@ def _record(document: SyntheticDocument, catalogue: Catalogue) -> Record:
     """The generator's record, with its intended thematics (as the tagger would score them) and,
     for electronic documents, a file entry so that « en ligne » is a real facet value."""
     record = document.to_record()
-    themes = tuple(ThemeAssignment(slug, ThemeSource.AUTO, round(0.9 - 0.15 * i, 2))
-                   for i, slug in enumerate(document.themes))  # fmt: skip
+    themes = tuple(
+        ThemeAssignment(slug, ThemeSource.AUTO, round(0.9 - 0.15 * i, 2))
+        for i, slug in enumerate(document.themes)
+    )
     file = None
     if document.file_format:
         sha = hashlib.sha256(f"{SEED}:{document.number}".encode()).hexdigest()
-        file = SourceFile(sha, document.file_name or f"{document.number}.{document.file_format}",
-                          FORMAT_TYPES[document.file_format], len(document.text.encode()),
-                          f"{sha[:2]}/{sha}.{document.file_format}")  # fmt: skip
+        file = SourceFile(
+            sha,
+            document.file_name or f"{document.number}.{document.file_format}",
+            FORMAT_TYPES[document.file_format],
+            len(document.text.encode()),
+            f"{sha[:2]}/{sha}.{document.file_format}",
+        )
         catalogue.add_file(file)
     return replace(record, themes=themes, file=file)
 
 
 # -- queries ----------------------------------------------------------------------------------
 
-THEMES = ("evaluation", "observation", "jeunesse", "reussite-educative", "prevention-delinquance",
-          "mediation-sociale", "emploi-insertion", "renovation-urbaine", "developpement-durable",
-          "discriminations", "sante", "logement", "vie-associative", "culture")  # fmt: skip
+THEMES = (
+    "evaluation",
+    "observation",
+    "jeunesse",
+    "reussite-educative",
+    "prevention-delinquance",
+    "mediation-sociale",
+    "emploi-insertion",
+    "renovation-urbaine",
+    "developpement-durable",
+    "discriminations",
+    "sante",
+    "logement",
+    "vie-associative",
+    "culture",
+)
 TYPES = ("rapport", "etude", "guide", "actes", "compte-rendu", "ouvrage")
 ACRONYMS = ("CUCS", "ZFU", "PRE", "ANRU", "CLSPD", "GUP", "ESS", "PLIE", "REAAP", "ASV")
 _WORD = re.compile(r"[^\W\d_]{4,}")

@@ -55,20 +55,38 @@ def build(instance: Path, target: Path, stamp: str) -> Path:
             texts = catalogue.texts(chunk)
             for record_id in chunk:
                 r = records[record_id]
-                parts = [r.subtitle, " ".join(a.display for a in r.authors), r.abstract,
-                         " ".join(r.keywords), " ".join(r.territories), r.publisher]  # fmt: skip
+                parts = [
+                    r.subtitle,
+                    " ".join(a.display for a in r.authors),
+                    r.abstract,
+                    " ".join(r.keywords),
+                    " ".join(r.territories),
+                    r.publisher,
+                ]
                 meta = " ".join(parts)
-                conn.execute("INSERT INTO docs (rowid, title, meta, body) VALUES (?, ?, ?, ?)",
-                             (record_id, r.title, meta, texts.get(record_id, "")))  # fmt: skip
+                conn.execute(
+                    "INSERT INTO docs (rowid, title, meta, body) VALUES (?, ?, ?, ?)",
+                    (record_id, r.title, meta, texts.get(record_id, "")),
+                )
                 conn.execute(
                     "INSERT INTO facets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (record_id, r.doc_type.value, r.support.value, r.year, r.language,
-                     int(r.file is not None), int("en-rayon" in availability.get(record_id, ()))),
-                )  # fmt: skip
-                conn.executemany("INSERT INTO doc_themes VALUES (?, ?)",
-                                 [(record_id, t.slug) for t in r.themes])  # fmt: skip
-                conn.executemany("INSERT INTO doc_authors VALUES (?, ?)",
-                                 [(record_id, a.name) for a in r.authors])  # fmt: skip
+                    (
+                        record_id,
+                        r.doc_type.value,
+                        r.support.value,
+                        r.year,
+                        r.language,
+                        int(r.file is not None),
+                        int("en-rayon" in availability.get(record_id, ())),
+                    ),
+                )
+                conn.executemany(
+                    "INSERT INTO doc_themes VALUES (?, ?)", [(record_id, t.slug) for t in r.themes]
+                )
+                conn.executemany(
+                    "INSERT INTO doc_authors VALUES (?, ?)",
+                    [(record_id, a.name) for a in r.authors],
+                )
     conn.commit()
     conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
     conn.commit()
@@ -142,38 +160,54 @@ class Baseline:
         if expression:
             conn.execute(
                 "INSERT INTO m SELECT docs.rowid FROM docs JOIN facets f ON f.id = docs.rowid"
-                f" WHERE docs MATCH ? {where}", (expression, *args))  # fmt: skip
+                f" WHERE docs MATCH ? {where}",
+                (expression, *args),
+            )
         else:
             conn.execute(f"INSERT INTO m SELECT f.id FROM facets f WHERE 1 {where}", args)
         total = conn.execute("SELECT count(*) FROM m").fetchone()[0]
         if expression:
             # ranked ids first (the MATCH drives the scan; `rowid IN (matches)` would make
             # SQLite look every match up again, seconds at 20,000), then snippets for the page
-            top = [r[0] for r in conn.execute(
-                "SELECT docs.rowid FROM docs JOIN facets f ON f.id = docs.rowid"
-                f" WHERE docs MATCH ? {where} ORDER BY bm25(docs, 4.0, 2.0, 1.0) LIMIT ?",
-                (expression, *args, PAGE))]  # fmt: skip
+            top = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT docs.rowid FROM docs JOIN facets f ON f.id = docs.rowid"
+                    f" WHERE docs MATCH ? {where} ORDER BY bm25(docs, 4.0, 2.0, 1.0) LIMIT ?",
+                    (expression, *args, PAGE),
+                )
+            ]
             marks = ",".join("?" * len(top))
-            rows = conn.execute(
-                "SELECT docs.rowid, docs.title, snippet(docs, 2, '<mark>', '</mark>', '…', 32)"
-                f" FROM docs WHERE docs MATCH ? AND docs.rowid IN ({marks})",
-                (expression, *top)).fetchall() if top else []  # fmt: skip
+            rows = (
+                conn.execute(
+                    "SELECT docs.rowid, docs.title, snippet(docs, 2, '<mark>', '</mark>', '…', 32)"
+                    f" FROM docs WHERE docs MATCH ? AND docs.rowid IN ({marks})",
+                    (expression, *top),
+                ).fetchall()
+                if top
+                else []
+            )
         else:
             rows = conn.execute(
                 "SELECT d.rowid, d.title, substr(d.body, 1, 260) FROM facets f"
                 " JOIN docs d ON d.rowid = f.id WHERE f.id IN (SELECT id FROM m)"
-                " ORDER BY f.year DESC, f.id DESC LIMIT ?", (PAGE,)).fetchall()  # fmt: skip
+                " ORDER BY f.year DESC, f.id DESC LIMIT ?",
+                (PAGE,),
+            ).fetchall()
         facets: dict[str, list[tuple[Any, int]]] = {}
         for name, column in (*FACET_COLUMNS.items(), ("year", "year")):
             facets[name] = conn.execute(
                 f"SELECT f.{column}, count(*) FROM facets f JOIN m ON m.id = f.id"
-                f" GROUP BY f.{column} ORDER BY 2 DESC").fetchall()  # fmt: skip
+                f" GROUP BY f.{column} ORDER BY 2 DESC"
+            ).fetchall()
         facets["theme"] = conn.execute(
             "SELECT t.theme, count(*) FROM doc_themes t JOIN m ON m.id = t.id"
-            " GROUP BY t.theme ORDER BY 2 DESC").fetchall()  # fmt: skip
+            " GROUP BY t.theme ORDER BY 2 DESC"
+        ).fetchall()
         facets["author"] = conn.execute(
             "SELECT a.author, count(*) FROM doc_authors a JOIN m ON m.id = a.id"
-            " GROUP BY a.author ORDER BY 2 DESC LIMIT 30").fetchall()  # fmt: skip
+            " GROUP BY a.author ORDER BY 2 DESC LIMIT 30"
+        ).fetchall()
         facets["available"] = conn.execute(
             "SELECT sum(f.online), sum(f.shelf) FROM facets f JOIN m ON m.id = f.id"
         ).fetchall()
@@ -190,8 +224,10 @@ class Baseline:
                 args.extend(values)
         if params.get("theme"):
             themes = params["theme"]
-            clauses.append("f.id IN (SELECT id FROM doc_themes WHERE theme IN"
-                           f" ({','.join('?' * len(themes))}))")  # fmt: skip
+            clauses.append(
+                "f.id IN (SELECT id FROM doc_themes WHERE theme IN"
+                f" ({','.join('?' * len(themes))}))"
+            )
             args.extend(themes)
         years = []
         for value in params.get("year") or []:
@@ -202,7 +238,9 @@ class Baseline:
             clauses.append("(" + " OR ".join(years) + ")")
         available = params.get("available") or []
         if available:
-            parts = [{"en-ligne": "f.online = 1", "en-rayon": "f.shelf = 1"}.get(v, "0")
-                     for v in available]  # fmt: skip
+            parts = [
+                {"en-ligne": "f.online = 1", "en-rayon": "f.shelf = 1"}.get(v, "0")
+                for v in available
+            ]
             clauses.append("(" + " OR ".join(parts) + ")")
         return "".join(f" AND {c}" for c in clauses), args

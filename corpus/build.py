@@ -31,23 +31,58 @@ sys.path.insert(0, str(CORPUS.parent))
 
 from indexer.synth.pdf import Heading, PageBreak, write_pdf  # noqa: E402
 
-DOC_TYPES = frozenset({
-    "ouvrage", "rapport", "etude", "guide", "actes", "article", "revue", "compte-rendu",
-    "fiche-experience", "lettre-information", "memoire", "texte-officiel", "autre",
-})  # fmt: skip
-THEMES = frozenset({
-    "evaluation", "observation", "jeunesse", "reussite-educative", "prevention-delinquance",
-    "mediation-sociale", "emploi-insertion", "renovation-urbaine", "developpement-durable",
-    "discriminations", "sante", "logement", "vie-associative", "culture",
-})  # fmt: skip
+DOC_TYPES = frozenset(
+    {
+        "ouvrage",
+        "rapport",
+        "etude",
+        "guide",
+        "actes",
+        "article",
+        "revue",
+        "compte-rendu",
+        "fiche-experience",
+        "lettre-information",
+        "memoire",
+        "texte-officiel",
+        "autre",
+    }
+)
+THEMES = frozenset(
+    {
+        "evaluation",
+        "observation",
+        "jeunesse",
+        "reussite-educative",
+        "prevention-delinquance",
+        "mediation-sociale",
+        "emploi-insertion",
+        "renovation-urbaine",
+        "developpement-durable",
+        "discriminations",
+        "sante",
+        "logement",
+        "vie-associative",
+        "culture",
+    }
+)
 LANGUAGES = frozenset({"fr", "en", "es"})
 METADATA_MODES = frozenset({"full", "none", "junk"})
 FORMATS = frozenset({".pdf", ".docx", ".txt", ".md", ".html"})
 ENCODINGS = frozenset({"utf-8", "cp1252"})
 YEARS = range(2005, 2014)
 REQUIRED = ("file", "title", "authors", "year", "type", "language", "themes")
-OPTIONAL = ("subtitle", "date", "metadata", "keywords", "abstract", "annex_tables", "encoding",
-            "organisation", "junk_title")  # fmt: skip
+OPTIONAL = (
+    "subtitle",
+    "date",
+    "metadata",
+    "keywords",
+    "abstract",
+    "annex_tables",
+    "encoding",
+    "organisation",
+    "junk_title",
+)
 
 # A fixed zip timestamp for DOCX entries: python-docx would stamp the build time.
 ZIP_DATE = (2013, 12, 31, 0, 0, 0)
@@ -118,8 +153,14 @@ class Source:
         year, month, day = (parts + [0, 0])[:3]
         # A stable, file-specific hour so that not every file claims the same minute.
         seed = sum(self.file.encode())
-        return datetime(year, month or 1 + seed % 12, day or 1 + seed % 28, 8 + seed % 9,
-                        seed % 60, (seed * 7) % 60)  # fmt: skip
+        return datetime(
+            year,
+            month or 1 + seed % 12,
+            day or 1 + seed % 28,
+            8 + seed % 9,
+            seed % 60,
+            (seed * 7) % 60,
+        )
 
     @property
     def junk_title(self) -> str:
@@ -257,12 +298,37 @@ def inline_html(text: str) -> str:
 # --- annex tables ----------------------------------------------------------------------------
 
 PLACES = (
-    "Volga-Plage", "Trénelle-Citron", "Texaco", "Sainte-Thérèse", "Bon-Air", "Dillon",
-    "Terres-Sainville", "Haut-du-Bourg", "Rive-Droite", "Renéville", "Floréal", "Morne-Pichevin",
-    "Ermitage", "Châteauboeuf", "Coridon", "Bas-Mission", "Pelletier", "Petit-Manoir",
-    "Place-d'Armes", "Calebassier", "Terreville", "Fond-Lahaye", "Batelière", "Cité Lacroix",
-    "Pointe-Lynch", "Bezaudin", "La Mauny", "Fougainville", "Cité Bellevue", "Godissard",
-)  # fmt: skip
+    "Volga-Plage",
+    "Trénelle-Citron",
+    "Texaco",
+    "Sainte-Thérèse",
+    "Bon-Air",
+    "Dillon",
+    "Terres-Sainville",
+    "Haut-du-Bourg",
+    "Rive-Droite",
+    "Renéville",
+    "Floréal",
+    "Morne-Pichevin",
+    "Ermitage",
+    "Châteauboeuf",
+    "Coridon",
+    "Bas-Mission",
+    "Pelletier",
+    "Petit-Manoir",
+    "Place-d'Armes",
+    "Calebassier",
+    "Terreville",
+    "Fond-Lahaye",
+    "Batelière",
+    "Cité Lacroix",
+    "Pointe-Lynch",
+    "Bezaudin",
+    "La Mauny",
+    "Fougainville",
+    "Cité Bellevue",
+    "Godissard",
+)
 
 
 def annex_blocks(source: Source) -> list[Block]:
@@ -285,8 +351,9 @@ def annex_blocks(source: Source) -> list[Block]:
             for year in years:
                 rate = max(0.5, rate + rng.uniform(-2.2, 2.2))
                 size = max(10, int(size * rng.uniform(0.9, 1.12)))
-                rows.append((f"Quartier {place}", str(year), f"{rate:.1f} %".replace(".", ","),
-                             str(size)))  # fmt: skip
+                rows.append(
+                    (f"Quartier {place}", str(year), f"{rate:.1f} %".replace(".", ","), str(size))
+                )
                 if len(rows) > ANNEX_ROWS:
                     break
             if len(rows) > ANNEX_ROWS:
@@ -333,12 +400,18 @@ def render_pdf(source: Source, out: Path) -> None:
             items.append(plain(b.text))
     meta = source.meta
     if source.mode == "full":
-        write_pdf(out, items, title=meta["title"], author="; ".join(source.people),
-                  subject=meta.get("abstract"), keywords=meta.get("keywords", ()),
-                  created=source.created, header=meta["title"])  # fmt: skip
+        write_pdf(
+            out,
+            items,
+            title=meta["title"],
+            author="; ".join(source.people),
+            subject=meta.get("abstract"),
+            keywords=meta.get("keywords", ()),
+            created=source.created,
+            header=meta["title"],
+        )
     elif source.mode == "junk":
-        write_pdf(out, items, title=source.junk_title, created=source.created,
-                  header=meta["title"])  # fmt: skip
+        write_pdf(out, items, title=source.junk_title, created=source.created, header=meta["title"])
     else:
         write_pdf(out, items, producer="", header=meta["title"])
 
@@ -418,8 +491,9 @@ def _stable_zip(data: bytes, *, empty_core: bool) -> bytes:
             if info.filename == "_rels/.rels":
                 content = re.sub(rb"<Relationship [^>]*thumbnail[^>]*/>", b"", content)
             if info.filename == "[Content_Types].xml":
-                content = content.replace(b'<Default ContentType="image/jpeg" Extension="jpeg"/>',
-                                          b"")  # fmt: skip
+                content = content.replace(
+                    b'<Default ContentType="image/jpeg" Extension="jpeg"/>', b""
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -492,8 +566,9 @@ def render_html(source: Source, out: Path) -> None:
         elif b.kind == "table":
             head, *body = b.rows
             rows = ["<tr>" + "".join(f"<th>{inline_html(c)}</th>" for c in head) + "</tr>"]
-            rows += ["<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in r) + "</tr>"
-                     for r in body]  # fmt: skip
+            rows += [
+                "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in r) + "</tr>" for r in body
+            ]
             parts.append("<table>\n" + "\n".join(rows) + "\n</table>")
         elif b.kind == "para":
             parts.append(f"<p>{inline_html(b.text)}</p>")
@@ -506,18 +581,23 @@ def render_html(source: Source, out: Path) -> None:
         if "abstract" in meta:
             head_meta += f'<meta name="description" content="{html.escape(meta["abstract"])}">\n'
         if "keywords" in meta:
-            head_meta += (f'<meta name="keywords" '
-                          f'content="{html.escape(", ".join(meta["keywords"]))}">\n')  # fmt: skip
+            head_meta += (
+                f'<meta name="keywords" content="{html.escape(", ".join(meta["keywords"]))}">\n'
+            )
         head_meta += f'<meta name="date" content="{source.created.date().isoformat()}">\n'
     elif source.mode == "junk":
         title = source.junk_title
     else:
         title = _SITE
     page = _HTML_TEMPLATE.format(
-        lang=meta["language"], title=html.escape(title), meta=head_meta, site=_SITE,
-        body="\n".join(parts), org=html.escape(source.organisation),
+        lang=meta["language"],
+        title=html.escape(title),
+        meta=head_meta,
+        site=_SITE,
+        body="\n".join(parts),
+        org=html.escape(source.organisation),
         updated=source.created.strftime("%d/%m/%Y"),
-    )  # fmt: skip
+    )
     out.write_bytes(page.encode("utf-8"))
 
 
@@ -537,8 +617,10 @@ def render_txt(source: Source, out: Path) -> None:
         elif b.kind == "quote":
             lines += ["    « " + plain(b.text).strip("«» ") + " »", ""]
         elif b.kind == "table":
-            widths = [max(len(r[i]) if i < len(r) else 0 for r in b.rows)
-                      for i in range(max(len(r) for r in b.rows))]  # fmt: skip
+            widths = [
+                max(len(r[i]) if i < len(r) else 0 for r in b.rows)
+                for i in range(max(len(r) for r in b.rows))
+            ]
             for row in b.rows:
                 cells = (plain(c).ljust(w) for c, w in zip(row, widths, strict=False))
                 lines.append("  ".join(cells).rstrip())
@@ -576,8 +658,13 @@ def render_md(source: Source, out: Path) -> None:
     out.write_bytes(text.encode("utf-8"))
 
 
-RENDERERS = {".pdf": render_pdf, ".docx": render_docx, ".html": render_html,
-             ".txt": render_txt, ".md": render_md}  # fmt: skip
+RENDERERS = {
+    ".pdf": render_pdf,
+    ".docx": render_docx,
+    ".html": render_html,
+    ".txt": render_txt,
+    ".md": render_md,
+}
 
 
 # --- the build -------------------------------------------------------------------------------

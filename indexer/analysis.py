@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import Stemmer
 
@@ -57,10 +57,29 @@ def _build_fold_table() -> dict[int, str]:
         base = "".join(c for c in decomposed if not unicodedata.combining(c))
         if base != char:
             table[code] = base
-    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE",
-                  ord("ß"): "ss", ord("ø"): "o", ord("Ø"): "O", ord("ł"): "l", ord("Ł"): "L",
-                  ord("đ"): "d", ord("Đ"): "D", ord("’"): "'", ord("‘"): "'", ord("ʼ"): "'",
-                  0x0300: "", 0x0301: "", 0x0302: "", 0x0308: "", 0x0327: ""})  # fmt: skip
+    table.update(
+        {
+            ord("œ"): "oe",
+            ord("Œ"): "OE",
+            ord("æ"): "ae",
+            ord("Æ"): "AE",
+            ord("ß"): "ss",
+            ord("ø"): "o",
+            ord("Ø"): "O",
+            ord("ł"): "l",
+            ord("Ł"): "L",
+            ord("đ"): "d",
+            ord("Đ"): "D",
+            ord("’"): "'",
+            ord("‘"): "'",
+            ord("ʼ"): "'",
+            0x0300: "",
+            0x0301: "",
+            0x0302: "",
+            0x0308: "",
+            0x0327: "",
+        }
+    )
     return table
 
 
@@ -78,7 +97,7 @@ def normalise_language(lang: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMER_NAMES[lang], 50_000)
 
@@ -122,7 +141,11 @@ def _split_cjk(word: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
         part = m.group(0)
         if _CJK.match(part):
             for i in range(max(1, len(part) - 1)):
-                yield part[i : i + 2], start + m.start() + i, start + m.start() + min(i + 2, len(part))
+                yield (
+                    part[i : i + 2],
+                    start + m.start() + i,
+                    start + m.start() + min(i + 2, len(part)),
+                )
         else:
             yield part, start + m.start(), start + m.end()
 
@@ -188,7 +211,11 @@ def tokens(text: str, lang: str = DEFAULT_LANGUAGE) -> Iterator[Token]:
     stops = STOP_WORDS[lang]
     prepared = _prepare(text)
     # Offsets in `prepared` shift by one after each space _GLUED inserted: map them back.
-    inserted = [m.start() + 1 + i for i, m in enumerate(_GLUED.finditer(text))] if len(prepared) != len(text) else []
+    inserted = (
+        [m.start() + 1 + i for i, m in enumerate(_GLUED.finditer(text))]
+        if len(prepared) != len(text)
+        else []
+    )
 
     def original(offset: int) -> int:
         return offset - bisect.bisect_left(inserted, offset) if inserted else offset
@@ -216,5 +243,7 @@ def analysis_stamp() -> str:
     for lang in LANGUAGES:
         digest.update(" ".join(sorted(STOP_WORDS[lang])).encode())
     digest.update(repr(sorted(_FOLD_TABLE.items())).encode())
-    digest.update(f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}|{_GLUED.pattern}".encode())
+    digest.update(
+        f"{MAX_TOKEN_LENGTH}|{sorted(_ELISIONS)}|{_WORD.pattern}|{_CJK_CHARS}|{_GLUED.pattern}".encode()
+    )
     return f"fold-stem-3:{version('PyStemmer')}:{digest.hexdigest()[:12]}"

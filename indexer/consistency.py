@@ -26,7 +26,9 @@ def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Pr
         if message != "ok":
             problems.append(Problem("catalogue-corrupt", f"catalogue abîmé : {message}", False))
     for row in catalogue.conn.execute("PRAGMA foreign_key_check"):
-        problems.append(Problem("catalogue-foreign-key", f"référence cassée dans la table {row[0]}", False))
+        problems.append(
+            Problem("catalogue-foreign-key", f"référence cassée dans la table {row[0]}", False)
+        )
 
     revisions = catalogue.revisions()
     indexed = index.indexed_revisions()
@@ -36,32 +38,62 @@ def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Pr
     orphans = sorted(indexed.keys() - live)
     duplicates = index.duplicate_ids()
     if missing:
-        problems.append(Problem("index-missing", f"{len(missing)} notices absentes de l'index : {_ids(missing)}"))
+        problems.append(
+            Problem(
+                "index-missing", f"{len(missing)} notices absentes de l'index : {_ids(missing)}"
+            )
+        )
     if stale:
-        problems.append(Problem("index-stale", f"{len(stale)} notices périmées dans l'index : {_ids(stale)}"))
+        problems.append(
+            Problem("index-stale", f"{len(stale)} notices périmées dans l'index : {_ids(stale)}")
+        )
     if orphans:
-        problems.append(Problem("index-orphan", f"{len(orphans)} entrées d'index sans notice vivante : {_ids(orphans)}"))
+        problems.append(
+            Problem(
+                "index-orphan",
+                f"{len(orphans)} entrées d'index sans notice vivante : {_ids(orphans)}",
+            )
+        )
     if duplicates:
-        problems.append(Problem("index-duplicate", f"{len(duplicates)} notices indexées plusieurs fois : {_ids(duplicates)}"))
+        problems.append(
+            Problem(
+                "index-duplicate",
+                f"{len(duplicates)} notices indexées plusieurs fois : {_ids(duplicates)}",
+            )
+        )
 
     known = set()
     for source in catalogue.files():
         known.add(source.store_path)
         wrong = store.verify(source)
         if wrong == "missing":
-            problems.append(Problem("store-missing", f"fichier absent du dépôt : {source.store_path} ({source.original_name})",
-                                    _original_for(catalogue, source.sha256) is not None))  # fmt: skip
+            problems.append(
+                Problem(
+                    "store-missing",
+                    f"fichier absent du dépôt : {source.store_path} ({source.original_name})",
+                    _original_for(catalogue, source.sha256) is not None,
+                )
+            )
         elif wrong:
-            problems.append(Problem("store-corrupt", f"fichier altéré dans le dépôt : {source.store_path} ({source.original_name})",
-                                    _original_for(catalogue, source.sha256) is not None))  # fmt: skip
+            problems.append(
+                Problem(
+                    "store-corrupt",
+                    f"fichier altéré dans le dépôt : {source.store_path} ({source.original_name})",
+                    _original_for(catalogue, source.sha256) is not None,
+                )
+            )
     strays = store.stray_files(known)
     if strays:
         names = ", ".join(p.name for p in strays[:5]) + ("…" if len(strays) > 5 else "")
-        problems.append(Problem("store-stray", f"{len(strays)} fichiers du dépôt sans notice : {names}"))
+        problems.append(
+            Problem("store-stray", f"{len(strays)} fichiers du dépôt sans notice : {names}")
+        )
     return problems
 
 
-def repair(catalogue: Catalogue, index: SearchIndex, store: FileStore, problems: list[Problem]) -> list[str]:
+def repair(
+    catalogue: Catalogue, index: SearchIndex, store: FileStore, problems: list[Problem]
+) -> list[str]:
     """Mend what can be mended; return what was done (French lines)."""
     done: list[str] = []
     kinds = {p.kind for p in problems}
@@ -70,7 +102,9 @@ def repair(catalogue: Catalogue, index: SearchIndex, store: FileStore, problems:
         done.append(f"index reconstruit ({report.indexed} notices)")
     elif kinds & {"index-missing", "index-stale", "index-orphan"}:
         report = sync_index(catalogue, index)
-        done.append(f"index mis à jour ({report.indexed} notices indexées, {report.deleted} retirées)")
+        done.append(
+            f"index mis à jour ({report.indexed} notices indexées, {report.deleted} retirées)"
+        )
     if kinds & {"store-missing", "store-corrupt"}:
         for source in catalogue.files():
             if store.verify(source) is None:
@@ -80,7 +114,9 @@ def repair(catalogue: Catalogue, index: SearchIndex, store: FileStore, problems:
                 target = store.path(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(original, target)
-                done.append(f"fichier {source.original_name} recopié depuis {os.fsdecode(original)}")
+                done.append(
+                    f"fichier {source.original_name} recopié depuis {os.fsdecode(original)}"
+                )
     if "store-stray" in kinds:
         known = {s.store_path for s in catalogue.files()}
         strays = store.stray_files(known)

@@ -184,7 +184,11 @@ class Ingester:
         except OSError as exc:
             return FileReport(display, "failed", f"fichier illisible ({_os_reason(exc)})")
         state = states.get(key)
-        if state and not self.options.force and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        if (
+            state
+            and not self.options.force
+            and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        ):
             if state.status == "failed":
                 return FileReport(display, "failed", state.reason)
             if state.record_id in revisions:
@@ -192,18 +196,30 @@ class Ingester:
         if st.st_size == 0:
             return self._remember_failure(key, st, display, "fichier vide (0 octet)")
         if st.st_size > self.options.max_file_size:
-            reason = (f"fichier trop volumineux : {st.st_size / 2**20:.1f} Mo "
-                      f"(limite : {self.options.max_file_size / 2**20:.0f} Mo)")  # fmt: skip
+            reason = (
+                f"fichier trop volumineux : {st.st_size / 2**20:.1f} Mo "
+                f"(limite : {self.options.max_file_size / 2**20:.0f} Mo)"
+            )
             return self._remember_failure(key, st, display, reason)
         try:
             sha = sha256_of(path)
         except OSError as exc:
-            return self._remember_failure(key, st, display, f"fichier illisible ({_os_reason(exc)})")
+            return self._remember_failure(
+                key, st, display, f"fichier illisible ({_os_reason(exc)})"
+            )
         existing = self.catalogue.find_by_file(sha)
         if existing is not None and existing.id is not None:
-            self.catalogue.remember_path(key, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=sha,
-                                         status="indexed", record_id=existing.id)  # fmt: skip
-            return FileReport(display, "unchanged", self._known_content_reason(existing, key, states), existing.id)
+            self.catalogue.remember_path(
+                key,
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                sha256=sha,
+                status="indexed",
+                record_id=existing.id,
+            )
+            return FileReport(
+                display, "unchanged", self._known_content_reason(existing, key, states), existing.id
+            )
         first_of.setdefault(sha, display)
         update_id = state.record_id if state and state.record_id in revisions else None
         return _Planned(path, display, key, st.st_size, st.st_mtime_ns, sha, update_id)
@@ -219,9 +235,17 @@ class Ingester:
             return f"même contenu que {other} (une seule notice)"
         return f"déplacé ou renommé (ancien chemin : {other})"
 
-    def _remember_failure(self, key: bytes, st: os.stat_result, display: str, reason: str) -> FileReport:
-        self.catalogue.remember_path(key, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=None,
-                                     status="failed", reason=reason)  # fmt: skip
+    def _remember_failure(
+        self, key: bytes, st: os.stat_result, display: str, reason: str
+    ) -> FileReport:
+        self.catalogue.remember_path(
+            key,
+            size=st.st_size,
+            mtime_ns=st.st_mtime_ns,
+            sha256=None,
+            status="failed",
+            reason=reason,
+        )
         return FileReport(display, "failed", reason)
 
     # -- extraction -------------------------------------------------------------------------
@@ -231,7 +255,9 @@ class Ingester:
 
     def _extract(self, items: Sequence[_Planned]) -> Iterator[tuple[Outcome, _Planned]]:
         def job(item: _Planned) -> Job:
-            return Job(os.fsdecode(item.path), item.sha256, self.options.limits, self.options.timeout)
+            return Job(
+                os.fsdecode(item.path), item.sha256, self.options.limits, self.options.timeout
+            )
 
         if len(items) < self.options.in_process_below or self._jobs() == 1:
             init_worker(self.tagger, None)
@@ -261,8 +287,10 @@ class Ingester:
                 refill()
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 finished = [(future, in_flight.pop(future)) for future in done]
-                broken = any(f.exception() is not None and isinstance(f.exception(), BrokenProcessPool)
-                             for f, _ in finished)  # fmt: skip
+                broken = any(
+                    f.exception() is not None and isinstance(f.exception(), BrokenProcessPool)
+                    for f, _ in finished
+                )
                 if not broken:
                     refill()  # before handing results over: the consumer may take a while
                 for future, item in finished:
@@ -271,7 +299,9 @@ class Ingester:
                     except BrokenProcessPool:
                         tries = attempts[id(item)] = attempts.get(id(item), 0) + 1
                         if tries >= 2:
-                            reason = "la lecture de ce fichier a fait tomber le processus d'extraction"
+                            reason = (
+                                "la lecture de ce fichier a fait tomber le processus d'extraction"
+                            )
                             yield Outcome(job(item), error=reason), item
                         else:
                             queue.append(item)
@@ -301,34 +331,60 @@ class Ingester:
         cat = self.catalogue
         if outcome.error is not None or outcome.extraction is None:
             reason = outcome.error or "lecture impossible"
-            cat.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns, sha256=item.sha256,
-                              status="failed", reason=reason)  # fmt: skip
+            cat.remember_path(
+                item.key,
+                size=item.size,
+                mtime_ns=item.mtime_ns,
+                sha256=item.sha256,
+                status="failed",
+                reason=reason,
+            )
             return FileReport(item.display, "failed", reason)
         extraction = outcome.extraction
         name = display_path(item.path.name)
-        source = self.store.put(item.path, item.sha256, original_name=name,
-                                media_type=extraction.media_type)  # fmt: skip
+        source = self.store.put(
+            item.path, item.sha256, original_name=name, media_type=extraction.media_type
+        )
         empty = not extraction.text.strip()
         status = "empty" if empty else "indexed"
         with cat.transaction():
             cat.add_file(source)
             if item.update_id is not None:
                 old = cat.get(item.update_id)
-                fresh = refresh_from_extraction(old, extraction, language=outcome.language,
-                                                source_file=source, original_name=name)  # fmt: skip
+                fresh = refresh_from_extraction(
+                    old,
+                    extraction,
+                    language=outcome.language,
+                    source_file=source,
+                    original_name=name,
+                )
                 record = cat.save(fresh, text=extraction.text)
                 reason = "mis à jour : le contenu du fichier a changé"
             else:
                 record = cat.add(
-                    record_from_extraction(extraction, language=outcome.language,
-                                           source_file=source, original_name=name),
+                    record_from_extraction(
+                        extraction,
+                        language=outcome.language,
+                        source_file=source,
+                        original_name=name,
+                    ),
                     text=extraction.text,
-                )  # fmt: skip
-                reason = "aucun texte extrait (document scanné ou vide) : catalogué, à océriser" if empty else ""
+                )
+                reason = (
+                    "aucun texte extrait (document scanné ou vide) : catalogué, à océriser"
+                    if empty
+                    else ""
+                )
             assert record.id is not None
             cat.set_auto_themes(record.id, outcome.themes)
-            cat.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns, sha256=item.sha256,
-                              status=status, record_id=record.id)  # fmt: skip
+            cat.remember_path(
+                item.key,
+                size=item.size,
+                mtime_ns=item.mtime_ns,
+                sha256=item.sha256,
+                status=status,
+                record_id=record.id,
+            )
         stored = cat.get(record.id)
         self._pending_docs.append(build_document(stored, extraction.text, outcome.text_terms))
         return FileReport(item.display, status, reason, record.id)
@@ -336,12 +392,26 @@ class Ingester:
     def _duplicate_of_batch(self, item: _Planned, first: FileReport) -> FileReport:
         """A file with the same content as another of this batch: it shares its fate."""
         if first.status == "failed" or first.id is None:
-            self.catalogue.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns,
-                                         sha256=item.sha256, status="failed", reason=first.reason)  # fmt: skip
+            self.catalogue.remember_path(
+                item.key,
+                size=item.size,
+                mtime_ns=item.mtime_ns,
+                sha256=item.sha256,
+                status="failed",
+                reason=first.reason,
+            )
             return FileReport(item.display, "failed", first.reason)
-        self.catalogue.remember_path(item.key, size=item.size, mtime_ns=item.mtime_ns,
-                                     sha256=item.sha256, status=first.status, record_id=first.id)  # fmt: skip
-        return FileReport(item.display, "unchanged", f"même contenu que {first.path} (une seule notice)", first.id)
+        self.catalogue.remember_path(
+            item.key,
+            size=item.size,
+            mtime_ns=item.mtime_ns,
+            sha256=item.sha256,
+            status=first.status,
+            record_id=first.id,
+        )
+        return FileReport(
+            item.display, "unchanged", f"même contenu que {first.path} (une seule notice)", first.id
+        )
 
     def _maybe_flush(self) -> None:
         if time.monotonic() - self._last_flush >= self.options.batch_seconds:

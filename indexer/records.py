@@ -112,10 +112,31 @@ def refresh_from_extraction(
         extraction, language=language, source_file=source_file, original_name=original_name
     )
     if record.curated:
-        return Record(**{**_as_dict(record), "file": source_file, "pages": fresh.pages,
-                         "text_status": fresh.text_status})  # fmt: skip
-    keep = {"id", "themes", "copies", "work_id", "created_at", "updated_at", "deleted", "rev",
-            "call_number", "notes", "territories", "url", "isbn", "issn", "curated"}  # fmt: skip
+        return Record(
+            **{
+                **_as_dict(record),
+                "file": source_file,
+                "pages": fresh.pages,
+                "text_status": fresh.text_status,
+            }
+        )
+    keep = {
+        "id",
+        "themes",
+        "copies",
+        "work_id",
+        "created_at",
+        "updated_at",
+        "deleted",
+        "rev",
+        "call_number",
+        "notes",
+        "territories",
+        "url",
+        "isbn",
+        "issn",
+        "curated",
+    }
     merged = {k: v for k, v in _as_dict(fresh).items() if k not in keep}
     return Record(**{**_as_dict(record), **merged})
 

@@ -131,8 +131,11 @@ def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
     tops |= {c for c in graph.subjects(SKOS.topConceptOf, None)}
     if not tops:
         concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-        tops = {c for c in concepts if (c, SKOS.broader, None) not in graph
-                and (None, SKOS.narrower, c) not in graph}  # fmt: skip
+        tops = {
+            c
+            for c in concepts
+            if (c, SKOS.broader, None) not in graph and (None, SKOS.narrower, c) not in graph
+        }
     if not tops:
         raise VocabularyError(f"{path} : aucun concept SKOS trouvé", path=str(path))
     ordered = sorted(tops, key=lambda c: (_position(graph, c), _label(graph, c).casefold()))
@@ -234,9 +237,15 @@ def _import_theme(graph: Graph, concept: URIRef) -> Theme:
         term, weight = graph.value(node, FONDS["term"]), graph.value(node, FONDS.weight)
         if term is not None and weight is not None:
             weights[str(term)] = float(weight)
-    known = {*terms, *cues, *narrower, *(t for g in synonyms for t in g),
-             *(a.acronym for a in acronyms), *(e for a in acronyms for e in a.expansions),
-             *(t for f in foreign.values() for t in f)}  # fmt: skip
+    known = {
+        *terms,
+        *cues,
+        *narrower,
+        *(t for g in synonyms for t in g),
+        *(a.acronym for a in acronyms),
+        *(e for a in acronyms for e in a.expansions),
+        *(t for f in foreign.values() for t in f),
+    }
     return Theme(
         slug=slug or "thematique",
         label=label,

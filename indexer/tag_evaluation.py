@@ -78,8 +78,11 @@ class Scores:
     f1: float
 
     def as_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4)}  # fmt: skip
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +129,9 @@ def read_labels(path: Path) -> list[Label]:
     return labels
 
 
-def resolve(catalogue: Catalogue, labels: Iterable[Label], base: Path,
-            known_themes: Iterable[str] = ()) -> LabelledSet:  # fmt: skip
+def resolve(
+    catalogue: Catalogue, labels: Iterable[Label], base: Path, known_themes: Iterable[str] = ()
+) -> LabelledSet:
     """Find each labelled ref in the catalogue; unknown refs are listed, not fatal."""
     out = LabelledSet()
     known = set(known_themes)
@@ -179,8 +183,9 @@ def _record_of(catalogue: Catalogue, ref: str, base: Path) -> int | None:
     return found.id if found else None
 
 
-def measure(expected: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]],
-            slugs: Sequence[str]) -> Report:  # fmt: skip
+def measure(
+    expected: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]], slugs: Sequence[str]
+) -> Report:
     """Precision, recall and F1 per thematic, micro- and macro-averaged."""
     tp_all = fp_all = fn_all = 0
     per_theme: dict[str, tuple[Scores, int]] = {}
@@ -192,11 +197,16 @@ def measure(expected: Sequence[frozenset[str]], predicted: Sequence[frozenset[st
         if tp + fp + fn:
             per_theme[slug] = (_scores(tp, fp, fn), tp + fn)
     macro_items = [s for s, support in per_theme.values() if support]
-    macro = Scores(*(sum(getattr(s, k) for s in macro_items) / max(len(macro_items), 1)
-                     for k in ("precision", "recall", "f1")))  # fmt: skip
+    macro = Scores(
+        *(
+            sum(getattr(s, k) for s in macro_items) / max(len(macro_items), 1)
+            for k in ("precision", "recall", "f1")
+        )
+    )
     untagged = sum(1 for p in predicted if not p) / max(len(predicted), 1)
-    return Report(len(expected), _scores(tp_all, fp_all, fn_all), macro, per_theme, untagged,
-                  tuple(predicted))  # fmt: skip
+    return Report(
+        len(expected), _scores(tp_all, fp_all, fn_all), macro, per_theme, untagged, tuple(predicted)
+    )
 
 
 def _scores(tp: int, fp: int, fn: int) -> Scores:
@@ -212,8 +222,9 @@ def evaluate(tagger: Tagger, docs: Sequence[LabelledDoc]) -> Report:
     return measure([d.expected for d in docs], predicted, _slugs(tagger, docs))
 
 
-def calibrate(tagger: Tagger, scored: Sequence[Sequence[ThemeScore]],
-              expected: Sequence[frozenset[str]]) -> TaggerSettings:  # fmt: skip
+def calibrate(
+    tagger: Tagger, scored: Sequence[Sequence[ThemeScore]], expected: Sequence[frozenset[str]]
+) -> TaggerSettings:
     """The thresholds and relative cuts with the best micro-F1 on these documents."""
     settings = tagger.settings
     for with_text in (True, False):
@@ -249,8 +260,11 @@ def _fit_pair(
             if with_text:
                 settings = replace(tagger.settings, threshold=threshold, relative=relative)
             else:
-                settings = replace(tagger.settings, threshold_without_text=threshold,
-                                   relative_without_text=relative)  # fmt: skip
+                settings = replace(
+                    tagger.settings,
+                    threshold_without_text=threshold,
+                    relative_without_text=relative,
+                )
             candidate = tagger.with_settings(settings)
             predicted = [frozenset(t.slug for t in candidate.decide(s)) for s in scored]
             report = measure(expected, predicted, tagger.slugs)
@@ -322,8 +336,10 @@ def cross_validate(
             continue
         training = [examples[i] for i in train] + extra_examples
         if len(training) < MIN_DOCUMENTS:
-            error = (f"{len(training)} documents pour apprendre dans un pli : il en faut au moins"
-                     f" {MIN_DOCUMENTS}")  # fmt: skip
+            error = (
+                f"{len(training)} documents pour apprendre dans un pli : il en faut au moins"
+                f" {MIN_DOCUMENTS}"
+            )
             continue
         choice = select(training, tagger.slugs, seed=seed + 1 + fold)
         selections.append(choice)

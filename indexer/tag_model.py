@@ -186,8 +186,11 @@ class TagModel:
             if not theme.specific or theme.raw <= 0:
                 continue  # never a thematic without a vocabulary term that shows it
             x = features[theme.slug]
-            parts = [(label, w * v) for (_, label), w, v in zip(FEATURES, self.weights, x,
-                                                                 strict=True) if v]  # fmt: skip
+            parts = [
+                (label, w * v)
+                for (_, label), w, v in zip(FEATURES, self.weights, x, strict=True)
+                if v
+            ]
             bias = biases.get(theme.slug, 0.0)
             p = _sigmoid(self.intercept + bias + sum(c for _, c in parts))
             if p >= self.threshold:
@@ -279,8 +282,10 @@ def _readable_json(value: Any, indent: str = "") -> str:
     """JSON with one entry per line, but lists of plain values on one line (record ids)."""
     inner = indent + " "
     if isinstance(value, dict) and value:
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_readable_json(v, inner)}"
-                 for k, v in value.items()]  # fmt: skip
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_readable_json(v, inner)}"
+            for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
         items = [inner + _readable_json(v, inner) for v in value]
@@ -334,9 +339,13 @@ def _rows(
     return [(row, pos, neg) for row, (pos, neg) in counts.items()]
 
 
-def _fit(rows: Sequence[tuple[tuple[tuple[int, float], ...], float, float]], size: int,
-         penalty: Sequence[float], start: Sequence[float] | None = None,
-         iterations: int = 50) -> list[float]:  # fmt: skip
+def _fit(
+    rows: Sequence[tuple[tuple[tuple[int, float], ...], float, float]],
+    size: int,
+    penalty: Sequence[float],
+    start: Sequence[float] | None = None,
+    iterations: int = 50,
+) -> list[float]:
     """Penalised maximum likelihood by damped Newton steps (small dense system).
 
     `start`: weights to begin from (a neighbouring fit converges in a few steps)."""
@@ -435,7 +444,7 @@ def fit_model(
         weights=tuple(w[1 : 1 + _F]),
         biases=tuple(
             (slug, w[1 + _F + i] if slug in own_bias else 0.0) for i, slug in enumerate(slugs)
-        ),  # fmt: skip
+        ),
         threshold=threshold,
         max_themes=max_themes,
         penalty=penalty,
@@ -464,8 +473,9 @@ def fold_assignment(count: int, folds: int, seed: int) -> list[int]:
     return assignment
 
 
-def select(examples: Sequence[Example], slugs: Sequence[str], *, seed: int = 0,
-           folds: int = INNER_FOLDS) -> Selection:  # fmt: skip
+def select(
+    examples: Sequence[Example], slugs: Sequence[str], *, seed: int = 0, folds: int = INNER_FOLDS
+) -> Selection:
     """The penalties and threshold with the best cross-validated micro-F1 on these examples."""
     folds = max(2, min(folds, len(examples)))
     assignment = fold_assignment(len(examples), folds, seed)
@@ -476,9 +486,13 @@ def select(examples: Sequence[Example], slugs: Sequence[str], *, seed: int = 0,
         for fold in range(folds):
             train = [e for e, f in zip(examples, assignment, strict=True) if f != fold]
             model = previous[fold] = fit_model(
-                train, slugs, penalty=penalty, theme_penalty=theme_penalty, threshold=0.5,
+                train,
+                slugs,
+                penalty=penalty,
+                theme_penalty=theme_penalty,
+                threshold=0.5,
                 start=previous[fold],
-            )  # fmt: skip
+            )
             for i, f in enumerate(assignment):
                 if f == fold:
                     probabilities[i] = model.probabilities(examples[i].scores)
@@ -492,8 +506,12 @@ def select(examples: Sequence[Example], slugs: Sequence[str], *, seed: int = 0,
     return best[1]
 
 
-def _micro_f1(examples: Sequence[Example], probabilities: Sequence[dict[str, float]],
-              threshold: float, max_themes: int = 3) -> float:  # fmt: skip
+def _micro_f1(
+    examples: Sequence[Example],
+    probabilities: Sequence[dict[str, float]],
+    threshold: float,
+    max_themes: int = 3,
+) -> float:
     tp = fp = fn = 0
     for example, probs in zip(examples, probabilities, strict=True):
         chosen = decide_probabilities(example.scores, probs, threshold, max_themes)
@@ -503,13 +521,18 @@ def _micro_f1(examples: Sequence[Example], probabilities: Sequence[dict[str, flo
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def decide_probabilities(scores: Sequence[ThemeScore], probabilities: dict[str, float],
-                         threshold: float, max_themes: int = 3) -> frozenset[str]:  # fmt: skip
+def decide_probabilities(
+    scores: Sequence[ThemeScore],
+    probabilities: dict[str, float],
+    threshold: float,
+    max_themes: int = 3,
+) -> frozenset[str]:
     """The same rule as `TagModel.decide`, from probabilities already computed."""
     eligible = [
-        t.slug for t in scores
+        t.slug
+        for t in scores
         if t.specific and t.raw > 0 and probabilities.get(t.slug, 0.0) >= threshold
-    ]  # fmt: skip
+    ]
     eligible.sort(key=lambda s: (-probabilities[s], s))
     return frozenset(eligible[:max_themes])
 
@@ -530,14 +553,22 @@ def train(
             " pour apprendre (les règles seules restent en vigueur)"
         )
     choice = select(examples, slugs, seed=seed)
-    model = fit_model(examples, slugs, penalty=choice.penalty,
-                      theme_penalty=choice.theme_penalty, threshold=choice.threshold)  # fmt: skip
+    model = fit_model(
+        examples,
+        slugs,
+        penalty=choice.penalty,
+        theme_penalty=choice.theme_penalty,
+        threshold=choice.threshold,
+    )
     meta = {
-        "selection": {"inner_folds": INNER_FOLDS, "seed": seed,
-                      "inner_micro_f1": round(choice.inner_f1, 4)},
+        "selection": {
+            "inner_folds": INNER_FOLDS,
+            "seed": seed,
+            "inner_micro_f1": round(choice.inner_f1, 4),
+        },
         "support": {slug: sum(1 for e in examples if slug in e.themes) for slug in slugs},
         **(info or {}),
-    }  # fmt: skip
+    }
     digest = vocabulary_digest(vocabulary) if vocabulary else ""
     return replace(model, vocabulary_digest=digest, info=meta)
 
@@ -569,10 +600,14 @@ def model_for_instance(instance_root: Path, vocabulary: Vocabulary) -> ModelLoad
     except ModelError as exc:
         return ModelLoad(None, path, f"modèle de marquage inutilisable, règles seules : {exc}")
     if not model.compatible_with(vocabulary):
-        return ModelLoad(None, path, (
-            f"modèle de marquage ignoré ({path.name}) : il a été entraîné pour d'autres"
-            " thématiques que celles du vocabulaire ; relancez « fonds tags train »"
-        ))  # fmt: skip
+        return ModelLoad(
+            None,
+            path,
+            (
+                f"modèle de marquage ignoré ({path.name}) : il a été entraîné pour d'autres"
+                " thématiques que celles du vocabulaire ; relancez « fonds tags train »"
+            ),
+        )
     stale = bool(model.vocabulary_digest) and model.vocabulary_digest != vocabulary_digest(
         vocabulary
     )

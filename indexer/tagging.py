@@ -112,9 +112,11 @@ class TaggerSettings:
 
     def boost(self, field_name: str) -> float:
         return {
-            "title": self.title_boost, "keywords": self.keywords_boost,
-            "abstract": self.abstract_boost, "text": self.text_boost,
-        }[field_name]  # fmt: skip
+            "title": self.title_boost,
+            "keywords": self.keywords_boost,
+            "abstract": self.abstract_boost,
+            "text": self.text_boost,
+        }[field_name]
 
 
 DEFAULT_SETTINGS = TaggerSettings()
@@ -391,12 +393,19 @@ class Tagger:
                 if self._concepts[cid].theme == theme
             ]
             matches.sort(key=lambda m: (-m.contribution, FIELDS.index(m.field), m.term))
-            out.append(ThemeScore(
-                self.slugs[theme], total, total / (total + s.sigma), specific[theme],
-                tuple(matches), fields.text_terms > 0,
-                (split[theme][0], split[theme][1], split[theme][2], split[theme][3]),
-                cue_raw[theme], concepts[theme],
-            ))  # fmt: skip
+            out.append(
+                ThemeScore(
+                    self.slugs[theme],
+                    total,
+                    total / (total + s.sigma),
+                    specific[theme],
+                    tuple(matches),
+                    fields.text_terms > 0,
+                    (split[theme][0], split[theme][1], split[theme][2], split[theme][3]),
+                    cue_raw[theme],
+                    concepts[theme],
+                )
+            )
         out.sort(key=lambda t: (-t.raw, t.slug))
         return out
 
@@ -439,9 +448,11 @@ class Tagger:
                 "rule_score": round(decision.theme.score, 4),
                 "reasons": [[label, value] for label, value in decision.reasons],
             }
-            out.append(ThemeAssignment(
-                decision.theme.slug, ThemeSource.AUTO, round(decision.probability, 4), evidence
-            ))  # fmt: skip
+            out.append(
+                ThemeAssignment(
+                    decision.theme.slug, ThemeSource.AUTO, round(decision.probability, 4), evidence
+                )
+            )
         return out
 
     # -- evidence ------------------------------------------------------------------------
@@ -479,9 +490,15 @@ class Tagger:
 
 
 _LETTER_CLASSES = {
-    "a": "[aàâäáã]", "c": "[cç]", "e": "[eéèêë]", "i": "[iîïí]", "o": "[oôöó]", "u": "[uùûüú]",
-    "y": "[yÿ]", "n": "[nñ]",
-}  # fmt: skip
+    "a": "[aàâäáã]",
+    "c": "[cç]",
+    "e": "[eéèêë]",
+    "i": "[iîïí]",
+    "o": "[oôöó]",
+    "u": "[uùûüú]",
+    "y": "[yÿ]",
+    "n": "[nñ]",
+}
 _MAX_CANDIDATES = 40
 
 

@@ -39,20 +39,39 @@ DEFAULT_URI = "https://crpv-martinique.fr/vocabulaire/"
 
 # Kinds of terms, as spelled in the file, and their default weights.
 SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE = (
-    "sigle", "terme", "synonyme", "specifique", "indice", "langue"
-)  # fmt: skip
+    "sigle",
+    "terme",
+    "synonyme",
+    "specifique",
+    "indice",
+    "langue",
+)
 KINDS = (SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE)
 DEFAULT_WEIGHTS: dict[str, float] = {
-    SIGLE: 3.0, TERME: 2.0, SYNONYME: 2.0, SPECIFIQUE: 2.0, INDICE: 0.5, LANGUE: 2.0
-}  # fmt: skip
+    SIGLE: 3.0,
+    TERME: 2.0,
+    SYNONYME: 2.0,
+    SPECIFIQUE: 2.0,
+    INDICE: 0.5,
+    LANGUE: 2.0,
+}
 FOREIGN_LANGUAGES = ("en", "es")
 
 _TOP_KEYS = ("vocabulaire", "poids", "thematique")
 _SCHEME_KEYS = ("titre", "uri", "version")
 _THEME_KEYS = (
-    "slug", "libelle", "note", "termes", "synonymes", "specifiques", "indices", "en", "es",
-    "sigles", "poids",
-)  # fmt: skip
+    "slug",
+    "libelle",
+    "note",
+    "termes",
+    "synonymes",
+    "specifiques",
+    "indices",
+    "en",
+    "es",
+    "sigles",
+    "poids",
+)
 _LIST_KEYS = {"termes": TERME, "specifiques": SPECIFIQUE, "indices": INDICE}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ACRONYM = re.compile(r"^[^\W_][\w.-]*$")
@@ -119,9 +138,11 @@ class Theme:
             # An expansion weighs what its acronym weighs unless it has its own weight.
             weight = overrides.get(acronym.acronym, defaults[SIGLE])
             for expansion in acronym.expansions:
-                out.append(WeightedTerm(
-                    expansion, SIGLE, overrides.get(expansion, weight), "fr", acronym.acronym
-                ))  # fmt: skip
+                out.append(
+                    WeightedTerm(
+                        expansion, SIGLE, overrides.get(expansion, weight), "fr", acronym.acronym
+                    )
+                )
         for language, terms in self.foreign:
             out.extend(make(t, LANGUE, t, language) for t in terms)
         return out
@@ -172,56 +193,77 @@ class Vocabulary:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "title": self.title, "uri": self.uri, "version": self.version,
+            "title": self.title,
+            "uri": self.uri,
+            "version": self.version,
             "default_weights": dict(self.default_weights),
             "themes": [
                 {
-                    "slug": t.slug, "label": t.label, "scope_note": t.scope_note,
-                    "terms": list(t.terms), "synonyms": [list(g) for g in t.synonyms],
-                    "narrower": list(t.narrower), "cues": list(t.cues),
+                    "slug": t.slug,
+                    "label": t.label,
+                    "scope_note": t.scope_note,
+                    "terms": list(t.terms),
+                    "synonyms": [list(g) for g in t.synonyms],
+                    "narrower": list(t.narrower),
+                    "cues": list(t.cues),
                     "acronyms": [[a.acronym, list(a.expansions)] for a in t.acronyms],
                     "foreign": {lang: list(terms) for lang, terms in t.foreign},
                     "weights": dict(t.weights),
                 }
                 for t in self.themes
             ],
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
         return cls(
             themes=tuple(
                 Theme(
-                    slug=t["slug"], label=t["label"], scope_note=t.get("scope_note", ""),
+                    slug=t["slug"],
+                    label=t["label"],
+                    scope_note=t.get("scope_note", ""),
                     terms=tuple(t.get("terms", ())),
                     synonyms=tuple(tuple(g) for g in t.get("synonyms", ())),
-                    narrower=tuple(t.get("narrower", ())), cues=tuple(t.get("cues", ())),
+                    narrower=tuple(t.get("narrower", ())),
+                    cues=tuple(t.get("cues", ())),
                     acronyms=tuple(Acronym(a, tuple(e)) for a, e in t.get("acronyms", ())),
                     foreign=tuple((k, tuple(v)) for k, v in t.get("foreign", {}).items()),
                     weights=tuple((k, float(v)) for k, v in t.get("weights", {}).items()),
                 )
                 for t in data["themes"]
             ),
-            title=data.get("title", ""), uri=data.get("uri", DEFAULT_URI),
+            title=data.get("title", ""),
+            uri=data.get("uri", DEFAULT_URI),
             version=data.get("version", ""),
             default_weights=tuple(
                 (k, float(v)) for k, v in data.get("default_weights", DEFAULT_WEIGHTS).items()
             ),
-        )  # fmt: skip
+        )
 
     def to_toml(self, header: str = "") -> str:
         """The vocabulary in the documentalist's format (what `fonds vocab import` writes)."""
         q = _toml_string
         lines = [f"# {line}".rstrip() for line in header.splitlines()]
-        lines += ["", "[vocabulaire]", f"titre = {q(self.title)}", f"uri = {q(self.uri)}",
-                  f"version = {q(self.version)}", "", "[poids]"]  # fmt: skip
+        lines += [
+            "",
+            "[vocabulaire]",
+            f"titre = {q(self.title)}",
+            f"uri = {q(self.uri)}",
+            f"version = {q(self.version)}",
+            "",
+            "[poids]",
+        ]
         lines += [f"{kind} = {weight!r}" for kind, weight in self.default_weights]
         for t in self.themes:
             lines += ["", "[[thematique]]", f"slug = {q(t.slug)}", f"libelle = {q(t.label)}"]
             if t.scope_note:
                 lines.append(f"note = {q(t.scope_note)}")
-            for key, values in (("termes", t.terms), ("specifiques", t.narrower),
-                                ("indices", t.cues), *t.foreign):  # fmt: skip
+            for key, values in (
+                ("termes", t.terms),
+                ("specifiques", t.narrower),
+                ("indices", t.cues),
+                *t.foreign,
+            ):
                 if values:
                     lines.append(f"{key} = [")
                     lines += [f"    {q(v)}," for v in values]
@@ -272,8 +314,9 @@ def load_vocabulary(path: Path) -> Vocabulary:
         line = raw[: exc.start].count(b"\n") + 1
         raise VocabularyError(
             f"{path}, ligne {line} : le fichier doit être enregistré en UTF-8",
-            path=str(path), line=line,
-        ) from exc  # fmt: skip
+            path=str(path),
+            line=line,
+        ) from exc
     return parse_vocabulary(text, source=str(path))
 
 
@@ -333,8 +376,9 @@ def _read_last_good(path: Path) -> Vocabulary | None:
 def _write_last_good(path: Path, vocabulary: Vocabulary, source: Path) -> None:
     payload = json.dumps(
         {"format": 1, "source": str(source), "vocabulary": vocabulary.to_dict()},
-        ensure_ascii=False, indent=1,
-    )  # fmt: skip
+        ensure_ascii=False,
+        indent=1,
+    )
     digest = hashlib.sha256(payload.encode()).hexdigest()
     try:
         if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
@@ -393,8 +437,9 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, source: str, text: str) -> Vocab
         line, column = int(match.group(1)), int(match.group(2))
         return VocabularyError(
             f"{source}, ligne {line}, colonne {column} : erreur de syntaxe TOML : {reason}",
-            path=source, line=line,
-        )  # fmt: skip
+            path=source,
+            line=line,
+        )
     return VocabularyError(f"{source} : erreur de syntaxe TOML : {reason}", path=source)
 
 
@@ -464,11 +509,13 @@ class _Validator:
             if key not in _SCHEME_KEYS:
                 raise self.fail(
                     f"clé inconnue « {key} » dans [vocabulaire] (clés permises :"
-                    f" {', '.join(_SCHEME_KEYS)})", self.where.key(key),
-                )  # fmt: skip
+                    f" {', '.join(_SCHEME_KEYS)})",
+                    self.where.key(key),
+                )
             if not isinstance(value, str):
-                raise self.fail(f"« {key} » doit être une chaîne entre guillemets",
-                                self.where.key(key))  # fmt: skip
+                raise self.fail(
+                    f"« {key} » doit être une chaîne entre guillemets", self.where.key(key)
+                )
         weights = self._weights(self.data.get("poids", {}), None, allowed=KINDS)
         themes = self.data.get("thematique")
         if not isinstance(themes, list) or not themes:
@@ -481,8 +528,9 @@ class _Validator:
                 first = slugs[theme.slug]
                 raise self.fail(
                     f"slug « {theme.slug} » en double (déjà utilisé par la thématique de la"
-                    f" ligne {self.where.theme(first)})", self.where.key("slug", index),
-                )  # fmt: skip
+                    f" ligne {self.where.theme(first)})",
+                    self.where.key("slug", index),
+                )
             slugs[theme.slug] = index
             parsed.append(theme)
         return Vocabulary(
@@ -501,8 +549,9 @@ class _Validator:
             if key not in _THEME_KEYS:
                 raise self.fail(
                     f"clé inconnue « {key} » dans une thématique (clés permises :"
-                    f" {', '.join(_THEME_KEYS)})", self.where.key(key, index) or at,
-                )  # fmt: skip
+                    f" {', '.join(_THEME_KEYS)})",
+                    self.where.key(key, index) or at,
+                )
         slug = raw.get("slug")
         if not isinstance(slug, str) or not slug.strip():
             raise self.fail("thématique sans « slug »", at)
@@ -516,17 +565,23 @@ class _Validator:
             raise self.fail(f"la thématique « {slug} » n'a pas de « libelle »", at)
         note = raw.get("note", "")
         if not isinstance(note, str):
-            raise self.fail(f"« note » de « {slug} » doit être une chaîne",
-                            self.where.key("note", index))  # fmt: skip
+            raise self.fail(
+                f"« note » de « {slug} » doit être une chaîne", self.where.key("note", index)
+            )
         lists = {key: self._strings(raw, key, index, slug) for key in (*_LIST_KEYS, "en", "es")}
         synonyms = self._synonyms(raw.get("synonymes", []), index, slug)
         acronyms = self._acronyms(raw.get("sigles", {}), index, slug)
         theme = Theme(
-            slug=slug, label=label.strip(), scope_note=" ".join(note.split()),
-            terms=lists["termes"], synonyms=synonyms, narrower=lists["specifiques"],
-            cues=lists["indices"], acronyms=acronyms,
+            slug=slug,
+            label=label.strip(),
+            scope_note=" ".join(note.split()),
+            terms=lists["termes"],
+            synonyms=synonyms,
+            narrower=lists["specifiques"],
+            cues=lists["indices"],
+            acronyms=acronyms,
             foreign=tuple((lang, lists[lang]) for lang in FOREIGN_LANGUAGES if lists[lang]),
-        )  # fmt: skip
+        )
         known = set(theme.all_texts())
         if not known:
             raise self.fail(f"la thématique « {slug} » n'a aucun terme", at)
@@ -561,8 +616,9 @@ class _Validator:
         line = self.where.key("synonymes", index)
         usage = 'synonymes = [["terme préféré", "synonyme", …], …]'
         if not isinstance(values, list):
-            raise self.fail(f"« synonymes » de « {slug} » doit être une liste de groupes : {usage}",
-                            line)  # fmt: skip
+            raise self.fail(
+                f"« synonymes » de « {slug} » doit être une liste de groupes : {usage}", line
+            )
         groups = []
         for group in values:
             if (
@@ -572,16 +628,18 @@ class _Validator:
             ):
                 raise self.fail(
                     f"groupe de synonymes invalide dans « {slug} » : chaque groupe réunit au"
-                    f" moins deux expressions, {usage}", line,
-                )  # fmt: skip
+                    f" moins deux expressions, {usage}",
+                    line,
+                )
             groups.append(tuple(dict.fromkeys(" ".join(v.split()) for v in group)))
         return tuple(groups)
 
     def _acronyms(self, table: Any, index: int, slug: str) -> tuple[Acronym, ...]:
         line = self.where.key("sigles", index)
         if not isinstance(table, dict):
-            raise self.fail(f"« sigles » de « {slug} » doit être une table [thematique.sigles]",
-                            line)  # fmt: skip
+            raise self.fail(
+                f"« sigles » de « {slug} » doit être une table [thematique.sigles]", line
+            )
         out: list[Acronym] = []
         seen: dict[str, str] = {}
         for acronym, value in table.items():
@@ -600,8 +658,9 @@ class _Validator:
             ):
                 raise self.fail(
                     f"le sigle « {acronym} » de « {slug} » doit avoir un développement :"
-                    f' {acronym} = "…"', at,
-                )  # fmt: skip
+                    f' {acronym} = "…"',
+                    at,
+                )
             out.append(Acronym(acronym, tuple(" ".join(e.split()) for e in expansions)))
         return tuple(out)
 

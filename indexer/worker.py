@@ -77,14 +77,21 @@ def run_job(job: Job) -> Outcome:
         reason = f"délai dépassé ({job.timeout:.0f} s) : fichier trop long ou piégé"
         return Outcome(job, error=reason, seconds=time.perf_counter() - started)
     except MemoryError:
-        return Outcome(job, error="mémoire insuffisante pour lire ce fichier",
-                       seconds=time.perf_counter() - started)  # fmt: skip
+        return Outcome(
+            job,
+            error="mémoire insuffisante pour lire ce fichier",
+            seconds=time.perf_counter() - started,
+        )
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
         log.debug("unexpected failure on %s", job.path, exc_info=True)
-        return Outcome(job, error=f"erreur inattendue à la lecture ({type(exc).__name__})",
-                       seconds=time.perf_counter() - started)  # fmt: skip
-    return Outcome(job, extraction, language, " ".join(terms), themes,
-                   seconds=time.perf_counter() - started)  # fmt: skip
+        return Outcome(
+            job,
+            error=f"erreur inattendue à la lecture ({type(exc).__name__})",
+            seconds=time.perf_counter() - started,
+        )
+    return Outcome(
+        job, extraction, language, " ".join(terms), themes, seconds=time.perf_counter() - started
+    )
 
 
 def _tag(extraction: Extraction, language: str, terms: list[str]) -> tuple[ThemeAssignment, ...]:
@@ -94,10 +101,13 @@ def _tag(extraction: Extraction, language: str, terms: list[str]) -> tuple[Theme
     from .tagging import TagInput
 
     doc = TagInput(
-        title=extraction.title or "", abstract=extraction.abstract or "",
-        keywords=tuple(extraction.keywords), text=extraction.text, language=language,
+        title=extraction.title or "",
+        abstract=extraction.abstract or "",
+        keywords=tuple(extraction.keywords),
+        text=extraction.text,
+        language=language,
         text_terms=terms,
-    )  # fmt: skip
+    )
     return tuple(tagger.tag(doc))
 
 

@@ -19,8 +19,26 @@ from .models import (
 )
 
 __all__ = [
-    "CATALOGUE_FILE", "DOC_TYPE_LABELS", "Author", "AuthorKind", "Catalogue", "CatalogueError",
-    "Copy", "CopyStatus", "DocType", "DuplicateRecord", "InvalidRecord", "NotFound", "PathState",
-    "Record", "SourceFile", "Stats", "Support", "TextStatus", "ThemeAssignment", "ThemeRow",
-    "ThemeSource", "utc_now",
-]  # fmt: skip
+    "CATALOGUE_FILE",
+    "DOC_TYPE_LABELS",
+    "Author",
+    "AuthorKind",
+    "Catalogue",
+    "CatalogueError",
+    "Copy",
+    "CopyStatus",
+    "DocType",
+    "DuplicateRecord",
+    "InvalidRecord",
+    "NotFound",
+    "PathState",
+    "Record",
+    "SourceFile",
+    "Stats",
+    "Support",
+    "TextStatus",
+    "ThemeAssignment",
+    "ThemeRow",
+    "ThemeSource",
+    "utc_now",
+]

@@ -43,9 +43,16 @@ def log(
     cur = catalogue.conn.execute(
         "INSERT INTO audit_log (at, actor, action, target_type, target_id, summary, changes)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (now or utc_now(), actor, action, target_type, target_id, summary[:500],
-         json.dumps(dict(changes), ensure_ascii=False) if changes else None),
-    )  # fmt: skip
+        (
+            now or utc_now(),
+            actor,
+            action,
+            target_type,
+            target_id,
+            summary[:500],
+            json.dumps(dict(changes), ensure_ascii=False) if changes else None,
+        ),
+    )
     return int(cur.lastrowid or 0)
 
 
@@ -115,7 +122,12 @@ def _short(value: Any) -> Any:
 
 def _entry(row: sqlite3.Row) -> AuditEntry:
     return AuditEntry(
-        id=row["id"], at=row["at"], actor=row["actor"], action=row["action"],
-        target_type=row["target_type"], target_id=row["target_id"], summary=row["summary"],
+        id=row["id"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        target_type=row["target_type"],
+        target_id=row["target_id"],
+        summary=row["summary"],
         changes=json.loads(row["changes"]) if row["changes"] else {},
-    )  # fmt: skip
+    )

@@ -94,14 +94,19 @@ def create_backup(instance: Path, out: Path, *, now: str | None = None) -> Backu
                 if (instance / extra).is_file():
                     members[extra] = _add(zf, instance / extra, extra)
             manifest = {
-                "format": FORMAT, "created_at": now or utc_now(), "schema_version": schema,
-                "records": records, "files": len(store_paths) - len(missing),
-                "missing_files": missing, "members": members,
-            }  # fmt: skip
+                "format": FORMAT,
+                "created_at": now or utc_now(),
+                "schema_version": schema,
+                "records": records,
+                "files": len(store_paths) - len(missing),
+                "missing_files": missing,
+                "members": members,
+            }
             zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         os.replace(partial, out)
-    return BackupReport(out, records, len(store_paths) - len(missing), out.stat().st_size,
-                        schema, tuple(missing))  # fmt: skip
+    return BackupReport(
+        out, records, len(store_paths) - len(missing), out.stat().st_size, schema, tuple(missing)
+    )
 
 
 def restore_backup(archive: Path, instance: Path, *, force: bool = False) -> RestoreReport:
@@ -130,8 +135,12 @@ def restore_backup(archive: Path, instance: Path, *, force: bool = False) -> Res
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     (instance / STORE).mkdir(exist_ok=True)
-    return RestoreReport(instance, int(manifest.get("records", 0)), int(manifest.get("files", 0)),
-                         str(manifest.get("created_at", "")))  # fmt: skip
+    return RestoreReport(
+        instance,
+        int(manifest.get("records", 0)),
+        int(manifest.get("files", 0)),
+        str(manifest.get("created_at", "")),
+    )
 
 
 # -- creating -------------------------------------------------------------------------------
@@ -164,7 +173,9 @@ def _describe(snapshot: Path) -> tuple[int, int, list[str]]:
     return records, schema, paths
 
 
-def _add(zf: zipfile.ZipFile, source: Path, name: str, compression: int | None = None) -> dict[str, object]:
+def _add(
+    zf: zipfile.ZipFile, source: Path, name: str, compression: int | None = None
+) -> dict[str, object]:
     digest = hashlib.sha256()
     size = 0
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -187,7 +198,9 @@ def _manifest(zf: zipfile.ZipFile) -> dict[str, object]:
     except (KeyError, ValueError) as exc:
         raise BackupError("not-a-backup", "manifest.json missing or unreadable") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("unknown-format", str(manifest.get("format") if isinstance(manifest, dict) else ""))
+        raise BackupError(
+            "unknown-format", str(manifest.get("format") if isinstance(manifest, dict) else "")
+        )
     members = manifest.get("members")
     if not isinstance(members, dict) or CATALOGUE_FILE not in members:
         raise BackupError("not-a-backup", "no catalogue in the archive")

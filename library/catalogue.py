@@ -36,10 +36,30 @@ from .text import normalise_title
 CATALOGUE_FILE = "catalogue.sqlite3"
 
 _RECORD_COLUMNS = (
-    "title", "subtitle", "publisher", "place", "date", "year", "doc_type", "support", "language",
-    "pages", "isbn", "issn", "call_number", "abstract", "keywords", "territories", "url", "notes",
-    "source", "file_sha256", "text_status", "work_id", "curated",
-)  # fmt: skip
+    "title",
+    "subtitle",
+    "publisher",
+    "place",
+    "date",
+    "year",
+    "doc_type",
+    "support",
+    "language",
+    "pages",
+    "isbn",
+    "issn",
+    "call_number",
+    "abstract",
+    "keywords",
+    "territories",
+    "url",
+    "notes",
+    "source",
+    "file_sha256",
+    "text_status",
+    "work_id",
+    "curated",
+)
 
 
 def utc_now() -> str:
@@ -181,7 +201,10 @@ class Catalogue:
             for row in rows:
                 rid = row["id"]
                 result[rid] = _record_from_row(
-                    row, authors.get(rid, ()), themes.get(rid, ()), copies.get(rid, ()),
+                    row,
+                    authors.get(rid, ()),
+                    themes.get(rid, ()),
+                    copies.get(rid, ()),
                     files.get(row["file_sha256"]),
                 )
         return result
@@ -326,7 +349,13 @@ class Catalogue:
             )
 
     def set_manual_theme(
-        self, record_id: int, slug: str, decision: str | None, *, by: str = "", now: str | None = None
+        self,
+        record_id: int,
+        slug: str,
+        decision: str | None,
+        *,
+        by: str = "",
+        now: str | None = None,
     ) -> None:
         """Record the documentalist's decision on a thematic: 'add', 'remove' or None (undo)."""
         if decision not in ("add", "remove", None):
@@ -371,7 +400,12 @@ class Catalogue:
         return replace(copy, id=copy_id)
 
     def update_copy(
-        self, copy_id: int, *, call_number: str, location: str, status: CopyStatus,
+        self,
+        copy_id: int,
+        *,
+        call_number: str,
+        location: str,
+        status: CopyStatus,
         now: str | None = None,
     ) -> Copy:
         """Change a copy's shelf data or physical state (being on loan is not set here)."""
@@ -411,15 +445,21 @@ class Catalogue:
             for rid in ids:
                 self._require(rid)
             marks = ",".join("?" * len(ids))
-            known = [r[0] for r in self.conn.execute(
-                f"SELECT work_id FROM records WHERE id IN ({marks}) AND work_id IS NOT NULL", ids
-            )]  # fmt: skip
+            known = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT work_id FROM records WHERE id IN ({marks}) AND work_id IS NOT NULL",
+                    ids,
+                )
+            ]
             work_id = min(known) if known else ids[0]
             # Records already in one of these works join the merged work too.
             members = set(ids)
             for old in set(known):
-                members.update(r[0] for r in self.conn.execute(
-                    "SELECT id FROM records WHERE work_id = ?", (old,)))  # fmt: skip
+                members.update(
+                    r[0]
+                    for r in self.conn.execute("SELECT id FROM records WHERE work_id = ?", (old,))
+                )
             for rid in sorted(members):
                 self.conn.execute("UPDATE records SET work_id = ? WHERE id = ?", (work_id, rid))
                 self._touch_record(rid, now)
@@ -437,8 +477,12 @@ class Catalogue:
                 return
             self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (record_id,))
             self._touch_record(record_id, now)
-            rest = [r[0] for r in self.conn.execute(
-                "SELECT id FROM records WHERE work_id = ?", (row["work_id"],))]  # fmt: skip
+            rest = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM records WHERE work_id = ?", (row["work_id"],)
+                )
+            ]
             if len(rest) == 1:
                 self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (rest[0],))
                 self._touch_record(rest[0], now)
@@ -448,9 +492,13 @@ class Catalogue:
         row = self.conn.execute("SELECT work_id FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None or row["work_id"] is None:
             return []
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM records WHERE work_id = ? AND id != ? AND deleted = 0 ORDER BY id",
-            (row["work_id"], record_id))]  # fmt: skip
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM records WHERE work_id = ? AND id != ? AND deleted = 0 ORDER BY id",
+                (row["work_id"], record_id),
+            )
+        ]
         found = self.get_many(ids)
         return [found[i] for i in ids]
 
@@ -493,9 +541,15 @@ class Catalogue:
         self.conn.execute(
             "INSERT OR IGNORE INTO files (sha256, original_name, media_type, size, store_path,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (source.sha256, source.original_name, source.media_type, source.size,
-             source.store_path, now or utc_now()),
-        )  # fmt: skip
+            (
+                source.sha256,
+                source.original_name,
+                source.media_type,
+                source.size,
+                source.store_path,
+                now or utc_now(),
+            ),
+        )
 
     def files(self) -> list[SourceFile]:
         rows = self.conn.execute("SELECT * FROM files ORDER BY sha256")
@@ -506,7 +560,11 @@ class Catalogue:
         if row is None:
             return None
         return PathState(
-            row["size"], row["mtime_ns"], row["sha256"], row["status"], row["reason"],
+            row["size"],
+            row["mtime_ns"],
+            row["sha256"],
+            row["status"],
+            row["reason"],
             row["record_id"],
         )
 
@@ -615,9 +673,12 @@ class Catalogue:
         self.conn.execute("DELETE FROM record_authors WHERE record_id = ?", (record_id,))
         self.conn.executemany(
             "INSERT INTO record_authors (record_id, position, name, kind) VALUES (?, ?, ?, ?)",
-            [(record_id, i, a.name.strip(), a.kind.value) for i, a in enumerate(authors)
-             if a.name.strip()],
-        )  # fmt: skip
+            [
+                (record_id, i, a.name.strip(), a.kind.value)
+                for i, a in enumerate(authors)
+                if a.name.strip()
+            ],
+        )
 
     def _write_text(self, record_id: int, text: str) -> None:
         self.conn.execute(
@@ -648,9 +709,15 @@ class Catalogue:
             cur = self.conn.execute(
                 "INSERT INTO copies (record_id, barcode, call_number, location, status,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (record_id, copy.barcode.strip(), copy.call_number, copy.location,
-                 _stored_copy_status(copy.status), now),
-            )  # fmt: skip
+                (
+                    record_id,
+                    copy.barcode.strip(),
+                    copy.call_number,
+                    copy.location,
+                    _stored_copy_status(copy.status),
+                    now,
+                ),
+            )
         except sqlite3.IntegrityError as exc:
             message = str(exc)
             if "UNIQUE" in message:
@@ -772,14 +839,30 @@ def _validate(record: Record) -> None:
 
 def _record_values(record: Record) -> tuple[object, ...]:
     return (
-        record.title.strip(), record.subtitle, record.publisher, record.place, record.date,
-        record.year, DocType(record.doc_type).value, Support(record.support).value,
-        record.language or "und", record.pages, record.isbn, record.issn, record.call_number,
-        record.abstract, json.dumps(list(record.keywords), ensure_ascii=False),
-        json.dumps(list(record.territories), ensure_ascii=False), record.url, record.notes,
-        record.source, record.file.sha256 if record.file else None,
-        TextStatus(record.text_status).value, record.work_id, int(record.curated),
-    )  # fmt: skip
+        record.title.strip(),
+        record.subtitle,
+        record.publisher,
+        record.place,
+        record.date,
+        record.year,
+        DocType(record.doc_type).value,
+        Support(record.support).value,
+        record.language or "und",
+        record.pages,
+        record.isbn,
+        record.issn,
+        record.call_number,
+        record.abstract,
+        json.dumps(list(record.keywords), ensure_ascii=False),
+        json.dumps(list(record.territories), ensure_ascii=False),
+        record.url,
+        record.notes,
+        record.source,
+        record.file.sha256 if record.file else None,
+        TextStatus(record.text_status).value,
+        record.work_id,
+        int(record.curated),
+    )
 
 
 def _record_from_row(

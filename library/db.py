@@ -44,7 +44,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations, each in its own transaction; return the schema version."""
-    for version, name, sql in migrations():
+    for version, _name, sql in migrations():
         if schema_version(conn) >= version:
             continue
         with transaction(conn):

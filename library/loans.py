@@ -67,11 +67,10 @@ _DATABASE_REFUSALS = {
     "loan refused: loan already returned": LoanRefusal.NOT_ON_LOAN,
     "loan refused: borrower has active loans": LoanRefusal.BORROWER_HAS_LOANS,
     "UNIQUE constraint failed: loans.copy_id": LoanRefusal.ALREADY_ON_LOAN,
-    "UNIQUE constraint failed: reservations.record_id, reservations.borrower_id":
-        LoanRefusal.ALREADY_RESERVED,
+    "UNIQUE constraint failed: reservations.record_id, reservations.borrower_id": LoanRefusal.ALREADY_RESERVED,
     "FOREIGN KEY constraint failed": LoanRefusal.UNKNOWN_BORROWER,
     "CHECK constraint failed": LoanRefusal.BAD_DATE,
-}  # fmt: skip
+}
 
 DEFAULT_CATEGORIES: dict[str, str] = {
     "etat": "Agent de l'État",
@@ -280,17 +279,26 @@ class Loans:
         data.pop("active_loans")
         data.pop("calendar_token")
         data["loans"] = [
-            {"barcode": loan.barcode, "record_id": loan.record_id, "title": loan.title,
-             "loan_date": loan.loan_date.isoformat(), "due_date": loan.due_date.isoformat(),
-             "return_date": loan.return_date.isoformat() if loan.return_date else None,
-             "renewals": loan.renewals}
+            {
+                "barcode": loan.barcode,
+                "record_id": loan.record_id,
+                "title": loan.title,
+                "loan_date": loan.loan_date.isoformat(),
+                "due_date": loan.due_date.isoformat(),
+                "return_date": loan.return_date.isoformat() if loan.return_date else None,
+                "renewals": loan.renewals,
+            }
             for loan in self.borrower_history(borrower_id)
-        ]  # fmt: skip
+        ]
         data["reservations"] = [
-            {"record_id": r.record_id, "title": r.title, "reserved_on": r.reserved_on.isoformat(),
-             "status": r.status}
+            {
+                "record_id": r.record_id,
+                "title": r.title,
+                "reserved_on": r.reserved_on.isoformat(),
+                "status": r.status,
+            }
             for r in self.reservations_of(borrower_id, include_closed=True)
-        ]  # fmt: skip
+        ]
         return data
 
     def calendar_token(self, borrower_id: int, *, renew: bool = False) -> str:
@@ -345,9 +353,15 @@ class Loans:
             cur = self.conn.execute(
                 "INSERT INTO loans (copy_id, borrower_id, borrower_category, loan_date, due_date,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (copy.id, borrower_id, borrower.category, today.isoformat(), due.isoformat(),
-                 now or utc_now()),
-            )  # fmt: skip
+                (
+                    copy.id,
+                    borrower_id,
+                    borrower.category,
+                    today.isoformat(),
+                    due.isoformat(),
+                    now or utc_now(),
+                ),
+            )
             if reservation is not None:
                 self.conn.execute(
                     "UPDATE reservations SET status = 'fulfilled', closed_on = ? WHERE id = ?",
@@ -468,10 +482,14 @@ class Loans:
         for row in rows:
             position = 0
             if row["status"] == "waiting":
-                position = 1 + self.conn.execute(
-                    "SELECT count(*) FROM reservations WHERE record_id = ? AND status = 'waiting'"
-                    " AND id < ?", (row["record_id"], row["id"]),
-                ).fetchone()[0]  # fmt: skip
+                position = (
+                    1
+                    + self.conn.execute(
+                        "SELECT count(*) FROM reservations WHERE record_id = ? AND status = 'waiting'"
+                        " AND id < ?",
+                        (row["record_id"], row["id"]),
+                    ).fetchone()[0]
+                )
             out.append(_reservation(row, position))
         return out
 
@@ -529,10 +547,13 @@ class Loans:
             keys.append(f"{year:04d}-{month:02d}")
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         keys.reverse()
-        counts = dict(self.conn.execute(
-            "SELECT substr(loan_date, 1, 7), count(*) FROM loans WHERE loan_date >= ?"
-            " GROUP BY 1", (keys[0] + "-01",),
-        ).fetchall())  # fmt: skip
+        counts = dict(
+            self.conn.execute(
+                "SELECT substr(loan_date, 1, 7), count(*) FROM loans WHERE loan_date >= ?"
+                " GROUP BY 1",
+                (keys[0] + "-01",),
+            ).fetchall()
+        )
         return [(k, int(counts.get(k, 0))) for k in keys]
 
     def most_borrowed(self, limit: int = 10) -> list[tuple[int, str, int]]:
@@ -546,9 +567,11 @@ class Loans:
         return [(r[0], r[1], r[2]) for r in rows]
 
     def loans_by_category(self) -> dict[str, int]:
-        return dict(self.conn.execute(
-            "SELECT borrower_category, count(*) FROM loans GROUP BY 1 ORDER BY 1"
-        ).fetchall())  # fmt: skip
+        return dict(
+            self.conn.execute(
+                "SELECT borrower_category, count(*) FROM loans GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
 
     def counts(self, today: date) -> dict[str, int]:
         active, overdue = self.conn.execute(
@@ -560,8 +583,13 @@ class Loans:
         waiting = self.conn.execute(
             "SELECT count(*) FROM reservations WHERE status = 'waiting'"
         ).fetchone()[0]
-        return {"active": active, "overdue": overdue, "total": total, "borrowers": borrowers,
-                "reservations": waiting}  # fmt: skip
+        return {
+            "active": active,
+            "overdue": overdue,
+            "total": total,
+            "borrowers": borrowers,
+            "reservations": waiting,
+        }
 
     # -- internals --------------------------------------------------------------------------
 
@@ -653,37 +681,60 @@ def _borrower_values(
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "email")
     if len(name) > 200 or len(organisation) > 200 or len(notes) > 2000:
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "length")
-    return (name, " ".join(organisation.split()), (category or "autre").strip(), email,
-            " ".join(phone.split()), notes.strip())  # fmt: skip
+    return (
+        name,
+        " ".join(organisation.split()),
+        (category or "autre").strip(),
+        email,
+        " ".join(phone.split()),
+        notes.strip(),
+    )
 
 
 def _borrower(row: sqlite3.Row) -> Borrower:
     return Borrower(
-        id=row["id"], name=row["name"], organisation=row["organisation"],
-        category=row["category"], email=row["email"], phone=row["phone"], notes=row["notes"],
-        suspended=bool(row["suspended"]), suspended_reason=row["suspended_reason"],
-        calendar_token=row["calendar_token"], created_at=row["created_at"],
-        updated_at=row["updated_at"], active_loans=row["active_loans"],
-    )  # fmt: skip
+        id=row["id"],
+        name=row["name"],
+        organisation=row["organisation"],
+        category=row["category"],
+        email=row["email"],
+        phone=row["phone"],
+        notes=row["notes"],
+        suspended=bool(row["suspended"]),
+        suspended_reason=row["suspended_reason"],
+        calendar_token=row["calendar_token"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        active_loans=row["active_loans"],
+    )
 
 
 def _loan(row: sqlite3.Row) -> Loan:
     return Loan(
-        id=row["id"], copy_id=row["copy_id"], barcode=row["barcode"], record_id=row["record_id"],
-        title=row["title"], borrower_id=row["borrower_id"],
-        borrower_name=row["borrower_name"] or "", borrower_category=row["borrower_category"],
+        id=row["id"],
+        copy_id=row["copy_id"],
+        barcode=row["barcode"],
+        record_id=row["record_id"],
+        title=row["title"],
+        borrower_id=row["borrower_id"],
+        borrower_name=row["borrower_name"] or "",
+        borrower_category=row["borrower_category"],
         loan_date=date.fromisoformat(row["loan_date"]),
         due_date=date.fromisoformat(row["due_date"]),
         return_date=date.fromisoformat(row["return_date"]) if row["return_date"] else None,
-        renewals=row["renewals"], call_number=row["call_number"],
-    )  # fmt: skip
+        renewals=row["renewals"],
+        call_number=row["call_number"],
+    )
 
 
 def _reservation(row: sqlite3.Row, position: int) -> Reservation:
     return Reservation(
-        id=row["id"], record_id=row["record_id"], title=row["title"],
-        borrower_id=row["borrower_id"], borrower_name=row["borrower_name"],
-        reserved_on=date.fromisoformat(row["reserved_on"]), status=row["status"],
+        id=row["id"],
+        record_id=row["record_id"],
+        title=row["title"],
+        borrower_id=row["borrower_id"],
+        borrower_name=row["borrower_name"],
+        reserved_on=date.fromisoformat(row["reserved_on"]),
+        status=row["status"],
         position=position if row["status"] == "waiting" else 0,
-    )  # fmt: skip
-
+    )

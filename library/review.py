@@ -23,7 +23,9 @@ class ReviewItem:
     score: float | None = None  # lowest doubtful score
 
 
-def review_list(catalogue: Catalogue, *, low_confidence: float = 0.45) -> dict[str, list[ReviewItem]]:
+def review_list(
+    catalogue: Catalogue, *, low_confidence: float = 0.45
+) -> dict[str, list[ReviewItem]]:
     """{kind: items} for the live records, each kind in record order."""
     conn = catalogue.conn
     out: dict[str, list[ReviewItem]] = {kind: [] for kind in REVIEW_KINDS}
@@ -57,13 +59,20 @@ def review_list(catalogue: Catalogue, *, low_confidence: float = 0.45) -> dict[s
         " FROM records r WHERE r.deleted = 0 ORDER BY r.id"
     ):
         missing = tuple(
-            name for name, flag in (("year", row["no_year"]), ("authors", row["no_author"]),
-                                    ("language", row["no_language"]), ("doc_type", row["no_type"]),
-                                    ("call_number", row["no_call_number"]))
+            name
+            for name, flag in (
+                ("year", row["no_year"]),
+                ("authors", row["no_author"]),
+                ("language", row["no_language"]),
+                ("doc_type", row["no_type"]),
+                ("call_number", row["no_call_number"]),
+            )
             if flag
-        )  # fmt: skip
+        )
         if missing:
-            out["missing-fields"].append(ReviewItem(row["id"], row["title"], "missing-fields", missing))
+            out["missing-fields"].append(
+                ReviewItem(row["id"], row["title"], "missing-fields", missing)
+            )
     return out
 
 
@@ -103,19 +112,30 @@ def duplicate_candidates(
     found = catalogue.get_many(ids[:limit])
     return [
         DuplicateCandidate(
-            i, found[i].title, found[i].year, found[i].support.value, exact.get(i, "similar-title"),
-            similar.get(i, 1.0), found[i].work_id,
+            i,
+            found[i].title,
+            found[i].year,
+            found[i].support.value,
+            exact.get(i, "similar-title"),
+            similar.get(i, 1.0),
+            found[i].work_id,
         )
-        for i in ids[:limit] if i in found
-    ]  # fmt: skip
+        for i in ids[:limit]
+        if i in found
+    ]
 
 
 def recently_changed(catalogue: Catalogue, *, limit: int, offset: int = 0) -> tuple[list[int], int]:
     """Ids of live records, the last changed first, and how many there are."""
     total = catalogue.count()
-    ids = [r[0] for r in catalogue.conn.execute(
-        "SELECT id FROM records WHERE deleted = 0 ORDER BY updated_at DESC, id DESC"
-        " LIMIT ? OFFSET ?", (limit, offset))]  # fmt: skip
+    ids = [
+        r[0]
+        for r in catalogue.conn.execute(
+            "SELECT id FROM records WHERE deleted = 0 ORDER BY updated_at DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+    ]
     return ids, total
 
 

@@ -78,9 +78,10 @@ class FileStore:
         if not self.root.is_dir():
             return []
         return sorted(
-            p for p in self.root.rglob("*")
+            p
+            for p in self.root.rglob("*")
             if p.is_file() and p.relative_to(self.root).as_posix() not in known
-        )  # fmt: skip
+        )
 
 
 def _safe_suffix(suffix: str) -> bool:

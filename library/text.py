@@ -53,8 +53,20 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                 "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def french_date(day: date) -> str:

@@ -73,9 +73,14 @@ def cost_of(stored: str) -> ScryptCost | None:
 def _scrypt(password: str, salt: bytes, cost: ScryptCost, length: int = 32) -> bytes:
     memory = 128 * cost.r * cost.n * cost.p + 2**20
     return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=cost.n, r=cost.r, p=cost.p,
-        maxmem=memory * 2, dklen=length,
-    )  # fmt: skip
+        password.encode("utf-8"),
+        salt=salt,
+        n=cost.n,
+        r=cost.r,
+        p=cost.p,
+        maxmem=memory * 2,
+        dklen=length,
+    )
 
 
 def _b64(data: bytes) -> str:
@@ -172,9 +177,7 @@ class Users:
         """The active user with this login and password, else None (same work either way)."""
         if len(password) > MAX_PASSWORD_LENGTH or len(login) > 64:
             return None
-        row = self.conn.execute(
-            "SELECT * FROM users WHERE login = ?", (login.strip(),)
-        ).fetchone()
+        row = self.conn.execute("SELECT * FROM users WHERE login = ?", (login.strip(),)).fetchone()
         stored = row["password_hash"] if row is not None else self._decoy
         matches = verify_password(password, stored)
         if row is None or not matches or not row["active"]:
@@ -202,11 +205,15 @@ def check_password_policy(login: str, password: str) -> None:
 
 def _user(row: sqlite3.Row) -> User:
     return User(
-        id=row["id"], login=row["login"], display_name=row["display_name"],
-        active=bool(row["active"]), created_at=row["created_at"],
-        password_changed_at=row["password_changed_at"], last_login_at=row["last_login_at"],
+        id=row["id"],
+        login=row["login"],
+        display_name=row["display_name"],
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+        password_changed_at=row["password_changed_at"],
+        last_login_at=row["last_login_at"],
         stamp=hashlib.sha256(row["password_hash"].encode("ascii")).hexdigest()[:24],
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +233,21 @@ class LoginThrottle:
     def retry_after(self, login: str, ip: str, now: float) -> float:
         """Seconds to wait before the next attempt is allowed (0: go ahead)."""
         since = now - self.policy.window_seconds
-        last_success = self.conn.execute(
-            "SELECT max(at) FROM login_attempts WHERE login = ? AND success = 1", (login.strip(),)
-        ).fetchone()[0] or 0.0
+        last_success = (
+            self.conn.execute(
+                "SELECT max(at) FROM login_attempts WHERE login = ? AND success = 1",
+                (login.strip(),),
+            ).fetchone()[0]
+            or 0.0
+        )
         per_login = self._failures("login = ?", login.strip(), max(since, last_success))
         per_ip = self._failures("ip = ?", ip, since)
         window = self.policy.window_seconds
         waits = [0.0]
-        for failures, limit in ((per_login, self.policy.max_failures_per_login),
-                                (per_ip, self.policy.max_failures_per_ip)):  # fmt: skip
+        for failures, limit in (
+            (per_login, self.policy.max_failures_per_login),
+            (per_ip, self.policy.max_failures_per_ip),
+        ):
             if limit > 0 and len(failures) >= limit:
                 # Blocked until the limit-th most recent failure leaves the window.
                 waits.append(failures[limit - 1] + window - now)
@@ -246,9 +259,7 @@ class LoginThrottle:
             (now, login.strip()[:64], ip[:64], int(success)),
         )
         # Old attempts say nothing any more: keep the table small.
-        self.conn.execute(
-            "DELETE FROM login_attempts WHERE at < ?", (now - 30 * 24 * 3600,)
-        )
+        self.conn.execute("DELETE FROM login_attempts WHERE at < ?", (now - 30 * 24 * 3600,))
 
     def _failures(self, where: str, value: str, since: float) -> list[float]:
         """Times of failures after `since`, the most recent first."""

@@ -33,8 +33,11 @@ def _squash(text: str) -> str:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}  # fmt: skip
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +83,10 @@ def test_every_source_is_rendered_and_labelled(built: Path):
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in SOURCES if build.parse_source(p).suffix in (".pdf", ".docx")],
+    "path",
+    [p for p in SOURCES if build.parse_source(p).suffix in (".pdf", ".docx")],
     ids=lambda p: p.name,
-)  # fmt: skip
+)
 def test_pdf_and_docx_open_and_show_their_title(path: Path, built: Path):
     source = build.parse_source(path)
     target = built / "documents" / source.file
@@ -136,8 +140,10 @@ def test_build_removes_stale_files_and_merges_catalogue_labels(tmp_path: Path):
     assert [p.name for p in out.iterdir()] == ["b.txt"]
     assert "Été 2008.".encode("cp1252") in (out / "b.txt").read_bytes()
     assert (tmp_path / "labels.csv").read_text(encoding="utf-8").splitlines() == [
-        "ref;themes", "barcode:CRPV000123;logement", "documents/b.txt;culture|jeunesse",
-    ]  # fmt: skip
+        "ref;themes",
+        "barcode:CRPV000123;logement",
+        "documents/b.txt;culture|jeunesse",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,9 @@ from flask import Flask
 from .config import load_config
 
 
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | Path | None = None) -> Flask:
+def create_app(
+    test_config: dict[str, Any] | None = None, instance_path: str | Path | None = None
+) -> Flask:
     """The application for one instance folder (FONDS_INSTANCE, default ./instance)."""
     instance = Path(instance_path or os.environ.get("FONDS_INSTANCE", "instance")).resolve()
     instance.mkdir(parents=True, exist_ok=True)
@@ -44,11 +46,27 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | P
 
 def _blueprints() -> list[Any]:
     """Each area of the site is one blueprint module (search, records, admin, loans, …)."""
-    from . import api, records, search
-    from . import admin, borrowers, cataloguing, dashboard, loans, uploads  # the workspace
+    from . import (  # the workspace
+        admin,
+        api,
+        borrowers,
+        cataloguing,
+        dashboard,
+        loans,
+        records,
+        search,
+        uploads,
+    )
 
-    workspace = [admin.bp, cataloguing.bp, uploads.bp, loans.bp, borrowers.bp, borrowers.public,
-                 dashboard.bp]  # fmt: skip
+    workspace = [
+        admin.bp,
+        cataloguing.bp,
+        uploads.bp,
+        loans.bp,
+        borrowers.bp,
+        borrowers.public,
+        dashboard.bp,
+    ]
     from . import exports, feeds, oai  # sharing the fund
 
     return [search.bp, records.bp, api.bp, *workspace, exports.bp, feeds.bp, oai.bp]

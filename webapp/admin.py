@@ -31,9 +31,12 @@ REVIEW_LABELS = {
     "missing-fields": "Champs manquants",
 }
 FIELD_LABELS = {
-    "year": "année", "authors": "auteurs", "language": "langue", "doc_type": "type",
+    "year": "année",
+    "authors": "auteurs",
+    "language": "langue",
+    "doc_type": "type",
     "call_number": "cote",
-}  # fmt: skip
+}
 PAGE_SIZE = 50
 
 
@@ -67,11 +70,20 @@ def login() -> Any:
     throttle.record(login_name, address, user is not None, now)
     if user is None:
         error = "Identifiant ou mot de passe incorrect."
-        return render_template("admin/login.html", suivant=suivant, login=login_name,
-                               error=error), 401, {"WWW-Authenticate": 'Form realm="Fonds"'}  # fmt: skip
+        return (
+            render_template("admin/login.html", suivant=suivant, login=login_name, error=error),
+            401,
+            {"WWW-Authenticate": 'Form realm="Fonds"'},
+        )
     security.start_session(user)
-    audit.log(catalogue, user.login, "user.login", target_type="user", target_id=user.id,
-              summary=f"Connexion depuis {address}")  # fmt: skip
+    audit.log(
+        catalogue,
+        user.login,
+        "user.login",
+        target_type="user",
+        target_id=user.id,
+        summary=f"Connexion depuis {address}",
+    )
     flash(f"Bienvenue, {user.display_name or user.login}.", "success")
     return redirect(suivant or url_for("admin.home"))
 
@@ -82,8 +94,14 @@ def logout() -> Any:
         return render_template("admin/logout.html")
     user = security.current_user()
     if user is not None:
-        audit.log(services.get_catalogue(), user.login, "user.logout", target_type="user",
-                  target_id=user.id, summary="Déconnexion")  # fmt: skip
+        audit.log(
+            services.get_catalogue(),
+            user.login,
+            "user.logout",
+            target_type="user",
+            target_id=user.id,
+            summary="Déconnexion",
+        )
     security.end_session()
     flash("Vous êtes déconnecté·e.", "success")
     return redirect(url_for("admin.login"))
@@ -106,8 +124,14 @@ def password() -> Any:
         except AccountError as exc:
             error = account_problem(exc)
         else:
-            audit.log(services.get_catalogue(), user.login, "user.passwd", target_type="user",
-                      target_id=user.id, summary="Mot de passe changé")  # fmt: skip
+            audit.log(
+                services.get_catalogue(),
+                user.login,
+                "user.passwd",
+                target_type="user",
+                target_id=user.id,
+                summary="Mot de passe changé",
+            )
             security.start_session(changed)  # other sessions of this account end
             flash("Mot de passe changé.", "success")
             return redirect(url_for("admin.home"))
@@ -126,10 +150,15 @@ def home() -> str:
     from .uploads import staging
 
     return render_template(
-        "admin/home.html", stats=catalogue.stats(), loans=desk.counts(now),
-        review_counts={k: len(v) for k, v in reviews.items()}, review_labels=REVIEW_LABELS,
-        pending=len(staging().items()), overdue=desk.overdue(now)[:5], today=now,
-    )  # fmt: skip
+        "admin/home.html",
+        stats=catalogue.stats(),
+        loans=desk.counts(now),
+        review_counts={k: len(v) for k, v in reviews.items()},
+        review_labels=REVIEW_LABELS,
+        pending=len(staging().items()),
+        overdue=desk.overdue(now)[:5],
+        today=now,
+    )
 
 
 @bp.get("/a-revoir")
@@ -138,9 +167,14 @@ def review() -> str:
     reviews = review_list(services.get_catalogue(), low_confidence=_low_confidence())
     kinds = [kind] if kind in REVIEW_KINDS else list(REVIEW_KINDS)
     return render_template(
-        "admin/review.html", reviews=reviews, kinds=kinds, selected=kind,
-        labels=REVIEW_LABELS, field_labels=FIELD_LABELS, all_kinds=REVIEW_KINDS,
-    )  # fmt: skip
+        "admin/review.html",
+        reviews=reviews,
+        kinds=kinds,
+        selected=kind,
+        labels=REVIEW_LABELS,
+        field_labels=FIELD_LABELS,
+        all_kinds=REVIEW_KINDS,
+    )
 
 
 @bp.get("/corbeille")
@@ -158,13 +192,25 @@ def journal() -> str:
     kind = request.args.get("objet") or None
     target = request.args.get("n", type=int)
     catalogue = services.get_catalogue()
-    found, total = audit.entries(catalogue, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
-                                 actor=actor, target_type=kind, target_id=target)  # fmt: skip
+    found, total = audit.entries(
+        catalogue,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        actor=actor,
+        target_type=kind,
+        target_id=target,
+    )
     return render_template(
-        "admin/journal.html", entries=found, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), actors=audit.actors(catalogue), actor=actor,
-        kind=kind, target=target,
-    )  # fmt: skip
+        "admin/journal.html",
+        entries=found,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        actors=audit.actors(catalogue),
+        actor=actor,
+        kind=kind,
+        target=target,
+    )
 
 
 def _low_confidence() -> float:

@@ -51,8 +51,11 @@ def reindex(*record_ids: int) -> bool:
         services.reindex_records(*record_ids)
     except IndexBusy:
         log.warning("index busy: records %s will be indexed at the next sync", record_ids)
-        flash("Enregistré. L'index de recherche est occupé (indexation en cours) : la "
-              "recherche publique le montrera dans quelques instants.", "warning")  # fmt: skip
+        flash(
+            "Enregistré. L'index de recherche est occupé (indexation en cours) : la "
+            "recherche publique le montrera dans quelques instants.",
+            "warning",
+        )
         return False
     return True
 
@@ -65,5 +68,12 @@ def record_audit(
     summary: str = "",
     changes: dict[str, list[Any]] | None = None,
 ) -> None:
-    audit.log(services.get_catalogue(), security.actor(), action, target_type=target_type,
-              target_id=target_id, summary=summary, changes=changes)  # fmt: skip
+    audit.log(
+        services.get_catalogue(),
+        security.actor(),
+        action,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary,
+        changes=changes,
+    )

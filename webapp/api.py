@@ -46,23 +46,26 @@ def search() -> tuple[Response, int] | Response:
     for hit in data["hits"]:
         hit["url"] = external("records.show", record_id=hit["id"])
         hit["api_url"] = external("api.record", record_id=hit["id"])
-    data.update({
-        "page": req.page,
-        "per_page": req.per_page,
-        "pages": pages,
-        "took_ms": round(outcome.took_ms, 1),
-        "suggestion": page.suggestion,
-        "relaxed": page.relaxed,
-        "messages": list(page.messages) + [p.message for p in args.problems],
-        "query": _echo(req),
-        "links": {
-            "self": _link(base, args_for(req)),
-            "html": _link(external("search.index"), args_for(req)),
-            "next": _link(base, args_for(req, page=req.page + 1)) if req.page < pages else None,
-            "prev": _link(base, args_for(req, page=req.page - 1))
-            if 1 < req.page <= pages else None,
-        },
-    })  # fmt: skip
+    data.update(
+        {
+            "page": req.page,
+            "per_page": req.per_page,
+            "pages": pages,
+            "took_ms": round(outcome.took_ms, 1),
+            "suggestion": page.suggestion,
+            "relaxed": page.relaxed,
+            "messages": list(page.messages) + [p.message for p in args.problems],
+            "query": _echo(req),
+            "links": {
+                "self": _link(base, args_for(req)),
+                "html": _link(external("search.index"), args_for(req)),
+                "next": _link(base, args_for(req, page=req.page + 1)) if req.page < pages else None,
+                "prev": _link(base, args_for(req, page=req.page - 1))
+                if 1 < req.page <= pages
+                else None,
+            },
+        }
+    )
     return jsonify(data)
 
 
@@ -101,11 +104,18 @@ def _export_url(fmt: str, record_id: int) -> str:
 def _echo(req: Any) -> dict[str, Any]:
     """The parameters as understood (after dropping and clamping), under their URL names."""
     return {
-        "q": req.q, "theme": list(req.themes), "type": list(req.types),
-        "support": list(req.supports), "year": list(req.years), "lang": list(req.languages),
-        "author": list(req.authors), "available": list(req.available),
-        "sort": req.effective_sort, "page": req.page, "per_page": req.per_page,
-    }  # fmt: skip
+        "q": req.q,
+        "theme": list(req.themes),
+        "type": list(req.types),
+        "support": list(req.supports),
+        "year": list(req.years),
+        "lang": list(req.languages),
+        "author": list(req.authors),
+        "available": list(req.available),
+        "sort": req.effective_sort,
+        "page": req.page,
+        "per_page": req.per_page,
+    }
 
 
 def _link(base: str, pairs: list[tuple[str, str]]) -> str:

@@ -38,8 +38,12 @@ PERSONAL = ("name", "organisation", "email", "phone", "notes")
 @bp.get("/")
 def index() -> str:
     q = request.args.get("q", "").strip()[:100]
-    return render_template("admin/borrowers/index.html", borrowers=desk().borrowers(q), q=q,
-                           categories=categories(current_app.config))  # fmt: skip
+    return render_template(
+        "admin/borrowers/index.html",
+        borrowers=desk().borrowers(q),
+        q=q,
+        categories=categories(current_app.config),
+    )
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
@@ -55,8 +59,12 @@ def new() -> Any:
     try:
         with catalogue.transaction():
             borrower = desk().add_borrower(**values)
-            record_audit("borrower.add", target_type="borrower", target_id=borrower.id,
-                         summary=f"Emprunteur n° {borrower.id} inscrit")  # fmt: skip
+            record_audit(
+                "borrower.add",
+                target_type="borrower",
+                target_id=borrower.id,
+                summary=f"Emprunteur n° {borrower.id} inscrit",
+            )
     except LoanRefused as exc:
         return _form(values, None, loan_refusal(exc)), 400
     flash(f"{borrower.name} inscrit·e sous le n° {borrower.id}.", "success")
@@ -77,9 +85,13 @@ def show(borrower_id: int) -> Any:
                 changed = desk().update_borrower(borrower_id, **values)
                 before = {k: getattr(borrower, k) for k in BORROWER_FIELDS}
                 after = {k: getattr(changed, k) for k in BORROWER_FIELDS}
-                record_audit("borrower.edit", target_type="borrower", target_id=borrower_id,
-                             summary=f"Fiche de l'emprunteur n° {borrower_id} modifiée",
-                             changes=audit.diff(before, after, masked=PERSONAL))  # fmt: skip
+                record_audit(
+                    "borrower.edit",
+                    target_type="borrower",
+                    target_id=borrower_id,
+                    summary=f"Fiche de l'emprunteur n° {borrower_id} modifiée",
+                    changes=audit.diff(before, after, masked=PERSONAL),
+                )
         except LoanRefused as exc:
             return _page(borrower, values, loan_refusal(exc)), 400
         flash("Fiche enregistrée.", "success")
@@ -102,11 +114,18 @@ def _suspend(borrower_id: int, suspended: bool) -> Response:
     catalogue = services.get_catalogue()
     with catalogue.transaction():
         desk().set_suspended(borrower_id, suspended, request.form.get("motif", "")[:200])
-        record_audit("borrower.suspend" if suspended else "borrower.reactivate",
-                     target_type="borrower", target_id=borrower_id,
-                     summary=f"Emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")  # fmt: skip
-    flash("Emprunteur suspendu : plus de prêt ni de prolongation." if suspended
-          else "Emprunteur réactivé.", "success")  # fmt: skip
+        record_audit(
+            "borrower.suspend" if suspended else "borrower.reactivate",
+            target_type="borrower",
+            target_id=borrower_id,
+            summary=f"Emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}",
+        )
+    flash(
+        "Emprunteur suspendu : plus de prêt ni de prolongation."
+        if suspended
+        else "Emprunteur réactivé.",
+        "success",
+    )
     return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
 
 
@@ -115,11 +134,18 @@ def export(borrower_id: int) -> Response:
     """Everything held about the borrower (GDPR right of access), as a JSON download."""
     _get(borrower_id)
     data = desk().export_borrower(borrower_id)
-    record_audit("borrower.export", target_type="borrower", target_id=borrower_id,
-                 summary=f"Données de l'emprunteur n° {borrower_id} exportées")  # fmt: skip
+    record_audit(
+        "borrower.export",
+        target_type="borrower",
+        target_id=borrower_id,
+        summary=f"Données de l'emprunteur n° {borrower_id} exportées",
+    )
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="emprunteur-{borrower_id}.json"'})  # fmt: skip
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="emprunteur-{borrower_id}.json"'},
+    )
 
 
 @bp.post("/<int:borrower_id>/effacer")
@@ -132,14 +158,20 @@ def erase(borrower_id: int) -> Response:
     try:
         with catalogue.transaction():
             kept = desk().erase_borrower(borrower_id)
-            record_audit("borrower.erase", target_type="borrower", target_id=borrower_id,
-                         summary=f"Emprunteur n° {borrower_id} effacé (RGPD) ; "
-                                 f"{kept} prêt(s) anonymisé(s)")  # fmt: skip
+            record_audit(
+                "borrower.erase",
+                target_type="borrower",
+                target_id=borrower_id,
+                summary=f"Emprunteur n° {borrower_id} effacé (RGPD) ; {kept} prêt(s) anonymisé(s)",
+            )
     except LoanRefused as exc:
         flash(loan_refusal(exc), "error")
         return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
-    flash(f"Données de {borrower.name} effacées ; {kept} prêt(s) conservé(s) sans nom pour les "
-          "statistiques.", "success")  # fmt: skip
+    flash(
+        f"Données de {borrower.name} effacées ; {kept} prêt(s) conservé(s) sans nom pour les "
+        "statistiques.",
+        "success",
+    )
     return redirect(url_for("borrowers.index"))  # type: ignore[return-value]
 
 
@@ -147,8 +179,12 @@ def erase(borrower_id: int) -> Response:
 def calendar_token(borrower_id: int) -> Response:
     _get(borrower_id)
     desk().calendar_token(borrower_id, renew=True)
-    record_audit("borrower.calendar", target_type="borrower", target_id=borrower_id,
-                 summary=f"Lien d'agenda de l'emprunteur n° {borrower_id} (re)créé")  # fmt: skip
+    record_audit(
+        "borrower.calendar",
+        target_type="borrower",
+        target_id=borrower_id,
+        summary=f"Lien d'agenda de l'emprunteur n° {borrower_id} (re)créé",
+    )
     flash("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus.", "success")
     return redirect(url_for("borrowers.show", borrower_id=borrower_id) + "#agenda")  # type: ignore[return-value]
 
@@ -169,10 +205,14 @@ def calendar_feed(token: str) -> Response:
 
 def _ics(loans: list[Any], filename: str) -> Response:
     domain = current_app.config.get("OAI_REPOSITORY_DOMAIN") or "fonds.local"
-    body = due_dates_calendar(loans, calendar_name=f"Prêts — {current_app.config['SITE_NAME']}",
-                              domain=domain)  # fmt: skip
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'inline; filename="{filename}"'})  # fmt: skip
+    body = due_dates_calendar(
+        loans, calendar_name=f"Prêts — {current_app.config['SITE_NAME']}", domain=domain
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
 
 
 def _get(borrower_id: int) -> Borrower:
@@ -191,17 +231,29 @@ def _check_category(values: dict[str, str]) -> str | None:
 
 
 def _form(values: dict[str, str], borrower: Borrower | None, error: str | None) -> str:
-    return render_template("admin/borrowers/form.html", values=values, borrower=borrower,
-                           error=error, categories=categories(current_app.config))  # fmt: skip
+    return render_template(
+        "admin/borrowers/form.html",
+        values=values,
+        borrower=borrower,
+        error=error,
+        categories=categories(current_app.config),
+    )
 
 
 def _page(borrower: Borrower, values: dict[str, Any], error: str | None) -> str:
     loans = desk()
     token = borrower.calendar_token
     return render_template(
-        "admin/borrowers/show.html", borrower=borrower, values=values, error=error,
-        categories=categories(current_app.config), active=loans.active_loans(borrower.id),
+        "admin/borrowers/show.html",
+        borrower=borrower,
+        values=values,
+        error=error,
+        categories=categories(current_app.config),
+        active=loans.active_loans(borrower.id),
         history=loans.borrower_history(borrower.id)[:50],
-        reservations=loans.reservations_of(borrower.id), today=today(),
-        calendar_url=url_for("calendar.calendar_feed", token=token, _external=True) if token else None,
-    )  # fmt: skip
+        reservations=loans.reservations_of(borrower.id),
+        today=today(),
+        calendar_url=url_for("calendar.calendar_feed", token=token, _external=True)
+        if token
+        else None,
+    )

@@ -30,9 +30,11 @@ bp = Blueprint("cataloguing", __name__, url_prefix="/admin/notices")
 
 PAGE_SIZE = 30
 DUPLICATE_REASONS = {
-    "isbn": "même ISBN", "file": "même fichier", "title": "même titre et même année",
+    "isbn": "même ISBN",
+    "file": "même fichier",
+    "title": "même titre et même année",
     "similar-title": "titre très proche, même année",
-}  # fmt: skip
+}
 COPY_STATUSES = (CopyStatus.AVAILABLE, CopyStatus.MISSING, CopyStatus.WITHDRAWN)
 
 
@@ -63,9 +65,13 @@ def index() -> Any:
         ids, total = recently_changed(catalogue, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     records = catalogue.get_many(ids)
     return render_template(
-        "admin/records.html", records=[records[i] for i in ids if i in records], q=q, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), total=total,
-    )  # fmt: skip
+        "admin/records.html",
+        records=[records[i] for i in ids if i in records],
+        q=q,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+    )
 
 
 def _exact_match(q: str) -> int | None:
@@ -110,9 +116,12 @@ def new() -> Any:
     if candidates and not request.form.get("doublon_confirme"):
         return _render_form(form, None, copies=copies, duplicates=candidates)
     catalogue = services.get_catalogue()
-    record = replace(record, curated=True, source="saisie",
-                     copies=tuple(Copy(b, c or record.call_number, loc)
-                                  for b, c, loc in copies if b))  # fmt: skip
+    record = replace(
+        record,
+        curated=True,
+        source="saisie",
+        copies=tuple(Copy(b, c or record.call_number, loc) for b, c, loc in copies if b),
+    )
     link = request.form.get("lier_a", type=int)
     with catalogue.transaction():
         stored = catalogue.add(record)
@@ -120,9 +129,13 @@ def new() -> Any:
         catalogue.set_auto_themes(stored.id, _tag(stored, ""))
         if link and link in {c.record_id for c in candidates}:
             catalogue.link_work([stored.id, link])
-        record_audit("record.create", target_type="record", target_id=stored.id,
-                     summary=f"Notice créée : {stored.title[:120]}",
-                     changes=audit.diff({}, audit_view(stored)))  # fmt: skip
+        record_audit(
+            "record.create",
+            target_type="record",
+            target_id=stored.id,
+            summary=f"Notice créée : {stored.title[:120]}",
+            changes=audit.diff({}, audit_view(stored)),
+        )
     reindex(stored.id)
     flash("Notice créée. Vérifiez les thématiques proposées ci-dessous.", "success")
     return redirect(url_for("cataloguing.edit", record_id=stored.id))
@@ -138,8 +151,11 @@ def edit(record_id: int) -> Any:
     if changed is None or form.errors:
         return _render_form(form, record), 400
     if (changed.title, changed.year, changed.isbn) != (record.title, record.year, record.isbn):
-        candidates = [c for c in duplicate_candidates(catalogue, changed)
-                      if record.work_id is None or c.work_id != record.work_id]  # fmt: skip
+        candidates = [
+            c
+            for c in duplicate_candidates(catalogue, changed)
+            if record.work_id is None or c.work_id != record.work_id
+        ]
         if candidates and not request.form.get("doublon_confirme"):
             return _render_form(form, record, duplicates=candidates)
     changed = replace(changed, curated=True)
@@ -147,9 +163,13 @@ def edit(record_id: int) -> Any:
         saved = catalogue.save(changed)
         assert saved.id is not None
         catalogue.set_auto_themes(saved.id, _tag(saved, catalogue.text(saved.id)))
-        record_audit("record.edit", target_type="record", target_id=saved.id,
-                     summary=f"Notice modifiée : {saved.title[:120]}",
-                     changes=audit.diff(audit_view(record), audit_view(saved)))  # fmt: skip
+        record_audit(
+            "record.edit",
+            target_type="record",
+            target_id=saved.id,
+            summary=f"Notice modifiée : {saved.title[:120]}",
+            changes=audit.diff(audit_view(record), audit_view(saved)),
+        )
     reindex(record_id)
     flash("Notice enregistrée.", "success")
     return redirect(url_for("cataloguing.edit", record_id=record_id))
@@ -172,9 +192,18 @@ def duplicates() -> Response:
         isbn = ""
     probe = Record(title=title or "?", year=year, isbn=isbn, id=exclude)
     found = duplicate_candidates(services.get_catalogue(), probe)
-    return jsonify([{"id": c.record_id, "title": c.title, "year": c.year,
-                     "reason": DUPLICATE_REASONS[c.reason],
-                     "url": url_for("cataloguing.edit", record_id=c.record_id)} for c in found])  # fmt: skip
+    return jsonify(
+        [
+            {
+                "id": c.record_id,
+                "title": c.title,
+                "year": c.year,
+                "reason": DUPLICATE_REASONS[c.reason],
+                "url": url_for("cataloguing.edit", record_id=c.record_id),
+            }
+            for c in found
+        ]
+    )
 
 
 # -- thematics, copies, works, trash -----------------------------------------------------------
@@ -190,14 +219,19 @@ def theme(record_id: int) -> Response:
     catalogue = services.get_catalogue()
     before = set(record.theme_slugs)
     with catalogue.transaction():
-        catalogue.set_manual_theme(record_id, slug, None if decision == "none" else decision,
-                                   by=_login())  # fmt: skip
+        catalogue.set_manual_theme(
+            record_id, slug, None if decision == "none" else decision, by=_login()
+        )
         after = set(catalogue.get(record_id).theme_slugs)
         label = services.theme_labels()[slug]
         words = {"add": "ajoutée", "remove": "retirée", "none": "rendue au marquage automatique"}
-        record_audit("record.theme", target_type="record", target_id=record_id,
-                     summary=f"Thématique « {label} » {words[decision]}",
-                     changes={"thematiques": [", ".join(sorted(before)), ", ".join(sorted(after))]})  # fmt: skip
+        record_audit(
+            "record.theme",
+            target_type="record",
+            target_id=record_id,
+            summary=f"Thématique « {label} » {words[decision]}",
+            changes={"thematiques": [", ".join(sorted(before)), ", ".join(sorted(after))]},
+        )
     reindex(record_id)
     return redirect(url_for("cataloguing.edit", record_id=record_id) + "#thematiques")
 
@@ -218,9 +252,15 @@ def add_copy(record_id: int) -> Response:
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
-            catalogue.add_copy(record_id, Copy(barcode, call_number or record.call_number, location))
-            record_audit("copy.add", target_type="record", target_id=record_id,
-                         summary=f"Exemplaire {barcode} ajouté")  # fmt: skip
+            catalogue.add_copy(
+                record_id, Copy(barcode, call_number or record.call_number, location)
+            )
+            record_audit(
+                "copy.add",
+                target_type="record",
+                target_id=record_id,
+                summary=f"Exemplaire {barcode} ajouté",
+            )
     except InvalidRecord:
         flash(f"Le code-barres {barcode} existe déjà.", "error")
         return redirect(target)
@@ -244,11 +284,18 @@ def change_copy(record_id: int, copy_id: int) -> Response:
         try:
             with catalogue.transaction():
                 catalogue.remove_copy(copy_id)
-                record_audit("copy.remove", target_type="record", target_id=record_id,
-                             summary=f"Exemplaire {copy.barcode} supprimé")  # fmt: skip
+                record_audit(
+                    "copy.remove",
+                    target_type="record",
+                    target_id=record_id,
+                    summary=f"Exemplaire {copy.barcode} supprimé",
+                )
         except InvalidRecord:
-            flash(f"L'exemplaire {copy.barcode} a déjà été prêté : passez-le à « Retiré » "
-                  "plutôt que de le supprimer (son historique est conservé).", "error")  # fmt: skip
+            flash(
+                f"L'exemplaire {copy.barcode} a déjà été prêté : passez-le à « Retiré » "
+                "plutôt que de le supprimer (son historique est conservé).",
+                "error",
+            )
             return redirect(target)
         flash(f"Exemplaire {copy.barcode} supprimé.", "success")
     else:
@@ -261,13 +308,20 @@ def change_copy(record_id: int, copy_id: int) -> Response:
         call_number = clean_line(request.form.get("call_number", ""))[:100]
         location = clean_line(request.form.get("location", ""))[:100]
         with catalogue.transaction():
-            catalogue.update_copy(copy_id, call_number=call_number, location=location, status=status)
+            catalogue.update_copy(
+                copy_id, call_number=call_number, location=location, status=status
+            )
             shown = copy.status if copy.status is not CopyStatus.ON_LOAN else CopyStatus.AVAILABLE
-            record_audit("copy.edit", target_type="record", target_id=record_id,
-                         summary=f"Exemplaire {copy.barcode} modifié",
-                         changes=audit.diff(
-                             {"cote": copy.call_number, "localisation": copy.location, "etat": shown.value},
-                             {"cote": call_number, "localisation": location, "etat": status.value}))  # fmt: skip
+            record_audit(
+                "copy.edit",
+                target_type="record",
+                target_id=record_id,
+                summary=f"Exemplaire {copy.barcode} modifié",
+                changes=audit.diff(
+                    {"cote": copy.call_number, "localisation": copy.location, "etat": shown.value},
+                    {"cote": call_number, "localisation": location, "etat": status.value},
+                ),
+            )
         flash(f"Exemplaire {copy.barcode} enregistré.", "success")
     reindex(record_id)
     return redirect(target)
@@ -281,8 +335,12 @@ def work(record_id: int) -> Response:
     if request.form.get("action") == "unlink":
         with catalogue.transaction():
             catalogue.unlink_work(record_id)
-            record_audit("record.unlink", target_type="record", target_id=record_id,
-                         summary="Notice détachée de son œuvre")  # fmt: skip
+            record_audit(
+                "record.unlink",
+                target_type="record",
+                target_id=record_id,
+                summary="Notice détachée de son œuvre",
+            )
         reindex()
         flash("Notice détachée de l'œuvre.", "success")
         return redirect(target)
@@ -300,8 +358,12 @@ def work(record_id: int) -> Response:
         return redirect(target)
     with catalogue.transaction():
         work_id = catalogue.link_work([record_id, other])
-        record_audit("record.link", target_type="record", target_id=record_id,
-                     summary=f"Liée à la notice n° {other} comme une même œuvre (n° {work_id})")  # fmt: skip
+        record_audit(
+            "record.link",
+            target_type="record",
+            target_id=record_id,
+            summary=f"Liée à la notice n° {other} comme une même œuvre (n° {work_id})",
+        )
     reindex()
     flash(f"Notices n° {record_id} et n° {other} liées : une même œuvre.", "success")
     return redirect(target)
@@ -313,17 +375,26 @@ def delete(record_id: int) -> Response:
     if record.deleted:
         return redirect(url_for("admin.trash"))
     if any(c.status is CopyStatus.ON_LOAN for c in record.copies):
-        flash("Un exemplaire de cette notice est en prêt : enregistrez son retour avant de la "
-              "mettre à la corbeille.", "error")  # fmt: skip
+        flash(
+            "Un exemplaire de cette notice est en prêt : enregistrez son retour avant de la "
+            "mettre à la corbeille.",
+            "error",
+        )
         return redirect(url_for("cataloguing.edit", record_id=record_id))
     catalogue = services.get_catalogue()
     with catalogue.transaction():
         catalogue.delete(record_id)
-        record_audit("record.delete", target_type="record", target_id=record_id,
-                     summary=f"Notice mise à la corbeille : {record.title[:120]}")  # fmt: skip
+        record_audit(
+            "record.delete",
+            target_type="record",
+            target_id=record_id,
+            summary=f"Notice mise à la corbeille : {record.title[:120]}",
+        )
     reindex(record_id)
-    flash(f"Notice n° {record_id} mise à la corbeille : elle n'apparaît plus dans la recherche.",
-          "success")  # fmt: skip
+    flash(
+        f"Notice n° {record_id} mise à la corbeille : elle n'apparaît plus dans la recherche.",
+        "success",
+    )
     return redirect(url_for("admin.trash"))
 
 
@@ -334,10 +405,16 @@ def restore(record_id: int) -> Response:
     if record.deleted:
         with catalogue.transaction():
             catalogue.restore(record_id)
-            record_audit("record.restore", target_type="record", target_id=record_id,
-                         summary=f"Notice restaurée : {record.title[:120]}")  # fmt: skip
+            record_audit(
+                "record.restore",
+                target_type="record",
+                target_id=record_id,
+                summary=f"Notice restaurée : {record.title[:120]}",
+            )
         reindex(record_id)
-        flash(f"Notice n° {record_id} restaurée : elle est de nouveau dans la recherche.", "success")
+        flash(
+            f"Notice n° {record_id} restaurée : elle est de nouveau dans la recherche.", "success"
+        )
     return redirect(url_for("cataloguing.edit", record_id=record_id))
 
 
@@ -373,8 +450,13 @@ def _copy_rows() -> list[tuple[str, str, str]]:
     places = request.form.getlist("copy_location")
     rows = []
     for i, barcode in enumerate(barcodes):
-        rows.append((clean_line(barcode)[:64], clean_line(calls[i] if i < len(calls) else "")[:100],
-                     clean_line(places[i] if i < len(places) else "")[:100]))  # fmt: skip
+        rows.append(
+            (
+                clean_line(barcode)[:64],
+                clean_line(calls[i] if i < len(calls) else "")[:100],
+                clean_line(places[i] if i < len(places) else "")[:100],
+            )
+        )
     return rows or [("", "", "")]
 
 
@@ -406,20 +488,31 @@ def _render_form(
 
         rows = {row.slug: row for row in catalogue.theme_rows(record.id)}
         context["themes"] = [
-            {"slug": slug, "label": label, "row": rows.get(slug),
-             "effective": slug in record.theme_slugs,
-             "why": explain(rows[slug].auto_evidence) if slug in rows else "",
-             "passages": (rows[slug].auto_evidence or {}).get("passages", [])[:2] if slug in rows else []}
+            {
+                "slug": slug,
+                "label": label,
+                "row": rows.get(slug),
+                "effective": slug in record.theme_slugs,
+                "why": explain(rows[slug].auto_evidence) if slug in rows else "",
+                "passages": (rows[slug].auto_evidence or {}).get("passages", [])[:2]
+                if slug in rows
+                else [],
+            }
             for slug, label in services.theme_labels().items()
-        ]  # fmt: skip
+        ]
         context["work"] = catalogue.work_members(record.id)
         context["history"] = desk().record_history(record.id)[:10]
         context["queue"] = desk().queue(record.id)
     return render_template(
-        "admin/record_form.html", form=form, record=record, copies=copies or [],
-        duplicates=duplicates or [], duplicate_reasons=DUPLICATE_REASONS,
+        "admin/record_form.html",
+        form=form,
+        record=record,
+        copies=copies or [],
+        duplicates=duplicates or [],
+        duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
         supports=[(s.value, s.label) for s in Support],
-        languages=language_choices(form.values.get("language")), copy_statuses=COPY_STATUSES,
+        languages=language_choices(form.values.get("language")),
+        copy_statuses=COPY_STATUSES,
         **context,
-    )  # fmt: skip
+    )

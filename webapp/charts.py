@@ -30,8 +30,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_label: str = "",
-              value_label: str = "Nombre") -> Chart:  # fmt: skip
+def bar_chart(
+    id: str,
+    title: str,
+    rows: Sequence[tuple[str, int]],
+    *,
+    key_label: str = "",
+    value_label: str = "Nombre",
+) -> Chart:
     """Horizontal bars, one per row, labels on the left, values at the end of the bars."""
     rows = tuple((str(k), int(v)) for k, v in rows)
     top = max((v for _, v in rows), default=0) or 1
@@ -58,8 +64,15 @@ def bar_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_label
     return Chart(id, title, rows, Markup("".join(parts)), value_label, key_label)
 
 
-def column_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_label: str = "",
-                 value_label: str = "Nombre", axis: Sequence[str] | None = None) -> Chart:  # fmt: skip
+def column_chart(
+    id: str,
+    title: str,
+    rows: Sequence[tuple[str, int]],
+    *,
+    key_label: str = "",
+    value_label: str = "Nombre",
+    axis: Sequence[str] | None = None,
+) -> Chart:
     """Vertical columns over time (years, months), labels under the axis (`axis`: shorter
     labels for the drawing; the table keeps the full ones)."""
     rows = tuple((str(k), int(v)) for k, v in rows)
@@ -85,11 +98,15 @@ def column_chart(id: str, title: str, rows: Sequence[tuple[str, int]], *, key_la
             f'height="{h}" rx="2"></rect>'
         )
         if value:
-            parts.append(f'<text class="chart-value" x="{x + bar / 2:.1f}" y="{base - h - 4:.1f}" '
-                         f'text-anchor="middle">{value}</text>')  # fmt: skip
+            parts.append(
+                f'<text class="chart-value" x="{x + bar / 2:.1f}" y="{base - h - 4:.1f}" '
+                f'text-anchor="middle">{value}</text>'
+            )
         if i % every == 0:
-            parts.append(f'<text class="chart-label" x="{x + bar / 2:.1f}" y="{base + 18}" '
-                         f'text-anchor="middle">{escape(_short(ticks[i], 10))}</text>')  # fmt: skip
+            parts.append(
+                f'<text class="chart-label" x="{x + bar / 2:.1f}" y="{base + 18}" '
+                f'text-anchor="middle">{escape(_short(ticks[i], 10))}</text>'
+            )
     parts.append("</svg>")
     return Chart(id, title, rows, Markup("".join(parts)), value_label, key_label)
 

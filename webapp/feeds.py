@@ -223,7 +223,6 @@ def opml() -> Response:
 # -- the bulletin des nouveautés -------------------------------------------------------------
 
 
-
 def today() -> date:
     """The current day (config TODAY, a date, replaces it in tests)."""
     return workspace.today(current_app.config)

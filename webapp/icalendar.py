@@ -13,8 +13,14 @@ from library.loans import Loan
 
 def escape_text(value: str) -> str:
     """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))  # fmt: skip
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -35,9 +41,13 @@ def due_dates_calendar(
 ) -> str:
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Fonds//Prêts//FR", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(calendar_name)}",
-    ]  # fmt: skip
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Fonds//Prêts//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(calendar_name)}",
+    ]
     for loan in loans:
         if not loan.active:
             continue
@@ -49,14 +59,19 @@ def due_dates_calendar(
             f"DTSTART;VALUE=DATE:{loan.due_date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{end:%Y%m%d}",
             f"SUMMARY:{escape_text('À rendre : ' + loan.title)}",
-            "DESCRIPTION:" + escape_text(
+            "DESCRIPTION:"
+            + escape_text(
                 f"Exemplaire {loan.barcode}"
                 + (f", cote {loan.call_number}" if loan.call_number else "")
-                + f", emprunté le {loan.loan_date:%d/%m/%Y}."),
+                + f", emprunté le {loan.loan_date:%d/%m/%Y}."
+            ),
             "TRANSP:TRANSPARENT",
-            "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P2D",
-            f"DESCRIPTION:{escape_text('Document à rendre dans deux jours')}", "END:VALARM",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            "TRIGGER:-P2D",
+            f"DESCRIPTION:{escape_text('Document à rendre dans deux jours')}",
+            "END:VALARM",
             "END:VEVENT",
-        ]  # fmt: skip
+        ]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

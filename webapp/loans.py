@@ -54,10 +54,13 @@ def desk_page() -> str:
     now = today()
     active = loans.active_loans()
     return render_template(
-        "admin/loans/desk.html", active=active, today=now, borrowers=loans.borrowers(limit=1000),
-        counts=loans.counts(now), default_days=loans.policy.default_days,
-    )  # fmt: skip
-
+        "admin/loans/desk.html",
+        active=active,
+        today=now,
+        borrowers=loans.borrowers(limit=1000),
+        counts=loans.counts(now),
+        default_days=loans.policy.default_days,
+    )
 
 
 @bp.post("/sortie")
@@ -77,13 +80,20 @@ def check_out() -> Response:
     try:
         with catalogue.transaction():
             loan = desk().check_out(barcode, borrower_id, today=today(), due=due)
-            record_audit("loan.out", target_type="loan", target_id=loan.id,
-                         summary=f"{loan.barcode} prêté à l'emprunteur n° {borrower_id}")  # fmt: skip
+            record_audit(
+                "loan.out",
+                target_type="loan",
+                target_id=loan.id,
+                summary=f"{loan.barcode} prêté à l'emprunteur n° {borrower_id}",
+            )
     except LoanRefused as exc:
         flash(f"Prêt refusé — {loan_refusal(exc)}", "error")
         return _back()
-    flash(f"{loan.barcode} « {loan.title} » prêté à {loan.borrower_name} jusqu'au "
-          f"{french_date(loan.due_date.isoformat())}.", "success")  # fmt: skip
+    flash(
+        f"{loan.barcode} « {loan.title} » prêté à {loan.borrower_name} jusqu'au "
+        f"{french_date(loan.due_date.isoformat())}.",
+        "success",
+    )
     return _back()
 
 
@@ -97,19 +107,29 @@ def check_in() -> Response:
     try:
         with catalogue.transaction():
             done = desk().check_in(barcode, today=today())
-            record_audit("loan.return", target_type="loan", target_id=done.loan.id,
-                         summary=f"{done.loan.barcode} rendu")  # fmt: skip
+            record_audit(
+                "loan.return",
+                target_type="loan",
+                target_id=done.loan.id,
+                summary=f"{done.loan.barcode} rendu",
+            )
     except LoanRefused as exc:
         flash(f"Retour impossible — {loan_refusal(exc)}", "error")
         return _back()
     loan = done.loan
     late = (loan.return_date - loan.due_date).days if loan.return_date else 0
-    flash(f"{loan.barcode} « {loan.title} » rendu par {loan.borrower_name}"
-          + (f", avec {late} jour(s) de retard." if late > 0 else "."), "success")  # fmt: skip
+    flash(
+        f"{loan.barcode} « {loan.title} » rendu par {loan.borrower_name}"
+        + (f", avec {late} jour(s) de retard." if late > 0 else "."),
+        "success",
+    )
     if done.next_reservation is not None:
         r = done.next_reservation
-        flash(f"Réservé : mettez ce document de côté pour {r.borrower_name} (emprunteur n° "
-              f"{r.borrower_id}), premier de la file d'attente.", "warning")  # fmt: skip
+        flash(
+            f"Réservé : mettez ce document de côté pour {r.borrower_name} (emprunteur n° "
+            f"{r.borrower_id}), premier de la file d'attente.",
+            "warning",
+        )
     return _back()
 
 
@@ -120,13 +140,20 @@ def renew() -> Response:
     try:
         with catalogue.transaction():
             loan = desk().renew(barcode, today=today())
-            record_audit("loan.renew", target_type="loan", target_id=loan.id,
-                         summary=f"{loan.barcode} prolongé")  # fmt: skip
+            record_audit(
+                "loan.renew",
+                target_type="loan",
+                target_id=loan.id,
+                summary=f"{loan.barcode} prolongé",
+            )
     except LoanRefused as exc:
         flash(f"Prolongation refusée — {loan_refusal(exc)}", "error")
         return _back()
-    flash(f"{loan.barcode} prolongé jusqu'au {french_date(loan.due_date.isoformat())} "
-          f"(prolongation n° {loan.renewals}).", "success")  # fmt: skip
+    flash(
+        f"{loan.barcode} prolongé jusqu'au {french_date(loan.due_date.isoformat())} "
+        f"(prolongation n° {loan.renewals}).",
+        "success",
+    )
     return _back()
 
 
@@ -146,22 +173,45 @@ def overdue_csv() -> Response:
     loans = desk()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["code_barres", "titre", "cote", "emprunteur", "organisme", "courriel",
-                     "telephone", "date_pret", "date_retour_prevue", "jours_de_retard"])  # fmt: skip
+    writer.writerow(
+        [
+            "code_barres",
+            "titre",
+            "cote",
+            "emprunteur",
+            "organisme",
+            "courriel",
+            "telephone",
+            "date_pret",
+            "date_retour_prevue",
+            "jours_de_retard",
+        ]
+    )
     people = {}
     for loan in loans.overdue(now):
         if loan.borrower_id not in people and loan.borrower_id is not None:
             people[loan.borrower_id] = loans.borrower(loan.borrower_id)
         who = people.get(loan.borrower_id)
-        writer.writerow([
-            loan.barcode, _cell(loan.title), loan.call_number, _cell(loan.borrower_name),
-            _cell(who.organisation if who else ""), who.email if who else "",
-            who.phone if who else "", loan.loan_date.isoformat(), loan.due_date.isoformat(),
-            loan.days_late(now),
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                loan.barcode,
+                _cell(loan.title),
+                loan.call_number,
+                _cell(loan.borrower_name),
+                _cell(who.organisation if who else ""),
+                who.email if who else "",
+                who.phone if who else "",
+                loan.loan_date.isoformat(),
+                loan.due_date.isoformat(),
+                loan.days_late(now),
+            ]
+        )
     data = "\ufeff" + out.getvalue()  # a BOM, so Excel reads the accents right
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="retards-{now.isoformat()}.csv"'})  # fmt: skip
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="retards-{now.isoformat()}.csv"'},
+    )
 
 
 @bp.get("/relances")
@@ -175,8 +225,13 @@ def reminders_text() -> Response:
     letters = _letters()
     separator = "\n\n" + "-" * 72 + "\n\n"
     body = separator.join(text for _, _, text in letters) or "Aucun prêt en retard.\n"
-    return Response(body, mimetype="text/plain", headers={
-        "Content-Disposition": f'attachment; filename="relances-{today().isoformat()}.txt"'})  # fmt: skip
+    return Response(
+        body,
+        mimetype="text/plain",
+        headers={
+            "Content-Disposition": f'attachment; filename="relances-{today().isoformat()}.txt"'
+        },
+    )
 
 
 def _letters() -> list[tuple[Any, list[Loan], str]]:
@@ -191,9 +246,12 @@ def _letters() -> list[tuple[Any, list[Loan], str]]:
     for borrower_id, items in grouped.items():
         borrower = loans.borrower(borrower_id)
         text = render_template(
-            "admin/loans/reminder.txt", borrower=borrower, loans=items, today=now,
+            "admin/loans/reminder.txt",
+            borrower=borrower,
+            loans=items,
+            today=now,
             contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
-        )  # fmt: skip
+        )
         out.append((borrower, items, text))
     return out
 
@@ -208,9 +266,11 @@ def _cell(value: str) -> str:
 
 @bp.get("/reservations")
 def reservations() -> str:
-    return render_template("admin/loans/reservations.html",
-                           waiting=desk().waiting_reservations(),
-                           borrowers=desk().borrowers(limit=1000))  # fmt: skip
+    return render_template(
+        "admin/loans/reservations.html",
+        waiting=desk().waiting_reservations(),
+        borrowers=desk().borrowers(limit=1000),
+    )
 
 
 @bp.post("/reservations")
@@ -230,17 +290,24 @@ def reserve() -> Response:
     try:
         with catalogue.transaction():
             made = desk().reserve(record_id, borrower_id, today=today())
-            record_audit("reservation.add", target_type="reservation", target_id=made.id,
-                         summary=f"Réservation de la notice n° {record_id} "
-                                 f"par l'emprunteur n° {borrower_id}")  # fmt: skip
+            record_audit(
+                "reservation.add",
+                target_type="reservation",
+                target_id=made.id,
+                summary=f"Réservation de la notice n° {record_id} "
+                f"par l'emprunteur n° {borrower_id}",
+            )
     except LoanRefused as exc:
         flash(f"Réservation refusée — {loan_refusal(exc)}", "error")
         return _back()
     except NotFound:
         flash(f"Notice n° {record_id} introuvable.", "error")
         return _back()
-    flash(f"Réservation enregistrée : {made.borrower_name} est n° {made.position} dans la file "
-          f"pour « {made.title} ».", "success")  # fmt: skip
+    flash(
+        f"Réservation enregistrée : {made.borrower_name} est n° {made.position} dans la file "
+        f"pour « {made.title} ».",
+        "success",
+    )
     return _back()
 
 
@@ -250,8 +317,12 @@ def cancel(reservation_id: int) -> Response:
     try:
         with catalogue.transaction():
             done = desk().cancel_reservation(reservation_id, today=today())
-            record_audit("reservation.cancel", target_type="reservation", target_id=reservation_id,
-                         summary=f"Réservation de la notice n° {done.record_id} annulée")  # fmt: skip
+            record_audit(
+                "reservation.cancel",
+                target_type="reservation",
+                target_id=reservation_id,
+                summary=f"Réservation de la notice n° {done.record_id} annulée",
+            )
     except LoanRefused as exc:
         flash(loan_refusal(exc), "error")
         return _back()
@@ -265,6 +336,10 @@ def record_history(record_id: int) -> str:
         record = services.get_catalogue().get(record_id)
     except NotFound:
         abort(404)
-    return render_template("admin/loans/history.html", record=record,
-                           history=desk().record_history(record_id),
-                           queue=desk().queue(record_id), today=today())  # fmt: skip
+    return render_template(
+        "admin/loans/history.html",
+        record=record,
+        history=desk().record_history(record_id),
+        queue=desk().queue(record_id),
+        today=today(),
+    )

@@ -132,8 +132,11 @@ def parse_search_args(
 
     sort = _clean(_first(getlist("sort"))).lower()
     if sort and sort not in SORTS:
-        problems.append(Problem("sort", sort[:MAX_VALUE_CHARS],
-                                f"Tri inconnu : « {sort[:60]} » (tri par défaut)."))  # fmt: skip
+        problems.append(
+            Problem(
+                "sort", sort[:MAX_VALUE_CHARS], f"Tri inconnu : « {sort[:60]} » (tri par défaut)."
+            )
+        )
         sort = ""
     if sort == "relevance" and not q.strip():
         sort = ""  # nothing to rank by: browse newest first

@@ -15,15 +15,29 @@ from library.identifiers import normalise_isbn, normalise_issn
 from library.text import clean_line
 
 LANGUAGES = {
-    "fr": "Français", "en": "Anglais", "es": "Espagnol", "ht": "Créole haïtien",
-    "de": "Allemand", "it": "Italien", "pt": "Portugais", "und": "Indéterminée",
-}  # fmt: skip
+    "fr": "Français",
+    "en": "Anglais",
+    "es": "Espagnol",
+    "ht": "Créole haïtien",
+    "de": "Allemand",
+    "it": "Italien",
+    "pt": "Portugais",
+    "und": "Indéterminée",
+}
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 EXTRA_AUTHOR_ROWS = 3
-LIMITS = {"title": 500, "subtitle": 500, "publisher": 300, "place": 200, "abstract": 20_000,
-          "notes": 5000, "call_number": 100, "url": 2000}  # fmt: skip
+LIMITS = {
+    "title": 500,
+    "subtitle": 500,
+    "publisher": 300,
+    "place": 200,
+    "abstract": 20_000,
+    "notes": 5000,
+    "call_number": 100,
+    "url": 2000,
+}
 
 
 @dataclass
@@ -48,24 +62,56 @@ class RecordForm:
 
 def form_from_record(record: Record) -> RecordForm:
     values = {
-        "title": record.title, "subtitle": record.subtitle, "publisher": record.publisher,
-        "place": record.place, "date": record.date, "year": "" if record.year is None else str(record.year),
-        "doc_type": record.doc_type.value, "support": record.support.value,
-        "language": record.language, "pages": "" if record.pages is None else str(record.pages),
-        "isbn": record.isbn, "issn": record.issn, "call_number": record.call_number,
-        "abstract": record.abstract, "keywords": "\n".join(record.keywords),
-        "territories": "\n".join(record.territories), "url": record.url, "notes": record.notes,
-    }  # fmt: skip
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "publisher": record.publisher,
+        "place": record.place,
+        "date": record.date,
+        "year": "" if record.year is None else str(record.year),
+        "doc_type": record.doc_type.value,
+        "support": record.support.value,
+        "language": record.language,
+        "pages": "" if record.pages is None else str(record.pages),
+        "isbn": record.isbn,
+        "issn": record.issn,
+        "call_number": record.call_number,
+        "abstract": record.abstract,
+        "keywords": "\n".join(record.keywords),
+        "territories": "\n".join(record.territories),
+        "url": record.url,
+        "notes": record.notes,
+    }
     return RecordForm(values, [(a.name, a.kind.value) for a in record.authors])
 
 
-def parse_record_form(form: MultiDict[str, str], base: Record | None = None) -> tuple[RecordForm, Record | None]:
+def parse_record_form(
+    form: MultiDict[str, str], base: Record | None = None
+) -> tuple[RecordForm, Record | None]:
     """The record the form describes (on top of `base`, whose other fields are kept)."""
     f = RecordForm()
-    text = {name: form.get(name, "").strip() for name in (
-        "title", "subtitle", "publisher", "place", "date", "year", "doc_type", "support",
-        "language", "pages", "isbn", "issn", "call_number", "abstract", "keywords",
-        "territories", "url", "notes")}  # fmt: skip
+    text = {
+        name: form.get(name, "").strip()
+        for name in (
+            "title",
+            "subtitle",
+            "publisher",
+            "place",
+            "date",
+            "year",
+            "doc_type",
+            "support",
+            "language",
+            "pages",
+            "isbn",
+            "issn",
+            "call_number",
+            "abstract",
+            "keywords",
+            "territories",
+            "url",
+            "notes",
+        )
+    }
     f.values = dict(text)
     for name in ("title", "subtitle", "publisher", "place", "call_number"):
         text[name] = clean_line(text[name])
@@ -96,7 +142,9 @@ def parse_record_form(form: MultiDict[str, str], base: Record | None = None) -> 
         try:
             isbn = normalise_isbn(text["isbn"])
         except ValueError:
-            f.errors["isbn"] = "ISBN invalide : la clé de contrôle ne correspond pas (vérifiez la saisie)."
+            f.errors["isbn"] = (
+                "ISBN invalide : la clé de contrôle ne correspond pas (vérifiez la saisie)."
+            )
     if text["issn"]:
         try:
             issn = normalise_issn(text["issn"])
@@ -108,17 +156,32 @@ def parse_record_form(form: MultiDict[str, str], base: Record | None = None) -> 
     if any(len(name) > 300 for name, _ in f.authors):
         f.errors["authors"] = "Nom d'auteur trop long (300 caractères au plus)."
     if base is not None and base.copies and support is not Support.PAPIER:
-        f.errors["support"] = "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
+        f.errors["support"] = (
+            "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
+        )
     if f.errors:
         return f, None
     values = dict(
-        title=text["title"], subtitle=text["subtitle"],
-        authors=tuple(Author(n, AuthorKind(k)) for n, k in f.authors), publisher=text["publisher"],
-        place=text["place"], date=text["date"], year=year, doc_type=doc_type, support=support,
-        language=language, pages=pages, isbn=isbn, issn=issn, call_number=text["call_number"],
-        abstract=text["abstract"], keywords=_list(text["keywords"]),
-        territories=_list(text["territories"]), url=text["url"], notes=text["notes"],
-    )  # fmt: skip
+        title=text["title"],
+        subtitle=text["subtitle"],
+        authors=tuple(Author(n, AuthorKind(k)) for n, k in f.authors),
+        publisher=text["publisher"],
+        place=text["place"],
+        date=text["date"],
+        year=year,
+        doc_type=doc_type,
+        support=support,
+        language=language,
+        pages=pages,
+        isbn=isbn,
+        issn=issn,
+        call_number=text["call_number"],
+        abstract=text["abstract"],
+        keywords=_list(text["keywords"]),
+        territories=_list(text["territories"]),
+        url=text["url"],
+        notes=text["notes"],
+    )
     record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
     return f, record
 
@@ -172,15 +235,26 @@ def _list(raw: str) -> tuple[str, ...]:
 def audit_view(record: Record) -> dict[str, Any]:
     """The descriptive fields of a record, as the audit log compares them."""
     return {
-        "titre": record.title, "sous_titre": record.subtitle,
-        "auteurs": [a.name for a in record.authors], "editeur": record.publisher,
-        "lieu": record.place, "date": record.date, "annee": record.year,
-        "type": record.doc_type.value, "support": record.support.value,
-        "langue": record.language, "pages": record.pages, "isbn": record.isbn,
-        "issn": record.issn, "cote": record.call_number, "resume": record.abstract,
-        "mots_cles": list(record.keywords), "territoires": list(record.territories),
-        "url": record.url, "notes": record.notes,
-    }  # fmt: skip
+        "titre": record.title,
+        "sous_titre": record.subtitle,
+        "auteurs": [a.name for a in record.authors],
+        "editeur": record.publisher,
+        "lieu": record.place,
+        "date": record.date,
+        "annee": record.year,
+        "type": record.doc_type.value,
+        "support": record.support.value,
+        "langue": record.language,
+        "pages": record.pages,
+        "isbn": record.isbn,
+        "issn": record.issn,
+        "cote": record.call_number,
+        "resume": record.abstract,
+        "mots_cles": list(record.keywords),
+        "territoires": list(record.territories),
+        "url": record.url,
+        "notes": record.notes,
+    }
 
 
 def language_choices(current: str | None = None) -> Mapping[str, str]:

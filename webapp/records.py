@@ -22,16 +22,24 @@ bp = Blueprint("records", __name__)
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: larger ids cannot exist
 # Formats a browser shows itself; anything else is always downloaded.
-READABLE = {"application/pdf": "PDF", "text/plain": "texte", "text/markdown": "texte",
-            "text/html": "page web"}  # fmt: skip
+READABLE = {
+    "application/pdf": "PDF",
+    "text/plain": "texte",
+    "text/markdown": "texte",
+    "text/html": "page web",
+}
 FORMAT_NAMES = {
     "application/pdf": "PDF",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
     "application/vnd.oasis.opendocument.text": "OpenDocument (ODT)",
-    "application/epub+zip": "EPUB", "application/rtf": "RTF", "text/rtf": "RTF",
-    "text/html": "HTML", "text/plain": "texte", "text/markdown": "texte (Markdown)",
+    "application/epub+zip": "EPUB",
+    "application/rtf": "RTF",
+    "text/rtf": "RTF",
+    "text/html": "HTML",
+    "text/plain": "texte",
+    "text/markdown": "texte (Markdown)",
     "application/msword": "Word (DOC)",
-}  # fmt: skip
+}
 # A downloaded HTML file must never run in our origin: shown, it is sandboxed (opaque origin,
 # no script, no form, no plugin), and may only show its own inline styles and embedded images.
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -97,8 +105,9 @@ def file(record_id: int) -> Response:
         content_type = f"text/plain; charset={_text_charset(path)}"
     elif media_type == "text/html":
         content_type = "text/html; charset=utf-8" if _is_utf8(path) else "text/html"
-    response = send_file(path, mimetype=media_type, conditional=True, etag=record.file.sha256,
-                         max_age=3600)  # fmt: skip
+    response = send_file(
+        path, mimetype=media_type, conditional=True, etag=record.file.sha256, max_age=3600
+    )
     response.headers["Content-Type"] = content_type  # send_file would append its own charset
     name = download_name(record.file.original_name, Path(record.file.store_path).suffix)
     response.headers["Content-Disposition"] = content_disposition(name, inline=inline)

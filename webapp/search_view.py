@@ -31,9 +31,11 @@ FACET_OF = {param: name for name, param, _ in FACETS}
 SHOWN_VALUES = 8  # values of a facet shown before "voir plus"
 
 SORT_LABELS = {
-    "relevance": "Pertinence", "newest": "Plus récents", "oldest": "Plus anciens",
+    "relevance": "Pertinence",
+    "newest": "Plus récents",
+    "oldest": "Plus anciens",
     "title": "Titre (A → Z)",
-}  # fmt: skip
+}
 
 
 @dataclass(slots=True)
@@ -138,8 +140,13 @@ def facet_groups(page: SearchPage, request: SearchRequest) -> list[FacetGroup]:
 
 
 def _value(facet: str, item: FacetCount) -> FacetValue:
-    return FacetValue(item.value, item.label or item.value, item.count, item.selected,
-                      _input_id(facet, item.value))  # fmt: skip
+    return FacetValue(
+        item.value,
+        item.label or item.value,
+        item.count,
+        item.selected,
+        _input_id(facet, item.value),
+    )
 
 
 def _input_id(facet: str, value: str) -> str:
@@ -176,8 +183,9 @@ def chips(request: SearchRequest, groups: Sequence[FacetGroup], url: UrlFor) -> 
         for value in selected:
             rest = [v for v in selected if v != value]
             label = labels.get((param, value)) or (range_label(value) if param == "year" else value)
-            out.append(Chip(FACET_TITLES[FACET_OF[param]], label,
-                            url(args_for(request, **{param: rest}))))  # fmt: skip
+            out.append(
+                Chip(FACET_TITLES[FACET_OF[param]], label, url(args_for(request, **{param: rest})))
+            )
     return out
 
 
@@ -218,8 +226,16 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
 
     cleared = {param: [] for param in FACET_PARAMS}
     if has_filters(request):
-        without_filters = replace(request, themes=(), types=(), supports=(), years=(),
-                                  languages=(), authors=(), available=())  # fmt: skip
+        without_filters = replace(
+            request,
+            themes=(),
+            types=(),
+            supports=(),
+            years=(),
+            languages=(),
+            authors=(),
+            available=(),
+        )
         count = total(without_filters)
         if count:
             out.append(Loosen("Sans aucun filtre", url(args_for(request, **cleared)), count))
@@ -228,8 +244,13 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
                     n = total(replace(request, **{attribute: ()}))
                     if n:
                         title = FACET_TITLES[FACET_OF[param]]
-                        out.append(Loosen(f"Sans le filtre « {title} »",
-                                          url(args_for(request, **{param: []})), n))  # fmt: skip
+                        out.append(
+                            Loosen(
+                                f"Sans le filtre « {title} »",
+                                url(args_for(request, **{param: []})),
+                                n,
+                            )
+                        )
         else:
             out.append(Loosen("Même sans les filtres, la recherche ne trouve rien."))
     parsed = parse(request.q)
@@ -238,13 +259,15 @@ def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[L
         if kept.strip():
             n = total(replace(request, q=kept))
             if n:
-                out.append(Loosen("Sans les exclusions (-mot)",
-                                  url(args_for(request, q=kept)), n))  # fmt: skip
+                out.append(Loosen("Sans les exclusions (-mot)", url(args_for(request, q=kept)), n))
     unknown: list[Loosen] = []
     if parsed.required:
         # each word or expression as typed, alone: which ones the fund does not know at all
-        typed = [t for t in _TYPED.findall(request.q)
-                 if t.upper() not in ("OU", "OR", "|") and not t.startswith("-")]  # fmt: skip
+        typed = [
+            t
+            for t in _TYPED.findall(request.q)
+            if t.upper() not in ("OU", "OR", "|") and not t.startswith("-")
+        ]
         for token in list(dict.fromkeys(typed))[:8]:
             if not parse(token).required:
                 continue

@@ -76,8 +76,12 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES", WORKSPACE_DEFAULTS["TRUSTED_PROXIES"]))
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
-                                x_host=proxies)  # fmt: skip
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,  # type: ignore[method-assign]
+            x_host=proxies,
+        )
     app.before_request(_guard)
     app.after_request(_no_store_for_admin)
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -99,8 +103,10 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     expected = session.get(CSRF_FIELD)
     given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
-    if not isinstance(expected, str) or not given or not hmac.compare_digest(
-        expected.encode(), given.encode()
+    if (
+        not isinstance(expected, str)
+        or not given
+        or not hmac.compare_digest(expected.encode(), given.encode())
     ):
         raise CsrfRefused()
 
@@ -201,7 +207,11 @@ def _guard() -> Response | None:
         raise LoginRequired()
     # A request no route accepts (404, 405) changes nothing: let Flask answer it as such.
     routed = request.routing_exception is None
-    if routed and request.method not in SAFE_METHODS and not request.path.startswith(CSRF_EXEMPT_PREFIXES):
+    if (
+        routed
+        and request.method not in SAFE_METHODS
+        and not request.path.startswith(CSRF_EXEMPT_PREFIXES)
+    ):
         _check_csrf()
     return None
 

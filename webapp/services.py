@@ -78,8 +78,12 @@ def get_index() -> SearchIndex:
 
 
 def get_finder() -> Finder:
-    return Finder(get_catalogue(), get_index(), theme_labels=get_vocabulary().vocabulary.labels(),
-                  availability=get_availability)  # fmt: skip
+    return Finder(
+        get_catalogue(),
+        get_index(),
+        theme_labels=get_vocabulary().vocabulary.labels(),
+        availability=get_availability,
+    )
 
 
 def get_availability() -> Mapping[int, tuple[str, ...]]:

@@ -30,8 +30,10 @@ def refuse_name(name: str) -> str | None:
     if not name or not name.strip():
         return "Fichier sans nom : choisissez un fichier à déposer."
     if "/" in name or "\\" in name or ".." in name:
-        return (f"Nom de fichier refusé (« {name[:80]} ») : il ne doit contenir ni « / », "
-                "ni « \\ », ni « .. ».")  # fmt: skip
+        return (
+            f"Nom de fichier refusé (« {name[:80]} ») : il ne doit contenir ni « / », "
+            "ni « \\ », ni « .. »."
+        )
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
         return "Nom de fichier refusé : il contient des caractères de contrôle."
     if len(name) > 255:
@@ -124,4 +126,6 @@ class Staging:
                 continue
             leftover = entry.name.startswith(".") and age > 3600  # an interrupted upload
             if age > self.max_age or leftover:
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(
+                    missing_ok=True
+                )

@@ -53,8 +53,13 @@ def form() -> str:
 
 
 def _page(refused: list[tuple[str, str]]) -> str:
-    return render_template("admin/upload.html", limit=_limit(), limit_text=human_size(_limit()),
-                           pending=staging().items(), refused=refused)  # fmt: skip
+    return render_template(
+        "admin/upload.html",
+        limit=_limit(),
+        limit_text=human_size(_limit()),
+        pending=staging().items(),
+        refused=refused,
+    )
 
 
 @bp.post("/")
@@ -75,13 +80,18 @@ def upload() -> Any:
     if len(files) > 50:
         refused.append(("…", "Au plus 50 fichiers par dépôt : déposez le reste ensuite."))
     for staged in accepted:
-        record_audit("upload.stage", target_type="upload",
-                     summary=f"Fichier déposé, en attente de validation : {staged.original_name}")  # fmt: skip
+        record_audit(
+            "upload.stage",
+            target_type="upload",
+            summary=f"Fichier déposé, en attente de validation : {staged.original_name}",
+        )
     if len(accepted) == 1 and not refused:
         return redirect(url_for("uploads.confirm", token=accepted[0].token))
     if accepted:
-        flash(f"{len(accepted)} fichier(s) analysé(s) : vérifiez les propositions puis enregistrez.",
-              "success")  # fmt: skip
+        flash(
+            f"{len(accepted)} fichier(s) analysé(s) : vérifiez les propositions puis enregistrez.",
+            "success",
+        )
     status = 200 if accepted else 422
     return _page(refused), status
 
@@ -99,8 +109,13 @@ def confirm(token: str) -> Any:
     proposal = _proposal(staged)
     if request.method == "GET":
         candidates = duplicate_candidates(services.get_catalogue(), proposal)
-        return _render_confirm(staged, form_from_record(proposal), proposal, candidates,
-                               checked=set(proposal.theme_slugs))  # fmt: skip
+        return _render_confirm(
+            staged,
+            form_from_record(proposal),
+            proposal,
+            candidates,
+            checked=set(proposal.theme_slugs),
+        )
     form, record = parse_record_form(request.form, base=proposal)
     checked = {s for s in request.form.getlist("theme") if s in services.theme_labels()}
     if record is None or form.errors:
@@ -110,7 +125,9 @@ def confirm(token: str) -> Any:
     if candidates and not request.form.get("doublon_confirme"):
         return _render_confirm(staged, form, proposal, candidates, checked=checked)
     link = request.form.get("lier_a", type=int)
-    saved = _save(staged, record, checked, link if link in {c.record_id for c in candidates} else None)
+    saved = _save(
+        staged, record, checked, link if link in {c.record_id for c in candidates} else None
+    )
     if saved is None:
         flash("Ce fichier est déjà au catalogue (enregistré entre-temps).", "error")
         return redirect(url_for("uploads.form"))
@@ -123,8 +140,11 @@ def discard(token: str) -> Any:
     staged = staging().get(token)
     if staged is not None:
         staging().discard(token)
-        record_audit("upload.discard", target_type="upload",
-                     summary=f"Dépôt abandonné : {staged.original_name}")  # fmt: skip
+        record_audit(
+            "upload.discard",
+            target_type="upload",
+            summary=f"Dépôt abandonné : {staged.original_name}",
+        )
         flash(f"Dépôt de « {staged.original_name} » abandonné.", "success")
     return redirect(url_for("uploads.form"))
 
@@ -140,9 +160,15 @@ def save_all() -> Any:
             continue
         if _save(staged, proposal, set(proposal.theme_slugs), None, curated=False) is not None:
             saved += 1
-    flash(f"{saved} notice(s) enregistrée(s)."
-          + (f" {held} dépôt(s) ressemblent à des notices existantes : vérifiez-les un par un." if held else ""),
-          "success" if not held else "warning")  # fmt: skip
+    flash(
+        f"{saved} notice(s) enregistrée(s)."
+        + (
+            f" {held} dépôt(s) ressemblent à des notices existantes : vérifiez-les un par un."
+            if held
+            else ""
+        ),
+        "success" if not held else "warning",
+    )
     return redirect(url_for("uploads.form"))
 
 
@@ -167,7 +193,10 @@ def _receive(storage: FileStorage, extractor: _Extractor) -> tuple[StagedUpload 
         if size == 0:
             return None, "Fichier vide (0 octet) : rien à cataloguer."
         if size > _limit():
-            return None, f"Fichier trop volumineux : plus de {human_size(_limit())} (limite du dépôt)."
+            return (
+                None,
+                f"Fichier trop volumineux : plus de {human_size(_limit())} (limite du dépôt).",
+            )
         existing = services.get_catalogue().find_by_file(sha)
         if existing is not None:
             where = " (dans la corbeille)" if existing.deleted else ""
@@ -211,61 +240,104 @@ def _copy_capped(storage: FileStorage, target: Path, limit: int) -> tuple[int, s
 def _meta(outcome: Outcome, name: str, size: int, sha: str) -> dict[str, Any]:
     extraction = outcome.extraction
     assert extraction is not None
-    source = SourceFile(sha, name, extraction.media_type, size,
-                        FileStore(Path()).relative_path(sha, Path(name).suffix))  # fmt: skip
-    record = record_from_extraction(extraction, language=outcome.language, source_file=source,
-                                    original_name=name)  # fmt: skip
+    source = SourceFile(
+        sha,
+        name,
+        extraction.media_type,
+        size,
+        FileStore(Path()).relative_path(sha, Path(name).suffix),
+    )
+    record = record_from_extraction(
+        extraction, language=outcome.language, source_file=source, original_name=name
+    )
     return {
-        "original_name": name, "size": size, "sha256": sha, "media_type": extraction.media_type,
-        "uploaded_at": time.time(), "uploaded_by": security.actor(),
+        "original_name": name,
+        "size": size,
+        "sha256": sha,
+        "media_type": extraction.media_type,
+        "uploaded_at": time.time(),
+        "uploaded_by": security.actor(),
         "record": {
-            "title": record.title, "subtitle": record.subtitle,
+            "title": record.title,
+            "subtitle": record.subtitle,
             "authors": [[a.name, a.kind.value] for a in record.authors],
-            "publisher": record.publisher, "date": record.date, "year": record.year,
-            "doc_type": record.doc_type.value, "language": record.language, "pages": record.pages,
-            "abstract": record.abstract, "keywords": list(record.keywords),
+            "publisher": record.publisher,
+            "date": record.date,
+            "year": record.year,
+            "doc_type": record.doc_type.value,
+            "language": record.language,
+            "pages": record.pages,
+            "abstract": record.abstract,
+            "keywords": list(record.keywords),
             "text_status": record.text_status.value,
         },
-        "themes": [{"slug": t.slug, "score": t.score, "evidence": t.evidence} for t in outcome.themes],
+        "themes": [
+            {"slug": t.slug, "score": t.score, "evidence": t.evidence} for t in outcome.themes
+        ],
         "warnings": list(extraction.warnings),
-    }  # fmt: skip
+    }
 
 
 def _proposal(staged: StagedUpload) -> Record:
     from library import ThemeAssignment, ThemeSource
 
     m, r = staged.meta, staged.meta["record"]
-    source = SourceFile(m["sha256"], m["original_name"], m["media_type"], int(m["size"]),
-                        FileStore(Path()).relative_path(m["sha256"], Path(m["original_name"]).suffix))  # fmt: skip
+    source = SourceFile(
+        m["sha256"],
+        m["original_name"],
+        m["media_type"],
+        int(m["size"]),
+        FileStore(Path()).relative_path(m["sha256"], Path(m["original_name"]).suffix),
+    )
     return Record(
-        title=r["title"], subtitle=r["subtitle"],
-        authors=tuple(Author(n, AuthorKind(k)) for n, k in r["authors"]), publisher=r["publisher"],
-        date=r["date"], year=r["year"], doc_type=DocType(r["doc_type"]),
-        support=Support.ELECTRONIQUE, language=r["language"], pages=r["pages"],
-        abstract=r["abstract"], keywords=tuple(r["keywords"]), file=source,
-        text_status=TextStatus(r["text_status"]), source="depot",
-        themes=tuple(ThemeAssignment(t["slug"], ThemeSource.AUTO, t["score"], t["evidence"])
-                     for t in m["themes"]),
-    )  # fmt: skip
+        title=r["title"],
+        subtitle=r["subtitle"],
+        authors=tuple(Author(n, AuthorKind(k)) for n, k in r["authors"]),
+        publisher=r["publisher"],
+        date=r["date"],
+        year=r["year"],
+        doc_type=DocType(r["doc_type"]),
+        support=Support.ELECTRONIQUE,
+        language=r["language"],
+        pages=r["pages"],
+        abstract=r["abstract"],
+        keywords=tuple(r["keywords"]),
+        file=source,
+        text_status=TextStatus(r["text_status"]),
+        source="depot",
+        themes=tuple(
+            ThemeAssignment(t["slug"], ThemeSource.AUTO, t["score"], t["evidence"])
+            for t in m["themes"]
+        ),
+    )
 
 
-def _save(staged: StagedUpload, record: Record, checked: set[str], link: int | None,
-          *, curated: bool = True) -> int | None:  # fmt: skip
+def _save(
+    staged: StagedUpload,
+    record: Record,
+    checked: set[str],
+    link: int | None,
+    *,
+    curated: bool = True,
+) -> int | None:
     """Store the file by its hash, create the record with the documentalist's decisions."""
     catalogue = services.get_catalogue()
     if catalogue.find_by_file(staged.meta["sha256"]) is not None:
         staging().discard(staged.token)
         return None
     source = FileStore(services.paths().store_dir).put(
-        staged.file, staged.meta["sha256"], original_name=staged.original_name,
+        staged.file,
+        staged.meta["sha256"],
+        original_name=staged.original_name,
         media_type=staged.meta["media_type"],
     )
     proposals = _proposal(staged).themes
     proposed = {t.slug for t in proposals}
     with catalogue.transaction():
         catalogue.add_file(source)
-        stored = catalogue.add(replace(record, file=source, curated=curated, themes=()),
-                               text=staged.text())  # fmt: skip
+        stored = catalogue.add(
+            replace(record, file=source, curated=curated, themes=()), text=staged.text()
+        )
         assert stored.id is not None
         catalogue.set_auto_themes(stored.id, proposals)
         for slug in sorted(proposed - checked):
@@ -274,34 +346,49 @@ def _save(staged: StagedUpload, record: Record, checked: set[str], link: int | N
             catalogue.set_manual_theme(stored.id, slug, "add", by=security.actor())
         if link is not None:
             catalogue.link_work([stored.id, link])
-        record_audit("record.create", target_type="record", target_id=stored.id,
-                     summary=f"Notice créée depuis le dépôt de « {staged.original_name} »",
-                     changes=audit.diff({}, audit_view(stored)))  # fmt: skip
+        record_audit(
+            "record.create",
+            target_type="record",
+            target_id=stored.id,
+            summary=f"Notice créée depuis le dépôt de « {staged.original_name} »",
+            changes=audit.diff({}, audit_view(stored)),
+        )
     staging().discard(staged.token)
     reindex(stored.id)
     return stored.id
 
 
-def _render_confirm(staged: StagedUpload, form: Any, proposal: Record, candidates: list[Any],
-                    *, checked: set[str]) -> str:  # fmt: skip
+def _render_confirm(
+    staged: StagedUpload, form: Any, proposal: Record, candidates: list[Any], *, checked: set[str]
+) -> str:
     from indexer.tagging import explain
 
     proposed = {t.slug: t for t in proposal.themes}
     themes = [
-        {"slug": slug, "label": label, "checked": slug in checked,
-         "score": proposed[slug].score if slug in proposed else None,
-         "why": explain(proposed[slug].evidence) if slug in proposed else "",
-         "passages": ((proposed[slug].evidence or {}).get("passages") or [])[:2] if slug in proposed else []}
+        {
+            "slug": slug,
+            "label": label,
+            "checked": slug in checked,
+            "score": proposed[slug].score if slug in proposed else None,
+            "why": explain(proposed[slug].evidence) if slug in proposed else "",
+            "passages": ((proposed[slug].evidence or {}).get("passages") or [])[:2]
+            if slug in proposed
+            else [],
+        }
         for slug, label in services.theme_labels().items()
-    ]  # fmt: skip
+    ]
     themes.sort(key=lambda t: (t["score"] is None, -(t["score"] or 0)))
     return render_template(
-        "admin/upload_confirm.html", staged=staged, form=form, themes=themes,
-        duplicates=candidates, duplicate_reasons=DUPLICATE_REASONS,
+        "admin/upload_confirm.html",
+        staged=staged,
+        form=form,
+        themes=themes,
+        duplicates=candidates,
+        duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
         languages=language_choices(form.values.get("language")),
         text_head=staged.text()[:1500],
-    )  # fmt: skip
+    )
 
 
 class _Extractor:
@@ -324,8 +411,9 @@ class _Extractor:
         job = Job(str(path), sha, ExtractionLimits(), self.timeout)
         if self.pool is None:
             context = multiprocessing.get_context("forkserver")
-            self.pool = context.Pool(1, initializer=init_worker, initargs=(tagger(), MEMORY_LIMIT),
-                                     maxtasksperchild=20)  # fmt: skip
+            self.pool = context.Pool(
+                1, initializer=init_worker, initargs=(tagger(), MEMORY_LIMIT), maxtasksperchild=20
+            )
         try:
             return self.pool.apply_async(run_job, (job,)).get(self.timeout + 10)  # type: ignore[no-any-return]
         except multiprocessing.TimeoutError:

@@ -55,9 +55,17 @@ MALFORMED = (
 # Ligatures that PDF fonts map to one glyph; readers and search want the letters (this is the
 # NFKC decomposition of U+FB00–U+FB06, without NFKC's other, less faithful changes).
 _LIGATURES = str.maketrans(
-    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-     "\ufb05": "st", "\ufb06": "st", "\x00": ""}
-)  # fmt: skip
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\x00": "",
+    }
+)
 
 T = TypeVar("T")
 

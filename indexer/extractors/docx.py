@@ -36,11 +36,28 @@ _NOBREAK_HYPHEN, _SYM = _W + "noBreakHyphen", _W + "sym"
 # Subtrees without readable text, or with text that is not the document's: properties, field
 # codes, deleted and moved-away revisions, and the VML fallback that repeats a text box.
 _SKIP = frozenset(
-    [_W + t for t in ("rPr", "pPr", "sectPr", "tblPr", "trPr", "tcPr", "sdtPr", "instrText",
-                      "delText", "del", "moveFrom", "tblGrid", "footnoteReference",
-                      "endnoteReference", "commentReference")]
+    [
+        _W + t
+        for t in (
+            "rPr",
+            "pPr",
+            "sectPr",
+            "tblPr",
+            "trPr",
+            "tcPr",
+            "sdtPr",
+            "instrText",
+            "delText",
+            "del",
+            "moveFrom",
+            "tblGrid",
+            "footnoteReference",
+            "endnoteReference",
+            "commentReference",
+        )
+    ]
     + [_MC + "Fallback"]
-)  # fmt: skip
+)
 # In this order after the body; comments are left out: they are reviewers' notes, not text.
 _EXTRA_PARTS = (RT.FOOTNOTES, RT.ENDNOTES, RT.HEADER, RT.FOOTER)
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -50,8 +67,13 @@ _MAIN_TYPES = (
     b"wordprocessingml.template.main",
     b"ms-word.template.macroEnabledTemplate.main",
 )
-_STYLE_ROLES = {"title": "title", "titre": "title", "subtitle": "subtitle",
-                "sous-titre": "subtitle", "soustitre": "subtitle"}  # fmt: skip
+_STYLE_ROLES = {
+    "title": "title",
+    "titre": "title",
+    "subtitle": "subtitle",
+    "sous-titre": "subtitle",
+    "soustitre": "subtitle",
+}
 MALFORMED_DOCX = "fichier DOCX endommagé : contenu XML illisible"
 TRUNCATED_DOCX = "fichier DOCX tronqué ou corrompu (archive ZIP illisible)"
 STRICT_DOCX = (

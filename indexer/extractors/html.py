@@ -31,16 +31,45 @@ def _words(text: str) -> frozenset[str]:
 MALFORMED_HTML = "page HTML illisible"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # Subtrees whose content a reader never sees.
-_INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "math", "iframe",
-                        "object", "canvas", "select", "datalist", "head"})  # fmt: skip
+_INVISIBLE = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "canvas",
+        "select",
+        "datalist",
+        "head",
+    }
+)
 _BLOCKS = _words(
     """address article aside blockquote body br caption dd details dialog div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section
     summary table tbody tfoot thead tr ul"""
 )
 _CELLS = frozenset({"td", "th"})
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})  # fmt: skip
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK_LINES = re.compile(r"\n(?:[ \t\u00a0]*\n){2,}")  # unambiguous: linear
 _STRONG_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
@@ -50,8 +79,13 @@ _META_CHARSET = re.compile(
 )
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9._-]+)""")
 # Encodings browsers read as their Windows superset (WHATWG Encoding Standard).
-_WINDOWS_SUPERSETS = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252",
-                      "iso8859-9": "cp1254", "iso8859-11": "cp874"}  # fmt: skip
+_WINDOWS_SUPERSETS = {
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+}
 
 
 def _declared_charset(raw: bytes) -> str | None:
@@ -70,8 +104,11 @@ def _declared_charset(raw: bytes) -> str | None:
 
 def decode_html(raw: bytes) -> str:
     """Page bytes as text: BOM, then declared charset, then UTF-8 if valid, else Windows-1252."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace")
     if declared := _declared_charset(raw):
@@ -275,7 +312,7 @@ class HtmlExtractor:
                     "citation_date",
                     "article:published_time",
                     "date",
-                )  # fmt: skip
+                )
             ),
             language=page.language or _first(meta, "dc.language", "content-language"),
             keywords=metadata.split_keywords(

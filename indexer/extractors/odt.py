@@ -31,8 +31,15 @@ _DC = "{http://purl.org/dc/elements/1.1/}"
 _PARAGRAPHS = frozenset({_TEXT + "p", _TEXT + "h"})
 _ROWS = frozenset({_TABLE + "table-row"})
 # Deleted text kept for change tracking, reviewers' comments, and the note's number.
-_SKIP = frozenset({_TEXT + "tracked-changes", _OFFICE + "annotation", _TEXT + "note-citation",
-                   _TEXT + "sequence-decls", _OFFICE + "forms"})  # fmt: skip
+_SKIP = frozenset(
+    {
+        _TEXT + "tracked-changes",
+        _OFFICE + "annotation",
+        _TEXT + "note-citation",
+        _TEXT + "sequence-decls",
+        _OFFICE + "forms",
+    }
+)
 _SPACES = re.compile(r"[ \t\r\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 

@@ -46,18 +46,56 @@ _SKIP_DESTINATIONS = _words(
 )
 _INFO_FIELDS = frozenset({"title", "author", "subject", "keywords", "doccomm", "company"})
 _SYMBOLS = {
-    "par": "\n", "line": "\n", "row": "\n", "sect": "\n", "page": "\f", "cell": "\t", "tab": "\t",
-    "emdash": "—", "endash": "–", "lquote": "‘", "rquote": "’", "ldblquote": "“",
-    "rdblquote": "”", "bullet": "•", "emspace": " ", "enspace": " ", "qmspace": " ",
-}  # fmt: skip
-_CONTROL_SYMBOLS = {"~": "\u00a0", "_": "-", "-": "", "\\": "\\", "{": "{", "}": "}",
-                    "\n": "\n", "\r": "\n", "\t": "\t"}  # fmt: skip
+    "par": "\n",
+    "line": "\n",
+    "row": "\n",
+    "sect": "\n",
+    "page": "\f",
+    "cell": "\t",
+    "tab": "\t",
+    "emdash": "—",
+    "endash": "–",
+    "lquote": "‘",
+    "rquote": "’",
+    "ldblquote": "“",
+    "rdblquote": "”",
+    "bullet": "•",
+    "emspace": " ",
+    "enspace": " ",
+    "qmspace": " ",
+}
+_CONTROL_SYMBOLS = {
+    "~": "\u00a0",
+    "_": "-",
+    "-": "",
+    "\\": "\\",
+    "{": "{",
+    "}": "}",
+    "\n": "\n",
+    "\r": "\n",
+    "\t": "\t",
+}
 # \fcharset values to Python codecs (the ones French and European documents meet).
 _CHARSETS = {
-    0: None, 1: None, 2: None, 77: "mac_roman", 128: "cp932", 129: "cp949", 134: "gbk",
-    136: "big5", 161: "cp1253", 162: "cp1254", 163: "cp1258", 177: "cp1255", 178: "cp1256",
-    186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250", 255: "cp437",
-}  # fmt: skip
+    0: None,
+    1: None,
+    2: None,
+    77: "mac_roman",
+    128: "cp932",
+    129: "cp949",
+    134: "gbk",
+    136: "big5",
+    161: "cp1253",
+    162: "cp1254",
+    163: "cp1258",
+    177: "cp1255",
+    178: "cp1256",
+    186: "cp1257",
+    204: "cp1251",
+    222: "cp874",
+    238: "cp1250",
+    255: "cp437",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +224,11 @@ def read_rtf(data: bytes) -> RtfDocument:
                 continue
             reader.add_bytes(text.encode("latin-1"), state)
     reader.flush()
-    info = {k: metadata.clean_text_line("".join(v)) for k, v in reader.outputs.items()
-            if k in _INFO_FIELDS}  # fmt: skip
+    info = {
+        k: metadata.clean_text_line("".join(v))
+        for k, v in reader.outputs.items()
+        if k in _INFO_FIELDS
+    }
     body = "".join(reader.outputs["body"])
     notes = "".join(reader.outputs["notes"]).strip()
     text = _tidy(body) + (f"\n\n{_tidy(notes)}" if notes else "")

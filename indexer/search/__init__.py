@@ -16,7 +16,21 @@ from .models import (
 from .service import Finder, catalogue_documents, rebuild_index, sync_index
 
 __all__ = [
-    "AVAILABILITY", "FACETS", "SORTS", "FacetCount", "Finder", "Hit", "IndexBusy",
-    "IndexDocument", "SearchIndex", "SearchPage", "SearchQueryError", "SearchRequest",
-    "SyncReport", "build_document", "catalogue_documents", "rebuild_index", "sync_index",
-]  # fmt: skip
+    "AVAILABILITY",
+    "FACETS",
+    "SORTS",
+    "FacetCount",
+    "Finder",
+    "Hit",
+    "IndexBusy",
+    "IndexDocument",
+    "SearchIndex",
+    "SearchPage",
+    "SearchQueryError",
+    "SearchRequest",
+    "SyncReport",
+    "build_document",
+    "catalogue_documents",
+    "rebuild_index",
+    "sync_index",
+]

@@ -46,10 +46,18 @@ def build_document(
         raise ValueError("a record must be stored before it is indexed")
     lang = normalise_language(record.language)
     meta = " ".join(
-        [record.subtitle, " ".join(a.display for a in record.authors), record.abstract,
-         " ".join(record.keywords), " ".join(record.territories), record.publisher,
-         record.call_number, record.isbn.replace("-", ""), record.issn]
-    )[:ABSTRACT_FIELDS_LIMIT]  # fmt: skip
+        [
+            record.subtitle,
+            " ".join(a.display for a in record.authors),
+            record.abstract,
+            " ".join(record.keywords),
+            " ".join(record.territories),
+            record.publisher,
+            record.call_number,
+            record.isbn.replace("-", ""),
+            record.issn,
+        ]
+    )[:ABSTRACT_FIELDS_LIMIT]
     if isinstance(text_terms, str):
         body_terms = text_terms
     else:

@@ -38,10 +38,10 @@ from ..analysis import LANGUAGES, STOP_WORDS, analysis_stamp, analyze, stem
 from ..analysis import words as folded_words
 from .documents import IndexDocument
 from .facets import FacetBitmaps, members
-from .phrases import FastPhrase
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
+from .phrases import FastPhrase
 from .query import Alternatives, ParsedQuery, Prefix, Words, parse
 
 log = logging.getLogger(__name__)
@@ -216,9 +216,7 @@ class SearchIndex:
 
     # -- writing --------------------------------------------------------------------------
 
-    def write(
-        self, documents: Iterable[IndexDocument] = (), deletions: Iterable[int] = ()
-    ) -> int:
+    def write(self, documents: Iterable[IndexDocument] = (), deletions: Iterable[int] = ()) -> int:
         """Add or replace documents and remove others, in one commit. Returns documents written."""
         with self._lock:
             self._follow_swaps()
@@ -287,11 +285,14 @@ class SearchIndex:
         with self._lock:
             self._follow_swaps()
             indexed = self.indexed_revisions()
-            stale = [i for i in indexed if i not in catalogue_revisions or catalogue_revisions[i][1]]
+            stale = [
+                i for i in indexed if i not in catalogue_revisions or catalogue_revisions[i][1]
+            ]
             wanted = sorted(
-                i for i, (rev, deleted) in catalogue_revisions.items()
+                i
+                for i, (rev, deleted) in catalogue_revisions.items()
                 if not deleted and indexed.get(i) != rev
-            )  # fmt: skip
+            )
             if not stale and not wanted:
                 return SyncReport()
             written = self._write_batches(
@@ -329,8 +330,9 @@ class SearchIndex:
             self._attach(folder.name)
             self._remove_old_generations()
             caught_up = self.sync(catalogue_revisions(), documents)
-            return SyncReport(indexed=written + caught_up.indexed, deleted=caught_up.deleted,
-                              rebuilt=True)  # fmt: skip
+            return SyncReport(
+                indexed=written + caught_up.indexed, deleted=caught_up.deleted, rebuilt=True
+            )
 
     def _write_batches(
         self,
@@ -414,8 +416,10 @@ class SearchIndex:
             view = self._fresh_view()
             searcher = view.searcher
             query, excluded, equivalents = self._compile(parsed, searcher)
-            sort = request.effective_sort if query is not None else (
-                request.sort if request.sort in ("oldest", "title", "newest") else "newest"
+            sort = (
+                request.effective_sort
+                if query is not None
+                else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
             )
             relaxed = False
             scored: list[tuple[int, float]] = []
@@ -441,10 +445,16 @@ class SearchIndex:
             suggestion = self._suggest(parsed, searcher) if (not final or relaxed) else None
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
-            request=request, total=len(final), hits=hits, facets=facets, took_ms=took,
-            suggestion=suggestion, relaxed=relaxed, messages=parsed.messages,
+            request=request,
+            total=len(final),
+            hits=hits,
+            facets=facets,
+            took_ms=took,
+            suggestion=suggestion,
+            relaxed=relaxed,
+            messages=parsed.messages,
             terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
-        )  # fmt: skip
+        )
 
     @staticmethod
     def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
@@ -458,7 +468,9 @@ class SearchIndex:
         scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
         return {docnum for docnum, _ in scored}, scored
 
-    def _rank(self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    def _rank(
+        self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
+    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
         if not final or stop <= 0:
             return []
         if sort == "relevance" and scored:
@@ -478,7 +490,9 @@ class SearchIndex:
             key = lambda d: (-(rows[d].year or 0), -rows[d].id)  # noqa: E731
         return [(d, 0.0) for d in heapq.nsmallest(stop, final, key=key)]
 
-    def more_like(self, record_id: int, text: str, language: str, limit: int = 5) -> list[tuple[int, float]]:
+    def more_like(
+        self, record_id: int, text: str, language: str, limit: int = 5
+    ) -> list[tuple[int, float]]:
         """Records close to one: its most distinctive terms (tf-idf) as a ranked OR query."""
         with self._lock:
             view = self._fresh_view()
@@ -495,7 +509,9 @@ class SearchIndex:
             top = [t for _, t in heapq.nlargest(25, scored)]
             if not top:
                 return []
-            query = _Or([wq.Term(f, t, boost=FIELD_BOOSTS[f]) for t in top for f in ("title", "body")])
+            query = _Or(
+                [wq.Term(f, t, boost=FIELD_BOOSTS[f]) for t in top for f in ("title", "body")]
+            )
             own = view.by_id.get(record_id)
             mask = {own} if own is not None else None
             results = searcher.search(query, limit=limit, mask=mask, terms=False)
@@ -526,9 +542,11 @@ class SearchIndex:
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = _Or(excluded) if excluded else None
         equivalents = [
-            self._form_texts[option.terms] for group in groups for option in group
+            self._form_texts[option.terms]
+            for group in groups
+            for option in group
             if isinstance(option, _Stems) and option.terms in self._form_texts
-        ]  # fmt: skip
+        ]
         return query, exclusion, equivalents
 
     def _alternatives(self, group: Sequence[object], reader) -> wq.Query:  # type: ignore[no-untyped-def]
@@ -543,15 +561,17 @@ class SearchIndex:
         assert isinstance(clause, Words)
         variants = []
         for lang in self._languages:
-            kept = [w for w in clause.words if w not in STOP_WORDS[lang]] if clause.is_phrase else clause.words
+            kept = (
+                [w for w in clause.words if w not in STOP_WORDS[lang]]
+                if clause.is_phrase
+                else clause.words
+            )
             terms = tuple(stem(w, lang) for w in kept)
             if terms and terms not in variants:
                 variants.append(terms)
         if not variants:
             return wq.NullQuery
-        return _fields_query(
-            lambda f: _any([_sequence(f, terms) for terms in variants])
-        )
+        return _fields_query(lambda f: _any([_sequence(f, terms) for terms in variants]))
 
     def _prefix(self, prefix: str, reader) -> wq.Query:  # type: ignore[no-untyped-def]
         """A prefix capped to its most frequent expansions, plus the stem of the word itself
@@ -567,7 +587,9 @@ class SearchIndex:
             limit = SHORT_PREFIX_TERMS.get(len(prefix), MAX_PREFIX_TERMS)
             chosen = {t for _, t in heapq.nlargest(limit, candidates)}
             chosen.update(stem(prefix, lang) for lang in self._languages)
-            per_field.append(_Or([wq.Term(name, t, boost=FIELD_BOOSTS[name]) for t in sorted(chosen)]))
+            per_field.append(
+                _Or([wq.Term(name, t, boost=FIELD_BOOSTS[name]) for t in sorted(chosen)])
+            )
         return _Or(per_field)
 
     def _suggest(self, parsed: ParsedQuery, searcher) -> str | None:  # type: ignore[no-untyped-def]
@@ -602,7 +624,7 @@ class _View:
         self.rows: list[_Row | None] = []
         reader = searcher.reader()
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        for leaf, offset in leaves:
+        for leaf, _offset in leaves:
             segment = leaf.segment() if hasattr(leaf, "segment") else None
             segid = segment.segment_id() if segment is not None else f"leaf-{id(leaf)}"
             key = f"{segid}:{leaf.doc_count()}"  # deletions change the count
@@ -708,24 +730,50 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
         "body": doc.body_terms,
         "spell": doc.spell_words,
         "lang": doc.language,
-        "data": (doc.rev, doc.year, doc.doc_type, doc.support, doc.doc_language, doc.themes,
-                 doc.authors, doc.has_file, doc.title_key),
-    }  # fmt: skip
+        "data": (
+            doc.rev,
+            doc.year,
+            doc.doc_type,
+            doc.support,
+            doc.doc_language,
+            doc.themes,
+            doc.authors,
+            doc.has_file,
+            doc.title_key,
+        ),
+    }
 
 
 def _row(stored: Mapping[str, object]) -> _Row:
     rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
-    return _Row(int(stored["id"]), rev, year, doc_type, support, language, tuple(themes),
-                tuple(authors), bool(has_file), title_key)  # fmt: skip
+    return _Row(
+        int(stored["id"]),
+        rev,
+        year,
+        doc_type,
+        support,
+        language,
+        tuple(themes),
+        tuple(authors),
+        bool(has_file),
+        title_key,
+    )
 
 
 def _hit(row: _Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
     assert row is not None
     return Hit(
-        id=row.id, score=score, year=row.year, doc_type=row.doc_type, support=row.support,
-        language=row.language, themes=row.themes, authors=row.authors, has_file=row.has_file,
+        id=row.id,
+        score=score,
+        year=row.year,
+        doc_type=row.doc_type,
+        support=row.support,
+        language=row.language,
+        themes=row.themes,
+        authors=row.authors,
+        has_file=row.has_file,
         availability=_availability(row, availability),
-    )  # fmt: skip
+    )
 
 
 def _availability(row: _Row, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
@@ -733,7 +781,9 @@ def _availability(row: _Row, availability: Mapping[int, tuple[str, ...]]) -> tup
     return values + ("en-ligne",) if row.has_file else values
 
 
-def _row_values(row: _Row, facet: str, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
+def _row_values(
+    row: _Row, facet: str, availability: Mapping[int, tuple[str, ...]]
+) -> tuple[str, ...]:
     if facet == "theme":
         return row.themes
     if facet == "type":
@@ -789,8 +839,14 @@ def _facet(
             for other, bits in passing.items():
                 if other != facet:
                     base &= bits
-        counts = count_facet(bitmaps, facet, base, available, view.rows,
-                             lambda row, name: _row_values(row, name, availability))  # fmt: skip
+        counts = count_facet(
+            bitmaps,
+            facet,
+            base,
+            available,
+            view.rows,
+            lambda row, name: _row_values(row, name, availability),
+        )
         facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
     final = matched if final_bits == matched_bits else set(members(final_bits))
     return final, facets
@@ -821,4 +877,3 @@ def _selected_count(facet: str, value: str, counts: Counter[str]) -> int:
     if facet == "year" and "-" in value:
         return sum(n for year, n in counts.items() if year.isdigit() and _year_in(int(year), value))
     return counts.get(value, 0)
-

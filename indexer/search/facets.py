@@ -59,10 +59,13 @@ class FacetBitmaps:
             if row is None:
                 continue
             for name, values in (
-                ("theme", row.themes), ("type", (row.doc_type,)), ("support", (row.support,)),
-                ("year", (str(row.year),) if row.year else ()), ("language", (row.language,)),
+                ("theme", row.themes),
+                ("type", (row.doc_type,)),
+                ("support", (row.support,)),
+                ("year", (str(row.year),) if row.year else ()),
+                ("language", (row.language,)),
                 ("author", row.authors),
-            ):  # fmt: skip
+            ):
                 table = lists[name]
                 for value in values:
                     table.setdefault(value, []).append(d)
@@ -116,8 +119,12 @@ class FacetBitmaps:
 
 
 def count(
-    bitmaps: FacetBitmaps, facet: str, base: int, availability: dict[str, int],
-    rows: Sequence[FacetRow | None], values_of,  # type: ignore[no-untyped-def]
+    bitmaps: FacetBitmaps,
+    facet: str,
+    base: int,
+    availability: dict[str, int],
+    rows: Sequence[FacetRow | None],
+    values_of,  # type: ignore[no-untyped-def]
 ) -> Counter[str]:
     """{value: documents of `base` having it}. A facet with more values than `base` has
     documents (authors of a narrow search) is counted by reading those documents instead."""

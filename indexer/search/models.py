@@ -39,10 +39,14 @@ class SearchRequest:
     def filters(self) -> dict[str, tuple[str, ...]]:
         """The selected facet values by facet name."""
         return {
-            "theme": self.themes, "type": self.types, "support": self.supports,
-            "year": self.years, "language": self.languages, "author": self.authors,
+            "theme": self.themes,
+            "type": self.types,
+            "support": self.supports,
+            "year": self.years,
+            "language": self.languages,
+            "author": self.authors,
             "available": self.available,
-        }  # fmt: skip
+        }
 
     @property
     def effective_sort(self) -> str:
@@ -60,8 +64,11 @@ class FacetCount:
     children: tuple[FacetCount, ...] = ()  # years inside a decade
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"value": self.value, "label": self.label or self.value,
-                                "count": self.count}  # fmt: skip
+        data: dict[str, Any] = {
+            "value": self.value,
+            "label": self.label or self.value,
+            "count": self.count,
+        }
         if self.selected:
             data["selected"] = True
         return data
@@ -85,12 +92,19 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "authors": list(self.authors), "year": self.year,
-            "type": self.doc_type, "support": self.support, "language": self.language,
-            "themes": list(self.themes), "snippet": self.snippet,
-            "highlights": [list(h) for h in self.highlights], "score": round(self.score, 4),
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "year": self.year,
+            "type": self.doc_type,
+            "support": self.support,
+            "language": self.language,
+            "themes": list(self.themes),
+            "snippet": self.snippet,
+            "highlights": [list(h) for h in self.highlights],
+            "score": round(self.score, 4),
             "availability": list(self.availability),
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +128,5 @@ class SearchPage:
         return {
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
-            "facets": {
-                name: [f.to_json() for f in values] for name, values in self.facets.items()
-            },
+            "facets": {name: [f.to_json() for f in values] for name, values in self.facets.items()},
         }

@@ -81,7 +81,9 @@ def parse(text: str) -> ParsedQuery:
     text = text.replace("\x00", " ").strip()
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        messages.append(f"Requête trop longue : seuls les {MAX_QUERY_CHARS} premiers caractères sont pris en compte.")
+        messages.append(
+            f"Requête trop longue : seuls les {MAX_QUERY_CHARS} premiers caractères sont pris en compte."
+        )
     # Typographic quotes become plain ones; an unbalanced quote is dropped.
     text = text.translate({ord(c): '"' for c in "«»“”„"})
     if text.count('"') % 2:
@@ -115,7 +117,9 @@ def parse(text: str) -> ParsedQuery:
     if len(required) + len(excluded) > MAX_CLAUSES:
         required = required[:MAX_CLAUSES]
         excluded = excluded[: max(0, MAX_CLAUSES - len(required))]
-        messages.append(f"Requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont pris en compte.")
+        messages.append(
+            f"Requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont pris en compte."
+        )
     groups = tuple(Alternatives(tuple(dict.fromkeys(g))) for g in required)
     return ParsedQuery(groups, tuple(dict.fromkeys(excluded)), tuple(messages))
 

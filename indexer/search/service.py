@@ -14,9 +14,15 @@ from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
 
 LANGUAGE_LABELS = {
-    "fr": "Français", "en": "Anglais", "es": "Espagnol", "de": "Allemand", "it": "Italien",
-    "pt": "Portugais", "ht": "Créole haïtien", "und": "Indéterminée",
-}  # fmt: skip
+    "fr": "Français",
+    "en": "Anglais",
+    "es": "Espagnol",
+    "de": "Allemand",
+    "it": "Italien",
+    "pt": "Portugais",
+    "ht": "Créole haïtien",
+    "und": "Indéterminée",
+}
 AVAILABILITY_LABELS = {"en-rayon": "En rayon", "en-pret": "En prêt", "en-ligne": "En ligne"}
 
 
@@ -61,9 +67,11 @@ class Finder:
     def search(self, request: SearchRequest) -> SearchPage:
         page = self.index.search(request, availability=self.availability())
         records = self.catalogue.get_many(h.id for h in page.hits)
-        pattern = match_pattern(
-            [w for w in page.terms if not w.endswith("*")], ()
-        ) if page.terms else None
+        pattern = (
+            match_pattern([w for w in page.terms if not w.endswith("*")], ())
+            if page.terms
+            else None
+        )
         heads = self.catalogue.text_heads([h.id for h in page.hits], SEARCH_LIMIT)
         hits = []
         for hit in page.hits:
@@ -71,8 +79,10 @@ class Finder:
             if record is None or record.deleted:
                 continue  # deleted since the index was read: never show it
             hits.append(self._fill(hit, record, heads.get(hit.id, ""), pattern))
-        facets = {name: tuple(self._label(name, f) for f in values)
-                  for name, values in page.facets.items()}  # fmt: skip
+        facets = {
+            name: tuple(self._label(name, f) for f in values)
+            for name, values in page.facets.items()
+        }
         return replace(page, hits=tuple(hits), facets=facets)
 
     def all_ids(self, request: SearchRequest) -> list[int]:
@@ -95,11 +105,17 @@ class Finder:
         if not spans:
             snippet, spans = make_snippet(record.abstract or text, None)
         return replace(
-            hit, title=record.title, authors=tuple(a.display for a in record.authors),
-            year=record.year, doc_type=str(record.doc_type), support=str(record.support),
-            language=record.language, themes=record.theme_slugs, snippet=snippet,
+            hit,
+            title=record.title,
+            authors=tuple(a.display for a in record.authors),
+            year=record.year,
+            doc_type=str(record.doc_type),
+            support=str(record.support),
+            language=record.language,
+            themes=record.theme_slugs,
+            snippet=snippet,
             highlights=spans,
-        )  # fmt: skip
+        )
 
     def _label(self, facet: str, value: FacetCount) -> FacetCount:
         return replace(value, label=self.label(facet, value.value))
@@ -123,5 +139,9 @@ class Finder:
         if facet == "available":
             return AVAILABILITY_LABELS.get(value, value)
         if facet == "author":
-            return value.split(",", 1)[1].strip() + " " + value.split(",", 1)[0] if "," in value else value
+            return (
+                value.split(",", 1)[1].strip() + " " + value.split(",", 1)[0]
+                if "," in value
+                else value
+            )
         return value

@@ -27,15 +27,26 @@ def _one_to_one_fold_table() -> dict[int, str]:
         )
         if len(base) == 1 and base != chr(code):
             table[code] = base
-    table.update({ord("œ"): "o", ord("Œ"): "O", ord("æ"): "a", ord("Æ"): "A", ord("ß"): "s",
-                  ord("’"): "'", ord("\f"): " "})  # fmt: skip
+    table.update(
+        {
+            ord("œ"): "o",
+            ord("Œ"): "O",
+            ord("æ"): "a",
+            ord("Æ"): "A",
+            ord("ß"): "s",
+            ord("’"): "'",
+            ord("\f"): " ",
+        }
+    )
     return table
 
 
 _FOLD1 = _one_to_one_fold_table()
 
 
-def match_pattern(query_words: Iterable[str], prefixes: Iterable[str] = ()) -> re.Pattern[str] | None:
+def match_pattern(
+    query_words: Iterable[str], prefixes: Iterable[str] = ()
+) -> re.Pattern[str] | None:
     """A regex finding, in folded text, the words whose stem a query word shares.
 
     A "word" with spaces is an expression (an acronym's expansion): it is marked only where its
@@ -93,9 +104,7 @@ def make_snippet(
     while end < len(text) and not text[end].isspace() and end - start < width + 30:
         end += 1
     window = text[start:end]
-    spans = tuple(
-        (s - start, e - start) for s, e, _ in matches if s >= start and e <= end
-    )
+    spans = tuple((s - start, e - start) for s, e, _ in matches if s >= start and e <= end)
     # Tidy whitespace while keeping the spans aligned: collapse runs inside the window.
     snippet, spans = _collapse_spaces(window, spans)
     prefix = "… " if start > 0 else ""

@@ -16,8 +16,9 @@ def theme(
     **slots: tuple[str, ...],
 ) -> ThemeBank:
     """A thematic bank written compactly, as lists."""
-    return ThemeBank(tuple(titles), tuple(subjects), tuple(sentences), tuple(headings),
-                     tuple(indicators), slots)  # fmt: skip
+    return ThemeBank(
+        tuple(titles), tuple(subjects), tuple(sentences), tuple(headings), tuple(indicators), slots
+    )
 
 
 THEMES_EN = {

@@ -21,19 +21,62 @@ _COMPILED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
 # Words with a mute h elide like vowels ("d’habitat"); others ("le handicap") do not.
 _MUTE_H = ("habit", "héberg", "hôpita", "histo", "homme", "hygi", "heure", "Haïti", "haïti")
-_FR_ELIDABLE = {"de": "d’", "le": "l’", "la": "l’", "que": "qu’", "lorsque": "lorsqu’",
-                "puisque": "puisqu’", "jusque": "jusqu’"}  # fmt: skip
+_FR_ELIDABLE = {
+    "de": "d’",
+    "le": "l’",
+    "la": "l’",
+    "que": "qu’",
+    "lorsque": "lorsqu’",
+    "puisque": "puisqu’",
+    "jusque": "jusqu’",
+}
 _FR_CONTRACT = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 _ES_CONTRACT = {("de", "el"): "del", ("a", "el"): "al"}
 
 _MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"),
-}  # fmt: skip
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+}
 
 
 def _compile(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -97,8 +140,10 @@ def join_plain(before: str, value: str) -> tuple[str, str]:
 
 
 _JOINS: dict[str, Callable[[str, str], tuple[str, str]]] = {
-    "fr": join_fr, "es": join_es, "en": join_plain,
-}  # fmt: skip
+    "fr": join_fr,
+    "es": join_es,
+    "en": join_plain,
+}
 
 
 # --- numbers and dates in each language's conventions ----------------------------------------
@@ -121,8 +166,10 @@ def format_percent(x: float, lang: str) -> str:
 def format_amount(euros: int, lang: str) -> str:
     if euros >= 1_000_000:
         m = format_decimal(euros / 1_000_000, lang)
-        return {"fr": f"{m} million{'s' if euros >= 2_000_000 else ''} d’euros",
-                "es": f"{m} millones de euros"}.get(lang, f"EUR {m} million")  # fmt: skip
+        return {
+            "fr": f"{m} million{'s' if euros >= 2_000_000 else ''} d’euros",
+            "es": f"{m} millones de euros",
+        }.get(lang, f"EUR {m} million")
     amount = format_int(euros, lang)
     return f"EUR {amount}" if lang == "en" else f"{amount} euros"
 

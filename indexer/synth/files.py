@@ -26,9 +26,13 @@ from .records import SyntheticDocument
 # documents were converted in bulk.
 CONVERSION_DATE = datetime(2014, 3, 3, 9, 0, 0)
 JUNK_TITLES = (
-    "Microsoft Word - doc{n}.docx", "Document{n}", "Titre du document", "Modèle rapport CUCS",
-    "Microsoft Word - rapport_final_v{n}.doc", "Nouveau document Microsoft Word",
-)  # fmt: skip
+    "Microsoft Word - doc{n}.docx",
+    "Document{n}",
+    "Titre du document",
+    "Modèle rapport CUCS",
+    "Microsoft Word - rapport_final_v{n}.doc",
+    "Nouveau document Microsoft Word",
+)
 JUNK_AUTHORS = ("Administrateur", "utilisateur", "PC-ACCUEIL", "HP", "Poste 3", "Windows User")
 TABLE_CELL_GAP = "    "
 
@@ -79,10 +83,14 @@ def _pdf_blocks(document: SyntheticDocument) -> list[str | Heading | PageBreak]:
 def write_pdf_document(document: SyntheticDocument, path: Path) -> None:
     title, author, created = _described(document)
     write_pdf(
-        path, _pdf_blocks(document), title=title, author=author, created=created,
+        path,
+        _pdf_blocks(document),
+        title=title,
+        author=author,
+        created=created,
         keywords=document.keywords if document.metadata == "full" else (),
         header=document.title,
-    )  # fmt: skip
+    )
 
 
 # --- DOCX ----------------------------------------------------------------------------------
@@ -159,8 +167,11 @@ def write_docx_document(document: SyntheticDocument, path: Path) -> None:
 # --- plain text and Markdown ---------------------------------------------------------------
 
 
-def _text_lines(body: tuple[Block, ...], heading: Callable[[Heading], list[str]],
-                table: Callable[[Table], list[str]]) -> list[str]:  # fmt: skip
+def _text_lines(
+    body: tuple[Block, ...],
+    heading: Callable[[Heading], list[str]],
+    table: Callable[[Table], list[str]],
+) -> list[str]:
     lines: list[str] = []
     for block in body:
         if isinstance(block, Heading):
@@ -220,9 +231,15 @@ def write_md_document(document: SyntheticDocument, path: Path) -> None:
 # --- HTML ----------------------------------------------------------------------------------
 
 _NAV = (
-    "Accueil", "Le centre de ressources", "Actualités", "Publications", "Agenda", "Plan du site",
-    "Mentions légales", "Contact",
-)  # fmt: skip
+    "Accueil",
+    "Le centre de ressources",
+    "Actualités",
+    "Publications",
+    "Agenda",
+    "Plan du site",
+    "Mentions légales",
+    "Contact",
+)
 _SCRIPT = """var _paq = window._paq || [];
 _paq.push(['trackPageView']); _paq.push(['enableLinkTracking']);
 document.addEventListener('DOMContentLoaded', function () {

@@ -18,10 +18,25 @@ from .files import write_document
 from .records import SyntheticDocument, generate_records
 
 CATALOGUE_COLUMNS = (
-    "titre", "sous_titre", "auteurs", "editeur", "lieu", "annee", "type", "support", "langue",
-    "pages", "isbn", "cote", "resume", "mots_cles", "territoires", "thematiques", "code_barres",
+    "titre",
+    "sous_titre",
+    "auteurs",
+    "editeur",
+    "lieu",
+    "annee",
+    "type",
+    "support",
+    "langue",
+    "pages",
+    "isbn",
+    "cote",
+    "resume",
+    "mots_cles",
+    "territoires",
+    "thematiques",
+    "code_barres",
     "localisation",
-)  # fmt: skip
+)
 FORMAT_ORDER = ("pdf", "docx", "txt", "md", "html")
 
 
@@ -45,15 +60,25 @@ class FundSummary:
 def catalogue_row(document: SyntheticDocument) -> dict[str, str]:
     """A paper holding as a row of the catalogue spreadsheet (thematiques left empty)."""
     return {
-        "titre": document.title, "sous_titre": document.subtitle,
-        "auteurs": "|".join(document.authors), "editeur": document.publisher,
-        "lieu": document.place, "annee": str(document.year), "type": document.doc_type.value,
-        "support": document.support.value, "langue": document.language,
-        "pages": str(document.pages or ""), "isbn": document.isbn, "cote": document.call_number,
-        "resume": document.abstract, "mots_cles": "|".join(document.keywords),
-        "territoires": "|".join(document.territories), "thematiques": "",
-        "code_barres": "|".join(document.barcodes), "localisation": document.location,
-    }  # fmt: skip
+        "titre": document.title,
+        "sous_titre": document.subtitle,
+        "auteurs": "|".join(document.authors),
+        "editeur": document.publisher,
+        "lieu": document.place,
+        "annee": str(document.year),
+        "type": document.doc_type.value,
+        "support": document.support.value,
+        "langue": document.language,
+        "pages": str(document.pages or ""),
+        "isbn": document.isbn,
+        "cote": document.call_number,
+        "resume": document.abstract,
+        "mots_cles": "|".join(document.keywords),
+        "territoires": "|".join(document.territories),
+        "thematiques": "",
+        "code_barres": "|".join(document.barcodes),
+        "localisation": document.location,
+    }
 
 
 def label_ref(document: SyntheticDocument) -> str:

@@ -9,17 +9,57 @@ from library.text import fold
 
 # Dewey classes the centre shelves each thematic under.
 DEWEY = {
-    "evaluation": "307.1", "observation": "307.76", "jeunesse": "305.23",
-    "reussite-educative": "371.9", "prevention-delinquance": "364.4", "mediation-sociale": "303.69",
-    "emploi-insertion": "331.1", "renovation-urbaine": "307.34", "developpement-durable": "711.4",
-    "discriminations": "305.8", "sante": "362.1", "logement": "363.5", "vie-associative": "361.7",
+    "evaluation": "307.1",
+    "observation": "307.76",
+    "jeunesse": "305.23",
+    "reussite-educative": "371.9",
+    "prevention-delinquance": "364.4",
+    "mediation-sociale": "303.69",
+    "emploi-insertion": "331.1",
+    "renovation-urbaine": "307.34",
+    "developpement-durable": "711.4",
+    "discriminations": "305.8",
+    "sante": "362.1",
+    "logement": "363.5",
+    "vie-associative": "361.7",
     "culture": "306",
-}  # fmt: skip
-_STOP = frozenset({
-    "a", "au", "aux", "de", "des", "du", "d", "l", "la", "le", "les", "un", "une", "et", "en",
-    "dans", "sur", "pour", "par", "the", "of", "in", "and", "on", "el", "los", "las", "y", "del",
-    "al", "con", "para",
-})  # fmt: skip
+}
+_STOP = frozenset(
+    {
+        "a",
+        "au",
+        "aux",
+        "de",
+        "des",
+        "du",
+        "d",
+        "l",
+        "la",
+        "le",
+        "les",
+        "un",
+        "une",
+        "et",
+        "en",
+        "dans",
+        "sur",
+        "pour",
+        "par",
+        "the",
+        "of",
+        "in",
+        "and",
+        "on",
+        "el",
+        "los",
+        "las",
+        "y",
+        "del",
+        "al",
+        "con",
+        "para",
+    }
+)
 # Abbreviations the centre's staff use in file names.
 _ABBREVIATIONS = (
     ("contrat urbain de cohesion sociale", "cucs"),

@@ -177,10 +177,16 @@ def write_pdf(
     catalog = add(b"")  # filled once the page tree exists
     pages_id = add(b"")
     fonts = {
-        "F1": add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
-        "F2": add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"),
-        "F3": add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Oblique /Encoding /WinAnsiEncoding >>"),
-    }  # fmt: skip
+        "F1": add(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+        ),
+        "F2": add(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+        ),
+        "F3": add(
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Oblique /Encoding /WinAnsiEncoding >>"
+        ),
+    }
     font_dict = b" ".join(b"/%s %d 0 R" % (k.encode(), v) for k, v in fonts.items())
     page_ids = []
     for stream in streams:
@@ -195,11 +201,14 @@ def write_pdf(
     objects[pages_id - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
 
-    info_fields = {"Producer": producer, "Title": title, "Author": author, "Subject": subject,
-                   "Keywords": ", ".join(keywords) if keywords else None}  # fmt: skip
-    info = b" ".join(
-        b"/%s %s" % (k.encode(), _info_string(v)) for k, v in info_fields.items() if v
-    )
+    info_fields = {
+        "Producer": producer,
+        "Title": title,
+        "Author": author,
+        "Subject": subject,
+        "Keywords": ", ".join(keywords) if keywords else None,
+    }
+    info = b" ".join(b"/%s %s" % (k.encode(), _info_string(v)) for k, v in info_fields.items() if v)
     if created:
         info += b" /CreationDate (D:%s)" % created.strftime("%Y%m%d%H%M%S").encode()
     info_id = add(b"<< %s >>" % info)
@@ -213,7 +222,10 @@ def write_pdf(
     body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     body += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     body += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, catalog, info_id, xref,
-    )  # fmt: skip
+        len(objects) + 1,
+        catalog,
+        info_id,
+        xref,
+    )
     Path(path).write_bytes(bytes(body))
     return len(streams)

@@ -23,20 +23,32 @@ class Territory:
 
 def _commune(name: str, de_fr: str, a_fr: str, quartiers: str, orgs: tuple[str, ...]) -> Territory:
     return Territory(
-        name=name, kind="commune", noun={"fr": de_fr, "en": name, "es": name},
+        name=name,
+        kind="commune",
+        noun={"fr": de_fr, "en": name, "es": name},
         locative={"fr": a_fr, "en": f"in {name}", "es": f"en {name}"},
-        quartiers=tuple(q.strip() for q in quartiers.split(",")), organisations=orgs,
-        region="Martinique", place=name,
-    )  # fmt: skip
+        quartiers=tuple(q.strip() for q in quartiers.split(",")),
+        organisations=orgs,
+        region="Martinique",
+        place=name,
+    )
 
 
 _MARTINIQUE_ORGS = (
-    "Préfecture de la Martinique", "DDCS de la Martinique", "CAF de la Martinique",
-    "ARS de Martinique", "Conseil général de la Martinique", "Conseil régional de la Martinique",
-    "Communauté d’agglomération du Centre de la Martinique", "Observatoire de la santé de la Martinique",
-    "Agence d’urbanisme et d’aménagement de la Martinique", "Mission locale du Centre de la Martinique",
-    "Pôle emploi Martinique", "INSEE Antilles-Guyane", "Centre de ressources politique de la ville de la Martinique",
-)  # fmt: skip
+    "Préfecture de la Martinique",
+    "DDCS de la Martinique",
+    "CAF de la Martinique",
+    "ARS de Martinique",
+    "Conseil général de la Martinique",
+    "Conseil régional de la Martinique",
+    "Communauté d’agglomération du Centre de la Martinique",
+    "Observatoire de la santé de la Martinique",
+    "Agence d’urbanisme et d’aménagement de la Martinique",
+    "Mission locale du Centre de la Martinique",
+    "Pôle emploi Martinique",
+    "INSEE Antilles-Guyane",
+    "Centre de ressources politique de la ville de la Martinique",
+)
 
 FORT_DE_FRANCE = _commune(
     "Fort-de-France",
@@ -181,30 +193,43 @@ THEME_ORGANISATIONS = {
     "logement": ("DEAL de la Martinique",),
 }
 FOREIGN_ORGANISATIONS = {
-    "en": (("University of the West Indies", "Kingston"), ("Caribbean Development Bank", "Bridgetown"),
-           ("UN-Habitat", "Nairobi"), ("Association of Caribbean States", "Port of Spain"),
-           ("Government of Saint Lucia", "Castries"), ("Caribbean Policy Research Institute", "Kingston")),
-    "es": (("CEPAL", "Santiago de Chile"), ("Universidad de Puerto Rico", "San Juan"),
-           ("Ayuntamiento de Santo Domingo", "Santo Domingo"), ("Universidad de La Habana", "La Habana"),
-           ("Organización Panamericana de la Salud", "Washington"),
-           ("Programa INTERREG Caribe", "Basse-Terre")),
-}  # fmt: skip
+    "en": (
+        ("University of the West Indies", "Kingston"),
+        ("Caribbean Development Bank", "Bridgetown"),
+        ("UN-Habitat", "Nairobi"),
+        ("Association of Caribbean States", "Port of Spain"),
+        ("Government of Saint Lucia", "Castries"),
+        ("Caribbean Policy Research Institute", "Kingston"),
+    ),
+    "es": (
+        ("CEPAL", "Santiago de Chile"),
+        ("Universidad de Puerto Rico", "San Juan"),
+        ("Ayuntamiento de Santo Domingo", "Santo Domingo"),
+        ("Universidad de La Habana", "La Habana"),
+        ("Organización Panamericana de la Salud", "Washington"),
+        ("Programa INTERREG Caribe", "Basse-Terre"),
+    ),
+}
 
 # Family names: Martinican, Guadeloupean and metropolitan, as found in the centre's catalogue.
-SURNAMES_FR = tuple("""
+SURNAMES_FR = tuple(
+    """
 Joseph-Angélique Louis-Joseph Jean-Baptiste Belrose Lordinot Marie-Sainte Rosemain Sainte-Rose
 Bernabé Létang Pinville Zobda Larcher Alexandre Monrose Laventure Mondésir Rosette Bellemare
 Étienne Désiré Jos Célestine Eustache Ursulet Ovide Fanfant Grand-Bois Trébeau Nelson Lise
 Ramassamy Virapin Nagau Chérubin Jalton Marie-Luce Calixte Lubin Bagoé Séraphin Agénor Romain
 Martin Bernard Dubois Lefèvre Moreau Laurent Girard Rousseau Fournier Mercier Boyer Garnier
 Chevalier Lemaire Faure Gauthier Perrin Morel Leclerc Dupuis Hervé Guérin Müller Benoît
-""".split())  # fmt: skip
-GIVEN_NAMES_FR = tuple("""
+""".split()
+)
+GIVEN_NAMES_FR = tuple(
+    """
 Marie-Josée Jean-Claude Fabienne Ghislaine Rodrigue Josette Lucien Max Sylvie Nathalie Frantz
 Édouard Hélène Mireille Stéphane Christelle Rosan Murielle Thierry Joëlle Félix Gérard Léa
 Françoise Émilie Jérôme Cécile Noémie Patrick Olivier Marie-France Jean-Marc Sandrine Lydie
 Gaëlle Rémy Danièle Serge Yolande Line Georges Maïté Ludovic Karine Aimé Josiane Paul-Henri
-""".split())  # fmt: skip
+""".split()
+)
 SURNAMES_EN = (
     "Joseph",
     "Charles",

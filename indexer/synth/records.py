@@ -63,11 +63,21 @@ ODD_NAME_SHARE = 0.05  # files named with accents and spaces, as users save them
 SIZE_TARGETS = {"small": (1500, 2600), "medium": (15000, 26000), "large": (80000, 124000)}
 
 THEME_WEIGHTS = {
-    "evaluation": 10, "observation": 7, "jeunesse": 8, "reussite-educative": 7,
-    "prevention-delinquance": 8, "mediation-sociale": 5, "emploi-insertion": 9,
-    "renovation-urbaine": 9, "developpement-durable": 6, "discriminations": 5, "sante": 7,
-    "logement": 7, "vie-associative": 5, "culture": 5,
-}  # fmt: skip
+    "evaluation": 10,
+    "observation": 7,
+    "jeunesse": 8,
+    "reussite-educative": 7,
+    "prevention-delinquance": 8,
+    "mediation-sociale": 5,
+    "emploi-insertion": 9,
+    "renovation-urbaine": 9,
+    "developpement-durable": 6,
+    "discriminations": 5,
+    "sante": 7,
+    "logement": 7,
+    "vie-associative": 5,
+    "culture": 5,
+}
 # Thematics that go together in the centre's documents: likelier as secondary thematics.
 AFFINITY = {
     "evaluation": ("observation", "renovation-urbaine", "reussite-educative"),
@@ -87,11 +97,20 @@ AFFINITY = {
 }
 LOCATIONS = (("Salle de lecture", 70), ("Réserve", 20), ("Bureau documentation", 10))
 PAGES = {
-    "rapport": (40, 180), "etude": (30, 200), "guide": (20, 90), "actes": (60, 200),
-    "article": (8, 25), "revue": (40, 100), "compte-rendu": (4, 20), "fiche-experience": (2, 4),
-    "lettre-information": (4, 12), "memoire": (60, 150), "texte-officiel": (6, 40),
-    "ouvrage": (120, 320), "autre": (4, 40),
-}  # fmt: skip
+    "rapport": (40, 180),
+    "etude": (30, 200),
+    "guide": (20, 90),
+    "actes": (60, 200),
+    "article": (8, 25),
+    "revue": (40, 100),
+    "compte-rendu": (4, 20),
+    "fiche-experience": (2, 4),
+    "lettre-information": (4, 12),
+    "memoire": (60, 150),
+    "texte-officiel": (6, 40),
+    "ouvrage": (120, 320),
+    "autre": (4, 40),
+}
 
 TITLE_DRAWS = 8  # redraws of a title already used that year, before numbering volumes
 SUBTITLED = frozenset({"rapport", "etude", "guide", "actes", "memoire", "ouvrage"})
@@ -145,15 +164,27 @@ class SyntheticDocument:
     def to_record(self) -> Record:
         """The catalogue record a documentalist would write (thematics left to the tagger)."""
         return Record(
-            title=self.title, subtitle=self.subtitle,
-            authors=tuple(Author(a) if ", " in a else Author(a, AuthorKind.ORGANISATION)
-                          for a in self.authors),
-            publisher=self.publisher, place=self.place, date=str(self.year), year=self.year,
-            doc_type=self.doc_type, support=self.support, language=self.language, pages=self.pages,
-            isbn=self.isbn, call_number=self.call_number, abstract=self.abstract,
-            keywords=self.keywords, territories=self.territories, source="synth",
+            title=self.title,
+            subtitle=self.subtitle,
+            authors=tuple(
+                Author(a) if ", " in a else Author(a, AuthorKind.ORGANISATION) for a in self.authors
+            ),
+            publisher=self.publisher,
+            place=self.place,
+            date=str(self.year),
+            year=self.year,
+            doc_type=self.doc_type,
+            support=self.support,
+            language=self.language,
+            pages=self.pages,
+            isbn=self.isbn,
+            call_number=self.call_number,
+            abstract=self.abstract,
+            keywords=self.keywords,
+            territories=self.territories,
+            source="synth",
             copies=tuple(Copy(b, self.call_number, self.location) for b in self.barcodes),
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +236,9 @@ def plan(n: int, seed: int, paper_share: float = 0.5) -> list[_Slot]:
             slots.append(_Slot(Support.PAPIER, languages[i]))
             continue
         fmt = formats[f]
-        slots.append(_Slot(Support.ELECTRONIQUE, languages[i], fmt, sizes[f],
-                           metadata[fmt].pop(), odd[f]))  # fmt: skip
+        slots.append(
+            _Slot(Support.ELECTRONIQUE, languages[i], fmt, sizes[f], metadata[fmt].pop(), odd[f])
+        )
         f += 1
     return slots
 
@@ -227,9 +259,10 @@ def _themes(rng: random.Random) -> tuple[str, ...]:
 
 def _person(rng: random.Random, lang: str) -> str:
     surnames, given = {
-        "fr": (SURNAMES_FR, GIVEN_NAMES_FR), "en": (SURNAMES_EN, GIVEN_NAMES_EN),
+        "fr": (SURNAMES_FR, GIVEN_NAMES_FR),
+        "en": (SURNAMES_EN, GIVEN_NAMES_EN),
         "es": (SURNAMES_ES, GIVEN_NAMES_ES),
-    }[lang]  # fmt: skip
+    }[lang]
     return f"{rng.choice(surnames)}, {rng.choice(given)}"
 
 
@@ -266,9 +299,13 @@ def _date_line(place: str, created: datetime, lang: str) -> str:
 
 
 def _unique_title(
-    filler: Filler, bank: LanguageBank, main: str, territory: Territory, year: int,
+    filler: Filler,
+    bank: LanguageBank,
+    main: str,
+    territory: Territory,
+    year: int,
     taken: Container[tuple[str, int]],
-) -> tuple[str, str]:  # fmt: skip
+) -> tuple[str, str]:
     doc_type, title = _title(filler, bank, main, territory)
     for _ in range(TITLE_DRAWS):
         if (normalise_title(title), year) not in taken:
@@ -281,9 +318,12 @@ def _unique_title(
 
 
 def make_document(
-    number: int, seed: int, slot: _Slot, barcode_start: int,
+    number: int,
+    seed: int,
+    slot: _Slot,
+    barcode_start: int,
     taken: Container[tuple[str, int]] = frozenset(),
-) -> SyntheticDocument:  # fmt: skip
+) -> SyntheticDocument:
     """Document `number` of the fund `seed`; its paper copies are numbered from `barcode_start`
     and its title avoids the (normalised title, year) pairs in `taken`."""
     rng = random.Random(f"doc:{seed}:{number}")
@@ -299,9 +339,11 @@ def make_document(
     publisher, place = _publisher(rng, lang, territory, themes[0])
     people = tuple(_person(rng, lang) for _ in range(_weighted(rng, (0, 1, 2, 3), (45, 33, 16, 6))))
     doc_slots = {
-        "terr": territory.noun[lang], "dans_terr": territory.locative[lang],
-        "quartier": territory.quartiers, "org": publisher,
-    }  # fmt: skip
+        "terr": territory.noun[lang],
+        "dans_terr": territory.locative[lang],
+        "quartier": territory.quartiers,
+        "org": publisher,
+    }
     base = Filler(rng, lang, year, [doc_slots, bank.slots])
     fillers = {t: base.with_layer(_theme_layer(lang, t)) for t in themes}
     doc_type, title = _unique_title(fillers[themes[0]], bank, themes[0], territory, year, taken)
@@ -323,11 +365,22 @@ def make_document(
     authors = people or (publisher,)
 
     common = dict(
-        number=number, title=title, subtitle=subtitle, authors=authors, publisher=publisher,
-        place=place, year=year, created=created, doc_type=DocType(doc_type), language=lang,
-        themes=themes, abstract=" ".join(abstract), keywords=tuple(dict.fromkeys(keywords)),
-        territories=territories, support=slot.support,
-    )  # fmt: skip
+        number=number,
+        title=title,
+        subtitle=subtitle,
+        authors=authors,
+        publisher=publisher,
+        place=place,
+        year=year,
+        created=created,
+        doc_type=DocType(doc_type),
+        language=lang,
+        themes=themes,
+        abstract=" ".join(abstract),
+        keywords=tuple(dict.fromkeys(keywords)),
+        territories=territories,
+        support=slot.support,
+    )
     if slot.support is Support.PAPIER:
         lo, hi = PAGES[doc_type]
         isbn = (
@@ -335,11 +388,14 @@ def make_document(
         )
         copies = _weighted(rng, (1, 2, 3), (60, 30, 10))
         return SyntheticDocument(
-            **common, text="", pages=rng.randint(lo, hi), isbn=isbn,
+            **common,
+            text="",
+            pages=rng.randint(lo, hi),
+            isbn=isbn,
             call_number=call_number(themes[0], authors[0] if people else title),
             location=_weighted(rng, [loc for loc, _ in LOCATIONS], [w for _, w in LOCATIONS]),
             barcodes=tuple(f"9720{barcode_start + i:06d}" for i in range(copies)),
-        )  # fmt: skip
+        )
 
     assert slot.file_format and slot.size_class
     display = [natural_order(a) for a in people]
@@ -353,10 +409,15 @@ def make_document(
     body = composer.compose(rng.randint(lo, hi), already)
     text = "\n\n".join([*front, *(block_text(b) for b in body)])
     return SyntheticDocument(
-        **common, text=text, file_format=slot.file_format, size_class=slot.size_class,
-        metadata=slot.metadata, front=tuple(front), body=tuple(body),
+        **common,
+        text=text,
+        file_format=slot.file_format,
+        size_class=slot.size_class,
+        metadata=slot.metadata,
+        front=tuple(front),
+        body=tuple(body),
         file_name=file_name(number, year, title, slot.file_format, odd=slot.odd_name),
-    )  # fmt: skip
+    )
 
 
 def generate_records(

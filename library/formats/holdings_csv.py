@@ -28,20 +28,56 @@ from ..names import is_organisation
 from ..text import clean_line, fold
 
 COLUMNS = (
-    "titre", "sous_titre", "auteurs", "editeur", "lieu", "annee", "date", "type", "support",
-    "langue", "pages", "isbn", "issn", "cote", "resume", "mots_cles", "territoires",
-    "thematiques", "url", "notes", "code_barres", "localisation",
+    "titre",
+    "sous_titre",
+    "auteurs",
+    "editeur",
+    "lieu",
+    "annee",
+    "date",
+    "type",
+    "support",
+    "langue",
+    "pages",
+    "isbn",
+    "issn",
+    "cote",
+    "resume",
+    "mots_cles",
+    "territoires",
+    "thematiques",
+    "url",
+    "notes",
+    "code_barres",
+    "localisation",
     "identifiant",  # the record's identifier in its system of origin (our exports write it)
-)  # fmt: skip
-_ALIASES = {"auteur": "auteurs", "editeurs": "editeur", "annee_de_publication": "annee",
-            "mots_clefs": "mots_cles", "mots_cle": "mots_cles", "thematique": "thematiques",
-            "territoire": "territoires", "code_barre": "code_barres", "codes_barres": "code_barres",
-            "localisations": "localisation", "langues": "langue", "sous-titre": "sous_titre",
-            "resumes": "resume", "title": "titre"}  # fmt: skip
+)
+_ALIASES = {
+    "auteur": "auteurs",
+    "editeurs": "editeur",
+    "annee_de_publication": "annee",
+    "mots_clefs": "mots_cles",
+    "mots_cle": "mots_cles",
+    "thematique": "thematiques",
+    "territoire": "territoires",
+    "code_barre": "code_barres",
+    "codes_barres": "code_barres",
+    "localisations": "localisation",
+    "langues": "langue",
+    "sous-titre": "sous_titre",
+    "resumes": "resume",
+    "title": "titre",
+}
 _TYPE_BY_LABEL = {fold(label): t for t, label in DOC_TYPE_LABELS.items()}
-_TYPE_BY_LABEL.update({"memoire": DocType.MEMOIRE, "these": DocType.MEMOIRE,
-                       "fiche d'experience": DocType.FICHE_EXPERIENCE,
-                       "guide methodologique": DocType.GUIDE, "guide": DocType.GUIDE})  # fmt: skip
+_TYPE_BY_LABEL.update(
+    {
+        "memoire": DocType.MEMOIRE,
+        "these": DocType.MEMOIRE,
+        "fiche d'experience": DocType.FICHE_EXPERIENCE,
+        "guide methodologique": DocType.GUIDE,
+        "guide": DocType.GUIDE,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

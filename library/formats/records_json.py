@@ -30,24 +30,38 @@ def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None
         "keywords": list(record.keywords),
         "territories": list(record.territories),
         "themes": [
-            {"slug": t.slug, "label": labels.get(t.slug, t.slug), "score": t.score,
-             "source": t.source.value, "evidence": t.evidence}
+            {
+                "slug": t.slug,
+                "label": labels.get(t.slug, t.slug),
+                "score": t.score,
+                "source": t.source.value,
+                "evidence": t.evidence,
+            }
             for t in record.themes
-        ],  # fmt: skip
+        ],
         "url": record.url,
         "notes": record.notes,
         "source": record.source,
-        "file": None if record.file is None else {
-            "sha256": record.file.sha256, "name": record.file.original_name,
-            "media_type": record.file.media_type, "size": record.file.size,
+        "file": None
+        if record.file is None
+        else {
+            "sha256": record.file.sha256,
+            "name": record.file.original_name,
+            "media_type": record.file.media_type,
+            "size": record.file.size,
             "path": record.file.store_path,
-        },  # fmt: skip
+        },
         "text_status": record.text_status.value,
         "copies": [
-            {"barcode": c.barcode, "call_number": c.call_number, "location": c.location,
-             "status": c.status.value, "due_date": c.due_date}
+            {
+                "barcode": c.barcode,
+                "call_number": c.call_number,
+                "location": c.location,
+                "status": c.status.value,
+                "due_date": c.due_date,
+            }
             for c in record.copies
-        ],  # fmt: skip
+        ],
         "work_id": record.work_id,
         "created_at": record.created_at,
         "updated_at": record.updated_at,
@@ -93,7 +107,9 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
     authors = []
     for item in data.get("authors") or []:
         if isinstance(item, str):
-            authors.append(Author(item, AuthorKind.PERSON if "," in item else AuthorKind.ORGANISATION))
+            authors.append(
+                Author(item, AuthorKind.PERSON if "," in item else AuthorKind.ORGANISATION)
+            )
         else:
             authors.append(Author(str(item["name"]), AuthorKind(item.get("kind", "person"))))
     themes = []
@@ -101,17 +117,25 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         slug = item if isinstance(item, str) else item.get("slug")
         if not slug:
             continue
-        source = ThemeSource(item.get("source", "manual")) if isinstance(item, dict) else ThemeSource.MANUAL
+        source = (
+            ThemeSource(item.get("source", "manual"))
+            if isinstance(item, dict)
+            else ThemeSource.MANUAL
+        )
         score = item.get("score") if isinstance(item, dict) else None
         evidence = item.get("evidence") if isinstance(item, dict) else None
         themes.append(ThemeAssignment(str(slug), source, score, evidence))
     copies = tuple(
-        Copy(barcode=str(c["barcode"]), call_number=str(c.get("call_number") or ""),
-             location=str(c.get("location") or ""),
-             status=CopyStatus(c.get("status") or "available") if c.get("status") != "on_loan"
-             else CopyStatus.AVAILABLE)
+        Copy(
+            barcode=str(c["barcode"]),
+            call_number=str(c.get("call_number") or ""),
+            location=str(c.get("location") or ""),
+            status=CopyStatus(c.get("status") or "available")
+            if c.get("status") != "on_loan"
+            else CopyStatus.AVAILABLE,
+        )
         for c in data.get("copies") or []
-    )  # fmt: skip
+    )
     year = data.get("year")
     pages = data.get("pages")
     return Record(
@@ -155,9 +179,15 @@ def write(records: Iterable[Record], ctx: Any) -> bytes:
         item = record_to_dict(record, ctx.theme_labels)
         item["identifier"] = ctx.identifier(record)
         items.append(item)
-    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "repository": ctx.repository,
-                "centre": ctx.centre, "generated": ctx.generated, "count": len(items),
-                "records": items}  # fmt: skip
+    document = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "repository": ctx.repository,
+        "centre": ctx.centre,
+        "generated": ctx.generated,
+        "count": len(items),
+        "records": items,
+    }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -30,7 +30,9 @@ def test_the_basket_fills_from_the_results_and_exports(page, live_server) -> Non
     page.goto(live_server("/panier"))
     items = page.locator(".basket-item > a")
     expect(items).to_have_count(2)
-    assert items.nth(0).inner_text().startswith(first) and items.nth(1).inner_text().startswith(second)
+    assert items.nth(0).inner_text().startswith(first) and items.nth(1).inner_text().startswith(
+        second
+    )
     with page.expect_download() as download:
         page.get_by_role("link", name="RIS").click()
     assert download.value.suggested_filename.endswith(".ris")

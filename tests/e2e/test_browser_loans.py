@@ -27,10 +27,22 @@ def desk_server(live_server_factory, tmp_path):  # type: ignore[no-untyped-def]
     """A small fund: two paper records (three copies), two borrowers, one account."""
     root = tmp_path / "instance"
     with Catalogue.in_instance(root) as cat:
-        cat.add(Record(title="Guide de la médiation sociale", year=2010, support=Support.PAPIER,
-                       copies=(Copy("CRPV0001", "361 MED", "Salle de lecture"),)))  # fmt: skip
-        cat.add(Record(title="Actes du colloque réussite éducative", year=2009,
-                       support=Support.PAPIER, copies=(Copy("CRPV0002", "370 ACT"),)))  # fmt: skip
+        cat.add(
+            Record(
+                title="Guide de la médiation sociale",
+                year=2010,
+                support=Support.PAPIER,
+                copies=(Copy("CRPV0001", "361 MED", "Salle de lecture"),),
+            )
+        )
+        cat.add(
+            Record(
+                title="Actes du colloque réussite éducative",
+                year=2009,
+                support=Support.PAPIER,
+                copies=(Copy("CRPV0002", "370 ACT"),),
+            )
+        )
         desk = Loans(cat)
         desk.add_borrower("Marie Joseph", organisation="Ville du Lamentin", category="collectivite")
         desk.add_borrower("Anne Rose", organisation="Association Lakou", category="association")

@@ -126,8 +126,9 @@ def test_keyboard_only_use(page, live_server) -> None:  # type: ignore[no-untype
 def test_on_a_phone_the_filters_fold_under_a_toggle_and_nothing_scrolls_sideways(
     browser, live_server, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR",
-                                  is_mobile=True, has_touch=True)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="fr-FR", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         page.goto(live_server("/?q=logement&theme=logement"))

@@ -24,7 +24,11 @@ PARAGRAPH = (
 
 def fonds(instance: Path, *args: str) -> list[str]:
     script = Path(sys.executable).with_name("fonds")
-    base = [str(script)] if script.exists() else [sys.executable, "-c", "from webapp.cli import main; main()"]
+    base = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from webapp.cli import main; main()"]
+    )
     return [*base, "--instance", str(instance), *args]
 
 
@@ -42,25 +46,36 @@ def test_kill_minus_nine_during_index_leaves_a_consistent_instance(tmp_path):
     rng = random.Random(20261125)
     # WHEN indexing is killed with SIGKILL at random moments, four times
     for _ in range(4):
-        process = subprocess.Popen(fonds(instance, "index", str(folder), "--jobs", "2"),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            fonds(instance, "index", str(folder), "--jobs", "2"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(rng.uniform(0.4, 2.5))
         os.killpg(process.pid, signal.SIGKILL)  # the extraction workers die with it
         process.wait()
     # THEN a rerun finishes the job
-    done = subprocess.run(fonds(instance, "index", str(folder), "--json"), capture_output=True,
-                          text=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        fonds(instance, "index", str(folder), "--json"), capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)["counts"]
     assert counts["failed"] == 0 and counts["indexed"] + counts["unchanged"] == 40
     # AND the instance is consistent, with one record per file
     check = subprocess.run(fonds(instance, "check"), capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
-    stats = json.loads(subprocess.run(fonds(instance, "stats", "--json"), capture_output=True,
-                                      text=True, timeout=120).stdout)  # fmt: skip
+    stats = json.loads(
+        subprocess.run(
+            fonds(instance, "stats", "--json"), capture_output=True, text=True, timeout=120
+        ).stdout
+    )
     assert stats["live"] == 40
-    search = subprocess.run(fonds(instance, "search", "réussite éducative", "--json", "--limit", "100"),
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    search = subprocess.run(
+        fonds(instance, "search", "réussite éducative", "--json", "--limit", "100"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     hits = json.loads(search.stdout)["hits"]
     assert len(hits) == 40 and len({h["id"] for h in hits}) == 40

@@ -21,12 +21,17 @@ def test_every_realworld_file_gives_what_its_manifest_says(realworld_dir, instan
         rows = list(csv.DictReader(f))
     # WHEN the whole folder is indexed
     result = CliRunner().invoke(
-        cli, ["--instance", str(instance), "index", str(realworld_dir), "--json"], catch_exceptions=False
+        cli,
+        ["--instance", str(instance), "index", str(realworld_dir), "--json"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0
     report = {entry["path"]: entry for entry in json.loads(result.output)["files"]}
     # THEN each file has the status its manifest expects, and its known text is searchable
-    with Catalogue.in_instance(instance) as catalogue, SearchIndex.open(instance / "index") as index:
+    with (
+        Catalogue.in_instance(instance) as catalogue,
+        SearchIndex.open(instance / "index") as index,
+    ):
         finder = Finder(catalogue, index)
         for row in rows:
             entry = report[str(realworld_dir / row["file"])]

@@ -48,8 +48,12 @@ def labelled_fund(seed: int = 3) -> list[tuple[TagInput, frozenset[str]]]:
     rng = random.Random(seed)
     docs = []
     for n in range(16):
-        docs.append((_doc(rng, MEDIATION, rng.sample(MEDIATORS_AS_WORKERS, 2), n),
-                     frozenset({"mediation-sociale"})))  # fmt: skip
+        docs.append(
+            (
+                _doc(rng, MEDIATION, rng.sample(MEDIATORS_AS_WORKERS, 2), n),
+                frozenset({"mediation-sociale"}),
+            )
+        )
     for n in range(12):
         docs.append((_doc(rng, EMPLOYMENT, [], 100 + n), frozenset({"emploi-insertion"})))
     for n in range(12):

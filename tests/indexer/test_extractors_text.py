@@ -127,9 +127,12 @@ def test_a_site_wide_title_gives_way_to_the_articles_heading(tmp_path):
 )
 def test_html_charset_from_declaration_or_guess(tmp_path, charset, declare, phrase):
     path = make_html(
-        tmp_path / "p.html", f"<p>{phrase}</p>", title="Essai", charset=charset,
+        tmp_path / "p.html",
+        f"<p>{phrase}</p>",
+        title="Essai",
+        charset=charset,
         declare_charset=declare,
-    )  # fmt: skip
+    )
     assert phrase in REGISTRY.extract(path).text
 
 

@@ -39,17 +39,25 @@ def test_two_writers_at_once_lose_no_update(instance):
     Catalogue.in_instance(instance).close()
     SearchIndex.open(instance / "index").close()
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(instance), name, "60"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(instance), name, "60"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for name in ("alpha", "beta")
-    ]  # fmt: skip
+    ]
     for writer in writers:
         _, err = writer.communicate(timeout=240)
         assert writer.returncode == 0, err.decode()
     # THEN every record of both is in the catalogue and found in the index, once
-    with Catalogue.in_instance(instance) as catalogue, SearchIndex.open(instance / "index") as index:
+    with (
+        Catalogue.in_instance(instance) as catalogue,
+        SearchIndex.open(instance / "index") as index,
+    ):
         assert catalogue.count() == 120
-        assert index.indexed_revisions() == {i: rev for i, (rev, _) in catalogue.revisions().items()}
+        assert index.indexed_revisions() == {
+            i: rev for i, (rev, _) in catalogue.revisions().items()
+        }
         assert index.duplicate_ids() == []
         finder = Finder(catalogue, index)
         assert finder.search(SearchRequest(q="alpha")).total == 60

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfWriter
 
 import indexer.ingest as ingest_module
-from indexer.ingest import IngestOptions, Ingester, walk
+from indexer.ingest import Ingester, IngestOptions, walk
 from indexer.search import Finder, SearchIndex, SearchRequest
 from indexer.synth.pdf import Heading, PageBreak, write_pdf
 from library import Catalogue, TextStatus
@@ -78,7 +78,9 @@ def statuses(report) -> dict[str, str]:
 
 def test_a_folder_becomes_records_that_search_finds(fund, folder):
     pdf(folder / "mediation.pdf", "La médiation sociale à Fort-de-France", pages=3)
-    text_file(folder / "note.txt", "Note sur le logement social et l'habitat insalubre en Martinique.")
+    text_file(
+        folder / "note.txt", "Note sur le logement social et l'habitat insalubre en Martinique."
+    )
     report = fund.ingest(folder)
     assert report.counts == {"indexed": 2, "unchanged": 0, "empty": 0, "failed": 0, "total": 2}
     record = fund.catalogue.get(next(f.id for f in report.files if f.path.endswith(".pdf")))
@@ -232,7 +234,9 @@ def test_hidden_and_office_lock_files_are_skipped(folder):
 
 
 def test_windows_1252_text_is_decoded(fund, folder):
-    text_file(folder / "ancien.txt", "Cœur de ville : l’été des quartiers, « bilan » 2009.", "cp1252")
+    text_file(
+        folder / "ancien.txt", "Cœur de ville : l’été des quartiers, « bilan » 2009.", "cp1252"
+    )
     report = fund.ingest(folder)
     assert "Cœur de ville : l’été" in fund.catalogue.text(report.files[0].id)
 

@@ -74,9 +74,18 @@ def test_long_documents_are_sampled_and_cheap():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("fr-FR", "fr"), ("FR", "fr"), ("fra", "fr"), ("zh-CN", "zh"), ("en_GB", "en"),
-     ("x-none", None), ("Language", None), ("", None), (None, None)],
-)  # fmt: skip
+    [
+        ("fr-FR", "fr"),
+        ("FR", "fr"),
+        ("fra", "fr"),
+        ("zh-CN", "zh"),
+        ("en_GB", "en"),
+        ("x-none", None),
+        ("Language", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_language_codes_from_metadata(raw, code):
     assert normalise_language(raw) == code
 

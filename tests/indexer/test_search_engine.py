@@ -23,26 +23,58 @@ from library import (
 )
 
 DOCUMENTS = [
-    dict(title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France", year=2009,
-         doc_type=DocType.RAPPORT, authors=(Author("Joseph-Angélique, Marie"),), language="fr",
-         text="Les quartiers prioritaires ont bénéficié de l'évaluation. Politique de la ville.",
-         themes=("evaluation",)),
-    dict(title="Les zones franches urbaines et l'emploi", year=2011, doc_type=DocType.ETUDE,
-         authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),), language="fr",
-         text="Les entreprises implantées en zone franche urbaine recrutent dans le quartier.",
-         themes=("emploi-insertion",)),
-    dict(title="Guide de la médiation sociale", year=2007, doc_type=DocType.GUIDE,
-         support=Support.PAPIER, copies=(Copy("CRPV000001", "303.6 MED", "Salle"),), language="fr",
-         abstract="Les médiateurs sociaux et les adultes relais dans les quartiers.",
-         themes=("mediation-sociale",)),
-    dict(title="Youth employment in Caribbean neighbourhoods", year=2012, doc_type=DocType.ETUDE,
-         language="en", text="Housing conditions and youth policies in Martinique.",
-         themes=("jeunesse", "emploi-insertion")),
-    dict(title="EVALUATIONS des politiques locales de santé", year=2013, doc_type=DocType.RAPPORT,
-         language="fr", text="Atelier santé ville, prévention et conseils de quartier.",
-         themes=("sante", "evaluation")),
-    dict(title="Renovación urbana en La Habana", year=2010, doc_type=DocType.ETUDE, language="es",
-         text="La renovación de los barrios y la vivienda social.", themes=("renovation-urbaine",)),
+    dict(
+        title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
+        year=2009,
+        doc_type=DocType.RAPPORT,
+        authors=(Author("Joseph-Angélique, Marie"),),
+        language="fr",
+        text="Les quartiers prioritaires ont bénéficié de l'évaluation. Politique de la ville.",
+        themes=("evaluation",),
+    ),
+    dict(
+        title="Les zones franches urbaines et l'emploi",
+        year=2011,
+        doc_type=DocType.ETUDE,
+        authors=(Author("Ville du Lamentin", AuthorKind.ORGANISATION),),
+        language="fr",
+        text="Les entreprises implantées en zone franche urbaine recrutent dans le quartier.",
+        themes=("emploi-insertion",),
+    ),
+    dict(
+        title="Guide de la médiation sociale",
+        year=2007,
+        doc_type=DocType.GUIDE,
+        support=Support.PAPIER,
+        copies=(Copy("CRPV000001", "303.6 MED", "Salle"),),
+        language="fr",
+        abstract="Les médiateurs sociaux et les adultes relais dans les quartiers.",
+        themes=("mediation-sociale",),
+    ),
+    dict(
+        title="Youth employment in Caribbean neighbourhoods",
+        year=2012,
+        doc_type=DocType.ETUDE,
+        language="en",
+        text="Housing conditions and youth policies in Martinique.",
+        themes=("jeunesse", "emploi-insertion"),
+    ),
+    dict(
+        title="EVALUATIONS des politiques locales de santé",
+        year=2013,
+        doc_type=DocType.RAPPORT,
+        language="fr",
+        text="Atelier santé ville, prévention et conseils de quartier.",
+        themes=("sante", "evaluation"),
+    ),
+    dict(
+        title="Renovación urbana en La Habana",
+        year=2010,
+        doc_type=DocType.ETUDE,
+        language="es",
+        text="La renovación de los barrios y la vivienda social.",
+        themes=("renovation-urbaine",),
+    ),
 ]
 
 
@@ -54,7 +86,8 @@ def make_catalogue(instance, documents=DOCUMENTS) -> Catalogue:
         themes = doc.pop("themes", ())
         record = catalogue.add(Record(**doc), text=text)
         catalogue.set_auto_themes(
-            record.id, [ThemeAssignment(t, ThemeSource.AUTO, 0.9 - 0.1 * i) for i, t in enumerate(themes)]
+            record.id,
+            [ThemeAssignment(t, ThemeSource.AUTO, 0.9 - 0.1 * i) for i, t in enumerate(themes)],
         )
     return catalogue
 
@@ -74,7 +107,9 @@ def titles(finder: Finder, q: str, **filters) -> list[str]:
     return [h.title for h in finder.search(SearchRequest(q=q, per_page=50, **filters)).hits]
 
 
-@pytest.mark.parametrize("query", ["évaluation", "Evaluations", "EVALUATION", "evaluation", "ÉVALUÉE"])
+@pytest.mark.parametrize(
+    "query", ["évaluation", "Evaluations", "EVALUATION", "evaluation", "ÉVALUÉE"]
+)
 def test_accents_case_and_plurals_do_not_matter(fund, query):
     found = titles(fund, query)
     assert any(t.startswith("Évaluation du contrat") for t in found)
@@ -176,7 +211,9 @@ FILTERS = {
 _FACET_OF = {"themes": "theme", "types": "type", "languages": "language", "supports": "support"}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     query=st.sampled_from(["", "quartier", "évaluation", "politique"]),
     chosen=st.dictionaries(st.sampled_from(sorted(FILTERS)), st.integers(0, 3), max_size=3),
@@ -192,15 +229,30 @@ def test_every_facet_count_equals_what_clicking_it_gives(fund, query, chosen):
             assert _count(page, facet, value) == clicked.total
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=80))
 def test_no_query_makes_the_engine_fail(fund, query):
     page = fund.search(SearchRequest(q=query))
     assert page.total >= 0
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "*", "-", "a" * 10_000, "-quartier", "de*",
-                                   "<script>alert(1)</script>", "OU OU", '""', "( ) [ ]"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "*",
+        "-",
+        "a" * 10_000,
+        "-quartier",
+        "de*",
+        "<script>alert(1)</script>",
+        "OU OU",
+        '""',
+        "( ) [ ]",
+    ],
+)
 def test_odd_queries_give_results_or_a_message(fund, query):
     page = fund.search(SearchRequest(q=query))
     assert page.total >= 0
@@ -226,13 +278,21 @@ def test_prefix_expansion_is_capped(instance):
 def test_sync_follows_edits_and_deletions(fund):
     catalogue, index = fund.catalogue, fund.index
     record = catalogue.get(3)
-    catalogue.save(Record(**{**{k: getattr(record, k) for k in record.__dataclass_fields__},
-                             "title": "Manuel des correspondants de nuit"}))
+    catalogue.save(
+        Record(
+            **{
+                **{k: getattr(record, k) for k in record.__dataclass_fields__},
+                "title": "Manuel des correspondants de nuit",
+            }
+        )
+    )
     catalogue.delete(1)
     report = sync_index(catalogue, index)
     assert (report.indexed, report.deleted) == (1, 1)
     assert titles(fund, "correspondants") == ["Manuel des correspondants de nuit"]
-    assert "Évaluation du contrat urbain de cohésion sociale de Fort-de-France" not in titles(fund, "évaluation")
+    assert "Évaluation du contrat urbain de cohésion sociale de Fort-de-France" not in titles(
+        fund, "évaluation"
+    )
     assert sync_index(catalogue, index).indexed == 0  # nothing left to do
 
 
@@ -276,10 +336,24 @@ def test_more_like_this_finds_neighbours(fund):
 
 def test_random_documents_are_all_found_by_their_title_words(instance):
     rng = random.Random(7)
-    vocabulary = ["médiation", "logement", "jeunesse", "santé", "emploi", "quartier", "culture",
-                  "insertion", "rénovation", "parentalité", "délinquance", "observatoire"]  # fmt: skip
-    docs = [dict(title=" ".join(rng.sample(vocabulary, 3)) + f" {n}", year=2005 + n % 9)
-            for n in range(120)]  # fmt: skip
+    vocabulary = [
+        "médiation",
+        "logement",
+        "jeunesse",
+        "santé",
+        "emploi",
+        "quartier",
+        "culture",
+        "insertion",
+        "rénovation",
+        "parentalité",
+        "délinquance",
+        "observatoire",
+    ]
+    docs = [
+        dict(title=" ".join(rng.sample(vocabulary, 3)) + f" {n}", year=2005 + n % 9)
+        for n in range(120)
+    ]
     catalogue = make_catalogue(instance, docs)
     index = SearchIndex.open(instance / "index")
     sync_index(catalogue, index)

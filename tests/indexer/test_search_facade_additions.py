@@ -102,13 +102,20 @@ def test_facet_bitmaps_count_like_reading_every_document() -> None:
     rng = random.Random(3)
     authors = [f"Auteur {i}" for i in range(300)]
     rows = [
-        None if rng.random() < 0.05 else SimpleNamespace(
-            id=d + 1, year=rng.choice([None, 2005, 2009, 2012]), doc_type="rapport",
-            support="papier", language="fr", themes=tuple(rng.sample(["a", "b", "c"], 2)),
-            authors=tuple(rng.sample(authors, rng.randint(0, 3))), has_file=rng.random() < 0.5,
+        None
+        if rng.random() < 0.05
+        else SimpleNamespace(
+            id=d + 1,
+            year=rng.choice([None, 2005, 2009, 2012]),
+            doc_type="rapport",
+            support="papier",
+            language="fr",
+            themes=tuple(rng.sample(["a", "b", "c"], 2)),
+            authors=tuple(rng.sample(authors, rng.randint(0, 3))),
+            has_file=rng.random() < 0.5,
         )
         for d in range(1000)
-    ]  # fmt: skip
+    ]
     bitmaps = FacetBitmaps(rows)
     available = bitmaps.availability({}, {})
     live = [d for d, row in enumerate(rows) if row is not None]
@@ -118,8 +125,9 @@ def test_facet_bitmaps_count_like_reading_every_document() -> None:
         assert members(base) == base_docs
         for facet, values_of in (("author", lambda r: r.authors), ("theme", lambda r: r.themes)):
             expected = Counter(v for d in base_docs for v in values_of(rows[d]))
-            got = count(bitmaps, facet, base, available, rows,
-                        lambda row, name: getattr(row, name + "s"))  # fmt: skip
+            got = count(
+                bitmaps, facet, base, available, rows, lambda row, name: getattr(row, name + "s")
+            )
             assert got == expected, (facet, size)
 
 
@@ -161,9 +169,10 @@ def test_phrases_find_exactly_the_documents_where_the_words_follow_each_other(in
         words = rng.sample(vocabulary, rng.choice((2, 3)))
         stems = analyze(" ".join(words))
         expected = {
-            record_id for record_id, terms in texts.items()
+            record_id
+            for record_id, terms in texts.items()
             if any(terms[i : i + len(stems)] == stems for i in range(len(terms)))
-        }  # fmt: skip
+        }
         page = finder.search(SearchRequest(q='"' + " ".join(words) + '"', per_page=200))
         assert {h.id for h in page.hits} == expected, words
         assert page.total == len(expected)

@@ -29,15 +29,45 @@ from webapp.cli import cli
 
 N, SEED = 200, 11
 THEMES = {
-    "evaluation", "observation", "jeunesse", "reussite-educative", "prevention-delinquance",
-    "mediation-sociale", "emploi-insertion", "renovation-urbaine", "developpement-durable",
-    "discriminations", "sante", "logement", "vie-associative", "culture",
-}  # fmt: skip
+    "evaluation",
+    "observation",
+    "jeunesse",
+    "reussite-educative",
+    "prevention-delinquance",
+    "mediation-sociale",
+    "emploi-insertion",
+    "renovation-urbaine",
+    "developpement-durable",
+    "discriminations",
+    "sante",
+    "logement",
+    "vie-associative",
+    "culture",
+}
 HELPERS_COLUMNS = {  # the columns HELPERS.md documents for catalogue.csv
-    "titre", "sous_titre", "auteurs", "editeur", "lieu", "annee", "date", "type", "support",
-    "langue", "pages", "isbn", "issn", "cote", "resume", "mots_cles", "territoires",
-    "thematiques", "url", "notes", "code_barres", "localisation",
-}  # fmt: skip
+    "titre",
+    "sous_titre",
+    "auteurs",
+    "editeur",
+    "lieu",
+    "annee",
+    "date",
+    "type",
+    "support",
+    "langue",
+    "pages",
+    "isbn",
+    "issn",
+    "cote",
+    "resume",
+    "mots_cles",
+    "territoires",
+    "thematiques",
+    "url",
+    "notes",
+    "code_barres",
+    "localisation",
+}
 
 
 def squash(text: str) -> str:
@@ -127,8 +157,10 @@ def test_text_sizes_are_those_of_real_reports(records):
     medium = sum(1 for s in sizes if 10_000 <= s < 40_000)
     large = sum(1 for s in sizes if s >= 60_000)
     assert (small, medium, large) == (
-        pytest.approx(30, abs=5), pytest.approx(50, abs=5), pytest.approx(20, abs=4)
-    )  # fmt: skip
+        pytest.approx(30, abs=5),
+        pytest.approx(50, abs=5),
+        pytest.approx(20, abs=4),
+    )
     assert sum(sizes) / len(sizes) == pytest.approx(30_600, rel=0.2)  # ~30 MB per 1,000 files
 
 

@@ -87,14 +87,25 @@ def test_the_packaged_vocabulary_has_the_fourteen_thematics_of_the_centre(packag
 def test_the_packaged_vocabulary_knows_the_acronyms_of_urban_policy(packaged):
     acronyms = {a.acronym: t.slug for t in packaged.themes for a in t.acronyms}
     expected = {
-        "CUCS": "evaluation", "ANRU": "renovation-urbaine", "PRU": "renovation-urbaine",
-        "GUP": "renovation-urbaine", "CLSPD": "prevention-delinquance",
-        "FIPD": "prevention-delinquance", "PRE": "reussite-educative",
-        "CLAS": "reussite-educative", "CESC": "reussite-educative", "REAAP": "reussite-educative",
-        "PLIE": "emploi-insertion", "ZFU": "emploi-insertion", "ESS": "vie-associative",
-        "HALDE": "discriminations", "ACSé": "evaluation", "ASV": "sante",
-        "RHI": "renovation-urbaine", "DLA": "vie-associative",
-    }  # fmt: skip
+        "CUCS": "evaluation",
+        "ANRU": "renovation-urbaine",
+        "PRU": "renovation-urbaine",
+        "GUP": "renovation-urbaine",
+        "CLSPD": "prevention-delinquance",
+        "FIPD": "prevention-delinquance",
+        "PRE": "reussite-educative",
+        "CLAS": "reussite-educative",
+        "CESC": "reussite-educative",
+        "REAAP": "reussite-educative",
+        "PLIE": "emploi-insertion",
+        "ZFU": "emploi-insertion",
+        "ESS": "vie-associative",
+        "HALDE": "discriminations",
+        "ACSé": "evaluation",
+        "ASV": "sante",
+        "RHI": "renovation-urbaine",
+        "DLA": "vie-associative",
+    }
     assert {k: acronyms.get(k) for k in expected} == expected
 
 
@@ -241,15 +252,21 @@ def comparable(vocabulary: Vocabulary) -> list[tuple]:
     """Thematics and their terms, ignoring the order of labels (RDF graphs have none)."""
     return [
         (
-            t.slug, t.label, t.scope_note, frozenset(t.terms), frozenset(t.narrower),
-            frozenset(t.cues), frozenset((g[0], frozenset(g[1:])) for g in t.synonyms),
-            frozenset((a.acronym, a.expansions[0], frozenset(a.expansions[1:]))
-                      for a in t.acronyms),
+            t.slug,
+            t.label,
+            t.scope_note,
+            frozenset(t.terms),
+            frozenset(t.narrower),
+            frozenset(t.cues),
+            frozenset((g[0], frozenset(g[1:])) for g in t.synonyms),
+            frozenset(
+                (a.acronym, a.expansions[0], frozenset(a.expansions[1:])) for a in t.acronyms
+            ),
             frozenset((lang, frozenset(terms)) for lang, terms in t.foreign),
             frozenset(t.weights),
         )
         for t in vocabulary.themes
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("turtle", ".ttl"), ("rdfxml", ".rdf")])
@@ -265,7 +282,9 @@ def test_skos_export_then_import_gives_the_same_thematics_and_terms(
 
 
 def test_a_thesaurus_from_another_centre_becomes_thematics(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix ex: <http://example.org/thesaurus/> .
 ex:scheme a skos:ConceptScheme ; skos:prefLabel "Thésaurus ville"@fr .
@@ -277,7 +296,9 @@ ex:social a skos:Concept ; skos:prefLabel "logement social"@fr ; skos:narrower e
 ex:hlm a skos:Concept ; skos:prefLabel "habitation à loyer modéré"@fr ; skos:altLabel "HLM"@fr .
 ex:emploi a skos:Concept ; skos:prefLabel "Emploi"@fr ; skos:notation "emploi" ;
     skos:altLabel "chômage"@fr .
-""", name="autre.ttl")  # fmt: skip
+""",
+        name="autre.ttl",
+    )
     vocabulary = import_skos(path)
     assert vocabulary.labels() == {"emploi": "Emploi", "habitat-et-logement": "Habitat et logement"}
     habitat = vocabulary.theme("habitat-et-logement")

@@ -30,18 +30,27 @@ def fund(tmp_path, instance):
     """An instance with indexed files, paper holdings, a borrower with a loan and an account."""
     docs = tmp_path / "documents"
     docs.mkdir()
-    make_pdf(docs / "gup.pdf", "La gestion urbaine de proximité du quartier Dillon associe les "
-             "habitants, le bailleur et la ville.", title="Charte de gestion urbaine de proximité")  # fmt: skip
-    make_txt(docs / "mediation.txt", "Les médiateurs sociaux du quartier de Trénelle rencontrent "
-             "les familles chaque semaine.")  # fmt: skip
-    (docs / "vocabulary-note.md").write_text("# Note\n\nLes adultes-relais et la médiation.",
-                                             encoding="utf-8")  # fmt: skip
+    make_pdf(
+        docs / "gup.pdf",
+        "La gestion urbaine de proximité du quartier Dillon associe les "
+        "habitants, le bailleur et la ville.",
+        title="Charte de gestion urbaine de proximité",
+    )
+    make_txt(
+        docs / "mediation.txt",
+        "Les médiateurs sociaux du quartier de Trénelle rencontrent les familles chaque semaine.",
+    )
+    (docs / "vocabulary-note.md").write_text(
+        "# Note\n\nLes adultes-relais et la médiation.", encoding="utf-8"
+    )
     assert fonds("--instance", str(instance), "index", str(docs)).exit_code == 0
     csv = tmp_path / "catalogue.csv"
-    csv.write_text("titre;annee;support;code_barres;cote\n"
-                   "Guide de la médiation sociale;2010;papier;CRPV0001|CRPV0002;361 MED\n"
-                   "Actes du colloque réussite éducative;2009;papier;CRPV0003;370 ACT\n",
-                   encoding="utf-8")  # fmt: skip
+    csv.write_text(
+        "titre;annee;support;code_barres;cote\n"
+        "Guide de la médiation sociale;2010;papier;CRPV0001|CRPV0002;361 MED\n"
+        "Actes du colloque réussite éducative;2009;papier;CRPV0003;370 ACT\n",
+        encoding="utf-8",
+    )
     assert fonds("--instance", str(instance), "import", str(csv)).exit_code == 0
     (instance / "config.py").write_text("LOAN_DAYS = 28\n", encoding="utf-8")
     with Catalogue.in_instance(instance) as cat:
@@ -56,8 +65,11 @@ def search(instance: Path, q: str) -> dict:
     result = fonds("--instance", str(instance), "search", q, "--json", "--limit", "50")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    return {"total": data["total"], "ids": [h["id"] for h in data["hits"]],
-            "facets": data["facets"]}  # fmt: skip
+    return {
+        "total": data["total"],
+        "ids": [h["id"] for h in data["hits"]],
+        "facets": data["facets"],
+    }
 
 
 def test_a_restored_instance_passes_check_and_serves_the_same_results(fund, tmp_path):
@@ -88,7 +100,11 @@ def test_restore_refuses_a_non_empty_instance_unless_forced(fund, tmp_path):
     archive = tmp_path / "sauvegarde.zip"
     create_backup(fund, archive)
     refused = fonds("restore", str(archive), "--instance", str(fund))
-    assert refused.exit_code == 1 and "n'est pas vide" in refused.output and "--force" in refused.output
+    assert (
+        refused.exit_code == 1
+        and "n'est pas vide" in refused.output
+        and "--force" in refused.output
+    )
     with Catalogue.in_instance(fund) as cat:
         cat.add(Record(title="Notice saisie après la sauvegarde"))
     forced = fonds("restore", str(archive), "--instance", str(fund), "--force")
@@ -109,8 +125,11 @@ def test_a_tampered_or_hostile_archive_is_refused_and_nothing_is_written(fund, t
     archive = tmp_path / "sauvegarde.zip"
     create_backup(fund, archive)
     tampered = tmp_path / "alteree.zip"
-    _rewrite(archive, tampered, lambda z, name, data: z.writestr(
-        name, data + b"x" if name == "config.py" else data))  # fmt: skip
+    _rewrite(
+        archive,
+        tampered,
+        lambda z, name, data: z.writestr(name, data + b"x" if name == "config.py" else data),
+    )
     hostile = tmp_path / "hostile.zip"
 
     def add_escape(z, name, data):  # type: ignore[no-untyped-def]
@@ -143,7 +162,9 @@ def test_a_backup_taken_while_the_catalogue_is_written_is_consistent(fund, tmp_p
             n = 0
             while not stop.is_set():
                 n += 1
-                written.append(cat.add(Record(title=f"Notice concurrente {n}"), text="texte").id or 0)
+                written.append(
+                    cat.add(Record(title=f"Notice concurrente {n}"), text="texte").id or 0
+                )
 
     thread = threading.Thread(target=writer)
     thread.start()

@@ -30,11 +30,14 @@ def catalogue(instance):
 def paper(**overrides) -> Record:
     values = dict(
         title="Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
-        authors=(Author("Joseph-Angélique, Marie"), Author("Ville de Fort-de-France", AuthorKind.ORGANISATION)),
+        authors=(
+            Author("Joseph-Angélique, Marie"),
+            Author("Ville de Fort-de-France", AuthorKind.ORGANISATION),
+        ),
         year=2009,
         support=Support.PAPIER,
         keywords=("évaluation", "CUCS"),
-    )  # fmt: skip
+    )
     values.update(overrides)
     return Record(**values)
 
@@ -88,7 +91,10 @@ def test_automatic_thematics_come_best_first(catalogue):
     record = catalogue.add(paper())
     catalogue.set_auto_themes(
         record.id,
-        [ThemeAssignment("sante", ThemeSource.AUTO, 0.3), ThemeAssignment("logement", ThemeSource.AUTO, 0.7)],
+        [
+            ThemeAssignment("sante", ThemeSource.AUTO, 0.3),
+            ThemeAssignment("logement", ThemeSource.AUTO, 0.7),
+        ],
     )
     assert catalogue.get(record.id).theme_slugs == ("logement", "sante")
 
@@ -118,7 +124,9 @@ def test_unknown_records_raise_not_found(catalogue):
 
 def test_duplicates_are_found_by_isbn_and_by_title_and_year(catalogue):
     first = catalogue.add(paper(isbn="9782110000000"))
-    assert catalogue.find_duplicates(paper(isbn="9782110000000", title="Autre")) == [(first.id, "isbn")]
+    assert catalogue.find_duplicates(paper(isbn="9782110000000", title="Autre")) == [
+        (first.id, "isbn")
+    ]
     same_title = paper(title="EVALUATION du Contrat urbain de cohesion sociale de Fort de France")
     assert catalogue.find_duplicates(same_title) == [(first.id, "title")]
     assert catalogue.find_duplicates(paper(year=2011)) == []

@@ -24,8 +24,9 @@ def catalogue(instance):
 
 @pytest.fixture
 def desk(catalogue):
-    return Loans(catalogue, LoanPolicy(default_days=21, days_by_category={"etudiant": 14},
-                                       max_renewals=2))  # fmt: skip
+    return Loans(
+        catalogue, LoanPolicy(default_days=21, days_by_category={"etudiant": 14}, max_renewals=2)
+    )
 
 
 def paper(catalogue: Catalogue, *barcodes: str, title: str = "Guide de la médiation") -> Record:
@@ -35,8 +36,9 @@ def paper(catalogue: Catalogue, *barcodes: str, title: str = "Guide de la média
 
 def test_a_loan_lasts_21_days_by_default_and_the_copy_shows_it(catalogue, desk):
     record = paper(catalogue, "CRPV0001")
-    marie = desk.add_borrower("Marie Joseph", organisation="Ville du Lamentin",
-                              category="collectivite")  # fmt: skip
+    marie = desk.add_borrower(
+        "Marie Joseph", organisation="Ville du Lamentin", category="collectivite"
+    )
     loan = desk.check_out("CRPV0001", marie.id, today=TODAY)
     assert loan.due_date == TODAY + timedelta(days=21)
     copy = catalogue.get(record.id).copies[0]
@@ -93,8 +95,10 @@ def test_a_suspended_borrower_cannot_borrow_nor_renew(catalogue, desk):
     paul = desk.add_borrower("Paul")
     desk.check_out("CRPV0002", paul.id, today=TODAY)
     desk.set_suspended(paul.id, True, "retards répétés")
-    for attempt in (lambda: desk.check_out("CRPV0001", paul.id, today=TODAY),
-                    lambda: desk.renew("CRPV0002", today=TODAY)):  # fmt: skip
+    for attempt in (
+        lambda: desk.check_out("CRPV0001", paul.id, today=TODAY),
+        lambda: desk.renew("CRPV0002", today=TODAY),
+    ):
         with pytest.raises(LoanRefused) as refused:
             attempt()
         assert refused.value.reason is LoanRefusal.BORROWER_SUSPENDED
@@ -104,8 +108,9 @@ def test_a_suspended_borrower_cannot_borrow_nor_renew(catalogue, desk):
 
 def test_a_missing_copy_cannot_be_lent(catalogue, desk):
     record = paper(catalogue, "CRPV0001")
-    catalogue.update_copy(record.copies[0].id, call_number="", location="",
-                          status=CopyStatus.MISSING)  # fmt: skip
+    catalogue.update_copy(
+        record.copies[0].id, call_number="", location="", status=CopyStatus.MISSING
+    )
     with pytest.raises(LoanRefused) as refused:
         desk.check_out("CRPV0001", desk.add_borrower("Paul").id, today=TODAY)
     assert refused.value.reason is LoanRefusal.COPY_UNAVAILABLE
@@ -197,8 +202,9 @@ def test_a_returned_loan_stays_returned(catalogue, desk):
         catalogue.conn.execute("UPDATE loans SET return_date = NULL WHERE id = ?", (loan.id,))
 
 
-def _check_out_in_thread(path: Path, borrower_id: int, barrier: threading.Barrier,
-                         results: list[str]) -> None:  # fmt: skip
+def _check_out_in_thread(
+    path: Path, borrower_id: int, barrier: threading.Barrier, results: list[str]
+) -> None:
     with Catalogue.open(path) as own:  # each its own connection
         desk = Loans(own)
         barrier.wait()
@@ -215,10 +221,11 @@ def test_twenty_concurrent_check_outs_of_one_copy_give_exactly_one_loan(catalogu
     barrier = threading.Barrier(20)
     results: list[str] = []
     threads = [
-        threading.Thread(target=_check_out_in_thread,
-                         args=(instance / "catalogue.sqlite3", b, barrier, results))
+        threading.Thread(
+            target=_check_out_in_thread, args=(instance / "catalogue.sqlite3", b, barrier, results)
+        )
         for b in borrowers
-    ]  # fmt: skip
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -251,11 +258,12 @@ def test_twenty_processes_inserting_loans_behind_the_librarys_back_give_one_loan
     context = multiprocessing.get_context("spawn")
     barrier, queue = context.Barrier(20), context.Queue()
     processes = [
-        context.Process(target=_raw_in_process,
-                        args=(str(instance / "catalogue.sqlite3"), record.copies[0].id, b,
-                              barrier, queue))
+        context.Process(
+            target=_raw_in_process,
+            args=(str(instance / "catalogue.sqlite3"), record.copies[0].id, b, barrier, queue),
+        )
         for b in borrowers
-    ]  # fmt: skip
+    ]
     for p in processes:
         p.start()
     outcomes = [queue.get(timeout=120) for _ in processes]

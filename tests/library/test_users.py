@@ -126,12 +126,21 @@ def test_a_success_resets_the_per_login_count(catalogue):
 
 
 def test_the_audit_log_keeps_before_and_after_and_refuses_tampering(catalogue):
-    changes = audit.diff({"title": "Ancien titre", "year": 2009, "email": "a@b.fr"},
-                         {"title": "Nouveau titre", "year": 2009, "email": "c@d.fr"},
-                         masked=("email",))  # fmt: skip
+    changes = audit.diff(
+        {"title": "Ancien titre", "year": 2009, "email": "a@b.fr"},
+        {"title": "Nouveau titre", "year": 2009, "email": "c@d.fr"},
+        masked=("email",),
+    )
     assert changes == {"email": ["•••", "•••"], "title": ["Ancien titre", "Nouveau titre"]}
-    audit.log(catalogue, "marie", "record.edit", target_type="record", target_id=7,
-              summary="Notice modifiée", changes=changes)  # fmt: skip
+    audit.log(
+        catalogue,
+        "marie",
+        "record.edit",
+        target_type="record",
+        target_id=7,
+        summary="Notice modifiée",
+        changes=changes,
+    )
     found, total = audit.entries(catalogue, target_type="record", target_id=7)
     assert total == 1 and found[0].actor == "marie"
     assert found[0].changes["title"][1] == "Nouveau titre"

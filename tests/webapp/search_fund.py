@@ -23,11 +23,14 @@ from library.store import FileStore
 from webapp import create_app
 
 EVIDENCE = {
-    "terms": [{"term": "CUCS", "count": 4, "field": "text"},
-              {"term": "évaluation", "count": 1, "field": "title"}],
-    "passages": [{"text": "…l'évaluation du CUCS de Fort-de-France montre…", "page": 3,
-                  "field": "text"}],
-}  # fmt: skip
+    "terms": [
+        {"term": "CUCS", "count": 4, "field": "text"},
+        {"term": "évaluation", "count": 1, "field": "title"},
+    ],
+    "passages": [
+        {"text": "…l'évaluation du CUCS de Fort-de-France montre…", "page": 3, "field": "text"}
+    ],
+}
 HOSTILE = "<script>alert(1)</script>"
 PDF_BYTES = b"%PDF-1.4\n% fonds test\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 HTML_BYTES = (
@@ -59,11 +62,15 @@ def build_fund(root: Path) -> Fund:
             stored = catalogue.add(record, text=text)
             ids[key] = stored.id  # type: ignore[assignment]
             if themes:
-                catalogue.set_auto_themes(stored.id, [
-                    ThemeAssignment(slug, ThemeSource.AUTO, 0.9 - 0.1 * i,
-                                    EVIDENCE if i == 0 else None)
-                    for i, slug in enumerate(themes)
-                ])  # fmt: skip
+                catalogue.set_auto_themes(
+                    stored.id,
+                    [
+                        ThemeAssignment(
+                            slug, ThemeSource.AUTO, 0.9 - 0.1 * i, EVIDENCE if i == 0 else None
+                        )
+                        for i, slug in enumerate(themes)
+                    ],
+                )
 
         add(
             "cucs",

@@ -30,20 +30,31 @@ from .workspace_fixtures import (  # noqa: F401 - fixtures
 )
 
 NEW = {
-    "title": "Guide de la médiation sociale dans les quartiers", "subtitle": "Repères pour agir",
-    "year": "2010", "date": "2010-06", "support": "papier", "doc_type": "guide", "language": "fr",
-    "publisher": "CRPV Martinique", "place": "Fort-de-France", "pages": "84",
+    "title": "Guide de la médiation sociale dans les quartiers",
+    "subtitle": "Repères pour agir",
+    "year": "2010",
+    "date": "2010-06",
+    "support": "papier",
+    "doc_type": "guide",
+    "language": "fr",
+    "publisher": "CRPV Martinique",
+    "place": "Fort-de-France",
+    "pages": "84",
     "author_name": ["Joseph, Marie", "Ville du Lamentin", ""],
     "author_kind": ["person", "organisation", "person"],
     "author_order": ["2", "1", "3"],
-    "isbn": "2-07-036002-4", "call_number": "361 MED",
-    "copy_barcode": ["CRPV0101", "CRPV0102"], "copy_call_number": ["", "361 MED b"],
+    "isbn": "2-07-036002-4",
+    "call_number": "361 MED",
+    "copy_barcode": ["CRPV0101", "CRPV0102"],
+    "copy_call_number": ["", "361 MED b"],
     "copy_location": ["Salle de lecture", "Réserve"],
     "keywords": "médiation sociale\nadultes-relais\nmédiation sociale",
-    "territories": "Lamentin; Martinique", "abstract": "Les adultes-relais et les médiateurs "
-    "sociaux dans les quartiers prioritaires du Lamentin.", "url": "https://exemple.fr/guide",
+    "territories": "Lamentin; Martinique",
+    "abstract": "Les adultes-relais et les médiateurs "
+    "sociaux dans les quartiers prioritaires du Lamentin.",
+    "url": "https://exemple.fr/guide",
     "notes": "Don de la ville",
-}  # fmt: skip
+}
 
 
 def catalogue_of(app) -> Catalogue:  # type: ignore[no-untyped-def]
@@ -58,13 +69,22 @@ def test_a_new_paper_record_with_every_field_and_its_copies(app, logged_in):
         record = cat.get(record_id)
     assert record.title == NEW["title"] and record.subtitle == "Repères pour agir"
     assert [(a.name, a.kind) for a in record.authors] == [
-        ("Ville du Lamentin", AuthorKind.ORGANISATION), ("Joseph, Marie", AuthorKind.PERSON)]
+        ("Ville du Lamentin", AuthorKind.ORGANISATION),
+        ("Joseph, Marie", AuthorKind.PERSON),
+    ]
     assert record.isbn == "9782070360024"  # validated, normalised to ISBN-13
     assert record.keywords == ("médiation sociale", "adultes-relais")
     assert record.territories == ("Lamentin", "Martinique")
-    assert (record.year, record.date, record.pages, record.place) == (2010, "2010-06", 84, "Fort-de-France")
+    assert (record.year, record.date, record.pages, record.place) == (
+        2010,
+        "2010-06",
+        84,
+        "Fort-de-France",
+    )
     assert [(c.barcode, c.call_number, c.location) for c in record.copies] == [
-        ("CRPV0101", "361 MED", "Salle de lecture"), ("CRPV0102", "361 MED b", "Réserve")]
+        ("CRPV0101", "361 MED", "Salle de lecture"),
+        ("CRPV0102", "361 MED b", "Réserve"),
+    ]
     assert record.curated and record.source == "saisie"
     assert record_id in search_ids(app, "adultes-relais")  # searchable at once
     page = logged_in.get(response.location)
@@ -72,8 +92,11 @@ def test_a_new_paper_record_with_every_field_and_its_copies(app, logged_in):
 
 
 def test_a_wrong_isbn_or_year_is_refused_with_a_message_and_nothing_is_stored(app, logged_in):
-    response = post(logged_in, "/admin/notices/nouvelle",
-                    {**NEW, "isbn": "2-07-036002-5", "year": "20100", "url": "javascript:alert(1)"})  # fmt: skip
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "isbn": "2-07-036002-5", "year": "20100", "url": "javascript:alert(1)"},
+    )
     assert response.status_code == 400
     page = text(response)
     assert "ISBN invalide" in page and "Année sur quatre chiffres" in page
@@ -98,8 +121,11 @@ def test_a_duplicate_is_announced_before_saving_and_can_be_linked_as_one_work(ap
     assert "Doublon possible" in text(warned) and "même titre et même année" in text(warned)
     with catalogue_of(app) as cat:
         assert cat.count() == 1
-    saved = post(logged_in, "/admin/notices/nouvelle",
-                 {**NEW, "doublon_confirme": "1", "lier_a": str(pdf_id)})  # fmt: skip
+    saved = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "doublon_confirme": "1", "lier_a": str(pdf_id)},
+    )
     assert saved.status_code == 302
     paper_id = int(saved.location.rsplit("/", 1)[1])
     with catalogue_of(app) as cat:
@@ -111,31 +137,59 @@ def test_a_duplicate_is_announced_before_saving_and_can_be_linked_as_one_work(ap
 
 def test_a_title_with_a_typo_is_a_possible_duplicate_too(app, logged_in):
     paper_record(app, "Guide de la médiation sociale dans les quartiers", year=2010)
-    warned = post(logged_in, "/admin/notices/nouvelle",
-                  {**NEW, "title": "Guide de la médaition sociale dans le quartiers",
-                   "copy_barcode": [""]})  # fmt: skip
+    warned = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "title": "Guide de la médaition sociale dans le quartiers", "copy_barcode": [""]},
+    )
     assert "titre très proche, même année" in text(warned)
-    other_year = post(logged_in, "/admin/notices/nouvelle",
-                      {**NEW, "title": "Guide de la médaition sociale dans le quartiers",
-                       "year": "2012", "date": "", "copy_barcode": [""]})  # fmt: skip
+    other_year = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {
+            **NEW,
+            "title": "Guide de la médaition sociale dans le quartiers",
+            "year": "2012",
+            "date": "",
+            "copy_barcode": [""],
+        },
+    )
     assert other_year.status_code == 302
 
 
 def test_the_duplicate_probe_answers_while_typing(app, logged_in):
     record_id = paper_record(app, "Diagnostic local de sécurité du Lamentin", year=2008)
-    found = logged_in.get("/admin/notices/doublons?titre=Diagnostic+local+de+securite+du+Lamentin&annee=2008")
-    assert found.json == [{"id": record_id, "title": "Diagnostic local de sécurité du Lamentin",
-                           "year": 2008, "reason": "même titre et même année",
-                           "url": f"/admin/notices/{record_id}"}]  # fmt: skip
-    assert logged_in.get(f"/admin/notices/doublons?titre=Diagnostic+local+de+securite+du+Lamentin"
-                         f"&annee=2008&sauf={record_id}").json == []  # fmt: skip
+    found = logged_in.get(
+        "/admin/notices/doublons?titre=Diagnostic+local+de+securite+du+Lamentin&annee=2008"
+    )
+    assert found.json == [
+        {
+            "id": record_id,
+            "title": "Diagnostic local de sécurité du Lamentin",
+            "year": 2008,
+            "reason": "même titre et même année",
+            "url": f"/admin/notices/{record_id}",
+        }
+    ]
+    assert (
+        logged_in.get(
+            f"/admin/notices/doublons?titre=Diagnostic+local+de+securite+du+Lamentin"
+            f"&annee=2008&sauf={record_id}"
+        ).json
+        == []
+    )
 
 
 def test_an_edit_is_searchable_at_once_and_audited_with_before_and_after(app, logged_in):
     record_id = paper_record(app, "Rapport sur les jardins partagés", year=2011)
     assert search_ids(app, "jardins") == [record_id]
-    form = {**NEW, "title": "Rapport sur les vergers créoles", "year": "2011", "date": "",
-            "copy_barcode": []}  # fmt: skip
+    form = {
+        **NEW,
+        "title": "Rapport sur les vergers créoles",
+        "year": "2011",
+        "date": "",
+        "copy_barcode": [],
+    }
     response = post(logged_in, f"/admin/notices/{record_id}", form)
     assert response.status_code == 302
     assert search_ids(app, "vergers") == [record_id]
@@ -144,53 +198,87 @@ def test_an_edit_is_searchable_at_once_and_audited_with_before_and_after(app, lo
         assert cat.get(record_id).curated
         entry = audit.entries(cat, target_type="record", target_id=record_id)[0][0]
     assert entry.actor == "documentaliste" and entry.action == "record.edit"
-    assert entry.changes["titre"] == ["Rapport sur les jardins partagés", "Rapport sur les vergers créoles"]
+    assert entry.changes["titre"] == [
+        "Rapport sur les jardins partagés",
+        "Rapport sur les vergers créoles",
+    ]
     journal = text(logged_in.get(f"/admin/journal?objet=record&n={record_id}"))
     assert "Rapport sur les vergers créoles" in journal and "documentaliste" in journal
 
 
 def test_a_record_with_copies_cannot_become_electronic(app, logged_in):
     record_id = paper_record(app, "Actes du séminaire", "CRPV0201")
-    response = post(logged_in, f"/admin/notices/{record_id}",
-                    {**NEW, "title": "Actes du séminaire", "support": "electronique"})  # fmt: skip
-    assert response.status_code == 400 and "retirez-les avant de changer de support" in text(response)
+    response = post(
+        logged_in,
+        f"/admin/notices/{record_id}",
+        {**NEW, "title": "Actes du séminaire", "support": "electronique"},
+    )
+    assert response.status_code == 400 and "retirez-les avant de changer de support" in text(
+        response
+    )
 
 
 def test_thematic_decisions_win_over_the_tagger_and_show_its_evidence(app, logged_in):
     record_id = paper_record(app, "Évaluation du contrat de ville", year=2012)
-    evidence = {"terms": [{"term": "contrat de ville", "count": 3, "field": "text"}],
-                "passages": [{"text": "le contrat de ville 2007-2013", "page": 4, "field": "text"}]}  # fmt: skip
+    evidence = {
+        "terms": [{"term": "contrat de ville", "count": 3, "field": "text"}],
+        "passages": [{"text": "le contrat de ville 2007-2013", "page": 4, "field": "text"}],
+    }
     with catalogue_of(app) as cat:
-        cat.set_auto_themes(record_id, [ThemeAssignment("evaluation", ThemeSource.AUTO, 0.82, evidence),
-                                        ThemeAssignment("sante", ThemeSource.AUTO, 0.31)])  # fmt: skip
+        cat.set_auto_themes(
+            record_id,
+            [
+                ThemeAssignment("evaluation", ThemeSource.AUTO, 0.82, evidence),
+                ThemeAssignment("sante", ThemeSource.AUTO, 0.31),
+            ],
+        )
     page = text(logged_in.get(f"/admin/notices/{record_id}"))
     assert "contrat de ville ×3 (texte)" in page and "(p. 4)" in page and "score 0.82" in page
-    post(logged_in, f"/admin/notices/{record_id}/thematiques", {"slug": "sante", "decision": "remove"})
-    post(logged_in, f"/admin/notices/{record_id}/thematiques", {"slug": "logement", "decision": "add"})
+    post(
+        logged_in,
+        f"/admin/notices/{record_id}/thematiques",
+        {"slug": "sante", "decision": "remove"},
+    )
+    post(
+        logged_in,
+        f"/admin/notices/{record_id}/thematiques",
+        {"slug": "logement", "decision": "add"},
+    )
     with catalogue_of(app) as cat:
         cat.set_auto_themes(record_id, [ThemeAssignment("sante", ThemeSource.AUTO, 0.9)])  # a retag
         themes = {(t.slug, t.source) for t in cat.get(record_id).themes}
     assert themes == {("logement", ThemeSource.MANUAL)}
     assert record_id in search_ids(app, "") and search_ids(app, "") == [record_id]
-    refused = post(logged_in, f"/admin/notices/{record_id}/thematiques",
-                   {"slug": "inconnue", "decision": "add"})  # fmt: skip
+    refused = post(
+        logged_in,
+        f"/admin/notices/{record_id}/thematiques",
+        {"slug": "inconnue", "decision": "add"},
+    )
     assert refused.status_code == 400
 
 
 def test_copies_are_added_changed_and_removed(app, logged_in):
     record_id = paper_record(app, "Actes du séminaire", "CRPV0201")
-    post(logged_in, f"/admin/notices/{record_id}/exemplaires",
-         {"barcode": "CRPV0202", "call_number": "307 ACT", "location": "Réserve"})  # fmt: skip
+    post(
+        logged_in,
+        f"/admin/notices/{record_id}/exemplaires",
+        {"barcode": "CRPV0202", "call_number": "307 ACT", "location": "Réserve"},
+    )
     again = post(logged_in, f"/admin/notices/{record_id}/exemplaires", {"barcode": "CRPV0202"})
     assert "existe déjà" in text(logged_in.get(again.location))
     with catalogue_of(app) as cat:
         first, second = cat.get(record_id).copies
-    post(logged_in, f"/admin/notices/{record_id}/exemplaires/{first.id}",
-         {"action": "save", "call_number": "307 ACT", "location": "Salle", "status": "missing"})  # fmt: skip
+    post(
+        logged_in,
+        f"/admin/notices/{record_id}/exemplaires/{first.id}",
+        {"action": "save", "call_number": "307 ACT", "location": "Salle", "status": "missing"},
+    )
     post(logged_in, f"/admin/notices/{record_id}/exemplaires/{second.id}", {"action": "remove"})
     with catalogue_of(app) as cat:
         copies = cat.get(record_id).copies
-    assert [(c.barcode, c.status, c.location) for c in copies] == [("CRPV0201", CopyStatus.MISSING, "Salle")]
+    assert [(c.barcode, c.status, c.location) for c in copies] == [
+        ("CRPV0201", CopyStatus.MISSING, "Salle")
+    ]
 
 
 def test_a_copy_that_was_lent_is_withdrawn_not_deleted(app, logged_in):
@@ -202,7 +290,9 @@ def test_a_copy_that_was_lent_is_withdrawn_not_deleted(app, logged_in):
         desk.check_out("CRPV0201", desk.add_borrower("Paul").id, today=date(2013, 1, 2))
         desk.check_in("CRPV0201", today=date(2013, 1, 5))
         copy_id = cat.get(record_id).copies[0].id
-    response = post(logged_in, f"/admin/notices/{record_id}/exemplaires/{copy_id}", {"action": "remove"})
+    response = post(
+        logged_in, f"/admin/notices/{record_id}/exemplaires/{copy_id}", {"action": "remove"}
+    )
     assert "passez-le à « Retiré »" in text(logged_in.get(response.location))
 
 
@@ -236,10 +326,14 @@ def test_a_record_with_a_copy_on_loan_stays_out_of_the_trash(app, logged_in):
 def test_works_link_and_unlink_from_the_record_page(app, logged_in):
     paper_id = paper_record(app, "Diagnostic habitat indigne", "CRPV0301")
     with catalogue_of(app) as cat:
-        pdf_id = cat.add(Record(title="Diagnostic habitat indigne", support=Support.ELECTRONIQUE)).id
+        pdf_id = cat.add(
+            Record(title="Diagnostic habitat indigne", support=Support.ELECTRONIQUE)
+        ).id
     post(logged_in, f"/admin/notices/{paper_id}/oeuvre", {"action": "link", "autre": str(pdf_id)})
     page = text(logged_in.get(f"/admin/notices/{pdf_id}"))
-    assert f"n° {paper_id} — Diagnostic habitat indigne" in page and "1 exemplaire(s) en rayon" in page
+    assert (
+        f"n° {paper_id} — Diagnostic habitat indigne" in page and "1 exemplaire(s) en rayon" in page
+    )
     post(logged_in, f"/admin/notices/{pdf_id}/oeuvre", {"action": "unlink"})
     with catalogue_of(app) as cat:
         assert cat.get(paper_id).work_id is None and cat.get(pdf_id).work_id is None
@@ -319,8 +413,11 @@ def _hold_index_writer(instance, seconds: float):  # type: ignore[no-untyped-def
     import subprocess
     import sys
 
-    writer = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(instance), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(instance), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
     return writer
 
@@ -335,9 +432,17 @@ def test_a_save_waits_for_another_index_writer_and_loses_nothing(app, logged_in,
     assert search_ids(app, "jardins") == [record_id]  # the web app's index is open
     writer = _hold_index_writer(instance, 2.0)
     started = time.monotonic()
-    response = post(logged_in, f"/admin/notices/{record_id}",
-                    {**NEW, "title": "Rapport sur les vergers créoles", "year": "2011", "date": "",
-                     "copy_barcode": []})  # fmt: skip
+    response = post(
+        logged_in,
+        f"/admin/notices/{record_id}",
+        {
+            **NEW,
+            "title": "Rapport sur les vergers créoles",
+            "year": "2011",
+            "date": "",
+            "copy_barcode": [],
+        },
+    )
     waited = time.monotonic() - started
     writer.communicate(timeout=60)
     assert response.status_code == 302 and writer.returncode == 0
@@ -352,9 +457,17 @@ def test_when_the_index_stays_busy_the_save_is_kept_and_shown_later(app, logged_
     assert search_ids(app, "jardins") == [record_id]
     app.extensions["fonds"]["index"].write_timeout = 0.3
     writer = _hold_index_writer(instance, 2.0)
-    response = post(logged_in, f"/admin/notices/{record_id}",
-                    {**NEW, "title": "Rapport sur les vergers créoles", "year": "2011", "date": "",
-                     "copy_barcode": []})  # fmt: skip
+    response = post(
+        logged_in,
+        f"/admin/notices/{record_id}",
+        {
+            **NEW,
+            "title": "Rapport sur les vergers créoles",
+            "year": "2011",
+            "date": "",
+            "copy_barcode": [],
+        },
+    )
     page = text(logged_in.get(response.location))
     writer.communicate(timeout=60)
     assert "index de recherche est occupé" in page
@@ -386,13 +499,19 @@ def test_saves_during_a_real_fonds_index_run_are_all_searchable(app, logged_in, 
     folder = tmp_path / "lot"
     folder.mkdir()
     for n in range(120):
-        make_txt(folder / f"note-{n:02d}.txt", f"Note numéro {n} sur le quartier de Volga-Plage : "
-                 "diagnostic partagé avec les habitants. " * 40)  # fmt: skip
+        make_txt(
+            folder / f"note-{n:02d}.txt",
+            f"Note numéro {n} sur le quartier de Volga-Plage : "
+            "diagnostic partagé avec les habitants. " * 40,
+        )
     ids = [paper_record(app, f"Rapport ancien numéro {n}", year=2000 + n) for n in range(8)]
     assert len(search_ids(app, "ancien")) == 8
-    run = subprocess.Popen([*fonds, "--instance", str(instance),
-                            "index", str(folder), "--jobs", "2"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    run = subprocess.Popen(
+        [*fonds, "--instance", str(instance), "index", str(folder), "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline:  # wait for its first records
         with catalogue_of(app) as cat:
@@ -402,9 +521,18 @@ def test_saves_during_a_real_fonds_index_run_are_all_searchable(app, logged_in, 
     overlapped = 0
     for n, record_id in enumerate(ids):
         overlapped += run.poll() is None
-        response = post(logged_in, f"/admin/notices/{record_id}",
-                        {**NEW, "title": f"Rapport révisé numéro {n}", "year": str(2000 + n),
-                         "date": "", "isbn": "", "copy_barcode": []})  # fmt: skip
+        response = post(
+            logged_in,
+            f"/admin/notices/{record_id}",
+            {
+                **NEW,
+                "title": f"Rapport révisé numéro {n}",
+                "year": str(2000 + n),
+                "date": "",
+                "isbn": "",
+                "copy_barcode": [],
+            },
+        )
         assert response.status_code == 302
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0, err
@@ -412,6 +540,7 @@ def test_saves_during_a_real_fonds_index_run_are_all_searchable(app, logged_in, 
     assert sorted(search_ids(app, "révisé")) == sorted(ids)
     assert search_ids(app, "ancien") == []
     assert search_total(app, "Volga") == 120
-    check = subprocess.run([*fonds, "--instance", str(instance), "check"],
-                           capture_output=True, text=True)  # fmt: skip
+    check = subprocess.run(
+        [*fonds, "--instance", str(instance), "check"], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr

@@ -47,11 +47,17 @@ def test_the_loan_lifecycle_at_the_desk(app, logged_in):
     the three operations by the documentalist."""
     record_id = paper_record(app, "Guide de la médiation sociale", "CRPV0001")
     marie = add_borrower(logged_in, organisation="Ville du Lamentin", category="collectivite")
-    out = post(logged_in, "/admin/prets/sortie", {"barcode": "CRPV0001",
-                                                 "emprunteur": f"Marie Joseph — Ville du Lamentin (n° {marie})"})  # fmt: skip
+    out = post(
+        logged_in,
+        "/admin/prets/sortie",
+        {"barcode": "CRPV0001", "emprunteur": f"Marie Joseph — Ville du Lamentin (n° {marie})"},
+    )
     assert out.status_code == 302
     page = flashes(logged_in)
-    assert "CRPV0001 « Guide de la médiation sociale » prêté à Marie Joseph jusqu'au 25/03/2013." in page
+    assert (
+        "CRPV0001 « Guide de la médiation sociale » prêté à Marie Joseph jusqu'au 25/03/2013."
+        in page
+    )
     assert "Prêts en cours (1)" in page
     cat, desk = desk_of(app)
     with cat:
@@ -59,13 +65,18 @@ def test_the_loan_lifecycle_at_the_desk(app, logged_in):
     post(logged_in, "/admin/prets/prolongation", {"barcode": "CRPV0001"})
     assert "prolongé jusqu'au 15/04/2013 (prolongation n° 1)" in flashes(logged_in)
     post(logged_in, "/admin/prets/retour", {"barcode": "CRPV0001"})
-    assert "CRPV0001 « Guide de la médiation sociale » rendu par Marie Joseph." in flashes(logged_in)
+    assert "CRPV0001 « Guide de la médiation sociale » rendu par Marie Joseph." in flashes(
+        logged_in
+    )
     cat, desk = desk_of(app)
     with cat:
         assert cat.get(record_id).copies[0].status is CopyStatus.AVAILABLE
         actions = [(e.actor, e.action) for e in audit.entries(cat, target_type="loan")[0]]
-    assert actions == [("documentaliste", "loan.return"), ("documentaliste", "loan.renew"),
-                       ("documentaliste", "loan.out")]  # fmt: skip
+    assert actions == [
+        ("documentaliste", "loan.return"),
+        ("documentaliste", "loan.renew"),
+        ("documentaliste", "loan.out"),
+    ]
     history = text(logged_in.get(f"/admin/prets/notice/{record_id}"))
     assert "Marie Joseph" in history and "04/03/2013" in history
 
@@ -76,14 +87,23 @@ def test_the_desk_says_why_it_refuses(app, logged_in):
     paul = add_borrower(logged_in, "Paul")
     post(logged_in, "/admin/prets/sortie", {"barcode": "CRPV0001", "emprunteur": str(marie)})
     cases = [
-        ("/admin/prets/sortie", {"barcode": "CRPV0001", "emprunteur": str(paul)},
-         "Prêt refusé — Cet exemplaire est déjà en prêt (retour prévu le 25/03/2013)."),
-        ("/admin/prets/sortie", {"barcode": "INCONNU", "emprunteur": str(paul)},
-         "Prêt refusé — Code-barres inconnu : INCONNU."),
+        (
+            "/admin/prets/sortie",
+            {"barcode": "CRPV0001", "emprunteur": str(paul)},
+            "Prêt refusé — Cet exemplaire est déjà en prêt (retour prévu le 25/03/2013).",
+        ),
+        (
+            "/admin/prets/sortie",
+            {"barcode": "INCONNU", "emprunteur": str(paul)},
+            "Prêt refusé — Code-barres inconnu : INCONNU.",
+        ),
         ("/admin/prets/retour", {"barcode": "INCONNU"}, "Retour impossible — Code-barres inconnu"),
-        ("/admin/prets/sortie", {"barcode": "CRPV0001", "emprunteur": "personne"},
-         "Indiquez le code-barres de l'exemplaire et le numéro de l'emprunteur."),
-    ]  # fmt: skip
+        (
+            "/admin/prets/sortie",
+            {"barcode": "CRPV0001", "emprunteur": "personne"},
+            "Indiquez le code-barres de l'exemplaire et le numéro de l'emprunteur.",
+        ),
+    ]
     for url, data, message in cases:
         post(logged_in, url, data)
         assert message in flashes(logged_in), message
@@ -107,11 +127,17 @@ def test_the_return_names_the_next_reservation(app, logged_in):
     record_id = paper_record(app, "Actes du colloque", "CRPV0001")
     marie, anne = add_borrower(logged_in), add_borrower(logged_in, "Anne Rose")
     post(logged_in, "/admin/prets/sortie", {"barcode": "CRPV0001", "emprunteur": str(marie)})
-    reserved = post(logged_in, "/admin/prets/reservations",
-                    {"document": "CRPV0001", "emprunteur": f"Anne Rose (n° {anne})"})  # fmt: skip
+    reserved = post(
+        logged_in,
+        "/admin/prets/reservations",
+        {"document": "CRPV0001", "emprunteur": f"Anne Rose (n° {anne})"},
+    )
     assert reserved.status_code == 302
     listing = html.unescape(text(logged_in.get("/admin/prets/reservations")))
-    assert "Réservation enregistrée : Anne Rose est n° 1 dans la file pour « Actes du colloque »" in listing
+    assert (
+        "Réservation enregistrée : Anne Rose est n° 1 dans la file pour « Actes du colloque »"
+        in listing
+    )
     post(logged_in, "/admin/prets/retour", {"barcode": "CRPV0001"})
     assert f"mettez ce document de côté pour Anne Rose (emprunteur n° {anne})" in flashes(logged_in)
     assert "Anne Rose" in text(logged_in.get(f"/admin/notices/{record_id}"))
@@ -119,7 +145,7 @@ def test_the_return_names_the_next_reservation(app, logged_in):
 
 def test_overdue_loans_reminders_and_csv(app, logged_in):
     paper_record(app, "Guide de la médiation", "CRPV0001")
-    paper_record(app, "=HYPERLINK(\"http://x\")", "CRPV0002")
+    paper_record(app, '=HYPERLINK("http://x")', "CRPV0002")
     marie = add_borrower(logged_in, email="marie@exemple.fr", phone="0596 00 00 00")
     cat, desk = desk_of(app)
     with cat:
@@ -130,9 +156,14 @@ def test_overdue_loans_reminders_and_csv(app, logged_in):
     letters = html.unescape(text(logged_in.get("/admin/prets/relances")))
     assert "Bonjour Marie Joseph," in letters and "40 jour(s) de retard" in letters
     raw = logged_in.get("/admin/prets/relances.txt")
-    assert raw.mimetype == "text/plain" and "« Guide de la médiation » (exemplaire CRPV0001" in text(raw)
+    assert (
+        raw.mimetype == "text/plain"
+        and "« Guide de la médiation » (exemplaire CRPV0001" in text(raw)
+    )
     exported = logged_in.get("/admin/prets/retards.csv")
-    assert exported.mimetype == "text/csv" and "attachment" in exported.headers["Content-Disposition"]
+    assert (
+        exported.mimetype == "text/csv" and "attachment" in exported.headers["Content-Disposition"]
+    )
     rows = list(csv.reader(io.StringIO(text(exported).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "code_barres" and len(rows) == 3
     assert rows[1][0] == "CRPV0001" and rows[1][5] == "marie@exemple.fr" and rows[1][9] == "40"
@@ -140,11 +171,21 @@ def test_overdue_loans_reminders_and_csv(app, logged_in):
 
 
 def test_borrowers_are_registered_edited_and_searched(app, logged_in):
-    refused = post(logged_in, "/admin/emprunteurs/nouveau", {"name": "Paul", "email": "pas-un-courriel"})
+    refused = post(
+        logged_in, "/admin/emprunteurs/nouveau", {"name": "Paul", "email": "pas-un-courriel"}
+    )
     assert refused.status_code == 400 and "adresse électronique invalide" in text(refused)
     paul = add_borrower(logged_in, "Paul Marie-Sainte", organisation="CACEM", category="etat")
-    post(logged_in, f"/admin/emprunteurs/{paul}", {"name": "Paul Marie-Sainte", "organisation": "CAP Nord",
-                                                 "category": "etat", "email": "paul@exemple.fr"})  # fmt: skip
+    post(
+        logged_in,
+        f"/admin/emprunteurs/{paul}",
+        {
+            "name": "Paul Marie-Sainte",
+            "organisation": "CAP Nord",
+            "category": "etat",
+            "email": "paul@exemple.fr",
+        },
+    )
     listing = text(logged_in.get("/admin/emprunteurs/?q=CAP"))
     assert "Paul Marie-Sainte" in listing and "Agent de l&#39;État" in listing
     with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
@@ -170,7 +211,9 @@ def test_gdpr_export_then_erasure_keeps_anonymous_statistics(app, logged_in):
     history = text(logged_in.get(f"/admin/prets/notice/{record_id}"))
     assert "anonymisé" in history and "Marie Joseph" not in history
     with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
-        logged = " ".join(e.summary + json.dumps(e.changes) for e in audit.entries(cat, limit=500)[0])
+        logged = " ".join(
+            e.summary + json.dumps(e.changes) for e in audit.entries(cat, limit=500)[0]
+        )
     assert "Marie" not in logged and "marie@exemple.fr" not in logged  # no personal data kept
 
 

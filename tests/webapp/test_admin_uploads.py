@@ -34,7 +34,9 @@ def upload(client, *files: tuple[str, bytes]):  # type: ignore[no-untyped-def]
     return post(client, "/admin/depot/", data, content_type="multipart/form-data")
 
 
-def pdf_bytes(tmp_path: Path, text: str = REPORT_TEXT, title: str = "Évaluation du CUCS du Lamentin") -> bytes:
+def pdf_bytes(
+    tmp_path: Path, text: str = REPORT_TEXT, title: str = "Évaluation du CUCS du Lamentin"
+) -> bytes:
     return make_pdf(tmp_path / "rapport.pdf", text, title=title, author="Marie Joseph").read_bytes()
 
 
@@ -60,8 +62,12 @@ def test_an_upload_is_analysed_then_confirmed_into_a_searchable_record(app, logg
     assert "CUCS" in page  # the evidence of the proposed thematic
     assert nothing_in_store(app)
     form = form_fields(page)
-    form.update({"year": "2009", "theme": [s for s in form.get("theme", []) if s != "evaluation"]
-                 + ["jeunesse"]})  # fmt: skip
+    form.update(
+        {
+            "year": "2009",
+            "theme": [s for s in form.get("theme", []) if s != "evaluation"] + ["jeunesse"],
+        }
+    )
     saved = post(logged_in, response.location, form)
     assert saved.status_code == 302, text(saved)
     record_id = int(saved.location.rsplit("/", 1)[1])
@@ -89,13 +95,17 @@ def form_fields(page: str) -> dict[str, object]:
     import re
 
     fields: dict[str, object] = {}
-    for name, value in re.findall(r'<input type="(?:text|number|url|hidden)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+    for name, value in re.findall(
+        r'<input type="(?:text|number|url|hidden)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page
+    ):
         if name in ("author_name", "author_order"):
             fields.setdefault(name, []).append(html.unescape(value))  # type: ignore[union-attr]
         elif name != "csrf_token":
             fields[name] = html.unescape(value)
     for name, value in re.findall(r'<option value="([^"]*)" selected>', page) and re.findall(
-            r'<select id="f-([a-z_]+)" name="[a-z_]+"[^>]*>\s*(?:<option[^>]*>[^<]*</option>\s*)*?<option value="([^"]*)" selected>', page):  # fmt: skip
+        r'<select id="f-([a-z_]+)" name="[a-z_]+"[^>]*>\s*(?:<option[^>]*>[^<]*</option>\s*)*?<option value="([^"]*)" selected>',
+        page,
+    ):
         fields[name] = value
     fields["author_kind"] = re.findall(r'<option value="(person|organisation)" selected>', page)
     fields["theme"] = re.findall(r'name="theme" value="([^"]+)" checked', page)
@@ -106,12 +116,25 @@ def form_fields(page: str) -> dict[str, object]:
 
 
 def test_a_batch_upload_stages_every_file_and_saves_them_as_proposed(app, logged_in, tmp_path):
-    docx = make_docx(tmp_path / "note.docx", ["Note sur le logement social et l'habitat indigne.",
-                     "La résorption de l'habitat insalubre (RHI) à Trénelle."], title="Note RHI")  # fmt: skip
-    txt = make_txt(tmp_path / "cr.txt", "Compte rendu du réseau Atelier Santé Ville : accès aux "
-                   "droits et prévention des addictions dans les quartiers.")  # fmt: skip
-    response = upload(logged_in, ("rapport.pdf", pdf_bytes(tmp_path)), ("note.docx", docx.read_bytes()),
-                      ("compte rendu.txt", txt.read_bytes()))  # fmt: skip
+    docx = make_docx(
+        tmp_path / "note.docx",
+        [
+            "Note sur le logement social et l'habitat indigne.",
+            "La résorption de l'habitat insalubre (RHI) à Trénelle.",
+        ],
+        title="Note RHI",
+    )
+    txt = make_txt(
+        tmp_path / "cr.txt",
+        "Compte rendu du réseau Atelier Santé Ville : accès aux "
+        "droits et prévention des addictions dans les quartiers.",
+    )
+    response = upload(
+        logged_in,
+        ("rapport.pdf", pdf_bytes(tmp_path)),
+        ("note.docx", docx.read_bytes()),
+        ("compte rendu.txt", txt.read_bytes()),
+    )
     assert response.status_code == 200
     page = text(response)
     assert "3 fichier(s) analysé(s)" in page and "Note RHI" in page
@@ -125,18 +148,30 @@ def test_a_batch_upload_stages_every_file_and_saves_them_as_proposed(app, logged
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("rapport.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500,
-         "Type de fichier refusé : format non pris en charge (exécutable Windows)."),
+        (
+            "rapport.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500,
+            "Type de fichier refusé : format non pris en charge (exécutable Windows).",
+        ),
         ("vide.pdf", b"", "Fichier vide (0 octet) : rien à cataloguer."),
-        ("gros.txt", b"quartier " * 40_000, "Fichier trop volumineux : plus de 293 Ko (limite du dépôt)."),
-        ("../../etc/passwd.txt", b"Un texte anodin sur la politique de la ville.",
-         "Nom de fichier refusé (« ../../etc/passwd.txt »)"),
+        (
+            "gros.txt",
+            b"quartier " * 40_000,
+            "Fichier trop volumineux : plus de 293 Ko (limite du dépôt).",
+        ),
+        (
+            "../../etc/passwd.txt",
+            b"Un texte anodin sur la politique de la ville.",
+            "Nom de fichier refusé (« ../../etc/passwd.txt »)",
+        ),
         ("..\\rapport.txt", b"Un texte anodin.", "Nom de fichier refusé"),
         ("tronque.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "Lecture impossible"),
     ],
     ids=["disguised-executable", "empty", "oversized", "dot-dot-slash", "backslash", "broken-pdf"],
 )
-def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_kept(app, logged_in, name, content, message):
+def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_kept(
+    app, logged_in, name, content, message
+):
     response = upload(logged_in, (name, content))
     assert response.status_code == 422
     page = text(response)
@@ -201,7 +236,8 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
     big = FileStorage(io.BytesIO(b"x" * (300_000 + 2 * 1024 * 1024)), "enorme.txt")
     boundary, body = encode_multipart({"csrf_token": csrf(logged_in), "fichiers": big})
     # A body built in memory: the test client would spool a large one to an unclosed file.
-    response = logged_in.post("/admin/depot/", data=body,
-                              content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    response = logged_in.post(
+        "/admin/depot/", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 413 and "Fichier trop volumineux" in text(response)
     assert nothing_kept(app)

@@ -7,8 +7,22 @@ import pytest
 
 from .search_fund import HOSTILE, app_fixture, build_fund, client_fixture, fund_fixture, make_app  # noqa: F401
 
-HIT_KEYS = {"id", "title", "authors", "year", "type", "support", "language", "themes", "snippet",
-            "highlights", "score", "availability", "url", "api_url"}  # fmt: skip
+HIT_KEYS = {
+    "id",
+    "title",
+    "authors",
+    "year",
+    "type",
+    "support",
+    "language",
+    "themes",
+    "snippet",
+    "highlights",
+    "score",
+    "availability",
+    "url",
+    "api_url",
+}
 FACET_KEYS = {"theme", "type", "support", "year", "language", "author", "available", "decade"}
 
 
@@ -70,10 +84,18 @@ def test_links_give_the_same_state_on_the_page_and_the_next_page(client) -> None
 def test_the_query_is_echoed_as_understood(client) -> None:
     data = search(client, q="logement", theme="logement,jeunesse", year="2000 – 2009", page="-1")
     assert data["query"] == {
-        "q": "logement", "theme": ["logement", "jeunesse"], "type": [], "support": [],
-        "year": ["2000-2009"], "lang": [], "author": [], "available": [], "sort": "relevance",
-        "page": 1, "per_page": 20,
-    }  # fmt: skip
+        "q": "logement",
+        "theme": ["logement", "jeunesse"],
+        "type": [],
+        "support": [],
+        "year": ["2000-2009"],
+        "lang": [],
+        "author": [],
+        "available": [],
+        "sort": "relevance",
+        "page": 1,
+        "per_page": 20,
+    }
     assert "« page » ramené à 1 (entre 1 et 1000)." in data["messages"]
 
 
@@ -84,8 +106,10 @@ def test_the_query_is_echoed_as_understood(client) -> None:
     "query", ["évaluation", "Evaluations", "EVALUATION", "évaluations", "ÉVALUÉE"]
 )
 def test_accents_case_and_plurals_do_not_matter(client, query) -> None:
-    assert {"Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
-            "EVALUATIONS des politiques locales de santé"} <= titles(client, query)  # fmt: skip
+    assert {
+        "Évaluation du contrat urbain de cohésion sociale de Fort-de-France",
+        "EVALUATIONS des politiques locales de santé",
+    } <= titles(client, query)
 
 
 @pytest.mark.parametrize("query", ["quartier", "quartiers", "QUARTIERS"])
@@ -93,8 +117,10 @@ def test_singular_and_plural_find_the_same_documents(client, query) -> None:
     assert titles(client, query) == titles(client, "quartier")
 
 
-@pytest.mark.parametrize("query", ["ZFU", "zfu", "zones franches urbaines", "zone franche urbaine",
-                                   '"zones franches urbaines"'])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    ["ZFU", "zfu", "zones franches urbaines", "zone franche urbaine", '"zones franches urbaines"'],
+)
 def test_an_acronym_and_its_expansion_find_each_other(client, query) -> None:
     assert titles(client, query) == {
         "Les zones franches urbaines et l'emploi",
@@ -144,11 +170,20 @@ def test_a_misspelling_gets_a_suggestion(client) -> None:
 # -- bad input -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params", [
-    {"page": "abc"}, {"per_page": "beaucoup"}, {"sort": "hasard"}, {"theme": "astrologie"},
-    {"type": "roman"}, {"support": "cd-rom"}, {"available": "perdu"}, {"year": "an 2000"},
-    {"lang": "français"},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"per_page": "beaucoup"},
+        {"sort": "hasard"},
+        {"theme": "astrologie"},
+        {"type": "roman"},
+        {"support": "cd-rom"},
+        {"available": "perdu"},
+        {"year": "an 2000"},
+        {"lang": "français"},
+    ],
+)
 def test_invalid_parameters_are_a_400_with_a_french_reason(client, params) -> None:
     response = client.get("/api/search", query_string=params)
     assert response.status_code == 400
@@ -171,10 +206,23 @@ def test_per_page_is_clamped_to_the_configured_maximum(fund) -> None:
     assert data["per_page"] == 5 and len(data["hits"]) == 5
 
 
-@pytest.mark.parametrize("query", [
-    '"contrat de', "*", "-", "- *", "OU", "a" * 10_000, "<script>alert(1)</script>", "\x00",
-    "%FF", "é" * 600, "jeu* OU", '-"',
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"contrat de',
+        "*",
+        "-",
+        "- *",
+        "OU",
+        "a" * 10_000,
+        "<script>alert(1)</script>",
+        "\x00",
+        "%FF",
+        "é" * 600,
+        "jeu* OU",
+        '-"',
+    ],
+)
 def test_odd_queries_give_results_or_a_message_never_an_error(client, query) -> None:
     data = search(client, q=query)
     assert isinstance(data["total"], int)
@@ -292,6 +340,10 @@ def test_availability_follows_loans_and_copy_changes_at_once(tmp_path) -> None:
     assert states() == ["en-rayon"]
     with Catalogue.in_instance(fund.root) as catalogue:
         for copy in catalogue.get(fund.ids["mediation"]).copies:
-            catalogue.update_copy(copy.id, call_number=copy.call_number, location=copy.location,
-                                  status=CopyStatus.MISSING)  # fmt: skip
+            catalogue.update_copy(
+                copy.id,
+                call_number=copy.call_number,
+                location=copy.location,
+                status=CopyStatus.MISSING,
+            )
     assert states() == []

@@ -22,7 +22,9 @@ def run(instance):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--instance", str(instance), *args], input=input, catch_exceptions=False)
+        return runner.invoke(
+            cli, ["--instance", str(instance), *args], input=input, catch_exceptions=False
+        )
 
     return invoke
 
@@ -31,13 +33,21 @@ def run(instance):
 def documents(tmp_path):
     folder = tmp_path / "documents"
     folder.mkdir()
-    write_pdf(folder / "gup.pdf", [Heading("Charte de gestion urbaine de proximité", 0),
-              "La gestion urbaine de proximité du quartier Dillon associe les habitants, "
-              "le bailleur et la ville autour de la propreté et des espaces extérieurs."],
-              title="Charte de gestion urbaine de proximité", author="Ville de Fort-de-France")  # fmt: skip
+    write_pdf(
+        folder / "gup.pdf",
+        [
+            Heading("Charte de gestion urbaine de proximité", 0),
+            "La gestion urbaine de proximité du quartier Dillon associe les habitants, "
+            "le bailleur et la ville autour de la propreté et des espaces extérieurs.",
+        ],
+        title="Charte de gestion urbaine de proximité",
+        author="Ville de Fort-de-France",
+    )
     (folder / "note.txt").write_text(
         "Note sur la réussite éducative : le programme accompagne les enfants et leurs parents "
-        "dans les quartiers prioritaires du Lamentin.", encoding="utf-8")  # fmt: skip
+        "dans les quartiers prioritaires du Lamentin.",
+        encoding="utf-8",
+    )
     (folder / "casse.pdf").write_bytes(b"%PDF-1.7\n1 0 obj garbage")
     return folder
 
@@ -67,8 +77,18 @@ def test_search_json_shape(run, documents):
     data = json.loads(result.output)
     assert data["total"] == 1
     hit = data["hits"][0]
-    assert {"id", "title", "authors", "year", "type", "support", "language", "themes", "snippet",
-            "score"} <= set(hit)  # fmt: skip
+    assert {
+        "id",
+        "title",
+        "authors",
+        "year",
+        "type",
+        "support",
+        "language",
+        "themes",
+        "snippet",
+        "score",
+    } <= set(hit)
     assert hit["title"] == "Charte de gestion urbaine de proximité"
     assert set(data["facets"]) >= {"theme", "type", "support", "year", "language", "author"}
     for values in data["facets"].values():

@@ -17,8 +17,9 @@ def run(instance):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--instance", str(instance), *args], input=input,
-                             catch_exceptions=False)  # fmt: skip
+        return runner.invoke(
+            cli, ["--instance", str(instance), *args], input=input, catch_exceptions=False
+        )
 
     return invoke
 
@@ -27,11 +28,21 @@ def run(instance):
 def fund(instance):
     """Two paper holdings (three copies) and one electronic record."""
     with Catalogue.in_instance(instance) as cat:
-        guide = cat.add(Record(title="Guide de la médiation sociale", support=Support.PAPIER,
-                               copies=(Copy("CRPV0001", "361 MED", "Salle"),
-                                       Copy("CRPV0002", "361 MED", "Réserve"))))  # fmt: skip
-        actes = cat.add(Record(title="Actes du séminaire GUP", support=Support.PAPIER,
-                               copies=(Copy("CRPV0003"),)))  # fmt: skip
+        guide = cat.add(
+            Record(
+                title="Guide de la médiation sociale",
+                support=Support.PAPIER,
+                copies=(
+                    Copy("CRPV0001", "361 MED", "Salle"),
+                    Copy("CRPV0002", "361 MED", "Réserve"),
+                ),
+            )
+        )
+        actes = cat.add(
+            Record(
+                title="Actes du séminaire GUP", support=Support.PAPIER, copies=(Copy("CRPV0003"),)
+            )
+        )
         pdf = cat.add(Record(title="Rapport PDF", support=Support.ELECTRONIQUE))
     return {"guide": guide.id, "actes": actes.id, "pdf": pdf.id}
 
@@ -45,8 +56,9 @@ def add_borrower(run, name: str = "Marie Joseph", *extra: str) -> int:
 def test_borrower_add_prints_the_new_id_and_json_on_request(run, fund):
     plain = run("borrower", "add", "--name", "Paul Marie-Sainte", "--organisation", "CACEM")
     assert plain.exit_code == 0 and plain.output.strip().isdigit()
-    data = json.loads(run("borrower", "add", "--name", "Anne", "--email", "anne@exemple.fr",
-                          "--json").output)  # fmt: skip
+    data = json.loads(
+        run("borrower", "add", "--name", "Anne", "--email", "anne@exemple.fr", "--json").output
+    )
     assert data["id"] == int(plain.output) + 1
     assert data["name"] == "Anne" and data["email"] == "anne@exemple.fr"
 
@@ -77,8 +89,17 @@ def test_loan_out_return_renew_and_their_refusals(run, fund, instance):
 
 def test_loan_out_with_an_explicit_due_date(run, fund):
     marie = add_borrower(run)
-    result = run("loan", "out", "CRPV0002", str(marie), "--due", "2013-05-01",
-                 "--date", "2013-03-04", "--json")  # fmt: skip
+    result = run(
+        "loan",
+        "out",
+        "CRPV0002",
+        str(marie),
+        "--due",
+        "2013-05-01",
+        "--date",
+        "2013-03-04",
+        "--json",
+    )
     assert result.exit_code == 0
     assert json.loads(result.output)["due_date"] == "2013-05-01"
 
@@ -148,7 +169,10 @@ def test_user_add_asks_the_password_twice_and_never_echoes_it(run, instance):
 def test_user_add_from_stdin_and_refusals(run):
     short = run("user", "add", "marie", "--password-stdin", input="court\n")
     assert short.exit_code == 1 and "au moins 10 caractères" in short.output
-    assert run("user", "add", "marie", "--password-stdin", input="un mot de passe sûr\n").exit_code == 0
+    assert (
+        run("user", "add", "marie", "--password-stdin", input="un mot de passe sûr\n").exit_code
+        == 0
+    )
     taken = run("user", "add", "Marie", "--password-stdin", input="un autre mot de passe\n")
     assert taken.exit_code == 1 and "existe déjà" in taken.output
     changed = run("user", "passwd", "marie", "--password-stdin", input="nouveau mot de passe\n")

@@ -49,8 +49,12 @@ def fund(instance: Path, tmp_path: Path) -> dict[str, int]:
         catalogue.add_file(SourceFile(sha, note.name, "text/plain", note.stat().st_size, "x.txt"))
         ids = {
             "youth": catalogue.add(
-                Record("Ce que veulent les 16-25 ans", language="fr", text_status=TextStatus.OK,
-                       file=SourceFile(sha, note.name, "text/plain", 1, "x.txt")),
+                Record(
+                    "Ce que veulent les 16-25 ans",
+                    language="fr",
+                    text_status=TextStatus.OK,
+                    file=SourceFile(sha, note.name, "text/plain", 1, "x.txt"),
+                ),
                 text=YOUTH,
             ).id,
             "housing": catalogue.add(
@@ -61,14 +65,17 @@ def fund(instance: Path, tmp_path: Path) -> dict[str, int]:
                 text=HEALTH,
             ).id,
             "paper": catalogue.add(
-                Record("Le PLIE de Fort-de-France : bilan des parcours vers l'emploi",
-                       support=Support.PAPIER, keywords=("insertion professionnelle",),
-                       copies=(Copy("B0001"),)),
+                Record(
+                    "Le PLIE de Fort-de-France : bilan des parcours vers l'emploi",
+                    support=Support.PAPIER,
+                    keywords=("insertion professionnelle",),
+                    copies=(Copy("B0001"),),
+                ),
             ).id,
             "scan": catalogue.add(
                 Record("Document numérisé sans texte", text_status=TextStatus.EMPTY), text=""
             ).id,
-        }  # fmt: skip
+        }
     return ids
 
 
@@ -161,12 +168,15 @@ def labels_file(tmp_path: Path, rows: list[str]) -> Path:
 
 
 def test_evaluate_prints_precision_recall_and_f1_per_thematic(instance, fund, tmp_path):
-    labels = labels_file(tmp_path, [
-        "documents/note-jeunesse.txt;jeunesse",
-        "barcode:B0001;emploi-insertion",
-        "barcode:B9999;sante",
-        "documents/absent.pdf;culture",
-    ])  # fmt: skip
+    labels = labels_file(
+        tmp_path,
+        [
+            "documents/note-jeunesse.txt;jeunesse",
+            "barcode:B0001;emploi-insertion",
+            "barcode:B9999;sante",
+            "documents/absent.pdf;culture",
+        ],
+    )
     result = run(instance, "tags", "evaluate", "--labels", str(labels))
     assert result.exit_code == 0, result.output
     assert "Évaluation sur 2 documents" in result.output
@@ -177,29 +187,48 @@ def test_evaluate_prints_precision_recall_and_f1_per_thematic(instance, fund, tm
 
 
 def test_evaluate_json_has_the_documented_shape(instance, fund, tmp_path):
-    labels = labels_file(tmp_path, [
-        "documents/note-jeunesse.txt;jeunesse",
-        "barcode:B0001;emploi-insertion|jeunesse",
-        "barcode:B0404;sante",
-    ])  # fmt: skip
+    labels = labels_file(
+        tmp_path,
+        [
+            "documents/note-jeunesse.txt;jeunesse",
+            "barcode:B0001;emploi-insertion|jeunesse",
+            "barcode:B0404;sante",
+        ],
+    )
     result = run(instance, "tags", "evaluate", "--labels", str(labels), "--json")
     data = json.loads(result.output)
-    assert set(data) == {"documents", "missing", "micro", "macro", "per_theme", "untagged_share",
-                         "tagger", "trained_on"}  # fmt: skip
+    assert set(data) == {
+        "documents",
+        "missing",
+        "micro",
+        "macro",
+        "per_theme",
+        "untagged_share",
+        "tagger",
+        "trained_on",
+    }
     assert (data["tagger"], data["trained_on"]) == ("rules", 0)
     assert (data["documents"], data["missing"]) == (2, 1)
     assert set(data["micro"]) == {"precision", "recall", "f1"}
     assert data["micro"]["precision"] == 1.0 and data["micro"]["recall"] == pytest.approx(
         2 / 3, 1e-3
     )
-    assert data["per_theme"]["jeunesse"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667,
-                                             "support": 2}  # fmt: skip
+    assert data["per_theme"]["jeunesse"] == {
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": 0.6667,
+        "support": 2,
+    }
 
 
 def test_evaluate_with_folds_reports_held_out_figures(instance, fund, tmp_path):
-    labels = labels_file(tmp_path, [
-        "documents/note-jeunesse.txt;jeunesse", "barcode:B0001;emploi-insertion",
-    ])  # fmt: skip
+    labels = labels_file(
+        tmp_path,
+        [
+            "documents/note-jeunesse.txt;jeunesse",
+            "barcode:B0001;emploi-insertion",
+        ],
+    )
     result = run(instance, "tags", "evaluate", "--labels", str(labels), "--folds", "2", "--json")
     data = json.loads(result.output)
     assert data["folds"] == 2 and len(data["fitted"]) == 2
@@ -288,9 +317,13 @@ def confirmed(instance: Path) -> dict[str, int]:
     with Catalogue.in_instance(instance) as catalogue:
         for n, (doc, themes) in enumerate(labelled_fund()):
             record = catalogue.add(
-                Record(doc.title, abstract=doc.abstract, support=Support.PAPIER,
-                       copies=(Copy(f"L{n:04d}"),))
-            )  # fmt: skip
+                Record(
+                    doc.title,
+                    abstract=doc.abstract,
+                    support=Support.PAPIER,
+                    copies=(Copy(f"L{n:04d}"),),
+                )
+            )
             for slug in sorted(themes):
                 catalogue.set_manual_theme(record.id, slug, "add", by="doc")
             ids[f"L{n:04d}"] = record.id
@@ -317,8 +350,9 @@ def test_train_compares_rules_and_model_then_retag_applies_the_model(instance, c
     still explained by the vocabulary's terms."""
     run(instance, "retag")
     assert [t.slug for t in auto_themes(instance, confirmed["new"])] == [
-        "mediation-sociale", "emploi-insertion",
-    ]  # fmt: skip
+        "mediation-sociale",
+        "emploi-insertion",
+    ]
     result = run(instance, "tags", "train")
     assert result.exit_code == 0, result.output
     assert "Apprentissage sur 40 documents étiquetés (0 du fichier, 40 notices corrigées" in (
@@ -359,8 +393,9 @@ def test_manual_decisions_still_win_over_the_model(instance, confirmed):
     assert effective(instance, confirmed["new"]) == ["culture"]
     with Catalogue.in_instance(instance) as catalogue:
         assert catalogue.manual_labels()[confirmed["new"]] == {
-            "mediation-sociale": "remove", "culture": "add",
-        }  # fmt: skip
+            "mediation-sociale": "remove",
+            "culture": "add",
+        }
 
 
 def test_train_refuses_with_too_few_confirmed_documents(instance, fund):
@@ -371,12 +406,16 @@ def test_train_refuses_with_too_few_confirmed_documents(instance, fund):
 
 
 def test_evaluate_with_folds_compares_the_rules_and_the_model(instance, confirmed, tmp_path):
-    rows = [f"barcode:{code};{'|'.join(sorted(themes))}"
-            for code, (_, themes) in zip(sorted(c for c in confirmed if c != "new"),
-                                         labelled_fund(), strict=True)]  # fmt: skip
+    rows = [
+        f"barcode:{code};{'|'.join(sorted(themes))}"
+        for code, (_, themes) in zip(
+            sorted(c for c in confirmed if c != "new"), labelled_fund(), strict=True
+        )
+    ]
     labels = labels_file(tmp_path, rows)
-    data = json.loads(run(instance, "tags", "evaluate", "--labels", str(labels), "--folds", "4",
-                          "--json").output)  # fmt: skip
+    data = json.loads(
+        run(instance, "tags", "evaluate", "--labels", str(labels), "--folds", "4", "--json").output
+    )
     assert data["documents"] == 40 and data["training_only"] == 0
     assert data["system"] == "model" and data["model_error"] is None
     assert data["micro"] == data["model"]["micro"]

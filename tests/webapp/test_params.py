@@ -21,19 +21,38 @@ def test_empty_args_browse_everything_newest_first() -> None:
 
 
 def test_every_parameter_is_read_and_facets_repeat() -> None:
-    args = MultiDict([
-        ("q", "contrat de ville"), ("theme", "evaluation"), ("theme", "jeunesse"),
-        ("type", "rapport"), ("support", "papier"), ("year", "2000-2009"), ("year", "2012"),
-        ("lang", "fr"), ("author", "Dupont, Marie"), ("available", "en-rayon"),
-        ("sort", "oldest"), ("page", "3"), ("per_page", "50"),
-    ])  # fmt: skip
+    args = MultiDict(
+        [
+            ("q", "contrat de ville"),
+            ("theme", "evaluation"),
+            ("theme", "jeunesse"),
+            ("type", "rapport"),
+            ("support", "papier"),
+            ("year", "2000-2009"),
+            ("year", "2012"),
+            ("lang", "fr"),
+            ("author", "Dupont, Marie"),
+            ("available", "en-rayon"),
+            ("sort", "oldest"),
+            ("page", "3"),
+            ("per_page", "50"),
+        ]
+    )
     parsed = parse_search_args(args, theme_slugs=THEMES, per_page=20, max_per_page=100)
     assert parsed.problems == ()
     assert parsed.request == SearchRequest(
-        q="contrat de ville", themes=("evaluation", "jeunesse"), types=("rapport",),
-        supports=("papier",), years=("2000-2009", "2012"), languages=("fr",),
-        authors=("Dupont, Marie",), available=("en-rayon",), sort="oldest", page=3, per_page=50,
-    )  # fmt: skip
+        q="contrat de ville",
+        themes=("evaluation", "jeunesse"),
+        types=("rapport",),
+        supports=("papier",),
+        years=("2000-2009", "2012"),
+        languages=("fr",),
+        authors=("Dupont, Marie",),
+        available=("en-rayon",),
+        sort="oldest",
+        page=3,
+        per_page=50,
+    )
 
 
 def test_comma_separated_values_are_accepted_except_for_authors() -> None:
@@ -110,6 +129,7 @@ def test_links_keep_the_state_and_leave_defaults_out() -> None:
 
 
 def test_links_round_trip_through_the_parser() -> None:
-    request = SearchRequest(q="a", themes=("logement",), years=("2000-2009",), sort="title",
-                            page=2, per_page=50)  # fmt: skip
+    request = SearchRequest(
+        q="a", themes=("logement",), years=("2000-2009",), sort="title", page=2, per_page=50
+    )
     assert parse_search_args(MultiDict(args_for(request)), theme_slugs=THEMES).request == request

@@ -132,8 +132,10 @@ def test_values_of_one_facet_combine_with_or_and_facets_with_and(client) -> None
 
 def test_selected_values_show_as_chips_that_remove_only_themselves(client) -> None:
     doc, _ = page(client, "/?q=logement&theme=logement&support=papier")
-    chips = {c.text_content().split("Retirer le filtre ")[-1].strip(" ×"): c.get("href")
-             for c in doc.cssselect("a.chip")}  # fmt: skip
+    chips = {
+        c.text_content().split("Retirer le filtre ")[-1].strip(" ×"): c.get("href")
+        for c in doc.cssselect("a.chip")
+    }
     assert set(chips) == {"Thématique : Logement et habitat", "Support : Papier"}
     remaining = parse_qsl(urlsplit(chips["Support : Papier"]).query)
     assert remaining == [("q", "logement"), ("theme", "logement")]
@@ -264,11 +266,22 @@ def test_odd_queries_give_a_page_never_an_error_nor_raw_html(client, query) -> N
     assert "<script>alert" not in body and "<img src=x" not in body
 
 
-@pytest.mark.parametrize("url", [
-    "/?q=%FF%FE", "/?page=-1", "/?page=abc", "/?per_page=100000", "/?per_page=0",
-    "/?theme=%3Cscript%3E", "/?year=20000-1", "/?sort=%22%3E", "/?type=roman&lang=xxxx",
-    "/?author=" + "x" * 5000, "/?q=a&" + "&".join(f"theme=t{i}" for i in range(200)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=%FF%FE",
+        "/?page=-1",
+        "/?page=abc",
+        "/?per_page=100000",
+        "/?per_page=0",
+        "/?theme=%3Cscript%3E",
+        "/?year=20000-1",
+        "/?sort=%22%3E",
+        "/?type=roman&lang=xxxx",
+        "/?author=" + "x" * 5000,
+        "/?q=a&" + "&".join(f"theme=t{i}" for i in range(200)),
+    ],
+)
 def test_odd_parameters_give_a_page_never_an_error(client, url) -> None:
     response = client.get(url)
     assert response.status_code == 200
@@ -292,9 +305,13 @@ def test_catalogue_text_is_escaped_everywhere_on_the_search_page(client) -> None
 def test_a_record_page_shows_its_metadata_thematics_and_why(client, fund) -> None:
     doc, _ = page(client, f"/notice/{fund.ids['cucs']}")
     assert doc.cssselect("h1")[0].text_content().startswith("Évaluation du contrat urbain")
-    fields = dict(zip([d.text_content() for d in doc.cssselect(".record-fields dt")],
-                      [d.text_content().strip() for d in doc.cssselect(".record-fields dd")],
-                      strict=True))  # fmt: skip
+    fields = dict(
+        zip(
+            [d.text_content() for d in doc.cssselect(".record-fields dt")],
+            [d.text_content().strip() for d in doc.cssselect(".record-fields dd")],
+            strict=True,
+        )
+    )
     assert fields["Éditeur"] == "Ville de Fort-de-France (Fort-de-France)"
     assert fields["ISBN"] == "978-2-1234-5680-3" and fields["Pages"] == "42"
     assert fields["Territoires"] == "Fort-de-France" and fields["Langue"] == "Français"
@@ -349,8 +366,10 @@ def test_a_paper_record_lists_its_copies_with_call_number_location_and_availabil
     client, fund
 ) -> None:
     doc, _ = page(client, f"/notice/{fund.ids['mediation']}")
-    rows = [[td.text_content().strip() for td in tr.cssselect("td")]
-            for tr in doc.cssselect("table tbody tr")]  # fmt: skip
+    rows = [
+        [td.text_content().strip() for td in tr.cssselect("td")]
+        for tr in doc.cssselect("table tbody tr")
+    ]
     assert rows == [
         ["303.6 MED", "Salle de lecture", "En rayon"],
         ["303.6 MED", "Réserve", "En rayon"],
@@ -372,10 +391,19 @@ def test_a_copy_on_loan_shows_its_due_date(client, fund, monkeypatch) -> None:
 
         def get(self, record_id):  # type: ignore[no-untyped-def]
             record = self.catalogue.get(record_id)
-            first = Copy(record.copies[0].barcode, "303.6 MED", "Salle de lecture",
-                         CopyStatus.ON_LOAN, due_date="2013-05-02")  # fmt: skip
-            return type(record)(**{**{s: getattr(record, s) for s in record.__slots__},
-                                   "copies": (first, *record.copies[1:])})  # fmt: skip
+            first = Copy(
+                record.copies[0].barcode,
+                "303.6 MED",
+                "Salle de lecture",
+                CopyStatus.ON_LOAN,
+                due_date="2013-05-02",
+            )
+            return type(record)(
+                **{
+                    **{s: getattr(record, s) for s in record.__slots__},
+                    "copies": (first, *record.copies[1:]),
+                }
+            )
 
     monkeypatch.setattr(records.services, "get_catalogue", lambda: OnLoan(real()))
     doc, _ = page(client, f"/notice/{fund.ids['mediation']}")
@@ -390,8 +418,14 @@ def test_a_withdrawn_record_is_gone_not_missing(client, fund) -> None:
     assert client.get(f"/notice/{record_id}/fichier").status_code == 410
 
 
-UNKNOWN = ["/notice/99999", "/notice/0", "/notice/abc", "/notice/-1",
-           "/notice/99999999999999999999999", "/notice/99999/fichier"]  # fmt: skip
+UNKNOWN = [
+    "/notice/99999",
+    "/notice/0",
+    "/notice/abc",
+    "/notice/-1",
+    "/notice/99999999999999999999999",
+    "/notice/99999/fichier",
+]
 
 
 @pytest.mark.parametrize("url", UNKNOWN)
@@ -459,8 +493,14 @@ def test_file_downloads_can_be_revalidated(client, fund) -> None:
 
 def test_head_requests_work_on_every_public_route(client, fund) -> None:
     record_id = fund.ids["cucs"]
-    for url in ("/", "/?q=quartier", f"/notice/{record_id}", f"/notice/{record_id}/fichier",
-                "/api/search?q=quartier", f"/api/records/{record_id}"):  # fmt: skip
+    for url in (
+        "/",
+        "/?q=quartier",
+        f"/notice/{record_id}",
+        f"/notice/{record_id}/fichier",
+        "/api/search?q=quartier",
+        f"/api/records/{record_id}",
+    ):
         with client.head(url) as response:
             assert response.status_code == 200, url
 
@@ -474,7 +514,7 @@ def test_download_names_cannot_escape_or_break_the_header() -> None:
     assert download_name("", ".pdf") == "document.pdf"
     header = content_disposition("été «2009».pdf", inline=False)
     assert header == (
-        "attachment; filename=\"ete 2009.pdf\";"
+        'attachment; filename="ete 2009.pdf";'
         " filename*=UTF-8''%C3%A9t%C3%A9%20%C2%AB2009%C2%BB.pdf"
     )
 

@@ -28,21 +28,58 @@ from .search_fund import make_app
 THEMES = ("evaluation", "jeunesse", "logement", "sante", "culture", "emploi-insertion")
 TYPES = (DocType.RAPPORT, DocType.ETUDE, DocType.GUIDE, DocType.ACTES)
 AUTHORS = (
-    Author("Bellance, Jocelyne"), Author("Marie-Sainte, Gilles"), Author("Durand, Hélène"),
+    Author("Bellance, Jocelyne"),
+    Author("Marie-Sainte, Gilles"),
+    Author("Durand, Hélène"),
     Author("Ville du Lamentin", AuthorKind.ORGANISATION),
-    Author("Ville de Fort-de-France", AuthorKind.ORGANISATION), Author("Smith, John"),
-)  # fmt: skip
-WORDS = ("quartier", "quartiers", "jeunesse", "jeunes", "logement", "emploi", "santé",
-         "médiation", "évaluation", "culture", "association", "école", "maison")  # fmt: skip
-QUERIES = ("", "", "quartier", "logement jeunesse", "emploi OU santé", "évalu*",
-           '"maison de quartier"', "quartier -logement", "ZFU", "zzzz")  # fmt: skip
+    Author("Ville de Fort-de-France", AuthorKind.ORGANISATION),
+    Author("Smith, John"),
+)
+WORDS = (
+    "quartier",
+    "quartiers",
+    "jeunesse",
+    "jeunes",
+    "logement",
+    "emploi",
+    "santé",
+    "médiation",
+    "évaluation",
+    "culture",
+    "association",
+    "école",
+    "maison",
+)
+QUERIES = (
+    "",
+    "",
+    "quartier",
+    "logement jeunesse",
+    "emploi OU santé",
+    "évalu*",
+    '"maison de quartier"',
+    "quartier -logement",
+    "ZFU",
+    "zzzz",
+)
 VALUES = {
-    "theme": THEMES, "type": tuple(t.value for t in TYPES), "support": ("papier", "electronique"),
-    "year": ("2004", "2007", "2010", "2000-2009", "2010-2019"), "lang": ("fr", "en", "es"),
-    "author": tuple(a.name for a in AUTHORS), "available": ("en-rayon", "en-pret", "en-ligne"),
-}  # fmt: skip
-FACET_PARAM = {"theme": "theme", "type": "type", "support": "support", "year": "year",
-               "language": "lang", "author": "author", "available": "available"}  # fmt: skip
+    "theme": THEMES,
+    "type": tuple(t.value for t in TYPES),
+    "support": ("papier", "electronique"),
+    "year": ("2004", "2007", "2010", "2000-2009", "2010-2019"),
+    "lang": ("fr", "en", "es"),
+    "author": tuple(a.name for a in AUTHORS),
+    "available": ("en-rayon", "en-pret", "en-ligne"),
+}
+FACET_PARAM = {
+    "theme": "theme",
+    "type": "type",
+    "support": "support",
+    "year": "year",
+    "language": "lang",
+    "author": "author",
+    "available": "available",
+}
 
 
 def generated_fund(root, n: int = 90, seed: int = 7):  # type: ignore[no-untyped-def]
@@ -61,24 +98,33 @@ def generated_fund(root, n: int = 90, seed: int = 7):  # type: ignore[no-untyped
                     copies.append(Copy(f"B{barcode:05d}", "300 GEN", "Salle", status))
             file = None
             if not paper and rng.random() < 0.6:
-                file = store.put_bytes(f"fichier {number}".encode(), original_name=f"d{number}.txt",
-                                       media_type="text/plain")  # fmt: skip
+                file = store.put_bytes(
+                    f"fichier {number}".encode(),
+                    original_name=f"d{number}.txt",
+                    media_type="text/plain",
+                )
                 catalogue.add_file(file)
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30)))
             if rng.random() < 0.15:
                 text += " maison de quartier"
-            record = catalogue.add(Record(
-                title=f"Document {number} : {rng.choice(WORDS)} et {rng.choice(WORDS)}",
-                year=None if rng.random() < 0.1 else rng.randint(2003, 2013),
-                doc_type=rng.choice(TYPES),
-                support=Support.PAPIER if paper else Support.ELECTRONIQUE,
-                language=rng.choice(("fr", "fr", "fr", "en", "es")),
-                authors=tuple(rng.sample(AUTHORS, rng.randint(0, 2))),
-                copies=tuple(copies), file=file,
-            ), text=text)  # fmt: skip
+            record = catalogue.add(
+                Record(
+                    title=f"Document {number} : {rng.choice(WORDS)} et {rng.choice(WORDS)}",
+                    year=None if rng.random() < 0.1 else rng.randint(2003, 2013),
+                    doc_type=rng.choice(TYPES),
+                    support=Support.PAPIER if paper else Support.ELECTRONIQUE,
+                    language=rng.choice(("fr", "fr", "fr", "en", "es")),
+                    authors=tuple(rng.sample(AUTHORS, rng.randint(0, 2))),
+                    copies=tuple(copies),
+                    file=file,
+                ),
+                text=text,
+            )
             themes = rng.sample(THEMES, rng.randint(0, 3))
-            proposals = [ThemeAssignment(slug, ThemeSource.AUTO, 0.9 - 0.1 * i)
-                         for i, slug in enumerate(themes)]  # fmt: skip
+            proposals = [
+                ThemeAssignment(slug, ThemeSource.AUTO, 0.9 - 0.1 * i)
+                for i, slug in enumerate(themes)
+            ]
             catalogue.set_auto_themes(record.id, proposals)
 
 
@@ -105,8 +151,12 @@ filters = st.fixed_dictionaries(
 )
 searches = st.builds(lambda q, f: {"q": q, **f}, st.sampled_from(QUERIES), filters)
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @SETTINGS
@@ -150,8 +200,11 @@ def test_adding_a_filter_never_widens_another_facet_and_or_within_widens(
 
 
 @SETTINGS
-@given(params=searches, sort=st.sampled_from(["relevance", "newest", "oldest", "title"]),
-       per_page=st.integers(1, 7))  # fmt: skip
+@given(
+    params=searches,
+    sort=st.sampled_from(["relevance", "newest", "oldest", "title"]),
+    per_page=st.integers(1, 7),
+)
 def test_pages_partition_the_results(api, params, sort, per_page) -> None:
     first = api({**params, "sort": sort, "per_page": per_page})
     seen: list[int] = []

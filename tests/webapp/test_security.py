@@ -37,8 +37,15 @@ def test_an_anonymous_visit_is_sent_to_the_login_page_and_comes_back_after(clien
     assert response.location == "/admin/connexion?suivant=/admin/prets/retards?tri%3Djours"
     page = client.get(response.location)
     assert 'name="suivant" value="/admin/prets/retards?tri=jours"' in text(page)
-    back = post(client, "/admin/connexion", {"identifiant": LOGIN, "mot_de_passe": PASSWORD,
-                                             "suivant": "/admin/prets/retards?tri=jours"})  # fmt: skip
+    back = post(
+        client,
+        "/admin/connexion",
+        {
+            "identifiant": LOGIN,
+            "mot_de_passe": PASSWORD,
+            "suivant": "/admin/prets/retards?tri=jours",
+        },
+    )
     assert back.status_code == 302 and back.location == "/admin/prets/retards?tri=jours"
 
 
@@ -97,24 +104,33 @@ def test_a_forged_form_without_or_with_a_wrong_csrf_token_changes_nothing(logged
 
 
 def test_the_login_form_itself_needs_its_csrf_token(client):
-    response = client.post("/admin/connexion", data={"identifiant": LOGIN, "mot_de_passe": PASSWORD})
+    response = client.post(
+        "/admin/connexion", data={"identifiant": LOGIN, "mot_de_passe": PASSWORD}
+    )
     assert response.status_code == 400
     with client.session_transaction() as session:
         assert "uid" not in session
 
 
 def _fill(rule) -> str:  # type: ignore[no-untyped-def]
-    values = {name: "jeton-inexistant-0123456789" if name == "token" else 1 for name in rule.arguments}
+    values = {
+        name: "jeton-inexistant-0123456789" if name == "token" else 1 for name in rule.arguments
+    }
     return rule.build(values, append_unknown=False)[1]
 
 
 def _state(instance: Path) -> tuple[object, ...]:
     with Catalogue.in_instance(instance) as cat:
         desk = Loans(cat)
-        return (cat.revisions(), cat.last_rev(), [x.id for x in desk.active_loans()],
-                [(b.id, b.name, b.suspended) for b in desk.borrowers()],
-                audit.entries(cat)[1], sorted(p.name for p in (instance / "files").rglob("*")),
-                sorted(p.name for p in (instance / "staging").glob("*")))  # fmt: skip
+        return (
+            cat.revisions(),
+            cat.last_rev(),
+            [x.id for x in desk.active_loans()],
+            [(b.id, b.name, b.suspended) for b in desk.borrowers()],
+            audit.entries(cat)[1],
+            sorted(p.name for p in (instance / "files").rglob("*")),
+            sorted(p.name for p in (instance / "staging").glob("*")),
+        )
 
 
 def test_every_admin_route_is_closed_to_anonymous_visitors(app, client, instance):
@@ -143,9 +159,16 @@ def test_every_admin_route_is_closed_to_anonymous_visitors(app, client, instance
             assert response.location.startswith("/admin/connexion?suivant="), url
             checked += 1
         if "POST" in rule.methods and rule.endpoint != "admin.login":
-            form = {"title": "x", "barcode": "CRPV0001", "emprunteur": "1", "name": "x",
-                    "decision": "add", "slug": "sante", "action": "remove",
-                    "confirmation": "EFFACER"}  # fmt: skip
+            form = {
+                "title": "x",
+                "barcode": "CRPV0001",
+                "emprunteur": "1",
+                "name": "x",
+                "decision": "add",
+                "slug": "sante",
+                "action": "remove",
+                "confirmation": "EFFACER",
+            }
             for data in (form, {**form, "csrf_token": token}):
                 response = client.post(url, data=data)
                 assert response.status_code == 403, url
@@ -164,11 +187,18 @@ def test_the_calendar_feed_needs_its_secret(client):
 
 
 def test_no_redirect_to_another_site_after_login(client):
-    for target in ("https://exemple.invalid/", "//exemple.invalid/admin/", "/\\exemple.invalid",
-                   "/recherche"):  # fmt: skip
+    for target in (
+        "https://exemple.invalid/",
+        "//exemple.invalid/admin/",
+        "/\\exemple.invalid",
+        "/recherche",
+    ):
         client.get("/")
-        response = post(client, "/admin/connexion",
-                        {"identifiant": LOGIN, "mot_de_passe": PASSWORD, "suivant": target})  # fmt: skip
+        response = post(
+            client,
+            "/admin/connexion",
+            {"identifiant": LOGIN, "mot_de_passe": PASSWORD, "suivant": target},
+        )
         assert response.location == "/admin/", target
         post(client, "/admin/deconnexion")
 
@@ -181,8 +211,11 @@ def test_session_cookies_are_httponly_samesite_and_secure_over_https(app):
     https.get("/admin/connexion", base_url="https://localhost")
     with https.session_transaction(base_url="https://localhost") as session:
         token = session["csrf_token"]
-    secure = https.post("/admin/connexion", base_url="https://localhost",
-                        data={"identifiant": LOGIN, "mot_de_passe": PASSWORD, "csrf_token": token})  # fmt: skip
+    secure = https.post(
+        "/admin/connexion",
+        base_url="https://localhost",
+        data={"identifiant": LOGIN, "mot_de_passe": PASSWORD, "csrf_token": token},
+    )
     assert secure.status_code == 302
     assert "Secure" in secure.headers["Set-Cookie"] and "HttpOnly" in secure.headers["Set-Cookie"]
 
@@ -209,11 +242,21 @@ def test_a_disabled_account_can_no_longer_log_in_nor_keep_its_session(app, logge
 
 
 def test_changing_ones_own_password_in_the_workspace(app, logged_in):
-    refused = post(logged_in, "/admin/mot-de-passe",
-                   {"actuel": PASSWORD, "nouveau": "court", "confirmation": "court"})  # fmt: skip
+    refused = post(
+        logged_in,
+        "/admin/mot-de-passe",
+        {"actuel": PASSWORD, "nouveau": "court", "confirmation": "court"},
+    )
     assert refused.status_code == 400 and "au moins 10 caractères" in text(refused)
-    done = post(logged_in, "/admin/mot-de-passe", {"actuel": PASSWORD, "nouveau": "nouvelle phrase secrète",
-                                                    "confirmation": "nouvelle phrase secrète"})  # fmt: skip
+    done = post(
+        logged_in,
+        "/admin/mot-de-passe",
+        {
+            "actuel": PASSWORD,
+            "nouveau": "nouvelle phrase secrète",
+            "confirmation": "nouvelle phrase secrète",
+        },
+    )
     assert done.status_code == 302
     assert logged_in.get("/admin/").status_code == 200  # this session goes on
     assert login(app.test_client()).status_code == 401

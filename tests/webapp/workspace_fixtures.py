@@ -25,8 +25,13 @@ _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def make_app(instance: Any, **config: Any) -> Flask:
-    settings = {"TESTING": True, "PASSWORD_SCRYPT_N": FAST, "TODAY": "2013-03-04",
-                "MAX_UPLOAD_SIZE": 300_000, "EXTRACT_TIMEOUT": 60}  # fmt: skip
+    settings = {
+        "TESTING": True,
+        "PASSWORD_SCRYPT_N": FAST,
+        "TODAY": "2013-03-04",
+        "MAX_UPLOAD_SIZE": 300_000,
+        "EXTRACT_TIMEOUT": 60,
+    }
     settings.update(config)
     return create_app(settings, instance_path=instance)
 
@@ -74,19 +79,32 @@ def post(client: FlaskClient, url: str, data: Any = None, **kwargs: Any) -> Any:
 
 
 def login(client: FlaskClient, user: str = LOGIN, password: str = PASSWORD, **kwargs: Any) -> Any:
-    return post(client, "/admin/connexion", {"identifiant": user, "mot_de_passe": password}, **kwargs)
+    return post(
+        client, "/admin/connexion", {"identifiant": user, "mot_de_passe": password}, **kwargs
+    )
 
 
 def text(response: Any) -> str:
     return response.get_data(as_text=True)
 
 
-def paper_record(app: Flask, title: str = "Guide de la médiation sociale", *barcodes: str,
-                 year: int = 2010, **fields: Any) -> int:  # fmt: skip
+def paper_record(
+    app: Flask,
+    title: str = "Guide de la médiation sociale",
+    *barcodes: str,
+    year: int = 2010,
+    **fields: Any,
+) -> int:
     with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
-        record = cat.add(Record(title=title, year=year, support=Support.PAPIER,
-                                copies=tuple(Copy(b, "361 MED", "Salle") for b in barcodes),
-                                **fields))  # fmt: skip
+        record = cat.add(
+            Record(
+                title=title,
+                year=year,
+                support=Support.PAPIER,
+                copies=tuple(Copy(b, "361 MED", "Salle") for b in barcodes),
+                **fields,
+            )
+        )
     assert record.id is not None
     return record.id
 

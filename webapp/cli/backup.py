@@ -24,8 +24,13 @@ def command(env: Env, out: Path) -> None:
         report = create_backup(env.root, out)
     except BackupError as exc:
         raise CliError(backup_problem(exc)) from None
-    click.echo(f"sauvegarde écrite : {report.path} — {report.records} notices, {report.files} "
-               f"fichiers, {report.size / 2**20:.1f} Mo")  # fmt: skip
+    click.echo(
+        f"sauvegarde écrite : {report.path} — {report.records} notices, {report.files} "
+        f"fichiers, {report.size / 2**20:.1f} Mo"
+    )
     if report.missing_files:
-        click.echo(f"attention : {len(report.missing_files)} fichier(s) absent(s) du dépôt "
-                   "(lancez `fonds check`)", err=True)  # fmt: skip
+        click.echo(
+            f"attention : {len(report.missing_files)} fichier(s) absent(s) du dépôt "
+            "(lancez `fonds check`)",
+            err=True,
+        )

@@ -25,14 +25,19 @@ def command() -> None:
 @command.command("add")
 @click.option("--name", required=True, help="Name of the borrower.")
 @click.option("--organisation", default="", help="Employer or association.")
-@click.option("--category", default="autre", show_default=True,
-              help="Borrower category (see BORROWER_CATEGORIES), sets the loan period.")
+@click.option(
+    "--category",
+    default="autre",
+    show_default=True,
+    help="Borrower category (see BORROWER_CATEGORIES), sets the loan period.",
+)
 @click.option("--email", default="")
 @click.option("--phone", default="")
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": N, ...} as JSON.')
 @pass_env
-def add(env: Env, name: str, organisation: str, category: str, email: str, phone: str,
-        as_json: bool) -> None:  # fmt: skip
+def add(
+    env: Env, name: str, organisation: str, category: str, email: str, phone: str, as_json: bool
+) -> None:
     """Register a borrower; prints the new id."""
     known = categories(env.config)
     if category not in known:
@@ -40,10 +45,17 @@ def add(env: Env, name: str, organisation: str, category: str, email: str, phone
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
-            borrower = desk.add_borrower(name, organisation=organisation, category=category,
-                                         email=email, phone=phone)  # fmt: skip
-            audit.log(env.catalogue(), cli_actor(), "borrower.add", target_type="borrower",
-                      target_id=borrower.id, summary=f"Emprunteur n° {borrower.id} inscrit")  # fmt: skip
+            borrower = desk.add_borrower(
+                name, organisation=organisation, category=category, email=email, phone=phone
+            )
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "borrower.add",
+                target_type="borrower",
+                target_id=borrower.id,
+                summary=f"Emprunteur n° {borrower.id} inscrit",
+            )
     except LoanRefused as exc:
         raise CliError(loan_refusal(exc)) from None
     if as_json:
@@ -79,18 +91,33 @@ def show(env: Env, borrower_id: int, as_json: bool) -> None:
     loans = desk.active_loans(borrower_id)
     if as_json:
         data = _public(borrower)
-        data["loans"] = [{"barcode": x.barcode, "record_id": x.record_id, "title": x.title,
-                          "due_date": x.due_date.isoformat()} for x in loans]  # fmt: skip
+        data["loans"] = [
+            {
+                "barcode": x.barcode,
+                "record_id": x.record_id,
+                "title": x.title,
+                "due_date": x.due_date.isoformat(),
+            }
+            for x in loans
+        ]
         print_json(data)
         return
-    click.echo(f"Emprunteur n° {borrower.id} : {borrower.name}"
-               + (" (suspendu)" if borrower.suspended else ""))  # fmt: skip
-    for label, value in (("Organisme", borrower.organisation), ("Catégorie", borrower.category),
-                         ("Courriel", borrower.email), ("Téléphone", borrower.phone)):  # fmt: skip
+    click.echo(
+        f"Emprunteur n° {borrower.id} : {borrower.name}"
+        + (" (suspendu)" if borrower.suspended else "")
+    )
+    for label, value in (
+        ("Organisme", borrower.organisation),
+        ("Catégorie", borrower.category),
+        ("Courriel", borrower.email),
+        ("Téléphone", borrower.phone),
+    ):
         if value:
             click.echo(f"{label:<11} {value}")
     for loan in loans:
-        click.echo(f"En prêt     {loan.barcode} — {loan.title} — retour le {loan.due_date:%d/%m/%Y}")
+        click.echo(
+            f"En prêt     {loan.barcode} — {loan.title} — retour le {loan.due_date:%d/%m/%Y}"
+        )
 
 
 @command.command("suspend")
@@ -133,9 +160,14 @@ def erase(env: Env, borrower_id: int, yes: bool) -> None:
     try:
         with env.catalogue().transaction():
             kept = desk.erase_borrower(borrower_id)
-            audit.log(env.catalogue(), cli_actor(), "borrower.erase", target_type="borrower",
-                      target_id=borrower_id,
-                      summary=f"Emprunteur n° {borrower_id} effacé (RGPD), {kept} prêt(s) anonymisé(s)")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "borrower.erase",
+                target_type="borrower",
+                target_id=borrower_id,
+                summary=f"Emprunteur n° {borrower_id} effacé (RGPD), {kept} prêt(s) anonymisé(s)",
+            )
     except LoanRefused as exc:
         raise CliError(loan_refusal(exc)) from None
     click.echo(f"emprunteur n° {borrower_id} effacé ; {kept} prêt(s) conservé(s) anonymement")
@@ -146,10 +178,14 @@ def _suspend(env: Env, borrower_id: int, suspended: bool, reason: str) -> None:
     _get(desk, borrower_id)
     with env.catalogue().transaction():
         desk.set_suspended(borrower_id, suspended, reason)
-        audit.log(env.catalogue(), cli_actor(),
-                  "borrower.suspend" if suspended else "borrower.reactivate",
-                  target_type="borrower", target_id=borrower_id,
-                  summary=f"Emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")  # fmt: skip
+        audit.log(
+            env.catalogue(),
+            cli_actor(),
+            "borrower.suspend" if suspended else "borrower.reactivate",
+            target_type="borrower",
+            target_id=borrower_id,
+            summary=f"Emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}",
+        )
     click.echo(f"emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")
 
 

@@ -25,8 +25,13 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
         done = repair(catalogue, index, store, problems)
         problems = check(catalogue, index, store)
     if as_json:
-        print_json({"ok": not problems, "repaired": done,
-                    "problems": [{"kind": p.kind, "message": p.message} for p in problems]})  # fmt: skip
+        print_json(
+            {
+                "ok": not problems,
+                "repaired": done,
+                "problems": [{"kind": p.kind, "message": p.message} for p in problems],
+            }
+        )
     else:
         for line in done:
             click.echo(f"réparé : {line}")
@@ -34,7 +39,9 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
             click.echo(f"problème : {problem.message}")
         if not problems:
             stats = catalogue.stats()
-            click.echo(f"cohérent : {stats.live} notices vivantes indexées une fois, "
-                       f"{len(catalogue.files())} fichiers intacts")  # fmt: skip
+            click.echo(
+                f"cohérent : {stats.live} notices vivantes indexées une fois, "
+                f"{len(catalogue.files())} fichiers intacts"
+            )
     if problems:
         raise SystemExit(EXIT_REFUSED)

@@ -21,9 +21,13 @@ def command() -> None:
 @command.command("generate")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
-    "--documents", "-n", "count", required=True, type=click.IntRange(min=1),
+    "--documents",
+    "-n",
+    "count",
+    required=True,
+    type=click.IntRange(min=1),
     help="Number of documents (about half files, half paper holdings).",
-)  # fmt: skip
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same fund.")
 def generate(out: Path, count: int, seed: int) -> None:
     """Write OUT/documents/, OUT/catalogue.csv and OUT/labels.csv, deterministically."""

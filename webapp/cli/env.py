@@ -101,8 +101,9 @@ class Env:
     def finder(self) -> Any:
         from indexer.search import Finder
 
-        return Finder(self.catalogue(), self.index(),
-                      theme_labels=self.vocabulary().vocabulary.labels())  # fmt: skip
+        return Finder(
+            self.catalogue(), self.index(), theme_labels=self.vocabulary().vocabulary.labels()
+        )
 
     def close(self) -> None:
         if self._index is not None:

@@ -9,22 +9,30 @@ from pathlib import Path
 import click
 
 from indexer.extractors.base import ExtractionLimits
-from indexer.ingest import IngestOptions, IngestReport, Ingester
+from indexer.ingest import Ingester, IngestOptions, IngestReport
 from library.store import FileStore
 
 from .env import Env, pass_env, print_json
 
-_LABELS = {"indexed": "indexés", "unchanged": "inchangés", "empty": "vides (à océriser)",
-           "failed": "en échec"}  # fmt: skip
+_LABELS = {
+    "indexed": "indexés",
+    "unchanged": "inchangés",
+    "empty": "vides (à océriser)",
+    "failed": "en échec",
+}
 
 
 @click.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Extraction processes (default: one per core).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Extraction processes (default: one per core)."
+)
 @click.option("--force", is_flag=True, help="Re-read every file, even unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 @pass_env
-def command(env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as_json: bool) -> None:
+def command(
+    env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as_json: bool
+) -> None:
     """Index files and folders (recursively): text, metadata, language, thematics.
 
     Exit status 0 when the batch ran to its end, even if some files failed (they are listed
@@ -41,8 +49,9 @@ def command(env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as
         limits=ExtractionLimits(),
     )
     show_progress = sys.stderr.isatty() and not as_json
-    ingester = Ingester(catalogue, index, FileStore(env.paths.store_dir), tagger=env.tagger(),
-                        options=options)  # fmt: skip
+    ingester = Ingester(
+        catalogue, index, FileStore(env.paths.store_dir), tagger=env.tagger(), options=options
+    )
     if show_progress:
         ingester.progress = _Progress(ingester)
     report = ingester.run(list(paths))

@@ -32,8 +32,9 @@ class _Date(click.ParamType):
 
 
 DATE = _Date()
-_DATE_OPTION = click.option("--date", "on", type=DATE, default=None,
-                            help="Date of the operation (default: today).")  # fmt: skip
+_DATE_OPTION = click.option(
+    "--date", "on", type=DATE, default=None, help="Date of the operation (default: today)."
+)
 
 
 @click.group("loan")
@@ -56,23 +57,31 @@ def _today(env: Env, on: date | None) -> date:
 @_DATE_OPTION
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def out(env: Env, barcode: str, borrower_id: int, due: date | None, on: date | None,
-        as_json: bool) -> None:  # fmt: skip
+def out(
+    env: Env, barcode: str, borrower_id: int, due: date | None, on: date | None, as_json: bool
+) -> None:
     """Lend the copy BARCODE to borrower BORROWER_ID."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
             loan = desk.check_out(barcode, borrower_id, today=_today(env, on), due=due)
-            audit.log(env.catalogue(), cli_actor(), "loan.out", target_type="loan",
-                      target_id=loan.id,
-                      summary=f"{loan.barcode} prêté à l'emprunteur n° {borrower_id}")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "loan.out",
+                target_type="loan",
+                target_id=loan.id,
+                summary=f"{loan.barcode} prêté à l'emprunteur n° {borrower_id}",
+            )
     except LoanRefused as exc:
         raise CliError(loan_refusal(exc)) from None
     if as_json:
         print_json(_loan_json(loan, _today(env, on)))
     else:
-        click.echo(f"{loan.barcode} prêté à {loan.borrower_name} jusqu'au "
-                   f"{french_date(loan.due_date.isoformat())} — {loan.title}")  # fmt: skip
+        click.echo(
+            f"{loan.barcode} prêté à {loan.borrower_name} jusqu'au "
+            f"{french_date(loan.due_date.isoformat())} — {loan.title}"
+        )
 
 
 @command.command("return")
@@ -85,15 +94,26 @@ def give_back(env: Env, barcode: str, on: date | None) -> None:
     try:
         with env.catalogue().transaction():
             done = desk.check_in(barcode, today=_today(env, on))
-            audit.log(env.catalogue(), cli_actor(), "loan.return", target_type="loan",
-                      target_id=done.loan.id, summary=f"{done.loan.barcode} rendu")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "loan.return",
+                target_type="loan",
+                target_id=done.loan.id,
+                summary=f"{done.loan.barcode} rendu",
+            )
     except LoanRefused as exc:
         raise CliError(loan_refusal(exc)) from None
     late = done.loan.return_date and (done.loan.return_date - done.loan.due_date).days
-    click.echo(f"{done.loan.barcode} rendu" + (f" avec {late} jour(s) de retard" if late and late > 0 else ""))
+    click.echo(
+        f"{done.loan.barcode} rendu"
+        + (f" avec {late} jour(s) de retard" if late and late > 0 else "")
+    )
     if done.next_reservation:
         r = done.next_reservation
-        click.echo(f"réservé : à mettre de côté pour {r.borrower_name} (emprunteur n° {r.borrower_id})")
+        click.echo(
+            f"réservé : à mettre de côté pour {r.borrower_name} (emprunteur n° {r.borrower_id})"
+        )
 
 
 @command.command("renew")
@@ -106,12 +126,20 @@ def renew(env: Env, barcode: str, on: date | None) -> None:
     try:
         with env.catalogue().transaction():
             loan = desk.renew(barcode, today=_today(env, on))
-            audit.log(env.catalogue(), cli_actor(), "loan.renew", target_type="loan",
-                      target_id=loan.id, summary=f"{loan.barcode} prolongé")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "loan.renew",
+                target_type="loan",
+                target_id=loan.id,
+                summary=f"{loan.barcode} prolongé",
+            )
     except LoanRefused as exc:
         raise CliError(loan_refusal(exc)) from None
-    click.echo(f"{loan.barcode} prolongé jusqu'au {french_date(loan.due_date.isoformat())} "
-               f"(prolongation {loan.renewals})")  # fmt: skip
+    click.echo(
+        f"{loan.barcode} prolongé jusqu'au {french_date(loan.due_date.isoformat())} "
+        f"(prolongation {loan.renewals})"
+    )
 
 
 @command.command("overdue")
@@ -123,20 +151,33 @@ def overdue(env: Env, on: date | None, as_json: bool) -> None:
     today = _today(env, on)
     late = _desk(env).overdue(today)
     if as_json:
-        print_json({"date": today.isoformat(), "count": len(late),
-                    "loans": [_loan_json(x, today) for x in late]})  # fmt: skip
+        print_json(
+            {
+                "date": today.isoformat(),
+                "count": len(late),
+                "loans": [_loan_json(x, today) for x in late],
+            }
+        )
         return
     if not late:
         click.echo("aucun prêt en retard")
     for x in late:
-        click.echo(f"{x.days_late(today):>4} j  {x.barcode}  {x.title} — {x.borrower_name} "
-                   f"(n° {x.borrower_id}), retour prévu le {french_date(x.due_date.isoformat())}")  # fmt: skip
+        click.echo(
+            f"{x.days_late(today):>4} j  {x.barcode}  {x.title} — {x.borrower_name} "
+            f"(n° {x.borrower_id}), retour prévu le {french_date(x.due_date.isoformat())}"
+        )
 
 
 def _loan_json(loan, today: date) -> dict:  # type: ignore[no-untyped-def,type-arg]
     return {
-        "id": loan.id, "barcode": loan.barcode, "record_id": loan.record_id, "title": loan.title,
-        "borrower_id": loan.borrower_id, "borrower": loan.borrower_name,
-        "loan_date": loan.loan_date.isoformat(), "due_date": loan.due_date.isoformat(),
-        "renewals": loan.renewals, "days_late": loan.days_late(today),
-    }  # fmt: skip
+        "id": loan.id,
+        "barcode": loan.barcode,
+        "record_id": loan.record_id,
+        "title": loan.title,
+        "borrower_id": loan.borrower_id,
+        "borrower": loan.borrower_name,
+        "loan_date": loan.loan_date.isoformat(),
+        "due_date": loan.due_date.isoformat(),
+        "renewals": loan.renewals,
+        "days_late": loan.days_late(today),
+    }

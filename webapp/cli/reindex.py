@@ -17,4 +17,6 @@ def command(env: Env) -> None:
     """Rebuild the index into a fresh folder and swap it in (searches keep working meanwhile)."""
     started = time.monotonic()
     report = rebuild_index(env.catalogue(), env.index(sync=False))
-    click.echo(f"index reconstruit : {report.indexed} notices en {time.monotonic() - started:.1f} s")
+    click.echo(
+        f"index reconstruit : {report.indexed} notices en {time.monotonic() - started:.1f} s"
+    )

@@ -18,8 +18,13 @@ from .env import EXIT_REFUSED, CliError, Env, pass_env
 
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--instance", "target", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Instance folder to restore into (default: the global --instance).")
+@click.option(
+    "--instance",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Instance folder to restore into (default: the global --instance).",
+)
 @click.option("--force", is_flag=True, help="Replace the content of a non-empty instance folder.")
 @pass_env
 def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
@@ -32,12 +37,15 @@ def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
     restored = Env(report.instance)
     try:
         rebuild_index(restored.catalogue(), restored.index(sync=False))
-        problems = check(restored.catalogue(), restored.index(sync=False),
-                         FileStore(restored.paths.store_dir))  # fmt: skip
+        problems = check(
+            restored.catalogue(), restored.index(sync=False), FileStore(restored.paths.store_dir)
+        )
     finally:
         restored.close()
-    click.echo(f"instance restaurée dans {report.instance} : {report.records} notices, "
-               f"{report.files} fichiers (sauvegarde du {report.created_at}) ; index reconstruit")  # fmt: skip
+    click.echo(
+        f"instance restaurée dans {report.instance} : {report.records} notices, "
+        f"{report.files} fichiers (sauvegarde du {report.created_at}) ; index reconstruit"
+    )
     for problem in problems:
         click.echo(f"problème : {problem.message}", err=True)
     if problems:

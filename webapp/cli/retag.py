@@ -66,8 +66,14 @@ def command(env: Env, scope: str | None, dry_run: bool, as_json: bool) -> None:
 
         sync_index(catalogue, env.index(sync=False))
     if as_json:
-        print_json({**counts, "scope": scope or "untagged", "dry_run": dry_run,
-                    "model": tagger.model is not None})  # fmt: skip
+        print_json(
+            {
+                **counts,
+                "scope": scope or "untagged",
+                "dry_run": dry_run,
+                "model": tagger.model is not None,
+            }
+        )
         return
     from .tags import model_status
 

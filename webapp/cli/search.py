@@ -11,26 +11,57 @@ from .env import Env, pass_env, print_json
 
 @click.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them).")
-@click.option("--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable).")
+@click.option(
+    "--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them)."
+)
+@click.option(
+    "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
+)
 @click.option("--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"]))
-@click.option("--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable).")
+@click.option(
+    "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
+)
 @click.option("--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable).")
-@click.option("--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable).")
+@click.option(
+    "--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable)."
+)
 @click.option("--available", multiple=True, type=click.Choice(["en-rayon", "en-pret", "en-ligne"]))
-@click.option("--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def command(env: Env, query: tuple[str, ...], themes, types, supports, years, languages, authors,  # type: ignore[no-untyped-def]
-            available, sort, limit, page, as_json) -> None:
+def command(
+    env: Env,
+    query: tuple[str, ...],
+    themes,
+    types,
+    supports,
+    years,
+    languages,
+    authors,  # type: ignore[no-untyped-def]
+    available,
+    sort,
+    limit,
+    page,
+    as_json,
+) -> None:
     """Search the fund (no QUERY: browse it all, newest first)."""
     request = SearchRequest(
-        q=" ".join(query), themes=themes, types=types, supports=supports, years=years,
-        languages=languages, authors=authors, available=available, sort=sort or "",
-        page=page, per_page=limit,
-    )  # fmt: skip
+        q=" ".join(query),
+        themes=themes,
+        types=types,
+        supports=supports,
+        years=years,
+        languages=languages,
+        authors=authors,
+        available=available,
+        sort=sort or "",
+        page=page,
+        per_page=limit,
+    )
     result = env.finder().search(request)
     if as_json:
         print_json(result.to_json())
@@ -38,7 +69,9 @@ def command(env: Env, query: tuple[str, ...], themes, types, supports, years, la
     for message in result.messages:
         click.echo(f"Note : {message}")
     if result.relaxed:
-        click.echo("Aucun document ne contient tous les mots : voici ceux qui en contiennent au moins un.")
+        click.echo(
+            "Aucun document ne contient tous les mots : voici ceux qui en contiennent au moins un."
+        )
     plural = "s" if result.total > 1 else ""
     click.echo(f"{result.total} document{plural} ({result.took_ms:.0f} ms)")
     if result.suggestion:
@@ -47,7 +80,9 @@ def command(env: Env, query: tuple[str, ...], themes, types, supports, years, la
     for n, hit in enumerate(result.hits, start=first + 1):
         authors_text = "; ".join(hit.authors[:3]) + (" et al." if len(hit.authors) > 3 else "")
         line = f"{n}. [{hit.id}] {hit.title}"
-        details = [d for d in (authors_text, str(hit.year or ""), hit.doc_type, ", ".join(hit.themes)) if d]
+        details = [
+            d for d in (authors_text, str(hit.year or ""), hit.doc_type, ", ".join(hit.themes)) if d
+        ]
         click.echo(line)
         if details:
             click.echo("   " + " · ".join(details))

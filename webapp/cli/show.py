@@ -26,15 +26,23 @@ def command(env: Env, record_id: int, as_json: bool) -> None:
         return
     click.echo(f"Notice n° {record.id}{' (dans la corbeille)' if record.deleted else ''}")
     rows = [
-        ("Titre", record.title), ("Sous-titre", record.subtitle),
+        ("Titre", record.title),
+        ("Sous-titre", record.subtitle),
         ("Auteurs", "; ".join(a.display for a in record.authors)),
         ("Éditeur", ", ".join(x for x in (record.publisher, record.place) if x)),
-        ("Date", record.date), ("Type", record.doc_type.label), ("Support", record.support.label),
-        ("Langue", record.language), ("Pages", str(record.pages or "")), ("ISBN", record.isbn),
-        ("ISSN", record.issn), ("Cote", record.call_number), ("Mots-clés", ", ".join(record.keywords)),
-        ("Territoires", ", ".join(record.territories)), ("Résumé", record.abstract),
+        ("Date", record.date),
+        ("Type", record.doc_type.label),
+        ("Support", record.support.label),
+        ("Langue", record.language),
+        ("Pages", str(record.pages or "")),
+        ("ISBN", record.isbn),
+        ("ISSN", record.issn),
+        ("Cote", record.call_number),
+        ("Mots-clés", ", ".join(record.keywords)),
+        ("Territoires", ", ".join(record.territories)),
+        ("Résumé", record.abstract),
         ("Fichier", record.file.original_name if record.file else ""),
-    ]  # fmt: skip
+    ]
     for label, value in rows:
         if value:
             click.echo(f"{label:<12} {value}")
@@ -42,4 +50,6 @@ def command(env: Env, record_id: int, as_json: bool) -> None:
         how = "manuelle" if theme["source"] == "manual" else f"auto, score {theme['score']:.2f}"
         click.echo(f"Thématique  {theme['label']} ({how})")
     for copy in data["copies"]:
-        click.echo(f"Exemplaire  {copy['barcode']} — {copy['call_number']} — {copy['location']} — {copy['status']}")
+        click.echo(
+            f"Exemplaire  {copy['barcode']} — {copy['call_number']} — {copy['location']} — {copy['status']}"
+        )

@@ -103,14 +103,19 @@ def evaluate_command(
         report = evaluate(tagger, docs)
         seen = _trained_on(env, tagger) & {d.record_id for d in docs}
         if as_json:
-            data = {"documents": report.documents, "missing": len(missing),
-                    **_report_json(report),
-                    "tagger": "model" if tagger.model else "rules",
-                    "trained_on": len(seen)}  # fmt: skip
+            data = {
+                "documents": report.documents,
+                "missing": len(missing),
+                **_report_json(report),
+                "tagger": "model" if tagger.model else "rules",
+                "trained_on": len(seen),
+            }
             print_json(data)
         else:
-            click.echo(f"Évaluation sur {report.documents} documents — marquage actuel :"
-                       f" {model_status(env)}")  # fmt: skip
+            click.echo(
+                f"Évaluation sur {report.documents} documents — marquage actuel :"
+                f" {model_status(env)}"
+            )
             _print_missing(missing)
             _print_table(report)
             if seen:
@@ -140,8 +145,11 @@ def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> d
         item: dict[str, Any] = {"rules": _fitted(settings)}
         if cv.model is not None:
             choice = cv.selections[n]
-            item["model"] = {"penalty": choice.penalty, "theme_penalty": choice.theme_penalty,
-                             "threshold": choice.threshold}  # fmt: skip
+            item["model"] = {
+                "penalty": choice.penalty,
+                "theme_penalty": choice.theme_penalty,
+                "threshold": choice.threshold,
+            }
         fitted.append(item)
     return {
         "documents": documents,
@@ -160,16 +168,19 @@ def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> d
 
 def _fitted(settings: Any) -> dict[str, float]:
     return {
-        "threshold": settings.threshold, "relative": settings.relative,
+        "threshold": settings.threshold,
+        "relative": settings.relative,
         "threshold_without_text": settings.threshold_without_text,
         "relative_without_text": settings.relative_without_text,
-    }  # fmt: skip
+    }
 
 
 def _print_missing(missing: list[str]) -> None:
     if missing:
-        click.echo(f"Références introuvables dans le catalogue : {len(missing)}"
-                   f" ({', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})")  # fmt: skip
+        click.echo(
+            f"Références introuvables dans le catalogue : {len(missing)}"
+            f" ({', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})"
+        )
 
 
 def _number(value: float, spec: str = "g") -> str:
@@ -184,8 +195,10 @@ def _share(value: float) -> str:
 def _print_table(report: Report) -> None:
     click.echo(f"{'Thématique':<24} {'Précision':>9} {'Rappel':>7} {'F1':>6} {'Effectif':>9}")
     for slug, (scores, support) in report.per_theme.items():
-        click.echo(f"{slug:<24} {scores.precision:>9.2f} {scores.recall:>7.2f} {scores.f1:>6.2f}"
-                   f" {support:>9}")  # fmt: skip
+        click.echo(
+            f"{slug:<24} {scores.precision:>9.2f} {scores.recall:>7.2f} {scores.f1:>6.2f}"
+            f" {support:>9}"
+        )
     for name, scores in (("Micro-moyenne", report.micro), ("Macro-moyenne", report.macro)):
         click.echo(f"{name:<24} {scores.precision:>9.2f} {scores.recall:>7.2f} {scores.f1:>6.2f}")
     click.echo(f"Documents sans thématique : {_share(report.untagged_share)}")
@@ -198,8 +211,9 @@ def _print_cv(cv: CrossValidation, missing: list[str], extra: int) -> None:
     )
     _print_missing(missing)
     if extra:
-        click.echo(f"Plus {extra} notices corrigées dans le catalogue, pour l'apprentissage"
-                   " seulement")  # fmt: skip
+        click.echo(
+            f"Plus {extra} notices corrigées dans le catalogue, pour l'apprentissage seulement"
+        )
     _print_comparison(cv)
     pairs = ", ".join(
         f"{s.threshold:g}/{s.relative:g} et {s.threshold_without_text:g}/"
@@ -213,8 +227,10 @@ def _print_cv(cv: CrossValidation, missing: list[str], extra: int) -> None:
         choices = ", ".join(
             f"{c.penalty:g}/{c.theme_penalty:g} et {c.threshold:g}" for c in cv.selections
         )
-        click.echo(f"Modèle — pénalités L2 (commune/par thématique) et seuil de probabilité par"
-                   f" pli : {choices}")  # fmt: skip
+        click.echo(
+            f"Modèle — pénalités L2 (commune/par thématique) et seuil de probabilité par"
+            f" pli : {choices}"
+        )
 
 
 def _print_comparison(cv: CrossValidation) -> None:
@@ -228,14 +244,22 @@ def _print_comparison(cv: CrossValidation) -> None:
     click.echo(f"{'Thématique':<24} {head}    {head}  {'Effectif':>8}")
     for slug, (r, support) in rules.per_theme.items():
         m = model.per_theme.get(slug, (r, support))[0]
-        click.echo(f"{slug:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
-                   f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}  {support:>8}")  # fmt: skip
-    for name, r, m in (("Micro-moyenne", rules.micro, model.micro),
-                       ("Macro-moyenne", rules.macro, model.macro)):  # fmt: skip
-        click.echo(f"{name:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
-                   f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}")  # fmt: skip
-    click.echo(f"{'Documents sans thématique':<24} {_share(rules.untagged_share):>21}    "
-               f"{_share(model.untagged_share):>21}")  # fmt: skip
+        click.echo(
+            f"{slug:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
+            f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}  {support:>8}"
+        )
+    for name, r, m in (
+        ("Micro-moyenne", rules.micro, model.micro),
+        ("Macro-moyenne", rules.macro, model.macro),
+    ):
+        click.echo(
+            f"{name:<24} {r.precision:>6.2f} {r.recall:>7.2f} {r.f1:>6.2f}    "
+            f"{m.precision:>6.2f} {m.recall:>7.2f} {m.f1:>6.2f}"
+        )
+    click.echo(
+        f"{'Documents sans thématique':<24} {_share(rules.untagged_share):>21}    "
+        f"{_share(model.untagged_share):>21}"
+    )
 
 
 # -- train -------------------------------------------------------------------------------------
@@ -284,17 +308,20 @@ def train_command(
     info: dict[str, Any] = {
         "trained_at": date.today().isoformat(),
         "training": {
-            "documents": len(labelled), "from_labels_file": len(docs),
+            "documents": len(labelled),
+            "from_labels_file": len(docs),
             "from_catalogue": len(extra),
             "labels_file": str(labels_path) if labels_path else None,
             "record_ids": sorted(d.record_id for d in labelled),
         },
-    }  # fmt: skip
+    }
     if cv is not None:
         info["cross_validation"] = {
-            "folds": folds, "seed": seed, "rules": _report_json(cv.rules),
+            "folds": folds,
+            "seed": seed,
+            "rules": _report_json(cv.rules),
             "model": _report_json(cv.model) if cv.model is not None else None,
-        }  # fmt: skip
+        }
     try:
         model = train(examples, tagger.slugs, seed=seed, vocabulary=tagger.vocabulary, info=info)
     except ModelError as exc:
@@ -303,13 +330,20 @@ def train_command(
     if not dry_run:
         save_model(model, path)
     if as_json:
-        print_json({
-            "documents": len(labelled), "from_labels_file": len(docs),
-            "from_catalogue": len(extra), "missing": len(missing), "saved": not dry_run,
-            "path": str(path), "threshold": model.threshold,
-            "penalty": model.penalty, "theme_penalty": model.theme_penalty,
-            "cross_validation": info.get("cross_validation"),
-        })  # fmt: skip
+        print_json(
+            {
+                "documents": len(labelled),
+                "from_labels_file": len(docs),
+                "from_catalogue": len(extra),
+                "missing": len(missing),
+                "saved": not dry_run,
+                "path": str(path),
+                "threshold": model.threshold,
+                "penalty": model.penalty,
+                "theme_penalty": model.theme_penalty,
+                "cross_validation": info.get("cross_validation"),
+            }
+        )
         return
     click.echo(
         f"Apprentissage sur {len(labelled)} documents étiquetés ({len(docs)} du fichier,"
@@ -317,22 +351,27 @@ def train_command(
     )
     _print_missing(missing)
     if cv is not None:
-        click.echo(f"Validation croisée en {folds} plis (graine {seed}), chaque pli mesuré par un"
-                   " système ajusté sur les autres :")  # fmt: skip
+        click.echo(
+            f"Validation croisée en {folds} plis (graine {seed}), chaque pli mesuré par un"
+            " système ajusté sur les autres :"
+        )
         _print_comparison(cv)
     click.echo(
         f"Modèle : seuil de probabilité {_number(model.threshold)}, pénalités L2"
         f" {_number(model.penalty)} (poids communs) et {_number(model.theme_penalty)}"
         " (par thématique). Poids appris :"
     )
-    for (_, label), weight in sorted(zip(FEATURES, model.weights, strict=True),
-                                     key=lambda item: -abs(item[1])):  # fmt: skip
+    for (_, label), weight in sorted(
+        zip(FEATURES, model.weights, strict=True), key=lambda item: -abs(item[1])
+    ):
         click.echo(f"  {label:<50} {_number(weight, '+.2f')}")
     if dry_run:
         click.echo("Simulation : rien n'est enregistré.")
     else:
-        click.echo(f"Modèle enregistré : {path}. Pour l'appliquer aux notices existantes :"
-                   " fonds retag --all")  # fmt: skip
+        click.echo(
+            f"Modèle enregistré : {path}. Pour l'appliquer aux notices existantes :"
+            " fonds retag --all"
+        )
 
 
 # -- review ------------------------------------------------------------------------------------
@@ -393,9 +432,13 @@ def _item(record: Record) -> dict[str, Any]:
         {"slug": t.slug, "score": t.score or 0.0, "source": t.source.value} for t in record.themes
     ]
     first = record.themes[0] if record.themes else None
-    return {"id": record.id, "title": record.title, "themes": themes,
-            "why": explain(first.evidence) if first else "",
-            "model": explain_model(first.evidence) if first else ""}  # fmt: skip
+    return {
+        "id": record.id,
+        "title": record.title,
+        "themes": themes,
+        "why": explain(first.evidence) if first else "",
+        "model": explain_model(first.evidence) if first else "",
+    }
 
 
 def model_status(env: Env) -> str:

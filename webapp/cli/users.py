@@ -32,8 +32,9 @@ def _read_password(from_stdin: bool) -> str:
         if not password:
             raise CliError("aucun mot de passe lu sur l'entrée standard")
         return password
-    return click.prompt("Mot de passe", hide_input=True,
-                        confirmation_prompt="Répétez le mot de passe")  # fmt: skip
+    return click.prompt(
+        "Mot de passe", hide_input=True, confirmation_prompt="Répétez le mot de passe"
+    )
 
 
 @click.group("user")
@@ -53,8 +54,14 @@ def add(env: Env, login: str, display_name: str, password_stdin: bool) -> None:
     try:
         with env.catalogue().transaction():
             user = users.add(login, password, display_name=display_name)
-            audit.log(env.catalogue(), cli_actor(), "user.add", target_type="user",
-                      target_id=user.id, summary=f"Compte {user.login} créé")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "user.add",
+                target_type="user",
+                target_id=user.id,
+                summary=f"Compte {user.login} créé",
+            )
     except AccountError as exc:
         raise CliError(account_problem(exc)) from None
     click.echo(f"compte {user.login} créé")
@@ -72,8 +79,14 @@ def passwd(env: Env, login: str, password_stdin: bool) -> None:
         password = _read_password(password_stdin)
         with env.catalogue().transaction():
             user = users.set_password(login, password)
-            audit.log(env.catalogue(), cli_actor(), "user.passwd", target_type="user",
-                      target_id=user.id, summary=f"Mot de passe de {user.login} changé")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "user.passwd",
+                target_type="user",
+                target_id=user.id,
+                summary=f"Mot de passe de {user.login} changé",
+            )
     except AccountError as exc:
         raise CliError(account_problem(exc)) from None
     click.echo(f"mot de passe de {user.login} changé")
@@ -86,9 +99,18 @@ def list_users(env: Env, as_json: bool) -> None:
     """List the accounts."""
     users = Users(env.catalogue()).all()
     if as_json:
-        print_json([{"login": u.login, "name": u.display_name, "active": u.active,
-                     "created_at": u.created_at, "last_login_at": u.last_login_at}
-                    for u in users])  # fmt: skip
+        print_json(
+            [
+                {
+                    "login": u.login,
+                    "name": u.display_name,
+                    "active": u.active,
+                    "created_at": u.created_at,
+                    "last_login_at": u.last_login_at,
+                }
+                for u in users
+            ]
+        )
         return
     if not users:
         click.echo("aucun compte : créez-en un avec `fonds user add LOGIN`")
@@ -103,9 +125,14 @@ def _set_active(env: Env, login: str, active: bool) -> None:
     try:
         with env.catalogue().transaction():
             user = users.set_active(login, active)
-            audit.log(env.catalogue(), cli_actor(), "user.enable" if active else "user.disable",
-                      target_type="user", target_id=user.id,
-                      summary=f"Compte {user.login} {'réactivé' if active else 'désactivé'}")  # fmt: skip
+            audit.log(
+                env.catalogue(),
+                cli_actor(),
+                "user.enable" if active else "user.disable",
+                target_type="user",
+                target_id=user.id,
+                summary=f"Compte {user.login} {'réactivé' if active else 'désactivé'}",
+            )
     except AccountError as exc:
         raise CliError(account_problem(exc)) from None
     click.echo(f"compte {user.login} {'réactivé' if active else 'désactivé'}")

@@ -95,20 +95,26 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     if new - old:
         click.echo(f"  thématiques nouvelles : {', '.join(sorted(new - old))}")
     if old - new:
-        click.echo(f"  thématiques absentes (leurs notices les perdront au prochain retag) :"
-                   f" {', '.join(sorted(old - new))}")  # fmt: skip
+        click.echo(
+            f"  thématiques absentes (leurs notices les perdront au prochain retag) :"
+            f" {', '.join(sorted(old - new))}"
+        )
     if dry_run:
         click.echo("Simulation : rien n'est écrit.")
         return
     env.root.mkdir(parents=True, exist_ok=True)
-    header = (f"Vocabulaire importé de {file.name} le {date.today().isoformat()} "
-              "par `fonds vocab import`.\nFormat : voir indexer/data/vocabulary.toml.")  # fmt: skip
+    header = (
+        f"Vocabulaire importé de {file.name} le {date.today().isoformat()} "
+        "par `fonds vocab import`.\nFormat : voir indexer/data/vocabulary.toml."
+    )
     try:
         backup = write_instance_vocabulary(env.root, vocabulary.to_toml(header))
     except VocabularyError as exc:
         raise CliError(str(exc)) from None
-    click.echo(f"vocabulaire installé : {env.root / INSTANCE_FILE}"
-               + (f" (ancien fichier sauvegardé : {backup.name})" if backup else ""))  # fmt: skip
+    click.echo(
+        f"vocabulaire installé : {env.root / INSTANCE_FILE}"
+        + (f" (ancien fichier sauvegardé : {backup.name})" if backup else "")
+    )
     click.echo("Pour l'appliquer aux notices : fonds retag --all")
 
 
