@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 
 from indexer.search.service import LANGUAGE_LABELS
 from indexer.tagging import FIELD_LABELS, explain
-from library import NotFound, Record, ThemeSource
+from library import CopyStatus, NotFound, Record, ThemeSource
 
 from . import services
 from .api import external
@@ -78,6 +78,33 @@ def show(record_id: int) -> tuple[str, int] | str:
         citation_date=_citation_date(record),
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
         safe_url=record.url if re.match(r"https?://", record.url or "", re.I) else "",
+        versions=[_version(other) for other in services.get_catalogue().work_members(record_id)],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    """Another record of the same work: "exemplaire papier en prêt — PDF disponible"."""
+
+    id: int
+    title: str
+    support: str
+    online: bool  # an electronic version to read now
+    on_shelf: int  # copies on the shelf
+    on_loan: int
+    next_due: str | None  # earliest return date of a copy on loan
+
+
+def _version(record: Record) -> VersionView:
+    due = sorted(c.due_date for c in record.copies if c.status is CopyStatus.ON_LOAN and c.due_date)
+    return VersionView(
+        id=record.id or 0,
+        title=record.title,
+        support=record.support.label,
+        online=record.file is not None,
+        on_shelf=sum(1 for c in record.copies if c.status is CopyStatus.AVAILABLE),
+        on_loan=sum(1 for c in record.copies if c.status is CopyStatus.ON_LOAN),
+        next_due=due[0] if due else None,
     )
 
 

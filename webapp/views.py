@@ -16,6 +16,7 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     app.after_request(_security_headers)
     app.context_processor(_context)
     app.jinja_env.filters["type_label"] = type_label
@@ -23,6 +24,18 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def _favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: give them the site's icon."""
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.svg",
+        mimetype="image/svg+xml",
+        max_age=86400,
+    )
 
 
 def _security_headers(response: Response) -> Response:
