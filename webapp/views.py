@@ -28,14 +28,14 @@ def init_app(app: Flask) -> None:
 
 def _favicon() -> Response:
     """Browsers ask for /favicon.ico whatever the page says: give them the site's icon."""
-    from flask import current_app, send_from_directory
+    from pathlib import Path
 
-    return send_from_directory(
-        current_app.static_folder or "static",
-        "favicon.svg",
-        mimetype="image/svg+xml",
-        max_age=86400,
-    )
+    from flask import current_app
+
+    icon = Path(current_app.static_folder or "static") / "favicon.svg"
+    response = Response(icon.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
 
 
 def _security_headers(response: Response) -> Response:
