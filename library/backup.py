@@ -30,7 +30,12 @@ from .errors import CatalogueError
 FORMAT = "fonds-backup/1"
 MANIFEST = "manifest.json"
 STORE = "files"
-EXTRA_FILES = ("vocabulary.toml", "vocabulary.last-good.json", "config.py")
+EXTRA_FILES = (
+    "vocabulary.toml",
+    "vocabulary.last-good.json",
+    "tagging-model.json",  # what the tagger learnt from the documentalist
+    "config.py",
+)
 _STORE_MEMBER = re.compile(r"^files/[0-9a-f]{2}/[0-9a-f]{64}(\.[A-Za-z0-9]{1,7})?$")
 _CHUNK = 1 << 20
 # Left in place by a forced restore: the secret key; everything else of an instance goes.

@@ -17,6 +17,7 @@ from library.review import REVIEW_KINDS, review_list
 from library.users import AccountError, LoginThrottle, Users
 
 from . import security, services
+from .admin_common import tagger
 from .messages import account_problem, french_date
 from .workspace import loan_policy, scrypt_cost, throttle_policy, today
 
@@ -214,7 +215,9 @@ def journal() -> str:
 
 
 def _low_confidence() -> float:
-    return float(current_app.config.get("REVIEW_LOW_CONFIDENCE", 0.45))
+    """The configured threshold, else the tagger's own (it depends on whether a model decides)."""
+    configured = current_app.config.get("REVIEW_LOW_CONFIDENCE")
+    return float(configured) if configured is not None else float(tagger().low_confidence)
 
 
 def redirect_back(default: str) -> Response:

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "OAI_ADMIN_EMAIL": "documentation@crpv-martinique.fr",
     "OAI_PAGE_SIZE": 100,
     "OAI_TOKEN_TTL": 3600,  # seconds a resumptionToken stays valid
+    "OAI_SETS": True,  # sets = thematics and document types; False answers noSetHierarchy
+    "FEED_PAGE_SIZE": 20,  # entries per page of an Atom feed
     "BASE_URL": "",  # public address, for links in exports and feeds; empty = from the request
     # Loans
     "LOAN_DAYS": 21,  # default loan period, in days
@@ -46,7 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_SCRYPT_N": 2**15,  # scrypt cost (memory 128·r·n bytes); raise it, never lower it
     # Cataloguing
     "UPLOAD_STAGING_HOURS": 24,  # uploads not confirmed within this delay are discarded
-    "REVIEW_LOW_CONFIDENCE": 0.45,  # automatic thematics below this score go to the review list
+    # automatic thematics below this score go to the review list; None: the tagger's own
+    # threshold (0.45 for the rules' scores, 0.6 for a learned model's probabilities)
+    "REVIEW_LOW_CONFIDENCE": None,
     # Tests and demonstrations only: the date the desk and the bulletin believe it is (YYYY-MM-DD)
     "TODAY": "",
 }

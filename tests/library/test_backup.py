@@ -184,3 +184,13 @@ def test_a_backup_taken_while_the_catalogue_is_written_is_consistent(fund, tmp_p
 def test_backup_needs_a_catalogue(tmp_path):
     result = fonds("--instance", str(tmp_path / "vide"), "backup", str(tmp_path / "b.zip"))
     assert result.exit_code == 3
+
+
+def test_what_the_tagger_learnt_is_backed_up_and_restored(fund, tmp_path):
+    model = '{"format": "fonds-tagging-model/1"}\n'
+    (fund / "tagging-model.json").write_text(model, encoding="utf-8")
+    archive = tmp_path / "sauvegarde.zip"
+    assert fonds("--instance", str(fund), "backup", str(archive)).exit_code == 0
+    target = tmp_path / "restauree"
+    assert fonds("restore", str(archive), "--instance", str(target)).exit_code == 0
+    assert (target / "tagging-model.json").read_text(encoding="utf-8") == model

@@ -183,3 +183,37 @@ def test_reindex_rebuilds_from_the_catalogue_alone(run, documents, instance):
     result = run("reindex")
     assert result.exit_code == 0 and "2 notices" in result.output
     assert json.loads(run("search", "bailleur", "--json").output)["total"] == 1
+
+
+def test_an_index_held_by_another_writer_gives_exit_code_4_and_keeps_the_catalogue(
+    run, documents, instance, tmp_path, monkeypatch
+):
+    import threading
+    import time
+
+    from library import Catalogue
+
+    run("index", str(documents))
+    busy = threading.Event()
+
+    def slow_documents(ids):
+        busy.set()
+        time.sleep(4)
+        yield from ()
+
+    with SearchIndex.open(instance / "index") as holder:
+        # another process's long commit holds the one index writer
+        blocker = threading.Thread(target=holder.sync, args=({999: (1, False)}, slow_documents))
+        blocker.start()
+        busy.wait()
+        monkeypatch.setenv("FONDS_INDEX_WRITE_TIMEOUT", "0.5")
+        csv = tmp_path / "un.csv"
+        csv.write_text("titre;annee\nGuide de la médiation sociale;2010\n", encoding="utf-8")
+        result = run("import", str(csv))
+        blocker.join()
+    assert result.exit_code == 4
+    assert "l'index est occupé" in result.output
+    with Catalogue.in_instance(instance) as catalogue:
+        assert catalogue.count() == 3  # the import itself is kept
+    assert run("check", "--repair").exit_code == 0
+    assert json.loads(run("search", "médiation", "--json").output)["total"] == 1

@@ -6,12 +6,29 @@ from pathlib import Path
 
 import click
 
+from indexer.search import IndexBusy
 from library import CatalogueError
 
-from .env import EXIT_REFUSED, CliError, Env
+from .env import EXIT_REFUSED, EXIT_UNAVAILABLE, CliError, Env
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Errors raised deep become one French line and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except IndexBusy:
+            raise CliError(
+                "l'index est occupé par un autre processus (une indexation en cours ?) : "
+                "réessayez dans un moment ; le catalogue, lui, est à jour",
+                EXIT_UNAVAILABLE,
+            ) from None
+        except CatalogueError as exc:
+            raise CliError(str(exc), EXIT_REFUSED) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--instance",
     envvar="FONDS_INSTANCE",
@@ -69,15 +86,12 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("fonds: interrupted", err=True)
+        click.echo("fonds: interrompu", err=True)
         raise SystemExit(130) from None
     except click.ClickException as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
     except click.exceptions.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except CatalogueError as exc:
-        CliError(str(exc)).show()
-        raise SystemExit(EXIT_REFUSED) from None
     except BrokenPipeError:
         raise SystemExit(0) from None

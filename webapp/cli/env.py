@@ -54,7 +54,8 @@ class Env:
         if self._catalogue is None:
             if not create and not self.paths.exists():
                 raise CliError(
-                    f"no catalogue in {self.root} (create it with `fonds index` or `fonds import`)",
+                    f"pas de catalogue dans {self.root} (créez-le avec `fonds index` ou "
+                    "`fonds import`, ou indiquez l'instance avec --instance)",
                     EXIT_NO_INSTANCE,
                 )
             self._catalogue = Catalogue.in_instance(self.root)

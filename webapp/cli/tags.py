@@ -390,7 +390,8 @@ def review_command(env: Env, as_json: bool) -> None:
     """
     catalogue = env.catalogue()
     tagger = env.tagger()
-    low = tagger.low_confidence
+    configured = env.config.get("REVIEW_LOW_CONFIDENCE")
+    low = float(configured) if configured is not None else tagger.low_confidence
     lists: dict[str, list[dict[str, Any]]] = {"untagged": [], "low_confidence": [], "to_ocr": []}
     ids = catalogue.ids()
     for start in range(0, len(ids), 500):
