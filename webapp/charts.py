@@ -54,7 +54,7 @@ def bar_chart(
         width = round(inner * value / top, 1)
         parts.append(
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.7:.1f}" '
-            f'text-anchor="end">{escape(_short(label, 32))}</text>'
+            f'text-anchor="end">{escape(_short(label, 30))}</text>'
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{max(width, 1 if value else 0)}" '
             f'height="{BAR_HEIGHT}" rx="3"></rect>'
             f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" '
