@@ -22,13 +22,8 @@ class Problem:
 
 def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Problem]:
     problems: list[Problem] = []
-    for (message,) in catalogue.conn.execute("PRAGMA integrity_check"):
-        if message != "ok":
-            problems.append(Problem("catalogue-corrupt", f"catalogue abîmé : {message}", False))
-    for row in catalogue.conn.execute("PRAGMA foreign_key_check"):
-        problems.append(
-            Problem("catalogue-foreign-key", f"référence cassée dans la table {row[0]}", False)
-        )
+    for message in catalogue.integrity_problems():
+        problems.append(Problem("catalogue-corrupt", f"catalogue abîmé : {message}", False))
 
     revisions = catalogue.revisions()
     indexed = index.indexed_revisions()
@@ -128,8 +123,8 @@ def repair(
 
 def _original_for(catalogue: Catalogue, sha256: str) -> Path | None:
     """A path the file was indexed from that still holds the same content."""
-    for (raw,) in catalogue.conn.execute("SELECT path FROM file_paths WHERE sha256 = ?", (sha256,)):
-        path = Path(os.fsdecode(bytes(raw)))
+    for raw in catalogue.paths_with_content(sha256):
+        path = Path(os.fsdecode(raw))
         try:
             if path.is_file() and sha256_of(path) == sha256:
                 return path

@@ -597,6 +597,20 @@ class Catalogue:
             (path, size, mtime_ns, sha256, status, reason, record_id, now or utc_now()),
         )
 
+    def paths_with_content(self, sha256: str) -> list[bytes]:
+        """Every path a file with this content was seen at (to copy it back into the store)."""
+        rows = self.conn.execute("SELECT path FROM file_paths WHERE sha256 = ?", (sha256,))
+        return [bytes(r[0]) for r in rows]
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite finds wrong with the catalogue file itself (empty when sound)."""
+        problems = [m for (m,) in self.conn.execute("PRAGMA integrity_check") if m != "ok"]
+        problems += [
+            f"broken reference in table {row[0]}"
+            for row in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        return problems
+
     def paths_of(self, record_id: int) -> list[bytes]:
         rows = self.conn.execute(
             "SELECT path FROM file_paths WHERE record_id = ? ORDER BY seen_at", (record_id,)

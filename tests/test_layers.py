@@ -41,3 +41,11 @@ def test_the_indexer_knows_neither_flask_nor_the_web_app(path):
 @pytest.mark.parametrize("path", python_files("webapp"), ids=lambda p: str(p.relative_to(REPO)))
 def test_the_web_app_reaches_the_engine_only_through_the_facade(path):
     assert "whoosh" not in imported_modules(path)
+
+
+@pytest.mark.parametrize(
+    "path", python_files("indexer") + python_files("webapp"), ids=lambda p: str(p.relative_to(REPO))
+)
+def test_only_the_catalogue_speaks_sql(path):
+    source = path.read_text(encoding="utf-8")
+    assert ".execute(" not in source and "PRAGMA" not in source
