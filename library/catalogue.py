@@ -10,10 +10,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from . import db
 from .errors import InvalidRecord, NotFound
@@ -22,77 +21,34 @@ from .models import (
     AuthorKind,
     Copy,
     CopyStatus,
-    DocType,
     Record,
     SourceFile,
     Stats,
-    Support,
     TextStatus,
     ThemeAssignment,
     ThemeSource,
+)
+from .rows import (
+    RECORD_COLUMNS,
+    PathState,
+    ThemeRow,
+    copy_from_row,
+    file_from_row,
+    record_from_row,
+    record_values,
+    stored_copy_status,
+    theme_order,
+    theme_row,
+    validate,
 )
 from .text import normalise_title
 
 CATALOGUE_FILE = "catalogue.sqlite3"
 
-_RECORD_COLUMNS = (
-    "title",
-    "subtitle",
-    "publisher",
-    "place",
-    "date",
-    "year",
-    "doc_type",
-    "support",
-    "language",
-    "pages",
-    "isbn",
-    "issn",
-    "call_number",
-    "abstract",
-    "keywords",
-    "territories",
-    "url",
-    "notes",
-    "source",
-    "file_sha256",
-    "text_status",
-    "work_id",
-    "curated",
-)
-
 
 def utc_now() -> str:
     """Timestamps are UTC to the second, as OAI-PMH datestamps are."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True, slots=True)
-class PathState:
-    """What the indexer last saw at a path."""
-
-    size: int
-    mtime_ns: int
-    sha256: str | None
-    status: str
-    reason: str
-    record_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class ThemeRow:
-    """The full state of one thematic on a record, rejected proposals included."""
-
-    slug: str
-    auto_score: float | None
-    auto_evidence: dict[str, Any] | None
-    manual: str | None  # 'add', 'remove' or None
-    manual_by: str | None
-    manual_at: str | None
-
-    @property
-    def effective(self) -> bool:
-        return self.manual == "add" or (self.manual is None and self.auto_score is not None)
 
 
 class Catalogue:
@@ -128,14 +84,14 @@ class Catalogue:
 
     def add(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Store a new record (its id is assigned here) with its authors and copies."""
-        _validate(record)
+        validate(record)
         now = now or utc_now()
         with self.transaction():
             rev = self._bump_rev()
-            values = _record_values(record)
+            values = record_values(record)
             cur = self.conn.execute(
-                f"INSERT INTO records ({', '.join(_RECORD_COLUMNS)}, created_at, updated_at,"
-                f" deleted, rev) VALUES ({', '.join('?' * len(_RECORD_COLUMNS))}, ?, ?, 0, ?)",
+                f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}, created_at, updated_at,"
+                f" deleted, rev) VALUES ({', '.join('?' * len(RECORD_COLUMNS))}, ?, ?, 0, ?)",
                 (*values, record.created_at or now, now, rev),
             )
             record_id = int(cur.lastrowid or 0)
@@ -152,15 +108,15 @@ class Catalogue:
         """Write back every descriptive field of an existing record (not its copies or themes)."""
         if record.id is None:
             raise InvalidRecord("id", "a record must be added before it is saved")
-        _validate(record)
+        validate(record)
         now = now or utc_now()
         with self.transaction():
             self._require(record.id)
             rev = self._bump_rev()
-            assignments = ", ".join(f"{c} = ?" for c in _RECORD_COLUMNS)
+            assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
             self.conn.execute(
                 f"UPDATE records SET {assignments}, updated_at = ?, rev = ? WHERE id = ?",
-                (*_record_values(record), now, rev, record.id),
+                (*record_values(record), now, rev, record.id),
             )
             self._write_authors(record.id, record.authors)
             if text is not None:
@@ -200,7 +156,7 @@ class Catalogue:
             files = self._files_of([r["file_sha256"] for r in rows if r["file_sha256"]])
             for row in rows:
                 rid = row["id"]
-                result[rid] = _record_from_row(
+                result[rid] = record_from_row(
                     row,
                     authors.get(rid, ()),
                     themes.get(rid, ()),
@@ -317,7 +273,7 @@ class Catalogue:
         rows = self.conn.execute(
             "SELECT * FROM record_themes WHERE record_id = ? ORDER BY slug", (record_id,)
         )
-        return [_theme_row(r) for r in rows]
+        return [theme_row(r) for r in rows]
 
     def set_auto_themes(
         self,
@@ -417,7 +373,7 @@ class Catalogue:
                 raise NotFound("copy", copy_id)
             self.conn.execute(
                 "UPDATE copies SET call_number = ?, location = ?, status = ? WHERE id = ?",
-                (call_number.strip(), location.strip(), _stored_copy_status(status), copy_id),
+                (call_number.strip(), location.strip(), stored_copy_status(status), copy_id),
             )
             self._touch_record(row["record_id"], now)
         return self._copy_by_id(copy_id)
@@ -509,7 +465,7 @@ class Catalogue:
         ).fetchone()
         if row is None:
             raise NotFound("copy", barcode)
-        return row["record_id"], _copy_from_row(row)
+        return row["record_id"], copy_from_row(row)
 
     def availability(self) -> dict[int, tuple[str, ...]]:
         """{record_id: ("en-rayon", "en-pret")} for live paper records, from their copies now.
@@ -553,7 +509,7 @@ class Catalogue:
 
     def files(self) -> list[SourceFile]:
         rows = self.conn.execute("SELECT * FROM files ORDER BY sha256")
-        return [_file_from_row(r) for r in rows]
+        return [file_from_row(r) for r in rows]
 
     def path_state(self, path: bytes) -> PathState | None:
         row = self.conn.execute("SELECT * FROM file_paths WHERE path = ?", (path,)).fetchone()
@@ -676,7 +632,7 @@ class Catalogue:
         ).fetchone()
         if row is None:
             raise NotFound("copy", copy_id)
-        return _copy_from_row(row)
+        return copy_from_row(row)
 
     def _bump_rev(self) -> int:
         return self.conn.execute(
@@ -728,7 +684,7 @@ class Catalogue:
                     copy.barcode.strip(),
                     copy.call_number,
                     copy.location,
-                    _stored_copy_status(copy.status),
+                    stored_copy_status(copy.status),
                     now,
                 ),
             )
@@ -758,7 +714,7 @@ class Catalogue:
         for row in self.conn.execute(
             f"SELECT * FROM record_themes WHERE record_id IN ({marks})", list(ids)
         ):
-            theme = _theme_row(row)
+            theme = theme_row(row)
             if not theme.effective:
                 continue
             if theme.manual == "add":
@@ -770,7 +726,7 @@ class Catalogue:
                     theme.slug, ThemeSource.AUTO, theme.auto_score, theme.auto_evidence
                 )
             out.setdefault(row["record_id"], []).append(assignment)
-        return {k: tuple(sorted(v, key=_theme_order)) for k, v in out.items()}
+        return {k: tuple(sorted(v, key=theme_order)) for k, v in out.items()}
 
     def _copies_of(self, ids: Sequence[int]) -> dict[int, tuple[Copy, ...]]:
         marks = ",".join("?" * len(ids))
@@ -780,7 +736,7 @@ class Catalogue:
             f" WHERE c.record_id IN ({marks}) ORDER BY c.record_id, c.id",
             list(ids),
         ):
-            out.setdefault(row["record_id"], []).append(_copy_from_row(row))
+            out.setdefault(row["record_id"], []).append(copy_from_row(row))
         return {k: tuple(v) for k, v in out.items()}
 
     def _files_of(self, shas: Sequence[str]) -> dict[str, SourceFile]:
@@ -788,7 +744,7 @@ class Catalogue:
             return {}
         marks = ",".join("?" * len(shas))
         rows = self.conn.execute(f"SELECT * FROM files WHERE sha256 IN ({marks})", list(shas))
-        return {r["sha256"]: _file_from_row(r) for r in rows}
+        return {r["sha256"]: file_from_row(r) for r in rows}
 
 
 # A copy is on loan when it has an active loan (library/loans.py); loans never touch a
@@ -801,124 +757,6 @@ _AVAILABILITY_SQL = f"""
     WHERE r.deleted = 0
     GROUP BY c.record_id
 """
-
-
-def _theme_order(theme: ThemeAssignment) -> tuple[int, float, str]:
-    """Manual thematics first, then automatic ones by decreasing score."""
-    manual = 0 if theme.source is ThemeSource.MANUAL else 1
-    return (manual, -(theme.score or 0.0), theme.slug)
-
-
-def _theme_row(row: sqlite3.Row) -> ThemeRow:
-    evidence = json.loads(row["auto_evidence"]) if row["auto_evidence"] else None
-    return ThemeRow(
-        row["slug"], row["auto_score"], evidence, row["manual"], row["manual_by"], row["manual_at"]
-    )
-
-
-def _stored_copy_status(status: CopyStatus) -> str:
-    # Being on loan is derived from the loans; a copy on loan is physically 'available'.
-    return "available" if status is CopyStatus.ON_LOAN else status.value
-
-
-def _copy_from_row(row: sqlite3.Row) -> Copy:
-    due = row["loan_due_date"]
-    status = CopyStatus(row["status"])
-    return Copy(
-        barcode=row["barcode"],
-        call_number=row["call_number"],
-        location=row["location"],
-        status=CopyStatus.ON_LOAN if due is not None else status,
-        id=row["id"],
-        due_date=due,
-    )
-
-
-def _file_from_row(row: sqlite3.Row) -> SourceFile:
-    return SourceFile(
-        row["sha256"], row["original_name"], row["media_type"], row["size"], row["store_path"]
-    )
-
-
-def _validate(record: Record) -> None:
-    if not record.title or not record.title.strip():
-        raise InvalidRecord("title", "a record needs a title")
-    if record.year is not None and not 1000 <= record.year <= 2999:
-        raise InvalidRecord("year", f"implausible year {record.year}")
-    if record.pages is not None and record.pages < 0:
-        raise InvalidRecord("pages", "negative page count")
-    DocType(record.doc_type)
-    Support(record.support)
-
-
-def _record_values(record: Record) -> tuple[object, ...]:
-    return (
-        record.title.strip(),
-        record.subtitle,
-        record.publisher,
-        record.place,
-        record.date,
-        record.year,
-        DocType(record.doc_type).value,
-        Support(record.support).value,
-        record.language or "und",
-        record.pages,
-        record.isbn,
-        record.issn,
-        record.call_number,
-        record.abstract,
-        json.dumps(list(record.keywords), ensure_ascii=False),
-        json.dumps(list(record.territories), ensure_ascii=False),
-        record.url,
-        record.notes,
-        record.source,
-        record.file.sha256 if record.file else None,
-        TextStatus(record.text_status).value,
-        record.work_id,
-        int(record.curated),
-    )
-
-
-def _record_from_row(
-    row: sqlite3.Row,
-    authors: tuple[Author, ...],
-    themes: tuple[ThemeAssignment, ...],
-    copies: tuple[Copy, ...],
-    file: SourceFile | None,
-) -> Record:
-    return Record(
-        id=row["id"],
-        title=row["title"],
-        subtitle=row["subtitle"],
-        authors=authors,
-        publisher=row["publisher"],
-        place=row["place"],
-        date=row["date"],
-        year=row["year"],
-        doc_type=DocType(row["doc_type"]),
-        support=Support(row["support"]),
-        language=row["language"],
-        pages=row["pages"],
-        isbn=row["isbn"],
-        issn=row["issn"],
-        call_number=row["call_number"],
-        abstract=row["abstract"],
-        keywords=tuple(json.loads(row["keywords"])),
-        territories=tuple(json.loads(row["territories"])),
-        themes=themes,
-        url=row["url"],
-        notes=row["notes"],
-        source=row["source"],
-        file=file,
-        text_status=TextStatus(row["text_status"]),
-        copies=copies,
-        work_id=row["work_id"],
-        curated=bool(row["curated"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        deleted=bool(row["deleted"]),
-        rev=row["rev"],
-    )
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

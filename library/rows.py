@@ -1,0 +1,195 @@
+"""Rows of the catalogue's tables to values and back: the one place that knows both shapes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidRecord
+from .models import (
+    Author,
+    Copy,
+    CopyStatus,
+    DocType,
+    Record,
+    SourceFile,
+    Support,
+    TextStatus,
+    ThemeAssignment,
+    ThemeSource,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PathState:
+    """What the indexer last saw at a path."""
+
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    status: str
+    reason: str
+    record_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRow:
+    """The full state of one thematic on a record, rejected proposals included."""
+
+    slug: str
+    auto_score: float | None
+    auto_evidence: dict[str, Any] | None
+    manual: str | None  # 'add', 'remove' or None
+    manual_by: str | None
+    manual_at: str | None
+
+    @property
+    def effective(self) -> bool:
+        return self.manual == "add" or (self.manual is None and self.auto_score is not None)
+
+
+RECORD_COLUMNS = (
+    "title",
+    "subtitle",
+    "publisher",
+    "place",
+    "date",
+    "year",
+    "doc_type",
+    "support",
+    "language",
+    "pages",
+    "isbn",
+    "issn",
+    "call_number",
+    "abstract",
+    "keywords",
+    "territories",
+    "url",
+    "notes",
+    "source",
+    "file_sha256",
+    "text_status",
+    "work_id",
+    "curated",
+)
+
+
+def theme_order(theme: ThemeAssignment) -> tuple[int, float, str]:
+    """Manual thematics first, then automatic ones by decreasing score."""
+    manual = 0 if theme.source is ThemeSource.MANUAL else 1
+    return (manual, -(theme.score or 0.0), theme.slug)
+
+
+def theme_row(row: sqlite3.Row) -> ThemeRow:
+    evidence = json.loads(row["auto_evidence"]) if row["auto_evidence"] else None
+    return ThemeRow(
+        row["slug"], row["auto_score"], evidence, row["manual"], row["manual_by"], row["manual_at"]
+    )
+
+
+def stored_copy_status(status: CopyStatus) -> str:
+    # Being on loan is derived from the loans; a copy on loan is physically 'available'.
+    return "available" if status is CopyStatus.ON_LOAN else status.value
+
+
+def copy_from_row(row: sqlite3.Row) -> Copy:
+    due = row["loan_due_date"]
+    status = CopyStatus(row["status"])
+    return Copy(
+        barcode=row["barcode"],
+        call_number=row["call_number"],
+        location=row["location"],
+        status=CopyStatus.ON_LOAN if due is not None else status,
+        id=row["id"],
+        due_date=due,
+    )
+
+
+def file_from_row(row: sqlite3.Row) -> SourceFile:
+    return SourceFile(
+        row["sha256"], row["original_name"], row["media_type"], row["size"], row["store_path"]
+    )
+
+
+def validate(record: Record) -> None:
+    if not record.title or not record.title.strip():
+        raise InvalidRecord("title", "a record needs a title")
+    if record.year is not None and not 1000 <= record.year <= 2999:
+        raise InvalidRecord("year", f"implausible year {record.year}")
+    if record.pages is not None and record.pages < 0:
+        raise InvalidRecord("pages", "negative page count")
+    DocType(record.doc_type)
+    Support(record.support)
+
+
+def record_values(record: Record) -> tuple[object, ...]:
+    return (
+        record.title.strip(),
+        record.subtitle,
+        record.publisher,
+        record.place,
+        record.date,
+        record.year,
+        DocType(record.doc_type).value,
+        Support(record.support).value,
+        record.language or "und",
+        record.pages,
+        record.isbn,
+        record.issn,
+        record.call_number,
+        record.abstract,
+        json.dumps(list(record.keywords), ensure_ascii=False),
+        json.dumps(list(record.territories), ensure_ascii=False),
+        record.url,
+        record.notes,
+        record.source,
+        record.file.sha256 if record.file else None,
+        TextStatus(record.text_status).value,
+        record.work_id,
+        int(record.curated),
+    )
+
+
+def record_from_row(
+    row: sqlite3.Row,
+    authors: tuple[Author, ...],
+    themes: tuple[ThemeAssignment, ...],
+    copies: tuple[Copy, ...],
+    file: SourceFile | None,
+) -> Record:
+    return Record(
+        id=row["id"],
+        title=row["title"],
+        subtitle=row["subtitle"],
+        authors=authors,
+        publisher=row["publisher"],
+        place=row["place"],
+        date=row["date"],
+        year=row["year"],
+        doc_type=DocType(row["doc_type"]),
+        support=Support(row["support"]),
+        language=row["language"],
+        pages=row["pages"],
+        isbn=row["isbn"],
+        issn=row["issn"],
+        call_number=row["call_number"],
+        abstract=row["abstract"],
+        keywords=tuple(json.loads(row["keywords"])),
+        territories=tuple(json.loads(row["territories"])),
+        themes=themes,
+        url=row["url"],
+        notes=row["notes"],
+        source=row["source"],
+        file=file,
+        text_status=TextStatus(row["text_status"]),
+        copies=copies,
+        work_id=row["work_id"],
+        curated=bool(row["curated"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted=bool(row["deleted"]),
+        rev=row["rev"],
+    )
