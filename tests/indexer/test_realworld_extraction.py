@@ -1,12 +1,9 @@
 """Every file of the real-world corpus (../shared/realworld) behaves as its manifest says:
-text found, empty but no crash, or a clear one-line French error. Timings per format are
-printed with `-s` (or read from the report with `-rA`)."""
+text found, empty but no crash, or a clear one-line French error."""
 
 from __future__ import annotations
 
 import csv
-import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,6 @@ def _rows() -> list[dict[str, str]]:
 
 
 ROWS = _rows()
-TIMINGS: dict[str, list[float]] = defaultdict(list)
 EXTRACTED: dict[Path, Extraction] = {}  # kept for the checks of chosen files below
 
 
@@ -39,15 +35,12 @@ def _extract(path: Path) -> Extraction:
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_real_world_file_behaves_as_the_manifest_says(realworld_dir, row):
     path = realworld_dir / row["file"]
-    started = time.perf_counter()
     try:
         extraction = _extract(path)
     except ExtractionError as error:
-        TIMINGS[row["kind"]].append(time.perf_counter() - started)
         assert row["expect"] == "error", f"unexpected error: {error.reason}"
         assert error.reason.strip() and "\n" not in error.reason
         return
-    TIMINGS[row["kind"]].append(time.perf_counter() - started)
     assert row["expect"] != "error", "the manifest expects an error"
     if row["expect"] == "text":
         assert row["known_text"] in extraction.text
@@ -81,16 +74,3 @@ def test_notes_text_boxes_and_metadata_of_chosen_files(realworld_dir):
     assert odd_date.year == 2023  # CreationDate "D:20230410074654Z07'46'"
     # No /Title nor /Author in /Info: XMP's dc:title and dc:creator fill in.
     assert (odd_date.title, odd_date.authors) == ("Sample PDF with XMP Metadata", ("Doe, John",))
-
-
-def test_zz_report_timings_per_format(realworld_dir, capsys):
-    """Runs last in this module (by name): prints how long each format took."""
-    if not TIMINGS:
-        pytest.skip("run with the whole module to collect timings")
-    lines = ["format  files  total ms  max ms"]
-    for kind in sorted(TIMINGS):
-        times = TIMINGS[kind]
-        lines.append(f"{kind:6} {len(times):6} {sum(times) * 1000:9.0f} {max(times) * 1000:7.0f}")
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
-    assert sum(len(t) for t in TIMINGS.values()) == len(ROWS)
