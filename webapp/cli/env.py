@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from functools import cached_property
@@ -119,3 +120,50 @@ pass_env = click.make_pass_decorator(Env)
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+_FILTER_OPTIONS = (
+    click.option(
+        "--theme",
+        "themes",
+        multiple=True,
+        metavar="SLUG",
+        help="Thematic (repeatable: any of them).",
+    ),
+    click.option(
+        "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
+    ),
+    click.option(
+        "--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"])
+    ),
+    click.option(
+        "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
+    ),
+    click.option(
+        "--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable)."
+    ),
+    click.option(
+        "--author",
+        "authors",
+        multiple=True,
+        help="Author as catalogued, 'Nom, Prénom' (repeatable).",
+    ),
+    click.option(
+        "--available", multiple=True, type=click.Choice(["en-rayon", "en-pret", "en-ligne"])
+    ),
+)
+_FILTER_NAMES = ("themes", "types", "supports", "years", "languages", "authors", "available")
+
+
+def search_filters(func: Any) -> Any:
+    """The search page's filters as options, handed to the command as one `filters` dict
+    (the keyword arguments of SearchRequest): `fonds search` and `fonds export` share them."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        filters = {name: kwargs.pop(name) for name in _FILTER_NAMES}
+        return func(*args, filters=filters, **kwargs)
+
+    for option in reversed(_FILTER_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper

@@ -13,7 +13,7 @@ from library.catalogue import utc_now
 from library.exporting import FORMATS, bundle, export
 from library.formats.common import ExportContext
 
-from .env import Env, pass_env
+from .env import Env, pass_env, search_filters
 
 
 def context(env: Env) -> ExportContext:
@@ -42,20 +42,7 @@ def context(env: Env) -> ExportContext:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: standard output).",
 )
-@click.option(
-    "--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them)."
-)
-@click.option(
-    "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
-)
-@click.option("--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"]))
-@click.option(
-    "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
-)
-@click.option("--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable).")
-@click.option(
-    "--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable)."
-)
+@search_filters
 @click.option(
     "--ids", "id_list", multiple=True, metavar="1,2,3", help="These records, in this order."
 )
@@ -66,12 +53,7 @@ def command(
     fmt: str | None,
     as_bundle: bool,
     output: Path | None,  # type: ignore[no-untyped-def]
-    themes,
-    types,
-    supports,
-    years,
-    languages,
-    authors,
+    filters,
     id_list,
 ) -> None:
     """Export the records a search finds (no QUERY nor filter: the whole fund; deleted records
@@ -81,15 +63,7 @@ def command(
         raise click.UsageError("précisez --format FORMAT (ou --bundle)")
     if fmt and as_bundle:
         raise click.UsageError("--format et --bundle s'excluent")
-    request = SearchRequest(
-        q=" ".join(query),
-        themes=themes,
-        types=types,
-        supports=supports,
-        years=years,
-        languages=languages,
-        authors=authors,
-    )
+    request = SearchRequest(q=" ".join(query), **filters)
     catalogue = env.catalogue()
     if id_list:
         records = select(catalogue, ids=parse_ids(id_list))

@@ -6,26 +6,12 @@ import click
 
 from indexer.search import SORTS, SearchRequest
 
-from .env import Env, pass_env, print_json
+from .env import Env, pass_env, print_json, search_filters
 
 
 @click.command("search")
 @click.argument("query", nargs=-1)
-@click.option(
-    "--theme", "themes", multiple=True, metavar="SLUG", help="Thematic (repeatable: any of them)."
-)
-@click.option(
-    "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
-)
-@click.option("--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"]))
-@click.option(
-    "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
-)
-@click.option("--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable).")
-@click.option(
-    "--author", "authors", multiple=True, help="Author as catalogued, 'Nom, Prénom' (repeatable)."
-)
-@click.option("--available", multiple=True, type=click.Choice(["en-rayon", "en-pret", "en-ligne"]))
+@search_filters
 @click.option(
     "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
 )
@@ -36,14 +22,8 @@ from .env import Env, pass_env, print_json
 def command(
     env: Env,
     query: tuple[str, ...],
-    themes,
-    types,
-    supports,
-    years,
-    languages,
-    authors,  # type: ignore[no-untyped-def]
-    available,
-    sort,
+    filters: dict,  # type: ignore[type-arg]
+    sort,  # type: ignore[no-untyped-def]
     limit,
     page,
     as_json,
@@ -51,13 +31,7 @@ def command(
     """Search the fund (no QUERY: browse it all, newest first)."""
     request = SearchRequest(
         q=" ".join(query),
-        themes=themes,
-        types=types,
-        supports=supports,
-        years=years,
-        languages=languages,
-        authors=authors,
-        available=available,
+        **filters,
         sort=sort or "",
         page=page,
         per_page=limit,
