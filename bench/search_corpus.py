@@ -18,6 +18,7 @@ from indexer.analysis import analysis_stamp, analyze, normalise_language
 from indexer.search import SearchIndex, build_document
 from indexer.search.engine import SCHEMA_VERSION
 from indexer.synth.records import SyntheticDocument, generate_records
+from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import Catalogue, Record, SourceFile, ThemeAssignment, ThemeSource
 from library.instance import InstancePaths
 
@@ -123,22 +124,7 @@ def _record(document: SyntheticDocument, catalogue: Catalogue) -> Record:
 
 # -- queries ----------------------------------------------------------------------------------
 
-THEMES = (
-    "evaluation",
-    "observation",
-    "jeunesse",
-    "reussite-educative",
-    "prevention-delinquance",
-    "mediation-sociale",
-    "emploi-insertion",
-    "renovation-urbaine",
-    "developpement-durable",
-    "discriminations",
-    "sante",
-    "logement",
-    "vie-associative",
-    "culture",
-)
+THEMES = tuple(load_vocabulary(PACKAGED_VOCABULARY).labels())
 TYPES = ("rapport", "etude", "guide", "actes", "compte-rendu", "ouvrage")
 ACRONYMS = ("CUCS", "ZFU", "PRE", "ANRU", "CLSPD", "GUP", "ESS", "PLIE", "REAAP", "ASV")
 _WORD = re.compile(r"[^\W\d_]{4,}")

@@ -30,6 +30,7 @@ CORPUS = Path(__file__).resolve().parent
 sys.path.insert(0, str(CORPUS.parent))
 
 from indexer.synth.pdf import Heading, PageBreak, write_pdf  # noqa: E402
+from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary  # noqa: E402
 
 DOC_TYPES = frozenset(
     {
@@ -48,24 +49,7 @@ DOC_TYPES = frozenset(
         "autre",
     }
 )
-THEMES = frozenset(
-    {
-        "evaluation",
-        "observation",
-        "jeunesse",
-        "reussite-educative",
-        "prevention-delinquance",
-        "mediation-sociale",
-        "emploi-insertion",
-        "renovation-urbaine",
-        "developpement-durable",
-        "discriminations",
-        "sante",
-        "logement",
-        "vie-associative",
-        "culture",
-    }
-)
+THEMES = frozenset(load_vocabulary(PACKAGED_VOCABULARY).labels())  # the 14 slugs, nothing more
 LANGUAGES = frozenset({"fr", "en", "es"})
 METADATA_MODES = frozenset({"full", "none", "junk"})
 FORMATS = frozenset({".pdf", ".docx", ".txt", ".md", ".html"})

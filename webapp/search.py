@@ -12,6 +12,7 @@ from indexer.search import IndexBusy, SearchPage, SearchQueryError, SearchReques
 from indexer.search.service import AVAILABILITY_LABELS, LANGUAGE_LABELS
 
 from . import services
+from .messages import french_date
 from .params import MAX_PAGE, Problem, SearchArgs, args_for, parse_search_args
 from .search_view import (
     SORT_LABELS,
@@ -109,13 +110,7 @@ def availability_label(value: str) -> str:
     return AVAILABILITY_LABELS.get(value, value)
 
 
-@bp.app_template_filter("french_date")
-def french_date(value: str | None) -> str:
-    """'2013-05-02' -> '02/05/2013'; anything else as it is."""
-    text = str(value or "")
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-        return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
-    return text
+bp.add_app_template_filter(french_date, "french_date")
 
 
 @bp.app_template_filter("filesize")

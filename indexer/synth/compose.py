@@ -12,6 +12,8 @@ import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from library.text import FRENCH_MONTHS
+
 SlotValue = str | tuple[str, ...]
 SlotTable = Mapping[str, SlotValue]
 
@@ -34,20 +36,7 @@ _FR_CONTRACT = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("
 _ES_CONTRACT = {("de", "el"): "del", ("a", "el"): "al"}
 
 _MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
+    "fr": FRENCH_MONTHS,
     "en": (
         "January",
         "February",

@@ -23,27 +23,13 @@ from indexer.synth.compose import join_es, join_fr
 from indexer.synth.fund import CATALOGUE_COLUMNS, generate_fund
 from indexer.synth.naming import isbn13
 from indexer.synth.records import SyntheticDocument, generate_records, spread
+from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library.models import DocType, Support
 from library.text import normalise_title
 from webapp.cli import cli
 
 N, SEED = 200, 11
-THEMES = {
-    "evaluation",
-    "observation",
-    "jeunesse",
-    "reussite-educative",
-    "prevention-delinquance",
-    "mediation-sociale",
-    "emploi-insertion",
-    "renovation-urbaine",
-    "developpement-durable",
-    "discriminations",
-    "sante",
-    "logement",
-    "vie-associative",
-    "culture",
-}
+THEMES = set(load_vocabulary(PACKAGED_VOCABULARY).labels())
 HELPERS_COLUMNS = {  # the columns HELPERS.md documents for catalogue.csv
     "titre",
     "sous_titre",
