@@ -17,6 +17,7 @@ from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
 from library.harvest import by_source_identifier
+from library.models import DESCRIPTIVE_FIELDS
 from library.text import sort_key
 
 _DUPLICATE_REASONS = {
@@ -26,26 +27,8 @@ _DUPLICATE_REASONS = {
 }
 # What an update may change: the description. Copies, files, thematics and the record's
 # own provenance stay as the catalogue has them.
-_UPDATABLE = (
-    "title",
-    "subtitle",
-    "authors",
-    "publisher",
-    "place",
-    "date",
-    "year",
-    "doc_type",
-    "language",
-    "pages",
-    "isbn",
-    "issn",
-    "call_number",
-    "abstract",
-    "keywords",
-    "territories",
-    "url",
-    "notes",
-)
+# (The support is not among them: most exchange formats do not say paper or electronic.)
+_UPDATABLE = tuple(name for name in DESCRIPTIVE_FIELDS if name != "support")
 
 
 @dataclass(frozen=True, slots=True)

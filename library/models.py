@@ -188,6 +188,31 @@ class Record:
         return tuple(t.slug for t in self.themes)
 
 
+# The fields that describe a document (what a form edits and an import may update), in the
+# order catalogues present them; copies, file, thematics and provenance are not among them.
+DESCRIPTIVE_FIELDS = (
+    "title",
+    "subtitle",
+    "authors",
+    "publisher",
+    "place",
+    "date",
+    "year",
+    "doc_type",
+    "support",
+    "language",
+    "pages",
+    "isbn",
+    "issn",
+    "call_number",
+    "abstract",
+    "keywords",
+    "territories",
+    "url",
+    "notes",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Stats:
     live: int

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.search.service import LANGUAGE_LABELS
 from library import Author, AuthorKind, DocType, Record, Support
 from library.identifiers import normalise_isbn, normalise_issn
+from library.models import DESCRIPTIVE_FIELDS
 from library.text import clean_line
 
 LANGUAGES = LANGUAGE_LABELS
@@ -83,26 +84,8 @@ def parse_record_form(
     f = RecordForm()
     text = {
         name: form.get(name, "").strip()
-        for name in (
-            "title",
-            "subtitle",
-            "publisher",
-            "place",
-            "date",
-            "year",
-            "doc_type",
-            "support",
-            "language",
-            "pages",
-            "isbn",
-            "issn",
-            "call_number",
-            "abstract",
-            "keywords",
-            "territories",
-            "url",
-            "notes",
-        )
+        for name in DESCRIPTIVE_FIELDS
+        if name != "authors"  # an ordered list of its own, below
     }
     f.values = dict(text)
     for name in ("title", "subtitle", "publisher", "place", "call_number"):
