@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from library import DOC_TYPE_LABELS, Catalogue, DocType, Record, Support
+from library import DOC_TYPE_LABELS, Author, AuthorKind, Catalogue, DocType, Record, Support
+from library.names import is_organisation
 
 from .documents import IndexDocument, build_document
 from .engine import SearchIndex, SyncReport
@@ -139,9 +140,6 @@ class Finder:
         if facet == "available":
             return AVAILABILITY_LABELS.get(value, value)
         if facet == "author":
-            return (
-                value.split(",", 1)[1].strip() + " " + value.split(",", 1)[0]
-                if "," in value
-                else value
-            )
+            kind = AuthorKind.ORGANISATION if is_organisation(value) else AuthorKind.PERSON
+            return Author(value, kind).display
         return value
