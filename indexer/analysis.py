@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -184,15 +184,6 @@ def _french_tail(stem: str) -> str:
     elif len(stem) > 4 and stem.endswith("ois"):
         stem = stem[:-1]
     return stem
-
-
-def stem_variants(word: str, langs: Iterable[str] = LANGUAGES) -> tuple[str, ...]:
-    """The terms one query word may have in documents of each language, French first."""
-    folded = fold(word)
-    seen: dict[str, None] = {}
-    for lang in langs:
-        seen.setdefault(stem(folded, lang), None)
-    return tuple(seen)
 
 
 @dataclass(frozen=True, slots=True)

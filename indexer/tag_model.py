@@ -41,7 +41,7 @@ import math
 import os
 import random
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -571,10 +571,6 @@ def train(
     }
     digest = vocabulary_digest(vocabulary) if vocabulary else ""
     return replace(model, vocabulary_digest=digest, info=meta)
-
-
-def examples_from(scored: Iterable[tuple[Sequence[ThemeScore], frozenset[str]]]) -> list[Example]:
-    return [Example(tuple(scores), frozenset(themes)) for scores, themes in scored]
 
 
 # -- the model of an instance ------------------------------------------------------------------

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
@@ -576,8 +576,3 @@ def explain_model(evidence: dict[str, Any] | None) -> str:
 def _signed(value: float) -> str:
     """+1,8 or −0,4: French decimal comma and a true minus sign."""
     return f"{value:+.1f}".replace(".", ",").replace("-", "−")
-
-
-def tag_many(tagger: Tagger, docs: Iterable[TagInput]) -> list[list[ThemeAssignment]]:
-    """Tag a batch (the CLI's retag and evaluate use it)."""
-    return [tagger.tag(doc) for doc in docs]

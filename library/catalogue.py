@@ -24,7 +24,6 @@ from .models import (
     Record,
     SourceFile,
     Stats,
-    TextStatus,
     ThemeAssignment,
     ThemeSource,
 )
@@ -201,16 +200,6 @@ class Catalogue:
             ):
                 out[rid] = text
         return out
-
-    def set_text(self, record_id: int, text: str, status: TextStatus) -> None:
-        with self.transaction():
-            self._require(record_id)
-            rev = self._bump_rev()
-            self._write_text(record_id, text)
-            self.conn.execute(
-                "UPDATE records SET text_status = ?, updated_at = ?, rev = ? WHERE id = ?",
-                (status.value, utc_now(), rev, record_id),
-            )
 
     def delete(self, record_id: int, now: str | None = None) -> None:
         """Soft delete: the record leaves search and exports but harvesters still learn of it."""
@@ -510,19 +499,6 @@ class Catalogue:
     def files(self) -> list[SourceFile]:
         rows = self.conn.execute("SELECT * FROM files ORDER BY sha256")
         return [file_from_row(r) for r in rows]
-
-    def path_state(self, path: bytes) -> PathState | None:
-        row = self.conn.execute("SELECT * FROM file_paths WHERE path = ?", (path,)).fetchone()
-        if row is None:
-            return None
-        return PathState(
-            row["size"],
-            row["mtime_ns"],
-            row["sha256"],
-            row["status"],
-            row["reason"],
-            row["record_id"],
-        )
 
     def path_states(self) -> dict[bytes, PathState]:
         return {

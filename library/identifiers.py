@@ -48,7 +48,3 @@ def normalise_issn(raw: str) -> str:
     if ("X" if check == 10 else str(check)) != digits[7]:
         raise ValueError(f"ISSN invalide : {raw.strip()}")
     return f"{digits[:4]}-{digits[4:]}"
-
-
-def hyphenless(isbn: str) -> str:
-    return _clean(isbn)

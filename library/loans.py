@@ -501,12 +501,6 @@ class Loans:
             raise NotFound("loan", loan_id)
         return _loan(row)
 
-    def active_loan_of(self, barcode: str) -> Loan | None:
-        row = self.conn.execute(
-            _LOAN_SELECT + " WHERE c.barcode = ? AND l.return_date IS NULL", (barcode.strip(),)
-        ).fetchone()
-        return _loan(row) if row else None
-
     def active_loans(self, borrower_id: int | None = None) -> list[Loan]:
         where, args = " WHERE l.return_date IS NULL", ()
         if borrower_id is not None:

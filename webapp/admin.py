@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
 
 from library import audit
 from library.loans import Loans
@@ -218,8 +217,3 @@ def _low_confidence() -> float:
     """The configured threshold, else the tagger's own (it depends on whether a model decides)."""
     configured = current_app.config.get("REVIEW_LOW_CONFIDENCE")
     return float(configured) if configured is not None else float(tagger().low_confidence)
-
-
-def redirect_back(default: str) -> Response:
-    """Back to the page the form was on (only within the workspace)."""
-    return redirect(security.safe_next(request.form.get("retour")) or default)

@@ -21,7 +21,6 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -157,20 +156,6 @@ def actor() -> str:
     """Who acts, for the audit log."""
     user = current_user()
     return user.login if user else "anonyme"
-
-
-def login_required(view: F) -> F:
-    """For views outside /admin/ that need a documentalist (those inside are always guarded)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            if request.method in SAFE_METHODS:
-                return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))
-            raise LoginRequired()
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 def safe_next(target: str | None) -> str | None:

@@ -56,10 +56,6 @@ class ParsedQuery:
     excluded: tuple[Clause, ...] = ()
     messages: tuple[str, ...] = field(default=())
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.required and not self.excluded
-
     def words(self) -> list[str]:
         """Every positive folded word or prefix, for highlighting and suggestions."""
         out: list[str] = []

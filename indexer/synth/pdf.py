@@ -46,10 +46,6 @@ def _units(c: str) -> int:
     return 680 if c.isupper() else 540
 
 
-def _width(text: str, size: float) -> float:
-    return sum(map(_units, text)) * size / 1000
-
-
 def _wrap(text: str, size: float, width: float) -> list[str]:
     # Widths are sums over characters, so a line's width grows word by word (linear, not
     # quadratic, in the paragraph's length): the same breaks as measuring each candidate line.

@@ -18,13 +18,6 @@ MAX_FIELD = 9999  # four digits of field length in the directory
 MAX_RECORD = 99999  # five digits of record length in the leader
 
 
-class Iso2709Error(ValueError):
-    def __init__(self, message: str, record: int, offset: int) -> None:
-        super().__init__(message)
-        self.record = record
-        self.offset = offset
-
-
 def encode(record: MarcRecord) -> bytes:
     """One record; the leader's lengths and base address are computed here, the rest (status,
     type, coding, entry map) comes from the flavour that built the record."""
