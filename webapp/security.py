@@ -20,8 +20,6 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
@@ -42,7 +40,6 @@ ADMIN_PREFIX = "/admin"
 LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CsrfRefused(BadRequest):
