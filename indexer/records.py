@@ -13,7 +13,7 @@ from library.text import clean_line, fold
 from .extractors.base import Extraction
 
 _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
-    (r"\bguide\b|\bvade-mecum\b|\bmemento\b", DocType.GUIDE),
+    (r"\bguide\b|\bvade-mecum\b|\bmemento\b|\breferentiel\b", DocType.GUIDE),
     (r"\bactes\b|\bcolloque\b|\bjournee d'etude|\bseminaire\b", DocType.ACTES),
     (r"\bcompte[- ]rendu\b|\breleve de decisions\b", DocType.COMPTE_RENDU),
     (r"\blettre d'information\b|\bnewsletter\b|\bbulletin\b", DocType.LETTRE_INFORMATION),
