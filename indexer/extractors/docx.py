@@ -29,6 +29,9 @@ from indexer.extractors.common import (
     zip_names,
 )
 
+# Dense A4 text holds about 4,000 characters a page; far more per "page" means a stale count.
+MAX_CHARS_PER_PAGE = 6_000
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _T, _P, _TR, _TAB, _BR, _CR = (_W + t for t in ("t", "p", "tr", "tab", "br", "cr"))
@@ -140,6 +143,8 @@ class DocxExtractor:
                 text = f"{text}\n\n{extra_text}" if text.strip() else extra_text
             text = _BLANK_LINES.sub("\n\n", text)
             meta, pages = _properties(package)
+            if pages and len(text) > pages * MAX_CHARS_PER_PAGE:
+                pages = None  # app.xml's count is a cache the last editor may not have updated
         meta.subtitle = meta.subtitle or styled.get("subtitle")
         text, issues = bounded(text, limits)
         return finish(

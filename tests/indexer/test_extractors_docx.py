@@ -99,6 +99,12 @@ def test_explicit_page_breaks_become_page_separators(tmp_path):
     assert len(pages) == 2 and "Page un" in pages[0] and "Page deux" in pages[1]
 
 
+def test_a_stale_page_count_in_app_xml_is_not_believed(tmp_path):
+    # python-docx's template says Pages=1 whatever the document's length
+    path = make_docx(tmp_path / "long.docx", [FRENCH_TEXT * 40])
+    assert REGISTRY.extract(path).page_count is None
+
+
 def test_core_properties_fill_the_metadata(tmp_path):
     path = make_docx(
         tmp_path / "m.docx",
