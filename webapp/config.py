@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "EXTRACT_TIMEOUT": 120,  # seconds per file
     "INDEX_JOBS": 0,  # extraction processes; 0 = one per core
     "INDEX_BATCH_SECONDS": 2.0,  # the index is committed at least this often during a batch
+    "INDEX_BATCH_MAX": 2000,  # most documents in one index commit (a fund writes several)
     "INDEX_WRITE_TIMEOUT": 60.0,  # seconds a writer waits for another one to finish
     # Search
     "SEARCH_PER_PAGE": 20,

@@ -65,7 +65,9 @@ def get_index() -> SearchIndex:
         index = state.get("index")
         if index is None:
             index = SearchIndex.open(
-                paths().index_dir, write_timeout=float(current_app.config["INDEX_WRITE_TIMEOUT"])
+                paths().index_dir,
+                write_timeout=float(current_app.config["INDEX_WRITE_TIMEOUT"]),
+                batch_limit=int(current_app.config["INDEX_BATCH_MAX"]),
             )
             state["index"] = index
             fresh = True

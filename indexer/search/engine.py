@@ -68,6 +68,39 @@ def _stamp() -> dict[str, object]:
     return {"schema": SCHEMA_VERSION, "analysis": analysis_stamp()}
 
 
+def paced_slices(ids: Sequence[int], sizes: Iterator[int]) -> Iterator[Sequence[int]]:
+    """Cut `ids` into consecutive slices whose lengths are drawn from `sizes` as it goes.
+
+    The sizes may change between slices (the pacer reacts to how long the last commit took),
+    so the next slice starts where the previous one ended, never at a fixed stride: every id
+    is yielded exactly once, in order."""
+    start = 0
+    while start < len(ids):
+        size = max(1, next(sizes))
+        yield ids[start : start + size]
+        start += size
+
+
+class Pacer:
+    """Chooses the next batch size so that each commit lasts about `batch_seconds`."""
+
+    FIRST, SMALLEST, LARGEST = 200, 20, 2000
+
+    def __init__(self, batch_seconds: float, largest: int = LARGEST) -> None:
+        self.batch_seconds = batch_seconds
+        self.largest = max(1, largest)
+        self.smallest = min(self.SMALLEST, self.largest)
+        self.size = min(self.FIRST, self.largest)
+
+    def sizes(self) -> Iterator[int]:
+        while True:
+            yield self.size
+
+    def observe(self, count: int, elapsed: float) -> None:
+        rate = count / max(elapsed, 1e-3)
+        self.size = max(self.smallest, min(self.largest, int(rate * self.batch_seconds)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Row:
     """The facet and sort values of one indexed document."""
@@ -97,9 +130,12 @@ DocumentSource = Callable[[Sequence[int]], Iterable[IndexDocument]]
 class SearchIndex:
     """One instance's index: a folder of generations and a pointer to the current one."""
 
-    def __init__(self, root: Path, *, write_timeout: float = 60.0) -> None:
+    def __init__(
+        self, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
+    ) -> None:
         self.root = root
         self.write_timeout = write_timeout
+        self.batch_limit = batch_limit  # most documents in one commit (tests force small ones)
         self._lock = threading.RLock()  # searchers are not shared between threads
         self._ix: whoosh_index.Index | None = None
         self._generation = ""
@@ -110,8 +146,10 @@ class SearchIndex:
     # -- opening, generations ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, *, write_timeout: float = 60.0) -> SearchIndex:
-        index = cls(root, write_timeout=write_timeout)
+    def open(
+        cls, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
+    ) -> SearchIndex:
+        index = cls(root, write_timeout=write_timeout, batch_limit=batch_limit)
         index._open_current()
         return index
 
@@ -339,17 +377,16 @@ class SearchIndex:
         """Write in commits of bounded duration, so other writers get their turn."""
         written = 0
         pending_deletions = list(deletions)
-        chunk = 200
-        for start in range(0, max(len(ids), 1), chunk):
-            part = ids[start : start + chunk]
+        pacer = Pacer(batch_seconds, self.batch_limit)
+        for part in paced_slices(ids, pacer.sizes()):
             began = time.monotonic()
             written += self._write_to(ix, documents(part), pending_deletions, replace=replace)
             pending_deletions = []
             if progress:
                 progress(len(part))
-            # Keep each commit near batch_seconds whatever the documents' sizes.
-            elapsed = max(time.monotonic() - began, 1e-3)
-            chunk = max(20, min(2000, int(len(part) * batch_seconds / elapsed)))
+            pacer.observe(len(part), time.monotonic() - began)
+        if pending_deletions:  # nothing to write, something to delete
+            self._write_to(ix, (), pending_deletions, replace=replace)
         return written
 
     # -- reading --------------------------------------------------------------------------

@@ -70,7 +70,9 @@ class Env:
 
             catalogue = self.catalogue(create=create)
             self._index = SearchIndex.open(
-                self.paths.index_dir, write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"])
+                self.paths.index_dir,
+                write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"]),
+                batch_limit=int(self.config["INDEX_BATCH_MAX"]),
             )
             self._index.set_equivalences(self.vocabulary().vocabulary.equivalences())
             if sync:
