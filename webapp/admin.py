@@ -18,6 +18,7 @@ from library.users import AccountError, LoginThrottle, Users
 from . import security, services
 from .admin_common import tagger
 from .messages import account_problem, french_date
+from .params import id_arg, page_arg
 from .workspace import loan_policy, scrypt_cost, throttle_policy, today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -187,10 +188,10 @@ def trash() -> str:
 
 @bp.get("/journal")
 def journal() -> str:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args.get("page"))
     actor = request.args.get("auteur") or None
     kind = request.args.get("objet") or None
-    target = request.args.get("n", type=int)
+    target = id_arg(request.args.get("n"))
     catalogue = services.get_catalogue()
     found, total = audit.entries(
         catalogue,

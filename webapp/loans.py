@@ -311,7 +311,7 @@ def reserve() -> Response:
     return _back()
 
 
-@bp.post("/reservations/<int:reservation_id>/annuler")
+@bp.post("/reservations/<id:reservation_id>/annuler")
 def cancel(reservation_id: int) -> Response:
     catalogue = services.get_catalogue()
     try:
@@ -330,7 +330,7 @@ def cancel(reservation_id: int) -> Response:
     return _back()
 
 
-@bp.get("/notice/<int:record_id>")
+@bp.get("/notice/<id:record_id>")
 def record_history(record_id: int) -> str:
     try:
         record = services.get_catalogue().get(record_id)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -39,7 +39,6 @@ CSRF_EXEMPT_PREFIXES = ("/oai",)
 ADMIN_PREFIX = "/admin"
 LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
-
 
 
 class CsrfRefused(BadRequest):
@@ -156,9 +155,12 @@ def actor() -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Where to go after login: only a path of the workspace, never another site."""
+    """Where to go after login: only a path of the workspace, never another site, and never
+    a control character (a line break would end the Location header and start another)."""
     if not target or len(target) > 2000 or "\\" in target or not target.startswith(ADMIN_PREFIX):
         return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target + unquote(target)):
+        return None  # encoded too: a target is never decoded twice, but nor should it need to
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None

@@ -1,0 +1,125 @@
+# ruff: noqa: F811 - the fixtures imported from workspace_fixtures are redefined as arguments
+"""The hostile probe of the site, kept as tests so that what it found stays fixed and what
+held keeps holding: oversized numbers, header injection, session theft, formula injection,
+control characters, hostile uploads and XML, plus XSS, path traversal, open redirects, CSRF
+and the security headers. Every route is enumerated from the application itself."""
+
+from __future__ import annotations
+
+import re
+
+from werkzeug.routing.converters import NumberConverter
+
+from library import Catalogue
+from library.loans import Loans
+
+from .workspace_fixtures import (  # noqa: F401 - fixtures
+    LOGIN,
+    PASSWORD,
+    app,
+    client,
+    csrf,
+    logged_in,
+    login,
+    paper_record,
+    post,
+    text,
+)
+
+HUGE = 2**63  # one past SQLite's largest integer: Python passes it, sqlite3 overflows
+HUGE_TEXT = str(HUGE)
+
+
+# -- numbers out of SQLite's range ------------------------------------------------------------
+
+
+def _numeric_arguments(rule) -> set[str]:  # type: ignore[no-untyped-def]
+    from webapp.params import IdConverter
+
+    return {
+        name
+        for name, converter in rule._converters.items()
+        if isinstance(converter, NumberConverter | IdConverter)
+    }
+
+
+def test_no_route_takes_an_unbounded_integer(app):
+    """Every integer in a path goes through the one converter that knows SQLite's range."""
+    plain = [r.rule for r in app.url_map.iter_rules() if re.search(r"<int[:(]", r.rule)]
+    assert plain == []
+    with_ids = [r.rule for r in app.url_map.iter_rules() if "<id:" in r.rule]
+    assert len(with_ids) >= 15, "the routes with an id were not found"
+
+
+def test_an_id_past_sqlites_range_is_a_404_on_every_route(app, logged_in):
+    """GIVEN a documentalist's session, WHEN every route with a number in its path is called
+    with 2**63 (GET and POST, with the CSRF token), THEN each answers 404, never 500."""
+    paper_record(app, "Notice témoin", "CRPV0001")
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        Loans(cat).add_borrower("Paul Témoin")
+    token = csrf(logged_in)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        numeric = _numeric_arguments(rule)
+        if not numeric:
+            continue
+        values = {
+            name: HUGE if name in numeric else "jeton-inexistant-0123456789"
+            for name in rule.arguments
+        }
+        url = rule.build(values, append_unknown=False)[1]
+        assert HUGE_TEXT in url
+        if "GET" in rule.methods:
+            assert logged_in.get(url).status_code == 404, url
+            checked += 1
+        if "POST" in rule.methods:
+            form = {"csrf_token": token, "slug": "sante", "action": "add", "motif": "x"}
+            assert logged_in.post(url, data=form).status_code == 404, url
+            checked += 1
+    assert checked >= 20
+
+
+def test_huge_page_numbers_and_ids_in_parameters_are_clamped_or_ignored(app, logged_in):
+    record_id = paper_record(app, "Notice témoin", "CRPV0001")
+    for url in (
+        f"/admin/journal?page={HUGE}",
+        f"/admin/journal?n={HUGE}",
+        f"/admin/journal?page=-{HUGE}",
+        f"/admin/notices/?page={HUGE}",
+        f"/admin/notices/?q={HUGE}",
+        f"/admin/notices/doublons?titre=Notice&annee={HUGE}&sauf={HUGE}",
+        f"/recherche?page={HUGE}",
+        f"/api/records?page={HUGE}&per_page={HUGE}",
+        f"/flux/nouveautes.atom?page={HUGE}",
+        f"/export?format=json&ids={HUGE}",
+        f"/panier?ajouter={HUGE}",
+    ):
+        response = logged_in.get(url)
+        assert response.status_code < 500, url
+    assert logged_in.get(f"/admin/journal?page={HUGE}").status_code == 200
+    assert logged_in.get(f"/admin/notices/?page={HUGE}").status_code == 200
+    linked = post(logged_in, f"/admin/notices/{record_id}/oeuvre", {"autre": HUGE_TEXT})
+    assert linked.status_code == 302
+    assert "Indiquez le numéro" in text(logged_in.get(linked.location))
+
+
+# -- header injection in the login's redirect -------------------------------------------------
+
+
+def test_a_line_break_in_the_login_target_is_refused(client):
+    for target in ("/admin/\r\nX-Injected: 1", "/admin/%0d%0aX-Injected:%201", "/admin/\nX: 1"):
+        response = post(
+            client,
+            "/admin/connexion",
+            {"identifiant": LOGIN, "mot_de_passe": PASSWORD, "suivant": target},
+        )
+        assert response.status_code == 302, target
+        assert response.location == "/admin/"
+        assert "X-Injected" not in response.headers
+        post(client, "/admin/deconnexion")
+    page = client.get("/admin/connexion?suivant=/admin/%0d%0aX-Injected:%201")
+    assert page.status_code == 200 and "X-Injected" not in text(page)
+    query = client.get(
+        "/admin/connexion?suivant=/admin/%0d%0aX-Injected:%201", follow_redirects=False
+    )
+    assert "X-Injected" not in query.headers
