@@ -123,3 +123,66 @@ def test_a_line_break_in_the_login_target_is_refused(client):
         "/admin/connexion?suivant=/admin/%0d%0aX-Injected:%201", follow_redirects=False
     )
     assert "X-Injected" not in query.headers
+
+
+# -- sessions end on the server ---------------------------------------------------------------
+
+
+def _copy_of(client, app):  # type: ignore[no-untyped-def]
+    """Another browser holding a copy of the client's session cookie."""
+    cookie = client.get_cookie("fonds_session")
+    assert cookie is not None
+    thief = app.test_client()
+    thief.set_cookie("fonds_session", cookie.value)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_after_it(app, logged_in):
+    thief = _copy_of(logged_in, app)
+    assert thief.get("/admin/").status_code == 200  # the copy works while the session lives
+    token = csrf(thief)
+    assert post(logged_in, "/admin/deconnexion").status_code == 302
+    assert thief.get("/admin/").status_code == 302
+    created = thief.post("/admin/emprunteurs/nouveau", data={"csrf_token": token, "name": "X"})
+    assert created.status_code == 403
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        assert Loans(cat).borrowers() == []
+
+
+def test_logging_out_everywhere_ends_the_other_browsers_sessions(app, logged_in):
+    elsewhere = app.test_client()
+    assert login(elsewhere).status_code == 302
+    page = text(logged_in.get("/admin/deconnexion"))
+    assert "Se déconnecter de tous les appareils" in page
+    assert 'action="/admin/deconnexion-partout"' in page
+    refused = logged_in.post("/admin/deconnexion-partout")  # no CSRF token
+    assert refused.status_code == 400 and elsewhere.get("/admin/").status_code == 200
+    done = post(logged_in, "/admin/deconnexion-partout")
+    assert done.status_code == 302 and done.location == "/admin/connexion"
+    assert elsewhere.get("/admin/").status_code == 302
+    assert logged_in.get("/admin/").status_code == 302
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(app, logged_in):
+    from library.users import Users
+
+    thief = _copy_of(logged_in, app)
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        users = Users(cat)
+        users.set_active(LOGIN, False)
+        assert users.session_count(users.get(LOGIN).id) == 0
+        users.set_active(LOGIN, True)  # enabled again: the old sessions stay ended
+    assert thief.get("/admin/").status_code == 302
+    assert logged_in.get("/admin/").status_code == 302
+
+
+def test_the_current_password_check_is_throttled_like_the_login(app, logged_in):
+    wrong = {"actuel": "pas le bon", "nouveau": "x" * 12, "confirmation": "x" * 12}
+    for _ in range(5):
+        assert post(logged_in, "/admin/mot-de-passe", wrong).status_code == 400
+    right = {**wrong, "actuel": PASSWORD}
+    blocked = post(logged_in, "/admin/mot-de-passe", right)
+    assert blocked.status_code == 429 and "Trop de tentatives" in text(blocked)
+    assert int(blocked.headers["Retry-After"]) > 60
+    assert login(app.test_client()).status_code == 429  # one counter for both doors
+    assert login(app.test_client(), password="x" * 12).status_code == 429
