@@ -271,3 +271,32 @@ def test_the_overdue_list_neutralises_formulas(app, logged_in):
     assert len(rows) == 2
     _no_formula(rows)
     assert rows[1][:2] == ["'=CRPV0001", "'" + FORMULA_TITLE]
+
+
+# -- control characters -----------------------------------------------------------------------
+
+
+def test_the_docx_bibliography_survives_a_title_with_control_characters(app, tmp_path):
+    """A title imported from RIS with a NUL and a vertical tab used to break the DOCX of the
+    whole fund (python-docx refuses what XML forbids)."""
+    import docx
+
+    from library.formats.ris import read
+
+    ris = "TY  - BOOK\r\nTI  - Guide\x0bde la\x00 médiation\r\nPY  - 2013\r\nER  - \r\n"
+    parsed = read(ris.encode("utf-8"), source="probe.ris")
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        for _, record in parsed.rows:
+            cat.add(record)
+        cat.add(Record(title="Rapport\x0c annuel\x1b", year=2012, support=Support.PAPIER))
+    response = app.test_client().get("/bibliographie?format=docx")
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "médiation" in body and "Rapport" in body
+    for url in (
+        "/export?format=marcxml",
+        "/export?format=dc",
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc",
+    ):
+        assert app.test_client().get(url).status_code == 200, url
