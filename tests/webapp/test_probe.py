@@ -300,3 +300,87 @@ def test_the_docx_bibliography_survives_a_title_with_control_characters(app, tmp
         "/oai?verb=ListRecords&metadataPrefix=oai_dc",
     ):
         assert app.test_client().get(url).status_code == 200, url
+
+
+# -- XML with a DTD: refused wherever the project reads XML ------------------------------------
+
+
+def _entity(n: int) -> str:
+    reference = f"&lol{n - 1};" if n > 1 else "&lol;"
+    return f'<!ENTITY lol{n} "{reference * 10}">'
+
+
+LAUGHS_DTD = '<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(map(_entity, range(1, 10))) + "]>"
+
+
+def _laughs(root: str) -> bytes:
+    return f'<?xml version="1.0"?>\n{LAUGHS_DTD}\n{root}'.encode()
+
+
+def _with_dtd(path, member: str):  # type: ignore[no-untyped-def]
+    """The archive with a billion-laughs DTD put in front of one XML part."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in parts:
+            if info.filename == member:
+                declaration, _, rest = data.partition(b"?>")
+                data = declaration + b"?>" + LAUGHS_DTD.encode() + rest
+            archive.writestr(info, data)
+    return path
+
+
+def test_a_skos_file_with_a_dtd_is_refused_at_once(tmp_path):
+    """`fonds vocab import` of a billion-laughs RDF/XML spun for minutes."""
+    rdf = tmp_path / "theso.rdf"
+    rdf.write_bytes(
+        _laughs(
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            ' xmlns:skos="http://www.w3.org/2004/02/skos/core#">'
+            '<skos:Concept rdf:about="urn:x"><skos:prefLabel>&lol9;</skos:prefLabel>'
+            "</skos:Concept></rdf:RDF>"
+        )
+    )
+    instance = tmp_path / "instance"
+    for args in (["vocab", "import", str(rdf)], ["vocab", "check", str(rdf)]):
+        result = CliRunner().invoke(cli, ["--instance", str(instance), *args])
+        assert result.exit_code != 0, result.output
+        assert "DOCTYPE ou ENTITY refusée" in result.output
+
+
+@pytest.mark.parametrize("name", ["marcxml", "oai_dc"])
+def test_imported_xml_with_a_dtd_is_refused(name):
+    from library.formats.readers import READERS
+
+    root = (
+        '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>&lol9;</leader>'
+        "</record></collection>"
+        if name == "marcxml"
+        else '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>&lol9;</dc:title></oai_dc:dc>'
+    )
+    parsed = READERS[name](_laughs(root), source="probe.xml")
+    assert not parsed.rows
+    assert "DOCTYPE ou ENTITY refusée" in parsed.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("maker", "member"),
+    [
+        ("make_odt", "content.xml"),
+        ("make_epub", "META-INF/container.xml"),
+        ("make_docx", "word/document.xml"),
+    ],
+)
+def test_documents_whose_xml_parts_declare_a_dtd_are_refused(tmp_path, maker, member):
+    from indexer.extractors import ExtractionError, default_registry
+    from tests import factories
+
+    suffix = {"make_odt": ".odt", "make_epub": ".epub", "make_docx": ".docx"}[maker]
+    path = getattr(factories, maker)(tmp_path / f"bombe{suffix}")
+    assert default_registry().extract(path).text  # the file as made is fine
+    _with_dtd(path, member)
+    with pytest.raises(ExtractionError):
+        default_registry().extract(path)
