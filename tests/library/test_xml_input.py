@@ -50,4 +50,6 @@ def test_the_size_is_bounded():
 
 
 def test_a_utf16_dtd_is_seen_too():
-    assert declares_doctype(LAUGHS.decode().replace('"1.0"?>', '"1.0" encoding="utf-16"?>').encode("utf-16"))
+    assert declares_doctype(
+        LAUGHS.decode().replace('"1.0"?>', '"1.0" encoding="utf-16"?>').encode("utf-16")
+    )
