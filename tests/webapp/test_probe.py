@@ -384,3 +384,65 @@ def test_documents_whose_xml_parts_declare_a_dtd_are_refused(tmp_path, maker, me
     _with_dtd(path, member)
     with pytest.raises(ExtractionError):
         default_registry().extract(path)
+
+
+# -- hostile uploads --------------------------------------------------------------------------
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- logo -->\n'
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)">'
+    b"<script>fetch('/admin/')</script><text>Rapport annuel du CUCS</text></svg>"
+)
+
+
+def _upload(client, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    data = {"fichiers": [(io.BytesIO(content), name)]}
+    return post(client, "/admin/depot/", data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("name", ["logo.svg", "rapport.txt", "page.html"])
+def test_an_svg_is_refused_whatever_its_name(app, logged_in, name):
+    response = _upload(logged_in, name, SVG_WITH_SCRIPT)
+    assert response.status_code == 422
+    assert "image SVG non acceptée" in text(response)
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        assert cat.count(include_deleted=True) == 0
+    staging = app.config["INSTANCE"] / "staging"
+    assert not staging.exists() or not any(staging.iterdir())
+
+
+def test_an_svg_found_in_a_folder_is_not_indexed(tmp_path):
+    from indexer.extractors import UnsupportedFormat, default_registry
+
+    path = tmp_path / "logo.svg"
+    path.write_bytes(SVG_WITH_SCRIPT)
+    with pytest.raises(UnsupportedFormat, match="SVG"):
+        default_registry().extract(path)
+
+
+def test_a_pdf_is_downloaded_unless_the_viewer_is_asked_for(app, logged_in, tmp_path):
+    """A PDF may carry /OpenAction JavaScript: it is a download (attachment) by default, shown
+    by the browser's viewer only on the explicit « Lire en ligne » link (?lire=1), and always
+    under a CSP that allows nothing (no script, no frame, no form)."""
+    from tests.factories import make_pdf
+
+    pdf = make_pdf(tmp_path / "rapport.pdf", "Rapport du CUCS " * 50, title="Rapport du CUCS")
+    data = pdf.read_bytes().replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>", 1
+    )
+    confirm = _upload(logged_in, "rapport.pdf", data)
+    assert confirm.status_code == 302, text(confirm)
+    saved = post(logged_in, confirm.location, {"title": "Rapport du CUCS", "language": "fr"})
+    assert saved.status_code == 302, text(saved)
+    record_id = int(re.search(r"/admin/notices/(\d+)", saved.location).group(1))  # type: ignore[union-attr]
+    page = text(app.test_client().get(f"/notice/{record_id}"))
+    assert f'href="/notice/{record_id}/fichier?lire=1"' in page
+    plain = app.test_client().get(f"/notice/{record_id}/fichier")
+    shown = app.test_client().get(f"/notice/{record_id}/fichier?lire=1")
+    assert plain.headers["Content-Disposition"].startswith("attachment;")
+    assert shown.headers["Content-Disposition"].startswith("inline;")
+    for response in (plain, shown):
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        response.close()  # the file is streamed
