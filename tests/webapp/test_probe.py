@@ -446,3 +446,15 @@ def test_a_pdf_is_downloaded_unless_the_viewer_is_asked_for(app, logged_in, tmp_
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         response.close()  # the file is streamed
+
+
+def test_the_cli_refuses_a_number_past_sqlites_range_in_one_line(app):
+    instance = str(app.config["INSTANCE"])
+    for args in (
+        ["show", HUGE_TEXT],
+        ["borrower", "show", HUGE_TEXT],
+        ["borrower", "suspend", HUGE_TEXT],
+    ):
+        result = CliRunner().invoke(cli, ["--instance", instance, *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "numéro invalide" in result.output and "Traceback" not in result.output
