@@ -177,12 +177,19 @@ def actor() -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Where to go after login: only a path of the workspace, never another site, and never
-    a control character (a line break would end the Location header and start another)."""
-    if not target or len(target) > 2000 or "\\" in target or not target.startswith(ADMIN_PREFIX):
+    """Where to go after login: only a path of the workspace (see local_path)."""
+    path = local_path(target)
+    return path if path is not None and path.startswith(ADMIN_PREFIX) else None
+
+
+def local_path(target: str | None) -> str | None:
+    """A redirect target from the request, if it is a path of this site: never another site
+    (no scheme, host, '//' or backslash) and never a control character, raw or
+    percent-encoded (a line break would end the Location header and start another)."""
+    if not target or len(target) > 2000 or "\\" in target or not target.startswith("/"):
         return None
     if any(ord(c) < 32 or ord(c) == 127 for c in target + unquote(target)):
-        return None  # encoded too: a target is never decoded twice, but nor should it need to
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
         return None

@@ -95,7 +95,7 @@ def test_huge_page_numbers_and_ids_in_parameters_are_clamped_or_ignored(app, log
         f"/admin/notices/?page={HUGE}",
         f"/admin/notices/?q={HUGE}",
         f"/admin/notices/doublons?titre=Notice&annee={HUGE}&sauf={HUGE}",
-        f"/recherche?page={HUGE}",
+        f"/?page={HUGE}",
         f"/api/records?page={HUGE}&per_page={HUGE}",
         f"/flux/nouveautes.atom?page={HUGE}",
         f"/export?format=json&ids={HUGE}",
@@ -458,3 +458,109 @@ def test_the_cli_refuses_a_number_past_sqlites_range_in_one_line(app):
         result = CliRunner().invoke(cli, ["--instance", instance, *args])
         assert result.exit_code == 2, (args, result.output)
         assert "numéro invalide" in result.output and "Traceback" not in result.output
+
+
+# -- what held: XSS, path traversal, open redirects, CSRF, headers -----------------------------
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_a_hostile_title_or_query_is_escaped_everywhere(app, logged_in):
+    record_id = paper_record(app, f"Rapport {XSS}", "CRPV0001", abstract=XSS)
+    client = app.test_client()
+    pages = [
+        client.get(f"/notice/{record_id}"),
+        client.get("/?q=" + XSS),
+        client.get("/?q=Rapport"),
+        client.get("/bibliographie"),
+        client.get("/flux/nouveautes.atom"),
+        client.get("/nouveautes"),
+        logged_in.get(f"/admin/notices/{record_id}"),
+        logged_in.get("/admin/notices/?q=" + XSS),
+        logged_in.get("/admin/"),
+    ]
+    for response in pages:
+        body = text(response)
+        assert response.status_code == 200, response.request.path
+        assert "<script>alert" not in body and "<img src=x" not in body, response.request.path
+    assert "&lt;script&gt;alert(1)" in text(pages[0])
+    api = client.get(f"/api/records/{record_id}")
+    assert api.mimetype == "application/json" and api.json["title"] == f"Rapport {XSS}"
+
+
+def test_no_path_leads_out_of_the_site(app, logged_in):
+    from library import SourceFile
+
+    secret = (app.config["INSTANCE"] / "secret_key").read_text()
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        escaping = SourceFile("e" * 64, "clé.txt", "text/plain", 10, "../secret_key")
+        cat.add_file(escaping)
+        record = cat.add(Record(title="Fichier piégé", file=escaping))
+    for url in (
+        f"/notice/{record.id}/fichier",
+        f"/notice/{record.id}/fichier?lire=1",
+        "/static/../secret_key",
+        "/static/..%2f..%2fsecret_key",
+        "/static/%2e%2e/%2e%2e/secret_key",
+        "/admin/depot/..%2f..%2fsecret_key",
+        "/calendrier/..%2fsecret_key.ics",
+    ):
+        response = logged_in.get(url)
+        assert response.status_code in (404, 400), url
+        assert secret not in text(response), url
+
+
+def test_no_redirect_leaves_the_site_or_carries_a_header(logged_in):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "/\r\nX-Injected: 1",
+    ):
+        basket = logged_in.get("/panier", query_string={"ajouter": "1", "retour": target})
+        assert basket.status_code == 303 and basket.location == "/panier", target
+        assert "X-Injected" not in basket.headers
+        back = post(logged_in, "/admin/prets/retour", {"code_barres": "X", "retour": target})
+        assert not back.location.startswith(("http", "//")), target
+        assert "X-Injected" not in back.headers
+
+
+def test_no_write_goes_through_without_the_sessions_csrf_token(app, logged_in):
+    other = app.test_client()
+    assert login(other).status_code == 302
+    stolen = csrf(other)  # a valid token, of another session
+    for data, headers in (
+        ({"name": "Forgé"}, {}),
+        ({"name": "Forgé", "csrf_token": ""}, {}),
+        ({"name": "Forgé", "csrf_token": stolen}, {}),
+        ({"name": "Forgé"}, {"X-CSRF-Token": stolen}),
+    ):
+        response = logged_in.post("/admin/emprunteurs/nouveau", data=data, headers=headers)
+        assert response.status_code == 400 and "Formulaire expiré" in text(response)
+    assert (
+        logged_in.get("/admin/emprunteurs/nouveau?name=Forgé").status_code == 200
+    )  # GET writes nothing
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        assert Loans(cat).borrowers() == []
+
+
+def test_every_kind_of_page_carries_the_security_headers(app, logged_in):
+    record_id = paper_record(app, "Notice témoin", "CRPV0001")
+    for url in (
+        "/",
+        "/?q=ville",
+        f"/notice/{record_id}",
+        "/api/records",
+        "/nulle-part",
+        "/admin/",
+    ):
+        response = logged_in.get(url)
+        headers = response.headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"], url
+        assert "script-src 'self'" in headers["Content-Security-Policy"], url
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], url
+        assert headers["X-Content-Type-Options"] == "nosniff", url
+        assert headers["X-Frame-Options"] == "DENY", url
+        assert headers["Referrer-Policy"] == "same-origin", url
+    https = app.test_client().get("/", base_url="https://localhost")
+    assert https.headers["Strict-Transport-Security"].startswith("max-age=")

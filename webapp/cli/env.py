@@ -34,7 +34,9 @@ class RowId(click.ParamType):
 
         number = value if isinstance(value, int) else id_arg(str(value))
         if number is None or not 1 <= number <= 2**63 - 1:
-            self.fail(f"numéro invalide : « {str(value)[:40]} » (un entier de 1 à 2^63 - 1)", param, ctx)
+            self.fail(
+                f"numéro invalide : « {str(value)[:40]} » (un entier de 1 à 2^63 - 1)", param, ctx
+            )
         return number
 
 
