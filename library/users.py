@@ -20,6 +20,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError
@@ -121,9 +122,10 @@ class Users:
     def __init__(self, catalogue: Catalogue, cost: ScryptCost = DEFAULT_COST) -> None:
         self.conn = catalogue.conn
         self.cost = cost
-        # Hash of a random password: checked when the login is unknown, so that a wrong
-        # login takes as long as a wrong password (no account enumeration by timing).
-        self._decoy = hash_password(secrets.token_hex(16), cost)
+
+    @property
+    def _decoy(self) -> str:
+        return _decoy_hash(self.cost)
 
     def add(
         self, login: str, password: str, *, display_name: str = "", now: str | None = None
@@ -239,6 +241,15 @@ class Users:
             "UPDATE users SET last_login_at = ? WHERE id = ?", (now or utc_now(), row["id"])
         )
         return self.get(row["login"])
+
+
+@lru_cache(maxsize=4)
+def _decoy_hash(cost: ScryptCost) -> str:
+    """Hash of a random password: checked when the login is unknown, so that a wrong login
+    takes as long as a wrong password (no account enumeration by timing). Made once per
+    process and cost, not per Users object: the session check of every request hashes
+    nothing."""
+    return hash_password(secrets.token_hex(16), cost)
 
 
 def _token_hash(token: str) -> str:
