@@ -45,19 +45,14 @@ def create_app(
 
 
 def _blueprints() -> list[Any]:
-    """Each area of the site is one blueprint module (search, records, admin, loans, …)."""
-    from . import (  # the workspace
-        admin,
-        api,
-        borrowers,
-        cataloguing,
-        dashboard,
-        loans,
-        records,
-        search,
-        uploads,
-    )
+    """The site's map: each area is a package of blueprints (webapp/public, webapp/api,
+    webapp/workspace, webapp/sharing)."""
+    from .api import endpoints
+    from .public import records, search
+    from .sharing import exports, feeds, oai
+    from .workspace import admin, borrowers, cataloguing, dashboard, loans, uploads
 
+    public = [search.bp, records.bp, endpoints.bp]
     workspace = [
         admin.bp,
         cataloguing.bp,
@@ -67,9 +62,7 @@ def _blueprints() -> list[Any]:
         borrowers.public,
         dashboard.bp,
     ]
-    from . import exports, feeds, oai  # sharing the fund
-
-    return [search.bp, records.bp, api.bp, *workspace, exports.bp, feeds.bp, oai.bp]
+    return [*public, *workspace, exports.bp, feeds.bp, oai.bp]
 
 
 def _secret_key(instance: Path) -> str:

@@ -30,7 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from library.users import User, Users
 
 from . import services
-from .workspace import WORKSPACE_DEFAULTS, scrypt_cost, workspace_config
+from .policies import WORKSPACE_DEFAULTS, scrypt_cost, workspace_config
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -39,7 +39,6 @@ CSRF_EXEMPT_PREFIXES = ("/oai",)
 ADMIN_PREFIX = "/admin"
 LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
-
 
 
 class CsrfRefused(BadRequest):

@@ -333,7 +333,7 @@ def test_a_token_expires_and_cannot_be_forged_nor_reused_for_another_verb(oai, m
     assert error_code(oai(verb="ListRecords", resumptionToken=forged)) == "badResumptionToken"
     assert error_code(oai(verb="ListRecords", resumptionToken=token)) is None
     later = time.time() + 601
-    monkeypatch.setattr("webapp.oai._clock", lambda: later)
+    monkeypatch.setattr("webapp.sharing.oai._clock", lambda: later)
     expired = oai(verb="ListRecords", resumptionToken=token)
     assert error_code(expired) == "badResumptionToken" and "expiré" in expired.findtext(
         OAI + "error"

@@ -378,7 +378,8 @@ def test_a_paper_record_lists_its_copies_with_call_number_location_and_availabil
 
 
 def test_a_copy_on_loan_shows_its_due_date(client, fund, monkeypatch) -> None:
-    from webapp import records, services
+    from webapp import services
+    from webapp.public import records
 
     real = services.get_catalogue
 
@@ -506,7 +507,7 @@ def test_head_requests_work_on_every_public_route(client, fund) -> None:
 
 
 def test_download_names_cannot_escape_or_break_the_header() -> None:
-    from webapp.records import content_disposition, download_name
+    from webapp.public.records import content_disposition, download_name
 
     assert download_name("../../etc/passwd", ".txt") == "passwd.txt"
     assert download_name('a"b;c\r\nd.pdf', ".pdf") == "a_b_c_d.pdf"

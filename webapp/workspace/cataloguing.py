@@ -16,7 +16,7 @@ from library import Copy, CopyStatus, DocType, InvalidRecord, NotFound, Record, 
 from library.review import DuplicateCandidate, duplicate_candidates
 from library.text import clean_line
 
-from . import services
+from .. import services
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
     RecordForm,
@@ -429,7 +429,7 @@ def _get(record_id: int) -> Record:
 
 
 def _login() -> str:
-    from .security import actor
+    from ..security import actor
 
     return actor()
 

@@ -22,11 +22,11 @@ from flask import (
 from library import NotFound, audit
 from library.loans import BORROWER_FIELDS, Borrower, LoanRefused
 
-from . import services
+from .. import services
+from ..messages import loan_refusal
+from ..policies import categories
 from .admin_common import desk, record_audit, today
 from .icalendar import due_dates_calendar
-from .messages import loan_refusal
-from .workspace import categories
 
 bp = Blueprint("borrowers", __name__, url_prefix="/admin/emprunteurs")
 public = Blueprint("calendar", __name__)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from indexer.search import FacetCount, Finder, SearchPage, SearchRequest
 from indexer.search.query import parse
 
-from .params import FACET_PARAMS, args_for
+from ..params import FACET_PARAMS, args_for
 
 # facet name in SearchPage.facets -> URL parameter, French title
 FACETS: tuple[tuple[str, str, str], ...] = (

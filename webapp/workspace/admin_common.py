@@ -13,9 +13,9 @@ from indexer.search import IndexBusy
 from library import audit
 from library.loans import Loans
 
-from . import security, services
-from .workspace import loan_policy
-from .workspace import today as configured_today
+from .. import security, services
+from ..policies import loan_policy
+from ..policies import today as configured_today
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from library.formats.common import full_title, xml_attr, xml_text
 from library.harvest import newest_first
 from library.text import FRENCH_MONTHS
 
-from . import services, workspace
+from .. import policies, services
+from ..params import request_from_args
 from .exports import BadExport
-from .params import request_from_args
 
 bp = Blueprint("feeds", __name__)
 
@@ -225,7 +225,7 @@ def opml() -> Response:
 
 def today() -> date:
     """The current day (config TODAY, a date, replaces it in tests)."""
-    return workspace.today(current_app.config)
+    return policies.today(current_app.config)
 
 
 def _month(value: str | None) -> tuple[int, int]:

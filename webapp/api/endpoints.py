@@ -7,15 +7,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 
 from library import NotFound
 from library.formats.records_json import record_to_dict
 
-from . import services
-from .params import MAX_PAGE, args_for, parse_search_args
-from .search import run_search
-from .search_view import facets_json
+from .. import services
+from ..params import MAX_PAGE, args_for, parse_search_args
+from ..public.search import run_search
+from ..public.search_view import facets_json
+from ..urls import external
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -124,11 +125,3 @@ def _link(base: str, pairs: list[tuple[str, str]]) -> str:
 
 def _error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify({"error": message, "status": status, **extra}), status
-
-
-def external(endpoint: str, **values: Any) -> str:
-    """An absolute URL: on BASE_URL when the instance sets one (behind a proxy)."""
-    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)

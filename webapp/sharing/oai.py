@@ -29,7 +29,7 @@ from library.formats.dublin_core import OAI_DC_NS, OAI_DC_SCHEMA, oai_dc
 from library.formats.marc import MARCXML_NS, MARCXML_SCHEMA, marcxml_record
 from library.harvest import Header, SetFilter, count_headers, earliest_datestamp, exists, headers
 
-from . import services
+from .. import services
 
 bp = Blueprint("oai", __name__)
 

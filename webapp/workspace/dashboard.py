@@ -7,10 +7,10 @@ from flask import Blueprint, current_app, render_template
 from library import DOC_TYPE_LABELS, DocType, Support
 from library.statistics import acquisitions_per_year, publications_per_year
 
-from . import services
+from .. import services
+from ..policies import categories
 from .admin_common import desk, today
 from .charts import bar_chart, column_chart
-from .workspace import categories
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/statistiques")
 

@@ -27,9 +27,9 @@ from flask import (
 from library import NotFound
 from library.loans import Loan, LoanRefused
 
-from . import services
+from .. import services
+from ..messages import french_date, loan_refusal
 from .admin_common import desk, record_audit, today
-from .messages import french_date, loan_refusal
 
 bp = Blueprint("loans", __name__, url_prefix="/admin/prets")
 
@@ -43,7 +43,7 @@ def borrower_ref(raw: str) -> int | None:
 
 
 def _back() -> Response:
-    from .security import safe_next
+    from ..security import safe_next
 
     return redirect(safe_next(request.form.get("retour")) or url_for("loans.desk"))  # type: ignore[return-value]
 

@@ -21,8 +21,8 @@ from library.exporting import FORMATS, bundle, export
 from library.formats.citation import by_theme, reference
 from library.formats.common import ExportContext
 
-from . import services
-from .params import request_from_args
+from .. import services
+from ..params import request_from_args
 
 bp = Blueprint("exports", __name__)
 
@@ -89,7 +89,7 @@ def _file_stem(records: list[Record]) -> str:
 
 
 def _attachment(data: bytes, media_type: str, name: str) -> Response:
-    from .records import content_disposition
+    from ..public.records import content_disposition
 
     response = Response(data, content_type=media_type)
     response.headers["Content-Disposition"] = content_disposition(name, inline=False)

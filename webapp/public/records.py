@@ -15,8 +15,8 @@ from indexer.search.service import LANGUAGE_LABELS
 from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
 
-from . import services
-from .api import external
+from .. import services
+from ..urls import external
 
 bp = Blueprint("records", __name__)
 

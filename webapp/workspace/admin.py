@@ -15,10 +15,10 @@ from library.loans import Loans
 from library.review import REVIEW_KINDS, review_list
 from library.users import AccountError, LoginThrottle, Users
 
-from . import security, services
+from .. import security, services
+from ..messages import account_problem, french_date
+from ..policies import loan_policy, scrypt_cost, throttle_policy, today
 from .admin_common import tagger
-from .messages import account_problem, french_date
-from .workspace import loan_policy, scrypt_cost, throttle_policy, today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.record_once(lambda state: security.init_app(state.app))

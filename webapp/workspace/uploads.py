@@ -30,7 +30,7 @@ from library import Author, AuthorKind, DocType, Record, SourceFile, Support, Te
 from library.review import duplicate_candidates
 from library.store import FileStore
 
-from . import security, services
+from .. import security, services
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
 from .record_form import audit_view, form_from_record, language_choices, parse_record_form
