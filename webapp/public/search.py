@@ -9,10 +9,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from indexer.search import IndexBusy, SearchPage, SearchQueryError, SearchRequest
-from indexer.search.service import AVAILABILITY_LABELS, LANGUAGE_LABELS
 
 from .. import services
-from ..messages import french_date
 from ..params import MAX_PAGE, Problem, SearchArgs, args_for, parse_search_args
 from .search_view import (
     SORT_LABELS,
@@ -98,28 +96,3 @@ _FACET_PARAMS = ("theme", "type", "support", "year", "lang", "author", "availabl
 def _notes(problems: tuple[Problem, ...], page: SearchPage) -> list[str]:
     """Messages of the parameters' reader and of the query parser, once each."""
     return list(dict.fromkeys([p.message for p in problems] + list(page.messages)))
-
-
-@bp.app_template_filter("language_label")
-def language_label(code: str) -> str:
-    return LANGUAGE_LABELS.get(code, code)
-
-
-@bp.app_template_filter("availability_label")
-def availability_label(value: str) -> str:
-    return AVAILABILITY_LABELS.get(value, value)
-
-
-bp.add_app_template_filter(french_date, "french_date")
-
-
-@bp.app_template_filter("filesize")
-def filesize(size: int | None) -> str:
-    """French units and decimal comma: '1,2 Mo'."""
-    n = float(size or 0)
-    for unit in ("octets", "Ko", "Mo", "Go"):
-        if n < 1024 or unit == "Go":
-            text = f"{n:.0f}" if unit == "octets" or n >= 100 else f"{n:.1f}".replace(".", ",")
-            return f"{text} {unit}"
-        n /= 1024
-    return ""

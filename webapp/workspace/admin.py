@@ -16,13 +16,11 @@ from library.review import REVIEW_KINDS, review_list
 from library.users import AccountError, LoginThrottle, Users
 
 from .. import security, services
-from ..messages import account_problem, french_date
+from ..messages import account_problem
 from ..policies import loan_policy, scrypt_cost, throttle_policy, today
 from .admin_common import tagger
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.record_once(lambda state: security.init_app(state.app))
-bp.add_app_template_filter(french_date, "french_date")
 
 REVIEW_LABELS = {
     "no-theme": "Sans thématique",
