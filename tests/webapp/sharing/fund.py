@@ -1,17 +1,15 @@
 """An instance for the sharing tests: the awkward records (one deleted) plus a few plain ones
-acquired month by month, and the app over it. Import the fixtures `shared_fund` and `client`."""
+acquired month by month. conftest.py serves it as `shared_fund`, with the app over it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from library import Author, Catalogue, DocType, Record, Support, ThemeAssignment, ThemeSource
 from tests.library.awkward import fill
-from webapp import create_app
 
 DOMAIN = "fonds.example.org"
 NO_NET = etree.XMLParser(no_network=True)
@@ -59,31 +57,9 @@ def plain_records() -> list[tuple[Record, str]]:
     return out
 
 
-@pytest.fixture(name="shared_fund")
-def shared_fund_fixture(tmp_path) -> SharedFund:
-    instance = tmp_path / "instance"
+def build_shared_fund(instance: Path) -> SharedFund:
     with Catalogue.in_instance(instance) as catalogue:
         records = fill(catalogue)
         for record, created in plain_records():
             records.append(catalogue.add(record, now=created))
     return SharedFund(instance, records)
-
-
-@pytest.fixture(name="app")
-def app_fixture(shared_fund):
-    return create_app(
-        {
-            "TESTING": True,
-            "OAI_REPOSITORY_DOMAIN": DOMAIN,
-            "OAI_PAGE_SIZE": 3,
-            "OAI_TOKEN_TTL": 600,
-            "FEED_PAGE_SIZE": 4,
-            "BASE_URL": "https://fonds.example.org",
-        },
-        instance_path=shared_fund.instance,
-    )
-
-
-@pytest.fixture(name="client")
-def client_fixture(app):
-    return app.test_client()

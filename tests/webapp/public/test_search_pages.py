@@ -10,7 +10,7 @@ import pytest
 from library import Copy, CopyStatus
 from library.text import sort_key
 
-from .search_fund import HOSTILE, PDF_BYTES, TXT_BYTES, app_fixture, client_fixture, fund_fixture  # noqa: F401
+from .fund import HOSTILE, PDF_BYTES, TXT_BYTES
 
 
 def page(client, url: str, status: int = 200):  # type: ignore[no-untyped-def]

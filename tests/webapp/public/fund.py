@@ -1,12 +1,10 @@
-"""A small fund for the search front end's tests: French records with files, copies, a withdrawn
-record and hostile text, written in code. Import the fixtures `fund` and `client`."""
+"""A small fund for the public site's tests: French records with files, copies, a withdrawn
+record and hostile text, written in code. conftest.py serves it as the `fund` fixture."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from library import (
     Author,
@@ -255,19 +253,3 @@ def _fields(record: Record) -> dict[str, object]:
 
 def make_app(root: Path, **config: object):  # type: ignore[no-untyped-def]
     return create_app({"TESTING": True, **config}, instance_path=root)
-
-
-@pytest.fixture(scope="module", name="fund")
-def fund_fixture(tmp_path_factory) -> Fund:  # type: ignore[no-untyped-def]
-    """Built once per test module: the tests only read it."""
-    return build_fund(tmp_path_factory.mktemp("fund") / "instance")
-
-
-@pytest.fixture(scope="module", name="app")
-def app_fixture(fund):  # type: ignore[no-untyped-def]
-    return make_app(fund.root)
-
-
-@pytest.fixture(name="client")
-def client_fixture(app):  # type: ignore[no-untyped-def]
-    return app.test_client()

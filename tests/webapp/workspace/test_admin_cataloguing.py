@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from workspace_fixtures are redefined as arguments
 """Cataloguing in the workspace: every field, duplicates, thematics, copies, works, trash —
 and search showing each save at once."""
 
@@ -18,16 +17,7 @@ from library import (
 )
 from library.loans import Loans
 
-from .workspace_fixtures import (  # noqa: F401 - fixtures
-    app,
-    client,
-    logged_in,
-    paper_record,
-    post,
-    search_ids,
-    search_total,
-    text,
-)
+from .actions import paper_record, post, search_ids, search_total, text
 
 NEW = {
     "title": "Guide de la médiation sociale dans les quartiers",

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from .sharing_app import NO_NET, app_fixture, client_fixture, shared_fund_fixture  # noqa: F401
+from .fund import NO_NET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

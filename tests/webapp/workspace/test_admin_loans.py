@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from workspace_fixtures are redefined as arguments
 """The loan desk in the workspace: check out, return, renew, reservations, overdue loans and
 their reminders, borrowers and their personal data, the due-dates calendar."""
 
@@ -13,15 +12,7 @@ from datetime import date
 from library import Catalogue, CopyStatus, audit
 from library.loans import Loans
 
-from .workspace_fixtures import (  # noqa: F401 - fixtures
-    app,
-    client,
-    logged_in,
-    make_app,
-    paper_record,
-    post,
-    text,
-)
+from .actions import make_app, paper_record, post, text
 
 # The desk believes it is 2013-03-04 (TODAY in the test configuration).
 
@@ -237,7 +228,7 @@ def test_the_due_dates_calendar_by_secret_link(app, logged_in):
 def test_the_desk_uses_the_configured_loan_periods(instance):
     from library.users import ScryptCost, Users
 
-    from .workspace_fixtures import FAST, LOGIN, PASSWORD, login
+    from .actions import FAST, LOGIN, PASSWORD, login
 
     with Catalogue.in_instance(instance) as cat:
         Users(cat, cost=ScryptCost(n=FAST)).add(LOGIN, PASSWORD)

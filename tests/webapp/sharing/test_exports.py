@@ -15,8 +15,6 @@ import rispy
 
 from library.exporting import FORMATS
 
-from .sharing_app import app_fixture, client_fixture, shared_fund_fixture  # noqa: F401
-
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "csv-comma": "text/csv; charset=utf-8",

@@ -11,7 +11,7 @@ from lxml import etree
 
 from library.loans import Loans
 
-from .sharing_app import DOMAIN, NO_NET, app_fixture, client_fixture, shared_fund_fixture  # noqa: F401
+from .fund import DOMAIN, NO_NET
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DC = "{http://purl.org/dc/elements/1.1/}"

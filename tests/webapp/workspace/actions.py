@@ -1,20 +1,16 @@
-"""Fixtures of the workspace tests: an app over a fresh instance, a documentalist account, a
-logged-in client, and helpers that post forms with their CSRF token like a browser does.
-
-Import the fixtures by name in a test module (`from .workspace_fixtures import app, ...`)."""
+"""What the workspace tests do besides using their fixtures: build an app, log in, post forms
+with their CSRF token like a browser does, put a paper record in the catalogue, ask the public
+search what it finds now."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from library import Catalogue, Copy, Record, Support
-from library.users import ScryptCost, Users
 from webapp import create_app
 
 LOGIN = "documentaliste"
@@ -34,29 +30,6 @@ def make_app(instance: Any, **config: Any) -> Flask:
     }
     settings.update(config)
     return create_app(settings, instance_path=instance)
-
-
-@pytest.fixture
-def app(instance) -> Iterator[Flask]:
-    with Catalogue.in_instance(instance) as cat:
-        Users(cat, cost=ScryptCost(n=FAST)).add(LOGIN, PASSWORD, display_name="Marie-Josée")
-    application = make_app(instance)
-    yield application
-    index = application.extensions["fonds"].get("index")
-    if index is not None:
-        index.close()
-
-
-@pytest.fixture
-def client(app) -> FlaskClient:
-    return app.test_client()
-
-
-@pytest.fixture
-def logged_in(client) -> FlaskClient:
-    response = login(client)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def csrf(client: FlaskClient) -> str:

@@ -23,7 +23,7 @@ from library import (
 )
 from library.store import FileStore
 
-from .search_fund import make_app
+from .fund import make_app
 
 THEMES = ("evaluation", "jeunesse", "logement", "sante", "culture", "emploi-insertion")
 TYPES = (DocType.RAPPORT, DocType.ETUDE, DocType.GUIDE, DocType.ACTES)

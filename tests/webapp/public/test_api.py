@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .search_fund import HOSTILE, app_fixture, build_fund, client_fixture, fund_fixture, make_app  # noqa: F401
+from .fund import HOSTILE, build_fund, make_app
 
 HIT_KEYS = {
     "id",

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from workspace_fixtures are redefined as arguments
 """Uploads: checked by name, size and content before anything is kept; the indexer proposes,
 the documentalist confirms; bad files leave no trace."""
 
@@ -12,14 +11,7 @@ import pytest
 from library import Catalogue, ThemeSource
 from tests.factories import make_docx, make_pdf, make_txt
 
-from .workspace_fixtures import (  # noqa: F401 - fixtures
-    app,
-    client,
-    logged_in,
-    post,
-    search_ids,
-    text,
-)
+from .actions import post, search_ids, text
 
 REPORT_TEXT = (
     "Évaluation du contrat urbain de cohésion sociale du Lamentin. Le CUCS a financé des "
@@ -231,7 +223,7 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
     from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
 
-    from .workspace_fixtures import csrf
+    from .actions import csrf
 
     big = FileStorage(io.BytesIO(b"x" * (300_000 + 2 * 1024 * 1024)), "enorme.txt")
     boundary, body = encode_multipart({"csrf_token": csrf(logged_in), "fichiers": big})

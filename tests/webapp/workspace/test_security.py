@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from workspace_fixtures are redefined as arguments
 """The workspace's locks: login, sessions, throttling, CSRF, and /admin/ closed to anonymous
 users — every route, enumerated from the application itself."""
 
@@ -13,22 +12,9 @@ from library import Catalogue, audit
 from library.loans import Loans
 from library.users import ScryptCost, Users
 
-from .workspace_fixtures import (  # noqa: F401 - fixtures
-    FAST,
-    LOGIN,
-    PASSWORD,
-    app,
-    client,
-    csrf,
-    logged_in,
-    login,
-    make_app,
-    paper_record,
-    post,
-    text,
-)
+from .actions import FAST, LOGIN, PASSWORD, csrf, login, make_app, paper_record, post, text
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "templates" / "admin"
+TEMPLATES = Path(__file__).resolve().parents[3] / "webapp" / "templates" / "admin"
 
 
 def test_an_anonymous_visit_is_sent_to_the_login_page_and_comes_back_after(client):
