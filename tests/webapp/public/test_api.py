@@ -228,10 +228,19 @@ def test_odd_queries_give_results_or_a_message_never_an_error(client, query) -> 
     assert isinstance(data["total"], int)
 
 
-def test_undecodable_bytes_in_the_url_are_not_an_error(client) -> None:
-    response = client.get("/api/search?q=%FF%FEquartier&theme=%C3")
-    assert response.status_code in (200, 400)
-    assert response.is_json
+def test_undecodable_bytes_in_the_query_are_searched_not_refused(client) -> None:
+    response = client.get("/api/search?q=%FF%FEquartier")
+    assert response.status_code == 200 and response.is_json
+    data = response.get_json()
+    assert isinstance(data["total"], int) and "quartier" in data["query"]["q"]
+
+
+def test_undecodable_bytes_in_a_filter_are_an_unknown_value_refused_with_400(client) -> None:
+    response = client.get("/api/search?q=quartier&theme=%C3")
+    assert response.status_code == 400 and response.is_json
+    problems = response.get_json()["problems"]
+    assert [p["param"] for p in problems] == ["theme"]
+    assert "Valeur inconnue pour « thématique »" in problems[0]["message"]
 
 
 def test_a_too_long_query_says_so(client) -> None:
