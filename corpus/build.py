@@ -29,7 +29,7 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parent
 sys.path.insert(0, str(CORPUS.parent))
 
-from indexer.synth.pdf import Heading, PageBreak, write_pdf  # noqa: E402
+from corpus.synth.pdf import Heading, PageBreak, write_pdf  # noqa: E402
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary  # noqa: E402
 
 DOC_TYPES = frozenset(

@@ -18,7 +18,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from indexer.synth.pdf import Block, Heading, PageBreak, write_pdf
+from corpus.synth.pdf import Block, Heading, PageBreak, write_pdf
 
 __all__ = [
     "FRENCH_TEXT",
@@ -62,7 +62,7 @@ def make_pdf(
     keywords: Sequence[str] = (),
     created: datetime | None = None,
 ) -> Path:
-    """A text PDF (indexer.synth.pdf): `content` is text or blocks (str, Heading, PageBreak)."""
+    """A text PDF (corpus.synth.pdf): `content` is text or blocks (str, Heading, PageBreak)."""
     write_pdf(
         path,
         _blocks(content),

@@ -1,4 +1,5 @@
-"""The layers hold: webapp -> indexer -> library, and the engine stays behind its facade."""
+"""The layers hold: webapp -> indexer -> library, the engine stays behind its facade, and the
+sample funds (corpus) stay beside the product: nothing in it imports them."""
 
 from __future__ import annotations
 
@@ -49,3 +50,20 @@ def test_the_web_app_reaches_the_engine_only_through_the_facade(path):
 def test_only_the_catalogue_speaks_sql(path):
     source = path.read_text(encoding="utf-8")
     assert ".execute(" not in source and "PRAGMA" not in source
+
+
+@pytest.mark.parametrize(
+    "path",
+    python_files("library") + python_files("indexer"),
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_the_product_layers_never_import_the_sample_funds(path):
+    """corpus/ makes sample files for tests and benchmarks: library and indexer never need it
+    (only `fonds corpus` in the web app's CLI calls it)."""
+    assert "corpus" not in imported_modules(path)
+
+
+def test_the_layer_check_sees_an_import_of_the_sample_funds(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from corpus.synth.records import generate_records\nimport corpus.files\n")
+    assert imported_modules(module) == {"corpus"}
