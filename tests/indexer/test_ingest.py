@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfWriter
 
 import indexer.ingest as ingest_module
-from corpus.synth.pdf import Heading, PageBreak, write_pdf
+from corpus.files import Heading, PageBreak, write_pdf
 from indexer.ingest import Ingester, IngestOptions, walk
 from indexer.search import Finder, SearchIndex, SearchRequest
 from library import Catalogue, TextStatus

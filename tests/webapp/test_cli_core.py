@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corpus.synth.pdf import Heading, write_pdf
+from corpus.files import Heading, write_pdf
 from indexer.search import SearchIndex
 from webapp.cli import cli
 
