@@ -4,6 +4,8 @@ sample funds (corpus) stay beside the product: nothing in it imports them."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,14 @@ def test_the_layer_check_sees_an_import_of_the_sample_funds(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("from corpus.synth.records import generate_records\nimport corpus.files\n")
     assert imported_modules(module) == {"corpus"}
+
+
+def test_starting_fonds_does_not_load_rdflib():
+    """rdflib (a third of a second) is for the SKOS commands only, not for every `fonds` start."""
+    probe = (
+        "import sys, webapp.cli; print(sorted(m for m in sys.modules if m.startswith('rdflib')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.strip() == "[]"
