@@ -8,7 +8,17 @@ import html
 import re
 from pathlib import Path
 
-from corpus.files import Grid, Heading, PageBreak, Styled, make_txt, write_docx, write_pdf
+from corpus.files import (
+    DocxBlock,
+    Grid,
+    Heading,
+    PageBreak,
+    Styled,
+    make_txt,
+    write_docx,
+    write_pdf,
+)
+from corpus.files.pdf import Block as PdfBlock
 
 from .sources import Block, Source, all_blocks, annex_blocks, plain
 
@@ -31,7 +41,7 @@ def _split_title(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
 def render_pdf(source: Source, out: Path) -> None:
     blocks = all_blocks(source)
     head, rest = _split_title(blocks)
-    items: list = []
+    items: list[PdfBlock] = []
     for b in head:
         items.append(Heading(plain(b.text), 0) if b.kind == "title" else plain(b.text))
     prose = sum(len(b.text) for b in source.blocks)
@@ -69,7 +79,7 @@ def render_pdf(source: Source, out: Path) -> None:
 
 
 def render_docx(source: Source, out: Path) -> None:
-    blocks: list = []
+    blocks: list[DocxBlock] = []
     for b in all_blocks(source):
         if b.kind in ("title", "heading"):
             blocks.append(Heading(plain(b.text), 0 if b.kind == "title" else min(b.level, 9)))
