@@ -10,7 +10,6 @@ documentalist's thematics for every source plus the rows of `corpus/catalogue-la
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ if __package__ in (None, ""):  # run as a script: the checkout's root holds the 
 
 from corpus.render import RENDERERS  # noqa: E402
 from corpus.sources import THEMES, Source, SourceError, load_sources  # noqa: E402
+from library.formats.spreadsheet import csv_text  # noqa: E402
 
 
 def build(src_dir: Path, out_dir: Path, labels_path: Path) -> list[Path]:
@@ -59,11 +59,8 @@ def write_labels(sources: list[Source], labels_path: Path, out_dir: Path) -> Non
                 if not (1 <= len(slugs) <= 3 and set(slugs) <= THEMES):
                     raise SourceError(extra, f"line {number}: {ref} needs 1 to 3 known themes")
                 rows.add((ref, themes))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(["ref", "themes"])
-    writer.writerows(sorted(rows))
-    labels_path.write_text(out.getvalue(), encoding="utf-8")
+    table = csv_text(["ref", "themes"], sorted(rows), lineterminator="\n")
+    labels_path.write_text(table, encoding="utf-8")
 
 
 def main() -> int:
