@@ -310,7 +310,7 @@ def test_an_index_built_with_another_analysis_is_rebuilt(instance, monkeypatch):
     with SearchIndex.open(instance / "index") as index:
         sync_index(catalogue, index)
         first = index.generation
-    monkeypatch.setattr("indexer.search.engine.analysis_stamp", lambda: "another-analysis")
+    monkeypatch.setattr("indexer.search.store.analysis_stamp", lambda: "another-analysis")
     with SearchIndex.open(instance / "index") as index:
         assert index.created and index.generation != first
         assert sync_index(catalogue, index).indexed == len(DOCUMENTS)
