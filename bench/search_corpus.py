@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexer.analysis import analysis_stamp, analyze, normalise_language
 from indexer.search import SearchIndex, build_document
-from indexer.search.store import SCHEMA_VERSION
+from indexer.search.engine import SCHEMA_VERSION
 from indexer.synth.records import SyntheticDocument, generate_records
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import Catalogue, Record, SourceFile, ThemeAssignment, ThemeSource

@@ -1,7 +1,7 @@
 """The search facade: the only place that knows the engine (Whoosh). Plain values in and out."""
 
 from .documents import IndexDocument, build_document
-from .store import SearchIndex, SyncReport
+from .engine import SearchIndex, SyncReport
 from .models import (
     AVAILABILITY,
     FACETS,

@@ -10,7 +10,7 @@ from library import DOC_TYPE_LABELS, Author, AuthorKind, Catalogue, DocType, Rec
 from library.names import is_organisation
 
 from .documents import IndexDocument, build_document
-from .store import SearchIndex, SyncReport
+from .engine import SearchIndex, SyncReport
 from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
 

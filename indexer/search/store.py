@@ -1,4 +1,5 @@
-"""The search index on Whoosh. Only this package imports whoosh; plain values go in and out.
+"""The index folder on Whoosh: generations, the pointer to the current one, locks, writers,
+segment merges, and the stored rows of every document. Queries live in engine.py.
 
 Design against Whoosh's known failure modes:
 - the index is derived: `sync` compares it with the catalogue by revision and repairs it,
@@ -7,13 +8,13 @@ Design against Whoosh's known failure modes:
 - one writer at a time, acquired with a timeout and retried; any error cancels the writer
   so the lock is never left held; no AsyncWriter, no multiprocess writer;
 - text arrives already analysed (space-separated terms), so Whoosh only stores postings;
-- facet counts come from a per-segment table of stored values, not from `groupedby`.
+- segments are merged into one when a batch ends (index, import, retag, rebuild); a single
+  save only merges small segments (Whoosh's logarithmic policy), so it stays fast.
 """
 
 from __future__ import annotations
 
 import fcntl
-import heapq
 import json
 import logging
 import os
@@ -25,28 +26,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.scoring import BM25F
 from whoosh.writing import IndexingError
 
-from ..analysis import LANGUAGES, analysis_stamp, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
+from ..analysis import analysis_stamp
 from .documents import IndexDocument
-from .facets import FacetBitmaps, members
-from .facets import bitmap as facets_bitmap
-from .facets import count as count_facet
-from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
-from .query import ParsedQuery, parse
+from .facets import FacetBitmaps
+from .models import IndexBusy
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-FACET_LIMITS = {"author": 30}
 _CURRENT = "CURRENT"
 _STAMP = "fonds-stamp.json"
 
@@ -102,7 +98,7 @@ class Pacer:
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
+class Row:
     """The facet and sort values of one indexed document."""
 
     id: int
@@ -127,7 +123,7 @@ class SyncReport:
 DocumentSource = Callable[[Sequence[int]], Iterable[IndexDocument]]
 
 
-class SearchIndex:
+class IndexStore:
     """One instance's index: a folder of generations and a pointer to the current one."""
 
     def __init__(
@@ -139,8 +135,7 @@ class SearchIndex:
         self._lock = threading.RLock()  # searchers are not shared between threads
         self._ix: whoosh_index.Index | None = None
         self._generation = ""
-        self._view: _View | None = None
-        self._compiler = QueryCompiler(LANGUAGES)
+        self._view: View | None = None
         self.created = False  # True when open() had to start an empty generation
 
     # -- opening, generations ---------------------------------------------------------------
@@ -148,7 +143,7 @@ class SearchIndex:
     @classmethod
     def open(
         cls, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
-    ) -> SearchIndex:
+    ) -> Self:
         index = cls(root, write_timeout=write_timeout, batch_limit=batch_limit)
         index._open_current()
         return index
@@ -162,7 +157,7 @@ class SearchIndex:
                 self._ix.close()
                 self._ix = None
 
-    def __enter__(self) -> SearchIndex:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -407,179 +402,29 @@ class SearchIndex:
             counts = Counter(row.id for row in self._fresh_view().rows if row is not None)
             return sorted(i for i, n in counts.items() if n > 1)
 
-    def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
-        """Expressions that mean the same (acronym and expansion): a query for one finds all."""
-        self._compiler.set_equivalences(groups)
-
-    def search(
-        self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
-    ) -> SearchPage:
-        """Ranked, filtered, faceted hits for one page (hits carry ids and facet values)."""
-        return self._run(request, availability or {}, paged=True)
-
-    def all_ids(
-        self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
-    ) -> list[int]:
-        """Every matching record id in the request's order (for exports and feeds)."""
-        page = self._run(request, availability or {}, paged=False)
-        return [h.id for h in page.hits]
-
-    def _run(
-        self, request: SearchRequest, availability: Mapping[int, tuple[str, ...]], *, paged: bool
-    ) -> SearchPage:
-        started = time.perf_counter()
-        parsed = parse(request.q)
-        with self._lock:
-            view = self._fresh_view()
-            searcher = view.searcher
-            query, excluded, equivalents = self._compiler.compile(parsed, searcher.reader())
-            sort = (
-                request.effective_sort
-                if query is not None
-                else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
-            )
-            relaxed = False
-            scored: list[tuple[int, float]] = []
-            if query is not None:
-                matched, scored = self._match(searcher, query, sort)
-                if not matched and len(parsed.required) > 1:
-                    query, _, equivalents = self._compiler.compile(
-                        parsed.relaxed(), searcher.reader()
-                    )
-                    if query is not None:
-                        matched, scored = self._match(searcher, query, sort)
-                    relaxed = bool(matched)
-            else:
-                matched = set(view.live)
-            if excluded is not None and matched:
-                matched -= set(searcher.docs_for_query(excluded))
-
-            final, facets = _facet(view, matched, request, availability)
-            start = (request.page - 1) * request.per_page if paged else 0
-            stop = start + request.per_page if paged else len(final)
-            ranked = self._rank(view, scored, final, sort, stop)
-            hits = tuple(
-                _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
-            )
-            suggestion = self._suggest(parsed, searcher) if (not final or relaxed) else None
-        took = (time.perf_counter() - started) * 1000
-        return SearchPage(
-            request=request,
-            total=len(final),
-            hits=hits,
-            facets=facets,
-            took_ms=took,
-            suggestion=suggestion,
-            relaxed=relaxed,
-            messages=parsed.messages,
-            terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
-        )
-
-    @staticmethod
-    def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
-        """The matching documents, and when ranked by relevance their scores, best first.
-
-        Ranked: one scored pass over every match, not an unscored pass for the facets and a
-        second, scored one for the page (whoosh reads and decodes the postings each time)."""
-        if sort != "relevance":
-            return set(searcher.docs_for_query(query)), []
-        results = searcher.search(query, limit=None, terms=False)
-        scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
-        return {docnum for docnum, _ in scored}, scored
-
-    def _rank(
-        self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
-    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
-        if not final or stop <= 0:
-            return []
-        if sort == "relevance" and scored:
-            ranked = []
-            for docnum, score in scored:  # best first already
-                if docnum in final:
-                    ranked.append((docnum, score))
-                    if len(ranked) >= stop:
-                        break
-            return ranked
-        rows = view.rows
-        if sort == "title":
-            key = lambda d: (rows[d].title_key, rows[d].id)  # noqa: E731
-        elif sort == "oldest":
-            key = lambda d: (rows[d].year or 9999, rows[d].id)  # noqa: E731
-        else:  # newest
-            key = lambda d: (-(rows[d].year or 0), -rows[d].id)  # noqa: E731
-        return [(d, 0.0) for d in heapq.nsmallest(stop, final, key=key)]
-
-    def more_like(
-        self, record_id: int, text: str, language: str, limit: int = 5
-    ) -> list[tuple[int, float]]:
-        """Records close to one: its most distinctive terms (tf-idf) as a ranked OR query."""
-        with self._lock:
-            view = self._fresh_view()
-            searcher = view.searcher
-            reader = searcher.reader()
-            total = max(1, searcher.doc_count())
-            counts = Counter(analyze(text[:30_000], language))
-            scored = []
-            for term, tf in counts.items():
-                df = reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
-                if df <= 1 or df > total * 0.5 or len(term) < 3 or term.isdigit():
-                    continue
-                scored.append((tf * _idf(total, df), term))
-            top = [t for _, t in heapq.nlargest(25, scored)]
-            if not top:
-                return []
-            query = AnyOf(
-                [wq.Term(f, t, boost=FIELD_BOOSTS[f]) for t in top for f in ("title", "body")]
-            )
-            own = view.by_id.get(record_id)
-            mask = {own} if own is not None else None
-            results = searcher.search(query, limit=limit, mask=mask, terms=False)
-            return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
-
     # -- internals --------------------------------------------------------------------------
 
-    def _fresh_view(self) -> _View:
+    def _fresh_view(self) -> View:
         self._follow_swaps()
         ix = self._require_ix()
         if self._view is None:
-            self._view = _View(ix.searcher(weighting=BM25F()))
+            self._view = View(ix.searcher(weighting=BM25F()))
         elif not self._view.searcher.up_to_date():
             old = self._view
             # A new searcher rather than refresh(): refresh fails when the old reader was empty.
-            self._view = _View(ix.searcher(weighting=BM25F()), previous=old)
+            self._view = View(ix.searcher(weighting=BM25F()), previous=old)
             old.searcher.close()
         return self._view
 
-    def _suggest(self, parsed: ParsedQuery, searcher) -> str | None:  # type: ignore[no-untyped-def]
-        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one."""
-        words = parsed.words()
-        if not words:
-            return None
-        reader = searcher.reader()
-        corrector = searcher.corrector("spell")
-        changed = False
-        out = []
-        for word in words:
-            if reader.doc_frequency("spell", word) > 0 or len(word) < 4 or word.isdigit():
-                out.append(word)
-                continue
-            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-            if found and found[0] != word:
-                out.append(found[0])
-                changed = True
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
 
-
-class _View:
+class View:
     """A searcher and the facet rows of its documents, reusing rows of unchanged segments."""
 
-    def __init__(self, searcher, previous: _View | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, searcher, previous: View | None = None) -> None:  # type: ignore[no-untyped-def]
         self.searcher = searcher
         cache = previous.segment_rows if previous else {}
-        self.segment_rows: dict[str, list[_Row | None]] = {}
-        self.rows: list[_Row | None] = []
+        self.segment_rows: dict[str, list[Row | None]] = {}
+        self.rows: list[Row | None] = []
         reader = searcher.reader()
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         for leaf, _offset in leaves:
@@ -589,7 +434,7 @@ class _View:
             rows = cache.get(key)
             if rows is None:
                 rows = [
-                    None if leaf.is_deleted(n) else _row(leaf.stored_fields(n))
+                    None if leaf.is_deleted(n) else row_of(leaf.stored_fields(n))
                     for n in range(leaf.doc_count_all())
                 ]
             self.segment_rows[key] = rows
@@ -603,12 +448,6 @@ class _View:
         if self._bitmaps is None:
             self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
         return self._bitmaps
-
-
-def _idf(total: int, df: int) -> float:
-    import math
-
-    return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
 def _fields(doc: IndexDocument) -> dict[str, object]:
@@ -633,9 +472,9 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
     }
 
 
-def _row(stored: Mapping[str, object]) -> _Row:
+def row_of(stored: Mapping[str, object]) -> Row:
     rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
-    return _Row(
+    return Row(
         int(stored["id"]),
         rev,
         year,
@@ -647,122 +486,3 @@ def _row(stored: Mapping[str, object]) -> _Row:
         bool(has_file),
         title_key,
     )
-
-
-def _hit(row: _Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
-    assert row is not None
-    return Hit(
-        id=row.id,
-        score=score,
-        year=row.year,
-        doc_type=row.doc_type,
-        support=row.support,
-        language=row.language,
-        themes=row.themes,
-        authors=row.authors,
-        has_file=row.has_file,
-        availability=_availability(row, availability),
-    )
-
-
-def _availability(row: _Row, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
-    values = tuple(availability.get(row.id, ()))
-    return values + ("en-ligne",) if row.has_file else values
-
-
-def _row_values(
-    row: _Row, facet: str, availability: Mapping[int, tuple[str, ...]]
-) -> tuple[str, ...]:
-    if facet == "theme":
-        return row.themes
-    if facet == "type":
-        return (row.doc_type,)
-    if facet == "support":
-        return (row.support,)
-    if facet == "year":
-        return (str(row.year),) if row.year else ()
-    if facet == "language":
-        return (row.language,)
-    if facet == "author":
-        return row.authors
-    return _availability(row, availability)
-
-
-def _year_in(year: int, value: str) -> bool:
-    value = value.strip()
-    if "-" in value:
-        low, _, high = value.partition("-")
-        try:
-            return int(low) <= year <= int(high)
-        except ValueError:
-            return False
-    return value.isdigit() and int(value) == year
-
-
-def _facet(
-    view: _View,
-    matched: set[int],
-    request: SearchRequest,
-    availability: Mapping[int, tuple[str, ...]],
-) -> tuple[set[int], dict[str, tuple[FacetCount, ...]]]:
-    """Apply the facet filters (OR within a facet, AND across facets) and count every facet.
-
-    A facet with a selection is counted over the hits of all *other* filters, so each of its
-    values shows how many documents choosing it alone would give. Runs on bitmaps (facets.py)."""
-    bitmaps = view.facet_bitmaps()
-    available = bitmaps.availability(availability, view.by_id)
-    filters = {name: values for name, values in request.filters().items() if values}
-    matched_bits = facets_bitmap(matched, bitmaps.size)
-    passing = {
-        name: matched_bits & bitmaps.selection(name, values, available, _year_in)
-        for name, values in filters.items()
-    }
-    final_bits = matched_bits
-    for bits in passing.values():
-        final_bits &= bits
-    facets: dict[str, tuple[FacetCount, ...]] = {}
-    for facet in FACETS:
-        base = final_bits
-        if facet in filters:
-            base = matched_bits
-            for other, bits in passing.items():
-                if other != facet:
-                    base &= bits
-        counts = count_facet(
-            bitmaps,
-            facet,
-            base,
-            available,
-            view.rows,
-            lambda row, name: _row_values(row, name, availability),
-        )
-        facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
-    final = matched if final_bits == matched_bits else set(members(final_bits))
-    return final, facets
-
-
-def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple[FacetCount, ...]:
-    if facet == "year":
-        ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-    elif facet == "available":
-        ordered = [(v, counts[v]) for v in AVAILABILITY if counts[v]]
-    else:
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        limit = FACET_LIMITS.get(facet)
-        if limit:
-            ordered = ordered[:limit]
-    shown = {v for v, _ in ordered}
-    values = [FacetCount(v, n, selected=v in selected) for v, n in ordered]
-    # A selected value stays visible (with its count, maybe 0) so it can be removed.
-    values += [
-        FacetCount(v, _selected_count(facet, v, counts), selected=True)
-        for v in sorted(selected - shown)
-    ]
-    return tuple(values)
-
-
-def _selected_count(facet: str, value: str, counts: Counter[str]) -> int:
-    """A selected year range ("2000-2009") counts the years it spans, like clicking it gives."""
-    if facet == "year" and "-" in value:
-        return sum(n for year, n in counts.items() if year.isdigit() and _year_in(int(year), value))
-    return counts.get(value, 0)

@@ -1,0 +1,310 @@
+"""Searching the index (store.py holds the folder, the writers and the stored rows): a parsed
+query compiled for Whoosh, one scored pass, facet filters and counts on bitmaps, a page of
+plain hits, 'Vouliez-vous dire…?' and records alike."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from whoosh import query as wq
+
+from ..analysis import LANGUAGES, analyze
+from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
+from .facets import bitmap as facets_bitmap
+from .facets import count as count_facet
+from .facets import members
+from .models import AVAILABILITY, FACETS, FacetCount, Hit, SearchPage, SearchRequest
+from .query import ParsedQuery, parse
+from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
+
+__all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
+
+FACET_LIMITS = {"author": 30}
+
+
+class SearchIndex(IndexStore):
+    """An index one can search: ranked, filtered, faceted pages of plain values."""
+
+    def __init__(
+        self, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
+    ) -> None:
+        super().__init__(root, write_timeout=write_timeout, batch_limit=batch_limit)
+        self._compiler = QueryCompiler(LANGUAGES)
+
+    def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
+        """Expressions that mean the same (acronym and expansion): a query for one finds all."""
+        self._compiler.set_equivalences(groups)
+
+    def search(
+        self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
+    ) -> SearchPage:
+        """Ranked, filtered, faceted hits for one page (hits carry ids and facet values)."""
+        return self._run(request, availability or {}, paged=True)
+
+    def all_ids(
+        self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
+    ) -> list[int]:
+        """Every matching record id in the request's order (for exports and feeds)."""
+        page = self._run(request, availability or {}, paged=False)
+        return [h.id for h in page.hits]
+
+    def _run(
+        self, request: SearchRequest, availability: Mapping[int, tuple[str, ...]], *, paged: bool
+    ) -> SearchPage:
+        started = time.perf_counter()
+        parsed = parse(request.q)
+        with self._lock:
+            view = self._fresh_view()
+            searcher = view.searcher
+            query, excluded, equivalents = self._compiler.compile(parsed, searcher.reader())
+            sort = (
+                request.effective_sort
+                if query is not None
+                else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
+            )
+            relaxed = False
+            scored: list[tuple[int, float]] = []
+            if query is not None:
+                matched, scored = self._match(searcher, query, sort)
+                if not matched and len(parsed.required) > 1:
+                    query, _, equivalents = self._compiler.compile(
+                        parsed.relaxed(), searcher.reader()
+                    )
+                    if query is not None:
+                        matched, scored = self._match(searcher, query, sort)
+                    relaxed = bool(matched)
+            else:
+                matched = set(view.live)
+            if excluded is not None and matched:
+                matched -= set(searcher.docs_for_query(excluded))
+
+            final, facets = _facet(view, matched, request, availability)
+            start = (request.page - 1) * request.per_page if paged else 0
+            stop = start + request.per_page if paged else len(final)
+            ranked = self._rank(view, scored, final, sort, stop)
+            hits = tuple(
+                _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
+            )
+            suggestion = self._suggest(parsed, searcher) if (not final or relaxed) else None
+        took = (time.perf_counter() - started) * 1000
+        return SearchPage(
+            request=request,
+            total=len(final),
+            hits=hits,
+            facets=facets,
+            took_ms=took,
+            suggestion=suggestion,
+            relaxed=relaxed,
+            messages=parsed.messages,
+            terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
+        )
+
+    @staticmethod
+    def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
+        """The matching documents, and when ranked by relevance their scores, best first.
+
+        Ranked: one scored pass over every match, not an unscored pass for the facets and a
+        second, scored one for the page (whoosh reads and decodes the postings each time)."""
+        if sort != "relevance":
+            return set(searcher.docs_for_query(query)), []
+        results = searcher.search(query, limit=None, terms=False)
+        scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
+        return {docnum for docnum, _ in scored}, scored
+
+    def _rank(
+        self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
+    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+        if not final or stop <= 0:
+            return []
+        if sort == "relevance" and scored:
+            ranked = []
+            for docnum, score in scored:  # best first already
+                if docnum in final:
+                    ranked.append((docnum, score))
+                    if len(ranked) >= stop:
+                        break
+            return ranked
+        rows = view.rows
+        if sort == "title":
+            key = lambda d: (rows[d].title_key, rows[d].id)  # noqa: E731
+        elif sort == "oldest":
+            key = lambda d: (rows[d].year or 9999, rows[d].id)  # noqa: E731
+        else:  # newest
+            key = lambda d: (-(rows[d].year or 0), -rows[d].id)  # noqa: E731
+        return [(d, 0.0) for d in heapq.nsmallest(stop, final, key=key)]
+
+    def more_like(
+        self, record_id: int, text: str, language: str, limit: int = 5
+    ) -> list[tuple[int, float]]:
+        """Records close to one: its most distinctive terms (tf-idf) as a ranked OR query."""
+        with self._lock:
+            view = self._fresh_view()
+            searcher = view.searcher
+            reader = searcher.reader()
+            total = max(1, searcher.doc_count())
+            counts = Counter(analyze(text[:30_000], language))
+            scored = []
+            for term, tf in counts.items():
+                df = reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
+                if df <= 1 or df > total * 0.5 or len(term) < 3 or term.isdigit():
+                    continue
+                scored.append((tf * _idf(total, df), term))
+            top = [t for _, t in heapq.nlargest(25, scored)]
+            if not top:
+                return []
+            query = AnyOf(
+                [wq.Term(f, t, boost=FIELD_BOOSTS[f]) for t in top for f in ("title", "body")]
+            )
+            own = view.by_id.get(record_id)
+            mask = {own} if own is not None else None
+            results = searcher.search(query, limit=limit, mask=mask, terms=False)
+            return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
+
+    def _suggest(self, parsed: ParsedQuery, searcher) -> str | None:  # type: ignore[no-untyped-def]
+        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one."""
+        words = parsed.words()
+        if not words:
+            return None
+        reader = searcher.reader()
+        corrector = searcher.corrector("spell")
+        changed = False
+        out = []
+        for word in words:
+            if reader.doc_frequency("spell", word) > 0 or len(word) < 4 or word.isdigit():
+                out.append(word)
+                continue
+            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if found and found[0] != word:
+                out.append(found[0])
+                changed = True
+            else:
+                out.append(word)
+        return " ".join(out) if changed else None
+
+
+def _idf(total: int, df: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def _hit(row: Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
+    assert row is not None
+    return Hit(
+        id=row.id,
+        score=score,
+        year=row.year,
+        doc_type=row.doc_type,
+        support=row.support,
+        language=row.language,
+        themes=row.themes,
+        authors=row.authors,
+        has_file=row.has_file,
+        availability=_availability(row, availability),
+    )
+
+
+def _availability(row: Row, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
+    values = tuple(availability.get(row.id, ()))
+    return values + ("en-ligne",) if row.has_file else values
+
+
+def _row_values(
+    row: Row, facet: str, availability: Mapping[int, tuple[str, ...]]
+) -> tuple[str, ...]:
+    if facet == "theme":
+        return row.themes
+    if facet == "type":
+        return (row.doc_type,)
+    if facet == "support":
+        return (row.support,)
+    if facet == "year":
+        return (str(row.year),) if row.year else ()
+    if facet == "language":
+        return (row.language,)
+    if facet == "author":
+        return row.authors
+    return _availability(row, availability)
+
+
+def _year_in(year: int, value: str) -> bool:
+    value = value.strip()
+    if "-" in value:
+        low, _, high = value.partition("-")
+        try:
+            return int(low) <= year <= int(high)
+        except ValueError:
+            return False
+    return value.isdigit() and int(value) == year
+
+
+def _facet(
+    view: View,
+    matched: set[int],
+    request: SearchRequest,
+    availability: Mapping[int, tuple[str, ...]],
+) -> tuple[set[int], dict[str, tuple[FacetCount, ...]]]:
+    """Apply the facet filters (OR within a facet, AND across facets) and count every facet.
+
+    A facet with a selection is counted over the hits of all *other* filters, so each of its
+    values shows how many documents choosing it alone would give. Runs on bitmaps (facets.py)."""
+    bitmaps = view.facet_bitmaps()
+    available = bitmaps.availability(availability, view.by_id)
+    filters = {name: values for name, values in request.filters().items() if values}
+    matched_bits = facets_bitmap(matched, bitmaps.size)
+    passing = {
+        name: matched_bits & bitmaps.selection(name, values, available, _year_in)
+        for name, values in filters.items()
+    }
+    final_bits = matched_bits
+    for bits in passing.values():
+        final_bits &= bits
+    facets: dict[str, tuple[FacetCount, ...]] = {}
+    for facet in FACETS:
+        base = final_bits
+        if facet in filters:
+            base = matched_bits
+            for other, bits in passing.items():
+                if other != facet:
+                    base &= bits
+        counts = count_facet(
+            bitmaps,
+            facet,
+            base,
+            available,
+            view.rows,
+            lambda row, name: _row_values(row, name, availability),
+        )
+        facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
+    final = matched if final_bits == matched_bits else set(members(final_bits))
+    return final, facets
+
+
+def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple[FacetCount, ...]:
+    if facet == "year":
+        ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+    elif facet == "available":
+        ordered = [(v, counts[v]) for v in AVAILABILITY if counts[v]]
+    else:
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        limit = FACET_LIMITS.get(facet)
+        if limit:
+            ordered = ordered[:limit]
+    shown = {v for v, _ in ordered}
+    values = [FacetCount(v, n, selected=v in selected) for v, n in ordered]
+    # A selected value stays visible (with its count, maybe 0) so it can be removed.
+    values += [
+        FacetCount(v, _selected_count(facet, v, counts), selected=True)
+        for v in sorted(selected - shown)
+    ]
+    return tuple(values)
+
+
+def _selected_count(facet: str, value: str, counts: Counter[str]) -> int:
+    """A selected year range ("2000-2009") counts the years it spans, like clicking it gives."""
+    if facet == "year" and "-" in value:
+        return sum(n for year, n in counts.items() if year.isdigit() and _year_in(int(year), value))
+    return counts.get(value, 0)
