@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import threading
@@ -26,12 +27,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.writing import IndexingError
 
@@ -95,6 +97,55 @@ class Pacer:
     def observe(self, count: int, elapsed: float) -> None:
         rate = count / max(elapsed, 1e-3)
         self.size = max(self.smallest, min(self.largest, int(rate * self.batch_seconds)))
+
+
+MergePolicy = Callable[[Any, list[Any]], list[Any]]
+TIER_FANOUT = 4  # a save merges segments of one size tier once there are this many
+MOST_SEGMENTS = 6  # past this, a save merges every segment but the largest
+
+
+def _tier(segment: Any) -> int:
+    return int(math.log(max(1, segment.doc_count_all()), TIER_FANOUT))
+
+
+def merge_tiered(writer: Any, segments: list[Any]) -> list[Any]:
+    """A save's merge policy: rewrite only small segments, so a save stays fast.
+
+    Segments are grouped by size tier (powers of TIER_FANOUT documents); a tier holding
+    TIER_FANOUT segments is merged into one of the next tier. Should the count still pass
+    MOST_SEGMENTS, every segment but the largest is merged. The largest segment (what the
+    last batch left) is never rewritten by a save."""
+    if len(segments) <= 1:
+        return segments
+    by_tier: dict[int, list[Any]] = {}
+    for segment in segments:
+        by_tier.setdefault(_tier(segment), []).append(segment)
+    merged: list[Any] = []
+    for tier in sorted(by_tier):
+        group = by_tier[tier]
+        if len(group) >= TIER_FANOUT:
+            merged.extend(group)
+    largest = max(segments, key=lambda s: s.doc_count_all())
+    merged = [s for s in merged if s is not largest]
+    if len(segments) - len(merged) + 1 > MOST_SEGMENTS:  # + the segment being written
+        merged = [s for s in segments if s is not largest]
+    return _merge(writer, segments, merged)
+
+
+def merge_all(writer: Any, segments: list[Any]) -> list[Any]:
+    """A batch's end: every segment into one."""
+    return _merge(writer, segments, list(segments))
+
+
+def _merge(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
+    if not chosen:
+        return segments
+    ids = {id(s) for s in chosen}
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if id(s) not in ids]
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +304,7 @@ class IndexStore:
         deletions: Iterable[int],
         *,
         replace: bool,
+        policy: MergePolicy | None = None,
     ) -> int:
         writer = self._acquire_writer(ix)
         written = 0
@@ -266,7 +318,7 @@ class IndexStore:
                 else:
                     writer.add_document(**fields)
                 written += 1
-            writer.commit()
+            writer.commit(mergetype=policy or merge_tiered)
         except BaseException:
             # A writer left open keeps the lock for the life of the process: always cancel.
             try:
@@ -302,10 +354,13 @@ class IndexStore:
         *,
         batch_seconds: float = 2.0,
         progress: Callable[[int], None] | None = None,
+        compact: bool = False,
     ) -> SyncReport:
         """Make the index mirror the catalogue: index what changed, drop what is gone.
 
-        `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries."""
+        `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries.
+        `compact` (a batch ends: import, retag) merges the segments into one afterwards; a
+        single save leaves it false and only small segments are merged."""
         with self._lock:
             self._follow_swaps()
             indexed = self.indexed_revisions()
@@ -317,11 +372,20 @@ class IndexStore:
                 for i, (rev, deleted) in catalogue_revisions.items()
                 if not deleted and indexed.get(i) != rev
             )
-            if not stale and not wanted:
-                return SyncReport()
-            written = self._write_batches(
-                self._require_ix(), wanted, documents, stale, batch_seconds, progress, replace=True
-            )
+            if stale or wanted:
+                written = self._write_batches(
+                    self._require_ix(),
+                    wanted,
+                    documents,
+                    stale,
+                    batch_seconds,
+                    progress,
+                    replace=True,
+                )
+            else:
+                written = 0
+            if compact:
+                self.compact()
             return SyncReport(indexed=written, deleted=len(stale))
 
     def rebuild(
@@ -353,7 +417,7 @@ class IndexStore:
                 self._write_current(folder.name)
             self._attach(folder.name)
             self._remove_old_generations()
-            caught_up = self.sync(catalogue_revisions(), documents)
+            caught_up = self.sync(catalogue_revisions(), documents, compact=True)
             return SyncReport(
                 indexed=written + caught_up.indexed, deleted=caught_up.deleted, rebuilt=True
             )
@@ -383,6 +447,22 @@ class IndexStore:
         if pending_deletions:  # nothing to write, something to delete
             self._write_to(ix, (), pending_deletions, replace=replace)
         return written
+
+    def compact(self) -> bool:
+        """Merge every segment into one (a batch has ended). True when there was work."""
+        with self._lock:
+            self._follow_swaps()
+            ix = self._require_ix()
+            if len(ix._segments()) <= 1:  # noqa: SLF001 - Whoosh's only segment listing
+                return False
+            self._write_to(ix, (), (), replace=True, policy=merge_all)
+            return True
+
+    def segment_count(self) -> int:
+        """Segments of the current generation (each query builds its matchers once per segment)."""
+        with self._lock:
+            self._follow_swaps()
+            return len(self._require_ix()._segments())  # noqa: SLF001
 
     # -- reading --------------------------------------------------------------------------
 
