@@ -18,13 +18,32 @@ from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .facets import members
-from .models import AVAILABILITY, FACETS, FacetCount, Hit, SearchPage, SearchRequest
-from .query import ParsedQuery, parse
+from .models import (
+    AVAILABILITY,
+    FACETS,
+    EmptyHelp,
+    FacetCount,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Work,
+)
+from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 
 FACET_LIMITS = {"author": 30}
+MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
+MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
+
+
+def _typed(group: Alternatives) -> str:
+    """A query group as the user typed it ("ZFU OU zone franche")."""
+    return " OU ".join(
+        o.typed or (" ".join(o.words) if isinstance(o, Words) else o.prefix + "*")
+        for o in group.options
+    )
 
 
 class SearchIndex(IndexStore):
@@ -58,10 +77,12 @@ class SearchIndex(IndexStore):
     ) -> SearchPage:
         started = time.perf_counter()
         parsed = parse(request.q)
+        work = Work()
         with self._lock:
             view = self._fresh_view()
             searcher = view.searcher
-            query, excluded, equivalents = self._compiler.compile(parsed, searcher.reader())
+            reader = searcher.reader()
+            query, excluded, equivalents = self._compiler.compile(parsed, reader, work)
             sort = (
                 request.effective_sort
                 if query is not None
@@ -70,27 +91,32 @@ class SearchIndex(IndexStore):
             relaxed = False
             scored: list[tuple[int, float]] = []
             if query is not None:
-                matched, scored = self._match(searcher, query, sort)
+                matched, scored = self._match(searcher, query, sort, work)
                 if not matched and len(parsed.required) > 1:
-                    query, _, equivalents = self._compiler.compile(
-                        parsed.relaxed(), searcher.reader()
-                    )
+                    query, _, equivalents = self._compiler.compile(parsed.relaxed(), reader, work)
                     if query is not None:
-                        matched, scored = self._match(searcher, query, sort)
+                        matched, scored = self._match(searcher, query, sort, work)
                     relaxed = bool(matched)
             else:
                 matched = set(view.live)
+            before_exclusion = matched
             if excluded is not None and matched:
-                matched -= set(searcher.docs_for_query(excluded))
+                work.searches += 1
+                matched = matched - set(searcher.docs_for_query(excluded))
 
-            final, facets = _facet(view, matched, request, availability)
+            final, facets, selections = _facet(view, matched, request, availability)
             start = (request.page - 1) * request.per_page if paged else 0
             stop = start + request.per_page if paged else len(final)
             ranked = self._rank(view, scored, final, sort, stop)
             hits = tuple(
                 _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
             )
-            suggestion = self._suggest(parsed, searcher) if (not final or relaxed) else None
+            suggestion = self._suggest(parsed, searcher, work) if (not final or relaxed) else None
+            help_ = None
+            if not final and paged:
+                help_ = self._empty_help(
+                    view, parsed, matched, before_exclusion, selections, relaxed, work
+                )
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
             request=request,
@@ -102,14 +128,88 @@ class SearchIndex(IndexStore):
             relaxed=relaxed,
             messages=parsed.messages,
             terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
+            work=work,
+            empty_help=help_,
         )
 
+    def _empty_help(
+        self,
+        view: View,
+        parsed: ParsedQuery,
+        matched: set[int],
+        before_exclusion: set[int],
+        selections: dict[str, int],
+        relaxed: bool,
+        work: Work,
+    ) -> EmptyHelp:
+        """Why nothing was found, from what this search already computed (no other search):
+        filters and exclusions by bitmap arithmetic, unknown words from the relaxed pass."""
+        bitmaps = view.facet_bitmaps()
+        matched_bits = facets_bitmap(matched, bitmaps.size)
+        without_filter = []
+        for name in selections:
+            base = matched_bits
+            for other, bits in selections.items():
+                if other != name:
+                    base &= bits
+            count = base.bit_count()
+            if count:
+                without_filter.append((name, count))
+        every_filter = -1  # all bits set
+        for bits in selections.values():
+            every_filter &= bits
+        filtered = bool(selections)
+        # Nothing matched even once relaxed to any word (the relaxed pass ran when there were
+        # several words): then no word of the query is in any document. When the relaxed pass
+        # found some, each word is looked up in the lexicon (no pass over the postings).
+        groups = parsed.required[:MAX_UNKNOWN]
+        if not before_exclusion:
+            unknown = [_typed(g) for g in groups]
+        elif relaxed:
+            reader = view.searcher.reader()
+            unknown = [_typed(g) for g in groups if not self._known(g, reader, work)]
+        else:
+            unknown = []
+        return EmptyHelp(
+            without_filters=len(matched) if filtered else 0,
+            without_filter=tuple(without_filter),
+            without_exclusions=(
+                (facets_bitmap(before_exclusion, bitmaps.size) & every_filter).bit_count()
+                if parsed.excluded and before_exclusion
+                else 0
+            ),
+            unknown=tuple(u for u in unknown if u),
+        )
+
+    def _known(self, group: Alternatives, reader, work: Work) -> bool:  # type: ignore[no-untyped-def]
+        """Whether any document holds a term of the group: lexicon lookups only (a prefix is
+        known when it expands to anything; words when a stem of theirs is indexed)."""
+        for option in group.options:
+            if isinstance(option, Prefix):
+                work.scanned += 1
+                if any(
+                    next(iter(reader.expand_prefix(f, option.prefix)), None) is not None
+                    for f in ("title", "meta", "body")
+                ):
+                    return True
+                continue
+            single = ParsedQuery((Alternatives((option,)),))
+            query, _, _ = self._compiler.compile(single, reader, work)
+            if query is not None and any(
+                reader.doc_frequency(f, t) > 0 for f, t in query.iter_all_terms()
+            ):
+                return True
+        return False
+
     @staticmethod
-    def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
+    def _match(
+        searcher, query: wq.Query, sort: str, work: Work
+    ) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
         """The matching documents, and when ranked by relevance their scores, best first.
 
         Ranked: one scored pass over every match, not an unscored pass for the facets and a
         second, scored one for the page (whoosh reads and decodes the postings each time)."""
+        work.searches += 1
         if sort != "relevance":
             return set(searcher.docs_for_query(query)), []
         results = searcher.search(query, limit=None, terms=False)
@@ -165,9 +265,10 @@ class SearchIndex(IndexStore):
             results = searcher.search(query, limit=limit, mask=mask, terms=False)
             return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
 
-    def _suggest(self, parsed: ParsedQuery, searcher) -> str | None:  # type: ignore[no-untyped-def]
-        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one."""
-        words = parsed.words()
+    def _suggest(self, parsed: ParsedQuery, searcher, work: Work) -> str | None:  # type: ignore[no-untyped-def]
+        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one
+        (the first MAX_CORRECTIONS unknown words are looked up; the rest stay as typed)."""
+        words = parsed.words()[: MAX_CLAUSES * 2]
         if not words:
             return None
         reader = searcher.reader()
@@ -175,9 +276,15 @@ class SearchIndex(IndexStore):
         changed = False
         out = []
         for word in words:
-            if reader.doc_frequency("spell", word) > 0 or len(word) < 4 or word.isdigit():
+            if (
+                reader.doc_frequency("spell", word) > 0
+                or len(word) < 4
+                or word.isdigit()
+                or work.corrections >= MAX_CORRECTIONS
+            ):
                 out.append(word)
                 continue
+            work.corrections += 1
             found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
             if found and found[0] != word:
                 out.append(found[0])
@@ -246,7 +353,7 @@ def _facet(
     matched: set[int],
     request: SearchRequest,
     availability: Mapping[int, tuple[str, ...]],
-) -> tuple[set[int], dict[str, tuple[FacetCount, ...]]]:
+) -> tuple[set[int], dict[str, tuple[FacetCount, ...]], dict[str, int]]:
     """Apply the facet filters (OR within a facet, AND across facets) and count every facet.
 
     A facet with a selection is counted over the hits of all *other* filters, so each of its
@@ -255,10 +362,11 @@ def _facet(
     available = bitmaps.availability(availability, view.by_id)
     filters = {name: values for name, values in request.filters().items() if values}
     matched_bits = facets_bitmap(matched, bitmaps.size)
-    passing = {
-        name: matched_bits & bitmaps.selection(name, values, available, _year_in)
+    selections = {
+        name: bitmaps.selection(name, values, available, _year_in)
         for name, values in filters.items()
     }
+    passing = {name: matched_bits & bits for name, bits in selections.items()}
     final_bits = matched_bits
     for bits in passing.values():
         final_bits &= bits
@@ -280,7 +388,7 @@ def _facet(
         )
         facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
     final = matched if final_bits == matched_bits else set(members(final_bits))
-    return final, facets
+    return final, facets, selections
 
 
 def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple[FacetCount, ...]:
