@@ -89,6 +89,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of matches in snippet
     has_file: bool = False
     availability: tuple[str, ...] = ()
+    call_number: str = ""  # where the paper copies stand on the shelves
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,7 @@ class Hit:
             "highlights": [list(h) for h in self.highlights],
             "score": round(self.score, 4),
             "availability": list(self.availability),
+            "call_number": self.call_number,
         }
 
 

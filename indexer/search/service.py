@@ -146,6 +146,7 @@ class Finder:
             support=str(record.support),
             language=record.language,
             themes=record.theme_slugs,
+            call_number=record.call_number,
         )
 
     def _label(self, facet: str, value: FacetCount) -> FacetCount:

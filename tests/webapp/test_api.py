@@ -20,6 +20,7 @@ HIT_KEYS = {
     "highlights",
     "score",
     "availability",
+    "call_number",
     "url",
     "api_url",
 }

@@ -526,3 +526,12 @@ def test_zero_results_name_the_unknown_word_and_the_filters_to_drop(client) -> N
     assert any(item.startswith("Sans le filtre « Thématique »") for item in items)
     # the any-word fallback found documents, but none with the filters: no contradiction
     assert not doc.cssselect(".relaxed")
+
+
+def test_a_paper_hit_shows_its_call_number_and_whether_a_copy_is_on_the_shelf(client) -> None:
+    doc, _ = page(client, "/?q=guide+médiation+sociale")
+    hit = next(li for li in doc.cssselect(".hit") if "Guide de la médiation" in li.text_content())
+    assert hit.cssselect(".call-number")[0].text_content() == "303.6 MED"
+    assert "En rayon" in hit.cssselect(".hit-badges")[0].text_content()
+    data = client.get("/api/search?q=guide+médiation+sociale").get_json()
+    assert data["hits"][0]["call_number"] == "303.6 MED"
