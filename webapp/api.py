@@ -54,6 +54,7 @@ def search() -> tuple[Response, int] | Response:
             "took_ms": round(outcome.took_ms, 1),
             "suggestion": page.suggestion,
             "relaxed": page.relaxed,
+            "corrected": page.corrected,
             "messages": list(page.messages) + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
 from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
+from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .facets import members
@@ -36,6 +37,41 @@ __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 FACET_LIMITS = {"author": 30}
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
+
+
+def _query_words(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """(folded, as typed) for each word of the query (a phrase's or prefix's words: folded)."""
+    out = []
+    for group in parsed.required:
+        for option in group.options:
+            if isinstance(option, Words) and not option.is_phrase and option.typed:
+                out.append((option.words[0], option.typed.lower()))
+            elif isinstance(option, Words):
+                out.extend((w, w) for w in option.words)
+            else:
+                out.append((option.prefix, option.prefix))
+    return out
+
+
+def _plain(parsed: ParsedQuery) -> bool:
+    """Only words, no operator: a corrected form of it can be searched in its place."""
+    return not parsed.excluded and all(
+        len(g.options) == 1 and isinstance(g.options[0], Words) and not g.options[0].is_phrase
+        for g in parsed.required
+    )
+
+
+def _written(reader, folded: str) -> str:  # type: ignore[no-untyped-def]
+    """The most frequent accented form of a folded word in the fund (or the word itself)."""
+    best, best_df = folded, 0
+    for i, term in enumerate(reader.expand_prefix("spell", folded + FORM_MARK)):
+        if i >= 8:
+            break
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        df = reader.doc_frequency("spell", text)
+        if df > best_df:
+            best, best_df = text.split(FORM_MARK, 1)[1], df
+    return best
 
 
 def _typed(group: Alternatives) -> str:
@@ -77,6 +113,7 @@ class SearchIndex(IndexStore):
     ) -> SearchPage:
         started = time.perf_counter()
         parsed = parse(request.q)
+        parsed_terms = parsed  # the words to highlight (the corrected ones after a typo)
         work = Work()
         with self._lock:
             view = self._fresh_view()
@@ -88,10 +125,24 @@ class SearchIndex(IndexStore):
                 if query is not None
                 else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
             )
-            relaxed = False
+            relaxed = corrected = suggested = False
+            suggestion: str | None = None
             scored: list[tuple[int, float]] = []
             if query is not None:
                 matched, scored = self._match(searcher, query, sort, work)
+                if not matched:
+                    # a typo first: the corrected words, before any word of the query alone
+                    suggestion, suggested = self._suggest(parsed, searcher, work), True
+                    fixed = parse(suggestion) if suggestion and _plain(parsed) else None
+                    if fixed is not None:
+                        fixed_query, _, fixed_equivalents = self._compiler.compile(
+                            fixed, reader, work
+                        )
+                        if fixed_query is not None:
+                            matched, scored = self._match(searcher, fixed_query, sort, work)
+                            if matched:
+                                corrected, parsed_terms = True, fixed
+                                equivalents = fixed_equivalents
                 if not matched and len(parsed.required) > 1:
                     query, _, equivalents = self._compiler.compile(parsed.relaxed(), reader, work)
                     if query is not None:
@@ -111,7 +162,8 @@ class SearchIndex(IndexStore):
             hits = tuple(
                 _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
             )
-            suggestion = self._suggest(parsed, searcher, work) if (not final or relaxed) else None
+            if not suggested and (not final or relaxed):
+                suggestion = self._suggest(parsed, searcher, work)
             help_ = None
             if not final and paged:
                 help_ = self._empty_help(
@@ -127,7 +179,8 @@ class SearchIndex(IndexStore):
             suggestion=suggestion,
             relaxed=relaxed,
             messages=parsed.messages,
-            terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
+            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
+            corrected=corrected,
             work=work,
             empty_help=help_,
         )
@@ -266,31 +319,33 @@ class SearchIndex(IndexStore):
             return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
 
     def _suggest(self, parsed: ParsedQuery, searcher, work: Work) -> str | None:  # type: ignore[no-untyped-def]
-        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one
-        (the first MAX_CORRECTIONS unknown words are looked up; the rest stay as typed)."""
-        words = parsed.words()[: MAX_CLAUSES * 2]
-        if not words:
-            return None
+        """'Vouliez-vous dire…?': each query word the fund does not hold replaced by the closest
+        one it holds, written as the fund writes it ("médiation", not "mediation"); the other
+        words as typed. The first MAX_CORRECTIONS unknown words are looked up, no more."""
         reader = searcher.reader()
         corrector = searcher.corrector("spell")
         changed = False
         out = []
-        for word in words:
+        for folded, typed in _query_words(parsed)[: MAX_CLAUSES * 2]:
             if (
-                reader.doc_frequency("spell", word) > 0
-                or len(word) < 4
-                or word.isdigit()
+                reader.doc_frequency("spell", folded) > 0
+                or len(folded) < 4
+                or folded.isdigit()
                 or work.corrections >= MAX_CORRECTIONS
             ):
-                out.append(word)
+                out.append(typed)
                 continue
             work.corrections += 1
-            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-            if found and found[0] != word:
-                out.append(found[0])
+            found = [
+                w
+                for w in corrector.suggest(folded, limit=3, maxdist=2, prefix=1)
+                if FORM_MARK not in w
+            ]
+            if found and found[0] != folded:
+                out.append(_written(reader, found[0]))
                 changed = True
             else:
-                out.append(word)
+                out.append(typed)
         return " ".join(out) if changed else None
 
 

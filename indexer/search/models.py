@@ -138,6 +138,7 @@ class SearchPage:
     took_ms: float = 0.0
     suggestion: str | None = None
     relaxed: bool = False  # no document had every word: the results have any of them
+    corrected: bool = False  # nothing had the words as typed: the results are the suggestion's
     messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
     work: Work = field(default_factory=Work)

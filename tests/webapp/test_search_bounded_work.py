@@ -67,7 +67,7 @@ def runs(monkeypatch):  # type: ignore[no-untyped-def]
 
 def assert_bounded(page) -> None:  # type: ignore[no-untyped-def]
     work = page.work
-    assert work.searches <= 3  # the query, its any-word form, the exclusions
+    assert work.searches <= 4  # the query, its corrected and any-word forms, the exclusions
     assert work.terms <= 2 * MAX_QUERY_TERMS  # the query and its any-word form
     assert work.scanned <= 2 * MAX_QUERY_SCAN + 3 * 8
     assert work.corrections <= MAX_CORRECTIONS
