@@ -27,6 +27,35 @@ MAX_QUERY_TERMS = 768
 MAX_QUERY_SCAN = 30_000
 
 
+# Word families a French reader takes as one (décrocheur/décrochage, médiateur/médiation,
+# insertion/insérer): words that share a root once one of these derivational endings is cut.
+# Only these endings, and roots of at least FAMILY_ROOT letters: "médiation" and "médiathèque"
+# share a beginning, not a root, and are never linked.
+FAMILY_ENDINGS = (
+    "ateurs", "atrices", "ateur", "atrice", "ations", "ation", "ements", "ement", "euses",
+    "euse", "eurs", "eur", "ages", "age", "tions", "tion", "ions", "ion", "er",
+)  # fmt: skip
+FAMILY_ROOT = 5
+FAMILY_BOOST = 0.3  # a relative ranks after the word itself
+
+
+def family_roots(word: str) -> set[str]:
+    """The roots of a folded French word under FAMILY_ENDINGS (empty when it has none)."""
+    return {
+        word[: -len(ending)]
+        for ending in FAMILY_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= FAMILY_ROOT
+    }
+
+
+def family_stems(word: str) -> set[str]:
+    """French stems of the words of `word`'s family (itself excluded), indexed or not."""
+    own = stem(word, "fr")
+    out = {stem(root + ending, "fr") for root in family_roots(word) for ending in FAMILY_ENDINGS}
+    out.discard(own)
+    return out
+
+
 class QueryCompiler:
     def __init__(self, languages: Sequence[str]) -> None:
         self._languages = tuple(languages)
@@ -96,7 +125,25 @@ class QueryCompiler:
                 variants.append(terms)
         if not variants:
             return wq.NullQuery
-        return _fields_query(lambda f: _any([_sequence(f, terms) for terms in variants]))
+        relatives = self._relatives(clause, reader, variants)
+        return _fields_query(
+            lambda f: _any(
+                [_sequence(f, terms) for terms in variants]
+                + [wq.Term(f, t, boost=FIELD_BOOSTS[f] * FAMILY_BOOST) for t in relatives]
+            )
+        )
+
+    def _relatives(self, clause: Words, reader, variants: list[tuple[str, ...]]) -> list[str]:  # type: ignore[no-untyped-def]
+        """Indexed stems of the word's family (one word, not a phrase), by the French rule."""
+        if clause.is_phrase or not clause.words:
+            return []
+        taken = {terms[0] for terms in variants}
+        found = []
+        for term in sorted(family_stems(clause.words[0]) - taken):
+            if any(reader.doc_frequency(f, term) > 0 for f in ("title", "meta", "body")):
+                found.append(term)
+        self._work.terms += len(found)
+        return found
 
     def _prefix(self, prefix: str, reader) -> wq.Query:  # type: ignore[no-untyped-def]
         """A prefix capped to its most frequent expansions, plus the stem of the word itself
