@@ -55,6 +55,7 @@ def search() -> tuple[Response, int] | Response:
             "suggestion": page.suggestion,
             "relaxed": page.relaxed,
             "corrected": page.corrected,
+            "concepts": list(page.concepts),
             "messages": list(page.messages) + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
 from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
+from .concepts import Concept, concepts_in
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
@@ -90,10 +91,15 @@ class SearchIndex(IndexStore):
     ) -> None:
         super().__init__(root, write_timeout=write_timeout, batch_limit=batch_limit)
         self._compiler = QueryCompiler(LANGUAGES)
+        self._concepts: list[Concept] = []
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
         self._compiler.set_equivalences(groups)
+
+    def set_concepts(self, concepts: Iterable[Concept]) -> None:
+        """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
+        self._concepts = list(concepts)
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -128,8 +134,11 @@ class SearchIndex(IndexStore):
             relaxed = corrected = suggested = False
             suggestion: str | None = None
             scored: list[tuple[int, float]] = []
+            concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
             if query is not None:
                 matched, scored = self._match(searcher, query, sort, work)
+                if concepts:  # English or Spanish labels: the French documents on the concept
+                    matched, scored = self._across(view, concepts, matched, scored, sort, work)
                 if not matched:
                     # a typo first: the corrected words, before any word of the query alone
                     suggestion, suggested = self._suggest(parsed, searcher, work), True
@@ -181,9 +190,43 @@ class SearchIndex(IndexStore):
             messages=parsed.messages,
             terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
             corrected=corrected,
+            concepts=tuple(c.slug for c in concepts or ()),
             work=work,
             empty_help=help_,
         )
+
+    def _across(
+        self,
+        view: View,
+        concepts: list[Concept],
+        matched: set[int],
+        scored: list[tuple[int, float]],
+        sort: str,
+        work: Work,
+    ) -> tuple[set[int], list[tuple[int, float]]]:
+        """Add the documents on every concept of the query (by their thematics), after the
+        text matches, ordered by the concepts' French preferred terms (one more pass)."""
+        bitmaps = view.facet_bitmaps()
+        bits = -1
+        for concept in concepts:
+            bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
+        extra = set(members(bits)) - matched if bits > 0 else set()
+        if not extra:
+            return matched, scored
+        if sort != "relevance":
+            return matched | extra, scored
+        french = " OU ".join(f'"{t}"' for c in concepts for t in c.french)
+        query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
+        order: dict[int, float] = {}
+        if query is not None:
+            _, ranked = self._match(view.searcher, query, "relevance", work)
+            order = {d: s for d, s in ranked if d in extra}
+        floor = min((s for _, s in scored), default=1.0)
+        tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
+        # below every text match, in the concepts' order
+        top = max(order.values(), default=1.0) or 1.0
+        added = [(d, floor * 0.5 * (order.get(d, 0.0) / top)) for d in tail]
+        return matched | extra, scored + added
 
     def _empty_help(
         self,

@@ -139,6 +139,7 @@ class SearchPage:
     suggestion: str | None = None
     relaxed: bool = False  # no document had every word: the results have any of them
     corrected: bool = False  # nothing had the words as typed: the results are the suggestion's
+    concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
     messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
     work: Work = field(default_factory=Work)

@@ -535,3 +535,13 @@ def test_a_paper_hit_shows_its_call_number_and_whether_a_copy_is_on_the_shelf(cl
     assert "En rayon" in hit.cssselect(".hit-badges")[0].text_content()
     data = client.get("/api/search?q=guide+médiation+sociale").get_json()
     assert data["hits"][0]["call_number"] == "303.6 MED"
+
+
+def test_a_spanish_query_says_which_concept_brought_the_french_documents(client) -> None:
+    doc, _ = page(client, "/?q=mediación+social")
+    assert "Guide de la médiation sociale" in hit_titles(doc)
+    notice = doc.cssselect(".concepts")[0].text_content()
+    assert "la thématique « Médiation sociale »" in notice
+    assert client.get("/api/search?q=mediación+social").get_json()["concepts"] == [
+        "mediation-sociale"
+    ]
