@@ -16,8 +16,6 @@ from indexer.search import SearchIndex
 from indexer.search.compiler import MAX_QUERY_SCAN, MAX_QUERY_TERMS
 from indexer.search.engine import MAX_CORRECTIONS
 
-from .search_fund import app_fixture, client_fixture, fund_fixture  # noqa: F401
-
 PREFIXES = [
     "qua", "pol", "éva", "con", "coh", "urb", "emp", "log", "ent", "rec", "bil", "hab",
     "rén", "pro", "soc", "ter", "mai", "édu", "jeu", "séc", "pré", "méd", "san", "cul",
