@@ -36,6 +36,7 @@ from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 
 FACET_LIMITS = {"author": 30}
+CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
 
@@ -138,7 +139,10 @@ class SearchIndex(IndexStore):
             if query is not None:
                 matched, scored = self._match(searcher, query, sort, work)
                 if concepts:  # English or Spanish labels: the French documents on the concept
-                    matched, scored = self._across(view, concepts, matched, scored, sort, work)
+                    matched, scored, across = self._across(
+                        view, concepts, matched, scored, sort, work
+                    )
+                    concepts = concepts if across else None
                 if not matched:
                     # a typo first: the corrected words, before any word of the query alone
                     suggestion, suggested = self._suggest(parsed, searcher, work), True
@@ -203,30 +207,36 @@ class SearchIndex(IndexStore):
         scored: list[tuple[int, float]],
         sort: str,
         work: Work,
-    ) -> tuple[set[int], list[tuple[int, float]]]:
+    ) -> tuple[set[int], list[tuple[int, float]], bool]:
         """Add the documents on every concept of the query (by their thematics), after the
         text matches, ordered by the concepts' French preferred terms (one more pass)."""
+        if any((row := view.rows[d]) is not None and row.language == "fr" for d in matched):
+            return matched, scored, False  # the words found French documents themselves
         bitmaps = view.facet_bitmaps()
         bits = -1
         for concept in concepts:
             bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
         extra = set(members(bits)) - matched if bits > 0 else set()
         if not extra:
-            return matched, scored
+            return matched, scored, False
         if sort != "relevance":
-            return matched | extra, scored
-        french = " OU ".join(f'"{t}"' for c in concepts for t in c.french)
+            return matched | extra, scored, True
+        # the concepts' French words, any of them, scored on these documents only
+        french = " OU ".join(
+            dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
+        )
         query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
         order: dict[int, float] = {}
         if query is not None:
-            _, ranked = self._match(view.searcher, query, "relevance", work)
-            order = {d: s for d, s in ranked if d in extra}
+            work.searches += 1
+            results = view.searcher.search(query, limit=None, filter=extra, terms=False)
+            order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
         floor = min((s for _, s in scored), default=1.0)
         tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
         # below every text match, in the concepts' order
         top = max(order.values(), default=1.0) or 1.0
         added = [(d, floor * 0.5 * (order.get(d, 0.0) / top)) for d in tail]
-        return matched | extra, scored + added
+        return matched | extra, scored + added, True
 
     def _empty_help(
         self,

@@ -17,6 +17,7 @@ RECORDS = {
     "youth-jobs": ("Youth employment in Saint Lucia", "en", ("emploi-insertion", "jeunesse")),
     "violencia": ("Prevención de la violencia en los barrios", "es", ("prevention-delinquance",)),
     "cls": ("Le contrat local de sécurité du Lamentin", "fr", ("prevention-delinquance",)),
+    "violence": ("La violence au collège", "fr", ("reussite-educative",)),
 }  # fmt: skip
 
 
@@ -53,10 +54,17 @@ def test_an_english_query_finds_french_documents_on_its_concepts_after_its_own(s
 
 def test_a_spanish_word_finds_the_french_documents_on_its_concept(search) -> None:
     found, page = search("violencia")
-    assert found == ["violencia", "cls"]
+    assert found == ["violencia", "cls"]  # "La violence au collège" is on another thematic
     assert page.concepts == ("prevention-delinquance",)
 
 
 def test_a_french_query_is_left_alone(search) -> None:
     found, page = search("chômage")
     assert found == ["chomage-jeunes"] and page.concepts == ()
+
+
+def test_a_word_both_french_and_english_that_finds_french_documents_is_taken_as_french(
+    search,
+) -> None:
+    found, page = search("violence")  # an English label of crime prevention, and French
+    assert found == ["violence"] and page.concepts == ()
