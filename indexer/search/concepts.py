@@ -40,10 +40,12 @@ def concepts_in(words: Sequence[str], concepts: Sequence[Concept]) -> list[Conce
     (analysed in the label's language); None when some word is no concept's label."""
     covered = [False] * len(words)
     used: list[Concept] = []
+    by_language: dict[str, list[str]] = {}
     for concept in concepts:
         for lang, label in concept.labels:
-            stems = [analyze(w, lang) for w in words]
-            flat = [s[0] if s else "" for s in stems]
+            if lang not in by_language:
+                by_language[lang] = [(analyze(w, lang) or [""])[0] for w in words]
+            flat = by_language[lang]
             n = len(label)
             for start in range(len(flat) - n + 1):
                 if tuple(flat[start : start + n]) == label:
