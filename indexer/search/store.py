@@ -111,6 +111,7 @@ class Pacer:
 
 
 MergePolicy = Callable[[Any, list[Any]], list[Any]]
+WRITER_MB = 48  # postings a writer holds in memory before spilling a sorted run to disk
 TIER_FANOUT = 4  # a save merges segments of one size tier once there are this many
 MOST_SEGMENTS = 6  # past this, a save merges every segment but the largest
 
@@ -364,7 +365,9 @@ class IndexStore:
         delay = 0.05
         while True:
             try:
-                return ix.writer(timeout=min(1.0, self.write_timeout), delay=0.05)
+                return ix.writer(
+                    timeout=min(1.0, self.write_timeout), delay=0.05, limitmb=WRITER_MB
+                )
             except (LockError, IndexingError) as exc:
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
