@@ -313,3 +313,14 @@ def make_epub(
     )
     _zip(path, members, ("mimetype", b"application/epub+zip"))
     return path
+
+
+def make_png_scan(path: Path, text: str = "Politique de la ville") -> Path:
+    """A small greyscale PNG with a line of text drawn in Pillow's own font (no OCR quality
+    intended: for format tests; OCR tests render real scans with indexer.synth.scans)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (600, 80), 255)
+    ImageDraw.Draw(image).text((10, 30), text, fill=0)
+    image.save(path, dpi=(200, 200))
+    return path
