@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from .catalogue import Catalogue, utc_now
 from .errors import NotFound
+from .models import SourceFile
+from .rows import file_from_row
 
 MAX_ATTEMPTS = 3  # transient failures retried this many times in all before the item is 'failed'
 
@@ -92,6 +94,15 @@ class OcrQueue:
             (record_id,),
         ).fetchone()
         return row[0] if row else None
+
+    def searchable_file(self, record_id: int) -> SourceFile | None:
+        """The searchable PDF made for a record (text layer added), if its OCR is done."""
+        row = self.conn.execute(
+            "SELECT f.* FROM ocr_queue q JOIN files f ON f.sha256 = q.ocr_sha256"
+            " WHERE q.record_id = ? AND q.status = 'done'",
+            (record_id,),
+        ).fetchone()
+        return file_from_row(row) if row else None
 
     def mark_done(
         self,

@@ -8,6 +8,7 @@ from indexer.consistency import check, repair
 from library.store import FileStore
 
 from .env import EXIT_REFUSED, Env, pass_env, print_json
+from .ocr import ocr_waiting, print_ocr_waiting
 
 
 @click.command("check")
@@ -24,12 +25,14 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
     if fix and problems:
         done = repair(catalogue, index, store, problems)
         problems = check(catalogue, index, store)
+    waiting = ocr_waiting(catalogue)
     if as_json:
         print_json(
             {
                 "ok": not problems,
                 "repaired": done,
                 "problems": [{"kind": p.kind, "message": p.message} for p in problems],
+                "ocr_waiting": waiting,
             }
         )
     else:
@@ -43,5 +46,6 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 f"cohérent : {stats.live} notices vivantes indexées une fois, "
                 f"{len(catalogue.files())} fichiers intacts"
             )
+        print_ocr_waiting(waiting)
     if problems:
         raise SystemExit(EXIT_REFUSED)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import click
 
 from indexer.ocr.runner import OcrLine, OcrOptions, OcrReport, OcrRunner
 from indexer.ocr.tools import missing_tools
+from library import Catalogue
+from library.ocr_queue import OcrQueue
 from library.store import FileStore
 
 from ..ocr_messages import ocr_reason, ocr_unavailable
@@ -129,3 +132,31 @@ def _print_summary(report: OcrReport) -> None:
             label = "à retenter" if line.status == "pending" else "en échec"
             reason = ocr_reason(line.error_code, line.error_detail)
             click.echo(f"  notice n° {line.record_id} : {label} — {reason}")
+
+
+def ocr_waiting(catalogue: Catalogue) -> list[dict[str, Any]]:
+    """The records waiting for OCR (pending or failed), as `fonds check --json` lists them."""
+    return [
+        {
+            "id": item.record_id,
+            "status": item.status.value,
+            "attempts": item.attempts,
+            "reason": ocr_reason(item.error_code, item.error_detail) if item.error_code else "",
+        }
+        for item in OcrQueue(catalogue).waiting()
+    ]
+
+
+def print_ocr_waiting(waiting: list[dict[str, Any]]) -> None:
+    """Not a problem of consistency: a list of work to do (`fonds ocr`), printed after."""
+    if not waiting:
+        return
+    pending = [w for w in waiting if w["status"] == "pending"]
+    failed = [w for w in waiting if w["status"] == "failed"]
+    if pending:
+        ids = ", ".join(str(w["id"]) for w in pending[:20]) + (" …" if len(pending) > 20 else "")
+        click.echo(
+            f"en attente d'OCR : {len(pending)} notice(s) scannée(s) (n° {ids}) : lancez « fonds ocr »"
+        )
+    for w in failed:
+        click.echo(f"OCR en échec : notice n° {w['id']} — {w['reason']}")
