@@ -18,12 +18,12 @@ from indexer.extractors import (
 )
 from indexer.metadata import clean_title
 from tests.factories import (
-    make_png_scan,
     make_docx,
     make_epub,
     make_html,
     make_odt,
     make_pdf,
+    make_png_scan,
     make_rtf,
     make_txt,
 )
