@@ -54,10 +54,10 @@ def known_texts(pages: int, rng: random.Random) -> list[str]:
     from indexer.synth.records import generate_records
 
     texts = []
-    for document in generate_records(pages * 3, seed=SEED):
-        if document.language != "fr":
-            continue
+    for document in generate_records(pages * 10, seed=SEED):
         words = document.text.replace("\f", " ").split()
+        if document.language != "fr" or len(words) < 300:  # paper holdings have no text
+            continue
         start = rng.randrange(max(1, len(words) - 260))
         texts.append(" ".join(words[start : start + 250]))
         if len(texts) == pages:

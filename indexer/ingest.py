@@ -386,6 +386,8 @@ class Ingester:
             cat.set_auto_themes(record.id, outcome.themes)
             if ocr_pages is not None:  # scanned pages: `fonds ocr` will recognise their text
                 OcrQueue(cat).enqueue(record.id, pages=ocr_pages)
+            elif item.update_id is not None:  # new content with text: the old scan's OCR goes
+                OcrQueue(cat).forget(record.id)
             cat.remember_path(
                 item.key,
                 size=item.size,

@@ -60,6 +60,10 @@ class OcrQueue:
             (record_id, pages, now, now),
         )
 
+    def forget(self, record_id: int) -> None:
+        """Take a record out of the queue (its file now has text)."""
+        self.conn.execute("DELETE FROM ocr_queue WHERE record_id = ?", (record_id,))
+
     def get(self, record_id: int) -> OcrItem:
         row = self.conn.execute("SELECT * FROM ocr_queue WHERE record_id = ?", (record_id,))
         found = row.fetchone()

@@ -10,17 +10,15 @@ _REASONS: dict[str, str] = {
     "corrupt": "fichier endommagé ou tronqué, illisible pour l'OCR{paren}",
     "too_many_pages": "trop de pages pour l'OCR (pages/limite : {detail}) : découpez le document ou relevez "
     "OCR_MAX_PAGES",
-    "timeout": "délai dépassé : la reconnaissance de ce document a été interrompue ; "
-    "elle sera retentée",
-    "tesseract_failed": "Tesseract a échoué sur ce document{paren} ; il sera retenté",
-    "ocrmypdf_failed": "OCRmyPDF a échoué sur ce document{paren} ; il sera retenté",
+    "timeout": "délai dépassé : la reconnaissance de ce document a été interrompue",
+    "tesseract_failed": "Tesseract a échoué sur ce document{paren}",
+    "ocrmypdf_failed": "OCRmyPDF a échoué sur ce document{paren}",
     "missing_tool": "outil d'OCR manquant{paren}",
-    "worker_crashed": "le processus d'OCR s'est arrêté brutalement (mémoire ?) ; "
-    "le document sera retenté",
+    "worker_crashed": "le processus d'OCR s'est arrêté brutalement (mémoire ?)",
     "memory": "mémoire insuffisante pour océriser ce document",
     "file_missing": "fichier absent du magasin de fichiers (lancez « fonds check --repair »)",
     "unreadable_output": "le PDF produit par l'OCR est illisible{paren}",
-    "unexpected": "erreur inattendue pendant l'OCR{paren} ; il sera retenté",
+    "unexpected": "erreur inattendue pendant l'OCR{paren}",
     "no_record": "notice introuvable",
     "deleted": "notice dans la corbeille : restaurez-la d'abord",
     "no_file": "notice sans fichier numérique : rien à océriser",

@@ -156,14 +156,16 @@ class OcrRunner:
         self.total = len(items) + len(refused)
         for line in refused:
             self.progress(line)
+        results = self._results(items)
         try:
-            for result in self._results(items):
+            for result in results:
                 line = self._write(result)
                 report.lines.append(line)
                 self.progress(line)
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
+            results.close()  # stops the workers still busy: their items stay pending
             remove_quietly(self._scratch)
         report.remaining = len(self.queue.items())
         report.seconds = time.monotonic() - started

@@ -267,6 +267,57 @@ def test_a_scan_over_the_page_cap_fails_with_its_count_and_stays_listed(run, ins
         assert catalogue.get(line["id"]).text_status is TextStatus.EMPTY  # still catalogued
 
 
+@pytest.mark.usefixtures("tesseract")
+def test_an_interrupted_run_stops_its_workers_and_keeps_the_rest_queued(instance, tmp_path):
+    from indexer.ocr.runner import OcrOptions, OcrRunner
+    from indexer.search import SearchIndex
+    from library.store import FileStore
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for n, text in enumerate([EMPLOI, RENOVATION, EMPLOI + " " + RENOVATION]):
+        write_scan(folder / f"scan-{n}.png", [scan(text, seed=n)])
+    CliRunner().invoke(cli, ["--instance", str(instance), "index", str(folder)])
+
+    def ctrl_c(line):  # the user presses Ctrl-C as the first result is written
+        raise KeyboardInterrupt
+
+    with Catalogue.in_instance(instance) as catalogue:
+        index = SearchIndex.open(instance / "index")
+        try:
+            runner = OcrRunner(
+                catalogue,
+                index,
+                FileStore(instance / "files"),
+                options=OcrOptions(jobs=2),
+                progress=ctrl_c,
+            )
+            report = runner.run()
+        finally:
+            index.close()
+    assert report.interrupted
+    assert report.remaining == 2  # the first one was written before the interruption
+    assert sorted(queue_of(instance).values()) == [
+        OcrStatus.DONE,
+        OcrStatus.PENDING,
+        OcrStatus.PENDING,
+    ]
+    assert not (instance / "files" / ".ocr-tmp").exists()
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_a_second_fonds_ocr_on_the_same_instance_is_refused(run, instance):
+    import fcntl
+
+    run("index", str(make_png_scan(instance.parent / "scan.png")))
+    with open(instance / "ocr.lock", "wb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run("ocr")
+    assert result.exit_code == 4
+    assert "une océrisation est déjà en cours sur cette instance" in result.output
+    assert list(queue_of(instance).values()) == [OcrStatus.PENDING]
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("tesseract")
 def test_a_crashing_tesseract_leaves_the_scan_queued_and_the_next_run_carries_on(
@@ -336,7 +387,8 @@ def test_the_real_world_image_only_files_are_ocred_and_those_with_text_found(
     image and are not queued."""
     import csv
 
-    rows = list(csv.DictReader((realworld_dir / "MANIFEST.csv").open(encoding="utf-8")))
+    with open(realworld_dir / "MANIFEST.csv", encoding="utf-8") as manifest:
+        rows = list(csv.DictReader(manifest))
     empty = [r["file"] for r in rows if r["expect"] == "empty"]
     assert len(empty) == 8
     folder = tmp_path / "vides"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import sys
 import time
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -44,6 +45,7 @@ def command(env: Env, record_ids: tuple[int, ...], jobs: int | None, as_json: bo
     if missing is not None:
         raise CliError(ocr_unavailable(missing), EXIT_UNAVAILABLE)
     catalogue = env.catalogue()
+    lock = _lock(env)
     runner = OcrRunner(
         catalogue,
         env.index(),
@@ -60,7 +62,10 @@ def command(env: Env, record_ids: tuple[int, ...], jobs: int | None, as_json: bo
     if progress is not None:
         runner.progress = progress
         progress.start()
-    report = runner.run(list(record_ids))
+    try:
+        report = runner.run(list(record_ids))
+    finally:
+        lock.close()
     if progress is not None:
         click.echo("", err=True)
     if as_json:
@@ -75,6 +80,21 @@ def command(env: Env, record_ids: tuple[int, ...], jobs: int | None, as_json: bo
                 err=True,
             )
         raise SystemExit(EXIT_INTERRUPTED)
+
+
+def _lock(env: Env) -> IO[bytes]:
+    """One `fonds ocr` at a time per instance: a second one would recognise the same scans."""
+    handle = open(env.root / "ocr.lock", "wb")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise CliError(
+            "une océrisation est déjà en cours sur cette instance (un autre « fonds ocr ») : "
+            "attendez qu'elle se termine",
+            EXIT_UNAVAILABLE,
+        ) from None
+    return handle
 
 
 class _Progress:
