@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -108,9 +109,14 @@ def run(out: Path) -> dict[str, Any]:
         instance = root / "instance"
         indexed = json.loads(fonds(instance, "index", "--json", str(folder)).stdout)
         ids = {Path(f["path"]).name: f["id"] for f in indexed["files"]}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         result = fonds(instance, "ocr", "--json")
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time of `fonds ocr` and everything it ran (workers, Tesseract): on a shared
+        # machine the wall clock measures the neighbours too; CPU seconds per page do not.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         report = json.loads(result.stdout)
         from library import Catalogue
 
@@ -134,6 +140,11 @@ def run(out: Path) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "pages_per_second": round(report["pages"] / seconds, 3),
         "cores": os.cpu_count(),
+        "cpu_seconds_per_page": round(cpu / max(1, report["pages"]), 2),
+        "pages_per_second_all_cores_free": round(
+            (os.cpu_count() or 1) * report["pages"] / max(cpu, 1e-9), 3
+        ),
+        "load_average": round(os.getloadavg()[0], 1),
         "words_recognised": round(sum(shares) / len(shares), 4),
         "words_recognised_worst_page": round(min(shares), 4),
         "phrase_searches": tries,
@@ -142,7 +153,9 @@ def run(out: Path) -> dict[str, Any]:
     }
     print(
         f"ocr: {results['pages']} pages en {results['seconds']} s "
-        f"({results['pages_per_second']} pages/s sur {results['cores']} cœurs) ; "
+        f"({results['pages_per_second']} pages/s sur {results['cores']} cœurs, charge "
+        f"{results['load_average']} ; {results['cpu_seconds_per_page']} s de CPU par page, soit "
+        f"{results['pages_per_second_all_cores_free']} pages/s cœurs libres) ; "
         f"mots reconnus {results['words_recognised']:.1%} (pire page "
         f"{results['words_recognised_worst_page']:.1%}) ; expressions de 4 mots retrouvées "
         f"{hits}/{tries} = {results['phrase_found_share']:.1%}"
