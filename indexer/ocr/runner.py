@@ -13,6 +13,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -116,7 +117,9 @@ class OcrRunner:
         self.options = options or OcrOptions()
         self.progress = progress or (lambda line: None)
         self.total = 0
-        self._scratch = store.root / ".ocr-tmp"
+        # Searchable PDFs are written outside the file store (a run killed before storing
+        # one must not leave a stray file there) and copied in once complete.
+        self._scratch = Path(tempfile.gettempdir()) / f"fonds-ocr-{os.getpid()}"
 
     def select(self, record_ids: Sequence[int] = ()) -> tuple[list[OcrItem], list[OcrLine]]:
         """The items to work on: the pending ones, or the records named (queued again, whatever

@@ -302,7 +302,8 @@ def test_an_interrupted_run_stops_its_workers_and_keeps_the_rest_queued(instance
         OcrStatus.PENDING,
         OcrStatus.PENDING,
     ]
-    assert not (instance / "files" / ".ocr-tmp").exists()
+    assert not runner._scratch.exists()
+    assert not list((instance / "files").rglob(".*"))  # nothing half-written in the store
 
 
 @pytest.mark.usefixtures("tesseract")
