@@ -10,13 +10,15 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import ingest, ocr, search
+    from . import imports, ingest, ocr, search
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "search", "ocr"}
+    wanted = set(argv) or {"ingest", "imports", "search", "ocr"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
+    if "imports" in wanted:
+        results["imports"] = imports.run(OUT)
     if "search" in wanted:
         results["search"] = search.run(OUT)
     if "ocr" in wanted:  # skipped, with a line, on a machine without Tesseract
