@@ -22,6 +22,7 @@ _REASONS: dict[str, str] = {
     "no_record": "notice introuvable",
     "deleted": "notice dans la corbeille : restaurez-la d'abord",
     "no_file": "notice sans fichier numérique : rien à océriser",
+    "not_a_scan": "ce fichier n'est ni un PDF ni une image : rien à océriser",
 }
 
 

@@ -30,6 +30,7 @@ from ..analysis import analyze, normalise_language
 from ..language import detect_language
 from ..search import SearchIndex, build_document
 from ..tagging import TagInput
+from .detect import IMAGE_TYPES
 from .engine import OcrJob, OcrResult, remove_quietly, run_ocr
 
 log = logging.getLogger(__name__)
@@ -141,10 +142,13 @@ class OcrRunner:
             if record.file is None:
                 refused.append(OcrLine(record_id, "failed", error_code="no_file"))
                 continue
+            if record.file.media_type not in (*IMAGE_TYPES, "application/pdf"):
+                refused.append(
+                    OcrLine(record_id, "failed", error_code="not_a_scan", error_detail="")
+                )
+                continue
             current = self.queue.find(record_id)
             if current is None or current.status is not OcrStatus.PENDING:
-                from .detect import IMAGE_TYPES
-
                 pages = "" if record.file.media_type in IMAGE_TYPES else _mixed_pages(current)
                 with self.catalogue.transaction():
                     self.queue.enqueue(record_id, pages=pages)

@@ -26,7 +26,7 @@ from indexer.synth.scans import render_page, write_scan
 from library import Catalogue, TextStatus
 from library.ocr_queue import OcrQueue, OcrStatus
 from library.store import sha256_of
-from tests.factories import make_docx, make_pdf, make_png_scan
+from tests.factories import make_docx, make_pdf, make_png_scan, make_txt
 from webapp.cli import cli
 
 RENOVATION = (
@@ -138,6 +138,17 @@ def test_without_tesseract_fonds_ocr_says_in_one_line_what_to_install(run, insta
     assert "Tesseract n'est pas installé" in lines[0]
     assert "apt install tesseract-ocr tesseract-ocr-fra" in lines[0]
     assert list(queue_of(instance).values()) == [OcrStatus.PENDING]
+
+
+def test_a_scan_damaged_or_gone_from_the_store_is_a_lasting_failure_with_its_reason(tmp_path):
+    good = make_png_scan(tmp_path / "bon.png")
+    cut = tmp_path / "coupe.png"
+    cut.write_bytes(good.read_bytes()[:200])
+    damaged = run_ocr(OcrJob(1, str(cut), "image/png", str(tmp_path / "a.pdf")))
+    gone = run_ocr(OcrJob(2, str(tmp_path / "absent.png"), "image/png", str(tmp_path / "b.pdf")))
+    assert (damaged.error_code, damaged.transient) == ("corrupt", False)
+    assert gone.error_code == "file_missing"
+    assert not (tmp_path / "a.pdf").exists()
 
 
 # -- recognition (Tesseract) ----------------------------------------------------------------
@@ -304,6 +315,23 @@ def test_an_interrupted_run_stops_its_workers_and_keeps_the_rest_queued(instance
     ]
     assert not runner._scratch.exists()
     assert not list((instance / "files").rglob(".*"))  # nothing half-written in the store
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_records_named_that_cannot_be_ocred_are_reported_one_by_one(run, instance, tmp_path):
+    [line] = json.loads(run("index", "--json", str(make_txt(tmp_path / "note.txt"))).output)[
+        "files"
+    ]
+    result = run("ocr", "--json", "999", str(line["id"]))
+    report = json.loads(result.output)
+    assert result.exit_code == 0
+    assert [(r["id"], r["status"]) for r in report["records"]] == [
+        (999, "failed"),
+        (line["id"], "failed"),
+    ]
+    assert [r["error"] for r in report["records"]] == ["no_record", "not_a_scan"]
+    human = run("ocr", "999").output
+    assert "notice n° 999 : en échec — notice introuvable" in human
 
 
 @pytest.mark.usefixtures("tesseract")
