@@ -7,6 +7,7 @@ from indexer.ocr.tools import APT_LINE, Missing
 
 _REASONS: dict[str, str] = {
     "encrypted": "PDF protégé par un mot de passe : enregistrez-en une copie sans mot de passe",
+    "signed": "PDF signé électroniquement : y ajouter une couche texte invaliderait la signature",
     "corrupt": "fichier endommagé ou tronqué, illisible pour l'OCR{paren}",
     "too_many_pages": "trop de pages pour l'OCR (pages/limite : {detail}) : découpez le document ou relevez "
     "OCR_MAX_PAGES",

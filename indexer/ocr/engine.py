@@ -155,8 +155,10 @@ def _ocr(job: OcrJob, scratch: Path) -> tuple[str, int, list[int]]:
         raise OcrError("missing_tool", _first_line(exc), transient=True) from exc
     except ox.SubprocessOutputError as exc:
         raise OcrError("tesseract_failed", _first_line(exc), transient=True) from exc
-    except ox.ExitCodeException as exc:
-        raise OcrError("ocrmypdf_failed", _first_line(exc), transient=True) from exc
+    except ox.DigitalSignatureError as exc:  # OCR would break the signature
+        raise OcrError("signed") from exc
+    except ox.ExitCodeException as exc:  # a refusal about this file: retrying will not help
+        raise OcrError("ocrmypdf_failed", _first_line(exc)) from exc
     text = _text_of(output)
     return text, pages, sorted(set(skipped))
 
