@@ -81,7 +81,12 @@ def run_ocr(job: OcrJob) -> OcrResult:
     """OCR one file; every failure becomes an OcrResult with a reason code, nothing is raised."""
     started = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="fonds-ocr-") as scratch:
+        # Beside the output: the runner removes that folder at the end of its run, even when
+        # a worker was stopped before it could clean up after itself.
+        beside = Path(job.output).parent if job.output else None
+        if beside is not None:
+            beside.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="fonds-ocr-", dir=beside) as scratch:
             text, pages, skipped = _ocr(job, Path(scratch))
     except OcrError as exc:
         return OcrResult(

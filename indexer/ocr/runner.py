@@ -13,6 +13,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -353,7 +354,18 @@ def _mixed_pages(item: OcrItem | None) -> str:
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=20)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_ignore_ctrl_c,
+        max_tasks_per_child=20,
+    )
+
+
+def _ignore_ctrl_c() -> None:
+    """Ctrl-C is the main process's to handle: it stops the workers itself (no traceback from
+    each worker on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -70,7 +70,7 @@ def command(env: Env, record_ids: tuple[int, ...], jobs: int | None, as_json: bo
         click.echo("", err=True)
     if as_json:
         print_json(report.to_json())
-    else:
+    elif report.lines or not report.interrupted:
         _print_summary(report)
     if report.interrupted:
         if not as_json:
