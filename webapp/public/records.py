@@ -149,7 +149,7 @@ def file(record_id: int) -> Response:
     return response
 
 
-@bp.get("/notice/<int:record_id>/fichier-texte")
+@bp.get("/notice/<id:record_id>/fichier-texte")
 def searchable_file(record_id: int) -> Response:
     """The searchable PDF made by OCR from a scan (the original stays at `/fichier`)."""
     record = _load(record_id)
