@@ -52,7 +52,7 @@ def fonds(instance: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def known_texts(pages: int, rng: random.Random) -> list[str]:
     """A page of French prose each (about 250 words), from the synthetic fund's phrase bank."""
-    from indexer.synth.records import generate_records
+    from corpus.synth.records import generate_records
 
     texts = []
     for document in generate_records(pages * 10, seed=SEED):
@@ -105,8 +105,8 @@ def cpu_per_page(scans: list[Path], scratch: Path) -> float:
 
 
 def run(out: Path) -> dict[str, Any]:
+    from corpus.synth.scans import find_font, render_page, write_scan
     from indexer.ocr.tools import missing_tools
-    from indexer.synth.scans import find_font, render_page, write_scan
 
     missing = missing_tools("fra+eng+spa")
     if missing is not None or find_font() is None:

@@ -46,8 +46,8 @@ def instance(tmp_path: Path) -> Path:
 def tesseract() -> None:
     """OCR tests need Tesseract with French, English and Spanish, and a font with accents to
     render scans: skipped visibly without them, failed under CI (.ci/run installs them)."""
+    from corpus.synth.scans import find_font
     from indexer.ocr.tools import APT_LINE, missing_tools
-    from indexer.synth.scans import find_font
 
     missing = missing_tools("fra+eng+spa")
     if missing is not None or find_font() is None:

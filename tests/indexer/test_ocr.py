@@ -19,14 +19,14 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
+from corpus.files import make_docx, make_pdf, make_png_scan, make_txt
+from corpus.synth.scans import render_page, write_scan
 from indexer.extractors.base import PAGE_BREAK
 from indexer.ocr.detect import page_ranges, textless_pages
 from indexer.ocr.engine import OcrJob, run_ocr
-from indexer.synth.scans import render_page, write_scan
 from library import Catalogue, TextStatus
 from library.ocr_queue import OcrQueue, OcrStatus
 from library.store import sha256_of
-from tests.factories import make_docx, make_pdf, make_png_scan, make_txt
 from webapp.cli import cli
 
 RENOVATION = (

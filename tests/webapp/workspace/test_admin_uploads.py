@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus.files import make_docx, make_pdf, make_txt
 from library import Catalogue, ThemeSource
-from tests.factories import make_docx, make_pdf, make_txt
 
 from .actions import post, search_ids, text
 
@@ -236,8 +236,8 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
 
 
 def test_an_uploaded_scan_is_catalogued_and_queued_for_ocr(app, logged_in, tmp_path):
+    from corpus.files import make_png_scan
     from library.ocr_queue import OcrQueue, OcrStatus
-    from tests.factories import make_png_scan
 
     scan = make_png_scan(tmp_path / "compte-rendu.png", "Compte rendu du conseil citoyen")
     response = upload(logged_in, ("compte-rendu.png", scan.read_bytes()))
