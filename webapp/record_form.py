@@ -15,22 +15,12 @@ from library import Author, AuthorKind, DocType, Record, Support
 from library.identifiers import normalise_isbn, normalise_issn
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import clean_line
+from library.validation import AUTHOR_LIMIT, LIMITS, clean_multiline, clean_single, url_problem
 
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 EXTRA_AUTHOR_ROWS = 3
-LIMITS = {
-    "title": 500,
-    "subtitle": 500,
-    "publisher": 300,
-    "place": 200,
-    "abstract": 20_000,
-    "notes": 5000,
-    "call_number": 100,
-    "url": 2000,
-}
 
 
 @dataclass
@@ -88,8 +78,10 @@ def parse_record_form(
         if name != "authors"  # an ordered list of its own, below
     }
     f.values = dict(text)
-    for name in ("title", "subtitle", "publisher", "place", "call_number"):
-        text[name] = clean_line(text[name])
+    for name in ("title", "subtitle", "publisher", "place", "call_number", "url"):
+        text[name] = clean_single(text[name])
+    for name in ("abstract", "notes"):
+        text[name] = clean_multiline(text[name])
     for name, limit in LIMITS.items():
         if len(text[name]) > limit:
             f.errors[name] = f"Trop long : {limit} caractères au plus."
@@ -125,10 +117,10 @@ def parse_record_form(
             issn = normalise_issn(text["issn"])
         except ValueError:
             f.errors["issn"] = "ISSN invalide : la clé de contrôle ne correspond pas."
-    if text["url"] and not _URL.match(text["url"]):
+    if url_problem(text["url"]) and "url" not in f.errors:
         f.errors["url"] = "Adresse web commençant par http:// ou https://."
     f.authors = _authors(form)
-    if any(len(name) > 300 for name, _ in f.authors):
+    if any(len(name) > AUTHOR_LIMIT for name, _ in f.authors):
         f.errors["authors"] = "Nom d'auteur trop long (300 caractères au plus)."
     if base is not None and base.copies and support is not Support.PAPIER:
         f.errors["support"] = (

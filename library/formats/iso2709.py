@@ -1,11 +1,13 @@
 """ISO 2709 exchange records: leader, directory, fields; lengths counted in UTF-8 bytes.
 
-Written by hand (pymarc only reads our output back in the tests). The reader is strict about
-structure and says where a file goes wrong: record number and byte offset.
+Written by hand, and read by hand too: the reader is strict about structure and says where a
+file goes wrong (record number and byte offset), which pymarc's reader does not. Text is
+decoded per record by its character set: UTF-8, or MARC-8 through pymarc's converter.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -71,6 +73,7 @@ class Decoded:
     offset: int  # byte offset where it starts
     record: MarcRecord | None
     error: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def decode_all(data: bytes) -> Iterator[Decoded]:
@@ -96,7 +99,8 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
             )
             return
         try:
-            yield Decoded(number, offset, decode(chunk))
+            record, warnings = decode_checked(chunk)
+            yield Decoded(number, offset, record, warnings=tuple(warnings))
         except ValueError as exc:
             yield Decoded(number, offset, None, str(exc))
             if not chunk.endswith(RECORD_END):
@@ -108,6 +112,15 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
 
 def decode(chunk: bytes) -> MarcRecord:
     """One record from its bytes (raises ValueError with a French reason)."""
+    return decode_checked(chunk)[0]
+
+
+_Raw = tuple[str, bytes, list[tuple[bytes, bytes]] | None]  # tag, indicators or data, subfields
+
+
+def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
+    """One record and what could not be decoded in it (the bytes a character set could not
+    read), as French warnings; ValueError when its structure is broken."""
     if not chunk.endswith(RECORD_END):
         raise ValueError("fin de notice absente (caractère 0x1D attendu)")
     try:
@@ -123,7 +136,7 @@ def decode(chunk: bytes) -> MarcRecord:
     directory = chunk[24:end_of_directory]
     if len(directory) % 12:
         raise ValueError("répertoire de longueur invalide")
-    record = MarcRecord(leader=leader)
+    raw: list[_Raw] = []
     for i in range(0, len(directory), 12):
         entry = directory[i : i + 12].decode("ascii", errors="replace")
         tag, size, start = entry[:3], entry[3:7], entry[7:12]
@@ -133,20 +146,92 @@ def decode(chunk: bytes) -> MarcRecord:
         if len(body) != int(size) or not body.endswith(FIELD_END):
             raise ValueError(f"zone {tag} hors des limites de la notice")
         body = body[:-1]
-        text = body.decode("utf-8", errors="replace")
         if tag < "010" and tag.isdigit():
-            record.control.append((tag, text))
+            raw.append((tag, body, None))
             continue
         indicators, *parts = body.split(SUBFIELD)
-        ind = indicators.decode("ascii", errors="replace").ljust(2)
-        subfields = []
-        for part in parts:
-            if part:
-                subfields.append(
-                    (
-                        part[:1].decode("ascii", errors="replace"),
-                        part[1:].decode("utf-8", errors="replace"),
-                    )
-                )
-        record.fields.append(DataField(tag, ind[0], ind[1], subfields))
-    return record
+        raw.append((tag, indicators, [(p[:1], p[1:]) for p in parts if p]))
+    charset = charset_of(leader, raw)
+    record = MarcRecord(leader=leader)
+    problems: list[str] = []
+
+    def text(value: bytes, tag: str) -> str:
+        try:
+            return charset.decode(value)
+        except UnicodeDecodeError:
+            problems.append(tag)
+            return value.decode("cp1252", errors="replace").replace("\ufffd", "?")
+
+    for tag, head, subfields in raw:
+        if subfields is None:
+            record.control.append((tag, text(head, tag)))
+            continue
+        ind = head.decode("ascii", errors="replace").ljust(2)
+        record.fields.append(
+            DataField(
+                tag,
+                ind[0],
+                ind[1],
+                [(c.decode("ascii", errors="replace"), text(v, tag)) for c, v in subfields],
+            )
+        )
+    warnings = []
+    if problems:
+        zones = ", ".join(dict.fromkeys(problems))
+        warnings.append(
+            f"octets illisibles en {charset.name} (zones {zones}) : lus en Windows-1252, à vérifier"
+        )
+    return record, warnings
+
+
+@dataclass(frozen=True, slots=True)
+class Charset:
+    """How the bytes of one record are text: UTF-8, or MARC-8 (MARC 21 with leader/09 blank)."""
+
+    name: str
+
+    def decode(self, value: bytes) -> str:
+        if self.name == "MARC-8":
+            if value.isascii() and b"\x1b" not in value:
+                return value.decode("ascii")
+            return _marc8(value)
+        return unicodedata.normalize("NFC", value.decode("utf-8"))
+
+
+def _marc8(value: bytes) -> str:
+    # pymarc's converter is the maintained MARC-8 table (escape sequences, combining marks
+    # written before their letter, East Asian sets); it returns NFC text.
+    from pymarc.marc8 import MARC8ToUnicode
+
+    try:
+        text = MARC8ToUnicode(quiet=True).translate(value)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), str(exc)) from None
+    if "\ufffd" in text:
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), "unknown MARC-8 byte")
+    return unicodedata.normalize("NFC", text)
+
+
+UTF8 = Charset("UTF-8")
+MARC8 = Charset("MARC-8")
+
+
+def charset_of(leader: str, raw: list[_Raw]) -> Charset:
+    """MARC 21 says its character set in leader/09 ('a' = UCS, blank = MARC-8); UNIMARC leaves
+    leader/09 blank and says it in 100 $a/26-29 ('50' = UTF-8): a blank leader/09 means MARC-8
+    only in a MARC 21 record."""
+    tags = {tag for tag, _, _ in raw}
+    if flavour_of(tags, leader) == "marc21" and leader[9:10] == " ":
+        return MARC8
+    return UTF8
+
+
+def flavour_of(tags: set[str], leader: str = "") -> str:
+    """'marc21' or 'unimarc', by content: the title is in 245 in MARC 21 and in 200 in
+    UNIMARC; without either, MARC 21's leader ends with its entry map '4500' and UNIMARC's
+    with '450 '."""
+    if "245" in tags and "200" not in tags:
+        return "marc21"
+    if "200" in tags:
+        return "unimarc"
+    return "marc21" if leader[20:24] == "4500" or "008" in tags else "unimarc"

@@ -40,6 +40,7 @@ class MarcRecord:
     leader: str = " " * 24
     control: list[tuple[str, str]] = field(default_factory=list)  # 001-009
     fields: list[DataField] = field(default_factory=list)
+    flavour: str = ""  # "unimarc" or "marc21" when the file says so (MarcXchange's format)
 
     def add(self, tag: str, ind: str = "  ", *subfields: tuple[str, str]) -> None:
         """Add a data field; subfields with empty values are left out, empty fields too."""
@@ -150,7 +151,12 @@ def read_marcxml(root: ET.Element) -> Iterator[MarcRecord]:
         else [e for e in root.iter() if local(e.tag) == "record" and _is_marc(e)]
     )
     for element in records:
-        record = MarcRecord()
+        declared = (element.get("format") or "").upper().replace(" ", "")
+        record = MarcRecord(
+            flavour="unimarc"
+            if "UNIMARC" in declared
+            else ("marc21" if "MARC21" in declared else "")
+        )
         for child in element:
             name = local(child.tag)
             if name == "leader":

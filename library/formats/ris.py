@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import DocType, Record
+from ..models import AuthorKind, AuthorRole, DocType, Record
 from .common import (
     PERIODICAL_TYPES,
     ExportContext,
@@ -22,8 +22,10 @@ from .common import (
     language_639_1,
     parse_date,
     parse_pages,
+    person,
     split_title,
     type_by_label,
+    with_role,
 )
 from .holdings_csv import ParsedFile, RowError
 
@@ -65,7 +67,12 @@ _BY_TY = {
     "BILL": DocType.TEXTE_OFFICIEL,
 }
 TERRITORIES_NOTE = "Territoires : "
-_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+# Roles RIS has a tag for; the others (illustrator, preface) stay authors, with their role
+# said in a note.
+_RIS_ROLE_TAGS = {AuthorRole.EDITOR: "A2", AuthorRole.TRANSLATOR: "A4"}
+_NOTE_ROLES = (AuthorRole.ILLUSTRATOR, AuthorRole.PREFACE)
+ROLES_NOTE = "Contributions : "
+_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
 
 
 def write(records: Iterable[Record], ctx: ExportContext) -> bytes:
@@ -88,7 +95,8 @@ def _tag(tag: str, value: object) -> str:
 def _lines(record: Record, ctx: ExportContext) -> list[str]:
     ty = TYPES[record.doc_type]
     lines = [_tag("TY", ty), _tag("ID", ctx.identifier(record))]
-    lines += [_tag("AU", a.name) for a in record.authors]
+    for author in record.authors:
+        lines.append(_tag(_RIS_ROLE_TAGS.get(AuthorRole(author.role), "AU"), author.name))
     title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
     lines.append(_tag("TI", title))
     if record.subtitle:
@@ -125,6 +133,9 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
         lines.append(_tag("CN", record.call_number))
     if record.notes:
         lines.append(_tag("N1", record.notes))
+    others = [with_role(a) for a in record.authors if AuthorRole(a.role) in _NOTE_ROLES]
+    if others:
+        lines.append(_tag("N1", ROLES_NOTE + " ; ".join(others)))
     if record.territories:
         lines.append(_tag("N1", TERRITORIES_NOTE + " ; ".join(record.territories)))
     if ctx.centre:
@@ -136,6 +147,23 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
 # -- reading -------------------------------------------------------------------------------
 
 
+# Lines some systems put between records: EndNote's and PubMed's numbering ('1.', 'Record #1
+# of 2'), the Web of Science header and footer ('FN Clarivate Analytics Web of Science',
+# 'VR 1.0', 'EF').
+_BETWEEN_RECORDS = re.compile(r"^(?:\d+\.?|Record #?\s*\d+ of \d+|FN\s.*|VR\s.*|EF)$", re.I)
+# Tags of people, and the role each gives (A2 the editor of the book or series, A3 the
+# series editor, A4 the translator or subsidiary author, ED the editor).
+_PEOPLE = {
+    "AU": AuthorRole.AUTHOR,
+    "A1": AuthorRole.AUTHOR,
+    "A2": AuthorRole.EDITOR,
+    "A3": AuthorRole.EDITOR,
+    "ED": AuthorRole.EDITOR,
+    "A4": AuthorRole.TRANSLATOR,
+}
+UNTITLED = "[Sans titre]"
+
+
 def read(data: bytes, *, source: str = "") -> ParsedFile:
     """Records of a RIS file; a record without its ER, or text outside any record, is an
     error with its line number."""
@@ -143,6 +171,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
+    if encoding == "cp1252":
+        parsed.warnings.append(RowError(1, NOT_UTF8))
     tags: list[tuple[str, str]] = []
     start = 0
     last_tag = ""
@@ -155,6 +185,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             if start and last_tag:  # a wrapped value goes on the previous tag
                 tag, value = tags[-1]
                 tags[-1] = (tag, f"{value} {line.strip()}")
+                continue
+            if _BETWEEN_RECORDS.match(line.strip()):
                 continue
             parsed.errors.append(RowError(number, f"ligne hors notice : « {line[:40]} »"))
             continue
@@ -169,11 +201,15 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             start, tags, last_tag = number, [("TY", value)], "TY"
             continue
         if not start:
+            if tag in ("FN", "VR", "EF"):
+                continue
             parsed.errors.append(RowError(number, f"balise {tag} hors notice (TY attendu avant)"))
             continue
         if tag == "ER":
             try:
-                parsed.rows.append((start, _record(tags, source)))
+                record, warnings = _record(tags, source)
+                parsed.rows.append((start, record))
+                parsed.warnings.extend(RowError(start, w) for w in warnings)
             except ValueError as exc:
                 parsed.errors.append(RowError(start, str(exc)))
             start, tags, last_tag = 0, [], ""
@@ -187,7 +223,10 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     return parsed
 
 
-def _record(tags: list[tuple[str, str]], source: str) -> Record:
+NOT_UTF8 = "fichier non UTF-8 : lu en Windows-1252, vérifiez les lettres accentuées"
+
+
+def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]]:
     values: dict[str, list[str]] = {}
     for tag, value in tags:
         if value:
@@ -196,12 +235,19 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
     def first(*names: str) -> str:
         return next((values[n][0] for n in names if n in values), "")
 
+    warnings: list[str] = []
     ty = first("TY").upper()
     if not ty:
         raise ValueError("type de notice (TY) vide")
+    doi = first("DO", "DI")
+    if not doi and ty not in _M3_TYPES and first("M3").startswith("10."):
+        doi = first("M3")  # Zotero writes a DOI in M3 for the types without a DO tag
     title_text = first("TI", "T1", "CT", "BT")
     if not title_text:
-        raise ValueError("notice sans titre (TI)")
+        if not (doi or first("UR", "L2", "SN", "AU", "A1")):
+            raise ValueError("notice sans titre (TI ou T1) ni identifiant")
+        title_text = UNTITLED
+        warnings.append(f"notice sans titre (TI ou T1) : importée sous « {UNTITLED} »")
     title, subtitle = split_title(title_text, first("ST"))  # no ST: no subtitle
     doc_type = _BY_TY.get(ty, DocType.AUTRE)
     if "M3" in values and ty in _M3_TYPES:
@@ -212,6 +258,7 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         date, year = py_date, py
     isbn = issn = ""
     for number in values.get("SN", []):
+        number = re.sub(r"\([^)]*\)", " ", number)  # '1932-6208 (electronic)'
         for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
             isbn, issn = _classify(piece.strip(), isbn, issn)
     notes, territories = [], ()
@@ -223,17 +270,27 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         else:
             notes.append(note)
     publisher = first("PB")
-    if doc_type is DocType.ARTICLE and not publisher:
-        publisher = first("T2", "JO", "JF")
+    periodical = first("T2", "JO", "JF", "JA")
+    in_periodical = doc_type is DocType.ARTICLE and not publisher and periodical
+    if in_periodical:
+        publisher = periodical  # our convention: an article's publisher is its periodical
+    host = _host(values, "" if in_periodical else periodical)
+    if host:
+        notes.insert(0, host)
+    if doi:
+        notes.append(f"DOI : {doi}")
     keywords: list[str] = []
     for value in values.get("KW", []):
         keywords.extend(k.strip() for k in value.split(";") if k.strip())
-    return Record(
+    urls = [u for value in values.get("UR", []) + values.get("L2", []) for u in _urls(value)]
+    url = urls[0] if urls else (f"https://doi.org/{doi}" if doi else "")
+    authors = tuple(_person(v, _PEOPLE[t]) for t, v in tags if t in _PEOPLE and v and v.strip(" ,"))
+    record = Record(
         title=title,
         subtitle=subtitle,
-        authors=tuple(author_from_name(v) for t, v in tags if t in ("AU", "A1") and v),
+        authors=authors,
         publisher=publisher,
-        place=first("CY"),
+        place=first("CY", "PP"),
         date=date,
         year=year,
         doc_type=doc_type,
@@ -246,10 +303,43 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         abstract=first("AB", "N2"),
         keywords=tuple(dict.fromkeys(keywords)),
         territories=territories,
-        url=first("UR", "L2"),
+        url=url,
         notes="\n".join(notes),
         source=import_source(source, first("ID") if first("ID").startswith("oai:") else ""),
     )
+    return record, warnings
+
+
+def _person(value: str, role: AuthorRole):  # type: ignore[no-untyped-def]
+    """RIS writes 'Last, First, Suffix' (Zotero, EndNote; 'Shannon,Claude E.' too); a name
+    without a comma is a body's ('World Health Organization')."""
+    if "," not in value:
+        return author_from_name(value, AuthorKind.ORGANISATION, role)
+    family, given, suffix = ([p.strip() for p in value.split(",", 2)] + ["", ""])[:3]
+    return person(family, given, suffix, role)
+
+
+def _host(values: dict[str, list[str]], periodical: str) -> str:
+    """Where an article or chapter sits: 'Dans : Revue, vol. 9, n° 3, p. 379-423'."""
+
+    def first(name: str) -> str:
+        return values.get(name, [""])[0]
+
+    parts = [periodical] if periodical else []
+    if first("VL"):
+        parts.append(f"vol. {first('VL')}")
+    if first("IS"):
+        parts.append(f"n° {first('IS')}")
+    if first("SP") and "EP" in values:
+        parts.append(f"p. {first('SP')}-{first('EP')}")
+    elif first("SP") and not parse_pages(first("SP")):
+        parts.append(f"p. {first('SP')}")
+    return "Dans : " + ", ".join(parts) if parts else ""
+
+
+def _urls(value: str) -> list[str]:
+    # EndNote and Zotero put several addresses on one UR line, separated by ';' or spaces.
+    return [u for u in re.split(r"[;\s]+", value) if u]
 
 
 def _support(values: dict[str, list[str]]):  # type: ignore[no-untyped-def]
