@@ -132,10 +132,12 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
             notes_extra.append(f"{label} (invalide) : {raw}"[: LIMITS["notes"]])
             problems.append(Problem(name, f"{label} invalide « {raw[:40]} » : gardé en note"))
     authors: list[Author] = []
+    seen: set[tuple[str, str]] = set()
     for author in record.authors:
         name = clean_single(author.name).strip(" ,;")
-        if not name:
-            continue
+        if not name or (name.casefold(), author.role) in seen:
+            continue  # the same person twice in the same role says nothing more
+        seen.add((name.casefold(), author.role))
         if len(name) > AUTHOR_LIMIT:
             problems.append(
                 Problem("authors", f"nom d'auteur trop long ({len(name)} caractères) : ignoré")

@@ -360,3 +360,18 @@ def with_role(author: Author) -> str:
     """The spreadsheet form of an author: 'Dupont, Marie (trad.)'; authors as they are."""
     role = AuthorRole(author.role)
     return f"{author.name} ({role.abbreviation})" if role is not AuthorRole.AUTHOR else author.name
+
+
+def checked_identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+    """An ISBN or ISSN written one way when its check digit is right, else as the file has
+    it (the validation rule then keeps it in the notes and says so)."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return normalise(value)
+    except ValueError:
+        return value
+
+
+UNTITLED = "[Sans titre]"  # ISBD's word for a document that has no title

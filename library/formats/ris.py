@@ -15,6 +15,7 @@ from ..identifiers import normalise_isbn, normalise_issn
 from ..models import AuthorKind, AuthorRole, DocType, Record
 from .common import (
     PERIODICAL_TYPES,
+    UNTITLED,
     ExportContext,
     author_from_name,
     clean_text,
@@ -161,7 +162,6 @@ _PEOPLE = {
     "ED": AuthorRole.EDITOR,
     "A4": AuthorRole.TRANSLATOR,
 }
-UNTITLED = "[Sans titre]"
 
 
 def read(data: bytes, *, source: str = "") -> ParsedFile:
