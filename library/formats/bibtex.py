@@ -30,7 +30,7 @@ from .common import (
     split_title,
     type_by_label,
 )
-from .holdings_csv import ParsedFile, RowError
+from .holdings_csv import ParsedFile, RowError, not_utf8
 
 ENTRY_TYPES = {
     DocType.OUVRAGE: "book",
@@ -387,14 +387,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode_bibtex(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    if encoding == "cp1252":
-        parsed.warnings.append(
-            RowError(
-                1,
-                "fichier non UTF-8 et sans « % Encoding » : lu en Windows-1252, "
-                "vérifiez les lettres accentuées",
-            )
-        )
+    if not_utf8(encoding):
+        parsed.warnings.append(RowError(1, not_utf8(encoding)))
     library = bibtexparser.parse_string(text, parse_stack=[])
     macros = {m: m.capitalize() for m in _MONTHS}
     for string in library.strings:

@@ -103,11 +103,21 @@ class ParsedFile:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, else Windows-1252 (Latin-1 for its holes)."""
+    """(text, encoding): UTF-8 with or without BOM, else GBK when the bytes are Chinese, else
+    Windows-1252 (Latin-1 for its holes). Readers say so when it was not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Chinese legacy files (GBK, as bibtexparser's own test file) decode strictly as GBK into
+    # CJK ideographs; Windows-1252 text almost never does.
+    try:
+        text = data.decode("gbk")
+        wide = [c for c in text if ord(c) > 127]
+        if wide and sum(1 for c in wide if "\u4e00" <= c <= "\u9fff") * 2 > len(wide):
+            return text, "gbk"
     except UnicodeDecodeError:
         pass
     chars = []
@@ -438,3 +448,14 @@ def _doc_type(value: str) -> DocType:
         known = ", ".join(t.value for t in DocType)
         raise ValueError(f"type de document inconnu « {value} » (valeurs : {known})")
     return found
+
+
+ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
+
+
+def not_utf8(encoding: str) -> str:
+    """The warning of a file that was not UTF-8 ('' when it was)."""
+    if encoding.startswith("utf-8"):
+        return ""
+    name = ENCODING_NAMES.get(encoding, encoding)
+    return f"fichier non UTF-8 : lu en {name}, vérifiez les lettres accentuées"

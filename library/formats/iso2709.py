@@ -7,6 +7,8 @@ decoded per record by its character set: UTF-8, or MARC-8 through pymarc's conve
 
 from __future__ import annotations
 
+import contextlib
+import io
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -152,6 +154,7 @@ def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
         indicators, *parts = body.split(SUBFIELD)
         raw.append((tag, indicators, [(p[:1], p[1:]) for p in parts if p]))
     charset = charset_of(leader, raw)
+    fallback = _fallback_encoding(raw)
     record = MarcRecord(leader=leader)
     problems: list[str] = []
 
@@ -160,7 +163,7 @@ def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
             return charset.decode(value)
         except UnicodeDecodeError:
             problems.append(tag)
-            return value.decode("cp1252", errors="replace").replace("\ufffd", "?")
+            return value.decode(fallback, errors="replace").replace("\ufffd", "?")
 
     for tag, head, subfields in raw:
         if subfields is None:
@@ -179,7 +182,8 @@ def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
     if problems:
         zones = ", ".join(dict.fromkeys(problems))
         warnings.append(
-            f"octets illisibles en {charset.name} (zones {zones}) : lus en Windows-1252, à vérifier"
+            f"octets illisibles en {charset.name} (zones {zones}) : lus en "
+            f"{_ENCODING_NAMES[fallback]}, à vérifier"
         )
     return record, warnings
 
@@ -198,18 +202,50 @@ class Charset:
         return unicodedata.normalize("NFC", value.decode("utf-8"))
 
 
+# Languages written in Cyrillic (008/35-37, 101 $a): their records, when not in the character
+# set they declare, are in Windows-1251 far more often than in Windows-1252.
+_CYRILLIC = frozenset({"rus", "ukr", "bel", "bul", "srp", "mac", "kaz", "kir", "tat"})
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1251": "Windows-1251"}
+
+
+def _fallback_encoding(raw: list[_Raw]) -> str:
+    for tag, head, subfields in raw:
+        if (
+            tag == "008"
+            and subfields is None
+            and head[35:38].decode("ascii", "replace") in _CYRILLIC
+        ):
+            return "cp1251"
+        if (
+            tag == "101"
+            and subfields
+            and any(
+                v[:3].decode("ascii", "replace") in _CYRILLIC for c, v in subfields if c == b"a"
+            )
+        ):
+            return "cp1251"
+    return "cp1252"
+
+
 def _marc8(value: bytes) -> str:
     # pymarc's converter is the maintained MARC-8 table (escape sequences, combining marks
     # written before their letter, East Asian sets); it returns NFC text.
     from pymarc.marc8 import MARC8ToUnicode
 
     try:
-        text = MARC8ToUnicode(quiet=True).translate(value)
+        with contextlib.redirect_stderr(io.StringIO()):  # it reports bad bytes on stderr
+            text = MARC8ToUnicode(quiet=True).translate(value)
     except (KeyError, IndexError, ValueError) as exc:
         raise UnicodeDecodeError("marc-8", value, 0, len(value), str(exc)) from None
     if "\ufffd" in text:
         raise UnicodeDecodeError("marc-8", value, 0, len(value), "unknown MARC-8 byte")
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
+    # Bytes of another 8-bit set (Windows-1251...) read as MARC-8 come out as a run of
+    # combining marks over nothing: MARC-8 text has a letter under each mark.
+    marks = sum(1 for c in text if unicodedata.combining(c))
+    if marks > 2 and marks * 3 > sum(1 for c in text if c.isalpha()):
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), "not MARC-8")
+    return text
 
 
 UTF8 = Charset("UTF-8")

@@ -28,7 +28,7 @@ from .common import (
     type_by_label,
     with_role,
 )
-from .holdings_csv import ParsedFile, RowError
+from .holdings_csv import ParsedFile, RowError, not_utf8
 
 TYPES = {
     DocType.OUVRAGE: "BOOK",
@@ -171,8 +171,10 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    if encoding == "cp1252":
-        parsed.warnings.append(RowError(1, NOT_UTF8))
+    if not_utf8(encoding):
+        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    if _WOS_START.match(text.lstrip("\ufeff\r\n ")):
+        return _read_wos(text, source, parsed)
     tags: list[tuple[str, str]] = []
     start = 0
     last_tag = ""
@@ -188,7 +190,9 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                 continue
             if _BETWEEN_RECORDS.match(line.strip()):
                 continue
-            parsed.errors.append(RowError(number, f"ligne hors notice : « {line[:40]} »"))
+            # Text between records (a database's 'Provider: …' header, a note) is no record:
+            # it is ignored, and said, since a record may have lost its TY line.
+            parsed.warnings.append(RowError(number, f"texte hors notice ignoré : « {line[:40]} »"))
             continue
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
@@ -223,9 +227,6 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     return parsed
 
 
-NOT_UTF8 = "fichier non UTF-8 : lu en Windows-1252, vérifiez les lettres accentuées"
-
-
 def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]]:
     values: dict[str, list[str]] = {}
     for tag, value in tags:
@@ -244,8 +245,8 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         doi = first("M3")  # Zotero writes a DOI in M3 for the types without a DO tag
     title_text = first("TI", "T1", "CT", "BT")
     if not title_text:
-        if not (doi or first("UR", "L2", "SN", "AU", "A1")):
-            raise ValueError("notice sans titre (TI ou T1) ni identifiant")
+        if len(values) <= 1:
+            raise ValueError("notice vide : ni titre (TI ou T1) ni autre balise")
         title_text = UNTITLED
         warnings.append(f"notice sans titre (TI ou T1) : importée sous « {UNTITLED} »")
     title, subtitle = split_title(title_text, first("ST"))  # no ST: no subtitle
@@ -308,6 +309,84 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         source=import_source(source, first("ID") if first("ID").startswith("oai:") else ""),
     )
     return record, warnings
+
+
+# -- Web of Science ------------------------------------------------------------------------
+# Its "plain text" export: two-letter tags followed by one space, continuation lines indented
+# by three spaces, ER at the end of each record, EF at the end of the file. Read into the RIS
+# tags above.
+_WOS_START = re.compile(r"^(?:FN |PT [A-Z]\b)")
+_WOS_TYPES = {"J": "JOUR", "B": "BOOK", "S": "BOOK", "C": "CONF", "P": "GEN"}
+_WOS_MANY = {"AU", "AF", "ED", "BE", "CR", "C1"}  # one value per line
+_WOS_TAGS = {
+    "TI": "TI",
+    "SO": "JF",
+    "LA": "LA",
+    "AB": "AB",
+    "PU": "PB",
+    "PI": "CY",
+    "SN": "SN",
+    "EI": "SN",
+    "BN": "SN",
+    "PY": "PY",
+    "VL": "VL",
+    "IS": "IS",
+    "BP": "SP",
+    "EP": "EP",
+    "DI": "DO",
+}
+
+
+def _read_wos(text: str, source: str, parsed: ParsedFile) -> ParsedFile:
+    fields: list[tuple[str, str]] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.lstrip("\ufeff").rstrip()
+        if not line.strip():
+            continue
+        if line.startswith("   ") and fields:
+            tag, value = fields[-1]
+            if tag in _WOS_MANY:
+                fields.append((tag, line.strip()))
+            else:
+                fields[-1] = (tag, f"{value} {line.strip()}")
+            continue
+        tag, _, value = line.partition(" ")
+        if tag in ("FN", "VR", "EF"):
+            continue
+        if tag == "PT":
+            start, fields = number, [("PT", value.strip())]
+            continue
+        if not start:
+            parsed.errors.append(RowError(number, f"balise {tag} hors notice (PT attendu avant)"))
+            continue
+        if tag == "ER":
+            try:
+                record, warnings = _record(_wos_as_ris(fields), source)
+                parsed.rows.append((start, record))
+                parsed.warnings.extend(RowError(start, w) for w in warnings)
+            except ValueError as exc:
+                parsed.errors.append(RowError(start, str(exc)))
+            start, fields = 0, []
+            continue
+        fields.append((tag, value.strip()))
+    if start:
+        parsed.errors.append(RowError(start, "notice sans fin : ER manque avant la fin du fichier"))
+    return parsed
+
+
+def _wos_as_ris(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    kind = next((v for t, v in fields if t == "PT"), "J")
+    ris = [("TY", _WOS_TYPES.get(kind, "GEN"))]
+    full = [v for t, v in fields if t == "AF"]  # full names when the file has them
+    ris += [("AU", v) for v in (full or [v for t, v in fields if t == "AU"])]
+    ris += [("A2", v) for t, v in fields if t in ("ED", "BE")]
+    for tag, value in fields:
+        if tag in _WOS_TAGS:
+            ris.append((_WOS_TAGS[tag], value))
+        elif tag == "DE":
+            ris += [("KW", k.strip()) for k in value.split(";") if k.strip()]
+    return ris
 
 
 def _person(value: str, role: AuthorRole):  # type: ignore[no-untyped-def]
