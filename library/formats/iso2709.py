@@ -85,6 +85,9 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
     while offset < len(data):
         if data[offset:].strip(b"\r\n\x1a \x00") == b"":
             return  # trailing line breaks or padding
+        if data[offset : offset + 1] == RECORD_END:
+            offset += 1  # a stray record terminator before a record (some exports start so)
+            continue
         number += 1
         head = data[offset : offset + 5]
         if len(data) - offset < 24 or not head.isdigit():

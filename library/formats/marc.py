@@ -41,6 +41,15 @@ class MarcRecord:
     control: list[tuple[str, str]] = field(default_factory=list)  # 001-009
     fields: list[DataField] = field(default_factory=list)
     flavour: str = ""  # "unimarc" or "marc21" when the file says so (MarcXchange's format)
+    kind: str = ""  # MarcXchange's type: "Bibliographic", "Holdings", "Authority"...
+
+    @property
+    def bibliographic(self) -> bool:
+        """A description of a document, not of copies (holdings) nor a heading (authority):
+        MarcXchange says so in its type, both flavours in leader/06."""
+        if self.kind:
+            return self.kind.lower().startswith("bib")
+        return self.leader[6:7] not in ("u", "v", "x", "y", "z")
 
     def add(self, tag: str, ind: str = "  ", *subfields: tuple[str, str]) -> None:
         """Add a data field; subfields with empty values are left out, empty fields too."""

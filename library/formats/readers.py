@@ -29,13 +29,25 @@ def _convert(flavour: str | None):  # type: ignore[no-untyped-def]
 
 
 def _from_marc(
-    records: list[tuple[int, MarcRecord]], convert, source: str, parsed: ParsedFile
-) -> ParsedFile:  # type: ignore[no-untyped-def]
+    records: list[tuple[int, MarcRecord]],
+    convert,  # type: ignore[no-untyped-def]
+    source: str,
+    parsed: ParsedFile,
+    offsets: dict[int, int] | None = None,
+) -> ParsedFile:
     for number, marc in records:
+        where = f" (octet {offsets[number]})" if offsets else ""
+        if not marc.bibliographic:
+            parsed.warnings.append(
+                RowError(
+                    number, f"notice d'exemplaires ou d'autorité, pas une notice : ignorée{where}"
+                )
+            )
+            continue
         try:
             parsed.rows.append((number, convert(marc, source)))
         except ValueError as exc:
-            parsed.errors.append(RowError(number, str(exc)))
+            parsed.errors.append(RowError(number, f"{exc}{where}"))
     return parsed
 
 
@@ -43,7 +55,9 @@ def _iso2709(flavour: str | None):  # type: ignore[no-untyped-def]
     def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
         good: list[tuple[int, MarcRecord]] = []
+        offsets: dict[int, int] = {}
         for decoded in iso2709.decode_all(data):
+            offsets[decoded.number] = decoded.offset
             if decoded.record is None:
                 parsed.errors.append(
                     RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})")
@@ -56,7 +70,7 @@ def _iso2709(flavour: str | None):  # type: ignore[no-untyped-def]
                 )
         if not good and not parsed.errors:
             parsed.errors.append(RowError(1, "fichier vide : aucune notice ISO 2709"))
-        return _from_marc(good, _convert(flavour), source, parsed)
+        return _from_marc(good, _convert(flavour), source, parsed, offsets)
 
     return read
 
