@@ -15,6 +15,7 @@ from ..identifiers import normalise_isbn, normalise_issn
 from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from .bibtex import citation_key
 from .common import (
+    UNTITLED,
     ExportContext,
     author_from_name,
     clean_text,
@@ -246,9 +247,19 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed.errors.append(RowError(1, "une liste d'éléments CSL est attendue"))
         return parsed
     for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not _text(item.get("title")):
-            parsed.errors.append(RowError(number, "élément sans titre (« title »)"))
+        if not isinstance(item, dict):
+            parsed.errors.append(RowError(number, "élément qui n'est pas un objet JSON"))
             continue
+        if not _text(item.get("title")):
+            if not any(k not in ("id", "type") and item.get(k) for k in item):
+                parsed.warnings.append(
+                    RowError(number, "élément vide (ni titre ni autre donnée) : ignoré")
+                )
+                continue
+            item = {**item, "title": UNTITLED}
+            parsed.warnings.append(
+                RowError(number, f"élément sans titre (« title ») : importé sous « {UNTITLED} »")
+            )
         parsed.rows.append((number, _record(item, source)))
     return parsed
 

@@ -190,7 +190,11 @@ def _bibtexparser(data: bytes, encoding: str) -> list[Seen]:
 def _csl(data: bytes, encoding: str) -> list[Seen]:
     items = json.loads(data)
     people = ("author", "editor", "translator", "illustrator", "collection-editor")
-    return [Seen(i["title"], sum(len(i.get(k) or []) for k in people)) for i in items]
+    return [
+        Seen(i.get("title") or UNTITLED, sum(len(i.get(k) or []) for k in people))
+        for i in items
+        if any(v for k, v in i.items() if k not in ("id", "type"))  # an empty item is no record
+    ]
 
 
 def _oai(data: bytes, encoding: str) -> list[Seen]:
@@ -287,7 +291,12 @@ def test_a_real_file_imports_clean(path: Path | None):
     assert all("même référence" in r.reason for r in skipped)
     assert len(created) + len(skipped) == len(seen)
     distinct = {
-        (sort_key(f"{r.record.title} {r.record.subtitle}"), r.record.year, r.record.isbn)
+        (
+            sort_key(f"{r.record.title} {r.record.subtitle}"),
+            r.record.year,
+            r.record.isbn,
+            r.record.authors[0].name if r.record.authors else "",
+        )
         for r in plan.rows
     }
     assert len(created) <= len(distinct)
