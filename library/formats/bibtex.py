@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from ..identifiers import normalise_isbn, normalise_issn
 from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from .common import (
+    UNTITLED,
     ExportContext,
     ascii_key,
     author_from_name,
@@ -432,6 +433,14 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                     fields[name] = inherited[name]
             if inherited.get("title") and not fields.get("booktitle"):
                 fields["booktitle"] = inherited["title"]
+        if not fields.get("title", "").strip():
+            if not any(v.strip() for k, v in fields.items() if k != "crossref"):
+                parsed.warnings.append(RowError(line, f"entrée {entry.key} vide : ignorée"))
+                continue
+            fields["title"] = UNTITLED
+            parsed.warnings.append(
+                RowError(line, f"entrée {entry.key} sans titre : importée sous « {UNTITLED} »")
+            )
         try:
             parsed.rows.append((line, _record(kind, entry.key, fields, source)))
         except ValueError as exc:

@@ -183,7 +183,7 @@ def _bibtexparser(data: bytes, encoding: str) -> list[Seen]:
             )
             if fields.get(k)
         )
-        out.append(Seen(fields.get("title", ""), names))
+        out.append(Seen(fields.get("title") or UNTITLED, names))
     return out
 
 
