@@ -413,6 +413,10 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             parsed.errors.append(RowError(line, f"{name} : {reason}"))
         elif isinstance(block, bibtexparser.model.Entry):
             entries.append(block)
+    if not entries and not parsed.errors:
+        parsed.errors.append(
+            RowError(1, "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier")
+        )
     by_key = {e.key.lower(): e for e in entries if e.key}
     for entry in entries:
         line = (entry.start_line or 0) + 1

@@ -224,6 +224,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed.errors.append(
             RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier")
         )
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(RowError(1, "aucune notice RIS (ligne « TY  - ») dans le fichier"))
     return parsed
 
 

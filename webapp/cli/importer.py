@@ -106,8 +106,9 @@ def command(
     if as_json:
         document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
         document.update(plan.to_json())
-        if refused:
-            document["reasons"] = [f"{unit} {e.line} : {e.message}" for e in plan.errors]
+        document["reasons"] = (
+            [f"{unit} {e.line} : {e.message}" for e in plan.errors] if refused else []
+        )
         print_json(document)
     else:
         _print(file, name, plan, dry_run, refused)
