@@ -19,6 +19,7 @@ from library.text import clean_line
 from . import services
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
+    ROLE_CHOICES,
     RecordForm,
     audit_view,
     form_from_record,
@@ -511,6 +512,7 @@ def _render_form(
         duplicates=duplicates or [],
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
+        role_choices=ROLE_CHOICES,
         supports=[(s.value, s.label) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,
