@@ -178,6 +178,20 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         values["date"] = ""
     if not _LANGUAGE.match(record.language or ""):
         values["language"] = "und"
+    damaged = [
+        FIELD_LABELS.get(name, name)
+        for name in ("title", "subtitle", "publisher", "place", "abstract", "notes")
+        if "\ufffd" in str(values[name])
+    ]
+    if damaged:  # the file itself carries them: said, since the letters are lost at the source
+        problems.append(
+            Problem(
+                damaged[0],
+                "caractère illisible (\ufffd) déjà présent dans le fichier : "
+                + ", ".join(damaged)
+                + " à vérifier",
+            )
+        )
     if notes_extra:
         notes = "\n".join(p for p in (str(values["notes"]), *notes_extra) if p)
         if len(notes) <= LIMITS["notes"]:  # else the problems above say what was dropped
