@@ -28,6 +28,7 @@ from ..models import (
 from ..names import is_organisation
 from ..text import clean_line, fold
 from .common import split_role
+from .spreadsheet import restore
 
 COLUMNS = (
     "titre",
@@ -197,7 +198,10 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
                 RowError(start, f"{len(cells)} cellules pour {len(names)} colonnes")
             )
             continue
-        row = {n: c.strip() for n, c in zip(names, cells, strict=False) if n in known}
+        # restore: a cell our export neutralised ("'=…", see spreadsheet.py) reads as written
+        row = {
+            n: restore(c.strip()).strip() for n, c in zip(names, cells, strict=False) if n in known
+        }
         try:
             record = _record(_from_reference_manager(row) if english else row, source)
         except ValueError as exc:
