@@ -61,12 +61,18 @@ _MULTILINE = ("abstract", "notes")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A value the rule refuses: the field, a French sentence, and whether the whole record
-    must be refused (a record without a usable title)."""
+    """A value the rule refuses: the field, why (French), what an import did with it, and
+    whether the whole record must be refused (a record without a usable title). The form
+    shows the reason; an import report shows the reason and what it did."""
 
     field: str
-    message: str
+    reason: str
     fatal: bool = False
+    consequence: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"{self.reason} : {self.consequence}" if self.consequence else self.reason
 
 
 def clean_multiline(text: str) -> str:
@@ -113,9 +119,7 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         reason = url_problem(text) if name == "url" else too_long(name, text)
         if reason:
             fatal = name == "title"
-            problems.append(
-                Problem(name, reason if fatal else f"{reason} : valeur non importée", fatal)
-            )
+            problems.append(Problem(name, reason, fatal, "" if fatal else "valeur non importée"))
             text = ""
         values[name] = text
     if not values["title"] and not any(p.field == "title" for p in problems):
@@ -130,7 +134,9 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         except ValueError:
             values[name] = ""
             notes_extra.append(f"{label} (invalide) : {raw}"[: LIMITS["notes"]])
-            problems.append(Problem(name, f"{label} invalide « {raw[:40]} » : gardé en note"))
+            problems.append(
+                Problem(name, f"{label} invalide « {raw[:40]} »", False, "gardé en note")
+            )
     authors: list[Author] = []
     seen: set[tuple[str, str]] = set()
     for author in record.authors:
@@ -140,7 +146,9 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         seen.add((name.casefold(), author.role))
         if len(name) > AUTHOR_LIMIT:
             problems.append(
-                Problem("authors", f"nom d'auteur trop long ({len(name)} caractères) : ignoré")
+                Problem(
+                    "authors", f"nom d'auteur trop long ({len(name)} caractères)", False, "ignoré"
+                )
             )
             continue
         authors.append(replace(author, name=name))
@@ -164,22 +172,27 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
             elif text:
                 problems.append(
                     Problem(
-                        name, f"{FIELD_LABELS[name]} trop long ({len(text)} caractères) : ignoré"
+                        name,
+                        f"{FIELD_LABELS[name]} trop long ({len(text)} caractères)",
+                        False,
+                        "ignoré",
                     )
                 )
         values[name] = tuple(dict.fromkeys(kept))[:MAX_KEYWORDS]
     if record.year is not None and not 1000 <= record.year <= 2999:
-        problems.append(Problem("year", f"année invraisemblable {record.year} : non importée"))
+        problems.append(
+            Problem("year", f"année invraisemblable {record.year}", False, "non importée")
+        )
         values["year"] = None
     if record.pages is not None and not 0 <= record.pages <= 100_000:
-        problems.append(Problem("pages", "nombre de pages invraisemblable : non importé"))
+        problems.append(Problem("pages", "nombre de pages invraisemblable", False, "non importé"))
         values["pages"] = None
     if record.date and not _DATE.match(record.date):
         values["date"] = ""
     if not _LANGUAGE.match(record.language or ""):
         values["language"] = "und"
     damaged = [
-        FIELD_LABELS.get(name, name)
+        name
         for name in ("title", "subtitle", "publisher", "place", "abstract", "notes")
         if "\ufffd" in str(values[name])
     ]
@@ -188,8 +201,9 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
             Problem(
                 damaged[0],
                 "caractère illisible (\ufffd) déjà présent dans le fichier : "
-                + ", ".join(damaged)
-                + " à vérifier",
+                + ", ".join(FIELD_LABELS[n] for n in damaged),
+                False,
+                "à vérifier",
             )
         )
     if notes_extra:

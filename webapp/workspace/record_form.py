@@ -16,7 +16,14 @@ from library.formats.common import with_role
 from library.identifiers import normalise_isbn, normalise_issn
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import clean_line
-from library.validation import AUTHOR_LIMIT, LIMITS, clean_multiline, clean_single, url_problem
+from library.validation import (
+    AUTHOR_LIMIT,
+    LIMITS,
+    admit,
+    clean_multiline,
+    clean_single,
+    url_problem,
+)
 
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -157,7 +164,11 @@ def parse_record_form(
         notes=text["notes"],
     )
     record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
-    return f, record
+    # The rule every import applies too (library.validation): what it refuses, the form refuses.
+    record, problems = admit(record)
+    for problem in problems:
+        f.errors.setdefault(problem.field, problem.reason[:1].upper() + problem.reason[1:] + ".")
+    return (f, None) if f.errors else (f, record)
 
 
 def _integer(raw: str, name: str, f: RecordForm, low: int, high: int, message: str) -> int | None:

@@ -575,3 +575,15 @@ def test_a_role_the_list_does_not_know_is_refused(app, logged_in):
     )
     assert response.status_code == 400
     assert "Rôle inconnu" in text(response)
+
+
+def test_the_form_refuses_what_an_import_refuses_by_the_same_rule(app, logged_in):
+    """The record form and every importer share library.validation: a keyword longer than
+    the rule allows, which only that rule checks, is refused here too."""
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "copy_barcode": [], "keywords": "x" * 250},
+    )
+    assert response.status_code == 400
+    assert "Mots-clés trop long (250 caractères)." in text(response)
