@@ -202,6 +202,8 @@ class Charset:
             if value.isascii() and b"\x1b" not in value:
                 return value.decode("ascii")
             return _marc8(value)
+        if self.name == "ISO 5426":
+            return _iso5426(value)
         return unicodedata.normalize("NFC", value.decode("utf-8"))
 
 
@@ -251,18 +253,121 @@ def _marc8(value: bytes) -> str:
     return text
 
 
+# ISO 5426, the extended Latin set of older UNIMARC files (BnF, Sudoc, PMB before UTF-8;
+# 100 $a/26-27 = '03'): combining marks written before their letter, as in MARC-8, but at
+# other code points, and a few letters of their own. No maintained Python codec has it.
+_ISO5426_MARKS = dict(
+    zip(
+        range(0xC0, 0xDC),
+        "\u0309\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u0308\u030a\u0315\u0312"
+        "\u030b\u031b\u030c\u0327\u031c\u0326\u0328\u0325\u032e\u0323\u0324\u0332\u0333"
+        "\u0329\u032d",
+        strict=True,
+    )
+)
+_ISO5426_LETTERS = {
+    0x88: "\x88",  # non-sorting markers, taken out later with the UTF-8 ones
+    0x89: "\x89",
+    0xA1: "¡",
+    0xA2: "„",
+    0xA3: "£",
+    0xA4: "$",
+    0xA5: "¥",
+    0xA6: "†",
+    0xA7: "§",
+    0xA8: "′",
+    0xA9: "‘",
+    0xAA: "“",
+    0xAB: "«",
+    0xAC: "♭",
+    0xAD: "©",
+    0xAE: "℗",
+    0xAF: "®",
+    0xB0: "ʻ",
+    0xB1: "ʼ",
+    0xB2: "‚",
+    0xB7: "·",
+    0xB8: "″",
+    0xB9: "’",
+    0xBA: "”",
+    0xBB: "»",
+    0xBC: "♯",
+    0xBD: "ʹ",
+    0xBE: "ʺ",
+    0xBF: "¿",
+    0xE1: "Æ",
+    0xE2: "Đ",
+    0xE6: "Ĳ",
+    0xE8: "Ł",
+    0xE9: "Ø",
+    0xEA: "Œ",
+    0xEC: "Þ",
+    0xF1: "æ",
+    0xF2: "đ",
+    0xF3: "ð",
+    0xF5: "ı",
+    0xF6: "ĳ",
+    0xF8: "ł",
+    0xF9: "ø",
+    0xFA: "œ",
+    0xFB: "ß",
+    0xFC: "þ",
+}
+
+
+def _iso5426(value: bytes) -> str:
+    out: list[str] = []
+    marks: list[str] = []
+    for i, byte in enumerate(value):
+        if byte in _ISO5426_MARKS:
+            marks.append(_ISO5426_MARKS[byte])  # applies to the next letter
+            continue
+        if byte < 0x80:
+            char = chr(byte)
+        elif byte in _ISO5426_LETTERS:
+            char = _ISO5426_LETTERS[byte]
+        else:
+            raise UnicodeDecodeError("iso5426", value, i, i + 1, "not in ISO 5426")
+        out.append(char + "".join(marks))
+        marks = []
+    if marks:
+        raise UnicodeDecodeError("iso5426", value, len(value) - 1, len(value), "mark at the end")
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 UTF8 = Charset("UTF-8")
 MARC8 = Charset("MARC-8")
+ISO5426 = Charset("ISO 5426")
 
 
 def charset_of(leader: str, raw: list[_Raw]) -> Charset:
     """MARC 21 says its character set in leader/09 ('a' = UCS, blank = MARC-8); UNIMARC leaves
-    leader/09 blank and says it in 100 $a/26-29 ('50' = UTF-8): a blank leader/09 means MARC-8
-    only in a MARC 21 record."""
+    leader/09 blank and says it in 100 $a/26-29 ('50' = UTF-8, '03' = ISO 5426): a blank
+    leader/09 means MARC-8 only in a MARC 21 record."""
     tags = {tag for tag, _, _ in raw}
-    if flavour_of(tags, leader) == "marc21" and leader[9:10] == " ":
+    flavour = flavour_of(tags, leader)
+    if flavour == "marc21" and leader[9:10] == " ":
         return MARC8
+    if flavour == "unimarc":
+        coded = next(
+            (v for t, _, subs in raw if t == "100" and subs for c, v in subs if c == b"a"), b""
+        )
+        if coded[26:28] == b"03" and not _is_utf8(raw):
+            return ISO5426
     return UTF8
+
+
+def _is_utf8(raw: list[_Raw]) -> bool:
+    """Whether every byte of the record reads as UTF-8 (records that say '03' but were
+    converted without updating 100 $a are common)."""
+    try:
+        for _, head, subfields in raw:
+            head.decode("utf-8")
+            for _, value in subfields or ():
+                value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def flavour_of(tags: set[str], leader: str = "") -> str:
