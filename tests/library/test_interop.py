@@ -251,11 +251,16 @@ def _text_of(record: Record) -> list[str]:
     return values
 
 
-@pytest.mark.parametrize("path", _files() or [None], ids=lambda p: _name(p) if p else "none")
+def _params() -> list[Path | None]:
+    # Without ../shared beside the checkout, one test says so (skipped, or failed under CI).
+    return _files() + ([] if (SHARED / "interop").is_dir() else [None])
+
+
+@pytest.mark.parametrize("path", _params(), ids=lambda p: _name(p) if p else "shared-missing")
 def test_a_real_file_imports_clean(path: Path | None):
     if path is None:
         _shared_dir(SHARED / "interop", "the interoperability files")
-        pytest.fail("no interoperability file found")
+        pytest.fail("../shared/interop is a folder without files")
     fmt = FORMAT_OF_FOLDER[path.parent.name]
     if fmt == "iso2709" and path.suffix == ".xml":
         fmt = "marcxml"  # UNIMARC in XML (MarcXchange, or the MARCXML slim schema)

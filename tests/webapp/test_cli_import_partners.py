@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from library import Author, AuthorKind, AuthorRole, Catalogue, DocType, Record, Support
+from tests.conftest import SHARED, _shared_dir
 from webapp.cli import cli
 
 DAMAGED = Path(__file__).parents[1] / "data" / "interop-damaged"
@@ -129,10 +130,9 @@ def test_values_the_record_rule_refuses_are_reported_and_not_stored(fonds, tmp_p
 
 
 def test_the_same_reference_twice_in_a_file_makes_one_record(fonds):
-    path = Path(__file__).parents[2].parent / "shared" / "interop" / "ris" / "example_urls.ris"
-    if not path.exists():
-        path = REAL / "ris" / "example_basic.ris"
-        pytest.skip("../shared/interop not beside the checkout")
+    path = (
+        _shared_dir(SHARED / "interop", "the interoperability files") / "ris" / "example_urls.ris"
+    )
     document = _json(fonds("import", str(path), "--json"))
     assert document["created"] == 1 and document["skipped"] == 3
     assert all(
