@@ -17,7 +17,6 @@ from tests.conftest import SHARED, _shared_dir
 from webapp.cli import cli
 
 DAMAGED = Path(__file__).parents[1] / "data" / "interop-damaged"
-REAL = Path(__file__).parents[1] / "data" / "interop"
 
 
 @pytest.fixture
