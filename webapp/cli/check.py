@@ -31,6 +31,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
             {
                 "ok": not problems,
                 "repaired": done,
+                "segments": index.segment_count(),
                 "problems": [{"kind": p.kind, "message": p.message} for p in problems],
                 "ocr_waiting": waiting,
             }
@@ -46,6 +47,11 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 f"cohérent : {stats.live} notices vivantes indexées une fois, "
                 f"{len(catalogue.files())} fichiers intacts"
             )
+        click.echo(f"index : {_segments(index.segment_count())}")
         print_ocr_waiting(waiting)
     if problems:
         raise SystemExit(EXIT_REFUSED)
+
+
+def _segments(count: int) -> str:
+    return "1 segment" if count == 1 else f"{count} segments (fonds reindex les fusionne en un)"

@@ -36,7 +36,13 @@ from .. import security, services
 from ..params import id_arg
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
-from .record_form import audit_view, form_from_record, language_choices, parse_record_form
+from .record_form import (
+    ROLE_CHOICES,
+    audit_view,
+    form_from_record,
+    language_choices,
+    parse_record_form,
+)
 from .staging import StagedUpload, Staging, display_name, refuse_name
 
 bp = Blueprint("uploads", __name__, url_prefix="/admin/depot")
@@ -392,6 +398,7 @@ def _render_confirm(
         duplicates=candidates,
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
+        role_choices=ROLE_CHOICES,
         languages=language_choices(form.values.get("language")),
         text_head=staged.text()[:1500],
     )
