@@ -37,9 +37,12 @@ _LOANS: dict[LoanRefusal, str] = {
     "prêtable.",
     LoanRefusal.UNKNOWN_RESERVATION: "Réservation introuvable ou déjà close.",
     LoanRefusal.INVALID_BORROWER: "Fiche emprunteur invalide : {detail}.",
+    LoanRefusal.CARD_TAKEN: "Ce numéro de carte appartient déjà à un autre emprunteur.",
+    LoanRefusal.NO_CONTACT: "{detail} n'a pas d'adresse électronique : imprimez la lettre de "
+    "relance ou téléphonez.",
 }
 _BORROWER_FIELDS = {
-    "name": "le nom est obligatoire",
+    "name": "le nom de famille est obligatoire",
     "email": "adresse électronique invalide",
     "length": "un champ est trop long",
 }

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -25,7 +27,7 @@ from flask import (
 )
 
 from library import NotFound
-from library.loans import Loan, LoanRefused
+from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefused, Overdue
 
 from .. import services
 from ..messages import french_date, loan_refusal
@@ -42,40 +44,63 @@ def borrower_ref(raw: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _back() -> Response:
+def _back(**keep: str) -> Response:
+    """Back to the page the form came from, with what was typed (`keep`) filled in again."""
     from ..security import safe_next
 
-    return redirect(safe_next(request.form.get("retour")) or url_for("loans.desk"))  # type: ignore[return-value]
+    target = safe_next(request.form.get("retour")) or url_for("loans.desk")
+    kept = {k: v for k, v in keep.items() if v}
+    if kept:
+        target += ("&" if "?" in target else "?") + urlencode(kept)
+    return redirect(target)  # type: ignore[return-value]
 
 
 @bp.get("/", endpoint="desk")
 def desk_page() -> str:
+    return _desk_page(
+        {k: request.args.get(k, "")[:200] for k in ("barcode", "emprunteur", "echeance")}, []
+    )
+
+
+def _desk_page(typed: dict[str, str], choices: list[Any]) -> str:
     loans = desk()
     now = today()
-    active = loans.active_loans()
     return render_template(
         "admin/loans/desk.html",
-        active=active,
+        active=loans.active_loans(),
         today=now,
         borrowers=loans.borrowers(limit=1000),
         counts=loans.counts(now),
         default_days=loans.policy.default_days,
+        typed=typed,
+        choices=choices,
     )
 
 
 @bp.post("/sortie")
-def check_out() -> Response:
+def check_out() -> Response | tuple[str, int]:
     barcode = request.form.get("barcode", "").strip()[:64]
-    borrower_id = borrower_ref(request.form.get("emprunteur", ""))
-    due_raw = request.form.get("echeance", "").strip()
-    if not barcode or borrower_id is None:
-        flash("Indiquez le code-barres de l'exemplaire et le numéro de l'emprunteur.", "error")
-        return _back()
+    who = request.form.get("emprunteur", "").strip()[:200]
+    due_raw = request.form.get("echeance", "").strip()[:10]
+    typed = {"barcode": barcode, "emprunteur": who, "echeance": due_raw}
+    if not barcode or not who:
+        flash(
+            "Indiquez le code-barres de l'exemplaire et l'emprunteur (nom, carte ou n°).", "error"
+        )
+        return _back(**typed)
     try:
         due = date.fromisoformat(due_raw) if due_raw else None
     except ValueError:
         flash("Date de retour au format AAAA-MM-JJ.", "error")
-        return _back()
+        return _back(**typed)
+    found = desk().find_borrowers(who)
+    if not found:
+        flash(f"Aucun emprunteur ne correspond à « {who} » (nom, carte ou n°).", "error")
+        return _back(**typed)
+    if len(found) > 1:
+        # Several people match what was typed: the desk asks which one, the rest kept.
+        return _desk_page(typed, found), 200
+    borrower_id = found[0].id
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -88,7 +113,7 @@ def check_out() -> Response:
             )
     except LoanRefused as exc:
         flash(f"Prêt refusé — {loan_refusal(exc)}", "error")
-        return _back()
+        return _back(**typed)
     flash(
         f"{loan.barcode} « {loan.title} » prêté à {loan.borrower_name} jusqu'au "
         f"{french_date(loan.due_date.isoformat())}.",
@@ -163,14 +188,17 @@ def renew() -> Response:
 @bp.get("/retards")
 def overdue() -> str:
     now = today()
-    late = desk().overdue(now)
-    return render_template("admin/loans/overdue.html", late=late, today=now)
+    return render_template(
+        "admin/loans/overdue.html",
+        late=desk().overdue_to_chase(now),
+        today=now,
+        levels=REMINDER_LEVELS,
+    )
 
 
 @bp.get("/retards.csv")
 def overdue_csv() -> Response:
     now = today()
-    loans = desk()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -182,28 +210,32 @@ def overdue_csv() -> Response:
             "organisme",
             "courriel",
             "telephone",
+            "adresse",
             "date_pret",
             "date_retour_prevue",
             "jours_de_retard",
+            "derniere_relance",
+            "date_derniere_relance",
         ]
     )
-    people = {}
-    for loan in loans.overdue(now):
-        if loan.borrower_id not in people and loan.borrower_id is not None:
-            people[loan.borrower_id] = loans.borrower(loan.borrower_id)
-        who = people.get(loan.borrower_id)
+    for item in desk().overdue_to_chase(now):
+        loan, who = item.loan, item.borrower
+        last = item.reminders[-1] if item.reminders else None
         writer.writerow(
             [
                 loan.barcode,
                 _cell(loan.title),
-                loan.call_number,
-                _cell(loan.borrower_name),
+                _cell(loan.call_number),
+                _cell(who.sort_name if who else loan.borrower_name),
                 _cell(who.organisation if who else ""),
-                who.email if who else "",
-                who.phone if who else "",
+                _cell(who.email if who else ""),
+                _cell(who.phone if who else ""),
+                _cell(who.address.replace("\n", ", ") if who else ""),
                 loan.loan_date.isoformat(),
                 loan.due_date.isoformat(),
                 loan.days_late(now),
+                REMINDER_LEVELS[last.level] if last else "",
+                last.sent_on.isoformat() if last else "",
             ]
         )
     data = "\ufeff" + out.getvalue()  # a BOM, so Excel reads the accents right
@@ -217,14 +249,20 @@ def overdue_csv() -> Response:
 @bp.get("/relances")
 def reminders() -> str:
     letters = _letters()
-    return render_template("admin/loans/reminders.html", letters=letters, today=today())
+    return render_template(
+        "admin/loans/reminders.html",
+        letters=letters,
+        today=today(),
+        levels=REMINDER_LEVELS,
+        contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
+    )
 
 
 @bp.get("/relances.txt")
 def reminders_text() -> Response:
     letters = _letters()
     separator = "\n\n" + "-" * 72 + "\n\n"
-    body = separator.join(text for _, _, text in letters) or "Aucun prêt en retard.\n"
+    body = separator.join(letter.text for letter in letters) or "Aucun prêt en retard.\n"
     return Response(
         body,
         mimetype="text/plain",
@@ -234,25 +272,70 @@ def reminders_text() -> Response:
     )
 
 
-def _letters() -> list[tuple[Any, list[Loan], str]]:
-    """One letter per borrower with overdue loans: (borrower, loans, text)."""
+@bp.post("/relances/<int:borrower_id>/envoyee")
+def reminder_sent(borrower_id: int) -> Response:
+    """Keep that this borrower's letter went out today, at its level, for each loan in it."""
+    letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
+    if letter is None:
+        flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
+        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    catalogue = services.get_catalogue()
     now = today()
-    loans = desk()
-    grouped: dict[int, list[Loan]] = {}
-    for loan in loans.overdue(now):
-        if loan.borrower_id is not None:
-            grouped.setdefault(loan.borrower_id, []).append(loan)
+    with catalogue.transaction():
+        for item in letter.items:
+            desk().record_reminder(item.loan.id, letter.level, today=now)
+        record_audit(
+            "loan.reminder",
+            target_type="borrower",
+            target_id=borrower_id,
+            summary=f"{REMINDER_LEVELS[letter.level]} envoyée à l'emprunteur n° {borrower_id}",
+        )
+    flash(
+        f"{REMINDER_LEVELS[letter.level]} de {letter.borrower.name} notée au "
+        f"{french_date(now.isoformat())}.",
+        "success",
+    )
+    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Letter:
+    borrower: Borrower
+    items: list[Overdue]
+    level: int
+    text: str
+
+    @property
+    def loans(self) -> list[Loan]:
+        return [item.loan for item in self.items]
+
+
+def _letters() -> list[_Letter]:
+    """One letter per borrower with overdue loans, at the next level of reminder their loans
+    call for (the highest among them: a second letter goes to whoever already had a first)."""
+    now = today()
+    grouped: dict[int, list[Overdue]] = {}
+    for item in desk().overdue_to_chase(now):
+        if item.borrower is not None:
+            grouped.setdefault(item.borrower.id, []).append(item)
     out = []
-    for borrower_id, items in grouped.items():
-        borrower = loans.borrower(borrower_id)
+    for items in grouped.values():
+        borrower = items[0].borrower
+        assert borrower is not None
+        level = max((item.next_level or 3) for item in items)
+        sent = [r for item in items for r in item.reminders]
+        previous = max((r.sent_on for r in sent), default=None)
         text = render_template(
             "admin/loans/reminder.txt",
             borrower=borrower,
-            loans=items,
+            loans=[item.loan for item in items],
             today=now,
+            level=level,
+            level_label=REMINDER_LEVELS[level],
+            previous=previous.isoformat() if previous else "",
             contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
         )
-        out.append((borrower, items, text))
+        out.append(_Letter(borrower, items, level, text))
     return out
 
 
