@@ -73,12 +73,12 @@ def scan(inventory_id: int) -> Any:
         if wants_json:
             return {"message": message, "level": level}, 400
         flash(message, level)
-        return redirect(url_for("inventory.show", inventory_id=inventory_id) + "#lecture")
+        return redirect(url_for("inventory.show", inventory_id=inventory_id))
     message, level = _said(done)
     if wants_json:
         return {"message": message, "level": level, "outcome": done.outcome.value}
     flash(message, level)
-    return redirect(url_for("inventory.show", inventory_id=inventory_id) + "#lecture")
+    return redirect(url_for("inventory.show", inventory_id=inventory_id))
 
 
 @bp.post("/<int:inventory_id>/cloture")

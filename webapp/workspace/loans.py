@@ -58,7 +58,8 @@ def _back(**keep: str) -> Response:
 @bp.get("/", endpoint="desk")
 def desk_page() -> str:
     return _desk_page(
-        {k: request.args.get(k, "")[:200] for k in ("barcode", "emprunteur", "echeance")}, []
+        {k: request.args.get(k, "")[:200] for k in ("barcode", "emprunteur", "echeance", "poste")},
+        [],
     )
 
 
@@ -127,7 +128,7 @@ def check_in() -> Response:
     barcode = request.form.get("barcode", "").strip()[:64]
     if not barcode:
         flash("Indiquez le code-barres de l'exemplaire rendu.", "error")
-        return _back()
+        return _back(poste="retour")
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -140,7 +141,7 @@ def check_in() -> Response:
             )
     except LoanRefused as exc:
         flash(f"Retour impossible — {loan_refusal(exc)}", "error")
-        return _back()
+        return _back(poste="retour")
     loan = done.loan
     late = (loan.return_date - loan.due_date).days if loan.return_date else 0
     flash(
@@ -155,7 +156,7 @@ def check_in() -> Response:
             f"{r.borrower_id}), premier de la file d'attente.",
             "warning",
         )
-    return _back()
+    return _back(poste="retour")
 
 
 @bp.post("/prolongation")

@@ -70,7 +70,9 @@ def test_scanning_a_shelf_without_javascript_then_closing(app, logged_in):
     assert field.get("autofocus") is not None and not field.get("value")
     assert page.cssselect('label[for="code"]')
     scanned = post(logged_in, url + "/lecture", {"code": "CRPV0001"})
-    assert scanned.status_code == 302 and scanned.location.endswith("#lecture")
+    assert (
+        scanned.status_code == 302 and "#" not in scanned.location
+    )  # a fragment would block autofocus
     after = html.unescape(text(logged_in.get(url)))
     assert "CRPV0001 « Guide 1 » : en rayon." in after
     post(logged_in, url + "/lecture", {"code": "INCONNU"})
