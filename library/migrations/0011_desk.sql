@@ -10,6 +10,7 @@ ALTER TABLE borrowers ADD COLUMN address TEXT NOT NULL DEFAULT '';
 -- The single name of existing borrowers splits the way it was written: "FAMILY Given",
 -- "Family, Given", else "Given Family" (the last word is the family name).
 UPDATE borrowers SET family_name = fonds_family_name(name), given_names = fonds_given_names(name);
+UPDATE borrowers SET name = trim(given_names || ' ' || family_name);
 CREATE UNIQUE INDEX borrowers_card ON borrowers (card_barcode) WHERE card_barcode IS NOT NULL;
 CREATE INDEX borrowers_by_family ON borrowers (family_name COLLATE NOCASE);
 

@@ -87,3 +87,35 @@ def test_reminders_go_up_in_levels_and_keep_their_dates(desk):
     assert item.next_level == 3
     desk.record_reminder(loan.id, 3, today=TODAY)
     assert desk.overdue_to_chase(TODAY)[0].next_level is None
+
+
+def test_migration_0011_splits_the_names_of_existing_borrowers(tmp_path):
+    """A catalogue from before the desk's migration: its single names become family and
+    given names, as they were written."""
+    import sqlite3
+
+    from library import db
+
+    conn = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    db.register_functions(conn)
+    for version, _name, sql in db.migrations():
+        if version > 10:
+            break
+        for statement in db._statements(sql):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {version}")
+    for name in ("Marie Joseph", "CÉLESTINE Paul", "Rose, Anne"):
+        conn.execute(
+            "INSERT INTO borrowers (name, created_at, updated_at) VALUES (?, 'x', 'x')", (name,)
+        )
+    db.migrate(conn)
+    rows = conn.execute(
+        "SELECT name, family_name, given_names FROM borrowers ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("Marie Joseph", "Joseph", "Marie"),
+        ("Paul CÉLESTINE", "CÉLESTINE", "Paul"),  # the display name: "Given Family"
+        ("Anne Rose", "Rose", "Anne"),
+    ]
+    conn.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,15 +33,6 @@ from ..messages import french_date, loan_refusal
 from .admin_common import desk, record_audit, today
 
 bp = Blueprint("loans", __name__, url_prefix="/admin/prets")
-
-_BORROWER_REF = re.compile(r"(?:n°\s*)?(\d{1,9})\)?\s*$")
-
-
-def borrower_ref(raw: str) -> int | None:
-    """A borrower typed at the desk: "12", or "Marie Joseph (n° 12)" from the suggestions."""
-    match = _BORROWER_REF.search(raw.strip())
-    return int(match.group(1)) if match else None
-
 
 def _back(**keep: str) -> Response:
     """Back to the page the form came from, with what was typed (`keep`) filled in again."""
@@ -360,7 +350,16 @@ def reservations() -> str:
 @bp.post("/reservations")
 def reserve() -> Response:
     ref = request.form.get("document", "").strip()[:64]
-    borrower_id = borrower_ref(request.form.get("emprunteur", ""))
+    who = request.form.get("emprunteur", "").strip()[:200]
+    found = desk().find_borrowers(who) if who else []
+    if len(found) > 1:
+        flash(
+            f"Plusieurs emprunteurs correspondent à « {who} » : choisissez dans la liste "
+            "proposée ou tapez le numéro.",
+            "error",
+        )
+        return _back()
+    borrower_id = found[0].id if found else None
     catalogue = services.get_catalogue()
     record_id = None
     if ref:
