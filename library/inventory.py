@@ -8,8 +8,6 @@ the copies move again."""
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +16,7 @@ from enum import StrEnum
 from . import db
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError
+from .formats.spreadsheet import csv_bytes
 
 
 class Outcome(StrEnum):
@@ -196,26 +195,18 @@ class Inventories:
             )
         return self.state(inventory_id)
 
-    def report_csv(self, inventory_id: int) -> str:
-        """The report as a spreadsheet (UTF-8 with BOM, `;`; no cell read as a formula)."""
+    def report_csv(self, inventory_id: int) -> bytes:
+        """The report as a spreadsheet, through the project's one CSV writer (UTF-8 with BOM,
+        `;`, no cell read as a formula)."""
         inventory = self.get(inventory_id)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(["code_barres", "cote", "titre", "emplacement", "resultat", "date"])
         when = (inventory.closed_on or inventory.started_on).isoformat()
-        for lines in self.state(inventory_id).values():
-            for x in lines:
-                writer.writerow(
-                    [
-                        _cell(x.barcode),
-                        _cell(x.call_number),
-                        _cell(x.title),
-                        _cell(x.location),
-                        x.outcome.label,
-                        when,
-                    ]
-                )
-        return "\ufeff" + out.getvalue()
+        rows = [
+            [x.barcode, x.call_number, x.title, x.location, x.outcome.label, when]
+            for lines in self.state(inventory_id).values()
+            for x in lines
+        ]
+        header = ["code_barres", "cote", "titre", "emplacement", "resultat", "date"]
+        return csv_bytes(header, rows)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -283,7 +274,3 @@ def _inventory(row: sqlite3.Row) -> Inventory:
         date.fromisoformat(row[2]),
         date.fromisoformat(row[3]) if row[3] else None,
     )
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

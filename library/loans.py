@@ -23,7 +23,7 @@ from . import db
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError, NotFound
 from .names import split_person_name
-from .text import fold
+from .text import fold, xml_safe
 
 
 class LoanRefusal(StrEnum):
@@ -819,6 +819,20 @@ def _borrower_values(
     notes: str,
 ) -> tuple[str | None, ...]:
     """The stored values, display name first, checked and tidied; LoanRefused when invalid."""
+    family_name, given_names, card_barcode, organisation, category, email, phone, address, notes = (
+        xml_safe(v)
+        for v in (
+            family_name,
+            given_names,
+            card_barcode,
+            organisation,
+            category,
+            email,
+            phone,
+            address,
+            notes,
+        )
+    )
     family = " ".join(family_name.split())
     given = " ".join(given_names.split())
     email = email.strip()

@@ -99,12 +99,7 @@ def test_migration_0011_splits_the_names_of_existing_borrowers(tmp_path):
     conn = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
     conn.row_factory = sqlite3.Row
     db.register_functions(conn)
-    for version, _name, sql in db.migrations():
-        if version > 10:
-            break
-        for statement in db._statements(sql):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {version}")
+    assert db.migrate(conn, up_to=10) == 10
     for name in ("Marie Joseph", "CÉLESTINE Paul", "Rose, Anne"):
         conn.execute(
             "INSERT INTO borrowers (name, created_at, updated_at) VALUES (?, 'x', 'x')", (name,)

@@ -71,7 +71,7 @@ def test_scanning_says_what_each_barcode_is_and_closing_marks_the_unseen_missing
     with pytest.raises(InventoryError) as refused:
         inventories.scan(inv.id, "CRPV0002")
     assert refused.value.reason == "closed"
-    csv_text = inventories.report_csv(inv.id)
+    csv_text = inventories.report_csv(inv.id).decode("utf-8")
     assert csv_text.startswith("\ufeffcode_barres;cote;titre")
     assert "CRPV0002;307.2 ABC;Actes;Salle A;Manquant;2013-03-05" in csv_text
     assert "XYZ123;;;;Code-barres inconnu;2013-03-05" in csv_text

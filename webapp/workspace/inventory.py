@@ -50,7 +50,7 @@ def start() -> Response:
     return redirect(url_for("inventory.show", inventory_id=inventory.id))  # type: ignore[return-value]
 
 
-@bp.get("/<int:inventory_id>")
+@bp.get("/<id:inventory_id>")
 def show(inventory_id: int) -> str:
     inventory = _get(inventory_id)
     return render_template(
@@ -61,7 +61,7 @@ def show(inventory_id: int) -> str:
     )
 
 
-@bp.post("/<int:inventory_id>/lecture")
+@bp.post("/<id:inventory_id>/lecture")
 def scan(inventory_id: int) -> Any:
     """One barcode read: said at once (a flash, or JSON for the page's script), scanning goes on."""
     _get(inventory_id)
@@ -81,7 +81,7 @@ def scan(inventory_id: int) -> Any:
     return redirect(url_for("inventory.show", inventory_id=inventory_id))
 
 
-@bp.post("/<int:inventory_id>/cloture")
+@bp.post("/<id:inventory_id>/cloture")
 def close(inventory_id: int) -> Response:
     _get(inventory_id)
     catalogue = services.get_catalogue()
@@ -106,7 +106,7 @@ def close(inventory_id: int) -> Response:
     return redirect(url_for("inventory.show", inventory_id=inventory_id))  # type: ignore[return-value]
 
 
-@bp.get("/<int:inventory_id>/rapport.csv")
+@bp.get("/<id:inventory_id>/rapport.csv")
 def report(inventory_id: int) -> Response:
     inventory = _get(inventory_id)
     return Response(

@@ -6,8 +6,6 @@ French sentence; every operation is logged in the audit log, in the same transac
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +24,7 @@ from flask import (
 )
 
 from library import NotFound
+from library.formats.spreadsheet import csv_bytes
 from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefused, Overdue
 
 from .. import services
@@ -33,6 +32,7 @@ from ..messages import french_date, loan_refusal
 from .admin_common import desk, record_audit, today
 
 bp = Blueprint("loans", __name__, url_prefix="/admin/prets")
+
 
 def _back(**keep: str) -> Response:
     """Back to the page the form came from, with what was typed (`keep`) filled in again."""
@@ -190,38 +190,35 @@ def overdue() -> str:
 @bp.get("/retards.csv")
 def overdue_csv() -> Response:
     now = today()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            "code_barres",
-            "titre",
-            "cote",
-            "emprunteur",
-            "organisme",
-            "courriel",
-            "telephone",
-            "adresse",
-            "date_pret",
-            "date_retour_prevue",
-            "jours_de_retard",
-            "derniere_relance",
-            "date_derniere_relance",
-        ]
-    )
+    header = [
+        "code_barres",
+        "titre",
+        "cote",
+        "emprunteur",
+        "organisme",
+        "courriel",
+        "telephone",
+        "adresse",
+        "date_pret",
+        "date_retour_prevue",
+        "jours_de_retard",
+        "derniere_relance",
+        "date_derniere_relance",
+    ]
+    rows = []
     for item in desk().overdue_to_chase(now):
         loan, who = item.loan, item.borrower
         last = item.reminders[-1] if item.reminders else None
-        writer.writerow(
+        rows.append(
             [
                 loan.barcode,
-                _cell(loan.title),
-                _cell(loan.call_number),
-                _cell(who.sort_name if who else loan.borrower_name),
-                _cell(who.organisation if who else ""),
-                _cell(who.email if who else ""),
-                _cell(who.phone if who else ""),
-                _cell(who.address.replace("\n", ", ") if who else ""),
+                loan.title,
+                loan.call_number,
+                who.sort_name if who else loan.borrower_name,
+                who.organisation if who else "",
+                who.email if who else "",
+                who.phone if who else "",
+                who.address.replace("\n", ", ") if who else "",
                 loan.loan_date.isoformat(),
                 loan.due_date.isoformat(),
                 loan.days_late(now),
@@ -229,9 +226,8 @@ def overdue_csv() -> Response:
                 last.sent_on.isoformat() if last else "",
             ]
         )
-    data = "\ufeff" + out.getvalue()  # a BOM, so Excel reads the accents right
     return Response(
-        data,
+        csv_bytes(header, rows),  # formulas neutralised, with a BOM for Excel
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="retards-{now.isoformat()}.csv"'},
     )
@@ -263,9 +259,13 @@ def reminders_text() -> Response:
     )
 
 
-@bp.post("/relances/<int:borrower_id>/envoyee")
+@bp.post("/relances/<id:borrower_id>/envoyee")
 def reminder_sent(borrower_id: int) -> Response:
     """Keep that this borrower's letter went out today, at its level, for each loan in it."""
+    try:
+        desk().borrower(borrower_id)
+    except NotFound:
+        abort(404)
     letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
     if letter is None:
         flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
@@ -330,11 +330,6 @@ def _letters() -> list[_Letter]:
     return out
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 # -- reservations and history -------------------------------------------------------------
 
 
@@ -394,7 +389,7 @@ def reserve() -> Response:
     return _back()
 
 
-@bp.post("/reservations/<int:reservation_id>/annuler")
+@bp.post("/reservations/<id:reservation_id>/annuler")
 def cancel(reservation_id: int) -> Response:
     catalogue = services.get_catalogue()
     try:
@@ -413,7 +408,7 @@ def cancel(reservation_id: int) -> Response:
     return _back()
 
 
-@bp.get("/notice/<int:record_id>")
+@bp.get("/notice/<id:record_id>")
 def record_history(record_id: int) -> str:
     try:
         record = services.get_catalogue().get(record_id)
