@@ -325,11 +325,14 @@ class Loans:
                 return []
         words = fold(typed.replace(",", " ")).split()
         found = []
-        for borrower in self.borrowers(limit=100_000):
-            name_words = fold(f"{borrower.given_names} {borrower.family_name}").replace("-", " ")
-            have = name_words.split()
+        rows = self.conn.execute(
+            "SELECT id, given_names, family_name FROM borrowers"
+            " ORDER BY family_name COLLATE NOCASE, given_names COLLATE NOCASE, id"
+        )
+        for borrower_id, given, family in rows:
+            have = fold(f"{given} {family}").replace("-", " ").split()
             if all(any(h.startswith(w) for h in have) for w in words):
-                found.append(borrower)
+                found.append(self.borrower(borrower_id))
                 if len(found) >= limit:
                     break
         return found
