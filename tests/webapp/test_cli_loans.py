@@ -79,7 +79,7 @@ def test_loan_out_return_renew_and_their_refusals(run, fund, instance):
     renewed = run("loan", "renew", "CRPV0001", "--date", "2013-03-20")
     assert renewed.exit_code == 0 and "15/04/2013" in renewed.output
     back = run("loan", "return", "CRPV0001", "--date", "2013-04-20")
-    assert back.exit_code == 0 and "5 jour(s) de retard" in back.output
+    assert back.exit_code == 0 and "5 jours de retard" in back.output
     twice = run("loan", "return", "CRPV0001")
     assert twice.exit_code == 1 and "n'est pas en prêt" in twice.output
     with Catalogue.in_instance(instance) as cat:

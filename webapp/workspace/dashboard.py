@@ -116,6 +116,7 @@ def index() -> str:
         today=now,
         period=period,
         measures=_MEASURE_LABELS,
+        words=_MEASURE_WORDS,
         month_rows=month_rows,
         theme_rows=theme_rows,
         period_error=period_error,
@@ -129,6 +130,14 @@ _MEASURE_LABELS = {
     "notices": "Nouvelles notices",
     "consultations": "Consultations de notices",
     "telechargements": "Téléchargements",
+}
+# The summary's words, singular (0 and 1, as French counts) and plural.
+_MEASURE_WORDS = {
+    "prets": ("prêt", "prêts"),
+    "retours": ("retour", "retours"),
+    "notices": ("nouvelle notice", "nouvelles notices"),
+    "consultations": ("consultation de notice", "consultations de notices"),
+    "telechargements": ("téléchargement", "téléchargements"),
 }
 
 

@@ -136,7 +136,7 @@ def check_in() -> Response:
     late = (loan.return_date - loan.due_date).days if loan.return_date else 0
     flash(
         f"{loan.barcode} « {loan.title} » rendu par {loan.borrower_name}"
-        + (f", avec {late} jour(s) de retard." if late > 0 else "."),
+        + (f", avec {late} jour{'s' if late > 1 else ''} de retard." if late > 0 else "."),
         "success",
     )
     if done.next_reservation is not None:

@@ -19,7 +19,7 @@ def test_record_pages_are_counted_and_the_period_is_chosen_on_the_dashboard(app,
     assert "Activité du 01/04/2012 au 04/03/2013" in page
     tree = lxml_html.fromstring(page)
     figures = [li.text_content().strip() for li in tree.cssselect("#h-periode ~ ul li")]
-    assert "3 consultations de notices" in figures and "0 prêts" in figures
+    assert "3 consultations de notices" in figures and "0 prêt" in figures
     assert tree.cssselect("details summary") and not tree.cssselect("details[open]")
     assert "LOAN_DESK_CONTACT" in page  # not configured in the tests
     earlier = html.unescape(
@@ -31,7 +31,7 @@ def test_record_pages_are_counted_and_the_period_is_chosen_on_the_dashboard(app,
     )
     assert (
         "Activité du 01/01/2012 au 31/12/2012" in earlier
-        and '<span class="big-number">0</span> consultations' in earlier
+        and '<span class="big-number">0</span> consultation de notice' in earlier
     )
     wrong = html.unescape(text(logged_in.get("/admin/statistiques/?du=hier")))
     assert "Dates au format AAAA-MM-JJ" in wrong
