@@ -63,6 +63,31 @@ def test_borrower_add_prints_the_new_id_and_json_on_request(run, fund):
     assert data["name"] == "Anne" and data["email"] == "anne@exemple.fr"
 
 
+def test_borrower_add_takes_a_card_and_an_address_and_splits_the_name(run, fund):
+    data = json.loads(
+        run(
+            "borrower",
+            "add",
+            "--name",
+            "JOSEPH Marie",
+            "--card",
+            "C0042",
+            "--address",
+            "12 rue Victor Hugo\\n97200 Fort-de-France",
+            "--json",
+        ).output
+    )
+    assert (data["family_name"], data["given_names"], data["name"]) == (
+        "JOSEPH",
+        "Marie",
+        "Marie JOSEPH",
+    )
+    assert data["card_barcode"] == "C0042"
+    assert data["address"] == "12 rue Victor Hugo\n97200 Fort-de-France"
+    taken = run("borrower", "add", "--name", "Paul", "--card", "C0042")
+    assert taken.exit_code == 1 and "appartient déjà à un autre emprunteur" in taken.output
+
+
 def test_borrower_add_refuses_a_bad_email_with_one_french_line(run, fund):
     result = run("borrower", "add", "--name", "Anne", "--email", "anne-at-exemple")
     assert result.exit_code == 1
