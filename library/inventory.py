@@ -82,6 +82,7 @@ class Scan:
     outcome: Outcome
     already: bool  # scanned before (by this desk or another): counted once
     line: Line
+    lent: bool = False  # on the shelf, yet on loan in the catalogue: a return not recorded
 
 
 class Inventories:
@@ -141,7 +142,14 @@ class Inventories:
             (inventory_id, barcode, copy[0] if copy else None, now or utc_now()),
         )
         line = self._scanned_line(inventory, barcode)
-        return Scan(barcode, line.outcome, already=cur.rowcount == 0, line=line)
+        lent = (
+            copy is not None
+            and self.conn.execute(
+                "SELECT 1 FROM loans WHERE copy_id = ? AND return_date IS NULL", (copy[0],)
+            ).fetchone()
+            is not None
+        )
+        return Scan(barcode, line.outcome, already=cur.rowcount == 0, line=line, lent=lent)
 
     def state(self, inventory_id: int) -> dict[Outcome, list[Line]]:
         """The inventory as it stands: for a closed one, its frozen report."""

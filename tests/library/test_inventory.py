@@ -43,6 +43,7 @@ def test_scanning_says_what_each_barcode_is_and_closing_marks_the_unseen_missing
     inv = inventories.start("Salle A", today=TODAY)
     assert inventories.start("Salle A", today=TODAY) == inv  # one open inventory per place
     assert inventories.scan(inv.id, "CRPV0001").outcome is Outcome.ON_SHELF
+    assert not inventories.scan(inv.id, "CRPV0001").lent
     assert inventories.scan(inv.id, " CRPV0009\n").outcome is Outcome.MISPLACED
     unknown = inventories.scan(inv.id, "XYZ123")
     assert unknown.outcome is Outcome.UNKNOWN and not unknown.already
@@ -87,6 +88,13 @@ def test_a_missing_copy_found_at_the_next_inventory_is_back_on_the_shelf(shelf):
     inventories.close(second.id, today=date(2014, 3, 4))
     assert shelf.copy_by_barcode("CRPV0002")[1].status is CopyStatus.AVAILABLE
     assert shelf.copy_by_barcode("CRPV0004")[1].status is CopyStatus.MISSING
+
+
+def test_a_lent_copy_found_on_the_shelf_is_said_so(shelf):
+    inventories = Inventories(shelf)
+    inv = inventories.start("Salle A", today=TODAY)
+    found = inventories.scan(inv.id, "CRPV0003")
+    assert found.lent and found.outcome is Outcome.ON_SHELF
 
 
 def test_an_empty_or_unknown_location_cannot_be_inventoried(shelf):

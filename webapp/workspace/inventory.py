@@ -124,6 +124,11 @@ def _said(done: Any) -> tuple[str, str]:
     what = f"{done.barcode}" + (f" « {line.title} »" if line.title else "")
     if done.already:
         return f"{what} : déjà lu, compté une seule fois.", "warning"
+    if done.lent:
+        return (
+            f"{what} : en rayon, mais en prêt d'après le catalogue : enregistrez son retour.",
+            "warning",
+        )
     if done.outcome is Outcome.ON_SHELF:
         return f"{what} : en rayon.", "success"
     if done.outcome is Outcome.MISPLACED:
