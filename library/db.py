@@ -32,9 +32,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions migrations use to compute lookup keys the way the code does."""
     from .keys import origin_id, title_key  # keys imports nothing from db
+    from .names import family_name, given_names
 
     conn.create_function("fonds_title_key", 1, title_key, deterministic=True)
     conn.create_function("fonds_origin_id", 1, origin_id, deterministic=True)
+    conn.create_function("fonds_family_name", 1, family_name, deterministic=True)
+    conn.create_function("fonds_given_names", 1, given_names, deterministic=True)
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -57,7 +57,16 @@ def _blueprints() -> list[Any]:
     from .api import endpoints
     from .public import records, search
     from .sharing import exports, feeds, oai
-    from .workspace import admin, borrowers, cataloguing, dashboard, loans, uploads
+    from .workspace import (
+        admin,
+        borrowers,
+        cataloguing,
+        dashboard,
+        inventory,
+        labels,
+        loans,
+        uploads,
+    )
 
     public = [search.bp, records.bp, endpoints.bp]
     workspace = [
@@ -68,6 +77,8 @@ def _blueprints() -> list[Any]:
         borrowers.bp,
         borrowers.public,
         dashboard.bp,
+        labels.bp,
+        inventory.bp,
     ]
     return [*public, *workspace, exports.bp, feeds.bp, oai.bp]
 
