@@ -78,6 +78,11 @@ def _register() -> None:
 
     cli.add_command(export.command)
 
+    # Veille by e-mail: subscribers, confirmations, digests.
+    from . import alert
+
+    cli.add_command(alert.command)
+
 
 _register()
 
