@@ -68,8 +68,11 @@ def _blueprints() -> list[Any]:
         dashboard.bp,
     ]
     from . import exports, feeds, oai  # sharing the fund
+    from .alerts import admin as alerts_admin
+    from .alerts import views as alerts_views  # veille by e-mail
 
-    return [search.bp, records.bp, api.bp, *workspace, exports.bp, feeds.bp, oai.bp]
+    sharing = [exports.bp, feeds.bp, oai.bp, alerts_views.bp]
+    return [search.bp, records.bp, api.bp, *workspace, alerts_admin.bp, *sharing]
 
 
 def _secret_key(instance: Path) -> str:
