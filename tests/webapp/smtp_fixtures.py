@@ -68,7 +68,7 @@ def _authenticator(server, session, envelope, mechanism, auth_data):  # type: ig
         and auth_data.login == USER.encode()
         and auth_data.password == PASSWORD.encode()
     )
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # the server answers 535 on a failure
 
 
 def start_server(*, auth: bool = False) -> tuple[Controller, Inbox]:
@@ -76,7 +76,8 @@ def start_server(*, auth: bool = False) -> tuple[Controller, Inbox]:
     port = free_port()
     kwargs: dict[str, Any] = {}
     if auth:
-        kwargs = {"authenticator": _authenticator, "auth_require_tls": False, "auth_required": True}
+        # AUTH offered without TLS (a test on localhost); a wrong password gets 535
+        kwargs = {"authenticator": _authenticator, "auth_require_tls": False}
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     inbox.config = {
