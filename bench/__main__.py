@@ -10,15 +10,17 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import ingest, search
+    from . import alerts, ingest, search
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "search"}
+    wanted = set(argv) or {"ingest", "search", "alerts"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
     if "search" in wanted:
         results["search"] = search.run(OUT)
+    if "alerts" in wanted:
+        results["alerts"] = alerts.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nrésultats enregistrés dans {OUT / 'results.json'}")
     return 0

@@ -536,17 +536,31 @@ class Alerts:
             kind_clause = f" AND d.kind IN ({', '.join('?' * len(kinds))})"
             params += list(kinds)
         with db.transaction(self.conn):
-            rows = self.conn.execute(
-                "SELECT d.id, d.status, d.attempts, d.claimed_by, d.claimed_at FROM deliveries d"
-                " WHERE (d.status = 'pending' OR (d.status = 'failed' AND d.claimed_by != ?)"
-                f" OR d.status = 'sending'){kind_clause} ORDER BY d.id",
+            # Claims of other senders: taken back when their sender is gone or the lease ran out
+            # (a handful of rows: each live sender holds one delivery at a time).
+            held = self.conn.execute(
+                "SELECT d.id, d.attempts, d.claimed_by, d.claimed_at FROM deliveries d"
+                f" WHERE d.status = 'sending' AND coalesce(d.claimed_by, '') != ?{kind_clause}"
+                " ORDER BY d.id",
                 params,
             ).fetchall()
-            for row in rows:
-                if row["status"] == "sending" and not (
-                    (row["claimed_at"] or "") < stale_before or _sender_gone(row["claimed_by"])
-                ):
-                    continue  # another sender is on it
+            stale = [
+                r
+                for r in held
+                if (r["claimed_at"] or "") < stale_before or _sender_gone(r["claimed_by"])
+            ]
+            while True:
+                if stale:
+                    row = stale.pop(0)
+                else:
+                    row = self.conn.execute(
+                        "SELECT d.id, d.attempts FROM deliveries d WHERE (d.status = 'pending'"
+                        " OR (d.status = 'failed' AND coalesce(d.claimed_by, '') != ?))"
+                        f"{kind_clause} ORDER BY d.id LIMIT 1",
+                        params,
+                    ).fetchone()
+                if row is None:
+                    return None
                 if row["attempts"] >= self.max_attempts:
                     self.conn.execute(
                         "UPDATE deliveries SET status = 'abandoned', claimed_by = NULL"
@@ -560,7 +574,6 @@ class Alerts:
                     (owner, stamp, row["id"]),
                 )
                 return self.delivery(row["id"])
-        return None
 
     def delivery(self, delivery_id: int) -> Delivery | None:
         found = self._deliveries("d.id = ?", (delivery_id,))
