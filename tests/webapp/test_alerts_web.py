@@ -418,3 +418,10 @@ def test_a_port_with_no_server_makes_the_form_say_to_retry(instance):
     )
     refused = subscribe(app.test_client(), email="ana@example.org", bulletin="1")
     assert refused.status_code == 503 and "n'a pas pu partir" in unescape(text(refused))
+
+
+def test_a_thematic_search_becomes_a_thematic_subscription(client):
+    form = text(client.get("/alertes/abonnement?" + urlencode({"recherche": "theme=jeunesse"})))
+    tree = lxml_html.fromstring(form)
+    assert tree.cssselect("#t-jeunesse")[0].get("checked") is not None
+    assert not tree.cssselect("#f-recherche")

@@ -381,3 +381,17 @@ def test_a_send_killed_in_the_middle_resumes_without_sending_twice_or_losing_one
     assert resumed.returncode == 0, err
     assert len(json.loads(out)["sent"]) == 5
     assert sorted(m["To"] for m in mailing.messages) == emails
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_a_server_without_tls_gets_nothing_when_tls_is_configured(run, instance, mailing, security):
+    """STARTTLS or implicit TLS asked, a server that offers neither: nothing goes in clear."""
+    subscribe(run, instance, mailing, "ana@example.org", "--theme", "jeunesse")
+    add_records(instance, themed("Guide des chantiers éducatifs", "jeunesse"))
+    write_config(instance, {**mailing.config, "SMTP_SECURITY": security})
+    result = run("alert", "send")
+    assert result.exit_code == 4 and "injoignable" in result.output
+    assert digests(mailing, "ana@example.org") == []
+    write_config(instance, {**mailing.config, "SMTP_SECURITY": "ssl"})
+    wrong = run("alert", "send")
+    assert wrong.exit_code == 1 and "SMTP_SECURITY doit valoir" in wrong.output
