@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import db
 from .errors import InvalidRecord, NotFound
+from .keys import title_key
 from .models import (
     Author,
     AuthorKind,
@@ -40,7 +41,6 @@ from .rows import (
     theme_row,
     validate,
 )
-from .text import normalise_title
 
 CATALOGUE_FILE = "catalogue.sqlite3"
 
@@ -244,15 +244,14 @@ class Catalogue:
                 (record.file.sha256, exclude),
             ):
                 found.setdefault(rid, "file")
-        wanted = normalise_title(record.title)
+        wanted = title_key(record.title)
         if wanted:
-            for rid, title in self.conn.execute(
-                "SELECT id, title FROM records WHERE deleted = 0 AND id != ?"
+            for (rid,) in self.conn.execute(
+                "SELECT id FROM records WHERE title_key = ? AND deleted = 0 AND id != ?"
                 " AND (year IS ? OR ? IS NULL)",
-                (exclude, record.year, record.year),
+                (wanted, exclude, record.year, record.year),
             ):
-                if normalise_title(title) == wanted:
-                    found.setdefault(rid, "title")
+                found.setdefault(rid, "title")
         return sorted(found.items())
 
     # -- thematics -----------------------------------------------------------------------
