@@ -395,3 +395,22 @@ def test_a_server_without_tls_gets_nothing_when_tls_is_configured(run, instance,
     write_config(instance, {**mailing.config, "SMTP_SECURITY": "ssl"})
     wrong = run("alert", "send")
     assert wrong.exit_code == 1 and "SMTP_SECURITY doit valoir" in wrong.output
+
+
+def test_a_long_digest_lists_every_record_and_stays_under_webmail_clipping(run, instance, mailing):
+    subscribe(run, instance, mailing, "ana@example.org", "--theme", "jeunesse")
+    ids = add_records(
+        instance,
+        *(
+            themed(
+                f"Fiche d'expérience n° {n}", "jeunesse", abstract=f"Résumé {n}. " + "Texte " * 80
+            )
+            for n in range(60)
+        ),
+    )
+    run("alert", "send")
+    (digest,) = digests(mailing, "ana@example.org")
+    text = body(digest)
+    assert {int(n) for n in re.findall(r"Notice : \S+/notice/(\d+)\s", text)} == set(ids)
+    assert text.count("Résumé ") == 20
+    assert len(digest.as_bytes()) < 100_000

@@ -20,6 +20,9 @@ from ..mail.compose import build_message, render
 from .core import describe
 
 ABSTRACT_CHARS = 320
+# Past this many records a message lists the others without their abstract: every record is
+# there, and the message stays under the size at which webmails clip it (~100 KB).
+ABSTRACTS_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,18 @@ def record_lines(record: Record, base: str) -> RecordLines:
         if electronic and record.url.startswith(("http://", "https://"))
         else "",
     )
+
+
+def _trimmed(sections: list[Section]) -> list[Section]:
+    """Sections whose records after the first ABSTRACTS_SHOWN go without their abstract."""
+    shown, result = 0, []
+    for section in sections:
+        rows = []
+        for row in section.records:
+            rows.append(row if shown < ABSTRACTS_SHOWN else replace(row, abstract=""))
+            shown += 1
+        result.append(Section(section.label, tuple(rows)))
+    return result
 
 
 def unsubscribe_url(base: str, subscriber_id: int, key: str) -> str:
@@ -119,10 +134,14 @@ def digest_sections(
             continue
         by_subscription.setdefault(subscription_id, []).append(record_lines(record, base))
     described = {s.id: describe(s, labels) for s in subscriber.subscriptions}
-    return [
-        Section(described.get(key, "Vos abonnements") if key else "Vos abonnements", tuple(rows))
-        for key, rows in by_subscription.items()
-    ]
+    return _trimmed(
+        [
+            Section(
+                described.get(key, "Vos abonnements") if key else "Vos abonnements", tuple(rows)
+            )
+            for key, rows in by_subscription.items()
+        ]
+    )
 
 
 def digest_message(
@@ -178,7 +197,7 @@ def bulletin_sections(
         sections.append(
             Section(section.label, tuple(record_lines(r, base) for r in section.records))
         )
-    return sections
+    return _trimmed(sections)
 
 
 def newsletter_message(
