@@ -40,7 +40,10 @@ from .rows import (
     theme_order,
     theme_row,
     validate,
+    xml_safe_copy,
+    xml_safe_record,
 )
+from .text import xml_safe
 
 CATALOGUE_FILE = "catalogue.sqlite3"
 
@@ -83,6 +86,7 @@ class Catalogue:
 
     def add(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Store a new record (its id is assigned here) with its authors and copies."""
+        record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
         with self.transaction():
@@ -107,6 +111,7 @@ class Catalogue:
         """Write back every descriptive field of an existing record (not its copies or themes)."""
         if record.id is None:
             raise InvalidRecord("id", "a record must be added before it is saved")
+        record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
         with self.transaction():
@@ -361,7 +366,12 @@ class Catalogue:
                 raise NotFound("copy", copy_id)
             self.conn.execute(
                 "UPDATE copies SET call_number = ?, location = ?, status = ? WHERE id = ?",
-                (call_number.strip(), location.strip(), stored_copy_status(status), copy_id),
+                (
+                    xml_safe(call_number).strip(),
+                    xml_safe(location).strip(),
+                    stored_copy_status(status),
+                    copy_id,
+                ),
             )
             self._touch_record(row["record_id"], now)
         return self._copy_by_id(copy_id)
@@ -487,7 +497,7 @@ class Catalogue:
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 source.sha256,
-                source.original_name,
+                xml_safe(source.original_name),
                 source.media_type,
                 source.size,
                 source.store_path,
@@ -629,7 +639,7 @@ class Catalogue:
         self.conn.execute(
             "INSERT INTO record_texts (record_id, text) VALUES (?, ?)"
             " ON CONFLICT (record_id) DO UPDATE SET text = excluded.text",
-            (record_id, text),
+            (record_id, xml_safe(text, keep="\f")),  # form feeds separate the pages
         )
 
     def _write_theme(self, record_id: int, theme: ThemeAssignment, now: str | None) -> None:
@@ -650,6 +660,7 @@ class Catalogue:
             )
 
     def _insert_copy(self, record_id: int, copy: Copy, now: str) -> int:
+        copy = xml_safe_copy(copy)
         try:
             cur = self.conn.execute(
                 "INSERT INTO copies (record_id, barcode, call_number, location, status,"

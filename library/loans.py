@@ -22,6 +22,7 @@ from typing import Any
 from . import db
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError, NotFound
+from .text import xml_safe
 
 
 class LoanRefusal(StrEnum):
@@ -667,6 +668,9 @@ def refusal_from_database(exc: sqlite3.IntegrityError) -> LoanRefused:
 def _borrower_values(
     name: str, organisation: str, category: str, email: str, phone: str, notes: str
 ) -> tuple[str, ...]:
+    name, organisation, category, email, phone, notes = (
+        xml_safe(v) for v in (name, organisation, category, email, phone, notes)
+    )
     name = " ".join(name.split())
     email = email.strip()
     if not name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from indexer.extractors.common import zip_names
@@ -36,6 +37,25 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "base de données SQLite"),
     (b"\x00\x00\x01\x00", "icône Windows"),
 )
+
+
+# The root element of an SVG image, after the prolog (declaration, comments, DOCTYPE, spaces).
+_SVG_ROOT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*"
+    rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]",
+    re.DOTALL | re.IGNORECASE,
+)
+SVG = (
+    "image SVG non acceptée (elle peut contenir des scripts) : "
+    "déposez plutôt le document qui la contient, en PDF"
+)
+
+
+def is_svg(head: bytes) -> bool:
+    """An SVG image (text a browser runs scripts in), whatever its name says."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return _SVG_ROOT.match(head) is not None
 
 
 def _utf16(name: str) -> bytes:
