@@ -223,7 +223,7 @@ def confirm(token: str) -> Response:
 # -- unsubscribing ----------------------------------------------------------------------------
 
 
-@bp.route("/desabonnement/<int:subscriber_id>/<key>", methods=["GET", "POST"])
+@bp.route("/desabonnement/<id:subscriber_id>/<key>", methods=["GET", "POST"])
 def unsubscribe(subscriber_id: int, key: str) -> Response:
     """GET: a page with a button. POST: done at once, from that button or from the mail
     client's one-click unsubscribe (List-Unsubscribe-Post)."""

@@ -147,7 +147,7 @@ def _form(values: dict[str, Any], labels: dict[str, str], error: str | None, pro
     )
 
 
-@bp.get("/<int:subscriber_id>")
+@bp.get("/<id:subscriber_id>")
 def show(subscriber_id: int) -> str:
     subscriber = _get(subscriber_id)
     labels = services.theme_labels()
@@ -159,7 +159,7 @@ def show(subscriber_id: int) -> str:
     )
 
 
-@bp.get("/<int:subscriber_id>/donnees.json")
+@bp.get("/<id:subscriber_id>/donnees.json")
 def export(subscriber_id: int) -> Response:
     """Everything held about the subscriber (GDPR right of access), as a JSON download."""
     _get(subscriber_id)
@@ -177,7 +177,7 @@ def export(subscriber_id: int) -> Response:
     )
 
 
-@bp.post("/<int:subscriber_id>/effacer")
+@bp.post("/<id:subscriber_id>/effacer")
 def erase(subscriber_id: int) -> Response:
     subscriber = _get(subscriber_id)
     if request.form.get("confirmation") != "EFFACER":
@@ -196,7 +196,7 @@ def erase(subscriber_id: int) -> Response:
     return redirect(url_for("subscribers.index"))  # type: ignore[return-value]
 
 
-@bp.post("/envois/<int:delivery_id>/ecarter")
+@bp.post("/envois/<id:delivery_id>/ecarter")
 def dismiss(delivery_id: int) -> Response:
     _alerts().dismiss(delivery_id)
     flash("Envoi retiré de la liste.", "success")
