@@ -29,8 +29,8 @@ TARGETS = {"rows_per_s": 500, "peak_rss_mb": 300}
 
 def spreadsheet(out: Path, rows: int, seed: int) -> Path:
     """The paper half of a generated fund as a holdings spreadsheet (no file rendered)."""
-    from indexer.synth.fund import CATALOGUE_COLUMNS, catalogue_row
-    from indexer.synth.records import generate_records
+    from corpus.synth.fund import CATALOGUE_COLUMNS, catalogue_row
+    from corpus.synth.records import generate_records
     from library import Support
 
     path = out / f"holdings-{rows}-{seed}.csv"
@@ -44,7 +44,13 @@ def spreadsheet(out: Path, rows: int, seed: int) -> Path:
         # About half of a generated fund is paper: ask for enough documents, keep `rows`.
         for document in generate_records(rows * 2 + 200, seed):
             if document.support is Support.PAPIER and written < rows:
-                writer.writerow(catalogue_row(document))
+                row = catalogue_row(document)
+                # The generator numbers barcodes from the same start whatever the seed: give
+                # each spreadsheet its own range, or a second fund would be all duplicates.
+                row["code_barres"] = "|".join(
+                    f"{810 + seed % 90}{code[3:]}" for code in row["code_barres"].split("|") if code
+                )
+                writer.writerow(row)
                 written += 1
     partial.replace(path)
     return path
