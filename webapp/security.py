@@ -51,6 +51,7 @@ CSP = (
     "form-action 'self'"
 )
 
+
 class CsrfRefused(BadRequest):
     french = "Formulaire expiré ou invalide : rechargez la page puis recommencez."
 
