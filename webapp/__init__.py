@@ -56,7 +56,7 @@ def _blueprints() -> list[Any]:
     webapp/workspace, webapp/sharing)."""
     from .api import endpoints
     from .public import records, search
-    from .sharing import exports, feeds, oai
+    from .sharing import alerts, exports, feeds, oai
     from .workspace import (
         admin,
         borrowers,
@@ -65,6 +65,7 @@ def _blueprints() -> list[Any]:
         inventory,
         labels,
         loans,
+        subscribers,
         uploads,
     )
 
@@ -79,8 +80,9 @@ def _blueprints() -> list[Any]:
         dashboard.bp,
         labels.bp,
         inventory.bp,
+        subscribers.bp,
     ]
-    return [*public, *workspace, exports.bp, feeds.bp, oai.bp]
+    return [*public, *workspace, exports.bp, feeds.bp, oai.bp, alerts.bp]
 
 
 def _favicon() -> Response:
