@@ -53,15 +53,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
 from .analysis import analyze, normalise_language, tokens
 from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
-
-if TYPE_CHECKING:
-    from .tag_model import TagModel
 
 FIELDS = ("title", "keywords", "abstract", "text")
 FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
@@ -150,6 +147,30 @@ class ThemeScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A thematic a decider keeps: the rule score behind it, its probability and why."""
+
+    theme: ThemeScore
+    probability: float
+    reasons: tuple[tuple[str, float], ...]  # (French label, contribution to the log-odds)
+
+
+class Decider(Protocol):
+    """What decides among the rule scores in place of the rules' own cut (step 6).
+
+    The learned model (`indexer.tag_model.TagModel`) is one; the tagger knows only this."""
+
+    @property
+    def low_confidence(self) -> float:
+        """Below this probability an assigned thematic is shown in the review list."""
+        ...
+
+    def decide(self, scores: Sequence[ThemeScore]) -> list[Decision]:
+        """The thematics to assign, best first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class _Concept:
     theme: int
     name: str
@@ -175,7 +196,7 @@ class Tagger:
         self,
         vocabulary: Vocabulary,
         settings: TaggerSettings = DEFAULT_SETTINGS,
-        model: TagModel | None = None,
+        model: Decider | None = None,
     ):
         self.vocabulary = vocabulary
         self.settings = settings
@@ -198,7 +219,7 @@ class Tagger:
         clone.settings = settings
         return clone
 
-    def with_model(self, model: TagModel | None) -> Tagger:
+    def with_model(self, model: Decider | None) -> Tagger:
         """The same compiled vocabulary deciding with a learned model (None: the rules)."""
         clone = object.__new__(Tagger)
         clone.__dict__.update(self.__dict__)

@@ -3,9 +3,7 @@
 Contract (the ingest pipeline, the search engine and the web app rely on it):
 - `load_vocabulary(path) -> Vocabulary`, raising `VocabularyError` whose message is one French
   line naming the file and, when known, the line ("vocabulary.toml, ligne 12 : …").
-- `load_for_instance(root) -> VocabularyLoad`: the instance's own `vocabulary.toml` when it
-  exists and is valid, else the last good one (`vocabulary.last-good.json`, written each time a
-  valid instance file is loaded), else the packaged one; `error` says why a fallback is in force.
+- `indexer.instance.load_for_instance(root)` picks the vocabulary an instance uses.
 - `Vocabulary.themes`, `.labels()`, `.equivalences()` (acronym and synonym groups, for query
   expansion).
 
@@ -16,21 +14,15 @@ no positions for values, so semantic errors are located by a small scan of the s
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .analysis import analyze, fold
-
-log = logging.getLogger(__name__)
 
 PACKAGED_VOCABULARY = Path(__file__).parent / "data" / "vocabulary.toml"
 INSTANCE_FILE = "vocabulary.toml"
@@ -287,16 +279,6 @@ class Vocabulary:
         return "\n".join(lines).lstrip("\n") + "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class VocabularyLoad:
-    """The vocabulary in force for an instance, which file it comes from, and what went wrong."""
-
-    vocabulary: Vocabulary
-    path: Path
-    error: str | None = None
-    warnings: tuple[str, ...] = field(default=())
-
-
 # -- loading ---------------------------------------------------------------------------------
 
 
@@ -327,76 +309,6 @@ def parse_vocabulary(text: str, *, source: str = "vocabulaire") -> Vocabulary:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(exc, source, text) from exc
     return _Validator(data, _Locator(text), source).vocabulary()
-
-
-def load_for_instance(instance_root: Path) -> VocabularyLoad:
-    """The vocabulary in force for an instance (see the module docstring for the fallbacks)."""
-    own = Path(instance_root) / INSTANCE_FILE
-    if not own.exists():
-        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY)
-    last_good = Path(instance_root) / LAST_GOOD_FILE
-    try:
-        vocabulary = load_vocabulary(own)
-    except VocabularyError as exc:
-        previous = _read_last_good(last_good)
-        # `error` says what is wrong; `path` says which vocabulary is in force instead.
-        if previous is not None:
-            return VocabularyLoad(previous, last_good, str(exc))
-        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY, str(exc))
-    _write_last_good(last_good, vocabulary, own)
-    return VocabularyLoad(vocabulary, own)
-
-
-def write_instance_vocabulary(instance_root: Path, text: str) -> Path | None:
-    """Install a validated vocabulary text as the instance's file; return the backup path."""
-    parse_vocabulary(text, source=INSTANCE_FILE)  # never install a file that would not load
-    target = Path(instance_root) / INSTANCE_FILE
-    backup = None
-    if target.exists():
-        stamp = 1
-        while (candidate := target.with_name(f"{INSTANCE_FILE}.{stamp}.bak")).exists():
-            stamp += 1
-        backup = candidate
-        backup.write_bytes(target.read_bytes())
-    _atomic_write(target, text)
-    load_for_instance(instance_root)  # refresh the last-good copy
-    return backup
-
-
-def _read_last_good(path: Path) -> Vocabulary | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Vocabulary.from_dict(data["vocabulary"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        if path.exists():
-            log.warning("unreadable last-good vocabulary %s: %s", path, exc)
-        return None
-
-
-def _write_last_good(path: Path, vocabulary: Vocabulary, source: Path) -> None:
-    payload = json.dumps(
-        {"format": 1, "source": str(source), "vocabulary": vocabulary.to_dict()},
-        ensure_ascii=False,
-        indent=1,
-    )
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    try:
-        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
-            return
-        _atomic_write(path, payload)
-    except OSError as exc:  # a read-only instance still tags with the file it could read
-        log.warning("could not save the last good vocabulary to %s: %s", path, exc)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-vocabulary-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- errors and their place in the file -------------------------------------------------------

@@ -41,7 +41,6 @@ LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
 
 
-
 class CsrfRefused(BadRequest):
     french = "Formulaire expiré ou invalide : rechargez la page puis recommencez."
 

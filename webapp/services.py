@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
+from indexer.instance import VocabularyLoad, load_for_instance
 from indexer.search import Finder, SearchIndex, sync_index
-from indexer.vocabulary import VocabularyLoad, load_for_instance
 from library import Catalogue
 from library.instance import InstancePaths
 from library.store import FileStore

@@ -10,21 +10,11 @@ from dataclasses import replace
 import pytest
 
 import indexer.tag_evaluation as tag_evaluation
-import indexer.tag_model as tag_model
+import indexer.tag_training as tag_training
+from indexer.instance import model_for_instance, tagger_for_instance
 from indexer.tag_evaluation import LabelledDoc, cross_validate
-from indexer.tag_model import (
-    MIN_DOCUMENTS,
-    MODEL_FILE,
-    Example,
-    ModelError,
-    TagModel,
-    fit_model,
-    load_model,
-    model_for_instance,
-    save_model,
-    tagger_for_instance,
-    train,
-)
+from indexer.tag_model import MODEL_FILE, ModelError, TagModel, load_model, save_model
+from indexer.tag_training import MIN_DOCUMENTS, Example, fit_model, train
 from indexer.tagging import Tagger, TagInput, explain, explain_model
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from tests.indexer.labelled_fund import labelled_fund
@@ -224,7 +214,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
     by_example = {Example(tuple(tagger.scores(d.doc)), d.expected): i for i, d in enumerate(docs)}
     fits: list[tuple[int, set[int]]] = []
     fold = [-1]
-    real_select, real_fit = tag_model.select, tag_model.fit_model
+    real_select, real_fit = tag_training.select, tag_training.fit_model
 
     def spy_select(examples, slugs, **kwargs):
         fold[0] += 1
@@ -236,7 +226,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
 
     monkeypatch.setattr(tag_evaluation, "select", spy_select)
     monkeypatch.setattr(tag_evaluation, "fit_model", spy_fit)
-    monkeypatch.setattr(tag_model, "fit_model", spy_fit)
+    monkeypatch.setattr(tag_training, "fit_model", spy_fit)
     cv = cross_validate(tagger, docs, 4, seed=1)
 
     assert cv.model is not None and fold[0] == 3
@@ -244,7 +234,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
     for k, (train_set, test_set) in enumerate(zip(cv.train_sets, cv.test_sets, strict=True)):
         assert not set(train_set) & set(test_set)
         fits_k = [seen for f, seen in fits if f == k]
-        assert len(fits_k) == len(tag_model.PENALTIES) * tag_model.INNER_FOLDS + 1
+        assert len(fits_k) == len(tag_training.PENALTIES) * tag_training.INNER_FOLDS + 1
         assert all(not seen & set(test_set) for seen in fits_k)
         assert fits_k[-1] == set(train_set)  # the fold's model saw its whole training part
 

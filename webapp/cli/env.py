@@ -82,7 +82,7 @@ class Env:
     def vocabulary(self) -> Any:
         """The thematic vocabulary in force; a broken instance file is reported, never silent."""
         if self._vocabulary is None:
-            from indexer.vocabulary import load_for_instance
+            from indexer.instance import load_for_instance
 
             self._vocabulary = load_for_instance(self.root)
             if self._vocabulary.error:
@@ -95,7 +95,7 @@ class Env:
 
     def tagger(self) -> Any:
         """The vocabulary's rules, deciding with the instance's learned model when it has one."""
-        from indexer.tag_model import tagger_for_instance
+        from indexer.instance import tagger_for_instance
 
         tagger, problem = tagger_for_instance(self.root, self.vocabulary().vocabulary)
         if problem:

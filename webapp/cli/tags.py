@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from indexer.instance import model_for_instance
 from indexer.tag_evaluation import (
     CrossValidation,
     LabelledDoc,
@@ -20,16 +21,8 @@ from indexer.tag_evaluation import (
     read_labels,
     resolve,
 )
-from indexer.tag_model import (
-    FEATURES,
-    MIN_DOCUMENTS,
-    MODEL_FILE,
-    Example,
-    ModelError,
-    model_for_instance,
-    save_model,
-    train,
-)
+from indexer.tag_model import FEATURES, MODEL_FILE, ModelError, TagModel, save_model
+from indexer.tag_training import MIN_DOCUMENTS, Example, train
 from indexer.tagging import explain, explain_model
 from library import Record, TextStatus, ThemeSource
 
@@ -128,7 +121,7 @@ def evaluate_command(
 
 
 def _trained_on(env: Env, tagger: Any) -> set[int]:
-    if tagger.model is None:
+    if not isinstance(tagger.model, TagModel):
         return set()
     return set(tagger.model.info.get("training", {}).get("record_ids", ()))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from indexer.instance import write_instance_vocabulary
 from indexer.skos import export_skos, import_skos
 from indexer.vocabulary import (
     INSTANCE_FILE,
@@ -14,7 +15,6 @@ from indexer.vocabulary import (
     Vocabulary,
     VocabularyError,
     load_vocabulary,
-    write_instance_vocabulary,
 )
 
 from .env import CliError, Env, pass_env
