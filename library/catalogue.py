@@ -41,6 +41,7 @@ from .rows import (
     validate,
 )
 from .text import normalise_title
+from .themes import ADD, DECISIONS, effective_sql
 
 CATALOGUE_FILE = "catalogue.sqlite3"
 
@@ -303,7 +304,7 @@ class Catalogue:
         now: str | None = None,
     ) -> None:
         """Record the documentalist's decision on a thematic: 'add', 'remove' or None (undo)."""
-        if decision not in ("add", "remove", None):
+        if decision is not None and decision not in DECISIONS:
             raise InvalidRecord("theme", f"unknown decision {decision!r}")
         now = now or utc_now()
         with self.transaction():
@@ -582,8 +583,7 @@ class Catalogue:
             ),
             by_theme=grouped(
                 "SELECT t.slug, count(*) FROM record_themes t JOIN records r ON r.id = t.record_id"
-                " WHERE r.deleted = 0 AND (t.manual = 'add' OR (t.manual IS NULL AND"
-                " t.auto_score IS NOT NULL)) GROUP BY 1 ORDER BY 1"
+                f" WHERE r.deleted = 0 AND {effective_sql('t')} GROUP BY 1 ORDER BY 1"
             ),
             by_language=grouped(
                 "SELECT language, count(*) FROM records WHERE deleted = 0 GROUP BY 1 ORDER BY 1"
@@ -693,7 +693,7 @@ class Catalogue:
             theme = theme_row(row)
             if not theme.effective:
                 continue
-            if theme.manual == "add":
+            if theme.manual == ADD:
                 assignment = ThemeAssignment(
                     theme.slug, ThemeSource.MANUAL, theme.auto_score, theme.auto_evidence
                 )

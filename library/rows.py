@@ -20,6 +20,7 @@ from .models import (
     ThemeAssignment,
     ThemeSource,
 )
+from .themes import is_effective
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class ThemeRow:
 
     @property
     def effective(self) -> bool:
-        return self.manual == "add" or (self.manual is None and self.auto_score is not None)
+        return is_effective(self.manual, self.auto_score is not None)
 
 
 RECORD_COLUMNS = (
