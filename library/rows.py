@@ -24,18 +24,6 @@ from .themes import is_effective
 
 
 @dataclass(frozen=True, slots=True)
-class PathState:
-    """What the indexer last saw at a path."""
-
-    size: int
-    mtime_ns: int
-    sha256: str | None
-    status: str
-    reason: str
-    record_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class ThemeRow:
     """The full state of one thematic on a record, rejected proposals included."""
 
