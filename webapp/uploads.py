@@ -33,6 +33,7 @@ from library.store import FileStore
 from . import security, services
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
+from .messages import reason_text
 from .record_form import audit_view, form_from_record, language_choices, parse_record_form
 from .staging import StagedUpload, Staging, display_name, refuse_name
 
@@ -204,10 +205,10 @@ def _receive(storage: FileStorage, extractor: _Extractor) -> tuple[StagedUpload 
         try:
             default_registry().recognise(incoming)
         except ExtractionError as exc:
-            return None, f"Type de fichier refusé : {exc.reason}."
+            return None, f"Type de fichier refusé : {reason_text(exc.reason)}."
         outcome = extractor.run(incoming, sha)
         if outcome.error is not None or outcome.extraction is None:
-            return None, f"Lecture impossible : {outcome.error or 'erreur inconnue'}."
+            return None, f"Lecture impossible : {reason_text(outcome.error) or 'erreur inconnue'}."
         meta = _meta(outcome, shown, size, sha)
         return area.add(incoming, meta, outcome.extraction.text), None
     finally:
@@ -274,7 +275,7 @@ def _meta(outcome: Outcome, name: str, size: int, sha: str) -> dict[str, Any]:
         "themes": [
             {"slug": t.slug, "score": t.score, "evidence": t.evidence} for t in outcome.themes
         ],
-        "warnings": list(extraction.warnings),
+        "warnings": [reason_text(w) for w in extraction.warnings],
     }
 
 

@@ -13,13 +13,7 @@ from indexer.ingest import Ingester, IngestOptions, IngestReport
 from library.store import FileStore
 
 from .env import Env, pass_env, print_json
-
-_LABELS = {
-    "indexed": "indexés",
-    "unchanged": "inchangés",
-    "empty": "vides (à océriser)",
-    "failed": "en échec",
-}
+from .messages import INGEST_STATUSES, ingest_json, reason_text
 
 
 @click.command("index")
@@ -58,7 +52,7 @@ def command(
     if show_progress:
         click.echo("", err=True)
     if as_json:
-        print_json(report.to_json())
+        print_json(ingest_json(report))
     else:
         _print_summary(report)
 
@@ -89,11 +83,13 @@ class _Progress:
 
 def _print_summary(report: IngestReport) -> None:
     counts = report.counts
-    parts = [f"{counts[s]} {_LABELS[s]}" for s in ("indexed", "unchanged", "empty", "failed")]
+    parts = [
+        f"{counts[s]} {INGEST_STATUSES[s]}" for s in ("indexed", "unchanged", "empty", "failed")
+    ]
     click.echo(f"{counts['total']} fichiers : " + ", ".join(parts) + f" — {report.seconds:.1f} s")
     for status, title in (("failed", "En échec"), ("empty", "Sans texte (à océriser)")):
         lines = [f for f in report.files if f.status == status]
         if lines:
             click.echo(f"{title} :")
             for f in lines:
-                click.echo(f"  {f.path} — {f.reason}" if f.reason else f"  {f.path}")
+                click.echo(f"  {f.path} — {reason_text(f.reason)}" if f.reason else f"  {f.path}")
