@@ -10,13 +10,15 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import ingest, search
+    from . import imports, ingest, search
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "search"}
+    wanted = set(argv) or {"ingest", "imports", "search"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
+    if "imports" in wanted:
+        results["imports"] = imports.run(OUT)
     if "search" in wanted:
         results["search"] = search.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

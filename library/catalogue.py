@@ -17,6 +17,7 @@ from . import db
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .holdings import Holdings
+from .keys import title_key
 from .models import (
     Author,
     AuthorKind,
@@ -37,7 +38,6 @@ from .rows import (
     theme_row,
     validate,
 )
-from .text import normalise_title
 from .themes import ADD, DECISIONS, effective_sql
 
 CATALOGUE_FILE = "catalogue.sqlite3"
@@ -240,15 +240,14 @@ class Catalogue(Holdings, PathMemory):
                 (record.file.sha256, exclude),
             ):
                 found.setdefault(rid, "file")
-        wanted = normalise_title(record.title)
+        wanted = title_key(record.title)
         if wanted:
-            for rid, title in self.conn.execute(
-                "SELECT id, title FROM records WHERE deleted = 0 AND id != ?"
+            for (rid,) in self.conn.execute(
+                "SELECT id FROM records WHERE title_key = ? AND deleted = 0 AND id != ?"
                 " AND (year IS ? OR ? IS NULL)",
-                (exclude, record.year, record.year),
+                (wanted, exclude, record.year, record.year),
             ):
-                if normalise_title(title) == wanted:
-                    found.setdefault(rid, "title")
+                found.setdefault(rid, "title")
         return sorted(found.items())
 
     # -- thematics -----------------------------------------------------------------------

@@ -30,8 +30,17 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    register_functions(conn)
     migrate(conn)
     return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions migrations use to compute lookup keys the way the code does."""
+    from .keys import origin_id, title_key  # keys imports nothing from db
+
+    conn.create_function("fonds_title_key", 1, title_key, deterministic=True)
+    conn.create_function("fonds_origin_id", 1, origin_id, deterministic=True)
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -126,8 +126,8 @@ def newest_first(
 
 def by_source_identifier(catalogue: Catalogue, identifier: str) -> list[int]:
     """Records imported with this identifier of origin (`source` ends with '#<identifier>')."""
-    pattern = "%#" + identifier.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = catalogue.conn.execute(
-        "SELECT id FROM records WHERE source LIKE ? ESCAPE '\\' ORDER BY deleted, id", (pattern,)
+        "SELECT id FROM records WHERE origin_id = ? AND origin_id != '' ORDER BY deleted, id",
+        (identifier,),
     )
     return [r[0] for r in rows]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidRecord
+from .keys import origin_id, title_key
 from .models import (
     Author,
     Copy,
@@ -63,6 +64,8 @@ RECORD_COLUMNS = (
     "text_status",
     "work_id",
     "curated",
+    "title_key",
+    "origin_id",
 )
 
 
@@ -139,6 +142,8 @@ def record_values(record: Record) -> tuple[object, ...]:
         TextStatus(record.text_status).value,
         record.work_id,
         int(record.curated),
+        title_key(record.title),
+        origin_id(record.source),
     )
 
 

@@ -81,6 +81,15 @@ def paced_slices(ids: Sequence[int], sizes: Iterator[int]) -> Iterator[Sequence[
         start += size
 
 
+def _once(documents: Iterable[IndexDocument], seen: set[int]) -> Iterator[IndexDocument]:
+    """The documents of a rebuild, refusing any record already written by this rebuild."""
+    for doc in documents:
+        if doc.id in seen:
+            raise RuntimeError(f"rebuild would index record {doc.id} twice")
+        seen.add(doc.id)
+        yield doc
+
+
 class Pacer:
     """Chooses the next batch size so that each commit lasts about `batch_seconds`."""
 
@@ -378,9 +387,11 @@ class SearchIndex:
         written = 0
         pending_deletions = list(deletions)
         pacer = Pacer(batch_seconds, self.batch_limit)
+        added: set[int] = set()  # a rebuild adds: a record met twice would be indexed twice
         for part in paced_slices(ids, pacer.sizes()):
             began = time.monotonic()
-            written += self._write_to(ix, documents(part), pending_deletions, replace=replace)
+            batch = documents(part) if replace else _once(documents(part), added)
+            written += self._write_to(ix, batch, pending_deletions, replace=replace)
             pending_deletions = []
             if progress:
                 progress(len(part))

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..keys import origin_id
 from ..models import DOC_TYPE_LABELS, Author, AuthorKind, DocType, Record
 from ..text import fold
 
@@ -243,7 +244,7 @@ def ascii_key(text: str) -> str:
 
 def identifier_of(source: str) -> str:
     """The identifier an imported record had in its system of origin (after '#' in source)."""
-    return source.rpartition("#")[2] if "#" in source else ""
+    return origin_id(source)
 
 
 def import_source(file_name: str, identifier: str = "") -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from indexer.search import SearchIndex, SearchRequest, rebuild_index, sync_index
 from indexer.search.engine import Pacer, paced_slices
+from indexer.search.service import catalogue_documents
 from library import Catalogue, Record
 
 
@@ -69,4 +70,23 @@ def test_a_fund_of_2500_records_rebuilt_and_synced_in_many_batches_holds_each_on
         page = index.search(SearchRequest(q="médiation", per_page=5))
         assert page.total == 2500
         assert len({hit.id for hit in page.hits}) == 5
+    catalogue.close()
+
+
+def test_a_rebuild_fed_a_record_twice_refuses_and_keeps_the_index_in_force(instance):
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 30)
+    documents = catalogue_documents(catalogue)
+
+    def doubled(ids):
+        yield from documents(ids)
+        yield from documents(ids[:1])
+
+    with SearchIndex.open(instance / "index", batch_limit=7) as index:
+        sync_index(catalogue, index)
+        before = index.generation
+        with pytest.raises(RuntimeError, match="twice"):
+            index.rebuild(catalogue.revisions, doubled)
+        assert index.generation == before
+        assert index.doc_count() == 30 and index.duplicate_ids() == []
     catalogue.close()

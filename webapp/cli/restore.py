@@ -1,5 +1,6 @@
 """`fonds restore ARCHIVE --instance DIR [--force]`: a backup back into an instance folder,
-its search index rebuilt, then checked like `fonds check`."""
+its search index rebuilt, then checked like `fonds check`: success is reported only when the
+check passes."""
 
 from __future__ import annotations
 
@@ -42,11 +43,18 @@ def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
         )
     finally:
         restored.close()
-    click.echo(
-        f"instance restaurée dans {report.instance} : {report.records} notices, "
-        f"{report.files} fichiers (sauvegarde du {report.created_at}) ; index reconstruit"
-    )
     for problem in problems:
         click.echo(f"problème : {problem.message}", err=True)
     if problems:
-        raise SystemExit(EXIT_REFUSED)
+        # A restore is the last line of defence: never call it a success unless it checks out.
+        raise CliError(
+            f"restauration dans {report.instance} inachevée : la vérification a trouvé "
+            f"{len(problems)} problème(s) ; essayez « fonds --instance {report.instance} "
+            "check --repair »",
+            EXIT_REFUSED,
+        )
+    click.echo(
+        f"instance restaurée dans {report.instance} : {report.records} notices, "
+        f"{report.files} fichiers (sauvegarde du {report.created_at}) ; index reconstruit "
+        "et vérifié"
+    )
