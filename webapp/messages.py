@@ -9,7 +9,7 @@ import contextlib
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
 from library.backup import BackupError
 from library.loans import LoanRefusal, LoanRefused
-from library.models import CopyStatus
+from library.models import DOC_TYPE_LABELS, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
 
 _LOANS: dict[LoanRefusal, str] = {
@@ -227,3 +227,37 @@ def reason_text(reason: Reason | None) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return str(reason)
+
+
+# -- facet values (indexer.search.Finder's value_label) ------------------------------------
+
+LANGUAGE_LABELS = {
+    "fr": "Français",
+    "en": "Anglais",
+    "es": "Espagnol",
+    "de": "Allemand",
+    "it": "Italien",
+    "pt": "Portugais",
+    "ht": "Créole haïtien",
+    "und": "Indéterminée",
+}
+AVAILABILITY_LABELS = {"en-rayon": "En rayon", "en-pret": "En prêt", "en-ligne": "En ligne"}
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The French label of a coded facet value (document type, support, language, availability)."""
+    if facet == "type":
+        try:
+            return DOC_TYPE_LABELS[DocType(value)]
+        except ValueError:
+            return value
+    if facet == "support":
+        try:
+            return Support(value).label
+        except ValueError:
+            return value
+    if facet == "language":
+        return LANGUAGE_LABELS.get(value, value)
+    if facet == "available":
+        return AVAILABILITY_LABELS.get(value, value)
+    return value

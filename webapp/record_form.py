@@ -10,11 +10,12 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search.service import LANGUAGE_LABELS
 from library import Author, AuthorKind, DocType, Record, Support
 from library.identifiers import normalise_isbn, normalise_issn
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import clean_line
+
+from .messages import LANGUAGE_LABELS
 
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

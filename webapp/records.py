@@ -11,12 +11,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
-from indexer.search.service import LANGUAGE_LABELS
 from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
 
 from . import services
 from .api import external
+from .messages import LANGUAGE_LABELS
 
 bp = Blueprint("records", __name__)
 

@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from indexer.search import IndexBusy, SearchPage, SearchQueryError, SearchRequest
-from indexer.search.service import AVAILABILITY_LABELS, LANGUAGE_LABELS
 
 from . import services
-from .messages import french_date
+from .messages import AVAILABILITY_LABELS, LANGUAGE_LABELS, french_date
 from .params import MAX_PAGE, Problem, SearchArgs, args_for, parse_search_args
 from .search_view import (
     SORT_LABELS,

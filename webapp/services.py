@@ -16,6 +16,8 @@ from library import Catalogue
 from library.instance import InstancePaths
 from library.store import FileStore
 
+from .messages import facet_label
+
 _LOCK = threading.Lock()
 
 
@@ -85,6 +87,7 @@ def get_finder() -> Finder:
         get_index(),
         theme_labels=get_vocabulary().vocabulary.labels(),
         availability=get_availability,
+        value_label=facet_label,
     )
 
 

@@ -105,8 +105,13 @@ class Env:
     def finder(self) -> Any:
         from indexer.search import Finder
 
+        from .messages import facet_label
+
         return Finder(
-            self.catalogue(), self.index(), theme_labels=self.vocabulary().vocabulary.labels()
+            self.catalogue(),
+            self.index(),
+            theme_labels=self.vocabulary().vocabulary.labels(),
+            value_label=facet_label,
         )
 
     def close(self) -> None:

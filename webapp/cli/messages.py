@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from webapp.messages import (
     account_problem,
     backup_problem,
+    facet_label,
     french_date,
     loan_refusal,
     reason_text,
@@ -23,6 +24,7 @@ __all__ = [
     "INGEST_STATUSES",
     "account_problem",
     "backup_problem",
+    "facet_label",
     "french_date",
     "ingest_json",
     "loan_refusal",
