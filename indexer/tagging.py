@@ -58,7 +58,7 @@ from typing import Any, Protocol
 from library.models import Record, ThemeAssignment, ThemeSource
 
 from .analysis import analyze, normalise_language, tokens
-from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
+from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
 FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
@@ -243,7 +243,7 @@ class Tagger:
             if term.weight <= 0:
                 continue
             t = theme_index[theme.slug]
-            if term.kind == SIGLE and term.text == term.concept:
+            if term.kind == TermKind.ACRONYM and term.text == term.concept:
                 ident: tuple[str, tuple[str, ...]] = ("ACRONYM", (acronym_key(term.text),))
             else:
                 ident = (term.language, tuple(analyze(term.text, term.language)))
@@ -260,11 +260,15 @@ class Tagger:
             cid = concepts.get((t, term.concept))
             if cid is None:
                 cid = concepts[(t, term.concept)] = len(self._concepts)
-                self._concepts.append(_Concept(t, term.concept, term.weight, term.kind == INDICE))
+                self._concepts.append(
+                    _Concept(t, term.concept, term.weight, term.kind == TermKind.CUE)
+                )
             else:
                 old = self._concepts[cid]
                 self._concepts[cid] = replace(
-                    old, weight=max(old.weight, term.weight), cue=old.cue and term.kind == INDICE
+                    old,
+                    weight=max(old.weight, term.weight),
+                    cue=old.cue and term.kind == TermKind.CUE,
                 )
             key_concepts[key][cid] = None
         self._key_concepts = [tuple(c) for c in key_concepts]

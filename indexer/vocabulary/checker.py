@@ -20,12 +20,9 @@ from .model import (
     DEFAULT_URI,
     DEFAULT_WEIGHTS,
     FOREIGN_LANGUAGES,
-    INDICE,
     KINDS,
-    SIGLE,
-    SPECIFIQUE,
-    TERME,
     Acronym,
+    TermKind,
     Theme,
     Vocabulary,
     acronym_key,
@@ -46,7 +43,7 @@ _THEME_KEYS = (
     "sigles",
     "poids",
 )
-_LIST_KEYS = {"termes": TERME, "specifiques": SPECIFIQUE, "indices": INDICE}
+_LIST_KEYS = {"termes": TermKind.TERM, "specifiques": TermKind.NARROWER, "indices": TermKind.CUE}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ACRONYM = re.compile(r"^[^\W_][\w.-]*$")
 
@@ -280,7 +277,9 @@ class _Validator:
         if not known:
             raise self.fail(f"la thématique « {slug} » n'a aucun terme", at)
         for term in theme.weighted_terms():
-            is_acronym = term.kind == SIGLE and term.text == term.concept  # matched as written
+            is_acronym = (
+                term.kind == TermKind.ACRONYM and term.text == term.concept
+            )  # matched as written
             if not is_acronym and not analyze(term.text, term.language):
                 raise self.fail(
                     f"le terme « {term.text} » de « {slug} » ne contient aucun mot"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +20,26 @@ INSTANCE_FILE = "vocabulary.toml"
 LAST_GOOD_FILE = "vocabulary.last-good.json"
 DEFAULT_URI = "https://crpv-martinique.fr/vocabulaire/"
 
-# Kinds of terms, as spelled in the file, and their default weights.
-SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE = (
-    "sigle",
-    "terme",
-    "synonyme",
-    "specifique",
-    "indice",
-    "langue",
-)
-KINDS = (SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE)
+
+class TermKind(StrEnum):
+    """Kinds of terms; the values are the words of the documentalist's file (`[poids]`)."""
+
+    ACRONYM = "sigle"
+    TERM = "terme"
+    SYNONYM = "synonyme"
+    NARROWER = "specifique"
+    CUE = "indice"  # everyday words: weak signals
+    FOREIGN = "langue"  # terms in English or Spanish
+
+
+KINDS = tuple(TermKind)
 DEFAULT_WEIGHTS: dict[str, float] = {
-    SIGLE: 3.0,
-    TERME: 2.0,
-    SYNONYME: 2.0,
-    SPECIFIQUE: 2.0,
-    INDICE: 0.5,
-    LANGUE: 2.0,
+    TermKind.ACRONYM: 3.0,
+    TermKind.TERM: 2.0,
+    TermKind.SYNONYM: 2.0,
+    TermKind.NARROWER: 2.0,
+    TermKind.CUE: 0.5,
+    TermKind.FOREIGN: 2.0,
 }
 FOREIGN_LANGUAGES = ("en", "es")
 
@@ -81,23 +85,27 @@ class Theme:
         def make(text: str, kind: str, concept: str, language: str = "fr") -> WeightedTerm:
             return WeightedTerm(text, kind, overrides.get(text, defaults[kind]), language, concept)
 
-        out = [make(t, TERME, t) for t in self.terms]
+        out = [make(t, TermKind.TERM, t) for t in self.terms]
         for group in self.synonyms:
-            out.extend(make(t, SYNONYME, group[0]) for t in group)
-        out.extend(make(t, SPECIFIQUE, t) for t in self.narrower)
-        out.extend(make(t, INDICE, t) for t in self.cues)
+            out.extend(make(t, TermKind.SYNONYM, group[0]) for t in group)
+        out.extend(make(t, TermKind.NARROWER, t) for t in self.narrower)
+        out.extend(make(t, TermKind.CUE, t) for t in self.cues)
         for acronym in self.acronyms:
-            out.append(make(acronym.acronym, SIGLE, acronym.acronym))
+            out.append(make(acronym.acronym, TermKind.ACRONYM, acronym.acronym))
             # An expansion weighs what its acronym weighs unless it has its own weight.
-            weight = overrides.get(acronym.acronym, defaults[SIGLE])
+            weight = overrides.get(acronym.acronym, defaults[TermKind.ACRONYM])
             for expansion in acronym.expansions:
                 out.append(
                     WeightedTerm(
-                        expansion, SIGLE, overrides.get(expansion, weight), "fr", acronym.acronym
+                        expansion,
+                        TermKind.ACRONYM,
+                        overrides.get(expansion, weight),
+                        "fr",
+                        acronym.acronym,
                     )
                 )
         for language, terms in self.foreign:
-            out.extend(make(t, LANGUE, t, language) for t in terms)
+            out.extend(make(t, TermKind.FOREIGN, t, language) for t in terms)
         return out
 
     def all_texts(self) -> list[str]:
