@@ -135,28 +135,39 @@ _FILTER_OPTIONS = (
         "themes",
         multiple=True,
         metavar="SLUG",
-        help="Thematic (repeatable: any of them).",
+        help="Thématique (répétable : l'une ou l'autre).",
     ),
     click.option(
-        "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
+        "--type", "types", multiple=True, metavar="T", help="Type de document (code, répétable)."
     ),
     click.option(
-        "--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"])
+        "--support",
+        "supports",
+        multiple=True,
+        type=click.Choice(["papier", "electronique"]),
+        help="Support (répétable).",
     ),
     click.option(
-        "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
+        "--year",
+        "years",
+        multiple=True,
+        metavar="Y",
+        help="Année, ou période 2000-2009 (répétable).",
     ),
     click.option(
-        "--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable)."
+        "--lang", "languages", multiple=True, metavar="L", help="Code de langue (répétable)."
     ),
     click.option(
         "--author",
         "authors",
         multiple=True,
-        help="Author as catalogued, 'Nom, Prénom' (repeatable).",
+        help="Auteur tel que catalogué, « Nom, Prénom » (répétable).",
     ),
     click.option(
-        "--available", multiple=True, type=click.Choice(["en-rayon", "en-pret", "en-ligne"])
+        "--available",
+        multiple=True,
+        type=click.Choice(["en-rayon", "en-pret", "en-ligne"]),
+        help="Disponibilité (répétable).",
     ),
 )
 _FILTER_NAMES = ("themes", "types", "supports", "years", "languages", "authors", "available")

@@ -19,18 +19,27 @@ from .messages import INGEST_STATUSES, ingest_json, reason_text
 @click.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Extraction processes (default: one per core)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processus d'extraction (par défaut : un par cœur).",
 )
-@click.option("--force", is_flag=True, help="Re-read every file, even unchanged ones.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--force", is_flag=True, help="Relire tous les fichiers, même inchangés.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Afficher le compte rendu en JSON sur la sortie standard.",
+)
 @pass_env
 def command(
     env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as_json: bool
 ) -> None:
-    """Index files and folders (recursively): text, metadata, language, thematics.
+    """Indexer des fichiers et des dossiers (récursivement) : texte, métadonnées, langue,
+    thématiques.
 
-    Exit status 0 when the batch ran to its end, even if some files failed (they are listed
-    with their reason); non-zero only when the batch could not run."""
+    Code de sortie 0 quand le lot est allé au bout, même si des fichiers ont échoué (ils sont
+    listés avec leur motif) ; autre chose seulement quand le lot n'a pas pu être traité."""
     config = env.config
     catalogue = env.catalogue(create=True)
     index = env.index(create=True)

@@ -12,10 +12,10 @@ from .env import CliError, Env, pass_env, print_json
 
 @click.command("show")
 @click.argument("record_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, record_id: int, as_json: bool) -> None:
-    """Show record RECORD_ID."""
+    """Afficher la notice RECORD_ID."""
     try:
         record = env.catalogue().get(record_id)
     except NotFound:
