@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -157,10 +156,8 @@ def big_bomb(tmp_path_factory) -> Path:
 
 def test_a_zip_bomb_is_refused_from_its_directory_without_inflating_it(big_bomb):
     assert os.path.getsize(big_bomb) < 1_000_000
-    started = time.perf_counter()
-    with pytest.raises(ExtractionError) as caught:
+    with pytest.raises(ExtractionError) as caught:  # how fast: bench/units.py
         REGISTRY.extract(big_bomb)
-    assert time.perf_counter() - started < 0.5
     assert reason_text(caught.value.reason) == "archive suspecte (bombe de décompression)"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import time
 from dataclasses import replace
 
 import pytest
@@ -180,16 +179,6 @@ def test_the_tagger_with_its_model_survives_pickling(tagger, model):
     assert copy.model == model
     assert copy.tag(NEW_REPORT) == learned.tag(NEW_REPORT)
     assert copy.low_confidence == model.low_confidence != tagger.low_confidence
-
-
-def test_deciding_with_the_model_costs_far_less_than_a_millisecond(tagger, model):
-    scores = [tagger.scores(doc) for doc, _ in labelled_fund()]
-    started = time.perf_counter()
-    for _ in range(20):
-        for s in scores:
-            model.decide(s)
-    per_document = (time.perf_counter() - started) / (20 * len(scores))
-    assert per_document < 0.001
 
 
 # -- cross-validation ----------------------------------------------------------------------------
