@@ -18,6 +18,7 @@ from library.text import clean_line
 
 from . import services
 from .admin_common import desk, record_audit, reindex, tagger
+from .messages import support_label
 from .record_form import (
     RecordForm,
     audit_view,
@@ -511,7 +512,7 @@ def _render_form(
         duplicates=duplicates or [],
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
-        supports=[(s.value, s.label) for s in Support],
+        supports=[(s.value, support_label(s)) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,
         **context,

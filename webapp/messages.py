@@ -69,6 +69,34 @@ _BACKUPS = {
 }
 
 
+SUPPORT_LABELS: dict[Support, str] = {
+    Support.PAPIER: "Papier",
+    Support.ELECTRONIQUE: "Électronique",
+}
+COPY_STATUS_LABELS: dict[CopyStatus, str] = {
+    CopyStatus.AVAILABLE: "En rayon",
+    CopyStatus.ON_LOAN: "En prêt",
+    CopyStatus.MISSING: "Manquant",
+    CopyStatus.WITHDRAWN: "Retiré",
+}
+
+
+def support_label(value: str) -> str:
+    """Papier / Électronique (the code itself when unknown)."""
+    try:
+        return SUPPORT_LABELS[Support(value)]
+    except ValueError:
+        return str(value)
+
+
+def copy_status_label(value: str) -> str:
+    """The state of a copy as the desk says it (the code itself when unknown)."""
+    try:
+        return COPY_STATUS_LABELS[CopyStatus(value)]
+    except ValueError:
+        return str(value)
+
+
 def loan_refusal(exc: LoanRefused) -> str:
     detail = exc.detail
     if exc.reason is LoanRefusal.INVALID_BORROWER:
@@ -77,7 +105,7 @@ def loan_refusal(exc: LoanRefused) -> str:
         detail = f" ({detail})" if detail else ""
     elif exc.reason is LoanRefusal.COPY_UNAVAILABLE:
         with contextlib.suppress(ValueError):
-            detail = CopyStatus(detail).label.lower()
+            detail = copy_status_label(detail).lower()
     elif exc.reason is LoanRefusal.ALREADY_ON_LOAN:
         detail = french_date(detail)
     return _LOANS[exc.reason].format(detail=detail)
@@ -253,7 +281,7 @@ def facet_label(facet: str, value: str) -> str:
             return value
     if facet == "support":
         try:
-            return Support(value).label
+            return SUPPORT_LABELS[Support(value)]
         except ValueError:
             return value
     if facet == "language":

@@ -16,7 +16,7 @@ from library import CopyStatus, NotFound, Record, ThemeSource
 
 from . import services
 from .api import external
-from .messages import LANGUAGE_LABELS
+from .messages import LANGUAGE_LABELS, support_label
 
 bp = Blueprint("records", __name__)
 
@@ -100,7 +100,7 @@ def _version(record: Record) -> VersionView:
     return VersionView(
         id=record.id or 0,
         title=record.title,
-        support=record.support.label,
+        support=support_label(record.support),
         online=record.file is not None,
         on_shelf=sum(1 for c in record.copies if c.status is CopyStatus.AVAILABLE),
         on_loan=sum(1 for c in record.copies if c.status is CopyStatus.ON_LOAN),

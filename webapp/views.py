@@ -7,6 +7,7 @@ from flask import Flask, Response, request
 from library import DOC_TYPE_LABELS, DocType
 
 from . import services
+from .messages import copy_status_label, support_label
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_context)
     app.jinja_env.filters["type_label"] = type_label
+    app.jinja_env.filters["support_label"] = support_label
+    app.jinja_env.filters["copy_status_label"] = copy_status_label
     app.jinja_env.filters["theme_label"] = lambda slug: services.theme_labels().get(slug, slug)
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.trim_blocks = True

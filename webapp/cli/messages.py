@@ -15,6 +15,7 @@ from webapp.messages import (
     french_date,
     loan_refusal,
     reason_text,
+    support_label,
 )
 
 if TYPE_CHECKING:  # indexer.ingest loads the search engine: only `fonds index` pays for it
@@ -29,6 +30,7 @@ __all__ = [
     "ingest_json",
     "loan_refusal",
     "reason_text",
+    "support_label",
 ]
 
 # How `fonds index` names the fate of each file.

@@ -8,6 +8,7 @@ from library import NotFound
 from library.formats.records_json import record_to_dict
 
 from .env import CliError, Env, pass_env, print_json
+from .messages import support_label
 
 
 @click.command("show")
@@ -32,7 +33,7 @@ def command(env: Env, record_id: int, as_json: bool) -> None:
         ("Éditeur", ", ".join(x for x in (record.publisher, record.place) if x)),
         ("Date", record.date),
         ("Type", record.doc_type.label),
-        ("Support", record.support.label),
+        ("Support", support_label(record.support)),
         ("Langue", record.language),
         ("Pages", str(record.pages or "")),
         ("ISBN", record.isbn),
