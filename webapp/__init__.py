@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app
 
 from .config import load_config
 
@@ -34,30 +34,30 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from . import errors, services, views
+    from . import errors, security, services, templating
 
     services.init_app(app)
     errors.init_app(app)
-    views.init_app(app)
+    security.init_app(app)
+    app.jinja_env.filters.update(templating.FILTERS)
+    app.context_processor(templating.site_context)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
 
 
 def _blueprints() -> list[Any]:
-    """Each area of the site is one blueprint module (search, records, admin, loans, …)."""
-    from . import (  # the workspace
-        admin,
-        api,
-        borrowers,
-        cataloguing,
-        dashboard,
-        loans,
-        records,
-        search,
-        uploads,
-    )
+    """The site's map: each area is a package of blueprints (webapp/public, webapp/api,
+    webapp/workspace, webapp/sharing)."""
+    from .api import endpoints
+    from .public import records, search
+    from .sharing import exports, feeds, oai
+    from .workspace import admin, borrowers, cataloguing, dashboard, loans, uploads
 
+    public = [search.bp, records.bp, endpoints.bp]
     workspace = [
         admin.bp,
         cataloguing.bp,
@@ -67,9 +67,15 @@ def _blueprints() -> list[Any]:
         borrowers.public,
         dashboard.bp,
     ]
-    from . import exports, feeds, oai  # sharing the fund
+    return [*public, *workspace, exports.bp, feeds.bp, oai.bp]
 
-    return [search.bp, records.bp, api.bp, *workspace, exports.bp, feeds.bp, oai.bp]
+
+def _favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says: give them the site's icon."""
+    icon = Path(current_app.static_folder or "static") / "favicon.svg"
+    response = Response(icon.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
 
 
 def _secret_key(instance: Path) -> str:

@@ -13,6 +13,8 @@ session cookie flags, and what a login attempt must go through.
 - Logins are throttled per login name and per client address (library.users.LoginThrottle,
   persisted in SQLite); behind a reverse proxy set TRUSTED_PROXIES so the client address is
   the real one.
+- Every answer carries the security headers: a CSP without inline script or style,
+  X-Frame-Options DENY, nosniff, same-origin referrer, HSTS over HTTPS.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from library.users import User, Users
 
 from . import services
-from .workspace import WORKSPACE_DEFAULTS, scrypt_cost, workspace_config
+from .policies import WORKSPACE_DEFAULTS, scrypt_cost, workspace_config
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -39,6 +41,11 @@ CSRF_EXEMPT_PREFIXES = ("/oai",)
 ADMIN_PREFIX = "/admin"
 LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
 
 
 class CsrfRefused(BadRequest):
@@ -61,10 +68,7 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    """Install the guards on the whole application (called once, by the admin blueprint)."""
-    if app.extensions.get("fonds_security"):
-        return
-    app.extensions["fonds_security"] = True
+    """Install the guards and the security headers on the whole application (by create_app)."""
     for key, value in workspace_config(app.config).items():
         app.config.setdefault(key, value)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
@@ -78,6 +82,7 @@ def init_app(app: Flask) -> None:
             x_host=proxies,
         )
     app.before_request(_guard)
+    app.after_request(_security_headers)
     app.after_request(_no_store_for_admin)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"current_user": current_user()})
@@ -195,6 +200,16 @@ def _guard() -> Response | None:
     ):
         _check_csrf()
     return None
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
 
 
 def _no_store_for_admin(response: Response) -> Response:

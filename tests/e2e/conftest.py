@@ -83,7 +83,7 @@ def live_server_factory() -> Iterator[Callable[..., LiveServer]]:
 
 @pytest.fixture(scope="session")
 def live_server(live_server_factory, tmp_path_factory) -> LiveServer:  # type: ignore[no-untyped-def]
-    from tests.webapp.search_fund import build_fund
+    from tests.webapp.public.fund import build_fund
 
     root = tmp_path_factory.mktemp("live") / "instance"
     fund = build_fund(root)

@@ -79,8 +79,8 @@ def hits(instance: Path, query: str) -> dict:
 def fund(tmp_path_factory) -> Path:
     """An instance of more than 2,000 records built the way a new user builds one."""
     base = tmp_path_factory.mktemp("whole-fund")
-    fonds(base / "unused", "corpus", "generate", "--documents", "600", str(base / "fund"))
-    write_paper_rows(base / "more.csv", 4400, seed=11)
+    fonds(base / "unused", "corpus", "generate", "--documents", "200", str(base / "fund"))
+    write_paper_rows(base / "more.csv", 4600, seed=11)
     instance = base / "instance"
     fonds(instance, "index", str(base / "fund" / "documents"))
     fonds(instance, "import", str(base / "fund" / "catalogue.csv"))

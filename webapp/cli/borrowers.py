@@ -8,7 +8,7 @@ from library import NotFound, audit
 from library.loans import LoanRefused, Loans
 
 from ..messages import loan_refusal
-from ..workspace import categories, loan_policy
+from ..policies import categories, loan_policy
 from .env import CliError, Env, pass_env, print_json
 from .users import cli_actor
 

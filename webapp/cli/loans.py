@@ -13,8 +13,8 @@ from library import audit
 from library.loans import LoanRefused, Loans
 
 from ..messages import french_date, loan_refusal
-from ..workspace import loan_policy
-from ..workspace import today as configured_today
+from ..policies import loan_policy
+from ..policies import today as configured_today
 from .env import CliError, Env, pass_env, print_json
 from .users import cli_actor
 

@@ -13,7 +13,7 @@ from library import audit
 from library.users import AccountError, Users
 
 from ..messages import account_problem
-from ..workspace import scrypt_cost
+from ..policies import scrypt_cost
 from .env import CliError, Env, pass_env, print_json
 
 

@@ -1,0 +1,208 @@
+"""Exports from the site: every format with its content type and file name, search selections,
+baskets (with and without JavaScript), the formatted bibliography (HTML and DOCX), the bundle."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from urllib.parse import parse_qs, urlsplit
+
+import docx
+import lxml.html
+import pytest
+import rispy
+
+from library.exporting import FORMATS
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "csv-comma": "text/csv; charset=utf-8",
+    "ris": "application/x-research-info-systems",
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "csl-json": "application/vnd.citationstyles.csl+json",
+    "dc": "application/xml",
+    "marcxml": "application/marcxml+xml",
+    "iso2709": "application/marc",
+    "marc21": "application/marc",
+    "json": "application/json",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_downloads_with_its_content_type_and_a_file_name(client, shared_fund, name):
+    response = client.get(f"/export?format={name}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == CONTENT_TYPES[name]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="fonds-')
+    assert f'.{FORMATS[name].extension}"' in disposition
+    assert "retirée".encode() not in response.data  # the deleted record never leaves
+
+
+def test_a_single_record_export_is_named_after_it(client, shared_fund):
+    record = shared_fund.live[2]
+    response = client.get(f"/export?format=ris&ids={record.id}")
+    assert f'filename="notice-{record.id}.ris"' in response.headers["Content-Disposition"]
+    entries = rispy.loads(response.data.decode("utf-8"))
+    assert [e["title"] for e in entries] == [record.title]
+
+
+def test_an_export_of_a_search_carries_exactly_the_hits(client, shared_fund):
+    response = client.get("/export?format=json&theme=sante")
+    titles = {r["title"] for r in json.loads(response.data)["records"]}
+    assert (
+        titles == {r.title for r in shared_fund.live if "sante" in r.theme_slugs}
+        and len(titles) == 2
+    )
+    response = client.get("/export?format=json&q=médiation&type=guide")
+    assert [r["title"] for r in json.loads(response.data)["records"]] == [
+        "Nouveau guide de la médiation"
+    ]
+    everything = json.loads(client.get("/export?format=json").data)
+    assert everything["count"] == len(shared_fund.live) == 13
+
+
+def test_an_unknown_format_is_a_french_400_and_bad_parameters_never_a_500(client):
+    response = client.get("/export?format=docx")
+    text = lxml.html.fromstring(response.data).text_content()
+    assert response.status_code == 400 and "Format d'export inconnu « docx »" in text
+    for url in (
+        "/export?format=ris&ids=abc,,-3",
+        "/export?format=ris&year=deux-mille&page=-1",
+        "/export?format=ris&q=%22unbalanced",
+        "/export/lot?theme=%3Cscript%3E",
+        "/bibliographie?ids=99999999999999",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_bundle_has_five_formats_and_a_manifest(client, shared_fund):
+    response = client.get("/export/lot?theme=logement")
+    assert response.headers["Content-Type"] == "application/zip"
+    assert 'filename="lot-fonds-' in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert sorted(archive.namelist()) == sorted(
+            [
+                "manifest.json",
+                "notices.ris",
+                "notices.bib",
+                "notices-csl.json",
+                "notices-unimarc.mrc",
+                "notices-oai_dc.xml",
+            ]
+        )
+        assert archive.read("notices-unimarc.mrc").count(b"\x1d") == 3
+    assert manifest["count"] == 3 and manifest["selection"] == "recherche Logement et habitat"
+    assert manifest["centre"] and manifest["site"] == "https://fonds.example.org"
+    assert len(manifest["identifiers"]) == 3 and manifest["identifiers"][0].startswith(
+        "oai:fonds.example.org:"
+    )
+
+
+# -- the basket -------------------------------------------------------------------------------
+
+
+def test_without_javascript_the_basket_is_filled_by_forms_and_kept_in_a_cookie(client, shared_fund):
+    """GIVEN a visitor without JavaScript on a record page
+    WHEN they press « Ajouter au panier » on two records and open the basket
+    THEN the basket lists both, offers every export for exactly these ids, and can be emptied."""
+    first, second = shared_fund.live[0], shared_fund.live[3]
+    page = lxml.html.fromstring(client.get(f"/notice/{first.id}").data)
+    form = page.cssselect("form.basket-form")[0]
+    fields = {i.get("name"): i.get("value") for i in form.cssselect("input")}
+    assert form.get("action") == "/panier" and fields["ajouter"] == str(first.id)
+    response = client.get("/panier", query_string=fields)
+    assert response.status_code == 303 and response.headers["Location"] == f"/notice/{first.id}"
+    assert "fonds_panier" in response.headers["Set-Cookie"]
+    client.get("/panier", query_string={"ajouter": second.id, "retour": "/"})
+    page = lxml.html.fromstring(client.get(f"/notice/{first.id}").data)
+    assert (
+        page.cssselect("form.basket-form button")[0].text_content().strip() == "Retirer du panier"
+    )
+    basket = lxml.html.fromstring(client.get("/panier").data)
+    titles = [a.text_content() for a in basket.cssselect(".basket-item > a")]
+    assert titles[0].startswith(first.title) and titles[1].startswith(second.title)
+    links = {a.get("href") for a in basket.cssselect("a")}
+    assert f"/export?format=ris&ids={first.id},{second.id}" in links
+    assert f"/export/lot?ids={first.id},{second.id}" in links
+    ris = client.get(f"/export?format=ris&ids={first.id},{second.id}").data.decode()
+    assert ris.count("ER  - ") == 2
+    client.get("/panier?vider=1")
+    assert "Votre panier est vide" in client.get("/panier").data.decode()
+
+
+def test_a_shared_basket_link_shows_its_records_and_never_redirects_elsewhere(client, shared_fund):
+    ids = [shared_fund.live[5].id, shared_fund.live[1].id]
+    page = lxml.html.fromstring(client.get(f"/panier?ids={ids[0]},{ids[1]}").data)
+    assert "Sélection partagée" in page.cssselect("h1")[0].text_content()
+    assert len(page.cssselect(".basket-item")) == 2
+    response = client.get("/panier?ajouter=1&retour=https://evil.example/")
+    assert response.headers["Location"] == "/panier"
+    response = client.get("/panier?ajouter=1&retour=//evil.example/")
+    assert response.headers["Location"] == "/panier"
+
+
+def test_the_basket_script_is_linked_once_and_no_inline_script_or_style(client, shared_fund):
+    client.get(f"/panier?ajouter={shared_fund.live[0].id}&retour=/")
+    page = lxml.html.fromstring(client.get("/?q=quartier").data)
+    scripts = [s.get("src") for s in page.iter("script")]
+    assert all(scripts) and scripts.count("/static/basket.js") == 1
+    assert len(page.cssselect("form.basket-form")) >= 2
+    for url in ("/panier", "/bibliographie", "/nouveautes?mois=2013-05"):
+        doc = lxml.html.fromstring(client.get(url).data)
+        assert all(s.get("src") for s in doc.iter("script")) and not doc.xpath("//*[@style]")
+
+
+def test_the_basket_script_exists_and_uses_the_same_cookie(client):
+    with client.get("/static/basket.js") as response:
+        script = response.get_data().decode()
+    assert "fonds_panier" in script and "basket-form" in script
+
+
+# -- the bibliography ------------------------------------------------------------------------
+
+
+def test_the_bibliography_is_grouped_by_thematic_in_iso_690(client, shared_fund):
+    page = lxml.html.fromstring(client.get("/bibliographie").data)
+    sections = [h.text_content() for h in page.cssselect(".biblio-section h2")]
+    assert (
+        sections[0].startswith("Évaluation des politiques") and sections[-1] == "Autres documents"
+    )
+    references = [li.text_content() for li in page.cssselect(".reference")]
+    assert len(references) == len(shared_fund.live)
+    first = next(r for r in references if r.startswith("JOSEPH-ANGÉLIQUE"))
+    assert first.startswith(
+        "JOSEPH-ANGÉLIQUE, Marie, Ville de Fort-de-France et NÚÑEZ, Iñigo. Les « grands frères »"
+    )
+    assert "Paris : L'Harmattan, 2009. 120 p. (Étude). ISBN 9782296529137." in first
+    item = next(li for li in page.cssselect(".reference") if li.text_content().startswith("JOSEPH"))
+    assert item.cssselect("i")[0].text_content().startswith("Les « grands frères » & la médiation")
+    four = next(r for r in references if "CUCS de Schœlcher" in r)  # four authors: et al.
+    assert four.startswith(
+        "Ô'NEILL, Anne-Sophie et al. Évaluation du CUCS de Schœlcher [en ligne]."
+    )
+    assert "Disponible sur : https://exemple.org/rapport?id=1&format=pdf" in four
+
+
+def test_the_bibliography_as_a_word_document(client, shared_fund):
+    response = client.get("/bibliographie?format=docx&theme=sante&titre=Santé+dans+les+quartiers")
+    assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="bibliographie-' in response.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.data))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Santé dans les quartiers" and "Santé" in texts
+    references = [p for p in document.paragraphs if p.text.startswith("AUTEUR")]
+    assert len(references) == 2
+    assert any(run.italic and run.text.startswith("Diagnostic local") for run in references[0].runs)
+
+
+def test_the_bibliography_links_its_docx_with_the_same_selection(client):
+    page = lxml.html.fromstring(client.get("/bibliographie?theme=logement&q=habitat").data)
+    link = next(a.get("href") for a in page.cssselect("a") if "format=docx" in a.get("href"))
+    assert parse_qs(urlsplit(link).query) == {
+        "format": ["docx"],
+        "q": ["habitat"],
+        "theme": ["logement"],
+    }

@@ -1,0 +1,1 @@
+"""The public site, read-only: the search page (`/`), record pages and their downloads."""

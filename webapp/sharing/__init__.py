@@ -1,0 +1,2 @@
+"""Sharing the fund with other software and readers: exports and the bibliography,
+OAI-PMH, RSS/Atom feeds and the bulletin."""

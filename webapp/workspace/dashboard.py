@@ -1,0 +1,98 @@
+"""The dashboard (/admin/statistiques): the fund and the loans in charts, each with its table."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from library import DOC_TYPE_LABELS, DocType
+from library.statistics import acquisitions_per_year, publications_per_year
+
+from .. import services
+from ..messages import support_label
+from ..policies import categories
+from .admin_common import desk, today
+from .charts import bar_chart, column_chart
+
+bp = Blueprint("dashboard", __name__, url_prefix="/admin/statistiques")
+
+_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+@bp.get("/")
+def index() -> str:
+    catalogue = services.get_catalogue()
+    stats = catalogue.stats()
+    labels = services.theme_labels()
+    loans = desk()
+    now = today()
+    themes = sorted(((labels.get(s, s), n) for s, n in stats.by_theme.items()), key=lambda r: -r[1])
+    by_type = sorted(
+        ((DOC_TYPE_LABELS.get(DocType(t), t), n) for t, n in stats.by_type.items()),
+        key=lambda r: -r[1],
+    )
+    by_support = [(support_label(s), n) for s, n in stats.by_support.items()]
+    per_month = loans.loans_per_month(now, 12)
+    months = [(f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in per_month]
+    # Under the axis: the month alone, with its year on January and on the first column.
+    ticks = [
+        _MONTHS[int(m[5:7]) - 1] + (f" {m[2:4]}" if i == 0 or m[5:7] == "01" else "")
+        for i, (m, _) in enumerate(per_month)
+    ]
+    top = [(title, n) for _, title, n in loans.most_borrowed(10)]
+    names = categories(current_app.config)
+    by_category = [(names.get(c, c), n) for c, n in loans.loans_by_category().items()]
+    charts = [
+        bar_chart("themes", "Notices par thématique", themes, key_label="Thématique"),
+        bar_chart("types", "Notices par type de document", by_type, key_label="Type"),
+        bar_chart("supports", "Notices par support", by_support, key_label="Support"),
+        column_chart(
+            "acquisitions",
+            "Notices cataloguées par année",
+            [(str(y), n) for y, n in acquisitions_per_year(catalogue)],
+            key_label="Année",
+        ),
+        column_chart(
+            "publications",
+            "Notices par année de publication",
+            [(str(y), n) for y, n in publications_per_year(catalogue)],
+            key_label="Année",
+        ),
+        column_chart(
+            "prets-mois",
+            "Prêts par mois (douze derniers mois)",
+            months,
+            key_label="Mois",
+            value_label="Prêts",
+            axis=ticks,
+        ),
+        bar_chart(
+            "plus-empruntes",
+            "Documents les plus empruntés",
+            top,
+            key_label="Document",
+            value_label="Prêts",
+        ),
+        bar_chart(
+            "categories",
+            "Prêts par catégorie d'emprunteur",
+            by_category,
+            key_label="Catégorie",
+            value_label="Prêts",
+        ),
+    ]
+    return render_template(
+        "admin/dashboard.html", charts=charts, stats=stats, counts=loans.counts(now), today=now
+    )

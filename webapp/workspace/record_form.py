@@ -1,0 +1,240 @@
+"""The record form of the workspace: every field of a notice, parsed and checked, with French
+messages per field. Used by the cataloguing pages and by the confirmation of uploads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from library import Author, AuthorKind, DocType, Record, Support
+from library.identifiers import normalise_isbn, normalise_issn
+from library.models import DESCRIPTIVE_FIELDS
+from library.text import clean_line
+
+from ..messages import LANGUAGE_LABELS
+
+LANGUAGES = LANGUAGE_LABELS
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+EXTRA_AUTHOR_ROWS = 3
+LIMITS = {
+    "title": 500,
+    "subtitle": 500,
+    "publisher": 300,
+    "place": 200,
+    "abstract": 20_000,
+    "notes": 5000,
+    "call_number": 100,
+    "url": 2000,
+}
+
+
+@dataclass
+class RecordForm:
+    """What the form shows: values as typed, and an error per field name."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    authors: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def author_rows(self) -> list[tuple[int, str, str]]:
+        """(order, name, kind) rows: the authors, then a few empty rows to add more."""
+        rows = [(i + 1, n, k) for i, (n, k) in enumerate(self.authors)]
+        start = len(rows)
+        rows += [(start + i + 1, "", "person") for i in range(EXTRA_AUTHOR_ROWS)]
+        return rows
+
+
+def form_from_record(record: Record) -> RecordForm:
+    values = {
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "publisher": record.publisher,
+        "place": record.place,
+        "date": record.date,
+        "year": "" if record.year is None else str(record.year),
+        "doc_type": record.doc_type.value,
+        "support": record.support.value,
+        "language": record.language,
+        "pages": "" if record.pages is None else str(record.pages),
+        "isbn": record.isbn,
+        "issn": record.issn,
+        "call_number": record.call_number,
+        "abstract": record.abstract,
+        "keywords": "\n".join(record.keywords),
+        "territories": "\n".join(record.territories),
+        "url": record.url,
+        "notes": record.notes,
+    }
+    return RecordForm(values, [(a.name, a.kind.value) for a in record.authors])
+
+
+def parse_record_form(
+    form: MultiDict[str, str], base: Record | None = None
+) -> tuple[RecordForm, Record | None]:
+    """The record the form describes (on top of `base`, whose other fields are kept)."""
+    f = RecordForm()
+    text = {
+        name: form.get(name, "").strip()
+        for name in DESCRIPTIVE_FIELDS
+        if name != "authors"  # an ordered list of its own, below
+    }
+    f.values = dict(text)
+    for name in ("title", "subtitle", "publisher", "place", "call_number"):
+        text[name] = clean_line(text[name])
+    for name, limit in LIMITS.items():
+        if len(text[name]) > limit:
+            f.errors[name] = f"Trop long : {limit} caractères au plus."
+    if not text["title"]:
+        f.errors["title"] = "Le titre est obligatoire."
+    year = _integer(text["year"], "year", f, 1000, 2999, "Année sur quatre chiffres (1000 à 2999).")
+    pages = _integer(text["pages"], "pages", f, 0, 100_000, "Nombre de pages entier et positif.")
+    if text["date"] and not _DATE.match(text["date"]):
+        f.errors["date"] = "Date au format AAAA, AAAA-MM ou AAAA-MM-JJ."
+    elif text["date"] and year is None and "year" not in f.errors:
+        year = int(text["date"][:4])
+    try:
+        doc_type = DocType(text["doc_type"] or "autre")
+    except ValueError:
+        f.errors["doc_type"], doc_type = "Type de document inconnu.", DocType.AUTRE
+    try:
+        support = Support(text["support"] or "papier")
+    except ValueError:
+        f.errors["support"], support = "Support inconnu.", Support.PAPIER
+    language = text["language"] or "und"
+    if not _LANGUAGE.match(language):
+        f.errors["language"] = "Code de langue ISO 639-1 (fr, en, es…)."
+    isbn = issn = ""
+    if text["isbn"]:
+        try:
+            isbn = normalise_isbn(text["isbn"])
+        except ValueError:
+            f.errors["isbn"] = (
+                "ISBN invalide : la clé de contrôle ne correspond pas (vérifiez la saisie)."
+            )
+    if text["issn"]:
+        try:
+            issn = normalise_issn(text["issn"])
+        except ValueError:
+            f.errors["issn"] = "ISSN invalide : la clé de contrôle ne correspond pas."
+    if text["url"] and not _URL.match(text["url"]):
+        f.errors["url"] = "Adresse web commençant par http:// ou https://."
+    f.authors = _authors(form)
+    if any(len(name) > 300 for name, _ in f.authors):
+        f.errors["authors"] = "Nom d'auteur trop long (300 caractères au plus)."
+    if base is not None and base.copies and support is not Support.PAPIER:
+        f.errors["support"] = (
+            "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
+        )
+    if f.errors:
+        return f, None
+    values = dict(
+        title=text["title"],
+        subtitle=text["subtitle"],
+        authors=tuple(Author(n, AuthorKind(k)) for n, k in f.authors),
+        publisher=text["publisher"],
+        place=text["place"],
+        date=text["date"],
+        year=year,
+        doc_type=doc_type,
+        support=support,
+        language=language,
+        pages=pages,
+        isbn=isbn,
+        issn=issn,
+        call_number=text["call_number"],
+        abstract=text["abstract"],
+        keywords=_list(text["keywords"]),
+        territories=_list(text["territories"]),
+        url=text["url"],
+        notes=text["notes"],
+    )
+    record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
+    return f, record
+
+
+def _integer(raw: str, name: str, f: RecordForm, low: int, high: int, message: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        f.errors[name] = message
+        return None
+    if not low <= value <= high:
+        f.errors[name] = message
+        return None
+    return value
+
+
+def _authors(form: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """Author rows in the order the documentalist gave (the `ordre` numbers, then the rows)."""
+    names = form.getlist("author_name")
+    kinds = form.getlist("author_kind")
+    orders = form.getlist("author_order")
+    rows = []
+    for i, name in enumerate(names):
+        name = clean_line(name)
+        if not name:
+            continue
+        kind = kinds[i] if i < len(kinds) and kinds[i] in ("person", "organisation") else "person"
+        try:
+            order = float(orders[i]) if i < len(orders) and orders[i].strip() else i + 1
+        except ValueError:
+            order = i + 1
+        rows.append((order, i, name, kind))
+    rows.sort()
+    seen: set[str] = set()
+    out = []
+    for _, _, name, kind in rows:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append((name, kind))
+    return out[:50]
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    """One value per line (or separated by ';'), cleaned, duplicates dropped, order kept."""
+    parts = [clean_line(p) for p in re.split(r"[\n;]", raw)]
+    return tuple(dict.fromkeys(p for p in parts if p))[:50]
+
+
+def audit_view(record: Record) -> dict[str, Any]:
+    """The descriptive fields of a record, as the audit log compares them."""
+    return {
+        "titre": record.title,
+        "sous_titre": record.subtitle,
+        "auteurs": [a.name for a in record.authors],
+        "editeur": record.publisher,
+        "lieu": record.place,
+        "date": record.date,
+        "annee": record.year,
+        "type": record.doc_type.value,
+        "support": record.support.value,
+        "langue": record.language,
+        "pages": record.pages,
+        "isbn": record.isbn,
+        "issn": record.issn,
+        "cote": record.call_number,
+        "resume": record.abstract,
+        "mots_cles": list(record.keywords),
+        "territoires": list(record.territories),
+        "url": record.url,
+        "notes": record.notes,
+    }
+
+
+def language_choices(current: str | None = None) -> Mapping[str, str]:
+    choices = dict(LANGUAGES)
+    if current and current not in choices:
+        choices[current] = current
+    return choices
