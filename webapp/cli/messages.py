@@ -20,6 +20,7 @@ from webapp.messages import (
 
 if TYPE_CHECKING:  # indexer.ingest loads the search engine: only `fonds index` pays for it
     from indexer.ingest import FileReport, IngestReport
+    from indexer.tag_learning import TooFewLabels
 
 __all__ = [
     "INGEST_STATUSES",
@@ -31,6 +32,7 @@ __all__ = [
     "loan_refusal",
     "reason_text",
     "support_label",
+    "too_few_labels",
 ]
 
 # How `fonds index` names the fate of each file.
@@ -50,3 +52,13 @@ def file_json(report: FileReport) -> dict[str, Any]:
 def ingest_json(report: IngestReport) -> dict[str, Any]:
     """`fonds index --json`: every file with its French reason, and the counts."""
     return {"files": [file_json(f) for f in report.files], "counts": report.counts}
+
+
+def too_few_labels(exc: TooFewLabels) -> str:
+    """Why `fonds tags train` did not learn."""
+    total = exc.from_file + exc.from_catalogue
+    return (
+        f"{total} documents étiquetés ({exc.from_file} du fichier, {exc.from_catalogue} notices"
+        f" corrigées) : il en faut au moins {exc.needed} pour apprendre ; les règles seules"
+        " restent en vigueur"
+    )
