@@ -41,8 +41,8 @@ a model (a fresh instance), the rules decide.
 
 Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
 "page", "field"}…]}, plus, when the model decided, {"model": {"probability", "rule_score",
-"reasons": [[label, contribution]…]}}; `explain()` renders the terms as one French line ("why
-this thematic"), `explain_model()` the model's reasons.
+"reasons": [[label, contribution]…]}}; the edges put it into words (`webapp.messages.explain`:
+"why this thematic", `explain_model`: the model's reasons).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ from .analysis import analyze, normalise_language, tokens
 from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
-FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
 PASSAGE_LENGTH = 200
 MAX_EVIDENCE_TERMS = 8
 
@@ -573,31 +572,3 @@ def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:
     snippet = ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
     page = text.count("\f", 0, start) + 1 if "\f" in text else None
     return {"text": snippet[:PASSAGE_LENGTH], "page": page, "field": source}
-
-
-def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
-    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
-    if not evidence or not evidence.get("terms"):
-        return ""
-    parts = []
-    for item in evidence["terms"][:limit]:
-        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
-        parts.append(f"{item['term']}{count} ({FIELD_LABELS.get(item['field'], item['field'])})")
-    return ", ".join(parts)
-
-
-def explain_model(evidence: dict[str, Any] | None) -> str:
-    """One French line on the learned model's part, or "" when the rules decided alone."""
-    model = (evidence or {}).get("model")
-    if not model:
-        return ""
-    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
-    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
-    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
-    return f"{line} ; {reasons}" if reasons else line
-
-
-def _signed(value: float) -> str:
-    """+1,8 or −0,4: French decimal comma and a true minus sign."""
-    return f"{value:+.1f}".replace(".", ",").replace("-", "−")

@@ -5,6 +5,7 @@ and the indexer hand up codes, users read one line from here."""
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
 from library.backup import BackupError
@@ -289,3 +290,36 @@ def facet_label(facet: str, value: str) -> str:
     if facet == "available":
         return AVAILABILITY_LABELS.get(value, value)
     return value
+
+
+# -- why a thematic was proposed (the tagger's evidence) --------------------------------------
+
+EVIDENCE_FIELDS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
+
+
+def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
+    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
+    if not evidence or not evidence.get("terms"):
+        return ""
+    parts = []
+    for item in evidence["terms"][:limit]:
+        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
+        parts.append(f"{item['term']}{count} ({EVIDENCE_FIELDS.get(item['field'], item['field'])})")
+    return ", ".join(parts)
+
+
+def explain_model(evidence: dict[str, Any] | None) -> str:
+    """One French line on the learned model's part, or "" when the rules decided alone."""
+    model = (evidence or {}).get("model")
+    if not model:
+        return ""
+    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
+    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
+    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
+    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
+    return f"{line} ; {reasons}" if reasons else line
+
+
+def _signed(value: float) -> str:
+    """+1,8 or −0,4: French decimal comma and a true minus sign."""
+    return f"{value:+.1f}".replace(".", ",").replace("-", "−")

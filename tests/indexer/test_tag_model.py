@@ -14,9 +14,10 @@ from indexer.instance import model_for_instance, tagger_for_instance
 from indexer.tag_evaluation import LabelledDoc, cross_validate
 from indexer.tag_model import MODEL_FILE, ModelError, TagModel, load_model, save_model
 from indexer.tag_training import MIN_DOCUMENTS, Example, fit_model, train
-from indexer.tagging import Tagger, TagInput, explain, explain_model
+from indexer.tagging import Tagger, TagInput
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from tests.indexer.labelled_fund import labelled_fund
+from webapp.messages import explain, explain_model
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,10 @@ import pickle
 import pytest
 
 from indexer.analysis import analyze
-from indexer.tagging import DEFAULT_SETTINGS, Tagger, TagInput, explain
+from indexer.tagging import DEFAULT_SETTINGS, Tagger, TagInput
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import ThemeSource
+from webapp.messages import explain
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from webapp.messages import (
     account_problem,
     backup_problem,
+    explain,
+    explain_model,
     facet_label,
     french_date,
     loan_refusal,
@@ -26,6 +28,8 @@ __all__ = [
     "INGEST_STATUSES",
     "account_problem",
     "backup_problem",
+    "explain",
+    "explain_model",
     "facet_label",
     "french_date",
     "ingest_json",

@@ -22,12 +22,11 @@ from indexer.tag_evaluation import (
 )
 from indexer.tag_learning import TooFewLabels, learn, report_json
 from indexer.tag_model import FEATURES, MODEL_FILE, ModelError, TagModel
-from indexer.tagging import explain, explain_model
 from library import Record, TextStatus, ThemeSource
 
 from ..policies import today as configured_today
 from .env import CliError, Env, pass_env, print_json
-from .messages import too_few_labels
+from .messages import explain, explain_model, too_few_labels
 
 DEFAULT_LABELS = Path("corpus") / "labels.csv"
 

@@ -11,11 +11,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
-from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
 
 from .. import services
-from ..messages import LANGUAGE_LABELS, support_label
+from ..messages import EVIDENCE_FIELDS, LANGUAGE_LABELS, explain, support_label
 from ..urls import external
 
 bp = Blueprint("records", __name__)
@@ -194,7 +193,7 @@ def _text_charset(path: Path) -> str:
 def _theme_view(theme: Any, labels: dict[str, str]) -> ThemeView:
     evidence = theme.evidence or {}
     passages = [
-        {**p, "field_label": FIELD_LABELS.get(p.get("field", ""), p.get("field", ""))}
+        {**p, "field_label": EVIDENCE_FIELDS.get(p.get("field", ""), p.get("field", ""))}
         for p in evidence.get("passages", [])[:2]
         if p.get("text")
     ]

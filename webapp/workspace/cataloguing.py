@@ -485,7 +485,7 @@ def _render_form(
     catalogue = services.get_catalogue()
     context: dict[str, Any] = {}
     if record is not None and record.id is not None:
-        from indexer.tagging import explain
+        from ..messages import explain
 
         rows = {row.slug: row for row in catalogue.theme_rows(record.id)}
         context["themes"] = [

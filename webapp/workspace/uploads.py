@@ -362,7 +362,7 @@ def _save(
 def _render_confirm(
     staged: StagedUpload, form: Any, proposal: Record, candidates: list[Any], *, checked: set[str]
 ) -> str:
-    from indexer.tagging import explain
+    from ..messages import explain
 
     proposed = {t.slug: t for t in proposal.themes}
     themes = [
