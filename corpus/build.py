@@ -31,6 +31,7 @@ sys.path.insert(0, str(CORPUS.parent))
 
 from indexer.synth.pdf import Heading, PageBreak, write_pdf  # noqa: E402
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary  # noqa: E402
+from library.formats.spreadsheet import csv_text  # noqa: E402
 
 DOC_TYPES = frozenset(
     {
@@ -702,11 +703,8 @@ def write_labels(sources: list[Source], labels_path: Path, out_dir: Path) -> Non
                 if not (1 <= len(slugs) <= 3 and set(slugs) <= THEMES):
                     raise SourceError(extra, f"line {number}: {ref} needs 1 to 3 known themes")
                 rows.add((ref, themes))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(["ref", "themes"])
-    writer.writerows(sorted(rows))
-    labels_path.write_text(out.getvalue(), encoding="utf-8")
+    table = csv_text(["ref", "themes"], sorted(rows), lineterminator="\n")
+    labels_path.write_text(table, encoding="utf-8")
 
 
 def main() -> int:

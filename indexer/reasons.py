@@ -42,6 +42,7 @@ class ReasonCode(StrEnum):
     PDF_ENCRYPTION_UNSUPPORTED = "pdf-encryption-unsupported"
     DOCX_STRICT = "docx-strict"
     DOCX_NO_MAIN = "docx-no-main"
+    DOCX_DTD = "docx-dtd"  # part: the part that declares a DTD
     ODT_INCOMPLETE = "odt-incomplete"
     ODT_PASSWORD = "odt-password"
     EPUB_DRM = "epub-drm"
@@ -99,6 +100,7 @@ class UnsupportedKind(StrEnum):
     RIFF = "riff"
     BINARY = "binary"
     BINARY_NOT_TEXT = "binary-not-text"  # named like a text file, but binary
+    SVG = "svg"  # an image a browser would run scripts in
     OFFICE_PASSWORD = "office-password"
     WORD_97 = "word-97"
     EXCEL_97 = "excel-97"

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+
+from library.xml_input import UnsafeXml, check_xml
 
 from .analysis import fold
 from .vocabulary import (
@@ -171,20 +174,46 @@ def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
     return vocabulary
 
 
+MAX_SKOS_BYTES = 50 * 1024 * 1024
+
+
 def _parse(path: Path, fmt: str | None) -> Graph:
+    """The RDF graph of a Turtle or RDF/XML file. RDF/XML goes through library.xml_input
+    first: a DTD (billion laughs, external entities) is refused before rdflib sees it."""
     if fmt is None:
         suffix = path.suffix.lower()
         candidates = ["xml", "turtle"] if suffix in (".rdf", ".xml", ".owl") else ["turtle", "xml"]
-    else:
+    elif fmt in FORMATS or fmt in FORMATS.values():
         candidates = [FORMATS.get(fmt, fmt)]
+    else:  # json-ld and others may fetch remote contexts: only what we document is read
+        raise VocabularyError(f"{path} : format SKOS inconnu « {fmt} »", path=str(path))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SKOS_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise VocabularyError(f"{path} : fichier introuvable", path=str(path)) from exc
+    except OSError as exc:
+        raise VocabularyError(
+            f"{path} : lecture impossible ({exc.strerror})", path=str(path)
+        ) from exc
+    if len(data) > MAX_SKOS_BYTES:
+        raise VocabularyError(
+            f"{path} : fichier trop volumineux (plus de {MAX_SKOS_BYTES // 2**20} Mo)",
+            path=str(path),
+        )
     errors = []
     for candidate in candidates:
+        if candidate == "xml" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            try:
+                check_xml(data)
+            except UnsafeXml as exc:
+                raise VocabularyError(f"{path} : {exc}", path=str(path)) from None
+            except ElementTree.ParseError:
+                pass  # not XML: rdflib says why below
         graph = Graph()
         try:
-            graph.parse(path, format=candidate)
+            graph.parse(data=data, format=candidate, publicID=path.resolve().as_uri())
             return graph
-        except FileNotFoundError as exc:
-            raise VocabularyError(f"{path} : fichier introuvable", path=str(path)) from exc
         except Exception as exc:  # noqa: BLE001 - rdflib raises many parser-specific types
             errors.append(" ".join(str(exc).split())[:160])
     raise VocabularyError(

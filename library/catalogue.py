@@ -37,7 +37,9 @@ from .rows import (
     theme_order,
     theme_row,
     validate,
+    xml_safe_record,
 )
+from .text import xml_safe
 from .themes import ADD, DECISIONS, effective_sql
 
 CATALOGUE_FILE = "catalogue.sqlite3"
@@ -79,6 +81,7 @@ class Catalogue(Holdings, PathMemory):
 
     def add(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Store a new record (its id is assigned here) with its authors and copies."""
+        record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
         with self.transaction():
@@ -103,6 +106,7 @@ class Catalogue(Holdings, PathMemory):
         """Write back every descriptive field of an existing record (not its copies or themes)."""
         if record.id is None:
             raise InvalidRecord("id", "a record must be added before it is saved")
+        record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
         with self.transaction():
@@ -412,7 +416,7 @@ class Catalogue(Holdings, PathMemory):
         self.conn.execute(
             "INSERT INTO record_texts (record_id, text) VALUES (?, ?)"
             " ON CONFLICT (record_id) DO UPDATE SET text = excluded.text",
-            (record_id, text),
+            (record_id, xml_safe(text, keep="\f")),  # form feeds separate the pages
         )
 
     def _write_theme(self, record_id: int, theme: ThemeAssignment, now: str | None) -> None:

@@ -57,10 +57,13 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply the pending migrations, each in its own transaction; return the schema version."""
+def migrate(conn: sqlite3.Connection, up_to: int | None = None) -> int:
+    """Apply the pending migrations (up to version `up_to`, default all), each in its own
+    transaction with its Python data step if it has one; return the schema version."""
+    from .migrations import DATA_STEPS
+
     for version, _name, sql in migrations():
-        if schema_version(conn) >= version:
+        if schema_version(conn) >= version or (up_to is not None and version > up_to):
             continue
         with transaction(conn):
             # Another process may have migrated while we waited for the write lock.
@@ -68,6 +71,8 @@ def migrate(conn: sqlite3.Connection) -> int:
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
+            if version in DATA_STEPS:
+                DATA_STEPS[version](conn)
             conn.execute(f"PRAGMA user_version = {version}")
     return schema_version(conn)
 

@@ -10,7 +10,8 @@ from dataclasses import replace
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .models import Copy, CopyStatus, Record
-from .rows import copy_from_row, stored_copy_status
+from .rows import copy_from_row, stored_copy_status, xml_safe_copy
+from .text import xml_safe
 
 
 class Holdings:
@@ -45,7 +46,12 @@ class Holdings:
                 raise NotFound("copy", copy_id)
             self.conn.execute(
                 "UPDATE copies SET call_number = ?, location = ?, status = ? WHERE id = ?",
-                (call_number.strip(), location.strip(), stored_copy_status(status), copy_id),
+                (
+                    xml_safe(call_number).strip(),
+                    xml_safe(location).strip(),
+                    stored_copy_status(status),
+                    copy_id,
+                ),
             )
             self._touch_record(row["record_id"], now)
         return self._copy_by_id(copy_id)
@@ -174,6 +180,7 @@ class Holdings:
         return copy_from_row(row)
 
     def _insert_copy(self, record_id: int, copy: Copy, now: str) -> int:
+        copy = xml_safe_copy(copy)
         try:
             cur = self.conn.execute(
                 "INSERT INTO copies (record_id, barcode, call_number, location, status,"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .db import utc_now
 from .models import SourceFile
 from .rows import file_from_row
+from .text import xml_safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class PathMemory:
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 source.sha256,
-                source.original_name,
+                xml_safe(source.original_name),
                 source.media_type,
                 source.size,
                 source.store_path,

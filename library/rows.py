@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .errors import InvalidRecord
@@ -21,6 +21,7 @@ from .models import (
     ThemeAssignment,
     ThemeSource,
 )
+from .text import xml_safe
 from .themes import is_effective
 
 
@@ -115,6 +116,36 @@ def validate(record: Record) -> None:
         raise InvalidRecord("pages", "negative page count")
     DocType(record.doc_type)
     Support(record.support)
+
+
+def xml_safe_record(record: Record) -> Record:
+    """The record with every text of its description cleaned of the characters XML 1.0
+    forbids (library.text.xml_safe): the catalogue stores nothing an export could choke on."""
+    changes: dict[str, Any] = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, str):
+            cleaned: Any = xml_safe(value)
+        elif field.name in ("keywords", "territories"):
+            cleaned = tuple(xml_safe(v) for v in value)
+        elif field.name == "authors":
+            cleaned = tuple(replace(a, name=xml_safe(a.name)) for a in value)
+        elif field.name == "copies":
+            cleaned = tuple(xml_safe_copy(c) for c in value)
+        else:
+            continue
+        if cleaned != value:
+            changes[field.name] = cleaned
+    return replace(record, **changes) if changes else record
+
+
+def xml_safe_copy(copy: Copy) -> Copy:
+    return replace(
+        copy,
+        barcode=xml_safe(copy.barcode),
+        call_number=xml_safe(copy.call_number),
+        location=xml_safe(copy.location),
+    )
 
 
 def record_values(record: Record) -> tuple[object, ...]:

@@ -27,6 +27,9 @@ _EXTRA_FOLDS = str.maketrans(
 )
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
+# What XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates):
+# one such character in a title breaks every XML the record goes into (DOCX, MARCXML, OAI).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def fold(text: str) -> str:
@@ -51,6 +54,16 @@ def clean_line(text: str) -> str:
     """One line of text: control characters dropped, spaces collapsed."""
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     return _SPACES.sub(" ", text).strip()
+
+
+def xml_safe(text: str, *, keep: str = "") -> str:
+    """Text every XML can carry: each character XML 1.0 forbids becomes a space (a vertical tab
+    from Word, a NUL from a broken RIS file: both stood between two words), except those in
+    `keep` (the form feed that separates the pages of a full text). The catalogue stores
+    nothing else."""
+    if not XML_FORBIDDEN.search(text):
+        return text
+    return XML_FORBIDDEN.sub(lambda m: m.group() if m.group() in keep else " ", text)
 
 
 FRENCH_MONTHS = (

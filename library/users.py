@@ -20,6 +20,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError
@@ -121,9 +122,10 @@ class Users:
     def __init__(self, catalogue: Catalogue, cost: ScryptCost = DEFAULT_COST) -> None:
         self.conn = catalogue.conn
         self.cost = cost
-        # Hash of a random password: checked when the login is unknown, so that a wrong
-        # login takes as long as a wrong password (no account enumeration by timing).
-        self._decoy = hash_password(secrets.token_hex(16), cost)
+
+    @property
+    def _decoy(self) -> str:
+        return _decoy_hash(self.cost)
 
     def add(
         self, login: str, password: str, *, display_name: str = "", now: str | None = None
@@ -150,12 +152,59 @@ class Users:
             "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
             (hash_password(password, self.cost), now or utc_now(), user.id),
         )
+        self.end_sessions(user.id)  # whoever knew the old password is out
         return self.get(login)
 
     def set_active(self, login: str, active: bool) -> User:
         user = self.get(login)
         self.conn.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user.id))
+        if not active:
+            self.end_sessions(user.id)
         return self.get(login)
+
+    # -- sessions: a random secret in the cookie, its hash here, checked on every request --
+
+    def open_session(self, user_id: int, now: float, address: str = "") -> str:
+        """A new session for the user; returns the secret the cookie must carry."""
+        token = secrets.token_urlsafe(32)
+        self.conn.execute(
+            "INSERT INTO user_sessions (token_hash, user_id, created_at, address)"
+            " VALUES (?, ?, ?, ?)",
+            (_token_hash(token), user_id, now, address[:64]),
+        )
+        return token
+
+    def session_user(self, token: str, user_id: int, since: float) -> User | None:
+        """The active user of a live session opened after `since`, else None."""
+        if not token or len(token) > 128:
+            return None
+        row = self.conn.execute(
+            "SELECT u.* FROM user_sessions s JOIN users u ON u.id = s.user_id"
+            " WHERE s.token_hash = ? AND s.user_id = ? AND s.created_at >= ?",
+            (_token_hash(token), user_id, since),
+        ).fetchone()
+        if row is None or not row["active"]:
+            return None
+        return _user(row)
+
+    def end_session(self, token: str) -> None:
+        self.conn.execute("DELETE FROM user_sessions WHERE token_hash = ?", (_token_hash(token),))
+
+    def end_sessions(self, user_id: int, *, older_than: float | None = None) -> int:
+        """End every session of a user (or only those opened before `older_than`)."""
+        if older_than is None:
+            cur = self.conn.execute("DELETE FROM user_sessions WHERE user_id = ?", (user_id,))
+        else:
+            cur = self.conn.execute(
+                "DELETE FROM user_sessions WHERE user_id = ? AND created_at < ?",
+                (user_id, older_than),
+            )
+        return cur.rowcount
+
+    def session_count(self, user_id: int) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM user_sessions WHERE user_id = ?", (user_id,)
+        ).fetchone()[0]
 
     def get(self, login: str) -> User:
         row = self.conn.execute("SELECT * FROM users WHERE login = ?", (login.strip(),)).fetchone()
@@ -192,6 +241,19 @@ class Users:
             "UPDATE users SET last_login_at = ? WHERE id = ?", (now or utc_now(), row["id"])
         )
         return self.get(row["login"])
+
+
+@lru_cache(maxsize=4)
+def _decoy_hash(cost: ScryptCost) -> str:
+    """Hash of a random password: checked when the login is unknown, so that a wrong login
+    takes as long as a wrong password (no account enumeration by timing). Made once per
+    process and cost, not per Users object: the session check of every request hashes
+    nothing."""
+    return hash_password(secrets.token_hex(16), cost)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def check_password_policy(login: str, password: str) -> None:

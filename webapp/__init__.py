@@ -35,7 +35,9 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from . import errors, security, services, templating
+    from .params import IdConverter
 
+    app.url_map.converters["id"] = IdConverter  # every number in a path: see IdConverter
     services.init_app(app)
     errors.init_app(app)
     security.init_app(app)

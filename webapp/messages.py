@@ -157,6 +157,7 @@ _REASONS: dict[str, str] = {
     R.DOCX_STRICT: "DOCX au format « Open XML strict » non pris en charge : enregistrez-le en "
     "« Document Word (.docx) » standard ou en PDF",
     R.DOCX_NO_MAIN: "fichier DOCX sans document principal",
+    R.DOCX_DTD: "fichier DOCX refusé : DTD déclarée dans {part}",
     R.ODT_INCOMPLETE: "fichier ODT incomplet (content.xml absent)",
     R.ODT_PASSWORD: "document ODT protégé par un mot de passe",
     R.EPUB_DRM: "EPUB protégé par des DRM : texte inaccessible",
@@ -214,6 +215,8 @@ _UNSUPPORTED: dict[str, str] = {
     K.RIFF: _NOT_SUPPORTED.format("fichier audio, vidéo ou image RIFF"),
     K.BINARY: _NOT_SUPPORTED.format("contenu binaire non reconnu"),
     K.BINARY_NOT_TEXT: _NOT_SUPPORTED.format("fichier binaire, pas du texte"),
+    K.SVG: "image SVG non acceptée (elle peut contenir des scripts) : déposez plutôt le document"
+    " qui la contient, en PDF",
     K.OFFICE_PASSWORD: "document Office protégé par un mot de passe : enregistrez-le sans mot "
     "de passe",
     K.WORD_97: "Word 97-2003 (.doc) non pris en charge : enregistrez-le en DOCX ou PDF",

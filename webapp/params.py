@@ -16,6 +16,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from werkzeug.routing import BaseConverter, ValidationError
+
 from indexer.search import AVAILABILITY, SORTS, SearchRequest
 from library import DocType, Support
 
@@ -26,6 +28,8 @@ MAX_PAGE = 1_000
 DEFAULT_PER_PAGE = 20
 DEFAULT_MAX_PER_PAGE = 100
 MIN_YEAR, MAX_YEAR = 1000, 2999
+MAX_ID = 2**63 - 1  # SQLite's largest integer: no row id can be larger
+MAX_LIST_PAGE = 1_000_000  # pages of the workspace's lists (50 rows each)
 
 # URL parameter -> (SearchRequest field, French name for messages)
 FACET_PARAMS: dict[str, tuple[str, str]] = {
@@ -228,6 +232,44 @@ def _integer(
         problems.append(Problem(param, raw[:60], message, "clamped"))
         return clamped
     return value
+
+
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: a row id, digits only and within SQLite's integers. Anything
+    else does not match the route (404), so no view ever sees an id SQLite cannot hold.
+    Every route with a number in its path uses it (create_app registers it)."""
+
+    regex = r"[0-9]{1,19}"
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def id_arg(raw: str | None) -> int | None:
+    """A row id from a query or form parameter, or None when it could not name a row."""
+    raw = _clean(raw).lstrip("0")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def page_arg(raw: str | None, last: int = MAX_LIST_PAGE) -> int:
+    """A page number from a parameter: 1 when unreadable, clamped to [1, last]."""
+    raw = _clean(raw)
+    if not raw.isascii() or not raw.isdigit():
+        return 1  # junk, or a negative number
+    digits = raw.lstrip("0")
+    if len(digits) > 19:  # also spares int() a string of thousands of digits
+        return last
+    return max(1, min(int(digits or "0"), last))
 
 
 def _clean(value: str | None) -> str:

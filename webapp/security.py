@@ -8,8 +8,10 @@ session cookie flags, and what a login attempt must go through.
   forgotten decorator cannot open a hole): an anonymous GET is sent to the login page, an
   anonymous write is refused with 403 before the view, so nothing changes.
 - Sessions: the cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came over
-  HTTPS (or always, with SESSION_COOKIE_SECURE). A session ends after SESSION_HOURS, when the
-  account is disabled, or when its password changes.
+  HTTPS (or always, with SESSION_COOKIE_SECURE). It carries a random secret whose hash the
+  catalogue keeps (library.users, table user_sessions), checked on every request: a session
+  ends on the server at logout ("here" or "everywhere"), after SESSION_HOURS, when the
+  account is disabled, or when its password changes; a copied cookie then opens nothing.
 - Logins are throttled per login name and per client address (library.users.LoginThrottle,
   persisted in SQLite); behind a reverse proxy set TRUSTED_PROXIES so the client address is
   the real one.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -123,32 +125,52 @@ def current_user() -> User | None:
 
 
 def _load_user() -> User | None:
-    uid, since, stamp = session.get("uid"), session.get("since"), session.get("pwd_at")
-    if not isinstance(uid, int) or not isinstance(since, int | float):
+    uid, token, stamp = session.get("uid"), session.get("sid"), session.get("pwd_at")
+    if not isinstance(uid, int) or not isinstance(token, str):
         return None
-    hours = float(current_app.config.get("SESSION_HOURS", WORKSPACE_DEFAULTS["SESSION_HOURS"]))
-    if time.time() - since > hours * 3600:
-        session.clear()
-        return None
-    user = Users(services.get_catalogue(), cost=scrypt_cost(current_app.config)).by_id(uid)
-    if user is None or not user.active or not stamp or user.stamp != stamp:
+    user = _users().session_user(token, uid, since=time.time() - _session_seconds())
+    if user is None or not stamp or user.stamp != stamp:
         session.clear()
         return None
     return user
 
 
+def _users() -> Users:
+    return Users(services.get_catalogue(), cost=scrypt_cost(current_app.config))
+
+
+def _session_seconds() -> float:
+    return (
+        float(current_app.config.get("SESSION_HOURS", WORKSPACE_DEFAULTS["SESSION_HOURS"])) * 3600
+    )
+
+
 def start_session(user: User) -> None:
-    """A fresh session for a documentalist who just proved who they are."""
+    """A fresh session for a documentalist who just proved who they are: a new secret in
+    the cookie, its hash in the catalogue (so that the server can end it)."""
+    old = session.get("sid")
     session.clear()  # nothing from before the login survives (fixation)
+    users = _users()
+    now = time.time()
+    if isinstance(old, str):
+        users.end_session(old)
+    users.end_sessions(user.id, older_than=now - _session_seconds())  # expired ones
     session["uid"] = user.id
+    session["sid"] = users.open_session(user.id, now, client_address())
     session["login"] = user.login
     session["pwd_at"] = user.stamp
-    session["since"] = time.time()
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
     g.user = user
 
 
-def end_session() -> None:
+def end_session(*, everywhere: bool = False) -> None:
+    """Log out: this session (or all the user's sessions) ends on the server, not only in
+    this browser, so a copy of the cookie opens nothing any more."""
+    token, user = session.get("sid"), current_user()
+    if everywhere and user is not None:
+        _users().end_sessions(user.id)
+    elif isinstance(token, str):
+        _users().end_session(token)
     session.clear()
     g.user = None
 
@@ -160,8 +182,18 @@ def actor() -> str:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Where to go after login: only a path of the workspace, never another site."""
-    if not target or len(target) > 2000 or "\\" in target or not target.startswith(ADMIN_PREFIX):
+    """Where to go after login: only a path of the workspace (see local_path)."""
+    path = local_path(target)
+    return path if path is not None and path.startswith(ADMIN_PREFIX) else None
+
+
+def local_path(target: str | None) -> str | None:
+    """A redirect target from the request, if it is a path of this site: never another site
+    (no scheme, host, '//' or backslash) and never a control character, raw or
+    percent-encoded (a line break would end the Location header and start another)."""
+    if not target or len(target) > 2000 or "\\" in target or not target.startswith("/"):
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target + unquote(target)):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):

@@ -25,7 +25,7 @@ from indexer.extractors.common import read_head
 from indexer.extractors.docx import DocxExtractor
 from indexer.extractors.epub import EpubExtractor
 from indexer.extractors.html import HtmlExtractor
-from indexer.extractors.legacy import describe_unsupported
+from indexer.extractors.legacy import SVG, describe_unsupported, is_svg
 from indexer.extractors.odt import OdtExtractor
 from indexer.extractors.pdf import PdfExtractor
 from indexer.extractors.rtf import RtfExtractor
@@ -68,6 +68,8 @@ class ExtractorRegistry:
     def recognise(self, path: Path) -> Extractor:
         """The extractor for a file, by content; UnsupportedFormat when none claims it."""
         head = read_head(path)
+        if is_svg(head):  # text, but an image a browser would run scripts in: never stored
+            raise UnsupportedFormat(path, SVG)
         for extractor in self.extractors:
             if extractor.sniff(head, path):
                 return extractor

@@ -29,6 +29,7 @@ from indexer.extractors.common import (
     zip_names,
 )
 from indexer.reasons import Reason, ReasonCode
+from library.xml_input import declares_doctype
 
 # Dense A4 text holds about 4,000 characters a page; far more per "page" means a stale count.
 MAX_CHARS_PER_PAGE = 6_000
@@ -109,6 +110,9 @@ class DocxExtractor:
     def _extract(self, path: Path, limits: ExtractionLimits) -> Extraction:
         with open_zip_checked(path, limits, "DOCX") as archive:
             strict = _is_strict(archive)
+            with_dtd = _part_with_dtd(archive)
+        if with_dtd:  # python-docx expands no entity, but no Word file has a DTD either
+            raise ExtractionError(path, Reason.of(ReasonCode.DOCX_DTD, part=with_dtd))
         if strict:
             raise ExtractionError(path, STRICT_DOCX)
         library_warnings: list[str] = []
@@ -163,6 +167,16 @@ def _declares_word_main(path: Path) -> bool:
     except Exception:  # recognition never raises
         return False
     return any(t in types for t in _MAIN_TYPES)
+
+
+def _part_with_dtd(archive: zipfile.ZipFile) -> str | None:
+    """The first XML part that declares a DTD (read from its first bytes only), or None."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                if declares_doctype(part.read(4096)):
+                    return info.filename
+    return None
 
 
 def _is_strict(archive: zipfile.ZipFile) -> bool:

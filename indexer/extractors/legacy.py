@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from indexer.extractors.common import zip_names
@@ -37,6 +38,22 @@ _SIGNATURES: tuple[tuple[bytes, UnsupportedKind], ...] = (
     (b"SQLite format 3\x00", F.SQLITE),
     (b"\x00\x00\x01\x00", F.WINDOWS_ICON),
 )
+
+
+# The root element of an SVG image, after the prolog (declaration, comments, DOCTYPE, spaces).
+_SVG_ROOT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*"
+    rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]",
+    re.DOTALL | re.IGNORECASE,
+)
+SVG = Reason.of(ReasonCode.UNSUPPORTED, format=UnsupportedKind.SVG)
+
+
+def is_svg(head: bytes) -> bool:
+    """An SVG image (text a browser runs scripts in), whatever its name says."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return _SVG_ROOT.match(head) is not None
 
 
 def _utf16(name: str) -> bytes:

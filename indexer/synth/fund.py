@@ -7,11 +7,11 @@ evaluation labels (those are a documentalist's judgement on real documents).
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from library.formats.spreadsheet import SafeWriter
 from library.models import Support
 
 from .files import write_document
@@ -100,17 +100,16 @@ def generate_fund(folder: Path, n: int, seed: int = 0) -> FundSummary:
         open(folder / "catalogue.csv", "w", encoding="utf-8", newline="") as catalogue_file,
         open(folder / "labels.csv", "w", encoding="utf-8", newline="") as labels_file,
     ):
-        catalogue = csv.DictWriter(
-            catalogue_file, CATALOGUE_COLUMNS, delimiter=";", lineterminator="\n"
-        )
-        catalogue.writeheader()
-        labels = csv.writer(labels_file, delimiter=";", lineterminator="\n")
+        catalogue = SafeWriter(catalogue_file, lineterminator="\n")
+        catalogue.writerow(CATALOGUE_COLUMNS)
+        labels = SafeWriter(labels_file, lineterminator="\n")
         labels.writerow(("ref", "themes"))
         for document in generate_records(n, seed):
             summary.documents += 1
             summary.by_language[document.language] += 1
             if document.support is Support.PAPIER:
-                catalogue.writerow(catalogue_row(document))
+                row = catalogue_row(document)
+                catalogue.writerow(row.get(c, "") for c in CATALOGUE_COLUMNS)
                 summary.paper += 1
                 summary.copies += len(document.barcodes)
             else:

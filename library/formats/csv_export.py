@@ -3,17 +3,18 @@
 `csv`: UTF-8 with BOM and `;` (French spreadsheet software opens it right away);
 `csv-comma`: UTF-8 without BOM and `,`. Multi-valued cells use `|`, like the import file,
 so an export can be corrected in a spreadsheet and imported again (matched by `identifiant`).
+Written by `spreadsheet.csv_bytes`: a cell that would run as a formula is neutralised, and the
+import takes the neutralising quote off again.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from ..models import Record
 from .common import ExportContext
 from .holdings_csv import COLUMNS
+from .spreadsheet import csv_bytes
 
 
 def row(record: Record, ctx: ExportContext) -> dict[str, str]:
@@ -51,18 +52,10 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
 def write(
     records: Iterable[Record], ctx: ExportContext, *, delimiter: str = ";", bom: bool = True
 ) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(
-        buffer,
-        fieldnames=list(COLUMNS),
-        delimiter=delimiter,
-        lineterminator="\r\n",
-        quoting=csv.QUOTE_MINIMAL,
+    rows = (row(record, ctx) for record in records)
+    return csv_bytes(
+        COLUMNS, ([cells[c] for c in COLUMNS] for cells in rows), delimiter=delimiter, bom=bom
     )
-    writer.writeheader()
-    for record in records:
-        writer.writerow(row(record, ctx))
-    return ("\ufeff" if bom else "").encode("utf-8") + buffer.getvalue().encode("utf-8")
 
 
 def write_comma(records: Iterable[Record], ctx: ExportContext) -> bytes:

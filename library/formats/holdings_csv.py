@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..names import is_organisation
 from ..text import clean_line, fold
+from .spreadsheet import restore
 
 COLUMNS = (
     "titre",
@@ -159,7 +160,12 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
                 RowError(start, f"{len(cells)} cellules pour {len(names)} colonnes")
             )
             continue
-        row = {n: c.strip() for n, c in zip(names, cells, strict=False) if n in COLUMNS}
+        # restore: a cell our export neutralised ("'=…", see spreadsheet.py) reads as written
+        row = {
+            n: restore(c.strip()).strip()
+            for n, c in zip(names, cells, strict=False)
+            if n in COLUMNS
+        }
         try:
             record = _record(row, source)
         except ValueError as exc:

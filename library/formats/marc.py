@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .. import xml_input
 from .common import xml_attr, xml_text
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
@@ -125,12 +126,12 @@ class MarcXmlError(ValueError):
 
 
 def parse_xml(data: bytes) -> ET.Element:
-    """Parse an XML document from outside; DTDs (and so entity tricks) are refused."""
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise MarcXmlError("déclaration DOCTYPE ou ENTITY refusée dans un fichier importé", 1)
+    """Parse an XML document from outside; DTDs (and so entity tricks) are refused
+    (library.xml_input)."""
     try:
-        return ET.fromstring(data)
+        return xml_input.parse_xml(data)
+    except xml_input.UnsafeXml as exc:
+        raise MarcXmlError(str(exc), 1) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise MarcXmlError(

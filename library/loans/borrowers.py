@@ -10,6 +10,7 @@ from typing import Any
 from .. import db
 from ..catalogue import utc_now
 from ..errors import NotFound
+from ..text import xml_safe
 from .models import Borrower
 from .refusals import LoanRefusal, LoanRefused, refusals
 
@@ -156,6 +157,9 @@ class BorrowerBook:
 def _borrower_values(
     name: str, organisation: str, category: str, email: str, phone: str, notes: str
 ) -> tuple[str, ...]:
+    name, organisation, category, email, phone, notes = (
+        xml_safe(v) for v in (name, organisation, category, email, phone, notes)
+    )
     name = " ".join(name.split())
     email = email.strip()
     if not name:

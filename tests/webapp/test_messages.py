@@ -19,6 +19,7 @@ SAMPLE_PARAMS = {
     "record": 12,
     "path": "rapports/cucs.pdf",
     "text": "une phrase d'autrefois",
+    "part": "word/document.xml",
 }
 
 
@@ -33,7 +34,7 @@ def test_every_reason_code_reads_as_french(code):
 def test_every_unsupported_format_is_named_in_french(kind):
     text = reason_text(Reason.of(ReasonCode.UNSUPPORTED, format=kind))
     assert text != f"format non pris en charge ({kind.value})"  # not the fallback
-    assert any(word in text for word in ("charge", "mot de passe", "corrompue"))
+    assert any(word in text for word in ("charge", "mot de passe", "corrompue", "non acceptée"))
 
 
 def test_the_facts_of_a_reason_are_worded_the_french_way():

@@ -70,7 +70,7 @@ def search() -> tuple[Response, int] | Response:
     return jsonify(data)
 
 
-@bp.get("/records/<int:record_id>")
+@bp.get("/records/<id:record_id>")
 def record(record_id: int) -> tuple[Response, int] | Response:
     try:
         found = services.get_catalogue().get(record_id)

@@ -9,7 +9,7 @@ from library.loans import LoanRefused, Loans
 
 from ..messages import loan_refusal
 from ..policies import categories, loan_policy
-from .env import CliError, Env, pass_env, print_json
+from .env import ROW_ID, CliError, Env, pass_env, print_json
 from .users import cli_actor
 
 
@@ -81,7 +81,7 @@ def list_borrowers(env: Env, query: str, as_json: bool) -> None:
 
 
 @command.command("show")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def show(env: Env, borrower_id: int, as_json: bool) -> None:
@@ -121,7 +121,7 @@ def show(env: Env, borrower_id: int, as_json: bool) -> None:
 
 
 @command.command("suspend")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @click.option("--reason", default="", help="Motif (affiché à la banque de prêt).")
 @pass_env
 def suspend(env: Env, borrower_id: int, reason: str) -> None:
@@ -130,7 +130,7 @@ def suspend(env: Env, borrower_id: int, reason: str) -> None:
 
 
 @command.command("reactivate")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @pass_env
 def reactivate(env: Env, borrower_id: int) -> None:
     """Lever une suspension."""
@@ -138,7 +138,7 @@ def reactivate(env: Env, borrower_id: int) -> None:
 
 
 @command.command("export")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @pass_env
 def export(env: Env, borrower_id: int) -> None:
     """Tout ce que le fonds sait d'un emprunteur, en JSON (droit d'accès, RGPD)."""
@@ -148,7 +148,7 @@ def export(env: Env, borrower_id: int) -> None:
 
 
 @command.command("erase")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
 @pass_env
 def erase(env: Env, borrower_id: int, yes: bool) -> None:

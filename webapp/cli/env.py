@@ -24,6 +24,25 @@ EXIT_NO_INSTANCE = 3  # no catalogue at the instance path
 EXIT_UNAVAILABLE = 4  # the index or catalogue could not be opened or locked in time
 
 
+class RowId(click.ParamType):
+    """A record or borrower number: an integer SQLite can hold (1 to 2**63 - 1)."""
+
+    name = "numéro"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        from ..params import id_arg
+
+        number = value if isinstance(value, int) else id_arg(str(value))
+        if number is None or not 1 <= number <= 2**63 - 1:
+            self.fail(
+                f"numéro invalide : « {str(value)[:40]} » (un entier de 1 à 2^63 - 1)", param, ctx
+            )
+        return number
+
+
+ROW_ID = RowId()
+
+
 class CliError(click.ClickException):
     """One line for the user, with an exit code."""
 

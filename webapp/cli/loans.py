@@ -15,7 +15,7 @@ from library.loans import LoanRefused, Loans
 from ..messages import french_date, loan_refusal
 from ..policies import loan_policy
 from ..policies import today as configured_today
-from .env import CliError, Env, pass_env, print_json
+from .env import ROW_ID, CliError, Env, pass_env, print_json
 from .users import cli_actor
 
 
@@ -52,7 +52,7 @@ def _today(env: Env, on: date | None) -> date:
 
 @command.command("out")
 @click.argument("barcode")
-@click.argument("borrower_id", type=int)
+@click.argument("borrower_id", type=ROW_ID)
 @click.option(
     "--due",
     type=DATE,

@@ -7,12 +7,12 @@ import click
 from library import NotFound
 from library.formats.records_json import record_to_dict
 
-from .env import CliError, Env, pass_env, print_json
+from .env import ROW_ID, CliError, Env, pass_env, print_json
 from .messages import support_label
 
 
 @click.command("show")
-@click.argument("record_id", type=int)
+@click.argument("record_id", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, record_id: int, as_json: bool) -> None:

@@ -56,7 +56,7 @@ class ThemeView:
     passages: list[dict[str, Any]]
 
 
-@bp.get("/notice/<int:record_id>")
+@bp.get("/notice/<id:record_id>")
 def show(record_id: int) -> tuple[str, int] | str:
     record = _load(record_id)
     if record.deleted:
@@ -107,7 +107,7 @@ def _version(record: Record) -> VersionView:
     )
 
 
-@bp.get("/notice/<int:record_id>/fichier")
+@bp.get("/notice/<id:record_id>/fichier")
 def file(record_id: int) -> Response:
     """The stored original: downloaded, or shown (`?lire=1`) when a browser can show it safely."""
     record = _load(record_id)

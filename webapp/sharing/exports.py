@@ -159,10 +159,9 @@ def basket_ids() -> list[int]:
 
 
 def _safe_return(target: str | None) -> str:
-    # Only a path of this site: never a scheme, a host or '//' (no open redirect).
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/panier"
+    from ..security import local_path
+
+    return local_path(target) or "/panier"  # no open redirect, no header injection
 
 
 @bp.get("/panier")

@@ -27,7 +27,7 @@ from library.harvest import newest_first
 from library.text import FRENCH_MONTHS
 
 from .. import policies, services
-from ..params import request_from_args
+from ..params import page_arg, request_from_args
 from .exports import BadExport
 
 bp = Blueprint("feeds", __name__)
@@ -48,8 +48,7 @@ def _page_size() -> int:
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return page_arg(request.args.get("page"), last=100_000)
 
 
 def _tag(specific: str) -> str:

@@ -17,6 +17,7 @@ from library.users import AccountError, LoginThrottle, Users
 
 from .. import security, services
 from ..messages import account_problem
+from ..params import id_arg, page_arg
 from ..policies import loan_policy, scrypt_cost, throttle_policy, today
 from .admin_common import tagger
 
@@ -105,6 +106,24 @@ def logout() -> Any:
     return redirect(url_for("admin.login"))
 
 
+@bp.post("/deconnexion-partout")
+def logout_everywhere() -> Any:
+    """End every session of this account: other browsers, a forgotten public computer."""
+    user = security.current_user()
+    assert user is not None  # the guard saw to it
+    audit.log(
+        services.get_catalogue(),
+        user.login,
+        "user.logout_all",
+        target_type="user",
+        target_id=user.id,
+        summary="Déconnexion de tous les appareils",
+    )
+    security.end_session(everywhere=True)
+    flash("Vous êtes déconnecté·e de tous les appareils.", "success")
+    return redirect(url_for("admin.login"))
+
+
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
 def password() -> Any:
     user = security.current_user()
@@ -112,7 +131,19 @@ def password() -> Any:
     if request.method == "GET":
         return render_template("admin/password.html", error=None)
     error = None
-    if users().authenticate(user.login, request.form.get("actuel", "")) is None:
+    # The current password is a password check like the login's: the same throttle, so a
+    # stolen session cannot be used to guess it.
+    throttle = LoginThrottle(services.get_catalogue(), throttle_policy(current_app.config))
+    now, address = time.time(), security.client_address()
+    wait = throttle.retry_after(user.login, address, now)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        error = f"Trop de tentatives : réessayez dans {minutes} minute(s)."
+        page = render_template("admin/password.html", error=error)
+        return page, 429, {"Retry-After": str(int(wait) + 1)}
+    checked = users().authenticate(user.login, request.form.get("actuel", ""))
+    throttle.record(user.login, address, checked is not None, now)
+    if checked is None:
         error = "Mot de passe actuel incorrect."
     elif request.form.get("nouveau", "") != request.form.get("confirmation", ""):
         error = "Les deux saisies du nouveau mot de passe diffèrent."
@@ -185,10 +216,10 @@ def trash() -> str:
 
 @bp.get("/journal")
 def journal() -> str:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args.get("page"))
     actor = request.args.get("auteur") or None
     kind = request.args.get("objet") or None
-    target = request.args.get("n", type=int)
+    target = id_arg(request.args.get("n"))
     catalogue = services.get_catalogue()
     found, total = audit.entries(
         catalogue,

@@ -71,7 +71,7 @@ def new() -> Any:
     return redirect(url_for("borrowers.show", borrower_id=borrower.id))
 
 
-@bp.route("/<int:borrower_id>", methods=["GET", "POST"])
+@bp.route("/<id:borrower_id>", methods=["GET", "POST"])
 def show(borrower_id: int) -> Any:
     borrower = _get(borrower_id)
     if request.method == "POST":
@@ -99,12 +99,12 @@ def show(borrower_id: int) -> Any:
     return _page(borrower, {name: getattr(borrower, name) for name in BORROWER_FIELDS}, None)
 
 
-@bp.post("/<int:borrower_id>/suspendre")
+@bp.post("/<id:borrower_id>/suspendre")
 def suspend(borrower_id: int) -> Response:
     return _suspend(borrower_id, True)
 
 
-@bp.post("/<int:borrower_id>/reactiver")
+@bp.post("/<id:borrower_id>/reactiver")
 def reactivate(borrower_id: int) -> Response:
     return _suspend(borrower_id, False)
 
@@ -129,7 +129,7 @@ def _suspend(borrower_id: int, suspended: bool) -> Response:
     return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
 
 
-@bp.get("/<int:borrower_id>/donnees.json")
+@bp.get("/<id:borrower_id>/donnees.json")
 def export(borrower_id: int) -> Response:
     """Everything held about the borrower (GDPR right of access), as a JSON download."""
     _get(borrower_id)
@@ -148,7 +148,7 @@ def export(borrower_id: int) -> Response:
     )
 
 
-@bp.post("/<int:borrower_id>/effacer")
+@bp.post("/<id:borrower_id>/effacer")
 def erase(borrower_id: int) -> Response:
     borrower = _get(borrower_id)
     if request.form.get("confirmation") != "EFFACER":
@@ -175,7 +175,7 @@ def erase(borrower_id: int) -> Response:
     return redirect(url_for("borrowers.index"))  # type: ignore[return-value]
 
 
-@bp.post("/<int:borrower_id>/calendrier")
+@bp.post("/<id:borrower_id>/calendrier")
 def calendar_token(borrower_id: int) -> Response:
     _get(borrower_id)
     desk().calendar_token(borrower_id, renew=True)
@@ -189,7 +189,7 @@ def calendar_token(borrower_id: int) -> Response:
     return redirect(url_for("borrowers.show", borrower_id=borrower_id) + "#agenda")  # type: ignore[return-value]
 
 
-@bp.get("/<int:borrower_id>/echeances.ics")
+@bp.get("/<id:borrower_id>/echeances.ics")
 def calendar_download(borrower_id: int) -> Response:
     _get(borrower_id)
     return _ics(desk().active_loans(borrower_id), f"emprunteur-{borrower_id}.ics")

@@ -18,6 +18,7 @@ from library.text import clean_line
 
 from .. import services
 from ..messages import support_label
+from ..params import id_arg, page_arg
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
     RecordForm,
@@ -47,7 +48,7 @@ def index() -> Any:
     from library.review import recently_changed
 
     q = request.args.get("q", "").strip()[:200]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args.get("page"))
     catalogue = services.get_catalogue()
     if q:
         exact = _exact_match(q)
@@ -123,7 +124,7 @@ def new() -> Any:
         source="saisie",
         copies=tuple(Copy(b, c or record.call_number, loc) for b, c, loc in copies if b),
     )
-    link = request.form.get("lier_a", type=int)
+    link = id_arg(request.form.get("lier_a"))
     with catalogue.transaction():
         stored = catalogue.add(record)
         assert stored.id is not None
@@ -142,7 +143,7 @@ def new() -> Any:
     return redirect(url_for("cataloguing.edit", record_id=stored.id))
 
 
-@bp.route("/<int:record_id>", methods=["GET", "POST"])
+@bp.route("/<id:record_id>", methods=["GET", "POST"])
 def edit(record_id: int) -> Any:
     catalogue = services.get_catalogue()
     record = _get(record_id)
@@ -180,8 +181,8 @@ def edit(record_id: int) -> Any:
 def duplicates() -> Response:
     """Duplicate candidates for a title (and year, ISBN) being typed: the form warns early."""
     title = request.args.get("titre", "").strip()[:500]
-    year = request.args.get("annee", type=int)
-    exclude = request.args.get("sauf", type=int)
+    year = id_arg(request.args.get("annee"))
+    exclude = id_arg(request.args.get("sauf"))
     isbn = request.args.get("isbn", "").strip()
     if not title and not isbn:
         return jsonify([])
@@ -210,7 +211,7 @@ def duplicates() -> Response:
 # -- thematics, copies, works, trash -----------------------------------------------------------
 
 
-@bp.post("/<int:record_id>/thematiques")
+@bp.post("/<id:record_id>/thematiques")
 def theme(record_id: int) -> Response:
     record = _get(record_id)
     slug = request.form.get("slug", "")
@@ -237,7 +238,7 @@ def theme(record_id: int) -> Response:
     return redirect(url_for("cataloguing.edit", record_id=record_id) + "#thematiques")
 
 
-@bp.post("/<int:record_id>/exemplaires")
+@bp.post("/<id:record_id>/exemplaires")
 def add_copy(record_id: int) -> Response:
     record = _get(record_id)
     barcode = clean_line(request.form.get("barcode", ""))[:64]
@@ -270,7 +271,7 @@ def add_copy(record_id: int) -> Response:
     return redirect(target)
 
 
-@bp.post("/<int:record_id>/exemplaires/<int:copy_id>")
+@bp.post("/<id:record_id>/exemplaires/<id:copy_id>")
 def change_copy(record_id: int, copy_id: int) -> Response:
     record = _get(record_id)
     copy = next((c for c in record.copies if c.id == copy_id), None)
@@ -328,7 +329,7 @@ def change_copy(record_id: int, copy_id: int) -> Response:
     return redirect(target)
 
 
-@bp.post("/<int:record_id>/oeuvre")
+@bp.post("/<id:record_id>/oeuvre")
 def work(record_id: int) -> Response:
     _get(record_id)
     catalogue = services.get_catalogue()
@@ -345,7 +346,7 @@ def work(record_id: int) -> Response:
         reindex()
         flash("Notice détachée de l'œuvre.", "success")
         return redirect(target)
-    other = request.form.get("autre", type=int)
+    other = id_arg(request.form.get("autre"))
     if other is None or other == record_id:
         flash("Indiquez le numéro d'une autre notice.", "error")
         return redirect(target)
@@ -370,7 +371,7 @@ def work(record_id: int) -> Response:
     return redirect(target)
 
 
-@bp.post("/<int:record_id>/corbeille")
+@bp.post("/<id:record_id>/corbeille")
 def delete(record_id: int) -> Response:
     record = _get(record_id)
     if record.deleted:
@@ -399,7 +400,7 @@ def delete(record_id: int) -> Response:
     return redirect(url_for("admin.trash"))
 
 
-@bp.post("/<int:record_id>/restaurer")
+@bp.post("/<id:record_id>/restaurer")
 def restore(record_id: int) -> Response:
     record = _get(record_id)
     catalogue = services.get_catalogue()

@@ -6,8 +6,6 @@ French sentence; every operation is logged in the audit log, in the same transac
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from typing import Any
@@ -25,6 +23,7 @@ from flask import (
 )
 
 from library import NotFound
+from library.formats.spreadsheet import csv_bytes
 from library.loans import Loan, LoanRefused
 
 from .. import services
@@ -171,34 +170,31 @@ def overdue() -> str:
 def overdue_csv() -> Response:
     now = today()
     loans = desk()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            "code_barres",
-            "titre",
-            "cote",
-            "emprunteur",
-            "organisme",
-            "courriel",
-            "telephone",
-            "date_pret",
-            "date_retour_prevue",
-            "jours_de_retard",
-        ]
-    )
+    header = [
+        "code_barres",
+        "titre",
+        "cote",
+        "emprunteur",
+        "organisme",
+        "courriel",
+        "telephone",
+        "date_pret",
+        "date_retour_prevue",
+        "jours_de_retard",
+    ]
     people = {}
+    rows = []
     for loan in loans.overdue(now):
         if loan.borrower_id not in people and loan.borrower_id is not None:
             people[loan.borrower_id] = loans.borrower(loan.borrower_id)
         who = people.get(loan.borrower_id)
-        writer.writerow(
+        rows.append(
             [
                 loan.barcode,
-                _cell(loan.title),
+                loan.title,
                 loan.call_number,
-                _cell(loan.borrower_name),
-                _cell(who.organisation if who else ""),
+                loan.borrower_name,
+                who.organisation if who else "",
                 who.email if who else "",
                 who.phone if who else "",
                 loan.loan_date.isoformat(),
@@ -206,9 +202,8 @@ def overdue_csv() -> Response:
                 loan.days_late(now),
             ]
         )
-    data = "\ufeff" + out.getvalue()  # a BOM, so Excel reads the accents right
     return Response(
-        data,
+        csv_bytes(header, rows),  # formulas neutralised, with a BOM for Excel
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="retards-{now.isoformat()}.csv"'},
     )
@@ -254,11 +249,6 @@ def _letters() -> list[tuple[Any, list[Loan], str]]:
         )
         out.append((borrower, items, text))
     return out
-
-
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # -- reservations and history -------------------------------------------------------------
@@ -311,7 +301,7 @@ def reserve() -> Response:
     return _back()
 
 
-@bp.post("/reservations/<int:reservation_id>/annuler")
+@bp.post("/reservations/<id:reservation_id>/annuler")
 def cancel(reservation_id: int) -> Response:
     catalogue = services.get_catalogue()
     try:
@@ -330,7 +320,7 @@ def cancel(reservation_id: int) -> Response:
     return _back()
 
 
-@bp.get("/notice/<int:record_id>")
+@bp.get("/notice/<id:record_id>")
 def record_history(record_id: int) -> str:
     try:
         record = services.get_catalogue().get(record_id)

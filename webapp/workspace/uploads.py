@@ -32,6 +32,7 @@ from library.store import FileStore
 
 from .. import security, services
 from ..messages import reason_text
+from ..params import id_arg
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
 from .record_form import audit_view, form_from_record, language_choices, parse_record_form
@@ -125,7 +126,7 @@ def confirm(token: str) -> Any:
     candidates = duplicate_candidates(services.get_catalogue(), record)
     if candidates and not request.form.get("doublon_confirme"):
         return _render_confirm(staged, form, proposal, candidates, checked=checked)
-    link = request.form.get("lier_a", type=int)
+    link = id_arg(request.form.get("lier_a"))
     saved = _save(
         staged, record, checked, link if link in {c.record_id for c in candidates} else None
     )
