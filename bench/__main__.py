@@ -10,10 +10,10 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import imports, ingest, search, units
+    from . import imports, ingest, relevance, search, units
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "imports", "search", "units"}
+    wanted = set(argv) or {"ingest", "imports", "search", "relevance", "units"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
@@ -21,6 +21,8 @@ def main(argv: list[str]) -> int:
         results["imports"] = imports.run(OUT)
     if "search" in wanted:
         results["search"] = search.run(OUT)
+    if "relevance" in wanted:
+        results["relevance"] = relevance.run(OUT)
     if "units" in wanted:
         results["units"] = units.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -167,7 +167,8 @@ class Ingester:
             report.files.append(self._duplicate_of_batch(item, first_report[item.sha256]))
             self.progress(1)
         self._flush()
-        sync_index(self.catalogue, self.index)  # anything a crash or a race left behind
+        # anything a crash or a race left behind; the batch ends: its segments become one
+        sync_index(self.catalogue, self.index, compact=True)
         report.seconds = time.monotonic() - started
         return report
 

@@ -85,7 +85,7 @@ def retag(
     if index is not None and changed and not dry_run:
         from .search import sync_index
 
-        sync_index(catalogue, index())
+        sync_index(catalogue, index(), compact=True)  # merge segments once the batch ends
     return RetagReport(scope, dry_run, tagger.model is not None, retagged, changed, untagged)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.files import make_html, make_txt
 from indexer.extractors import ExtractionLimits, UnsupportedFormat, default_registry
-from tests.factories import make_html, make_txt
 from webapp.messages import reason_text
 
 REGISTRY = default_registry()

@@ -11,8 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from indexer.search import SearchIndex
-from indexer.synth.pdf import Heading, write_pdf
+from corpus.files import Heading, write_pdf
+from indexer.search import SearchIndex, catalogue_documents
+from library import Catalogue
 from webapp.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -240,3 +241,18 @@ def test_every_command_and_option_is_explained_in_french(path):
         assert not _ENGLISH.search(text), text
     page = CliRunner().invoke(cli, [*path[1:], "--help"]).output
     assert page.startswith("Utilisation : ") and "Afficher cette aide et quitter." in page
+
+
+def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, instance):
+    run("index", str(documents))
+    data = json.loads(run("check", "--json").output)
+    assert data["segments"] == 1
+    catalogue = Catalogue.in_instance(instance)
+    documents_of = catalogue_documents(catalogue)
+    with SearchIndex.open(instance / "index") as index:  # two saves: two more segments
+        index.write(documents_of([1]))
+        index.write(documents_of([2]))
+    catalogue.close()
+    assert "index : 3 segments" in run("check").output
+    assert run("reindex").exit_code == 0
+    assert json.loads(run("check", "--json").output)["segments"] == 1

@@ -92,6 +92,7 @@ def _register() -> None:
         importer,
         index,
         reindex,
+        relevance,
         retag,
         search,
         serve,
@@ -102,7 +103,7 @@ def _register() -> None:
     )
 
     commands = (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab)
-    for module in (*commands, corpus):
+    for module in (*commands, relevance, corpus):
         cli.add_command(module.command)
 
     # The documentalist's workspace: accounts, borrowers, the loan desk, backups.

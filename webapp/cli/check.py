@@ -33,6 +33,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
             {
                 "ok": not problems,
                 "repaired": done,
+                "segments": index.segment_count(),
                 "problems": [{"kind": p.kind, "message": p.message} for p in problems],
             }
         )
@@ -47,5 +48,10 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 f"cohérent : {stats.live} notices vivantes indexées une fois, "
                 f"{len(catalogue.files())} fichiers intacts"
             )
+        click.echo(f"index : {_segments(index.segment_count())}")
     if problems:
         raise SystemExit(EXIT_REFUSED)
+
+
+def _segments(count: int) -> str:
+    return "1 segment" if count == 1 else f"{count} segments (fonds reindex les fusionne en un)"

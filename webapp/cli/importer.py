@@ -90,7 +90,7 @@ def command(
     )
     if not dry_run and not refused:
         apply_import(catalogue, plan, env.tagger())
-        sync_index(catalogue, env.index(create=True))
+        sync_index(catalogue, env.index(create=True), compact=True)
     if as_json:
         print_json({"format": name, "dry_run": dry_run, "refused": refused, **plan.to_json()})
     else:
