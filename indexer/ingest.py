@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from library import Catalogue, PathState
+from library.ocr_queue import OcrQueue
 from library.store import FileStore, sha256_of
 
 from .extractors.base import ExtractionLimits
+from .ocr.detect import pages_to_ocr
 from .reasons import Reason, ReasonCode, os_error, unreadable
 from .records import record_from_extraction, refresh_from_extraction
 from .search import IndexDocument, SearchIndex, build_document, sync_index
@@ -350,6 +352,9 @@ class Ingester:
         )
         empty = not extraction.text.strip()
         status = "empty" if empty else "indexed"
+        ocr_pages = pages_to_ocr(
+            item.path, extraction.media_type, extraction.text, extraction.page_count
+        )
         with cat.transaction():
             cat.add_file(source)
             if item.update_id is not None:
@@ -373,9 +378,17 @@ class Ingester:
                     ),
                     text=extraction.text,
                 )
-                reason = Reason.of(ReasonCode.NO_TEXT) if empty else None
+                reason = None
+                if empty:  # a scan waits for `fonds ocr`; an empty document has nothing to read
+                    reason = Reason.of(
+                        ReasonCode.SCAN_QUEUED if ocr_pages is not None else ReasonCode.NO_TEXT
+                    )
             assert record.id is not None
             cat.set_auto_themes(record.id, outcome.themes)
+            if ocr_pages is not None:  # scanned pages: `fonds ocr` will recognise their text
+                OcrQueue(cat).enqueue(record.id, pages=ocr_pages)
+            elif item.update_id is not None:  # new content with text: the old scan's OCR goes
+                OcrQueue(cat).forget(record.id)
             cat.remember_path(
                 item.key,
                 size=item.size,

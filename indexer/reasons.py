@@ -33,7 +33,7 @@ class ReasonCode(StrEnum):
     OUT_OF_MEMORY = "out-of-memory"
     # Formats
     UNSUPPORTED = "unsupported"  # format: see UnsupportedKind
-    MALFORMED = "malformed"  # format: pdf, docx, odt, epub, rtf, html, text
+    MALFORMED = "malformed"  # format: pdf, docx, odt, epub, rtf, html, text, image
     ZIP_BROKEN = "zip-broken"  # format
     ZIP_BOMB = "zip-bomb"
     PDF_PASSWORD = "pdf-password"
@@ -47,6 +47,7 @@ class ReasonCode(StrEnum):
     ODT_PASSWORD = "odt-password"
     EPUB_DRM = "epub-drm"
     EPUB_INCOMPLETE = "epub-incomplete"
+    IMAGE_TOO_LARGE = "image-too-large"  # width, height (absent when the decoder refused it)
     # Warnings: read, with something worth knowing
     FILE_CUT = "file-cut"  # a very large text-like file: only its start was read
     TEXT_CUT = "text-cut"  # chars
@@ -55,7 +56,8 @@ class ReasonCode(StrEnum):
     PDF_TOLERANT = "pdf-tolerant"
     # Notes on a file catalogued or already known
     UPDATED = "updated"
-    NO_TEXT = "no-text"
+    NO_TEXT = "no-text"  # an empty document: catalogued, nothing to read
+    SCAN_QUEUED = "scan-queued"  # a scan without text: catalogued, waiting for `fonds ocr`
     IN_TRASH = "in-trash"  # record
     SAME_CONTENT = "same-content"  # path
     MOVED = "moved"  # path

@@ -9,6 +9,8 @@ from typing import Any
 
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
 from library.backup import BackupError
+from library.inventory import InventoryError
+from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import DOC_TYPE_LABELS, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
@@ -40,9 +42,12 @@ _LOANS: dict[LoanRefusal, str] = {
     "prêtable.",
     LoanRefusal.UNKNOWN_RESERVATION: "Réservation introuvable ou déjà close.",
     LoanRefusal.INVALID_BORROWER: "Fiche emprunteur invalide : {detail}.",
+    LoanRefusal.CARD_TAKEN: "Ce numéro de carte appartient déjà à un autre emprunteur.",
+    LoanRefusal.NO_CONTACT: "{detail} n'a pas d'adresse électronique : imprimez la lettre de "
+    "relance ou téléphonez.",
 }
 _BORROWER_FIELDS = {
-    "name": "le nom est obligatoire",
+    "name": "le nom de famille est obligatoire",
     "email": "adresse électronique invalide",
     "length": "un champ est trop long",
 }
@@ -112,6 +117,39 @@ def loan_refusal(exc: LoanRefused) -> str:
     return _LOANS[exc.reason].format(detail=detail)
 
 
+_LABELS = {
+    "layout-empty": "Planche vide : indiquez au moins une colonne, une ligne et la taille des "
+    "étiquettes.",
+    "layout-overlap": "Les étiquettes se chevauchent : le pas doit être au moins la taille d'une "
+    "étiquette.",
+    "layout-overflow": "Cette planche ne tient pas sur la page A4 ({detail}) : vérifiez les "
+    "marges, le pas et le nombre d'étiquettes.",
+    "unknown-layout": "Planche inconnue : {detail}.",
+    "unknown-kind": "Type d'étiquette inconnu : {detail}.",
+    "bad-skip": "Le nombre d'étiquettes déjà utilisées doit être entre 0 et le nombre "
+    "d'étiquettes de la planche moins un.",
+    "nothing-to-print": "Aucun exemplaire ne correspond à cette sélection : rien à imprimer.",
+}
+
+
+_INVENTORIES = {
+    "no-location": "Choisissez l'emplacement à récoler.",
+    "empty-location": "Aucun exemplaire n'est rangé à l'emplacement « {detail} ».",
+    "unknown-inventory": "Récolement n° {detail} introuvable.",
+    "closed": "Ce récolement est clos depuis le {detail} : ouvrez-en un nouveau.",
+    "empty-scan": "Lecture vide : scannez ou tapez un code-barres.",
+}
+
+
+def inventory_problem(exc: InventoryError) -> str:
+    detail = french_date(exc.detail) if exc.reason == "closed" else exc.detail
+    return _INVENTORIES.get(exc.reason, "{detail}").format(detail=detail)
+
+
+def label_problem(exc: LabelError) -> str:
+    return _LABELS.get(exc.reason, "{detail}").format(detail=exc.detail)
+
+
 def account_problem(exc: AccountError) -> str:
     return _ACCOUNTS[exc.problem].format(detail=exc.detail)
 
@@ -162,13 +200,15 @@ _REASONS: dict[str, str] = {
     R.ODT_PASSWORD: "document ODT protégé par un mot de passe",
     R.EPUB_DRM: "EPUB protégé par des DRM : texte inaccessible",
     R.EPUB_INCOMPLETE: "fichier EPUB incomplet (description du livre absente)",
+    R.IMAGE_TOO_LARGE: "image trop grande pour être lue",
     R.FILE_CUT: "fichier très volumineux : seul son début a été lu",
     R.TEXT_CUT: "texte tronqué à {chars} caractères",
     R.PAGE_UNREADABLE: "page {page} illisible, ignorée",
     R.PAGES_LIMIT: "seules les {pages} premières pages ont été lues",
     R.PDF_TOLERANT: "structure du PDF endommagée : lue en mode tolérant",
     R.UPDATED: "mis à jour : le contenu du fichier a changé",
-    R.NO_TEXT: "aucun texte extrait (document scanné ou vide) : catalogué, à océriser",
+    R.NO_TEXT: "aucun texte extrait (document vide) : catalogué",
+    R.SCAN_QUEUED: "aucun texte extrait (document scanné) : catalogué, en file d'OCR",
     R.IN_TRASH: "notice n° {record} dans la corbeille : restaurez-la pour la retrouver",
     R.SAME_CONTENT: "même contenu que {path} (une seule notice)",
     R.MOVED: "déplacé ou renommé (ancien chemin : {path})",
@@ -188,6 +228,7 @@ _MALFORMED = {
     "RTF": "fichier RTF endommagé",
     "HTML": "page HTML illisible",
     "text": "fichier texte illisible",
+    "image": "image endommagée ou tronquée : illisible",
 }
 _NOT_SUPPORTED = "format non pris en charge ({})"
 _UNSUPPORTED: dict[str, str] = {
@@ -250,6 +291,10 @@ def reason_text(reason: Reason | None) -> str:
         params["error"] = _OS_ERRORS.get(error, error)
     if "size_mb" in params:
         params["size_mb"] = f"{float(params['size_mb']):.1f}"
+    if reason.code == R.IMAGE_TOO_LARGE and "width" in params:
+        return (
+            f"image trop grande ({params['width']} × {params.get('height')} pixels) pour être lue"
+        )
     if "chars" in params:
         params["chars"] = f"{int(params['chars']):,}".replace(",", " ")
     template = _REASONS.get(reason.code)

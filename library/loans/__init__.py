@@ -14,12 +14,22 @@ personal-data requests), `reservations` (the queue), `statistics` (the dashboard
 
 from .borrowers import BORROWER_FIELDS, DEFAULT_CATEGORIES
 from .desk import Loans
-from .models import Borrower, CheckIn, Loan, LoanPolicy, Reservation
+from .models import (
+    REMINDER_LEVELS,
+    Borrower,
+    CheckIn,
+    Loan,
+    LoanPolicy,
+    Overdue,
+    Reminder,
+    Reservation,
+)
 from .refusals import LoanRefusal, LoanRefused, refusal_from_database
 
 __all__ = [
     "BORROWER_FIELDS",
     "DEFAULT_CATEGORIES",
+    "REMINDER_LEVELS",
     "Borrower",
     "CheckIn",
     "Loan",
@@ -27,6 +37,8 @@ __all__ = [
     "LoanRefusal",
     "LoanRefused",
     "Loans",
+    "Overdue",
+    "Reminder",
     "Reservation",
     "refusal_from_database",
 ]

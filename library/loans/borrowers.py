@@ -10,7 +10,8 @@ from typing import Any
 from .. import db
 from ..catalogue import utc_now
 from ..errors import NotFound
-from ..text import xml_safe
+from ..names import split_person_name
+from ..text import fold, xml_safe
 from .models import Borrower
 from .refusals import LoanRefusal, LoanRefused, refusals
 
@@ -21,8 +22,21 @@ DEFAULT_CATEGORIES: dict[str, str] = {
     "etudiant": "Étudiant·e",
     "autre": "Autre",
 }
+_BORROWER_REF = re.compile(r"^(\d{1,9})$|\(n°\s*(\d{1,9})\)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-BORROWER_FIELDS = ("name", "organisation", "category", "email", "phone", "notes")
+# What a borrower's record holds (the form's fields); `name`, the display name, is derived.
+BORROWER_FIELDS = (
+    "family_name",
+    "given_names",
+    "card_barcode",
+    "organisation",
+    "category",
+    "email",
+    "phone",
+    "address",
+    "notes",
+)
+_STORED_FIELDS = ("name", *BORROWER_FIELDS)
 
 
 class BorrowerBook:
@@ -32,21 +46,38 @@ class BorrowerBook:
 
     def add_borrower(
         self,
-        name: str,
+        name: str = "",
         *,
+        family_name: str = "",
+        given_names: str = "",
+        card_barcode: str = "",
         organisation: str = "",
         category: str = "autre",
         email: str = "",
         phone: str = "",
+        address: str = "",
         notes: str = "",
         now: str | None = None,
     ) -> Borrower:
-        values = _borrower_values(name, organisation, category, email, phone, notes)
+        """Register a borrower: family and given names apart, or one `name` split as written."""
+        if name and not (family_name or given_names):
+            family_name, given_names = split_person_name(name)
+        values = _borrower_values(
+            family_name=family_name,
+            given_names=given_names,
+            card_barcode=card_barcode,
+            organisation=organisation,
+            category=category,
+            email=email,
+            phone=phone,
+            address=address,
+            notes=notes,
+        )
         now = now or utc_now()
         with refusals():
             cur = self.conn.execute(
-                f"INSERT INTO borrowers ({', '.join(BORROWER_FIELDS)}, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO borrowers ({', '.join(_STORED_FIELDS)}, created_at, updated_at)"
+                f" VALUES ({', '.join('?' * (len(_STORED_FIELDS) + 2))})",
                 (*values, now, now),
             )
         return self.borrower(int(cur.lastrowid or 0))
@@ -54,13 +85,48 @@ class BorrowerBook:
     def update_borrower(self, borrower_id: int, now: str | None = None, **fields: str) -> Borrower:
         current = self.borrower(borrower_id)
         merged = {name: fields.get(name, getattr(current, name)) for name in BORROWER_FIELDS}
+        if fields.get("name") and not (fields.get("family_name") or fields.get("given_names")):
+            merged["family_name"], merged["given_names"] = split_person_name(fields["name"])
         values = _borrower_values(**merged)
-        assignments = ", ".join(f"{name} = ?" for name in BORROWER_FIELDS)
-        self.conn.execute(
-            f"UPDATE borrowers SET {assignments}, updated_at = ? WHERE id = ?",
-            (*values, now or utc_now(), borrower_id),
-        )
+        assignments = ", ".join(f"{name} = ?" for name in _STORED_FIELDS)
+        with refusals():
+            self.conn.execute(
+                f"UPDATE borrowers SET {assignments}, updated_at = ? WHERE id = ?",
+                (*values, now or utc_now(), borrower_id),
+            )
         return self.borrower(borrower_id)
+
+    def find_borrowers(self, typed: str, *, limit: int = 20) -> list[Borrower]:
+        """The borrowers a desk entry may mean: a card barcode or a number matches exactly
+        ("12", "Marie Joseph (n° 12)" from the suggestions); else every word typed must
+        begin a word of the name (accents and case ignored), family name first in the list."""
+        typed = " ".join(typed.split())
+        if not typed:
+            return []
+        card = self.conn.execute(
+            "SELECT id FROM borrowers WHERE card_barcode = ?", (typed,)
+        ).fetchone()
+        if card is not None:
+            return [self.borrower(card[0])]
+        ref = _BORROWER_REF.search(typed)
+        if ref is not None:
+            try:
+                return [self.borrower(int(ref.group(1) or ref.group(2)))]
+            except NotFound:
+                return []
+        words = fold(typed.replace(",", " ")).split()
+        found = []
+        rows = self.conn.execute(
+            "SELECT id, given_names, family_name FROM borrowers"
+            " ORDER BY family_name COLLATE NOCASE, given_names COLLATE NOCASE, id"
+        )
+        for borrower_id, given, family in rows:
+            have = fold(f"{given} {family}").replace("-", " ").split()
+            if all(any(h.startswith(w) for h in have) for w in words):
+                found.append(self.borrower(borrower_id))
+                if len(found) >= limit:
+                    break
+        return found
 
     def borrower(self, borrower_id: int) -> Borrower:
         row = self.conn.execute(
@@ -73,14 +139,16 @@ class BorrowerBook:
         return borrower_from_row(row)
 
     def borrowers(self, query: str = "", *, limit: int = 500) -> list[Borrower]:
-        """Borrowers by name, filtered by a word of their name, organisation or email."""
+        """Borrowers by family name, filtered by a part of their name, organisation, email or
+        card."""
         like = f"%{query.strip()}%"
         rows = self.conn.execute(
             "SELECT b.*, (SELECT count(*) FROM loans l WHERE l.borrower_id = b.id"
             " AND l.return_date IS NULL) AS active_loans FROM borrowers b"
             " WHERE b.name LIKE ? OR b.organisation LIKE ? OR b.email LIKE ?"
-            " ORDER BY b.name COLLATE NOCASE, b.id LIMIT ?",
-            (like, like, like, limit),
+            " OR b.card_barcode LIKE ?"
+            " ORDER BY b.family_name COLLATE NOCASE, b.given_names COLLATE NOCASE, b.id LIMIT ?",
+            (like, like, like, like, limit),
         )
         return [borrower_from_row(r) for r in rows]
 
@@ -155,25 +223,62 @@ class BorrowerBook:
 
 
 def _borrower_values(
-    name: str, organisation: str, category: str, email: str, phone: str, notes: str
-) -> tuple[str, ...]:
-    name, organisation, category, email, phone, notes = (
-        xml_safe(v) for v in (name, organisation, category, email, phone, notes)
+    *,
+    family_name: str,
+    given_names: str,
+    card_barcode: str,
+    organisation: str,
+    category: str,
+    email: str,
+    phone: str,
+    address: str,
+    notes: str,
+) -> tuple[str | None, ...]:
+    """The stored values, display name first, checked and tidied; LoanRefused when invalid."""
+    family_name, given_names, card_barcode, organisation, category, email, phone, address, notes = (
+        xml_safe(v)
+        for v in (
+            family_name,
+            given_names,
+            card_barcode,
+            organisation,
+            category,
+            email,
+            phone,
+            address,
+            notes,
+        )
     )
-    name = " ".join(name.split())
+    family = " ".join(family_name.split())
+    given = " ".join(given_names.split())
     email = email.strip()
-    if not name:
+    card = "".join(card_barcode.split())
+    if not family and not given:
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "name")
+    if not family:
+        family, given = given, ""
     if email and not _EMAIL.match(email):
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "email")
-    if len(name) > 200 or len(organisation) > 200 or len(notes) > 2000:
+    if (
+        len(family) > 200
+        or len(given) > 200
+        or len(organisation) > 200
+        or len(card) > 64
+        or len(address) > 500
+        or len(notes) > 2000
+    ):
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "length")
+    address_lines = [" ".join(line.split()) for line in address.splitlines()]
     return (
-        name,
+        f"{given} {family}".strip(),
+        family,
+        given,
+        card or None,
         " ".join(organisation.split()),
         (category or "autre").strip(),
         email,
         " ".join(phone.split()),
+        "\n".join(line for line in address_lines if line),
         notes.strip(),
     )
 
@@ -193,4 +298,8 @@ def borrower_from_row(row: sqlite3.Row) -> Borrower:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         active_loans=row["active_loans"],
+        family_name=row["family_name"],
+        given_names=row["given_names"],
+        card_barcode=row["card_barcode"] or "",
+        address=row["address"],
     )

@@ -1,4 +1,5 @@
-"""The loan desk: check-out, return, renewal, and the reads of the loans (overdue, history)."""
+"""The loan desk: check-out, return, renewal, the reads of the loans (overdue, history) and the
+reminders sent for overdue loans."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from .. import db
 from ..catalogue import Catalogue, utc_now
 from ..errors import NotFound
 from .borrowers import BorrowerBook
-from .models import LOAN_SELECT, Borrower, CheckIn, Loan, LoanPolicy, loan_from_row
+from .models import (
+    LOAN_SELECT,
+    REMINDER_LEVELS,
+    Borrower,
+    CheckIn,
+    Loan,
+    LoanPolicy,
+    Overdue,
+    Reminder,
+    loan_from_row,
+)
 from .refusals import LoanRefusal, LoanRefused, refusals
 from .reservations import ReservationQueue
 from .statistics import LoanStatistics
@@ -148,6 +159,41 @@ class Loans(BorrowerBook, ReservationQueue, LoanStatistics):
             (today.isoformat(),),
         )
         return [loan_from_row(r) for r in rows]
+
+    def overdue_to_chase(self, today: date) -> list[Overdue]:
+        """Overdue loans with their borrower's contact and the reminders already sent."""
+        people: dict[int, Borrower] = {}
+        out = []
+        for loan in self.overdue(today):
+            if loan.borrower_id is not None and loan.borrower_id not in people:
+                people[loan.borrower_id] = self.borrower(loan.borrower_id)
+            sent = tuple(
+                Reminder(row[0], date.fromisoformat(row[1]), row[2])
+                for row in self.conn.execute(
+                    "SELECT level, sent_on, channel FROM reminders WHERE loan_id = ?"
+                    " ORDER BY level",
+                    (loan.id,),
+                )
+            )
+            out.append(Overdue(loan, people.get(loan.borrower_id or 0), sent))
+        return out
+
+    def record_reminder(
+        self, loan_id: int, level: int, *, today: date, channel: str = "lettre"
+    ) -> Reminder:
+        """Keep that a reminder of this level went out today (once per level and loan)."""
+        if level not in REMINDER_LEVELS or channel not in ("lettre", "courriel"):
+            raise ValueError(f"reminder level {level!r} or channel {channel!r}")
+        self.conn.execute(
+            "INSERT INTO reminders (loan_id, level, sent_on, channel, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (loan_id, level) DO NOTHING",
+            (loan_id, level, today.isoformat(), channel, utc_now()),
+        )
+        row = self.conn.execute(
+            "SELECT level, sent_on, channel FROM reminders WHERE loan_id = ? AND level = ?",
+            (loan_id, level),
+        ).fetchone()
+        return Reminder(row[0], date.fromisoformat(row[1]), row[2])
 
     def borrower_history(self, borrower_id: int) -> list[Loan]:
         rows = self.conn.execute(

@@ -1,4 +1,5 @@
-"""The values of the loan desk: its policy, borrowers, loans, reservations (and their rows)."""
+"""The values of the loan desk: its policy, borrowers, loans, reminders, reservations (and their
+rows)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,21 @@ class Borrower:
     created_at: str = ""
     updated_at: str = ""
     active_loans: int = 0
+    family_name: str = ""
+    given_names: str = ""
+    card_barcode: str = ""
+    address: str = ""
+
+    @property
+    def sort_name(self) -> str:
+        """ "FAMILY, Given" as lists show it."""
+        if self.given_names:
+            return f"{self.family_name}, {self.given_names}"
+        return self.family_name or self.name
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.email or self.phone or self.address)
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -70,6 +86,31 @@ class Loan:
         if not self.active:
             return 0
         return max(0, (today - self.due_date).days)
+
+
+REMINDER_LEVELS = {1: "Première relance", 2: "Deuxième relance", 3: "Dernière relance"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    level: int  # 1 first, 2 second, 3 final (REMINDER_LEVELS)
+    sent_on: date
+    channel: str  # "lettre" or "courriel"
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """An overdue loan as the desk chases it: who to reach, and the reminders already sent."""
+
+    loan: Loan
+    borrower: Borrower | None
+    reminders: tuple[Reminder, ...] = ()
+
+    @property
+    def next_level(self) -> int | None:
+        """The level of the next reminder, None once the final one was sent."""
+        sent = max((r.level for r in self.reminders), default=0)
+        return sent + 1 if sent < 3 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ class LoanRefusal(StrEnum):
     NOTHING_TO_RESERVE = "nothing-to-reserve"  # no paper copy at all
     UNKNOWN_RESERVATION = "unknown-reservation"
     INVALID_BORROWER = "invalid-borrower"
+    CARD_TAKEN = "card-taken"  # another borrower has this card barcode
+    NO_CONTACT = "no-contact"  # an e-mail reminder to a borrower without an e-mail address
 
 
 class LoanRefused(CatalogueError):
@@ -56,6 +58,7 @@ _DATABASE_REFUSALS = {
     "loan refused: loan already returned": LoanRefusal.NOT_ON_LOAN,
     "loan refused: borrower has active loans": LoanRefusal.BORROWER_HAS_LOANS,
     "UNIQUE constraint failed: loans.copy_id": LoanRefusal.ALREADY_ON_LOAN,
+    "UNIQUE constraint failed: borrowers.card_barcode": LoanRefusal.CARD_TAKEN,
     "UNIQUE constraint failed: reservations.record_id, reservations.borrower_id": LoanRefusal.ALREADY_RESERVED,
     "FOREIGN KEY constraint failed": LoanRefusal.UNKNOWN_BORROWER,
     "CHECK constraint failed": LoanRefusal.BAD_DATE,

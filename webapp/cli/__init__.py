@@ -117,6 +117,16 @@ def _register() -> None:
 
     cli.add_command(export.command)
 
+    # Scans: text recognition through Tesseract.
+    from . import ocr
+
+    cli.add_command(ocr.command)
+
+    # Veille by e-mail: subscribers, confirmations, digests.
+    from . import alert
+
+    cli.add_command(alert.command)
+
 
 _register()
 _french_help(cli)

@@ -23,7 +23,11 @@ def command() -> None:
 
 
 @command.command("add")
-@click.option("--name", required=True, help="Nom de l'emprunteur.")
+@click.option(
+    "--name",
+    required=True,
+    help="Nom de l'emprunteur : « Prénom Nom », « NOM Prénom » ou « Nom, Prénom ».",
+)
 @click.option("--organisation", default="", help="Employeur ou association.")
 @click.option(
     "--category",
@@ -33,10 +37,20 @@ def command() -> None:
 )
 @click.option("--email", default="", help="Adresse électronique.")
 @click.option("--phone", default="", help="Téléphone.")
+@click.option("--card", default="", help="Code-barres de la carte (unique).")
+@click.option("--address", default="", help="Adresse postale (lignes séparées par \\n).")
 @click.option("--json", "as_json", is_flag=True, help='Afficher {"id": N, ...} en JSON.')
 @pass_env
 def add(
-    env: Env, name: str, organisation: str, category: str, email: str, phone: str, as_json: bool
+    env: Env,
+    name: str,
+    organisation: str,
+    category: str,
+    email: str,
+    phone: str,
+    card: str,
+    address: str,
+    as_json: bool,
 ) -> None:
     """Inscrire un emprunteur ; affiche son numéro."""
     known = categories(env.config)
@@ -46,7 +60,13 @@ def add(
     try:
         with env.catalogue().transaction():
             borrower = desk.add_borrower(
-                name, organisation=organisation, category=category, email=email, phone=phone
+                name,
+                organisation=organisation,
+                category=category,
+                email=email,
+                phone=phone,
+                card_barcode=card,
+                address=address.replace("\\n", "\n"),
             )
             audit.log(
                 env.catalogue(),

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from library import CopyStatus, NotFound, Record, ThemeSource
+from library.ocr_queue import OcrQueue
+from library.statistics import count_view
 
 from .. import services
 from ..messages import EVIDENCE_FIELDS, LANGUAGE_LABELS, explain, support_label
+from ..policies import today
 from ..urls import external
 
 bp = Blueprint("records", __name__)
@@ -38,6 +41,9 @@ FORMAT_NAMES = {
     "text/plain": "texte",
     "text/markdown": "texte (Markdown)",
     "application/msword": "Word (DOC)",
+    "image/jpeg": "image JPEG (scan)",
+    "image/png": "image PNG (scan)",
+    "image/tiff": "image TIFF (scan)",
 }
 # A downloaded HTML file must never run in our origin: shown, it is sandboxed (opaque origin,
 # no script, no form, no plugin), and may only show its own inline styles and embedded images.
@@ -61,6 +67,7 @@ def show(record_id: int) -> tuple[str, int] | str:
     record = _load(record_id)
     if record.deleted:
         return render_template("record_gone.html", record=record), 410
+    _count(record_id, "consultation")
     finder = services.get_finder()
     labels = services.theme_labels()
     return render_template(
@@ -73,6 +80,7 @@ def show(record_id: int) -> tuple[str, int] | str:
         pdf_url=external("records.file", record_id=record_id)
         if record.file is not None and record.file.media_type == "application/pdf"
         else "",
+        searchable=OcrQueue(services.get_catalogue()).searchable_file(record_id),
         canonical=external("records.show", record_id=record_id),
         citation_date=_citation_date(record),
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
@@ -123,6 +131,8 @@ def file(record_id: int) -> Response:
         inside = False
     if not inside or not path.is_file():
         abort(404)
+    if not request.headers.get("Range"):  # a reader's next chunk is not a new download
+        _count(record_id, "telechargement")
     media_type = record.file.media_type or "application/octet-stream"
     inline = request.args.get("lire", "") in ("1", "oui", "true") and media_type in READABLE
     content_type = media_type
@@ -141,6 +151,39 @@ def file(record_id: int) -> Response:
         SANDBOX_CSP if media_type == "text/html" else FILE_CSP
     )
     return response
+
+
+@bp.get("/notice/<id:record_id>/fichier-texte")
+def searchable_file(record_id: int) -> Response:
+    """The searchable PDF made by OCR from a scan (the original stays at `/fichier`)."""
+    record = _load(record_id)
+    if record.deleted:
+        abort(410)
+    source = OcrQueue(services.get_catalogue()).searchable_file(record_id)
+    if source is None or record.file is None:
+        abort(404)
+    store = services.get_store()
+    path = store.path(source)
+    try:
+        inside = path.resolve().is_relative_to(store.root.resolve())
+    except OSError:
+        inside = False
+    if not inside or not path.is_file():
+        abort(404)
+    inline = request.args.get("lire", "") in ("1", "oui", "true")
+    response = send_file(
+        path, mimetype="application/pdf", conditional=True, etag=source.sha256, max_age=3600
+    )
+    name = download_name(Path(record.file.original_name).stem + "-texte.pdf", ".pdf")
+    response.headers["Content-Disposition"] = content_disposition(name, inline=inline)
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    return response
+
+
+def _count(record_id: int, kind: str) -> None:
+    """Count the consultation or download (numbers only, for the dashboard's statistics)."""
+    if request.method == "GET":
+        count_view(services.get_catalogue().conn, record_id, kind, today(current_app.config))
 
 
 def _load(record_id: int) -> Record:

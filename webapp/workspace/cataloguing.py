@@ -21,6 +21,7 @@ from ..messages import support_label
 from ..params import id_arg, page_arg
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
+    ROLE_CHOICES,
     RecordForm,
     audit_view,
     form_from_record,
@@ -513,6 +514,7 @@ def _render_form(
         duplicates=duplicates or [],
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
+        role_choices=ROLE_CHOICES,
         supports=[(s.value, support_label(s)) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,
