@@ -62,7 +62,8 @@ class AuthorKind(StrEnum):
 
 class AuthorRole(StrEnum):
     """What a person or body did for the document. The French abbreviation is how the
-    spreadsheet and the pages write it after the name: 'Dupont, Marie (trad.)'."""
+    spreadsheet and the pages write it after the name: 'Dupont, Marie (trad.)' (data, kept
+    here); the form's labels are worded at the edge (webapp/messages.py)."""
 
     AUTHOR = "author"
     TRANSLATOR = "translator"
@@ -71,21 +72,10 @@ class AuthorRole(StrEnum):
     PREFACE = "preface"
 
     @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-    @property
     def abbreviation(self) -> str:
         return ROLE_ABBREVIATIONS[self]
 
 
-ROLE_LABELS: dict[AuthorRole, str] = {
-    AuthorRole.AUTHOR: "Auteur",
-    AuthorRole.TRANSLATOR: "Traducteur",
-    AuthorRole.EDITOR: "Directeur de publication",
-    AuthorRole.ILLUSTRATOR: "Illustrateur",
-    AuthorRole.PREFACE: "Préfacier",
-}
 ROLE_ABBREVIATIONS: dict[AuthorRole, str] = {
     AuthorRole.AUTHOR: "",
     AuthorRole.TRANSLATOR: "trad.",

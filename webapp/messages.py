@@ -12,7 +12,7 @@ from library.backup import BackupError
 from library.inventory import InventoryError
 from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
-from library.models import DOC_TYPE_LABELS, CopyStatus, DocType, Support
+from library.models import DOC_TYPE_LABELS, AuthorRole, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
 
 _LOANS: dict[LoanRefusal, str] = {
@@ -78,6 +78,13 @@ _BACKUPS = {
 SUPPORT_LABELS: dict[Support, str] = {
     Support.PAPIER: "Papier",
     Support.ELECTRONIQUE: "Électronique",
+}
+ROLE_LABELS: dict[AuthorRole, str] = {
+    AuthorRole.AUTHOR: "Auteur",
+    AuthorRole.TRANSLATOR: "Traducteur",
+    AuthorRole.EDITOR: "Directeur de publication",
+    AuthorRole.ILLUSTRATOR: "Illustrateur",
+    AuthorRole.PREFACE: "Préfacier",
 }
 COPY_STATUS_LABELS: dict[CopyStatus, str] = {
     CopyStatus.AVAILABLE: "En rayon",
