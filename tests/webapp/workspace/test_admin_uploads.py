@@ -4,6 +4,7 @@ the documentalist confirms; bad files leave no trace."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,34 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
     )
     assert response.status_code == 413 and "Fichier trop volumineux" in text(response)
     assert nothing_kept(app)
+
+
+def test_the_confirmation_shows_every_thematics_score_with_the_proposed_ones_ticked(
+    app, logged_in, tmp_path
+):
+    """GIVEN an uploaded report, THEN every thematic of the vocabulary is listed with its
+    score (not only the proposed ones), the proposed ones are ticked and come first, and the
+    page says "score", never "confiance"."""
+    response = upload(logged_in, ("Rapport CUCS 2009.pdf", pdf_bytes(tmp_path)))
+    page = text(logged_in.get(response.location))
+    items = re.findall(
+        r'name="theme" value="([^"]+)" ?(checked)?>.*?class="meta theme-score">([^<]*)</span>',
+        page,
+        re.S,
+    )
+    assert len(items) == 14  # the packaged vocabulary's thematics, each with its score
+    assert all(re.search(r"score \d,\d\d", shown) for _, _, shown in items)
+    ticked = [slug for slug, checked, _ in items if checked]
+    assert "evaluation" in ticked
+    assert all("proposée" in shown for _, checked, shown in items if checked)
+    assert [bool(checked) for _, checked, _ in items] == sorted(
+        (bool(c) for _, c, _ in items), reverse=True
+    )
+    scores = {
+        slug: float(re.search(r"score (\d,\d\d)", shown)[1].replace(",", "."))
+        for slug, _, shown in items
+    }
+    assert (
+        scores["mediation-sociale"] > scores["sante"]
+    )  # a theme not proposed still shows how close it came
+    assert "confiance" not in page.casefold()
