@@ -208,7 +208,9 @@ _GIVEN_NAMES = _words(
     nadine noel noelle odette odile olga pamela paulette pauline perrine regine rodolphe
     roland rose roselyne sabine sabrina samuel sandra sebastienne severine simone solange
     stephanie sylvain sylviane tania therese valentin victor violaine viviane xavier yolande
-    yvette yvonne zoe"""
+    yvette yvonne zoe aime wesner sharon murielle joelle france luce line ruddy simone marcia
+    herve francine jocelyne aurelie marlene lourdes rafael mayra frederic helene regine gerard
+    corinne ludovic josiane celestine karine isabel ana"""
 )
 # Given names that are also frequent surnames ('Marcia Joseph', 'Claire Martin'): they do not
 # show that a name is written 'Nom Prénom'.
@@ -220,6 +222,7 @@ _SURNAMES_TOO = _words(
 _PARTICLES = frozenset(
     {"de", "du", "des", "d'", "van", "von", "der", "da", "dos", "del", "le", "la"}
 )
+_BODY_END = re.compile(r"\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$")
 
 
@@ -242,8 +245,8 @@ def person_name(name: str) -> str:
     if not name or "," in name or _is_organisation(name):
         return name
     parts = name.split()
-    if not 2 <= len(parts) <= 4:
-        return name
+    if not 2 <= len(parts) <= 4 or _BODY_END.search(name):
+        return name  # 'Ecosphère Antilles', 'ADESS Martinique' name bodies
     if any(not p[:1].isupper() for p in parts if p.lower() not in _PARTICLES):
         return name  # 'eng-dept', 'produced by X': not a name we can order
     upper = [i for i, p in enumerate(parts) if p.isupper() and len(p) > 1 and not _INITIAL.match(p)]
@@ -265,7 +268,14 @@ def person_name(name: str) -> str:
     if _given(parts[-1]) and not _given(parts[0]) and _fold(parts[-1]) not in _SURNAMES_TOO:
         return f"{' '.join(parts[:-1])}, {parts[-1]}"  # 'Dupont Marie'
 
-    return f"{' '.join(parts[1:])}, {parts[0]}"  # 'Marie Dupont', 'Mayra Valdés Rodríguez'
+    # 'Marie Dupont', 'Mayra Valdés Rodríguez'; 'Ana Isabel Castillo Méndez': every leading
+    # given name stays on the given side.
+    given = 1
+    while (
+        given < len(parts) - 1 and _given(parts[given]) and _fold(parts[given]) not in _SURNAMES_TOO
+    ):
+        given += 1
+    return f"{' '.join(parts[given:])}, {' '.join(parts[:given])}"
 
 
 def _split_conjunctions(text: str) -> list[str]:

@@ -27,6 +27,16 @@ _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
 )
 
 
+# Bodies named like people: a head word only bodies use, an acronym, or a region closing the
+# name ('ADESS Martinique', 'Ecosphère Antilles', 'Habitat Conseil Caraïbes').
+_BODY = re.compile(
+    r"^(?:compagnie|boutique|collectif|cabinet|bureau|groupe|atelier|maison|espace|club|"
+    r"observatoire|universit[ée]|university|agence|caisse|conseil|mission|r[ée]seau)\b|"
+    r"\b[A-ZÀ-Ý]{3,}\b(?!\.)|\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$",
+    re.IGNORECASE,
+)
+
+
 def guess_doc_type(title: str) -> DocType:
     """The type a documentalist would most likely give, from words of the title."""
     folded = fold(title)
@@ -44,7 +54,7 @@ def to_author(name: str) -> Author | None:
     if not name or len(name) > 200:
         return None
     words = re.findall(r"\w+", fold(name))
-    if is_organisation(name) or (name.isupper() and len(words) <= 3):
+    if is_organisation(name) or (name.isupper() and len(words) <= 3) or _BODY.search(name):
         return Author(name, AuthorKind.ORGANISATION)
     if "," in name:
         return Author(name, AuthorKind.PERSON)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree
 
-from indexer import metadata
+from indexer import metadata, metadata_text
 from indexer.extractors.base import (
     PAGE_BREAK,
     Extraction,
@@ -308,7 +308,7 @@ def finish(
         media_type=media_type,
         title=title,
         subtitle=metadata.clean_title(meta.subtitle),
-        authors=meta.authors or page.authors,
+        authors=metadata_text.choose_authors(meta.authors, text, title, page.authors),
         date=(date := metadata.choose_date(page.date, meta.date)),
         year=metadata.year_of(date),
         language_hint=normalise_language(meta.language),

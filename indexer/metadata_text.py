@@ -1,0 +1,309 @@
+"""What a document says about itself in its first pages, read as a documentalist reads it.
+
+The file's properties are often wrong: an author field holding the login of whoever saved the
+file ('jdupont'), a title left by a template. The first page carries the real description:
+the by-line ('Par …', 'Rédaction : …', 'sous la direction de …'), the institution block
+('Ville du Lamentin — Direction de la culture — juin 2011'), the kind of document ('Compte
+rendu', 'Mémoire de master', 'Actes du colloque'), its own résumé. Everything here is pure
+and cheap, run once per document after extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from .metadata import _GIVEN_NAMES, _fold, clean_text_line, person_name
+
+# --- login names -------------------------------------------------------------------------------
+
+_LOGIN_WORDS = frozenset(
+    """admin administrateur administrator root user utilisateur owner proprietaire auteur author
+    guest invite poste pc bureau secretariat secretaire accueil stagiaire service direction
+    compta comptabilite informatique info contact test""".split()
+)
+
+
+def is_login_name(name: str) -> bool:
+    """A user account rather than a person's or body's name: 'jdupont', 'j.dupont',
+    'marie.dupont@ville.fr', 'admin', 'User', 'PC-Accueil', 'poste3'.
+
+    A real name has a space and capitals ('Marie Dupont', 'Dupont, Marie'); an acronym in
+    capitals ('CACEM', 'SIMAR') names a body and is kept."""
+    text = clean_text_line(name)
+    if not text:
+        return True
+    if "@" in text or re.search(r"\\|/", text):
+        return True
+    words = re.findall(r"[^\W\d_]+", _fold(text))
+    if not words or all(w in _LOGIN_WORDS for w in words):
+        return True
+    if " " in text or "," in text:
+        return False
+    if text.isupper() and text.isalpha() and len(text) >= 2:
+        return False  # 'CACEM', 'DEAL'
+    # One token: a login unless written like a name ('Dupont', 'Marie-Luce').
+    return not re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*", text) or bool(
+        re.search(r"\d", text)
+    )
+
+
+def usable_property_authors(names: Iterable[str]) -> tuple[str, ...]:
+    """The file's author property without its login names."""
+    return tuple(n for n in names if not is_login_name(n))
+
+
+# --- the first page's header block -------------------------------------------------------------
+
+_SECTION_HEADING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s|[IVX]+\.\s|#)|^(?:sommaire|table des mati[èe]res|introduction|"
+    r"pr[ée]ambule|avant-propos|pr[ée]face|r[ée]sum[ée]|abstract|summary|resumen|introducci[óo]n|"
+    r"[ée]ditorial|rep[èe]res|participants|pr[ée]sents|rappel|contexte|le contexte|background|"
+    r"objet|ouverture|synth[èe]se|remerciements)\b",
+    re.IGNORECASE,
+)
+_NAV_LINE = re.compile(r"^(?:accueil|actualit[ée]s|publications|agenda|contact|menu|home)$", re.I)
+_RULE_LINE = re.compile(r"^[=\-_*#~ ]{3,}$")
+_HEADER_LINES = 6
+
+
+def header_block(text: str, title: str | None) -> list[str]:
+    """The lines under the title on the first page, before the body begins."""
+    first = text.split("\f", 1)[0][:6000]
+    lines = [clean_text_line(line) for line in first.splitlines()]
+    lines = [line for line in lines if line and not _NAV_LINE.match(line)]
+    folded_title = _fold(title or "")
+    start = 0
+    for i, line in enumerate(lines[:12]):
+        folded = _fold(line).strip(" :.")
+        if folded and (folded in folded_title or folded_title.startswith(folded)):
+            start = i + 1
+    block: list[str] = []
+    for line in lines[start : start + _HEADER_LINES + 2]:
+        if _RULE_LINE.match(line):
+            continue
+        if _SECTION_HEADING.match(line) or len(line) > 260:
+            break
+        if (
+            block
+            and len(line) < 45
+            and line[:1].isupper()
+            and not re.search(r"[—–,;:.()]|\d", line)
+        ):
+            break  # a short heading ('Le point de départ') opens the body
+        block.append(line)
+        if len(block) >= _HEADER_LINES:
+            break
+    return block
+
+
+# --- authors from the header -------------------------------------------------------------------
+
+_ORG_HEADS = re.compile(
+    r"^(?:ville|commune|mairie|pr[ée]fecture|centre|association|compagnie|cabinet|caisse|caf|"
+    r"conseil|communaut[ée]|agence|observatoire|office|universit[ée]|university|universidad|"
+    r"boutique|collectif|mission locale|soci[ée]t[ée]|f[ée]d[ée]ration|union|institut|syndicat|"
+    r"r[ée]gion|d[ée]partement|collectivit[ée]|groupement|r[ée]seau|ordre|chambre|fondation|"
+    r"coop[ée]rative|minist[èe]re|direction r[ée]gionale|deal|dieccte|adess|simar|smhlm|cacem|"
+    r"capnord|espace sud|ars|insee)\b",
+    re.IGNORECASE,
+)
+# Parts of a body, named with it but not catalogued as authors.
+_SUB_UNIT = re.compile(
+    r"^(?:direction|service|mission|p[ôo]le|cellule|d[ée]l[ée]gation|cabinet du|bureau|"
+    r"d[ée]partement d[eu']|secr[ée]tariat|groupe de travail|comit[ée])\b",
+    re.IGNORECASE,
+)
+_PARENT_BODY = re.compile(
+    r"\b(?:de la |du |de l')?((?:Ville|Commune) (?:de |du |d')[A-ZÀ-Ý][\w'’-]+(?:[- ][A-ZÀ-Ý][\w'’-]+)*)"
+)
+_BYLINE_LEAD = re.compile(
+    r"^(?:.*?\b(?:r[ée]dig[ée]e?s?|r[ée]alis[ée]e?s?|[ée]tabli[es]?|[ée]crit[es]?|pr[ée]par[ée]e?s?|"
+    r"pr[ée]sent[ée]e?s?|coordonn[ée]e?s?|[ée]labor[ée]e?s?|conduit[es]?|prepared|written|edited)\s+"
+    r"(?:\S+\s+){0,6}?(?:par|by)\s+|(?:par|by|sous la direction de)\s+|"
+    r".*?\b(?:r[ée]daction|coordination|auteure?s?|autrices?|chef de mission|directrice de la "
+    r"publication|directeur de la publication|responsable de la publication|author)s?\s*:\s*)",
+    re.IGNORECASE,
+)
+_ASSIST = re.compile(
+    r",?\s+(?:avec|with)\s+(?:l'assistance|l'appui|le concours|la participation|le soutien)?"
+    r"\s*(?:du|de la|de l'|des|d'|of the|of)?\s*",
+    re.IGNORECASE,
+)
+_ORG_PREFIX = re.compile(r"^(?:le |la |l')?(?:bureau d'[ée]tudes|consultants?)\s+", re.I)
+_MONTH_WORDS = re.compile(
+    r"\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|"
+    r"d[ée]cembre|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre)\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_PARTICLES = frozenset({"de", "du", "des", "d'", "da", "del", "van", "von", "le", "la"})
+
+
+def _is_given(token: str) -> bool:
+    parts = [p for p in _fold(token).split("-") if p]
+    return bool(parts) and all(p in _GIVEN_NAMES for p in parts)
+
+
+def _looks_like_person(piece: str) -> bool:
+    """'Marie-France Jean-Louis', 'Aimé Dufrenot', 'Mayra Valdés Rodríguez', 'Ali ZORGATI'."""
+    tokens = piece.split()
+    if not 2 <= len(tokens) <= 4 or _ORG_HEADS.match(piece) or _SUB_UNIT.match(piece):
+        return False
+    if any(
+        not t[:1].isupper() for t in tokens if t.lower() not in _PARTICLES
+    ) or _MONTH_WORDS.search(piece):
+        return False
+    return _is_given(tokens[0]) or (tokens[-1].isupper() and len(tokens[-1]) > 1)
+
+
+def _organisation(piece: str) -> str | None:
+    """The body a segment names, or None: 'Ville de Schœlcher, service prévention' ->
+    'Ville de Schœlcher'; 'Direction de la culture de la Ville de Fort-de-France' -> 'Ville de
+    Fort-de-France'; 'cabinet Territoires et Sécurité' -> 'Cabinet Territoires et Sécurité'."""
+    piece = _ORG_PREFIX.sub("", re.sub(r"^(?:le|la|les|l')\s*(?=\w)", "", piece.strip(" .,;:")))
+    if not piece or re.match(r"mairie annexe|salle|local\b", piece, re.I):
+        return None  # a meeting place, not an author
+    if _SUB_UNIT.match(piece):
+        parent = _PARENT_BODY.search(piece)
+        return parent[1] if parent else None
+    if not _ORG_HEADS.match(piece) and not re.fullmatch(r"[A-ZÀ-Ý]{3,}(?: [A-ZÀ-Ý][\w-]+)?", piece):
+        return None
+    return piece[:1].upper() + piece[1:]
+
+
+_SEGMENT_SPLIT = re.compile(
+    r"\s+[—–|]\s+|\s*;\s*|(?<=[a-zà-ÿ)])\.\s+(?=[A-ZÀ-Ý])|(?<=\b(?:19|20)\d\d)\.?\s+(?=[A-ZÀ-Ý])"
+)
+
+
+def header_authors(block: Sequence[str]) -> tuple[str, ...]:
+    """People and bodies named in the header block, people as 'Nom, Prénom'."""
+    text = re.sub(r"\([^)]*\)?", "", _join_lines(block))  # affiliations, roles in brackets
+    text = re.sub(r"\s+(?=[.,;])", "", text)
+    people: list[str] = []
+    bodies: list[str] = []
+    segments = _SEGMENT_SPLIT.split(text)
+    for number, segment in enumerate(segments):
+        segment = _BYLINE_LEAD.sub("", segment.strip()).strip(" .,:")
+        following = segments[number + 1] if number + 1 < len(segments) else ""
+        if re.match(r"(?:note|lettre|num[ée]ro|cahier)?\s*n°", following, re.I):
+            continue  # 'Observatoire des quartiers — Note n° 4': a series, not a body
+        if bodies and _fold(segment) in _REGIONS:
+            # 'Centre de ressources politique de la ville — Martinique' (a site's banner)
+            bodies[-1] = f"{bodies[-1]} de {segment}"
+            continue
+        for part in _ASSIST.split(segment):
+            for index, piece in enumerate(p.strip(" .,:") for p in part.split(",")):
+                # 'Ville de Schœlcher, service …': a body's name stops at its first comma,
+                # and what follows it names the body's parts or people's roles.
+                if (body := _organisation(piece)) is not None:
+                    if body not in bodies and not (index and _SUB_UNIT.match(piece)):
+                        bodies.append(body)
+                    continue
+                for name in re.split(r"\s+(?:et|and|y|&)\s+", piece):
+                    if _looks_like_person(name.strip()):
+                        person = person_name(name.strip())
+                        if person not in people:
+                            people.append(person)
+    return tuple(people + bodies)
+
+
+_RUNS_ON = re.compile(r"(?:[,(:'’-]|\b(?:de|du|des|d|la|le|les|et|and|y|of|the|pour|par))$", re.I)
+
+
+def _join_lines(block: Sequence[str]) -> str:
+    """The header's lines as one text: a line that runs on into the next (a comma, 'de', a
+    lower-case start) joins it with a space; otherwise the break separates two statements."""
+    text = ""
+    for line in block:
+        if not text:
+            text = line
+        elif _RUNS_ON.search(text) or not line[:1].isupper():
+            text += " " + line
+        else:
+            text += " — " + line
+    return text
+
+
+_REGIONS = frozenset({"martinique", "guadeloupe", "guyane", "la reunion", "mayotte"})
+
+
+def _same_body(a: str, b: str) -> bool:
+    """'Centre de ressources politique de la ville' and '… de la ville de Martinique'."""
+    fa, fb = _fold(a), _fold(b)
+    return fa in fb or fb in fa
+
+
+def confirmed_by_text(names: Sequence[str], text: str) -> bool:
+    """A name of the file's property shows in the first pages (its family name, for a person):
+    the property is then the document's own description, not a stray account's."""
+    head = _fold(text[:8000])
+    return any(_fold(name.split(",")[0]).strip() in head for name in names)
+
+
+def choose_authors(
+    property_names: Sequence[str],
+    text: str,
+    title: str | None,
+    byline: Sequence[str] = (),
+) -> tuple[str, ...]:
+    """Authors read from the first page (the header block, else a by-line found further
+    down); the file's property only when the page confirms it (it may then list everyone
+    the page shows) or when the page names nobody (last resort), never a login name."""
+    usable = usable_property_authors(property_names)
+    read = header_authors(header_block(text, title))
+    if usable and confirmed_by_text(usable, text):
+        known = {_fold(n) for n in usable}
+        # The bodies the header names and the property forgot ('Caisse des écoles de …').
+        return usable + tuple(
+            n
+            for n in read
+            if "," not in n and not any(_same_body(n, k) for k in usable) and _fold(n) not in known
+        )
+    return read or tuple(byline) or usable
+
+
+# --- gazetteer ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(name, kind, pattern) of every place of the packaged gazetteer, longest names first."""
+    raw = resources.files("indexer").joinpath("data/territoires.tsv").read_text("utf-8")
+    places = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, kind, others = (line.split("\t") + ["", ""])[:3]
+        spellings = [name.strip()] + [o.strip() for o in others.split(";") if o.strip()]
+        alternatives = [
+            r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", _fold(spelling)))
+            for spelling in spellings
+        ]
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+        places.append((name.strip(), kind.strip(), pattern))
+    places.sort(key=lambda p: -len(p[0]))
+    return tuple(places)
+
+
+def territories(text: str, limit: int = 12) -> tuple[str, ...]:
+    """Communes and quartiers of the gazetteer the text names, most mentioned first (a name
+    inside a longer one, 'Lamentin' in 'Ville du Lamentin', counts once)."""
+    folded = _fold(text[:200_000])
+    counts: dict[str, int] = {}
+    taken: list[tuple[int, int]] = []
+    for name, _kind, pattern in _gazetteer():
+        n = 0
+        for m in pattern.finditer(folded):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            n += 1
+        if n:
+            counts[name] = n
+    ranked = sorted(counts, key=lambda name: -counts[name])
+    return tuple(ranked[:limit])
