@@ -84,7 +84,11 @@ def header_block(text: str, title: str | None) -> list[str]:
     for line in lines[start : start + _HEADER_LINES + 2]:
         if _RULE_LINE.match(line):
             continue
-        if _SECTION_HEADING.match(line) or len(line) > 260:
+        if _SECTION_HEADING.match(line):
+            break
+        # A long line is body text, except a header written as one paragraph right under
+        # the title ('Mémoire de master 2 …, Université …. Présenté par … — 2011').
+        if len(line) > 260 and (block or len(line) > 700 or not _MONTH_WORDS.search(line)):
             break
         if (
             block
@@ -307,3 +311,123 @@ def territories(text: str, limit: int = 12) -> tuple[str, ...]:
             counts[name] = n
     ranked = sorted(counts, key=lambda name: -counts[name])
     return tuple(ranked[:limit])
+
+
+# --- document type -----------------------------------------------------------------------------
+
+# (pattern on folded text, type), most specific first: a 'mémoire de master' that reports on a
+# seminar is a mémoire; 'Actes du colloque' are actes, a 'Retour sur le séminaire' a compte
+# rendu; a 'revue de projet' is a report, not a periodical.
+_TYPE_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), doc_type)
+    for pattern, doc_type in (
+        (
+            r"\bmemoire (?:de |du |d')?(?:master|fin d'etudes|recherche|licence|dea|dess|"
+            r"diplome)|\bthese (?:de|pour le|presentee)|\bmaster'?s? thesis|\btesis\b",
+            "memoire",
+        ),
+        (r"\bactes (?:du|de la|des|de l')|\bproceedings\b|\bmemorias del\b", "actes"),
+        (
+            r"^arrete\b|\barrete (?:n|prefectoral|municipal|ministeriel)|\bcirculaire\b|"
+            r"\bdecret n|\bdeliberation n|\ble prefet de .{0,60} a mesdames et messieurs|"
+            r"(?:^|\n)vu (?:le|la|les|l') ",
+            "texte-officiel",
+        ),
+        (r"\bfiche d'experience|\bretour d'experience|\bfiche action\b", "fiche-experience"),
+        (
+            r"\blettre d'information\b|\bnewsletter\b|\bbulletin\b|\bla lettre (?:de|du|des)\b|"
+            r"\blettre du\b.{0,60}\bn ?°",
+            "lettre-information",
+        ),
+        (
+            r"\bcompte[- ]rendu\b|\breleve de decisions\b|\bproces-verbal\b|\bminutes\b|"
+            r"\bretour sur (?:le|la|les)\b",
+            "compte-rendu",
+        ),
+        (
+            r"\bguide\b|\bmode d'emploi\b|\bvade-?mecum\b|\bmemento\b|\breferentiel\b|"
+            r"\bhandbook\b|\btoolkit\b|\bguia\b",
+            "guide",
+        ),
+        (
+            r"\bdiagnostic\b|\betude\b|\bportrait\b|\bworking paper\b|\bbriefing note\b|"
+            r"\bobservatoire\b|\benquete\b|\bstudy\b|\bestudio\b|\banalyse\b|\bsurvey\b",
+            "etude",
+        ),
+        (
+            r"\brapport\b|\breport\b|\binforme\b|\bbilan\b|\bevaluation\b|\bnote de synthese\b|"
+            r"\bnote d'opportunite\b|\bplan\b|\bprogramme\b|\brevue de projet\b|"
+            r"\betat des lieux\b|\bactivity report\b",
+            "rapport",
+        ),
+        (r"\brevue\b(?! de projet)|\bmagazine\b|\bjournal\b", "revue"),
+    )
+)
+_ISSUE_NUMBER = re.compile(r"(?<!note )\bn ?° ?\d+|\bnumero \d+")
+_ARTICLE_BYLINE = re.compile(
+    r"^(?:[Pp]ar|[Bb]y|[Pp]or) [A-ZÀ-Ý]|^[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+){1,3} [—–-] [^—–]*\b(?:19|20)\d\d$"
+)
+
+
+def guess_type(title: str | None, subtitle: str | None, text: str) -> str | None:
+    """The document type a documentalist would give, from what the document says it is:
+    its title and subtitle first, then the lines under the title ('Compte rendu — …',
+    'Mémoire de master 2', 'Fiche d'expérience', 'Le Préfet … à Mesdames et Messieurs les
+    Maires'), then its form (a by-line 'Par …' over a short text: an article). None when
+    nothing tells."""
+    heading = _fold(" — ".join(p for p in (title, subtitle) if p))
+    for pattern, doc_type in _TYPE_CUES:
+        if pattern.search(heading):
+            return doc_type
+    if _ISSUE_NUMBER.search(heading):
+        return "lettre-information"  # 'Repères n° 12', 'Le Lien des locataires n° 12'
+    block = header_block(text, title)
+    head = _fold("\n".join(block))
+    body = _fold(text.split("\f", 1)[0][:3000])
+    for pattern, doc_type in _TYPE_CUES:
+        if doc_type != "texte-officiel" and pattern.search(head):
+            return doc_type
+        if doc_type == "texte-officiel" and pattern.search(body):
+            return doc_type
+    if block and _ARTICLE_BYLINE.search(block[0]):
+        return "article"
+    return None
+
+
+# --- subtitle ----------------------------------------------------------------------------------
+
+_SUBTITLE_SPLIT = re.compile(r"\s+[—–|]\s+|(?<=[a-zà-ÿ)])\.\s+(?=[A-ZÀ-Ý])")
+_SUBTITLE_CUES = tuple(
+    pattern
+    for pattern, doc_type in _TYPE_CUES
+    if doc_type not in ("compte-rendu", "texte-officiel")
+) + (re.compile(r"^(?:etat des lieux|rapport|report|informe|estudio|working paper)\b"),)
+
+
+def header_subtitle(text: str, title: str | None) -> str | None:
+    """The line under the title that says what the document is ('Rapport final', 'Mémoire
+    de master 2 …', 'Actes du colloque des 18 et 19 novembre 2010', 'État des lieux et
+    propositions'), not a by-line, a place or a date."""
+    block = header_block(text, title)
+    if not block:
+        return None
+    first = _SUBTITLE_SPLIT.split(block[0], maxsplit=1)[0]
+    # 'Fiche d'expérience rédigée par …', 'Actes de la journée du 15 mars 2012, Palais …'
+    first = _SUBTITLE_END.split(first, maxsplit=1)[0].strip(" .,:;")
+    if not first or len(first) > 120 or " " not in first or _BYLINE_LEAD.match(first):
+        return None
+    folded = _fold(first)
+    title_words = _fold(title or "").split()[:3]
+    if folded in _fold(title or "") or folded.split()[:3] == title_words:
+        return None  # the title again, or its truncated form
+    if "n°" in first or not any(p.search(folded) for p in _SUBTITLE_CUES):
+        return None  # a series ('Lettre du Centre de ressources n° 27'), not a subtitle
+    if re.search(r"\b(?:pour|observatoire)\b", folded):
+        return None  # 'Étude réalisée pour la Ville…' describes, it is not a subtitle
+    return first
+
+
+_SUBTITLE_END = re.compile(
+    r",\s|\s+(?:r[ée]dig|r[ée]alis|pr[ée]sent|[ée]tabli|conduit|command|celebrad|realizad|"
+    r"held|prepared|written)\w*\b"
+)

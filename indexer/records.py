@@ -11,6 +11,7 @@ from library.names import is_organisation
 from library.text import clean_line, fold
 
 from .extractors.base import Extraction
+from .metadata_text import guess_type
 
 _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
     (r"\bguide\b|\bvade-mecum\b|\bmemento\b|\breferentiel\b", DocType.GUIDE),
@@ -44,6 +45,15 @@ def guess_doc_type(title: str) -> DocType:
         if re.search(pattern, folded):
             return doc_type
     return DocType.AUTRE
+
+
+def _doc_type(title: str, extraction: Extraction) -> DocType:
+    """The type the document says it is (title, subtitle, the lines under the title), else
+    the old guess from words of the title."""
+    read = guess_type(title, extraction.subtitle, extraction.text)
+    if read is not None:
+        return DocType(read)
+    return guess_doc_type(" ".join([title, extraction.subtitle or ""]))
 
 
 def to_author(name: str) -> Author | None:
@@ -97,7 +107,7 @@ def record_from_extraction(
         publisher=clean_line(extraction.publisher or ""),
         date=extraction.date or (str(extraction.year) if extraction.year else ""),
         year=extraction.year,
-        doc_type=guess_doc_type(" ".join([title, extraction.subtitle or ""])),
+        doc_type=_doc_type(title, extraction),
         support=Support.ELECTRONIQUE,
         language=language,
         pages=extraction.page_count,
