@@ -431,3 +431,78 @@ _SUBTITLE_END = re.compile(
     r",\s|\s+(?:r[ée]dig|r[ée]alis|pr[ée]sent|[ée]tabli|conduit|command|celebrad|realizad|"
     r"held|prepared|written)\w*\b"
 )
+
+
+# --- title -------------------------------------------------------------------------------------
+
+_SERIES_ISSUE = re.compile(
+    r"^(?P<series>[A-ZÀ-Ý][^—–|]{2,80}?)\s+[—–]\s+(?P<issue>(?:[Nn]ote|[Cc]ahier|[Dd]ossier|"
+    r"[Dd]ocument|[Ee]tude|Étude)\s+n°\s?\d+)\b"
+)
+
+
+def catalogue_title(title: str, text: str) -> str:
+    """The title as a documentalist writes it from the first page: a numbered series the
+    header names goes before it ('Observatoire des quartiers — Note n° 4 : les ménages …'),
+    and a title written all in capitals is put in sentence case (acronyms the text writes in
+    capitals elsewhere stay so)."""
+    block = header_block(text, title)
+    if block and "n°" not in title and (m := _SERIES_ISSUE.match(block[0])):
+        title = f"{m['series']} — {m['issue']} : {title[:1].lower()}{title[1:]}"
+    # 'Programme de réussite éducative' over 'Bilan d'activité 2008': an activity report's
+    # year belongs to its title.
+    if block and (m := _ANNUAL.fullmatch(block[0].strip(" ."))) and m[0] not in title:
+        title = f"{title} : {m[0][:1].lower()}{m[0][1:]}"
+    letters = [c for c in title if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 12:
+        title = _sentence_case(title, text)
+    # Minutes carry the meeting's date in their title ('… du 14 mars 2011').
+    if (
+        block
+        and re.match(r"(?i)compte[- ]rendu\b", title)
+        and not _MONTH_WORDS.search(title)
+        and (m := _MEETING_DATE.match(block[0]))
+    ):
+        title = f"{title} du {m[1]}"
+    return title
+
+
+_ANNUAL = re.compile(
+    r"(?i)(?:bilan|rapport|compte[- ]rendu)(?: d'activit[ée]s?| annuel| moral| financier)?"
+    r"(?: de l'ann[ée]e)? (?:19|20)\d\d(?:\s?[-–]\s?(?:19|20)\d\d)?"
+)
+_MEETING_DATE = re.compile(
+    r"(?i)(?:r[ée]union|s[ée]ance|comit[ée]|atelier|rencontre)\s+du\s+(\d{1,2}(?:er)?\s+\w+\s+(?:19|20)\d\d)"
+)
+
+
+def _sentence_case(title: str, text: str) -> str:
+    body = text[len(title) : len(title) + 100_000]
+    acronyms = {w for w in re.findall(r"\b[A-ZÀ-Ý]{2,}\b", body) if not _in_capital_line(w, body)}
+    words = []
+    for i, word in enumerate(re.split(r"(\s+)", title)):
+        core = word.strip("«»()\"'.,;:")
+        if core in acronyms:
+            words.append(word)
+        else:
+            lowered = word.lower()
+            words.append(lowered[:1].upper() + lowered[1:] if i == 0 else lowered)
+    result = "".join(words)
+    # Places keep their capitals: 'sainte-thérèse' -> 'Sainte-Thérèse', 'la trinité' -> 'La
+    # Trinité' (the gazetteer's names, then compound names as the text writes them).
+    places = [name for name, _kind, _pattern in _gazetteer()]
+    places += re.findall(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)+\b", body)
+    for place in places:
+        result = re.sub(rf"(?<![\w-]){re.escape(place.lower())}(?![\w-])", place, result)
+    return result[:1].upper() + result[1:]
+
+
+def _in_capital_line(word: str, body: str) -> bool:
+    """The word only ever shows inside lines written all in capitals (headings)."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", body):
+        line_start = body.rfind("\n", 0, m.start()) + 1
+        line_end = body.find("\n", m.end())
+        line = body[line_start : line_end if line_end != -1 else len(body)]
+        if any(c.islower() for c in line):
+            return False
+    return True

@@ -303,6 +303,7 @@ def finish(
     page = metadata.read_first_page(text, known_title=title or title_hint)
     title = title or metadata.clean_title(title_hint) or page.title
     title = title or metadata.title_from_filename(path.name)
+    title = metadata_text.catalogue_title(title, text)
     return Extraction(
         text=text,
         media_type=media_type,
