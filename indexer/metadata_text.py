@@ -506,3 +506,101 @@ def _in_capital_line(word: str, body: str) -> bool:
         if any(c.islower() for c in line):
             return False
     return True
+
+
+# --- abstract ----------------------------------------------------------------------------------
+
+_ABSTRACT_HEADING = re.compile(
+    r"^(?:r[ée]sum[ée]|abstract|summary|resumen|synth[èe]se|en bref|l'essentiel|"
+    r"executive summary|points cl[ée]s)\s*:?\s*(.*)$",
+    re.IGNORECASE,
+)
+_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|\s\d{1,3})\s*$|^\s*(?:[-–—•*]|\d+(?:\.\d+)*\.?)\s")
+# Sections whose paragraphs never summarise the document.
+_NOT_SUMMARY = re.compile(
+    r"^(?:remerciements|d[ée]dicace|sommaire|table des mati[èe]res|contents|acknowledge?ments|"
+    r"agradecimientos|[ée]ditorial|le mot du maire|avant-propos|pr[ée]face|sigles|glossaire)\b",
+    re.IGNORECASE,
+)
+ABSTRACT_CHARS = 1200
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs of the first pages: blank lines separate them, and a line that ends a
+    sentence followed by a capitalised line does too (PDF text has no blank lines)."""
+    head = text[:30000].replace("\f", "\n\n")
+    out: list[str] = []
+    for chunk in re.split(r"\n\s*\n", head):
+        current: list[str] = []
+        for line in chunk.splitlines():
+            line = clean_text_line(line)
+            if not line:
+                continue
+            if current and (
+                _SECTION_HEADING.match(line)
+                or (current[-1].endswith((".", "!", "?", "»")) and len(current[-1]) < 60)
+                or (
+                    len(current[-1]) < 60
+                    and not current[-1].endswith((",", ";", ":", "-"))
+                    and line[:1].isupper()
+                )
+                or _TOC_LINE.search(line)
+                or _TOC_LINE.search(current[-1])
+                or len(line) > 200
+                or len(current[-1]) > 200
+            ):
+                out.append(" ".join(current))
+                current = []
+            current.append(line)
+        if current:
+            out.append(" ".join(current))
+    return out
+
+
+def _is_body_paragraph(paragraph: str) -> bool:
+    """Prose, not a table of contents, a list of headings, a table or a by-line."""
+    if len(paragraph) < 200 or _TOC_LINE.search(paragraph[:80]) or not paragraph[:1].isupper():
+        return False  # short, a list, or the end of a sentence cut by a page
+    words = re.findall(r"[^\W\d_]{2,}", paragraph)
+    if len(words) < 30 or sum(w.islower() for w in words) < len(words) * 0.6:
+        return False
+    if sum(c.isdigit() for c in paragraph) > len(paragraph) * 0.1:
+        return False
+    return paragraph.count(".") + paragraph.count(";") >= 1 and "|" not in paragraph
+
+
+def _shorten(paragraph: str, limit: int = ABSTRACT_CHARS) -> str:
+    if len(paragraph) <= limit:
+        return paragraph
+    cut = paragraph.rfind(". ", 0, limit)
+    return paragraph[: cut + 1] if cut > limit // 3 else paragraph[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def read_abstract(text: str, title: str | None = None) -> str | None:
+    """The document's own résumé ('Résumé', 'Abstract', 'Synthèse' …) when it has one, else
+    its first substantial paragraph of prose; never a table of contents, a table or a list of
+    headings."""
+    paragraphs = _paragraphs(text)
+    if title:  # the title and the lines under it are not the summary
+        openings = [_fold(line)[:40] for line in [title, *header_block(text, title)[:1]]]
+        paragraphs = [p for p in paragraphs if not _fold(p).startswith(tuple(openings))]
+    for i, paragraph in enumerate(paragraphs[:80]):
+        m = _ABSTRACT_HEADING.match(paragraph)
+        if not m:
+            continue
+        inline = m[1].strip()
+        following = [inline] if len(inline) >= 200 else []
+        following += paragraphs[i + 1 : i + 3]
+        for candidate in following:
+            if _is_body_paragraph(candidate):
+                return _shorten(candidate)
+    skipping = False
+    for paragraph in paragraphs[:60]:
+        if len(paragraph) < 80 and (_SECTION_HEADING.match(paragraph) or paragraph[:1].isupper()):
+            skipping = bool(_NOT_SUMMARY.match(paragraph))  # a heading opens a section
+            continue
+        if skipping:
+            continue
+        if _is_body_paragraph(paragraph) and not _BYLINE_LEAD.match(paragraph):
+            return _shorten(paragraph)
+    return None

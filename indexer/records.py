@@ -11,7 +11,7 @@ from library.names import is_organisation
 from library.text import clean_line, fold
 
 from .extractors.base import Extraction
-from .metadata_text import guess_type
+from .metadata_text import guess_type, read_abstract, territories
 
 _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
     (r"\bguide\b|\bvade-mecum\b|\bmemento\b|\breferentiel\b", DocType.GUIDE),
@@ -111,11 +111,14 @@ def record_from_extraction(
         support=Support.ELECTRONIQUE,
         language=language,
         pages=extraction.page_count,
-        abstract=(extraction.abstract or "").strip()[:5000],
+        abstract=(
+            (extraction.abstract or "").strip() or read_abstract(extraction.text, title) or ""
+        )[:5000],
         keywords=tuple(dict.fromkeys(k.strip() for k in extraction.keywords if k.strip()))[:30],
         file=source_file,
         text_status=TextStatus.OK if extraction.text.strip() else TextStatus.EMPTY,
         source="index",
+        territories=territories(extraction.text),
     )
 
 

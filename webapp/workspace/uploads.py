@@ -270,6 +270,7 @@ def _meta(outcome: Outcome, name: str, size: int, sha: str) -> dict[str, Any]:
             "pages": record.pages,
             "abstract": record.abstract,
             "keywords": list(record.keywords),
+            "territories": list(record.territories),
             "text_status": record.text_status.value,
         },
         "themes": [
@@ -320,6 +321,7 @@ def _proposal(staged: StagedUpload) -> Record:
         pages=r["pages"],
         abstract=r["abstract"],
         keywords=tuple(r["keywords"]),
+        territories=tuple(r.get("territories", ())),
         file=source,
         text_status=TextStatus(r["text_status"]),
         source="depot",
