@@ -44,7 +44,13 @@ def spreadsheet(out: Path, rows: int, seed: int) -> Path:
         # About half of a generated fund is paper: ask for enough documents, keep `rows`.
         for document in generate_records(rows * 2 + 200, seed):
             if document.support is Support.PAPIER and written < rows:
-                writer.writerow(catalogue_row(document))
+                row = catalogue_row(document)
+                # The generator numbers barcodes from the same start whatever the seed: give
+                # each spreadsheet its own range, or a second fund would be all duplicates.
+                row["code_barres"] = "|".join(
+                    f"{810 + seed % 90}{code[3:]}" for code in row["code_barres"].split("|") if code
+                )
+                writer.writerow(row)
                 written += 1
     partial.replace(path)
     return path
