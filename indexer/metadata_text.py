@@ -515,10 +515,12 @@ _ABSTRACT_HEADING = re.compile(
     r"executive summary|points cl[ée]s)\s*:?\s*(.*)$",
     re.IGNORECASE,
 )
-_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|\s\d{1,3})\s*$|^\s*(?:[-–—•*]|\d+(?:\.\d+)*\.?)\s")
+_TOC_LINE = re.compile(
+    r"(?:\.{3,}|…{2,}|(?<![\d,.])\s\d{1,3})\s*$|^\s*(?:[-–—•*]|\d+(?:\.\d+)*\.?)\s|\.{5,}"
+)
 # Sections whose paragraphs never summarise the document.
 _NOT_SUMMARY = re.compile(
-    r"^(?:remerciements|d[ée]dicace|sommaire|table des mati[èe]res|contents|acknowledge?ments|"
+    r"^(?:remerciements|d[ée]dicace|acknowledge?ments|"
     r"agradecimientos|[ée]ditorial|le mot du maire|avant-propos|pr[ée]face|sigles|glossaire)\b",
     re.IGNORECASE,
 )
@@ -559,7 +561,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def _is_body_paragraph(paragraph: str) -> bool:
     """Prose, not a table of contents, a list of headings, a table or a by-line."""
-    if len(paragraph) < 200 or _TOC_LINE.search(paragraph[:80]) or not paragraph[:1].isupper():
+    if len(paragraph) < 200 or _TOC_LINE.search(paragraph) or not paragraph[:1].isupper():
         return False  # short, a list, or the end of a sentence cut by a page
     words = re.findall(r"[^\W\d_]{2,}", paragraph)
     if len(words) < 30 or sum(w.islower() for w in words) < len(words) * 0.6:
