@@ -265,3 +265,36 @@ def test_the_confirmation_shows_every_thematics_score_with_the_proposed_ones_tic
         scores["mediation-sociale"] > scores["sante"]
     )  # a theme not proposed still shows how close it came
     assert "confiance" not in page.casefold()
+
+
+def test_an_upload_proposes_what_the_first_page_says_not_the_files_login_name(
+    app, logged_in, tmp_path
+):
+    """GIVEN a PDF whose author property is the login 'jdupont' and whose page 1 names Josiane
+    Marie-Sainte and Patrick Célestine (Ville du Lamentin), THEN the confirmation proposes
+    them, never 'jdupont', with the type, the territories and an abstract read from the text."""
+    from indexer.synth.pdf import Heading
+
+    pdf = make_pdf(
+        tmp_path / "diagnostic.pdf",
+        [
+            Heading("Le décrochage scolaire dans les quartiers du Lamentin"),
+            "Étude réalisée dans le cadre du contrat urbain de cohésion sociale",
+            "Ville du Lamentin — Josiane Marie-Sainte et Patrick Célestine — juin 2012",
+            Heading("Introduction"),
+            "Chaque année, dans les quartiers de Place d'Armes et de Basse-Gondeau au Lamentin, "
+            "des dizaines de jeunes quittent le collège sans diplôme. Cette étude décrit leurs "
+            "parcours à partir des fichiers des établissements et d'entretiens avec les familles "
+            "et les professionnels, et propose des pistes pour les repérer plus tôt.",
+        ],
+        title="Le décrochage scolaire dans les quartiers du Lamentin",
+        author="jdupont",
+    ).read_bytes()
+    response = upload(logged_in, ("decrochage.pdf", pdf))
+    page = text(logged_in.get(response.location))
+    assert "jdupont" not in page
+    assert "Marie-Sainte, Josiane" in page and "Célestine, Patrick" in page
+    assert "Ville du Lamentin" in page
+    assert '<option value="etude" selected>' in page
+    assert "Place d&#39;Armes" in page and "Basse-Gondeau" in page  # the territories field
+    assert "Cette étude décrit leurs parcours" in page  # the abstract
