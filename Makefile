@@ -6,20 +6,34 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast bench lint check clean
+# Every install takes the exact versions of constraints.txt (compiled from pyproject.toml by
+# `make lock`): `make test` on a new day runs against the same libraries as yesterday.
+PIP_VERSION := 26.3
+UV_VERSION := 0.13.9
+INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+
+.PHONY: run test test-fast bench lint check clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
 
-# Re-install when the project's metadata changes.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Re-install when the project's metadata or the locked versions change.
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Development: the test oracles, the browser tests' driver and the linters.
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(INSTALL) -e '.[test,browser,lint]'
 	touch $@ $(VENV)/.installed-run
+
+# Re-compile constraints.txt after a change of dependencies in pyproject.toml (needs the
+# network); commit the result. uv is pinned so that the same inputs give the same file.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet -o constraints.txt
 
 # The sample fund goes into a new instance only; an interrupted load is resumed (every step
 # is idempotent), and an instance holding a real fund is left alone.

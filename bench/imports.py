@@ -29,8 +29,8 @@ TARGETS = {"rows_per_s": 500, "peak_rss_mb": 300}
 
 def spreadsheet(out: Path, rows: int, seed: int) -> Path:
     """The paper half of a generated fund as a holdings spreadsheet (no file rendered)."""
-    from indexer.synth.fund import CATALOGUE_COLUMNS, catalogue_row
-    from indexer.synth.records import generate_records
+    from corpus.synth.fund import CATALOGUE_COLUMNS, catalogue_row
+    from corpus.synth.records import generate_records
     from library import Support
 
     path = out / f"holdings-{rows}-{seed}.csv"

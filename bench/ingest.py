@@ -140,7 +140,7 @@ def bare_extraction(folder: Path) -> tuple[float, int]:
 
 
 def run(out: Path) -> dict:
-    from indexer.synth.pdf import Heading, PageBreak, write_pdf
+    from corpus.files import Heading, PageBreak, write_pdf
 
     folder = corpus(out)
     documents = folder / "documents"

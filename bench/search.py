@@ -2,7 +2,7 @@
 highlighted snippets, on a 2,000- and a 20,000-document synthetic fund; the same queries on a
 plain SQLite FTS5 baseline over the same texts, as a ratio; peak RSS of `fonds serve` at 2,000.
 
-Funds are generated with indexer.synth (records and texts put straight into a catalogue: this
+Funds are generated with corpus.synth (records and texts put straight into a catalogue: this
 measures search, not extraction) and kept in bench/out/ between runs.
 Environment: FONDS_BENCH_SEARCH_SIZES="2000,20000" chooses the fund sizes.
 """

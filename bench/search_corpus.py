@@ -14,10 +14,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from corpus.synth.records import SyntheticDocument, generate_records
 from indexer.analysis import analysis_stamp, analyze, normalise_language
 from indexer.search import SearchIndex, build_document
 from indexer.search.engine import SCHEMA_VERSION
-from indexer.synth.records import SyntheticDocument, generate_records
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import Catalogue, Record, SourceFile, ThemeAssignment, ThemeSource
 from library.instance import InstancePaths
@@ -36,10 +36,11 @@ BATCH = 400
 
 def _stamp(n: int) -> dict[str, object]:
     """What the cached fund was made from: rebuild when the generator or the analysis changes."""
-    synth = Path(__file__).resolve().parents[1] / "indexer" / "synth"
+    synth = Path(__file__).resolve().parents[1] / "corpus" / "synth"
     digest = hashlib.sha256()
-    for path in sorted(synth.glob("*.py")):
-        digest.update(path.read_bytes())
+    for path in sorted(synth.rglob("*")):
+        if path.suffix in (".py", ".json"):  # the generator and its prose banks
+            digest.update(path.read_bytes())
     return {
         "documents": n,
         "seed": SEED,

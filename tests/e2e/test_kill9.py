@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.synth.pdf import Heading, PageBreak, write_pdf
+from corpus.files import Heading, PageBreak, write_pdf
 
 PARAGRAPH = (
     "Le contrat urbain de cohésion sociale de la ville finance des actions de prévention, "

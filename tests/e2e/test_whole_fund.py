@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from corpus.synth.fund import CATALOGUE_COLUMNS, catalogue_row
+from corpus.synth.records import generate_records
 from indexer.search import SearchIndex
 from indexer.search.service import catalogue_documents
-from indexer.synth.fund import CATALOGUE_COLUMNS, catalogue_row
-from indexer.synth.records import generate_records
 from library import Catalogue, Support
 
 pytestmark = pytest.mark.slow

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extractors import (
-    ExtractionError,
-    ExtractionLimits,
-    UnsupportedFormat,
-    default_registry,
-)
-from indexer.metadata import clean_title
-from tests.factories import (
+from corpus.files import (
     make_docx,
     make_epub,
     make_html,
@@ -26,6 +19,13 @@ from tests.factories import (
     make_rtf,
     make_txt,
 )
+from indexer.extractors import (
+    ExtractionError,
+    ExtractionLimits,
+    UnsupportedFormat,
+    default_registry,
+)
+from indexer.metadata import clean_title
 
 PHRASE = "Le quartier de Trénelle-Citron œuvre pour l’égalité « réelle » des habitants."
 TITLE = "Évaluation du contrat de ville"

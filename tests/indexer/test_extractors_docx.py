@@ -14,8 +14,8 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 
+from corpus.files import FRENCH_TEXT, make_docx, write_zip
 from indexer.extractors import PAGE_BREAK, ExtractionError, ExtractionLimits, default_registry
-from tests.factories import FRENCH_TEXT, make_docx
 
 REGISTRY = default_registry()
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -139,6 +139,7 @@ def test_a_junk_title_gives_way_to_the_title_styled_heading(tmp_path, junk):
 
 
 def _bomb(path: Path, size_mb: int) -> Path:
+    # Streamed member by member (write_zip holds contents in memory): hundreds of megabytes.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         with archive.open("word/document.xml", "w", force_zip64=True) as member:
@@ -188,15 +189,19 @@ def test_a_truncated_docx_is_reported_as_such(tmp_path):
 
 def test_strict_open_xml_is_named_in_the_reason(tmp_path):
     path = tmp_path / "strict.docx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(
-            "_rels/.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="r1" Target="word/document.xml" Type="http://purl.oclc.org/ooxml/'
-            'officeDocument/relationships/officeDocument"/></Relationships>',
-        )
-        archive.writestr("word/document.xml", "<w:document/>")
+    relationships = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="r1" Target="word/document.xml" Type="http://purl.oclc.org/ooxml/'
+        'officeDocument/relationships/officeDocument"/></Relationships>'
+    )
+    write_zip(
+        path,
+        [
+            ("[Content_Types].xml", "<Types/>"),
+            ("_rels/.rels", relationships),
+            ("word/document.xml", "<w:document/>"),
+        ],
+    )
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
     assert "Open XML strict" in caught.value.reason

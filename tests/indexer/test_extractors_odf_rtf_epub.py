@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import zipfile
-
 import pytest
 
+from corpus.files import make_epub, make_odt, make_rtf, write_zip
 from indexer.extractors import ExtractionError, default_registry
 from indexer.extractors.rtf import read_rtf
-from tests.factories import make_epub, make_odt, make_rtf
 
 REGISTRY = default_registry()
 
@@ -42,11 +40,11 @@ def test_odt_tracked_deletions_are_left_out(tmp_path):
 
 def test_an_opendocument_spreadsheet_is_not_taken_for_a_text(tmp_path):
     path = tmp_path / "tableur.odt"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
-        archive.writestr("content.xml", "<x/>")
+    members = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", "<x/>"),
+    ]
+    write_zip(path, members, stored={"mimetype"})
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
     assert "OpenDocument" in caught.value.reason

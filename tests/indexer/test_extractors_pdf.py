@@ -17,8 +17,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from corpus.files import FRENCH_TEXT, Heading, PageBreak, make_pdf
 from indexer.extractors import PAGE_BREAK, ExtractionError, ExtractionLimits, default_registry
-from tests.factories import FRENCH_TEXT, Heading, PageBreak, make_pdf
 
 REGISTRY = default_registry()
 

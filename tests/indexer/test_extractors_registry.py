@@ -3,11 +3,11 @@ nothing but ExtractionError leaving it."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from corpus.files import make_docx, make_html, make_pdf, make_txt, write_zip
 from indexer.extractors import (
     ExtractionError,
     ExtractionLimits,
@@ -16,7 +16,6 @@ from indexer.extractors import (
     default_registry,
 )
 from indexer.extractors.legacy import OLE2_MAGIC
-from tests.factories import make_docx, make_html, make_pdf, make_txt
 
 REGISTRY = default_registry()
 
@@ -70,8 +69,7 @@ def test_other_office_97_files_and_password_protected_office_files_are_named(tmp
 
 def test_a_zip_that_is_no_document_is_named_an_archive(tmp_path):
     path = tmp_path / "dossier.docx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("photos/quartier.jpg", b"\xff\xd8\xff" + b"\x00" * 100)
+    write_zip(path, [("photos/quartier.jpg", b"\xff\xd8\xff" + b"\x00" * 100)])
     with pytest.raises(UnsupportedFormat) as caught:
         REGISTRY.extract(path)
     assert "archive ZIP" in caught.value.reason

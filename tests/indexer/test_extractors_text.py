@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.files import make_html, make_txt
 from indexer.extractors import ExtractionLimits, UnsupportedFormat, default_registry
-from tests.factories import make_html, make_txt
 
 REGISTRY = default_registry()
 FRENCH = "Cœur de ville : l’œuvre « Éducation » à Fort-de-France, été 2009 — 5 €."

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfWriter
 
 import indexer.ingest as ingest_module
+from corpus.files import Heading, PageBreak, write_pdf
 from indexer.ingest import Ingester, IngestOptions, walk
 from indexer.search import Finder, SearchIndex, SearchRequest
-from indexer.synth.pdf import Heading, PageBreak, write_pdf
 from library import Catalogue, TextStatus
 from library.store import FileStore, sha256_of
 

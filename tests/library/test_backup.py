@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from corpus.files import make_pdf, make_txt
 from library import Catalogue, Record
 from library.backup import BackupError, create_backup, restore_backup
 from library.loans import Loans
 from library.users import ScryptCost, Users
-from tests.factories import make_pdf, make_txt
 from webapp.cli import cli
 
 QUERIES = ("médiation", "quartier", "gestion urbaine", "")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from corpus.files import Heading, write_pdf
 from indexer.search import SearchIndex
-from indexer.synth.pdf import Heading, write_pdf
 from webapp.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]

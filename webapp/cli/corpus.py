@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from indexer.synth.fund import FORMAT_ORDER, generate_fund
+from corpus.synth.fund import FORMAT_ORDER, generate_fund
 
 from .env import CliError
 

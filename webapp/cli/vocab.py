@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from indexer.skos import export_skos, import_skos
 from indexer.vocabulary import (
     INSTANCE_FILE,
     PACKAGED_VOCABULARY,
@@ -37,6 +36,8 @@ def check_command(env: Env, file: Path | None) -> None:
         file = own if own.exists() else PACKAGED_VOCABULARY
     try:
         if file.suffix.lower() in _SKOS_SUFFIXES:
+            from indexer.skos import import_skos  # rdflib: loaded by the SKOS commands only
+
             vocabulary = import_skos(file)
         else:
             vocabulary = load_vocabulary(file)
@@ -64,6 +65,8 @@ def check_command(env: Env, file: Path | None) -> None:
 @pass_env
 def export_command(env: Env, fmt: str, output: Path | None) -> None:
     """Exporter le vocabulaire en vigueur en SKOS (Turtle ou RDF/XML)."""
+    from indexer.skos import export_skos  # rdflib: loaded by the SKOS commands only
+
     vocabulary = env.vocabulary().vocabulary
     text = export_skos(vocabulary, fmt)
     if output is None:
@@ -85,6 +88,8 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     termes spécifiques. L'ancien fichier de l'instance est gardé en sauvegarde. Lancez ensuite
     `fonds retag --all` pour appliquer le nouveau vocabulaire.
     """
+    from indexer.skos import import_skos  # rdflib: loaded by the SKOS commands only
+
     try:
         vocabulary = import_skos(file)
     except VocabularyError as exc:

@@ -482,7 +482,7 @@ def test_saves_during_a_real_fonds_index_run_are_all_searchable(app, logged_in, 
     import sys
     import time
 
-    from tests.factories import make_txt
+    from corpus.files import make_txt
 
     fonds = (sys.executable, *FONDS[1:])
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from corpus.files import make_docx, make_pdf, make_txt
 from library import Catalogue, ThemeSource
-from tests.factories import make_docx, make_pdf, make_txt
 
 from .actions import post, search_ids, text
 

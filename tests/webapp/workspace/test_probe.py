@@ -309,14 +309,15 @@ def _with_dtd(path, member: str):  # type: ignore[no-untyped-def]
     """The archive with a billion-laughs DTD put in front of one XML part."""
     import zipfile
 
+    from corpus.files import write_zip
+
     with zipfile.ZipFile(path) as archive:
-        parts = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w") as archive:
-        for info, data in parts:
-            if info.filename == member:
-                declaration, _, rest = data.partition(b"?>")
-                data = declaration + b"?>" + LAUGHS_DTD.encode() + rest
-            archive.writestr(info, data)
+        parts = [(name, archive.read(name)) for name in archive.namelist()]
+    for number, (name, data) in enumerate(parts):
+        if name == member:
+            declaration, _, rest = data.partition(b"?>")
+            parts[number] = (name, declaration + b"?>" + LAUGHS_DTD.encode() + rest)
+    write_zip(path, parts, stored={"mimetype"})
     return path
 
 
@@ -363,11 +364,11 @@ def test_imported_xml_with_a_dtd_is_refused(name):
     ],
 )
 def test_documents_whose_xml_parts_declare_a_dtd_are_refused(tmp_path, maker, member):
+    from corpus import files
     from indexer.extractors import ExtractionError, default_registry
-    from tests import factories
 
     suffix = {"make_odt": ".odt", "make_epub": ".epub", "make_docx": ".docx"}[maker]
-    path = getattr(factories, maker)(tmp_path / f"bombe{suffix}")
+    path = getattr(files, maker)(tmp_path / f"bombe{suffix}")
     assert default_registry().extract(path).text  # the file as made is fine
     _with_dtd(path, member)
     with pytest.raises(ExtractionError):
@@ -412,7 +413,7 @@ def test_a_pdf_is_downloaded_unless_the_viewer_is_asked_for(app, logged_in, tmp_
     """A PDF may carry /OpenAction JavaScript: it is a download (attachment) by default, shown
     by the browser's viewer only on the explicit « Lire en ligne » link (?lire=1), and always
     under a CSP that allows nothing (no script, no frame, no form)."""
-    from tests.factories import make_pdf
+    from corpus.files import make_pdf
 
     pdf = make_pdf(tmp_path / "rapport.pdf", "Rapport du CUCS " * 50, title="Rapport du CUCS")
     data = pdf.read_bytes().replace(

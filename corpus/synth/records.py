@@ -24,11 +24,7 @@ from typing import TypeVar
 from library.models import Author, AuthorKind, Copy, DocType, Record, Support
 from library.text import normalise_title
 
-from .bank_en import ENGLISH
-from .bank_es import SPANISH
-from .bank_fr import FRENCH
-from .bank_fr_themes import KEYWORDS_FR
-from .banks import LanguageBank
+from .banks import LANGUAGES, LanguageBank, load_bank, load_keywords
 from .body import Block, BodyComposer, block_text
 from .compose import Filler, capitalise, format_date
 from .naming import call_number, file_name, isbn13
@@ -47,8 +43,9 @@ from .places import (
     Territory,
 )
 
-BANKS: dict[str, LanguageBank] = {"fr": FRENCH, "en": ENGLISH, "es": SPANISH}
-THEMES = tuple(FRENCH.themes)
+BANKS: dict[str, LanguageBank] = {code: load_bank(code) for code in LANGUAGES}
+KEYWORDS_FR = load_keywords()
+THEMES = tuple(BANKS["fr"].themes)
 YEARS = range(2005, 2014)
 
 # Shares of the fund (exact counts by largest remainder).

@@ -9,10 +9,11 @@ the files are small and deterministic (same input, same bytes).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+
+from .blocks import FRENCH_TEXT, Heading, PageBreak
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 62, 70, 64
@@ -23,18 +24,7 @@ _NARROW = set("fijlrtI.,;:'!|()[] ")
 _WIDE = set("mwMWQOGDCHNU%@")
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
-    text: str
-    level: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class PageBreak:
-    pass
-
-
-Block = str | Heading | PageBreak
+Block = str | Heading | PageBreak  # what a PDF page holds: paragraphs, headings, page breaks
 
 
 @cache
@@ -225,3 +215,39 @@ def write_pdf(
     )
     Path(path).write_bytes(bytes(body))
     return len(streams)
+
+
+def _blocks(content: str | Iterable[Block]) -> list[Block]:
+    """Text to blocks: blank lines separate paragraphs, a form feed starts a new page."""
+    if not isinstance(content, str):
+        return list(content)
+    blocks: list[Block] = []
+    for number, page in enumerate(content.split("\f")):
+        if number:
+            blocks.append(PageBreak())
+        blocks.extend(p.strip() for p in page.split("\n\n") if p.strip())
+    return blocks
+
+
+def make_pdf(
+    path: Path,
+    content: str | Iterable[Block] = FRENCH_TEXT,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    subject: str | None = None,
+    keywords: Sequence[str] = (),
+    created: datetime | None = None,
+) -> Path:
+    """A text PDF: `content` is text or blocks (str, Heading, PageBreak)."""
+    write_pdf(
+        path,
+        _blocks(content),
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        created=created,
+        header="",
+    )
+    return path

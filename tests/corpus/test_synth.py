@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from indexer.synth.compose import join_es, join_fr
-from indexer.synth.fund import CATALOGUE_COLUMNS, generate_fund
-from indexer.synth.naming import isbn13
-from indexer.synth.records import SyntheticDocument, generate_records, spread
+from corpus.synth.compose import join_es, join_fr
+from corpus.synth.fund import CATALOGUE_COLUMNS, generate_fund
+from corpus.synth.naming import isbn13
+from corpus.synth.records import SyntheticDocument, generate_records, spread
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library.models import DocType, Support
 from library.text import normalise_title

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from corpus.files import Heading
+
 from .banks import LanguageBank
 from .compose import Filler, capitalise, format_decimal, format_int, format_percent
-from .pdf import Heading
 
 
 @dataclass(frozen=True, slots=True)
