@@ -3,6 +3,7 @@ login name), the type, subtitle, abstract and territories the text names."""
 
 from __future__ import annotations
 
+from corpus.files import Heading, make_docx, make_pdf
 from indexer.extractors import default_registry
 from indexer.metadata_text import (
     guess_type,
@@ -11,9 +12,7 @@ from indexer.metadata_text import (
     territories,
 )
 from indexer.records import record_from_extraction
-from indexer.synth.pdf import Heading
 from library import DocType, SourceFile
-from tests.factories import make_docx, make_pdf
 
 REGISTRY = default_registry()
 

@@ -273,7 +273,7 @@ def test_an_upload_proposes_what_the_first_page_says_not_the_files_login_name(
     """GIVEN a PDF whose author property is the login 'jdupont' and whose page 1 names Josiane
     Marie-Sainte and Patrick Célestine (Ville du Lamentin), THEN the confirmation proposes
     them, never 'jdupont', with the type, the territories and an abstract read from the text."""
-    from indexer.synth.pdf import Heading
+    from corpus.files import Heading
 
     pdf = make_pdf(
         tmp_path / "diagnostic.pdf",
