@@ -275,8 +275,8 @@ def choose_authors(
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """(name, kind, pattern) of every place of the packaged gazetteer, longest names first."""
+def _gazetteer() -> tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...]:
+    """(name, kind, spellings as folded words) of every place of the packaged gazetteer."""
     raw = resources.files("indexer").joinpath("data/territoires.tsv").read_text("utf-8")
     places = []
     for line in raw.splitlines():
@@ -284,31 +284,41 @@ def _gazetteer() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
             continue
         name, kind, others = (line.split("\t") + ["", ""])[:3]
         spellings = [name.strip()] + [o.strip() for o in others.split(";") if o.strip()]
-        alternatives = [
-            r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", _fold(spelling)))
-            for spelling in spellings
-        ]
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
-        places.append((name.strip(), kind.strip(), pattern))
-    places.sort(key=lambda p: -len(p[0]))
+        places.append((name.strip(), kind.strip(), tuple(_place_words(s) for s in spellings)))
     return tuple(places)
+
+
+def _place_words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[\w']+", _fold(text).replace("’", "'")))
+
+
+@lru_cache(maxsize=1)
+def _place_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First word -> [(words, name)], longest spelling first ('fort de france' before 'fort')."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, _kind, spellings in _gazetteer():
+        for words in spellings:
+            index.setdefault(words[0], []).append((words, name))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return index
 
 
 def territories(text: str, limit: int = 12) -> tuple[str, ...]:
     """Communes and quartiers of the gazetteer the text names, most mentioned first (a name
     inside a longer one, 'Lamentin' in 'Ville du Lamentin', counts once)."""
-    folded = _fold(text[:200_000])
+    words = _place_words(text[:200_000])
+    index = _place_index()
     counts: dict[str, int] = {}
-    taken: list[tuple[int, int]] = []
-    for name, _kind, pattern in _gazetteer():
-        n = 0
-        for m in pattern.finditer(folded):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            n += 1
-        if n:
-            counts[name] = n
+    i = 0
+    while i < len(words):
+        for place, name in index.get(words[i], ()):
+            if tuple(words[i : i + len(place)]) == place:
+                counts[name] = counts.get(name, 0) + 1
+                i += len(place)
+                break
+        else:
+            i += 1
     ranked = sorted(counts, key=lambda name: -counts[name])
     return tuple(ranked[:limit])
 
@@ -490,7 +500,7 @@ def _sentence_case(title: str, text: str) -> str:
     result = "".join(words)
     # Places keep their capitals: 'sainte-thérèse' -> 'Sainte-Thérèse', 'la trinité' -> 'La
     # Trinité' (the gazetteer's names, then compound names as the text writes them).
-    places = [name for name, _kind, _pattern in _gazetteer()]
+    places = [name for name, _kind, _spellings in _gazetteer()]
     places += re.findall(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)+\b", body)
     for place in places:
         result = re.sub(rf"(?<![\w-]){re.escape(place.lower())}(?![\w-])", place, result)
