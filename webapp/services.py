@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app, g
 
 from indexer.search import Finder, SearchIndex, sync_index
+from indexer.search.concepts import concepts_from
 from indexer.vocabulary import VocabularyLoad, load_for_instance
 from library import Catalogue
 from library.instance import InstancePaths
@@ -54,7 +55,9 @@ def get_vocabulary() -> VocabularyLoad:
             state["vocabulary"] = load_for_instance(paths().root)
             state["vocabulary_stamp"] = stamp
             if "index" in state:
-                state["index"].set_equivalences(state["vocabulary"].vocabulary.equivalences())
+                vocabulary = state["vocabulary"].vocabulary
+                state["index"].set_equivalences(vocabulary.equivalences())
+                state["index"].set_concepts(concepts_from(vocabulary.themes))
     return state["vocabulary"]
 
 
@@ -74,7 +77,9 @@ def get_index() -> SearchIndex:
         else:
             fresh = False
     if fresh:
-        index.set_equivalences(get_vocabulary().vocabulary.equivalences())
+        vocabulary = get_vocabulary().vocabulary
+        index.set_equivalences(vocabulary.equivalences())
+        index.set_concepts(concepts_from(vocabulary.themes))
         sync_index(get_catalogue(), index)
     return index
 

@@ -11,6 +11,7 @@ from whoosh import query as wq
 
 from ..analysis import STOP_WORDS, analyze, stem
 from ..analysis import words as folded_words
+from .models import Work
 from .phrases import FastPhrase
 from .query import Alternatives, ParsedQuery, Prefix, Words
 
@@ -20,6 +21,39 @@ MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # past the most frequent ones they add cost (every posting is read) and little else.
 SHORT_PREFIX_TERMS = {3: 16, 4: 32}
 MAX_PREFIX_SCAN = 5_000  # terms looked at to choose them
+# A whole query shares these among its prefixes (24 prefixes OR'ed would read 24 x 3 x 64 terms'
+# postings otherwise): the work of one request stays bounded whatever is typed.
+MAX_QUERY_TERMS = 768
+MAX_QUERY_SCAN = 30_000
+
+
+# Word families a French reader takes as one (décrocheur/décrochage, médiateur/médiation,
+# insertion/insérer): words that share a root once one of these derivational endings is cut.
+# Only these endings, and roots of at least FAMILY_ROOT letters: "médiation" and "médiathèque"
+# share a beginning, not a root, and are never linked.
+FAMILY_ENDINGS = (
+    "ateurs", "atrices", "ateur", "atrice", "ations", "ation", "ements", "ement", "euses",
+    "euse", "eurs", "eur", "ages", "age", "tions", "tion", "ions", "ion", "er",
+)  # fmt: skip
+FAMILY_ROOT = 5
+FAMILY_BOOST = 0.3  # a relative ranks after the word itself
+
+
+def family_roots(word: str) -> set[str]:
+    """The roots of a folded French word under FAMILY_ENDINGS (empty when it has none)."""
+    return {
+        word[: -len(ending)]
+        for ending in FAMILY_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= FAMILY_ROOT
+    }
+
+
+def family_stems(word: str) -> set[str]:
+    """French stems of the words of `word`'s family (itself excluded), indexed or not."""
+    own = stem(word, "fr")
+    out = {stem(root + ending, "fr") for root in family_roots(word) for ending in FAMILY_ENDINGS}
+    out.discard(own)
+    return out
 
 
 class QueryCompiler:
@@ -27,6 +61,8 @@ class QueryCompiler:
         self._languages = tuple(languages)
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
         self._form_texts: dict[tuple[str, ...], str] = {}
+        self._work = Work()
+        self._prefix_share = 1
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
@@ -44,9 +80,16 @@ class QueryCompiler:
         self._form_texts = texts
 
     def compile(  # type: ignore[no-untyped-def]
-        self, parsed: ParsedQuery, reader
+        self, parsed: ParsedQuery, reader, work: Work | None = None
     ) -> tuple[wq.Query | None, wq.Query | None, list[str]]:
-        """(query, exclusion, words of the equivalent expressions the query was expanded to)."""
+        """(query, exclusion, words of the equivalent expressions the query was expanded to).
+
+        `work` counts the terms prefixes expanded to; the query's prefixes share the budget."""
+        self._work = work if work is not None else Work()
+        prefixes = sum(isinstance(o, Prefix) for g in parsed.required for o in g.options) + sum(
+            isinstance(c, Prefix) for c in parsed.excluded
+        )
+        self._prefix_share = max(1, prefixes)
         groups = _expand_equivalences(parsed.required, self._equivalences)
         required = [self._alternatives(group, reader) for group in groups]
         query = wq.And(required) if len(required) > 1 else (required[0] if required else None)
@@ -82,21 +125,46 @@ class QueryCompiler:
                 variants.append(terms)
         if not variants:
             return wq.NullQuery
-        return _fields_query(lambda f: _any([_sequence(f, terms) for terms in variants]))
+        relatives = self._relatives(clause, reader, variants)
+        return _fields_query(
+            lambda f: _any(
+                [_sequence(f, terms) for terms in variants]
+                + [wq.Term(f, t, boost=FIELD_BOOSTS[f] * FAMILY_BOOST) for t in relatives]
+            )
+        )
+
+    def _relatives(self, clause: Words, reader, variants: list[tuple[str, ...]]) -> list[str]:  # type: ignore[no-untyped-def]
+        """Indexed stems of the word's family (one word, not a phrase), by the French rule."""
+        if clause.is_phrase or not clause.words:
+            return []
+        taken = {terms[0] for terms in variants}
+        found = []
+        for term in sorted(family_stems(clause.words[0]) - taken):
+            if any(reader.doc_frequency(f, term) > 0 for f in ("title", "meta", "body")):
+                found.append(term)
+        self._work.terms += len(found)
+        return found
 
     def _prefix(self, prefix: str, reader) -> wq.Query:  # type: ignore[no-untyped-def]
         """A prefix capped to its most frequent expansions, plus the stem of the word itself
         (stems are shorter than words: 'evaluation*' must still find 'evalu')."""
         per_field = []
-        for name in ("title", "meta", "body"):
+        fields = ("title", "meta", "body")
+        scan_limit = min(MAX_PREFIX_SCAN, MAX_QUERY_SCAN // (self._prefix_share * len(fields)))
+        limit = min(
+            SHORT_PREFIX_TERMS.get(len(prefix), MAX_PREFIX_TERMS),
+            max(2, MAX_QUERY_TERMS // (self._prefix_share * len(fields))),
+        )
+        for name in fields:
             candidates = []
             for i, term in enumerate(reader.expand_prefix(name, prefix)):
-                if i >= MAX_PREFIX_SCAN:
+                if i >= scan_limit:
                     break
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 candidates.append((reader.doc_frequency(name, text), text))
-            limit = SHORT_PREFIX_TERMS.get(len(prefix), MAX_PREFIX_TERMS)
+            self._work.scanned += len(candidates)
             chosen = {t for _, t in heapq.nlargest(limit, candidates)}
+            self._work.terms += len(chosen)
             chosen.update(stem(prefix, lang) for lang in self._languages)
             per_field.append(
                 AnyOf([wq.Term(name, t, boost=FIELD_BOOSTS[name]) for t in sorted(chosen)])

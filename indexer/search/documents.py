@@ -6,15 +6,28 @@ workers) and passed in as `text_terms`, so the index writer never analyses text 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from library import Record
 from library.text import sort_key
 
-from ..analysis import analyze, normalise_language, words
+from ..analysis import analyze, fold, normalise_language, words
 
 ABSTRACT_FIELDS_LIMIT = 20_000  # characters of abstract/keywords analysed per record
+FORM_MARK = "="  # "folded=accented" in the spell field
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def accented_forms(text: str) -> set[str]:
+    """'folded=accented' for each word of `text` written with accents ('mediation=médiation')."""
+    out = set()
+    for word in _LETTERS.findall(text.lower()):
+        folded = fold(word)
+        if folded != word and len(folded) == len(word):
+            out.add(f"{folded}{FORM_MARK}{word}")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +38,8 @@ class IndexDocument:
     title_terms: str  # space-separated analysed terms
     meta_terms: str  # subtitle, authors, abstract, keywords, territories, publisher, call number
     body_terms: str
-    spell_words: str  # distinct folded words, for spelling suggestions
+    spell_words: str  # distinct folded words, for spelling suggestions, and their accented
+    # forms as "folded=accented" (a suggestion is shown as the fund writes it: "médiation")
     # Facets and sorting
     year: int | None
     doc_type: str
@@ -71,7 +85,10 @@ def build_document(
         title_terms=" ".join(analyze(record.title, lang)),
         meta_terms=" ".join(analyze(meta, lang)),
         body_terms=body_terms,
-        spell_words=" ".join(w for w in spell if not w.isdigit()),
+        spell_words=" ".join(
+            [w for w in spell if not w.isdigit()]
+            + sorted(accented_forms(record.title + " " + meta))
+        ),
         year=record.year,
         doc_type=str(record.doc_type),
         support=str(record.support),

@@ -1,426 +1,106 @@
-"""The search index on Whoosh. Only this package imports whoosh; plain values go in and out.
-
-Design against Whoosh's known failure modes:
-- the index is derived: `sync` compares it with the catalogue by revision and repairs it,
-  `rebuild` fills a fresh generation folder then swaps a pointer file (readers never see a
-  half-built index);
-- one writer at a time, acquired with a timeout and retried; any error cancels the writer
-  so the lock is never left held; no AsyncWriter, no multiprocess writer;
-- text arrives already analysed (space-separated terms), so Whoosh only stores postings;
-- facet counts come from a per-segment table of stored values, not from `groupedby`.
-"""
+"""Searching the index (store.py holds the folder, the writers and the stored rows): a parsed
+query compiled for Whoosh, one scored pass, facet filters and counts on bitmaps, a page of
+plain hits, 'Vouliez-vous dire…?' and records alike."""
 
 from __future__ import annotations
 
-import fcntl
 import heapq
-import json
-import logging
-import os
-import shutil
-import threading
+import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import LockError
-from whoosh.scoring import BM25F
-from whoosh.writing import IndexingError
 
-from ..analysis import LANGUAGES, analysis_stamp, analyze
+from ..analysis import LANGUAGES, analyze
 from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
-from .documents import IndexDocument
-from .facets import FacetBitmaps, members
+from .concepts import Concept, concepts_in
+from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
-from .models import AVAILABILITY, FACETS, FacetCount, Hit, IndexBusy, SearchPage, SearchRequest
-from .query import ParsedQuery, parse
+from .facets import members
+from .models import (
+    AVAILABILITY,
+    FACETS,
+    EmptyHelp,
+    FacetCount,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Work,
+)
+from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
+from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 
-log = logging.getLogger(__name__)
+__all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 
-SCHEMA_VERSION = 1
 FACET_LIMITS = {"author": 30}
-_CURRENT = "CURRENT"
-_STAMP = "fonds-stamp.json"
+CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
+MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
+MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
 
 
-def _schema() -> Schema:
-    terms = SpaceSeparatedTokenizer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=terms, phrase=True),
-        meta=TEXT(analyzer=terms, phrase=True),
-        body=TEXT(analyzer=terms, phrase=True),
-        spell=KEYWORD(scorable=False),
-        lang=ID(),
-        data=STORED(),
+def _query_words(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """(folded, as typed) for each word of the query (a phrase's or prefix's words: folded)."""
+    out = []
+    for group in parsed.required:
+        for option in group.options:
+            if isinstance(option, Words) and not option.is_phrase and option.typed:
+                out.append((option.words[0], option.typed.lower()))
+            elif isinstance(option, Words):
+                out.extend((w, w) for w in option.words)
+            else:
+                out.append((option.prefix, option.prefix))
+    return out
+
+
+def _plain(parsed: ParsedQuery) -> bool:
+    """Only words, no operator: a corrected form of it can be searched in its place."""
+    return not parsed.excluded and all(
+        len(g.options) == 1 and isinstance(g.options[0], Words) and not g.options[0].is_phrase
+        for g in parsed.required
     )
 
 
-def _stamp() -> dict[str, object]:
-    return {"schema": SCHEMA_VERSION, "analysis": analysis_stamp()}
+def _written(reader, folded: str) -> str:  # type: ignore[no-untyped-def]
+    """The most frequent accented form of a folded word in the fund (or the word itself)."""
+    best, best_df = folded, 0
+    for i, term in enumerate(reader.expand_prefix("spell", folded + FORM_MARK)):
+        if i >= 8:
+            break
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        df = reader.doc_frequency("spell", text)
+        if df > best_df:
+            best, best_df = text.split(FORM_MARK, 1)[1], df
+    return best
 
 
-def paced_slices(ids: Sequence[int], sizes: Iterator[int]) -> Iterator[Sequence[int]]:
-    """Cut `ids` into consecutive slices whose lengths are drawn from `sizes` as it goes.
-
-    The sizes may change between slices (the pacer reacts to how long the last commit took),
-    so the next slice starts where the previous one ended, never at a fixed stride: every id
-    is yielded exactly once, in order."""
-    start = 0
-    while start < len(ids):
-        size = max(1, next(sizes))
-        yield ids[start : start + size]
-        start += size
+def _typed(group: Alternatives) -> str:
+    """A query group as the user typed it ("ZFU OU zone franche")."""
+    return " OU ".join(
+        o.typed or (" ".join(o.words) if isinstance(o, Words) else o.prefix + "*")
+        for o in group.options
+    )
 
 
-def _once(documents: Iterable[IndexDocument], seen: set[int]) -> Iterator[IndexDocument]:
-    """The documents of a rebuild, refusing any record already written by this rebuild."""
-    for doc in documents:
-        if doc.id in seen:
-            raise RuntimeError(f"rebuild would index record {doc.id} twice")
-        seen.add(doc.id)
-        yield doc
-
-
-class Pacer:
-    """Chooses the next batch size so that each commit lasts about `batch_seconds`."""
-
-    FIRST, SMALLEST, LARGEST = 200, 20, 2000
-
-    def __init__(self, batch_seconds: float, largest: int = LARGEST) -> None:
-        self.batch_seconds = batch_seconds
-        self.largest = max(1, largest)
-        self.smallest = min(self.SMALLEST, self.largest)
-        self.size = min(self.FIRST, self.largest)
-
-    def sizes(self) -> Iterator[int]:
-        while True:
-            yield self.size
-
-    def observe(self, count: int, elapsed: float) -> None:
-        rate = count / max(elapsed, 1e-3)
-        self.size = max(self.smallest, min(self.largest, int(rate * self.batch_seconds)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """The facet and sort values of one indexed document."""
-
-    id: int
-    rev: int
-    year: int | None
-    doc_type: str
-    support: str
-    language: str
-    themes: tuple[str, ...]
-    authors: tuple[str, ...]
-    has_file: bool
-    title_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    indexed: int = 0
-    deleted: int = 0
-    rebuilt: bool = False
-
-
-DocumentSource = Callable[[Sequence[int]], Iterable[IndexDocument]]
-
-
-class SearchIndex:
-    """One instance's index: a folder of generations and a pointer to the current one."""
+class SearchIndex(IndexStore):
+    """An index one can search: ranked, filtered, faceted pages of plain values."""
 
     def __init__(
         self, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
     ) -> None:
-        self.root = root
-        self.write_timeout = write_timeout
-        self.batch_limit = batch_limit  # most documents in one commit (tests force small ones)
-        self._lock = threading.RLock()  # searchers are not shared between threads
-        self._ix: whoosh_index.Index | None = None
-        self._generation = ""
-        self._view: _View | None = None
+        super().__init__(root, write_timeout=write_timeout, batch_limit=batch_limit)
         self._compiler = QueryCompiler(LANGUAGES)
-        self.created = False  # True when open() had to start an empty generation
-
-    # -- opening, generations ---------------------------------------------------------------
-
-    @classmethod
-    def open(
-        cls, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
-    ) -> SearchIndex:
-        index = cls(root, write_timeout=write_timeout, batch_limit=batch_limit)
-        index._open_current()
-        return index
-
-    def close(self) -> None:
-        with self._lock:
-            if self._view is not None:
-                self._view.searcher.close()
-                self._view = None
-            if self._ix is not None:
-                self._ix.close()
-                self._ix = None
-
-    def __enter__(self) -> SearchIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def generation(self) -> str:
-        return self._generation
-
-    def _open_current(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._swap_lock():
-            name = self._read_current()
-            if name and self._usable(self.root / name):
-                self._attach(name)
-                return
-            if name:
-                log.info("index generation %s is stale or damaged: starting a new one", name)
-            fresh = self._new_generation()
-            self._write_current(fresh.name)
-            self._attach(fresh.name)
-            self.created = True
-        self._remove_old_generations()
-
-    def _attach(self, name: str) -> None:
-        if self._view is not None:
-            self._view.searcher.close()
-            self._view = None
-        if self._ix is not None:
-            self._ix.close()
-        self._ix = whoosh_index.open_dir(str(self.root / name))
-        self._generation = name
-
-    def _follow_swaps(self) -> None:
-        """Another process may have swapped in a rebuilt generation: use it."""
-        name = self._read_current()
-        if name and name != self._generation:
-            self._attach(name)
-
-    def _read_current(self) -> str:
-        try:
-            return (self.root / _CURRENT).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return ""
-
-    def _write_current(self, name: str) -> None:
-        tmp = self.root / f".{_CURRENT}.tmp"
-        tmp.write_text(name + "\n", encoding="utf-8")
-        os.replace(tmp, self.root / _CURRENT)
-
-    def _usable(self, folder: Path) -> bool:
-        try:
-            stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        return stamp == _stamp() and whoosh_index.exists_in(str(folder))
-
-    def _new_generation(self) -> Path:
-        numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
-        folder = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
-        folder.mkdir()
-        whoosh_index.create_in(str(folder), _schema()).close()
-        (folder / _STAMP).write_text(json.dumps(_stamp()), encoding="utf-8")
-        return folder
-
-    def _remove_old_generations(self) -> None:
-        current = self._read_current()
-        for folder in self.root.glob("gen-*"):
-            if folder.name != current and folder.is_dir():
-                shutil.rmtree(folder, ignore_errors=True)
-
-    @contextmanager
-    def _swap_lock(self) -> Iterator[None]:
-        with open(self.root / ".swap.lock", "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    # -- writing --------------------------------------------------------------------------
-
-    def write(self, documents: Iterable[IndexDocument] = (), deletions: Iterable[int] = ()) -> int:
-        """Add or replace documents and remove others, in one commit. Returns documents written."""
-        with self._lock:
-            self._follow_swaps()
-            return self._write_to(self._require_ix(), documents, deletions, replace=True)
-
-    def _write_to(
-        self,
-        ix: whoosh_index.Index,
-        documents: Iterable[IndexDocument],
-        deletions: Iterable[int],
-        *,
-        replace: bool,
-    ) -> int:
-        writer = self._acquire_writer(ix)
-        written = 0
-        try:
-            for record_id in deletions:
-                writer.delete_by_term("id", str(record_id))
-            for doc in documents:
-                fields = _fields(doc)
-                if replace:
-                    writer.update_document(**fields)
-                else:
-                    writer.add_document(**fields)
-                written += 1
-            writer.commit()
-        except BaseException:
-            # A writer left open keeps the lock for the life of the process: always cancel.
-            try:
-                writer.cancel()
-            except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
-                log.exception("could not cancel the index writer")
-            raise
-        return written
-
-    def _acquire_writer(self, ix: whoosh_index.Index):  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + self.write_timeout
-        delay = 0.05
-        while True:
-            try:
-                return ix.writer(timeout=min(1.0, self.write_timeout), delay=0.05)
-            except (LockError, IndexingError) as exc:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        f"index writer busy for more than {self.write_timeout:.0f} s"
-                    ) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-
-    def _require_ix(self) -> whoosh_index.Index:
-        if self._ix is None:
-            raise RuntimeError("the index is closed")
-        return self._ix
-
-    def sync(
-        self,
-        catalogue_revisions: Mapping[int, tuple[int, bool]],
-        documents: DocumentSource,
-        *,
-        batch_seconds: float = 2.0,
-        progress: Callable[[int], None] | None = None,
-    ) -> SyncReport:
-        """Make the index mirror the catalogue: index what changed, drop what is gone.
-
-        `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries."""
-        with self._lock:
-            self._follow_swaps()
-            indexed = self.indexed_revisions()
-            stale = [
-                i for i in indexed if i not in catalogue_revisions or catalogue_revisions[i][1]
-            ]
-            wanted = sorted(
-                i
-                for i, (rev, deleted) in catalogue_revisions.items()
-                if not deleted and indexed.get(i) != rev
-            )
-            if not stale and not wanted:
-                return SyncReport()
-            written = self._write_batches(
-                self._require_ix(), wanted, documents, stale, batch_seconds, progress, replace=True
-            )
-            return SyncReport(indexed=written, deleted=len(stale))
-
-    def rebuild(
-        self,
-        catalogue_revisions: Callable[[], Mapping[int, tuple[int, bool]]],
-        documents: DocumentSource,
-        *,
-        batch_seconds: float = 30.0,
-        progress: Callable[[int], None] | None = None,
-    ) -> SyncReport:
-        """Build a fresh generation from the catalogue, swap it in, then catch up with changes
-        made meanwhile (other processes keep using the old generation until the swap)."""
-        with self._lock:
-            revisions = catalogue_revisions()
-            live = sorted(i for i, (_, deleted) in revisions.items() if not deleted)
-            with self._swap_lock():
-                folder = self._new_generation()
-            ix = whoosh_index.open_dir(str(folder))
-            try:
-                written = self._write_batches(
-                    ix, live, documents, [], batch_seconds, progress, replace=False
-                )
-            except BaseException:
-                ix.close()
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            ix.close()
-            with self._swap_lock():
-                self._write_current(folder.name)
-            self._attach(folder.name)
-            self._remove_old_generations()
-            caught_up = self.sync(catalogue_revisions(), documents)
-            return SyncReport(
-                indexed=written + caught_up.indexed, deleted=caught_up.deleted, rebuilt=True
-            )
-
-    def _write_batches(
-        self,
-        ix: whoosh_index.Index,
-        ids: Sequence[int],
-        documents: DocumentSource,
-        deletions: Sequence[int],
-        batch_seconds: float,
-        progress: Callable[[int], None] | None,
-        *,
-        replace: bool,
-    ) -> int:
-        """Write in commits of bounded duration, so other writers get their turn."""
-        written = 0
-        pending_deletions = list(deletions)
-        pacer = Pacer(batch_seconds, self.batch_limit)
-        added: set[int] = set()  # a rebuild adds: a record met twice would be indexed twice
-        for part in paced_slices(ids, pacer.sizes()):
-            began = time.monotonic()
-            batch = documents(part) if replace else _once(documents(part), added)
-            written += self._write_to(ix, batch, pending_deletions, replace=replace)
-            pending_deletions = []
-            if progress:
-                progress(len(part))
-            pacer.observe(len(part), time.monotonic() - began)
-        if pending_deletions:  # nothing to write, something to delete
-            self._write_to(ix, (), pending_deletions, replace=replace)
-        return written
-
-    # -- reading --------------------------------------------------------------------------
-
-    def indexed_revisions(self) -> dict[int, int]:
-        """{record_id: rev} of every document in the index."""
-        with self._lock:
-            view = self._fresh_view()
-            return {row.id: row.rev for row in view.rows if row is not None}
-
-    def doc_count(self) -> int:
-        with self._lock:
-            return self._fresh_view().searcher.doc_count()
-
-    def duplicate_ids(self) -> list[int]:
-        """Record ids indexed more than once (a damaged index; `fonds check` reports it)."""
-        with self._lock:
-            counts = Counter(row.id for row in self._fresh_view().rows if row is not None)
-            return sorted(i for i, n in counts.items() if n > 1)
+        self._concepts: list[Concept] = []
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
         self._compiler.set_equivalences(groups)
+
+    def set_concepts(self, concepts: Iterable[Concept]) -> None:
+        """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
+        self._concepts = list(concepts)
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -440,39 +120,68 @@ class SearchIndex:
     ) -> SearchPage:
         started = time.perf_counter()
         parsed = parse(request.q)
+        parsed_terms = parsed  # the words to highlight (the corrected ones after a typo)
+        work = Work()
         with self._lock:
             view = self._fresh_view()
             searcher = view.searcher
-            query, excluded, equivalents = self._compiler.compile(parsed, searcher.reader())
+            reader = searcher.reader()
+            query, excluded, equivalents = self._compiler.compile(parsed, reader, work)
             sort = (
                 request.effective_sort
                 if query is not None
                 else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
             )
-            relaxed = False
+            relaxed = corrected = suggested = False
+            suggestion: str | None = None
             scored: list[tuple[int, float]] = []
+            concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
             if query is not None:
-                matched, scored = self._match(searcher, query, sort)
-                if not matched and len(parsed.required) > 1:
-                    query, _, equivalents = self._compiler.compile(
-                        parsed.relaxed(), searcher.reader()
+                matched, scored = self._match(searcher, query, sort, work)
+                if concepts:  # English or Spanish labels: the French documents on the concept
+                    matched, scored, across = self._across(
+                        view, concepts, matched, scored, sort, work
                     )
+                    concepts = concepts if across else None
+                if not matched:
+                    # a typo first: the corrected words, before any word of the query alone
+                    suggestion, suggested = self._suggest(parsed, searcher, work), True
+                    fixed = parse(suggestion) if suggestion and _plain(parsed) else None
+                    if fixed is not None:
+                        fixed_query, _, fixed_equivalents = self._compiler.compile(
+                            fixed, reader, work
+                        )
+                        if fixed_query is not None:
+                            matched, scored = self._match(searcher, fixed_query, sort, work)
+                            if matched:
+                                corrected, parsed_terms = True, fixed
+                                equivalents = fixed_equivalents
+                if not matched and len(parsed.required) > 1:
+                    query, _, equivalents = self._compiler.compile(parsed.relaxed(), reader, work)
                     if query is not None:
-                        matched, scored = self._match(searcher, query, sort)
+                        matched, scored = self._match(searcher, query, sort, work)
                     relaxed = bool(matched)
             else:
                 matched = set(view.live)
+            before_exclusion = matched
             if excluded is not None and matched:
-                matched -= set(searcher.docs_for_query(excluded))
+                work.searches += 1
+                matched = matched - set(searcher.docs_for_query(excluded))
 
-            final, facets = _facet(view, matched, request, availability)
+            final, facets, selections = _facet(view, matched, request, availability)
             start = (request.page - 1) * request.per_page if paged else 0
             stop = start + request.per_page if paged else len(final)
             ranked = self._rank(view, scored, final, sort, stop)
             hits = tuple(
                 _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
             )
-            suggestion = self._suggest(parsed, searcher) if (not final or relaxed) else None
+            if not suggested and (not final or relaxed):
+                suggestion = self._suggest(parsed, searcher, work)
+            help_ = None
+            if not final and paged:
+                help_ = self._empty_help(
+                    view, parsed, matched, before_exclusion, selections, relaxed, work
+                )
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
             request=request,
@@ -483,15 +192,130 @@ class SearchIndex:
             suggestion=suggestion,
             relaxed=relaxed,
             messages=parsed.messages,
-            terms=tuple(dict.fromkeys([*parsed.words(), *equivalents])),
+            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
+            corrected=corrected,
+            concepts=tuple(c.slug for c in concepts or ()),
+            work=work,
+            empty_help=help_,
         )
 
+    def _across(
+        self,
+        view: View,
+        concepts: list[Concept],
+        matched: set[int],
+        scored: list[tuple[int, float]],
+        sort: str,
+        work: Work,
+    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+        """Add the documents on every concept of the query (by their thematics), after the
+        text matches, ordered by the concepts' French preferred terms (one more pass)."""
+        if any((row := view.rows[d]) is not None and row.language == "fr" for d in matched):
+            return matched, scored, False  # the words found French documents themselves
+        bitmaps = view.facet_bitmaps()
+        bits = -1
+        for concept in concepts:
+            bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
+        extra = set(members(bits)) - matched if bits > 0 else set()
+        if not extra:
+            return matched, scored, False
+        if sort != "relevance":
+            return matched | extra, scored, True
+        # the concepts' French words, any of them, scored on these documents only
+        french = " OU ".join(
+            dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
+        )
+        query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
+        order: dict[int, float] = {}
+        if query is not None:
+            work.searches += 1
+            results = view.searcher.search(query, limit=None, filter=extra, terms=False)
+            order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
+        floor = min((s for _, s in scored), default=1.0)
+        tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
+        # below every text match, in the concepts' order
+        top = max(order.values(), default=1.0) or 1.0
+        added = [(d, floor * 0.5 * (order.get(d, 0.0) / top)) for d in tail]
+        return matched | extra, scored + added, True
+
+    def _empty_help(
+        self,
+        view: View,
+        parsed: ParsedQuery,
+        matched: set[int],
+        before_exclusion: set[int],
+        selections: dict[str, int],
+        relaxed: bool,
+        work: Work,
+    ) -> EmptyHelp:
+        """Why nothing was found, from what this search already computed (no other search):
+        filters and exclusions by bitmap arithmetic, unknown words from the relaxed pass."""
+        bitmaps = view.facet_bitmaps()
+        matched_bits = facets_bitmap(matched, bitmaps.size)
+        without_filter = []
+        for name in selections:
+            base = matched_bits
+            for other, bits in selections.items():
+                if other != name:
+                    base &= bits
+            count = base.bit_count()
+            if count:
+                without_filter.append((name, count))
+        every_filter = -1  # all bits set
+        for bits in selections.values():
+            every_filter &= bits
+        filtered = bool(selections)
+        # Nothing matched even once relaxed to any word (the relaxed pass ran when there were
+        # several words): then no word of the query is in any document. When the relaxed pass
+        # found some, each word is looked up in the lexicon (no pass over the postings).
+        groups = parsed.required[:MAX_UNKNOWN]
+        if not before_exclusion:
+            unknown = [_typed(g) for g in groups]
+        elif relaxed:
+            reader = view.searcher.reader()
+            unknown = [_typed(g) for g in groups if not self._known(g, reader, work)]
+        else:
+            unknown = []
+        return EmptyHelp(
+            without_filters=len(matched) if filtered else 0,
+            without_filter=tuple(without_filter),
+            without_exclusions=(
+                (facets_bitmap(before_exclusion, bitmaps.size) & every_filter).bit_count()
+                if parsed.excluded and before_exclusion
+                else 0
+            ),
+            unknown=tuple(u for u in unknown if u),
+        )
+
+    def _known(self, group: Alternatives, reader, work: Work) -> bool:  # type: ignore[no-untyped-def]
+        """Whether any document holds a term of the group: lexicon lookups only (a prefix is
+        known when it expands to anything; words when a stem of theirs is indexed)."""
+        for option in group.options:
+            if isinstance(option, Prefix):
+                work.scanned += 1
+                if any(
+                    next(iter(reader.expand_prefix(f, option.prefix)), None) is not None
+                    for f in ("title", "meta", "body")
+                ):
+                    return True
+                continue
+            single = ParsedQuery((Alternatives((option,)),))
+            query, _, _ = self._compiler.compile(single, reader, work)
+            if query is not None and any(
+                reader.doc_frequency(f, t) > 0 for f, t in query.iter_all_terms()
+            ):
+                return True
+        return False
+
     @staticmethod
-    def _match(searcher, query: wq.Query, sort: str) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
+    def _match(
+        searcher, query: wq.Query, sort: str, work: Work
+    ) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
         """The matching documents, and when ranked by relevance their scores, best first.
 
         Ranked: one scored pass over every match, not an unscored pass for the facets and a
         second, scored one for the page (whoosh reads and decodes the postings each time)."""
+        work.searches += 1
         if sort != "relevance":
             return set(searcher.docs_for_query(query)), []
         results = searcher.search(query, limit=None, terms=False)
@@ -547,120 +371,42 @@ class SearchIndex:
             results = searcher.search(query, limit=limit, mask=mask, terms=False)
             return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
 
-    # -- internals --------------------------------------------------------------------------
-
-    def _fresh_view(self) -> _View:
-        self._follow_swaps()
-        ix = self._require_ix()
-        if self._view is None:
-            self._view = _View(ix.searcher(weighting=BM25F()))
-        elif not self._view.searcher.up_to_date():
-            old = self._view
-            # A new searcher rather than refresh(): refresh fails when the old reader was empty.
-            self._view = _View(ix.searcher(weighting=BM25F()), previous=old)
-            old.searcher.close()
-        return self._view
-
-    def _suggest(self, parsed: ParsedQuery, searcher) -> str | None:  # type: ignore[no-untyped-def]
-        """'Vouliez-vous dire…?': each unknown query word replaced by the closest indexed one."""
-        words = parsed.words()
-        if not words:
-            return None
+    def _suggest(self, parsed: ParsedQuery, searcher, work: Work) -> str | None:  # type: ignore[no-untyped-def]
+        """'Vouliez-vous dire…?': each query word the fund does not hold replaced by the closest
+        one it holds, written as the fund writes it ("médiation", not "mediation"); the other
+        words as typed. The first MAX_CORRECTIONS unknown words are looked up, no more."""
         reader = searcher.reader()
         corrector = searcher.corrector("spell")
         changed = False
         out = []
-        for word in words:
-            if reader.doc_frequency("spell", word) > 0 or len(word) < 4 or word.isdigit():
-                out.append(word)
+        for folded, typed in _query_words(parsed)[: MAX_CLAUSES * 2]:
+            if (
+                reader.doc_frequency("spell", folded) > 0
+                or len(folded) < 4
+                or folded.isdigit()
+                or work.corrections >= MAX_CORRECTIONS
+            ):
+                out.append(typed)
                 continue
-            found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-            if found and found[0] != word:
-                out.append(found[0])
+            work.corrections += 1
+            found = [
+                w
+                for w in corrector.suggest(folded, limit=3, maxdist=2, prefix=1)
+                if FORM_MARK not in w
+            ]
+            if found and found[0] != folded:
+                out.append(_written(reader, found[0]))
                 changed = True
             else:
-                out.append(word)
+                out.append(typed)
         return " ".join(out) if changed else None
 
 
-class _View:
-    """A searcher and the facet rows of its documents, reusing rows of unchanged segments."""
-
-    def __init__(self, searcher, previous: _View | None = None) -> None:  # type: ignore[no-untyped-def]
-        self.searcher = searcher
-        cache = previous.segment_rows if previous else {}
-        self.segment_rows: dict[str, list[_Row | None]] = {}
-        self.rows: list[_Row | None] = []
-        reader = searcher.reader()
-        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        for leaf, _offset in leaves:
-            segment = leaf.segment() if hasattr(leaf, "segment") else None
-            segid = segment.segment_id() if segment is not None else f"leaf-{id(leaf)}"
-            key = f"{segid}:{leaf.doc_count()}"  # deletions change the count
-            rows = cache.get(key)
-            if rows is None:
-                rows = [
-                    None if leaf.is_deleted(n) else _row(leaf.stored_fields(n))
-                    for n in range(leaf.doc_count_all())
-                ]
-            self.segment_rows[key] = rows
-            self.rows.extend(rows)
-        self.live = [n for n, row in enumerate(self.rows) if row is not None]
-        self.by_id = {row.id: n for n, row in enumerate(self.rows) if row is not None}
-        self._bitmaps: FacetBitmaps | None = None
-
-    def facet_bitmaps(self) -> FacetBitmaps:
-        """Built on the first faceted search of this searcher (callers hold the index lock)."""
-        if self._bitmaps is None:
-            self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
-        return self._bitmaps
-
-
 def _idf(total: int, df: int) -> float:
-    import math
-
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
-def _fields(doc: IndexDocument) -> dict[str, object]:
-    return {
-        "id": str(doc.id),
-        "title": doc.title_terms,
-        "meta": doc.meta_terms,
-        "body": doc.body_terms,
-        "spell": doc.spell_words,
-        "lang": doc.language,
-        "data": (
-            doc.rev,
-            doc.year,
-            doc.doc_type,
-            doc.support,
-            doc.doc_language,
-            doc.themes,
-            doc.authors,
-            doc.has_file,
-            doc.title_key,
-        ),
-    }
-
-
-def _row(stored: Mapping[str, object]) -> _Row:
-    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
-    return _Row(
-        int(stored["id"]),
-        rev,
-        year,
-        doc_type,
-        support,
-        language,
-        tuple(themes),
-        tuple(authors),
-        bool(has_file),
-        title_key,
-    )
-
-
-def _hit(row: _Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
+def _hit(row: Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
     assert row is not None
     return Hit(
         id=row.id,
@@ -676,13 +422,13 @@ def _hit(row: _Row | None, score: float, availability: Mapping[int, tuple[str, .
     )
 
 
-def _availability(row: _Row, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
+def _availability(row: Row, availability: Mapping[int, tuple[str, ...]]) -> tuple[str, ...]:
     values = tuple(availability.get(row.id, ()))
     return values + ("en-ligne",) if row.has_file else values
 
 
 def _row_values(
-    row: _Row, facet: str, availability: Mapping[int, tuple[str, ...]]
+    row: Row, facet: str, availability: Mapping[int, tuple[str, ...]]
 ) -> tuple[str, ...]:
     if facet == "theme":
         return row.themes
@@ -711,11 +457,11 @@ def _year_in(year: int, value: str) -> bool:
 
 
 def _facet(
-    view: _View,
+    view: View,
     matched: set[int],
     request: SearchRequest,
     availability: Mapping[int, tuple[str, ...]],
-) -> tuple[set[int], dict[str, tuple[FacetCount, ...]]]:
+) -> tuple[set[int], dict[str, tuple[FacetCount, ...]], dict[str, int]]:
     """Apply the facet filters (OR within a facet, AND across facets) and count every facet.
 
     A facet with a selection is counted over the hits of all *other* filters, so each of its
@@ -724,10 +470,11 @@ def _facet(
     available = bitmaps.availability(availability, view.by_id)
     filters = {name: values for name, values in request.filters().items() if values}
     matched_bits = facets_bitmap(matched, bitmaps.size)
-    passing = {
-        name: matched_bits & bitmaps.selection(name, values, available, _year_in)
+    selections = {
+        name: bitmaps.selection(name, values, available, _year_in)
         for name, values in filters.items()
     }
+    passing = {name: matched_bits & bits for name, bits in selections.items()}
     final_bits = matched_bits
     for bits in passing.values():
         final_bits &= bits
@@ -749,7 +496,7 @@ def _facet(
         )
         facets[facet] = _facet_values(facet, counts, set(filters.get(facet, ())))
     final = matched if final_bits == matched_bits else set(members(final_bits))
-    return final, facets
+    return final, facets, selections
 
 
 def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple[FacetCount, ...]:

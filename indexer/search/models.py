@@ -89,6 +89,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # [start, end) offsets of matches in snippet
     has_file: bool = False
     availability: tuple[str, ...] = ()
+    call_number: str = ""  # where the paper copies stand on the shelves
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,7 +105,28 @@ class Hit:
             "highlights": [list(h) for h in self.highlights],
             "score": round(self.score, 4),
             "availability": list(self.availability),
+            "call_number": self.call_number,
         }
+
+
+@dataclass(slots=True)
+class Work:
+    """What one search cost, counted (tests bound it; the benchmark times it)."""
+
+    searches: int = 0  # passes over the postings: the query, its relaxed form, word checks
+    terms: int = 0  # index terms prefixes were expanded to
+    scanned: int = 0  # lexicon entries looked at to choose those terms
+    corrections: int = 0  # words looked up for 'Vouliez-vous dire'
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyHelp:
+    """Why a search found nothing and what would find something, from the same pass."""
+
+    without_filters: int = 0  # documents the query finds with no filter
+    without_filter: tuple[tuple[str, int], ...] = ()  # (facet, count) with that filter removed
+    without_exclusions: int = 0  # documents found once the -words are dropped
+    unknown: tuple[str, ...] = ()  # words or expressions, as typed, no document contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +138,12 @@ class SearchPage:
     took_ms: float = 0.0
     suggestion: str | None = None
     relaxed: bool = False  # no document had every word: the results have any of them
+    corrected: bool = False  # nothing had the words as typed: the results are the suggestion's
+    concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
     messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
+    work: Work = field(default_factory=Work)
+    empty_help: EmptyHelp | None = None  # set when nothing was found
 
     @property
     def pages(self) -> int:

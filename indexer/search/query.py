@@ -29,6 +29,7 @@ class Words:
     """One word, or several that must follow each other (a phrase). Folded, not stemmed."""
 
     words: tuple[str, ...]
+    typed: str = field(default="", compare=False)  # as the user wrote it (for messages)
 
     @property
     def is_phrase(self) -> bool:
@@ -38,6 +39,7 @@ class Words:
 @dataclass(frozen=True, slots=True)
 class Prefix:
     prefix: str  # folded
+    typed: str = field(default="", compare=False)
 
 
 Clause = Words | Prefix
@@ -124,7 +126,7 @@ def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None
     if body.startswith('"') and body.endswith('"') and len(body) >= 2:
         # Stop words stay in phrases: each language drops its own when the query is compiled.
         found = words(body[1:-1], stops=False)
-        return Words(tuple(found)) if found else None
+        return Words(tuple(found), body[1:-1]) if found else None
     if body.endswith("*"):
         stem = body.rstrip("*")
         folded = [w for w in re.findall(r"\w+", fold(stem.replace("'", " ")))]
@@ -137,8 +139,8 @@ def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None
                 f"Préfixe « {body} » trop court (au moins {MIN_PREFIX} lettres) : cherché comme un mot."
             )
             found = words(stem)
-            return Words(tuple(found)) if found else None
-        return Prefix(prefix)  # "l'éval*": the elision before the prefix does not count
+            return Words(tuple(found), stem) if found else None
+        return Prefix(prefix, body)  # "l'éval*": the elision before the prefix does not count
     found = words(body)  # a lone French stop word ("de", "la") is dropped
     if len(found) > 1:  # "éco-quartier", "Fort-de-France": the parts in order, as a phrase
         found = words(body, stops=False)
@@ -146,4 +148,4 @@ def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None
         if re.search(r"\w", body) is None and body not in ("-", "+"):
             ignored.append(body)
         return None
-    return Words(tuple(found))
+    return Words(tuple(found), body)

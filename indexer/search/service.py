@@ -14,6 +14,8 @@ from .engine import SearchIndex, SyncReport
 from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
 
+FIRST_HEAD = 12_400  # characters of text read first for a snippet (the first part scanned)
+
 LANGUAGE_LABELS = {
     "fr": "Français",
     "en": "Anglais",
@@ -73,13 +75,13 @@ class Finder:
             if page.terms
             else None
         )
-        heads = self.catalogue.text_heads([h.id for h in page.hits], SEARCH_LIMIT)
-        hits = []
-        for hit in page.hits:
-            record = records.get(hit.id)
-            if record is None or record.deleted:
-                continue  # deleted since the index was read: never show it
-            hits.append(self._fill(hit, record, heads.get(hit.id, ""), pattern))
+        live = [
+            (hit, records[hit.id])
+            for hit in page.hits
+            if hit.id in records and not records[hit.id].deleted
+        ]  # deleted since the index was read: never shown
+        snippets = self._snippets([record for _, record in live], pattern)
+        hits = [replace(self._fill(hit, record), **snippets[record.id]) for hit, record in live]
         facets = {
             name: tuple(self._label(name, f) for f in values)
             for name, values in page.facets.items()
@@ -96,15 +98,45 @@ class Finder:
         found = self.catalogue.get_many(i for i, _ in similar)
         return [found[i] for i, _ in similar if i in found and not found[i].deleted]
 
-    def _fill(self, hit: Hit, record: Record, text: str, pattern) -> Hit:  # type: ignore[no-untyped-def]
-        snippet, spans = "", ()
-        for source in (record.abstract, text):
-            if source and pattern is not None:
-                snippet, spans = make_snippet(source, pattern)
-                if spans:
+    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, object]]:  # type: ignore[no-untyped-def]
+        """Each record's snippet and highlights: from the abstract when it matches, else from
+        the text, read from the catalogue in two steps (the head first, where most matches
+        are; up to SEARCH_LIMIT only for the records whose head has none)."""
+        out: dict[int, tuple[str, tuple[tuple[int, int], ...]]] = {}
+        texts: dict[int, str] = {}
+        if pattern is not None:
+            pending = []
+            for record in records:
+                if record.abstract:
+                    snippet, spans = make_snippet(record.abstract, pattern)
+                    if spans:
+                        out[record.id or 0] = (snippet, spans)
+                        continue
+                pending.append(record)
+            for limit in (FIRST_HEAD, SEARCH_LIMIT):
+                if not pending:
                     break
-        if not spans:
-            snippet, spans = make_snippet(record.abstract or text, None)
+                texts.update(self.catalogue.text_heads([r.id or 0 for r in pending], limit))
+                longer = []
+                for record in pending:
+                    text = texts.get(record.id or 0, "")
+                    snippet, spans = make_snippet(text, pattern) if text else ("", ())
+                    if spans:
+                        out[record.id or 0] = (snippet, spans)
+                    elif len(text) >= limit:
+                        longer.append(record)
+                pending = longer
+        # no match anywhere: the start of the abstract, or of the text
+        rest = [r for r in records if (r.id or 0) not in out]
+        unread = [r.id or 0 for r in rest if not r.abstract and (r.id or 0) not in texts]
+        texts.update(self.catalogue.text_heads(unread, FIRST_HEAD) if unread else {})
+        for record in rest:
+            out[record.id or 0] = make_snippet(
+                record.abstract or texts.get(record.id or 0, ""), None
+            )
+        return {i: {"snippet": s, "highlights": h} for i, (s, h) in out.items()}
+
+    def _fill(self, hit: Hit, record: Record) -> Hit:
         return replace(
             hit,
             title=record.title,
@@ -114,8 +146,7 @@ class Finder:
             support=str(record.support),
             language=record.language,
             themes=record.theme_slugs,
-            snippet=snippet,
-            highlights=spans,
+            call_number=record.call_number,
         )
 
     def _label(self, facet: str, value: FacetCount) -> FacetCount:

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.search import SearchIndex, SearchRequest, rebuild_index, sync_index
-from indexer.search.engine import Pacer, paced_slices
 from indexer.search.service import catalogue_documents
+from indexer.search.store import Pacer, paced_slices
 from library import Catalogue, Record
 
 

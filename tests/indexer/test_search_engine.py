@@ -151,9 +151,10 @@ def test_all_words_first_then_any_word_with_a_flag(fund):
     assert page.relaxed and page.total == 2
 
 
-def test_a_misspelt_word_gets_a_suggestion(fund):
+def test_a_misspelt_word_gets_a_suggestion_with_its_accents_and_its_results(fund):
     page = fund.search(SearchRequest(q="mediatoin"))
-    assert page.total == 0 and page.suggestion == "mediation"
+    assert page.suggestion == "médiation" and page.corrected
+    assert page.total == fund.search(SearchRequest(q="médiation")).total == 1
 
 
 def test_empty_query_browses_the_fund_newest_first(fund):
@@ -310,7 +311,7 @@ def test_an_index_built_with_another_analysis_is_rebuilt(instance, monkeypatch):
     with SearchIndex.open(instance / "index") as index:
         sync_index(catalogue, index)
         first = index.generation
-    monkeypatch.setattr("indexer.search.engine.analysis_stamp", lambda: "another-analysis")
+    monkeypatch.setattr("indexer.search.store.analysis_stamp", lambda: "another-analysis")
     with SearchIndex.open(instance / "index") as index:
         assert index.created and index.generation != first
         assert sync_index(catalogue, index).indexed == len(DOCUMENTS)

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.files import Heading, write_pdf
-from indexer.search import SearchIndex
+from indexer.search import SearchIndex, catalogue_documents
+from library import Catalogue
 from webapp.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -217,3 +218,18 @@ def test_an_index_held_by_another_writer_gives_exit_code_4_and_keeps_the_catalog
         assert catalogue.count() == 3  # the import itself is kept
     assert run("check", "--repair").exit_code == 0
     assert json.loads(run("search", "médiation", "--json").output)["total"] == 1
+
+
+def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, instance):
+    run("index", str(documents))
+    data = json.loads(run("check", "--json").output)
+    assert data["segments"] == 1
+    catalogue = Catalogue.in_instance(instance)
+    documents_of = catalogue_documents(catalogue)
+    with SearchIndex.open(instance / "index") as index:  # two saves: two more segments
+        index.write(documents_of([1]))
+        index.write(documents_of([2]))
+    catalogue.close()
+    assert "index : 3 segments" in run("check").output
+    assert run("reindex").exit_code == 0
+    assert json.loads(run("check", "--json").output)["segments"] == 1

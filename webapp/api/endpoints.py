@@ -55,6 +55,8 @@ def search() -> tuple[Response, int] | Response:
             "took_ms": round(outcome.took_ms, 1),
             "suggestion": page.suggestion,
             "relaxed": page.relaxed,
+            "corrected": page.corrected,
+            "concepts": list(page.concepts),
             "messages": list(page.messages) + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -54,6 +54,7 @@ def _register() -> None:
         importer,
         index,
         reindex,
+        relevance,
         retag,
         search,
         serve,
@@ -64,7 +65,7 @@ def _register() -> None:
     )
 
     commands = (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab)
-    for module in (*commands, corpus):
+    for module in (*commands, relevance, corpus):
         cli.add_command(module.command)
 
     # The documentalist's workspace: accounts, borrowers, the loan desk, backups.
@@ -77,6 +78,11 @@ def _register() -> None:
     from . import export
 
     cli.add_command(export.command)
+
+    # Scans: text recognition through Tesseract.
+    from . import ocr
+
+    cli.add_command(ocr.command)
 
 
 _register()

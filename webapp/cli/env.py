@@ -93,7 +93,11 @@ class Env:
                 write_timeout=float(self.config["INDEX_WRITE_TIMEOUT"]),
                 batch_limit=int(self.config["INDEX_BATCH_MAX"]),
             )
-            self._index.set_equivalences(self.vocabulary().vocabulary.equivalences())
+            from indexer.search.concepts import concepts_from
+
+            vocabulary = self.vocabulary().vocabulary
+            self._index.set_equivalences(vocabulary.equivalences())
+            self._index.set_concepts(concepts_from(vocabulary.themes))
             if sync:
                 sync_index(catalogue, self._index)
         return self._index

@@ -64,7 +64,7 @@ def command(env: Env, scope: str | None, dry_run: bool, as_json: bool) -> None:
     if not dry_run and counts["changed"]:
         from indexer.search import sync_index
 
-        sync_index(catalogue, env.index(sync=False))
+        sync_index(catalogue, env.index(sync=False), compact=True)
     if as_json:
         print_json(
             {

@@ -48,7 +48,9 @@ def command(
         )
     plural = "s" if result.total > 1 else ""
     click.echo(f"{result.total} document{plural} ({result.took_ms:.0f} ms)")
-    if result.suggestion:
+    if result.suggestion and result.corrected:
+        click.echo(f"Aucun document ne contient ces mots : résultats pour « {result.suggestion} »")
+    elif result.suggestion:
         click.echo(f"Vouliez-vous dire : {result.suggestion} ?")
     first = (page - 1) * limit
     for n, hit in enumerate(result.hits, start=first + 1):

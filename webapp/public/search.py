@@ -62,7 +62,7 @@ def index() -> str | Response:
     url = search_url(url_for("search.index"))
     groups = facet_groups(page, req)
     pages = min(page.pages, MAX_PAGE)
-    loosen = explain_empty(services.get_finder(), req, url) if page.total == 0 else []
+    loosen = explain_empty(page, url) if page.total == 0 else []
     query_string = urlencode(args_for(req, page=1, per_page=req.per_page))
     return render_template(
         "search.html",

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from indexer.search import FacetCount, Finder, SearchPage, SearchRequest
-from indexer.search.query import parse
+from indexer.search import FacetCount, SearchPage, SearchRequest
 
 from ..params import FACET_PARAMS, args_for
 
@@ -217,63 +216,45 @@ def has_filters(request: SearchRequest) -> bool:
     return any(request.filters().values())
 
 
-def explain_empty(finder: Finder, request: SearchRequest, url: UrlFor) -> list[Loosen]:
-    """Why a search found nothing, and what would find something (a few small searches)."""
+def explain_empty(page: SearchPage, url: UrlFor) -> list[Loosen]:
+    """Why a search found nothing, and what would find something. The counts come with the
+    page (the search computed them in the same pass): no other search runs for this help."""
+    help_ = page.empty_help
+    if help_ is None:
+        return []
+    request = page.request
     out: list[Loosen] = []
-
-    def total(req: SearchRequest) -> int:
-        return finder.search(replace(req, page=1, per_page=1)).total
-
     cleared = {param: [] for param in FACET_PARAMS}
     if has_filters(request):
-        without_filters = replace(
-            request,
-            themes=(),
-            types=(),
-            supports=(),
-            years=(),
-            languages=(),
-            authors=(),
-            available=(),
-        )
-        count = total(without_filters)
-        if count:
-            out.append(Loosen("Sans aucun filtre", url(args_for(request, **cleared)), count))
+        if help_.without_filters:
+            out.append(
+                Loosen(
+                    "Sans aucun filtre", url(args_for(request, **cleared)), help_.without_filters
+                )
+            )
+            counts = dict(help_.without_filter)
             for param, (attribute, _) in FACET_PARAMS.items():
-                if getattr(request, attribute):
-                    n = total(replace(request, **{attribute: ()}))
-                    if n:
-                        title = FACET_TITLES[FACET_OF[param]]
-                        out.append(
-                            Loosen(
-                                f"Sans le filtre « {title} »",
-                                url(args_for(request, **{param: []})),
-                                n,
-                            )
+                n = counts.get(FACET_OF[param], 0)
+                if getattr(request, attribute) and n:
+                    title = FACET_TITLES[FACET_OF[param]]
+                    out.append(
+                        Loosen(
+                            f"Sans le filtre « {title} »", url(args_for(request, **{param: []})), n
                         )
+                    )
         else:
             out.append(Loosen("Même sans les filtres, la recherche ne trouve rien."))
-    parsed = parse(request.q)
-    if parsed.excluded:
-        kept = " ".join(t for t in request.q.split() if not t.startswith("-"))
+    if help_.without_exclusions:
+        kept = " ".join(t for t in _TYPED.findall(request.q) if not t.startswith("-"))
         if kept.strip():
-            n = total(replace(request, q=kept))
-            if n:
-                out.append(Loosen("Sans les exclusions (-mot)", url(args_for(request, q=kept)), n))
-    unknown: list[Loosen] = []
-    if parsed.required:
-        # each word or expression as typed, alone: which ones the fund does not know at all
-        typed = [
-            t
-            for t in _TYPED.findall(request.q)
-            if t.upper() not in ("OU", "OR", "|") and not t.startswith("-")
-        ]
-        for token in list(dict.fromkeys(typed))[:8]:
-            if not parse(token).required:
-                continue
-            if total(SearchRequest(q=token, per_page=1)) == 0:
-                word = token.strip('"')
-                unknown.append(Loosen(f"Aucun document du fonds ne contient « {word} »."))
+            out.append(
+                Loosen(
+                    "Sans les exclusions (-mot)",
+                    url(args_for(request, q=kept)),
+                    help_.without_exclusions,
+                )
+            )
+    unknown = [Loosen(f"Aucun document du fonds ne contient « {word} ».") for word in help_.unknown]
     return unknown + out
 
 

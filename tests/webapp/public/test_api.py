@@ -20,6 +20,7 @@ HIT_KEYS = {
     "highlights",
     "score",
     "availability",
+    "call_number",
     "url",
     "api_url",
 }
@@ -163,8 +164,17 @@ def test_every_word_is_required_and_relaxed_when_none_has_all(client) -> None:
     assert data["relaxed"] is True and data["total"] >= 4
 
 
-def test_a_misspelling_gets_a_suggestion(client) -> None:
-    assert search(client, q="mediatoin")["suggestion"] == "mediation"
+def test_a_misspelling_gets_a_suggestion_and_its_results(client) -> None:
+    data = search(client, q="mediatoin")
+    assert data["suggestion"] == "médiation" and data["corrected"] is True
+    assert data["total"] == search(client, q="médiation")["total"] > 0
+
+
+def test_a_typo_is_corrected_before_any_word_of_the_query_is_searched_alone(client) -> None:
+    data = search(client, q="médiatoin sociale")
+    assert data["corrected"] is True and data["relaxed"] is False
+    assert data["suggestion"] == "médiation sociale"
+    assert data["total"] == search(client, q="médiation sociale")["total"]
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -273,7 +283,11 @@ def test_a_record_comes_with_every_field_and_its_links(client, fund) -> None:
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     data = response.get_json()
     assert data["title"].startswith("Évaluation du contrat urbain")
-    assert data["authors"][0] == {"name": "Joseph-Angélique, Marie", "kind": "person"}
+    assert data["authors"][0] == {
+        "name": "Joseph-Angélique, Marie",
+        "kind": "person",
+        "role": "author",
+    }
     assert [t["slug"] for t in data["themes"]] == ["evaluation", "observation"]
     assert data["themes"][0]["evidence"]["passages"][0]["page"] == 3
     assert data["links"] == {

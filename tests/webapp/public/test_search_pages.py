@@ -196,8 +196,8 @@ def test_when_no_document_has_every_word_any_word_is_accepted_with_a_message(cli
 def test_a_misspelt_word_gets_a_suggestion_link(client) -> None:
     doc, _ = page(client, "/?q=mediatoin")
     link = doc.cssselect(".suggestion a")[0]
-    assert link.text_content() == "mediation"
-    assert dict(parse_qsl(urlsplit(link.get("href")).query))["q"] == "mediation"
+    assert link.text_content() == "médiation"  # as the fund writes it, accents kept
+    assert dict(parse_qsl(urlsplit(link.get("href")).query))["q"] == "médiation"
 
 
 def test_zero_results_with_filters_offer_to_remove_them_with_counts(client) -> None:
@@ -528,3 +528,22 @@ def test_zero_results_name_the_unknown_word_and_the_filters_to_drop(client) -> N
     assert any(item.startswith("Sans le filtre « Thématique »") for item in items)
     # the any-word fallback found documents, but none with the filters: no contradiction
     assert not doc.cssselect(".relaxed")
+
+
+def test_a_paper_hit_shows_its_call_number_and_whether_a_copy_is_on_the_shelf(client) -> None:
+    doc, _ = page(client, "/?q=guide+médiation+sociale")
+    hit = next(li for li in doc.cssselect(".hit") if "Guide de la médiation" in li.text_content())
+    assert hit.cssselect(".call-number")[0].text_content() == "303.6 MED"
+    assert "En rayon" in hit.cssselect(".hit-badges")[0].text_content()
+    data = client.get("/api/search?q=guide+médiation+sociale").get_json()
+    assert data["hits"][0]["call_number"] == "303.6 MED"
+
+
+def test_a_spanish_query_says_which_concept_brought_the_french_documents(client) -> None:
+    doc, _ = page(client, "/?q=mediación+social")
+    assert "Guide de la médiation sociale" in hit_titles(doc)
+    notice = doc.cssselect(".concepts")[0].text_content()
+    assert "la thématique « Médiation sociale »" in notice
+    assert client.get("/api/search?q=mediación+social").get_json()["concepts"] == [
+        "mediation-sociale"
+    ]

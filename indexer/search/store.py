@@ -1,0 +1,579 @@
+"""The index folder on Whoosh: generations, the pointer to the current one, locks, writers,
+segment merges, and the stored rows of every document. Queries live in engine.py.
+
+Design against Whoosh's known failure modes:
+- the index is derived: `sync` compares it with the catalogue by revision and repairs it,
+  `rebuild` fills a fresh generation folder then swaps a pointer file (readers never see a
+  half-built index);
+- one writer at a time, acquired with a timeout and retried; any error cancels the writer
+  so the lock is never left held; no AsyncWriter, no multiprocess writer;
+- text arrives already analysed (space-separated terms), so Whoosh only stores postings;
+- segments are merged into one when a batch ends (index, import, retag, rebuild); a single
+  save only merges small segments (Whoosh's logarithmic policy), so it stays fast.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.reading import SegmentReader
+from whoosh.scoring import BM25F
+from whoosh.writing import IndexingError
+
+from ..analysis import analysis_stamp
+from .documents import IndexDocument
+from .facets import FacetBitmaps
+from .models import IndexBusy
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_CURRENT = "CURRENT"
+_STAMP = "fonds-stamp.json"
+
+
+def _schema() -> Schema:
+    terms = SpaceSeparatedTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=terms, phrase=True),
+        meta=TEXT(analyzer=terms, phrase=True),
+        body=TEXT(analyzer=terms, phrase=True),
+        spell=KEYWORD(scorable=False),
+        lang=ID(),
+        data=STORED(),
+    )
+
+
+def _stamp() -> dict[str, object]:
+    return {"schema": SCHEMA_VERSION, "analysis": analysis_stamp()}
+
+
+def paced_slices(ids: Sequence[int], sizes: Iterator[int]) -> Iterator[Sequence[int]]:
+    """Cut `ids` into consecutive slices whose lengths are drawn from `sizes` as it goes.
+
+    The sizes may change between slices (the pacer reacts to how long the last commit took),
+    so the next slice starts where the previous one ended, never at a fixed stride: every id
+    is yielded exactly once, in order."""
+    start = 0
+    while start < len(ids):
+        size = max(1, next(sizes))
+        yield ids[start : start + size]
+        start += size
+
+
+def _once(documents: Iterable[IndexDocument], seen: set[int]) -> Iterator[IndexDocument]:
+    """The documents of a rebuild, refusing any record already written by this rebuild."""
+    for doc in documents:
+        if doc.id in seen:
+            raise RuntimeError(f"rebuild would index record {doc.id} twice")
+        seen.add(doc.id)
+        yield doc
+
+
+class Pacer:
+    """Chooses the next batch size so that each commit lasts about `batch_seconds`."""
+
+    FIRST, SMALLEST, LARGEST = 200, 20, 2000
+
+    def __init__(self, batch_seconds: float, largest: int = LARGEST) -> None:
+        self.batch_seconds = batch_seconds
+        self.largest = max(1, largest)
+        self.smallest = min(self.SMALLEST, self.largest)
+        self.size = min(self.FIRST, self.largest)
+
+    def sizes(self) -> Iterator[int]:
+        while True:
+            yield self.size
+
+    def observe(self, count: int, elapsed: float) -> None:
+        rate = count / max(elapsed, 1e-3)
+        self.size = max(self.smallest, min(self.largest, int(rate * self.batch_seconds)))
+
+
+MergePolicy = Callable[[Any, list[Any]], list[Any]]
+TIER_FANOUT = 4  # a save merges segments of one size tier once there are this many
+MOST_SEGMENTS = 6  # past this, a save merges every segment but the largest
+
+
+def _tier(segment: Any) -> int:
+    return int(math.log(max(1, segment.doc_count_all()), TIER_FANOUT))
+
+
+def merge_tiered(writer: Any, segments: list[Any]) -> list[Any]:
+    """A save's merge policy: rewrite only small segments, so a save stays fast.
+
+    Segments are grouped by size tier (powers of TIER_FANOUT documents); a tier holding
+    TIER_FANOUT segments is merged into one of the next tier. Should the count still pass
+    MOST_SEGMENTS, every segment but the largest is merged. The largest segment (what the
+    last batch left) is never rewritten by a save."""
+    if len(segments) <= 1:
+        return segments
+    by_tier: dict[int, list[Any]] = {}
+    for segment in segments:
+        by_tier.setdefault(_tier(segment), []).append(segment)
+    merged: list[Any] = []
+    for tier in sorted(by_tier):
+        group = by_tier[tier]
+        if len(group) >= TIER_FANOUT:
+            merged.extend(group)
+    largest = max(segments, key=lambda s: s.doc_count_all())
+    merged = [s for s in merged if s is not largest]
+    if len(segments) - len(merged) + 1 > MOST_SEGMENTS:  # + the segment being written
+        merged = [s for s in segments if s is not largest]
+    return _merge(writer, segments, merged)
+
+
+def merge_all(writer: Any, segments: list[Any]) -> list[Any]:
+    """A batch's end: every segment into one."""
+    return _merge(writer, segments, list(segments))
+
+
+def _merge(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
+    if not chosen:
+        return segments
+    ids = {id(s) for s in chosen}
+    for segment in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if id(s) not in ids]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """The facet and sort values of one indexed document."""
+
+    id: int
+    rev: int
+    year: int | None
+    doc_type: str
+    support: str
+    language: str
+    themes: tuple[str, ...]
+    authors: tuple[str, ...]
+    has_file: bool
+    title_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    indexed: int = 0
+    deleted: int = 0
+    rebuilt: bool = False
+
+
+DocumentSource = Callable[[Sequence[int]], Iterable[IndexDocument]]
+
+
+class IndexStore:
+    """One instance's index: a folder of generations and a pointer to the current one."""
+
+    def __init__(
+        self, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
+    ) -> None:
+        self.root = root
+        self.write_timeout = write_timeout
+        self.batch_limit = batch_limit  # most documents in one commit (tests force small ones)
+        self._lock = threading.RLock()  # searchers are not shared between threads
+        self._ix: whoosh_index.Index | None = None
+        self._generation = ""
+        self._view: View | None = None
+        self.created = False  # True when open() had to start an empty generation
+
+    # -- opening, generations ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, root: Path, *, write_timeout: float = 60.0, batch_limit: int = Pacer.LARGEST
+    ) -> Self:
+        index = cls(root, write_timeout=write_timeout, batch_limit=batch_limit)
+        index._open_current()
+        return index
+
+    def close(self) -> None:
+        with self._lock:
+            if self._view is not None:
+                self._view.searcher.close()
+                self._view = None
+            if self._ix is not None:
+                self._ix.close()
+                self._ix = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def generation(self) -> str:
+        return self._generation
+
+    def _open_current(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._swap_lock():
+            name = self._read_current()
+            if name and self._usable(self.root / name):
+                self._attach(name)
+                return
+            if name:
+                log.info("index generation %s is stale or damaged: starting a new one", name)
+            fresh = self._new_generation()
+            self._write_current(fresh.name)
+            self._attach(fresh.name)
+            self.created = True
+        self._remove_old_generations()
+
+    def _attach(self, name: str) -> None:
+        if self._view is not None:
+            self._view.searcher.close()
+            self._view = None
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = whoosh_index.open_dir(str(self.root / name))
+        self._generation = name
+
+    def _follow_swaps(self) -> None:
+        """Another process may have swapped in a rebuilt generation: use it."""
+        name = self._read_current()
+        if name and name != self._generation:
+            self._attach(name)
+
+    def _read_current(self) -> str:
+        try:
+            return (self.root / _CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return ""
+
+    def _write_current(self, name: str) -> None:
+        tmp = self.root / f".{_CURRENT}.tmp"
+        tmp.write_text(name + "\n", encoding="utf-8")
+        os.replace(tmp, self.root / _CURRENT)
+
+    def _usable(self, folder: Path) -> bool:
+        try:
+            stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return stamp == _stamp() and whoosh_index.exists_in(str(folder))
+
+    def _new_generation(self) -> Path:
+        numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+        folder = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), _schema()).close()
+        (folder / _STAMP).write_text(json.dumps(_stamp()), encoding="utf-8")
+        return folder
+
+    def _remove_old_generations(self) -> None:
+        current = self._read_current()
+        for folder in self.root.glob("gen-*"):
+            if folder.name != current and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    @contextmanager
+    def _swap_lock(self) -> Iterator[None]:
+        with open(self.root / ".swap.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def write(self, documents: Iterable[IndexDocument] = (), deletions: Iterable[int] = ()) -> int:
+        """Add or replace documents and remove others, in one commit. Returns documents written."""
+        with self._lock:
+            self._follow_swaps()
+            return self._write_to(self._require_ix(), documents, deletions, replace=True)
+
+    def _write_to(
+        self,
+        ix: whoosh_index.Index,
+        documents: Iterable[IndexDocument],
+        deletions: Iterable[int],
+        *,
+        replace: bool,
+        policy: MergePolicy | None = None,
+    ) -> int:
+        writer = self._acquire_writer(ix)
+        written = 0
+        try:
+            for record_id in deletions:
+                writer.delete_by_term("id", str(record_id))
+            for doc in documents:
+                fields = _fields(doc)
+                if replace:
+                    writer.update_document(**fields)
+                else:
+                    writer.add_document(**fields)
+                written += 1
+            writer.commit(mergetype=policy or merge_tiered)
+        except BaseException:
+            # A writer left open keeps the lock for the life of the process: always cancel.
+            try:
+                writer.cancel()
+            except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
+                log.exception("could not cancel the index writer")
+            raise
+        return written
+
+    def _acquire_writer(self, ix: whoosh_index.Index):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + self.write_timeout
+        delay = 0.05
+        while True:
+            try:
+                return ix.writer(timeout=min(1.0, self.write_timeout), delay=0.05)
+            except (LockError, IndexingError) as exc:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"index writer busy for more than {self.write_timeout:.0f} s"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _require_ix(self) -> whoosh_index.Index:
+        if self._ix is None:
+            raise RuntimeError("the index is closed")
+        return self._ix
+
+    def sync(
+        self,
+        catalogue_revisions: Mapping[int, tuple[int, bool]],
+        documents: DocumentSource,
+        *,
+        batch_seconds: float = 2.0,
+        progress: Callable[[int], None] | None = None,
+        compact: bool = False,
+    ) -> SyncReport:
+        """Make the index mirror the catalogue: index what changed, drop what is gone.
+
+        `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries.
+        `compact` (a batch ends: import, retag) merges the segments into one afterwards; a
+        single save leaves it false and only small segments are merged."""
+        with self._lock:
+            self._follow_swaps()
+            indexed = self.indexed_revisions()
+            stale = [
+                i for i in indexed if i not in catalogue_revisions or catalogue_revisions[i][1]
+            ]
+            wanted = sorted(
+                i
+                for i, (rev, deleted) in catalogue_revisions.items()
+                if not deleted and indexed.get(i) != rev
+            )
+            if stale or wanted:
+                written = self._write_batches(
+                    self._require_ix(),
+                    wanted,
+                    documents,
+                    stale,
+                    batch_seconds,
+                    progress,
+                    replace=True,
+                )
+            else:
+                written = 0
+            if compact:
+                self.compact()
+            return SyncReport(indexed=written, deleted=len(stale))
+
+    def rebuild(
+        self,
+        catalogue_revisions: Callable[[], Mapping[int, tuple[int, bool]]],
+        documents: DocumentSource,
+        *,
+        batch_seconds: float = 30.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> SyncReport:
+        """Build a fresh generation from the catalogue, swap it in, then catch up with changes
+        made meanwhile (other processes keep using the old generation until the swap)."""
+        with self._lock:
+            revisions = catalogue_revisions()
+            live = sorted(i for i, (_, deleted) in revisions.items() if not deleted)
+            with self._swap_lock():
+                folder = self._new_generation()
+            ix = whoosh_index.open_dir(str(folder))
+            try:
+                written = self._write_batches(
+                    ix, live, documents, [], batch_seconds, progress, replace=False
+                )
+            except BaseException:
+                ix.close()
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            ix.close()
+            with self._swap_lock():
+                self._write_current(folder.name)
+            self._attach(folder.name)
+            self._remove_old_generations()
+            caught_up = self.sync(catalogue_revisions(), documents, compact=True)
+            return SyncReport(
+                indexed=written + caught_up.indexed, deleted=caught_up.deleted, rebuilt=True
+            )
+
+    def _write_batches(
+        self,
+        ix: whoosh_index.Index,
+        ids: Sequence[int],
+        documents: DocumentSource,
+        deletions: Sequence[int],
+        batch_seconds: float,
+        progress: Callable[[int], None] | None,
+        *,
+        replace: bool,
+    ) -> int:
+        """Write in commits of bounded duration, so other writers get their turn."""
+        written = 0
+        pending_deletions = list(deletions)
+        pacer = Pacer(batch_seconds, self.batch_limit)
+        added: set[int] = set()  # a rebuild adds: a record met twice would be indexed twice
+        for part in paced_slices(ids, pacer.sizes()):
+            began = time.monotonic()
+            batch = documents(part) if replace else _once(documents(part), added)
+            written += self._write_to(ix, batch, pending_deletions, replace=replace)
+            pending_deletions = []
+            if progress:
+                progress(len(part))
+            pacer.observe(len(part), time.monotonic() - began)
+        if pending_deletions:  # nothing to write, something to delete
+            self._write_to(ix, (), pending_deletions, replace=replace)
+        return written
+
+    def compact(self) -> bool:
+        """Merge every segment into one (a batch has ended). True when there was work."""
+        with self._lock:
+            self._follow_swaps()
+            ix = self._require_ix()
+            if len(ix._segments()) <= 1:  # noqa: SLF001 - Whoosh's only segment listing
+                return False
+            self._write_to(ix, (), (), replace=True, policy=merge_all)
+            return True
+
+    def segment_count(self) -> int:
+        """Segments of the current generation (each query builds its matchers once per segment)."""
+        with self._lock:
+            self._follow_swaps()
+            return len(self._require_ix()._segments())  # noqa: SLF001
+
+    # -- reading --------------------------------------------------------------------------
+
+    def indexed_revisions(self) -> dict[int, int]:
+        """{record_id: rev} of every document in the index."""
+        with self._lock:
+            view = self._fresh_view()
+            return {row.id: row.rev for row in view.rows if row is not None}
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return self._fresh_view().searcher.doc_count()
+
+    def duplicate_ids(self) -> list[int]:
+        """Record ids indexed more than once (a damaged index; `fonds check` reports it)."""
+        with self._lock:
+            counts = Counter(row.id for row in self._fresh_view().rows if row is not None)
+            return sorted(i for i, n in counts.items() if n > 1)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _fresh_view(self) -> View:
+        self._follow_swaps()
+        ix = self._require_ix()
+        if self._view is None:
+            self._view = View(ix.searcher(weighting=BM25F()))
+        elif not self._view.searcher.up_to_date():
+            old = self._view
+            # A new searcher rather than refresh(): refresh fails when the old reader was empty.
+            self._view = View(ix.searcher(weighting=BM25F()), previous=old)
+            old.searcher.close()
+        return self._view
+
+
+class View:
+    """A searcher and the facet rows of its documents, reusing rows of unchanged segments."""
+
+    def __init__(self, searcher, previous: View | None = None) -> None:  # type: ignore[no-untyped-def]
+        self.searcher = searcher
+        cache = previous.segment_rows if previous else {}
+        self.segment_rows: dict[str, list[Row | None]] = {}
+        self.rows: list[Row | None] = []
+        reader = searcher.reader()
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        for leaf, _offset in leaves:
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            segid = segment.segment_id() if segment is not None else f"leaf-{id(leaf)}"
+            key = f"{segid}:{leaf.doc_count()}"  # deletions change the count
+            rows = cache.get(key)
+            if rows is None:
+                rows = [
+                    None if leaf.is_deleted(n) else row_of(leaf.stored_fields(n))
+                    for n in range(leaf.doc_count_all())
+                ]
+            self.segment_rows[key] = rows
+            self.rows.extend(rows)
+        self.live = [n for n, row in enumerate(self.rows) if row is not None]
+        self.by_id = {row.id: n for n, row in enumerate(self.rows) if row is not None}
+        self._bitmaps: FacetBitmaps | None = None
+
+    def facet_bitmaps(self) -> FacetBitmaps:
+        """Built on the first faceted search of this searcher (callers hold the index lock)."""
+        if self._bitmaps is None:
+            self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
+        return self._bitmaps
+
+
+def _fields(doc: IndexDocument) -> dict[str, object]:
+    return {
+        "id": str(doc.id),
+        "title": doc.title_terms,
+        "meta": doc.meta_terms,
+        "body": doc.body_terms,
+        "spell": doc.spell_words,
+        "lang": doc.language,
+        "data": (
+            doc.rev,
+            doc.year,
+            doc.doc_type,
+            doc.support,
+            doc.doc_language,
+            doc.themes,
+            doc.authors,
+            doc.has_file,
+            doc.title_key,
+        ),
+    }
+
+
+def row_of(stored: Mapping[str, object]) -> Row:
+    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
+    return Row(
+        int(stored["id"]),
+        rev,
+        year,
+        doc_type,
+        support,
+        language,
+        tuple(themes),
+        tuple(authors),
+        bool(has_file),
+        title_key,
+    )

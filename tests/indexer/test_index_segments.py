@@ -1,0 +1,80 @@
+"""Segments: a batch that ends leaves one, a save merges only small ones (and stays fast).
+
+The defect this guards against: `fonds index` left 14 segments and every query built its
+matchers 14 times (p95 doubled on the fund users actually have)."""
+
+from __future__ import annotations
+
+from indexer.search import SearchIndex, SearchRequest, rebuild_index, sync_index
+from indexer.search.store import MOST_SEGMENTS
+from library import Catalogue, Record
+
+
+def fill(catalogue: Catalogue, count: int, start: int = 0) -> list[int]:
+    return [
+        catalogue.add(
+            Record(title=f"Rapport {n} sur la médiation sociale", year=1990 + n % 30),
+            text=f"médiation quartier numéro{n}",
+        ).id
+        for n in range(start, start + count)
+    ]
+
+
+def largest_segment(index: SearchIndex) -> tuple[str, int]:
+    segments = index._require_ix()._segments()  # noqa: SLF001 - what the test is about
+    big = max(segments, key=lambda s: s.doc_count_all())
+    return big.segment_id(), big.doc_count_all()
+
+
+def test_a_batch_written_in_many_commits_ends_as_one_segment(instance):
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 300)
+    with SearchIndex.open(instance / "index", batch_limit=20) as index:
+        sync_index(catalogue, index, batch_seconds=0.001)
+        assert index.segment_count() > 1  # many commits, many segments
+        sync_index(catalogue, index, compact=True)  # nothing new: only the merge
+        assert index.segment_count() == 1
+        assert index.search(SearchRequest(q="médiation")).total == 300
+        assert index.duplicate_ids() == []
+    catalogue.close()
+
+
+def test_a_rebuild_leaves_one_segment(instance):
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 120)
+    with SearchIndex.open(instance / "index", batch_limit=15) as index:
+        rebuild_index(catalogue, index, batch_seconds=0.001)
+        assert index.segment_count() == 1
+        assert index.doc_count() == 120
+    catalogue.close()
+
+
+def test_saves_one_by_one_never_rewrite_the_large_segment_and_stay_few(instance):
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 200)
+    with SearchIndex.open(instance / "index") as index:
+        sync_index(catalogue, index, compact=True)
+        big = largest_segment(index)
+        for n in range(40):  # forty workspace saves, each its own commit
+            fill(catalogue, 1, start=1000 + n)
+            sync_index(catalogue, index)
+            assert index.segment_count() <= MOST_SEGMENTS
+            assert largest_segment(index) == big  # the save did not rewrite it
+        assert index.search(SearchRequest(q="médiation")).total == 240
+        assert index.duplicate_ids() == []
+        assert index.segment_count() < 10  # without merging: 41
+    catalogue.close()
+
+
+def test_deletions_survive_a_merge(instance):
+    catalogue = Catalogue.in_instance(instance)
+    ids = fill(catalogue, 60)
+    with SearchIndex.open(instance / "index", batch_limit=10) as index:
+        sync_index(catalogue, index, batch_seconds=0.001)
+        for record_id in ids[:5]:
+            catalogue.delete(record_id)
+        sync_index(catalogue, index, compact=True)
+        assert index.segment_count() == 1
+        assert index.doc_count() == 55
+        assert set(index.indexed_revisions()) == set(ids[5:])
+    catalogue.close()

@@ -1,0 +1,63 @@
+"""Word families: a reader takes décrocheur and décrochage as one; médiation and médiathèque not.
+
+The defect this guards against: "jeunes décrocheurs" missed "Le décrochage scolaire en
+Martinique", and "médiation" brought a document that only contains "médiathèque"."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import SearchIndex, SearchRequest, sync_index
+from indexer.search.compiler import family_roots, family_stems
+from library import Catalogue, Record
+
+TEXTS = {
+    "decrochage": ("Le décrochage scolaire en Martinique", "Les jeunes quittent le collège."),
+    "decrocheurs": ("Les décrocheurs du Lamentin", "Des jeunes suivis par la mission locale."),
+    "mediateurs": ("Les médiateurs de nuit", "Ils interviennent dans les quartiers."),
+    "mediation": ("La médiation sociale", "Un dispositif de proximité."),
+    "mediatheque": ("La médiathèque hors les murs", "Des lectures au pied des immeubles."),
+    "inserer": ("Insérer par l'activité", "Des chantiers pour les habitants."),
+    "insertion": ("Les clauses d'insertion", "Des heures de travail réservées."),
+}
+
+
+@pytest.fixture(scope="module")
+def search(tmp_path_factory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("families")
+    ids = {}
+    with Catalogue.in_instance(root) as catalogue:
+        for key, (title, text) in TEXTS.items():
+            ids[catalogue.add(Record(title=title, language="fr"), text=text).id] = key
+        index = SearchIndex.open(root / "index")
+        sync_index(catalogue, index)
+
+    def run(q: str) -> list[str]:
+        return [ids[h.id] for h in index.search(SearchRequest(q=q)).hits]
+
+    yield run
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "relative"),
+    [
+        ("jeunes décrocheurs", "decrocheurs", "decrochage"),
+        ("décrochage", "decrochage", "decrocheurs"),
+        ("médiation", "mediation", "mediateurs"),
+        ("médiateur", "mediateurs", "mediation"),
+        ("insertion", "insertion", "inserer"),
+        ("insérer", "inserer", "insertion"),
+    ],
+)
+def test_a_word_finds_its_family_after_itself(search, query, first, relative) -> None:
+    found = search(query)
+    assert found[0] == first
+    assert relative in found[1:]
+
+
+def test_a_shared_beginning_is_not_a_family(search) -> None:
+    assert "mediatheque" not in search("médiation")
+    assert "mediation" not in search("médiathèque")
+    assert family_roots("mediatheque") == set()
+    assert not family_stems("mediation") & family_stems("mediatheque")

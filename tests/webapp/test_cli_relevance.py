@@ -1,0 +1,96 @@
+"""`fonds relevance`: judged queries scored as a reader of the figures expects."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.relevance import load_judgements
+from library import Catalogue, Record
+from webapp.cli import cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(instance):  # type: ignore[no-untyped-def]
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["--instance", str(instance), *args])
+
+    return invoke
+
+
+@pytest.fixture
+def fund(instance):  # type: ignore[no-untyped-def]
+    with Catalogue.in_instance(instance) as catalogue:
+        catalogue.add(Record(title="La médiation sociale de nuit"), text="médiation médiation")
+        catalogue.add(Record(title="Bilan du centre social"), text="une médiation ponctuelle")
+        catalogue.add(Record(title="Les jardins partagés"), text="jardins partagés du quartier")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "judgements.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_perfect_and_imperfect_rankings_are_scored_per_query_and_overall(run, fund, tmp_path):
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "médiation"
+relevant = { "La médiation sociale de nuit" = 2, "Bilan du centre social" = 1 }
+
+[[query]]
+q = "jardins"
+held_out = true
+tags = ["lieu"]
+relevant = { "Les jardins partagés" = 1, "Bilan du centre social" = 2 }
+""",
+    )
+    result = run("relevance", "--judgements", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    first, second = data["queries"]
+    assert first["ndcg@5"] == 1.0 and first["mrr"] == 1.0 and first["recall@10"] == 1.0
+    # "jardins" finds only the garden (grade 1) while the grade-2 record is never found
+    ideal = 3 / math.log2(2) + 1 / math.log2(3)
+    assert second["ndcg@5"] == round(1 / ideal, 4)
+    assert second["mrr"] == 1.0 and second["recall@10"] == 0.5
+    groups = data["groups"]
+    assert groups["ensemble"]["queries"] == 2
+    assert groups["réservées"]["queries"] == 1 and groups["ajustées"]["queries"] == 1
+    assert groups["lieu"]["recall@10"] == 0.5
+    text = run("relevance", "--judgements", str(path)).output
+    assert "(réservée)" in text and "ensemble" in text and "nDCG@5" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[[query]\nq =", "invalide"),
+        ('[[query]]\nq = "x"\nrelevant = { "Titre inconnu" = 2 }', "absent(s) du fonds"),
+        ('[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 5 }', "note hors de 0 à 2"),
+        ('[[query]]\nq = "x"', "aucun document jugé"),
+        ("", "aucune requête"),
+    ],
+)
+def test_a_bad_judgements_file_gets_one_french_line(run, fund, tmp_path, content, message):
+    result = run("relevance", "--judgements", str(write(tmp_path, content)))
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_the_project_keeps_a_judgement_file_as_the_issue_asks() -> None:
+    judged = load_judgements(REPO / "corpus" / "relevance.toml")
+    tags = [t for j in judged for t in j.tags]
+    assert len(judged) >= 40
+    assert tags.count("langue") >= 10
+    assert tags.count("sigle") >= 10 and tags.count("développé") >= 10
+    assert 10 <= sum(j.held_out for j in judged) < len(judged) / 2
+    assert all(g in (0, 1, 2) for j in judged for g in j.relevant.values())
