@@ -16,9 +16,11 @@ from typing import Any
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
+from library.formats.ris import UNTITLED
 from library.harvest import by_source_identifier
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import sort_key
+from library.validation import admit
 
 _DUPLICATE_REASONS = {
     "isbn": "même ISBN",
@@ -93,7 +95,14 @@ def plan_import(
     barcodes = catalogue.barcodes()
     themes = _theme_resolver(theme_labels or {})
     seen_in_file: dict[str, int] = {}
-    for line, record in parsed.rows:
+    references = _References()
+    for line, raw in parsed.rows:
+        record, problems = admit(raw)
+        plan.warnings.extend(RowError(line, p.message) for p in problems if not p.fatal)
+        fatal = [p.message for p in problems if p.fatal]
+        if fatal:
+            plan.errors.append(RowError(line, " ; ".join(fatal)))
+            continue
         record = themes(record)
         identifier = identifier_of(record.source)
         if identifier and identifier in seen_in_file:
@@ -112,6 +121,20 @@ def plan_import(
             if existing is not None:
                 plan.rows.append(_update_or_skip(line, record, existing))
                 continue
+        earlier = references.earlier(record, len(plan.rows), line)
+        if earlier is not None:
+            index, first_line = earlier
+            first = plan.rows[index]
+            if record.copies and first.action == "create":
+                # A spreadsheet lists each copy on its own row: they join the first row's record.
+                merged = replace(first.record, copies=first.record.copies + record.copies)
+                plan.rows[index] = replace(first, record=merged)
+            plan.rows.append(
+                PlannedRow(
+                    line, record, "skip", f"même référence que l'entrée {first_line} du fichier"
+                )
+            )
+            continue
         known = [c.barcode for c in record.copies if c.barcode in barcodes]
         if known:
             existing_id, _ = catalogue.copy_by_barcode(known[0])
@@ -136,6 +159,34 @@ def plan_import(
             continue
         plan.rows.append(PlannedRow(line, record, "create"))
     return plan
+
+
+class _References:
+    """The references met so far in one file, to find the same one given twice: same ISBN,
+    or the same full title, year and first author (two ISBNs that differ say two editions)."""
+
+    def __init__(self) -> None:
+        self.by_isbn: dict[str, tuple[int, int]] = {}
+        self.by_title: dict[tuple[str, int | None, str], tuple[int, int, str]] = {}
+
+    def earlier(self, record: Record, index: int, line: int) -> tuple[int, int] | None:
+        """(row index, line) of the same reference earlier in the file; else remember it."""
+        if record.isbn and record.isbn in self.by_isbn:
+            return self.by_isbn[record.isbn]
+        first = sort_key(record.authors[0].family) if record.authors else ""
+        untitled = record.title == UNTITLED
+        key = (
+            sort_key(full_title(record)) + ("\x00" + record.url if untitled else ""),
+            record.year,
+            first,
+        )
+        found = self.by_title.get(key)
+        if found is not None and not (record.isbn and found[2] and found[2] != record.isbn):
+            return found[0], found[1]
+        if record.isbn:
+            self.by_isbn[record.isbn] = (index, line)
+        self.by_title.setdefault(key, (index, line, record.isbn))
+        return None
 
 
 def _by_identifier(catalogue: Catalogue, identifier: str, repository: str) -> Record | None:

@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from library import Catalogue, PathState
+from library.ocr_queue import OcrQueue
 from library.store import FileStore, sha256_of
 
 from .extractors.base import ExtractionLimits
+from .ocr.detect import pages_to_ocr
 from .records import record_from_extraction, refresh_from_extraction
 from .search import IndexDocument, SearchIndex, build_document, sync_index
 from .worker import Job, Outcome, init_worker, run_job
@@ -348,6 +350,9 @@ class Ingester:
         )
         empty = not extraction.text.strip()
         status = "empty" if empty else "indexed"
+        ocr_pages = pages_to_ocr(
+            item.path, extraction.media_type, extraction.text, extraction.page_count
+        )
         with cat.transaction():
             cat.add_file(source)
             if item.update_id is not None:
@@ -371,13 +376,19 @@ class Ingester:
                     ),
                     text=extraction.text,
                 )
-                reason = (
-                    "aucun texte extrait (document scanné ou vide) : catalogué, à océriser"
-                    if empty
-                    else ""
-                )
+                reason = ""
+                if empty:  # a scan waits for `fonds ocr`; an empty document has nothing to read
+                    reason = (
+                        "aucun texte extrait (document scanné) : catalogué, en file d'OCR"
+                        if ocr_pages is not None
+                        else "aucun texte extrait (document vide) : catalogué"
+                    )
             assert record.id is not None
             cat.set_auto_themes(record.id, outcome.themes)
+            if ocr_pages is not None:  # scanned pages: `fonds ocr` will recognise their text
+                OcrQueue(cat).enqueue(record.id, pages=ocr_pages)
+            elif item.update_id is not None:  # new content with text: the old scan's OCR goes
+                OcrQueue(cat).forget(record.id)
             cat.remember_path(
                 item.key,
                 size=item.size,

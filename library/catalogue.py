@@ -20,6 +20,7 @@ from .keys import title_key
 from .models import (
     Author,
     AuthorKind,
+    AuthorRole,
     Copy,
     CopyStatus,
     Record,
@@ -627,9 +628,10 @@ class Catalogue:
     def _write_authors(self, record_id: int, authors: Sequence[Author]) -> None:
         self.conn.execute("DELETE FROM record_authors WHERE record_id = ?", (record_id,))
         self.conn.executemany(
-            "INSERT INTO record_authors (record_id, position, name, kind) VALUES (?, ?, ?, ?)",
+            "INSERT INTO record_authors (record_id, position, name, kind, role)"
+            " VALUES (?, ?, ?, ?, ?)",
             [
-                (record_id, i, a.name.strip(), a.kind.value)
+                (record_id, i, a.name.strip(), a.kind.value, AuthorRole(a.role).value)
                 for i, a in enumerate(authors)
                 if a.name.strip()
             ],
@@ -686,12 +688,12 @@ class Catalogue:
     def _authors_of(self, ids: Sequence[int]) -> dict[int, tuple[Author, ...]]:
         marks = ",".join("?" * len(ids))
         out: dict[int, list[Author]] = {}
-        for rid, name, kind in self.conn.execute(
-            f"SELECT record_id, name, kind FROM record_authors WHERE record_id IN ({marks})"
-            " ORDER BY record_id, position",
+        for rid, name, kind, role in self.conn.execute(
+            "SELECT record_id, name, kind, role FROM record_authors"
+            f" WHERE record_id IN ({marks}) ORDER BY record_id, position",
             list(ids),
         ):
-            out.setdefault(rid, []).append(Author(name, AuthorKind(kind)))
+            out.setdefault(rid, []).append(Author(name, AuthorKind(kind), AuthorRole(role)))
         return {k: tuple(v) for k, v in out.items()}
 
     def _themes_of(self, ids: Sequence[int]) -> dict[int, tuple[ThemeAssignment, ...]]:

@@ -24,7 +24,7 @@ from .formats import (
     unimarc,
 )
 from .formats.common import ExportContext
-from .formats.marc import marcxml_collection
+from .formats.marc import marcxchange_collection, marcxml_collection
 from .models import Record
 
 Writer = Callable[[Sequence[Record], ExportContext], bytes]
@@ -41,7 +41,11 @@ class ExportFormat:
 
 
 def _marcxml(records: Sequence[Record], ctx: ExportContext) -> bytes:
-    return marcxml_collection(unimarc.to_marc(r, ctx) for r in records)
+    return marcxchange_collection(unimarc.to_marc(r, ctx) for r in records)
+
+
+def _marc21xml(records: Sequence[Record], ctx: ExportContext) -> bytes:
+    return marcxml_collection(marc21.to_marc(r, ctx) for r in records)
 
 
 def _unimarc(records: Sequence[Record], ctx: ExportContext) -> bytes:
@@ -105,11 +109,19 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "marcxml",
-            "MARCXML (UNIMARC)",
-            "application/marcxml+xml",
+            "MarcXchange (UNIMARC)",
+            "application/xml",
             "xml",
             _marcxml,
             "PMB, Koha UNIMARC, BnF",
+        ),
+        ExportFormat(
+            "marc21xml",
+            "MARCXML (MARC 21)",
+            "application/marcxml+xml",
+            "xml",
+            _marc21xml,
+            "Koha MARC 21, pymarc, catalogues nord-américains",
         ),
         ExportFormat(
             "iso2709",

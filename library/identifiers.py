@@ -20,7 +20,9 @@ def isbn10_ok(digits: str) -> bool:
 
 
 def isbn13_ok(digits: str) -> bool:
-    if not re.fullmatch(r"\d{13}", digits):
+    """An ISBN-13 is an EAN-13 of the 'Bookland' prefixes 978 and 979: a 977 (ISSN) or any
+    other barcode passes the checksum but is no ISBN."""
+    if not re.fullmatch(r"97[89]\d{10}", digits):
         return False
     total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
     return total % 10 == 0

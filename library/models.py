@@ -62,6 +62,41 @@ class AuthorKind(StrEnum):
     ORGANISATION = "organisation"
 
 
+class AuthorRole(StrEnum):
+    """What a person or body did for the document. The French abbreviation is how the
+    spreadsheet and the pages write it after the name: 'Dupont, Marie (trad.)'."""
+
+    AUTHOR = "author"
+    TRANSLATOR = "translator"
+    EDITOR = "editor"  # director of the publication, scientific editor
+    ILLUSTRATOR = "illustrator"
+    PREFACE = "preface"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def abbreviation(self) -> str:
+        return ROLE_ABBREVIATIONS[self]
+
+
+ROLE_LABELS: dict[AuthorRole, str] = {
+    AuthorRole.AUTHOR: "Auteur",
+    AuthorRole.TRANSLATOR: "Traducteur",
+    AuthorRole.EDITOR: "Directeur de publication",
+    AuthorRole.ILLUSTRATOR: "Illustrateur",
+    AuthorRole.PREFACE: "Préfacier",
+}
+ROLE_ABBREVIATIONS: dict[AuthorRole, str] = {
+    AuthorRole.AUTHOR: "",
+    AuthorRole.TRANSLATOR: "trad.",
+    AuthorRole.EDITOR: "dir.",
+    AuthorRole.ILLUSTRATOR: "ill.",
+    AuthorRole.PREFACE: "préf.",
+}
+
+
 class TextStatus(StrEnum):
     """What extraction gave: text, nothing (to OCR), or no file at all (paper record)."""
 
@@ -95,27 +130,42 @@ class ThemeSource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """A person ("Nom, Prénom") or an organisation, in catalogue order."""
+    """A person ("Nom, Prénom" or "Nom, Prénom, Suffixe": "King, Martin Luther, Jr.";
+    particles as catalogues file them: "La Fontaine, Jean de") or an organisation, in
+    catalogue order, with the role they had."""
 
     name: str
     kind: AuthorKind = AuthorKind.PERSON
+    role: AuthorRole = AuthorRole.AUTHOR
+
+    def _parts(self) -> list[str]:
+        return [p.strip() for p in self.name.split(",", 2)]
 
     @property
     def family(self) -> str:
         if self.kind is AuthorKind.ORGANISATION:
             return self.name
-        return self.name.split(",", 1)[0].strip()
+        return self._parts()[0]
 
     @property
     def given(self) -> str:
         if self.kind is AuthorKind.ORGANISATION or "," not in self.name:
             return ""
-        return self.name.split(",", 1)[1].strip()
+        return self._parts()[1]
+
+    @property
+    def suffix(self) -> str:
+        """'Jr.', 'III': what follows the given name after a second comma."""
+        parts = self._parts()
+        return parts[2] if self.kind is AuthorKind.PERSON and len(parts) > 2 else ""
 
     @property
     def display(self) -> str:
         """Natural order for people ("Prénom Nom"), as is for organisations."""
-        return f"{self.given} {self.family}".strip() if self.given else self.family
+        if not self.given:
+            return self.family
+        natural = f"{self.given} {self.family}".strip()
+        return f"{natural}, {self.suffix}" if self.suffix else natural
 
 
 @dataclass(frozen=True, slots=True)

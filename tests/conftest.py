@@ -40,3 +40,19 @@ def instance(tmp_path: Path) -> Path:
     path = tmp_path / "instance"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> None:
+    """OCR tests need Tesseract with French, English and Spanish, and a font with accents to
+    render scans: skipped visibly without them, failed under CI (.ci/run installs them)."""
+    from corpus.synth.scans import find_font
+    from indexer.ocr.tools import APT_LINE, missing_tools
+
+    missing = missing_tools("fra+eng+spa")
+    if missing is not None or find_font() is None:
+        what = f"{missing.code} {missing.detail}".strip() if missing else "a font with accents"
+        message = f"OCR tools missing ({what}): {APT_LINE}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{message}; CI=true requires them")
+        pytest.skip(message)

@@ -18,6 +18,11 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_BATCH_SECONDS": 2.0,  # the index is committed at least this often during a batch
     "INDEX_BATCH_MAX": 2000,  # most documents in one index commit (a fund writes several)
     "INDEX_WRITE_TIMEOUT": 60.0,  # seconds a writer waits for another one to finish
+    # OCR of scans (`fonds ocr`; needs Tesseract, see the README)
+    "OCR_LANGUAGES": "fra+eng+spa",  # Tesseract language packs, joined by '+'
+    "OCR_JOBS": 0,  # OCR processes; 0 = one per core
+    "OCR_PAGE_TIMEOUT": 180,  # seconds Tesseract may spend on one page (then it is skipped)
+    "OCR_MAX_PAGES": 1000,  # longer scans are refused with a message (split them first)
     # Search
     "SEARCH_PER_PAGE": 20,
     "SEARCH_MAX_PER_PAGE": 100,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .archive import FIXED_DATE, write_zip
 from .blocks import FRENCH_TEXT, Grid, Heading, PageBreak, Styled, TextBox
+from .image import make_png_scan
 from .office import DocxBlock, make_docx, make_epub, make_odt, write_docx, zip_date
 from .pdf import Block, make_pdf, write_pdf
 from .text import make_html, make_rtf, make_txt
@@ -37,6 +38,7 @@ __all__ = [
     "make_html",
     "make_odt",
     "make_pdf",
+    "make_png_scan",
     "make_rtf",
     "make_txt",
     "write_docx",

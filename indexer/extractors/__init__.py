@@ -25,6 +25,7 @@ from indexer.extractors.common import read_head
 from indexer.extractors.docx import DocxExtractor
 from indexer.extractors.epub import EpubExtractor
 from indexer.extractors.html import HtmlExtractor
+from indexer.extractors.image import ImageExtractor
 from indexer.extractors.legacy import SVG, describe_unsupported, is_svg
 from indexer.extractors.odt import OdtExtractor
 from indexer.extractors.pdf import PdfExtractor
@@ -101,6 +102,7 @@ def default_registry() -> ExtractorRegistry:
             OdtExtractor(),
             EpubExtractor(),
             RtfExtractor(),
+            ImageExtractor(),  # scans: catalogued empty, then OCRed (`fonds ocr`)
             HtmlExtractor(),
             TextExtractor(),
         ]

@@ -10,24 +10,28 @@ first author's family name, year, and the record number (`josephangelique2009_12
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, DocType, Record, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from .common import (
+    UNTITLED,
     ExportContext,
     ascii_key,
     author_from_name,
+    checked_identifier,
     clean_text,
     import_source,
     language_639_1,
     parse_date,
     parse_pages,
+    person,
     split_title,
     type_by_label,
 )
-from .holdings_csv import ParsedFile, RowError
+from .holdings_csv import ParsedFile, RowError, not_utf8
 
 ENTRY_TYPES = {
     DocType.OUVRAGE: "book",
@@ -102,6 +106,11 @@ def escape(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
+def _verbatim_value(url: str) -> str:
+    """A URL as a BibTeX verbatim value: unchanged but for braces, which would unbalance it."""
+    return "".join(url.split()).replace("{", "%7B").replace("}", "%7D")
+
+
 def _protect(title: str) -> str:
     """Escape, then brace words with capitals inside (acronyms, names) so styles that
     change case leave them alone: 'CUCS', 'Fort-de-France'."""
@@ -138,11 +147,23 @@ def write(records: Iterable[Record], ctx: ExportContext) -> bytes:
     return (header + "\n".join(entries)).encode("utf-8")
 
 
-def _names(record: Record) -> str:
+# The biblatex name list of each role (BibTeX itself knows author and editor).
+ROLE_FIELDS = {
+    AuthorRole.AUTHOR: "author",
+    AuthorRole.EDITOR: "editor",
+    AuthorRole.TRANSLATOR: "translator",
+    AuthorRole.ILLUSTRATOR: "illustrator",
+    AuthorRole.PREFACE: "foreword",
+}
+
+
+def _names(authors: Iterable[Author]) -> str:
     names = []
-    for author in record.authors:
+    for author in authors:
         if author.kind is AuthorKind.ORGANISATION:
             names.append("{" + escape(author.name) + "}")
+        elif author.suffix:  # BibTeX's 'von Last, Jr, First'
+            names.append(escape(f"{author.family}, {author.suffix}, {author.given}"))
         else:
             names.append(escape(author.name))
     return " and ".join(names)
@@ -151,9 +172,10 @@ def _names(record: Record) -> str:
 def _entry(record: Record, ctx: ExportContext) -> str:
     kind = entry_type(record)
     fields: list[tuple[str, str]] = []
-    people = _names(record)
-    if people:
-        fields.append(("editor" if kind == "proceedings" else "author", people))
+    for role, name in ROLE_FIELDS.items():
+        people = _names(a for a in record.authors if AuthorRole(a.role) is role)
+        if people:
+            fields.append((name, people))
     title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
     fields.append(("title", _protect(title)))
     if record.subtitle:
@@ -175,9 +197,10 @@ def _entry(record: Record, ctx: ExportContext) -> str:
     if record.issn:
         fields.append(("issn", escape(record.issn)))
     if record.url:
-        fields.append(("url", escape(record.url)))
+        # url is a verbatim field: written as it is (a '\&' would stay in the address).
+        fields.append(("url", _verbatim_value(record.url)))
         if kind == "misc":
-            fields.append(("howpublished", r"\url{" + escape(record.url) + "}"))
+            fields.append(("howpublished", r"\url{" + _verbatim_value(record.url) + "}"))
     if record.language in _LANGUAGES:
         fields.append(("langid", _LANGUAGES[record.language]))
         fields.append(("language", record.language))
@@ -206,308 +229,292 @@ def _entry(record: Record, ctx: ExportContext) -> str:
 
 
 # -- reading -------------------------------------------------------------------------------
+# bibtexparser (v2) splits the file into entries, @string definitions and failed blocks, with
+# their lines, and splits names by BibTeX's own rules (First von Last, Last, Jr, First;
+# braces keep a body's name whole); pylatexenc (its dependency) turns LaTeX into text. What
+# is ours: the values' expressions (@string macros joined by #), crossref inheritance, and
+# the fields that must not be decoded (URLs keep their ~ and --).
 
-_UNESCAPES = [
-    (r"\textbackslash{}", "\\"),
-    (r"\textasciitilde{}", "~"),
-    (r"\textasciicircum{}", "^"),
-    (r"\{", "{"),
-    (r"\}", "}"),
-    (r"\&", "&"),
-    (r"\%", "%"),
-    (r"\$", "$"),
-    (r"\#", "#"),
-    (r"\_", "_"),
-    (r"\oe{}", "œ"),
-    (r"\OE{}", "Œ"),
-    (r"\ae{}", "æ"),
-    (r"\AE{}", "Æ"),
-    (r"\ss{}", "ß"),
-    (r"\og{}", "«"),
-    (r"\fg{}", "»"),
-    (r"\guillemotleft{}", "«"),
-    (r"\guillemotright{}", "»"),
-    ("--", "–"),
-    (r"\,", " "),
-    ("~", "\u00a0"),
-]
-_ACCENTS = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "c": "\u0327",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "k": "\u0328",
-    "r": "\u030a",
-}
-_ACCENT = re.compile(r"\\([`'^\"~=.]|[cuvHkr](?=[{\s]))\s*(?:\{\s*([A-Za-z]|\\i)\s*\}|([A-Za-z]))")
-_NAMED = re.compile(r"\\(oe|OE|ae|AE|ss|og|fg|o|O|l|L|aa|AA|i)\b(?:\{\})?\s?")
-_NAMED_CHARS = {
-    "oe": "œ",
-    "OE": "Œ",
-    "ae": "æ",
-    "AE": "Æ",
-    "ss": "ß",
-    "og": "«",
-    "fg": "»",
-    "o": "ø",
-    "O": "Ø",
-    "l": "ł",
-    "L": "Ł",
-    "aa": "å",
-    "AA": "Å",
-    "i": "ı",
-}
+for _name in ("bibtexparser", "pylatexenc"):  # their parse warnings become our RowErrors
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urldate", "identifier"})
+# Entries that are no reference of their own: a set groups other entries, xdata holds data
+# for them to inherit.
+_CONTAINERS = frozenset({"set", "xdata"})
+# What a child entry inherits from its crossref parent (biblatex's defaults, in short).
+_INHERITED = (
+    "publisher",
+    "institution",
+    "organization",
+    "school",
+    "address",
+    "location",
+    "year",
+    "date",
+    "isbn",
+    "issn",
+    "language",
+    "langid",
+    "journal",
+    "journaltitle",
+    "editor",
+    "series",
+    "volume",
+)
+
+
+def _latex():  # type: ignore[no-untyped-def]
+    """pylatexenc's converter, taught the macros bibliographies use that it does not know."""
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    with_argument = {
+        "texttt": "%(1)s",
+        "textsc": "%(1)s",
+        "textsf": "%(1)s",
+        "textup": "%(1)s",
+        "mkbibquote": "“%(1)s”",
+        "mkbibemph": "%(1)s",
+        "mkbibitalic": "%(1)s",
+        "mkbibbold": "%(1)s",
+        "bibstring": "%(1)s",
+        "enquote": "“%(1)s”",
+        "foreignlanguage": "%(2)s",
+    }
+    plain = {
+        "TeX": "TeX",
+        "LaTeX": "LaTeX",
+        "LaTeXe": "LaTeX2e",
+        "BibTeX": "BibTeX",
+        "hyphen": "-",
+        "slash": "/",
+        "og": "«\N{NO-BREAK SPACE}",
+        "fg": "\N{NO-BREAK SPACE}»",
+        "textbackslash": "\\",
+        "textasciicircum": "^",
+        "textasciitilde": "~",
+        "textendash": "–",
+        "textemdash": "—",
+    }
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "fonds-bibtex",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=repl) for name, repl in plain.items()]
+        + [MacroTextSpec(name, simplify_repl=repl) for name, repl in with_argument.items()],
+    )
+    parsing = latexwalker.get_default_latex_context_db()
+    parsing.add_context_category(
+        "fonds-bibtex",
+        prepend=True,
+        macros=[
+            macrospec.std_macro(name, False, 2 if name == "foreignlanguage" else 1)
+            for name in with_argument
+        ],
+    )
+    converter = LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
+
+    def convert(text: str) -> str:
+        walker = latexwalker.LatexWalker(text, latex_context=parsing, tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes()
+        return converter.nodelist_to_text(nodes)
+
+    return convert
+
+
+_CONVERTER = None
+_URL_MACRO = re.compile(r"\\(?:url|href)\{([^{}]*)\}")
 
 
 def latex_to_text(value: str) -> str:
-    """The text of a BibTeX value: escapes and accent commands decoded, grouping braces dropped."""
-    import unicodedata
+    """The text of a BibTeX value: LaTeX commands and accents decoded, braces dropped,
+    URLs in `url{…}` kept as written."""
+    global _CONVERTER
+    if "\\" not in value and "{" not in value and "~" not in value and "--" not in value:
+        return " ".join(value.split())
+    if _CONVERTER is None:
+        _CONVERTER = _latex()
+    urls: list[str] = []
 
-    def accent(m: re.Match[str]) -> str:
-        letter = m.group(2) or m.group(3)
-        letter = "i" if letter == "\\i" else letter
-        return unicodedata.normalize("NFC", letter + _ACCENTS[m.group(1)])
+    def keep(m: re.Match[str]) -> str:
+        urls.append(m.group(1))
+        return f"URLMARK{len(urls) - 1}X"
 
-    value = re.sub(r"\\url\{([^}]*)\}", r"\1", value)
-    value = _ACCENT.sub(accent, value)
-    value = re.sub(
-        r"\{\\(oe|OE|ae|AE|ss|o|O|l|L|aa|AA)\}", lambda m: _NAMED_CHARS[m.group(1)], value
-    )
-    value = _NAMED.sub(lambda m: _NAMED_CHARS[m.group(1)], value)
-    placeholder = {}
-    for i, (escaped, char) in enumerate(_UNESCAPES):
-        if escaped in value:
-            key = f"\x00{i}\x00"
-            placeholder[key] = char
-            value = value.replace(escaped, key)
-    value = re.sub(r"\\(?:emph|textit|textbf|textsc|mkbibquote)\{", "{", value)
-    value = value.replace("{", "").replace("}", "")
-    for key, char in placeholder.items():
-        value = value.replace(key, char)
-    return " ".join(value.split())
+    value = _URL_MACRO.sub(keep, value)
+    try:
+        text = _CONVERTER(value)
+    except Exception:  # noqa: BLE001 - pylatexenc's parse errors have no common base
+        text = value.replace("{", "").replace("}", "")
+    text = text.replace("\N{NO-BREAK SPACE}", " ") if "«" not in text else text
+    for i, url in enumerate(urls):
+        text = text.replace(f"URLMARK{i}X", url)
+    return " ".join(text.split())
 
 
-class _Scanner:
-    """A small BibTeX parser that keeps line numbers for its error messages."""
+def _verbatim(value: str) -> str:
+    """A URL or DOI as written: only the braces BibTeX needs go."""
+    value = _URL_MACRO.sub(r"\1", value)
+    value = re.sub(r"\\([&%_#$~])", r"\1", value)  # escapes older writers put in URLs
+    return "".join(value.replace("{", "").replace("}", "").split())
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
 
-    def line(self, pos: int | None = None) -> int:
-        return self.text.count("\n", 0, self.pos if pos is None else pos) + 1
+def decode_bibtex(data: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8, else the encoding the file names (JabRef's '% Encoding: GBK'
+    line), else Windows-1252; the caller says so when it was a guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    m = re.search(rb"%\s*Encoding:\s*([A-Za-z0-9_.-]+)", data[:2000])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii")), m.group(1).decode("ascii")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from .holdings_csv import decode
 
-    def skip_space(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
-
-    def braced(self) -> str:
-        """From an opening brace to its matching brace (ValueError when unbalanced)."""
-        start = self.pos
-        depth = 0
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char == "\\":
-                self.pos += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    self.pos += 1
-                    return self.text[start + 1 : self.pos - 1]
-            elif char == "@" and depth >= 1 and self.text[self.pos - 1] == "\n":
-                break  # a new entry starts: this one never closed
-            self.pos += 1
-        raise ValueError(
-            f"accolades non équilibrées (accolade ouverte ligne {self.line(start)} jamais refermée)"
-        )
-
-    def quoted(self) -> str:
-        start = self.pos
-        self.pos += 1
-        depth = 0
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char == "\\":
-                self.pos += 2
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-            elif char == '"' and depth == 0:
-                self.pos += 1
-                return self.text[start + 1 : self.pos - 1]
-            self.pos += 1
-        raise ValueError(f"guillemet non fermé (valeur ouverte ligne {self.line(start)})")
+    return decode(data)
 
 
 def read(data: bytes, *, source: str = "") -> ParsedFile:
-    """Entries of a BibTeX file; a broken entry (unbalanced braces...) is reported with the
-    line where it starts, and reading goes on at the next entry."""
-    from .holdings_csv import decode
+    """Entries of a BibTeX or biblatex file; a broken entry (unbalanced braces...) is
+    reported with the line where it starts, and reading goes on at the next entry."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-    text, encoding = decode(data)
+    text, encoding = decode_bibtex(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    scanner = _Scanner(text)
-    macros = {
-        m: m.capitalize()
-        for m in (
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "may",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "oct",
-            "nov",
-            "dec",
+    if not_utf8(encoding):
+        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    macros = {m: m.capitalize() for m in _MONTHS}
+    for string in library.strings:
+        macros[string.key.lower()] = _expression(string.value, macros)
+    entries = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            parsed.warnings.append(RowError(line, f"clé {block.key} déjà employée plus haut"))
+            entries.append(block.ignore_error_block)
+        elif isinstance(block, ParsingFailedBlock):
+            raw = block.raw or ""
+            kind = re.match(r"\s*@\s*(\w+)", raw)
+            name = f"entrée @{kind.group(1).lower()}" if kind else "entrée"
+            if raw.count("{") != raw.count("}"):
+                reason = (
+                    f"accolades non équilibrées (accolade ouverte ligne {line} jamais refermée)"
+                )
+            else:
+                reason = "syntaxe illisible"
+            parsed.errors.append(RowError(line, f"{name} : {reason}"))
+        elif isinstance(block, bibtexparser.model.Entry):
+            entries.append(block)
+    if not entries and not parsed.errors:
+        parsed.errors.append(
+            RowError(1, "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier")
         )
-    }
-    while True:
-        at = text.find("@", scanner.pos)
-        if at < 0:
-            break
-        scanner.pos = at + 1
-        start_line = scanner.line(at)
-        m = re.compile(r"\s*([A-Za-z]+)\s*([{(])").match(text, scanner.pos)
-        if m is None:
-            parsed.errors.append(RowError(start_line, "entrée illisible après « @ »"))
+    by_key = {e.key.lower(): e for e in entries if e.key}
+    for entry in entries:
+        line = (entry.start_line or 0) + 1
+        kind = entry.entry_type.lower()
+        if kind in _CONTAINERS:
             continue
-        kind = m.group(1).lower()
-        scanner.pos = m.end() - 1
-        if kind in ("comment", "preamble"):
-            try:
-                scanner.braced()
-            except ValueError:
-                scanner.pos = m.end()
-            continue
+        fields = {f.key.lower(): _expression(str(f.value), macros) for f in entry.fields}
+        parent_key = fields.get("crossref", "") or fields.get("xdata", "")
+        parent = by_key.get(parent_key.strip().lower()) if parent_key else None
+        if parent_key and parent is None:
+            parsed.warnings.append(
+                RowError(line, f"entrée {entry.key} : crossref « {parent_key} » absent du fichier")
+            )
+        if parent is not None:
+            inherited = {f.key.lower(): _expression(str(f.value), macros) for f in parent.fields}
+            for name in _INHERITED:
+                if name in inherited and not fields.get(name):
+                    fields[name] = inherited[name]
+            if inherited.get("title") and not fields.get("booktitle"):
+                fields["booktitle"] = inherited["title"]
+        if not fields.get("title", "").strip():
+            if not any(v.strip() for k, v in fields.items() if k != "crossref"):
+                parsed.warnings.append(RowError(line, f"entrée {entry.key} vide : ignorée"))
+                continue
+            fields["title"] = UNTITLED
+            parsed.warnings.append(
+                RowError(line, f"entrée {entry.key} sans titre : importée sous « {UNTITLED} »")
+            )
         try:
-            key, fields = _entry_body(scanner, macros, m.group(2))
+            parsed.rows.append((line, _record(kind, entry.key, fields, source)))
         except ValueError as exc:
-            parsed.errors.append(RowError(start_line, f"entrée @{kind} : {exc}"))
-            next_entry = text.find("\n@", m.end())  # go on with the next entry
-            scanner.pos = len(text) if next_entry < 0 else next_entry + 1
-            continue
-        if kind == "string":
-            macros.update({k.lower(): v for k, v in fields.items()})
-            continue
-        try:
-            parsed.rows.append((start_line, _record(kind, key, fields, source)))
-        except ValueError as exc:
-            parsed.errors.append(RowError(start_line, f"entrée {key or kind} : {exc}"))
+            parsed.errors.append(RowError(line, f"entrée {entry.key or kind} : {exc}"))
     return parsed
 
 
-def _entry_body(
-    scanner: _Scanner, macros: dict[str, str], opener: str
-) -> tuple[str, dict[str, str]]:
-    text = scanner.text
-    closer = "}" if opener == "{" else ")"
-    scanner.pos += 1
-    body_start = scanner.pos
-    # Check the whole entry's braces first, so an unbalanced one is caught at its start.
-    scanner.pos = body_start - 1
-    if opener == "{":
-        scanner.braced()
-        end = scanner.pos
-    else:
-        end = text.find(")\n", body_start)
-        end = len(text) if end < 0 else end + 1
-    scanner.pos = body_start
-    key = ""
-    m = re.compile(r"\s*([^\s,={}()\"#]+)\s*,").match(text, scanner.pos)
-    if m and "=" not in m.group(1):
-        key = m.group(1)
-        scanner.pos = m.end()
-    fields: dict[str, str] = {}
-    while True:
-        scanner.skip_space()
-        if scanner.pos >= end - 1 or text[scanner.pos] == closer:
-            break
-        m = re.compile(r"([A-Za-z][\w:+.-]*)\s*=\s*").match(text, scanner.pos)
-        if m is None:
-            raise ValueError(f"champ illisible ligne {scanner.line()}")
-        name = m.group(1).lower()
-        scanner.pos = m.end()
-        parts = []
-        while True:
-            scanner.skip_space()
-            char = text[scanner.pos : scanner.pos + 1]
-            if char == "{":
-                parts.append(scanner.braced())
-            elif char == '"':
-                parts.append(scanner.quoted())
-            else:
-                word = re.compile(r"[\w:.+-]+").match(text, scanner.pos)
-                if word is None:
-                    raise ValueError(f"valeur du champ {name} illisible ligne {scanner.line()}")
-                parts.append(macros.get(word.group(0).lower(), word.group(0)))
-                scanner.pos = word.end()
-            scanner.skip_space()
-            if text[scanner.pos : scanner.pos + 1] == "#":
-                scanner.pos += 1
-                continue
-            break
-        fields[name] = "".join(parts)
-        scanner.skip_space()
-        if text[scanner.pos : scanner.pos + 1] == ",":
-            scanner.pos += 1
-    scanner.pos = end
-    return key, fields
-
-
-def _split_names(value: str) -> list[str]:
-    """Names separated by ' and ' at brace depth 0."""
-    names, depth, current, i = [], 0, [], 0
-    while i < len(value):
-        char = value[i]
+def _expression(value: str, macros: dict[str, str]) -> str:
+    """A field's value: braced or quoted pieces and @string macros joined by '#'."""
+    value = value.strip()
+    parts, depth, quoted, current = [], 0, False, []
+    for char in value:
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        if depth == 0 and value[i : i + 5].lower() == " and ":
-            names.append("".join(current))
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        if char == "#" and depth == 0 and not quoted:
+            parts.append("".join(current))
             current = []
-            i += 5
             continue
         current.append(char)
-        i += 1
-    names.append("".join(current))
-    return [n.strip() for n in names if n.strip()]
+    parts.append("".join(current))
+    out = []
+    for part in (p.strip() for p in parts):
+        if (
+            len(part) >= 2
+            and part[0] == "{"
+            and part[-1] == "}"
+            or len(part) >= 2
+            and part[0] == '"'
+            and part[-1] == '"'
+        ):
+            out.append(part[1:-1])
+        else:
+            out.append(macros.get(part.lower(), part))
+    return "".join(out)
 
 
-def _author(raw: str):  # type: ignore[no-untyped-def]
-    raw = raw.strip()
-    if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
-        return author_from_name(
-            latex_to_text(raw[1:-1]).replace(",", " ").strip() or "?", kind=_organisation()
-        )
-    text = latex_to_text(raw)
-    if "," in text:
-        return author_from_name(text)
-    parts = text.split()
-    if len(parts) == 1:
-        return author_from_name(text, kind=_organisation())
-    return author_from_name(f"{parts[-1]}, {' '.join(parts[:-1])}")
+def _authors(value: str, role: AuthorRole) -> list[Author]:
+    """Names by BibTeX's rules: 'and' between names (across lines too), First von Last or
+    von Last, Jr, First; a name in braces is a body's; 'others' is 'et al.'."""
+    from bibtexparser.middlewares.names import (
+        InvalidNameError,
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
 
+    out = []
+    for raw in split_multiple_persons_names(" ".join(value.split())):
+        raw = raw.strip()
+        if not raw or raw.lower() == "others":
+            continue
+        if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
+            out.append(author_from_name(latex_to_text(raw[1:-1]), AuthorKind.ORGANISATION, role))
+            continue
+        try:
+            parts = parse_single_name_into_parts(raw, strict=False)
+        except InvalidNameError:
+            out.append(author_from_name(latex_to_text(raw), AuthorKind.PERSON, role))
+            continue
 
-def _organisation():  # type: ignore[no-untyped-def]
-    from ..models import AuthorKind
+        def text(words: list[str]) -> str:
+            return latex_to_text(" ".join(words))
 
-    return AuthorKind.ORGANISATION
+        # Catalogue order: the particle follows the given name ('La Fontaine, Jean de').
+        given = " ".join(p for p in (text(parts.first), text(parts.von)) if p)
+        out.append(person(text(parts.last), given, text(parts.jr), role))
+    return out
 
 
 def _balanced(text: str) -> bool:
@@ -520,7 +527,7 @@ def _balanced(text: str) -> bool:
 
 
 def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
-    fields = {k: latex_to_text(v) for k, v in raw.items()}
+    fields = {k: (_verbatim(v) if k in _VERBATIM else latex_to_text(v)) for k, v in raw.items()}
     if not fields.get("title"):
         raise ValueError("champ title absent")
     title, subtitle = split_title(fields["title"], fields.get("shorttitle", ""))
@@ -529,7 +536,17 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     doc_type = _BY_ENTRY.get(kind, DocType.AUTRE)
     if fields.get("type"):
         doc_type = type_by_label(fields["type"]) or doc_type
-    names = raw.get("author") or raw.get("editor") or ""
+    authors = _authors(raw.get("author", ""), AuthorRole.AUTHOR)
+    editors = _authors(raw.get("editor", ""), AuthorRole.EDITOR)
+    if kind in ("proceedings", "collection", "mvcollection", "mvproceedings") and not authors:
+        editors_first = True  # a volume under editors: they head it
+    else:
+        editors_first = False
+    people = editors + authors if editors_first else authors + editors
+    people += _authors(raw.get("translator", ""), AuthorRole.TRANSLATOR)
+    people += _authors(raw.get("illustrator", ""), AuthorRole.ILLUSTRATOR)
+    for name in ("foreword", "introduction", "afterword"):
+        people += _authors(raw.get(name, ""), AuthorRole.PREFACE)
     date, year = parse_date(fields.get("date", ""))
     y_date, y = parse_date(fields.get("year", ""))
     if y and y != year:
@@ -537,20 +554,22 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     publisher = next(
         (
             fields[f]
-            for f in (
-                "publisher",
-                "institution",
-                "school",
-                "organization",
-                "journal",
-                "journaltitle",
-            )
+            for f in ("publisher", "institution", "school", "organization")
             if fields.get(f)
         ),
         "",
     )
-    isbn = _checked(fields.get("isbn", ""), normalise_isbn)
-    issn = _checked(fields.get("issn", ""), normalise_issn)
+    journal = fields.get("journaltitle") or fields.get("journal") or ""
+    if kind == "article" and journal and not publisher:
+        publisher, journal = journal, ""  # our convention: an article's publisher is its periodical
+    notes = [fields["note"]] if fields.get("note") else []
+    host = _host(fields, journal)
+    if host:
+        notes.insert(0, host)
+    if fields.get("doi"):
+        notes.append(f"DOI : {fields['doi']}")
+    if fields.get("annotation") or fields.get("annote"):
+        notes.append(fields.get("annotation") or fields.get("annote", ""))
     keywords = tuple(
         dict.fromkeys(k.strip() for k in re.split(r"[,;]", fields.get("keywords", "")) if k.strip())
     )
@@ -558,10 +577,11 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
         "électronique" in (fields.get("howpublished", "") + fields.get("medium", "")).lower()
     )
     identifier = fields.get("identifier", "")
+    url = fields.get("url", "") or (f"https://doi.org/{fields['doi']}" if fields.get("doi") else "")
     return Record(
         title=title,
         subtitle=subtitle,
-        authors=tuple(_author(n) for n in _split_names(names)),
+        authors=tuple(people),
         publisher=publisher,
         place=fields.get("address", "") or fields.get("location", ""),
         date=date,
@@ -570,22 +590,26 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
         support=Support.ELECTRONIQUE if electronic else Support.PAPIER,
         language=language_639_1(fields.get("language", "") or fields.get("langid", "")),
         pages=parse_pages(fields.get("pagetotal", "")),
-        isbn=isbn,
-        issn=issn,
+        isbn=checked_identifier(fields.get("isbn", ""), normalise_isbn),
+        issn=checked_identifier(fields.get("issn", ""), normalise_issn),
         call_number=fields.get("callnumber", ""),
         abstract=fields.get("abstract", ""),
         keywords=keywords,
         territories=tuple(t.strip() for t in fields.get("territories", "").split(";") if t.strip()),
-        url=fields.get("url", ""),
-        notes=fields.get("note", ""),
+        url=url,
+        notes="\n".join(notes),
         source=import_source(source, identifier if identifier.startswith("oai:") else ""),
     )
 
 
-def _checked(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
-    if not value.strip():
-        return ""
-    try:
-        return normalise(value)
-    except ValueError:
-        return value.strip()
+def _host(fields: dict[str, str], journal: str) -> str:
+    """Where a part sits: 'Dans : Revue, vol. 9, n° 3, p. 12-25' or 'Dans : Livre, p. 3-9'."""
+    parts = [journal or fields.get("booktitle", "") or fields.get("maintitle", "")]
+    if fields.get("volume"):
+        parts.append(f"vol. {fields['volume']}")
+    if fields.get("number") and fields.get("journal", fields.get("journaltitle")):
+        parts.append(f"n° {fields['number']}")
+    if fields.get("pages"):
+        parts.append(f"p. {fields['pages']}")
+    parts = [p for p in parts if p]
+    return "Dans : " + ", ".join(parts) if parts else ""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..keys import origin_id
-from ..models import DOC_TYPE_LABELS, Author, AuthorKind, DocType, Record
+from ..models import DOC_TYPE_LABELS, Author, AuthorKind, AuthorRole, DocType, Record
 from ..text import fold
 
 # ISO 639-1 -> ISO 639-2/B (the bibliographic codes MARC and UNIMARC use). The fund is French,
@@ -151,17 +151,30 @@ def type_by_label(value: str) -> DocType | None:
     }.get(text)
 
 
-def author_from_name(name: str, kind: AuthorKind | None = None) -> Author:
+def author_from_name(
+    name: str, kind: AuthorKind | None = None, role: AuthorRole = AuthorRole.AUTHOR
+) -> Author:
     """'Nom, Prénom' is a person; a name without a comma is an organisation (catalogue rule)."""
     name = " ".join(name.split())
     if kind is None:
         kind = AuthorKind.PERSON if "," in name else AuthorKind.ORGANISATION
-    return Author(name, kind)
+    return Author(name, kind, role)
 
 
-def person(family: str, given: str) -> Author:
-    family, given = " ".join(family.split()), " ".join(given.split())
-    return Author(f"{family}, {given}" if given else family, AuthorKind.PERSON)
+def person(
+    family: str, given: str, suffix: str = "", role: AuthorRole = AuthorRole.AUTHOR
+) -> Author:
+    """A person from the parts of their name; empty parts (a blank subfield, a lone comma)
+    leave no stray comma behind: 'Asimov', not 'Asimov, , Isaac'."""
+
+    def tidy(part: str) -> str:
+        return " ".join(part.split()).strip(" ,;:/")
+
+    family, given, suffix = tidy(family), tidy(given), tidy(suffix)
+    name = ", ".join(p for p in (family, given) if p) if family else given
+    if suffix and family:
+        name = f"{family}, {given}, {suffix}"
+    return Author(name, AuthorKind.PERSON, role)
 
 
 def full_title(record: Record) -> str:
@@ -263,3 +276,103 @@ def in_statement_order(authors: list[Author], statement: str) -> tuple[Author, .
         return (found if found >= 0 else len(statement) + index, index)
 
     return tuple(a for _, a in sorted(enumerate(authors), key=position))
+
+
+# -- roles -------------------------------------------------------------------------------------
+
+UNIMARC_RELATORS = {
+    AuthorRole.AUTHOR: "070",
+    AuthorRole.TRANSLATOR: "730",
+    AuthorRole.EDITOR: "340",
+    AuthorRole.ILLUSTRATOR: "440",
+    AuthorRole.PREFACE: "080",
+}
+MARC21_RELATORS = {
+    AuthorRole.AUTHOR: "aut",
+    AuthorRole.TRANSLATOR: "trl",
+    AuthorRole.EDITOR: "edt",
+    AuthorRole.ILLUSTRATOR: "ill",
+    AuthorRole.PREFACE: "aui",
+}
+# What partners' files write for a role: relator codes of both flavours (UNIMARC 651 is the
+# director of the publication, 075 the writer of the postface, MARC 21 'win' the writer of
+# an introduction, 'pbd' the publishing director) and the terms of MARC 21's $e.
+_ROLE_WORDS = {
+    **{code: role for role, code in UNIMARC_RELATORS.items()},
+    **{code: role for role, code in MARC21_RELATORS.items()},
+    "651": AuthorRole.EDITOR,
+    "075": AuthorRole.PREFACE,
+    "win": AuthorRole.PREFACE,
+    "pbd": AuthorRole.EDITOR,
+    "author": AuthorRole.AUTHOR,
+    "auteur": AuthorRole.AUTHOR,
+    "translator": AuthorRole.TRANSLATOR,
+    "traducteur": AuthorRole.TRANSLATOR,
+    "traductrice": AuthorRole.TRANSLATOR,
+    "trad": AuthorRole.TRANSLATOR,
+    "tr": AuthorRole.TRANSLATOR,
+    "trans": AuthorRole.TRANSLATOR,
+    "editor": AuthorRole.EDITOR,
+    "ed": AuthorRole.EDITOR,
+    "eds": AuthorRole.EDITOR,
+    "dir": AuthorRole.EDITOR,
+    "directeur": AuthorRole.EDITOR,
+    "directrice": AuthorRole.EDITOR,
+    "directeur de publication": AuthorRole.EDITOR,
+    "editeur scientifique": AuthorRole.EDITOR,
+    "illustrator": AuthorRole.ILLUSTRATOR,
+    "illustrateur": AuthorRole.ILLUSTRATOR,
+    "illustratrice": AuthorRole.ILLUSTRATOR,
+    "ill": AuthorRole.ILLUSTRATOR,
+    "pref": AuthorRole.PREFACE,
+    "prefacier": AuthorRole.PREFACE,
+    "preface": AuthorRole.PREFACE,
+    "writer of introduction": AuthorRole.PREFACE,
+    "author of introduction": AuthorRole.PREFACE,
+    "author of introduction, etc": AuthorRole.PREFACE,
+}
+_ROLE_SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<role>[^()]{1,30})\)\s*$")
+
+
+def role_of(term: str) -> AuthorRole | None:
+    """The role a relator code or term says ('730', 'trl', 'translator', 'trad.'); None when
+    it names none of ours."""
+    key = fold(term).strip().strip(".,;: ").rstrip(".")
+    return _ROLE_WORDS.get(key)
+
+
+def split_role(text: str) -> tuple[str, AuthorRole | None]:
+    """'Dupont, Marie (trad.)' -> ('Dupont, Marie', TRANSLATOR); no parentheses -> author.
+    A parenthesis that names no role ('(1835-1906)') stays in the name; an unknown one is
+    returned with role None so the caller can refuse it."""
+    m = _ROLE_SUFFIX.match(text)
+    if m is None:
+        return text.strip(), AuthorRole.AUTHOR
+    inside = m.group("role")
+    role = role_of(inside)
+    if role is not None:
+        return m.group("name").strip(), role
+    if re.search(r"\d", inside):  # dates, not a role
+        return text.strip(), AuthorRole.AUTHOR
+    return m.group("name").strip(), None
+
+
+def with_role(author: Author) -> str:
+    """The spreadsheet form of an author: 'Dupont, Marie (trad.)'; authors as they are."""
+    role = AuthorRole(author.role)
+    return f"{author.name} ({role.abbreviation})" if role is not AuthorRole.AUTHOR else author.name
+
+
+def checked_identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+    """An ISBN or ISSN written one way when its check digit is right, else as the file has
+    it (the validation rule then keeps it in the notes and says so)."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return normalise(value)
+    except ValueError:
+        return value
+
+
+UNTITLED = "[Sans titre]"  # ISBD's word for a document that has no title

@@ -7,12 +7,27 @@ no variable for (territories, call number, thematics' sources) goes to `custom`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import AuthorKind, DocType, Record
+from ..identifiers import normalise_isbn, normalise_issn
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from .bibtex import citation_key
-from .common import ExportContext, clean_text
+from .common import (
+    UNTITLED,
+    ExportContext,
+    author_from_name,
+    clean_text,
+    import_source,
+    language_639_1,
+    parse_date,
+    person,
+    split_title,
+    type_by_label,
+    with_role,
+)
+from .holdings_csv import ParsedFile, RowError
 
 TYPES = {
     DocType.OUVRAGE: "book",
@@ -43,14 +58,23 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
     }
     if record.subtitle:
         data["title-short"] = clean_text(record.title)
-    authors = []
+    people: dict[str, list[dict[str, str]]] = {}
+    others: list[str] = []
     for author in record.authors:
         if author.kind is AuthorKind.PERSON and author.given:
-            authors.append({"family": author.family, "given": author.given})
+            name = {"family": author.family, "given": author.given}
+            if author.suffix:
+                name["suffix"] = author.suffix
+        elif author.kind is AuthorKind.PERSON:
+            name = {"family": author.family}
         else:
-            authors.append({"literal": author.name})
-    if authors:
-        data["author"] = authors
+            name = {"literal": author.name}
+        key = _ROLE_KEYS.get(AuthorRole(author.role))
+        if key is None:  # CSL 1.0 has no variable for a preface's writer: a note says it
+            others.append(with_role(author))
+        else:
+            people.setdefault(key, []).append(name)
+    data.update(people)
     if record.year:
         parts = (
             [int(p) for p in record.date.split("-")]
@@ -79,8 +103,11 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
         data["keyword"] = ", ".join(record.keywords)
     if record.themes:
         data["categories"] = [ctx.theme_label(t.slug) for t in record.themes]
-    if record.notes:
-        data["note"] = clean_text(record.notes)
+    notes = [clean_text(record.notes)] if record.notes else []
+    if others:
+        notes.append(ROLES_NOTE + " ; ".join(others))
+    if notes:
+        data["note"] = "\n".join(notes)
     if record.call_number:
         data["call-number"] = record.call_number
     if ctx.centre:
@@ -120,27 +147,99 @@ _BY_TYPE = {
 }
 
 
-def read(data: bytes, *, source: str = "") -> Any:
-    """Items of a CSL-JSON file (Zotero's "CSL JSON" export, Pandoc, our `csl-json`)."""
-    from ..identifiers import normalise_isbn, normalise_issn
-    from ..models import Support
-    from .common import (
-        author_from_name,
-        import_source,
-        language_639_1,
-        parse_date,
-        person,
-        split_title,
-        type_by_label,
-    )
-    from .holdings_csv import ParsedFile, RowError
+_PEOPLE = (
+    ("author", AuthorRole.AUTHOR),
+    ("editor", AuthorRole.EDITOR),
+    ("collection-editor", AuthorRole.EDITOR),
+    ("editorial-director", AuthorRole.EDITOR),
+    ("translator", AuthorRole.TRANSLATOR),
+    ("illustrator", AuthorRole.ILLUSTRATOR),
+)
+_ROLE_KEYS = {role: key for key, role in reversed(_PEOPLE)}
+ROLES_NOTE = "Contributions : "
 
-    parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+
+def _text(value: object) -> str:
+    """A CSL variable as text: strings and numbers as they are, a list by its first item
+    (Zotero writes several ISSNs as a list), anything else as nothing."""
+    while isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, (bool, dict)) or value is None:
+        return ""
+    return str(value).strip()
+
+
+def load_json(data: bytes) -> tuple[object, int, str]:
+    """(document, 0, '') or (None, line, a French reason): malformed text, nesting deeper
+    than Python's stack, a number of thousands of digits are reasons, not tracebacks."""
     try:
-        items = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, 1, f"fichier non UTF-8 (octet {exc.start})"
+    try:
+        return json.loads(text), 0, ""
+    except json.JSONDecodeError as exc:
+        return None, exc.lineno, f"JSON invalide colonne {exc.colno} : {exc.msg}"
+    except RecursionError:
+        return None, 1, "JSON trop imbriqué pour être lu"
+    except ValueError:  # an integer of more than 4,300 digits
+        return None, 1, "JSON illisible : nombre de plusieurs milliers de chiffres"
+
+
+def _date(issued: object) -> tuple[str, int | None]:
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        first = parts[0] if isinstance(parts, list) and parts else []
+        if isinstance(first, list) and first:
+            numbers = []
+            for p in first[:3]:
+                text = _text(p)
+                if not text.isdigit() or len(text) > 4:
+                    break
+                numbers.append(int(text))
+            if numbers:
+                return parse_date(
+                    "-".join(f"{n:02d}" if i else str(n) for i, n in enumerate(numbers))
+                )
+        return parse_date(_text(issued.get("raw") or issued.get("literal")))
+    return parse_date(_text(issued))
+
+
+def _names(item: dict[str, Any]) -> list[Author]:
+    """People by CSL's structure: family and given with their particles and suffix, a
+    `literal` for a name not to be split (a body's)."""
+    out = []
+    for key, role in _PEOPLE:
+        names = item.get(key)
+        if not isinstance(names, list):
+            continue
+        for name in names:
+            if not isinstance(name, dict):
+                continue
+            family = " ".join(
+                p
+                for p in (_text(name.get("non-dropping-particle")), _text(name.get("family")))
+                if p
+            )
+            given = " ".join(
+                p for p in (_text(name.get("given")), _text(name.get("dropping-particle"))) if p
+            )
+            if family:
+                out.append(person(family, given, _text(name.get("suffix")), role))
+            elif _text(name.get("literal")):
+                out.append(author_from_name(_text(name["literal"]), AuthorKind.ORGANISATION, role))
+            elif given:
+                out.append(person(given, "", "", role))
+    return out
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    """Items of a CSL-JSON file (Zotero's "CSL JSON" export, Pandoc, our `csl-json`)."""
+    parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+    items, line, reason = load_json(data)
+    if reason:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(getattr(exc, "lineno", 1), f"JSON invalide : {exc}"))
+        parsed.errors.append(RowError(line, reason))
         return parsed
     if isinstance(items, dict):
         items = [items]
@@ -148,73 +247,84 @@ def read(data: bytes, *, source: str = "") -> Any:
         parsed.errors.append(RowError(1, "une liste d'éléments CSL est attendue"))
         return parsed
     for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not str(item.get("title") or "").strip():
-            parsed.errors.append(RowError(number, "élément sans titre (« title »)"))
+        if not isinstance(item, dict):
+            parsed.errors.append(RowError(number, "élément qui n'est pas un objet JSON"))
             continue
-        title, subtitle = split_title(
-            str(item["title"]), str(item.get("title-short") or item.get("shortTitle") or "")
-        )
-        authors = []
-        for name in item.get("author") or item.get("editor") or []:
-            if not isinstance(name, dict):
+        if not _text(item.get("title")):
+            if not any(k not in ("id", "type") and item.get(k) for k in item):
+                parsed.warnings.append(
+                    RowError(number, "élément vide (ni titre ni autre donnée) : ignoré")
+                )
                 continue
-            if name.get("family"):
-                authors.append(person(str(name["family"]), str(name.get("given") or "")))
-            elif name.get("literal"):
-                authors.append(author_from_name(str(name["literal"]), AuthorKind.ORGANISATION))
-        issued = item.get("issued") or {}
-        parts = issued.get("date-parts", [[]])[0] if isinstance(issued, dict) else []
-        raw_date = (
-            "-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts))
-            if parts
-            else (issued.get("raw", "") if isinstance(issued, dict) else str(issued))
-        )
-        date, year = parse_date(raw_date)
-        doc_type = type_by_label(str(item.get("genre") or "")) or _BY_TYPE.get(
-            str(item.get("type")), DocType.AUTRE
-        )
-        custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
-        keywords = [k.strip() for k in str(item.get("keyword") or "").split(",") if k.strip()]
-        keywords += [str(c) for c in item.get("categories") or []]
-        identifier = str(item.get("id") or "")
-
-        def checked(value: object, normalise) -> str:  # type: ignore[no-untyped-def]
-            text = str(value or "").strip()
-            try:
-                return normalise(text) if text else ""
-            except ValueError:
-                return text
-
-        pages = item.get("number-of-pages")
-        parsed.rows.append(
-            (
-                number,
-                Record(
-                    title=title,
-                    subtitle=subtitle,
-                    authors=tuple(authors),
-                    publisher=str(item.get("publisher") or item.get("container-title") or ""),
-                    place=str(item.get("publisher-place") or ""),
-                    date=date,
-                    year=year,
-                    doc_type=doc_type,
-                    support=Support.ELECTRONIQUE
-                    if custom.get("support") == "electronique"
-                    else Support.PAPIER,
-                    language=language_639_1(str(item.get("language") or "")),
-                    pages=int(pages) if str(pages or "").isdigit() else None,
-                    isbn=checked(item.get("ISBN"), normalise_isbn),
-                    issn=checked(item.get("ISSN"), normalise_issn),
-                    call_number=str(item.get("call-number") or ""),
-                    abstract=str(item.get("abstract") or ""),
-                    keywords=tuple(dict.fromkeys(keywords)),
-                    territories=tuple(str(t) for t in custom.get("territories") or []),
-                    url=str(item.get("URL") or ""),
-                    notes=str(item.get("note") or ""),
-                    source=import_source(
-                        source, identifier if identifier.startswith("oai:") else ""
-                    ),
-                ),
+            item = {**item, "title": UNTITLED}
+            parsed.warnings.append(
+                RowError(number, f"élément sans titre (« title ») : importé sous « {UNTITLED} »")
             )
-        )
+        parsed.rows.append((number, _record(item, source)))
     return parsed
+
+
+def _record(item: dict[str, Any], source: str) -> Record:
+    title, subtitle = split_title(
+        _text(item["title"]), _text(item.get("title-short") or item.get("shortTitle"))
+    )
+    date, year = _date(item.get("issued"))
+    doc_type = type_by_label(_text(item.get("genre"))) or _BY_TYPE.get(
+        _text(item.get("type")), DocType.AUTRE
+    )
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    keywords = [k.strip() for k in _text(item.get("keyword")).split(",") if k.strip()]
+    categories = item.get("categories")
+    keywords += [_text(c) for c in categories if _text(c)] if isinstance(categories, list) else []
+    identifier = _text(item.get("id"))
+    publisher = _text(item.get("publisher"))
+    container = _text(item.get("container-title"))
+    notes = [_text(item.get("note"))] if _text(item.get("note")) else []
+    if container and not publisher and doc_type in (DocType.ARTICLE, DocType.REVUE):
+        publisher, container = container, ""  # our convention: an article's periodical
+    host = [container] if container else []
+    for key, label in (("volume", "vol. "), ("issue", "n° "), ("page", "p. ")):
+        if _text(item.get(key)):
+            host.append(label + _text(item.get(key)))
+    if host:
+        notes.insert(0, "Dans : " + ", ".join(host))
+    doi = _text(item.get("DOI"))
+    if doi:
+        notes.append(f"DOI : {doi}")
+    pages = _text(item.get("number-of-pages"))
+    territories = custom.get("territories") if isinstance(custom.get("territories"), list) else []
+    return Record(
+        title=title,
+        subtitle=subtitle,
+        authors=tuple(_names(item)),
+        publisher=publisher,
+        place=_text(item.get("publisher-place")),
+        date=date,
+        year=year,
+        doc_type=doc_type,
+        support=Support.ELECTRONIQUE if custom.get("support") == "electronique" else Support.PAPIER,
+        language=language_639_1(_text(item.get("language"))),
+        pages=int(pages) if pages.isdigit() and len(pages) < 7 else None,
+        isbn=_first_valid(item.get("ISBN"), normalise_isbn),
+        issn=_first_valid(item.get("ISSN"), normalise_issn),
+        call_number=_text(item.get("call-number")),
+        abstract=_text(item.get("abstract")),
+        keywords=tuple(dict.fromkeys(keywords)),
+        territories=tuple(_text(t) for t in territories if _text(t)),
+        url=_text(item.get("URL")) or (f"https://doi.org/{doi}" if doi else ""),
+        notes="\n".join(notes),
+        source=import_source(source, identifier if identifier.startswith("oai:") else ""),
+    )
+
+
+def _first_valid(value: object, normalise) -> str:  # type: ignore[no-untyped-def]
+    """The first right identifier of a list or of a text of several ('0002-7863, 1520-5126'),
+    else the first as written."""
+    values = value if isinstance(value, list) else re.split(r"[,;]\s*|\s+", _text(value))
+    candidates = [_text(v) for v in values if _text(v)]
+    for candidate in candidates:
+        try:
+            return normalise(candidate)
+        except ValueError:
+            continue
+    return candidates[0] if candidates else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import Record
-from .common import ExportContext
+from .common import ExportContext, with_role
 from .holdings_csv import COLUMNS
 from .spreadsheet import csv_bytes
 
@@ -24,7 +24,7 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
     return {
         "titre": record.title,
         "sous_titre": record.subtitle,
-        "auteurs": joined(a.name for a in record.authors),
+        "auteurs": joined(with_role(a) for a in record.authors),
         "editeur": record.publisher,
         "lieu": record.place,
         "annee": str(record.year or ""),

@@ -8,14 +8,18 @@ coverage (territories), relation and rights are not used.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import DocType, Record, Support
+from ..models import AuthorKind, DocType, Record, Support
+from ..names import is_organisation
 from .common import (
     ExportContext,
     author_from_name,
+    checked_identifier,
     full_title,
     import_source,
     language_639_1,
@@ -188,27 +192,39 @@ def _record(found: _Found, source: str) -> Record:
     doc_type = next((t for t in map(type_by_label, values.get("type", [])) if t), None)
     isbn = issn = url = ""
     for identifier in values.get("identifier", []):
-        lowered = identifier.lower()
-        if lowered.startswith("urn:isbn:"):
-            isbn = _checked(identifier[9:], normalise_isbn)
-        elif lowered.startswith("urn:issn:"):
-            issn = _checked(identifier[9:], normalise_issn)
+        lowered = identifier.lower().replace(" ", "")
+        bare = re.sub(r"^(?:urn:)?(?:isbn|issn)[:=]?", "", lowered, flags=re.I)
+        if lowered.startswith(("urn:isbn:", "isbn")) and not isbn:
+            isbn = checked_identifier(bare, normalise_isbn)
+        elif lowered.startswith(("urn:issn:", "issn")) and not issn:
+            issn = checked_identifier(bare, normalise_issn)
         elif lowered.startswith(("http://", "https://")) and "/notice/" not in lowered and not url:
             url = identifier
+        elif not isbn and re.fullmatch(r"97[89][\d-]{10,14}|[\d-]{9,12}[\dX]", identifier):
+            with contextlib.suppress(ValueError):  # a bare ISBN, when its check digit says so
+                isbn = normalise_isbn(identifier)
     formats = values.get("format", [])
     pages = next((parse_pages(f) for f in formats if parse_pages(f)), None)
     electronic = any("/" in f or "lectronique" in f for f in formats)
-    place = ""
+    # dc:source is the resource this one comes from (a journal issue, a printed book);
+    # our own export writes 'place : publisher' there, read back as the place.
+    place, notes = "", []
+    publisher = values.get("publisher", [""])[0]
     for value in values.get("source", []):
-        if " : " in value:
-            place = value.split(" : ", 1)[0]
-        elif not place:
-            place = value
+        head, _, tail = value.partition(" : ")
+        if publisher and tail == publisher and not place:
+            place = head
+        else:
+            notes.append(f"Source : {value}")
+    # dc:creator names the authors; dc:contributor the others (a thesis' director, a
+    # translator...): kept after them, as authors when there is no creator at all.
+    authors = [_dc_name(c) for c in values.get("creator", [])]
+    authors += [_dc_name(c) for c in values.get("contributor", [])]
     return Record(
         title=title,
         subtitle=subtitle,
-        authors=tuple(author_from_name(c) for c in values.get("creator", [])),
-        publisher=values.get("publisher", [""])[0],
+        authors=tuple(authors),
+        publisher=publisher,
         place=place,
         date=date,
         year=year,
@@ -222,15 +238,15 @@ def _record(found: _Found, source: str) -> Record:
         keywords=tuple(dict.fromkeys(values.get("subject", []))),
         territories=tuple(dict.fromkeys(values.get("coverage", []))),
         url=url,
+        notes="\n".join(notes),
         source=import_source(source, found.identifier),
     )
 
 
-def _checked(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
-    try:
-        return normalise(value)
-    except ValueError:
-        return value.strip()
-
-
-__all__ = ["DC_NS", "OAI_DC_NS", "OAI_DC_SCHEMA", "elements", "oai_dc", "read", "write"]
+def _dc_name(value: str):  # type: ignore[no-untyped-def]
+    """Dublin Core says nothing of a name's structure: the catalogue rule decides ('Nom,
+    Prénom' is a person, unless its words are a body's; a name without a comma is a body's),
+    as PMB, Koha and our own export write creators."""
+    if "," in value and not is_organisation(value):
+        return author_from_name(value, AuthorKind.PERSON)
+    return author_from_name(value, AuthorKind.ORGANISATION)

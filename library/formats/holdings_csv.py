@@ -17,6 +17,7 @@ from ..models import (
     DOC_TYPE_LABELS,
     Author,
     AuthorKind,
+    AuthorRole,
     Copy,
     DocType,
     Record,
@@ -26,6 +27,7 @@ from ..models import (
 )
 from ..names import is_organisation
 from ..text import clean_line, fold
+from .common import split_role
 from .spreadsheet import restore
 
 COLUMNS = (
@@ -102,11 +104,21 @@ class ParsedFile:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, else Windows-1252 (Latin-1 for its holes)."""
+    """(text, encoding): UTF-8 with or without BOM, else GBK when the bytes are Chinese, else
+    Windows-1252 (Latin-1 for its holes). Readers say so when it was not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Chinese legacy files (GBK, as bibtexparser's own test file) decode strictly as GBK into
+    # CJK ideographs; Windows-1252 text almost never does.
+    try:
+        text = data.decode("gbk")
+        wide = [c for c in text if ord(c) > 127]
+        if wide and sum(1 for c in wide if "\u4e00" <= c <= "\u9fff") * 2 > len(wide):
+            return text, "gbk"
     except UnicodeDecodeError:
         pass
     chars = []
@@ -127,21 +139,33 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
     text, encoding = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
+        delimiter = "\t"  # Zotero's and Mendeley's "tab-separated" variants
     parsed = ParsedFile(encoding=encoding, delimiter=delimiter)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         parsed.errors.append(RowError(1, "fichier vide : une ligne d'en-tête est attendue"))
         return parsed
-    names = [column_name(h) for h in header]
-    unknown = [h for h, n in zip(header, names, strict=True) if n and n not in COLUMNS]
+    except csv.Error as exc:
+        parsed.errors.append(RowError(1, f"ligne d'en-tête illisible ({_csv_reason(exc)})"))
+        return parsed
+    folded = [re.sub(r"[^a-z0-9]+", "_", fold(h.strip())).strip("_") for h in header]
+    english = is_reference_manager(folded)
+    names = [_ENGLISH.get(n, n) for n in folded] if english else [column_name(h) for h in header]
+    known = REFERENCE_COLUMNS if english else COLUMNS
+    unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     if unknown:
-        parsed.warnings.append(RowError(1, "colonnes inconnues ignorées : " + ", ".join(unknown)))
+        shown = ", ".join(h[:40] for h in unknown[:20])
+        more = f" (et {len(unknown) - 20} autres)" if len(unknown) > 20 else ""
+        parsed.warnings.append(RowError(1, f"colonnes inconnues ignorées : {shown}{more}"))
     if "titre" not in names:
         parsed.errors.append(RowError(1, "colonne « titre » absente de l'en-tête"))
         return parsed
     seen_barcodes: dict[str, int] = {}
+    offset = 0  # lines before the text the reader reads (it restarts after a broken row)
     line = reader.line_num + 1
     while True:
         try:
@@ -149,10 +173,24 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
         except StopIteration:
             break
         except csv.Error as exc:
-            parsed.errors.append(RowError(line, f"ligne CSV illisible ({exc})"))
-            line = reader.line_num + 1
+            if reader.line_num + offset >= len(lines) and '"' in "".join(lines[line - 1 : line]):
+                # A quote opened on this row never closes: the reader took every row after it
+                # as one cell. Say where it opened and read on from the next line.
+                parsed.errors.append(
+                    RowError(line, "guillemet ouvert jamais refermé : ligne ignorée")
+                )
+                offset = line
+                reader = csv.reader(
+                    io.StringIO("".join(lines[line:]), newline=""),
+                    delimiter=delimiter,
+                    strict=True,
+                )
+                line = offset + 1
+                continue
+            parsed.errors.append(RowError(line, f"ligne CSV illisible ({_csv_reason(exc)})"))
+            line = reader.line_num + offset + 1
             continue
-        start, line = line, reader.line_num + 1
+        start, line = line, reader.line_num + offset + 1
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
@@ -162,12 +200,10 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
             continue
         # restore: a cell our export neutralised ("'=…", see spreadsheet.py) reads as written
         row = {
-            n: restore(c.strip()).strip()
-            for n, c in zip(names, cells, strict=False)
-            if n in COLUMNS
+            n: restore(c.strip()).strip() for n, c in zip(names, cells, strict=False) if n in known
         }
         try:
-            record = _record(row, source)
+            record = _record(_from_reference_manager(row) if english else row, source)
         except ValueError as exc:
             parsed.errors.append(RowError(start, str(exc)))
             continue
@@ -181,10 +217,134 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
             continue
         for copy in record.copies:
             seen_barcodes[copy.barcode] = start
-        for warning in _warnings(row):
-            parsed.warnings.append(RowError(start, warning))
         parsed.rows.append((start, record))
     return parsed
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return f"cellule de plus de {csv.field_size_limit():,} caractères".replace(",", "\u202f")
+    return message
+
+
+# -- spreadsheets of reference managers --------------------------------------------------------
+# Zotero's "Export to CSV" and Mendeley's write English column names, one cell of authors
+# separated by '; ', and their own item types; they are read into the columns above.
+_ENGLISH = {
+    "key": "identifiant",  # Zotero's item key: a second import updates what the first made
+    "item_type": "type",
+    "type": "type",
+    "document_type": "type",
+    "reference_type": "type",
+    "publication_year": "annee",
+    "year": "annee",
+    "author": "auteurs",
+    "authors": "auteurs",
+    "title": "titre",
+    "publication_title": "publication",
+    "journal": "publication",
+    "source": "publication",
+    "source_title": "publication",
+    "isbn": "isbn",
+    "issn": "issn",
+    "doi": "doi",
+    "url": "url",
+    "abstract_note": "resume",
+    "abstract": "resume",
+    "date": "date",
+    "pages": "pages_range",
+    "num_pages": "pages",
+    "issue": "issue",
+    "volume": "volume",
+    "publisher": "editeur",
+    "place": "lieu",
+    "city": "lieu",
+    "language": "langue",
+    "call_number": "cote",
+    "extra": "extra",
+    "notes": "notes",
+    "note": "notes",
+    "manual_tags": "mots_cles",
+    "automatic_tags": "tags_auto",
+    "keywords": "mots_cles",
+    "tags": "mots_cles",
+    "editor": "editors",
+    "editors": "editors",
+    "series_editor": "editors",
+    "translator": "translators",
+    "file_attachments": "fichiers",
+    "short_title": "titre_court",
+}
+REFERENCE_COLUMNS = frozenset(_ENGLISH.values())
+_MARKERS = {"item_type", "publication_year", "abstract_note", "manual_tags", "authors", "author"}
+_ITEM_TYPES = {
+    "book": DocType.OUVRAGE,
+    "booksection": DocType.OUVRAGE,
+    "book_section": DocType.OUVRAGE,
+    "journalarticle": DocType.ARTICLE,
+    "journal_article": DocType.ARTICLE,
+    "magazinearticle": DocType.ARTICLE,
+    "newspaperarticle": DocType.ARTICLE,
+    "article": DocType.ARTICLE,
+    "report": DocType.RAPPORT,
+    "thesis": DocType.MEMOIRE,
+    "conferencepaper": DocType.ACTES,
+    "conference_proceedings": DocType.ACTES,
+    "statute": DocType.TEXTE_OFFICIEL,
+    "bill": DocType.TEXTE_OFFICIEL,
+    "case": DocType.TEXTE_OFFICIEL,
+    "document": DocType.AUTRE,
+    "webpage": DocType.AUTRE,
+    "generic": DocType.AUTRE,
+}
+
+
+def is_reference_manager(names: list[str]) -> bool:
+    """A spreadsheet of Zotero or Mendeley (English names) rather than ours."""
+    return bool(_MARKERS & set(names)) and "titre" not in names and "title" in names
+
+
+def _from_reference_manager(row: dict[str, str]) -> dict[str, str]:
+    """A row of Zotero's or Mendeley's spreadsheet as a row of ours."""
+    from .common import language_639_1, parse_date, parse_pages
+
+    out = {k: v for k, v in row.items() if k in COLUMNS}
+    kind = re.sub(r"[^a-z_]", "", row.get("type", "").lower())
+    doc_type = _ITEM_TYPES.get(kind) or _ITEM_TYPES.get(kind.replace("_", ""), DocType.AUTRE)
+    out["type"] = doc_type.value
+    people = [p for p in re.split(r";\s*", row.get("auteurs", "")) if p.strip()]
+    people += [f"{p} (dir.)" for p in re.split(r";\s*", row.get("editors", "")) if p.strip()]
+    people += [f"{p} (trad.)" for p in re.split(r";\s*", row.get("translators", "")) if p.strip()]
+    out["auteurs"] = "|".join(p.replace("|", "/") for p in people)
+    date, year = parse_date(row.get("date", ""))
+    py = row.get("annee", "")
+    if py.isdigit() and len(py) == 4 and (not year or int(py) != year):
+        date, year = py, int(py)
+    out["date"], out["annee"] = date, str(year or "")
+    out["langue"] = language_639_1(row.get("langue", "")) if row.get("langue") else "und"
+    pages = parse_pages(row.get("pages", ""))
+    out["pages"] = str(pages) if pages else ""
+    publication = row.get("publication", "")
+    if doc_type is DocType.ARTICLE and publication and not out.get("editeur"):
+        out["editeur"], publication = publication, ""
+    host = [publication] if publication else []
+    for key, label in (("volume", "vol. "), ("issue", "n° "), ("pages_range", "p. ")):
+        if row.get(key):
+            host.append(label + row[key])
+    notes = ["Dans : " + ", ".join(host)] if host else []
+    notes += [row[k] for k in ("notes", "extra") if row.get(k)]
+    if row.get("doi"):
+        notes.append(f"DOI : {row['doi']}")
+        out["url"] = out.get("url") or f"https://doi.org/{row['doi']}"
+    out["notes"] = "\n".join(notes)
+    tags = re.split(r";\s*", row.get("mots_cles", "")) + re.split(r";\s*", row.get("tags_auto", ""))
+    out["mots_cles"] = "|".join(t for t in tags if t.strip())
+    out["isbn"] = (row.get("isbn", "").split() or [""])[0]
+    out["issn"] = (row.get("issn", "").replace(",", " ").split() or [""])[0]
+    electronic = row.get("url") or row.get("fichiers") or row.get("doi")
+    out["support"] = "electronique" if electronic else "papier"
+    return out
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -258,17 +418,6 @@ def _record(row: dict[str, str], source: str) -> Record:
     )
 
 
-def _warnings(row: dict[str, str]) -> list[str]:
-    out = []
-    for column, check in (("isbn", normalise_isbn), ("issn", normalise_issn)):
-        if row.get(column):
-            try:
-                check(row[column])
-            except ValueError as exc:
-                out.append(f"{exc} (gardé tel quel)")
-    return out
-
-
 def _identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
     if not value:
         return ""
@@ -278,12 +427,17 @@ def _identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
         return value.strip()
 
 
-def _author(name: str) -> Author:
+def _author(text: str) -> Author:
     # "Nom, Prénom" is a person, unless the name is plainly an organisation's
-    # ("Ministère de la Jeunesse, des Sports et de la Vie associative").
+    # ("Ministère de la Jeunesse, des Sports et de la Vie associative"); a role follows the
+    # name in parentheses: "Dupont, Marie (trad.)".
+    name, role = split_role(clean_line(text))
+    if role is None:
+        known = ", ".join(f"({r.abbreviation})" for r in AuthorRole if r.abbreviation)
+        raise ValueError(f"rôle inconnu dans « {text} » (rôles : {known}, (éd.))")
     person = "," in name and not is_organisation(name)
     kind = AuthorKind.PERSON if person else AuthorKind.ORGANISATION
-    return Author(clean_line(name), kind)
+    return Author(name, kind, role)
 
 
 def _doc_type(value: str) -> DocType:
@@ -298,3 +452,14 @@ def _doc_type(value: str) -> DocType:
         known = ", ".join(t.value for t in DocType)
         raise ValueError(f"type de document inconnu « {value} » (valeurs : {known})")
     return found
+
+
+ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
+
+
+def not_utf8(encoding: str) -> str:
+    """The warning of a file that was not UTF-8 ('' when it was)."""
+    if encoding.startswith("utf-8"):
+        return ""
+    name = ENCODING_NAMES.get(encoding, encoding)
+    return f"fichier non UTF-8 : lu en {name}, vérifiez les lettres accentuées"

@@ -1,11 +1,15 @@
 """ISO 2709 exchange records: leader, directory, fields; lengths counted in UTF-8 bytes.
 
-Written by hand (pymarc only reads our output back in the tests). The reader is strict about
-structure and says where a file goes wrong: record number and byte offset.
+Written by hand, and read by hand too: the reader is strict about structure and says where a
+file goes wrong (record number and byte offset), which pymarc's reader does not. Text is
+decoded per record by its character set: UTF-8, or MARC-8 through pymarc's converter.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -71,6 +75,7 @@ class Decoded:
     offset: int  # byte offset where it starts
     record: MarcRecord | None
     error: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def decode_all(data: bytes) -> Iterator[Decoded]:
@@ -80,6 +85,9 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
     while offset < len(data):
         if data[offset:].strip(b"\r\n\x1a \x00") == b"":
             return  # trailing line breaks or padding
+        if data[offset : offset + 1] == RECORD_END:
+            offset += 1  # a stray record terminator before a record (some exports start so)
+            continue
         number += 1
         head = data[offset : offset + 5]
         if len(data) - offset < 24 or not head.isdigit():
@@ -96,7 +104,8 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
             )
             return
         try:
-            yield Decoded(number, offset, decode(chunk))
+            record, warnings = decode_checked(chunk)
+            yield Decoded(number, offset, record, warnings=tuple(warnings))
         except ValueError as exc:
             yield Decoded(number, offset, None, str(exc))
             if not chunk.endswith(RECORD_END):
@@ -108,6 +117,15 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
 
 def decode(chunk: bytes) -> MarcRecord:
     """One record from its bytes (raises ValueError with a French reason)."""
+    return decode_checked(chunk)[0]
+
+
+_Raw = tuple[str, bytes, list[tuple[bytes, bytes]] | None]  # tag, indicators or data, subfields
+
+
+def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
+    """One record and what could not be decoded in it (the bytes a character set could not
+    read), as French warnings; ValueError when its structure is broken."""
     if not chunk.endswith(RECORD_END):
         raise ValueError("fin de notice absente (caractère 0x1D attendu)")
     try:
@@ -123,7 +141,7 @@ def decode(chunk: bytes) -> MarcRecord:
     directory = chunk[24:end_of_directory]
     if len(directory) % 12:
         raise ValueError("répertoire de longueur invalide")
-    record = MarcRecord(leader=leader)
+    raw: list[_Raw] = []
     for i in range(0, len(directory), 12):
         entry = directory[i : i + 12].decode("ascii", errors="replace")
         tag, size, start = entry[:3], entry[3:7], entry[7:12]
@@ -133,20 +151,231 @@ def decode(chunk: bytes) -> MarcRecord:
         if len(body) != int(size) or not body.endswith(FIELD_END):
             raise ValueError(f"zone {tag} hors des limites de la notice")
         body = body[:-1]
-        text = body.decode("utf-8", errors="replace")
         if tag < "010" and tag.isdigit():
-            record.control.append((tag, text))
+            raw.append((tag, body, None))
             continue
         indicators, *parts = body.split(SUBFIELD)
-        ind = indicators.decode("ascii", errors="replace").ljust(2)
-        subfields = []
-        for part in parts:
-            if part:
-                subfields.append(
-                    (
-                        part[:1].decode("ascii", errors="replace"),
-                        part[1:].decode("utf-8", errors="replace"),
-                    )
-                )
-        record.fields.append(DataField(tag, ind[0], ind[1], subfields))
-    return record
+        raw.append((tag, indicators, [(p[:1], p[1:]) for p in parts if p]))
+    charset = charset_of(leader, raw)
+    fallback = _fallback_encoding(raw)
+    record = MarcRecord(leader=leader)
+    problems: list[str] = []
+
+    def text(value: bytes, tag: str) -> str:
+        try:
+            return charset.decode(value)
+        except UnicodeDecodeError:
+            problems.append(tag)
+            return value.decode(fallback, errors="replace").replace("\ufffd", "?")
+
+    for tag, head, subfields in raw:
+        if subfields is None:
+            record.control.append((tag, text(head, tag)))
+            continue
+        ind = head.decode("ascii", errors="replace").ljust(2)
+        record.fields.append(
+            DataField(
+                tag,
+                ind[0],
+                ind[1],
+                [(c.decode("ascii", errors="replace"), text(v, tag)) for c, v in subfields],
+            )
+        )
+    warnings = []
+    if problems:
+        zones = ", ".join(dict.fromkeys(problems))
+        warnings.append(
+            f"octets illisibles en {charset.name} (zones {zones}) : lus en "
+            f"{_ENCODING_NAMES[fallback]}, à vérifier"
+        )
+    return record, warnings
+
+
+@dataclass(frozen=True, slots=True)
+class Charset:
+    """How the bytes of one record are text: UTF-8, or MARC-8 (MARC 21 with leader/09 blank)."""
+
+    name: str
+
+    def decode(self, value: bytes) -> str:
+        if self.name == "MARC-8":
+            if value.isascii() and b"\x1b" not in value:
+                return value.decode("ascii")
+            return _marc8(value)
+        if self.name == "ISO 5426":
+            return _iso5426(value)
+        return unicodedata.normalize("NFC", value.decode("utf-8"))
+
+
+# Languages written in Cyrillic (008/35-37, 101 $a): their records, when not in the character
+# set they declare, are in Windows-1251 far more often than in Windows-1252.
+_CYRILLIC = frozenset({"rus", "ukr", "bel", "bul", "srp", "mac", "kaz", "kir", "tat"})
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1251": "Windows-1251"}
+
+
+def _fallback_encoding(raw: list[_Raw]) -> str:
+    for tag, head, subfields in raw:
+        if (
+            tag == "008"
+            and subfields is None
+            and head[35:38].decode("ascii", "replace") in _CYRILLIC
+        ):
+            return "cp1251"
+        if (
+            tag == "101"
+            and subfields
+            and any(
+                v[:3].decode("ascii", "replace") in _CYRILLIC for c, v in subfields if c == b"a"
+            )
+        ):
+            return "cp1251"
+    return "cp1252"
+
+
+def _marc8(value: bytes) -> str:
+    # pymarc's converter is the maintained MARC-8 table (escape sequences, combining marks
+    # written before their letter, East Asian sets); it returns NFC text.
+    from pymarc.marc8 import MARC8ToUnicode
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # it reports bad bytes on stderr
+            text = MARC8ToUnicode(quiet=True).translate(value)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), str(exc)) from None
+    if "\ufffd" in text:
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), "unknown MARC-8 byte")
+    text = unicodedata.normalize("NFC", text)
+    # Bytes of another 8-bit set (Windows-1251...) read as MARC-8 come out as a run of
+    # combining marks over nothing: MARC-8 text has a letter under each mark.
+    marks = sum(1 for c in text if unicodedata.combining(c))
+    if marks > 2 and marks * 3 > sum(1 for c in text if c.isalpha()):
+        raise UnicodeDecodeError("marc-8", value, 0, len(value), "not MARC-8")
+    return text
+
+
+# ISO 5426, the extended Latin set of older UNIMARC files (BnF, Sudoc, PMB before UTF-8;
+# 100 $a/26-27 = '03'): combining marks written before their letter, as in MARC-8, but at
+# other code points, and a few letters of their own. No maintained Python codec has it.
+_ISO5426_MARKS = dict(
+    zip(
+        range(0xC0, 0xDC),
+        "\u0309\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u0308\u030a\u0315\u0312"
+        "\u030b\u031b\u030c\u0327\u031c\u0326\u0328\u0325\u032e\u0323\u0324\u0332\u0333"
+        "\u0329\u032d",
+        strict=True,
+    )
+)
+_ISO5426_LETTERS = {
+    0x88: "\x88",  # non-sorting markers, taken out later with the UTF-8 ones
+    0x89: "\x89",
+    0xA1: "¡",
+    0xA2: "„",
+    0xA3: "£",
+    0xA4: "$",
+    0xA5: "¥",
+    0xA6: "†",
+    0xA7: "§",
+    0xA8: "′",
+    0xA9: "‘",
+    0xAA: "“",
+    0xAB: "«",
+    0xAC: "♭",
+    0xAD: "©",
+    0xAE: "℗",
+    0xAF: "®",
+    0xB0: "ʻ",
+    0xB1: "ʼ",
+    0xB2: "‚",
+    0xB7: "·",
+    0xB8: "″",
+    0xB9: "’",
+    0xBA: "”",
+    0xBB: "»",
+    0xBC: "♯",
+    0xBD: "ʹ",
+    0xBE: "ʺ",
+    0xBF: "¿",
+    0xE1: "Æ",
+    0xE2: "Đ",
+    0xE6: "Ĳ",
+    0xE8: "Ł",
+    0xE9: "Ø",
+    0xEA: "Œ",
+    0xEC: "Þ",
+    0xF1: "æ",
+    0xF2: "đ",
+    0xF3: "ð",
+    0xF5: "ı",
+    0xF6: "ĳ",
+    0xF8: "ł",
+    0xF9: "ø",
+    0xFA: "œ",
+    0xFB: "ß",
+    0xFC: "þ",
+}
+
+
+def _iso5426(value: bytes) -> str:
+    out: list[str] = []
+    marks: list[str] = []
+    for i, byte in enumerate(value):
+        if byte in _ISO5426_MARKS:
+            marks.append(_ISO5426_MARKS[byte])  # applies to the next letter
+            continue
+        if byte < 0x80:
+            char = chr(byte)
+        elif byte in _ISO5426_LETTERS:
+            char = _ISO5426_LETTERS[byte]
+        else:
+            raise UnicodeDecodeError("iso5426", value, i, i + 1, "not in ISO 5426")
+        out.append(char + "".join(marks))
+        marks = []
+    if marks:
+        raise UnicodeDecodeError("iso5426", value, len(value) - 1, len(value), "mark at the end")
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+UTF8 = Charset("UTF-8")
+MARC8 = Charset("MARC-8")
+ISO5426 = Charset("ISO 5426")
+
+
+def charset_of(leader: str, raw: list[_Raw]) -> Charset:
+    """MARC 21 says its character set in leader/09 ('a' = UCS, blank = MARC-8); UNIMARC leaves
+    leader/09 blank and says it in 100 $a/26-29 ('50' = UTF-8, '03' = ISO 5426): a blank
+    leader/09 means MARC-8 only in a MARC 21 record."""
+    tags = {tag for tag, _, _ in raw}
+    flavour = flavour_of(tags, leader)
+    if flavour == "marc21" and leader[9:10] == " ":
+        return MARC8
+    if flavour == "unimarc":
+        coded = next(
+            (v for t, _, subs in raw if t == "100" and subs for c, v in subs if c == b"a"), b""
+        )
+        if coded[26:28] == b"03" and not _is_utf8(raw):
+            return ISO5426
+    return UTF8
+
+
+def _is_utf8(raw: list[_Raw]) -> bool:
+    """Whether every byte of the record reads as UTF-8 (records that say '03' but were
+    converted without updating 100 $a are common)."""
+    try:
+        for _, head, subfields in raw:
+            head.decode("utf-8")
+            for _, value in subfields or ():
+                value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def flavour_of(tags: set[str], leader: str = "") -> str:
+    """'marc21' or 'unimarc', by content: the title is in 245 in MARC 21 and in 200 in
+    UNIMARC; without either, MARC 21's leader ends with its entry map '4500' and UNIMARC's
+    with '450 '."""
+    if "245" in tags and "200" not in tags:
+        return "marc21"
+    if "200" in tags:
+        return "unimarc"
+    return "marc21" if leader[20:24] == "4500" or "008" in tags else "unimarc"

@@ -2,7 +2,8 @@
 
 A `MarcRecord` is the leader, control fields and data fields with indicators and subfields;
 `unimarc.py` and `marc21.py` map catalogue records to it, `iso2709.py` and this module write it.
-MARCXML uses the MARC 21 slim schema for both flavours, as PMB and Koha expect.
+MARC 21 goes to MARCXML (the MARC21/slim schema); UNIMARC to MarcXchange, which says
+format="UNIMARC" on each record.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ class MarcRecord:
     leader: str = " " * 24
     control: list[tuple[str, str]] = field(default_factory=list)  # 001-009
     fields: list[DataField] = field(default_factory=list)
+    flavour: str = ""  # "unimarc" or "marc21" when the file says so (MarcXchange's format)
+    kind: str = ""  # MarcXchange's type: "Bibliographic", "Holdings", "Authority"...
+
+    @property
+    def bibliographic(self) -> bool:
+        """A description of a document, not of copies (holdings) nor a heading (authority):
+        MarcXchange says so in its type, both flavours in leader/06."""
+        if self.kind:
+            return self.kind.lower().startswith("bib")
+        return self.leader[6:7] not in ("u", "v", "x", "y", "z")
 
     def add(self, tag: str, ind: str = "  ", *subfields: tuple[str, str]) -> None:
         """Add a data field; subfields with empty values are left out, empty fields too."""
@@ -108,6 +119,43 @@ def marcxml_record(record: MarcRecord, *, namespace_declaration: bool = False) -
     return "\n".join(lines)
 
 
+MARCXCHANGE_NS = "info:lc/xmlns/marcxchange-v2"
+MARCXCHANGE_SCHEMA = "http://www.loc.gov/standards/iso25577/marcxchange-2-0.xsd"
+
+
+def marcxchange_collection(records: Iterable[MarcRecord], marc_format: str = "UNIMARC") -> bytes:
+    """MarcXchange (ISO 25577): MARCXML's structure in its own namespace, each record saying
+    its format. UNIMARC goes there: in the MARC21/slim namespace a reader (pymarc, Koha in
+    MARC 21) takes its 200 for an unknown field and finds no 245."""
+    body = []
+    for record in records:
+        lines = [
+            f'<mx:record format="{xml_attr(marc_format)}" type="Bibliographic">',
+            f"<mx:leader>{xml_text(record.leader.ljust(24)[:24])}</mx:leader>",
+        ]
+        for tag, value in record.control:
+            lines.append(f'<mx:controlfield tag="{tag}">{xml_text(value)}</mx:controlfield>')
+        for f in record.fields:
+            lines.append(
+                f'<mx:datafield tag="{f.tag}" ind1="{xml_attr(f.ind1)}" ind2="{xml_attr(f.ind2)}">'
+            )
+            for code, value in f.subfields:
+                lines.append(
+                    f'<mx:subfield code="{xml_attr(code)}">{xml_text(value)}</mx:subfield>'
+                )
+            lines.append("</mx:datafield>")
+        lines.append("</mx:record>")
+        body.append("\n".join(lines))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<mx:collection xmlns:mx="{MARCXCHANGE_NS}"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+        f' xsi:schemaLocation="{MARCXCHANGE_NS} {MARCXCHANGE_SCHEMA}">\n'
+        + "\n".join(body)
+        + "\n</mx:collection>\n"
+    ).encode()
+
+
 def marcxml_collection(records: Iterable[MarcRecord]) -> bytes:
     body = "\n".join(marcxml_record(r) for r in records)
     return (
@@ -151,7 +199,12 @@ def read_marcxml(root: ET.Element) -> Iterator[MarcRecord]:
         else [e for e in root.iter() if local(e.tag) == "record" and _is_marc(e)]
     )
     for element in records:
-        record = MarcRecord()
+        declared = (element.get("format") or "").upper().replace(" ", "")
+        record = MarcRecord(
+            flavour="unimarc"
+            if "UNIMARC" in declared
+            else ("marc21" if "MARC21" in declared else "")
+        )
         for child in element:
             name = local(child.tag)
             if name == "leader":

@@ -9,9 +9,12 @@ Fields written: 001 (OAI identifier), 005, 008, 020/022 (ISBN/ISSN), 041 (langua
 
 from __future__ import annotations
 
+import re
+
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, DocType, Record, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from .common import (
+    MARC21_RELATORS,
     ExportContext,
     author_from_name,
     import_source,
@@ -20,10 +23,13 @@ from .common import (
     language_639_2,
     parse_date,
     parse_pages,
+    person,
+    role_of,
     type_by_label,
 )
 from .marc import MarcRecord
-from .unimarc import _checked, _unique
+from .unimarc import _checked, _unique, without_sorting_marks
+from .unimarc import strip_isbd as _strip_isbd
 
 _LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
 # 008/24-27 nature of contents (books).
@@ -56,12 +62,11 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     if record.language and record.language != "und":
         marc.add("041", "  ", ("a", language_639_2(record.language)))
     authors = list(record.authors)
-    if authors:
-        first = authors[0]
-        if first.kind is AuthorKind.PERSON:
-            marc.add("100", "1 ", ("a", first.name), ("e", "auteur"))
-        else:
-            marc.add("110", "2 ", ("a", first.name), ("e", "auteur"))
+    # The main entry is the first author (100/110); everyone else, authors and the other roles
+    # alike, is an added entry (700/710), each with its relator code ($4) and term ($e).
+    main = next((a for a in authors if AuthorRole(a.role) is AuthorRole.AUTHOR), None)
+    if main is not None:
+        marc.add("110" if main.kind is AuthorKind.ORGANISATION else "100", *_entry(main))
     statement = ", ".join(a.display for a in authors)
     marc.add(
         "245",
@@ -88,11 +93,9 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     for keyword in record.keywords:
         marc.add("653", "  ", ("a", keyword))
     marc.add("655", " 7", ("a", record.doc_type.label), ("2", "local"))
-    for author in authors[1:]:
-        if author.kind is AuthorKind.PERSON:
-            marc.add("700", "1 ", ("a", author.name), ("e", "auteur"))
-        else:
-            marc.add("710", "2 ", ("a", author.name), ("e", "auteur"))
+    for author in authors:
+        if author is not main:
+            marc.add("710" if author.kind is AuthorKind.ORGANISATION else "700", *_entry(author))
     if record.url:
         marc.add("856", "40", ("u", record.url))
     page = ctx.record_url(record)
@@ -100,6 +103,31 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         marc.add("856", "42", ("u", page), ("z", "Notice du centre de ressources"))
     marc.fields.sort(key=lambda f: f.tag)
     return marc
+
+
+def _entry(author: Author) -> tuple[str, tuple[str, str], ...]:
+    """Indicators and subfields of a 100/110/700/710: the name as catalogued ($a, with a
+    suffix in $c), the relator term ($e) and code ($4)."""
+    role = AuthorRole(author.role)
+    if author.kind is AuthorKind.ORGANISATION:
+        return ("2 ", ("a", author.name), ("e", _TERMS[role]), ("4", MARC21_RELATORS[role]))
+    name = f"{author.family}, {author.given}" if author.given else author.family
+    return (
+        "1 ",
+        ("a", name),
+        ("c", author.suffix),
+        ("e", _TERMS[role]),
+        ("4", MARC21_RELATORS[role]),
+    )
+
+
+_TERMS = {
+    AuthorRole.AUTHOR: "author",
+    AuthorRole.TRANSLATOR: "translator",
+    AuthorRole.EDITOR: "editor",
+    AuthorRole.ILLUSTRATOR: "illustrator",
+    AuthorRole.PREFACE: "author of introduction",
+}
 
 
 def _version(timestamp: str) -> str:
@@ -134,15 +162,29 @@ def _fixed(record: Record) -> str:
 
 def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
     """A catalogue record from a MARC 21 record."""
+    marc = without_sorting_marks(marc)
     title = _strip_isbd(marc.value("245", "a"))
     if not title:
         raise ValueError("zone 245 $a (titre) absente")
     authors = []
     for f in marc.fields:
-        if f.tag in ("100", "700") and f.get("a"):
-            authors.append(author_from_name(_strip_isbd(f.get("a")), AuthorKind.PERSON))
-        elif f.tag in ("110", "710") and f.get("a"):
-            authors.append(author_from_name(_strip_isbd(f.get("a")), AuthorKind.ORGANISATION))
+        if f.tag not in ("100", "110", "111", "700", "710", "711") or not f.get("a"):
+            continue
+        # Relator terms are in $e, but in $j for meetings (their $e is a subordinate unit).
+        terms = [*f.get_all("4"), *f.get_all("j" if f.tag[1:] == "11" else "e")]
+        roles = [role_of(t) for t in terms]
+        role = next((r for r in roles if r is not None), AuthorRole.AUTHOR)
+        if f.tag[1:] == "00":
+            # 100/700 ind1 0 = forename only ('Homer'), 1 = surname, forename; $c holds
+            # titles and suffixes ('Jr.'), kept only when they are a suffix.
+            family, _, given = _strip_isbd(f.get("a")).partition(",")
+            suffix = next((c for c in map(_strip_isbd, f.get_all("c")) if _SUFFIX.fullmatch(c)), "")
+            authors.append(person(family, given, suffix, role))
+        else:
+            # 110/710 bodies, 111/711 meetings: the name and its subordinate units.
+            parts = [_strip_isbd(p) for p in [f.get("a"), *f.get_all("b")]]
+            name = ". ".join(p for p in parts if p)
+            authors.append(author_from_name(name, AuthorKind.ORGANISATION, role))
     publication = marc.first("264") or marc.first("260")
     date, year = parse_date(publication.get("c") if publication else "")
     fixed = marc.control_value("008")
@@ -184,16 +226,7 @@ def _identifier(marc: MarcRecord) -> str:
     return f"marc21:{org + ':' if org else ''}{value}" if value else ""
 
 
-def _strip_isbd(value: str) -> str:
-    """Trailing ISBD punctuation of records that include it (' /', ' :', ',', '.')."""
-    value = value.strip()
-    while value and value[-1] in "/:;,=" and not value.endswith("..."):
-        value = value[:-1].rstrip()
-    # 'Paris.' -> 'Paris', but initials like 'J.' stay in names
-    initial = len(value) >= 3 and value[-3] in " ,"
-    if value.endswith(".") and not value.endswith("..") and value[-2:-1] != " " and not initial:
-        value = value[:-1]
-    return value
+_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr)\.?|[IVX]{1,5}|\d(?:st|nd|rd|th)", re.I)
 
 
 def _doc_type(marc: MarcRecord) -> DocType:

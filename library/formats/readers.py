@@ -8,74 +8,96 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..models import Record
 from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unimarc
 from .holdings_csv import ParsedFile, RowError, read_holdings
+from .iso2709 import flavour_of
 from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
 
 Reader = Callable[..., ParsedFile]
 
 
+def _convert(flavour: str | None):  # type: ignore[no-untyped-def]
+    """The converter of a MARC record: the one `flavour` names, else by the record's content
+    (MARC 21 and UNIMARC share ISO 2709 and MARCXML, and partners' files do not say which)."""
+
+    def convert(marc: MarcRecord, source: str) -> Record:
+        kind = flavour or marc.flavour or flavour_of({f.tag for f in marc.fields}, marc.leader)
+        return (marc21 if kind == "marc21" else unimarc).from_marc(marc, source)
+
+    return convert
+
+
 def _from_marc(
-    records: list[tuple[int, MarcRecord]], convert, source: str, parsed: ParsedFile
-) -> ParsedFile:  # type: ignore[no-untyped-def]
+    records: list[tuple[int, MarcRecord]],
+    convert,  # type: ignore[no-untyped-def]
+    source: str,
+    parsed: ParsedFile,
+    offsets: dict[int, int] | None = None,
+) -> ParsedFile:
     for number, marc in records:
+        where = f" (octet {offsets[number]})" if offsets else ""
+        if not marc.bibliographic:
+            parsed.warnings.append(
+                RowError(
+                    number, f"notice d'exemplaires ou d'autorité, pas une notice : ignorée{where}"
+                )
+            )
+            continue
         try:
             parsed.rows.append((number, convert(marc, source)))
         except ValueError as exc:
-            parsed.errors.append(RowError(number, str(exc)))
+            parsed.errors.append(RowError(number, f"{exc}{where}"))
     return parsed
 
 
-def _iso2709(convert):  # type: ignore[no-untyped-def]
+def _iso2709(flavour: str | None):  # type: ignore[no-untyped-def]
     def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
         good: list[tuple[int, MarcRecord]] = []
+        offsets: dict[int, int] = {}
         for decoded in iso2709.decode_all(data):
+            offsets[decoded.number] = decoded.offset
             if decoded.record is None:
                 parsed.errors.append(
                     RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})")
                 )
             else:
                 good.append((decoded.number, decoded.record))
+                parsed.warnings.extend(
+                    RowError(decoded.number, f"{w} (octet {decoded.offset})")
+                    for w in decoded.warnings
+                )
         if not good and not parsed.errors:
             parsed.errors.append(RowError(1, "fichier vide : aucune notice ISO 2709"))
-        return _from_marc(good, convert, source, parsed)
+        return _from_marc(good, _convert(flavour), source, parsed, offsets)
 
     return read
 
 
-def _marcxml(convert):  # type: ignore[no-untyped-def]
-    def read(data: bytes, *, source: str = "") -> ParsedFile:
-        parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
-        try:
-            root = parse_xml(data)
-        except MarcXmlError as exc:
-            parsed.unit = "ligne"
-            parsed.errors.append(RowError(exc.line or 1, str(exc)))
-            return parsed
-        good = list(enumerate(read_marcxml(root), start=1))
-        if not good:
-            parsed.errors.append(RowError(1, "aucune notice MARCXML (<record>) dans le fichier"))
-        return _from_marc(good, convert, source, parsed)
-
-    return read
-
-
-def read_unimarc_auto(data: bytes, *, source: str = "") -> ParsedFile:
-    """ISO 2709 in UNIMARC, or MARC 21 when the records say so (a 245 title and no 200)."""
-    decoded = [d.record for d in iso2709.decode_all(data) if d.record is not None]
-    if decoded and all(r.first("245") and not r.first("200") for r in decoded):
-        return _iso2709(marc21.from_marc)(data, source=source)
-    return _iso2709(unimarc.from_marc)(data, source=source)
+def read_marcxml_file(data: bytes, *, source: str = "") -> ParsedFile:
+    """MARCXML (MARC21/slim) or MarcXchange, in UNIMARC or MARC 21: each record by its
+    `format` attribute when it has one, else by its content."""
+    parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
+    try:
+        root = parse_xml(data)
+    except MarcXmlError as exc:
+        parsed.unit = "ligne"
+        parsed.errors.append(RowError(exc.line or 1, str(exc)))
+        return parsed
+    good = list(enumerate(read_marcxml(root), start=1))
+    if not good:
+        parsed.errors.append(RowError(1, "aucune notice MARCXML (<record>) dans le fichier"))
+    return _from_marc(good, _convert(None), source, parsed)
 
 
 READERS: dict[str, Reader] = {
     "csv": read_holdings,
     "ris": ris.read,
     "bibtex": bibtex.read,
-    "marcxml": _marcxml(unimarc.from_marc),
-    "iso2709": read_unimarc_auto,
-    "marc21": _iso2709(marc21.from_marc),
+    "marcxml": read_marcxml_file,
+    "iso2709": _iso2709(None),
+    "marc21": _iso2709("marc21"),
     "oai_dc": dublin_core.read,
     "json": records_json.read,
     "csl-json": csl.read,
@@ -110,7 +132,12 @@ def sniff(head: bytes, suffix: str) -> str | None:
     if text.startswith(b"["):
         return "csl-json"  # a bare list of items
     if text.startswith(b"<"):
-        if b"MARC21/slim" in head or b"<record" in head and b"datafield" in head:
+        if (
+            b"MARC21/slim" in head
+            or b"marcxchange" in head
+            or b"<record" in head
+            and b"datafield" in head
+        ):
             return "marcxml"
         if b"oai_dc" in head:
             return "oai_dc"

@@ -14,7 +14,9 @@ def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None
         "id": record.id,
         "title": record.title,
         "subtitle": record.subtitle,
-        "authors": [{"name": a.name, "kind": a.kind.value} for a in record.authors],
+        "authors": [
+            {"name": a.name, "kind": a.kind.value, "role": a.role.value} for a in record.authors
+        ],
         "publisher": record.publisher,
         "place": record.place,
         "date": record.date,
@@ -77,6 +79,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
     from ..models import (
         Author,
         AuthorKind,
+        AuthorRole,
         Copy,
         CopyStatus,
         DocType,
@@ -111,7 +114,13 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
                 Author(item, AuthorKind.PERSON if "," in item else AuthorKind.ORGANISATION)
             )
         else:
-            authors.append(Author(str(item["name"]), AuthorKind(item.get("kind", "person"))))
+            authors.append(
+                Author(
+                    str(item["name"]),
+                    AuthorKind(item.get("kind") or "person"),
+                    AuthorRole(item.get("role") or "author"),
+                )
+            )
     themes = []
     for item in data.get("themes") or []:
         slug = item if isinstance(item, str) else item.get("slug")
@@ -193,21 +202,16 @@ def write(records: Iterable[Record], ctx: Any) -> bytes:
 
 def read(data: bytes, *, source: str = "") -> Any:
     """Records of a `json` export (or a bare list of records); errors name the record number."""
-    import json
 
     from .common import import_source
+    from .csl import load_json
     from .holdings_csv import ParsedFile, RowError
 
     parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
+    document, line, reason = load_json(data)
+    if reason:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(1, f"fichier non UTF-8 (octet {exc.start})"))
-        return parsed
-    except json.JSONDecodeError as exc:
-        parsed.unit = "ligne"
-        parsed.errors.append(RowError(exc.lineno, f"JSON invalide colonne {exc.colno} : {exc.msg}"))
+        parsed.errors.append(RowError(line, reason))
         return parsed
     items = document.get("records") if isinstance(document, dict) else document
     if not isinstance(items, list):

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import DocType, Record
+from ..models import AuthorKind, AuthorRole, DocType, Record
 from .common import (
     PERIODICAL_TYPES,
+    UNTITLED,
     ExportContext,
     author_from_name,
     clean_text,
@@ -22,10 +23,12 @@ from .common import (
     language_639_1,
     parse_date,
     parse_pages,
+    person,
     split_title,
     type_by_label,
+    with_role,
 )
-from .holdings_csv import ParsedFile, RowError
+from .holdings_csv import ParsedFile, RowError, not_utf8
 
 TYPES = {
     DocType.OUVRAGE: "BOOK",
@@ -65,7 +68,12 @@ _BY_TY = {
     "BILL": DocType.TEXTE_OFFICIEL,
 }
 TERRITORIES_NOTE = "Territoires : "
-_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+# Roles RIS has a tag for; the others (illustrator, preface) stay authors, with their role
+# said in a note.
+_RIS_ROLE_TAGS = {AuthorRole.EDITOR: "A2", AuthorRole.TRANSLATOR: "A4"}
+_NOTE_ROLES = (AuthorRole.ILLUSTRATOR, AuthorRole.PREFACE)
+ROLES_NOTE = "Contributions : "
+_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
 
 
 def write(records: Iterable[Record], ctx: ExportContext) -> bytes:
@@ -88,7 +96,8 @@ def _tag(tag: str, value: object) -> str:
 def _lines(record: Record, ctx: ExportContext) -> list[str]:
     ty = TYPES[record.doc_type]
     lines = [_tag("TY", ty), _tag("ID", ctx.identifier(record))]
-    lines += [_tag("AU", a.name) for a in record.authors]
+    for author in record.authors:
+        lines.append(_tag(_RIS_ROLE_TAGS.get(AuthorRole(author.role), "AU"), author.name))
     title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
     lines.append(_tag("TI", title))
     if record.subtitle:
@@ -125,6 +134,9 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
         lines.append(_tag("CN", record.call_number))
     if record.notes:
         lines.append(_tag("N1", record.notes))
+    others = [with_role(a) for a in record.authors if AuthorRole(a.role) in _NOTE_ROLES]
+    if others:
+        lines.append(_tag("N1", ROLES_NOTE + " ; ".join(others)))
     if record.territories:
         lines.append(_tag("N1", TERRITORIES_NOTE + " ; ".join(record.territories)))
     if ctx.centre:
@@ -136,6 +148,22 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
 # -- reading -------------------------------------------------------------------------------
 
 
+# Lines some systems put between records: EndNote's and PubMed's numbering ('1.', 'Record #1
+# of 2'), the Web of Science header and footer ('FN Clarivate Analytics Web of Science',
+# 'VR 1.0', 'EF').
+_BETWEEN_RECORDS = re.compile(r"^(?:\d+\.?|Record #?\s*\d+ of \d+|FN\s.*|VR\s.*|EF)$", re.I)
+# Tags of people, and the role each gives (A2 the editor of the book or series, A3 the
+# series editor, A4 the translator or subsidiary author, ED the editor).
+_PEOPLE = {
+    "AU": AuthorRole.AUTHOR,
+    "A1": AuthorRole.AUTHOR,
+    "A2": AuthorRole.EDITOR,
+    "A3": AuthorRole.EDITOR,
+    "ED": AuthorRole.EDITOR,
+    "A4": AuthorRole.TRANSLATOR,
+}
+
+
 def read(data: bytes, *, source: str = "") -> ParsedFile:
     """Records of a RIS file; a record without its ER, or text outside any record, is an
     error with its line number."""
@@ -143,6 +171,10 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
+    if not_utf8(encoding):
+        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    if _WOS_START.match(text.lstrip("\ufeff\r\n ")):
+        return _read_wos(text, source, parsed)
     tags: list[tuple[str, str]] = []
     start = 0
     last_tag = ""
@@ -156,7 +188,11 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                 tag, value = tags[-1]
                 tags[-1] = (tag, f"{value} {line.strip()}")
                 continue
-            parsed.errors.append(RowError(number, f"ligne hors notice : « {line[:40]} »"))
+            if _BETWEEN_RECORDS.match(line.strip()):
+                continue
+            # Text between records (a database's 'Provider: …' header, a note) is no record:
+            # it is ignored, and said, since a record may have lost its TY line.
+            parsed.warnings.append(RowError(number, f"texte hors notice ignoré : « {line[:40]} »"))
             continue
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
@@ -169,11 +205,15 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             start, tags, last_tag = number, [("TY", value)], "TY"
             continue
         if not start:
+            if tag in ("FN", "VR", "EF"):
+                continue
             parsed.errors.append(RowError(number, f"balise {tag} hors notice (TY attendu avant)"))
             continue
         if tag == "ER":
             try:
-                parsed.rows.append((start, _record(tags, source)))
+                record, warnings = _record(tags, source)
+                parsed.rows.append((start, record))
+                parsed.warnings.extend(RowError(start, w) for w in warnings)
             except ValueError as exc:
                 parsed.errors.append(RowError(start, str(exc)))
             start, tags, last_tag = 0, [], ""
@@ -184,10 +224,12 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed.errors.append(
             RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier")
         )
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append(RowError(1, "aucune notice RIS (ligne « TY  - ») dans le fichier"))
     return parsed
 
 
-def _record(tags: list[tuple[str, str]], source: str) -> Record:
+def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]]:
     values: dict[str, list[str]] = {}
     for tag, value in tags:
         if value:
@@ -196,12 +238,19 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
     def first(*names: str) -> str:
         return next((values[n][0] for n in names if n in values), "")
 
+    warnings: list[str] = []
     ty = first("TY").upper()
     if not ty:
         raise ValueError("type de notice (TY) vide")
+    doi = first("DO", "DI")
+    if not doi and ty not in _M3_TYPES and first("M3").startswith("10."):
+        doi = first("M3")  # Zotero writes a DOI in M3 for the types without a DO tag
     title_text = first("TI", "T1", "CT", "BT")
     if not title_text:
-        raise ValueError("notice sans titre (TI)")
+        if len(values) <= 1:
+            raise ValueError("notice vide : ni titre (TI ou T1) ni autre balise")
+        title_text = UNTITLED
+        warnings.append(f"notice sans titre (TI ou T1) : importée sous « {UNTITLED} »")
     title, subtitle = split_title(title_text, first("ST"))  # no ST: no subtitle
     doc_type = _BY_TY.get(ty, DocType.AUTRE)
     if "M3" in values and ty in _M3_TYPES:
@@ -212,6 +261,7 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         date, year = py_date, py
     isbn = issn = ""
     for number in values.get("SN", []):
+        number = re.sub(r"\([^)]*\)", " ", number)  # '1932-6208 (electronic)'
         for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
             isbn, issn = _classify(piece.strip(), isbn, issn)
     notes, territories = [], ()
@@ -223,17 +273,27 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         else:
             notes.append(note)
     publisher = first("PB")
-    if doc_type is DocType.ARTICLE and not publisher:
-        publisher = first("T2", "JO", "JF")
+    periodical = first("T2", "JO", "JF", "JA")
+    in_periodical = doc_type is DocType.ARTICLE and not publisher and periodical
+    if in_periodical:
+        publisher = periodical  # our convention: an article's publisher is its periodical
+    host = _host(values, "" if in_periodical else periodical)
+    if host:
+        notes.insert(0, host)
+    if doi:
+        notes.append(f"DOI : {doi}")
     keywords: list[str] = []
     for value in values.get("KW", []):
         keywords.extend(k.strip() for k in value.split(";") if k.strip())
-    return Record(
+    urls = [u for value in values.get("UR", []) + values.get("L2", []) for u in _urls(value)]
+    url = urls[0] if urls else (f"https://doi.org/{doi}" if doi else "")
+    authors = tuple(_person(v, _PEOPLE[t]) for t, v in tags if t in _PEOPLE and v and v.strip(" ,"))
+    record = Record(
         title=title,
         subtitle=subtitle,
-        authors=tuple(author_from_name(v) for t, v in tags if t in ("AU", "A1") and v),
+        authors=authors,
         publisher=publisher,
-        place=first("CY"),
+        place=first("CY", "PP"),
         date=date,
         year=year,
         doc_type=doc_type,
@@ -246,10 +306,121 @@ def _record(tags: list[tuple[str, str]], source: str) -> Record:
         abstract=first("AB", "N2"),
         keywords=tuple(dict.fromkeys(keywords)),
         territories=territories,
-        url=first("UR", "L2"),
+        url=url,
         notes="\n".join(notes),
         source=import_source(source, first("ID") if first("ID").startswith("oai:") else ""),
     )
+    return record, warnings
+
+
+# -- Web of Science ------------------------------------------------------------------------
+# Its "plain text" export: two-letter tags followed by one space, continuation lines indented
+# by three spaces, ER at the end of each record, EF at the end of the file. Read into the RIS
+# tags above.
+_WOS_START = re.compile(r"^(?:FN |PT [A-Z]\b)")
+_WOS_TYPES = {"J": "JOUR", "B": "BOOK", "S": "BOOK", "C": "CONF", "P": "GEN"}
+_WOS_MANY = {"AU", "AF", "ED", "BE", "CR", "C1"}  # one value per line
+_WOS_TAGS = {
+    "TI": "TI",
+    "SO": "JF",
+    "LA": "LA",
+    "AB": "AB",
+    "PU": "PB",
+    "PI": "CY",
+    "SN": "SN",
+    "EI": "SN",
+    "BN": "SN",
+    "PY": "PY",
+    "VL": "VL",
+    "IS": "IS",
+    "BP": "SP",
+    "EP": "EP",
+    "DI": "DO",
+}
+
+
+def _read_wos(text: str, source: str, parsed: ParsedFile) -> ParsedFile:
+    fields: list[tuple[str, str]] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.lstrip("\ufeff").rstrip()
+        if not line.strip():
+            continue
+        if line.startswith("   ") and fields:
+            tag, value = fields[-1]
+            if tag in _WOS_MANY:
+                fields.append((tag, line.strip()))
+            else:
+                fields[-1] = (tag, f"{value} {line.strip()}")
+            continue
+        tag, _, value = line.partition(" ")
+        if tag in ("FN", "VR", "EF"):
+            continue
+        if tag == "PT":
+            start, fields = number, [("PT", value.strip())]
+            continue
+        if not start:
+            parsed.errors.append(RowError(number, f"balise {tag} hors notice (PT attendu avant)"))
+            continue
+        if tag == "ER":
+            try:
+                record, warnings = _record(_wos_as_ris(fields), source)
+                parsed.rows.append((start, record))
+                parsed.warnings.extend(RowError(start, w) for w in warnings)
+            except ValueError as exc:
+                parsed.errors.append(RowError(start, str(exc)))
+            start, fields = 0, []
+            continue
+        fields.append((tag, value.strip()))
+    if start:
+        parsed.errors.append(RowError(start, "notice sans fin : ER manque avant la fin du fichier"))
+    return parsed
+
+
+def _wos_as_ris(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    kind = next((v for t, v in fields if t == "PT"), "J")
+    ris = [("TY", _WOS_TYPES.get(kind, "GEN"))]
+    full = [v for t, v in fields if t == "AF"]  # full names when the file has them
+    ris += [("AU", v) for v in (full or [v for t, v in fields if t == "AU"])]
+    ris += [("A2", v) for t, v in fields if t in ("ED", "BE")]
+    for tag, value in fields:
+        if tag in _WOS_TAGS:
+            ris.append((_WOS_TAGS[tag], value))
+        elif tag == "DE":
+            ris += [("KW", k.strip()) for k in value.split(";") if k.strip()]
+    return ris
+
+
+def _person(value: str, role: AuthorRole):  # type: ignore[no-untyped-def]
+    """RIS writes 'Last, First, Suffix' (Zotero, EndNote; 'Shannon,Claude E.' too); a name
+    without a comma is a body's ('World Health Organization')."""
+    if "," not in value:
+        return author_from_name(value, AuthorKind.ORGANISATION, role)
+    family, given, suffix = ([p.strip() for p in value.split(",", 2)] + ["", ""])[:3]
+    return person(family, given, suffix, role)
+
+
+def _host(values: dict[str, list[str]], periodical: str) -> str:
+    """Where an article or chapter sits: 'Dans : Revue, vol. 9, n° 3, p. 379-423'."""
+
+    def first(name: str) -> str:
+        return values.get(name, [""])[0]
+
+    parts = [periodical] if periodical else []
+    if first("VL"):
+        parts.append(f"vol. {first('VL')}")
+    if first("IS"):
+        parts.append(f"n° {first('IS')}")
+    if first("SP") and "EP" in values:
+        parts.append(f"p. {first('SP')}-{first('EP')}")
+    elif first("SP") and not parse_pages(first("SP")):
+        parts.append(f"p. {first('SP')}")
+    return "Dans : " + ", ".join(parts) if parts else ""
+
+
+def _urls(value: str) -> list[str]:
+    # EndNote and Zotero put several addresses on one UR line, separated by ';' or spaces.
+    return [u for u in re.split(r"[;\s]+", value) if u]
 
 
 def _support(values: dict[str, list[str]]):  # type: ignore[no-untyped-def]

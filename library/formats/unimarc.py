@@ -8,12 +8,14 @@ data, UTF-8 declared as "50"), 101 (language, ISO 639-2), 200 (title, subtitle, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, DocType, Record, Support
+from ..models import AuthorKind, AuthorRole, DocType, Record, Support
 from .common import (
     PERIODICAL_TYPES,
+    UNIMARC_RELATORS,
     ExportContext,
     author_from_name,
     import_source,
@@ -23,11 +25,11 @@ from .common import (
     parse_date,
     parse_pages,
     person,
+    role_of,
     type_by_label,
 )
 from .marc import MarcRecord
 
-AUTHOR_RELATOR = "070"  # UNIMARC relator code: author
 _LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
 
 
@@ -76,19 +78,26 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     marc.add("608", "  ", ("a", record.doc_type.label), ("2", "local"))
     for keyword in record.keywords:
         marc.add("610", "0 ", ("a", keyword))
+    # 700/710 the main author, 701/711 the other authors, 702/712 the other roles (translator,
+    # director, illustrator, preface), each with its relator code in $4.
     first = True
     for author in record.authors:
+        role = AuthorRole(author.role)
+        main = role is AuthorRole.AUTHOR
         if author.kind is AuthorKind.PERSON:
+            tag = ("700" if first else "701") if main else "702"
             marc.add(
-                "700" if first else "701",
+                tag,
                 " 1",
                 ("a", author.family),
                 ("b", author.given),
-                ("4", AUTHOR_RELATOR),
+                ("c", author.suffix),
+                ("4", UNIMARC_RELATORS[role]),
             )
         else:
-            marc.add("710" if first else "711", "02", ("a", author.name), ("4", AUTHOR_RELATOR))
-        first = False
+            tag = ("710" if first else "711") if main else "712"
+            marc.add(tag, "02", ("a", author.name), ("4", UNIMARC_RELATORS[role]))
+        first = first and not main
     if record.url:
         marc.add("856", "4 ", ("u", record.url))
     # Fields go out in tag order, as ISO 2709 readers expect.
@@ -121,22 +130,32 @@ def _coded_data(record: Record) -> str:
 
 def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
     """A catalogue record from a UNIMARC record (ours or a partner's)."""
-    title = marc.value("200", "a")
+    marc = without_sorting_marks(marc)
+    title = strip_isbd(marc.value("200", "a"))
     if not title.strip():
         raise ValueError("zone 200 $a (titre) absente")
-    subtitle = " : ".join(marc.all("200")[0].get_all("e")) if marc.first("200") else ""
+    subtitle = (
+        " : ".join(strip_isbd(e) for e in marc.all("200")[0].get_all("e") if strip_isbd(e))
+        if marc.first("200")
+        else ""
+    )
     authors = []
     for f in sorted(
         (f for f in marc.fields if f.tag in ("700", "701", "702", "710", "711", "712")),
-        key=lambda f: (f.tag[2] != "0", marc.fields.index(f)),
+        key=lambda f: (f.tag[2] == "2", marc.fields.index(f)),
     ):
-        if f.tag.startswith("70") and f.get("a"):
-            authors.append(person(f.get("a"), f.get("b")))
+        codes = [role_of(code) for code in f.get_all("4")]
+        role = next((r for r in codes if r is not None), AuthorRole.AUTHOR)
+        if f.tag.startswith("70") and (f.get("a") or f.get("g") or f.get("b")):
+            # $g is the full forename when $b holds initials only: take the fuller one.
+            given = f.get("g") if len(f.get("g")) > len(f.get("b")) else f.get("b")
+            authors.append(person(f.get("a"), given, "", role))
         elif f.get("a"):
-            parts = [f.get("a"), *f.get_all("b")]
-            authors.append(
-                author_from_name(". ".join(p for p in parts if p), AuthorKind.ORGANISATION)
-            )
+            parts = [strip_isbd(p) for p in [f.get("a"), *f.get_all("b")]]
+            name = ". ".join(p for p in parts if p)
+            if f.get("c"):
+                name = f"{name} {f.get('c')}"
+            authors.append(author_from_name(name, AuthorKind.ORGANISATION, role))
     heading = marc.first("200")
     statement = " ; ".join(heading.get_all("f") + heading.get_all("g")) if heading else ""
     coded = marc.value("100", "a")
@@ -150,8 +169,8 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         title=title.strip(),
         subtitle=subtitle.strip(),
         authors=in_statement_order(authors, statement),
-        publisher=marc.value("210", "c") or marc.value("214", "c"),
-        place=marc.value("210", "a") or marc.value("214", "a"),
+        publisher=strip_isbd(marc.value("210", "c") or marc.value("214", "c")),
+        place=strip_isbd(marc.value("210", "a") or marc.value("214", "a")),
         date=date,
         year=year,
         doc_type=doc_type,
@@ -167,6 +186,32 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         notes="\n".join(marc.values("300", "a")),
         source=import_source(source_name, _identifier(marc)),
     )
+
+
+# Non-sorting markers around a leading article ('\x88Les \x89misérables'): NSB/NSE of
+# ISO 6429 as UNIMARC in UTF-8 writes them, and the older SOS/ST pair some systems use.
+_SORTING_MARKS = str.maketrans("", "", "\x88\x89\x98\x9c")
+
+
+def without_sorting_marks(marc: MarcRecord) -> MarcRecord:
+    """The record without its non-sorting markers: they order a catalogue's index and are
+    never shown."""
+    for f in marc.fields:
+        f.subfields = [(c, v.translate(_SORTING_MARKS)) for c, v in f.subfields]
+    return marc
+
+
+def strip_isbd(value: str) -> str:
+    """A value without the ISBD punctuation that separates it from the next one
+    ('Escape from loneliness /', 'Paris :', 'Westminster Press,'); initials keep their point."""
+    value = " ".join(value.split())
+    while value and value[-1] in "/:;,=" and not value.endswith("..."):
+        value = value[:-1].rstrip()
+    initial = len(value) >= 3 and value[-3] in " ,.-"
+    abbreviation = re.search(r"\b(?:etc|cf|éd|ed|dir|trad|ill|Jr|Sr|St|[A-Z])\.$", value)
+    if value.endswith(".") and not value.endswith("..") and not initial and not abbreviation:
+        value = value[:-1]
+    return value.strip()
 
 
 def _identifier(marc: MarcRecord) -> str:

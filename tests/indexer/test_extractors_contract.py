@@ -16,6 +16,7 @@ from corpus.files import (
     make_html,
     make_odt,
     make_pdf,
+    make_png_scan,
     make_rtf,
     make_txt,
 )
@@ -38,7 +39,11 @@ GOOD: dict[str, tuple[str, Callable[[Path], Path]]] = {
     "rtf": (".rtf", lambda p: make_rtf(p, PHRASE, title=TITLE)),
     "html": (".html", lambda p: make_html(p, f"<p>{PHRASE}</p>", title=TITLE)),
     "text": (".txt", lambda p: make_txt(p, f"{TITLE}\n\n{PHRASE}\n")),
+    "image": (".png", lambda p: make_png_scan(p, PHRASE)),
 }
+# Formats whose text is recognised later by OCR (tests/indexer/test_ocr.py): the extractor
+# checks the file and counts its pages; the text is empty and the title is the file name's.
+SCANS = {"image"}
 REGISTRY = default_registry()
 NAMES = REGISTRY.names()
 
@@ -56,6 +61,9 @@ def good_file(request, tmp_path) -> tuple[str, Path]:
 def test_a_good_file_gives_its_text_title_and_format(good_file):
     name, path = good_file
     extraction = REGISTRY.extract(path)
+    if name in SCANS:
+        assert (extraction.text, extraction.page_count, extraction.title) == ("", 1, "sample")
+        return
     assert PHRASE in " ".join(extraction.text.split())
     assert extraction.title == TITLE
     extractor = next(e for e in REGISTRY if e.name == name)
@@ -67,6 +75,8 @@ def test_a_good_file_renamed_with_a_lying_suffix_is_read_by_its_content(good_fil
     liar = tmp_path / ("renamed.pdf" if name != "pdf" else "renamed.docx")
     liar.write_bytes(path.read_bytes())
     assert REGISTRY.recognise(liar).name == name
+    if name in SCANS:
+        return
     assert PHRASE in " ".join(REGISTRY.extract(liar).text.split())
 
 
@@ -135,5 +145,6 @@ def test_titles_are_never_none_on_success(good_file, tmp_path):
         "rtf": lambda p: make_rtf(p, "Texte court."),
         "html": lambda p: make_html(p, "<p>Texte court.</p>"),
         "text": lambda p: make_txt(p, "Texte court."),
+        "image": lambda p: make_png_scan(p, "Texte court."),
     }[name](tmp_path / f"2009_evaluation-CUCS_v2{path.suffix}")
     assert REGISTRY.extract(untitled).title == "2009 evaluation CUCS"

@@ -32,10 +32,7 @@ def _ole2(path: Path, *streams: str) -> Path:
     [
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "exécutable Windows"),
         (b"\x7fELF\x02\x01\x01\x00", "exécutable Linux"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image PNG"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image JPEG"),
         (b"GIF89a\x01\x00\x01\x00\x80\x00", "image GIF"),
-        (b"II*\x00\x08\x00\x00\x00", "image TIFF"),
     ],
 )
 def test_binary_formats_are_refused_with_what_they_look_like(tmp_path, head, what):
@@ -144,4 +141,4 @@ def test_memory_errors_and_interruptions_are_not_swallowed(tmp_path, error):
 
 def test_the_registry_is_an_object_listing_the_built_ins_in_recognition_order():
     assert default_registry() is not REGISTRY
-    assert REGISTRY.names() == ("pdf", "docx", "odt", "epub", "rtf", "html", "text")
+    assert REGISTRY.names() == ("pdf", "docx", "odt", "epub", "rtf", "image", "html", "text")

@@ -69,6 +69,7 @@ def test_every_format_has_a_name_a_media_type_and_carries_no_deleted_record(reco
         "csl-json",
         "dc",
         "marcxml",
+        "marc21xml",
         "iso2709",
         "marc21",
         "json",
@@ -220,15 +221,27 @@ def test_dc_has_one_valid_oai_dc_element_per_record(records, ctx, schemas_dir):
     assert got == expected(records)
 
 
-def test_marcxml_is_valid_unimarc_in_the_slim_schema(records, ctx, schemas_dir):
+def test_unimarc_xml_is_marcxchange_that_says_unimarc(records, ctx):
+    """UNIMARC in XML is MarcXchange (ISO 25577), valid against its schema, each record with
+    format="UNIMARC": in the MARC21/slim namespace a MARC 21 reader would look for a 245."""
     root = etree.fromstring(export("marcxml", records, ctx), NO_NET)
-    schema = etree.XMLSchema(etree.parse(str(schemas_dir / "MARC21slim.xsd"), NO_NET))
+    xsd = Path(__file__).parents[1] / "data" / "marcxchange-2-0.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd), NO_NET))
     assert schema.validate(root), schema.error_log
-    marc = "{http://www.loc.gov/MARC21/slim}"
-    first = root.find(marc + "record")
-    title = first.find(f"{marc}datafield[@tag='200']/{marc}subfield[@code='a']").text
+    mx = "{info:lc/xmlns/marcxchange-v2}"
+    found = root.findall(mx + "record")
+    assert len(found) == len(live(records))
+    assert {r.get("format") for r in found} == {"UNIMARC"}
+    title = found[0].find(f"{mx}datafield[@tag='200']/{mx}subfield[@code='a']").text
     assert title == records[0].title
-    assert len(root.findall(marc + "record")) == len(live(records))
+
+
+def test_marc21_xml_is_marcxml_that_pymarc_reads(records, ctx, schemas_dir):
+    data = export("marc21xml", records, ctx)
+    schema = etree.XMLSchema(etree.parse(str(schemas_dir / "MARC21slim.xsd"), NO_NET))
+    assert schema.validate(etree.fromstring(data, NO_NET)), schema.error_log
+    read = pymarc.parse_xml_to_array(io.BytesIO(data))
+    assert [r["245"]["a"] for r in read] == [r.title for r in live(records)]
 
 
 def subfield(record: pymarc.Record, tag: str, code: str) -> str | None:
@@ -340,7 +353,7 @@ def test_special_characters_survive_every_format(records, ctx, name):
         text = data.decode("utf-8-sig")
     if name == "bibtex":
         text = tex_to_text(text)
-    if name in ("dc", "marcxml"):
+    if name in ("dc", "marcxml", "marc21xml"):
         text = "".join(etree.fromstring(data, NO_NET).itertext())
     if name in ("json", "csl-json"):
         text = json.dumps(json.loads(data), ensure_ascii=False)

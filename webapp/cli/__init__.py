@@ -79,6 +79,11 @@ def _register() -> None:
 
     cli.add_command(export.command)
 
+    # Scans: text recognition through Tesseract.
+    from . import ocr
+
+    cli.add_command(ocr.command)
+
 
 _register()
 

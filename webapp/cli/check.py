@@ -8,6 +8,7 @@ from indexer.consistency import check, repair
 from library.store import FileStore
 
 from .env import EXIT_REFUSED, Env, pass_env, print_json
+from .ocr import ocr_waiting, print_ocr_waiting
 
 
 @click.command("check")
@@ -24,6 +25,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
     if fix and problems:
         done = repair(catalogue, index, store, problems)
         problems = check(catalogue, index, store)
+    waiting = ocr_waiting(catalogue)
     if as_json:
         print_json(
             {
@@ -31,6 +33,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 "repaired": done,
                 "segments": index.segment_count(),
                 "problems": [{"kind": p.kind, "message": p.message} for p in problems],
+                "ocr_waiting": waiting,
             }
         )
     else:
@@ -45,6 +48,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 f"{len(catalogue.files())} fichiers intacts"
             )
         click.echo(f"index : {_segments(index.segment_count())}")
+        print_ocr_waiting(waiting)
     if problems:
         raise SystemExit(EXIT_REFUSED)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -10,9 +11,12 @@ import click
 from indexer.importing import ImportPlan, apply_import, plan_import
 from indexer.search import sync_index
 from library import Catalogue
+from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.readers import READERS, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
+
+log = logging.getLogger(__name__)
 
 FORMAT_NAMES = (
     "csv",
@@ -68,12 +72,20 @@ def command(
     catalogue are skipped as duplicates. A damaged file (truncated MARC, RIS without ER,
     unbalanced BibTeX braces...) is refused with the position of each fault, unless
     --skip-invalid; CSV rows in error are reported and the valid rows imported."""
-    name = _format_of(file, fmt)
-    parsed = READERS[name](file.read_bytes(), source=file.name)
+    try:
+        name = _format_of(file, fmt)
+    except CliError as exc:
+        if as_json:
+            print_json(_refusal(file, None, dry_run, [exc.format_message()], "ligne", []))
+        raise
+    parsed = _read(name, file)
     unit = parsed.unit
     if not parsed.rows and parsed.errors and (parsed.errors[0].line == 1 or name != "csv"):
         first = parsed.errors[0]
         more = f" (et {len(parsed.errors) - 1} autres erreurs)" if len(parsed.errors) > 1 else ""
+        if as_json:
+            reasons = [f"{unit} {e.line} : {e.message}" for e in parsed.errors]
+            print_json(_refusal(file, name, dry_run, reasons, unit, parsed.errors))
         raise CliError(f"{file.name}, {unit} {first.line} : {first.message}{more}", EXIT_REFUSED)
     refused = bool(parsed.errors) and name != "csv" and not skip_invalid
     if (refused or dry_run) and not env.paths.exists():
@@ -86,11 +98,18 @@ def command(
         theme_labels=env.vocabulary().vocabulary.labels(),
         repository=str(env.config["OAI_REPOSITORY_DOMAIN"]),
     )
+    # The validation rule may refuse whole records too (a title it cannot keep).
+    refused = refused or (bool(plan.errors) and name != "csv" and not skip_invalid)
     if not dry_run and not refused:
         apply_import(catalogue, plan, env.tagger())
         sync_index(catalogue, env.index(create=True), compact=True)
     if as_json:
-        print_json({"format": name, "dry_run": dry_run, "refused": refused, **plan.to_json()})
+        document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
+        document.update(plan.to_json())
+        document["reasons"] = (
+            [f"{unit} {e.line} : {e.message}" for e in plan.errors] if refused else []
+        )
+        print_json(document)
     else:
         _print(file, name, plan, dry_run, refused)
     if refused:
@@ -99,6 +118,45 @@ def command(
             "(--skip-invalid importe les notices valides)",
             EXIT_REFUSED,
         )
+
+
+def _read(name: str, file: Path) -> ParsedFile:
+    """The file read by its format's reader. Readers turn every fault of a file into a
+    positioned error; should one still raise, the user gets one line, not a traceback."""
+    try:
+        return READERS[name](file.read_bytes(), source=file.name)
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
+        log.debug("reader %s failed on %s", name, file, exc_info=True)
+        parsed = ParsedFile(unit="ligne")
+        parsed.errors.append(RowError(1, f"fichier illisible en {name} ({type(exc).__name__})"))
+        return parsed
+
+
+def _refusal(
+    file: Path,
+    name: str | None,
+    dry_run: bool,
+    reasons: list[str],
+    unit: str,
+    errors: list[RowError],
+) -> dict[str, object]:
+    """The JSON document of a file refused before any record was read."""
+    return {
+        "file": file.name,
+        "format": name,
+        "dry_run": dry_run,
+        "refused": True,
+        "reasons": reasons,
+        "created": 0,
+        "updated": 0,
+        "skipped": 0,
+        "unit": unit,
+        "errors": [{"line": e.line, "message": e.message} for e in errors],
+        "warnings": [],
+        "rows": [],
+        "ids": [],
+        "updated_ids": [],
+    }
 
 
 def _print(file: Path, name: str, plan: ImportPlan, dry_run: bool, refused: bool) -> None:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from indexer.search.service import LANGUAGE_LABELS
 from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
+from library.ocr_queue import OcrQueue
 
 from .. import services
 from ..urls import external
@@ -39,6 +40,9 @@ FORMAT_NAMES = {
     "text/plain": "texte",
     "text/markdown": "texte (Markdown)",
     "application/msword": "Word (DOC)",
+    "image/jpeg": "image JPEG (scan)",
+    "image/png": "image PNG (scan)",
+    "image/tiff": "image TIFF (scan)",
 }
 # A downloaded HTML file must never run in our origin: shown, it is sandboxed (opaque origin,
 # no script, no form, no plugin), and may only show its own inline styles and embedded images.
@@ -74,6 +78,7 @@ def show(record_id: int) -> tuple[str, int] | str:
         pdf_url=external("records.file", record_id=record_id)
         if record.file is not None and record.file.media_type == "application/pdf"
         else "",
+        searchable=OcrQueue(services.get_catalogue()).searchable_file(record_id),
         canonical=external("records.show", record_id=record_id),
         citation_date=_citation_date(record),
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
@@ -141,6 +146,33 @@ def file(record_id: int) -> Response:
     response.headers["Content-Security-Policy"] = (
         SANDBOX_CSP if media_type == "text/html" else FILE_CSP
     )
+    return response
+
+
+@bp.get("/notice/<id:record_id>/fichier-texte")
+def searchable_file(record_id: int) -> Response:
+    """The searchable PDF made by OCR from a scan (the original stays at `/fichier`)."""
+    record = _load(record_id)
+    if record.deleted:
+        abort(410)
+    source = OcrQueue(services.get_catalogue()).searchable_file(record_id)
+    if source is None or record.file is None:
+        abort(404)
+    store = services.get_store()
+    path = store.path(source)
+    try:
+        inside = path.resolve().is_relative_to(store.root.resolve())
+    except OSError:
+        inside = False
+    if not inside or not path.is_file():
+        abort(404)
+    inline = request.args.get("lire", "") in ("1", "oui", "true")
+    response = send_file(
+        path, mimetype="application/pdf", conditional=True, etag=source.sha256, max_age=3600
+    )
+    name = download_name(Path(record.file.original_name).stem + "-texte.pdf", ".pdf")
+    response.headers["Content-Disposition"] = content_disposition(name, inline=inline)
+    response.headers["Content-Security-Policy"] = FILE_CSP
     return response
 
 

@@ -170,6 +170,26 @@ def password() -> Any:
 # -- home, review list, trash, journal ----------------------------------------------------
 
 
+def ocr_waiting_view(catalogue: Any) -> list[dict[str, Any]]:
+    """Scans waiting for `fonds ocr` (or failed there), with their titles, for the dashboard."""
+    from library.ocr_queue import OcrQueue
+
+    from ..ocr_messages import STATUS_LABELS, ocr_reason
+
+    items = OcrQueue(catalogue).waiting()
+    records = catalogue.get_many([item.record_id for item in items])
+    return [
+        {
+            "id": item.record_id,
+            "title": records[item.record_id].title,
+            "status": STATUS_LABELS[item.status.value],
+            "reason": ocr_reason(item.error_code, item.error_detail) if item.error_code else "",
+        }
+        for item in items
+        if item.record_id in records
+    ]
+
+
 @bp.get("/")
 def home() -> str:
     catalogue = services.get_catalogue()
@@ -187,6 +207,7 @@ def home() -> str:
         pending=len(staging().items()),
         overdue=desk.overdue(now)[:5],
         today=now,
+        ocr_waiting=ocr_waiting_view(catalogue),
     )
 
 

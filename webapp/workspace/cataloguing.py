@@ -20,6 +20,7 @@ from .. import services
 from ..params import id_arg, page_arg
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
+    ROLE_CHOICES,
     RecordForm,
     audit_view,
     form_from_record,
@@ -512,6 +513,7 @@ def _render_form(
         duplicates=duplicates or [],
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
+        role_choices=ROLE_CHOICES,
         supports=[(s.value, s.label) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,

@@ -11,26 +11,26 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from indexer.search.service import LANGUAGE_LABELS
-from library import Author, AuthorKind, DocType, Record, Support
+from library import Author, AuthorKind, AuthorRole, DocType, Record, Support
+from library.formats.common import with_role
 from library.identifiers import normalise_isbn, normalise_issn
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import clean_line
+from library.validation import (
+    AUTHOR_LIMIT,
+    LIMITS,
+    admit,
+    clean_multiline,
+    clean_single,
+    url_problem,
+)
 
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 EXTRA_AUTHOR_ROWS = 3
-LIMITS = {
-    "title": 500,
-    "subtitle": 500,
-    "publisher": 300,
-    "place": 200,
-    "abstract": 20_000,
-    "notes": 5000,
-    "call_number": 100,
-    "url": 2000,
-}
+ROLE_VALUES = frozenset(r.value for r in AuthorRole)
+ROLE_CHOICES = {r.value: r.label for r in AuthorRole}
 
 
 @dataclass
@@ -38,18 +38,18 @@ class RecordForm:
     """What the form shows: values as typed, and an error per field name."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    authors: list[tuple[str, str]] = field(default_factory=list)  # (name, kind)
+    authors: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, role)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def author_rows(self) -> list[tuple[int, str, str]]:
-        """(order, name, kind) rows: the authors, then a few empty rows to add more."""
-        rows = [(i + 1, n, k) for i, (n, k) in enumerate(self.authors)]
+    def author_rows(self) -> list[tuple[int, str, str, str]]:
+        """(order, name, kind, role) rows: the authors, then a few empty rows to add more."""
+        rows = [(i + 1, n, k, r) for i, (n, k, r) in enumerate(self.authors)]
         start = len(rows)
-        rows += [(start + i + 1, "", "person") for i in range(EXTRA_AUTHOR_ROWS)]
+        rows += [(start + i + 1, "", "person", "author") for i in range(EXTRA_AUTHOR_ROWS)]
         return rows
 
 
@@ -74,7 +74,7 @@ def form_from_record(record: Record) -> RecordForm:
         "url": record.url,
         "notes": record.notes,
     }
-    return RecordForm(values, [(a.name, a.kind.value) for a in record.authors])
+    return RecordForm(values, [(a.name, a.kind.value, a.role.value) for a in record.authors])
 
 
 def parse_record_form(
@@ -88,8 +88,10 @@ def parse_record_form(
         if name != "authors"  # an ordered list of its own, below
     }
     f.values = dict(text)
-    for name in ("title", "subtitle", "publisher", "place", "call_number"):
-        text[name] = clean_line(text[name])
+    for name in ("title", "subtitle", "publisher", "place", "call_number", "url"):
+        text[name] = clean_single(text[name])
+    for name in ("abstract", "notes"):
+        text[name] = clean_multiline(text[name])
     for name, limit in LIMITS.items():
         if len(text[name]) > limit:
             f.errors[name] = f"Trop long : {limit} caractères au plus."
@@ -125,11 +127,15 @@ def parse_record_form(
             issn = normalise_issn(text["issn"])
         except ValueError:
             f.errors["issn"] = "ISSN invalide : la clé de contrôle ne correspond pas."
-    if text["url"] and not _URL.match(text["url"]):
+    if url_problem(text["url"]) and "url" not in f.errors:
         f.errors["url"] = "Adresse web commençant par http:// ou https://."
     f.authors = _authors(form)
-    if any(len(name) > 300 for name, _ in f.authors):
+    if any(len(name) > AUTHOR_LIMIT for name, _, _ in f.authors):
         f.errors["authors"] = "Nom d'auteur trop long (300 caractères au plus)."
+    if any(r not in ROLE_VALUES for _, _, r in f.authors):
+        f.errors["authors"] = (
+            "Rôle inconnu : auteur, traducteur, directeur, illustrateur ou préfacier."
+        )
     if base is not None and base.copies and support is not Support.PAPIER:
         f.errors["support"] = (
             "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
@@ -139,7 +145,7 @@ def parse_record_form(
     values = dict(
         title=text["title"],
         subtitle=text["subtitle"],
-        authors=tuple(Author(n, AuthorKind(k)) for n, k in f.authors),
+        authors=tuple(Author(n, AuthorKind(k), AuthorRole(r)) for n, k, r in f.authors),
         publisher=text["publisher"],
         place=text["place"],
         date=text["date"],
@@ -158,7 +164,11 @@ def parse_record_form(
         notes=text["notes"],
     )
     record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
-    return f, record
+    # The rule every import applies too (library.validation): what it refuses, the form refuses.
+    record, problems = admit(record)
+    for problem in problems:
+        f.errors.setdefault(problem.field, problem.reason[:1].upper() + problem.reason[1:] + ".")
+    return (f, None) if f.errors else (f, record)
 
 
 def _integer(raw: str, name: str, f: RecordForm, low: int, high: int, message: str) -> int | None:
@@ -175,10 +185,12 @@ def _integer(raw: str, name: str, f: RecordForm, low: int, high: int, message: s
     return value
 
 
-def _authors(form: MultiDict[str, str]) -> list[tuple[str, str]]:
-    """Author rows in the order the documentalist gave (the `ordre` numbers, then the rows)."""
+def _authors(form: MultiDict[str, str]) -> list[tuple[str, str, str]]:
+    """Author rows in the order the documentalist gave (the `ordre` numbers, then the rows),
+    each with its role (author when the form has no role column)."""
     names = form.getlist("author_name")
     kinds = form.getlist("author_kind")
+    roles = form.getlist("author_role")
     orders = form.getlist("author_order")
     rows = []
     for i, name in enumerate(names):
@@ -186,18 +198,19 @@ def _authors(form: MultiDict[str, str]) -> list[tuple[str, str]]:
         if not name:
             continue
         kind = kinds[i] if i < len(kinds) and kinds[i] in ("person", "organisation") else "person"
+        role = roles[i] if i < len(roles) and roles[i] else "author"
         try:
             order = float(orders[i]) if i < len(orders) and orders[i].strip() else i + 1
         except ValueError:
             order = i + 1
-        rows.append((order, i, name, kind))
+        rows.append((order, i, name, kind, role))
     rows.sort()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     out = []
-    for _, _, name, kind in rows:
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            out.append((name, kind))
+    for _, _, name, kind, role in rows:
+        if (name.casefold(), role) not in seen:  # one person may be editor and translator
+            seen.add((name.casefold(), role))
+            out.append((name, kind, role))
     return out[:50]
 
 
@@ -212,7 +225,7 @@ def audit_view(record: Record) -> dict[str, Any]:
     return {
         "titre": record.title,
         "sous_titre": record.subtitle,
-        "auteurs": [a.name for a in record.authors],
+        "auteurs": [with_role(a) for a in record.authors],
         "editeur": record.publisher,
         "lieu": record.place,
         "date": record.date,

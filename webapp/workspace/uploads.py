@@ -24,9 +24,11 @@ from werkzeug.datastructures import FileStorage
 
 from indexer.extractors import ExtractionError, default_registry
 from indexer.extractors.base import ExtractionLimits
+from indexer.ocr.detect import pages_to_ocr
 from indexer.records import record_from_extraction
 from indexer.worker import Job, Outcome, init_worker, run_job
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus, audit
+from library.ocr_queue import OcrQueue
 from library.review import duplicate_candidates
 from library.store import FileStore
 
@@ -34,7 +36,13 @@ from .. import security, services
 from ..params import id_arg
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
-from .record_form import audit_view, form_from_record, language_choices, parse_record_form
+from .record_form import (
+    ROLE_CHOICES,
+    audit_view,
+    form_from_record,
+    language_choices,
+    parse_record_form,
+)
 from .staging import StagedUpload, Staging, display_name, refuse_name
 
 bp = Blueprint("uploads", __name__, url_prefix="/admin/depot")
@@ -334,6 +342,7 @@ def _save(
     )
     proposals = _proposal(staged).themes
     proposed = {t.slug for t in proposals}
+    scan_pages = pages_to_ocr(staged.file, source.media_type, staged.text(), record.pages)
     with catalogue.transaction():
         catalogue.add_file(source)
         stored = catalogue.add(
@@ -341,6 +350,8 @@ def _save(
         )
         assert stored.id is not None
         catalogue.set_auto_themes(stored.id, proposals)
+        if scan_pages is not None:  # a scan: `fonds ocr` will recognise its text
+            OcrQueue(catalogue).enqueue(stored.id, pages=scan_pages)
         for slug in sorted(proposed - checked):
             catalogue.set_manual_theme(stored.id, slug, "remove", by=security.actor())
         for slug in sorted(checked - proposed):
@@ -387,6 +398,7 @@ def _render_confirm(
         duplicates=candidates,
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
+        role_choices=ROLE_CHOICES,
         languages=language_choices(form.values.get("language")),
         text_head=staged.text()[:1500],
     )

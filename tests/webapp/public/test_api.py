@@ -283,7 +283,11 @@ def test_a_record_comes_with_every_field_and_its_links(client, fund) -> None:
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     data = response.get_json()
     assert data["title"].startswith("Évaluation du contrat urbain")
-    assert data["authors"][0] == {"name": "Joseph-Angélique, Marie", "kind": "person"}
+    assert data["authors"][0] == {
+        "name": "Joseph-Angélique, Marie",
+        "kind": "person",
+        "role": "author",
+    }
     assert [t["slug"] for t in data["themes"]] == ["evaluation", "observation"]
     assert data["themes"][0]["evidence"]["passages"][0]["page"] == 3
     assert data["links"] == {

@@ -534,3 +534,56 @@ def test_saves_during_a_real_fonds_index_run_are_all_searchable(app, logged_in, 
         [*fonds, "--instance", str(instance), "check"], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_each_author_has_a_role_and_an_edit_keeps_the_roles_an_import_brought(app, logged_in):
+    """GIVEN a record whose authors have roles (as a UNIMARC import brings them), WHEN the
+    documentalist opens and saves its form, THEN every role is shown selected and kept."""
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {
+            **NEW,
+            "copy_barcode": [],
+            "author_name": ["Joseph, Marie", "Roy, Léa", "Adam, Zoé"],
+            "author_kind": ["person", "person", "person"],
+            "author_role": ["author", "translator", "illustrator"],
+            "author_order": ["1", "2", "3"],
+        },
+    )
+    assert response.status_code == 302
+    record_id = int(response.location.rsplit("/", 1)[1])
+    with catalogue_of(app) as cat:
+        roles = [(a.name, a.role.value) for a in cat.get(record_id).authors]
+    assert roles == [
+        ("Joseph, Marie", "author"),
+        ("Roy, Léa", "translator"),
+        ("Adam, Zoé", "illustrator"),
+    ]
+    page = logged_in.get(f"/admin/notices/{record_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<option value="translator" selected>Traducteur</option>' in html
+    assert '<option value="illustrator" selected>Illustrateur</option>' in html
+
+
+def test_a_role_the_list_does_not_know_is_refused(app, logged_in):
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "copy_barcode": [], "author_role": ["author", "chef", "author"]},
+    )
+    assert response.status_code == 400
+    assert "Rôle inconnu" in text(response)
+
+
+def test_the_form_refuses_what_an_import_refuses_by_the_same_rule(app, logged_in):
+    """The record form and every importer share library.validation: a keyword longer than
+    the rule allows, which only that rule checks, is refused here too."""
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {**NEW, "copy_barcode": [], "keywords": "x" * 250},
+    )
+    assert response.status_code == 400
+    assert "Mots-clés trop long (250 caractères)." in text(response)

@@ -233,3 +233,21 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
     )
     assert response.status_code == 413 and "Fichier trop volumineux" in text(response)
     assert nothing_kept(app)
+
+
+def test_an_uploaded_scan_is_catalogued_and_queued_for_ocr(app, logged_in, tmp_path):
+    from corpus.files import make_png_scan
+    from library.ocr_queue import OcrQueue, OcrStatus
+
+    scan = make_png_scan(tmp_path / "compte-rendu.png", "Compte rendu du conseil citoyen")
+    response = upload(logged_in, ("compte-rendu.png", scan.read_bytes()))
+    assert response.status_code == 302
+    page = text(logged_in.get(response.location))
+    assert "aucun texte extrait" in page
+    saved = post(logged_in, response.location, form_fields(page))
+    assert saved.status_code == 302, text(saved)
+    record_id = int(saved.location.rsplit("/", 1)[1])
+    with Catalogue.in_instance(app.config["INSTANCE"]) as cat:
+        assert OcrQueue(cat).get(record_id).status is OcrStatus.PENDING
+    home = text(logged_in.get("/admin/"))
+    assert "Documents scannés en attente d&#39;OCR (1)" in home or "en attente d'OCR (1)" in home
