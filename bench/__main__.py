@@ -10,10 +10,10 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import imports, ingest, ocr, relevance, search
+    from . import alerts, imports, ingest, ocr, relevance, search
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "imports", "search", "relevance", "ocr"}
+    wanted = set(argv) or {"ingest", "imports", "search", "relevance", "ocr", "alerts"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
@@ -25,6 +25,8 @@ def main(argv: list[str]) -> int:
         results["relevance"] = relevance.run(OUT)
     if "ocr" in wanted:  # skipped, with a line, on a machine without Tesseract
         results["ocr"] = ocr.run(OUT)
+    if "alerts" in wanted:
+        results["alerts"] = alerts.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nrésultats enregistrés dans {OUT / 'results.json'}")
     return 0

@@ -32,9 +32,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions migrations use to compute lookup keys the way the code does."""
     from .keys import origin_id, title_key  # keys imports nothing from db
+    from .names import family_name, given_names
 
     conn.create_function("fonds_title_key", 1, title_key, deterministic=True)
     conn.create_function("fonds_origin_id", 1, origin_id, deterministic=True)
+    conn.create_function("fonds_family_name", 1, family_name, deterministic=True)
+    conn.create_function("fonds_given_names", 1, given_names, deterministic=True)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -53,22 +56,54 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def migrate(conn: sqlite3.Connection, up_to: int | None = None) -> int:
     """Apply the pending migrations (up to version `up_to`, default all), each in its own
-    transaction with its Python data step if it has one; return the schema version."""
+    transaction with its Python data step if it has one; return the schema version.
+
+    Which migrations a catalogue has is kept in a ledger table, not inferred from the highest
+    version: a migration numbered below one already applied (branches developed side by side
+    each add their own) is still applied."""
     from .migrations import DATA_STEPS
 
-    for version, _name, sql in migrations():
-        if schema_version(conn) >= version or (up_to is not None and version > up_to):
+    _open_ledger(conn)
+    for version, name, sql in migrations():
+        if (up_to is not None and version > up_to) or version in applied_migrations(conn):
             continue
         with transaction(conn):
             # Another process may have migrated while we waited for the write lock.
-            if schema_version(conn) >= version:
+            if version in applied_migrations(conn):
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
             if version in DATA_STEPS:
                 DATA_STEPS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name)
+            )
+            conn.execute(f"PRAGMA user_version = {max(version, schema_version(conn))}")
     return schema_version(conn)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> set[int]:
+    return {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+
+
+def _open_ledger(conn: sqlite3.Connection) -> None:
+    """Create the ledger of applied migrations; a catalogue made before it has every
+    migration up to its user_version (migrations were then applied strictly in order)."""
+    exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    if conn.execute(exists).fetchone():
+        return
+    with transaction(conn):
+        if conn.execute(exists).fetchone():
+            return
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+        )
+        current = schema_version(conn)
+        conn.executemany(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+            [(version, name) for version, name, _ in migrations() if version <= current],
+        )
 
 
 @contextmanager

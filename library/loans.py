@@ -22,7 +22,8 @@ from typing import Any
 from . import db
 from .catalogue import Catalogue, utc_now
 from .errors import CatalogueError, NotFound
-from .text import xml_safe
+from .names import split_person_name
+from .text import fold, xml_safe
 
 
 class LoanRefusal(StrEnum):
@@ -46,6 +47,8 @@ class LoanRefusal(StrEnum):
     NOTHING_TO_RESERVE = "nothing-to-reserve"  # no paper copy at all
     UNKNOWN_RESERVATION = "unknown-reservation"
     INVALID_BORROWER = "invalid-borrower"
+    CARD_TAKEN = "card-taken"  # another borrower has this card barcode
+    NO_CONTACT = "no-contact"  # an e-mail reminder to a borrower without an e-mail address
 
 
 class LoanRefused(CatalogueError):
@@ -68,6 +71,7 @@ _DATABASE_REFUSALS = {
     "loan refused: loan already returned": LoanRefusal.NOT_ON_LOAN,
     "loan refused: borrower has active loans": LoanRefusal.BORROWER_HAS_LOANS,
     "UNIQUE constraint failed: loans.copy_id": LoanRefusal.ALREADY_ON_LOAN,
+    "UNIQUE constraint failed: borrowers.card_barcode": LoanRefusal.CARD_TAKEN,
     "UNIQUE constraint failed: reservations.record_id, reservations.borrower_id": LoanRefusal.ALREADY_RESERVED,
     "FOREIGN KEY constraint failed": LoanRefusal.UNKNOWN_BORROWER,
     "CHECK constraint failed": LoanRefusal.BAD_DATE,
@@ -80,8 +84,22 @@ DEFAULT_CATEGORIES: dict[str, str] = {
     "etudiant": "Étudiant·e",
     "autre": "Autre",
 }
+_BORROWER_REF = re.compile(r"^(\d{1,9})$|\(n°\s*(\d{1,9})\)$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-BORROWER_FIELDS = ("name", "organisation", "category", "email", "phone", "notes")
+# What a borrower's record holds (the form's fields); `name`, the display name, is derived.
+BORROWER_FIELDS = (
+    "family_name",
+    "given_names",
+    "card_barcode",
+    "organisation",
+    "category",
+    "email",
+    "phone",
+    "address",
+    "notes",
+)
+_STORED_FIELDS = ("name", *BORROWER_FIELDS)
+REMINDER_LEVELS = {1: "Première relance", 2: "Deuxième relance", 3: "Dernière relance"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +133,21 @@ class Borrower:
     created_at: str = ""
     updated_at: str = ""
     active_loans: int = 0
+    family_name: str = ""
+    given_names: str = ""
+    card_barcode: str = ""
+    address: str = ""
+
+    @property
+    def sort_name(self) -> str:
+        """ "FAMILY, Given" as lists show it."""
+        if self.given_names:
+            return f"{self.family_name}, {self.given_names}"
+        return self.family_name or self.name
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.email or self.phone or self.address)
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -145,6 +178,28 @@ class Loan:
         if not self.active:
             return 0
         return max(0, (today - self.due_date).days)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    level: int  # 1 first, 2 second, 3 final (REMINDER_LEVELS)
+    sent_on: date
+    channel: str  # "lettre" or "courriel"
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """An overdue loan as the desk chases it: who to reach, and the reminders already sent."""
+
+    loan: Loan
+    borrower: Borrower | None
+    reminders: tuple[Reminder, ...] = ()
+
+    @property
+    def next_level(self) -> int | None:
+        """The level of the next reminder, None once the final one was sent."""
+        sent = max((r.level for r in self.reminders), default=0)
+        return sent + 1 if sent < 3 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,21 +255,38 @@ class Loans:
 
     def add_borrower(
         self,
-        name: str,
+        name: str = "",
         *,
+        family_name: str = "",
+        given_names: str = "",
+        card_barcode: str = "",
         organisation: str = "",
         category: str = "autre",
         email: str = "",
         phone: str = "",
+        address: str = "",
         notes: str = "",
         now: str | None = None,
     ) -> Borrower:
-        values = _borrower_values(name, organisation, category, email, phone, notes)
+        """Register a borrower: family and given names apart, or one `name` split as written."""
+        if name and not (family_name or given_names):
+            family_name, given_names = split_person_name(name)
+        values = _borrower_values(
+            family_name=family_name,
+            given_names=given_names,
+            card_barcode=card_barcode,
+            organisation=organisation,
+            category=category,
+            email=email,
+            phone=phone,
+            address=address,
+            notes=notes,
+        )
         now = now or utc_now()
         with self._refusals():
             cur = self.conn.execute(
-                f"INSERT INTO borrowers ({', '.join(BORROWER_FIELDS)}, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO borrowers ({', '.join(_STORED_FIELDS)}, created_at, updated_at)"
+                f" VALUES ({', '.join('?' * (len(_STORED_FIELDS) + 2))})",
                 (*values, now, now),
             )
         return self.borrower(int(cur.lastrowid or 0))
@@ -222,13 +294,48 @@ class Loans:
     def update_borrower(self, borrower_id: int, now: str | None = None, **fields: str) -> Borrower:
         current = self.borrower(borrower_id)
         merged = {name: fields.get(name, getattr(current, name)) for name in BORROWER_FIELDS}
+        if fields.get("name") and not (fields.get("family_name") or fields.get("given_names")):
+            merged["family_name"], merged["given_names"] = split_person_name(fields["name"])
         values = _borrower_values(**merged)
-        assignments = ", ".join(f"{name} = ?" for name in BORROWER_FIELDS)
-        self.conn.execute(
-            f"UPDATE borrowers SET {assignments}, updated_at = ? WHERE id = ?",
-            (*values, now or utc_now(), borrower_id),
-        )
+        assignments = ", ".join(f"{name} = ?" for name in _STORED_FIELDS)
+        with self._refusals():
+            self.conn.execute(
+                f"UPDATE borrowers SET {assignments}, updated_at = ? WHERE id = ?",
+                (*values, now or utc_now(), borrower_id),
+            )
         return self.borrower(borrower_id)
+
+    def find_borrowers(self, typed: str, *, limit: int = 20) -> list[Borrower]:
+        """The borrowers a desk entry may mean: a card barcode or a number matches exactly
+        ("12", "Marie Joseph (n° 12)" from the suggestions); else every word typed must
+        begin a word of the name (accents and case ignored), family name first in the list."""
+        typed = " ".join(typed.split())
+        if not typed:
+            return []
+        card = self.conn.execute(
+            "SELECT id FROM borrowers WHERE card_barcode = ?", (typed,)
+        ).fetchone()
+        if card is not None:
+            return [self.borrower(card[0])]
+        ref = _BORROWER_REF.search(typed)
+        if ref is not None:
+            try:
+                return [self.borrower(int(ref.group(1) or ref.group(2)))]
+            except NotFound:
+                return []
+        words = fold(typed.replace(",", " ")).split()
+        found = []
+        rows = self.conn.execute(
+            "SELECT id, given_names, family_name FROM borrowers"
+            " ORDER BY family_name COLLATE NOCASE, given_names COLLATE NOCASE, id"
+        )
+        for borrower_id, given, family in rows:
+            have = fold(f"{given} {family}").replace("-", " ").split()
+            if all(any(h.startswith(w) for h in have) for w in words):
+                found.append(self.borrower(borrower_id))
+                if len(found) >= limit:
+                    break
+        return found
 
     def borrower(self, borrower_id: int) -> Borrower:
         row = self.conn.execute(
@@ -241,14 +348,16 @@ class Loans:
         return _borrower(row)
 
     def borrowers(self, query: str = "", *, limit: int = 500) -> list[Borrower]:
-        """Borrowers by name, filtered by a word of their name, organisation or email."""
+        """Borrowers by family name, filtered by a part of their name, organisation, email or
+        card."""
         like = f"%{query.strip()}%"
         rows = self.conn.execute(
             "SELECT b.*, (SELECT count(*) FROM loans l WHERE l.borrower_id = b.id"
             " AND l.return_date IS NULL) AS active_loans FROM borrowers b"
             " WHERE b.name LIKE ? OR b.organisation LIKE ? OR b.email LIKE ?"
-            " ORDER BY b.name COLLATE NOCASE, b.id LIMIT ?",
-            (like, like, like, limit),
+            " OR b.card_barcode LIKE ?"
+            " ORDER BY b.family_name COLLATE NOCASE, b.given_names COLLATE NOCASE, b.id LIMIT ?",
+            (like, like, like, like, limit),
         )
         return [_borrower(r) for r in rows]
 
@@ -518,6 +627,41 @@ class Loans:
         )
         return [_loan(r) for r in rows]
 
+    def overdue_to_chase(self, today: date) -> list[Overdue]:
+        """Overdue loans with their borrower's contact and the reminders already sent."""
+        people: dict[int, Borrower] = {}
+        out = []
+        for loan in self.overdue(today):
+            if loan.borrower_id is not None and loan.borrower_id not in people:
+                people[loan.borrower_id] = self.borrower(loan.borrower_id)
+            sent = tuple(
+                Reminder(row[0], date.fromisoformat(row[1]), row[2])
+                for row in self.conn.execute(
+                    "SELECT level, sent_on, channel FROM reminders WHERE loan_id = ?"
+                    " ORDER BY level",
+                    (loan.id,),
+                )
+            )
+            out.append(Overdue(loan, people.get(loan.borrower_id or 0), sent))
+        return out
+
+    def record_reminder(
+        self, loan_id: int, level: int, *, today: date, channel: str = "lettre"
+    ) -> Reminder:
+        """Keep that a reminder of this level went out today (once per level and loan)."""
+        if level not in REMINDER_LEVELS or channel not in ("lettre", "courriel"):
+            raise ValueError(f"reminder level {level!r} or channel {channel!r}")
+        self.conn.execute(
+            "INSERT INTO reminders (loan_id, level, sent_on, channel, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (loan_id, level) DO NOTHING",
+            (loan_id, level, today.isoformat(), channel, utc_now()),
+        )
+        row = self.conn.execute(
+            "SELECT level, sent_on, channel FROM reminders WHERE loan_id = ? AND level = ?",
+            (loan_id, level),
+        ).fetchone()
+        return Reminder(row[0], date.fromisoformat(row[1]), row[2])
+
     def borrower_history(self, borrower_id: int) -> list[Loan]:
         rows = self.conn.execute(
             _LOAN_SELECT + " WHERE l.borrower_id = ? ORDER BY l.loan_date DESC, l.id DESC",
@@ -666,25 +810,62 @@ def refusal_from_database(exc: sqlite3.IntegrityError) -> LoanRefused:
 
 
 def _borrower_values(
-    name: str, organisation: str, category: str, email: str, phone: str, notes: str
-) -> tuple[str, ...]:
-    name, organisation, category, email, phone, notes = (
-        xml_safe(v) for v in (name, organisation, category, email, phone, notes)
+    *,
+    family_name: str,
+    given_names: str,
+    card_barcode: str,
+    organisation: str,
+    category: str,
+    email: str,
+    phone: str,
+    address: str,
+    notes: str,
+) -> tuple[str | None, ...]:
+    """The stored values, display name first, checked and tidied; LoanRefused when invalid."""
+    family_name, given_names, card_barcode, organisation, category, email, phone, address, notes = (
+        xml_safe(v)
+        for v in (
+            family_name,
+            given_names,
+            card_barcode,
+            organisation,
+            category,
+            email,
+            phone,
+            address,
+            notes,
+        )
     )
-    name = " ".join(name.split())
+    family = " ".join(family_name.split())
+    given = " ".join(given_names.split())
     email = email.strip()
-    if not name:
+    card = "".join(card_barcode.split())
+    if not family and not given:
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "name")
+    if not family:
+        family, given = given, ""
     if email and not _EMAIL.match(email):
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "email")
-    if len(name) > 200 or len(organisation) > 200 or len(notes) > 2000:
+    if (
+        len(family) > 200
+        or len(given) > 200
+        or len(organisation) > 200
+        or len(card) > 64
+        or len(address) > 500
+        or len(notes) > 2000
+    ):
         raise LoanRefused(LoanRefusal.INVALID_BORROWER, "length")
+    address_lines = [" ".join(line.split()) for line in address.splitlines()]
     return (
-        name,
+        f"{given} {family}".strip(),
+        family,
+        given,
+        card or None,
         " ".join(organisation.split()),
         (category or "autre").strip(),
         email,
         " ".join(phone.split()),
+        "\n".join(line for line in address_lines if line),
         notes.strip(),
     )
 
@@ -704,6 +885,10 @@ def _borrower(row: sqlite3.Row) -> Borrower:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         active_loans=row["active_loans"],
+        family_name=row["family_name"],
+        given_names=row["given_names"],
+        card_barcode=row["card_barcode"] or "",
+        address=row["address"],
     )
 
 

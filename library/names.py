@@ -35,3 +35,33 @@ def is_organisation(name: str) -> bool:
     if name.strip().isupper() and len(words) == 1 and len(words[0]) <= 8:
         return True
     return len([w for w in words if w not in _PARTICLES]) >= 5
+
+
+def split_person_name(name: str) -> tuple[str, str]:
+    """(family name, given names) of a person's name written in one piece: "Joseph, Marie",
+    "JOSEPH Marie" (the family name in capitals), else "Marie Joseph" / "Paul de Montrond"
+    (the last word, with its particles, is the family name). A single word is a family name."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = name.partition(",")
+        return family.strip(), given.strip()
+    words = name.split(" ")
+    if len(words) < 2:
+        return name, ""
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words):
+        family = [w for w in words if w in capitals]
+        given = [w for w in words if w not in capitals]
+        return " ".join(family), " ".join(given)
+    start = len(words) - 1
+    while start > 1 and fold(words[start - 1]) in _PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
+def family_name(name: str) -> str:
+    return split_person_name(name)[0]
+
+
+def given_names(name: str) -> str:
+    return split_person_name(name)[1]

@@ -56,8 +56,18 @@ def _blueprints() -> list[Any]:
     webapp/workspace, webapp/sharing)."""
     from .api import endpoints
     from .public import records, search
-    from .sharing import exports, feeds, oai
-    from .workspace import admin, borrowers, cataloguing, dashboard, loans, uploads
+    from .sharing import alerts, exports, feeds, oai
+    from .workspace import (
+        admin,
+        borrowers,
+        cataloguing,
+        dashboard,
+        inventory,
+        labels,
+        loans,
+        subscribers,
+        uploads,
+    )
 
     public = [search.bp, records.bp, endpoints.bp]
     workspace = [
@@ -68,8 +78,11 @@ def _blueprints() -> list[Any]:
         borrowers.bp,
         borrowers.public,
         dashboard.bp,
+        labels.bp,
+        inventory.bp,
+        subscribers.bp,
     ]
-    return [*public, *workspace, exports.bp, feeds.bp, oai.bp]
+    return [*public, *workspace, exports.bp, feeds.bp, oai.bp, alerts.bp]
 
 
 def _favicon() -> Response:

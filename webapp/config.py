@@ -44,6 +44,17 @@ DEFAULTS: dict[str, Any] = {
     "LOAN_RENEWAL_DAYS": 0,  # 0: a renewal adds the borrower's loan period again
     "BORROWER_CATEGORIES": DEFAULT_CATEGORIES,  # slug -> label
     "LOAN_DESK_CONTACT": "",  # signature of reminder letters (e-mail, phone of the desk)
+    # Mail (veille by e-mail, reminders): without SMTP_HOST and MAIL_FROM nothing is sent
+    "SMTP_HOST": "",
+    "SMTP_PORT": 0,  # 0: the usual port of SMTP_SECURITY (25, 587 or 465)
+    "SMTP_SECURITY": "starttls",  # none, starttls or tls
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "MAIL_FROM": "",  # e.g. "Centre de ressources <documentation@crpv-martinique.fr>"
+    "ALERT_CONFIRM_HOURS": 72,  # a subscription's confirmation link is valid this long
+    "ALERT_MAX_ATTEMPTS": 5,  # tries of a refused message (one per `alert send`), then reported
+    "ALERT_SUBSCRIBE_PER_ADDRESS": 3,  # subscription requests per address per hour (anti-abuse)
+    "ALERT_SUBSCRIBE_PER_IP": 10,  # …and per client address per hour
     # Accounts and sessions
     "LOGIN_MAX_FAILURES": 5,  # failed logins per login name within the window…
     "LOGIN_MAX_FAILURES_PER_IP": 20,  # …and per client address

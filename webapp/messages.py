@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 
 from library.backup import BackupError
+from library.inventory import InventoryError
+from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import CopyStatus
 from library.users import AccountError, AccountProblem
@@ -37,9 +39,12 @@ _LOANS: dict[LoanRefusal, str] = {
     "prêtable.",
     LoanRefusal.UNKNOWN_RESERVATION: "Réservation introuvable ou déjà close.",
     LoanRefusal.INVALID_BORROWER: "Fiche emprunteur invalide : {detail}.",
+    LoanRefusal.CARD_TAKEN: "Ce numéro de carte appartient déjà à un autre emprunteur.",
+    LoanRefusal.NO_CONTACT: "{detail} n'a pas d'adresse électronique : imprimez la lettre de "
+    "relance ou téléphonez.",
 }
 _BORROWER_FIELDS = {
-    "name": "le nom est obligatoire",
+    "name": "le nom de famille est obligatoire",
     "email": "adresse électronique invalide",
     "length": "un champ est trop long",
 }
@@ -79,6 +84,39 @@ def loan_refusal(exc: LoanRefused) -> str:
     elif exc.reason is LoanRefusal.ALREADY_ON_LOAN:
         detail = french_date(detail)
     return _LOANS[exc.reason].format(detail=detail)
+
+
+_LABELS = {
+    "layout-empty": "Planche vide : indiquez au moins une colonne, une ligne et la taille des "
+    "étiquettes.",
+    "layout-overlap": "Les étiquettes se chevauchent : le pas doit être au moins la taille d'une "
+    "étiquette.",
+    "layout-overflow": "Cette planche ne tient pas sur la page A4 ({detail}) : vérifiez les "
+    "marges, le pas et le nombre d'étiquettes.",
+    "unknown-layout": "Planche inconnue : {detail}.",
+    "unknown-kind": "Type d'étiquette inconnu : {detail}.",
+    "bad-skip": "Le nombre d'étiquettes déjà utilisées doit être entre 0 et le nombre "
+    "d'étiquettes de la planche moins un.",
+    "nothing-to-print": "Aucun exemplaire ne correspond à cette sélection : rien à imprimer.",
+}
+
+
+_INVENTORIES = {
+    "no-location": "Choisissez l'emplacement à récoler.",
+    "empty-location": "Aucun exemplaire n'est rangé à l'emplacement « {detail} ».",
+    "unknown-inventory": "Récolement n° {detail} introuvable.",
+    "closed": "Ce récolement est clos depuis le {detail} : ouvrez-en un nouveau.",
+    "empty-scan": "Lecture vide : scannez ou tapez un code-barres.",
+}
+
+
+def inventory_problem(exc: InventoryError) -> str:
+    detail = french_date(exc.detail) if exc.reason == "closed" else exc.detail
+    return _INVENTORIES.get(exc.reason, "{detail}").format(detail=detail)
+
+
+def label_problem(exc: LabelError) -> str:
+    return _LABELS.get(exc.reason, "{detail}").format(detail=exc.detail)
 
 
 def account_problem(exc: AccountError) -> str:

@@ -39,7 +39,9 @@ from .policies import WORKSPACE_DEFAULTS, scrypt_cost, workspace_config
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CSRF_EXEMPT_PREFIXES = ("/oai",)
+# OAI-PMH is read-only; one-click unsubscribe (RFC 8058) is POSTed by mail clients without a
+# session, its link's secret is the key.
+CSRF_EXEMPT_PREFIXES = ("/oai", "/alertes/desabonnement/")
 ADMIN_PREFIX = "/admin"
 LOGIN_ENDPOINT = "admin.login"
 OPEN_ADMIN_ENDPOINTS = frozenset({LOGIN_ENDPOINT})  # reachable without a session
@@ -245,7 +247,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def _no_store_for_admin(response: Response) -> Response:
-    if _is_admin_path(request.path) or request.path.startswith("/calendrier/"):
+    if _is_admin_path(request.path) or request.path.startswith(("/calendrier/", "/alertes/")):
         response.headers["Cache-Control"] = "no-store"
     return response
 

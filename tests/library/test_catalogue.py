@@ -137,3 +137,35 @@ def test_a_failed_transaction_leaves_nothing_behind(catalogue):
         catalogue.conn.execute("INSERT INTO counters (name, value) VALUES ('x', 1)")
         catalogue.conn.execute("INSERT INTO counters (name, value) VALUES ('x', 2)")
     assert catalogue.conn.execute("SELECT count(*) FROM counters WHERE name='x'").fetchone()[0] == 0
+
+
+def test_a_migration_numbered_below_one_already_applied_is_still_applied(tmp_path, monkeypatch):
+    """Branches developed side by side each add a migration: a catalogue that already took
+    the higher-numbered one must still get the lower one when it arrives."""
+    from library import db
+
+    shipped = db.migrations()
+    late = shipped[-2]  # the newest but one: independent of the last
+    monkeypatch.setattr(db, "migrations", lambda: [m for m in shipped if m != late])
+    conn = db.connect(tmp_path / "catalogue.sqlite3")
+    assert late[0] not in db.applied_migrations(conn)
+    assert schema_version(conn) == shipped[-1][0]
+    conn.close()
+
+    monkeypatch.setattr(db, "migrations", lambda: shipped)
+    conn = db.connect(tmp_path / "catalogue.sqlite3")
+    assert db.applied_migrations(conn) == {m[0] for m in shipped}
+    conn.close()
+    # and the catalogue works with every table and column the late migration brought
+    Catalogue.open(tmp_path / "catalogue.sqlite3").close()
+
+
+def test_a_catalogue_from_before_the_ledger_keeps_its_migrations(tmp_path):
+    from library import db
+
+    conn = db.connect(tmp_path / "catalogue.sqlite3")
+    conn.execute("DROP TABLE schema_migrations")  # as made by an older Fonds
+    conn.close()
+    conn = db.connect(tmp_path / "catalogue.sqlite3")
+    assert db.applied_migrations(conn) == {m[0] for m in db.migrations()}
+    conn.close()

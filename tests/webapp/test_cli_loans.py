@@ -63,6 +63,31 @@ def test_borrower_add_prints_the_new_id_and_json_on_request(run, fund):
     assert data["name"] == "Anne" and data["email"] == "anne@exemple.fr"
 
 
+def test_borrower_add_takes_a_card_and_an_address_and_splits_the_name(run, fund):
+    data = json.loads(
+        run(
+            "borrower",
+            "add",
+            "--name",
+            "JOSEPH Marie",
+            "--card",
+            "C0042",
+            "--address",
+            "12 rue Victor Hugo\\n97200 Fort-de-France",
+            "--json",
+        ).output
+    )
+    assert (data["family_name"], data["given_names"], data["name"]) == (
+        "JOSEPH",
+        "Marie",
+        "Marie JOSEPH",
+    )
+    assert data["card_barcode"] == "C0042"
+    assert data["address"] == "12 rue Victor Hugo\n97200 Fort-de-France"
+    taken = run("borrower", "add", "--name", "Paul", "--card", "C0042")
+    assert taken.exit_code == 1 and "appartient déjà à un autre emprunteur" in taken.output
+
+
 def test_borrower_add_refuses_a_bad_email_with_one_french_line(run, fund):
     result = run("borrower", "add", "--name", "Anne", "--email", "anne-at-exemple")
     assert result.exit_code == 1
@@ -79,7 +104,7 @@ def test_loan_out_return_renew_and_their_refusals(run, fund, instance):
     renewed = run("loan", "renew", "CRPV0001", "--date", "2013-03-20")
     assert renewed.exit_code == 0 and "15/04/2013" in renewed.output
     back = run("loan", "return", "CRPV0001", "--date", "2013-04-20")
-    assert back.exit_code == 0 and "5 jour(s) de retard" in back.output
+    assert back.exit_code == 0 and "5 jours de retard" in back.output
     twice = run("loan", "return", "CRPV0001")
     assert twice.exit_code == 1 and "n'est pas en prêt" in twice.output
     with Catalogue.in_instance(instance) as cat:

@@ -84,6 +84,11 @@ def _register() -> None:
 
     cli.add_command(ocr.command)
 
+    # Veille by e-mail: subscribers, confirmations, digests.
+    from . import alert
+
+    cli.add_command(alert.command)
+
 
 _register()
 

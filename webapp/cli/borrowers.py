@@ -23,7 +23,11 @@ def command() -> None:
 
 
 @command.command("add")
-@click.option("--name", required=True, help="Name of the borrower.")
+@click.option(
+    "--name",
+    required=True,
+    help='Name of the borrower: "Given Family", "FAMILY Given" or "Family, Given".',
+)
 @click.option("--organisation", default="", help="Employer or association.")
 @click.option(
     "--category",
@@ -33,10 +37,20 @@ def command() -> None:
 )
 @click.option("--email", default="")
 @click.option("--phone", default="")
+@click.option("--card", default="", help="Card barcode (unique).")
+@click.option("--address", default="", help="Postal address (lines separated by \\n).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": N, ...} as JSON.')
 @pass_env
 def add(
-    env: Env, name: str, organisation: str, category: str, email: str, phone: str, as_json: bool
+    env: Env,
+    name: str,
+    organisation: str,
+    category: str,
+    email: str,
+    phone: str,
+    card: str,
+    address: str,
+    as_json: bool,
 ) -> None:
     """Register a borrower; prints the new id."""
     known = categories(env.config)
@@ -46,7 +60,13 @@ def add(
     try:
         with env.catalogue().transaction():
             borrower = desk.add_borrower(
-                name, organisation=organisation, category=category, email=email, phone=phone
+                name,
+                organisation=organisation,
+                category=category,
+                email=email,
+                phone=phone,
+                card_barcode=card,
+                address=address.replace("\\n", "\n"),
             )
             audit.log(
                 env.catalogue(),

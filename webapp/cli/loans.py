@@ -107,7 +107,7 @@ def give_back(env: Env, barcode: str, on: date | None) -> None:
     late = done.loan.return_date and (done.loan.return_date - done.loan.due_date).days
     click.echo(
         f"{done.loan.barcode} rendu"
-        + (f" avec {late} jour(s) de retard" if late and late > 0 else "")
+        + (f" avec {late} jour{'s' if late > 1 else ''} de retard" if late and late > 0 else "")
     )
     if done.next_reservation:
         r = done.next_reservation

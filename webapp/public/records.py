@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from indexer.search.service import LANGUAGE_LABELS
 from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
 from library.ocr_queue import OcrQueue
+from library.statistics import count_view
 
 from .. import services
+from ..policies import today
 from ..urls import external
 
 bp = Blueprint("records", __name__)
@@ -66,6 +68,7 @@ def show(record_id: int) -> tuple[str, int] | str:
     record = _load(record_id)
     if record.deleted:
         return render_template("record_gone.html", record=record), 410
+    _count(record_id, "consultation")
     finder = services.get_finder()
     labels = services.theme_labels()
     return render_template(
@@ -129,6 +132,8 @@ def file(record_id: int) -> Response:
         inside = False
     if not inside or not path.is_file():
         abort(404)
+    if not request.headers.get("Range"):  # a reader's next chunk is not a new download
+        _count(record_id, "telechargement")
     media_type = record.file.media_type or "application/octet-stream"
     inline = request.args.get("lire", "") in ("1", "oui", "true") and media_type in READABLE
     content_type = media_type
@@ -174,6 +179,12 @@ def searchable_file(record_id: int) -> Response:
     response.headers["Content-Disposition"] = content_disposition(name, inline=inline)
     response.headers["Content-Security-Policy"] = FILE_CSP
     return response
+
+
+def _count(record_id: int, kind: str) -> None:
+    """Count the consultation or download (numbers only, for the dashboard's statistics)."""
+    if request.method == "GET":
+        count_view(services.get_catalogue().conn, record_id, kind, today(current_app.config))
 
 
 def _load(record_id: int) -> Record:

@@ -97,3 +97,32 @@
     });
   });
 })();
+
+// Inventory scanning: each Enter sends the barcode in the background, says at once what it
+// is, empties the field and keeps the focus, so a hand scanner can go on; without this
+// script the form posts and the page comes back with the field focused.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-scan]").forEach(function (form) {
+    var field = form.querySelector("input[name=code]");
+    var said = form.parentNode.querySelector("[data-scan-said]");
+    if (!field || !said || !window.fetch) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var data = new FormData(form);
+      field.value = "";
+      field.focus();
+      fetch(form.action, {method: "POST", body: data, headers: {"Accept": "application/json"},
+                          credentials: "same-origin"})
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          said.textContent = answer.message;
+          said.className = "scan-said flash flash-" + answer.level;
+        })
+        .catch(function () {
+          said.textContent = "Lecture non enregistrée (" + data.get("code") + ") : réseau indisponible, scannez-la de nouveau.";
+          said.className = "scan-said flash flash-error";
+        });
+    });
+  });
+})();

@@ -32,7 +32,24 @@ bp = Blueprint("borrowers", __name__, url_prefix="/admin/emprunteurs")
 public = Blueprint("calendar", __name__)
 
 # Personal data: the audit log records that these changed, never their values.
-PERSONAL = ("name", "organisation", "email", "phone", "notes")
+PERSONAL = (
+    "family_name",
+    "given_names",
+    "card_barcode",
+    "organisation",
+    "email",
+    "phone",
+    "address",
+    "notes",
+)
+
+
+def _typed() -> dict[str, str]:
+    """The form's fields; a single `name` (older forms, scripts) is split by the library."""
+    values = {name: request.form.get(name, "").strip() for name in BORROWER_FIELDS}
+    if request.form.get("name"):
+        values["name"] = request.form["name"].strip()
+    return values
 
 
 @bp.get("/")
@@ -48,7 +65,7 @@ def index() -> str:
 
 @bp.route("/nouveau", methods=["GET", "POST"])
 def new() -> Any:
-    values = {name: request.form.get(name, "").strip() for name in BORROWER_FIELDS}
+    values = _typed()
     if request.method == "GET":
         values["category"] = "autre"
         return _form(values, None, None)
@@ -75,7 +92,7 @@ def new() -> Any:
 def show(borrower_id: int) -> Any:
     borrower = _get(borrower_id)
     if request.method == "POST":
-        values = {name: request.form.get(name, "").strip() for name in BORROWER_FIELDS}
+        values = _typed()
         problem = _check_category(values)
         if problem:
             return _page(borrower, values, problem), 400
@@ -253,6 +270,7 @@ def _page(borrower: Borrower, values: dict[str, Any], error: str | None) -> str:
         history=loans.borrower_history(borrower.id)[:50],
         reservations=loans.reservations_of(borrower.id),
         today=today(),
+        barcode=request.args.get("barcode", "")[:64],
         calendar_url=url_for("calendar.calendar_feed", token=token, _external=True)
         if token
         else None,

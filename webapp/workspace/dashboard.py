@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
 
 from library import DOC_TYPE_LABELS, DocType, Support
-from library.statistics import acquisitions_per_year, publications_per_year
+from library.statistics import MEASURES, acquisitions_per_year, activity, publications_per_year
 
 from .. import services
 from ..policies import categories
@@ -92,6 +94,65 @@ def index() -> str:
             value_label="Prêts",
         ),
     ]
-    return render_template(
-        "admin/dashboard.html", charts=charts, stats=stats, counts=loans.counts(now), today=now
+    start, end, period_error = _period(now)
+    period = activity(catalogue.conn, start, end)
+    month_rows = [
+        (f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", [period.per_month[k].get(m, 0) for k in MEASURES])
+        for m in period.months
+    ]
+    slugs = sorted(
+        {slug for measure in MEASURES for slug in period.per_theme[measure]},
+        key=lambda slug: labels.get(slug, slug),
     )
+    theme_rows = [
+        (labels.get(slug, slug), [period.per_theme[k].get(slug, 0) for k in MEASURES])
+        for slug in slugs
+    ]
+    return render_template(
+        "admin/dashboard.html",
+        charts=charts,
+        stats=stats,
+        counts=loans.counts(now),
+        today=now,
+        period=period,
+        measures=_MEASURE_LABELS,
+        words=_MEASURE_WORDS,
+        month_rows=month_rows,
+        theme_rows=theme_rows,
+        period_error=period_error,
+        contact_missing=not current_app.config.get("LOAN_DESK_CONTACT"),
+    )
+
+
+_MEASURE_LABELS = {
+    "prets": "Prêts",
+    "retours": "Retours",
+    "notices": "Nouvelles notices",
+    "consultations": "Consultations de notices",
+    "telechargements": "Téléchargements",
+}
+# The summary's words, singular (0 and 1, as French counts) and plural.
+_MEASURE_WORDS = {
+    "prets": ("prêt", "prêts"),
+    "retours": ("retour", "retours"),
+    "notices": ("nouvelle notice", "nouvelles notices"),
+    "consultations": ("consultation de notice", "consultations de notices"),
+    "telechargements": ("téléchargement", "téléchargements"),
+}
+
+
+def _period(now: date) -> tuple[date, date, str]:
+    """The period asked for (?du=AAAA-MM-JJ&au=AAAA-MM-JJ); by default the twelve months up
+    to today. A date that does not read falls back to the default, with a message."""
+    year, month = (now.year - 1, now.month + 1) if now.month < 12 else (now.year, 1)
+    start, end = date(year, month, 1), now
+    try:
+        if request.args.get("du"):
+            start = date.fromisoformat(request.args["du"][:10])
+        if request.args.get("au"):
+            end = date.fromisoformat(request.args["au"][:10])
+    except ValueError:
+        return date(year, month, 1), now, "Dates au format AAAA-MM-JJ : période par défaut."
+    if end < start:
+        return end, start, "La fin précédait le début : les deux dates ont été inversées."
+    return start, end, ""

@@ -6,9 +6,10 @@ French sentence; every operation is logged in the audit log, in the same transac
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -24,7 +25,7 @@ from flask import (
 
 from library import NotFound
 from library.formats.spreadsheet import csv_bytes
-from library.loans import Loan, LoanRefused
+from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefused, Overdue
 
 from .. import services
 from ..messages import french_date, loan_refusal
@@ -32,49 +33,65 @@ from .admin_common import desk, record_audit, today
 
 bp = Blueprint("loans", __name__, url_prefix="/admin/prets")
 
-_BORROWER_REF = re.compile(r"(?:n°\s*)?(\d{1,9})\)?\s*$")
 
-
-def borrower_ref(raw: str) -> int | None:
-    """A borrower typed at the desk: "12", or "Marie Joseph (n° 12)" from the suggestions."""
-    match = _BORROWER_REF.search(raw.strip())
-    return int(match.group(1)) if match else None
-
-
-def _back() -> Response:
+def _back(**keep: str) -> Response:
+    """Back to the page the form came from, with what was typed (`keep`) filled in again."""
     from ..security import safe_next
 
-    return redirect(safe_next(request.form.get("retour")) or url_for("loans.desk"))  # type: ignore[return-value]
+    target = safe_next(request.form.get("retour")) or url_for("loans.desk")
+    kept = {k: v for k, v in keep.items() if v}
+    if kept:
+        target += ("&" if "?" in target else "?") + urlencode(kept)
+    return redirect(target)  # type: ignore[return-value]
 
 
 @bp.get("/", endpoint="desk")
 def desk_page() -> str:
+    return _desk_page(
+        {k: request.args.get(k, "")[:200] for k in ("barcode", "emprunteur", "echeance", "poste")},
+        [],
+    )
+
+
+def _desk_page(typed: dict[str, str], choices: list[Any]) -> str:
     loans = desk()
     now = today()
-    active = loans.active_loans()
     return render_template(
         "admin/loans/desk.html",
-        active=active,
+        active=loans.active_loans(),
         today=now,
         borrowers=loans.borrowers(limit=1000),
         counts=loans.counts(now),
         default_days=loans.policy.default_days,
+        typed=typed,
+        choices=choices,
     )
 
 
 @bp.post("/sortie")
-def check_out() -> Response:
+def check_out() -> Response | tuple[str, int]:
     barcode = request.form.get("barcode", "").strip()[:64]
-    borrower_id = borrower_ref(request.form.get("emprunteur", ""))
-    due_raw = request.form.get("echeance", "").strip()
-    if not barcode or borrower_id is None:
-        flash("Indiquez le code-barres de l'exemplaire et le numéro de l'emprunteur.", "error")
-        return _back()
+    who = request.form.get("emprunteur", "").strip()[:200]
+    due_raw = request.form.get("echeance", "").strip()[:10]
+    typed = {"barcode": barcode, "emprunteur": who, "echeance": due_raw}
+    if not barcode or not who:
+        flash(
+            "Indiquez le code-barres de l'exemplaire et l'emprunteur (nom, carte ou n°).", "error"
+        )
+        return _back(**typed)
     try:
         due = date.fromisoformat(due_raw) if due_raw else None
     except ValueError:
         flash("Date de retour au format AAAA-MM-JJ.", "error")
-        return _back()
+        return _back(**typed)
+    found = desk().find_borrowers(who)
+    if not found:
+        flash(f"Aucun emprunteur ne correspond à « {who} » (nom, carte ou n°).", "error")
+        return _back(**typed)
+    if len(found) > 1:
+        # Several people match what was typed: the desk asks which one, the rest kept.
+        return _desk_page(typed, found), 200
+    borrower_id = found[0].id
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -87,7 +104,7 @@ def check_out() -> Response:
             )
     except LoanRefused as exc:
         flash(f"Prêt refusé — {loan_refusal(exc)}", "error")
-        return _back()
+        return _back(**typed)
     flash(
         f"{loan.barcode} « {loan.title} » prêté à {loan.borrower_name} jusqu'au "
         f"{french_date(loan.due_date.isoformat())}.",
@@ -101,7 +118,7 @@ def check_in() -> Response:
     barcode = request.form.get("barcode", "").strip()[:64]
     if not barcode:
         flash("Indiquez le code-barres de l'exemplaire rendu.", "error")
-        return _back()
+        return _back(poste="retour")
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -114,12 +131,12 @@ def check_in() -> Response:
             )
     except LoanRefused as exc:
         flash(f"Retour impossible — {loan_refusal(exc)}", "error")
-        return _back()
+        return _back(poste="retour")
     loan = done.loan
     late = (loan.return_date - loan.due_date).days if loan.return_date else 0
     flash(
         f"{loan.barcode} « {loan.title} » rendu par {loan.borrower_name}"
-        + (f", avec {late} jour(s) de retard." if late > 0 else "."),
+        + (f", avec {late} jour{'s' if late > 1 else ''} de retard." if late > 0 else "."),
         "success",
     )
     if done.next_reservation is not None:
@@ -129,7 +146,7 @@ def check_in() -> Response:
             f"{r.borrower_id}), premier de la file d'attente.",
             "warning",
         )
-    return _back()
+    return _back(poste="retour")
 
 
 @bp.post("/prolongation")
@@ -162,14 +179,17 @@ def renew() -> Response:
 @bp.get("/retards")
 def overdue() -> str:
     now = today()
-    late = desk().overdue(now)
-    return render_template("admin/loans/overdue.html", late=late, today=now)
+    return render_template(
+        "admin/loans/overdue.html",
+        late=desk().overdue_to_chase(now),
+        today=now,
+        levels=REMINDER_LEVELS,
+    )
 
 
 @bp.get("/retards.csv")
 def overdue_csv() -> Response:
     now = today()
-    loans = desk()
     header = [
         "code_barres",
         "titre",
@@ -178,28 +198,32 @@ def overdue_csv() -> Response:
         "organisme",
         "courriel",
         "telephone",
+        "adresse",
         "date_pret",
         "date_retour_prevue",
         "jours_de_retard",
+        "derniere_relance",
+        "date_derniere_relance",
     ]
-    people = {}
     rows = []
-    for loan in loans.overdue(now):
-        if loan.borrower_id not in people and loan.borrower_id is not None:
-            people[loan.borrower_id] = loans.borrower(loan.borrower_id)
-        who = people.get(loan.borrower_id)
+    for item in desk().overdue_to_chase(now):
+        loan, who = item.loan, item.borrower
+        last = item.reminders[-1] if item.reminders else None
         rows.append(
             [
                 loan.barcode,
                 loan.title,
                 loan.call_number,
-                loan.borrower_name,
+                who.sort_name if who else loan.borrower_name,
                 who.organisation if who else "",
                 who.email if who else "",
                 who.phone if who else "",
+                who.address.replace("\n", ", ") if who else "",
                 loan.loan_date.isoformat(),
                 loan.due_date.isoformat(),
                 loan.days_late(now),
+                REMINDER_LEVELS[last.level] if last else "",
+                last.sent_on.isoformat() if last else "",
             ]
         )
     return Response(
@@ -212,14 +236,20 @@ def overdue_csv() -> Response:
 @bp.get("/relances")
 def reminders() -> str:
     letters = _letters()
-    return render_template("admin/loans/reminders.html", letters=letters, today=today())
+    return render_template(
+        "admin/loans/reminders.html",
+        letters=letters,
+        today=today(),
+        levels=REMINDER_LEVELS,
+        contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
+    )
 
 
 @bp.get("/relances.txt")
 def reminders_text() -> Response:
     letters = _letters()
     separator = "\n\n" + "-" * 72 + "\n\n"
-    body = separator.join(text for _, _, text in letters) or "Aucun prêt en retard.\n"
+    body = separator.join(letter.text for letter in letters) or "Aucun prêt en retard.\n"
     return Response(
         body,
         mimetype="text/plain",
@@ -229,25 +259,74 @@ def reminders_text() -> Response:
     )
 
 
-def _letters() -> list[tuple[Any, list[Loan], str]]:
-    """One letter per borrower with overdue loans: (borrower, loans, text)."""
+@bp.post("/relances/<id:borrower_id>/envoyee")
+def reminder_sent(borrower_id: int) -> Response:
+    """Keep that this borrower's letter went out today, at its level, for each loan in it."""
+    try:
+        desk().borrower(borrower_id)
+    except NotFound:
+        abort(404)
+    letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
+    if letter is None:
+        flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
+        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    catalogue = services.get_catalogue()
     now = today()
-    loans = desk()
-    grouped: dict[int, list[Loan]] = {}
-    for loan in loans.overdue(now):
-        if loan.borrower_id is not None:
-            grouped.setdefault(loan.borrower_id, []).append(loan)
+    with catalogue.transaction():
+        for item in letter.items:
+            desk().record_reminder(item.loan.id, letter.level, today=now)
+        record_audit(
+            "loan.reminder",
+            target_type="borrower",
+            target_id=borrower_id,
+            summary=f"{REMINDER_LEVELS[letter.level]} envoyée à l'emprunteur n° {borrower_id}",
+        )
+    flash(
+        f"{REMINDER_LEVELS[letter.level]} de {letter.borrower.name} notée au "
+        f"{french_date(now.isoformat())}.",
+        "success",
+    )
+    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Letter:
+    borrower: Borrower
+    items: list[Overdue]
+    level: int
+    text: str
+
+    @property
+    def loans(self) -> list[Loan]:
+        return [item.loan for item in self.items]
+
+
+def _letters() -> list[_Letter]:
+    """One letter per borrower with overdue loans, at the next level of reminder their loans
+    call for (the highest among them: a second letter goes to whoever already had a first)."""
+    now = today()
+    grouped: dict[int, list[Overdue]] = {}
+    for item in desk().overdue_to_chase(now):
+        if item.borrower is not None:
+            grouped.setdefault(item.borrower.id, []).append(item)
     out = []
-    for borrower_id, items in grouped.items():
-        borrower = loans.borrower(borrower_id)
+    for items in grouped.values():
+        borrower = items[0].borrower
+        assert borrower is not None
+        level = max((item.next_level or 3) for item in items)
+        sent = [r for item in items for r in item.reminders]
+        previous = max((r.sent_on for r in sent), default=None)
         text = render_template(
             "admin/loans/reminder.txt",
             borrower=borrower,
-            loans=items,
+            loans=[item.loan for item in items],
             today=now,
+            level=level,
+            level_label=REMINDER_LEVELS[level],
+            previous=previous.isoformat() if previous else "",
             contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
         )
-        out.append((borrower, items, text))
+        out.append(_Letter(borrower, items, level, text))
     return out
 
 
@@ -266,7 +345,16 @@ def reservations() -> str:
 @bp.post("/reservations")
 def reserve() -> Response:
     ref = request.form.get("document", "").strip()[:64]
-    borrower_id = borrower_ref(request.form.get("emprunteur", ""))
+    who = request.form.get("emprunteur", "").strip()[:200]
+    found = desk().find_borrowers(who) if who else []
+    if len(found) > 1:
+        flash(
+            f"Plusieurs emprunteurs correspondent à « {who} » : choisissez dans la liste "
+            "proposée ou tapez le numéro.",
+            "error",
+        )
+        return _back()
+    borrower_id = found[0].id if found else None
     catalogue = services.get_catalogue()
     record_id = None
     if ref:

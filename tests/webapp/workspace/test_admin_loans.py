@@ -92,7 +92,7 @@ def test_the_desk_says_why_it_refuses(app, logged_in):
         (
             "/admin/prets/sortie",
             {"barcode": "CRPV0001", "emprunteur": "personne"},
-            "Indiquez le code-barres de l'exemplaire et le numéro de l'emprunteur.",
+            "Aucun emprunteur ne correspond à « personne » (nom, carte ou n°).",
         ),
     ]
     for url, data, message in cases:
@@ -145,7 +145,7 @@ def test_overdue_loans_reminders_and_csv(app, logged_in):
     overdue = html.unescape(text(logged_in.get("/admin/prets/retards")))
     assert "Prêts en retard au 04/03/2013" in overdue and '<td class="number">40</td>' in overdue
     letters = html.unescape(text(logged_in.get("/admin/prets/relances")))
-    assert "Bonjour Marie Joseph," in letters and "40 jour(s) de retard" in letters
+    assert "Bonjour Marie Joseph," in letters and "40 jours de retard" in letters
     raw = logged_in.get("/admin/prets/relances.txt")
     assert (
         raw.mimetype == "text/plain"
@@ -157,7 +157,7 @@ def test_overdue_loans_reminders_and_csv(app, logged_in):
     )
     rows = list(csv.reader(io.StringIO(text(exported).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "code_barres" and len(rows) == 3
-    assert rows[1][0] == "CRPV0001" and rows[1][5] == "marie@exemple.fr" and rows[1][9] == "40"
+    assert rows[1][0] == "CRPV0001" and rows[1][5] == "marie@exemple.fr" and rows[1][10] == "40"
     assert rows[2][1].startswith("'=")  # a title that looks like a formula is defused
 
 
