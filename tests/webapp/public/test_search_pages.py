@@ -316,7 +316,8 @@ def test_a_record_page_shows_its_metadata_thematics_and_why(client, fund) -> Non
     assert fields["ISBN"] == "978-2-1234-5680-3" and fields["Pages"] == "42"
     assert fields["Territoires"] == "Fort-de-France" and fields["Langue"] == "Français"
     themes = doc.cssselect(".record-themes > li")
-    assert "confiance 90 %" in themes[0].text_content()
+    assert "score 0,90" in themes[0].text_content()
+    assert "confiance" not in themes[0].text_content()
     why = themes[0].cssselect("details.why")[0].text_content()
     assert "CUCS ×4 (texte)" in why and "page 3" in why and "l'évaluation du CUCS" in why
 
