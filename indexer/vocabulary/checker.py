@@ -41,6 +41,7 @@ _THEME_KEYS = (
     "en",
     "es",
     "sigles",
+    "traductions",
     "poids",
 )
 _LIST_KEYS = {"termes": TermKind.TERM, "specifiques": TermKind.NARROWER, "indices": TermKind.CUE}
@@ -262,6 +263,7 @@ class _Validator:
         lists = {key: self._strings(raw, key, index, slug) for key in (*_LIST_KEYS, "en", "es")}
         synonyms = self._synonyms(raw.get("synonymes", []), index, slug)
         acronyms = self._acronyms(raw.get("sigles", {}), index, slug)
+        translations = self._translations(raw.get("traductions", {}), index, slug)
         theme = Theme(
             slug=slug,
             label=label.strip(),
@@ -272,6 +274,7 @@ class _Validator:
             cues=lists["indices"],
             acronyms=acronyms,
             foreign=tuple((lang, lists[lang]) for lang in FOREIGN_LANGUAGES if lists[lang]),
+            translations=translations,
         )
         known = set(theme.all_texts())
         if not known:
@@ -355,6 +358,32 @@ class _Validator:
                     at,
                 )
             out.append(Acronym(acronym, tuple(" ".join(e.split()) for e in expansions)))
+        return tuple(out)
+
+    def _translations(
+        self, table: Any, index: int, slug: str
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        line = self.where.key("traductions", index)
+        if not isinstance(table, dict):
+            raise self.fail(
+                f"« traductions » de « {slug} » doit être une table [thematique.traductions]", line
+            )
+        out = []
+        for french, value in table.items():
+            at = self.where.key(french, index) or line
+            others = [value] if isinstance(value, str) else value
+            if (
+                not analyze(french)
+                or not isinstance(others, list)
+                or not others
+                or not all(isinstance(o, str) and o.strip() for o in others)
+            ):
+                raise self.fail(
+                    f"la traduction de « {french} » dans « {slug} » doit être une expression"
+                    f' anglaise ou espagnole, ou une liste : "{french}" = ["…", "…"]',
+                    at,
+                )
+            out.append((" ".join(french.split()), tuple(" ".join(o.split()) for o in others)))
         return tuple(out)
 
     def _weights(

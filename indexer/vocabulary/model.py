@@ -72,6 +72,8 @@ class Theme:
     cues: tuple[str, ...] = ()  # indices: everyday words, weak signals
     acronyms: tuple[Acronym, ...] = ()
     foreign: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("en", terms), ("es", terms))
+    # traductions: a French expression and what English or Spanish call it (search uses them)
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     weights: tuple[tuple[str, float], ...] = ()  # per-term overrides
 
     def foreign_terms(self, language: str) -> tuple[str, ...]:
@@ -169,6 +171,7 @@ class Vocabulary:
                     "cues": list(t.cues),
                     "acronyms": [[a.acronym, list(a.expansions)] for a in t.acronyms],
                     "foreign": {lang: list(terms) for lang, terms in t.foreign},
+                    "translations": {fr: list(others) for fr, others in t.translations},
                     "weights": dict(t.weights),
                 }
                 for t in self.themes
@@ -189,6 +192,7 @@ class Vocabulary:
                     cues=tuple(t.get("cues", ())),
                     acronyms=tuple(Acronym(a, tuple(e)) for a, e in t.get("acronyms", ())),
                     foreign=tuple((k, tuple(v)) for k, v in t.get("foreign", {}).items()),
+                    translations=tuple((k, tuple(v)) for k, v in t.get("translations", {}).items()),
                     weights=tuple((k, float(v)) for k, v in t.get("weights", {}).items()),
                 )
                 for t in data["themes"]
@@ -242,6 +246,10 @@ class Vocabulary:
                         else ("[" + ", ".join(q(e) for e in a.expansions) + "]")
                     )
                     lines.append(f"{q(a.acronym)} = {value}")
+            if t.translations:
+                lines += ["", "[thematique.traductions]"]
+                for french, others in t.translations:
+                    lines.append(f"{q(french)} = [{', '.join(q(o) for o in others)}]")
             if t.weights:
                 lines += ["", "[thematique.poids]"]
                 lines += [f"{q(term)} = {weight!r}" for term, weight in t.weights]
