@@ -41,8 +41,8 @@ a model (a fresh instance), the rules decide.
 
 Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
 "page", "field"}…]}, plus, when the model decided, {"model": {"probability", "rule_score",
-"reasons": [[label, contribution]…]}}; `explain()` renders the terms as one French line ("why
-this thematic"), `explain_model()` the model's reasons.
+"reasons": [[label, contribution]…]}}; the edges put it into words (`webapp.messages.explain`:
+"why this thematic", `explain_model`: the model's reasons).
 """
 
 from __future__ import annotations
@@ -53,18 +53,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
 from .analysis import analyze, normalise_language, tokens
-from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
-
-if TYPE_CHECKING:
-    from .tag_model import TagModel
+from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
-FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
 PASSAGE_LENGTH = 200
 MAX_EVIDENCE_TERMS = 8
 
@@ -150,6 +146,30 @@ class ThemeScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A thematic a decider keeps: the rule score behind it, its probability and why."""
+
+    theme: ThemeScore
+    probability: float
+    reasons: tuple[tuple[str, float], ...]  # (French label, contribution to the log-odds)
+
+
+class Decider(Protocol):
+    """What decides among the rule scores in place of the rules' own cut (step 6).
+
+    The learned model (`indexer.tag_model.TagModel`) is one; the tagger knows only this."""
+
+    @property
+    def low_confidence(self) -> float:
+        """Below this probability an assigned thematic is shown in the review list."""
+        ...
+
+    def decide(self, scores: Sequence[ThemeScore]) -> list[Decision]:
+        """The thematics to assign, best first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class _Concept:
     theme: int
     name: str
@@ -175,7 +195,7 @@ class Tagger:
         self,
         vocabulary: Vocabulary,
         settings: TaggerSettings = DEFAULT_SETTINGS,
-        model: TagModel | None = None,
+        model: Decider | None = None,
     ):
         self.vocabulary = vocabulary
         self.settings = settings
@@ -198,7 +218,7 @@ class Tagger:
         clone.settings = settings
         return clone
 
-    def with_model(self, model: TagModel | None) -> Tagger:
+    def with_model(self, model: Decider | None) -> Tagger:
         """The same compiled vocabulary deciding with a learned model (None: the rules)."""
         clone = object.__new__(Tagger)
         clone.__dict__.update(self.__dict__)
@@ -222,7 +242,7 @@ class Tagger:
             if term.weight <= 0:
                 continue
             t = theme_index[theme.slug]
-            if term.kind == SIGLE and term.text == term.concept:
+            if term.kind == TermKind.ACRONYM and term.text == term.concept:
                 ident: tuple[str, tuple[str, ...]] = ("ACRONYM", (acronym_key(term.text),))
             else:
                 ident = (term.language, tuple(analyze(term.text, term.language)))
@@ -239,11 +259,15 @@ class Tagger:
             cid = concepts.get((t, term.concept))
             if cid is None:
                 cid = concepts[(t, term.concept)] = len(self._concepts)
-                self._concepts.append(_Concept(t, term.concept, term.weight, term.kind == INDICE))
+                self._concepts.append(
+                    _Concept(t, term.concept, term.weight, term.kind == TermKind.CUE)
+                )
             else:
                 old = self._concepts[cid]
                 self._concepts[cid] = replace(
-                    old, weight=max(old.weight, term.weight), cue=old.cue and term.kind == INDICE
+                    old,
+                    weight=max(old.weight, term.weight),
+                    cue=old.cue and term.kind == TermKind.CUE,
                 )
             key_concepts[key][cid] = None
         self._key_concepts = [tuple(c) for c in key_concepts]
@@ -467,16 +491,51 @@ class Tagger:
             value = doc.text if source == "text" else doc.abstract
             spans: list[tuple[int, int]] = []
             for m in (m for m in theme.matches if m.field == source):
-                span = self._locate(m.key, source, value, fields)
-                if span is None or any(abs(span[0] - s[0]) < PASSAGE_LENGTH for s in spans):
+                found = self._readable_passage(m.key, source, value, fields)
+                if found is None or any(abs(found[0][0] - s[0]) < PASSAGE_LENGTH for s in spans):
                     continue
-                spans.append(span)
-                passages.append(_passage(value, span, source))
+                spans.append(found[0])
+                passages.append(found[1])
                 if len(passages) == 2:
                     break
             if passages:
                 break
         return {"terms": terms, "passages": passages}
+
+    def _readable_passage(
+        self, key: int, name: str, value: str, fields: _Fields
+    ) -> tuple[tuple[int, int], dict[str, Any]] | None:
+        """The first passage around an occurrence of a key that reads as prose and shows the
+        matched words: occurrences in table rows (figures) or in run-together headings are
+        passed over for a later one; None when no occurrence makes a readable passage."""
+        span = self._locate(key, name, value, fields)
+        for _ in range(_MAX_PASSAGE_TRIES):
+            if span is None:
+                return None
+            passage = _passage(value, span, name)
+            if _is_prose(passage["text"], value[span[0] : span[1]]):
+                passage["term"] = self._key_text[key]
+                return span, passage
+            span = self._locate_after(key, value, span)
+        return None
+
+    def _locate_after(self, key: int, value: str, span: tuple[int, int]) -> tuple[int, int] | None:
+        """The next occurrence of the words found at `span` (same key), after it."""
+        words = value[span[0] : span[1]]
+        stems = self._key_stems[key] if key < len(self._key_stems) else ()
+        if stems and not words.isupper():
+            found = _find_stems(value[span[1] :], stems, self._key_language[key])
+        else:
+            found = next(
+                (
+                    (m.start(), m.end())
+                    for m in re.finditer(
+                        r"(?<!\w)" + re.escape(words) + r"(?!\w)", value[span[1] :]
+                    )
+                ),
+                None,
+            )
+        return None if found is None else (span[1] + found[0], span[1] + found[1])
 
     def _locate(self, key: int, name: str, value: str, fields: _Fields) -> tuple[int, int] | None:
         """Character span of an occurrence of a key in a field (bounded work, no full scan)."""
@@ -532,6 +591,23 @@ def _find_stems(text: str, stems: tuple[str, ...], language: str) -> tuple[int, 
     return None
 
 
+_MAX_PASSAGE_TRIES = 8
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _is_prose(snippet: str, matched: str) -> bool:
+    """A passage worth showing as evidence: it contains the matched words, is not a row of
+    figures (a table) and has enough lower-case words to read as a sentence, not as headings
+    run together ('SOMMAIRE 1. CADRE 2. QUARTIERS…')."""
+    if _SPACES.sub(" ", matched).strip().casefold() not in snippet.casefold():
+        return False
+    if sum(c.isdigit() for c in snippet) > len(snippet) * 0.12:
+        return False
+    words = _WORD.findall(snippet)
+    lower = sum(1 for w in words if w.islower())
+    return len(words) >= 6 and lower >= len(words) * 0.6
+
+
 def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:
     """A short passage (≤ 200 characters) around a match, with its page when paginated."""
     start, end = span
@@ -548,31 +624,3 @@ def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:
     snippet = ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
     page = text.count("\f", 0, start) + 1 if "\f" in text else None
     return {"text": snippet[:PASSAGE_LENGTH], "page": page, "field": source}
-
-
-def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
-    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
-    if not evidence or not evidence.get("terms"):
-        return ""
-    parts = []
-    for item in evidence["terms"][:limit]:
-        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
-        parts.append(f"{item['term']}{count} ({FIELD_LABELS.get(item['field'], item['field'])})")
-    return ", ".join(parts)
-
-
-def explain_model(evidence: dict[str, Any] | None) -> str:
-    """One French line on the learned model's part, or "" when the rules decided alone."""
-    model = (evidence or {}).get("model")
-    if not model:
-        return ""
-    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
-    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
-    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
-    return f"{line} ; {reasons}" if reasons else line
-
-
-def _signed(value: float) -> str:
-    """+1,8 or −0,4: French decimal comma and a true minus sign."""
-    return f"{value:+.1f}".replace(".", ",").replace("-", "−")

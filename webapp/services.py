@@ -8,14 +8,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 
+from indexer.instance import VocabularyLoad, load_for_instance
 from indexer.search import Finder, SearchIndex, sync_index
 from indexer.search.concepts import concepts_from
-from indexer.vocabulary import VocabularyLoad, load_for_instance
 from library import Catalogue
 from library.instance import InstancePaths
 from library.store import FileStore
+
+from .messages import facet_label
 
 _LOCK = threading.Lock()
 
@@ -90,6 +92,7 @@ def get_finder() -> Finder:
         get_index(),
         theme_labels=get_vocabulary().vocabulary.labels(),
         availability=get_availability,
+        value_label=facet_label,
     )
 
 
@@ -113,7 +116,14 @@ def reindex_records(*record_ids: int) -> None:
 
 
 def theme_labels() -> dict[str, str]:
-    return get_vocabulary().vocabulary.labels()
+    """The thematics' labels; read once per request (a results page asks for one per badge)."""
+    if not has_request_context():
+        return get_vocabulary().vocabulary.labels()
+    labels = getattr(request, "_fonds_theme_labels", None)
+    if labels is None:
+        labels = get_vocabulary().vocabulary.labels()
+        request._fonds_theme_labels = labels  # type: ignore[attr-defined]
+    return labels
 
 
 def extension_state() -> dict[str, Any]:

@@ -6,6 +6,7 @@ import pytest
 
 from corpus.files import make_html, make_txt
 from indexer.extractors import ExtractionLimits, UnsupportedFormat, default_registry
+from webapp.messages import reason_text
 
 REGISTRY = default_registry()
 FRENCH = "Cœur de ville : l’œuvre « Éducation » à Fort-de-France, été 2009 — 5 €."
@@ -65,7 +66,8 @@ def test_markdown_gives_its_first_heading_as_title_and_loses_its_marks(tmp_path)
 def test_a_plain_text_title_is_its_first_line(tmp_path):
     text = "Compte rendu de la cellule de veille de La Trinité\n\nRéunion du 14 mars 2011.\n"
     extraction = REGISTRY.extract(make_txt(tmp_path / "cr.txt", text))
-    assert extraction.title == "Compte rendu de la cellule de veille de La Trinité"
+    # Minutes carry their meeting's date in the title, as the fund's documentalist writes it.
+    assert extraction.title == "Compte rendu de la cellule de veille de La Trinité du 14 mars 2011"
     assert extraction.date == "2011-03"
 
 
@@ -159,4 +161,6 @@ def test_a_huge_text_file_is_read_only_as_far_as_the_limits_allow(tmp_path):
     assert len(extraction.text) <= 1000
     assert extraction.text.startswith("Ligne 0 : café, œuvre, été.")
     assert "\ufffd" not in extraction.text  # never cut inside a character
-    assert "fichier très volumineux : seul son début a été lu" in extraction.warnings
+    assert "fichier très volumineux : seul son début a été lu" in [
+        reason_text(w) for w in extraction.warnings
+    ]

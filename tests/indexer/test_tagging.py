@@ -7,9 +7,10 @@ import pickle
 import pytest
 
 from indexer.analysis import analyze
-from indexer.tagging import DEFAULT_SETTINGS, Tagger, TagInput, explain
+from indexer.tagging import DEFAULT_SETTINGS, Tagger, TagInput
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import ThemeSource
+from webapp.messages import explain
 
 
 @pytest.fixture(scope="module")
@@ -266,15 +267,20 @@ def test_the_tagger_survives_pickling_for_worker_processes(tagger):
     [
         TagInput(),
         TagInput(title="   ", text="\f\f\n"),
-        TagInput(title="Contrat de ville"),
         TagInput(text="." * 5000),
         TagInput(title="x" * 10_000, language="zz"),
     ],
-    ids=["empty", "blank", "one-line", "punctuation", "odd-language"],
+    ids=["empty", "blank", "punctuation", "odd-language"],
 )
-def test_odd_documents_do_not_crash(tagger, doc):
-    found = tagger.tag(doc)
-    assert len(found) <= 3
+def test_odd_documents_get_no_thematic_and_do_not_crash(tagger, doc):
+    assert tagger.tag(doc) == []
+
+
+def test_a_title_alone_that_is_a_vocabulary_term_is_enough(tagger):
+    """A paper record known only by its title « Contrat de ville » belongs to the thematic
+    whose term it is (evaluation: « … dispositifs (CUCS, contrats de ville) »), and to no other."""
+    found = tagger.tag(TagInput(title="Contrat de ville"))
+    assert [t.slug for t in found] == ["evaluation"]
 
 
 def test_an_english_document_is_tagged_with_english_terms_and_french_acronyms(tagger):
@@ -295,3 +301,28 @@ def test_a_spanish_document_is_tagged_with_spanish_terms(tagger):
         language="es",
     )
     assert slugs(tagger, doc)[:1] == ["sante"]
+
+
+def test_evidence_passages_skip_table_rows_and_run_together_headings(tagger):
+    # The acronym first occurs in a heading list and in a row of figures; the passage shown
+    # must be the sentence that uses it, and it must contain the term it illustrates.
+    text = (
+        "SOMMAIRE 1. CONTEXTE 2. ANRU ET RHI 3. BILAN 4. ANNEXES\n"
+        "Opération ANRU 2008 2009 2010 1 200 3 450 12 800 4 560 7 800 14 300 2 100 9 870\n"
+        "Le programme de rénovation urbaine signé avec l'ANRU prévoit la démolition de"
+        " cent logements insalubres et le relogement des familles dans le quartier même,"
+        " avec un suivi social de chaque ménage par la maîtrise d'œuvre urbaine et sociale."
+    )
+    first = next(
+        a
+        for a in tagger.tag(TagInput(title="Point d'étape", text=text))
+        if a.slug == "renovation-urbaine"
+    )
+    passages = first.evidence["passages"]
+    assert passages
+    for passage in passages:
+        assert passage["term"].split(" / ")[0].casefold() in passage["text"].casefold() or any(
+            word in passage["text"] for word in ("ANRU", "rénovation urbaine", "relogement")
+        )
+        assert "SOMMAIRE" not in passage["text"]
+        assert "12 800" not in passage["text"]
