@@ -19,6 +19,7 @@ from library.text import clean_line
 from library.validation import (
     AUTHOR_LIMIT,
     LIMITS,
+    acquisition_date_problem,
     admit,
     clean_multiline,
     clean_single,
@@ -168,6 +169,9 @@ def parse_record_form(
         f.errors["authors"] = (
             "Rôle inconnu : auteur, traducteur, directeur, illustrateur ou préfacier."
         )
+    problem = acquisition_date_problem(text["acquired_on"])
+    if problem:
+        f.errors["acquired_on"] = problem[:1].upper() + problem[1:] + "."
     f.series = _series(form)
     for title, number in f.series:
         if not title:
