@@ -166,3 +166,23 @@ def test_a_spreadsheet_row_with_a_wrong_number_or_date_is_refused_with_its_reaso
     assert [r.title for _, r in parsed.rows] == ["Bon"]
     (error,) = parsed.errors
     assert error.line == 3 and message in error.message
+
+
+def test_a_changed_file_re_extracted_keeps_the_documentalist_s_description():
+    from indexer.extractors.base import Extraction
+    from indexer.records import refresh_from_extraction
+    from library.models import SourceFile
+
+    new_file = SourceFile("b" * 64, "rapport.pdf", "application/pdf", 10, "bb/rapport.pdf")
+    extraction = Extraction(text="Nouveau texte", media_type="application/pdf", title="Rapport")
+    for curated in (True, False):
+        refreshed = refresh_from_extraction(
+            rich(curated=curated),
+            extraction,
+            language="fr",
+            source_file=new_file,
+            original_name="rapport.pdf",
+        )
+        assert refreshed.series == rich().series and refreshed.edition == rich().edition
+        assert refreshed.physical_description == "312 p. : ill. ; 24 cm"
+        assert (refreshed.public_note, refreshed.acquired_on) == (rich().public_note, "2012-05-14")
