@@ -208,7 +208,9 @@ _GIVEN_NAMES = _words(
     nadine noel noelle odette odile olga pamela paulette pauline perrine regine rodolphe
     roland rose roselyne sabine sabrina samuel sandra sebastienne severine simone solange
     stephanie sylvain sylviane tania therese valentin victor violaine viviane xavier yolande
-    yvette yvonne zoe"""
+    yvette yvonne zoe aime wesner sharon murielle joelle france luce line ruddy simone marcia
+    herve francine jocelyne aurelie marlene lourdes rafael mayra frederic helene regine gerard
+    corinne ludovic josiane celestine karine isabel ana"""
 )
 # Given names that are also frequent surnames ('Marcia Joseph', 'Claire Martin'): they do not
 # show that a name is written 'Nom Prénom'.
@@ -220,6 +222,7 @@ _SURNAMES_TOO = _words(
 _PARTICLES = frozenset(
     {"de", "du", "des", "d'", "van", "von", "der", "da", "dos", "del", "le", "la"}
 )
+_BODY_END = re.compile(r"\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)(?:-?[A-Z]\.)*$")
 
 
@@ -242,8 +245,8 @@ def person_name(name: str) -> str:
     if not name or "," in name or _is_organisation(name):
         return name
     parts = name.split()
-    if not 2 <= len(parts) <= 4:
-        return name
+    if not 2 <= len(parts) <= 4 or _BODY_END.search(name):
+        return name  # 'Ecosphère Antilles', 'ADESS Martinique' name bodies
     if any(not p[:1].isupper() for p in parts if p.lower() not in _PARTICLES):
         return name  # 'eng-dept', 'produced by X': not a name we can order
     upper = [i for i, p in enumerate(parts) if p.isupper() and len(p) > 1 and not _INITIAL.match(p)]
@@ -265,7 +268,14 @@ def person_name(name: str) -> str:
     if _given(parts[-1]) and not _given(parts[0]) and _fold(parts[-1]) not in _SURNAMES_TOO:
         return f"{' '.join(parts[:-1])}, {parts[-1]}"  # 'Dupont Marie'
 
-    return f"{' '.join(parts[1:])}, {parts[0]}"  # 'Marie Dupont', 'Mayra Valdés Rodríguez'
+    # 'Marie Dupont', 'Mayra Valdés Rodríguez'; 'Ana Isabel Castillo Méndez': every leading
+    # given name stays on the given side.
+    given = 1
+    while (
+        given < len(parts) - 1 and _given(parts[given]) and _fold(parts[given]) not in _SURNAMES_TOO
+    ):
+        given += 1
+    return f"{' '.join(parts[given:])}, {' '.join(parts[:given])}"
 
 
 def _split_conjunctions(text: str) -> list[str]:
@@ -536,13 +546,15 @@ def _guess_date(lines: list[str], skip: Container[int]) -> str | None:
     for number, line in enumerate(lines[:_DATE_LINES]):
         if number in skip or len(line) > 200:  # a long line is a paragraph of the body
             continue
-        folded = _fold(line)
+        if number + 1 < len(lines) and _MONTH_AT_END.search(_fold(line)):
+            line = f"{line} {lines[number + 1]}"  # '… — abril de' / '2012'
+        folded = _AS_OF.sub(" ", _fold(line))
         for m in _MONTH_YEAR.finditer(folded):
             if (month := _MONTHS.get(m[1])) is not None and (iso := _iso(int(m[2]), month)):
                 closing = not folded[m.end() :].strip(" .,;)")
                 found.append((0 if closing else 1, number, iso))
                 break
-        if m := _NUMERIC_DATE.search(line):
+        if m := _NUMERIC_DATE.search(_AS_OF.sub(" ", line)):
             if m[3]:
                 iso = _iso(int(m[3]), int(m[2]), int(m[1]))
             else:
@@ -552,6 +564,21 @@ def _guess_date(lines: list[str], skip: Container[int]) -> str | None:
         if number < 15 and len(line) <= 60 and (m := _BARE_YEAR.search(line)):
             found.append((3, number, f"{m[1]}"))
     return min(found)[2] if found else None
+
+
+# 'au 31 décembre 2008', 'depuis mars 2007': the date data are counted to, not the document's.
+_AS_OF = re.compile(
+    r"\b(?:au|jusqu'au|depuis(?: le)?|as of|since)\s+(?:\d{1,2}(?:er)?\s+)?[a-z]{3,10}\.?\s+"
+    + _YEAR
+    + r"|\b(?:au|jusqu'au|depuis le)\s+\d{1,2}[/.]\d{1,2}[/.]"
+    + _YEAR,
+    re.IGNORECASE,
+)
+_MONTH_AT_END = re.compile(
+    r"\b(?:" + "|".join(m for m in _MONTHS if len(m) > 3) + r")(?:\s+de)?\s*$"
+)
+# Words before a date in a title that make it the date of a text cited, not the document's.
+_CITED_DATE = re.compile(r"\b(?:loi|decret|arrete|ordonnance|circulaire|directive)\b")
 
 
 def _byline_names(text: str) -> tuple[str, ...]:
@@ -599,6 +626,9 @@ def read_first_page(text: str, known_title: str | None = None) -> FirstPage:
     if known_title:
         folded_title = _fold(known_title)
         skip.update(i for i, line in enumerate(lines) if _fold(line) in folded_title)
+    # A date in the title is the document's ('Compte rendu de l'atelier du 9 février 2013')
+    # unless a cited text carries it ('de la RHI à la loi du 23 juin 2011').
+    skip = {i for i in skip if _CITED_DATE.search(_fold(" ".join(lines[max(0, i - 1) : i + 1])))}
     return FirstPage(title, _guess_authors(lines), _guess_date(lines, skip))
 
 
@@ -625,9 +655,28 @@ def choose_date(printed: str | None, file_date: str | None) -> str | None:
         return printed
     if printed_year > file_year + 1:
         return file_date
+    # 'workshop, November 2012' in a file saved in October: the printed month is an event
+    # still to come when the document was written, not its date.
+    if len(printed) >= 7 and len(file_date or "") >= 7 and printed[:7] > (file_date or "")[:7]:
+        return file_date
     if len(printed) == 4 and 0 <= file_year - printed_year <= 3:
         return file_date
     return printed
+
+
+_SIGNED = re.compile(
+    r"\bfait (?:a|au) [^,\n]{2,40},?\s+le\s+(\d{1,2})(?:er)?\s+([a-z]{3,10})\s+" + _YEAR
+)
+
+
+def signature_date(text: str) -> str | None:
+    """The date an official text or a letter was signed: 'Fait à Fort-de-France, le 21
+    septembre 2007' (the last one, near the signature)."""
+    found = None
+    for m in _SIGNED.finditer(_fold(text[-20000:])):
+        if (month := _MONTHS.get(m[2])) is not None:
+            found = _iso(int(m[3]), month, int(m[1])) or found
+    return found
 
 
 def split_keywords(raw: str | bytes | Iterable[str] | None) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from library.names import is_organisation
 from library.text import clean_line, fold
 
 from .extractors.base import Extraction
+from .metadata_text import guess_type, read_abstract, territories
 
 _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
     (r"\bguide\b|\bvade-mecum\b|\bmemento\b|\breferentiel\b", DocType.GUIDE),
@@ -27,6 +28,16 @@ _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
 )
 
 
+# Bodies named like people: a head word only bodies use, an acronym, or a region closing the
+# name ('ADESS Martinique', 'Ecosphère Antilles', 'Habitat Conseil Caraïbes').
+_BODY = re.compile(
+    r"^(?:compagnie|boutique|collectif|cabinet|bureau|groupe|atelier|maison|espace|club|"
+    r"observatoire|universit[ée]|university|agence|caisse|conseil|mission|r[ée]seau)\b|"
+    r"\b[A-ZÀ-Ý]{3,}\b(?!\.)|\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$",
+    re.IGNORECASE,
+)
+
+
 def guess_doc_type(title: str) -> DocType:
     """The type a documentalist would most likely give, from words of the title."""
     folded = fold(title)
@@ -34,6 +45,15 @@ def guess_doc_type(title: str) -> DocType:
         if re.search(pattern, folded):
             return doc_type
     return DocType.AUTRE
+
+
+def _doc_type(title: str, extraction: Extraction) -> DocType:
+    """The type the document says it is (title, subtitle, the lines under the title), else
+    the old guess from words of the title."""
+    read = guess_type(title, extraction.subtitle, extraction.text)
+    if read is not None:
+        return DocType(read)
+    return guess_doc_type(" ".join([title, extraction.subtitle or ""]))
 
 
 def to_author(name: str) -> Author | None:
@@ -44,7 +64,7 @@ def to_author(name: str) -> Author | None:
     if not name or len(name) > 200:
         return None
     words = re.findall(r"\w+", fold(name))
-    if is_organisation(name) or (name.isupper() and len(words) <= 3):
+    if is_organisation(name) or (name.isupper() and len(words) <= 3) or _BODY.search(name):
         return Author(name, AuthorKind.ORGANISATION)
     if "," in name:
         return Author(name, AuthorKind.PERSON)
@@ -87,15 +107,18 @@ def record_from_extraction(
         publisher=clean_line(extraction.publisher or ""),
         date=extraction.date or (str(extraction.year) if extraction.year else ""),
         year=extraction.year,
-        doc_type=guess_doc_type(" ".join([title, extraction.subtitle or ""])),
+        doc_type=_doc_type(title, extraction),
         support=Support.ELECTRONIQUE,
         language=language,
         pages=extraction.page_count,
-        abstract=(extraction.abstract or "").strip()[:5000],
+        abstract=(
+            (extraction.abstract or "").strip() or read_abstract(extraction.text, title) or ""
+        )[:5000],
         keywords=tuple(dict.fromkeys(k.strip() for k in extraction.keywords if k.strip()))[:30],
         file=source_file,
         text_status=TextStatus.OK if extraction.text.strip() else TextStatus.EMPTY,
         source="index",
+        territories=territories(extraction.text),
     )
 
 

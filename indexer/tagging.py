@@ -467,16 +467,51 @@ class Tagger:
             value = doc.text if source == "text" else doc.abstract
             spans: list[tuple[int, int]] = []
             for m in (m for m in theme.matches if m.field == source):
-                span = self._locate(m.key, source, value, fields)
-                if span is None or any(abs(span[0] - s[0]) < PASSAGE_LENGTH for s in spans):
+                found = self._readable_passage(m.key, source, value, fields)
+                if found is None or any(abs(found[0][0] - s[0]) < PASSAGE_LENGTH for s in spans):
                     continue
-                spans.append(span)
-                passages.append(_passage(value, span, source))
+                spans.append(found[0])
+                passages.append(found[1])
                 if len(passages) == 2:
                     break
             if passages:
                 break
         return {"terms": terms, "passages": passages}
+
+    def _readable_passage(
+        self, key: int, name: str, value: str, fields: _Fields
+    ) -> tuple[tuple[int, int], dict[str, Any]] | None:
+        """The first passage around an occurrence of a key that reads as prose and shows the
+        matched words: occurrences in table rows (figures) or in run-together headings are
+        passed over for a later one; None when no occurrence makes a readable passage."""
+        span = self._locate(key, name, value, fields)
+        for _ in range(_MAX_PASSAGE_TRIES):
+            if span is None:
+                return None
+            passage = _passage(value, span, name)
+            if _is_prose(passage["text"], value[span[0] : span[1]]):
+                passage["term"] = self._key_text[key]
+                return span, passage
+            span = self._locate_after(key, value, span)
+        return None
+
+    def _locate_after(self, key: int, value: str, span: tuple[int, int]) -> tuple[int, int] | None:
+        """The next occurrence of the words found at `span` (same key), after it."""
+        words = value[span[0] : span[1]]
+        stems = self._key_stems[key] if key < len(self._key_stems) else ()
+        if stems and not words.isupper():
+            found = _find_stems(value[span[1] :], stems, self._key_language[key])
+        else:
+            found = next(
+                (
+                    (m.start(), m.end())
+                    for m in re.finditer(
+                        r"(?<!\w)" + re.escape(words) + r"(?!\w)", value[span[1] :]
+                    )
+                ),
+                None,
+            )
+        return None if found is None else (span[1] + found[0], span[1] + found[1])
 
     def _locate(self, key: int, name: str, value: str, fields: _Fields) -> tuple[int, int] | None:
         """Character span of an occurrence of a key in a field (bounded work, no full scan)."""
@@ -530,6 +565,23 @@ def _find_stems(text: str, stems: tuple[str, ...], language: str) -> tuple[int, 
         if len(found) == size and all(found[j].term == stems[j] for j in range(size)):
             return (start + found[0].start, start + found[-1].end)
     return None
+
+
+_MAX_PASSAGE_TRIES = 8
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _is_prose(snippet: str, matched: str) -> bool:
+    """A passage worth showing as evidence: it contains the matched words, is not a row of
+    figures (a table) and has enough lower-case words to read as a sentence, not as headings
+    run together ('SOMMAIRE 1. CADRE 2. QUARTIERS…')."""
+    if _SPACES.sub(" ", matched).strip().casefold() not in snippet.casefold():
+        return False
+    if sum(c.isdigit() for c in snippet) > len(snippet) * 0.12:
+        return False
+    words = _WORD.findall(snippet)
+    lower = sum(1 for w in words if w.islower())
+    return len(words) >= 6 and lower >= len(words) * 0.6
 
 
 def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 from xml.etree import ElementTree
 
-from indexer import metadata
+from indexer import metadata, metadata_text
 from indexer.extractors.base import (
     PAGE_BREAK,
     Extraction,
@@ -303,13 +303,14 @@ def finish(
     page = metadata.read_first_page(text, known_title=title or title_hint)
     title = title or metadata.clean_title(title_hint) or page.title
     title = title or metadata.title_from_filename(path.name)
+    title = metadata_text.catalogue_title(title, text)
     return Extraction(
         text=text,
         media_type=media_type,
         title=title,
-        subtitle=metadata.clean_title(meta.subtitle),
-        authors=meta.authors or page.authors,
-        date=(date := metadata.choose_date(page.date, meta.date)),
+        subtitle=metadata.clean_title(meta.subtitle) or metadata_text.header_subtitle(text, title),
+        authors=metadata_text.choose_authors(meta.authors, text, title, page.authors),
+        date=(date := metadata.signature_date(text) or metadata.choose_date(page.date, meta.date)),
         year=metadata.year_of(date),
         language_hint=normalise_language(meta.language),
         page_count=page_count,

@@ -295,3 +295,28 @@ def test_a_spanish_document_is_tagged_with_spanish_terms(tagger):
         language="es",
     )
     assert slugs(tagger, doc)[:1] == ["sante"]
+
+
+def test_evidence_passages_skip_table_rows_and_run_together_headings(tagger):
+    # The acronym first occurs in a heading list and in a row of figures; the passage shown
+    # must be the sentence that uses it, and it must contain the term it illustrates.
+    text = (
+        "SOMMAIRE 1. CONTEXTE 2. ANRU ET RHI 3. BILAN 4. ANNEXES\n"
+        "Opération ANRU 2008 2009 2010 1 200 3 450 12 800 4 560 7 800 14 300 2 100 9 870\n"
+        "Le programme de rénovation urbaine signé avec l'ANRU prévoit la démolition de"
+        " cent logements insalubres et le relogement des familles dans le quartier même,"
+        " avec un suivi social de chaque ménage par la maîtrise d'œuvre urbaine et sociale."
+    )
+    first = next(
+        a
+        for a in tagger.tag(TagInput(title="Point d'étape", text=text))
+        if a.slug == "renovation-urbaine"
+    )
+    passages = first.evidence["passages"]
+    assert passages
+    for passage in passages:
+        assert passage["term"].split(" / ")[0].casefold() in passage["text"].casefold() or any(
+            word in passage["text"] for word in ("ANRU", "rénovation urbaine", "relogement")
+        )
+        assert "SOMMAIRE" not in passage["text"]
+        assert "12 800" not in passage["text"]

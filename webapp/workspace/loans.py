@@ -22,12 +22,16 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup, escape
 
 from library import NotFound
 from library.formats.spreadsheet import csv_bytes
-from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefused, Overdue
+from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefusal, LoanRefused, Overdue
 
 from .. import services
+from ..alerts.messages import mail_failure
+from ..mail import Mailer, MailError, MailSettings
+from ..mail.compose import build_message
 from ..messages import french_date, loan_refusal
 from .admin_common import desk, record_audit, today
 
@@ -421,3 +425,113 @@ def record_history(record_id: int) -> str:
         queue=desk().queue(record_id),
         today=today(),
     )
+
+
+# -- reminders by e-mail (the mailer of webapp/mail) ---------------------------------------
+
+
+@bp.post("/relances/<id:borrower_id>/courriel")
+def reminder_mail(borrower_id: int) -> Response:
+    """Send this borrower's letter by e-mail; kept as sent (level, date, "courriel") only
+    once the server accepted it. Without an address, or when the server says no, nothing is
+    noted and the letter stays on the page to print."""
+    try:
+        desk().borrower(borrower_id)
+    except NotFound:
+        abort(404)
+    letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
+    if letter is None:
+        flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
+        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    sent, problems = _mail_letters([letter])
+    for problem in problems:
+        flash(problem, "error")
+    if sent:
+        flash(
+            f"{REMINDER_LEVELS[letter.level]} envoyée par courriel à {letter.borrower.email} et "
+            f"notée au {french_date(today().isoformat())}.",
+            "success",
+        )
+    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+
+
+@bp.post("/relances/courriels")
+def reminders_mail() -> Response:
+    """Send every letter whose borrower has an e-mail address; say who must get paper."""
+    letters = _letters()
+    if not letters:
+        flash("Aucun prêt en retard : aucune relance à envoyer.", "warning")
+        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    sent, problems = _mail_letters(letters)
+    for problem in problems:
+        flash(problem, "error")
+    if sent:
+        flash(f"{sent} relance(s) envoyée(s) par courriel et notée(s).", "success")
+    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+
+
+def _mail_letters(letters: list[_Letter]) -> tuple[int, list[str]]:
+    """(letters sent, one French line per letter not sent). A letter is noted as sent only
+    when the server took it; a server down or refusing the login stops the run."""
+    problems: list[str] = []
+    with_address = []
+    for letter in letters:
+        if letter.borrower.email:
+            with_address.append(letter)
+        else:
+            refusal = LoanRefused(LoanRefusal.NO_CONTACT, letter.borrower.name)
+            problems.append(loan_refusal(refusal))
+    if not with_address:
+        return 0, problems
+    try:
+        settings = MailSettings.from_config(current_app.config)
+    except MailError as exc:
+        return 0, [*problems, "Relances non envoyées : " + mail_failure(exc) + "."]
+    if settings is None:
+        return 0, [
+            *problems,
+            "Relances non envoyées : l'envoi de courriels n'est pas configuré (SMTP_HOST et "
+            "MAIL_FROM). Imprimez les lettres.",
+        ]
+    sent = 0
+    catalogue = services.get_catalogue()
+    now = today()
+    with Mailer(settings) as mailer:
+        for letter in with_address:
+            try:
+                mailer.send(_message(letter, settings.sender))
+            except MailError as exc:
+                problems.append(
+                    f"Relance de {letter.borrower.name} non envoyée ni notée : {mail_failure(exc)}."
+                )
+                if exc.failure.stops_the_run:
+                    break
+                continue
+            with catalogue.transaction():
+                for item in letter.items:
+                    desk().record_reminder(
+                        item.loan.id, letter.level, today=now, channel="courriel"
+                    )
+                record_audit(
+                    "loan.reminder",
+                    target_type="borrower",
+                    target_id=letter.borrower.id,
+                    summary=f"{REMINDER_LEVELS[letter.level]} envoyée par courriel à "
+                    f"l'emprunteur n° {letter.borrower.id}",
+                )
+            sent += 1
+    return sent, problems
+
+
+def _message(letter: _Letter, sender: str) -> Any:
+    """The letter as an e-mail: its "Objet :" line becomes the subject."""
+    first, _, body = letter.text.partition("\n")
+    subject = first.removeprefix("Objet :").strip()
+    body = body.lstrip("\n")
+    paragraphs = "".join(
+        f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>"
+        for p in body.split("\n\n")
+        if p.strip()
+    )
+    html = f'<!doctype html><html lang="fr"><meta charset="utf-8"><body>{paragraphs}</body></html>'
+    return build_message(letter.borrower.email, subject, body, html, sender=sender)

@@ -278,13 +278,31 @@ def _meta(outcome: Outcome, name: str, size: int, sha: str) -> dict[str, Any]:
             "pages": record.pages,
             "abstract": record.abstract,
             "keywords": list(record.keywords),
+            "territories": list(record.territories),
             "text_status": record.text_status.value,
         },
         "themes": [
             {"slug": t.slug, "score": t.score, "evidence": t.evidence} for t in outcome.themes
         ],
+        "scores": _all_scores(extraction, outcome.language, outcome.text_terms),
         "warnings": list(extraction.warnings),
     }
+
+
+def _all_scores(extraction: Any, language: str, text_terms: str) -> dict[str, float]:
+    """The tagger's score of every thematic that has any evidence in the document (proposed
+    or not), so that the documentalist sees how close the others came."""
+    from indexer.tagging import TagInput
+
+    doc = TagInput(
+        title=extraction.title or "",
+        abstract=extraction.abstract or "",
+        keywords=tuple(extraction.keywords),
+        text=extraction.text,
+        language=language,
+        text_terms=text_terms.split() if text_terms else None,
+    )
+    return {s.slug: round(s.score, 4) for s in tagger().scores(doc)}
 
 
 def _proposal(staged: StagedUpload) -> Record:
@@ -311,6 +329,7 @@ def _proposal(staged: StagedUpload) -> Record:
         pages=r["pages"],
         abstract=r["abstract"],
         keywords=tuple(r["keywords"]),
+        territories=tuple(r.get("territories", ())),
         file=source,
         text_status=TextStatus(r["text_status"]),
         source="depot",
@@ -376,12 +395,14 @@ def _render_confirm(
     from indexer.tagging import explain
 
     proposed = {t.slug: t for t in proposal.themes}
+    scores: dict[str, float] = staged.meta.get("scores") or {}
     themes = [
         {
             "slug": slug,
             "label": label,
             "checked": slug in checked,
-            "score": proposed[slug].score if slug in proposed else None,
+            "proposed": slug in proposed,
+            "score": _shown_score(proposed.get(slug), scores.get(slug, 0.0)),
             "why": explain(proposed[slug].evidence) if slug in proposed else "",
             "passages": ((proposed[slug].evidence or {}).get("passages") or [])[:2]
             if slug in proposed
@@ -389,7 +410,7 @@ def _render_confirm(
         }
         for slug, label in services.theme_labels().items()
     ]
-    themes.sort(key=lambda t: (t["score"] is None, -(t["score"] or 0)))
+    themes.sort(key=lambda t: (not t["proposed"], -t["score"]))
     return render_template(
         "admin/upload_confirm.html",
         staged=staged,
@@ -434,3 +455,12 @@ class _Extractor:
             self.pool.join()
             self.pool = None
             return Outcome(job, error=f"délai dépassé ({self.timeout:.0f} s)")
+
+
+def _shown_score(assignment: Any, rule_score: float) -> float:
+    """One scale for every thematic on the page: the rules' score. A proposal decided by the
+    learned model keeps the rules' score it was given in its evidence."""
+    if assignment is None:
+        return rule_score
+    model = (assignment.evidence or {}).get("model") or {}
+    return float(model.get("rule_score", assignment.score))

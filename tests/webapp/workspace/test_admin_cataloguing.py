@@ -223,7 +223,7 @@ def test_thematic_decisions_win_over_the_tagger_and_show_its_evidence(app, logge
             ],
         )
     page = text(logged_in.get(f"/admin/notices/{record_id}"))
-    assert "contrat de ville ×3 (texte)" in page and "(p. 4)" in page and "score 0.82" in page
+    assert "contrat de ville ×3 (texte)" in page and "(p. 4)" in page and "score 0,82" in page
     post(
         logged_in,
         f"/admin/notices/{record_id}/thematiques",

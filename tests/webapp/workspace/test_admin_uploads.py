@@ -4,6 +4,7 @@ the documentalist confirms; bad files leave no trace."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -233,6 +234,70 @@ def test_a_request_far_over_the_limit_is_cut_short_by_the_server(app, logged_in)
     )
     assert response.status_code == 413 and "Fichier trop volumineux" in text(response)
     assert nothing_kept(app)
+
+
+def test_the_confirmation_shows_every_thematics_score_with_the_proposed_ones_ticked(
+    app, logged_in, tmp_path
+):
+    """GIVEN an uploaded report, THEN every thematic of the vocabulary is listed with its
+    score (not only the proposed ones), the proposed ones are ticked and come first, and the
+    page says "score", never "confiance"."""
+    response = upload(logged_in, ("Rapport CUCS 2009.pdf", pdf_bytes(tmp_path)))
+    page = text(logged_in.get(response.location))
+    items = re.findall(
+        r'name="theme" value="([^"]+)" ?(checked)?>.*?class="meta theme-score">([^<]*)</span>',
+        page,
+        re.S,
+    )
+    assert len(items) == 14  # the packaged vocabulary's thematics, each with its score
+    assert all(re.search(r"score \d,\d\d", shown) for _, _, shown in items)
+    ticked = [slug for slug, checked, _ in items if checked]
+    assert "evaluation" in ticked
+    assert all("proposée" in shown for _, checked, shown in items if checked)
+    assert [bool(checked) for _, checked, _ in items] == sorted(
+        (bool(c) for _, c, _ in items), reverse=True
+    )
+    scores = {
+        slug: float(re.search(r"score (\d,\d\d)", shown)[1].replace(",", "."))
+        for slug, _, shown in items
+    }
+    assert (
+        scores["mediation-sociale"] > scores["sante"]
+    )  # a theme not proposed still shows how close it came
+    assert "confiance" not in page.casefold()
+
+
+def test_an_upload_proposes_what_the_first_page_says_not_the_files_login_name(
+    app, logged_in, tmp_path
+):
+    """GIVEN a PDF whose author property is the login 'jdupont' and whose page 1 names Josiane
+    Marie-Sainte and Patrick Célestine (Ville du Lamentin), THEN the confirmation proposes
+    them, never 'jdupont', with the type, the territories and an abstract read from the text."""
+    from corpus.files import Heading
+
+    pdf = make_pdf(
+        tmp_path / "diagnostic.pdf",
+        [
+            Heading("Le décrochage scolaire dans les quartiers du Lamentin"),
+            "Étude réalisée dans le cadre du contrat urbain de cohésion sociale",
+            "Ville du Lamentin — Josiane Marie-Sainte et Patrick Célestine — juin 2012",
+            Heading("Introduction"),
+            "Chaque année, dans les quartiers de Place d'Armes et de Basse-Gondeau au Lamentin, "
+            "des dizaines de jeunes quittent le collège sans diplôme. Cette étude décrit leurs "
+            "parcours à partir des fichiers des établissements et d'entretiens avec les familles "
+            "et les professionnels, et propose des pistes pour les repérer plus tôt.",
+        ],
+        title="Le décrochage scolaire dans les quartiers du Lamentin",
+        author="jdupont",
+    ).read_bytes()
+    response = upload(logged_in, ("decrochage.pdf", pdf))
+    page = text(logged_in.get(response.location))
+    assert "jdupont" not in page
+    assert "Marie-Sainte, Josiane" in page and "Célestine, Patrick" in page
+    assert "Ville du Lamentin" in page
+    assert '<option value="etude" selected>' in page
+    assert "Place d&#39;Armes" in page and "Basse-Gondeau" in page  # the territories field
+    assert "Cette étude décrit leurs parcours" in page  # the abstract
 
 
 def test_an_uploaded_scan_is_catalogued_and_queued_for_ocr(app, logged_in, tmp_path):
