@@ -70,6 +70,7 @@ _THEME_KEYS = (
     "en",
     "es",
     "sigles",
+    "traductions",
     "poids",
 )
 _LIST_KEYS = {"termes": TERME, "specifiques": SPECIFIQUE, "indices": INDICE}
@@ -115,6 +116,8 @@ class Theme:
     cues: tuple[str, ...] = ()  # indices: everyday words, weak signals
     acronyms: tuple[Acronym, ...] = ()
     foreign: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("en", terms), ("es", terms))
+    # traductions: a French expression and what English or Spanish call it (search uses them)
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     weights: tuple[tuple[str, float], ...] = ()  # per-term overrides
 
     def foreign_terms(self, language: str) -> tuple[str, ...]:
@@ -208,6 +211,7 @@ class Vocabulary:
                     "cues": list(t.cues),
                     "acronyms": [[a.acronym, list(a.expansions)] for a in t.acronyms],
                     "foreign": {lang: list(terms) for lang, terms in t.foreign},
+                    "translations": {fr: list(others) for fr, others in t.translations},
                     "weights": dict(t.weights),
                 }
                 for t in self.themes
@@ -228,6 +232,7 @@ class Vocabulary:
                     cues=tuple(t.get("cues", ())),
                     acronyms=tuple(Acronym(a, tuple(e)) for a, e in t.get("acronyms", ())),
                     foreign=tuple((k, tuple(v)) for k, v in t.get("foreign", {}).items()),
+                    translations=tuple((k, tuple(v)) for k, v in t.get("translations", {}).items()),
                     weights=tuple((k, float(v)) for k, v in t.get("weights", {}).items()),
                 )
                 for t in data["themes"]
@@ -281,6 +286,10 @@ class Vocabulary:
                         else ("[" + ", ".join(q(e) for e in a.expansions) + "]")
                     )
                     lines.append(f"{q(a.acronym)} = {value}")
+            if t.translations:
+                lines += ["", "[thematique.traductions]"]
+                for french, others in t.translations:
+                    lines.append(f"{q(french)} = [{', '.join(q(o) for o in others)}]")
             if t.weights:
                 lines += ["", "[thematique.poids]"]
                 lines += [f"{q(term)} = {weight!r}" for term, weight in t.weights]
@@ -571,6 +580,7 @@ class _Validator:
         lists = {key: self._strings(raw, key, index, slug) for key in (*_LIST_KEYS, "en", "es")}
         synonyms = self._synonyms(raw.get("synonymes", []), index, slug)
         acronyms = self._acronyms(raw.get("sigles", {}), index, slug)
+        translations = self._translations(raw.get("traductions", {}), index, slug)
         theme = Theme(
             slug=slug,
             label=label.strip(),
@@ -581,6 +591,7 @@ class _Validator:
             cues=lists["indices"],
             acronyms=acronyms,
             foreign=tuple((lang, lists[lang]) for lang in FOREIGN_LANGUAGES if lists[lang]),
+            translations=translations,
         )
         known = set(theme.all_texts())
         if not known:
@@ -662,6 +673,32 @@ class _Validator:
                     at,
                 )
             out.append(Acronym(acronym, tuple(" ".join(e.split()) for e in expansions)))
+        return tuple(out)
+
+    def _translations(
+        self, table: Any, index: int, slug: str
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        line = self.where.key("traductions", index)
+        if not isinstance(table, dict):
+            raise self.fail(
+                f"« traductions » de « {slug} » doit être une table [thematique.traductions]", line
+            )
+        out = []
+        for french, value in table.items():
+            at = self.where.key(french, index) or line
+            others = [value] if isinstance(value, str) else value
+            if (
+                not analyze(french)
+                or not isinstance(others, list)
+                or not others
+                or not all(isinstance(o, str) and o.strip() for o in others)
+            ):
+                raise self.fail(
+                    f"la traduction de « {french} » dans « {slug} » doit être une expression"
+                    f' anglaise ou espagnole, ou une liste : "{french}" = ["…", "…"]',
+                    at,
+                )
+            out.append((" ".join(french.split()), tuple(" ".join(o.split()) for o in others)))
         return tuple(out)
 
     def _weights(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 
 from indexer.search import Finder, SearchIndex, sync_index
 from indexer.search.concepts import concepts_from
@@ -113,7 +113,14 @@ def reindex_records(*record_ids: int) -> None:
 
 
 def theme_labels() -> dict[str, str]:
-    return get_vocabulary().vocabulary.labels()
+    """The thematics' labels; read once per request (a results page asks for one per badge)."""
+    if not has_request_context():
+        return get_vocabulary().vocabulary.labels()
+    labels = getattr(request, "_fonds_theme_labels", None)
+    if labels is None:
+        labels = get_vocabulary().vocabulary.labels()
+        request._fonds_theme_labels = labels  # type: ignore[attr-defined]
+    return labels
 
 
 def extension_state() -> dict[str, Any]:

@@ -37,6 +37,8 @@ FAMILY_ENDINGS = (
 )  # fmt: skip
 FAMILY_ROOT = 5
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
+MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
+TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
 
 
 def family_roots(word: str) -> set[str]:
@@ -93,6 +95,9 @@ class QueryCompiler:
         groups = _expand_equivalences(parsed.required, self._equivalences)
         required = [self._alternatives(group, reader) for group in groups]
         query = wq.And(required) if len(required) > 1 else (required[0] if required else None)
+        together = self._together(parsed) if len(required) > 1 else None
+        if query is not None and together is not None:
+            query = wq.AndMaybe(query, together)
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = AnyOf(excluded) if excluded else None
         equivalents = [
@@ -102,6 +107,32 @@ class QueryCompiler:
             if isinstance(option, _Stems) and option.terms in self._form_texts
         ]
         return query, exclusion, equivalents
+
+    def _together(self, parsed: ParsedQuery) -> wq.Query | None:
+        """For a query of plain words, the words next to each other, in order (a phrase in any
+        field): optional, it lifts the documents where they stand together."""
+        if not 1 < len(parsed.required) <= MAX_TOGETHER:
+            return None
+        words: list[str] = []
+        for group in parsed.required:
+            option = group.options[0]
+            if len(group.options) > 1 or not isinstance(option, Words) or option.is_phrase:
+                return None
+            words.append(option.words[0])
+        variants = []
+        for lang in self._languages:
+            terms = tuple(stem(w, lang) for w in words if w not in STOP_WORDS[lang])
+            if len(terms) > 1 and terms not in variants:
+                variants.append(terms)
+        if not variants:
+            return None
+        return AnyOf(
+            [
+                FastPhrase(f, list(terms), boost=FIELD_BOOSTS[f] * TOGETHER_BOOST)
+                for f in ("title", "meta", "body")
+                for terms in variants
+            ]
+        )
 
     def _alternatives(self, group: Sequence[object], reader) -> wq.Query:  # type: ignore[no-untyped-def]
         options = [self._clause(option, reader) for option in group]

@@ -1,6 +1,8 @@
-"""Concepts of the vocabulary as the search uses them across languages: a thematic's English and
-Spanish labels find the French documents on it (ranked after the matches in the query's own
-language), ordered by the thematic's French preferred terms. No engine here: plain values."""
+"""Concepts of the vocabulary as the search uses them across languages. Precise ones first: a
+French expression and what English and Spanish call it ([thematique.traductions]: "youth
+employment" -> the French documents that say "emploi des jeunes"); else a thematic's English and
+Spanish labels find the French documents on the thematic. Both rank after the matches in the
+query's own language, ordered by the French words. No engine here: plain values."""
 
 from __future__ import annotations
 
@@ -17,11 +19,26 @@ class Concept:
     slug: str
     labels: tuple[tuple[str, tuple[str, ...]], ...]  # (language, analysed label terms)
     french: tuple[str, ...]  # French expressions that order its documents
+    # a precise concept: the French expression whose documents it finds ("" = the thematic's)
+    expression: str = ""
 
 
 def concepts_from(themes: Iterable) -> list[Concept]:  # type: ignore[type-arg]
-    """Concepts from the vocabulary's thematics (`Theme` values of indexer.vocabulary)."""
+    """Concepts from the vocabulary's thematics (`Theme` values of indexer.vocabulary): the
+    precise ones (translations), then one per thematic (its English and Spanish labels)."""
     out = []
+    for theme in themes:
+        for french, others in theme.translations:
+            labels = tuple(
+                dict.fromkeys(
+                    (lang, tuple(analyze(other, lang)))
+                    for other in others
+                    for lang in ("en", "es")
+                    if analyze(other, lang)
+                )
+            )
+            if labels:
+                out.append(Concept(theme.slug, labels, (french,), french))
     for theme in themes:
         labels = tuple(
             (lang, tuple(analyze(label, lang)))
@@ -37,9 +54,18 @@ def concepts_from(themes: Iterable) -> list[Concept]:  # type: ignore[type-arg]
 
 def concepts_in(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] | None:
     """The concepts whose English or Spanish labels, together, cover every word of the query
-    (analysed in the label's language); None when some word is no concept's label."""
-    covered = [False] * len(words)
-    used: list[Concept] = []
+    (analysed in the label's language); None when some word is no concept's label. Precise
+    concepts are preferred: the thematics' labels are used when they do not cover the query."""
+    precise = _cover(words, [c for c in concepts if c.expression])
+    if precise is not None:
+        return precise
+    return _cover(words, [c for c in concepts if not c.expression])
+
+
+def _cover(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] | None:
+    """The concepts whose labels cover every word, the longest label winning where labels
+    overlap ("youth employment" is one concept, not "youth" and "employment" as well)."""
+    spans: list[tuple[int, int, Concept]] = []
     by_language: dict[str, list[str]] = {}
     for concept in concepts:
         for lang, label in concept.labels:
@@ -49,10 +75,17 @@ def concepts_in(words: Sequence[str], concepts: Sequence[Concept]) -> list[Conce
             n = len(label)
             for start in range(len(flat) - n + 1):
                 if tuple(flat[start : start + n]) == label:
-                    for k in range(start, start + n):
-                        covered[k] = True
-                    if concept not in used:
-                        used.append(concept)
-    if not words or not all(covered):
+                    spans.append((start, start + n, concept))
+    kept = [
+        (a, b, c)
+        for a, b, c in spans
+        if not any(x <= a and b <= y and y - x > b - a for x, y, _ in spans)
+    ]
+    covered = {k for a, b, _ in kept for k in range(a, b)}
+    if not words or len(covered) < len(words):
         return None
+    used: list[Concept] = []
+    for _, _, concept in sorted(kept, key=lambda s: s[0]):
+        if concept not in used:
+            used.append(concept)
     return used

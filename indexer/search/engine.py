@@ -92,6 +92,7 @@ class SearchIndex(IndexStore):
     ) -> None:
         super().__init__(root, write_timeout=write_timeout, batch_limit=batch_limit)
         self._compiler = QueryCompiler(LANGUAGES)
+        self._french = QueryCompiler(("fr",))  # whether a query's words are French words too
         self._concepts: list[Concept] = []
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
@@ -140,7 +141,7 @@ class SearchIndex(IndexStore):
                 matched, scored = self._match(searcher, query, sort, work)
                 if concepts:  # English or Spanish labels: the French documents on the concept
                     matched, scored, across = self._across(
-                        view, concepts, matched, scored, sort, work
+                        view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
                 if not matched:
@@ -195,6 +196,7 @@ class SearchIndex(IndexStore):
             terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),
+            concept_terms=tuple(c.expression for c in concepts or ()),
             work=work,
             empty_help=help_,
         )
@@ -202,21 +204,36 @@ class SearchIndex(IndexStore):
     def _across(
         self,
         view: View,
+        parsed: ParsedQuery,
         concepts: list[Concept],
         matched: set[int],
         scored: list[tuple[int, float]],
         sort: str,
         work: Work,
     ) -> tuple[set[int], list[tuple[int, float]], bool]:
-        """Add the documents on every concept of the query (by their thematics), after the
-        text matches, ordered by the concepts' French preferred terms (one more pass)."""
-        if any((row := view.rows[d]) is not None and row.language == "fr" for d in matched):
-            return matched, scored, False  # the words found French documents themselves
+        """Add the documents on every concept of the query (those holding a precise concept's
+        French expression, or on a thematic) after the matches in other languages than French,
+        ordered by the concepts' French words (one more pass). French documents the words
+        matched only through another language's stem ("employment" and "employé" share
+        "employ") come after them."""
+        french_query, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
+        if french_query is not None:
+            work.searches += 1
+            if any(
+                (row := view.rows[d]) is not None and row.language == "fr"
+                for d in view.searcher.docs_for_query(french_query)
+            ):
+                return matched, scored, False  # French words as well: their documents
         bitmaps = view.facet_bitmaps()
         bits = -1
         for concept in concepts:
-            bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
-        extra = set(members(bits)) - matched if bits > 0 else set()
+            if concept.expression:
+                bits &= self._expression_bits(view, concept.expression, bitmaps.size, work)
+            else:
+                bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
+        rows = view.rows
+        foreign = {d for d in matched if (row := rows[d]) is not None and row.language != "fr"}
+        extra = set(members(bits)) - foreign if bits > 0 else set()
         if not extra:
             return matched, scored, False
         if sort != "relevance":
@@ -231,12 +248,24 @@ class SearchIndex(IndexStore):
             work.searches += 1
             results = view.searcher.search(query, limit=None, filter=extra, terms=False)
             order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
-        floor = min((s for _, s in scored), default=1.0)
+        own = [(d, s) for d, s in scored if d in foreign]
+        stray = [(d, s) for d, s in scored if d not in foreign and d not in extra]
+        floor = min((s for _, s in own), default=1.0)
         tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
-        # below every text match, in the concepts' order
+        # below every match in the query's language, in the concepts' order, then the rest
         top = max(order.values(), default=1.0) or 1.0
-        added = [(d, floor * 0.5 * (order.get(d, 0.0) / top)) for d in tail]
-        return matched | extra, scored + added, True
+        added = [(d, floor * 0.5 * (0.5 + 0.5 * order.get(d, 0.0) / top)) for d in tail]
+        stray_top = max((s for _, s in stray), default=1.0) or 1.0
+        rest = [(d, floor * 0.25 * s / stray_top) for d, s in stray]
+        return matched | extra, own + added + rest, True
+
+    def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
+        """The documents holding every word of a French expression (its inflections too)."""
+        query, _, _ = self._compiler.compile(parse(expression), view.searcher.reader(), work)
+        if query is None:
+            return 0
+        work.searches += 1
+        return facets_bitmap(set(view.searcher.docs_for_query(query)), size)
 
     def _empty_help(
         self,

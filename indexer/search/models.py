@@ -140,6 +140,8 @@ class SearchPage:
     relaxed: bool = False  # no document had every word: the results have any of them
     corrected: bool = False  # nothing had the words as typed: the results are the suggestion's
     concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
+    # for each of them, the French expression the query was taken for ("" = the whole thematic)
+    concept_terms: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
     work: Work = field(default_factory=Work)

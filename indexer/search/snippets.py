@@ -1,8 +1,9 @@
 """Snippets: the best short window of a document's text for a query, with the matches marked.
 
-Bounded by design: only the first `SEARCH_LIMIT` characters are looked at, with regular
-expressions over a length-preserving folded copy (no re-analysis of the whole text), so a
-page of results costs a few milliseconds however long the documents are.
+Bounded by design: only the first `SEARCH_LIMIT` characters are looked at, with one regular
+expression that matches a letter with or without its accents and in either case, run over the
+text as it is (no folded copy of it, no re-analysis), so a page of results costs a few
+milliseconds however long the documents are.
 """
 
 from __future__ import annotations
@@ -44,10 +45,31 @@ def _one_to_one_fold_table() -> dict[int, str]:
 _FOLD1 = _one_to_one_fold_table()
 
 
+def _letter_classes() -> dict[str, str]:
+    """For each ASCII letter or digit, a regex class of itself and every character folding to
+    it ("e" -> "[eéèêëÉ…]"): folded words then match the text as written."""
+    variants: dict[str, set[str]] = {}
+    for code, base in _FOLD1.items():
+        if base.isascii() and base.isalnum():
+            variants.setdefault(base.lower(), set()).add(chr(code))
+    return {
+        letter: "[" + re.escape(letter) + "".join(re.escape(c) for c in sorted(chars)) + "]"
+        for letter, chars in variants.items()
+    }
+
+
+_CLASSES = _letter_classes()
+
+
+def _unfolded(folded: str) -> str:
+    """A regex for a folded word that matches it written with accents, ligatures, any case."""
+    return "".join(_CLASSES.get(c, re.escape(c)) for c in folded)
+
+
 def match_pattern(
     query_words: Iterable[str], prefixes: Iterable[str] = ()
 ) -> re.Pattern[str] | None:
-    """A regex finding, in folded text, the words whose stem a query word shares.
+    """A regex finding, in the text as written, the words whose stem a query word shares.
 
     A "word" with spaces is an expression (an acronym's expansion): it is marked only where its
     words follow each other, with at most two short words between them (« contrat de ville »)."""
@@ -64,9 +86,9 @@ def match_pattern(
         return None
     alternatives = [rf"(?:{p})\w*" for p in sorted(phrases, key=len, reverse=True)]
     if stems:
-        singles = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+        singles = "|".join(_unfolded(s) for s in sorted(stems, key=len, reverse=True))
         alternatives.append(rf"(?:{singles})\w*")
-    return re.compile(rf"\b(?:{'|'.join(alternatives)})")
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})", re.IGNORECASE)
 
 
 _GAP = r"\w*\W+(?:\w{1,3}\W+){0,2}"  # end of one word, then up to two short words
@@ -83,7 +105,7 @@ def _stems_of(word: str) -> set[str]:
 
 def _word_stems(word: str) -> str:
     found = _stems_of(word) or {word}
-    return "(?:" + "|".join(re.escape(s) for s in sorted(found, key=len, reverse=True)) + ")"
+    return "(?:" + "|".join(_unfolded(s) for s in sorted(found, key=len, reverse=True)) + ")"
 
 
 def make_snippet(
@@ -114,23 +136,20 @@ def make_snippet(
 
 
 def _find(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
-    """Matches in the folded text, read in growing parts: most documents match early, and
-    folding 200 KB for each hit of a page would cost more than the search itself."""
+    """Matches in the text, read in growing parts: most documents match early. Each match is
+    keyed by its folded form (one word counted once however it is written)."""
     matches: list[tuple[int, int, str]] = []
     start = 0
     for size in _SCAN_STEPS:
         stop = min(len(text), size)
         while stop < len(text) and not text[stop - 1].isspace() and stop < size + 200:
             stop += 1  # end the part between two words
-        part = text[start:stop]
-        folded = part.translate(_FOLD1).lower()
-        if len(folded) != len(part):  # a character folded to several: lose highlights, keep safety
-            folded = part.lower()
-        if len(folded) == len(part):
-            for m in pattern.finditer(folded):
-                matches.append((start + m.start(), start + m.end(), m.group(0)))
-                if len(matches) >= _MAX_MATCHES:
-                    return matches
+        for m in pattern.finditer(text, start, stop):
+            word = m.group(0)
+            key = word if word.isascii() else word.translate(_FOLD1)
+            matches.append((m.start(), m.end(), key.lower()))
+            if len(matches) >= _MAX_MATCHES:
+                return matches
         if matches or stop >= len(text):
             return matches
         start = stop
@@ -158,22 +177,39 @@ def _best_window(matches: list[tuple[int, int, str]], span: int) -> int:
 def _collapse_spaces(
     window: str, spans: tuple[tuple[int, int], ...]
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The window with each run of spaces made one (none at the start or the end), and the
+    spans moved with it."""
     out: list[str] = []
-    mapping: list[int] = []  # old offset -> new offset
-    previous_space = True
-    for char in window:
-        mapping.append(len(out))
-        if char.isspace():
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
-        else:
-            out.append(char)
-            previous_space = False
-    mapping.append(len(out))
+    # each run of spaces: (its start, its end, characters cut before it, spaces it keeps)
+    runs: list[tuple[int, int, int, int]] = []
+    cut = 0
+    position = 0
+    for run in _SPACES.finditer(window):
+        out.append(window[position : run.start()])
+        kept = 0 if run.start() == 0 else 1
+        if kept:
+            out.append(" ")
+        runs.append((run.start(), run.end(), cut, kept))
+        cut += run.end() - run.start() - kept
+        position = run.end()
+    out.append(window[position:])
     new = "".join(out)
     stripped = new.rstrip()
+
+    def moved(offset: int) -> int:
+        shift = 0
+        for start, end, before, kept in runs:
+            if offset < start:
+                break
+            if offset < end:  # inside the run: on its space, or just after it
+                return start - before + (kept if offset > start else 0)
+            shift = before + end - start - kept
+        return offset - shift
+
     spans = tuple(
-        (mapping[s], min(mapping[e], len(stripped))) for s, e in spans if mapping[s] < len(stripped)
+        (moved(s), min(moved(e), len(stripped))) for s, e in spans if moved(s) < len(stripped)
     )
     return stripped, spans
+
+
+_SPACES = re.compile(r"\s+")

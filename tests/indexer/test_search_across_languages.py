@@ -1,5 +1,6 @@
 """A query in English or Spanish finds the French documents on its concept, after the matches in
-its own language, and the page says which concept it used."""
+its own language, and the page says which concept it used: the French expression the vocabulary
+translates ("youth employment" -> "emploi des jeunes"), else the thematic whose labels it uses."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from library import Catalogue, Record, ThemeAssignment, ThemeSource
 
 RECORDS = {
     "chomage-jeunes": ("Le chômage des jeunes en Martinique", "fr", ("emploi-insertion", "jeunesse")),
+    "emploi-jeunes": ("Les jeunes et l'emploi au Lamentin", "fr", ("emploi-insertion",)),
+    "emploi-seniors": ("L'emploi des seniors", "fr", ("emploi-insertion",)),
+    "mentors": ("Youth mentoring in the Caribbean", "en", ("jeunesse",)),
+    "engagement": ("L'engagement bénévole des jeunes", "fr", ("vie-associative",)),
     "clauses": ("Les clauses d'insertion dans les marchés publics", "fr", ("emploi-insertion",)),
     "loisirs": ("Les loisirs des adolescents", "fr", ("jeunesse",)),
     "youth-jobs": ("Youth employment in Saint Lucia", "en", ("emploi-insertion", "jeunesse")),
@@ -44,18 +49,36 @@ def search(tmp_path_factory):  # type: ignore[no-untyped-def]
     index.close()
 
 
-def test_an_english_query_finds_french_documents_on_its_concepts_after_its_own(search) -> None:
+def test_an_english_query_finds_the_french_documents_on_its_concept_after_its_own(search) -> None:
     found, page = search("youth employment")
-    assert found[0] == "youth-jobs"  # the words themselves come first
-    assert "chomage-jeunes" in found  # French, on both concepts
-    assert "clauses" not in found and "loisirs" not in found  # on one concept only
-    assert set(page.concepts) == {"jeunesse", "emploi-insertion"}
+    assert found[0] == "youth-jobs"  # the words themselves, in their language, come first
+    assert "emploi-jeunes" in found  # French, with the words of "emploi des jeunes"
+    # the concept, not the thematics: a French document on both thematics without "emploi"
+    # is not taken, nor one on employment alone, nor an English one on youth alone
+    assert "chomage-jeunes" not in found and "emploi-seniors" not in found
+    assert "mentors" not in found and "clauses" not in found
+    assert page.concepts == ("emploi-insertion",)
+    assert page.concept_terms == ("emploi des jeunes",)
+
+
+def test_a_concept_is_found_whatever_thematic_its_documents_are_on(search) -> None:
+    found, page = search("young people")  # -> "jeunes"
+    assert {"chomage-jeunes", "emploi-jeunes", "engagement"} <= set(found)
+    assert page.concept_terms == ("jeunes",)
 
 
 def test_a_spanish_word_finds_the_french_documents_on_its_concept(search) -> None:
     found, page = search("violencia")
-    assert found == ["violencia", "cls"]  # "La violence au collège" is on another thematic
-    assert page.concepts == ("prevention-delinquance",)
+    # its own language first, then the French documents that speak of violences, on any
+    # thematic ("Le contrat local de sécurité" is on crime prevention but says no such word)
+    assert found == ["violencia", "violence"]
+    assert page.concept_terms == ("violences",)
+
+
+def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -> None:
+    found, page = search("policing")  # an English label of crime prevention, translated nowhere
+    assert set(found) == {"violencia", "cls"}  # the thematic's documents
+    assert page.concepts == ("prevention-delinquance",) and page.concept_terms == ("",)
 
 
 def test_a_french_query_is_left_alone(search) -> None:

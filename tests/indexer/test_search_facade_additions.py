@@ -84,6 +84,13 @@ def test_a_snippet_finds_a_match_deep_in_a_long_text() -> None:
     assert marked(snippet, spans) == ["médiation"] and len(text) > 130_000
 
 
+def test_a_snippet_marks_words_as_written_whatever_their_accents_case_and_spacing() -> None:
+    text = "Bilan   de  l'ÉDUCATION\n\n prioritaire :  une Éducation populaire, des éducateurs."
+    snippet, spans = make_snippet(text, match_pattern(["education"]))
+    assert marked(snippet, spans) == ["ÉDUCATION", "Éducation", "éducateurs"]
+    assert "  " not in snippet and "\n" not in snippet
+
+
 def test_a_snippet_prefers_the_window_with_the_most_distinct_words() -> None:
     text = ("jeunes " * 30) + ("x " * 300) + "les jeunes et l'emploi des jeunes " + ("y " * 300)
     snippet, spans = make_snippet(text, match_pattern(["jeunes", "emploi"]))

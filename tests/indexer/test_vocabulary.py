@@ -319,3 +319,31 @@ def test_a_file_that_is_not_skos_is_refused_in_french(tmp_path):
     empty = write(tmp_path, "@prefix ex: <http://example.org/> .\n", name="vide.ttl")
     with pytest.raises(VocabularyError, match="aucun concept SKOS"):
         import_skos(empty)
+
+
+# -- translations: a French expression and its English and Spanish names -----------------------
+
+
+def test_translations_are_read_written_and_checked(tmp_path):
+    text = (
+        SMALL
+        + '\n[thematique.traductions]\n"accès aux soins" = ["access to health care",'
+        + (' "acceso a la salud"]\n"santé" = "health"\n')
+    )
+    vocabulary = load_vocabulary(write(tmp_path, text))
+    sante = vocabulary.themes[1]
+    assert sante.translations == (
+        ("accès aux soins", ("access to health care", "acceso a la salud")),
+        ("santé", ("health",)),
+    )
+    assert parse_vocabulary(vocabulary.to_toml()) == vocabulary
+    assert Vocabulary.from_dict(vocabulary.to_dict()) == vocabulary
+    error = error_of(tmp_path, SMALL + '\n[thematique.traductions]\n"santé" = []\n')
+    assert "traduction de « santé »" in error.message and error.line
+
+
+def test_the_packaged_vocabulary_translates_expressions_of_every_thematic(packaged):
+    assert all(theme.translations for theme in packaged.themes)
+    translated = {f: o for t in packaged.themes for f, o in t.translations}
+    assert "youth employment" in translated["emploi des jeunes"]
+    assert "violencia" in translated["violences"]

@@ -57,6 +57,7 @@ def search() -> tuple[Response, int] | Response:
             "relaxed": page.relaxed,
             "corrected": page.corrected,
             "concepts": list(page.concepts),
+            "concept_terms": list(page.concept_terms),
             "messages": list(page.messages) + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -543,7 +543,7 @@ def test_a_spanish_query_says_which_concept_brought_the_french_documents(client)
     doc, _ = page(client, "/?q=mediación+social")
     assert "Guide de la médiation sociale" in hit_titles(doc)
     notice = doc.cssselect(".concepts")[0].text_content()
-    assert "la thématique « Médiation sociale »" in notice
-    assert client.get("/api/search?q=mediación+social").get_json()["concepts"] == [
-        "mediation-sociale"
-    ]
+    assert "« médiation sociale » (thématique « Médiation sociale »)" in notice
+    data = client.get("/api/search?q=mediación+social").get_json()
+    assert data["concepts"] == ["mediation-sociale"]
+    assert data["concept_terms"] == ["médiation sociale"]
