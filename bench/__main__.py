@@ -10,10 +10,10 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str]) -> int:
-    from . import alerts, imports, ingest, ocr, relevance, search
+    from . import alerts, imports, ingest, ocr, relevance, search, units
 
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = set(argv) or {"ingest", "imports", "search", "relevance", "ocr", "alerts"}
+    wanted = set(argv) or {"ingest", "imports", "search", "relevance", "ocr", "alerts", "units"}
     results = {}
     if "ingest" in wanted:
         results["ingest"] = ingest.run(OUT)
@@ -27,6 +27,8 @@ def main(argv: list[str]) -> int:
         results["ocr"] = ocr.run(OUT)
     if "alerts" in wanted:
         results["alerts"] = alerts.run(OUT)
+    if "units" in wanted:
+        results["units"] = units.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nrésultats enregistrés dans {OUT / 'results.json'}")
     return 0

@@ -22,7 +22,7 @@ SEED = 13
 def run(out: Path) -> dict:
     from aiosmtpd.controller import Controller
 
-    from indexer.vocabulary import load_for_instance
+    from indexer.instance import load_for_instance
     from library import Catalogue, Record, ThemeAssignment, ThemeSource
     from library.alerts import Alerts, theme_matches
     from webapp.alerts.sending import dispatch

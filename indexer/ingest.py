@@ -30,6 +30,7 @@ from library.store import FileStore, sha256_of
 
 from .extractors.base import ExtractionLimits
 from .ocr.detect import pages_to_ocr
+from .reasons import Reason, ReasonCode, os_error, unreadable
 from .records import record_from_extraction, refresh_from_extraction
 from .search import IndexDocument, SearchIndex, build_document, sync_index
 from .worker import Job, Outcome, init_worker, run_job
@@ -44,11 +45,13 @@ _SKIPPED_NAMES = (".", "~$")  # hidden files, Office lock files
 class FileReport:
     path: str
     status: str
-    reason: str = ""
+    reason: Reason | None = None  # worded at the edge (webapp/messages.py, webapp/cli/messages.py)
     id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "status": self.status, "reason": self.reason, "id": self.id}
+        """JSON-able; `reason` as its code and params (the edges put it into words)."""
+        reason = {"code": self.reason.code, **dict(self.reason.params)} if self.reason else None
+        return {"path": self.path, "status": self.status, "reason": reason, "id": self.id}
 
 
 @dataclass
@@ -185,7 +188,7 @@ class Ingester:
         try:
             st = path.stat()
         except OSError as exc:
-            return FileReport(display, "failed", f"fichier illisible ({_os_reason(exc)})")
+            return FileReport(display, "failed", unreadable(exc))
         state = states.get(key)
         if (
             state
@@ -193,23 +196,22 @@ class Ingester:
             and (state.size, state.mtime_ns) == (st.st_size, st.st_mtime_ns)
         ):
             if state.status == "failed":
-                return FileReport(display, "failed", state.reason)
+                return FileReport(display, "failed", Reason.decode(state.reason))
             if state.record_id in revisions:
-                return FileReport(display, "unchanged", "", state.record_id)
+                return FileReport(display, "unchanged", None, state.record_id)
         if st.st_size == 0:
-            return self._remember_failure(key, st, display, "fichier vide (0 octet)")
+            return self._remember_failure(key, st, display, Reason.of(ReasonCode.EMPTY_FILE))
         if st.st_size > self.options.max_file_size:
-            reason = (
-                f"fichier trop volumineux : {st.st_size / 2**20:.1f} Mo "
-                f"(limite : {self.options.max_file_size / 2**20:.0f} Mo)"
+            reason = Reason.of(
+                ReasonCode.TOO_LARGE,
+                size_mb=round(st.st_size / 2**20, 1),
+                limit_mb=round(self.options.max_file_size / 2**20),
             )
             return self._remember_failure(key, st, display, reason)
         try:
             sha = sha256_of(path)
         except OSError as exc:
-            return self._remember_failure(
-                key, st, display, f"fichier illisible ({_os_reason(exc)})"
-            )
+            return self._remember_failure(key, st, display, unreadable(exc))
         existing = self.catalogue.find_by_file(sha)
         if existing is not None and existing.id is not None:
             self.catalogue.remember_path(
@@ -227,19 +229,21 @@ class Ingester:
         update_id = state.record_id if state and state.record_id in revisions else None
         return _Planned(path, display, key, st.st_size, st.st_mtime_ns, sha, update_id)
 
-    def _known_content_reason(self, record: Any, key: bytes, states: dict[bytes, PathState]) -> str:
+    def _known_content_reason(
+        self, record: Any, key: bytes, states: dict[bytes, PathState]
+    ) -> Reason | None:
         if record.deleted:
-            return f"notice n° {record.id} dans la corbeille : restaurez-la pour la retrouver"
+            return Reason.of(ReasonCode.IN_TRASH, record=record.id)
         others = [p for p in self.catalogue.paths_of(record.id) if p != key]
         if not others:
-            return ""
+            return None
         other = display_path(others[0])
         if os.path.exists(others[0]):
-            return f"même contenu que {other} (une seule notice)"
-        return f"déplacé ou renommé (ancien chemin : {other})"
+            return Reason.of(ReasonCode.SAME_CONTENT, path=other)
+        return Reason.of(ReasonCode.MOVED, path=other)
 
     def _remember_failure(
-        self, key: bytes, st: os.stat_result, display: str, reason: str
+        self, key: bytes, st: os.stat_result, display: str, reason: Reason
     ) -> FileReport:
         self.catalogue.remember_path(
             key,
@@ -247,7 +251,7 @@ class Ingester:
             mtime_ns=st.st_mtime_ns,
             sha256=None,
             status="failed",
-            reason=reason,
+            reason=reason.encode(),
         )
         return FileReport(display, "failed", reason)
 
@@ -302,9 +306,7 @@ class Ingester:
                     except BrokenProcessPool:
                         tries = attempts[id(item)] = attempts.get(id(item), 0) + 1
                         if tries >= 2:
-                            reason = (
-                                "la lecture de ce fichier a fait tomber le processus d'extraction"
-                            )
+                            reason = Reason.of(ReasonCode.WORKER_CRASHED)
                             yield Outcome(job(item), error=reason), item
                         else:
                             queue.append(item)
@@ -333,14 +335,14 @@ class Ingester:
     def _record(self, outcome: Outcome, item: _Planned) -> FileReport:
         cat = self.catalogue
         if outcome.error is not None or outcome.extraction is None:
-            reason = outcome.error or "lecture impossible"
+            reason = outcome.error or Reason.of(ReasonCode.READ_FAILED)
             cat.remember_path(
                 item.key,
                 size=item.size,
                 mtime_ns=item.mtime_ns,
                 sha256=item.sha256,
                 status="failed",
-                reason=reason,
+                reason=reason.encode(),
             )
             return FileReport(item.display, "failed", reason)
         extraction = outcome.extraction
@@ -365,7 +367,7 @@ class Ingester:
                     original_name=name,
                 )
                 record = cat.save(fresh, text=extraction.text)
-                reason = "mis à jour : le contenu du fichier a changé"
+                reason: Reason | None = Reason.of(ReasonCode.UPDATED)
             else:
                 record = cat.add(
                     record_from_extraction(
@@ -376,12 +378,10 @@ class Ingester:
                     ),
                     text=extraction.text,
                 )
-                reason = ""
+                reason = None
                 if empty:  # a scan waits for `fonds ocr`; an empty document has nothing to read
-                    reason = (
-                        "aucun texte extrait (document scanné) : catalogué, en file d'OCR"
-                        if ocr_pages is not None
-                        else "aucun texte extrait (document vide) : catalogué"
+                    reason = Reason.of(
+                        ReasonCode.SCAN_QUEUED if ocr_pages is not None else ReasonCode.NO_TEXT
                     )
             assert record.id is not None
             cat.set_auto_themes(record.id, outcome.themes)
@@ -410,7 +410,7 @@ class Ingester:
                 mtime_ns=item.mtime_ns,
                 sha256=item.sha256,
                 status="failed",
-                reason=first.reason,
+                reason=first.reason.encode() if first.reason else "",
             )
             return FileReport(item.display, "failed", first.reason)
         self.catalogue.remember_path(
@@ -422,7 +422,7 @@ class Ingester:
             record_id=first.id,
         )
         return FileReport(
-            item.display, "unchanged", f"même contenu que {first.path} (une seule notice)", first.id
+            item.display, "unchanged", Reason.of(ReasonCode.SAME_CONTENT, path=first.path), first.id
         )
 
     def _maybe_flush(self) -> None:
@@ -436,7 +436,7 @@ class Ingester:
         self._last_flush = time.monotonic()
 
 
-def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, Reason | None]]:
     """Every file under the given paths, in a stable order, with a problem when it has one.
 
     Symbolic links to folders are followed once; loops are cut. Hidden files and Office
@@ -445,13 +445,13 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     for root in paths:
         root = Path(root)
         if not os.path.lexists(root):
-            yield root, "introuvable"
+            yield root, Reason.of(ReasonCode.FILE_NOT_FOUND)
             continue
         if root.is_file():
             yield root, None
             continue
         if not root.exists():
-            yield root, "lien symbolique cassé"
+            yield root, Reason.of(ReasonCode.BROKEN_LINK)
             continue
         stack = [root]
         while stack:
@@ -459,7 +459,7 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             try:
                 st = folder.stat()
             except OSError as exc:
-                yield folder, f"dossier illisible ({_os_reason(exc)})"
+                yield folder, Reason.of(ReasonCode.FOLDER_UNREADABLE, error=os_error(exc))
                 continue
             if (st.st_dev, st.st_ino) in visited:
                 continue  # a loop of symbolic links, or a folder reached twice
@@ -467,7 +467,7 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
             except OSError as exc:
-                yield folder, f"dossier illisible ({_os_reason(exc)})"
+                yield folder, Reason.of(ReasonCode.FOLDER_UNREADABLE, error=os_error(exc))
                 continue
             subfolders = []
             for entry in entries:
@@ -480,17 +480,7 @@ def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
                     elif entry.is_file(follow_symlinks=True):
                         yield path, None
                     elif entry.is_symlink():
-                        yield path, "lien symbolique cassé"
+                        yield path, Reason.of(ReasonCode.BROKEN_LINK)
                 except OSError as exc:
-                    yield path, f"fichier illisible ({_os_reason(exc)})"
+                    yield path, unreadable(exc)
             stack.extend(reversed(subfolders))
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission refusée"
-    if isinstance(exc, FileNotFoundError):
-        return "introuvable"
-    if exc.errno == 40:  # ELOOP
-        return "boucle de liens symboliques"
-    return exc.strerror or type(exc).__name__

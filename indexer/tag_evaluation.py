@@ -30,7 +30,7 @@ from typing import Any
 from library import Catalogue, NotFound
 from library.store import sha256_of
 
-from .tag_model import (
+from .tag_training import (
     MIN_DOCUMENTS,
     Example,
     Selection,

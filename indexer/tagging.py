@@ -41,8 +41,8 @@ a model (a fresh instance), the rules decide.
 
 Evidence is a JSON-able dict: {"terms": [{"term", "count", "field"}…], "passages": [{"text",
 "page", "field"}…]}, plus, when the model decided, {"model": {"probability", "rule_score",
-"reasons": [[label, contribution]…]}}; `explain()` renders the terms as one French line ("why
-this thematic"), `explain_model()` the model's reasons.
+"reasons": [[label, contribution]…]}}; the edges put it into words (`webapp.messages.explain`:
+"why this thematic", `explain_model`: the model's reasons).
 """
 
 from __future__ import annotations
@@ -53,18 +53,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
 from .analysis import analyze, normalise_language, tokens
-from .vocabulary import INDICE, SIGLE, Vocabulary, acronym_key, iter_terms
-
-if TYPE_CHECKING:
-    from .tag_model import TagModel
+from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
-FIELD_LABELS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
 PASSAGE_LENGTH = 200
 MAX_EVIDENCE_TERMS = 8
 
@@ -150,6 +146,30 @@ class ThemeScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A thematic a decider keeps: the rule score behind it, its probability and why."""
+
+    theme: ThemeScore
+    probability: float
+    reasons: tuple[tuple[str, float], ...]  # (French label, contribution to the log-odds)
+
+
+class Decider(Protocol):
+    """What decides among the rule scores in place of the rules' own cut (step 6).
+
+    The learned model (`indexer.tag_model.TagModel`) is one; the tagger knows only this."""
+
+    @property
+    def low_confidence(self) -> float:
+        """Below this probability an assigned thematic is shown in the review list."""
+        ...
+
+    def decide(self, scores: Sequence[ThemeScore]) -> list[Decision]:
+        """The thematics to assign, best first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class _Concept:
     theme: int
     name: str
@@ -175,7 +195,7 @@ class Tagger:
         self,
         vocabulary: Vocabulary,
         settings: TaggerSettings = DEFAULT_SETTINGS,
-        model: TagModel | None = None,
+        model: Decider | None = None,
     ):
         self.vocabulary = vocabulary
         self.settings = settings
@@ -198,7 +218,7 @@ class Tagger:
         clone.settings = settings
         return clone
 
-    def with_model(self, model: TagModel | None) -> Tagger:
+    def with_model(self, model: Decider | None) -> Tagger:
         """The same compiled vocabulary deciding with a learned model (None: the rules)."""
         clone = object.__new__(Tagger)
         clone.__dict__.update(self.__dict__)
@@ -222,7 +242,7 @@ class Tagger:
             if term.weight <= 0:
                 continue
             t = theme_index[theme.slug]
-            if term.kind == SIGLE and term.text == term.concept:
+            if term.kind == TermKind.ACRONYM and term.text == term.concept:
                 ident: tuple[str, tuple[str, ...]] = ("ACRONYM", (acronym_key(term.text),))
             else:
                 ident = (term.language, tuple(analyze(term.text, term.language)))
@@ -239,11 +259,15 @@ class Tagger:
             cid = concepts.get((t, term.concept))
             if cid is None:
                 cid = concepts[(t, term.concept)] = len(self._concepts)
-                self._concepts.append(_Concept(t, term.concept, term.weight, term.kind == INDICE))
+                self._concepts.append(
+                    _Concept(t, term.concept, term.weight, term.kind == TermKind.CUE)
+                )
             else:
                 old = self._concepts[cid]
                 self._concepts[cid] = replace(
-                    old, weight=max(old.weight, term.weight), cue=old.cue and term.kind == INDICE
+                    old,
+                    weight=max(old.weight, term.weight),
+                    cue=old.cue and term.kind == TermKind.CUE,
                 )
             key_concepts[key][cid] = None
         self._key_concepts = [tuple(c) for c in key_concepts]
@@ -600,31 +624,3 @@ def _passage(text: str, span: tuple[int, int], source: str) -> dict[str, Any]:
     snippet = ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
     page = text.count("\f", 0, start) + 1 if "\f" in text else None
     return {"text": snippet[:PASSAGE_LENGTH], "page": page, "field": source}
-
-
-def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
-    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
-    if not evidence or not evidence.get("terms"):
-        return ""
-    parts = []
-    for item in evidence["terms"][:limit]:
-        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
-        parts.append(f"{item['term']}{count} ({FIELD_LABELS.get(item['field'], item['field'])})")
-    return ", ".join(parts)
-
-
-def explain_model(evidence: dict[str, Any] | None) -> str:
-    """One French line on the learned model's part, or "" when the rules decided alone."""
-    model = (evidence or {}).get("model")
-    if not model:
-        return ""
-    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
-    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
-    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
-    return f"{line} ; {reasons}" if reasons else line
-
-
-def _signed(value: float) -> str:
-    """+1,8 or −0,4: French decimal comma and a true minus sign."""
-    return f"{value:+.1f}".replace(".", ",").replace("-", "−")

@@ -16,6 +16,7 @@ from library import ThemeAssignment
 
 from .analysis import analyze, normalise_language
 from .extractors.base import Extraction, ExtractionError, ExtractionLimits
+from .reasons import Reason, ReasonCode
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class Outcome:
     language: str = "und"
     text_terms: str = ""  # analysed terms of the text, space-separated
     themes: tuple[ThemeAssignment, ...] = ()
-    error: str | None = None
+    error: Reason | None = None
     seconds: float = 0.0
 
 
@@ -74,19 +75,19 @@ def run_job(job: Job) -> Outcome:
     except ExtractionError as exc:
         return Outcome(job, error=exc.reason, seconds=time.perf_counter() - started)
     except _Timeout:
-        reason = f"délai dépassé ({job.timeout:.0f} s) : fichier trop long ou piégé"
+        reason = Reason.of(ReasonCode.TIMEOUT, seconds=round(job.timeout))
         return Outcome(job, error=reason, seconds=time.perf_counter() - started)
     except MemoryError:
         return Outcome(
             job,
-            error="mémoire insuffisante pour lire ce fichier",
+            error=Reason.of(ReasonCode.OUT_OF_MEMORY),
             seconds=time.perf_counter() - started,
         )
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
         log.debug("unexpected failure on %s", job.path, exc_info=True)
         return Outcome(
             job,
-            error=f"erreur inattendue à la lecture ({type(exc).__name__})",
+            error=Reason.of(ReasonCode.UNEXPECTED_ERROR, error=type(exc).__name__),
             seconds=time.perf_counter() - started,
         )
     return Outcome(

@@ -1,6 +1,7 @@
 """The catalogue of the fund: records, copies, borrowers and loans in SQLite (the source of truth)."""
 
-from .catalogue import CATALOGUE_FILE, Catalogue, PathState, ThemeRow, utc_now
+from .catalogue import CATALOGUE_FILE, Catalogue
+from .db import utc_now
 from .errors import CatalogueError, DuplicateRecord, InvalidRecord, NotFound
 from .models import (
     DOC_TYPE_LABELS,
@@ -18,6 +19,8 @@ from .models import (
     ThemeAssignment,
     ThemeSource,
 )
+from .paths import PathState
+from .rows import ThemeRow
 
 __all__ = [
     "CATALOGUE_FILE",

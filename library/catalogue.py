@@ -11,51 +11,46 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import db
+from .db import utc_now
 from .errors import InvalidRecord, NotFound
+from .holdings import Holdings
 from .keys import title_key
 from .models import (
     Author,
     AuthorKind,
     AuthorRole,
-    Copy,
-    CopyStatus,
     Record,
     SourceFile,
     Stats,
     ThemeAssignment,
     ThemeSource,
 )
+from .paths import PathMemory
 from .rows import (
     RECORD_COLUMNS,
-    PathState,
     ThemeRow,
-    copy_from_row,
     file_from_row,
     record_from_row,
     record_values,
-    stored_copy_status,
     theme_order,
     theme_row,
     validate,
-    xml_safe_copy,
     xml_safe_record,
 )
 from .text import xml_safe
+from .themes import ADD, DECISIONS, effective_sql
 
 CATALOGUE_FILE = "catalogue.sqlite3"
 
 
-def utc_now() -> str:
-    """Timestamps are UTC to the second, as OAI-PMH datestamps are."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+class Catalogue(Holdings, PathMemory):
+    """The records of one instance. Open with `Catalogue.open(path)`; close when done.
 
-
-class Catalogue:
-    """The records of one instance. Open with `Catalogue.open(path)`; close when done."""
+    Copies and works (`library.holdings.Holdings`) and the files the ingest has seen
+    (`library.paths.PathMemory`) are written in their own modules."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -308,7 +303,7 @@ class Catalogue:
         now: str | None = None,
     ) -> None:
         """Record the documentalist's decision on a thematic: 'add', 'remove' or None (undo)."""
-        if decision not in ("add", "remove", None):
+        if decision is not None and decision not in DECISIONS:
             raise InvalidRecord("theme", f"unknown decision {decision!r}")
         now = now or utc_now()
         with self.transaction():
@@ -339,210 +334,7 @@ class Catalogue:
             out.setdefault(rid, {})[slug] = manual
         return out
 
-    # -- copies --------------------------------------------------------------------------
-
-    def add_copy(self, record_id: int, copy: Copy, now: str | None = None) -> Copy:
-        with self.transaction():
-            self._require(record_id)
-            rev = self._bump_rev()
-            copy_id = self._insert_copy(record_id, copy, now or utc_now())
-            self.conn.execute("UPDATE records SET rev = ? WHERE id = ?", (rev, record_id))
-        return replace(copy, id=copy_id)
-
-    def update_copy(
-        self,
-        copy_id: int,
-        *,
-        call_number: str,
-        location: str,
-        status: CopyStatus,
-        now: str | None = None,
-    ) -> Copy:
-        """Change a copy's shelf data or physical state (being on loan is not set here)."""
-        with self.transaction():
-            row = self.conn.execute(
-                "SELECT record_id FROM copies WHERE id = ?", (copy_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound("copy", copy_id)
-            self.conn.execute(
-                "UPDATE copies SET call_number = ?, location = ?, status = ? WHERE id = ?",
-                (
-                    xml_safe(call_number).strip(),
-                    xml_safe(location).strip(),
-                    stored_copy_status(status),
-                    copy_id,
-                ),
-            )
-            self._touch_record(row["record_id"], now)
-        return self._copy_by_id(copy_id)
-
-    def remove_copy(self, copy_id: int, now: str | None = None) -> None:
-        """Delete a copy entered by mistake; one that was ever lent is withdrawn instead."""
-        with self.transaction():
-            row = self.conn.execute(
-                "SELECT record_id FROM copies WHERE id = ?", (copy_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound("copy", copy_id)
-            try:
-                self.conn.execute("DELETE FROM copies WHERE id = ?", (copy_id,))
-            except sqlite3.IntegrityError as exc:
-                raise InvalidRecord("copies", "copy has a loan history: withdraw it") from exc
-            self._touch_record(row["record_id"], now)
-
-    def link_work(self, record_ids: Sequence[int], now: str | None = None) -> int:
-        """Make records one work (a paper edition and its PDF); returns the work id."""
-        ids = sorted(set(record_ids))
-        if len(ids) < 2:
-            raise InvalidRecord("work_id", "a work links at least two records")
-        with self.transaction():
-            for rid in ids:
-                self._require(rid)
-            marks = ",".join("?" * len(ids))
-            known = [
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT work_id FROM records WHERE id IN ({marks}) AND work_id IS NOT NULL",
-                    ids,
-                )
-            ]
-            work_id = min(known) if known else ids[0]
-            # Records already in one of these works join the merged work too.
-            members = set(ids)
-            for old in set(known):
-                members.update(
-                    r[0]
-                    for r in self.conn.execute("SELECT id FROM records WHERE work_id = ?", (old,))
-                )
-            for rid in sorted(members):
-                self.conn.execute("UPDATE records SET work_id = ? WHERE id = ?", (work_id, rid))
-                self._touch_record(rid, now)
-        return work_id
-
-    def unlink_work(self, record_id: int, now: str | None = None) -> None:
-        """Take a record out of its work (a work of one record is dissolved)."""
-        with self.transaction():
-            row = self.conn.execute(
-                "SELECT work_id FROM records WHERE id = ?", (record_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound("record", record_id)
-            if row["work_id"] is None:
-                return
-            self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (record_id,))
-            self._touch_record(record_id, now)
-            rest = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT id FROM records WHERE work_id = ?", (row["work_id"],)
-                )
-            ]
-            if len(rest) == 1:
-                self.conn.execute("UPDATE records SET work_id = NULL WHERE id = ?", (rest[0],))
-                self._touch_record(rest[0], now)
-
-    def work_members(self, record_id: int) -> list[Record]:
-        """The other live records of a record's work."""
-        row = self.conn.execute("SELECT work_id FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None or row["work_id"] is None:
-            return []
-        ids = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT id FROM records WHERE work_id = ? AND id != ? AND deleted = 0 ORDER BY id",
-                (row["work_id"], record_id),
-            )
-        ]
-        found = self.get_many(ids)
-        return [found[i] for i in ids]
-
-    def copy_by_barcode(self, barcode: str) -> tuple[int, Copy]:
-        row = self.conn.execute(
-            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN} WHERE c.barcode = ?",
-            (barcode.strip(),),
-        ).fetchone()
-        if row is None:
-            raise NotFound("copy", barcode)
-        return row["record_id"], copy_from_row(row)
-
-    def availability(self) -> dict[int, tuple[str, ...]]:
-        """{record_id: ("en-rayon", "en-pret")} for live paper records, from their copies now.
-
-        Read at each search rather than indexed: it changes with every loan."""
-        out: dict[int, tuple[str, ...]] = {}
-        for rid, on_shelf, on_loan in self.conn.execute(_AVAILABILITY_SQL):
-            values = (("en-rayon",) if on_shelf else ()) + (("en-pret",) if on_loan else ())
-            if values:
-                out[rid] = values
-        return out
-
-    def availability_stamp(self) -> tuple[int, int, int]:
-        """Changes whenever availability() may: a record or copy changed (both bump the rev
-        counter), a loan started (new id) or ended (fewer active). Cheap: callers cache with it."""
-        row = self.conn.execute(
-            "SELECT (SELECT value FROM counters WHERE name = 'rev'),"
-            " (SELECT count(*) FROM loans WHERE return_date IS NULL),"
-            " (SELECT coalesce(max(id), 0) FROM loans)"
-        ).fetchone()
-        return (int(row[0] or 0), int(row[1]), int(row[2]))
-
-    def barcodes(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT barcode FROM copies")}
-
-    # -- files and paths -----------------------------------------------------------------
-
-    def add_file(self, source: SourceFile, now: str | None = None) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO files (sha256, original_name, media_type, size, store_path,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                source.sha256,
-                xml_safe(source.original_name),
-                source.media_type,
-                source.size,
-                source.store_path,
-                now or utc_now(),
-            ),
-        )
-
-    def files(self) -> list[SourceFile]:
-        rows = self.conn.execute("SELECT * FROM files ORDER BY sha256")
-        return [file_from_row(r) for r in rows]
-
-    def path_states(self) -> dict[bytes, PathState]:
-        return {
-            bytes(r["path"]): PathState(
-                r["size"], r["mtime_ns"], r["sha256"], r["status"], r["reason"], r["record_id"]
-            )
-            for r in self.conn.execute("SELECT * FROM file_paths")
-        }
-
-    def remember_path(
-        self,
-        path: bytes,
-        *,
-        size: int,
-        mtime_ns: int,
-        sha256: str | None,
-        status: str,
-        reason: str = "",
-        record_id: int | None = None,
-        now: str | None = None,
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO file_paths (path, size, mtime_ns, sha256, status, reason, record_id,"
-            " seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
-            " size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256,"
-            " status = excluded.status, reason = excluded.reason,"
-            " record_id = excluded.record_id, seen_at = excluded.seen_at",
-            (path, size, mtime_ns, sha256, status, reason, record_id, now or utc_now()),
-        )
-
-    def paths_with_content(self, sha256: str) -> list[bytes]:
-        """Every path a file with this content was seen at (to copy it back into the store)."""
-        rows = self.conn.execute("SELECT path FROM file_paths WHERE sha256 = ?", (sha256,))
-        return [bytes(r[0]) for r in rows]
+    # -- health ------------------------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
         """What SQLite finds wrong with the catalogue file itself (empty when sound)."""
@@ -552,12 +344,6 @@ class Catalogue:
             for row in self.conn.execute("PRAGMA foreign_key_check")
         ]
         return problems
-
-    def paths_of(self, record_id: int) -> list[bytes]:
-        rows = self.conn.execute(
-            "SELECT path FROM file_paths WHERE record_id = ? ORDER BY seen_at", (record_id,)
-        )
-        return [bytes(r[0]) for r in rows]
 
     # -- revisions, for the index --------------------------------------------------------
 
@@ -592,8 +378,7 @@ class Catalogue:
             ),
             by_theme=grouped(
                 "SELECT t.slug, count(*) FROM record_themes t JOIN records r ON r.id = t.record_id"
-                " WHERE r.deleted = 0 AND (t.manual = 'add' OR (t.manual IS NULL AND"
-                " t.auto_score IS NOT NULL)) GROUP BY 1 ORDER BY 1"
+                f" WHERE r.deleted = 0 AND {effective_sql('t')} GROUP BY 1 ORDER BY 1"
             ),
             by_language=grouped(
                 "SELECT language, count(*) FROM records WHERE deleted = 0 GROUP BY 1 ORDER BY 1"
@@ -611,14 +396,6 @@ class Catalogue:
             "UPDATE records SET updated_at = ?, rev = ? WHERE id = ?",
             (now or utc_now(), self._bump_rev(), record_id),
         )
-
-    def _copy_by_id(self, copy_id: int) -> Copy:
-        row = self.conn.execute(
-            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN} WHERE c.id = ?", (copy_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFound("copy", copy_id)
-        return copy_from_row(row)
 
     def _bump_rev(self) -> int:
         return self.conn.execute(
@@ -661,30 +438,6 @@ class Catalogue:
                 (record_id, theme.slug, theme.score if theme.score is not None else 0.0, evidence),
             )
 
-    def _insert_copy(self, record_id: int, copy: Copy, now: str) -> int:
-        copy = xml_safe_copy(copy)
-        try:
-            cur = self.conn.execute(
-                "INSERT INTO copies (record_id, barcode, call_number, location, status,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record_id,
-                    copy.barcode.strip(),
-                    copy.call_number,
-                    copy.location,
-                    stored_copy_status(copy.status),
-                    now,
-                ),
-            )
-        except sqlite3.IntegrityError as exc:
-            message = str(exc)
-            if "UNIQUE" in message:
-                raise InvalidRecord("barcode", f"barcode {copy.barcode!r} already exists") from exc
-            if "paper" in message:
-                raise InvalidRecord("copies", "copies belong to paper records") from exc
-            raise InvalidRecord("copies", message) from exc
-        return int(cur.lastrowid or 0)
-
     def _authors_of(self, ids: Sequence[int]) -> dict[int, tuple[Author, ...]]:
         marks = ",".join("?" * len(ids))
         out: dict[int, list[Author]] = {}
@@ -705,7 +458,7 @@ class Catalogue:
             theme = theme_row(row)
             if not theme.effective:
                 continue
-            if theme.manual == "add":
+            if theme.manual == ADD:
                 assignment = ThemeAssignment(
                     theme.slug, ThemeSource.MANUAL, theme.auto_score, theme.auto_evidence
                 )
@@ -716,35 +469,12 @@ class Catalogue:
             out.setdefault(row["record_id"], []).append(assignment)
         return {k: tuple(sorted(v, key=theme_order)) for k, v in out.items()}
 
-    def _copies_of(self, ids: Sequence[int]) -> dict[int, tuple[Copy, ...]]:
-        marks = ",".join("?" * len(ids))
-        out: dict[int, list[Copy]] = {}
-        for row in self.conn.execute(
-            f"SELECT {_COPY_COLUMNS} FROM copies c {_ACTIVE_LOAN_JOIN}"
-            f" WHERE c.record_id IN ({marks}) ORDER BY c.record_id, c.id",
-            list(ids),
-        ):
-            out.setdefault(row["record_id"], []).append(copy_from_row(row))
-        return {k: tuple(v) for k, v in out.items()}
-
     def _files_of(self, shas: Sequence[str]) -> dict[str, SourceFile]:
         if not shas:
             return {}
         marks = ",".join("?" * len(shas))
         rows = self.conn.execute(f"SELECT * FROM files WHERE sha256 IN ({marks})", list(shas))
         return {r["sha256"]: file_from_row(r) for r in rows}
-
-
-# A copy is on loan when it has an active loan (library/loans.py); loans never touch a
-# record's rev, so OAI datestamps and the index do not move with the desk.
-_ACTIVE_LOAN_JOIN = "LEFT JOIN loans l ON l.copy_id = c.id AND l.return_date IS NULL"
-_COPY_COLUMNS = "c.*, l.due_date AS loan_due_date"
-_AVAILABILITY_SQL = f"""
-    SELECT c.record_id, sum(c.status = 'available' AND l.id IS NULL) > 0, sum(l.id IS NOT NULL) > 0
-    FROM copies c JOIN records r ON r.id = c.record_id {_ACTIVE_LOAN_JOIN}
-    WHERE r.deleted = 0
-    GROUP BY c.record_id
-"""
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

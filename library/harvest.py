@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
+from .themes import effective_sql
 
-# A thematic is effective when the documentalist added it, or the tagger proposed it and
-# nobody removed it (the same rule as Catalogue._themes_of).
-_EFFECTIVE_THEME = "(t.manual = 'add' OR (t.manual IS NULL AND t.auto_score IS NOT NULL))"
+_EFFECTIVE_THEME = effective_sql("t")
 
 
 @dataclass(frozen=True, slots=True)

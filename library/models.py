@@ -1,7 +1,9 @@
 """Values of the catalogue: frozen dataclasses and the controlled lists.
 
-Codes are stable ASCII slugs (they appear in URLs, the CLI and exports); the French labels
-users read live beside them here, because they are part of the controlled vocabulary.
+Codes are stable ASCII slugs (they appear in URLs, the CLI and exports). The names of the
+document types stay beside them: they are catalogue data, written into every exchange format
+(Dublin Core type, MARC 608/655, RIS M3…) and read back from the holdings spreadsheet. Words
+that are only interface (a support, the state of a copy) are the edge's: `webapp/messages.py`.
 """
 
 from __future__ import annotations
@@ -52,10 +54,6 @@ class Support(StrEnum):
     PAPIER = "papier"
     ELECTRONIQUE = "electronique"
 
-    @property
-    def label(self) -> str:
-        return {"papier": "Papier", "electronique": "Électronique"}[self.value]
-
 
 class AuthorKind(StrEnum):
     PERSON = "person"
@@ -64,7 +62,8 @@ class AuthorKind(StrEnum):
 
 class AuthorRole(StrEnum):
     """What a person or body did for the document. The French abbreviation is how the
-    spreadsheet and the pages write it after the name: 'Dupont, Marie (trad.)'."""
+    spreadsheet and the pages write it after the name: 'Dupont, Marie (trad.)' (data, kept
+    here); the form's labels are worded at the edge (webapp/messages.py)."""
 
     AUTHOR = "author"
     TRANSLATOR = "translator"
@@ -73,21 +72,10 @@ class AuthorRole(StrEnum):
     PREFACE = "preface"
 
     @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-    @property
     def abbreviation(self) -> str:
         return ROLE_ABBREVIATIONS[self]
 
 
-ROLE_LABELS: dict[AuthorRole, str] = {
-    AuthorRole.AUTHOR: "Auteur",
-    AuthorRole.TRANSLATOR: "Traducteur",
-    AuthorRole.EDITOR: "Directeur de publication",
-    AuthorRole.ILLUSTRATOR: "Illustrateur",
-    AuthorRole.PREFACE: "Préfacier",
-}
 ROLE_ABBREVIATIONS: dict[AuthorRole, str] = {
     AuthorRole.AUTHOR: "",
     AuthorRole.TRANSLATOR: "trad.",
@@ -112,15 +100,6 @@ class CopyStatus(StrEnum):
     ON_LOAN = "on_loan"
     MISSING = "missing"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {
-            "available": "En rayon",
-            "on_loan": "En prêt",
-            "missing": "Manquant",
-            "withdrawn": "Retiré",
-        }[self.value]
 
 
 class ThemeSource(StrEnum):

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from .catalogue import Catalogue
 from .models import Record
 from .text import normalise_title
+from .themes import effective_sql
 
 REVIEW_KINDS = ("no-theme", "low-confidence", "empty-text", "missing-fields")
 
@@ -31,8 +32,8 @@ def review_list(
     out: dict[str, list[ReviewItem]] = {kind: [] for kind in REVIEW_KINDS}
     for rid, title in conn.execute(
         "SELECT r.id, r.title FROM records r WHERE r.deleted = 0 AND NOT EXISTS ("
-        " SELECT 1 FROM record_themes t WHERE t.record_id = r.id AND (t.manual = 'add'"
-        " OR (t.manual IS NULL AND t.auto_score IS NOT NULL))) ORDER BY r.id"
+        f" SELECT 1 FROM record_themes t WHERE t.record_id = r.id AND {effective_sql('t')})"
+        " ORDER BY r.id"
     ):
         out["no-theme"].append(ReviewItem(rid, title, "no-theme"))
     doubtful: dict[int, tuple[str, list[str], float]] = {}

@@ -22,18 +22,7 @@ from .models import (
     ThemeSource,
 )
 from .text import xml_safe
-
-
-@dataclass(frozen=True, slots=True)
-class PathState:
-    """What the indexer last saw at a path."""
-
-    size: int
-    mtime_ns: int
-    sha256: str | None
-    status: str
-    reason: str
-    record_id: int | None
+from .themes import is_effective
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +38,7 @@ class ThemeRow:
 
     @property
     def effective(self) -> bool:
-        return self.manual == "add" or (self.manual is None and self.auto_score is not None)
+        return is_effective(self.manual, self.auto_score is not None)
 
 
 RECORD_COLUMNS = (

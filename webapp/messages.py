@@ -1,15 +1,18 @@
-"""French sentences for the refusals of the workspace (loans, accounts, backups), shared by the
-web pages and the CLI: the library raises codes, users read one line from here."""
+"""French sentences for the codes raised deep inside (loan refusals, accounts, backups, the
+reasons a file was not catalogued as usual), shared by the web pages and the CLI: the library
+and the indexer hand up codes, users read one line from here."""
 
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
+from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
 from library.backup import BackupError
 from library.inventory import InventoryError
 from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
-from library.models import CopyStatus
+from library.models import DOC_TYPE_LABELS, AuthorRole, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
 
 _LOANS: dict[LoanRefusal, str] = {
@@ -72,6 +75,41 @@ _BACKUPS = {
 }
 
 
+SUPPORT_LABELS: dict[Support, str] = {
+    Support.PAPIER: "Papier",
+    Support.ELECTRONIQUE: "Électronique",
+}
+ROLE_LABELS: dict[AuthorRole, str] = {
+    AuthorRole.AUTHOR: "Auteur",
+    AuthorRole.TRANSLATOR: "Traducteur",
+    AuthorRole.EDITOR: "Directeur de publication",
+    AuthorRole.ILLUSTRATOR: "Illustrateur",
+    AuthorRole.PREFACE: "Préfacier",
+}
+COPY_STATUS_LABELS: dict[CopyStatus, str] = {
+    CopyStatus.AVAILABLE: "En rayon",
+    CopyStatus.ON_LOAN: "En prêt",
+    CopyStatus.MISSING: "Manquant",
+    CopyStatus.WITHDRAWN: "Retiré",
+}
+
+
+def support_label(value: str) -> str:
+    """Papier / Électronique (the code itself when unknown)."""
+    try:
+        return SUPPORT_LABELS[Support(value)]
+    except ValueError:
+        return str(value)
+
+
+def copy_status_label(value: str) -> str:
+    """The state of a copy as the desk says it (the code itself when unknown)."""
+    try:
+        return COPY_STATUS_LABELS[CopyStatus(value)]
+    except ValueError:
+        return str(value)
+
+
 def loan_refusal(exc: LoanRefused) -> str:
     detail = exc.detail
     if exc.reason is LoanRefusal.INVALID_BORROWER:
@@ -80,7 +118,7 @@ def loan_refusal(exc: LoanRefused) -> str:
         detail = f" ({detail})" if detail else ""
     elif exc.reason is LoanRefusal.COPY_UNAVAILABLE:
         with contextlib.suppress(ValueError):
-            detail = CopyStatus(detail).label.lower()
+            detail = copy_status_label(detail).lower()
     elif exc.reason is LoanRefusal.ALREADY_ON_LOAN:
         detail = french_date(detail)
     return _LOANS[exc.reason].format(detail=detail)
@@ -135,3 +173,208 @@ def french_date(iso: str | object) -> str:
     if len(text) >= 10 and text[4] == "-" and text[7] == "-":
         return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
     return text
+
+
+# -- why a file was not catalogued as usual (indexer.reasons) -------------------------------
+
+R, K = ReasonCode, UnsupportedKind
+_REASONS: dict[str, str] = {
+    R.FILE_NOT_FOUND: "fichier introuvable",
+    R.FILE_UNREADABLE: "fichier illisible ({error})",
+    R.FOLDER_UNREADABLE: "dossier illisible ({error})",
+    R.NOT_A_FILE: "ce n'est pas un fichier (dossier ou fichier spécial)",
+    R.BROKEN_LINK: "lien symbolique cassé",
+    R.EMPTY_FILE: "fichier vide (0 octet)",
+    R.TOO_LARGE: "fichier trop volumineux : {size_mb} Mo (limite : {limit_mb} Mo)",
+    R.TIMEOUT: "délai dépassé ({seconds} s) : fichier trop long ou piégé",
+    R.WORKER_CRASHED: "la lecture de ce fichier a fait tomber le processus d'extraction",
+    R.READ_FAILED: "lecture impossible",
+    R.UNEXPECTED_ERROR: "erreur inattendue pendant la lecture ({error})",
+    R.OUT_OF_MEMORY: "mémoire insuffisante pour lire ce fichier",
+    R.UNSUPPORTED: "{format}",
+    R.MALFORMED: "{format}",
+    R.ZIP_BROKEN: "fichier {format} tronqué ou corrompu (archive ZIP illisible)",
+    R.ZIP_BOMB: "archive suspecte (bombe de décompression)",
+    R.PDF_PASSWORD: "PDF protégé par un mot de passe",
+    R.PDF_NO_PAGE: "PDF endommagé : aucune page n'a pu être lue",
+    R.PDF_AES_MISSING: "PDF chiffré (AES) : module de déchiffrement absent",
+    R.PDF_ENCRYPTION_UNSUPPORTED: "PDF chiffré avec une méthode non prise en charge",
+    R.DOCX_STRICT: "DOCX au format « Open XML strict » non pris en charge : enregistrez-le en "
+    "« Document Word (.docx) » standard ou en PDF",
+    R.DOCX_NO_MAIN: "fichier DOCX sans document principal",
+    R.DOCX_DTD: "fichier DOCX refusé : DTD déclarée dans {part}",
+    R.ODT_INCOMPLETE: "fichier ODT incomplet (content.xml absent)",
+    R.ODT_PASSWORD: "document ODT protégé par un mot de passe",
+    R.EPUB_DRM: "EPUB protégé par des DRM : texte inaccessible",
+    R.EPUB_INCOMPLETE: "fichier EPUB incomplet (description du livre absente)",
+    R.IMAGE_TOO_LARGE: "image trop grande pour être lue",
+    R.FILE_CUT: "fichier très volumineux : seul son début a été lu",
+    R.TEXT_CUT: "texte tronqué à {chars} caractères",
+    R.PAGE_UNREADABLE: "page {page} illisible, ignorée",
+    R.PAGES_LIMIT: "seules les {pages} premières pages ont été lues",
+    R.PDF_TOLERANT: "structure du PDF endommagée : lue en mode tolérant",
+    R.UPDATED: "mis à jour : le contenu du fichier a changé",
+    R.NO_TEXT: "aucun texte extrait (document vide) : catalogué",
+    R.SCAN_QUEUED: "aucun texte extrait (document scanné) : catalogué, en file d'OCR",
+    R.IN_TRASH: "notice n° {record} dans la corbeille : restaurez-la pour la retrouver",
+    R.SAME_CONTENT: "même contenu que {path} (une seule notice)",
+    R.MOVED: "déplacé ou renommé (ancien chemin : {path})",
+    R.LEGACY_TEXT: "{text}",
+}
+_OS_ERRORS = {
+    OsError.PERMISSION: "permission refusée",
+    OsError.NOT_FOUND: "introuvable",
+    OsError.SYMLINK_LOOP: "boucle de liens symboliques",
+    OsError.SYSTEM: "erreur système",
+}
+_MALFORMED = {
+    "PDF": "PDF endommagé ou tronqué : structure illisible",
+    "DOCX": "fichier DOCX endommagé : contenu XML illisible",
+    "ODT": "fichier ODT endommagé : contenu XML illisible",
+    "EPUB": "fichier EPUB endommagé : contenu illisible",
+    "RTF": "fichier RTF endommagé",
+    "HTML": "page HTML illisible",
+    "text": "fichier texte illisible",
+    "image": "image endommagée ou tronquée : illisible",
+}
+_NOT_SUPPORTED = "format non pris en charge ({})"
+_UNSUPPORTED: dict[str, str] = {
+    K.WINDOWS_EXECUTABLE: _NOT_SUPPORTED.format("exécutable Windows"),
+    K.LINUX_EXECUTABLE: _NOT_SUPPORTED.format("exécutable Linux"),
+    K.MACOS_EXECUTABLE: _NOT_SUPPORTED.format("exécutable macOS"),
+    K.MACOS_OR_JAVA: _NOT_SUPPORTED.format("exécutable macOS ou classe Java"),
+    K.PNG: _NOT_SUPPORTED.format("image PNG"),
+    K.JPEG: _NOT_SUPPORTED.format("image JPEG"),
+    K.GIF: _NOT_SUPPORTED.format("image GIF"),
+    K.TIFF: _NOT_SUPPORTED.format("image TIFF"),
+    K.PHOTOSHOP: _NOT_SUPPORTED.format("image Photoshop"),
+    K.POSTSCRIPT: _NOT_SUPPORTED.format("fichier PostScript : convertissez-le en PDF"),
+    K.GZIP: _NOT_SUPPORTED.format("archive compressée gzip"),
+    K.BZIP2: _NOT_SUPPORTED.format("archive compressée bzip2"),
+    K.XZ: _NOT_SUPPORTED.format("archive compressée xz"),
+    K.SEVEN_ZIP: _NOT_SUPPORTED.format("archive 7-Zip"),
+    K.RAR: _NOT_SUPPORTED.format("archive RAR"),
+    K.MP3: _NOT_SUPPORTED.format("fichier audio MP3"),
+    K.OGG: _NOT_SUPPORTED.format("fichier audio ou vidéo Ogg"),
+    K.FLAC: _NOT_SUPPORTED.format("fichier audio FLAC"),
+    K.SQLITE: _NOT_SUPPORTED.format("base de données SQLite"),
+    K.WINDOWS_ICON: _NOT_SUPPORTED.format("icône Windows"),
+    K.VIDEO: _NOT_SUPPORTED.format("fichier vidéo ou audio"),
+    K.RIFF: _NOT_SUPPORTED.format("fichier audio, vidéo ou image RIFF"),
+    K.BINARY: _NOT_SUPPORTED.format("contenu binaire non reconnu"),
+    K.BINARY_NOT_TEXT: _NOT_SUPPORTED.format("fichier binaire, pas du texte"),
+    K.SVG: "image SVG non acceptée (elle peut contenir des scripts) : déposez plutôt le document"
+    " qui la contient, en PDF",
+    K.OFFICE_PASSWORD: "document Office protégé par un mot de passe : enregistrez-le sans mot "
+    "de passe",
+    K.WORD_97: "Word 97-2003 (.doc) non pris en charge : enregistrez-le en DOCX ou PDF",
+    K.EXCEL_97: "classeur Excel 97-2003 (.xls) non pris en charge",
+    K.POWERPOINT_97: "présentation PowerPoint 97-2003 (.ppt) non prise en charge : "
+    "enregistrez-la en PDF",
+    K.OUTLOOK_MSG: "message Outlook (.msg) non pris en charge",
+    K.OLE2: _NOT_SUPPORTED.format("ancien format Microsoft Office, OLE2"),
+    K.ZIP_BROKEN: "archive ZIP tronquée ou corrompue (format non reconnu)",
+    K.XLSX: "classeur Excel (.xlsx) non pris en charge",
+    K.PPTX: "présentation PowerPoint (.pptx) non prise en charge : enregistrez-la en PDF",
+    K.OPENDOCUMENT_OTHER: "document OpenDocument autre qu'un texte (tableur, présentation…) "
+    "non pris en charge",
+    K.ZIP: "format non pris en charge (archive ZIP) : décompressez-la et indexez son contenu",
+}
+
+
+def reason_text(reason: Reason | None) -> str:
+    """One French line for a reason of the indexer ("" for none); unknown codes stay legible."""
+    if reason is None:
+        return ""
+    params = dict(reason.params)
+    if reason.code == R.UNSUPPORTED:
+        kind = str(params.get("format", K.BINARY))
+        return _UNSUPPORTED.get(kind, _NOT_SUPPORTED.format(kind))
+    if reason.code == R.MALFORMED:
+        kind = str(params.get("format", ""))
+        return _MALFORMED.get(kind, f"fichier {kind} endommagé")
+    if "error" in params:
+        error = str(params["error"])
+        params["error"] = _OS_ERRORS.get(error, error)
+    if "size_mb" in params:
+        params["size_mb"] = f"{float(params['size_mb']):.1f}"
+    if reason.code == R.IMAGE_TOO_LARGE and "width" in params:
+        return (
+            f"image trop grande ({params['width']} × {params.get('height')} pixels) pour être lue"
+        )
+    if "chars" in params:
+        params["chars"] = f"{int(params['chars']):,}".replace(",", " ")
+    template = _REASONS.get(reason.code)
+    if template is None:
+        return str(reason)
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return str(reason)
+
+
+# -- facet values (indexer.search.Finder's value_label) ------------------------------------
+
+LANGUAGE_LABELS = {
+    "fr": "Français",
+    "en": "Anglais",
+    "es": "Espagnol",
+    "de": "Allemand",
+    "it": "Italien",
+    "pt": "Portugais",
+    "ht": "Créole haïtien",
+    "und": "Indéterminée",
+}
+AVAILABILITY_LABELS = {"en-rayon": "En rayon", "en-pret": "En prêt", "en-ligne": "En ligne"}
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The French label of a coded facet value (document type, support, language, availability)."""
+    if facet == "type":
+        try:
+            return DOC_TYPE_LABELS[DocType(value)]
+        except ValueError:
+            return value
+    if facet == "support":
+        try:
+            return SUPPORT_LABELS[Support(value)]
+        except ValueError:
+            return value
+    if facet == "language":
+        return LANGUAGE_LABELS.get(value, value)
+    if facet == "available":
+        return AVAILABILITY_LABELS.get(value, value)
+    return value
+
+
+# -- why a thematic was proposed (the tagger's evidence) --------------------------------------
+
+EVIDENCE_FIELDS = {"title": "titre", "keywords": "mots-clés", "abstract": "résumé", "text": "texte"}
+
+
+def explain(evidence: dict[str, Any] | None, limit: int = 4) -> str:
+    """One French line saying why a thematic was proposed: "CUCS ×4 (texte), …"."""
+    if not evidence or not evidence.get("terms"):
+        return ""
+    parts = []
+    for item in evidence["terms"][:limit]:
+        count = f" ×{item['count']}" if item.get("count", 1) > 1 else ""
+        parts.append(f"{item['term']}{count} ({EVIDENCE_FIELDS.get(item['field'], item['field'])})")
+    return ", ".join(parts)
+
+
+def explain_model(evidence: dict[str, Any] | None) -> str:
+    """One French line on the learned model's part, or "" when the rules decided alone."""
+    model = (evidence or {}).get("model")
+    if not model:
+        return ""
+    percent = f"{model.get('probability', 0.0) * 100:.0f} %"
+    rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
+    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
+    line = f"modèle appris : probabilité {percent} (score des règles {rule})"
+    return f"{line} ; {reasons}" if reasons else line
+
+
+def _signed(value: float) -> str:
+    """+1,8 or −0,4: French decimal comma and a true minus sign."""
+    return f"{value:+.1f}".replace(".", ",").replace("-", "−")

@@ -4,6 +4,9 @@ the indexer hands up reason codes, users read one line from here."""
 from __future__ import annotations
 
 from indexer.ocr.tools import APT_LINE, Missing
+from indexer.reasons import Reason
+
+from .messages import reason_text
 
 _REASONS: dict[str, str] = {
     "encrypted": "PDF protégé par un mot de passe : enregistrez-en une copie sans mot de passe",
@@ -30,6 +33,8 @@ _REASONS: dict[str, str] = {
 def ocr_reason(code: str, detail: str = "") -> str:
     """One French line for an OCR failure code and its detail."""
     template = _REASONS.get(code, "échec de l'OCR ({code}){paren}")
+    if detail.startswith("{"):  # an extractor's reason (indexer.reasons), stored encoded
+        detail = reason_text(Reason.decode(detail))
     paren = f" ({detail})" if detail else ""
     return template.format(code=code, detail=detail, paren=paren)
 

@@ -10,12 +10,14 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
+from indexer.instance import VocabularyLoad, load_for_instance
 from indexer.search import Finder, SearchIndex, sync_index
 from indexer.search.concepts import concepts_from
-from indexer.vocabulary import VocabularyLoad, load_for_instance
 from library import Catalogue
 from library.instance import InstancePaths
 from library.store import FileStore
+
+from .messages import facet_label
 
 _LOCK = threading.Lock()
 
@@ -90,6 +92,7 @@ def get_finder() -> Finder:
         get_index(),
         theme_labels=get_vocabulary().vocabulary.labels(),
         availability=get_availability,
+        value_label=facet_label,
     )
 
 

@@ -10,11 +10,16 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup, escape
 
-from indexer.search.service import AVAILABILITY_LABELS, LANGUAGE_LABELS
 from library import DOC_TYPE_LABELS, DocType
 
 from . import services
-from .messages import french_date
+from .messages import (
+    AVAILABILITY_LABELS,
+    LANGUAGE_LABELS,
+    copy_status_label,
+    french_date,
+    support_label,
+)
 
 
 def type_label(value: str) -> str:
@@ -67,6 +72,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "theme_label": theme_label,
     "language_label": language_label,
     "availability_label": availability_label,
+    "support_label": support_label,
+    "copy_status_label": copy_status_label,
     "french_date": french_date,
     "filesize": filesize,
     "highlight": highlight,

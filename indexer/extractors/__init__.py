@@ -31,6 +31,7 @@ from indexer.extractors.odt import OdtExtractor
 from indexer.extractors.pdf import PdfExtractor
 from indexer.extractors.rtf import RtfExtractor
 from indexer.extractors.text import TextExtractor
+from indexer.reasons import Reason, ReasonCode
 
 __all__ = [
     "PAGE_BREAK",
@@ -88,7 +89,7 @@ class ExtractorRegistry:
         except Exception as exc:  # last resort: one bad file must not stop an ingest
             log.debug("%s: unexpected %s", path, type(exc).__name__, exc_info=True)
             raise ExtractionError(
-                path, f"erreur inattendue pendant la lecture ({type(exc).__name__})"
+                path, Reason.of(ReasonCode.UNEXPECTED_ERROR, error=type(exc).__name__)
             ) from exc
 
 

@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
+from indexer.reasons import Reason
+
 PAGE_BREAK = "\f"  # pages of an extracted text are separated by form feeds
 
 
 class ExtractionError(Exception):
-    """A file that cannot be read: `reason` is one line a documentalist understands."""
+    """A file that cannot be read: `reason` says why (a code and its facts, worded at the edge)."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: Reason) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
@@ -48,7 +50,7 @@ class Extraction:
     keywords: tuple[str, ...] = ()
     abstract: str | None = None
     publisher: str | None = None
-    warnings: tuple[str, ...] = field(default=())  # recoverable oddities worth reporting
+    warnings: tuple[Reason, ...] = field(default=())  # recoverable oddities worth reporting
 
 
 class Extractor(Protocol):

@@ -22,12 +22,13 @@ from indexer.extractors.base import (
     ExtractionLimits,
 )
 from indexer.language import normalise_language
+from indexer.reasons import Reason, ReasonCode, unreadable
 
 log = logging.getLogger(__name__)
 
 HEAD_SIZE = 8192  # bytes read to recognise a format
 BOMB_MEMBER_SIZE = 10 * 1024 * 1024  # a highly compressed member smaller than this is harmless
-EMPTY_FILE = "fichier vide (0 octet)"
+EMPTY_FILE = Reason.of(ReasonCode.EMPTY_FILE)
 
 # Errors that only say "this input is malformed" whatever library raised them. MemoryError,
 # KeyboardInterrupt and SystemExit are not here on purpose: a worker must not swallow them.
@@ -75,13 +76,11 @@ def check_file(path: Path) -> int:
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise ExtractionError(path, "fichier introuvable") from exc
+        raise ExtractionError(path, Reason.of(ReasonCode.FILE_NOT_FOUND)) from exc
     except OSError as exc:
-        raise ExtractionError(
-            path, f"fichier illisible ({exc.strerror or 'erreur système'})"
-        ) from exc
+        raise ExtractionError(path, unreadable(exc)) from exc
     if not path.is_file():
-        raise ExtractionError(path, "ce n'est pas un fichier (dossier ou fichier spécial)")
+        raise ExtractionError(path, Reason.of(ReasonCode.NOT_A_FILE))
     if size == 0:
         raise ExtractionError(path, EMPTY_FILE)
     return size
@@ -94,9 +93,7 @@ def read_head(path: Path, size: int = HEAD_SIZE) -> bytes:
         with path.open("rb") as handle:
             return handle.read(size)
     except OSError as exc:
-        raise ExtractionError(
-            path, f"fichier illisible ({exc.strerror or 'erreur système'})"
-        ) from exc
+        raise ExtractionError(path, unreadable(exc)) from exc
 
 
 def read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
@@ -106,8 +103,7 @@ def read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        reason = f"fichier illisible ({exc.strerror or 'erreur système'})"
-        raise ExtractionError(path, reason) from exc
+        raise ExtractionError(path, unreadable(exc)) from exc
     return data[:limit], len(data) > limit
 
 
@@ -116,7 +112,7 @@ def text_bytes_limit(limits: ExtractionLimits) -> int:
     return limits.max_chars * 4
 
 
-CUT_FILE = "fichier très volumineux : seul son début a été lu"
+CUT_FILE = Reason.of(ReasonCode.FILE_CUT)
 
 
 @contextmanager
@@ -152,11 +148,11 @@ def quiet_libraries(collected: list[str], *loggers: str) -> Iterator[None]:
 
 def guarded(
     path: Path,
-    malformed_reason: str,
+    malformed_reason: Reason,
     work: Callable[[], T],
     library_errors: tuple[type[Exception], ...] = (),
 ) -> T:
-    """Run `work`, turning any library failure into an ExtractionError with a French reason.
+    """Run `work`, turning any library failure into an ExtractionError with a reason.
 
     Known malformed-input errors get `malformed_reason`; anything else unexpected gets a
     generic reason naming the exception class, so no extractor ever lets it escape."""
@@ -170,13 +166,11 @@ def guarded(
         log.debug("%s: %s", path, exc, exc_info=True)
         raise ExtractionError(path, malformed_reason) from exc
     except OSError as exc:
-        raise ExtractionError(
-            path, f"fichier illisible ({exc.strerror or type(exc).__name__})"
-        ) from exc
+        raise ExtractionError(path, unreadable(exc)) from exc
     except Exception as exc:  # last resort: a library bug must not stop the ingest
         log.debug("%s: unexpected %s", path, type(exc).__name__, exc_info=True)
         raise ExtractionError(
-            path, f"erreur inattendue pendant la lecture ({type(exc).__name__})"
+            path, Reason.of(ReasonCode.UNEXPECTED_ERROR, error=type(exc).__name__)
         ) from exc
 
 
@@ -188,9 +182,7 @@ def open_zip_checked(path: Path, limits: ExtractionLimits, kind: str) -> zipfile
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise ExtractionError(
-            path, f"fichier {kind} tronqué ou corrompu (archive ZIP illisible)"
-        ) from exc
+        raise ExtractionError(path, Reason.of(ReasonCode.ZIP_BROKEN, format=kind)) from exc
     total = 0
     for info in archive.infolist():
         total += info.file_size
@@ -199,7 +191,7 @@ def open_zip_checked(path: Path, limits: ExtractionLimits, kind: str) -> zipfile
             info.file_size > BOMB_MEMBER_SIZE and ratio > limits.max_ratio
         ):
             archive.close()
-            raise ExtractionError(path, "archive suspecte (bombe de décompression)")
+            raise ExtractionError(path, Reason.of(ReasonCode.ZIP_BOMB))
     return archive
 
 
@@ -207,7 +199,7 @@ def read_member(archive: zipfile.ZipFile, name: str, limits: ExtractionLimits) -
     """One member's bytes, never more than the limit allows."""
     info = archive.getinfo(name)
     if info.file_size > limits.max_uncompressed:
-        raise ExtractionError(archive.filename or "?", "archive suspecte (bombe de décompression)")
+        raise ExtractionError(archive.filename or "?", Reason.of(ReasonCode.ZIP_BOMB))
     with archive.open(info) as handle:
         return handle.read(limits.max_uncompressed + 1)
 
@@ -250,13 +242,13 @@ class TextBudget:
     def text(self) -> str:
         return PAGE_BREAK.join(self.pages)
 
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self) -> tuple[Reason, ...]:
         if self.truncated:
-            return (f"texte tronqué à {self.max_chars:,} caractères".replace(",", " "),)
+            return (Reason.of(ReasonCode.TEXT_CUT, chars=self.max_chars),)
         return ()
 
 
-def bounded(text: str, limits: ExtractionLimits) -> tuple[str, tuple[str, ...]]:
+def bounded(text: str, limits: ExtractionLimits) -> tuple[str, tuple[Reason, ...]]:
     """Text cut to limits.max_chars, with the warning that says so."""
     budget = TextBudget(limits.max_chars)
     budget.add_page(text)
@@ -291,7 +283,7 @@ def finish(
     meta: FileMetadata,
     *,
     page_count: int | None = None,
-    issues: tuple[str, ...] | list[str] = (),
+    issues: tuple[Reason, ...] | list[Reason] = (),
     title_hint: str | None = None,
 ) -> Extraction:
     """The Extraction, with the fallbacks applied: file metadata, then first page, then file name.

@@ -28,6 +28,7 @@ from indexer.extractors.common import (
     quiet_libraries,
     zip_names,
 )
+from indexer.reasons import Reason, ReasonCode
 from library.xml_input import declares_doctype
 
 # Dense A4 text holds about 4,000 characters a page; far more per "page" means a stale count.
@@ -78,12 +79,9 @@ _STYLE_ROLES = {
     "sous-titre": "subtitle",
     "soustitre": "subtitle",
 }
-MALFORMED_DOCX = "fichier DOCX endommagé : contenu XML illisible"
-TRUNCATED_DOCX = "fichier DOCX tronqué ou corrompu (archive ZIP illisible)"
-STRICT_DOCX = (
-    "DOCX au format « Open XML strict » non pris en charge : "
-    "enregistrez-le en « Document Word (.docx) » standard ou en PDF"
-)
+MALFORMED_DOCX = Reason.of(ReasonCode.MALFORMED, format="DOCX")
+TRUNCATED_DOCX = Reason.of(ReasonCode.ZIP_BROKEN, format="DOCX")
+STRICT_DOCX = Reason.of(ReasonCode.DOCX_STRICT)
 
 
 class DocxExtractor:
@@ -114,7 +112,7 @@ class DocxExtractor:
             strict = _is_strict(archive)
             with_dtd = _part_with_dtd(archive)
         if with_dtd:  # python-docx expands no entity, but no Word file has a DTD either
-            raise ExtractionError(path, f"fichier DOCX refusé : DTD déclarée dans {with_dtd}")
+            raise ExtractionError(path, Reason.of(ReasonCode.DOCX_DTD, part=with_dtd))
         if strict:
             raise ExtractionError(path, STRICT_DOCX)
         library_warnings: list[str] = []
@@ -125,7 +123,7 @@ class DocxExtractor:
             except (OpcError, zipfile.BadZipFile) as exc:
                 raise ExtractionError(path, TRUNCATED_DOCX) from exc
             except KeyError as exc:  # no officeDocument relationship
-                raise ExtractionError(path, "fichier DOCX sans document principal") from exc
+                raise ExtractionError(path, Reason.of(ReasonCode.DOCX_NO_MAIN)) from exc
             body = _element(main)
             chunks: list[str] = []
             _walk(body, chunks)

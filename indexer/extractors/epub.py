@@ -22,9 +22,10 @@ from indexer.extractors.common import (
 )
 from indexer.extractors.html import decode_html, html_to_text
 from indexer.extractors.odt import parse_xml_bytes, zip_mimetype
+from indexer.reasons import Reason, ReasonCode
 
 EPUB_MIMETYPE = b"application/epub+zip"
-MALFORMED_EPUB = "fichier EPUB endommagé : contenu illisible"
+MALFORMED_EPUB = Reason.of(ReasonCode.MALFORMED, format="EPUB")
 _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 _OPF = "{http://www.idpf.org/2007/opf}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -47,10 +48,10 @@ class EpubExtractor:
         with open_zip_checked(path, limits, "EPUB") as archive:
             names = set(archive.namelist())
             if "META-INF/encryption.xml" in names and _has_drm(archive, limits):
-                raise ExtractionError(path, "EPUB protégé par des DRM : texte inaccessible")
+                raise ExtractionError(path, Reason.of(ReasonCode.EPUB_DRM))
             opf_path = _package_path(archive, names, limits)
             if opf_path is None:
-                raise ExtractionError(path, "fichier EPUB incomplet (description du livre absente)")
+                raise ExtractionError(path, Reason.of(ReasonCode.EPUB_INCOMPLETE))
             package = parse_xml_bytes(read_member(archive, opf_path, limits))
             meta = _metadata(package)
             budget = TextBudget(limits.max_chars)

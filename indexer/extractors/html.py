@@ -21,6 +21,7 @@ from indexer.extractors.common import (
     text_bytes_limit,
 )
 from indexer.extractors.text import decode_cp1252, text_encoding
+from indexer.reasons import Reason, ReasonCode
 
 
 def _words(text: str) -> frozenset[str]:
@@ -28,7 +29,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-MALFORMED_HTML = "page HTML illisible"
+MALFORMED_HTML = Reason.of(ReasonCode.MALFORMED, format="HTML")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # Subtrees whose content a reader never sees.
 _INVISIBLE = frozenset(

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from indexer.extractors.base import Extraction, ExtractionError, ExtractionLimits
 from indexer.extractors.common import FileMetadata, check_file, finish
+from indexer.reasons import Reason, ReasonCode
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -21,7 +22,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "image/tiff"),
 )
 MAX_PIXELS = 20_000 * 20_000  # a page scanned at 600 dpi on A0 fits; beyond, a bomb
-CORRUPT_IMAGE = "image endommagée ou tronquée : illisible"
+CORRUPT_IMAGE = Reason.of(ReasonCode.MALFORMED, format="image")
 
 
 def image_type(head: bytes) -> str | None:
@@ -60,7 +61,7 @@ def count_pages(path: Path, max_pages: int) -> int:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ExtractionError(
-                        path, f"image trop grande ({width} × {height} pixels) pour être lue"
+                        path, Reason.of(ReasonCode.IMAGE_TOO_LARGE, width=width, height=height)
                     )
                 pages = 0
                 for frame in range(min(getattr(image, "n_frames", 1), max_pages)):
@@ -71,7 +72,7 @@ def count_pages(path: Path, max_pages: int) -> int:
     except ExtractionError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise ExtractionError(path, "image trop grande pour être lue") from exc
+        raise ExtractionError(path, Reason.of(ReasonCode.IMAGE_TOO_LARGE)) from exc
     except MemoryError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:

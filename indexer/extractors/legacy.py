@@ -6,36 +6,37 @@ import re
 from pathlib import Path
 
 from indexer.extractors.common import zip_names
+from indexer.reasons import Reason, ReasonCode, UnsupportedKind
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OLE2_SCAN_BYTES = 4 * 1024 * 1024  # stream names sit in the directory, near the start in practice
 
-WORD_97 = "Word 97-2003 (.doc) non pris en charge : enregistrez-le en DOCX ou PDF"
+F = UnsupportedKind
 
 # (signature at offset 0, what it is) — checked in order.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "exécutable Windows"),
-    (b"\x7fELF", "exécutable Linux"),
-    (b"\xcf\xfa\xed\xfe", "exécutable macOS"),
-    (b"\xca\xfe\xba\xbe", "exécutable macOS ou classe Java"),
-    (b"\x89PNG\r\n\x1a\n", "image PNG"),
-    (b"\xff\xd8\xff", "image JPEG"),
-    (b"GIF87a", "image GIF"),
-    (b"GIF89a", "image GIF"),
-    (b"II*\x00", "image TIFF"),
-    (b"MM\x00*", "image TIFF"),
-    (b"8BPS", "image Photoshop"),
-    (b"%!PS", "fichier PostScript : convertissez-le en PDF"),
-    (b"\x1f\x8b", "archive compressée gzip"),
-    (b"BZh", "archive compressée bzip2"),
-    (b"\xfd7zXZ\x00", "archive compressée xz"),
-    (b"7z\xbc\xaf\x27\x1c", "archive 7-Zip"),
-    (b"Rar!\x1a\x07", "archive RAR"),
-    (b"ID3", "fichier audio MP3"),
-    (b"OggS", "fichier audio ou vidéo Ogg"),
-    (b"fLaC", "fichier audio FLAC"),
-    (b"SQLite format 3\x00", "base de données SQLite"),
-    (b"\x00\x00\x01\x00", "icône Windows"),
+_SIGNATURES: tuple[tuple[bytes, UnsupportedKind], ...] = (
+    (b"MZ", F.WINDOWS_EXECUTABLE),
+    (b"\x7fELF", F.LINUX_EXECUTABLE),
+    (b"\xcf\xfa\xed\xfe", F.MACOS_EXECUTABLE),
+    (b"\xca\xfe\xba\xbe", F.MACOS_OR_JAVA),
+    (b"\x89PNG\r\n\x1a\n", F.PNG),
+    (b"\xff\xd8\xff", F.JPEG),
+    (b"GIF87a", F.GIF),
+    (b"GIF89a", F.GIF),
+    (b"II*\x00", F.TIFF),
+    (b"MM\x00*", F.TIFF),
+    (b"8BPS", F.PHOTOSHOP),
+    (b"%!PS", F.POSTSCRIPT),
+    (b"\x1f\x8b", F.GZIP),
+    (b"BZh", F.BZIP2),
+    (b"\xfd7zXZ\x00", F.XZ),
+    (b"7z\xbc\xaf\x27\x1c", F.SEVEN_ZIP),
+    (b"Rar!\x1a\x07", F.RAR),
+    (b"ID3", F.MP3),
+    (b"OggS", F.OGG),
+    (b"fLaC", F.FLAC),
+    (b"SQLite format 3\x00", F.SQLITE),
+    (b"\x00\x00\x01\x00", F.WINDOWS_ICON),
 )
 
 
@@ -45,10 +46,7 @@ _SVG_ROOT = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]",
     re.DOTALL | re.IGNORECASE,
 )
-SVG = (
-    "image SVG non acceptée (elle peut contenir des scripts) : "
-    "déposez plutôt le document qui la contient, en PDF"
-)
+SVG = Reason.of(ReasonCode.UNSUPPORTED, format=UnsupportedKind.SVG)
 
 
 def is_svg(head: bytes) -> bool:
@@ -62,7 +60,7 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def _describe_ole2(path: Path) -> str:
+def _describe_ole2(path: Path) -> UnsupportedKind:
     """OLE2 files hold Word, Excel, PowerPoint, Outlook… tell them apart by their stream names."""
     try:
         with path.open("rb") as handle:
@@ -70,42 +68,46 @@ def _describe_ole2(path: Path) -> str:
     except OSError:
         data = b""
     if _utf16("EncryptedPackage") in data:
-        return "document Office protégé par un mot de passe : enregistrez-le sans mot de passe"
+        return F.OFFICE_PASSWORD
     if _utf16("WordDocument") in data:
-        return WORD_97
+        return F.WORD_97
     if _utf16("Workbook") in data or _utf16("Book") in data:
-        return "classeur Excel 97-2003 (.xls) non pris en charge"
+        return F.EXCEL_97
     if _utf16("PowerPoint Document") in data:
-        return "présentation PowerPoint 97-2003 (.ppt) non prise en charge : enregistrez-la en PDF"
+        return F.POWERPOINT_97
     if _utf16("__substg1.0_") in data:
-        return "message Outlook (.msg) non pris en charge"
-    return "format non pris en charge (ancien format Microsoft Office, OLE2)"
+        return F.OUTLOOK_MSG
+    return F.OLE2
 
 
-def _describe_zip(path: Path) -> str:
+def _describe_zip(path: Path) -> UnsupportedKind:
     names = zip_names(path)
     if names is None:
-        return "archive ZIP tronquée ou corrompue (format non reconnu)"
+        return F.ZIP_BROKEN
     if any(n.startswith("xl/") for n in names):
-        return "classeur Excel (.xlsx) non pris en charge"
+        return F.XLSX
     if any(n.startswith("ppt/") for n in names):
-        return "présentation PowerPoint (.pptx) non prise en charge : enregistrez-la en PDF"
+        return F.PPTX
     if "mimetype" in names:
-        return "document OpenDocument autre qu'un texte (tableur, présentation…) non pris en charge"
-    return "format non pris en charge (archive ZIP) : décompressez-la et indexez son contenu"
+        return F.OPENDOCUMENT_OTHER
+    return F.ZIP
 
 
-def describe_unsupported(head: bytes, path: Path) -> str:
-    """One French line naming what a file no extractor claims looks like."""
+def _format_of(head: bytes, path: Path) -> UnsupportedKind:
     if head.startswith(OLE2_MAGIC):
         return _describe_ole2(path)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _describe_zip(path)
     for signature, what in _SIGNATURES:
         if head.startswith(signature):
-            return f"format non pris en charge ({what})"
+            return what
     if head[4:8] in (b"ftyp", b"moov"):
-        return "format non pris en charge (fichier vidéo ou audio)"
+        return F.VIDEO
     if head.startswith(b"RIFF"):
-        return "format non pris en charge (fichier audio, vidéo ou image RIFF)"
-    return "format non pris en charge (contenu binaire non reconnu)"
+        return F.RIFF
+    return F.BINARY
+
+
+def describe_unsupported(head: bytes, path: Path) -> Reason:
+    """What a file no extractor claims looks like (worded at the edge)."""
+    return Reason.of(ReasonCode.UNSUPPORTED, format=_format_of(head, path))

@@ -19,10 +19,11 @@ from indexer.extractors.common import (
     open_zip_checked,
     read_member,
 )
+from indexer.reasons import Reason, ReasonCode
 from library.xml_input import parse_xml
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-MALFORMED_ODT = "fichier ODT endommagé : contenu XML illisible"
+MALFORMED_ODT = Reason.of(ReasonCode.MALFORMED, format="ODT")
 
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -159,9 +160,9 @@ class OdtExtractor:
         with open_zip_checked(path, limits, "ODT") as archive:
             names = set(archive.namelist())
             if "content.xml" not in names:
-                raise ExtractionError(path, "fichier ODT incomplet (content.xml absent)")
+                raise ExtractionError(path, Reason.of(ReasonCode.ODT_INCOMPLETE))
             if "encrypted-package" in names or _is_encrypted(archive):
-                raise ExtractionError(path, "document ODT protégé par un mot de passe")
+                raise ExtractionError(path, Reason.of(ReasonCode.ODT_PASSWORD))
             content = parse_xml_bytes(read_member(archive, "content.xml", limits))
             meta_root = None
             if "meta.xml" in names:

@@ -23,11 +23,12 @@ from indexer.extractors.common import (
     normalise_text,
     quiet_libraries,
 )
+from indexer.reasons import Reason, ReasonCode
 
 log = logging.getLogger(__name__)
 
-MALFORMED_PDF = "PDF endommagé ou tronqué : structure illisible"
-PASSWORD_NEEDED = "PDF protégé par un mot de passe"
+MALFORMED_PDF = Reason.of(ReasonCode.MALFORMED, format="PDF")
+PASSWORD_NEEDED = Reason.of(ReasonCode.PDF_PASSWORD)
 TITLE_SIZE_RATIO = 1.25  # type this much larger than the body's on page 1 is a heading
 
 
@@ -53,7 +54,7 @@ class PdfExtractor:
             page_count = len(pages)
             budget = TextBudget(limits.max_chars)
             layout = _LayoutTitle()
-            issues: list[str] = []
+            issues: list[Reason] = []
             failed = 0
             read = min(page_count, limits.max_pages)
             for number in range(read):
@@ -69,16 +70,16 @@ class PdfExtractor:
                 except (PyPdfError, *MALFORMED) as exc:
                     log.debug("%s: page %d: %s", path, number + 1, exc)
                     failed += 1
-                    issues.append(f"page {number + 1} illisible, ignorée")
+                    issues.append(Reason.of(ReasonCode.PAGE_UNREADABLE, page=number + 1))
                     text = ""
                 budget.add_page(normalise_text(text))  # before bounding: ligatures grow
             if read and failed == read:
-                raise ExtractionError(path, "PDF endommagé : aucune page n'a pu être lue")
+                raise ExtractionError(path, Reason.of(ReasonCode.PDF_NO_PAGE))
             if page_count > limits.max_pages:
-                issues.append(f"seules les {limits.max_pages} premières pages ont été lues")
+                issues.append(Reason.of(ReasonCode.PAGES_LIMIT, pages=limits.max_pages))
             meta = self._metadata(reader)
         if library_warnings:
-            issues.append("structure du PDF endommagée : lue en mode tolérant")
+            issues.append(Reason.of(ReasonCode.PDF_TOLERANT))
         return finish(
             path,
             self.media_type,
@@ -96,11 +97,9 @@ class PdfExtractor:
         try:
             opened = reader.decrypt("")
         except DependencyError as exc:  # AES without `cryptography`: a broken install
-            raise ExtractionError(
-                path, "PDF chiffré (AES) : module de déchiffrement absent"
-            ) from exc
+            raise ExtractionError(path, Reason.of(ReasonCode.PDF_AES_MISSING)) from exc
         except (FileNotDecryptedError, NotImplementedError) as exc:
-            raise ExtractionError(path, "PDF chiffré avec une méthode non prise en charge") from exc
+            raise ExtractionError(path, Reason.of(ReasonCode.PDF_ENCRYPTION_UNSUPPORTED)) from exc
         if not opened:
             raise ExtractionError(path, PASSWORD_NEEDED)
 

@@ -21,6 +21,7 @@ from indexer.extractors.common import (
     guarded,
     read_bytes,
 )
+from indexer.reasons import Reason, ReasonCode
 
 
 def _words(text: str) -> frozenset[str]:
@@ -28,7 +29,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-MALFORMED_RTF = "fichier RTF endommagé"
+MALFORMED_RTF = Reason.of(ReasonCode.MALFORMED, format="RTF")
 _TOKEN = re.compile(
     r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # control word, optional numeric parameter
     r"|\\'([0-9a-fA-F]{2})"  # byte in the current code page

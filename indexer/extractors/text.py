@@ -17,8 +17,9 @@ from indexer.extractors.common import (
     read_bytes,
     text_bytes_limit,
 )
+from indexer.reasons import Reason, ReasonCode, UnsupportedKind
 
-MALFORMED_TEXT = "fichier texte illisible"
+MALFORMED_TEXT = Reason.of(ReasonCode.MALFORMED, format="text")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 _BINARY_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # \x1a: DOS end-of-file marker
@@ -139,7 +140,7 @@ class TextExtractor:
         encoding = text_encoding(raw[:8192])
         if encoding is None:
             raise UnsupportedFormat(
-                path, "format non pris en charge (fichier binaire, pas du texte)"
+                path, Reason.of(ReasonCode.UNSUPPORTED, format=UnsupportedKind.BINARY_NOT_TEXT)
             )
         if cut and not encoding.startswith("utf-16"):  # end on a line, not inside a character
             raw = raw[: raw.rfind(b"\n") + 1] or raw

@@ -247,7 +247,7 @@ def _text_of(pdf_path: Path) -> str:
     try:
         return PdfExtractor().extract(pdf_path, ExtractionLimits()).text
     except ExtractionError as exc:
-        raise OcrError("unreadable_output", exc.reason, transient=True) from exc
+        raise OcrError("unreadable_output", exc.reason.encode(), transient=True) from exc
 
 
 def _first_line(exc: BaseException) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from library import DOC_TYPE_LABELS, Author, AuthorKind, Catalogue, DocType, Record, Support
+from library import Author, AuthorKind, Catalogue, Record
 from library.names import is_organisation
 
 from .documents import IndexDocument, build_document
@@ -15,18 +15,6 @@ from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
 
 FIRST_HEAD = 12_400  # characters of text read first for a snippet (the first part scanned)
-
-LANGUAGE_LABELS = {
-    "fr": "Français",
-    "en": "Anglais",
-    "es": "Espagnol",
-    "de": "Allemand",
-    "it": "Italien",
-    "pt": "Portugais",
-    "ht": "Créole haïtien",
-    "und": "Indéterminée",
-}
-AVAILABILITY_LABELS = {"en-rayon": "En rayon", "en-pret": "En prêt", "en-ligne": "En ligne"}
 
 
 def catalogue_documents(catalogue: Catalogue):  # type: ignore[no-untyped-def]
@@ -60,10 +48,13 @@ class Finder:
         *,
         theme_labels: Mapping[str, str] | None = None,
         availability: Callable[[], Mapping[int, tuple[str, ...]]] | None = None,
+        value_label: Callable[[str, str], str] | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.index = index
         self.theme_labels = dict(theme_labels or {})
+        # The edge's wording of coded facet values (type, support, language, availability)
+        self.value_label = value_label
         # The web app passes a cached reading (same object until a copy or loan changes)
         self.availability = availability or catalogue.availability
 
@@ -153,24 +144,13 @@ class Finder:
         return replace(value, label=self.label(facet, value.value))
 
     def label(self, facet: str, value: str) -> str:
-        """The French label of a facet value."""
+        """The label of a facet value: the vocabulary's for a thematic, the natural order of a
+        name, the edge's wording (`value_label`) for coded values, else the value itself."""
         if facet == "theme":
             return self.theme_labels.get(value, value)
-        if facet == "type":
-            try:
-                return DOC_TYPE_LABELS[DocType(value)]
-            except ValueError:
-                return value
-        if facet == "support":
-            try:
-                return Support(value).label
-            except ValueError:
-                return value
-        if facet == "language":
-            return LANGUAGE_LABELS.get(value, value)
-        if facet == "available":
-            return AVAILABILITY_LABELS.get(value, value)
         if facet == "author":
             kind = AuthorKind.ORGANISATION if is_organisation(value) else AuthorKind.PERSON
             return Author(value, kind).display
+        if self.value_label is not None:
+            return self.value_label(facet, value)
         return value

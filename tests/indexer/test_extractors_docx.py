@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from docx.oxml import parse_xml
 
 from corpus.files import FRENCH_TEXT, make_docx, write_zip
 from indexer.extractors import PAGE_BREAK, ExtractionError, ExtractionLimits, default_registry
+from webapp.messages import reason_text
 
 REGISTRY = default_registry()
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -157,18 +157,16 @@ def big_bomb(tmp_path_factory) -> Path:
 
 def test_a_zip_bomb_is_refused_from_its_directory_without_inflating_it(big_bomb):
     assert os.path.getsize(big_bomb) < 1_000_000
-    started = time.perf_counter()
-    with pytest.raises(ExtractionError) as caught:
+    with pytest.raises(ExtractionError) as caught:  # how fast: bench/units.py
         REGISTRY.extract(big_bomb)
-    assert time.perf_counter() - started < 0.5
-    assert caught.value.reason == "archive suspecte (bombe de décompression)"
+    assert reason_text(caught.value.reason) == "archive suspecte (bombe de décompression)"
 
 
 def test_a_small_member_with_an_extreme_ratio_is_refused_too(tmp_path):
     path = _bomb(tmp_path / "petite-bombe.docx", 20)  # under the total limit, ratio ~1000
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == "archive suspecte (bombe de décompression)"
+    assert reason_text(caught.value.reason) == "archive suspecte (bombe de décompression)"
 
 
 def test_the_total_size_limit_is_the_callers(tmp_path):
@@ -184,7 +182,10 @@ def test_a_truncated_docx_is_reported_as_such(tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == "fichier DOCX tronqué ou corrompu (archive ZIP illisible)"
+    assert (
+        reason_text(caught.value.reason)
+        == "fichier DOCX tronqué ou corrompu (archive ZIP illisible)"
+    )
 
 
 def test_strict_open_xml_is_named_in_the_reason(tmp_path):
@@ -204,7 +205,7 @@ def test_strict_open_xml_is_named_in_the_reason(tmp_path):
     )
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert "Open XML strict" in caught.value.reason
+    assert "Open XML strict" in reason_text(caught.value.reason)
 
 
 def test_a_docx_named_pdf_is_read_as_docx(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from corpus.files import make_epub, make_odt, make_rtf, write_zip
 from indexer.extractors import ExtractionError, default_registry
 from indexer.extractors.rtf import read_rtf
+from webapp.messages import reason_text
 
 REGISTRY = default_registry()
 
@@ -47,7 +48,7 @@ def test_an_opendocument_spreadsheet_is_not_taken_for_a_text(tmp_path):
     write_zip(path, members, stored={"mimetype"})
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert "OpenDocument" in caught.value.reason
+    assert "OpenDocument" in reason_text(caught.value.reason)
 
 
 def test_rtf_hex_escapes_unicode_escapes_and_info(tmp_path):

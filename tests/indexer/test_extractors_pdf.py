@@ -19,6 +19,7 @@ from pypdf.generic import (
 
 from corpus.files import FRENCH_TEXT, Heading, PageBreak, make_pdf
 from indexer.extractors import PAGE_BREAK, ExtractionError, ExtractionLimits, default_registry
+from webapp.messages import reason_text
 
 REGISTRY = default_registry()
 
@@ -105,7 +106,7 @@ def test_a_pdf_needing_a_user_password_is_refused_with_a_clear_reason(tmp_path, 
     path = _encrypted(plain, tmp_path / "secret.pdf", "motdepasse", algorithm)
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == "PDF protégé par un mot de passe"
+    assert reason_text(caught.value.reason) == "PDF protégé par un mot de passe"
 
 
 @pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
@@ -122,7 +123,7 @@ def test_a_truncated_pdf_is_an_extraction_error(tmp_path, keep):
     path.write_bytes(data[: int(len(data) * keep)])
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason.startswith("PDF endommagé")
+    assert reason_text(caught.value.reason).startswith("PDF endommagé")
 
 
 def test_ligature_glyphs_are_split_into_letters(tmp_path):
@@ -165,10 +166,10 @@ def test_only_max_pages_are_read_and_the_text_is_bounded(tmp_path):
     assert extraction.page_count == 5
     assert extraction.text.count(PAGE_BREAK) == 2
     assert "Page numéro 4" not in extraction.text
-    assert any("3 premières pages" in w for w in extraction.warnings)
+    assert any("3 premières pages" in w for w in [reason_text(w) for w in extraction.warnings])
     bounded = REGISTRY.extract(path, ExtractionLimits(max_chars=300))
     assert len(bounded.text) <= 300
-    assert any("tronqué" in w for w in bounded.warnings)
+    assert any("tronqué" in w for w in [reason_text(w) for w in bounded.warnings])
 
 
 def _failing_pages(monkeypatch, failing: set[int]) -> None:
@@ -189,7 +190,7 @@ def test_a_page_that_cannot_be_read_is_skipped_with_a_warning(tmp_path, monkeypa
     extraction = REGISTRY.extract(path)
     pages = extraction.text.split(PAGE_BREAK)
     assert len(pages) == 3 and "Page un" in pages[0] and pages[1] == "" and "Trois" in pages[2]
-    assert "page 2 illisible, ignorée" in extraction.warnings
+    assert "page 2 illisible, ignorée" in [reason_text(w) for w in extraction.warnings]
 
 
 def test_a_pdf_whose_every_page_fails_is_an_error(tmp_path, monkeypatch):
@@ -197,7 +198,7 @@ def test_a_pdf_whose_every_page_fails_is_an_error(tmp_path, monkeypatch):
     _failing_pages(monkeypatch, {1, 2})
     with pytest.raises(ExtractionError) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == "PDF endommagé : aucune page n'a pu être lue"
+    assert reason_text(caught.value.reason) == "PDF endommagé : aucune page n'a pu être lue"
 
 
 def test_the_catalog_language_is_the_language_hint(tmp_path):
@@ -218,4 +219,6 @@ def test_library_warnings_are_kept_inside(tmp_path, capsys):
     extraction = REGISTRY.extract(path)
     assert "Un" in extraction.text
     assert capsys.readouterr().err == ""
-    assert "structure du PDF endommagée : lue en mode tolérant" in extraction.warnings
+    assert "structure du PDF endommagée : lue en mode tolérant" in [
+        reason_text(w) for w in extraction.warnings
+    ]

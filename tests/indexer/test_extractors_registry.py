@@ -16,6 +16,7 @@ from indexer.extractors import (
     default_registry,
 )
 from indexer.extractors.legacy import OLE2_MAGIC
+from webapp.messages import reason_text
 
 REGISTRY = default_registry()
 
@@ -40,14 +41,14 @@ def test_binary_formats_are_refused_with_what_they_look_like(tmp_path, head, wha
     path.write_bytes(head + bytes(range(256)) * 4)
     with pytest.raises(UnsupportedFormat) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == f"format non pris en charge ({what})"
+    assert reason_text(caught.value.reason) == f"format non pris en charge ({what})"
 
 
 def test_a_word_97_document_asks_to_be_saved_as_docx_or_pdf(tmp_path):
     path = _ole2(tmp_path / "rapport.doc", "Root Entry", "WordDocument", "1Table")
     with pytest.raises(UnsupportedFormat) as caught:
         REGISTRY.extract(path)
-    assert caught.value.reason == (
+    assert reason_text(caught.value.reason) == (
         "Word 97-2003 (.doc) non pris en charge : enregistrez-le en DOCX ou PDF"
     )
 
@@ -61,7 +62,7 @@ def test_other_office_97_files_and_password_protected_office_files_are_named(tmp
     for streams, expected in cases.items():
         with pytest.raises(UnsupportedFormat) as caught:
             REGISTRY.extract(_ole2(tmp_path / "fichier.doc", "Root Entry", *streams))
-        assert expected in caught.value.reason
+        assert expected in reason_text(caught.value.reason)
 
 
 def test_a_zip_that_is_no_document_is_named_an_archive(tmp_path):
@@ -69,7 +70,7 @@ def test_a_zip_that_is_no_document_is_named_an_archive(tmp_path):
     write_zip(path, [("photos/quartier.jpg", b"\xff\xd8\xff" + b"\x00" * 100)])
     with pytest.raises(UnsupportedFormat) as caught:
         REGISTRY.extract(path)
-    assert "archive ZIP" in caught.value.reason
+    assert "archive ZIP" in reason_text(caught.value.reason)
 
 
 def test_text_sniffing_never_takes_a_pdf_or_a_docx_for_text(tmp_path):
@@ -99,10 +100,10 @@ def test_high_bytes_without_structure_are_not_text(tmp_path):
 def test_missing_file_and_folder_are_extraction_errors(tmp_path):
     with pytest.raises(ExtractionError) as missing:
         REGISTRY.extract(tmp_path / "absent.pdf")
-    assert missing.value.reason == "fichier introuvable"
+    assert reason_text(missing.value.reason) == "fichier introuvable"
     with pytest.raises(ExtractionError) as folder:
         REGISTRY.extract(tmp_path)
-    assert "pas un fichier" in folder.value.reason
+    assert "pas un fichier" in reason_text(folder.value.reason)
 
 
 class _Exploding:
@@ -127,7 +128,7 @@ def test_an_unexpected_library_error_becomes_a_reason_naming_its_class(tmp_path)
     registry = ExtractorRegistry([_Exploding(RuntimeError("bug in a library"))])
     with pytest.raises(ExtractionError) as caught:
         registry.extract(path)
-    assert caught.value.reason == "erreur inattendue pendant la lecture (RuntimeError)"
+    assert reason_text(caught.value.reason) == "erreur inattendue pendant la lecture (RuntimeError)"
     assert isinstance(caught.value.__cause__, RuntimeError)
 
 

@@ -16,6 +16,7 @@ from indexer.ingest import Ingester, IngestOptions, walk
 from indexer.search import Finder, SearchIndex, SearchRequest
 from library import Catalogue, TextStatus
 from library.store import FileStore, sha256_of
+from webapp.messages import reason_text
 
 FRENCH = (
     "La médiation sociale dans les quartiers prioritaires de Fort-de-France repose sur des "
@@ -109,7 +110,7 @@ def test_a_moved_file_keeps_its_record(fund, folder, tmp_path):
     shutil.move(folder / "rapport.pdf", moved)
     again = fund.ingest(moved).files[0]
     assert (again.status, again.id) == ("unchanged", first.id)
-    assert "déplacé ou renommé" in again.reason
+    assert "déplacé ou renommé" in reason_text(again.reason)
     assert fund.catalogue.count() == 1
 
 
@@ -121,7 +122,7 @@ def test_the_same_content_in_two_places_is_one_record(fund, folder):
     first, second = sorted(report.files, key=lambda f: f.status)
     assert (first.status, second.status) == ("indexed", "unchanged")
     assert first.id == second.id
-    assert "même contenu" in second.reason
+    assert "même contenu" in reason_text(second.reason)
 
 
 def test_a_modified_file_updates_its_record(fund, folder):
@@ -148,7 +149,7 @@ def test_bad_files_are_reported_and_the_batch_goes_on(fund, folder):
     assert result["bon.pdf"] == "indexed"
     for name in ("vide.pdf", "tronque.pdf", "menteur.docx", "binaire.bin"):
         assert result[name] == "failed", name
-    reasons = {Path(f.path).name: f.reason for f in report.files}
+    reasons = {Path(f.path).name: reason_text(f.reason) for f in report.files}
     assert reasons["vide.pdf"] == "fichier vide (0 octet)"
     assert all(reasons[n] and "\n" not in reasons[n] for n in result if result[n] == "failed")
     assert fund.catalogue.count() == 1
@@ -161,6 +162,20 @@ def test_a_failed_file_is_not_read_again_unless_forced(fund, folder, monkeypatch
     monkeypatch.setattr(ingest_module, "run_job", lambda job: calls.append(job))
     again = fund.ingest(folder).files[0]
     assert (again.status, again.reason) == ("failed", first.reason) and calls == []
+    assert reason_text(again.reason).startswith("PDF endommagé")
+
+
+def test_a_failure_stored_by_an_earlier_version_is_still_shown(fund, folder, monkeypatch):
+    """GIVEN a path whose failure an earlier version stored as a French sentence
+    WHEN the unchanged file is seen again
+    THEN the sentence is shown as it was, and the file is not read again."""
+    (folder / "casse.pdf").write_bytes(b"%PDF-1.4 garbage")
+    fund.ingest(folder)
+    fund.catalogue.conn.execute("UPDATE file_paths SET reason = 'PDF endommagé (ancien texte)'")
+    monkeypatch.setattr(ingest_module, "run_job", lambda job: pytest.fail("read again"))
+    again = fund.ingest(folder).files[0]
+    assert again.status == "failed"
+    assert reason_text(again.reason) == "PDF endommagé (ancien texte)"
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(instance, folder):
@@ -168,7 +183,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(instance, folder):
     text_file(folder / "gros.txt", FRENCH * 20)
     report = fund.ingest(folder)
     assert report.files[0].status == "failed"
-    assert "trop volumineux" in report.files[0].reason
+    assert "trop volumineux" in reason_text(report.files[0].reason)
     fund.close()
 
 
@@ -187,7 +202,7 @@ def test_a_per_file_timeout_stops_a_slow_file(fund, folder):
     pdf(folder / "long.pdf", "Très long", body=FRENCH * 3, pages=60)
     report = fund.ingest(folder, timeout=0.001)
     assert report.files[0].status == "failed"
-    assert "délai dépassé" in report.files[0].reason
+    assert "délai dépassé" in reason_text(report.files[0].reason)
 
 
 def test_unreadable_files_are_reported(fund, folder, monkeypatch):
@@ -199,7 +214,7 @@ def test_unreadable_files_are_reported(fund, folder, monkeypatch):
     monkeypatch.setattr(ingest_module, "sha256_of", denied)
     report = fund.ingest(folder)
     assert report.files[0].status == "failed"
-    assert "permission refusée" in report.files[0].reason
+    assert "permission refusée" in reason_text(report.files[0].reason)
 
 
 def test_symlink_loops_and_broken_links_do_not_stop_the_walk(fund, folder):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 
 import pytest
@@ -45,13 +44,6 @@ from indexer.metadata import (
 )
 def test_junk_titles_are_rejected(junk):
     assert clean_title(junk) is None
-
-
-def test_clean_title_stays_fast_on_pathological_input():
-    started = time.perf_counter()
-    for raw in ("Document" + "i" * 40 + "!", "Sans titre" + " 1" * 200 + "x", "_" * 5000):
-        clean_title(raw)
-    assert time.perf_counter() - started < 0.1
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from library import (
     ThemeAssignment,
     ThemeSource,
 )
+from webapp.messages import facet_label
 
 DOCUMENTS = [
     dict(
@@ -98,7 +99,9 @@ def fund(instance):
     index = SearchIndex.open(instance / "index")
     index.set_equivalences([("ZFU", "zone franche urbaine"), ("ASV", "atelier santé ville")])
     sync_index(catalogue, index)
-    yield Finder(catalogue, index, theme_labels={"evaluation": "Évaluation"})
+    yield Finder(
+        catalogue, index, theme_labels={"evaluation": "Évaluation"}, value_label=facet_label
+    )
     index.close()
     catalogue.close()
 

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import json
 import pickle
-import time
 from dataclasses import replace
 
 import pytest
 
 import indexer.tag_evaluation as tag_evaluation
-import indexer.tag_model as tag_model
+import indexer.tag_training as tag_training
+from indexer.instance import model_for_instance, tagger_for_instance
 from indexer.tag_evaluation import LabelledDoc, cross_validate
-from indexer.tag_model import (
-    MIN_DOCUMENTS,
-    MODEL_FILE,
-    Example,
-    ModelError,
-    TagModel,
-    fit_model,
-    load_model,
-    model_for_instance,
-    save_model,
-    tagger_for_instance,
-    train,
-)
-from indexer.tagging import Tagger, TagInput, explain, explain_model
+from indexer.tag_model import MODEL_FILE, ModelError, TagModel, load_model, save_model
+from indexer.tag_training import MIN_DOCUMENTS, Example, fit_model, train
+from indexer.tagging import Tagger, TagInput
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from tests.indexer.labelled_fund import labelled_fund
+from webapp.messages import explain, explain_model
 
 
 @pytest.fixture(scope="module")
@@ -192,16 +182,6 @@ def test_the_tagger_with_its_model_survives_pickling(tagger, model):
     assert copy.low_confidence == model.low_confidence != tagger.low_confidence
 
 
-def test_deciding_with_the_model_costs_far_less_than_a_millisecond(tagger, model):
-    scores = [tagger.scores(doc) for doc, _ in labelled_fund()]
-    started = time.perf_counter()
-    for _ in range(20):
-        for s in scores:
-            model.decide(s)
-    per_document = (time.perf_counter() - started) / (20 * len(scores))
-    assert per_document < 0.001
-
-
 # -- cross-validation ----------------------------------------------------------------------------
 
 
@@ -224,7 +204,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
     by_example = {Example(tuple(tagger.scores(d.doc)), d.expected): i for i, d in enumerate(docs)}
     fits: list[tuple[int, set[int]]] = []
     fold = [-1]
-    real_select, real_fit = tag_model.select, tag_model.fit_model
+    real_select, real_fit = tag_training.select, tag_training.fit_model
 
     def spy_select(examples, slugs, **kwargs):
         fold[0] += 1
@@ -236,7 +216,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
 
     monkeypatch.setattr(tag_evaluation, "select", spy_select)
     monkeypatch.setattr(tag_evaluation, "fit_model", spy_fit)
-    monkeypatch.setattr(tag_model, "fit_model", spy_fit)
+    monkeypatch.setattr(tag_training, "fit_model", spy_fit)
     cv = cross_validate(tagger, docs, 4, seed=1)
 
     assert cv.model is not None and fold[0] == 3
@@ -244,7 +224,7 @@ def test_cross_validation_never_trains_on_the_fold_it_measures(monkeypatch, tagg
     for k, (train_set, test_set) in enumerate(zip(cv.train_sets, cv.test_sets, strict=True)):
         assert not set(train_set) & set(test_set)
         fits_k = [seen for f, seen in fits if f == k]
-        assert len(fits_k) == len(tag_model.PENALTIES) * tag_model.INNER_FOLDS + 1
+        assert len(fits_k) == len(tag_training.PENALTIES) * tag_training.INNER_FOLDS + 1
         assert all(not seen & set(test_set) for seen in fits_k)
         assert fits_k[-1] == set(train_set)  # the fold's model saw its whole training part
 

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from indexer.instance import load_for_instance, write_instance_vocabulary
 from indexer.skos import export_skos, import_skos
 from indexer.vocabulary import (
     LAST_GOOD_FILE,
     PACKAGED_VOCABULARY,
     Vocabulary,
     VocabularyError,
-    load_for_instance,
     load_vocabulary,
     parse_vocabulary,
-    write_instance_vocabulary,
 )
 
 THEMATICS = {

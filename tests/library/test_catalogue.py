@@ -139,6 +139,33 @@ def test_a_failed_transaction_leaves_nothing_behind(catalogue):
     assert catalogue.conn.execute("SELECT count(*) FROM counters WHERE name='x'").fetchone()[0] == 0
 
 
+def test_every_reader_counts_the_same_thematics(catalogue):
+    """GIVEN a record with each combination of proposal and decision
+    WHEN the record, the statistics, the review list and a harvest read its thematics
+    THEN they agree with the one rule of `library.themes`."""
+    from library.harvest import SetFilter, headers
+    from library.review import review_list
+    from library.themes import effective_slugs
+
+    record = catalogue.add(paper())
+    proposed = {"logement", "sante", "emploi"}
+    catalogue.set_auto_themes(
+        record.id, [ThemeAssignment(slug, ThemeSource.AUTO, 0.8) for slug in sorted(proposed)]
+    )
+    decisions = {"sante": "remove", "jeunesse": "add", "culture": "remove"}
+    for slug, decision in decisions.items():
+        catalogue.set_manual_theme(record.id, slug, decision, by="doc")
+
+    expected = effective_slugs(decisions, proposed)
+    assert expected == {"logement", "emploi", "jeunesse"}
+    assert set(catalogue.get(record.id).theme_slugs) == expected
+    assert set(catalogue.stats().by_theme) == expected
+    assert record.id not in {item.record_id for item in review_list(catalogue)["no-theme"]}
+    for slug in ("logement", "sante", "jeunesse", "culture"):
+        harvested = headers(catalogue, sets=SetFilter(theme=slug))
+        assert bool(harvested) == (slug in expected), slug
+
+
 def test_a_migration_numbered_below_one_already_applied_is_still_applied(tmp_path, monkeypatch):
     """Branches developed side by side each add a migration: a catalogue that already took
     the higher-numbered one must still get the lower one when it arrives."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -218,6 +220,27 @@ def test_an_index_held_by_another_writer_gives_exit_code_4_and_keeps_the_catalog
         assert catalogue.count() == 3  # the import itself is kept
     assert run("check", "--repair").exit_code == 0
     assert json.loads(run("search", "médiation", "--json").output)["total"] == 1
+
+
+def _commands(command, path=("fonds",)):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+_ENGLISH = re.compile(r"\b(the|of|and|with|when|from|without|records?|files?)\b")
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=" ".join)
+def test_every_command_and_option_is_explained_in_french(path):
+    command = dict(_commands(cli))[path]
+    texts = [command.help or ""]
+    texts += [p.help or "" for p in command.params if isinstance(p, click.Option)]
+    assert all(text.strip() for text in texts), f"{' '.join(path)}: help missing"
+    for text in texts:
+        assert not _ENGLISH.search(text), text
+    page = CliRunner().invoke(cli, [*path[1:], "--help"]).output
+    assert page.startswith("Utilisation : ") and "Afficher cette aide et quitter." in page
 
 
 def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, instance):

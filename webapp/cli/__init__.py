@@ -35,15 +35,53 @@ class _Group(click.Group):
     default="instance",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Instance folder: catalogue, index, file store, configuration (env FONDS_INSTANCE).",
+    help="Dossier de l'instance : catalogue, index, dépôt de fichiers, configuration"
+    " (variable FONDS_INSTANCE).",
 )
-@click.version_option(package_name="fonds")
+@click.version_option(package_name="fonds", help="Afficher la version et quitter.")
 @click.pass_context
 def cli(ctx: click.Context, instance: Path) -> None:
-    """Fonds: the documentation system of a centre de ressources politique de la ville."""
+    """Fonds : le système documentaire d'un centre de ressources politique de la ville."""
     env = Env(instance)
     ctx.obj = env
     ctx.call_on_close(env.close)
+
+
+class _FrenchHelp(click.HelpFormatter):
+    """Click's own words in the help pages, in French like the rest of it."""
+
+    _HEADINGS = {
+        "Options": "Options",
+        "Commands": "Commandes",
+        "Positional arguments": "Arguments",
+    }
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Utilisation : " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self._HEADINGS.get(heading, heading))
+
+
+class _FrenchContext(click.Context):
+    formatter_class = _FrenchHelp
+
+
+def _french_help(command: click.Command) -> None:
+    """Every command of the tree: French headings, and a French line for --help."""
+    command.context_class = _FrenchContext
+    original = command.get_help_option
+
+    def help_option(ctx: click.Context) -> click.Option | None:
+        option = original(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    command.get_help_option = help_option  # type: ignore[method-assign]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _french_help(sub)
 
 
 def _register() -> None:
@@ -91,6 +129,7 @@ def _register() -> None:
 
 
 _register()
+_french_help(cli)
 
 
 def main() -> None:

@@ -16,8 +16,10 @@ from .env import EXIT_NO_INSTANCE, CliError, Env, pass_env
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_env
 def command(env: Env, out: Path) -> None:
-    """Write OUT (zip): catalogue snapshot, stored files, vocabulary, config. The search index
-    is not included: `fonds restore` rebuilds it."""
+    """Sauvegarder tout le fonds dans OUT (zip), même pendant que le site tourne.
+
+    La sauvegarde contient le catalogue, les fichiers déposés, le vocabulaire et la
+    configuration ; l'index de recherche n'y est pas : « fonds restore » le reconstruit."""
     if not env.paths.exists():
         raise CliError(f"pas de catalogue dans {env.root}", EXIT_NO_INSTANCE)
     try:

@@ -19,27 +19,27 @@ def _desk(env: Env) -> Loans:
 
 @click.group("borrower")
 def command() -> None:
-    """Borrowers (name, organisation, category, contact) and their personal data."""
+    """Emprunteurs (nom, organisme, catégorie, contact) et leurs données personnelles."""
 
 
 @command.command("add")
 @click.option(
     "--name",
     required=True,
-    help='Name of the borrower: "Given Family", "FAMILY Given" or "Family, Given".',
+    help="Nom de l'emprunteur : « Prénom Nom », « NOM Prénom » ou « Nom, Prénom ».",
 )
-@click.option("--organisation", default="", help="Employer or association.")
+@click.option("--organisation", default="", help="Employeur ou association.")
 @click.option(
     "--category",
     default="autre",
     show_default=True,
-    help="Borrower category (see BORROWER_CATEGORIES), sets the loan period.",
+    help="Catégorie d'emprunteur (voir BORROWER_CATEGORIES) : fixe la durée du prêt.",
 )
-@click.option("--email", default="")
-@click.option("--phone", default="")
-@click.option("--card", default="", help="Card barcode (unique).")
-@click.option("--address", default="", help="Postal address (lines separated by \\n).")
-@click.option("--json", "as_json", is_flag=True, help='Print {"id": N, ...} as JSON.')
+@click.option("--email", default="", help="Adresse électronique.")
+@click.option("--phone", default="", help="Téléphone.")
+@click.option("--card", default="", help="Code-barres de la carte (unique).")
+@click.option("--address", default="", help="Adresse postale (lignes séparées par \\n).")
+@click.option("--json", "as_json", is_flag=True, help='Afficher {"id": N, ...} en JSON.')
 @pass_env
 def add(
     env: Env,
@@ -52,7 +52,7 @@ def add(
     address: str,
     as_json: bool,
 ) -> None:
-    """Register a borrower; prints the new id."""
+    """Inscrire un emprunteur ; affiche son numéro."""
     known = categories(env.config)
     if category not in known:
         raise CliError(f"catégorie inconnue : {category} (connues : {', '.join(known)})")
@@ -86,10 +86,10 @@ def add(
 
 @command.command("list")
 @click.argument("query", required=False, default="")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def list_borrowers(env: Env, query: str, as_json: bool) -> None:
-    """List borrowers (optionally those matching QUERY in name, organisation or e-mail)."""
+    """Lister les emprunteurs (ceux dont le nom, l'organisme ou l'adresse contient QUERY)."""
     found = _desk(env).borrowers(query)
     if as_json:
         print_json([_public(b) for b in found])
@@ -102,10 +102,10 @@ def list_borrowers(env: Env, query: str, as_json: bool) -> None:
 
 @command.command("show")
 @click.argument("borrower_id", type=ROW_ID)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def show(env: Env, borrower_id: int, as_json: bool) -> None:
-    """A borrower with their current loans."""
+    """Un emprunteur et ses prêts en cours."""
     desk = _desk(env)
     borrower = _get(desk, borrower_id)
     loans = desk.active_loans(borrower_id)
@@ -142,10 +142,10 @@ def show(env: Env, borrower_id: int, as_json: bool) -> None:
 
 @command.command("suspend")
 @click.argument("borrower_id", type=ROW_ID)
-@click.option("--reason", default="", help="Why (shown at the desk).")
+@click.option("--reason", default="", help="Motif (affiché à la banque de prêt).")
 @pass_env
 def suspend(env: Env, borrower_id: int, reason: str) -> None:
-    """Suspend a borrower: no new loan, renewal or reservation."""
+    """Suspendre un emprunteur : ni prêt, ni prolongation, ni réservation."""
     _suspend(env, borrower_id, True, reason)
 
 
@@ -153,7 +153,7 @@ def suspend(env: Env, borrower_id: int, reason: str) -> None:
 @click.argument("borrower_id", type=ROW_ID)
 @pass_env
 def reactivate(env: Env, borrower_id: int) -> None:
-    """Lift a suspension."""
+    """Lever une suspension."""
     _suspend(env, borrower_id, False, "")
 
 
@@ -161,7 +161,7 @@ def reactivate(env: Env, borrower_id: int) -> None:
 @click.argument("borrower_id", type=ROW_ID)
 @pass_env
 def export(env: Env, borrower_id: int) -> None:
-    """Everything held about a borrower, as JSON (GDPR right of access)."""
+    """Tout ce que le fonds sait d'un emprunteur, en JSON (droit d'accès, RGPD)."""
     desk = _desk(env)
     _get(desk, borrower_id)
     print_json(desk.export_borrower(borrower_id))
@@ -169,10 +169,11 @@ def export(env: Env, borrower_id: int) -> None:
 
 @command.command("erase")
 @click.argument("borrower_id", type=ROW_ID)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
 @pass_env
 def erase(env: Env, borrower_id: int, yes: bool) -> None:
-    """Erase a borrower's personal data (GDPR); anonymous loan statistics are kept."""
+    """Effacer les données personnelles d'un emprunteur (RGPD) ; les statistiques de prêt
+    anonymes sont conservées."""
     desk = _desk(env)
     borrower = _get(desk, borrower_id)
     if not yes:

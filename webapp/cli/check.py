@@ -12,11 +12,15 @@ from .ocr import ocr_waiting, print_ocr_waiting
 
 
 @click.command("check")
-@click.option("--repair", "fix", is_flag=True, help="Fix what can be fixed (index, file store).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--repair", "fix", is_flag=True, help="Réparer ce qui peut l'être (index, dépôt de fichiers)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, fix: bool, as_json: bool) -> None:
-    """Exit 0 when everything agrees; 1 with the list of problems otherwise."""
+    """Vérifier que le catalogue, l'index et le dépôt de fichiers concordent.
+
+    Code de sortie 0 quand tout concorde ; 1 avec la liste des problèmes sinon."""
     catalogue = env.catalogue()
     index = env.index(sync=False)
     store = FileStore(env.paths.store_dir)

@@ -15,7 +15,7 @@ _FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX", "txt": "TXT", "md": "Markdown", 
 
 @click.group("corpus")
 def command() -> None:
-    """Synthetic funds (test and benchmark data)."""
+    """Fonds synthétiques (données de test et de mesure)."""
 
 
 @command.command("generate")
@@ -26,11 +26,11 @@ def command() -> None:
     "count",
     required=True,
     type=click.IntRange(min=1),
-    help="Number of documents (about half files, half paper holdings).",
+    help="Nombre de documents (à peu près moitié fichiers, moitié notices papier).",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same fund.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Même graine, même fonds.")
 def generate(out: Path, count: int, seed: int) -> None:
-    """Write OUT/documents/, OUT/catalogue.csv and OUT/labels.csv, deterministically."""
+    """Écrire OUT/documents/, OUT/catalogue.csv et OUT/labels.csv, de façon reproductible."""
     try:
         summary = generate_fund(out, count, seed)
     except FileExistsError:

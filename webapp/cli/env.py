@@ -105,7 +105,7 @@ class Env:
     def vocabulary(self) -> Any:
         """The thematic vocabulary in force; a broken instance file is reported, never silent."""
         if self._vocabulary is None:
-            from indexer.vocabulary import load_for_instance
+            from indexer.instance import load_for_instance
 
             self._vocabulary = load_for_instance(self.root)
             if self._vocabulary.error:
@@ -118,7 +118,7 @@ class Env:
 
     def tagger(self) -> Any:
         """The vocabulary's rules, deciding with the instance's learned model when it has one."""
-        from indexer.tag_model import tagger_for_instance
+        from indexer.instance import tagger_for_instance
 
         tagger, problem = tagger_for_instance(self.root, self.vocabulary().vocabulary)
         if problem:
@@ -128,8 +128,13 @@ class Env:
     def finder(self) -> Any:
         from indexer.search import Finder
 
+        from .messages import facet_label
+
         return Finder(
-            self.catalogue(), self.index(), theme_labels=self.vocabulary().vocabulary.labels()
+            self.catalogue(),
+            self.index(),
+            theme_labels=self.vocabulary().vocabulary.labels(),
+            value_label=facet_label,
         )
 
     def close(self) -> None:
@@ -153,28 +158,39 @@ _FILTER_OPTIONS = (
         "themes",
         multiple=True,
         metavar="SLUG",
-        help="Thematic (repeatable: any of them).",
+        help="Thématique (répétable : l'une ou l'autre).",
     ),
     click.option(
-        "--type", "types", multiple=True, metavar="T", help="Document type slug (repeatable)."
+        "--type", "types", multiple=True, metavar="T", help="Type de document (code, répétable)."
     ),
     click.option(
-        "--support", "supports", multiple=True, type=click.Choice(["papier", "electronique"])
+        "--support",
+        "supports",
+        multiple=True,
+        type=click.Choice(["papier", "electronique"]),
+        help="Support (répétable).",
     ),
     click.option(
-        "--year", "years", multiple=True, metavar="Y", help="Year, or range 2000-2009 (repeatable)."
+        "--year",
+        "years",
+        multiple=True,
+        metavar="Y",
+        help="Année, ou période 2000-2009 (répétable).",
     ),
     click.option(
-        "--lang", "languages", multiple=True, metavar="L", help="Language code (repeatable)."
+        "--lang", "languages", multiple=True, metavar="L", help="Code de langue (répétable)."
     ),
     click.option(
         "--author",
         "authors",
         multiple=True,
-        help="Author as catalogued, 'Nom, Prénom' (repeatable).",
+        help="Auteur tel que catalogué, « Nom, Prénom » (répétable).",
     ),
     click.option(
-        "--available", multiple=True, type=click.Choice(["en-rayon", "en-pret", "en-ligne"])
+        "--available",
+        multiple=True,
+        type=click.Choice(["en-rayon", "en-pret", "en-ligne"]),
+        help="Disponibilité (répétable).",
     ),
 )
 _FILTER_NAMES = ("themes", "types", "supports", "years", "languages", "authors", "available")

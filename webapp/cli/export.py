@@ -29,22 +29,23 @@ def context(env: Env) -> ExportContext:
 
 @click.command("export")
 @click.argument("query", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Exchange format.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), help="Format d'échange.")
 @click.option(
     "--bundle",
     "as_bundle",
     is_flag=True,
-    help="The partner bundle instead: a zip of RIS, BibTeX, CSL-JSON, UNIMARC, oai_dc, manifest.",
+    help="Le lot pour les partenaires : un zip de RIS, BibTeX, CSL-JSON, UNIMARC, oai_dc"
+    " et manifeste.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output).",
+    help="Fichier à écrire (par défaut : la sortie standard).",
 )
 @search_filters
 @click.option(
-    "--ids", "id_list", multiple=True, metavar="1,2,3", help="These records, in this order."
+    "--ids", "id_list", multiple=True, metavar="1,2,3", help="Ces notices, dans cet ordre."
 )
 @pass_env
 def command(
@@ -56,9 +57,9 @@ def command(
     filters,
     id_list,
 ) -> None:
-    """Export the records a search finds (no QUERY nor filter: the whole fund; deleted records
-    never), in --format csv, csv-comma, ris, bibtex, csl-json, dc, marcxml, iso2709, marc21
-    or json, or as a partner --bundle."""
+    """Exporter les notices que trouve une recherche (sans QUERY ni filtre : tout le fonds ;
+    jamais les notices à la corbeille), au format --format csv, csv-comma, ris, bibtex,
+    csl-json, dc, marcxml, iso2709, marc21 ou json, ou en lot pour les partenaires (--bundle)."""
     if not fmt and not as_bundle:
         raise click.UsageError("précisez --format FORMAT (ou --bundle)")
     if fmt and as_bundle:

@@ -50,28 +50,30 @@ def _format_of(path: Path, given: str | None) -> str:
     "--format",
     "fmt",
     type=click.Choice(FORMAT_NAMES),
-    help="Format of FILE (default: from its content, then its extension).",
+    help="Format de FILE (par défaut : d'après son contenu, puis son extension).",
 )
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Show what would be created, updated or skipped; change nothing.",
+    help="Montrer ce qui serait créé, mis à jour ou ignoré, sans rien changer.",
 )
 @click.option(
     "--skip-invalid",
     is_flag=True,
-    help="Import the valid records of a damaged file (CSV always does).",
+    help="Importer les notices valides d'un fichier abîmé (toujours le cas pour le CSV).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Afficher le résultat en JSON.")
 @pass_env
 def command(
     env: Env, file: Path, fmt: str | None, dry_run: bool, skip_invalid: bool, as_json: bool
 ) -> None:
-    """Import records from FILE, all in one transaction. Records whose identifier of origin is
-    known are updated; those whose barcode, ISBN, or title and year are already in the
-    catalogue are skipped as duplicates. A damaged file (truncated MARC, RIS without ER,
-    unbalanced BibTeX braces...) is refused with the position of each fault, unless
-    --skip-invalid; CSV rows in error are reported and the valid rows imported."""
+    """Importer les notices de FILE, en une seule transaction.
+
+    Les notices dont l'identifiant d'origine est connu sont mises à jour ; celles dont le
+    code-barres, l'ISBN, ou le titre et l'année sont déjà au catalogue sont ignorées comme
+    doublons. Un fichier abîmé (MARC tronqué, RIS sans ER, accolades BibTeX déséquilibrées…)
+    est refusé avec la position de chaque défaut, sauf avec --skip-invalid ; les lignes CSV en
+    erreur sont signalées et les lignes valides importées."""
     try:
         name = _format_of(file, fmt)
     except CliError as exc:

@@ -13,30 +13,33 @@ from indexer.ingest import Ingester, IngestOptions, IngestReport
 from library.store import FileStore
 
 from .env import Env, pass_env, print_json
-
-_LABELS = {
-    "indexed": "indexés",
-    "unchanged": "inchangés",
-    "empty": "vides (à océriser)",
-    "failed": "en échec",
-}
+from .messages import INGEST_STATUSES, ingest_json, reason_text
 
 
 @click.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Extraction processes (default: one per core)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processus d'extraction (par défaut : un par cœur).",
 )
-@click.option("--force", is_flag=True, help="Re-read every file, even unchanged ones.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--force", is_flag=True, help="Relire tous les fichiers, même inchangés.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Afficher le compte rendu en JSON sur la sortie standard.",
+)
 @pass_env
 def command(
     env: Env, paths: tuple[Path, ...], jobs: int | None, force: bool, as_json: bool
 ) -> None:
-    """Index files and folders (recursively): text, metadata, language, thematics.
+    """Indexer des fichiers et des dossiers (récursivement) : texte, métadonnées, langue,
+    thématiques.
 
-    Exit status 0 when the batch ran to its end, even if some files failed (they are listed
-    with their reason); non-zero only when the batch could not run."""
+    Code de sortie 0 quand le lot est allé au bout, même si des fichiers ont échoué (ils sont
+    listés avec leur motif) ; autre chose seulement quand le lot n'a pas pu être traité."""
     config = env.config
     catalogue = env.catalogue(create=True)
     index = env.index(create=True)
@@ -58,7 +61,7 @@ def command(
     if show_progress:
         click.echo("", err=True)
     if as_json:
-        print_json(report.to_json())
+        print_json(ingest_json(report))
     else:
         _print_summary(report)
 
@@ -89,11 +92,13 @@ class _Progress:
 
 def _print_summary(report: IngestReport) -> None:
     counts = report.counts
-    parts = [f"{counts[s]} {_LABELS[s]}" for s in ("indexed", "unchanged", "empty", "failed")]
+    parts = [
+        f"{counts[s]} {INGEST_STATUSES[s]}" for s in ("indexed", "unchanged", "empty", "failed")
+    ]
     click.echo(f"{counts['total']} fichiers : " + ", ".join(parts) + f" — {report.seconds:.1f} s")
     for status, title in (("failed", "En échec"), ("empty", "Sans texte (à océriser)")):
         lines = [f for f in report.files if f.status == status]
         if lines:
             click.echo(f"{title} :")
             for f in lines:
-                click.echo(f"  {f.path} — {f.reason}" if f.reason else f"  {f.path}")
+                click.echo(f"  {f.path} — {reason_text(f.reason)}" if f.reason else f"  {f.path}")

@@ -33,13 +33,13 @@ class _Date(click.ParamType):
 
 DATE = _Date()
 _DATE_OPTION = click.option(
-    "--date", "on", type=DATE, default=None, help="Date of the operation (default: today)."
+    "--date", "on", type=DATE, default=None, help="Date de l'opération (par défaut : aujourd'hui)."
 )
 
 
 @click.group("loan")
 def command() -> None:
-    """Lend, return and renew paper copies; list overdue loans."""
+    """Prêter, rendre et prolonger les exemplaires papier ; lister les retards."""
 
 
 def _desk(env: Env) -> Loans:
@@ -53,14 +53,19 @@ def _today(env: Env, on: date | None) -> date:
 @command.command("out")
 @click.argument("barcode")
 @click.argument("borrower_id", type=ROW_ID)
-@click.option("--due", type=DATE, default=None, help="Due date (default: the loan period).")
+@click.option(
+    "--due",
+    type=DATE,
+    default=None,
+    help="Date de retour prévue (par défaut : selon la durée du prêt).",
+)
 @_DATE_OPTION
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def out(
     env: Env, barcode: str, borrower_id: int, due: date | None, on: date | None, as_json: bool
 ) -> None:
-    """Lend the copy BARCODE to borrower BORROWER_ID."""
+    """Prêter l'exemplaire BARCODE à l'emprunteur BORROWER_ID."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
@@ -89,7 +94,7 @@ def out(
 @_DATE_OPTION
 @pass_env
 def give_back(env: Env, barcode: str, on: date | None) -> None:
-    """Record the return of the copy BARCODE (says who reserved it next)."""
+    """Enregistrer le retour de l'exemplaire BARCODE (dit qui l'a réservé ensuite)."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
@@ -121,7 +126,7 @@ def give_back(env: Env, barcode: str, on: date | None) -> None:
 @_DATE_OPTION
 @pass_env
 def renew(env: Env, barcode: str, on: date | None) -> None:
-    """Extend the loan of the copy BARCODE."""
+    """Prolonger le prêt de l'exemplaire BARCODE."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
@@ -144,10 +149,10 @@ def renew(env: Env, barcode: str, on: date | None) -> None:
 
 @command.command("overdue")
 @_DATE_OPTION
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def overdue(env: Env, on: date | None, as_json: bool) -> None:
-    """Loans past their due date, the latest first, with days late."""
+    """Les prêts en retard, les plus anciens d'abord, avec les jours de retard."""
     today = _today(env, on)
     late = _desk(env).overdue(today)
     if as_json:

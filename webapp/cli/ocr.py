@@ -32,7 +32,7 @@ def command(env: Env, record_ids: tuple[int, ...], jobs: int | None, as_json: bo
     """Océriser les documents scannés en attente (reconnaissance du texte par Tesseract).
 
     \b
-    Sans argument : toute la file d'attente (remplie par « fonds index »).
+    Sans argument : tous les documents en attente d'OCR (mis en attente par « fonds index »).
     Avec des numéros de notice : ces notices, même déjà océrisées ou en échec.
     Le texte trouvé est enregistré page par page, la langue détectée, les thématiques
     recalculées et l'index mis à jour ; le PDF avec couche texte est proposé au

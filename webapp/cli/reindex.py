@@ -14,7 +14,8 @@ from .env import Env, pass_env
 @click.command("reindex")
 @pass_env
 def command(env: Env) -> None:
-    """Rebuild the index into a fresh folder and swap it in (searches keep working meanwhile)."""
+    """Reconstruire l'index de recherche à partir du catalogue, dans un dossier neuf mis en place
+    à la fin (les recherches continuent pendant ce temps)."""
     started = time.monotonic()
     report = rebuild_index(env.catalogue(), env.index(sync=False))
     click.echo(

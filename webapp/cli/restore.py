@@ -24,12 +24,14 @@ from .env import EXIT_REFUSED, CliError, Env, pass_env
     "target",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Instance folder to restore into (default: the global --instance).",
+    help="Dossier de l'instance où restaurer (par défaut : l'option générale --instance).",
 )
-@click.option("--force", is_flag=True, help="Replace the content of a non-empty instance folder.")
+@click.option(
+    "--force", is_flag=True, help="Remplacer le contenu d'un dossier d'instance non vide."
+)
 @pass_env
 def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
-    """Restore ARCHIVE (made by `fonds backup`). Refuses a non-empty folder without --force."""
+    """Restaurer ARCHIVE (faite par « fonds backup ») ; refuse un dossier non vide sans --force."""
     root = target or env.root
     try:
         report = restore_backup(archive, root, force=force)

@@ -13,11 +13,21 @@ from .env import Env, pass_env, print_json, search_filters
 @click.argument("query", nargs=-1)
 @search_filters
 @click.option(
-    "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Par défaut : pertinence avec une requête, plus récents d'abord sans.",
 )
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="Résultats par page.",
+)
+@click.option(
+    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page à afficher."
+)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(
     env: Env,
@@ -28,7 +38,7 @@ def command(
     page,
     as_json,
 ) -> None:
-    """Search the fund (no QUERY: browse it all, newest first)."""
+    """Chercher dans le fonds (sans QUERY : tout le fonds, les plus récents d'abord)."""
     request = SearchRequest(
         q=" ".join(query),
         **filters,

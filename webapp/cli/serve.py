@@ -8,12 +8,20 @@ from .env import Env, pass_env
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Fils d'exécution du serveur.",
+)
 @pass_env
 def command(env: Env, host: str, port: int, threads: int) -> None:
-    """Serve the site (search, records, workspace, OAI-PMH, feeds) on HOST:PORT."""
+    """Servir le site (recherche, notices, espace de travail, OAI-PMH, fils) sur HOST:PORT."""
     import waitress
 
     from .. import create_app

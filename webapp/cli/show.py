@@ -8,14 +8,15 @@ from library import NotFound
 from library.formats.records_json import record_to_dict
 
 from .env import ROW_ID, CliError, Env, pass_env, print_json
+from .messages import support_label
 
 
 @click.command("show")
 @click.argument("record_id", type=ROW_ID)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, record_id: int, as_json: bool) -> None:
-    """Show record RECORD_ID."""
+    """Afficher la notice RECORD_ID."""
     try:
         record = env.catalogue().get(record_id)
     except NotFound:
@@ -32,7 +33,7 @@ def command(env: Env, record_id: int, as_json: bool) -> None:
         ("Éditeur", ", ".join(x for x in (record.publisher, record.place) if x)),
         ("Date", record.date),
         ("Type", record.doc_type.label),
-        ("Support", record.support.label),
+        ("Support", support_label(record.support)),
         ("Langue", record.language),
         ("Pages", str(record.pages or "")),
         ("ISBN", record.isbn),

@@ -10,10 +10,10 @@ from .env import Env, pass_env, print_json
 
 
 @click.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, as_json: bool) -> None:
-    """Counts of the catalogue."""
+    """Les chiffres du catalogue : par support, type, thématique et langue."""
     stats = env.catalogue().stats()
     if as_json:
         print_json(dataclasses.asdict(stats))

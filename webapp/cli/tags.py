@@ -3,12 +3,12 @@ documentalist's confirmed thematics, and what needs a look."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from indexer.instance import model_for_instance
 from indexer.tag_evaluation import (
     CrossValidation,
     LabelledDoc,
@@ -20,20 +20,13 @@ from indexer.tag_evaluation import (
     read_labels,
     resolve,
 )
-from indexer.tag_model import (
-    FEATURES,
-    MIN_DOCUMENTS,
-    MODEL_FILE,
-    Example,
-    ModelError,
-    model_for_instance,
-    save_model,
-    train,
-)
-from indexer.tagging import explain, explain_model
+from indexer.tag_learning import TooFewLabels, learn, report_json
+from indexer.tag_model import FEATURES, MODEL_FILE, ModelError, TagModel
 from library import Record, TextStatus, ThemeSource
 
+from ..policies import today as configured_today
 from .env import CliError, Env, pass_env, print_json
+from .messages import explain, explain_model, too_few_labels
 
 DEFAULT_LABELS = Path("corpus") / "labels.csv"
 
@@ -106,7 +99,7 @@ def evaluate_command(
             data = {
                 "documents": report.documents,
                 "missing": len(missing),
-                **_report_json(report),
+                **report_json(report),
                 "tagger": "model" if tagger.model else "rules",
                 "trained_on": len(seen),
             }
@@ -128,15 +121,9 @@ def evaluate_command(
 
 
 def _trained_on(env: Env, tagger: Any) -> set[int]:
-    if tagger.model is None:
+    if not isinstance(tagger.model, TagModel):
         return set()
     return set(tagger.model.info.get("training", {}).get("record_ids", ()))
-
-
-def _report_json(report: Report) -> dict[str, Any]:
-    data = report.as_dict()
-    data.pop("documents")
-    return data
 
 
 def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> dict[str, Any]:
@@ -158,9 +145,9 @@ def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> d
         "folds": cv.folds,
         "seed": cv.seed,
         "system": "model" if cv.model is not None else "rules",
-        **_report_json(cv.system),
-        "rules": _report_json(cv.rules),
-        "model": _report_json(cv.model) if cv.model is not None else None,
+        **report_json(cv.system),
+        "rules": report_json(cv.rules),
+        "model": report_json(cv.model) if cv.model is not None else None,
         "model_error": cv.model_error,
         "fitted": fitted,
     }
@@ -291,63 +278,42 @@ def train_command(
     chaque thématique. Appliquez-le aux notices existantes avec « fonds retag --all ».
     """
     docs, missing, _ = _labelled(env, labels_path)
-    catalogue = env.catalogue()
-    extra = from_catalogue(catalogue, exclude={d.record_id for d in docs})
-    labelled = docs + extra
-    if len(labelled) < MIN_DOCUMENTS:
-        raise CliError(
-            f"{len(labelled)} documents étiquetés ({len(docs)} du fichier, {len(extra)} notices"
-            f" corrigées) : il en faut au moins {MIN_DOCUMENTS} pour apprendre ; les règles"
-            " seules restent en vigueur"
-        )
-    tagger = env.tagger().with_model(None)
-    cv = None
-    if len(labelled) >= folds:
-        cv = cross_validate(tagger, labelled, folds, seed)
-    examples = [Example(tuple(tagger.scores(d.doc)), d.expected) for d in labelled]
-    info: dict[str, Any] = {
-        "trained_at": date.today().isoformat(),
-        "training": {
-            "documents": len(labelled),
-            "from_labels_file": len(docs),
-            "from_catalogue": len(extra),
-            "labels_file": str(labels_path) if labels_path else None,
-            "record_ids": sorted(d.record_id for d in labelled),
-        },
-    }
-    if cv is not None:
-        info["cross_validation"] = {
-            "folds": folds,
-            "seed": seed,
-            "rules": _report_json(cv.rules),
-            "model": _report_json(cv.model) if cv.model is not None else None,
-        }
+    path = env.root / MODEL_FILE
     try:
-        model = train(examples, tagger.slugs, seed=seed, vocabulary=tagger.vocabulary, info=info)
+        done = learn(
+            env.catalogue(),
+            env.tagger(),
+            docs,
+            labels_file=labels_path,
+            folds=folds,
+            seed=seed,
+            today=configured_today(env.config),
+            save_to=None if dry_run else path,
+        )
+    except TooFewLabels as exc:
+        raise CliError(too_few_labels(exc)) from None
     except ModelError as exc:
         raise CliError(str(exc)) from None
-    path = env.root / MODEL_FILE
-    if not dry_run:
-        save_model(model, path)
+    model, cv = done.model, done.cross_validation
     if as_json:
         print_json(
             {
-                "documents": len(labelled),
-                "from_labels_file": len(docs),
-                "from_catalogue": len(extra),
+                "documents": done.documents,
+                "from_labels_file": done.from_file,
+                "from_catalogue": done.from_catalogue,
                 "missing": len(missing),
                 "saved": not dry_run,
                 "path": str(path),
                 "threshold": model.threshold,
                 "penalty": model.penalty,
                 "theme_penalty": model.theme_penalty,
-                "cross_validation": info.get("cross_validation"),
+                "cross_validation": model.info.get("cross_validation"),
             }
         )
         return
     click.echo(
-        f"Apprentissage sur {len(labelled)} documents étiquetés ({len(docs)} du fichier,"
-        f" {len(extra)} notices corrigées dans le catalogue)"
+        f"Apprentissage sur {done.documents} documents étiquetés ({done.from_file} du fichier,"
+        f" {done.from_catalogue} notices corrigées dans le catalogue)"
     )
     _print_missing(missing)
     if cv is not None:

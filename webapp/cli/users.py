@@ -39,16 +39,16 @@ def _read_password(from_stdin: bool) -> str:
 
 @click.group("user")
 def command() -> None:
-    """Documentalist accounts (the workspace's logins)."""
+    """Comptes des documentalistes (les identifiants de l'espace de travail)."""
 
 
 @command.command("add")
 @click.argument("login")
-@click.option("--name", "display_name", default="", help="Name shown in the workspace.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--name", "display_name", default="", help="Nom affiché dans l'espace de travail.")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 @pass_env
 def add(env: Env, login: str, display_name: str, password_stdin: bool) -> None:
-    """Create the account LOGIN (the password is asked twice, never shown)."""
+    """Créer le compte LOGIN (le mot de passe est demandé deux fois, jamais affiché)."""
     users = Users(env.catalogue(create=True), cost=scrypt_cost(env.config))
     password = _read_password(password_stdin)
     try:
@@ -69,10 +69,10 @@ def add(env: Env, login: str, display_name: str, password_stdin: bool) -> None:
 
 @command.command("passwd")
 @click.argument("login")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 @pass_env
 def passwd(env: Env, login: str, password_stdin: bool) -> None:
-    """Change the password of LOGIN (its open sessions end)."""
+    """Changer le mot de passe de LOGIN (ses sessions ouvertes sont closes)."""
     users = Users(env.catalogue(), cost=scrypt_cost(env.config))
     try:
         users.get(login)
@@ -93,10 +93,10 @@ def passwd(env: Env, login: str, password_stdin: bool) -> None:
 
 
 @command.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def list_users(env: Env, as_json: bool) -> None:
-    """List the accounts."""
+    """Lister les comptes."""
     users = Users(env.catalogue()).all()
     if as_json:
         print_json(
@@ -142,7 +142,7 @@ def _set_active(env: Env, login: str, active: bool) -> None:
 @click.argument("login")
 @pass_env
 def disable(env: Env, login: str) -> None:
-    """Disable LOGIN: it can no longer log in (its history stays)."""
+    """Désactiver LOGIN : il ne peut plus se connecter (son historique reste)."""
     _set_active(env, login, False)
 
 
@@ -150,5 +150,5 @@ def disable(env: Env, login: str) -> None:
 @click.argument("login")
 @pass_env
 def enable(env: Env, login: str) -> None:
-    """Re-enable LOGIN."""
+    """Réactiver LOGIN."""
     _set_active(env, login, True)

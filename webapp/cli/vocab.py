@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from indexer.instance import write_instance_vocabulary
 from indexer.vocabulary import (
     INSTANCE_FILE,
     PACKAGED_VOCABULARY,
     Vocabulary,
     VocabularyError,
     load_vocabulary,
-    write_instance_vocabulary,
 )
 
 from .env import CliError, Env, pass_env

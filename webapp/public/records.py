@@ -11,13 +11,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from indexer.search.service import LANGUAGE_LABELS
-from indexer.tagging import FIELD_LABELS, explain
 from library import CopyStatus, NotFound, Record, ThemeSource
 from library.ocr_queue import OcrQueue
 from library.statistics import count_view
 
 from .. import services
+from ..messages import EVIDENCE_FIELDS, LANGUAGE_LABELS, explain, support_label
 from ..policies import today
 from ..urls import external
 
@@ -108,7 +107,7 @@ def _version(record: Record) -> VersionView:
     return VersionView(
         id=record.id or 0,
         title=record.title,
-        support=record.support.label,
+        support=support_label(record.support),
         online=record.file is not None,
         on_shelf=sum(1 for c in record.copies if c.status is CopyStatus.AVAILABLE),
         on_loan=sum(1 for c in record.copies if c.status is CopyStatus.ON_LOAN),
@@ -237,7 +236,7 @@ def _text_charset(path: Path) -> str:
 def _theme_view(theme: Any, labels: dict[str, str]) -> ThemeView:
     evidence = theme.evidence or {}
     passages = [
-        {**p, "field_label": FIELD_LABELS.get(p.get("field", ""), p.get("field", ""))}
+        {**p, "field_label": EVIDENCE_FIELDS.get(p.get("field", ""), p.get("field", ""))}
         for p in evidence.get("passages", [])[:2]
         if p.get("text")
     ]

@@ -31,7 +31,8 @@ def today() -> date:
 def tagger() -> Any:
     """The instance's tagger (rules, and its learned model when there is one), compiled once
     per vocabulary and model file and process."""
-    from indexer.tag_model import MODEL_FILE, tagger_for_instance
+    from indexer.instance import tagger_for_instance
+    from indexer.tag_model import MODEL_FILE
 
     vocabulary = services.get_vocabulary().vocabulary
     model_file = services.paths().root / MODEL_FILE

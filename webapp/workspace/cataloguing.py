@@ -17,6 +17,7 @@ from library.review import DuplicateCandidate, duplicate_candidates
 from library.text import clean_line
 
 from .. import services
+from ..messages import support_label
 from ..params import id_arg, page_arg
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
@@ -486,7 +487,7 @@ def _render_form(
     catalogue = services.get_catalogue()
     context: dict[str, Any] = {}
     if record is not None and record.id is not None:
-        from indexer.tagging import explain
+        from ..messages import explain
 
         rows = {row.slug: row for row in catalogue.theme_rows(record.id)}
         context["themes"] = [
@@ -514,7 +515,7 @@ def _render_form(
         duplicate_reasons=DUPLICATE_REASONS,
         doc_types=[(t.value, t.label) for t in DocType],
         role_choices=ROLE_CHOICES,
-        supports=[(s.value, s.label) for s in Support],
+        supports=[(s.value, support_label(s)) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,
         **context,

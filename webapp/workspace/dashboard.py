@@ -6,10 +6,11 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
 
-from library import DOC_TYPE_LABELS, DocType, Support
+from library import DOC_TYPE_LABELS, DocType
 from library.statistics import MEASURES, acquisitions_per_year, activity, publications_per_year
 
 from .. import services
+from ..messages import support_label
 from ..policies import categories
 from .admin_common import desk, today
 from .charts import bar_chart, column_chart
@@ -44,7 +45,7 @@ def index() -> str:
         ((DOC_TYPE_LABELS.get(DocType(t), t), n) for t, n in stats.by_type.items()),
         key=lambda r: -r[1],
     )
-    by_support = [(Support(s).label, n) for s, n in stats.by_support.items()]
+    by_support = [(support_label(s), n) for s, n in stats.by_support.items()]
     per_month = loans.loans_per_month(now, 12)
     months = [(f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in per_month]
     # Under the axis: the month alone, with its year on January and on the first column.

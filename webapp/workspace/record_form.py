@@ -10,7 +10,6 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search.service import LANGUAGE_LABELS
 from library import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from library.formats.common import with_role
 from library.identifiers import normalise_isbn, normalise_issn
@@ -25,12 +24,14 @@ from library.validation import (
     url_problem,
 )
 
+from ..messages import LANGUAGE_LABELS, ROLE_LABELS
+
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 EXTRA_AUTHOR_ROWS = 3
 ROLE_VALUES = frozenset(r.value for r in AuthorRole)
-ROLE_CHOICES = {r.value: r.label for r in AuthorRole}
+ROLE_CHOICES = {r.value: ROLE_LABELS[r] for r in AuthorRole}
 
 
 @dataclass

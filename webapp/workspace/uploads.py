@@ -33,6 +33,7 @@ from library.review import duplicate_candidates
 from library.store import FileStore
 
 from .. import security, services
+from ..messages import reason_text
 from ..params import id_arg
 from .admin_common import record_audit, reindex, tagger
 from .cataloguing import DUPLICATE_REASONS
@@ -213,10 +214,10 @@ def _receive(storage: FileStorage, extractor: _Extractor) -> tuple[StagedUpload 
         try:
             default_registry().recognise(incoming)
         except ExtractionError as exc:
-            return None, f"Type de fichier refusé : {exc.reason}."
+            return None, f"Type de fichier refusé : {reason_text(exc.reason)}."
         outcome = extractor.run(incoming, sha)
         if outcome.error is not None or outcome.extraction is None:
-            return None, f"Lecture impossible : {outcome.error or 'erreur inconnue'}."
+            return None, f"Lecture impossible : {reason_text(outcome.error) or 'erreur inconnue'}."
         meta = _meta(outcome, shown, size, sha)
         return area.add(incoming, meta, outcome.extraction.text), None
     finally:
@@ -285,7 +286,7 @@ def _meta(outcome: Outcome, name: str, size: int, sha: str) -> dict[str, Any]:
             {"slug": t.slug, "score": t.score, "evidence": t.evidence} for t in outcome.themes
         ],
         "scores": _all_scores(extraction, outcome.language, outcome.text_terms),
-        "warnings": list(extraction.warnings),
+        "warnings": [reason_text(w) for w in extraction.warnings],
     }
 
 
@@ -392,7 +393,7 @@ def _save(
 def _render_confirm(
     staged: StagedUpload, form: Any, proposal: Record, candidates: list[Any], *, checked: set[str]
 ) -> str:
-    from indexer.tagging import explain
+    from ..messages import explain
 
     proposed = {t.slug: t for t in proposal.themes}
     scores: dict[str, float] = staged.meta.get("scores") or {}

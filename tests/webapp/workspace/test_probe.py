@@ -402,11 +402,13 @@ def test_an_svg_is_refused_whatever_its_name(app, logged_in, name):
 
 def test_an_svg_found_in_a_folder_is_not_indexed(tmp_path):
     from indexer.extractors import UnsupportedFormat, default_registry
+    from webapp.messages import reason_text
 
     path = tmp_path / "logo.svg"
     path.write_bytes(SVG_WITH_SCRIPT)
-    with pytest.raises(UnsupportedFormat, match="SVG"):
+    with pytest.raises(UnsupportedFormat) as caught:
         default_registry().extract(path)
+    assert reason_text(caught.value.reason).startswith("image SVG non acceptée")
 
 
 def test_a_pdf_is_downloaded_unless_the_viewer_is_asked_for(app, logged_in, tmp_path):

@@ -1,61 +1,32 @@
-"""The thematic vocabulary: one TOML file a documentalist can edit, loaded and validated here.
+"""The documentalist's vocabulary file, read and checked: one French line per mistake.
 
-Contract (the ingest pipeline, the search engine and the web app rely on it):
-- `load_vocabulary(path) -> Vocabulary`, raising `VocabularyError` whose message is one French
-  line naming the file and, when known, the line ("vocabulary.toml, ligne 12 : …").
-- `load_for_instance(root) -> VocabularyLoad`: the instance's own `vocabulary.toml` when it
-  exists and is valid, else the last good one (`vocabulary.last-good.json`, written each time a
-  valid instance file is loaded), else the packaged one; `error` says why a fallback is in force.
-- `Vocabulary.themes`, `.labels()`, `.equivalences()` (acronym and synonym groups, for query
-  expansion).
-
-The file format is documented at the top of `indexer/data/vocabulary.toml`. `tomllib` gives
-no positions for values, so semantic errors are located by a small scan of the source lines
-(`_Locator`): good enough to point a documentalist at the right place.
+`load_vocabulary(path)` and `parse_vocabulary(text)` return a `Vocabulary` or raise
+`VocabularyError` whose message names the file and, when known, the line ("vocabulary.toml,
+ligne 12 : …"). The file format is documented at the top of `indexer/data/vocabulary.toml`.
+`tomllib` gives no positions for values, so semantic errors are located by a small scan of the
+source lines (`_Locator`): good enough to point a documentalist at the right place.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import os
 import re
-import tempfile
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import analyze, fold
-
-log = logging.getLogger(__name__)
-
-PACKAGED_VOCABULARY = Path(__file__).parent / "data" / "vocabulary.toml"
-INSTANCE_FILE = "vocabulary.toml"
-LAST_GOOD_FILE = "vocabulary.last-good.json"
-DEFAULT_URI = "https://crpv-martinique.fr/vocabulaire/"
-
-# Kinds of terms, as spelled in the file, and their default weights.
-SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE = (
-    "sigle",
-    "terme",
-    "synonyme",
-    "specifique",
-    "indice",
-    "langue",
+from ..analysis import analyze
+from .model import (
+    DEFAULT_URI,
+    DEFAULT_WEIGHTS,
+    FOREIGN_LANGUAGES,
+    KINDS,
+    Acronym,
+    TermKind,
+    Theme,
+    Vocabulary,
+    acronym_key,
 )
-KINDS = (SIGLE, TERME, SYNONYME, SPECIFIQUE, INDICE, LANGUE)
-DEFAULT_WEIGHTS: dict[str, float] = {
-    SIGLE: 3.0,
-    TERME: 2.0,
-    SYNONYME: 2.0,
-    SPECIFIQUE: 2.0,
-    INDICE: 0.5,
-    LANGUE: 2.0,
-}
-FOREIGN_LANGUAGES = ("en", "es")
 
 _TOP_KEYS = ("vocabulaire", "poids", "thematique")
 _SCHEME_KEYS = ("titre", "uri", "version")
@@ -73,7 +44,7 @@ _THEME_KEYS = (
     "traductions",
     "poids",
 )
-_LIST_KEYS = {"termes": TERME, "specifiques": SPECIFIQUE, "indices": INDICE}
+_LIST_KEYS = {"termes": TermKind.TERM, "specifiques": TermKind.NARROWER, "indices": TermKind.CUE}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ACRONYM = re.compile(r"^[^\W_][\w.-]*$")
 
@@ -86,224 +57,6 @@ class VocabularyError(Exception):
         self.message = message
         self.path = path
         self.line = line
-
-
-@dataclass(frozen=True, slots=True)
-class Acronym:
-    acronym: str
-    expansions: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WeightedTerm:
-    """One expression of a thematic as the tagger uses it."""
-
-    text: str
-    kind: str
-    weight: float
-    language: str = "fr"
-    concept: str = ""  # expressions of one concept (acronym and expansion, synonyms) share it
-
-
-@dataclass(frozen=True, slots=True)
-class Theme:
-    slug: str
-    label: str
-    scope_note: str = ""
-    terms: tuple[str, ...] = ()  # termes: preferred terms
-    synonyms: tuple[tuple[str, ...], ...] = ()  # synonymes: groups, preferred first
-    narrower: tuple[str, ...] = ()  # specifiques
-    cues: tuple[str, ...] = ()  # indices: everyday words, weak signals
-    acronyms: tuple[Acronym, ...] = ()
-    foreign: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (("en", terms), ("es", terms))
-    # traductions: a French expression and what English or Spanish call it (search uses them)
-    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    weights: tuple[tuple[str, float], ...] = ()  # per-term overrides
-
-    def foreign_terms(self, language: str) -> tuple[str, ...]:
-        return dict(self.foreign).get(language, ())
-
-    def weighted_terms(self, defaults: dict[str, float] | None = None) -> list[WeightedTerm]:
-        """Every expression with its kind, weight and concept, in file order."""
-        defaults = {**DEFAULT_WEIGHTS, **(defaults or {})}
-        overrides = dict(self.weights)
-
-        def make(text: str, kind: str, concept: str, language: str = "fr") -> WeightedTerm:
-            return WeightedTerm(text, kind, overrides.get(text, defaults[kind]), language, concept)
-
-        out = [make(t, TERME, t) for t in self.terms]
-        for group in self.synonyms:
-            out.extend(make(t, SYNONYME, group[0]) for t in group)
-        out.extend(make(t, SPECIFIQUE, t) for t in self.narrower)
-        out.extend(make(t, INDICE, t) for t in self.cues)
-        for acronym in self.acronyms:
-            out.append(make(acronym.acronym, SIGLE, acronym.acronym))
-            # An expansion weighs what its acronym weighs unless it has its own weight.
-            weight = overrides.get(acronym.acronym, defaults[SIGLE])
-            for expansion in acronym.expansions:
-                out.append(
-                    WeightedTerm(
-                        expansion, SIGLE, overrides.get(expansion, weight), "fr", acronym.acronym
-                    )
-                )
-        for language, terms in self.foreign:
-            out.extend(make(t, LANGUE, t, language) for t in terms)
-        return out
-
-    def all_texts(self) -> list[str]:
-        return [t.text for t in self.weighted_terms()]
-
-
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
-    themes: tuple[Theme, ...]
-    title: str = ""
-    uri: str = DEFAULT_URI
-    version: str = ""
-    default_weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
-
-    def labels(self) -> dict[str, str]:
-        return {t.slug: t.label for t in self.themes}
-
-    def theme(self, slug: str) -> Theme:
-        for theme in self.themes:
-            if theme.slug == slug:
-                return theme
-        raise KeyError(slug)
-
-    def weights(self) -> dict[str, float]:
-        return {**DEFAULT_WEIGHTS, **dict(self.default_weights)}
-
-    def term_count(self) -> int:
-        """Number of distinct expressions over all thematics."""
-        return sum(len({t.text for t in th.weighted_terms()}) for th in self.themes)
-
-    def equivalences(self) -> list[tuple[str, ...]]:
-        """Groups of expressions that mean the same (acronym and expansions, synonyms)."""
-        seen: set[tuple[str, ...]] = set()
-        groups: list[tuple[str, ...]] = []
-        for theme in self.themes:
-            candidates = [(a.acronym, *a.expansions) for a in theme.acronyms]
-            candidates.extend(theme.synonyms)
-            for group in candidates:
-                key = tuple(sorted(g.casefold() for g in group))
-                if len(group) > 1 and key not in seen:
-                    seen.add(key)
-                    groups.append(tuple(group))
-        return groups
-
-    # -- serialisation -------------------------------------------------------------------
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "uri": self.uri,
-            "version": self.version,
-            "default_weights": dict(self.default_weights),
-            "themes": [
-                {
-                    "slug": t.slug,
-                    "label": t.label,
-                    "scope_note": t.scope_note,
-                    "terms": list(t.terms),
-                    "synonyms": [list(g) for g in t.synonyms],
-                    "narrower": list(t.narrower),
-                    "cues": list(t.cues),
-                    "acronyms": [[a.acronym, list(a.expansions)] for a in t.acronyms],
-                    "foreign": {lang: list(terms) for lang, terms in t.foreign},
-                    "translations": {fr: list(others) for fr, others in t.translations},
-                    "weights": dict(t.weights),
-                }
-                for t in self.themes
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Vocabulary:
-        return cls(
-            themes=tuple(
-                Theme(
-                    slug=t["slug"],
-                    label=t["label"],
-                    scope_note=t.get("scope_note", ""),
-                    terms=tuple(t.get("terms", ())),
-                    synonyms=tuple(tuple(g) for g in t.get("synonyms", ())),
-                    narrower=tuple(t.get("narrower", ())),
-                    cues=tuple(t.get("cues", ())),
-                    acronyms=tuple(Acronym(a, tuple(e)) for a, e in t.get("acronyms", ())),
-                    foreign=tuple((k, tuple(v)) for k, v in t.get("foreign", {}).items()),
-                    translations=tuple((k, tuple(v)) for k, v in t.get("translations", {}).items()),
-                    weights=tuple((k, float(v)) for k, v in t.get("weights", {}).items()),
-                )
-                for t in data["themes"]
-            ),
-            title=data.get("title", ""),
-            uri=data.get("uri", DEFAULT_URI),
-            version=data.get("version", ""),
-            default_weights=tuple(
-                (k, float(v)) for k, v in data.get("default_weights", DEFAULT_WEIGHTS).items()
-            ),
-        )
-
-    def to_toml(self, header: str = "") -> str:
-        """The vocabulary in the documentalist's format (what `fonds vocab import` writes)."""
-        q = _toml_string
-        lines = [f"# {line}".rstrip() for line in header.splitlines()]
-        lines += [
-            "",
-            "[vocabulaire]",
-            f"titre = {q(self.title)}",
-            f"uri = {q(self.uri)}",
-            f"version = {q(self.version)}",
-            "",
-            "[poids]",
-        ]
-        lines += [f"{kind} = {weight!r}" for kind, weight in self.default_weights]
-        for t in self.themes:
-            lines += ["", "[[thematique]]", f"slug = {q(t.slug)}", f"libelle = {q(t.label)}"]
-            if t.scope_note:
-                lines.append(f"note = {q(t.scope_note)}")
-            for key, values in (
-                ("termes", t.terms),
-                ("specifiques", t.narrower),
-                ("indices", t.cues),
-                *t.foreign,
-            ):
-                if values:
-                    lines.append(f"{key} = [")
-                    lines += [f"    {q(v)}," for v in values]
-                    lines.append("]")
-            if t.synonyms:
-                lines.append("synonymes = [")
-                lines += [f"    [{', '.join(q(v) for v in g)}]," for g in t.synonyms]
-                lines.append("]")
-            if t.acronyms:
-                lines += ["", "[thematique.sigles]"]
-                for a in t.acronyms:
-                    value = (
-                        q(a.expansions[0])
-                        if len(a.expansions) == 1
-                        else ("[" + ", ".join(q(e) for e in a.expansions) + "]")
-                    )
-                    lines.append(f"{q(a.acronym)} = {value}")
-            if t.translations:
-                lines += ["", "[thematique.traductions]"]
-                for french, others in t.translations:
-                    lines.append(f"{q(french)} = [{', '.join(q(o) for o in others)}]")
-            if t.weights:
-                lines += ["", "[thematique.poids]"]
-                lines += [f"{q(term)} = {weight!r}" for term, weight in t.weights]
-        return "\n".join(lines).lstrip("\n") + "\n"
-
-
-@dataclass(frozen=True, slots=True)
-class VocabularyLoad:
-    """The vocabulary in force for an instance, which file it comes from, and what went wrong."""
-
-    vocabulary: Vocabulary
-    path: Path
-    error: str | None = None
-    warnings: tuple[str, ...] = field(default=())
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -336,76 +89,6 @@ def parse_vocabulary(text: str, *, source: str = "vocabulaire") -> Vocabulary:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(exc, source, text) from exc
     return _Validator(data, _Locator(text), source).vocabulary()
-
-
-def load_for_instance(instance_root: Path) -> VocabularyLoad:
-    """The vocabulary in force for an instance (see the module docstring for the fallbacks)."""
-    own = Path(instance_root) / INSTANCE_FILE
-    if not own.exists():
-        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY)
-    last_good = Path(instance_root) / LAST_GOOD_FILE
-    try:
-        vocabulary = load_vocabulary(own)
-    except VocabularyError as exc:
-        previous = _read_last_good(last_good)
-        # `error` says what is wrong; `path` says which vocabulary is in force instead.
-        if previous is not None:
-            return VocabularyLoad(previous, last_good, str(exc))
-        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY, str(exc))
-    _write_last_good(last_good, vocabulary, own)
-    return VocabularyLoad(vocabulary, own)
-
-
-def write_instance_vocabulary(instance_root: Path, text: str) -> Path | None:
-    """Install a validated vocabulary text as the instance's file; return the backup path."""
-    parse_vocabulary(text, source=INSTANCE_FILE)  # never install a file that would not load
-    target = Path(instance_root) / INSTANCE_FILE
-    backup = None
-    if target.exists():
-        stamp = 1
-        while (candidate := target.with_name(f"{INSTANCE_FILE}.{stamp}.bak")).exists():
-            stamp += 1
-        backup = candidate
-        backup.write_bytes(target.read_bytes())
-    _atomic_write(target, text)
-    load_for_instance(instance_root)  # refresh the last-good copy
-    return backup
-
-
-def _read_last_good(path: Path) -> Vocabulary | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Vocabulary.from_dict(data["vocabulary"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        if path.exists():
-            log.warning("unreadable last-good vocabulary %s: %s", path, exc)
-        return None
-
-
-def _write_last_good(path: Path, vocabulary: Vocabulary, source: Path) -> None:
-    payload = json.dumps(
-        {"format": 1, "source": str(source), "vocabulary": vocabulary.to_dict()},
-        ensure_ascii=False,
-        indent=1,
-    )
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    try:
-        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
-            return
-        _atomic_write(path, payload)
-    except OSError as exc:  # a read-only instance still tags with the file it could read
-        log.warning("could not save the last good vocabulary to %s: %s", path, exc)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-vocabulary-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- errors and their place in the file -------------------------------------------------------
@@ -597,7 +280,9 @@ class _Validator:
         if not known:
             raise self.fail(f"la thématique « {slug} » n'a aucun terme", at)
         for term in theme.weighted_terms():
-            is_acronym = term.kind == SIGLE and term.text == term.concept  # matched as written
+            is_acronym = (
+                term.kind == TermKind.ACRONYM and term.text == term.concept
+            )  # matched as written
             if not is_acronym and not analyze(term.text, term.language):
                 raise self.fail(
                     f"le terme « {term.text} » de « {slug} » ne contient aucun mot"
@@ -732,22 +417,3 @@ class _Validator:
 
 def _fields(theme: Theme) -> dict[str, Any]:
     return {name: getattr(theme, name) for name in Theme.__dataclass_fields__}
-
-
-def acronym_key(text: str) -> str:
-    """The comparable form of an acronym: no dots, no accents, capitals ('ACSé' -> 'ACSE')."""
-
-    return fold(text.replace(".", "")).upper()
-
-
-def _toml_string(value: str) -> str:
-    # JSON string escapes are a subset of TOML basic-string escapes.
-    return json.dumps(value, ensure_ascii=False)
-
-
-def iter_terms(vocabulary: Vocabulary) -> Iterator[tuple[Theme, WeightedTerm]]:
-    """Every (thematic, weighted term) pair of a vocabulary, in file order."""
-    weights = vocabulary.weights()
-    for theme in vocabulary.themes:
-        for term in theme.weighted_terms(weights):
-            yield theme, term

@@ -1,0 +1,68 @@
+"""The French lines the `fonds` commands print that are built in Python: the CLI's edge.
+
+Codes raised deep inside (loan refusals, accounts, backups, the indexer's reasons) share their
+wording with the web pages (`webapp.messages`); what only the terminal says is here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from webapp.messages import (
+    account_problem,
+    backup_problem,
+    explain,
+    explain_model,
+    facet_label,
+    french_date,
+    loan_refusal,
+    reason_text,
+    support_label,
+)
+
+if TYPE_CHECKING:  # indexer.ingest loads the search engine: only `fonds index` pays for it
+    from indexer.ingest import FileReport, IngestReport
+    from indexer.tag_learning import TooFewLabels
+
+__all__ = [
+    "INGEST_STATUSES",
+    "account_problem",
+    "backup_problem",
+    "explain",
+    "explain_model",
+    "facet_label",
+    "french_date",
+    "ingest_json",
+    "loan_refusal",
+    "reason_text",
+    "support_label",
+    "too_few_labels",
+]
+
+# How `fonds index` names the fate of each file.
+INGEST_STATUSES = {
+    "indexed": "indexés",
+    "unchanged": "inchangés",
+    "empty": "vides (à océriser)",
+    "failed": "en échec",
+}
+
+
+def file_json(report: FileReport) -> dict[str, Any]:
+    """One file of `fonds index --json`: the reason as the French line users read."""
+    return {**report.to_json(), "reason": reason_text(report.reason)}
+
+
+def ingest_json(report: IngestReport) -> dict[str, Any]:
+    """`fonds index --json`: every file with its French reason, and the counts."""
+    return {"files": [file_json(f) for f in report.files], "counts": report.counts}
+
+
+def too_few_labels(exc: TooFewLabels) -> str:
+    """Why `fonds tags train` did not learn."""
+    total = exc.from_file + exc.from_catalogue
+    return (
+        f"{total} documents étiquetés ({exc.from_file} du fichier, {exc.from_catalogue} notices"
+        f" corrigées) : il en faut au moins {exc.needed} pour apprendre ; les règles seules"
+        " restent en vigueur"
+    )
