@@ -240,7 +240,7 @@ def _given(value: object) -> bool:
     return value not in ("", None, ()) and value not in ("und", "autre")
 
 
-def _theme_resolver(labels: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def _theme_resolver(labels: Mapping[str, str]):
     """Subjects that name one of our thematics (by its label) become that thematic, set
     by hand: a partner (or our own export) chose it. Other subjects stay keywords."""
     # Labels only (a slug like "evaluation" is also an everyday keyword), compared without

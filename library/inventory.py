@@ -264,7 +264,7 @@ class Inventories:
         return [Line(r[0], Outcome(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def _outcome(inventory: Inventory, row: sqlite3.Row | tuple) -> Outcome:  # type: ignore[type-arg]
+def _outcome(inventory: Inventory, row: sqlite3.Row | tuple) -> Outcome:
     _, _, _, _, location, status, seen, lent = row
     if seen:
         if status == "withdrawn":

@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(
             app.wsgi_app,
             x_for=proxies,
-            x_proto=proxies,  # type: ignore[method-assign]
+            x_proto=proxies,
             x_host=proxies,
         )
     app.before_request(_guard)
@@ -121,9 +121,9 @@ def _check_csrf() -> None:
 def current_user() -> User | None:
     """The logged-in documentalist of this request, or None."""
     if "user" in g:
-        return g.user  # type: ignore[no-any-return]
+        return g.user
     g.user = _load_user()
-    return g.user  # type: ignore[no-any-return]
+    return g.user
 
 
 def _load_user() -> User | None:

@@ -57,7 +57,7 @@ def highlight(text: str, spans: object) -> str:
     """Escape a snippet and wrap its matches in <mark> (spans are [start, end) offsets)."""
     out: list[str] = []
     position = 0
-    for start, end in sorted(spans or ()):  # type: ignore[union-attr]
+    for start, end in sorted(spans or ()):
         if start < position:
             continue
         out.append(str(escape(text[position:start])))

@@ -72,7 +72,7 @@ def _pages_with_images(path: Path, pages: list[int]) -> list[int]:
 
 def _draws_image(page: object, depth: int = 0) -> bool:
     """True when the page's resources hold an image XObject (looking into forms, 3 deep)."""
-    resources = page.get("/Resources") if hasattr(page, "get") else None  # type: ignore[attr-defined]
+    resources = page.get("/Resources") if hasattr(page, "get") else None
     if resources is None:
         return False
     resources = resources.get_object()

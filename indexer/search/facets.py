@@ -104,7 +104,7 @@ class FacetBitmaps:
 
     def selection(
         self, facet: str, selected: Collection[str], availability: dict[str, int], year_in
-    ) -> int:  # type: ignore[no-untyped-def]
+    ) -> int:
         """Documents having any of the selected values (OR within a facet)."""
         table = self.table(facet, availability)
         bits = 0
@@ -124,7 +124,7 @@ def count(
     base: int,
     availability: dict[str, int],
     rows: Sequence[FacetRow | None],
-    values_of,  # type: ignore[no-untyped-def]
+    values_of,
 ) -> Counter[str]:
     """{value: documents of `base` having it}. A facet with more values than `base` has
     documents (authors of a narrow search) is counted by reading those documents instead."""

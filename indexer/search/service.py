@@ -17,7 +17,7 @@ from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
 FIRST_HEAD = 12_400  # characters of text read first for a snippet (the first part scanned)
 
 
-def catalogue_documents(catalogue: Catalogue):  # type: ignore[no-untyped-def]
+def catalogue_documents(catalogue: Catalogue):
     """A document source for SearchIndex.sync/rebuild that reads the catalogue."""
 
     def documents(ids: Sequence[int]) -> Iterable[IndexDocument]:
@@ -89,7 +89,7 @@ class Finder:
         found = self.catalogue.get_many(i for i, _ in similar)
         return [found[i] for i, _ in similar if i in found and not found[i].deleted]
 
-    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, object]]:  # type: ignore[no-untyped-def]
+    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, object]]:
         """Each record's snippet and highlights: from the abstract when it matches, else from
         the text, read from the catalogue in two steps (the head first, where most matches
         are; up to SEARCH_LIMIT only for the records whose head has none)."""

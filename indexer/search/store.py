@@ -337,7 +337,7 @@ class IndexStore:
             raise
         return written
 
-    def _acquire_writer(self, ix: whoosh_index.Index):  # type: ignore[no-untyped-def]
+    def _acquire_writer(self, ix: whoosh_index.Index):
         deadline = time.monotonic() + self.write_timeout
         delay = 0.05
         while True:
@@ -511,7 +511,7 @@ class IndexStore:
 class View:
     """A searcher and the facet rows of its documents, reusing rows of unchanged segments."""
 
-    def __init__(self, searcher, previous: View | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, searcher, previous: View | None = None) -> None:
         self.searcher = searcher
         cache = previous.segment_rows if previous else {}
         self.segment_rows: dict[str, list[Row | None]] = {}

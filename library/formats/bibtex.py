@@ -265,7 +265,7 @@ _INHERITED = (
 )
 
 
-def _latex():  # type: ignore[no-untyped-def]
+def _latex():
     """pylatexenc's converter, taught the macros bibliographies use that it does not know."""
     from pylatexenc import latexwalker, macrospec
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db

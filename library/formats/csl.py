@@ -317,7 +317,7 @@ def _record(item: dict[str, Any], source: str) -> Record:
     )
 
 
-def _first_valid(value: object, normalise) -> str:  # type: ignore[no-untyped-def]
+def _first_valid(value: object, normalise) -> str:
     """The first right identifier of a list or of a text of several ('0002-7863, 1520-5126'),
     else the first as written."""
     values = value if isinstance(value, list) else re.split(r"[,;]\s*|\s+", _text(value))

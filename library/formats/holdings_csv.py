@@ -418,7 +418,7 @@ def _record(row: dict[str, str], source: str) -> Record:
     )
 
 
-def _identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+def _identifier(value: str, normalise) -> str:
     if not value:
         return ""
     try:

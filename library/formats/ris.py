@@ -391,7 +391,7 @@ def _wos_as_ris(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return ris
 
 
-def _person(value: str, role: AuthorRole):  # type: ignore[no-untyped-def]
+def _person(value: str, role: AuthorRole):
     """RIS writes 'Last, First, Suffix' (Zotero, EndNote; 'Shannon,Claude E.' too); a name
     without a comma is a body's ('World Health Organization')."""
     if "," not in value:
@@ -423,7 +423,7 @@ def _urls(value: str) -> list[str]:
     return [u for u in re.split(r"[;\s]+", value) if u]
 
 
-def _support(values: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def _support(values: dict[str, list[str]]):
     from ..models import Support
 
     ty = values.get("TY", [""])[0].upper()

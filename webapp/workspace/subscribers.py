@@ -347,6 +347,6 @@ def newsletter_send() -> Response:
 
 def _get(subscriber_id: int) -> Subscriber:
     try:
-        return _alerts().subscriber(subscriber_id)  # type: ignore[no-any-return]
+        return _alerts().subscriber(subscriber_id)
     except AlertError:
         abort(404)

@@ -450,7 +450,7 @@ class _Extractor:
                 1, initializer=init_worker, initargs=(tagger(), MEMORY_LIMIT), maxtasksperchild=20
             )
         try:
-            return self.pool.apply_async(run_job, (job,)).get(self.timeout + 10)  # type: ignore[no-any-return]
+            return self.pool.apply_async(run_job, (job,)).get(self.timeout + 10)
         except multiprocessing.TimeoutError:
             self.pool.terminate()
             self.pool.join()
