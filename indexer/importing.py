@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.formats.common import full_title, identifier_of
@@ -21,6 +21,9 @@ from library.harvest import by_source_identifier
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import sort_key
 from library.validation import admit
+
+if TYPE_CHECKING:
+    from .tagging import ThemeTagger
 
 _DUPLICATE_REASONS = {
     "isbn": "même ISBN",
@@ -268,7 +271,9 @@ def _theme_resolver(labels: Mapping[str, str]):
     return resolve
 
 
-def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> ImportPlan:
+def apply_import(
+    catalogue: Catalogue, plan: ImportPlan, tagger: ThemeTagger | None = None
+) -> ImportPlan:
     """Create and update the planned records in one transaction (all or nothing); new records
     are tagged automatically."""
     from .tagging import TagInput

@@ -10,13 +10,16 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import ThemeAssignment
 
 from .analysis import analyze, normalise_language
 from .extractors.base import Extraction, ExtractionError, ExtractionLimits
 from .reasons import Reason, ReasonCode
+
+if TYPE_CHECKING:
+    from .tagging import ThemeTagger
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class _Timeout(BaseException):
 _state: dict[str, Any] = {}
 
 
-def init_worker(tagger: Any = None, memory_limit: int | None = None) -> None:
+def init_worker(tagger: ThemeTagger | None = None, memory_limit: int | None = None) -> None:
     """Pool initializer: the tagger arrives once per process; memory is capped so one
     hostile file raises MemoryError here instead of exhausting the machine."""
     _state["tagger"] = tagger

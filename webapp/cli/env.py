@@ -7,7 +7,7 @@ import json
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from library import Catalogue
 from library.instance import InstancePaths
 
 from ..config import load_config
+
+if TYPE_CHECKING:
+    from indexer.tagging import Tagger
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -116,7 +119,7 @@ class Env:
                 )
         return self._vocabulary
 
-    def tagger(self) -> Any:
+    def tagger(self) -> Tagger:
         """The vocabulary's rules, deciding with the instance's learned model when it has one."""
         from indexer.instance import tagger_for_instance
 
