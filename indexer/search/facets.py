@@ -16,14 +16,31 @@ FACET_NAMES = ("theme", "type", "support", "year", "language", "author", "availa
 
 
 class FacetRow(Protocol):
-    id: int
-    year: int | None
-    doc_type: str
-    support: str
-    language: str
-    themes: tuple[str, ...]
-    authors: tuple[str, ...]
-    has_file: bool
+    """The values of one document the facets read (read-only: `store.Row` is frozen)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def year(self) -> int | None: ...
+
+    @property
+    def doc_type(self) -> str: ...
+
+    @property
+    def support(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def themes(self) -> tuple[str, ...]: ...
+
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+
+    @property
+    def has_file(self) -> bool: ...
 
 
 def bitmap(docnums: Iterable[int], size: int) -> int:

@@ -537,7 +537,7 @@ class View:
     def facet_bitmaps(self) -> FacetBitmaps:
         """Built on the first faceted search of this searcher (callers hold the index lock)."""
         if self._bitmaps is None:
-            self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
+            self._bitmaps = FacetBitmaps(self.rows)
         return self._bitmaps
 
 
@@ -563,8 +563,8 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
     }
 
 
-def row_of(stored: Mapping[str, object]) -> Row:
-    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
+def row_of(stored: Mapping[str, Any]) -> Row:
+    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]
     return Row(
         int(stored["id"]),
         rev,

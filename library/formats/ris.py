@@ -264,7 +264,8 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         number = re.sub(r"\([^)]*\)", " ", number)  # '1932-6208 (electronic)'
         for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
             isbn, issn = _classify(piece.strip(), isbn, issn)
-    notes, territories = [], ()
+    notes: list[str] = []
+    territories: tuple[str, ...] = ()
     for note in values.get("N1", []):
         if note.startswith(TERRITORIES_NOTE):
             territories = tuple(
