@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES", WORKSPACE_DEFAULTS["TRUSTED_PROXIES"]))
     if proxies > 0:
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented wrapping
             app.wsgi_app,
             x_for=proxies,
             x_proto=proxies,

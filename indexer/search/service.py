@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from library import Author, AuthorKind, Catalogue, Record
 from library.names import is_organisation
@@ -72,7 +73,7 @@ class Finder:
             if hit.id in records and not records[hit.id].deleted
         ]  # deleted since the index was read: never shown
         snippets = self._snippets([record for _, record in live], pattern)
-        hits = [replace(self._fill(hit, record), **snippets[record.id]) for hit, record in live]
+        hits = [replace(self._fill(hit, record), **snippets[hit.id]) for hit, record in live]
         facets = {
             name: tuple(self._label(name, f) for f in values)
             for name, values in page.facets.items()
@@ -89,7 +90,7 @@ class Finder:
         found = self.catalogue.get_many(i for i, _ in similar)
         return [found[i] for i, _ in similar if i in found and not found[i].deleted]
 
-    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, object]]:
+    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, Any]]:
         """Each record's snippet and highlights: from the abstract when it matches, else from
         the text, read from the catalogue in two steps (the head first, where most matches
         are; up to SEARCH_LIMIT only for the records whose head has none)."""

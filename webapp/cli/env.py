@@ -51,7 +51,8 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
         super().__init__(message)
-        self.exit_code = code
+        # click's stubs declare exit_code a ClassVar; click reads it from the instance.
+        self.exit_code = code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"fonds: {self.format_message()}", err=True)

@@ -75,7 +75,7 @@ def index() -> str:
 @bp.route("/nouveau", methods=["GET", "POST"])
 def new() -> Any:
     labels = services.theme_labels()
-    values = {
+    values: dict[str, Any] = {
         "email": request.form.get("email", "").strip()[:254],
         "themes": [t for t in request.form.getlist("theme") if t][:50],
         "query": request.form.get("recherche", "").strip()[:500],
