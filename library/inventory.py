@@ -133,8 +133,8 @@ class Inventories:
         if not barcode:
             raise InventoryError("empty-scan")
         inventory = self.get(inventory_id)
-        if not inventory.open:
-            raise InventoryError("closed", inventory.closed_on.isoformat())  # type: ignore[union-attr]
+        if inventory.closed_on is not None:  # the inventory is closed
+            raise InventoryError("closed", inventory.closed_on.isoformat())
         copy = self.conn.execute("SELECT id FROM copies WHERE barcode = ?", (barcode,)).fetchone()
         cur = self.conn.execute(
             "INSERT INTO inventory_scans (inventory_id, barcode, copy_id, scanned_at)"
@@ -165,8 +165,8 @@ class Inventories:
         missing copies seen again are back on the shelf; the report is kept."""
         with db.transaction(self.conn):
             inventory = self.get(inventory_id)
-            if not inventory.open:
-                raise InventoryError("closed", inventory.closed_on.isoformat())  # type: ignore[union-attr]
+            if inventory.closed_on is not None:  # the inventory is closed
+                raise InventoryError("closed", inventory.closed_on.isoformat())
             lines = self._compute(inventory)
             for line in lines:
                 if line.outcome is Outcome.MISSING:

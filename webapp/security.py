@@ -30,6 +30,7 @@ from flask import Flask, Response, abort, current_app, g, redirect, request, ses
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest, Forbidden
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from library.users import User, Users
 
@@ -219,11 +220,11 @@ def _here() -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-def _guard() -> Response | None:
+def _guard() -> BaseResponse | None:
     closed = _is_admin_path(request.path) and request.endpoint not in OPEN_ADMIN_ENDPOINTS
     if closed and current_user() is None:
         if request.method in SAFE_METHODS:
-            return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))  # type: ignore[return-value]
+            return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))
         raise LoginRequired()
     # A request no route accepts (404, 405) changes nothing: let Flask answer it as such.
     routed = request.routing_exception is None

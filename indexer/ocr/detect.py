@@ -96,7 +96,7 @@ def page_ranges(pages: list[int]) -> str:
     for n in sorted(set(pages)):
         if start is None:
             start = prev = n
-        elif n == prev + 1:  # type: ignore[operator]
+        elif prev is not None and n == prev + 1:
             prev = n
         else:
             parts.append(f"{start}-{prev}" if start != prev else f"{start}")

@@ -14,11 +14,12 @@ from .documents import IndexDocument, build_document
 from .engine import SearchIndex, SyncReport
 from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
+from .store import DocumentSource
 
 FIRST_HEAD = 12_400  # characters of text read first for a snippet (the first part scanned)
 
 
-def catalogue_documents(catalogue: Catalogue):
+def catalogue_documents(catalogue: Catalogue) -> DocumentSource:
     """A document source for SearchIndex.sync/rebuild that reads the catalogue."""
 
     def documents(ids: Sequence[int]) -> Iterable[IndexDocument]:
@@ -32,13 +33,13 @@ def catalogue_documents(catalogue: Catalogue):
     return documents
 
 
-def sync_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
+def sync_index(catalogue: Catalogue, index: SearchIndex, **options: Any) -> SyncReport:
     """Bring the index up to date with the catalogue (cheap when nothing changed)."""
-    return index.sync(catalogue.revisions(), catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+    return index.sync(catalogue.revisions(), catalogue_documents(catalogue), **options)
 
 
-def rebuild_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
-    return index.rebuild(catalogue.revisions, catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+def rebuild_index(catalogue: Catalogue, index: SearchIndex, **options: Any) -> SyncReport:
+    return index.rebuild(catalogue.revisions, catalogue_documents(catalogue), **options)
 
 
 class Finder:
