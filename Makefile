@@ -48,7 +48,19 @@ run: $(VENV)/.installed-run
 	fi
 	$(BIN)/fonds --instance $(INSTANCE) serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# The conformance tests' checkers (axe-core, the W3C Nu HTML checker's vnu.jar), at the exact
+# versions of their lock file; installed again only when the lock changes. Without npm the
+# step says so and those tests skip (they fail under CI=true: .ci/run installs npm).
+CONFORMANCE := tests/conformance
+$(CONFORMANCE)/node_modules/.installed: $(CONFORMANCE)/package-lock.json $(CONFORMANCE)/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(CONFORMANCE) --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		touch $@; \
+	else \
+		echo "npm not found: the conformance tests (axe-core, vnu.jar) will be skipped"; \
+	fi
+
+test: $(VENV)/.installed-test $(CONFORMANCE)/node_modules/.installed
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.installed-test
@@ -66,4 +78,4 @@ lint: $(VENV)/.installed-test
 check: lint test
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache bench/out
+	rm -rf $(VENV) $(CONFORMANCE)/node_modules build *.egg-info .pytest_cache .mypy_cache bench/out

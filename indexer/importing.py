@@ -222,6 +222,8 @@ def _update_or_skip(line: int, record: Record, existing: Record) -> PlannedRow:
         changes = tuple(c for c in changes if c not in ("title", "subtitle"))
     if "date" in changes and (existing.date or str(existing.year or "")).startswith(record.date):
         changes = tuple(c for c in changes if c != "date")  # a less precise date says no more
+    if "series" in changes and record.series == existing.series[: len(record.series)]:
+        changes = tuple(c for c in changes if c != "series")  # a format with one collection
     if not changes:
         return PlannedRow(line, record, "skip", f"notice n° {existing.id} déjà à jour", existing.id)
     return PlannedRow(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import resource
-import signal
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from library import ThemeAssignment
 
 from .analysis import analyze, normalise_language
+from .deadline import DeadlineExpired, deadline
 from .extractors.base import Extraction, ExtractionError, ExtractionLimits
 from .reasons import Reason, ReasonCode
 
@@ -43,10 +42,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-class _Timeout(BaseException):
-    """BaseException, so that no `except Exception` inside a parser can swallow it."""
-
-
 _state: dict[str, Any] = {}
 
 
@@ -70,14 +65,14 @@ def run_job(job: Job) -> Outcome:
     if registry is None:
         registry = _state["registry"] = default_registry()
     try:
-        with _deadline(job.timeout):
+        with deadline(job.timeout):
             extraction = registry.extract(Path(job.path), job.limits)
             language = detect_language(extraction.text, extraction.language_hint)
             terms = analyze(extraction.text, normalise_language(language))
             themes = _tag(extraction, language, terms)
     except ExtractionError as exc:
         return Outcome(job, error=exc.reason, seconds=time.perf_counter() - started)
-    except _Timeout:
+    except DeadlineExpired:
         reason = Reason.of(ReasonCode.TIMEOUT, seconds=round(job.timeout))
         return Outcome(job, error=reason, seconds=time.perf_counter() - started)
     except MemoryError:
@@ -113,26 +108,3 @@ def _tag(extraction: Extraction, language: str, terms: list[str]) -> tuple[Theme
         text_terms=terms,
     )
     return tuple(tagger.tag(doc))
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Interrupt pure-Python work (pypdf, the parsers) that runs past the per-file timeout.
-
-    Only the main thread of a process receives SIGALRM; elsewhere the timeout is not armed."""
-    import threading
-
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

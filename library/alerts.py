@@ -168,9 +168,8 @@ def normalise_email(raw: str) -> str:
 def entered_the_fund(record: Record) -> str:
     """The day a record entered the fund (ISO date): its acquisition date when the catalogue
     has one, else the day it was catalogued. The one place that decides it."""
-    acquired = getattr(record, "acquired_on", None) or getattr(record, "acquisition_date", None)
-    if acquired:
-        return str(acquired)[:10]
+    if record.acquired_on:
+        return record.acquired_on[:10]
     return record.created_at[:10]
 
 

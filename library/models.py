@@ -148,6 +148,20 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
+class Series:
+    """A collection (series) the record belongs to, and its number in it ("12", "12 bis",
+    "3-4"; '' when unnumbered). A record may belong to more than one."""
+
+    title: str
+    number: str = ""
+
+    @property
+    def display(self) -> str:
+        """As catalogues write it: 'Title ; 12'."""
+        return f"{self.title} ; {self.number}" if self.number else self.title
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeAssignment:
     """A thematic on a record: automatic (with score and evidence) or set by the documentalist."""
 
@@ -200,7 +214,12 @@ class Record:
     territories: tuple[str, ...] = ()
     themes: tuple[ThemeAssignment, ...] = ()  # effective thematics, best first
     url: str = ""
-    notes: str = ""
+    series: tuple[Series, ...] = ()  # collections and the number in each
+    edition: str = ""  # edition statement: "2e édition revue et augmentée"
+    physical_description: str = ""  # "312 p. : ill. ; 24 cm"
+    public_note: str = ""  # shown on the public page
+    notes: str = ""  # internal note: never shown to the public
+    acquired_on: str = ""  # AAAA-MM-JJ: when the copy or file entered the fund
     source: str = ""  # provenance: "index", "import:<file>", "saisie"...
     file: SourceFile | None = None
     text_status: TextStatus = TextStatus.NONE
@@ -238,7 +257,12 @@ DESCRIPTIVE_FIELDS = (
     "keywords",
     "territories",
     "url",
+    "series",
+    "edition",
+    "physical_description",
+    "public_note",
     "notes",
+    "acquired_on",
 )
 
 

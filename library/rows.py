@@ -15,6 +15,7 @@ from .models import (
     CopyStatus,
     DocType,
     Record,
+    Series,
     SourceFile,
     Support,
     TextStatus,
@@ -60,6 +61,11 @@ RECORD_COLUMNS = (
     "territories",
     "url",
     "notes",
+    "series",
+    "edition",
+    "physical_description",
+    "public_note",
+    "acquired_on",
     "source",
     "file_sha256",
     "text_status",
@@ -128,6 +134,8 @@ def xml_safe_record(record: Record) -> Record:
             cleaned: Any = xml_safe(value)
         elif field.name in ("keywords", "territories"):
             cleaned = tuple(xml_safe(v) for v in value)
+        elif field.name == "series":
+            cleaned = tuple(Series(xml_safe(s.title), xml_safe(s.number)) for s in value)
         elif field.name == "authors":
             cleaned = tuple(replace(a, name=xml_safe(a.name)) for a in value)
         elif field.name == "copies":
@@ -146,6 +154,14 @@ def xml_safe_copy(copy: Copy) -> Copy:
         call_number=xml_safe(copy.call_number),
         location=xml_safe(copy.location),
     )
+
+
+def series_json(series: tuple[Series, ...]) -> str:
+    return json.dumps([{"title": s.title, "number": s.number} for s in series], ensure_ascii=False)
+
+
+def series_from_json(text: str) -> tuple[Series, ...]:
+    return tuple(Series(item["title"], item.get("number", "")) for item in json.loads(text or "[]"))
 
 
 def record_values(record: Record) -> tuple[object, ...]:
@@ -168,6 +184,11 @@ def record_values(record: Record) -> tuple[object, ...]:
         json.dumps(list(record.territories), ensure_ascii=False),
         record.url,
         record.notes,
+        series_json(record.series),
+        record.edition,
+        record.physical_description,
+        record.public_note,
+        record.acquired_on,
         record.source,
         record.file.sha256 if record.file else None,
         TextStatus(record.text_status).value,
@@ -207,6 +228,11 @@ def record_from_row(
         themes=themes,
         url=row["url"],
         notes=row["notes"],
+        series=series_from_json(row["series"]),
+        edition=row["edition"],
+        physical_description=row["physical_description"],
+        public_note=row["public_note"],
+        acquired_on=row["acquired_on"],
         source=row["source"],
         file=file,
         text_status=TextStatus(row["text_status"]),

@@ -9,12 +9,13 @@ identifier is kept in the notes, where it misleads no one): never a value stored
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 
 from .identifiers import normalise_isbn, normalise_issn
-from .models import Author, Record
+from .models import Author, Record, Series
 from .text import clean_line
 
 LIMITS = {
@@ -26,7 +27,12 @@ LIMITS = {
     "notes": 5000,
     "call_number": 100,
     "url": 2000,
+    "edition": 300,
+    "physical_description": 300,
+    "public_note": 5000,
 }
+SERIES_TITLE_LIMIT = 300
+MAX_SERIES = 10
 AUTHOR_LIMIT = 300
 KEYWORD_LIMIT = 200
 MAX_AUTHORS = 50
@@ -49,6 +55,11 @@ FIELD_LABELS = {
     "pages": "pages",
     "date": "date",
     "language": "langue",
+    "edition": "mention d'édition",
+    "physical_description": "description matérielle",
+    "public_note": "note publique",
+    "series": "collection",
+    "acquired_on": "date d'acquisition",
 }
 URL_SCHEMES = ("http", "https")
 _URL = re.compile(r"^(https?)://[^\s<>\"]+$", re.IGNORECASE)
@@ -56,7 +67,14 @@ _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 # C0 and C1 controls (but tab and line feed), the non-characters XML refuses, lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_MULTILINE = ("abstract", "notes")
+_MULTILINE = ("abstract", "notes", "public_note")
+# A number in a collection is a number: "12", "12 bis", "12a", "3-4" (a double issue),
+# a roman numeral ("IV"). Words such as "hors-série" are not numbers: they belong in the
+# edition statement or the public note, and the form says so.
+_SERIES_NUMBER = re.compile(
+    r"^(\d{1,6}[a-z]?( ?(bis|ter|quater))?([-/]\d{1,6})?|[IVXLCDM]{1,8})$", re.IGNORECASE
+)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +112,32 @@ def url_problem(url: str) -> str:
         return f"adresse trop longue ({len(url)} caractères, {LIMITS['url']} au plus)"
     if not _URL.match(url):
         return "adresse web refusée : seules http:// et https:// sont admises"
+    return ""
+
+
+def series_number_problem(number: str) -> str:
+    """Why a number in a collection is refused ('' when it is fine)."""
+    if not number or _SERIES_NUMBER.match(number):
+        return ""
+    return (
+        f"numéro de collection « {number[:40]} » : ce n'est pas un numéro (chiffres attendus, "
+        "par ex. « 12 », « 12 bis », « 3-4 » ou « IV ») ; un hors-série se signale "
+        "dans la mention d'édition ou la note publique"
+    )
+
+
+def acquisition_date_problem(value: str, today: datetime.date | None = None) -> str:
+    """Why a date of acquisition is refused ('' when it is fine): AAAA-MM-JJ, not future."""
+    if not value:
+        return ""
+    try:
+        if not _ISO_DAY.match(value):
+            raise ValueError(value)
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return f"date d'acquisition « {value[:40]} » illisible : AAAA-MM-JJ attendu"
+    if day > (today or datetime.date.today()):
+        return f"date d'acquisition dans le futur ({value}) : une acquisition a déjà eu lieu"
     return ""
 
 
@@ -193,7 +237,7 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         values["language"] = "und"
     damaged = [
         name
-        for name in ("title", "subtitle", "publisher", "place", "abstract", "notes")
+        for name in ("title", "subtitle", "publisher", "place", "abstract", "notes", "public_note")
         if "\ufffd" in str(values[name])
     ]
     if damaged:  # the file itself carries them: said, since the letters are lost at the source
@@ -206,6 +250,55 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
                 "à vérifier",
             )
         )
+    series: list[Series] = []
+    for item in record.series:
+        title = clean_single(item.title).strip(" ;")
+        number = clean_single(item.number)
+        if not title:
+            if number:
+                problems.append(
+                    Problem(
+                        "series",
+                        f"numéro de collection « {number[:40]} » sans collection",
+                        False,
+                        "ignoré",
+                    )
+                )
+            continue
+        if len(title) > SERIES_TITLE_LIMIT:
+            problems.append(
+                Problem(
+                    "series",
+                    f"titre de collection trop long ({len(title)} caractères)",
+                    False,
+                    "ignoré",
+                )
+            )
+            continue
+        reason = series_number_problem(number)
+        if reason:
+            problems.append(Problem("series", reason, False, "numéro gardé en note"))
+            notes_extra.append(f"Numéro dans la collection {title} : {number}"[: LIMITS["notes"]])
+            number = ""
+        if all(s.title.casefold() != title.casefold() for s in series):
+            series.append(Series(title, number))
+    if len(series) > MAX_SERIES:
+        problems.append(
+            Problem(
+                "series",
+                f"{len(series)} collections : les {MAX_SERIES} premières sont gardées",
+                False,
+                "les autres ignorées",
+            )
+        )
+        series = series[:MAX_SERIES]
+    values["series"] = tuple(series)
+    acquired = clean_single(record.acquired_on)
+    reason = acquisition_date_problem(acquired)
+    if reason:
+        problems.append(Problem("acquired_on", reason, False, "non importée"))
+        acquired = ""
+    values["acquired_on"] = acquired
     if notes_extra:
         notes = "\n".join(p for p in (str(values["notes"]), *notes_extra) if p)
         if len(notes) <= LIMITS["notes"]:  # else the problems above say what was dropped

@@ -19,14 +19,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..deadline import DeadlineExpired, deadline
 from .detect import IMAGE_TYPES
 
 log = logging.getLogger(__name__)
@@ -42,10 +41,6 @@ class OcrError(Exception):
         self.code = code
         self.detail = detail
         self.transient = transient
-
-
-class _Timeout(BaseException):
-    """BaseException, so that no `except Exception` inside a library can swallow it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +91,7 @@ def run_ocr(job: OcrJob) -> OcrResult:
             transient=exc.transient,
             seconds=time.perf_counter() - started,
         )
-    except _Timeout:
+    except DeadlineExpired:
         return OcrResult(
             job, error_code="timeout", transient=True, seconds=time.perf_counter() - started
         )
@@ -134,9 +129,9 @@ def _ocr(job: OcrJob, scratch: Path) -> tuple[str, int, list[int]]:
     output = Path(job.output)
     skipped: list[int] = []
     watcher = _TimeoutWatcher(skipped)
-    deadline = job.page_timeout * (pages + 1) + 120  # the whole file, if Tesseract hangs
+    whole_file = job.page_timeout * (pages + 1) + 120  # the whole file, if Tesseract hangs
     try:
-        with watcher.watching(), _deadline(deadline):
+        with watcher.watching(), deadline(whole_file):
             ocrmypdf.ocr(
                 prepared,
                 output,
@@ -279,25 +274,6 @@ class _TimeoutWatcher(logging.Handler):
             yield
         finally:
             logger.removeHandler(self)
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Stop a file whose recognition runs past its whole-file deadline (main thread only)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def remove_quietly(path: Path) -> None:

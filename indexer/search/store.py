@@ -8,13 +8,16 @@ Design against Whoosh's known failure modes:
 - one writer at a time, acquired with a timeout and retried; any error cancels the writer
   so the lock is never left held; no AsyncWriter, no multiprocess writer;
 - text arrives already analysed (space-separated terms), so Whoosh only stores postings;
-- segments are merged into one when a batch ends (index, import, retag, rebuild); a single
-  save only merges small segments (Whoosh's logarithmic policy), so it stays fast.
+- a batch (index, import, retag, rebuild) commits without merging, then merges its own
+  segments once when it ends, leaving alone an older segment larger than what it adds (the
+  fund it lands in): its cost follows its own size; a single save only merges small
+  segments (a tiered policy), so it stays fast.
 """
 
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import logging
 import math
@@ -109,6 +112,7 @@ class Pacer:
 
 
 MergePolicy = Callable[[Any, list[Any]], list[Any]]
+WRITER_MB = 48  # postings a writer holds in memory before spilling a sorted run to disk
 TIER_FANOUT = 4  # a save merges segments of one size tier once there are this many
 MOST_SEGMENTS = 6  # past this, a save merges every segment but the largest
 
@@ -141,9 +145,29 @@ def merge_tiered(writer: Any, segments: list[Any]) -> list[Any]:
     return _merge(writer, segments, merged)
 
 
-def merge_all(writer: Any, segments: list[Any]) -> list[Any]:
-    """A batch's end: every segment into one."""
-    return _merge(writer, segments, list(segments))
+def merge_none(writer: Any, segments: list[Any]) -> list[Any]:
+    """Within a batch: no merge at all, the batch's end merges its segments once."""
+    return segments
+
+
+def merge_batch(writer: Any, segments: list[Any]) -> list[Any]:
+    """A batch's end: its segments into one, with the older ones no larger than what it adds.
+
+    A segment larger than all the smaller ones together is left alone (the fund a batch lands
+    in is not rewritten for a small import): the cost of a batch follows its own size. Every
+    kept segment is more than twice the next, so they stay few (at most log2 of the documents;
+    in practice the fund's segment and the last batch's)."""
+    chosen = sorted(segments, key=lambda s: s.doc_count_all())
+    rest = sum(s.doc_count_all() for s in chosen)
+    while len(chosen) > 1:
+        largest = chosen[-1].doc_count_all()
+        rest -= largest
+        if largest <= rest:
+            break
+        chosen.pop()
+    if len(chosen) <= 1:
+        return segments
+    return _merge(writer, segments, chosen)
 
 
 def _merge(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
@@ -342,7 +366,9 @@ class IndexStore:
         delay = 0.05
         while True:
             try:
-                return ix.writer(timeout=min(1.0, self.write_timeout), delay=0.05)
+                return ix.writer(
+                    timeout=min(1.0, self.write_timeout), delay=0.05, limitmb=WRITER_MB
+                )
             except (LockError, IndexingError) as exc:
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
@@ -368,11 +394,14 @@ class IndexStore:
         """Make the index mirror the catalogue: index what changed, drop what is gone.
 
         `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries.
-        `compact` (a batch ends: import, retag) merges the segments into one afterwards; a
-        single save leaves it false and only small segments are merged."""
+        `compact` (a batch ends: import, retag) writes without merging, then merges the
+        batch's segments once (`merge_batch`); a single save leaves it false and only small
+        segments are merged."""
         with self._lock:
             self._follow_swaps()
-            indexed = self.indexed_revisions()
+            # A batch reads the revisions without the facet rows of every document (60 MB
+            # at 20,000): the rows would be stale once it has written anyway.
+            indexed = self._scan_revisions() if compact else self.indexed_revisions()
             stale = [
                 i for i in indexed if i not in catalogue_revisions or catalogue_revisions[i][1]
             ]
@@ -390,6 +419,7 @@ class IndexStore:
                     batch_seconds,
                     progress,
                     replace=True,
+                    policy=merge_none if compact else None,
                 )
             else:
                 written = 0
@@ -415,7 +445,14 @@ class IndexStore:
             ix = whoosh_index.open_dir(str(folder))
             try:
                 written = self._write_batches(
-                    ix, live, documents, [], batch_seconds, progress, replace=False
+                    ix,
+                    live,
+                    documents,
+                    [],
+                    batch_seconds,
+                    progress,
+                    replace=False,
+                    policy=merge_none,
                 )
             except BaseException:
                 ix.close()
@@ -441,6 +478,7 @@ class IndexStore:
         progress: Callable[[int], None] | None,
         *,
         replace: bool,
+        policy: MergePolicy | None = None,
     ) -> int:
         """Write in commits of bounded duration, so other writers get their turn."""
         written = 0
@@ -450,23 +488,27 @@ class IndexStore:
         for part in paced_slices(ids, pacer.sizes()):
             began = time.monotonic()
             batch = documents(part) if replace else _once(documents(part), added)
-            written += self._write_to(ix, batch, pending_deletions, replace=replace)
+            written += self._write_to(ix, batch, pending_deletions, replace=replace, policy=policy)
             pending_deletions = []
+            # A commit leaves its writer, pool and readers in reference cycles: collected
+            # only by a full collection, they piled up 30 MB a commit across a batch.
+            gc.collect()
             if progress:
                 progress(len(part))
             pacer.observe(len(part), time.monotonic() - began)
         if pending_deletions:  # nothing to write, something to delete
-            self._write_to(ix, (), pending_deletions, replace=replace)
+            self._write_to(ix, (), pending_deletions, replace=replace, policy=policy)
         return written
 
     def compact(self) -> bool:
-        """Merge every segment into one (a batch has ended). True when there was work."""
+        """A batch has ended: merge its segments into one, and the older segments no larger
+        than it (`merge_batch`). True when there was work."""
         with self._lock:
             self._follow_swaps()
             ix = self._require_ix()
             if len(ix._segments()) <= 1:  # noqa: SLF001 - Whoosh's only segment listing
                 return False
-            self._write_to(ix, (), (), replace=True, policy=merge_all)
+            self._write_to(ix, (), (), replace=True, policy=merge_batch)
             return True
 
     def segment_count(self) -> int:
@@ -482,6 +524,11 @@ class IndexStore:
         with self._lock:
             view = self._fresh_view()
             return {row.id: row.rev for row in view.rows if row is not None}
+
+    def _scan_revisions(self) -> dict[int, int]:
+        """{record_id: rev} read straight from the stored fields, nothing kept."""
+        with self._require_ix().reader() as reader:
+            return {int(fields["id"]): fields["data"][0] for _, fields in reader.iter_docs()}
 
     def doc_count(self) -> int:
         with self._lock:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Series, Support
 from .common import (
     UNTITLED,
     ExportContext,
@@ -188,6 +188,12 @@ def _entry(record: Record, ctx: ExportContext) -> str:
         fields.append((_PUBLISHER_FIELD.get(kind, "publisher"), escape(record.publisher)))
     if record.place:
         fields.append(("address", escape(record.place)))
+    if record.edition:
+        fields.append(("edition", escape(record.edition)))
+    if record.series:  # BibTeX has one series: the first collection
+        fields.append(("series", escape(record.series[0].title)))
+        if record.series[0].number and kind != "article":
+            fields.append(("number", escape(record.series[0].number)))
     if kind in ("techreport", "mastersthesis", "phdthesis", "misc"):
         fields.append(("type", escape(record.doc_type.label)))
     if record.pages:
@@ -211,8 +217,10 @@ def _entry(record: Record, ctx: ExportContext) -> str:
         fields.append(("territories", escape(" ; ".join(record.territories))))
     if record.abstract:
         fields.append(("abstract", escape(record.abstract)))
-    if record.notes:
-        fields.append(("note", escape(record.notes)))
+    if record.public_note:
+        fields.append(("note", escape(record.public_note)))
+    if record.notes:  # the internal note: an annotation, which bibliographies do not print
+        fields.append(("annote", escape(record.notes)))
     if record.call_number:
         fields.append(("callnumber", escape(record.call_number)))
     if record.support is Support.ELECTRONIQUE:
@@ -565,7 +573,7 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     journal = fields.get("journaltitle") or fields.get("journal") or ""
     if kind == "article" and journal and not publisher:
         publisher, journal = journal, ""  # our convention: an article's publisher is its periodical
-    notes = [fields["note"]] if fields.get("note") else []
+    notes: list[str] = []
     host = _host(fields, journal)
     if host:
         notes.insert(0, host)
@@ -600,6 +608,11 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
         keywords=keywords,
         territories=tuple(t.strip() for t in fields.get("territories", "").split(";") if t.strip()),
         url=url,
+        series=(Series(fields["series"], fields.get("number", "") if not journal else ""),)
+        if fields.get("series")
+        else (),
+        edition=fields.get("edition", ""),
+        public_note=fields.get("note", ""),
         notes="\n".join(notes),
         source=import_source(source, identifier if identifier.startswith("oai:") else ""),
     )

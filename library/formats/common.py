@@ -235,6 +235,50 @@ def parse_pages(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def split_physical(text: str) -> tuple[str, str, str]:
+    """An ISBD physical description in its three parts: extent, other details, dimensions.
+    '312 p. : ill. ; 24 cm' -> ('312 p.', 'ill.', '24 cm')."""
+    rest, _, dimensions = text.rpartition(" ; ") if " ; " in text else (text, "", "")
+    extent, _, other = rest.partition(" : ")
+    return extent.strip(), other.strip(), dimensions.strip()
+
+
+def join_physical(extent: str, other: str, dimensions: str) -> str:
+    """The physical description from its parts, with ISBD punctuation."""
+    text = extent.strip()
+    if other.strip():
+        text = f"{text} : {other.strip()}" if text else other.strip()
+    if dimensions.strip():
+        text = f"{text} ; {dimensions.strip()}" if text else dimensions.strip()
+    return text
+
+
+def physical_fields(record: Record) -> tuple[str, str, str]:
+    """What a MARC 215/300 carries for a record: its physical description, else its pages."""
+    if record.physical_description:
+        return split_physical(record.physical_description)
+    return (f"{record.pages} p." if record.pages else "", "", "")
+
+
+def physical_from_fields(extent: str, other: str, dimensions: str) -> str:
+    """The physical description a MARC 215/300 gives, '' when it says only the page count
+    (which the record holds as its pages)."""
+    text = join_physical(*(isbd_part(v) for v in (extent, other, dimensions)))
+    return "" if re.fullmatch(r"\d+ p\.?", text) else text
+
+
+def isbd_part(value: str) -> str:
+    """A value without the ISBD separator after it (' :', ' ;', ' /', ' ='); a final point
+    stays, since 'ill.' or 'rev.' need it."""
+    return " ".join(value.split()).rstrip(" :;,/=").strip()
+
+
+def series_number_text(value: str) -> str:
+    """A number in a collection as partners write it ('n° 12', 'no 12', '; 12') -> '12'."""
+    value = value.strip().lstrip(";").strip()
+    return re.sub(r"^(?:n[°o]\.?|num(?:éro)?\.?|vol\.?|t\.)\s*", "", value, flags=re.I).strip()
+
+
 def xml_text(value: str) -> str:
     """Text safe inside an XML element: escaped, and without the characters XML 1.0 forbids."""
     value = _XML_ILLEGAL.sub(" ", unicodedata.normalize("NFC", value))

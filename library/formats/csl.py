@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Series, Support
 from .bibtex import citation_key
 from .common import (
     UNTITLED,
@@ -103,7 +103,13 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
         data["keyword"] = ", ".join(record.keywords)
     if record.themes:
         data["categories"] = [ctx.theme_label(t.slug) for t in record.themes]
-    notes = [clean_text(record.notes)] if record.notes else []
+    if record.series:  # CSL has one collection: the first; custom keeps them all
+        data["collection-title"] = clean_text(record.series[0].title)
+        if record.series[0].number:
+            data["collection-number"] = record.series[0].number
+    if record.edition:
+        data["edition"] = clean_text(record.edition)
+    notes = [clean_text(record.public_note)] if record.public_note else []
     if others:
         notes.append(ROLES_NOTE + " ; ".join(others))
     if notes:
@@ -118,6 +124,14 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
         custom["territories"] = list(record.territories)
     if page:
         custom["record-page"] = page
+    if len(record.series) > 1:
+        custom["collections"] = [{"title": c.title, "number": c.number} for c in record.series]
+    if record.physical_description:
+        custom["physical-description"] = record.physical_description
+    if record.acquired_on:
+        custom["acquired-on"] = record.acquired_on
+    if record.notes:  # the internal note: no CSL variable, and never printed
+        custom["internal-note"] = clean_text(record.notes)
     data["custom"] = custom
     return data
 
@@ -280,7 +294,7 @@ def _record(item: dict[str, Any], source: str) -> Record:
     identifier = _text(item.get("id"))
     publisher = _text(item.get("publisher"))
     container = _text(item.get("container-title"))
-    notes = [_text(item.get("note"))] if _text(item.get("note")) else []
+    notes = [_text(custom.get("internal-note"))] if _text(custom.get("internal-note")) else []
     if container and not publisher and doc_type in (DocType.ARTICLE, DocType.REVUE):
         publisher, container = container, ""  # our convention: an article's periodical
     host = [container] if container else []
@@ -314,9 +328,29 @@ def _record(item: dict[str, Any], source: str) -> Record:
         keywords=tuple(dict.fromkeys(keywords)),
         territories=tuple(_text(t) for t in territories if _text(t)),
         url=_text(item.get("URL")) or (f"https://doi.org/{doi}" if doi else ""),
+        series=_collections(item, custom),
+        edition=_text(item.get("edition")),
+        physical_description=_text(custom.get("physical-description")),
+        public_note="\n".join(
+            line for line in _text(item.get("note")).split("\n") if not line.startswith(ROLES_NOTE)
+        ).strip(),
         notes="\n".join(notes),
+        acquired_on=_text(custom.get("acquired-on")),
         source=import_source(source, identifier if identifier.startswith("oai:") else ""),
     )
+
+
+def _collections(item: dict[str, Any], custom: dict[str, Any]) -> tuple[Series, ...]:
+    """All our collections from `custom`, else CSL's one collection-title and number."""
+    listed = custom.get("collections")
+    if isinstance(listed, list) and listed:
+        return tuple(
+            Series(_text(c.get("title")), _text(c.get("number")))
+            for c in listed
+            if isinstance(c, dict) and _text(c.get("title"))
+        )
+    title = _text(item.get("collection-title"))
+    return (Series(title, _text(item.get("collection-number"))),) if title else ()
 
 
 def _first_valid(value: object, normalise) -> str:

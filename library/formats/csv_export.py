@@ -42,7 +42,15 @@ def row(record: Record, ctx: ExportContext) -> dict[str, str]:
         "territoires": joined(record.territories),
         "thematiques": joined(record.theme_slugs),
         "url": record.url,
+        "collection": joined(s.title for s in record.series),
+        "numero_collection": joined(s.number for s in record.series)
+        if any(s.number for s in record.series)
+        else "",
+        "edition": record.edition,
+        "description_materielle": record.physical_description,
+        "note_publique": record.public_note,
         "notes": record.notes,
+        "date_acquisition": record.acquired_on,
         "code_barres": joined(c.barcode for c in record.copies),
         "localisation": next((c.location for c in record.copies if c.location), ""),
         "identifiant": ctx.identifier(record),

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, DocType, Record, Support
+from ..models import AuthorKind, DocType, Record, Series, Support
 from ..names import is_organisation
 from .common import (
     ExportContext,
@@ -38,6 +38,9 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 
 
+SERIES_RELATION = "Collection : "  # dc:relation of a collection: 'Collection : Titre ; 12'
+
+
 def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
     """(element, value) pairs of a record, in the order DC readers expect."""
     out: list[tuple[str, str]] = [("title", full_title(record))]
@@ -56,7 +59,9 @@ def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
         out.append(("format", "Imprimé"))
     else:
         out.append(("format", record.file.media_type if record.file else "Document électronique"))
-    if record.pages:
+    if record.physical_description:
+        out.append(("format", record.physical_description))
+    elif record.pages:
         out.append(("format", f"{record.pages} p."))
     out.append(("identifier", ctx.identifier(record)))
     page = ctx.record_url(record)
@@ -71,6 +76,7 @@ def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
     if record.language and record.language != "und":
         out.append(("language", record.language))
     out += [("coverage", t) for t in record.territories]
+    out += [("relation", SERIES_RELATION + c.display) for c in record.series]
     if record.place:
         out.append(
             ("source", f"{record.place} : {record.publisher}" if record.publisher else record.place)
@@ -206,6 +212,19 @@ def _record(found: _Found, source: str) -> Record:
     formats = values.get("format", [])
     pages = next((parse_pages(f) for f in formats if parse_pages(f)), None)
     electronic = any("/" in f or "lectronique" in f for f in formats)
+    physical = next(
+        (
+            f
+            for f in formats
+            if parse_pages(f) and not re.fullmatch(r"\d+ p\.?", f) and "/" not in f
+        ),
+        "",
+    )
+    series = []
+    for relation in values.get("relation", []):
+        if relation.startswith(SERIES_RELATION):
+            name, _, number = relation[len(SERIES_RELATION) :].rpartition(" ; ")
+            series.append(Series(name, number) if name else Series(number, ""))
     # dc:source is the resource this one comes from (a journal issue, a printed book);
     # our own export writes 'place : publisher' there, read back as the place.
     place, notes = "", []
@@ -238,6 +257,8 @@ def _record(found: _Found, source: str) -> Record:
         keywords=tuple(dict.fromkeys(values.get("subject", []))),
         territories=tuple(dict.fromkeys(values.get("coverage", []))),
         url=url,
+        series=tuple(series),
+        physical_description=physical,
         notes="\n".join(notes),
         source=import_source(source, found.identifier),
     )

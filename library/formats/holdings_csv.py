@@ -21,12 +21,14 @@ from ..models import (
     Copy,
     DocType,
     Record,
+    Series,
     Support,
     ThemeAssignment,
     ThemeSource,
 )
 from ..names import is_organisation
 from ..text import clean_line, fold
+from ..validation import acquisition_date_problem, series_number_problem
 from .common import split_role
 from .spreadsheet import restore
 
@@ -50,7 +52,13 @@ COLUMNS = (
     "territoires",
     "thematiques",
     "url",
+    "collection",
+    "numero_collection",
+    "edition",
+    "description_materielle",
+    "note_publique",
     "notes",
+    "date_acquisition",
     "code_barres",
     "localisation",
     "identifiant",  # the record's identifier in its system of origin (our exports write it)
@@ -70,6 +78,11 @@ _ALIASES = {
     "sous-titre": "sous_titre",
     "resumes": "resume",
     "title": "titre",
+    "collections": "collection",
+    "numeros_collection": "numero_collection",
+    "numero_de_collection": "numero_collection",
+    "mention_d_edition": "edition",
+    "note_interne": "notes",
 }
 _TYPE_BY_LABEL = {fold(label): t for t, label in DOC_TYPE_LABELS.items()}
 _TYPE_BY_LABEL.update(
@@ -275,6 +288,9 @@ _ENGLISH = {
     "translator": "translators",
     "file_attachments": "fichiers",
     "short_title": "titre_court",
+    "series": "collection",
+    "series_number": "numero_collection",
+    "edition": "edition",
 }
 REFERENCE_COLUMNS = frozenset(_ENGLISH.values())
 _MARKERS = {"item_type", "publication_year", "abstract_note", "manual_tags", "authors", "author"}
@@ -389,6 +405,10 @@ def _record(row: dict[str, str], source: str) -> Record:
     )
     if copies and support is Support.ELECTRONIQUE:
         raise ValueError("un document électronique n'a pas d'exemplaire à code-barres")
+    acquired = row.get("date_acquisition", "")
+    reason = acquisition_date_problem(acquired)
+    if reason:
+        raise ValueError(reason)
     return Record(
         title=title,
         subtitle=clean_line(row.get("sous_titre", "")),
@@ -411,11 +431,38 @@ def _record(row: dict[str, str], source: str) -> Record:
             ThemeAssignment(s, ThemeSource.MANUAL) for s in _split(row.get("thematiques", ""))
         ),
         url=row.get("url", ""),
+        series=_series(row.get("collection", ""), row.get("numero_collection", "")),
+        edition=row.get("edition", ""),
+        physical_description=row.get("description_materielle", ""),
+        public_note=row.get("note_publique", ""),
         notes=row.get("notes", ""),
+        acquired_on=acquired,
         source=(f"import:{source}" if source else "import")
         + (f"#{row['identifiant']}" if row.get("identifiant") else ""),
         copies=copies,
     )
+
+
+def _series(titles: str, numbers: str) -> tuple[Series, ...]:
+    """`collection` and `numero_collection`, several separated by `|` in the same order:
+    'Cahiers Ville caraïbe|Études urbaines' with '12|3-4'."""
+    names = [t.strip() for t in titles.split("|")] if titles.strip() else []
+    numbers_given = [n.strip() for n in numbers.split("|")] if numbers.strip() else []
+    if len(numbers_given) > len(names):
+        raise ValueError(
+            f"numéro de collection « {numbers} » sans collection (colonne collection vide "
+            "ou moins de collections que de numéros)"
+        )
+    series = []
+    for position, name in enumerate(names):
+        number = numbers_given[position] if position < len(numbers_given) else ""
+        if not name:
+            continue
+        reason = series_number_problem(number)
+        if reason:
+            raise ValueError(reason)
+        series.append(Series(name, number))
+    return tuple(series)
 
 
 def _identifier(value: str, normalise) -> str:

@@ -2,9 +2,11 @@
 `marcxml`).
 
 Fields written: 001 (OAI identifier), 005, 008, 020/022 (ISBN/ISSN), 041 (language), 100/110
-(first author), 245 (title), 264 (publication), 300 (pages), 500 (note), 520 (abstract), 650
-(thematics), 651 (territories), 653 (keywords), 655 (document type), 700/710 (other authors),
-856 (URL and record page).
+(first author), 245 (title), 250 (edition), 264 (publication), 300 (physical description,
+else pages), 490 (collection $a and number $v, traced) with 830 (its heading), 500 (public
+note), 590 (the internal note: MARC's local note), 520 (abstract), 650 (thematics), 651
+(territories), 653 (keywords), 655 (document type), 700/710 (other authors), 856 (URL and
+record page).
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ from __future__ import annotations
 import re
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Series, Support
 from .common import (
     MARC21_RELATORS,
     ExportContext,
     author_from_name,
     import_source,
     in_statement_order,
+    isbd_part,
     language_639_1,
     language_639_2,
     parse_date,
     parse_pages,
     person,
+    physical_fields,
+    physical_from_fields,
     role_of,
+    series_number_text,
     type_by_label,
 )
 from .marc import MarcRecord
@@ -75,6 +81,7 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         ("b", record.subtitle),
         ("c", statement),
     )
+    marc.add("250", "  ", ("a", record.edition))
     marc.add(
         "264",
         " 1",
@@ -82,9 +89,12 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         ("b", record.publisher),
         ("c", str(record.year) if record.year else ""),
     )
-    if record.pages:
-        marc.add("300", "  ", ("a", f"{record.pages} p."))
-    marc.add("500", "  ", ("a", record.notes))
+    extent, other, dimensions = physical_fields(record)
+    marc.add("300", "  ", ("a", extent), ("b", other), ("c", dimensions))
+    for series in record.series:
+        marc.add("490", "1 ", ("a", series.title), ("v", series.number))
+    marc.add("500", "  ", ("a", record.public_note))
+    marc.add("590", "  ", ("a", record.notes))
     marc.add("520", "  ", ("a", record.abstract))
     for theme in record.themes:
         marc.add("650", " 7", ("a", ctx.theme_label(theme.slug)), ("2", "local"))
@@ -96,6 +106,8 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     for author in authors:
         if author is not main:
             marc.add("710" if author.kind is AuthorKind.ORGANISATION else "700", *_entry(author))
+    for series in record.series:
+        marc.add("830", " 0", ("a", series.title), ("v", series.number))
     if record.url:
         marc.add("856", "40", ("u", record.url))
     page = ctx.record_url(record)
@@ -207,14 +219,32 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         support=Support.ELECTRONIQUE if len(fixed) > 23 and fixed[23] in "osq" else Support.PAPIER,
         language=language_639_1(language),
         pages=parse_pages(marc.value("300", "a")),
+        physical_description=physical_from_fields(
+            isbd_part(marc.value("300", "a")),
+            isbd_part(marc.value("300", "b")),
+            isbd_part(marc.value("300", "c")),
+        ),
+        edition=isbd_part(marc.value("250", "a")),
+        series=_series(marc),
+        public_note="\n".join(marc.values("500", "a")),
         isbn=_checked(marc.value("020", "a"), normalise_isbn),
         issn=_checked(marc.value("022", "a"), normalise_issn),
         abstract="\n".join(marc.values("520", "a")),
         keywords=_unique(marc.values("650", "a") + marc.values("653", "a")),
         territories=_unique(marc.values("651", "a")),
         url=urls[0] if urls else "",
-        notes="\n".join(marc.values("500", "a")),
+        notes="\n".join(marc.values("590", "a")),
         source=import_source(source_name, _identifier(marc)),
+    )
+
+
+def _series(marc: MarcRecord) -> tuple[Series, ...]:
+    """Collections from 490 (as the document states them), else from 830 (their headings)."""
+    fields = marc.all("490") or marc.all("830")
+    return tuple(
+        Series(_strip_isbd(f.get("a")), series_number_text(_strip_isbd(f.get("v"))))
+        for f in fields
+        if _strip_isbd(f.get("a"))
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..models import Record
+from ..models import Record, Series
 
 
 def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -42,7 +42,12 @@ def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None
             for t in record.themes
         ],
         "url": record.url,
+        "series": [{"title": c.title, "number": c.number} for c in record.series],
+        "edition": record.edition,
+        "physical_description": record.physical_description,
+        "public_note": record.public_note,
         "notes": record.notes,
+        "acquired_on": record.acquired_on,
         "source": record.source,
         "file": None
         if record.file is None
@@ -167,7 +172,16 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         territories=texts("territories"),
         themes=tuple(themes),
         url=text("url"),
+        series=tuple(
+            Series(str(c.get("title") or "").strip(), str(c.get("number") or "").strip())
+            for c in data.get("series") or []
+            if isinstance(c, dict) and str(c.get("title") or "").strip()
+        ),
+        edition=text("edition"),
+        physical_description=text("physical_description"),
+        public_note=text("public_note"),
         notes=text("notes"),
+        acquired_on=text("acquired_on"),
         source=text("source"),
         text_status=TextStatus.NONE,
         copies=copies if support is Support.PAPIER else (),

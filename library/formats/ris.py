@@ -2,8 +2,9 @@
 
 Tags written: TY, ID (OAI identifier), AU, TI (title : subtitle), ST (title alone), T2 (the
 periodical of an article), PY, DA, PB, CY, SN, SP (pages), M3 (report or thesis type), UR,
-KW (keywords and thematics), AB, LA, CN (call number), N1 (notes; territories as one note),
-DP (the centre), ER. Lines end with CRLF; UTF-8 without BOM.
+KW (keywords and thematics), AB, LA, CN (call number), T3 (collection, 'Titre ; numéro', one
+line each), ET (edition), N1 (the public note; territories and contributions as notes of their
+own), RN (the internal note: research notes), DP (the centre), ER. Lines end with CRLF; UTF-8 without BOM.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, AuthorRole, DocType, Record
+from ..models import AuthorKind, AuthorRole, DocType, Record, Series
 from .common import (
     PERIODICAL_TYPES,
     UNTITLED,
@@ -24,6 +25,7 @@ from .common import (
     parse_date,
     parse_pages,
     person,
+    series_number_text,
     split_title,
     type_by_label,
     with_role,
@@ -112,6 +114,10 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
         lines.append(_tag("PB", record.publisher))
     if record.place:
         lines.append(_tag("CY", record.place))
+    for series in record.series:
+        lines.append(_tag("T3", series.display))
+    if record.edition:
+        lines.append(_tag("ET", record.edition))
     periodical = record.doc_type in PERIODICAL_TYPES
     for number in (record.issn, record.isbn) if periodical else (record.isbn, record.issn):
         if number:
@@ -132,8 +138,10 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
         lines.append(_tag("LA", record.language))
     if record.call_number:
         lines.append(_tag("CN", record.call_number))
+    if record.public_note:
+        lines.append(_tag("N1", record.public_note))
     if record.notes:
-        lines.append(_tag("N1", record.notes))
+        lines.append(_tag("RN", record.notes))
     others = [with_role(a) for a in record.authors if AuthorRole(a.role) in _NOTE_ROLES]
     if others:
         lines.append(_tag("N1", ROLES_NOTE + " ; ".join(others)))
@@ -264,15 +272,17 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         number = re.sub(r"\([^)]*\)", " ", number)  # '1932-6208 (electronic)'
         for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
             isbn, issn = _classify(piece.strip(), isbn, issn)
-    notes: list[str] = []
+    notes, public = list(values.get("RN", [])), []
     territories: tuple[str, ...] = ()
     for note in values.get("N1", []):
         if note.startswith(TERRITORIES_NOTE):
             territories = tuple(
                 t.strip() for t in note[len(TERRITORIES_NOTE) :].split(";") if t.strip()
             )
-        else:
+        elif note.startswith(ROLES_NOTE):
             notes.append(note)
+        else:
+            public.append(note)
     publisher = first("PB")
     periodical = first("T2", "JO", "JF", "JA")
     in_periodical = doc_type is DocType.ARTICLE and not publisher and periodical
@@ -308,6 +318,9 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         keywords=tuple(dict.fromkeys(keywords)),
         territories=territories,
         url=url,
+        series=tuple(_series(v) for v in values.get("T3", []) if v.strip(" ;")),
+        edition=first("ET"),
+        public_note="\n".join(public),
         notes="\n".join(notes),
         source=import_source(source, first("ID") if first("ID").startswith("oai:") else ""),
     )
@@ -445,3 +458,11 @@ def _classify(value: str, isbn: str, issn: str) -> tuple[str, str]:
         if len(digits) == 8 and not issn:
             return isbn, value
         return (isbn or value), issn
+
+
+def _series(value: str) -> Series:
+    """A T3 line: 'Cahiers Ville caraïbe ; 12' (ours), or a partner's series title alone."""
+    title, _, number = value.rpartition(" ; ")
+    if title and number and len(number) <= 20:
+        return Series(title.strip(), series_number_text(number))
+    return Series(value.strip(" ;"), "")

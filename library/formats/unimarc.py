@@ -2,8 +2,10 @@
 
 Fields written: 001 (OAI identifier), 003 (record page), 005, 010/011 (ISBN/ISSN), 100 (coded
 data, UTF-8 declared as "50"), 101 (language, ISO 639-2), 200 (title, subtitle, statement),
-210 (place, publisher, date), 215 (pages), 300 (note), 330 (abstract), 606 (thematics),
-607 (territories), 608 (document type), 610 (keywords), 700/701 and 710/711 (authors), 856.
+205 (edition), 210 (place, publisher, date), 215 (physical description, else pages), 225
+(collection $a and number $v, one per collection), 300 (public note), 330 (abstract), 606
+(thematics), 607 (territories), 608 (document type), 610 (keywords), 700/701 and 710/711
+(authors), 856; the internal note goes in the local field 990 $a (a partner's own 9XX).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, AuthorRole, DocType, Record, Support
+from ..models import AuthorKind, AuthorRole, DocType, Record, Series, Support
 from .common import (
     PERIODICAL_TYPES,
     UNIMARC_RELATORS,
@@ -20,12 +22,16 @@ from .common import (
     author_from_name,
     import_source,
     in_statement_order,
+    isbd_part,
     language_639_1,
     language_639_2,
     parse_date,
     parse_pages,
     person,
+    physical_fields,
+    physical_from_fields,
     role_of,
+    series_number_text,
     type_by_label,
 )
 from .marc import MarcRecord
@@ -60,6 +66,7 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         ("f", names[0] if names else ""),
         *[("g", n) for n in names[1:]],
     )
+    marc.add("205", "  ", ("a", record.edition))
     marc.add(
         "210",
         "  ",
@@ -67,9 +74,12 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         ("c", record.publisher),
         ("d", str(record.year) if record.year else ""),
     )
-    if record.pages:
-        marc.add("215", "  ", ("a", f"{record.pages} p."))
-    marc.add("300", "  ", ("a", record.notes))
+    extent, other, dimensions = physical_fields(record)
+    marc.add("215", "  ", ("a", extent), ("c", other), ("d", dimensions))
+    for series in record.series:
+        marc.add("225", "2 ", ("a", series.title), ("v", series.number))
+    marc.add("300", "  ", ("a", record.public_note))
+    marc.add("990", "  ", ("a", record.notes))
     marc.add("330", "  ", ("a", record.abstract))
     for theme in record.themes:
         marc.add("606", "  ", ("a", ctx.theme_label(theme.slug)), ("2", "local"))
@@ -177,13 +187,25 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         support=Support.ELECTRONIQUE if marc.leader[6:7] == "l" else Support.PAPIER,
         language=language_639_1(marc.value("101", "a")),
         pages=parse_pages(marc.value("215", "a")),
+        physical_description=physical_from_fields(
+            isbd_part(marc.value("215", "a")),
+            isbd_part(marc.value("215", "c")),
+            isbd_part(marc.value("215", "d")),
+        ),
+        edition=isbd_part(marc.value("205", "a")),
+        series=tuple(
+            Series(strip_isbd(f.get("a")), series_number_text(strip_isbd(f.get("v"))))
+            for f in marc.all("225")
+            if strip_isbd(f.get("a"))
+        ),
+        public_note="\n".join(marc.values("300", "a")),
         isbn=_checked(marc.value("010", "a"), normalise_isbn),
         issn=_checked(marc.value("011", "a"), normalise_issn),
         abstract="\n".join(marc.values("330", "a")),
         keywords=_unique(marc.values("606", "a") + marc.values("610", "a")),
         territories=_unique(marc.values("607", "a")),
         url=marc.value("856", "u"),
-        notes="\n".join(marc.values("300", "a")),
+        notes="\n".join(marc.values("990", "a")),
         source=import_source(source_name, _identifier(marc)),
     )
 

@@ -1,4 +1,5 @@
-"""Segments: a batch that ends leaves one, a save merges only small ones (and stays fast).
+"""Segments: a batch that ends merges its own into one (leaving a larger fund's segment alone),
+a save merges only small ones (and stays fast).
 
 The defect this guards against: `fonds index` left 14 segments and every query built its
 matchers 14 times (p95 doubled on the fund users actually have)."""
@@ -68,13 +69,37 @@ def test_saves_one_by_one_never_rewrite_the_large_segment_and_stay_few(instance)
 
 def test_deletions_survive_a_merge(instance):
     catalogue = Catalogue.in_instance(instance)
-    ids = fill(catalogue, 60)
+    first = fill(catalogue, 60)
     with SearchIndex.open(instance / "index", batch_limit=10) as index:
+        sync_index(catalogue, index, compact=True)
+        ids = fill(catalogue, 60, start=100)
         sync_index(catalogue, index, batch_seconds=0.001)
+        assert index.segment_count() > 2
         for record_id in ids[:5]:
             catalogue.delete(record_id)
         sync_index(catalogue, index, compact=True)
         assert index.segment_count() == 1
-        assert index.doc_count() == 55
-        assert set(index.indexed_revisions()) == set(ids[5:])
+        assert index.doc_count() == 115
+        assert set(index.indexed_revisions()) == set(first + ids[5:])
+    catalogue.close()
+
+
+def test_a_small_batch_leaves_the_larger_fund_segment_alone(instance):
+    """An import of 30 records into a fund of 200 rewrites the 30, not the 200."""
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 200)
+    with SearchIndex.open(instance / "index", batch_limit=10) as index:
+        sync_index(catalogue, index, compact=True)
+        assert index.segment_count() == 1
+        fund = largest_segment(index)
+        fill(catalogue, 30, start=1000)
+        sync_index(catalogue, index, batch_seconds=0.001, compact=True)
+        assert largest_segment(index) == fund
+        assert index.segment_count() == 2  # the fund's segment and the batch's
+        assert index.search(SearchRequest(q="médiation")).total == 230
+        assert index.duplicate_ids() == []
+        fill(catalogue, 250, start=2000)  # a batch larger than the fund: all merged
+        sync_index(catalogue, index, batch_seconds=0.001, compact=True)
+        assert index.segment_count() == 1
+        assert index.doc_count() == 480
     catalogue.close()

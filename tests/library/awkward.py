@@ -13,6 +13,7 @@ from library import (
     Copy,
     DocType,
     Record,
+    Series,
     Support,
     ThemeAssignment,
     ThemeSource,
@@ -62,6 +63,11 @@ def awkward_records() -> list[Record]:
                 auto("jeunesse", 0.4),
             ),
             notes="Exemplaire abîmé {réparé}",
+            series=(Series("Cahiers « Ville caraïbe »", "12"), Series("Études & terrains", "3-4")),
+            edition="2e édition revue et augmentée",
+            physical_description="120 p. : ill. ; 24 cm",
+            public_note="Dédicacé par l'auteure {sic}",
+            acquired_on="2010-02-03",
             copies=(Copy("CRPV100001", "303.69 BEL", "Réserve"),),
         ),
         Record(
@@ -81,6 +87,8 @@ def awkward_records() -> list[Record]:
             keywords=("cultura", "cohesión social"),
             territories=("Caraïbe",),
             themes=(auto("culture", 0.9),),
+            series=(Series("Memorias del Caribe", "IV"),),
+            edition="Primera edición",
             copies=(Copy("CRPV100002", "ACT 2009 UNE", "Salle"),),
         ),
         Record(

@@ -30,7 +30,7 @@ def test_marc8_is_decoded_by_pymarc_not_read_as_utf8():
         pytest.skip("../shared/interop not beside the checkout")
     parsed = READERS["iso2709"](path.read_bytes())
     ((_, record),) = parsed.rows
-    assert "De la solitude à la communauté" in record.notes
+    assert "De la solitude à la communauté" in record.public_note  # a 500 general note is public
     assert record.title == "Escape from loneliness" and record.publisher == "Westminster Press"
     assert parsed.warnings == []
 
@@ -144,7 +144,7 @@ def test_bibtex_crossref_set_tex_commands_and_urls():
     assert part.year == 1984 and part.url == "http://example.org/~knuth/a--b"
     assert "Dans : Computers & Typesetting, p. 1–9" in part.notes
     assert names(part) == [("Knuth, Donald E.", "person", "editor")]
-    assert whole.notes == "pre-print"
+    assert whole.public_note == "pre-print"  # a BibTeX note is public
     # and written back without the escapes of the text it was
     out = bibtex.write([whole.__class__(**{**_fields(whole), "id": 1})], _ctx())
     assert b"\\textbackslash" not in out

@@ -52,14 +52,17 @@ _DESCRIPTIVE = frozenset(
     "subtitle kinds publisher place date type support language pages isbn issn call_number "
     "abstract keywords territories themes url notes".split()
 )
-_MARC = _DESCRIPTIVE - {"date", "call_number"}
+# Issue 10's fields: collections (all of them, or the first only), edition, physical
+# description, public note, acquisition date. docs/sharing.md lists what each format lacks.
+_RICH = frozenset("series edition physical public_note acquired_on".split())
+_MARC = (_DESCRIPTIVE | _RICH) - {"date", "call_number", "acquired_on"}
 CARRIED = {
-    "json": _DESCRIPTIVE | {"copies", "created_at"},
-    "csv": _DESCRIPTIVE | {"copies"},
-    "ris": _DESCRIPTIVE - {"support"},
-    "bibtex": _DESCRIPTIVE,
-    "csl-json": _DESCRIPTIVE,
-    "oai_dc": _DESCRIPTIVE - {"subtitle", "call_number", "notes"},
+    "json": _DESCRIPTIVE | _RICH | {"copies", "created_at"},
+    "csv": _DESCRIPTIVE | _RICH | {"copies"},
+    "ris": (_DESCRIPTIVE | _RICH) - {"support", "physical", "acquired_on"},
+    "bibtex": _DESCRIPTIVE | {"first_series", "edition", "public_note"},
+    "csl-json": _DESCRIPTIVE | _RICH,
+    "oai_dc": (_DESCRIPTIVE | {"series", "physical"}) - {"subtitle", "call_number", "notes"},
     "marcxml": _MARC,
     "iso2709": _MARC,
     "marc21": _MARC,
@@ -89,6 +92,12 @@ def assert_same(original, imported, carried: set[str]) -> None:
         "territories": lambda r: r.territories,
         "url": lambda r: r.url,
         "notes": lambda r: r.notes,
+        "series": lambda r: r.series,
+        "first_series": lambda r: r.series[:1],
+        "edition": lambda r: r.edition,
+        "physical": lambda r: r.physical_description,
+        "public_note": lambda r: r.public_note,
+        "acquired_on": lambda r: r.acquired_on,
         "copies": lambda r: [(c.barcode, c.call_number, c.location) for c in r.copies],
         "created_at": lambda r: r.created_at,
     }

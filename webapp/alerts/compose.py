@@ -10,7 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from library import Catalogue, Record, Support
-from library.alerts import Alerts, Delivery, Newsletter, Subscriber, month_bounds
+from library.alerts import (
+    Alerts,
+    Delivery,
+    Newsletter,
+    Subscriber,
+    entered_the_fund,
+    month_bounds,
+)
 from library.formats.citation import by_theme
 from library.formats.common import full_title
 from library.harvest import newest_first
@@ -192,7 +199,7 @@ def bulletin_sections(
     records = [found[i] for i in ids if i in found]
     sections = []
     for section in by_theme(records, labels):
-        ordered = sorted(section.records, key=lambda r: r.created_at, reverse=True)
+        ordered = sorted(section.records, key=entered_the_fund, reverse=True)
         section = replace(section, records=tuple(ordered))
         sections.append(
             Section(section.label, tuple(record_lines(r, base) for r in section.records))

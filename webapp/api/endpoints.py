@@ -82,6 +82,7 @@ def record(record_id: int) -> tuple[Response, int] | Response:
     if found.deleted:
         return _error(410, "Cette notice a été retirée du fonds.", id=record_id, deleted=True)
     data = record_to_dict(found, services.theme_labels())
+    del data["notes"]  # the internal note is the documentalists' own, never public
     data["links"] = record_links(record_id, has_file=found.file is not None)
     return jsonify(data)
 

@@ -104,7 +104,8 @@ def command(
     refused = refused or (bool(plan.errors) and name != "csv" and not skip_invalid)
     if not dry_run and not refused:
         apply_import(catalogue, plan, env.tagger())
-        sync_index(catalogue, env.index(create=True), compact=True)
+        # One sync, as a batch (env.index() would first sync it as single saves).
+        sync_index(catalogue, env.index(create=True, sync=False), compact=True)
     if as_json:
         document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
         document.update(plan.to_json())

@@ -7,6 +7,7 @@ without either, the whole fund. Deleted records never leave.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -63,7 +64,17 @@ def selection_args() -> dict[str, list[str]]:
 
 
 def selected_records() -> tuple[list[Record], str]:
-    """The records of this request's selection, and a French description of it."""
+    """The records of this request's selection, and a French description of it; without
+    their internal note, which never leaves the workspace (the public note goes out)."""
+    records, description = _selection()
+    return [without_internal_note(r) for r in records], description
+
+
+def without_internal_note(record: Record) -> Record:
+    return replace(record, notes="") if record.notes else record
+
+
+def _selection() -> tuple[list[Record], str]:
     catalogue = services.get_catalogue()
     if request.args.get("ids") is not None:
         ids = parse_ids(request.args.getlist("ids"))

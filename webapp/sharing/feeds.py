@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from indexer.exporting import is_everything
 from library import Record
+from library.alerts import entered_the_fund
 from library.catalogue import utc_now
 from library.formats.citation import by_theme
 from library.formats.common import full_title, xml_attr, xml_text
@@ -257,7 +258,7 @@ def bulletin() -> str:
     records = [found[i] for i in ids if i in found]
     # Newest first inside each thematic, as the acquisitions came.
     sections = [
-        replace(s, records=tuple(sorted(s.records, key=lambda r: r.created_at, reverse=True)))
+        replace(s, records=tuple(sorted(s.records, key=entered_the_fund, reverse=True)))
         for s in by_theme(records, services.theme_labels())
     ]
     previous_year, previous_month = _shift(year, month, -1)

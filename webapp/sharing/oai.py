@@ -30,6 +30,7 @@ from library.formats.marc import MARCXML_NS, MARCXML_SCHEMA, marcxml_record
 from library.harvest import Header, SetFilter, count_headers, earliest_datestamp, exists, headers
 
 from .. import services
+from .exports import without_internal_note
 
 bp = Blueprint("oai", __name__)
 
@@ -364,6 +365,7 @@ def _header(header: Header, record: Record | None) -> str:
 
 
 def _metadata(record: Record, prefix: str, ctx: ExportContext) -> str:
+    record = without_internal_note(record)  # harvesters are the public
     if prefix == "oai_dc":
         return oai_dc(record, ctx)
     return marcxml_record(marc21.to_marc(record, ctx), namespace_declaration=True)

@@ -7,6 +7,7 @@ index before the response, so search shows it at once."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -110,14 +111,22 @@ def new() -> Any:
         return _render_form(form, None, copies=[("", "", "")])
     form, record = parse_record_form(request.form)
     copies = _copy_rows()
+    chosen = _chosen_themes()
+    if request.form.get("plus_auteurs"):  # more author rows, nothing saved yet
+        form.errors.clear()
+        form.more_authors = _more_authors()
+        return _render_form(form, None, copies=copies, chosen_themes=chosen)
     copy_error = _check_new_copies(copies, record)
     if copy_error:
         form.errors["copies"] = copy_error
     if record is None or form.errors:
-        return _render_form(form, None, copies=copies), 400
+        return _render_form(form, None, copies=copies, chosen_themes=chosen), 400
     candidates = duplicate_candidates(services.get_catalogue(), record)
+    target = id_arg(request.form.get("exemplaire_de"))
+    if target and target in {c.record_id for c in candidates if c.support == "papier"}:
+        return _copies_to_existing(target, copies, form, candidates, chosen)
     if candidates and not request.form.get("doublon_confirme"):
-        return _render_form(form, None, copies=copies, duplicates=candidates)
+        return _render_form(form, None, copies=copies, duplicates=candidates, chosen_themes=chosen)
     catalogue = services.get_catalogue()
     record = replace(
         record,
@@ -129,19 +138,75 @@ def new() -> Any:
     with catalogue.transaction():
         stored = catalogue.add(record)
         assert stored.id is not None
+        new_id = stored.id
         catalogue.set_auto_themes(stored.id, _tag(stored, ""))
+        for slug in chosen:  # chosen on the form: the documentalist's decision
+            catalogue.set_manual_theme(stored.id, slug, "add", by=_login())
         if link and link in {c.record_id for c in candidates}:
             catalogue.link_work([stored.id, link])
+        stored = catalogue.get(stored.id)
         record_audit(
             "record.create",
             target_type="record",
             target_id=stored.id,
             summary=f"Notice créée : {stored.title[:120]}",
-            changes=audit.diff({}, audit_view(stored)),
+            changes=audit.diff({}, {**audit_view(stored), "thematiques": sorted(chosen)}),
         )
-    reindex(stored.id)
+    reindex(new_id)
     flash("Notice créée. Vérifiez les thématiques proposées ci-dessous.", "success")
     return redirect(url_for("cataloguing.edit", record_id=stored.id))
+
+
+def _chosen_themes() -> list[str]:
+    """Thematics ticked on the new-record form (unknown slugs ignored), in vocabulary order."""
+    ticked = set(request.form.getlist("thematique"))
+    return [slug for slug in services.theme_labels() if slug in ticked]
+
+
+def _more_authors() -> int:
+    asked = id_arg(request.form.get("lignes_auteurs")) or 0
+    return min(asked + 3, 30)
+
+
+def _copies_to_existing(
+    record_id: int,
+    copies: list[tuple[str, str, str]],
+    form: RecordForm,
+    candidates: list[DuplicateCandidate],
+    chosen: list[str],
+) -> Any:
+    """The duplicate warning's "ajouter un exemplaire à cette notice": the copies typed on the
+    form go to the existing paper record; no new record is created."""
+    barcodes = [b for b, _, _ in copies if b]
+    if not barcodes:
+        form.errors["copies"] = (
+            "Pour ajouter un exemplaire à la notice existante, saisissez son code-barres."
+        )
+        return _render_form(
+            form, None, copies=copies, duplicates=candidates, chosen_themes=chosen
+        ), 400
+    existing = _get(record_id)
+    catalogue = services.get_catalogue()
+    with catalogue.transaction():
+        for barcode, call_number, location in copies:
+            if not barcode:
+                continue
+            catalogue.add_copy(
+                record_id, Copy(barcode, call_number or existing.call_number, location)
+            )
+            record_audit(
+                "copy.add",
+                target_type="record",
+                target_id=record_id,
+                summary=f"Exemplaire {barcode} ajouté (doublon évité à la saisie)",
+            )
+    reindex(record_id)
+    flash(
+        f"{len(barcodes)} exemplaire(s) ajouté(s) à la notice n° {record_id} ; "
+        "aucune nouvelle notice créée.",
+        "success",
+    )
+    return redirect(url_for("cataloguing.edit", record_id=record_id) + "#exemplaires")
 
 
 @bp.route("/<id:record_id>", methods=["GET", "POST"])
@@ -151,6 +216,10 @@ def edit(record_id: int) -> Any:
     if request.method == "GET":
         return _render_form(form_from_record(record), record)
     form, changed = parse_record_form(request.form, base=record)
+    if request.form.get("plus_auteurs"):  # more author rows, nothing saved yet
+        form.errors.clear()
+        form.more_authors = _more_authors()
+        return _render_form(form, record)
     if changed is None or form.errors:
         return _render_form(form, record), 400
     if (changed.title, changed.year, changed.isbn) != (record.title, record.year, record.isbn):
@@ -483,9 +552,13 @@ def _render_form(
     *,
     copies: list[tuple[str, str, str]] | None = None,
     duplicates: list[DuplicateCandidate] | None = None,
+    chosen_themes: list[str] | None = None,
 ) -> str:
     catalogue = services.get_catalogue()
     context: dict[str, Any] = {}
+    if record is None:
+        context["theme_choices"] = list(services.theme_labels().items())
+        context["chosen_themes"] = set(chosen_themes or [])
     if record is not None and record.id is not None:
         from ..messages import explain
 
@@ -518,5 +591,6 @@ def _render_form(
         supports=[(s.value, support_label(s)) for s in Support],
         languages=language_choices(form.values.get("language")),
         copy_statuses=COPY_STATUSES,
+        today=date.today().isoformat(),
         **context,
     )

@@ -13,14 +13,16 @@ from werkzeug.datastructures import MultiDict
 from library import Author, AuthorKind, AuthorRole, DocType, Record, Support
 from library.formats.common import with_role
 from library.identifiers import normalise_isbn, normalise_issn
-from library.models import DESCRIPTIVE_FIELDS
+from library.models import DESCRIPTIVE_FIELDS, Series
 from library.text import clean_line
 from library.validation import (
     AUTHOR_LIMIT,
     LIMITS,
+    acquisition_date_problem,
     admit,
     clean_multiline,
     clean_single,
+    series_number_problem,
     url_problem,
 )
 
@@ -30,6 +32,9 @@ LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 EXTRA_AUTHOR_ROWS = 3
+NEW_RECORD_AUTHOR_ROWS = 6  # a new record offers this many empty rows; each save adds 3 more
+EXTRA_SERIES_ROWS = 1
+NEW_RECORD_SERIES_ROWS = 2
 ROLE_VALUES = frozenset(r.value for r in AuthorRole)
 ROLE_CHOICES = {r.value: ROLE_LABELS[r] for r in AuthorRole}
 
@@ -40,7 +45,9 @@ class RecordForm:
 
     values: dict[str, Any] = field(default_factory=dict)
     authors: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, role)
+    series: list[tuple[str, str]] = field(default_factory=list)  # (collection, number)
     errors: dict[str, str] = field(default_factory=dict)
+    more_authors: int = 0  # empty author rows asked for ("ajouter des lignes d'auteur")
 
     @property
     def ok(self) -> bool:
@@ -50,8 +57,16 @@ class RecordForm:
         """(order, name, kind, role) rows: the authors, then a few empty rows to add more."""
         rows = [(i + 1, n, k, r) for i, (n, k, r) in enumerate(self.authors)]
         start = len(rows)
-        rows += [(start + i + 1, "", "person", "author") for i in range(EXTRA_AUTHOR_ROWS)]
+        extra = EXTRA_AUTHOR_ROWS if rows else NEW_RECORD_AUTHOR_ROWS
+        extra += self.more_authors
+        rows += [(start + i + 1, "", "person", "author") for i in range(extra)]
         return rows
+
+    def series_rows(self) -> list[tuple[int, str, str]]:
+        """(position, collection, number) rows: the collections, then empty rows to add one."""
+        rows = [(i + 1, t, n) for i, (t, n) in enumerate(self.series)]
+        extra = EXTRA_SERIES_ROWS if rows else NEW_RECORD_SERIES_ROWS
+        return rows + [(len(rows) + i + 1, "", "") for i in range(extra)]
 
 
 def form_from_record(record: Record) -> RecordForm:
@@ -73,9 +88,17 @@ def form_from_record(record: Record) -> RecordForm:
         "keywords": "\n".join(record.keywords),
         "territories": "\n".join(record.territories),
         "url": record.url,
+        "edition": record.edition,
+        "physical_description": record.physical_description,
+        "public_note": record.public_note,
         "notes": record.notes,
+        "acquired_on": record.acquired_on,
     }
-    return RecordForm(values, [(a.name, a.kind.value, a.role.value) for a in record.authors])
+    return RecordForm(
+        values,
+        [(a.name, a.kind.value, a.role.value) for a in record.authors],
+        [(s.title, s.number) for s in record.series],
+    )
 
 
 def parse_record_form(
@@ -86,12 +109,22 @@ def parse_record_form(
     text = {
         name: form.get(name, "").strip()
         for name in DESCRIPTIVE_FIELDS
-        if name != "authors"  # an ordered list of its own, below
+        if name not in ("authors", "series")  # ordered lists of their own, below
     }
     f.values = dict(text)
-    for name in ("title", "subtitle", "publisher", "place", "call_number", "url"):
+    for name in (
+        "title",
+        "subtitle",
+        "publisher",
+        "place",
+        "call_number",
+        "url",
+        "edition",
+        "physical_description",
+        "acquired_on",
+    ):
         text[name] = clean_single(text[name])
-    for name in ("abstract", "notes"):
+    for name in ("abstract", "notes", "public_note"):
         text[name] = clean_multiline(text[name])
     for name, limit in LIMITS.items():
         if len(text[name]) > limit:
@@ -137,6 +170,16 @@ def parse_record_form(
         f.errors["authors"] = (
             "Rôle inconnu : auteur, traducteur, directeur, illustrateur ou préfacier."
         )
+    problem = acquisition_date_problem(text["acquired_on"])
+    if problem:
+        f.errors["acquired_on"] = problem[:1].upper() + problem[1:] + "."
+    f.series = _series(form)
+    for title, number in f.series:
+        if not title:
+            f.errors["series"] = f"Numéro « {number} » sans collection : indiquez la collection."
+        elif series_number_problem(number):
+            problem = series_number_problem(number)
+            f.errors["series"] = problem[:1].upper() + problem[1:] + "."
     if base is not None and base.copies and support is not Support.PAPIER:
         f.errors["support"] = (
             "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
@@ -162,13 +205,18 @@ def parse_record_form(
         keywords=_list(text["keywords"]),
         territories=_list(text["territories"]),
         url=text["url"],
+        series=tuple(Series(t, n) for t, n in f.series),
+        edition=text["edition"],
+        physical_description=text["physical_description"],
+        public_note=text["public_note"],
         notes=text["notes"],
+        acquired_on=text["acquired_on"],
     )
     record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
     # The rule every import applies too (library.validation): what it refuses, the form refuses.
     record, problems = admit(record)
-    for problem in problems:
-        f.errors.setdefault(problem.field, problem.reason[:1].upper() + problem.reason[1:] + ".")
+    for refused in problems:
+        f.errors.setdefault(refused.field, refused.reason[:1].upper() + refused.reason[1:] + ".")
     return (f, None) if f.errors else (f, record)
 
 
@@ -215,6 +263,19 @@ def _authors(form: MultiDict[str, str]) -> list[tuple[str, str, str]]:
     return out[:50]
 
 
+def _series(form: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """(collection, number) rows as given, empty rows dropped."""
+    titles = form.getlist("series_title")
+    numbers = form.getlist("series_number")
+    rows = []
+    for i, title in enumerate(titles):
+        title = clean_line(title)
+        number = clean_line(numbers[i]) if i < len(numbers) else ""
+        if title or number:
+            rows.append((title, number))
+    return rows[:10]
+
+
 def _list(raw: str) -> tuple[str, ...]:
     """One value per line (or separated by ';'), cleaned, duplicates dropped, order kept."""
     parts = [clean_line(p) for p in re.split(r"[\n;]", raw)]
@@ -242,7 +303,12 @@ def audit_view(record: Record) -> dict[str, Any]:
         "mots_cles": list(record.keywords),
         "territoires": list(record.territories),
         "url": record.url,
+        "collections": [s.display for s in record.series],
+        "edition": record.edition,
+        "description_materielle": record.physical_description,
+        "note_publique": record.public_note,
         "notes": record.notes,
+        "date_acquisition": record.acquired_on,
     }
 
 

@@ -197,7 +197,7 @@ def _hostile_record(app) -> int:  # type: ignore[no-untyped-def]
                 title=FORMULA_TITLE,
                 authors=(Author(FORMULA_AUTHOR),),
                 publisher=FORMULA_PUBLISHER,
-                notes="-1+1",
+                public_note="-1+1",  # the site exports carry the public note only
                 year=2013,
                 support=Support.PAPIER,
                 copies=(Copy("=CRPV0001", "361 MED", "Salle"),),
@@ -230,7 +230,7 @@ def test_site_exports_neutralise_formulas_and_import_back_to_the_original(app, n
     ((_, record),) = parsed.rows
     assert record.title == FORMULA_TITLE
     assert [a.name for a in record.authors] == [FORMULA_AUTHOR.replace("|", "/")]  # "|" separates
-    assert record.publisher == FORMULA_PUBLISHER and record.notes == "-1+1"
+    assert record.publisher == FORMULA_PUBLISHER and record.public_note == "-1+1"
     assert [c.barcode for c in record.copies] == ["=CRPV0001"]
 
 
