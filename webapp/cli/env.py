@@ -17,6 +17,8 @@ from library.instance import InstancePaths
 from ..config import load_config
 
 if TYPE_CHECKING:
+    from indexer.instance import VocabularyLoad
+    from indexer.search import Finder, SearchIndex
     from indexer.tagging import Tagger
 
 # Exit codes (documented in the README).
@@ -62,8 +64,8 @@ class Env:
     def __init__(self, root: Path) -> None:
         self.paths = InstancePaths(root)
         self._catalogue: Catalogue | None = None
-        self._index: Any = None
-        self._vocabulary: Any = None
+        self._index: SearchIndex | None = None
+        self._vocabulary: VocabularyLoad | None = None
 
     @property
     def root(self) -> Path:
@@ -85,7 +87,7 @@ class Env:
             self._catalogue = Catalogue.in_instance(self.root)
         return self._catalogue
 
-    def index(self, *, create: bool = False, sync: bool = True) -> Any:
+    def index(self, *, create: bool = False, sync: bool = True) -> SearchIndex:
         """The search index, brought up to date with the catalogue (unless sync=False:
         `fonds check` looks at it as it is)."""
         if self._index is None:
@@ -106,7 +108,7 @@ class Env:
                 sync_index(catalogue, self._index)
         return self._index
 
-    def vocabulary(self) -> Any:
+    def vocabulary(self) -> VocabularyLoad:
         """The thematic vocabulary in force; a broken instance file is reported, never silent."""
         if self._vocabulary is None:
             from indexer.instance import load_for_instance
@@ -129,7 +131,7 @@ class Env:
             click.echo(f"fonds: {problem}", err=True)
         return tagger
 
-    def finder(self) -> Any:
+    def finder(self) -> Finder:
         from indexer.search import Finder
 
         from .messages import facet_label
