@@ -69,11 +69,13 @@ test-fast: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
+# mypy checks library, indexer and webapp as [tool.mypy] in pyproject.toml says.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check library indexer webapp tests bench corpus
 	$(BIN)/ruff format --check library indexer webapp tests bench corpus
+	$(BIN)/mypy
 
 check: lint test
 
 clean:
-	rm -rf $(VENV) $(CONFORMANCE)/node_modules build *.egg-info .pytest_cache bench/out
+	rm -rf $(VENV) $(CONFORMANCE)/node_modules build *.egg-info .pytest_cache .mypy_cache bench/out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.formats.common import full_title, identifier_of
@@ -21,6 +21,9 @@ from library.harvest import by_source_identifier
 from library.models import DESCRIPTIVE_FIELDS
 from library.text import sort_key
 from library.validation import admit
+
+if TYPE_CHECKING:
+    from .tagging import ThemeTagger
 
 _DUPLICATE_REASONS = {
     "isbn": "même ISBN",
@@ -242,7 +245,7 @@ def _given(value: object) -> bool:
     return value not in ("", None, ()) and value not in ("und", "autre")
 
 
-def _theme_resolver(labels: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def _theme_resolver(labels: Mapping[str, str]):
     """Subjects that name one of our thematics (by its label) become that thematic, set
     by hand: a partner (or our own export) chose it. Other subjects stay keywords."""
     # Labels only (a slug like "evaluation" is also an everyday keyword), compared without
@@ -270,7 +273,9 @@ def _theme_resolver(labels: Mapping[str, str]):  # type: ignore[no-untyped-def]
     return resolve
 
 
-def apply_import(catalogue: Catalogue, plan: ImportPlan, tagger: Any = None) -> ImportPlan:
+def apply_import(
+    catalogue: Catalogue, plan: ImportPlan, tagger: ThemeTagger | None = None
+) -> ImportPlan:
     """Create and update the planned records in one transaction (all or nothing); new records
     are tagged automatically."""
     from .tagging import TagInput

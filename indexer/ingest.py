@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, PathState
 from library.ocr_queue import OcrQueue
@@ -34,6 +34,9 @@ from .reasons import Reason, ReasonCode, os_error, unreadable
 from .records import record_from_extraction, refresh_from_extraction
 from .search import IndexDocument, SearchIndex, build_document, sync_index
 from .worker import Job, Outcome, init_worker, run_job
+
+if TYPE_CHECKING:
+    from .tagging import ThemeTagger
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,7 @@ class _Planned:
     update_id: int | None  # the record of this path, whose content changed
 
 
-def display_path(path: Path | str) -> str:
+def display_path(path: Path | str | bytes) -> str:
     """A path as text, whatever bytes its name holds (non-UTF-8 names stay readable)."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
@@ -107,7 +110,7 @@ class Ingester:
         index: SearchIndex,
         store: FileStore,
         *,
-        tagger: Any = None,
+        tagger: ThemeTagger | None = None,
         options: IngestOptions | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
@@ -335,16 +338,16 @@ class Ingester:
     def _record(self, outcome: Outcome, item: _Planned) -> FileReport:
         cat = self.catalogue
         if outcome.error is not None or outcome.extraction is None:
-            reason = outcome.error or Reason.of(ReasonCode.READ_FAILED)
+            failure = outcome.error or Reason.of(ReasonCode.READ_FAILED)
             cat.remember_path(
                 item.key,
                 size=item.size,
                 mtime_ns=item.mtime_ns,
                 sha256=item.sha256,
                 status="failed",
-                reason=reason.encode(),
+                reason=failure.encode(),
             )
-            return FileReport(item.display, "failed", reason)
+            return FileReport(item.display, "failed", failure)
         extraction = outcome.extraction
         name = display_path(item.path.name)
         source = self.store.put(

@@ -554,15 +554,17 @@ def _guess_date(lines: list[str], skip: Container[int]) -> str | None:
                 closing = not folded[m.end() :].strip(" .,;)")
                 found.append((0 if closing else 1, number, iso))
                 break
-        if m := _NUMERIC_DATE.search(_AS_OF.sub(" ", line)):
-            if m[3]:
-                iso = _iso(int(m[3]), int(m[2]), int(m[1]))
+        if numeric := _NUMERIC_DATE.search(_AS_OF.sub(" ", line)):
+            if numeric[3]:
+                iso = _iso(int(numeric[3]), int(numeric[2]), int(numeric[1]))
             else:
-                iso = _iso(int(m[4]), int(m[5]), int(m[6]) if m[6] else None)
+                iso = _iso(
+                    int(numeric[4]), int(numeric[5]), int(numeric[6]) if numeric[6] else None
+                )
             if iso:
                 found.append((2, number, iso))
-        if number < 15 and len(line) <= 60 and (m := _BARE_YEAR.search(line)):
-            found.append((3, number, f"{m[1]}"))
+        if number < 15 and len(line) <= 60 and (bare := _BARE_YEAR.search(line)):
+            found.append((3, number, f"{bare[1]}"))
     return min(found)[2] if found else None
 
 

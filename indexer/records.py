@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus
 from library.names import is_organisation
@@ -169,5 +170,5 @@ def refresh_from_extraction(
     return Record(**{**_as_dict(record), **merged})
 
 
-def _as_dict(record: Record) -> dict[str, object]:
+def _as_dict(record: Record) -> dict[str, Any]:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.term import Node
 
 from library.xml_input import UnsafeXml, check_xml
 
@@ -161,7 +163,7 @@ def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
         for node in graph.objects(scheme, FONDS.defaultWeight):
             kind, weight = graph.value(node, FONDS.kind), graph.value(node, FONDS.weight)
             if kind is not None and str(kind) in KINDS and weight is not None:
-                weights[str(kind)] = float(weight)
+                weights[str(kind)] = float(str(weight))
     vocabulary = Vocabulary(
         themes=tuple(themes),
         title=title,
@@ -222,7 +224,7 @@ def _parse(path: Path, fmt: str | None) -> Graph:
     )
 
 
-def _import_theme(graph: Graph, concept: URIRef) -> Theme:
+def _import_theme(graph: Graph, concept: Node) -> Theme:
     label = _literal(graph, concept, SKOS.prefLabel) or _local_name(concept)
     notation = str(graph.value(concept, SKOS.notation) or "")
     slug = notation if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", notation) else _slugify(label)
@@ -265,7 +267,7 @@ def _import_theme(graph: Graph, concept: URIRef) -> Theme:
     for node in graph.objects(concept, FONDS.termWeight):
         term, weight = graph.value(node, FONDS["term"]), graph.value(node, FONDS.weight)
         if term is not None and weight is not None:
-            weights[str(term)] = float(weight)
+            weights[str(term)] = float(str(weight))
     known = {
         *terms,
         *cues,
@@ -296,9 +298,9 @@ def _unique_acronyms(acronyms: list[Acronym]) -> tuple[Acronym, ...]:
     return tuple(seen.values())
 
 
-def _descendants(graph: Graph, concept: URIRef) -> list[URIRef]:
+def _descendants(graph: Graph, concept: Node) -> list[Node]:
     """Narrower concepts at any depth (either direction of the link), in a stable order."""
-    found: dict[URIRef, None] = {}
+    found: dict[Node, None] = {}
     stack = [concept]
     while stack:
         node = stack.pop()
@@ -310,7 +312,7 @@ def _descendants(graph: Graph, concept: URIRef) -> list[URIRef]:
     return sorted(found, key=lambda c: (_position(graph, c), str(c)))
 
 
-def _labels(graph: Graph, subject: URIRef, predicate: URIRef) -> list[tuple[str, str]]:
+def _labels(graph: Graph, subject: Node, predicate: URIRef) -> list[tuple[str, str]]:
     out = []
     for obj in graph.objects(subject, predicate):
         if isinstance(obj, Literal) and str(obj).strip():
@@ -318,7 +320,7 @@ def _labels(graph: Graph, subject: URIRef, predicate: URIRef) -> list[tuple[str,
     return sorted(out, key=lambda item: item[0].casefold()) if predicate != SKOS.prefLabel else out
 
 
-def _literal(graph: Graph, subject: URIRef, predicate: URIRef) -> str:
+def _literal(graph: Graph, subject: Node, predicate: URIRef) -> str:
     """The French (or untagged, or any) value of a label property."""
     values = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
     for wanted in ("fr", None):
@@ -330,19 +332,19 @@ def _literal(graph: Graph, subject: URIRef, predicate: URIRef) -> str:
     return " ".join(str(values[0]).split()) if values else ""
 
 
-def _label(graph: Graph, concept: URIRef) -> str:
+def _label(graph: Graph, concept: Node) -> str:
     return _literal(graph, concept, SKOS.prefLabel) or _local_name(concept)
 
 
-def _position(graph: Graph, concept: URIRef) -> int:
+def _position(graph: Graph, concept: Node) -> int:
     value = graph.value(concept, FONDS.position)
     try:
-        return int(value) if value is not None else 1_000_000
+        return int(str(value)) if value is not None else 1_000_000
     except ValueError:
         return 1_000_000
 
 
-def _local_name(node: URIRef) -> str:
+def _local_name(node: Node) -> str:
     return re.split(r"[/#]", str(node).rstrip("/#"))[-1]
 
 
@@ -350,5 +352,5 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:60].strip("-")
 
 
-def _fields(theme: Theme) -> dict[str, object]:
+def _fields(theme: Theme) -> dict[str, Any]:
     return {name: getattr(theme, name) for name in Theme.__dataclass_fields__}

@@ -138,7 +138,7 @@ def resolve(
     for label in labels:
         record_id = _record_of(catalogue, label.ref, base)
         record = catalogue.get(record_id) if record_id is not None else None
-        if record is None or record.deleted:
+        if record_id is None or record is None or record.deleted:
             out.missing.append(label.ref)
             continue
         if known:

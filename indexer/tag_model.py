@@ -85,7 +85,7 @@ def theme_features(scores: Sequence[ThemeScore]) -> dict[str, tuple[float, ...]]
     ranked = sorted(scores, key=lambda t: (-t.raw, t.slug))
     best = ranked[0].raw
     description = 0.0 if ranked[0].has_text else 1.0
-    out = {}
+    out: dict[str, tuple[float, ...]] = {}
     for rank, theme in enumerate(ranked):
         s = theme.raw
         ratio = s / best if best > 0 else 0.0

@@ -169,6 +169,15 @@ class Decider(Protocol):
         ...
 
 
+class ThemeTagger(Protocol):
+    """What the ingest, the OCR, the import and the workers need of a tagger: `Tagger` is one;
+    a test may pass anything with this method."""
+
+    def tag(self, doc: TagInput) -> list[ThemeAssignment]:
+        """Automatic thematics for a document, best first."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class _Concept:
     theme: int

@@ -8,7 +8,7 @@ import logging
 import resource
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import ThemeAssignment
 
@@ -16,6 +16,9 @@ from .analysis import analyze, normalise_language
 from .deadline import DeadlineExpired, deadline
 from .extractors.base import Extraction, ExtractionError, ExtractionLimits
 from .reasons import Reason, ReasonCode
+
+if TYPE_CHECKING:
+    from .tagging import ThemeTagger
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ class Outcome:
 _state: dict[str, Any] = {}
 
 
-def init_worker(tagger: Any = None, memory_limit: int | None = None) -> None:
+def init_worker(tagger: ThemeTagger | None = None, memory_limit: int | None = None) -> None:
     """Pool initializer: the tagger arrives once per process; memory is capped so one
     hostile file raises MemoryError here instead of exhausting the machine."""
     _state["tagger"] = tagger

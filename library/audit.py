@@ -99,7 +99,8 @@ def actors(catalogue: Catalogue) -> list[str]:
 def _filters(
     actor: str | None, target_type: str | None, target_id: int | None
 ) -> tuple[str, tuple[Any, ...]]:
-    clauses, args = [], []
+    clauses: list[str] = []
+    args: list[Any] = []
     if actor:
         clauses.append("actor = ?")
         args.append(actor)

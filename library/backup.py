@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .catalogue import CATALOGUE_FILE, utc_now
 from .errors import CatalogueError
@@ -197,7 +198,7 @@ def _add(
 # -- restoring ------------------------------------------------------------------------------
 
 
-def _manifest(zf: zipfile.ZipFile) -> dict[str, object]:
+def _manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(zf.read(MANIFEST))
     except (KeyError, ValueError) as exc:

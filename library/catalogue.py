@@ -107,21 +107,22 @@ class Catalogue(Holdings, PathMemory):
         """Write back every descriptive field of an existing record (not its copies or themes)."""
         if record.id is None:
             raise InvalidRecord("id", "a record must be added before it is saved")
+        record_id = record.id
         record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
         with self.transaction():
-            self._require(record.id)
+            self._require(record_id)
             rev = self._bump_rev()
             assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
             self.conn.execute(
                 f"UPDATE records SET {assignments}, updated_at = ?, rev = ? WHERE id = ?",
-                (*record_values(record), now, rev, record.id),
+                (*record_values(record), now, rev, record_id),
             )
-            self._write_authors(record.id, record.authors)
+            self._write_authors(record_id, record.authors)
             if text is not None:
-                self._write_text(record.id, text)
-        return self.get(record.id)
+                self._write_text(record_id, text)
+        return self.get(record_id)
 
     def touch(self, record_id: int, now: str | None = None) -> int:
         """Mark a record changed (new rev and datestamp) without changing its fields."""
@@ -148,8 +149,9 @@ class Catalogue(Holdings, PathMemory):
         result: dict[int, Record] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(f"SELECT * FROM records WHERE id IN ({marks})", chunk)
-            rows = rows.fetchall()
+            rows = self.conn.execute(
+                f"SELECT * FROM records WHERE id IN ({marks})", chunk
+            ).fetchall()
             authors = self._authors_of(chunk)
             themes = self._themes_of(chunk)
             copies = self._copies_of(chunk)

@@ -218,7 +218,7 @@ def _zip_info(name: str, generated: str) -> zipfile.ZipInfo:
         stamp = tuple(parts)
     except ValueError:
         stamp = (1980, 1, 1, 0, 0, 0)
-    info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+    info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]  # six ints, built above
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     return info

@@ -34,7 +34,8 @@ class SetFilter:
 def _where(
     since: str | None, until: str | None, sets: SetFilter | None, after: tuple[str, int] | None
 ) -> tuple[str, list[object]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if since:
         clauses.append("r.updated_at >= ?")
         params.append(since)

@@ -4,8 +4,10 @@ that link records of one document (a paper edition and its PDF)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
@@ -19,6 +21,14 @@ class Holdings:
     transaction and the record helpers)."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # given by Catalogue
+
+        def transaction(self) -> AbstractContextManager[object]: ...
+        def _require(self, record_id: int) -> None: ...
+        def _bump_rev(self) -> int: ...
+        def _touch_record(self, record_id: int, now: str | None) -> None: ...
+        def get_many(self, ids: Iterable[int]) -> dict[int, Record]: ...
 
     def add_copy(self, record_id: int, copy: Copy, now: str | None = None) -> Copy:
         with self.transaction():

@@ -133,8 +133,8 @@ class Inventories:
         if not barcode:
             raise InventoryError("empty-scan")
         inventory = self.get(inventory_id)
-        if not inventory.open:
-            raise InventoryError("closed", inventory.closed_on.isoformat())  # type: ignore[union-attr]
+        if inventory.closed_on is not None:  # the inventory is closed
+            raise InventoryError("closed", inventory.closed_on.isoformat())
         copy = self.conn.execute("SELECT id FROM copies WHERE barcode = ?", (barcode,)).fetchone()
         cur = self.conn.execute(
             "INSERT INTO inventory_scans (inventory_id, barcode, copy_id, scanned_at)"
@@ -165,8 +165,8 @@ class Inventories:
         missing copies seen again are back on the shelf; the report is kept."""
         with db.transaction(self.conn):
             inventory = self.get(inventory_id)
-            if not inventory.open:
-                raise InventoryError("closed", inventory.closed_on.isoformat())  # type: ignore[union-attr]
+            if inventory.closed_on is not None:  # the inventory is closed
+                raise InventoryError("closed", inventory.closed_on.isoformat())
             lines = self._compute(inventory)
             for line in lines:
                 if line.outcome is Outcome.MISSING:
@@ -264,7 +264,7 @@ class Inventories:
         return [Line(r[0], Outcome(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def _outcome(inventory: Inventory, row: sqlite3.Row | tuple) -> Outcome:  # type: ignore[type-arg]
+def _outcome(inventory: Inventory, row: sqlite3.Row | tuple) -> Outcome:
     _, _, _, _, location, status, seen, lent = row
     if seen:
         if status == "withdrawn":

@@ -187,7 +187,7 @@ def _with_skip(copies: Iterable[LabelCopy], skip: int) -> Iterable[LabelCopy | N
     yield from copies
 
 
-def _spine(pdf, copy: LabelCopy, x: float, y: float, w: float, h: float) -> None:  # type: ignore[no-untyped-def]
+def _spine(pdf, copy: LabelCopy, x: float, y: float, w: float, h: float) -> None:
     lines = spine_lines(copy.call_number) or [copy.barcode]
     size = min(h * 0.8 / max(len(lines), 1) / 1.2, 16.0)
     for line in lines:
@@ -199,7 +199,7 @@ def _spine(pdf, copy: LabelCopy, x: float, y: float, w: float, h: float) -> None
         pdf.drawCentredString(x + w / 2, top - i * leading, line)
 
 
-def _barcode(pdf, code128, copy: LabelCopy, x, y, w, h, mm) -> None:  # type: ignore[no-untyped-def]
+def _barcode(pdf, code128, copy: LabelCopy, x, y, w, h, mm) -> None:
     quiet = 4 * mm  # the blank margin a scanner needs on each side
     symbol = code128(copy.barcode, barHeight=h * 0.45, humanReadable=False, quiet=0)
     # Widen the narrowest bar as far as the label allows (a scanner likes ≥ 0.25 mm).

@@ -50,9 +50,9 @@ def split_person_name(name: str) -> tuple[str, str]:
         return name, ""
     capitals = [w for w in words if len(w) > 1 and w.isupper()]
     if capitals and len(capitals) < len(words):
-        family = [w for w in words if w in capitals]
-        given = [w for w in words if w not in capitals]
-        return " ".join(family), " ".join(given)
+        family_words = [w for w in words if w in capitals]
+        given_words = [w for w in words if w not in capitals]
+        return " ".join(family_words), " ".join(given_words)
     start = len(words) - 1
     while start > 1 and fold(words[start - 1]) in _PARTICLES:
         start -= 1

@@ -31,6 +31,7 @@ def create_app(
         SESSION_COOKIE_NAME="fonds_session",
         JSON_SORT_KEYS=False,
     )
+    # Flask types app.json as the JSONProvider base; the default provider has these two.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

@@ -221,7 +221,7 @@ _REASONS: dict[str, str] = {
     R.MOVED: "déplacé ou renommé (ancien chemin : {path})",
     R.LEGACY_TEXT: "{text}",
 }
-_OS_ERRORS = {
+_OS_ERRORS: dict[str, str] = {
     OsError.PERMISSION: "permission refusée",
     OsError.NOT_FOUND: "introuvable",
     OsError.SYMLINK_LOOP: "boucle de liens symboliques",

@@ -283,12 +283,12 @@ def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def _getlist(args: ArgsLike | Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def _getlist(args: ArgsLike | Mapping[str, Any]):
     if hasattr(args, "getlist"):
-        return lambda key: [str(v) for v in args.getlist(key)][:100]  # type: ignore[union-attr]
+        return lambda key: [str(v) for v in args.getlist(key)][:100]
 
     def from_mapping(key: str) -> list[str]:
-        value = args.get(key)  # type: ignore[union-attr]
+        value = args.get(key)
         if value is None:
             return []
         if isinstance(value, list | tuple):

@@ -30,6 +30,7 @@ from flask import Flask, Response, abort, current_app, g, redirect, request, ses
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest, Forbidden
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from library.users import User, Users
 
@@ -79,10 +80,10 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES", WORKSPACE_DEFAULTS["TRUSTED_PROXIES"]))
     if proxies > 0:
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented wrapping
             app.wsgi_app,
             x_for=proxies,
-            x_proto=proxies,  # type: ignore[method-assign]
+            x_proto=proxies,
             x_host=proxies,
         )
     app.before_request(_guard)
@@ -121,9 +122,9 @@ def _check_csrf() -> None:
 def current_user() -> User | None:
     """The logged-in documentalist of this request, or None."""
     if "user" in g:
-        return g.user  # type: ignore[no-any-return]
+        return g.user
     g.user = _load_user()
-    return g.user  # type: ignore[no-any-return]
+    return g.user
 
 
 def _load_user() -> User | None:
@@ -219,11 +220,11 @@ def _here() -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-def _guard() -> Response | None:
+def _guard() -> BaseResponse | None:
     closed = _is_admin_path(request.path) and request.endpoint not in OPEN_ADMIN_ENDPOINTS
     if closed and current_user() is None:
         if request.method in SAFE_METHODS:
-            return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))  # type: ignore[return-value]
+            return redirect(url_for(LOGIN_ENDPOINT, suivant=_here()))
         raise LoginRequired()
     # A request no route accepts (404, 405) changes nothing: let Flask answer it as such.
     routed = request.routing_exception is None

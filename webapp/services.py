@@ -122,7 +122,7 @@ def theme_labels() -> dict[str, str]:
     labels = getattr(request, "_fonds_theme_labels", None)
     if labels is None:
         labels = get_vocabulary().vocabulary.labels()
-        request._fonds_theme_labels = labels  # type: ignore[attr-defined]
+        request._fonds_theme_labels = labels  # type: ignore[attr-defined]  # per-request cache
     return labels
 
 

@@ -4,7 +4,7 @@ The app factory registers them all (`FILTERS`, `site_context`); blueprints add n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
@@ -53,11 +53,11 @@ def filesize(size: int | None) -> str:
     return ""
 
 
-def highlight(text: str, spans: object) -> str:
+def highlight(text: str, spans: Iterable[tuple[int, int]] | None) -> str:
     """Escape a snippet and wrap its matches in <mark> (spans are [start, end) offsets)."""
     out: list[str] = []
     position = 0
-    for start, end in sorted(spans or ()):  # type: ignore[union-attr]
+    for start, end in sorted(spans or ()):
         if start < position:
             continue
         out.append(str(escape(text[position:start])))

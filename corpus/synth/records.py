@@ -19,14 +19,14 @@ from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from library.models import Author, AuthorKind, Copy, DocType, Record, Support
 from library.text import normalise_title
 
 from .banks import LANGUAGES, LanguageBank, load_bank, load_keywords
 from .body import Block, BodyComposer, block_text
-from .compose import Filler, capitalise, format_date
+from .compose import Filler, SlotTable, capitalise, format_date
 from .naming import call_number, file_name, isbn13
 from .places import (
     FOREIGN_ORGANISATIONS,
@@ -335,7 +335,7 @@ def make_document(
     )
     publisher, place = _publisher(rng, lang, territory, themes[0])
     people = tuple(_person(rng, lang) for _ in range(_weighted(rng, (0, 1, 2, 3), (45, 33, 16, 6))))
-    doc_slots = {
+    doc_slots: SlotTable = {
         "terr": territory.noun[lang],
         "dans_terr": territory.locative[lang],
         "quartier": territory.quartiers,
@@ -361,7 +361,7 @@ def make_document(
     territories = (territory.name, territory.region) if territory.region else (territory.name,)
     authors = people or (publisher,)
 
-    common = dict(
+    common: dict[str, Any] = dict(
         number=number,
         title=title,
         subtitle=subtitle,

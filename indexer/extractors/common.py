@@ -156,13 +156,14 @@ def guarded(
 
     Known malformed-input errors get `malformed_reason`; anything else unexpected gets a
     generic reason naming the exception class, so no extractor ever lets it escape."""
+    malformed: tuple[type[Exception], ...] = (*MALFORMED, *library_errors)
     try:
         return work()
     except ExtractionError:
         raise
     except MemoryError:
         raise
-    except (*MALFORMED, *library_errors) as exc:
+    except malformed as exc:
         log.debug("%s: %s", path, exc, exc_info=True)
         raise ExtractionError(path, malformed_reason) from exc
     except OSError as exc:

@@ -72,7 +72,7 @@ def _pages_with_images(path: Path, pages: list[int]) -> list[int]:
 
 def _draws_image(page: object, depth: int = 0) -> bool:
     """True when the page's resources hold an image XObject (looking into forms, 3 deep)."""
-    resources = page.get("/Resources") if hasattr(page, "get") else None  # type: ignore[attr-defined]
+    resources = page.get("/Resources") if hasattr(page, "get") else None
     if resources is None:
         return False
     resources = resources.get_object()
@@ -96,7 +96,7 @@ def page_ranges(pages: list[int]) -> str:
     for n in sorted(set(pages)):
         if start is None:
             start = prev = n
-        elif n == prev + 1:  # type: ignore[operator]
+        elif prev is not None and n == prev + 1:
             prev = n
         else:
             parts.append(f"{start}-{prev}" if start != prev else f"{start}")

@@ -16,12 +16,12 @@ import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, NotFound, Record, TextStatus
 from library.ocr_queue import OcrItem, OcrQueue, OcrStatus
@@ -33,6 +33,9 @@ from ..search import SearchIndex, build_document
 from ..tagging import TagInput
 from .detect import IMAGE_TYPES
 from .engine import OcrJob, OcrResult, remove_quietly, run_ocr
+
+if TYPE_CHECKING:
+    from ..tagging import ThemeTagger
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +110,7 @@ class OcrRunner:
         index: SearchIndex,
         store: FileStore,
         *,
-        tagger: Any = None,
+        tagger: ThemeTagger | None = None,
         options: OcrOptions | None = None,
         progress: Callable[[OcrLine], None] | None = None,
     ) -> None:
@@ -201,7 +204,7 @@ class OcrRunner:
             jobs=threads,
         )
 
-    def _results(self, items: Sequence[OcrItem]) -> Iterator[OcrResult]:
+    def _results(self, items: Sequence[OcrItem]) -> Generator[OcrResult]:
         if not items:
             return
         workers = min(self._workers(), len(items))

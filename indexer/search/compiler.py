@@ -81,7 +81,7 @@ class QueryCompiler:
         self._equivalences = compiled
         self._form_texts = texts
 
-    def compile(  # type: ignore[no-untyped-def]
+    def compile(
         self, parsed: ParsedQuery, reader, work: Work | None = None
     ) -> tuple[wq.Query | None, wq.Query | None, list[str]]:
         """(query, exclusion, words of the equivalent expressions the query was expanded to).
@@ -134,11 +134,11 @@ class QueryCompiler:
             ]
         )
 
-    def _alternatives(self, group: Sequence[object], reader) -> wq.Query:  # type: ignore[no-untyped-def]
+    def _alternatives(self, group: Sequence[object], reader) -> wq.Query:
         options = [self._clause(option, reader) for option in group]
         return options[0] if len(options) == 1 else AnyOf(options)
 
-    def _clause(self, clause: object, reader) -> wq.Query:  # type: ignore[no-untyped-def]
+    def _clause(self, clause: object, reader) -> wq.Query:
         if isinstance(clause, _Stems):
             return _fields_query(lambda f: _sequence(f, clause.terms))
         if isinstance(clause, Prefix):
@@ -164,7 +164,7 @@ class QueryCompiler:
             )
         )
 
-    def _relatives(self, clause: Words, reader, variants: list[tuple[str, ...]]) -> list[str]:  # type: ignore[no-untyped-def]
+    def _relatives(self, clause: Words, reader, variants: list[tuple[str, ...]]) -> list[str]:
         """Indexed stems of the word's family (one word, not a phrase), by the French rule."""
         if clause.is_phrase or not clause.words:
             return []
@@ -176,7 +176,7 @@ class QueryCompiler:
         self._work.terms += len(found)
         return found
 
-    def _prefix(self, prefix: str, reader) -> wq.Query:  # type: ignore[no-untyped-def]
+    def _prefix(self, prefix: str, reader) -> wq.Query:
         """A prefix capped to its most frequent expansions, plus the stem of the word itself
         (stems are shorter than words: 'evaluation*' must still find 'evalu')."""
         per_field = []

@@ -23,7 +23,7 @@ class Concept:
     expression: str = ""
 
 
-def concepts_from(themes: Iterable) -> list[Concept]:  # type: ignore[type-arg]
+def concepts_from(themes: Iterable) -> list[Concept]:
     """Concepts from the vocabulary's thematics (`Theme` values of indexer.vocabulary): the
     precise ones (translations), then one per thematic (its English and Spanish labels)."""
     out = []

@@ -63,7 +63,7 @@ def _plain(parsed: ParsedQuery) -> bool:
     )
 
 
-def _written(reader, folded: str) -> str:  # type: ignore[no-untyped-def]
+def _written(reader, folded: str) -> str:
     """The most frequent accented form of a folded word in the fund (or the word itself)."""
     best, best_df = folded, 0
     for i, term in enumerate(reader.expand_prefix("spell", folded + FORM_MARK)):
@@ -316,7 +316,7 @@ class SearchIndex(IndexStore):
             unknown=tuple(u for u in unknown if u),
         )
 
-    def _known(self, group: Alternatives, reader, work: Work) -> bool:  # type: ignore[no-untyped-def]
+    def _known(self, group: Alternatives, reader, work: Work) -> bool:
         """Whether any document holds a term of the group: lexicon lookups only (a prefix is
         known when it expands to anything; words when a stem of theirs is indexed)."""
         for option in group.options:
@@ -339,7 +339,7 @@ class SearchIndex(IndexStore):
     @staticmethod
     def _match(
         searcher, query: wq.Query, sort: str, work: Work
-    ) -> tuple[set[int], list[tuple[int, float]]]:  # type: ignore[no-untyped-def]
+    ) -> tuple[set[int], list[tuple[int, float]]]:
         """The matching documents, and when ranked by relevance their scores, best first.
 
         Ranked: one scored pass over every match, not an unscored pass for the facets and a
@@ -353,7 +353,7 @@ class SearchIndex(IndexStore):
 
     def _rank(
         self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
-    ) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
+    ) -> list[tuple[int, float]]:
         if not final or stop <= 0:
             return []
         if sort == "relevance" and scored:
@@ -400,7 +400,7 @@ class SearchIndex(IndexStore):
             results = searcher.search(query, limit=limit, mask=mask, terms=False)
             return [(view.rows[h.docnum].id, float(h.score or 0.0)) for h in results]
 
-    def _suggest(self, parsed: ParsedQuery, searcher, work: Work) -> str | None:  # type: ignore[no-untyped-def]
+    def _suggest(self, parsed: ParsedQuery, searcher, work: Work) -> str | None:
         """'Vouliez-vous dire…?': each query word the fund does not hold replaced by the closest
         one it holds, written as the fund writes it ("médiation", not "mediation"); the other
         words as typed. The first MAX_CORRECTIONS unknown words are looked up, no more."""

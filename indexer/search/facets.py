@@ -16,14 +16,31 @@ FACET_NAMES = ("theme", "type", "support", "year", "language", "author", "availa
 
 
 class FacetRow(Protocol):
-    id: int
-    year: int | None
-    doc_type: str
-    support: str
-    language: str
-    themes: tuple[str, ...]
-    authors: tuple[str, ...]
-    has_file: bool
+    """The values of one document the facets read (read-only: `store.Row` is frozen)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def year(self) -> int | None: ...
+
+    @property
+    def doc_type(self) -> str: ...
+
+    @property
+    def support(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def themes(self) -> tuple[str, ...]: ...
+
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+
+    @property
+    def has_file(self) -> bool: ...
 
 
 def bitmap(docnums: Iterable[int], size: int) -> int:
@@ -104,7 +121,7 @@ class FacetBitmaps:
 
     def selection(
         self, facet: str, selected: Collection[str], availability: dict[str, int], year_in
-    ) -> int:  # type: ignore[no-untyped-def]
+    ) -> int:
         """Documents having any of the selected values (OR within a facet)."""
         table = self.table(facet, availability)
         bits = 0
@@ -124,7 +141,7 @@ def count(
     base: int,
     availability: dict[str, int],
     rows: Sequence[FacetRow | None],
-    values_of,  # type: ignore[no-untyped-def]
+    values_of,
 ) -> Counter[str]:
     """{value: documents of `base` having it}. A facet with more values than `base` has
     documents (authors of a narrow search) is counted by reading those documents instead."""

@@ -20,7 +20,7 @@ from whoosh.system import _INT_SIZE
 class FastPhrase(wq.Phrase):
     """An exact phrase (words next to each other, in order) on a field indexed with positions."""
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         field = self.fieldname
         words = [w for w in self.words if w is not None]
         if field not in searcher.schema or not words:

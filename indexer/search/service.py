@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from library import Author, AuthorKind, Catalogue, Record
 from library.names import is_organisation
@@ -13,11 +14,12 @@ from .documents import IndexDocument, build_document
 from .engine import SearchIndex, SyncReport
 from .models import FacetCount, Hit, SearchPage, SearchRequest
 from .snippets import SEARCH_LIMIT, make_snippet, match_pattern
+from .store import DocumentSource
 
 FIRST_HEAD = 12_400  # characters of text read first for a snippet (the first part scanned)
 
 
-def catalogue_documents(catalogue: Catalogue):  # type: ignore[no-untyped-def]
+def catalogue_documents(catalogue: Catalogue) -> DocumentSource:
     """A document source for SearchIndex.sync/rebuild that reads the catalogue."""
 
     def documents(ids: Sequence[int]) -> Iterable[IndexDocument]:
@@ -31,13 +33,13 @@ def catalogue_documents(catalogue: Catalogue):  # type: ignore[no-untyped-def]
     return documents
 
 
-def sync_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
+def sync_index(catalogue: Catalogue, index: SearchIndex, **options: Any) -> SyncReport:
     """Bring the index up to date with the catalogue (cheap when nothing changed)."""
-    return index.sync(catalogue.revisions(), catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+    return index.sync(catalogue.revisions(), catalogue_documents(catalogue), **options)
 
 
-def rebuild_index(catalogue: Catalogue, index: SearchIndex, **options: object) -> SyncReport:
-    return index.rebuild(catalogue.revisions, catalogue_documents(catalogue), **options)  # type: ignore[arg-type]
+def rebuild_index(catalogue: Catalogue, index: SearchIndex, **options: Any) -> SyncReport:
+    return index.rebuild(catalogue.revisions, catalogue_documents(catalogue), **options)
 
 
 class Finder:
@@ -72,7 +74,7 @@ class Finder:
             if hit.id in records and not records[hit.id].deleted
         ]  # deleted since the index was read: never shown
         snippets = self._snippets([record for _, record in live], pattern)
-        hits = [replace(self._fill(hit, record), **snippets[record.id]) for hit, record in live]
+        hits = [replace(self._fill(hit, record), **snippets[hit.id]) for hit, record in live]
         facets = {
             name: tuple(self._label(name, f) for f in values)
             for name, values in page.facets.items()
@@ -89,7 +91,7 @@ class Finder:
         found = self.catalogue.get_many(i for i, _ in similar)
         return [found[i] for i, _ in similar if i in found and not found[i].deleted]
 
-    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, object]]:  # type: ignore[no-untyped-def]
+    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, Any]]:
         """Each record's snippet and highlights: from the abstract when it matches, else from
         the text, read from the catalogue in two steps (the head first, where most matches
         are; up to SEARCH_LIMIT only for the records whose head has none)."""

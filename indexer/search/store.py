@@ -361,7 +361,7 @@ class IndexStore:
             raise
         return written
 
-    def _acquire_writer(self, ix: whoosh_index.Index):  # type: ignore[no-untyped-def]
+    def _acquire_writer(self, ix: whoosh_index.Index):
         deadline = time.monotonic() + self.write_timeout
         delay = 0.05
         while True:
@@ -558,7 +558,7 @@ class IndexStore:
 class View:
     """A searcher and the facet rows of its documents, reusing rows of unchanged segments."""
 
-    def __init__(self, searcher, previous: View | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, searcher, previous: View | None = None) -> None:
         self.searcher = searcher
         cache = previous.segment_rows if previous else {}
         self.segment_rows: dict[str, list[Row | None]] = {}
@@ -584,7 +584,7 @@ class View:
     def facet_bitmaps(self) -> FacetBitmaps:
         """Built on the first faceted search of this searcher (callers hold the index lock)."""
         if self._bitmaps is None:
-            self._bitmaps = FacetBitmaps(self.rows)  # type: ignore[arg-type]
+            self._bitmaps = FacetBitmaps(self.rows)
         return self._bitmaps
 
 
@@ -610,8 +610,8 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
     }
 
 
-def row_of(stored: Mapping[str, object]) -> Row:
-    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]  # type: ignore[misc]
+def row_of(stored: Mapping[str, Any]) -> Row:
+    rev, year, doc_type, support, language, themes, authors, has_file, title_key = stored["data"]
     return Row(
         int(stored["id"]),
         rev,

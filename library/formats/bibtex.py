@@ -273,7 +273,7 @@ _INHERITED = (
 )
 
 
-def _latex():  # type: ignore[no-untyped-def]
+def _latex():
     """pylatexenc's converter, taught the macros bibliographies use that it does not know."""
     from pylatexenc import latexwalker, macrospec
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -402,16 +402,17 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     macros = {m: m.capitalize() for m in _MONTHS}
     for string in library.strings:
         macros[string.key.lower()] = _expression(string.value, macros)
-    entries = []
+    entries: list[bibtexparser.model.Entry] = []
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             parsed.warnings.append(RowError(line, f"clé {block.key} déjà employée plus haut"))
-            entries.append(block.ignore_error_block)
+            if isinstance(block.ignore_error_block, bibtexparser.model.Entry):
+                entries.append(block.ignore_error_block)  # a repeated @string adds no entry
         elif isinstance(block, ParsingFailedBlock):
             raw = block.raw or ""
-            kind = re.match(r"\s*@\s*(\w+)", raw)
-            name = f"entrée @{kind.group(1).lower()}" if kind else "entrée"
+            opening = re.match(r"\s*@\s*(\w+)", raw)
+            name = f"entrée @{opening.group(1).lower()}" if opening else "entrée"
             if raw.count("{") != raw.count("}"):
                 reason = (
                     f"accolades non équilibrées (accolade ouverte ligne {line} jamais refermée)"
@@ -463,7 +464,9 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 def _expression(value: str, macros: dict[str, str]) -> str:
     """A field's value: braced or quoted pieces and @string macros joined by '#'."""
     value = value.strip()
-    parts, depth, quoted, current = [], 0, False, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for char in value:
         if char == "{":
             depth += 1
@@ -570,7 +573,7 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     journal = fields.get("journaltitle") or fields.get("journal") or ""
     if kind == "article" and journal and not publisher:
         publisher, journal = journal, ""  # our convention: an article's publisher is its periodical
-    notes = []
+    notes: list[str] = []
     host = _host(fields, journal)
     if host:
         notes.insert(0, host)

@@ -407,7 +407,7 @@ def with_role(author: Author) -> str:
     return f"{author.name} ({role.abbreviation})" if role is not AuthorRole.AUTHOR else author.name
 
 
-def checked_identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+def checked_identifier(value: str, normalise) -> str:
     """An ISBN or ISSN written one way when its check digit is right, else as the file has
     it (the validation rule then keeps it in the notes and says so)."""
     value = value.strip()

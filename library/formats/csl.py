@@ -286,7 +286,8 @@ def _record(item: dict[str, Any], source: str) -> Record:
     doc_type = type_by_label(_text(item.get("genre"))) or _BY_TYPE.get(
         _text(item.get("type")), DocType.AUTRE
     )
-    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    raw_custom = item.get("custom")
+    custom: dict[str, Any] = raw_custom if isinstance(raw_custom, dict) else {}
     keywords = [k.strip() for k in _text(item.get("keyword")).split(",") if k.strip()]
     categories = item.get("categories")
     keywords += [_text(c) for c in categories if _text(c)] if isinstance(categories, list) else []
@@ -306,7 +307,8 @@ def _record(item: dict[str, Any], source: str) -> Record:
     if doi:
         notes.append(f"DOI : {doi}")
     pages = _text(item.get("number-of-pages"))
-    territories = custom.get("territories") if isinstance(custom.get("territories"), list) else []
+    raw_territories = custom.get("territories")
+    territories = raw_territories if isinstance(raw_territories, list) else []
     return Record(
         title=title,
         subtitle=subtitle,
@@ -351,7 +353,7 @@ def _collections(item: dict[str, Any], custom: dict[str, Any]) -> tuple[Series, 
     return (Series(title, _text(item.get("collection-number"))),) if title else ()
 
 
-def _first_valid(value: object, normalise) -> str:  # type: ignore[no-untyped-def]
+def _first_valid(value: object, normalise) -> str:
     """The first right identifier of a list or of a text of several ('0002-7863, 1520-5126'),
     else the first as written."""
     values = value if isinstance(value, list) else re.split(r"[,;]\s*|\s+", _text(value))

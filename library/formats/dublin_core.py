@@ -145,7 +145,7 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     return parsed
 
 
-def _dc_elements(root) -> Iterator[_Found]:  # type: ignore[no-untyped-def]
+def _dc_elements(root) -> Iterator[_Found]:
     number = 0
     oai_records = [
         e
@@ -173,7 +173,7 @@ def _dc_elements(root) -> Iterator[_Found]:  # type: ignore[no-untyped-def]
         yield _Found(number, values, identifier)
 
 
-def _values(dc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _values(dc) -> list[tuple[str, str]]:
     return [
         (
             local(e.tag),
@@ -264,7 +264,7 @@ def _record(found: _Found, source: str) -> Record:
     )
 
 
-def _dc_name(value: str):  # type: ignore[no-untyped-def]
+def _dc_name(value: str):
     """Dublin Core says nothing of a name's structure: the catalogue rule decides ('Nom,
     Prénom' is a person, unless its words are a body's; a name without a comma is a body's),
     as PMB, Koha and our own export write creators."""

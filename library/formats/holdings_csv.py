@@ -465,7 +465,7 @@ def _series(titles: str, numbers: str) -> tuple[Series, ...]:
     return tuple(series)
 
 
-def _identifier(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+def _identifier(value: str, normalise) -> str:
     if not value:
         return ""
     try:

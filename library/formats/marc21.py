@@ -117,7 +117,7 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     return marc
 
 
-def _entry(author: Author) -> tuple[str, tuple[str, str], ...]:
+def _entry(author: Author) -> tuple[str, *tuple[tuple[str, str], ...]]:
     """Indicators and subfields of a 100/110/700/710: the name as catalogued ($a, with a
     suffix in $c), the relator term ($e) and code ($4)."""
     role = AuthorRole(author.role)

@@ -17,7 +17,7 @@ from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
 Reader = Callable[..., ParsedFile]
 
 
-def _convert(flavour: str | None):  # type: ignore[no-untyped-def]
+def _convert(flavour: str | None):
     """The converter of a MARC record: the one `flavour` names, else by the record's content
     (MARC 21 and UNIMARC share ISO 2709 and MARCXML, and partners' files do not say which)."""
 
@@ -30,7 +30,7 @@ def _convert(flavour: str | None):  # type: ignore[no-untyped-def]
 
 def _from_marc(
     records: list[tuple[int, MarcRecord]],
-    convert,  # type: ignore[no-untyped-def]
+    convert,
     source: str,
     parsed: ParsedFile,
     offsets: dict[int, int] | None = None,
@@ -51,7 +51,7 @@ def _from_marc(
     return parsed
 
 
-def _iso2709(flavour: str | None):  # type: ignore[no-untyped-def]
+def _iso2709(flavour: str | None):
     def read(data: bytes, *, source: str = "") -> ParsedFile:
         parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
         good: list[tuple[int, MarcRecord]] = []

@@ -272,7 +272,8 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         number = re.sub(r"\([^)]*\)", " ", number)  # '1932-6208 (electronic)'
         for piece in re.split(r"[;,]\s*|\s+(?=\d{3})", number):
             isbn, issn = _classify(piece.strip(), isbn, issn)
-    notes, public, territories = list(values.get("RN", [])), [], ()
+    notes, public = list(values.get("RN", [])), []
+    territories: tuple[str, ...] = ()
     for note in values.get("N1", []):
         if note.startswith(TERRITORIES_NOTE):
             territories = tuple(
@@ -404,7 +405,7 @@ def _wos_as_ris(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return ris
 
 
-def _person(value: str, role: AuthorRole):  # type: ignore[no-untyped-def]
+def _person(value: str, role: AuthorRole):
     """RIS writes 'Last, First, Suffix' (Zotero, EndNote; 'Shannon,Claude E.' too); a name
     without a comma is a body's ('World Health Organization')."""
     if "," not in value:
@@ -436,7 +437,7 @@ def _urls(value: str) -> list[str]:
     return [u for u in re.split(r"[;\s]+", value) if u]
 
 
-def _support(values: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def _support(values: dict[str, list[str]]):
     from ..models import Support
 
     ty = values.get("TY", [""])[0].upper()

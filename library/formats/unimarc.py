@@ -260,7 +260,7 @@ def _doc_type(marc: MarcRecord) -> DocType:
     return {"a": DocType.ARTICLE, "s": DocType.REVUE}.get(marc.leader[7:8], DocType.OUVRAGE)
 
 
-def _checked(value: str, normalise) -> str:  # type: ignore[no-untyped-def]
+def _checked(value: str, normalise) -> str:
     value = value.strip()
     if not value:
         return ""

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import db
 from ..catalogue import utc_now
 from ..errors import NotFound
 from ..names import split_person_name
 from ..text import fold, xml_safe
-from .models import Borrower
+from .models import Borrower, Loan, Reservation
 from .refusals import LoanRefusal, LoanRefused, refusals
 
 DEFAULT_CATEGORIES: dict[str, str] = {
@@ -43,6 +43,13 @@ class BorrowerBook:
     """The borrowers of the desk (mixed into `Loans`, which gives `conn` and the loan reads)."""
 
     conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # given by Loans
+
+        def borrower_history(self, borrower_id: int) -> list[Loan]: ...
+        def reservations_of(
+            self, borrower_id: int, *, include_closed: bool = False
+        ) -> list[Reservation]: ...
 
     def add_borrower(
         self,

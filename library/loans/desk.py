@@ -145,7 +145,8 @@ class Loans(BorrowerBook, ReservationQueue, LoanStatistics):
         return loan_from_row(row)
 
     def active_loans(self, borrower_id: int | None = None) -> list[Loan]:
-        where, args = " WHERE l.return_date IS NULL", ()
+        where = " WHERE l.return_date IS NULL"
+        args: tuple[int, ...] = ()
         if borrower_id is not None:
             where, args = where + " AND l.borrower_id = ?", (borrower_id,)
         rows = self.conn.execute(LOAN_SELECT + where + " ORDER BY l.due_date, l.id", args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from enum import StrEnum
+from typing import Literal
 
 from ..errors import CatalogueError
 
@@ -77,7 +78,9 @@ class _Translate:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(
+        self, exc_type: type | None, exc: BaseException | None, tb: object
+    ) -> Literal[False]:
         if isinstance(exc, sqlite3.IntegrityError):
             raise refusal_from_database(exc) from exc
         return False

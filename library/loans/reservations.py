@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .. import db
 from ..catalogue import Catalogue, utc_now
-from .models import RESERVATION_SELECT, Reservation, reservation_from_row
+from .models import RESERVATION_SELECT, Borrower, Loan, Reservation, reservation_from_row
 from .refusals import LoanRefusal, LoanRefused, refusals
 
 
@@ -17,6 +18,11 @@ class ReservationQueue:
 
     conn: sqlite3.Connection
     catalogue: Catalogue
+
+    if TYPE_CHECKING:  # given by Loans
+
+        def _borrower_for_desk(self, borrower_id: int) -> Borrower: ...
+        def active_loans(self, borrower_id: int | None = None) -> list[Loan]: ...
 
     def reserve(
         self, record_id: int, borrower_id: int, *, today: date, now: str | None = None

@@ -96,6 +96,18 @@ def test_bibtex_unbalanced_braces_name_the_entry_and_the_rest_is_read():
     assert error.line == 2 and "accolades non équilibrées" in error.message
 
 
+def test_bibtex_a_repeated_string_macro_is_a_warning_and_the_entries_are_read():
+    # A second @string of the same name used to crash the import (AttributeError).
+    data = (
+        b'@string{org = "Ville"}\n@string{org = "Region"}\n@book{k, title={Plan}, publisher=org}\n'
+    )
+    parsed = bibtex.read(data)
+    assert [r.title for _, r in parsed.rows] == ["Plan"]
+    assert not parsed.errors
+    (warning,) = parsed.warnings
+    assert warning.line == 2 and "org" in warning.message
+
+
 def _unimarc(
     fields: list[tuple[str, str, list[tuple[str, str]]]], leader: str = "00000nam0 22000001i 450 "
 ) -> bytes:

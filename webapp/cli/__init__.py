@@ -78,6 +78,7 @@ def _french_help(command: click.Command) -> None:
             option.help = "Afficher cette aide et quitter."
         return option
 
+    # click offers no hook for the help option's text: replaced per command.
     command.get_help_option = help_option  # type: ignore[method-assign]
     if isinstance(command, click.Group):
         for sub in command.commands.values():

@@ -21,7 +21,7 @@ from .users import cli_actor
 
 
 def _alerts(env: Env) -> Alerts:
-    return alerts_for(env.catalogue(), env.config)  # type: ignore[no-any-return]
+    return alerts_for(env.catalogue(), env.config)
 
 
 def _mail_ready(env: Env) -> tuple[Any, str]:

@@ -210,14 +210,14 @@ def _suspend(env: Env, borrower_id: int, suspended: bool, reason: str) -> None:
     click.echo(f"emprunteur n° {borrower_id} {'suspendu' if suspended else 'réactivé'}")
 
 
-def _get(desk: Loans, borrower_id: int):  # type: ignore[no-untyped-def]
+def _get(desk: Loans, borrower_id: int):
     try:
         return desk.borrower(borrower_id)
     except NotFound:
         raise CliError(f"emprunteur n° {borrower_id} introuvable") from None
 
 
-def _public(borrower) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _public(borrower) -> dict:
     data = borrower.as_dict()
     data.pop("calendar_token", None)
     return data

@@ -7,7 +7,7 @@ import json
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,11 @@ from library import Catalogue
 from library.instance import InstancePaths
 
 from ..config import load_config
+
+if TYPE_CHECKING:
+    from indexer.instance import VocabularyLoad
+    from indexer.search import Finder, SearchIndex
+    from indexer.tagging import Tagger
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -48,7 +53,8 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, code: int = EXIT_REFUSED) -> None:
         super().__init__(message)
-        self.exit_code = code
+        # click's stubs declare exit_code a ClassVar; click reads it from the instance.
+        self.exit_code = code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"fonds: {self.format_message()}", err=True)
@@ -58,8 +64,8 @@ class Env:
     def __init__(self, root: Path) -> None:
         self.paths = InstancePaths(root)
         self._catalogue: Catalogue | None = None
-        self._index: Any = None
-        self._vocabulary: Any = None
+        self._index: SearchIndex | None = None
+        self._vocabulary: VocabularyLoad | None = None
 
     @property
     def root(self) -> Path:
@@ -81,7 +87,7 @@ class Env:
             self._catalogue = Catalogue.in_instance(self.root)
         return self._catalogue
 
-    def index(self, *, create: bool = False, sync: bool = True) -> Any:
+    def index(self, *, create: bool = False, sync: bool = True) -> SearchIndex:
         """The search index, brought up to date with the catalogue (unless sync=False:
         `fonds check` looks at it as it is)."""
         if self._index is None:
@@ -102,7 +108,7 @@ class Env:
                 sync_index(catalogue, self._index)
         return self._index
 
-    def vocabulary(self) -> Any:
+    def vocabulary(self) -> VocabularyLoad:
         """The thematic vocabulary in force; a broken instance file is reported, never silent."""
         if self._vocabulary is None:
             from indexer.instance import load_for_instance
@@ -116,7 +122,7 @@ class Env:
                 )
         return self._vocabulary
 
-    def tagger(self) -> Any:
+    def tagger(self) -> Tagger:
         """The vocabulary's rules, deciding with the instance's learned model when it has one."""
         from indexer.instance import tagger_for_instance
 
@@ -125,7 +131,7 @@ class Env:
             click.echo(f"fonds: {problem}", err=True)
         return tagger
 
-    def finder(self) -> Any:
+    def finder(self) -> Finder:
         from indexer.search import Finder
 
         from .messages import facet_label

@@ -53,7 +53,7 @@ def command(
     query: tuple[str, ...],
     fmt: str | None,
     as_bundle: bool,
-    output: Path | None,  # type: ignore[no-untyped-def]
+    output: Path | None,
     filters,
     id_list,
 ) -> None:

@@ -22,7 +22,7 @@ from .users import cli_actor
 class _Date(click.ParamType):
     name = "YYYY-MM-DD"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
         try:
@@ -173,7 +173,7 @@ def overdue(env: Env, on: date | None, as_json: bool) -> None:
         )
 
 
-def _loan_json(loan, today: date) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _loan_json(loan, today: date) -> dict:
     return {
         "id": loan.id,
         "barcode": loan.barcode,

@@ -32,8 +32,8 @@ from .env import Env, pass_env, print_json, search_filters
 def command(
     env: Env,
     query: tuple[str, ...],
-    filters: dict,  # type: ignore[type-arg]
-    sort,  # type: ignore[no-untyped-def]
+    filters: dict,
+    sort,
     limit,
     page,
     as_json,

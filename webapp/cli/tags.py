@@ -4,7 +4,7 @@ documentalist's confirmed thematics, and what needs a look."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,6 +27,9 @@ from library import Record, TextStatus, ThemeSource
 from ..policies import today as configured_today
 from .env import CliError, Env, pass_env, print_json
 from .messages import explain, explain_model, too_few_labels
+
+if TYPE_CHECKING:
+    from indexer.tagging import Tagger
 
 DEFAULT_LABELS = Path("corpus") / "labels.csv"
 
@@ -120,7 +123,7 @@ def evaluate_command(
         click.echo(f"Thématiques inconnues du vocabulaire : {', '.join(sorted(unknown))}")
 
 
-def _trained_on(env: Env, tagger: Any) -> set[int]:
+def _trained_on(env: Env, tagger: Tagger) -> set[int]:
     if not isinstance(tagger.model, TagModel):
         return set()
     return set(tagger.model.info.get("training", {}).get("record_ids", ()))

@@ -224,7 +224,7 @@ def explain_empty(page: SearchPage, url: UrlFor) -> list[Loosen]:
         return []
     request = page.request
     out: list[Loosen] = []
-    cleared = {param: [] for param in FACET_PARAMS}
+    cleared: dict[str, list[str]] = {param: [] for param in FACET_PARAMS}
     if has_filters(request):
         if help_.without_filters:
             out.append(

@@ -68,7 +68,7 @@ def subscribe() -> Response:
         if search and set(only_themes) == {"theme"} and request.method == "GET":
             themes += [t for t in only_themes["theme"] if t not in themes]
             search = ""
-    values = {
+    values: dict[str, Any] = {
         "email": source.get("email", "").strip()[:254],
         "themes": themes,
         "search": search,

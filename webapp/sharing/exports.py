@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response as BaseResponse
 
 from indexer.exporting import is_everything, parse_ids, select
 from indexer.search import SearchRequest
@@ -176,7 +177,7 @@ def _safe_return(target: str | None) -> str:
 
 
 @bp.get("/panier")
-def basket() -> Response | str:
+def basket() -> BaseResponse | str:
     ids = basket_ids()
     changed = False
     for raw, action in (
@@ -212,7 +213,7 @@ def basket() -> Response | str:
     )
 
 
-def _set_basket(response: Response, ids: list[int]) -> None:
+def _set_basket(response: BaseResponse, ids: list[int]) -> None:
     if ids:
         response.set_cookie(
             BASKET_COOKIE,

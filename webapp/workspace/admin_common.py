@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, flash
 
@@ -16,6 +16,9 @@ from library.loans import Loans
 from .. import security, services
 from ..policies import loan_policy
 from ..policies import today as configured_today
+
+if TYPE_CHECKING:
+    from indexer.tagging import Tagger
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ def today() -> date:
     return configured_today(current_app.config)
 
 
-def tagger() -> Any:
+def tagger() -> Tagger:
     """The instance's tagger (rules, and its learned model when there is one), compiled once
     per vocabulary and model file and process."""
     from indexer.instance import tagger_for_instance

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from library import NotFound, audit
 from library.loans import BORROWER_FIELDS, Borrower, LoanRefused
@@ -117,16 +118,16 @@ def show(borrower_id: int) -> Any:
 
 
 @bp.post("/<id:borrower_id>/suspendre")
-def suspend(borrower_id: int) -> Response:
+def suspend(borrower_id: int) -> BaseResponse:
     return _suspend(borrower_id, True)
 
 
 @bp.post("/<id:borrower_id>/reactiver")
-def reactivate(borrower_id: int) -> Response:
+def reactivate(borrower_id: int) -> BaseResponse:
     return _suspend(borrower_id, False)
 
 
-def _suspend(borrower_id: int, suspended: bool) -> Response:
+def _suspend(borrower_id: int, suspended: bool) -> BaseResponse:
     _get(borrower_id)
     catalogue = services.get_catalogue()
     with catalogue.transaction():
@@ -143,11 +144,11 @@ def _suspend(borrower_id: int, suspended: bool) -> Response:
         else "Emprunteur réactivé.",
         "success",
     )
-    return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
+    return redirect(url_for("borrowers.show", borrower_id=borrower_id))
 
 
 @bp.get("/<id:borrower_id>/donnees.json")
-def export(borrower_id: int) -> Response:
+def export(borrower_id: int) -> BaseResponse:
     """Everything held about the borrower (GDPR right of access), as a JSON download."""
     _get(borrower_id)
     data = desk().export_borrower(borrower_id)
@@ -166,11 +167,11 @@ def export(borrower_id: int) -> Response:
 
 
 @bp.post("/<id:borrower_id>/effacer")
-def erase(borrower_id: int) -> Response:
+def erase(borrower_id: int) -> BaseResponse:
     borrower = _get(borrower_id)
     if request.form.get("confirmation") != "EFFACER":
         flash("Pour effacer, tapez EFFACER dans la case de confirmation.", "error")
-        return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
+        return redirect(url_for("borrowers.show", borrower_id=borrower_id))
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -183,17 +184,17 @@ def erase(borrower_id: int) -> Response:
             )
     except LoanRefused as exc:
         flash(loan_refusal(exc), "error")
-        return redirect(url_for("borrowers.show", borrower_id=borrower_id))  # type: ignore[return-value]
+        return redirect(url_for("borrowers.show", borrower_id=borrower_id))
     flash(
         f"Données de {borrower.name} effacées ; {kept} prêt(s) conservé(s) sans nom pour les "
         "statistiques.",
         "success",
     )
-    return redirect(url_for("borrowers.index"))  # type: ignore[return-value]
+    return redirect(url_for("borrowers.index"))
 
 
 @bp.post("/<id:borrower_id>/calendrier")
-def calendar_token(borrower_id: int) -> Response:
+def calendar_token(borrower_id: int) -> BaseResponse:
     _get(borrower_id)
     desk().calendar_token(borrower_id, renew=True)
     record_audit(
@@ -203,24 +204,24 @@ def calendar_token(borrower_id: int) -> Response:
         summary=f"Lien d'agenda de l'emprunteur n° {borrower_id} (re)créé",
     )
     flash("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus.", "success")
-    return redirect(url_for("borrowers.show", borrower_id=borrower_id) + "#agenda")  # type: ignore[return-value]
+    return redirect(url_for("borrowers.show", borrower_id=borrower_id) + "#agenda")
 
 
 @bp.get("/<id:borrower_id>/echeances.ics")
-def calendar_download(borrower_id: int) -> Response:
+def calendar_download(borrower_id: int) -> BaseResponse:
     _get(borrower_id)
     return _ics(desk().active_loans(borrower_id), f"emprunteur-{borrower_id}.ics")
 
 
 @public.get("/calendrier/<token>.ics")
-def calendar_feed(token: str) -> Response:
+def calendar_feed(token: str) -> BaseResponse:
     borrower = desk().borrower_by_token(token)
     if borrower is None:
         abort(404)
     return _ics(desk().active_loans(borrower.id), "prets.ics")
 
 
-def _ics(loans: list[Any], filename: str) -> Response:
+def _ics(loans: list[Any], filename: str) -> BaseResponse:
     domain = current_app.config.get("OAI_REPOSITORY_DOMAIN") or "fonds.local"
     body = due_dates_calendar(
         loans, calendar_name=f"Prêts — {current_app.config['SITE_NAME']}", domain=domain

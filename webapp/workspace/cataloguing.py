@@ -138,6 +138,7 @@ def new() -> Any:
     with catalogue.transaction():
         stored = catalogue.add(record)
         assert stored.id is not None
+        new_id = stored.id
         catalogue.set_auto_themes(stored.id, _tag(stored, ""))
         for slug in chosen:  # chosen on the form: the documentalist's decision
             catalogue.set_manual_theme(stored.id, slug, "add", by=_login())
@@ -151,7 +152,7 @@ def new() -> Any:
             summary=f"Notice créée : {stored.title[:120]}",
             changes=audit.diff({}, {**audit_view(stored), "thematiques": sorted(chosen)}),
         )
-    reindex(stored.id)
+    reindex(new_id)
     flash("Notice créée. Vérifiez les thématiques proposées ci-dessous.", "success")
     return redirect(url_for("cataloguing.edit", record_id=stored.id))
 

@@ -25,7 +25,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Lines of at most 75 octets, continued with CRLF + space, never splitting a character."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not out else 74):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from library.inventory import Inventories, InventoryError, Outcome
 from library.labels import shelf_locations
@@ -32,7 +33,7 @@ def index() -> str:
 
 
 @bp.post("/")
-def start() -> Response:
+def start() -> BaseResponse:
     location = request.form.get("emplacement", "")[:200]
     catalogue = services.get_catalogue()
     try:
@@ -46,8 +47,8 @@ def start() -> Response:
             )
     except InventoryError as exc:
         flash(inventory_problem(exc), "error")
-        return redirect(url_for("inventory.index"))  # type: ignore[return-value]
-    return redirect(url_for("inventory.show", inventory_id=inventory.id))  # type: ignore[return-value]
+        return redirect(url_for("inventory.index"))
+    return redirect(url_for("inventory.show", inventory_id=inventory.id))
 
 
 @bp.get("/<id:inventory_id>")
@@ -82,7 +83,7 @@ def scan(inventory_id: int) -> Any:
 
 
 @bp.post("/<id:inventory_id>/cloture")
-def close(inventory_id: int) -> Response:
+def close(inventory_id: int) -> BaseResponse:
     _get(inventory_id)
     catalogue = services.get_catalogue()
     try:
@@ -97,13 +98,13 @@ def close(inventory_id: int) -> Response:
             )
     except InventoryError as exc:
         flash(inventory_problem(exc), "error")
-        return redirect(url_for("inventory.show", inventory_id=inventory_id))  # type: ignore[return-value]
+        return redirect(url_for("inventory.show", inventory_id=inventory_id))
     flash(
         f"Récolement clos le {french_date(today().isoformat())} : {missing} exemplaire(s) "
         "marqué(s) manquant(s).",
         "success",
     )
-    return redirect(url_for("inventory.show", inventory_id=inventory_id))  # type: ignore[return-value]
+    return redirect(url_for("inventory.show", inventory_id=inventory_id))
 
 
 @bp.get("/<id:inventory_id>/rapport.csv")

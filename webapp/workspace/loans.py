@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
 
 from library import NotFound
 from library.formats.spreadsheet import csv_bytes
@@ -38,7 +39,7 @@ from .admin_common import desk, record_audit, today
 bp = Blueprint("loans", __name__, url_prefix="/admin/prets")
 
 
-def _back(**keep: str) -> Response:
+def _back(**keep: str) -> BaseResponse:
     """Back to the page the form came from, with what was typed (`keep`) filled in again."""
     from ..security import safe_next
 
@@ -46,7 +47,7 @@ def _back(**keep: str) -> Response:
     kept = {k: v for k, v in keep.items() if v}
     if kept:
         target += ("&" if "?" in target else "?") + urlencode(kept)
-    return redirect(target)  # type: ignore[return-value]
+    return redirect(target)
 
 
 @bp.get("/", endpoint="desk")
@@ -73,7 +74,7 @@ def _desk_page(typed: dict[str, str], choices: list[Any]) -> str:
 
 
 @bp.post("/sortie")
-def check_out() -> Response | tuple[str, int]:
+def check_out() -> BaseResponse | tuple[str, int]:
     barcode = request.form.get("barcode", "").strip()[:64]
     who = request.form.get("emprunteur", "").strip()[:200]
     due_raw = request.form.get("echeance", "").strip()[:10]
@@ -118,7 +119,7 @@ def check_out() -> Response | tuple[str, int]:
 
 
 @bp.post("/retour")
-def check_in() -> Response:
+def check_in() -> BaseResponse:
     barcode = request.form.get("barcode", "").strip()[:64]
     if not barcode:
         flash("Indiquez le code-barres de l'exemplaire rendu.", "error")
@@ -154,7 +155,7 @@ def check_in() -> Response:
 
 
 @bp.post("/prolongation")
-def renew() -> Response:
+def renew() -> BaseResponse:
     barcode = request.form.get("barcode", "").strip()[:64]
     catalogue = services.get_catalogue()
     try:
@@ -192,7 +193,7 @@ def overdue() -> str:
 
 
 @bp.get("/retards.csv")
-def overdue_csv() -> Response:
+def overdue_csv() -> BaseResponse:
     now = today()
     header = [
         "code_barres",
@@ -250,7 +251,7 @@ def reminders() -> str:
 
 
 @bp.get("/relances.txt")
-def reminders_text() -> Response:
+def reminders_text() -> BaseResponse:
     letters = _letters()
     separator = "\n\n" + "-" * 72 + "\n\n"
     body = separator.join(letter.text for letter in letters) or "Aucun prêt en retard.\n"
@@ -264,7 +265,7 @@ def reminders_text() -> Response:
 
 
 @bp.post("/relances/<id:borrower_id>/envoyee")
-def reminder_sent(borrower_id: int) -> Response:
+def reminder_sent(borrower_id: int) -> BaseResponse:
     """Keep that this borrower's letter went out today, at its level, for each loan in it."""
     try:
         desk().borrower(borrower_id)
@@ -273,7 +274,7 @@ def reminder_sent(borrower_id: int) -> Response:
     letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
     if letter is None:
         flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
-        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+        return redirect(url_for("loans.reminders"))
     catalogue = services.get_catalogue()
     now = today()
     with catalogue.transaction():
@@ -290,7 +291,7 @@ def reminder_sent(borrower_id: int) -> Response:
         f"{french_date(now.isoformat())}.",
         "success",
     )
-    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    return redirect(url_for("loans.reminders"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +348,7 @@ def reservations() -> str:
 
 
 @bp.post("/reservations")
-def reserve() -> Response:
+def reserve() -> BaseResponse:
     ref = request.form.get("document", "").strip()[:64]
     who = request.form.get("emprunteur", "").strip()[:200]
     found = desk().find_borrowers(who) if who else []
@@ -394,7 +395,7 @@ def reserve() -> Response:
 
 
 @bp.post("/reservations/<id:reservation_id>/annuler")
-def cancel(reservation_id: int) -> Response:
+def cancel(reservation_id: int) -> BaseResponse:
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -431,7 +432,7 @@ def record_history(record_id: int) -> str:
 
 
 @bp.post("/relances/<id:borrower_id>/courriel")
-def reminder_mail(borrower_id: int) -> Response:
+def reminder_mail(borrower_id: int) -> BaseResponse:
     """Send this borrower's letter by e-mail; kept as sent (level, date, "courriel") only
     once the server accepted it. Without an address, or when the server says no, nothing is
     noted and the letter stays on the page to print."""
@@ -442,7 +443,7 @@ def reminder_mail(borrower_id: int) -> Response:
     letter = next((x for x in _letters() if x.borrower.id == borrower_id), None)
     if letter is None:
         flash("Plus aucun retard pour cet emprunteur : rien à relancer.", "warning")
-        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+        return redirect(url_for("loans.reminders"))
     sent, problems = _mail_letters([letter])
     for problem in problems:
         flash(problem, "error")
@@ -452,22 +453,22 @@ def reminder_mail(borrower_id: int) -> Response:
             f"notée au {french_date(today().isoformat())}.",
             "success",
         )
-    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    return redirect(url_for("loans.reminders"))
 
 
 @bp.post("/relances/courriels")
-def reminders_mail() -> Response:
+def reminders_mail() -> BaseResponse:
     """Send every letter whose borrower has an e-mail address; say who must get paper."""
     letters = _letters()
     if not letters:
         flash("Aucun prêt en retard : aucune relance à envoyer.", "warning")
-        return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+        return redirect(url_for("loans.reminders"))
     sent, problems = _mail_letters(letters)
     for problem in problems:
         flash(problem, "error")
     if sent:
         flash(f"{sent} relance(s) envoyée(s) par courriel et notée(s).", "success")
-    return redirect(url_for("loans.reminders"))  # type: ignore[return-value]
+    return redirect(url_for("loans.reminders"))
 
 
 def _mail_letters(letters: list[_Letter]) -> tuple[int, list[str]]:

@@ -215,8 +215,8 @@ def parse_record_form(
     record = replace(base, **values) if base is not None else Record(**values)  # type: ignore[arg-type]
     # The rule every import applies too (library.validation): what it refuses, the form refuses.
     record, problems = admit(record)
-    for problem in problems:
-        f.errors.setdefault(problem.field, problem.reason[:1].upper() + problem.reason[1:] + ".")
+    for refused in problems:
+        f.errors.setdefault(refused.field, refused.reason[:1].upper() + refused.reason[1:] + ".")
     return (f, None) if f.errors else (f, record)
 
 

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from library.alerts import AlertError, Subscriber, SubscriptionKind
 
@@ -75,7 +76,7 @@ def index() -> str:
 @bp.route("/nouveau", methods=["GET", "POST"])
 def new() -> Any:
     labels = services.theme_labels()
-    values = {
+    values: dict[str, Any] = {
         "email": request.form.get("email", "").strip()[:254],
         "themes": [t for t in request.form.getlist("theme") if t][:50],
         "query": request.form.get("recherche", "").strip()[:500],
@@ -178,11 +179,11 @@ def export(subscriber_id: int) -> Response:
 
 
 @bp.post("/<id:subscriber_id>/effacer")
-def erase(subscriber_id: int) -> Response:
+def erase(subscriber_id: int) -> BaseResponse:
     subscriber = _get(subscriber_id)
     if request.form.get("confirmation") != "EFFACER":
         flash("Pour effacer, tapez EFFACER dans la case de confirmation.", "error")
-        return redirect(url_for("subscribers.show", subscriber_id=subscriber_id))  # type: ignore[return-value]
+        return redirect(url_for("subscribers.show", subscriber_id=subscriber_id))
     catalogue = services.get_catalogue()
     with catalogue.transaction():
         _alerts().erase(subscriber_id)
@@ -193,14 +194,14 @@ def erase(subscriber_id: int) -> Response:
             summary=f"Abonné n° {subscriber_id} désabonné et effacé (RGPD)",
         )
     flash(f"{subscriber.email} est désabonné·e ; toutes ses données sont effacées.", "success")
-    return redirect(url_for("subscribers.index"))  # type: ignore[return-value]
+    return redirect(url_for("subscribers.index"))
 
 
 @bp.post("/envois/<id:delivery_id>/ecarter")
-def dismiss(delivery_id: int) -> Response:
+def dismiss(delivery_id: int) -> BaseResponse:
     _alerts().dismiss(delivery_id)
     flash("Envoi retiré de la liste.", "success")
-    return redirect(url_for("subscribers.index"))  # type: ignore[return-value]
+    return redirect(url_for("subscribers.index"))
 
 
 # -- the monthly newsletter -------------------------------------------------------------------
@@ -297,17 +298,17 @@ def newsletter_preview_page() -> Response:
 
 
 @bp.post("/lettre/envoyer")
-def newsletter_send() -> Response:
+def newsletter_send() -> BaseResponse:
     month = _month_arg()
     back = redirect(url_for("subscribers.newsletter", mois=month[:7]))
     if request.form.get("confirmation") != "ENVOYER":
         flash("Pour envoyer, tapez ENVOYER dans la case de confirmation.", "error")
-        return back  # type: ignore[return-value]
+        return back
     try:
         settings, base = require_mail(current_app.config)
     except MailNotReady as exc:
         flash(mail_problem_text(exc.problem), "error")
-        return back  # type: ignore[return-value]
+        return back
     alerts = _alerts()
     catalogue = services.get_catalogue()
     from ..security import actor
@@ -324,7 +325,7 @@ def newsletter_send() -> Response:
             )
     except AlertError as exc:
         flash(alert_problem(exc), "error")
-        return back  # type: ignore[return-value]
+        return back
     report = dispatch(
         catalogue,
         alerts,
@@ -342,11 +343,11 @@ def newsletter_send() -> Response:
         flash(message, "warning")
     else:
         flash(message, "success")
-    return back  # type: ignore[return-value]
+    return back
 
 
 def _get(subscriber_id: int) -> Subscriber:
     try:
-        return _alerts().subscriber(subscriber_id)  # type: ignore[no-any-return]
+        return _alerts().subscriber(subscriber_id)
     except AlertError:
         abort(404)

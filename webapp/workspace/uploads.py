@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 from indexer.extractors import ExtractionError, default_registry
 from indexer.extractors.base import ExtractionLimits
 from indexer.ocr.detect import pages_to_ocr
+from indexer.reasons import Reason, ReasonCode
 from indexer.records import record_from_extraction
 from indexer.worker import Job, Outcome, init_worker, run_job
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus, audit
@@ -397,7 +398,7 @@ def _render_confirm(
 
     proposed = {t.slug: t for t in proposal.themes}
     scores: dict[str, float] = staged.meta.get("scores") or {}
-    themes = [
+    themes: list[dict[str, Any]] = [
         {
             "slug": slug,
             "label": label,
@@ -450,12 +451,12 @@ class _Extractor:
                 1, initializer=init_worker, initargs=(tagger(), MEMORY_LIMIT), maxtasksperchild=20
             )
         try:
-            return self.pool.apply_async(run_job, (job,)).get(self.timeout + 10)  # type: ignore[no-any-return]
+            return self.pool.apply_async(run_job, (job,)).get(self.timeout + 10)
         except multiprocessing.TimeoutError:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-            return Outcome(job, error=f"délai dépassé ({self.timeout:.0f} s)")
+            return Outcome(job, error=Reason.of(ReasonCode.TIMEOUT, seconds=round(self.timeout)))
 
 
 def _shown_score(assignment: Any, rule_score: float) -> float:
