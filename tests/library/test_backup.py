@@ -194,3 +194,21 @@ def test_what_the_tagger_learnt_is_backed_up_and_restored(fund, tmp_path):
     target = tmp_path / "restauree"
     assert fonds("restore", str(archive), "--instance", str(target)).exit_code == 0
     assert (target / "tagging-model.json").read_text(encoding="utf-8") == model
+
+
+def test_restore_never_reports_success_when_its_check_fails(fund, tmp_path, monkeypatch):
+    """GIVEN a restore whose index rebuild goes wrong (here: leaves the index empty, as a
+    defective rebuild would), THEN the check that ends every restore finds it and the command
+    fails with the problems and the way to repair, never saying the instance is restored."""
+    archive = tmp_path / "sauvegarde.zip"
+    assert fonds("--instance", str(fund), "backup", str(archive)).exit_code == 0
+    monkeypatch.setattr("webapp.cli.restore.rebuild_index", lambda catalogue, index: None)
+    target = tmp_path / "restauree"
+    restored = CliRunner().invoke(cli, ["restore", str(archive), "--instance", str(target)])
+    assert restored.exit_code != 0
+    assert "instance restaurée" not in restored.output
+    assert "absentes de l'index" in restored.output
+    assert "check --repair" in restored.output
+    # and the repair it points to does mend the instance
+    assert fonds("--instance", str(target), "check", "--repair").exit_code == 0
+    assert fonds("--instance", str(target), "check").exit_code == 0
