@@ -1,11 +1,16 @@
-"""`fonds check`: do the catalogue, the index and the file store agree? And what can be mended."""
+"""`fonds check`: do the catalogue, the index and the file store agree? And what can be mended.
+
+Problems and repairs are codes with their facts; the edge (`webapp.messages`) words them.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from library import Catalogue
 from library.store import FileStore, sha256_of
@@ -15,15 +20,28 @@ from .search import SearchIndex, rebuild_index, sync_index
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """kind, with its params: catalogue-corrupt (detail); index-missing, index-stale,
+    index-orphan, index-duplicate (ids); store-missing, store-corrupt (store_path,
+    original_name); store-stray (names)."""
+
     kind: str  # stable code, e.g. "index-missing"
-    message: str  # French, for the user
+    params: Mapping[str, Any] = field(default_factory=dict)
     repairable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """What `repair` did: index-rebuilt (indexed); index-synced (indexed, deleted);
+    file-restored (name, source); strays-removed (count)."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Problem]:
     problems: list[Problem] = []
     for message in catalogue.integrity_problems():
-        problems.append(Problem("catalogue-corrupt", f"catalogue abîmé : {message}", False))
+        problems.append(Problem("catalogue-corrupt", {"detail": message}, False))
 
     revisions = catalogue.revisions()
     indexed = index.indexed_revisions()
@@ -32,30 +50,14 @@ def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Pr
     stale = sorted(i for i in live & indexed.keys() if indexed[i] != revisions[i][0])
     orphans = sorted(indexed.keys() - live)
     duplicates = index.duplicate_ids()
-    if missing:
-        problems.append(
-            Problem(
-                "index-missing", f"{len(missing)} notices absentes de l'index : {_ids(missing)}"
-            )
-        )
-    if stale:
-        problems.append(
-            Problem("index-stale", f"{len(stale)} notices périmées dans l'index : {_ids(stale)}")
-        )
-    if orphans:
-        problems.append(
-            Problem(
-                "index-orphan",
-                f"{len(orphans)} entrées d'index sans notice vivante : {_ids(orphans)}",
-            )
-        )
-    if duplicates:
-        problems.append(
-            Problem(
-                "index-duplicate",
-                f"{len(duplicates)} notices indexées plusieurs fois : {_ids(duplicates)}",
-            )
-        )
+    for kind, ids in (
+        ("index-missing", missing),
+        ("index-stale", stale),
+        ("index-orphan", orphans),
+        ("index-duplicate", duplicates),
+    ):
+        if ids:
+            problems.append(Problem(kind, {"ids": list(ids)}))
 
     known = set()
     for source in catalogue.files():
@@ -65,7 +67,7 @@ def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Pr
             problems.append(
                 Problem(
                     "store-missing",
-                    f"fichier absent du dépôt : {source.store_path} ({source.original_name})",
+                    _where(source.store_path, source.original_name),
                     _original_for(catalogue, source.sha256) is not None,
                 )
             )
@@ -73,33 +75,28 @@ def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Pr
             problems.append(
                 Problem(
                     "store-corrupt",
-                    f"fichier altéré dans le dépôt : {source.store_path} ({source.original_name})",
+                    _where(source.store_path, source.original_name),
                     _original_for(catalogue, source.sha256) is not None,
                 )
             )
     strays = store.stray_files(known)
     if strays:
-        names = ", ".join(p.name for p in strays[:5]) + ("…" if len(strays) > 5 else "")
-        problems.append(
-            Problem("store-stray", f"{len(strays)} fichiers du dépôt sans notice : {names}")
-        )
+        problems.append(Problem("store-stray", {"names": [p.name for p in strays]}))
     return problems
 
 
 def repair(
     catalogue: Catalogue, index: SearchIndex, store: FileStore, problems: list[Problem]
-) -> list[str]:
-    """Mend what can be mended; return what was done (French lines)."""
-    done: list[str] = []
+) -> list[Repair]:
+    """Mend what can be mended; return what was done."""
+    done: list[Repair] = []
     kinds = {p.kind for p in problems}
     if "index-duplicate" in kinds:
         report = rebuild_index(catalogue, index)
-        done.append(f"index reconstruit ({report.indexed} notices)")
+        done.append(Repair("index-rebuilt", {"indexed": report.indexed}))
     elif kinds & {"index-missing", "index-stale", "index-orphan"}:
         report = sync_index(catalogue, index)
-        done.append(
-            f"index mis à jour ({report.indexed} notices indexées, {report.deleted} retirées)"
-        )
+        done.append(Repair("index-synced", {"indexed": report.indexed, "deleted": report.deleted}))
     if kinds & {"store-missing", "store-corrupt"}:
         for source in catalogue.files():
             if store.verify(source) is None:
@@ -110,14 +107,17 @@ def repair(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(original, target)
                 done.append(
-                    f"fichier {source.original_name} recopié depuis {os.fsdecode(original)}"
+                    Repair(
+                        "file-restored",
+                        {"name": source.original_name, "source": os.fsdecode(original)},
+                    )
                 )
     if "store-stray" in kinds:
         known = {s.store_path for s in catalogue.files()}
         strays = store.stray_files(known)
         for path in strays:
             path.unlink(missing_ok=True)
-        done.append(f"{len(strays)} fichiers orphelins retirés du dépôt")
+        done.append(Repair("strays-removed", {"count": len(strays)}))
     return done
 
 
@@ -133,6 +133,5 @@ def _original_for(catalogue: Catalogue, sha256: str) -> Path | None:
     return None
 
 
-def _ids(ids: list[int]) -> str:
-    shown = ", ".join(str(i) for i in ids[:10])
-    return shown + ("…" if len(ids) > 10 else "")
+def _where(store_path: str, original_name: str) -> dict[str, str]:
+    return {"store_path": store_path, "original_name": original_name}

@@ -9,7 +9,7 @@ catalogue -> skip; same ISBN, same file, or same normalised title and year -> sk
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +25,6 @@ from library.validation import admit
 if TYPE_CHECKING:
     from .tagging import ThemeTagger
 
-_DUPLICATE_REASONS = {
-    "isbn": "même ISBN",
-    "file": "même fichier",
-    "title": "même titre et même année",
-}
 # What an update may change: the description. Copies, files, thematics and the record's
 # own provenance stay as the catalogue has them.
 # (The support is not among them: most exchange formats do not say paper or electronic.)
@@ -41,7 +36,12 @@ class PlannedRow:
     line: int
     record: Record
     action: str  # "create", "update" or "skip"
-    reason: str = ""
+    # Why, as a code and its facts, worded at the edge (webapp.messages.import_reason):
+    # same-identifier-in-file, same-reference-in-file (line); barcode-known (barcode);
+    # probable-duplicate (record_id, match: isbn, file or title); in-trash, up-to-date,
+    # update (record_id).
+    reason_code: str = ""
+    reason_params: Mapping[str, Any] = field(default_factory=dict)
     existing_id: int | None = None
     changes: tuple[str, ...] = ()  # fields an update changes
 
@@ -58,7 +58,8 @@ class ImportPlan:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, reason: Callable[[PlannedRow], str]) -> dict[str, Any]:
+        """The plan for `--json`; `reason` words each row's reason (the edge's French)."""
         return {
             "created": self.count("create"),
             "updated": self.count("update"),
@@ -71,7 +72,7 @@ class ImportPlan:
                     "line": r.line,
                     "action": r.action,
                     "title": r.record.title,
-                    "reason": r.reason,
+                    "reason": reason(r),
                     "existing_id": r.existing_id,
                     "changes": list(r.changes),
                 }
@@ -114,7 +115,8 @@ def plan_import(
                     line,
                     record,
                     "skip",
-                    f"même identifiant que l'entrée {seen_in_file[identifier]} du fichier",
+                    "same-identifier-in-file",
+                    {"line": seen_in_file[identifier]},
                 )
             )
             continue
@@ -133,9 +135,7 @@ def plan_import(
                 merged = replace(first.record, copies=first.record.copies + record.copies)
                 plan.rows[index] = replace(first, record=merged)
             plan.rows.append(
-                PlannedRow(
-                    line, record, "skip", f"même référence que l'entrée {first_line} du fichier"
-                )
+                PlannedRow(line, record, "skip", "same-reference-in-file", {"line": first_line})
             )
             continue
         known = [c.barcode for c in record.copies if c.barcode in barcodes]
@@ -143,7 +143,7 @@ def plan_import(
             existing_id, _ = catalogue.copy_by_barcode(known[0])
             plan.rows.append(
                 PlannedRow(
-                    line, record, "skip", f"code-barres {known[0]} déjà au catalogue", existing_id
+                    line, record, "skip", "barcode-known", {"barcode": known[0]}, existing_id
                 )
             )
             continue
@@ -155,7 +155,8 @@ def plan_import(
                     line,
                     record,
                     "skip",
-                    f"doublon probable de la notice n° {rid} ({_DUPLICATE_REASONS[why]})",
+                    "probable-duplicate",
+                    {"record_id": rid, "match": why},
                     rid,
                 )
             )
@@ -207,9 +208,7 @@ def _by_identifier(catalogue: Catalogue, identifier: str, repository: str) -> Re
 def _update_or_skip(line: int, record: Record, existing: Record) -> PlannedRow:
     assert existing.id is not None
     if existing.deleted:
-        return PlannedRow(
-            line, record, "skip", f"notice n° {existing.id} dans la corbeille", existing.id
-        )
+        return PlannedRow(line, record, "skip", "in-trash", {"record_id": existing.id}, existing.id)
     changes = tuple(
         name
         for name in _UPDATABLE
@@ -225,9 +224,11 @@ def _update_or_skip(line: int, record: Record, existing: Record) -> PlannedRow:
     if "series" in changes and record.series == existing.series[: len(record.series)]:
         changes = tuple(c for c in changes if c != "series")  # a format with one collection
     if not changes:
-        return PlannedRow(line, record, "skip", f"notice n° {existing.id} déjà à jour", existing.id)
+        return PlannedRow(
+            line, record, "skip", "up-to-date", {"record_id": existing.id}, existing.id
+        )
     return PlannedRow(
-        line, record, "update", f"mise à jour de la notice n° {existing.id}", existing.id, changes
+        line, record, "update", "update", {"record_id": existing.id}, existing.id, changes
     )
 
 

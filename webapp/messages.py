@@ -5,7 +5,7 @@ and the indexer hand up codes, users read one line from here."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
 from library.backup import BackupError
@@ -14,6 +14,18 @@ from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import DOC_TYPE_LABELS, AuthorRole, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
+
+if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users pay for it
+    from indexer.consistency import Problem, Repair
+    from indexer.importing import PlannedRow
+
+# Why two records look like the same document (library.review, catalogue.find_duplicates).
+DUPLICATE_REASONS = {
+    "isbn": "même ISBN",
+    "file": "même fichier",
+    "title": "même titre et même année",
+    "similar-title": "titre très proche, même année",
+}
 
 _LOANS: dict[LoanRefusal, str] = {
     LoanRefusal.UNKNOWN_COPY: "Code-barres inconnu : {detail}.",
@@ -378,3 +390,76 @@ def explain_model(evidence: dict[str, Any] | None) -> str:
 def _signed(value: float) -> str:
     """+1,8 or −0,4: French decimal comma and a true minus sign."""
     return f"{value:+.1f}".replace(".", ",").replace("-", "−")
+
+
+# `fonds check`: the problems the consistency check finds and what a repair did
+# (indexer.consistency hands up codes and facts).
+_CHECK_PROBLEMS = {
+    "catalogue-corrupt": "catalogue abîmé : {detail}",
+    "index-missing": "{count} notices absentes de l'index : {ids}",
+    "index-stale": "{count} notices périmées dans l'index : {ids}",
+    "index-orphan": "{count} entrées d'index sans notice vivante : {ids}",
+    "index-duplicate": "{count} notices indexées plusieurs fois : {ids}",
+    "store-missing": "fichier absent du dépôt : {store_path} ({original_name})",
+    "store-corrupt": "fichier altéré dans le dépôt : {store_path} ({original_name})",
+    "store-stray": "{count} fichiers du dépôt sans notice : {names}",
+}
+_REPAIRS = {
+    "index-rebuilt": "index reconstruit ({indexed} notices)",
+    "index-synced": "index mis à jour ({indexed} notices indexées, {deleted} retirées)",
+    "file-restored": "fichier {name} recopié depuis {source}",
+    "strays-removed": "{count} fichiers orphelins retirés du dépôt",
+}
+
+
+def check_problem(problem: Problem) -> str:
+    """One French line for a problem `fonds check` found."""
+    params = dict(problem.params)
+    if "ids" in params:
+        ids = list(params["ids"])
+        params["count"] = len(ids)
+        params["ids"] = _first(ids, 10)
+    if "names" in params:
+        names = list(params["names"])
+        params["count"] = len(names)
+        params["names"] = _first(names, 5)
+    return _CHECK_PROBLEMS.get(problem.kind, problem.kind).format_map(_Legible(params))
+
+
+def repair_text(done: Repair) -> str:
+    """One French line for what `fonds check --repair` mended."""
+    return _REPAIRS.get(done.kind, done.kind).format_map(_Legible(done.params))
+
+
+# What an import plan says of a row it skips or updates (indexer.importing).
+_IMPORT_REASONS = {
+    "same-identifier-in-file": "même identifiant que l'entrée {line} du fichier",
+    "same-reference-in-file": "même référence que l'entrée {line} du fichier",
+    "barcode-known": "code-barres {barcode} déjà au catalogue",
+    "probable-duplicate": "doublon probable de la notice n° {record_id} ({match})",
+    "in-trash": "notice n° {record_id} dans la corbeille",
+    "up-to-date": "notice n° {record_id} déjà à jour",
+    "update": "mise à jour de la notice n° {record_id}",
+}
+
+
+def import_reason(row: PlannedRow) -> str:
+    """One French line for why an import plan skips or updates a row ("" for a creation)."""
+    if not row.reason_code:
+        return ""
+    params = dict(row.reason_params)
+    if "match" in params:
+        params["match"] = DUPLICATE_REASONS.get(str(params["match"]), params["match"])
+    return _IMPORT_REASONS.get(row.reason_code, row.reason_code).format_map(_Legible(params))
+
+
+class _Legible(dict[str, Any]):
+    """A missing fact shows as its name rather than raising: a message stays legible."""
+
+    def __missing__(self, key: str) -> str:
+        return f"{{{key}}}"
+
+
+def _first(values: list[Any], limit: int) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + ("…" if len(values) > limit else "")

@@ -13,6 +13,7 @@ from library.formats.readers import READERS
 from library.identifiers import normalise_isbn
 from library.validation import admit
 from tests.conftest import SHARED
+from webapp.messages import import_reason
 
 INTEROP = SHARED / "interop"
 
@@ -246,7 +247,9 @@ def test_the_same_reference_twice_in_one_file_is_one_record():
     data = b"TY  - BOOK\nTI  - Le livre\nPY  - 2001\nER  - \n" * 3
     plan = plan_import(Catalogue.open(":memory:"), ris.read(data))
     assert [r.action for r in plan.rows] == ["create", "skip", "skip"]
-    assert plan.rows[1].reason == "même référence que l'entrée 1 du fichier"
+    row = plan.rows[1]
+    assert (row.reason_code, dict(row.reason_params)) == ("same-reference-in-file", {"line": 1})
+    assert import_reason(row) == "même référence que l'entrée 1 du fichier"
 
 
 def test_two_editions_with_their_isbns_are_two_records():

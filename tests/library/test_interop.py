@@ -25,6 +25,7 @@ from library.formats.common import UNTITLED
 from library.formats.readers import READERS, sniff
 from library.text import sort_key
 from tests.conftest import REPO, SHARED, _shared_dir
+from webapp.messages import import_reason
 
 FOLDERS = (SHARED / "interop", REPO / "tests" / "data" / "interop")
 FORMAT_OF_FOLDER = {
@@ -293,7 +294,8 @@ def test_a_real_file_imports_clean(path: Path | None):
     # and one record per distinct reference: the same one twice is skipped, with its reason
     created = [r for r in plan.rows if r.action == "create"]
     skipped = [r for r in plan.rows if r.action == "skip"]
-    assert all("même référence" in r.reason for r in skipped)
+    assert all(r.reason_code == "same-reference-in-file" for r in skipped)
+    assert all("même référence" in import_reason(r) for r in skipped)
     assert len(created) + len(skipped) == len(seen)
     distinct = {
         (

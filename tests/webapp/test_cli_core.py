@@ -256,3 +256,28 @@ def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, 
     assert "index : 3 segments" in run("check").output
     assert run("reindex").exit_code == 0
     assert json.loads(run("check", "--json").output)["segments"] == 1
+
+
+def test_check_hands_up_codes_and_the_cli_words_them(run, documents, instance):
+    """The consistency check composes no sentence: a kind and its facts, French at the edge."""
+    from indexer.consistency import check
+    from library.store import FileStore
+    from webapp.cli.env import Env
+
+    run("index", str(documents))
+    with SearchIndex.open(instance / "index") as index:
+        index.write(deletions=[1])
+    env = Env(instance)
+    try:
+        problems = check(env.catalogue(), env.index(sync=False), FileStore(env.paths.store_dir))
+    finally:
+        env.close()
+    assert [(p.kind, dict(p.params)) for p in problems] == [("index-missing", {"ids": [1]})]
+    data = json.loads(run("check", "--json").output)
+    assert data["problems"] == [
+        {"kind": "index-missing", "message": "1 notices absentes de l'index : 1"}
+    ]
+    repaired = json.loads(run("check", "--repair", "--json").output)
+    assert repaired["ok"] and repaired["repaired"] == [
+        "index mis à jour (1 notices indexées, 0 retirées)"
+    ]

@@ -52,3 +52,55 @@ def test_a_stored_reason_round_trips_and_old_french_text_is_kept():
     old = Reason.decode("fichier vide (0 octet)")
     assert old is not None and reason_text(old) == "fichier vide (0 octet)"
     assert Reason.decode("") is None
+
+
+def test_the_problems_of_a_check_read_as_the_sentences_users_know():
+    from indexer.consistency import Problem, Repair
+    from webapp.messages import check_problem, repair_text
+
+    ids = list(range(1, 13))
+    assert check_problem(Problem("index-stale", {"ids": ids})) == (
+        "12 notices périmées dans l'index : 1, 2, 3, 4, 5, 6, 7, 8, 9, 10…"
+    )
+    assert check_problem(Problem("index-orphan", {"ids": [4]})) == (
+        "1 entrées d'index sans notice vivante : 4"
+    )
+    where = {"store_path": "ab/abcd.pdf", "original_name": "cucs.pdf"}
+    assert check_problem(Problem("store-missing", where)) == (
+        "fichier absent du dépôt : ab/abcd.pdf (cucs.pdf)"
+    )
+    names = [f"f{i}" for i in range(6)]
+    assert check_problem(Problem("store-stray", {"names": names})) == (
+        "6 fichiers du dépôt sans notice : f0, f1, f2, f3, f4…"
+    )
+    assert check_problem(Problem("catalogue-corrupt", {"detail": "page 3"}, False)) == (
+        "catalogue abîmé : page 3"
+    )
+    assert repair_text(Repair("file-restored", {"name": "cucs.pdf", "source": "/d/cucs.pdf"})) == (
+        "fichier cucs.pdf recopié depuis /d/cucs.pdf"
+    )
+    assert repair_text(Repair("strays-removed", {"count": 2})) == (
+        "2 fichiers orphelins retirés du dépôt"
+    )
+
+
+def test_the_reasons_of_an_import_plan_read_as_french():
+    from indexer.importing import PlannedRow
+    from library import Record
+    from webapp.messages import import_reason
+
+    record = Record(title="Le livre")
+
+    def reason(code: str, **params: object) -> str:
+        return import_reason(PlannedRow(1, record, "skip", code, params))
+
+    assert reason("probable-duplicate", record_id=7, match="isbn") == (
+        "doublon probable de la notice n° 7 (même ISBN)"
+    )
+    assert reason("same-identifier-in-file", line=3) == (
+        "même identifiant que l'entrée 3 du fichier"
+    )
+    assert reason("barcode-known", barcode="B001") == "code-barres B001 déjà au catalogue"
+    assert reason("up-to-date", record_id=2) == "notice n° 2 déjà à jour"
+    assert reason("update", record_id=2) == "mise à jour de la notice n° 2"
+    assert import_reason(PlannedRow(1, record, "create")) == ""

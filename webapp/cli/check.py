@@ -8,6 +8,7 @@ from indexer.consistency import check, repair
 from library.store import FileStore
 
 from .env import EXIT_REFUSED, Env, pass_env, print_json
+from .messages import check_problem, repair_text
 from .ocr import ocr_waiting, print_ocr_waiting
 
 
@@ -27,7 +28,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
     problems = check(catalogue, index, store)
     done: list[str] = []
     if fix and problems:
-        done = repair(catalogue, index, store, problems)
+        done = [repair_text(r) for r in repair(catalogue, index, store, problems)]
         problems = check(catalogue, index, store)
     waiting = ocr_waiting(catalogue)
     if as_json:
@@ -36,7 +37,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
                 "ok": not problems,
                 "repaired": done,
                 "segments": index.segment_count(),
-                "problems": [{"kind": p.kind, "message": p.message} for p in problems],
+                "problems": [{"kind": p.kind, "message": check_problem(p)} for p in problems],
                 "ocr_waiting": waiting,
             }
         )
@@ -44,7 +45,7 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
         for line in done:
             click.echo(f"réparé : {line}")
         for problem in problems:
-            click.echo(f"problème : {problem.message}")
+            click.echo(f"problème : {check_problem(problem)}")
         if not problems:
             stats = catalogue.stats()
             click.echo(

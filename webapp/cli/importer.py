@@ -15,6 +15,7 @@ from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.readers import READERS, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
+from .messages import import_reason
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def command(
         sync_index(catalogue, env.index(create=True, sync=False), compact=True)
     if as_json:
         document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
-        document.update(plan.to_json())
+        document.update(plan.to_json(import_reason))
         document["reasons"] = (
             [f"{unit} {e.line} : {e.message}" for e in plan.errors] if refused else []
         )
@@ -176,9 +177,9 @@ def _print(file: Path, name: str, plan: ImportPlan, dry_run: bool, refused: bool
     )
     for row in plan.rows:
         if row.action == "skip":
-            click.echo(f"  {unit} {row.line} ignorée : {row.reason}")
+            click.echo(f"  {unit} {row.line} ignorée : {import_reason(row)}")
         elif row.action == "update":
-            click.echo(f"  {unit} {row.line} : {row.reason} ({', '.join(row.changes)})")
+            click.echo(f"  {unit} {row.line} : {import_reason(row)} ({', '.join(row.changes)})")
         elif dry_run:
             click.echo(f"  {unit} {row.line} : nouvelle notice « {row.record.title} »")
     for error in plan.errors:

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any
 from webapp.messages import (
     account_problem,
     backup_problem,
+    check_problem,
     explain,
     explain_model,
     facet_label,
     french_date,
+    import_reason,
     loan_refusal,
     reason_text,
+    repair_text,
     support_label,
 )
 
@@ -28,13 +31,16 @@ __all__ = [
     "INGEST_STATUSES",
     "account_problem",
     "backup_problem",
+    "check_problem",
     "explain",
     "explain_model",
     "facet_label",
     "french_date",
+    "import_reason",
     "ingest_json",
     "loan_refusal",
     "reason_text",
+    "repair_text",
     "support_label",
     "too_few_labels",
 ]

@@ -13,8 +13,8 @@ from indexer.search import rebuild_index
 from library.backup import BackupError, restore_backup
 from library.store import FileStore
 
-from ..messages import backup_problem
 from .env import EXIT_REFUSED, CliError, Env, pass_env
+from .messages import backup_problem, check_problem
 
 
 @click.command("restore")
@@ -46,7 +46,7 @@ def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
     finally:
         restored.close()
     for problem in problems:
-        click.echo(f"problème : {problem.message}", err=True)
+        click.echo(f"problème : {check_problem(problem)}", err=True)
     if problems:
         # A restore is the last line of defence: never call it a success unless it checks out.
         raise CliError(

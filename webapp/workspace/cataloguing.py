@@ -18,7 +18,7 @@ from library.review import DuplicateCandidate, duplicate_candidates
 from library.text import clean_line
 
 from .. import services
-from ..messages import support_label
+from ..messages import DUPLICATE_REASONS, support_label
 from ..params import id_arg, page_arg
 from .admin_common import desk, record_audit, reindex, tagger
 from .record_form import (
@@ -33,12 +33,6 @@ from .record_form import (
 bp = Blueprint("cataloguing", __name__, url_prefix="/admin/notices")
 
 PAGE_SIZE = 30
-DUPLICATE_REASONS = {
-    "isbn": "même ISBN",
-    "file": "même fichier",
-    "title": "même titre et même année",
-    "similar-title": "titre très proche, même année",
-}
 COPY_STATUSES = (CopyStatus.AVAILABLE, CopyStatus.MISSING, CopyStatus.WITHDRAWN)
 
 
