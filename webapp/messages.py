@@ -18,6 +18,7 @@ from library.users import AccountError, AccountProblem
 if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users pay for it
     from indexer.consistency import Problem, Repair
     from indexer.importing import PlannedRow
+    from indexer.search.query import QueryNote
 
 # Why two records look like the same document (library.review, catalogue.find_duplicates).
 DUPLICATE_REASONS = {
@@ -451,6 +452,26 @@ def import_reason(row: PlannedRow) -> str:
     if "match" in params:
         params["match"] = DUPLICATE_REASONS.get(str(params["match"]), params["match"])
     return _IMPORT_REASONS.get(row.reason_code, row.reason_code).format_map(_Legible(params))
+
+
+# What the query parser repaired in what the user typed (indexer.search.query).
+_QUERY_NOTES = {
+    "query-too-long": "Requête trop longue : seuls les {chars} premiers caractères sont pris en "
+    "compte.",
+    "unclosed-quote": "Guillemet non fermé : il a été ignoré.",
+    "ignored": "Ignoré : {tokens}.",
+    "too-many-terms": "Requête trop longue : seuls les {terms} premiers termes sont pris en compte.",
+    "short-prefix": "Préfixe « {typed} » trop court (au moins {min} lettres) : cherché comme un "
+    "mot.",
+}
+
+
+def query_note(note: QueryNote) -> str:
+    """One French sentence for what the parser did to a query."""
+    params = dict(note.params)
+    if "tokens" in params:
+        params["tokens"] = ", ".join(f"« {t} »" for t in params["tokens"])
+    return _QUERY_NOTES.get(note.code, note.code).format_map(_Legible(params))
 
 
 class _Legible(dict[str, Any]):

@@ -192,7 +192,7 @@ class SearchIndex(IndexStore):
             took_ms=took,
             suggestion=suggestion,
             relaxed=relaxed,
-            messages=parsed.messages,
+            notes=parsed.notes,
             terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),

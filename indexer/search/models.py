@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .query import QueryNote
+
 SORTS = ("relevance", "newest", "oldest", "title")
 FACETS = ("theme", "type", "support", "year", "language", "author", "available")
 AVAILABILITY = ("en-rayon", "en-pret", "en-ligne")
@@ -142,7 +144,7 @@ class SearchPage:
     concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
     # for each of them, the French expression the query was taken for ("" = the whole thematic)
     concept_terms: tuple[str, ...] = ()
-    messages: tuple[str, ...] = ()  # French notes for the user (ignored words, short prefixes...)
+    notes: tuple[QueryNote, ...] = ()  # what the parser repaired, worded at the edge
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
     work: Work = field(default_factory=Work)
     empty_help: EmptyHelp | None = None  # set when nothing was found

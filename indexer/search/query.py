@@ -7,13 +7,16 @@
     préfixe*                words starting with the prefix (at least 3 letters)
 
 Parsing never fails: odd input (unbalanced quotes, a lone `*` or `-`, a very long query)
-is repaired and the repair is reported in `messages`, in French, for the user.
+is repaired and the repair is reported in `notes`: a code and its facts, which the edge
+(`webapp.messages.query_note`) words in French for the user.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..analysis import fold, words
 
@@ -22,6 +25,15 @@ MAX_CLAUSES = 24
 MIN_PREFIX = 3
 _OR_WORDS = {"OU", "OR", "|"}
 _TOKEN = re.compile(r'-?"[^"]*"|\S+')
+
+
+@dataclass(frozen=True, slots=True)
+class QueryNote:
+    """What the parser repaired: query-too-long (chars), unclosed-quote, ignored (tokens),
+    too-many-terms (terms), short-prefix (typed, min)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +68,7 @@ class Alternatives:
 class ParsedQuery:
     required: tuple[Alternatives, ...] = ()
     excluded: tuple[Clause, ...] = ()
-    messages: tuple[str, ...] = field(default=())
+    notes: tuple[QueryNote, ...] = field(default=())
 
     def words(self) -> list[str]:
         """Every positive folded word or prefix, for highlighting and suggestions."""
@@ -71,23 +83,21 @@ class ParsedQuery:
         options = tuple(o for group in self.required for o in group.options)
         if len(self.required) < 2:
             return self
-        return ParsedQuery((Alternatives(options),), self.excluded, self.messages)
+        return ParsedQuery((Alternatives(options),), self.excluded, self.notes)
 
 
 def parse(text: str) -> ParsedQuery:
-    messages: list[str] = []
+    notes: list[QueryNote] = []
     text = text.replace("\x00", " ").strip()
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        messages.append(
-            f"Requête trop longue : seuls les {MAX_QUERY_CHARS} premiers caractères sont pris en compte."
-        )
+        notes.append(QueryNote("query-too-long", {"chars": MAX_QUERY_CHARS}))
     # Typographic quotes become plain ones; an unbalanced quote is dropped.
     text = text.translate({ord(c): '"' for c in "«»“”„"})
     if text.count('"') % 2:
         last = text.rfind('"')
         text = text[:last] + " " + text[last + 1 :]
-        messages.append("Guillemet non fermé : il a été ignoré.")
+        notes.append(QueryNote("unclosed-quote"))
 
     required: list[list[Clause]] = []
     excluded: list[Clause] = []
@@ -99,7 +109,7 @@ def parse(text: str) -> ParsedQuery:
             continue
         negative = raw.startswith("-") and len(raw) > 1
         body = raw[1:] if negative else raw
-        clause = _clause(body, messages, ignored)
+        clause = _clause(body, notes, ignored)
         if clause is None:
             continue
         if negative:
@@ -111,18 +121,16 @@ def parse(text: str) -> ParsedQuery:
         join_next = False
 
     if ignored:
-        messages.append("Ignoré : " + ", ".join(f"« {w} »" for w in dict.fromkeys(ignored)) + ".")
+        notes.append(QueryNote("ignored", {"tokens": list(dict.fromkeys(ignored))}))
     if len(required) + len(excluded) > MAX_CLAUSES:
         required = required[:MAX_CLAUSES]
         excluded = excluded[: max(0, MAX_CLAUSES - len(required))]
-        messages.append(
-            f"Requête trop longue : seuls les {MAX_CLAUSES} premiers termes sont pris en compte."
-        )
+        notes.append(QueryNote("too-many-terms", {"terms": MAX_CLAUSES}))
     groups = tuple(Alternatives(tuple(dict.fromkeys(g))) for g in required)
-    return ParsedQuery(groups, tuple(dict.fromkeys(excluded)), tuple(messages))
+    return ParsedQuery(groups, tuple(dict.fromkeys(excluded)), tuple(notes))
 
 
-def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None:
+def _clause(body: str, notes: list[QueryNote], ignored: list[str]) -> Clause | None:
     if body.startswith('"') and body.endswith('"') and len(body) >= 2:
         # Stop words stay in phrases: each language drops its own when the query is compiled.
         found = words(body[1:-1], stops=False)
@@ -135,9 +143,7 @@ def _clause(body: str, messages: list[str], ignored: list[str]) -> Clause | None
             return None
         prefix = folded[-1]
         if len(prefix) < MIN_PREFIX:
-            messages.append(
-                f"Préfixe « {body} » trop court (au moins {MIN_PREFIX} lettres) : cherché comme un mot."
-            )
+            notes.append(QueryNote("short-prefix", {"typed": body, "min": MIN_PREFIX}))
             found = words(stem)
             return Words(tuple(found), stem) if found else None
         return Prefix(prefix, body)  # "l'éval*": the elision before the prefix does not count

@@ -261,7 +261,7 @@ def test_odd_queries_give_results_or_a_message(fund, query):
     page = fund.search(SearchRequest(q=query))
     assert page.total >= 0
     if query in ('"unbalanced', "a" * 10_000, "de*", "*"):
-        assert page.messages
+        assert page.notes
 
 
 def test_an_exclusion_alone_browses_the_rest(fund):

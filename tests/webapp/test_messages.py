@@ -104,3 +104,23 @@ def test_the_reasons_of_an_import_plan_read_as_french():
     assert reason("up-to-date", record_id=2) == "notice n° 2 déjà à jour"
     assert reason("update", record_id=2) == "mise à jour de la notice n° 2"
     assert import_reason(PlannedRow(1, record, "create")) == ""
+
+
+def test_the_query_parser_hands_up_notes_the_edge_words():
+    from indexer.search.query import parse
+    from webapp.messages import query_note
+
+    notes = parse('de* "quartier ! ?').notes
+    assert [(n.code, dict(n.params)) for n in notes] == [
+        ("unclosed-quote", {}),
+        ("short-prefix", {"typed": "de*", "min": 3}),
+        ("ignored", {"tokens": ["!", "?"]}),
+    ]
+    assert [query_note(n) for n in notes] == [
+        "Guillemet non fermé : il a été ignoré.",
+        "Préfixe « de* » trop court (au moins 3 lettres) : cherché comme un mot.",
+        "Ignoré : « ! », « ? ».",
+    ]
+    assert query_note(parse("x " * 400).notes[0]) == (
+        "Requête trop longue : seuls les 500 premiers caractères sont pris en compte."
+    )

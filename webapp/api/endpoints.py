@@ -13,6 +13,7 @@ from library import NotFound
 from library.formats.records_json import record_to_dict
 
 from .. import services
+from ..messages import query_note
 from ..params import MAX_PAGE, args_for, parse_search_args
 from ..public.search import run_search
 from ..public.search_view import facets_json
@@ -58,7 +59,7 @@ def search() -> tuple[Response, int] | Response:
             "corrected": page.corrected,
             "concepts": list(page.concepts),
             "concept_terms": list(page.concept_terms),
-            "messages": list(page.messages) + [p.message for p in args.problems],
+            "messages": [query_note(n) for n in page.notes] + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {
                 "self": _link(base, args_for(req)),

@@ -7,6 +7,7 @@ import click
 from indexer.search import SORTS, SearchRequest
 
 from .env import Env, pass_env, print_json, search_filters
+from .messages import query_note
 
 
 @click.command("search")
@@ -50,8 +51,8 @@ def command(
     if as_json:
         print_json(result.to_json())
         return
-    for message in result.messages:
-        click.echo(f"Note : {message}")
+    for note in result.notes:
+        click.echo(f"Note : {query_note(note)}")
     if result.relaxed:
         click.echo(
             "Aucun document ne contient tous les mots : voici ceux qui en contiennent au moins un."

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from indexer.search import IndexBusy, SearchPage, SearchQueryError, SearchRequest
 
 from .. import services
+from ..messages import query_note
 from ..params import MAX_PAGE, Problem, SearchArgs, args_for, parse_search_args
 from .search_view import (
     SORT_LABELS,
@@ -95,4 +96,5 @@ _FACET_PARAMS = ("theme", "type", "support", "year", "lang", "author", "availabl
 
 def _notes(problems: tuple[Problem, ...], page: SearchPage) -> list[str]:
     """Messages of the parameters' reader and of the query parser, once each."""
-    return list(dict.fromkeys([p.message for p in problems] + list(page.messages)))
+    notes = [query_note(n) for n in page.notes]
+    return list(dict.fromkeys([p.message for p in problems] + notes))
