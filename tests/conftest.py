@@ -34,6 +34,11 @@ def schemas_dir() -> Path:
     return _shared_dir(SCHEMAS, "the XML schemas")
 
 
+@pytest.fixture(scope="session")
+def interop_dir() -> Path:
+    return _shared_dir(SHARED / "interop", "the partners' exchange files")
+
+
 @pytest.fixture
 def instance(tmp_path: Path) -> Path:
     """An empty instance folder for one test."""

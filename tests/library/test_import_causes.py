@@ -12,10 +12,7 @@ from library.formats.marc import MarcRecord
 from library.formats.readers import READERS
 from library.identifiers import normalise_isbn
 from library.validation import admit
-from tests.conftest import SHARED
 from webapp.messages import import_reason
-
-INTEROP = SHARED / "interop"
 
 
 def names(record) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -25,10 +22,8 @@ def names(record) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
 # -- MARC ---------------------------------------------------------------------------------------
 
 
-def test_marc8_is_decoded_by_pymarc_not_read_as_utf8():
-    path = INTEROP / "marc" / "marc8.dat"
-    if not path.exists():
-        pytest.skip("../shared/interop not beside the checkout")
+def test_marc8_is_decoded_by_pymarc_not_read_as_utf8(interop_dir):
+    path = interop_dir / "marc" / "marc8.dat"
     parsed = READERS["iso2709"](path.read_bytes())
     ((_, record),) = parsed.rows
     assert "De la solitude à la communauté" in record.public_note  # a 500 general note is public
@@ -61,10 +56,8 @@ def test_unimarc_sorting_marks_isbd_empty_subfields_full_forenames_and_roles():
     ]
 
 
-def test_marc21_marcxml_is_read_as_marc21_not_refused_for_a_missing_200():
-    path = INTEROP / "marcxml" / "batch.xml"
-    if not path.exists():
-        pytest.skip("../shared/interop not beside the checkout")
+def test_marc21_marcxml_is_read_as_marc21_not_refused_for_a_missing_200(interop_dir):
+    path = interop_dir / "marcxml" / "batch.xml"
     parsed = READERS["marcxml"](path.read_bytes())
     assert parsed.errors == []
     assert [r.title for _, r in parsed.rows] == ["The Great Ray Charles", "The White House"]
