@@ -170,6 +170,12 @@ def merge_batch(writer: Any, segments: list[Any]) -> list[Any]:
     return _merge(writer, segments, chosen)
 
 
+def merge_everything(writer: Any, segments: list[Any]) -> list[Any]:
+    """A rebuild's end: every segment of the fresh generation is the rebuild's own, and no
+    reader sees it yet, so all of them become one."""
+    return _merge(writer, segments, segments) if len(segments) > 1 else segments
+
+
 def _merge(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
     if not chosen:
         return segments
@@ -454,6 +460,8 @@ class IndexStore:
                     replace=False,
                     policy=merge_none,
                 )
+                if len(ix._segments()) > 1:  # noqa: SLF001 - Whoosh's only segment listing
+                    self._write_to(ix, (), (), replace=True, policy=merge_everything)
             except BaseException:
                 ix.close()
                 shutil.rmtree(folder, ignore_errors=True)

@@ -50,6 +50,18 @@ def test_a_rebuild_leaves_one_segment(instance):
     catalogue.close()
 
 
+def test_a_rebuild_in_batches_of_unequal_sizes_also_leaves_one_segment(instance):
+    # The pacer's first batch (200) is larger than the rest of a 250-record fund: a rebuild
+    # must still merge its whole fresh generation, not keep the largest part apart.
+    catalogue = Catalogue.in_instance(instance)
+    fill(catalogue, 250)
+    with SearchIndex.open(instance / "index") as index:
+        rebuild_index(catalogue, index)
+        assert index.segment_count() == 1
+        assert index.doc_count() == 250 and index.duplicate_ids() == []
+    catalogue.close()
+
+
 def test_saves_one_by_one_never_rewrite_the_large_segment_and_stay_few(instance):
     catalogue = Catalogue.in_instance(instance)
     fill(catalogue, 200)
