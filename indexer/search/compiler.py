@@ -108,6 +108,11 @@ class QueryCompiler:
         ]
         return query, exclusion, equivalents
 
+    def together(self, parsed: ParsedQuery) -> wq.Query | None:
+        """The query's words next to each other, in order, in any field (None unless the query
+        is two to MAX_TOGETHER plain words)."""
+        return self._together(parsed)
+
     def _together(self, parsed: ParsedQuery) -> wq.Query | None:
         """For a query of plain words, the words next to each other, in order (a phrase in any
         field): optional, it lifts the documents where they stand together."""

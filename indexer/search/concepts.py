@@ -89,3 +89,15 @@ def _cover(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] |
         if concept not in used:
             used.append(concept)
     return used
+
+
+def query_languages(words: Sequence[str], concepts: Sequence[Concept]) -> set[str]:
+    """The languages whose labels of these concepts the query's words spell."""
+    found = set()
+    for concept in concepts:
+        for lang, label in concept.labels:
+            flat = tuple((analyze(w, lang) or [""])[0] for w in words)
+            n = len(label)
+            if any(flat[i : i + n] == label for i in range(len(flat) - n + 1)):
+                found.add(lang)
+    return found

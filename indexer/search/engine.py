@@ -15,7 +15,7 @@ from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
 from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
-from .concepts import Concept, concepts_in
+from .concepts import Concept, concepts_in, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
@@ -248,16 +248,24 @@ class SearchIndex(IndexStore):
             work.searches += 1
             results = view.searcher.search(query, limit=None, filter=extra, terms=False)
             order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
-        own = [(d, s) for d, s in scored if d in foreign]
+        # Exact matches: in the query's language, with its words together when there are
+        # several ("youth employment" in a title, not "youth" on one page and "employment" on
+        # another). They come first, then the French documents on the concept, then the other
+        # matches (scattered words, a third language sharing a stem), then French documents
+        # that only shared a stem with the query.
+        languages = query_languages(parsed.words(), concepts)
+        together = self._compiler.together(parsed) if len(parsed.required) > 1 else None
+        close = set(foreign)
+        if together is not None:
+            work.searches += 1
+            close = foreign & set(view.searcher.docs_for_query(together))
+        exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
+        exact_ids = {d for d, _ in exact}
+        loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids]
         stray = [(d, s) for d, s in scored if d not in foreign and d not in extra]
-        floor = min((s for _, s in own), default=1.0)
         tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
-        # below every match in the query's language, in the concepts' order, then the rest
-        top = max(order.values(), default=1.0) or 1.0
-        added = [(d, floor * 0.5 * (0.5 + 0.5 * order.get(d, 0.0) / top)) for d in tail]
-        stray_top = max((s for _, s in stray), default=1.0) or 1.0
-        rest = [(d, floor * 0.25 * s / stray_top) for d, s in stray]
-        return matched | extra, own + added + rest, True
+        tiers = [exact, [(d, order.get(d, 0.0)) for d in tail], loose, stray]
+        return matched | extra, _banded(tiers, max((s for _, s in scored), default=1.0)), True
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""
@@ -429,6 +437,24 @@ class SearchIndex(IndexStore):
             else:
                 out.append(typed)
         return " ".join(out) if changed else None
+
+
+def _language(row: Row | None) -> str:
+    return row.language if row is not None else ""
+
+
+def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:
+    """Tiers of (docnum, score), each best first, as one list whose scores keep the tiers
+    apart: the k-th tier's scores fall in (top / 2**(k+1), top / 2**k], in their own order."""
+    out: list[tuple[int, float]] = []
+    band = top if top > 0 else 1.0
+    for tier in tiers:
+        if not tier:
+            continue
+        best = max(s for _, s in tier) or 1.0
+        out.extend((d, band * (0.5 + 0.5 * max(s, 0.0) / best)) for d, s in tier)
+        band *= 0.5
+    return out
 
 
 def _idf(total: int, df: int) -> float:

@@ -23,6 +23,9 @@ RECORDS = {
     "violencia": ("Prevención de la violencia en los barrios", "es", ("prevention-delinquance",)),
     "cls": ("Le contrat local de sécurité du Lamentin", "fr", ("prevention-delinquance",)),
     "violence": ("La violence au collège", "fr", ("reussite-educative",)),
+    "mediacion": ("Mediación social en el Caribe", "es", ("mediation-sociale",)),
+    "mediacion-lejos": ("La mediación en los barrios: una política social", "es", ()),
+    "mediation": ("La médiation sociale à Fort-de-France", "fr", ("mediation-sociale",)),
 }  # fmt: skip
 
 
@@ -73,6 +76,14 @@ def test_a_spanish_word_finds_the_french_documents_on_its_concept(search) -> Non
     # thematic ("Le contrat local de sécurité" is on crime prevention but says no such word)
     assert found == ["violencia", "violence"]
     assert page.concept_terms == ("violences",)
+
+
+def test_words_of_the_query_standing_apart_rank_after_the_french_documents_on_it(search) -> None:
+    found, page = search("mediación social")
+    # the phrase in Spanish, then the French document that says "médiation sociale", then the
+    # Spanish one where "mediación" and "social" are two words of a longer title
+    assert found == ["mediacion", "mediation", "mediacion-lejos"]
+    assert page.concept_terms == ("médiation sociale",)
 
 
 def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -> None:
