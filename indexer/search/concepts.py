@@ -6,10 +6,11 @@ query's own language, ordered by the French words. No engine here: plain values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..analysis import analyze
+from ..analysis import analyze, fold
 
 RANKING_TERMS = 12  # French preferred terms that order a concept's documents
 
@@ -26,6 +27,11 @@ class Concept:
 def concepts_from(themes: Iterable) -> list[Concept]:
     """Concepts from the vocabulary's thematics (`Theme` values of indexer.vocabulary): the
     precise ones (translations), then one per thematic (its English and Spanish labels)."""
+    themes = list(themes)
+    written = {
+        lang: {fold(t) for theme in themes for t in theme.foreign_terms(lang)}
+        for lang in ("en", "es")
+    }
     out = []
     for theme in themes:
         for french, others in theme.translations:
@@ -33,7 +39,7 @@ def concepts_from(themes: Iterable) -> list[Concept]:
                 dict.fromkeys(
                     (lang, tuple(analyze(other, lang)))
                     for other in others
-                    for lang in ("en", "es")
+                    for lang in _languages_of(other, written)
                     if analyze(other, lang)
                 )
             )
@@ -50,6 +56,22 @@ def concepts_from(themes: Iterable) -> list[Concept]:
             french = tuple(theme.terms[:RANKING_TERMS]) + tuple(g[0] for g in theme.synonyms)
             out.append(Concept(theme.slug, labels, french))
     return out
+
+
+_SPANISH = re.compile("[áéíóúñ¿¡]")
+
+
+def _languages_of(text: str, written: dict[str, set[str]]) -> tuple[str, ...]:
+    """The language a translation is written in: the one whose labels list it, else Spanish
+    when it has Spanish letters, else either ("youth" is no Spanish label, "violencia" no
+    English one: analysed in the wrong language, a word could pass for the other's)."""
+    folded = fold(text)
+    listed = tuple(lang for lang in ("en", "es") if folded in written[lang])
+    if len(listed) == 1:
+        return listed
+    if _SPANISH.search(text.lower()):
+        return ("es",)
+    return ("en", "es")
 
 
 def concepts_in(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] | None:

@@ -26,6 +26,9 @@ RECORDS = {
     "mediacion": ("Mediación social en el Caribe", "es", ("mediation-sociale",)),
     "mediacion-lejos": ("La mediación en los barrios: una política social", "es", ()),
     "mediation": ("La médiation sociale à Fort-de-France", "fr", ("mediation-sociale",)),
+    "discrimination-es": ("La discriminación en el Caribe", "es", ()),
+    "discrimination-en": ("Discrimination in hiring", "en", ()),
+    "discrimination-fr": ("Les discriminations à l'embauche", "fr", ("discriminations",)),
 }  # fmt: skip
 
 
@@ -84,6 +87,12 @@ def test_words_of_the_query_standing_apart_rank_after_the_french_documents_on_it
     # Spanish one where "mediación" and "social" are two words of a longer title
     assert found == ["mediacion", "mediation", "mediacion-lejos"]
     assert page.concept_terms == ("médiation sociale",)
+
+
+def test_a_third_language_sharing_the_stem_ranks_after_the_french_documents(search) -> None:
+    # "discriminación" and "discrimination" stem alike, but the query is Spanish
+    found, _ = search("discriminación")
+    assert found == ["discrimination-es", "discrimination-fr", "discrimination-en"]
 
 
 def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -> None:
