@@ -238,10 +238,15 @@ class SearchIndex(IndexStore):
             return matched, scored, False
         if sort != "relevance":
             return matched | extra, scored, True
-        # the concepts' French words, any of them, scored on these documents only
-        french = " OU ".join(
-            dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
-        )
+        # scored on these documents only: precise concepts by their French expressions as a
+        # query (every document holds their words; those where they stand together, or in the
+        # title, come first), thematics by any of their French words
+        if all(c.expression for c in concepts):
+            french = " ".join(c.expression for c in concepts)
+        else:
+            french = " OU ".join(
+                dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
+            )
         query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
         order: dict[int, float] = {}
         if query is not None:

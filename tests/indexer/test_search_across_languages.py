@@ -26,6 +26,7 @@ RECORDS = {
     "mediacion": ("Mediación social en el Caribe", "es", ("mediation-sociale",)),
     "mediacion-lejos": ("La mediación en los barrios: una política social", "es", ()),
     "mediation": ("La médiation sociale à Fort-de-France", "fr", ("mediation-sociale",)),
+    "emploi-des-jeunes": ("L'emploi des jeunes en Guadeloupe", "fr", ("emploi-insertion",)),
     "discrimination-es": ("La discriminación en el Caribe", "es", ()),
     "discrimination-en": ("Discrimination in hiring", "en", ()),
     "discrimination-fr": ("Les discriminations à l'embauche", "fr", ("discriminations",)),
@@ -65,6 +66,12 @@ def test_an_english_query_finds_the_french_documents_on_its_concept_after_its_ow
     assert "mentors" not in found and "clauses" not in found
     assert page.concepts == ("emploi-insertion",)
     assert page.concept_terms == ("emploi des jeunes",)
+
+
+def test_the_french_documents_saying_the_expression_itself_come_first(search) -> None:
+    found, _ = search("youth employment")
+    # « l'emploi des jeunes » before « les jeunes et l'emploi »
+    assert found.index("emploi-des-jeunes") < found.index("emploi-jeunes")
 
 
 def test_a_concept_is_found_whatever_thematic_its_documents_are_on(search) -> None:
