@@ -15,7 +15,7 @@ from .models import Work
 from .phrases import FastPhrase
 from .query import Alternatives, ParsedQuery, Prefix, Words
 
-FIELD_BOOSTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
+FIELD_BOOSTS = {"title": 6.0, "meta": 2.0, "body": 1.0}
 MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # Short prefixes expand to hundreds of unrelated words ("par*": part, parc, parent, parole…);
 # past the most frequent ones they add cost (every posting is read) and little else.
