@@ -39,6 +39,7 @@ FAMILY_ROOT = 5
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
 MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
 TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
+REVERSED_FACTOR = 0.5  # two words together the other way round: half that
 
 
 def family_roots(word: str) -> set[str]:
@@ -114,8 +115,9 @@ class QueryCompiler:
         return self._together(parsed)
 
     def _together(self, parsed: ParsedQuery) -> wq.Query | None:
-        """For a query of plain words, the words next to each other, in order (a phrase in any
-        field): optional, it lifts the documents where they stand together."""
+        """For a query of plain words, the words next to each other, in order (two words: in
+        either order), a phrase in any field: optional, it lifts the documents where they stand
+        together."""
         if not 1 < len(parsed.required) <= MAX_TOGETHER:
             return None
         words: list[str] = []
@@ -124,18 +126,23 @@ class QueryCompiler:
             if len(group.options) > 1 or not isinstance(option, Words) or option.is_phrase:
                 return None
             words.append(option.words[0])
-        variants = []
+        variants: dict[tuple[str, ...], float] = {}
         for lang in self._languages:
             terms = tuple(stem(w, lang) for w in words if w not in STOP_WORDS[lang])
-            if len(terms) > 1 and terms not in variants:
-                variants.append(terms)
+            if len(terms) > 1:
+                variants.setdefault(terms, TOGETHER_BOOST)
+        # two words the other way round count for less: "social mediation" for « médiation
+        # sociale », "jeunes emploi" for « emploi des jeunes »
+        for terms in list(variants):
+            if len(terms) == 2:
+                variants.setdefault(terms[::-1], TOGETHER_BOOST * REVERSED_FACTOR)
         if not variants:
             return None
         return AnyOf(
             [
-                FastPhrase(f, list(terms), boost=FIELD_BOOSTS[f] * TOGETHER_BOOST)
+                FastPhrase(f, list(terms), boost=FIELD_BOOSTS[f] * factor)
                 for f in ("title", "meta", "body")
-                for terms in variants
+                for terms, factor in variants.items()
             ]
         )
 
