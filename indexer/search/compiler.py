@@ -280,5 +280,25 @@ def _sequence(field: str, terms: Sequence[str]) -> wq.Query:
     return FastPhrase(field, list(terms), boost=boost)
 
 
+def labels_query(groups: Sequence[Sequence[tuple[str, ...]]]) -> wq.Query | None:
+    """Every group matched by one of its analysed labels, a label's terms next to each other
+    in any field (the English and Spanish names of the concepts a French query spells)."""
+    parts = [
+        _FewOf([_sequence(f, terms) for f in ("title", "meta", "body") for terms in labels])
+        for labels in groups
+        if labels
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+class _FewOf(wq.Or):
+    """An OR of a few rare terms or phrases: a plain tree of union matchers (AnyOf's arrays
+    span the whole segment, which costs more than such a query reads)."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
 def _any(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else AnyOf(queries)

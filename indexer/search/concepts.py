@@ -123,3 +123,28 @@ def query_languages(words: Sequence[str], concepts: Sequence[Concept]) -> set[st
             if any(flat[i : i + n] == label for i in range(len(flat) - n + 1)):
                 found.add(lang)
     return found
+
+
+def french_labelled(concepts: Sequence[Concept]) -> list[tuple[Concept, Concept]]:
+    """(the precise concept labelled by its analysed French expression, the concept itself)."""
+    out = []
+    for concept in concepts:
+        terms = tuple(analyze(concept.expression, "fr")) if concept.expression else ()
+        if terms:
+            labelled = Concept(concept.slug, (("fr", terms),), concept.french, concept.expression)
+            out.append((labelled, concept))
+    return out
+
+
+def french_cover(
+    words: Sequence[str], labelled: Sequence[tuple[Concept, Concept]]
+) -> list[Concept] | None:
+    """The precise concepts whose French expressions, together, are every word of a French
+    query ("rénovation urbaine", "chômage"); None when some word is no concept's expression."""
+    if not labelled:
+        return None
+    used = _cover(words, [french for french, _ in labelled])
+    if used is None:
+        return None
+    originals = dict(labelled)
+    return [originals[c] for c in used]

@@ -14,8 +14,8 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
-from .concepts import Concept, concepts_in, query_languages
+from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler, labels_query
+from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
@@ -94,6 +94,7 @@ class SearchIndex(IndexStore):
         self._compiler = QueryCompiler(LANGUAGES)
         self._french = QueryCompiler(("fr",))  # whether a query's words are French words too
         self._concepts: list[Concept] = []
+        self._french_concepts: list[tuple[Concept, Concept]] = []
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
@@ -102,6 +103,7 @@ class SearchIndex(IndexStore):
     def set_concepts(self, concepts: Iterable[Concept]) -> None:
         """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
         self._concepts = list(concepts)
+        self._french_concepts = french_labelled(self._concepts)
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -133,7 +135,7 @@ class SearchIndex(IndexStore):
                 if query is not None
                 else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
             )
-            relaxed = corrected = suggested = False
+            relaxed = corrected = suggested = from_french = False
             suggestion: str | None = None
             scored: list[tuple[int, float]] = []
             concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
@@ -144,6 +146,14 @@ class SearchIndex(IndexStore):
                         view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
+                if not concepts and matched and _plain(parsed):
+                    # French words of a concept: its documents in English and Spanish after
+                    abroad = french_cover(parsed.words(), self._french_concepts)
+                    if abroad:
+                        matched, scored, added = self._abroad(
+                            view, abroad, matched, scored, sort, work
+                        )
+                        concepts, from_french = (abroad, True) if added else (None, False)
                 if not matched:
                     # a typo first: the corrected words, before any word of the query alone
                     suggestion, suggested = self._suggest(parsed, searcher, work), True
@@ -197,6 +207,7 @@ class SearchIndex(IndexStore):
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),
             concept_terms=tuple(c.expression for c in concepts or ()),
+            concepts_from_french=from_french,
             work=work,
             empty_help=help_,
         )
@@ -271,6 +282,39 @@ class SearchIndex(IndexStore):
         tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
         tiers = [exact, [(d, order.get(d, 0.0)) for d in tail], loose, stray]
         return matched | extra, _banded(tiers, max((s for _, s in scored), default=1.0)), True
+
+    def _abroad(
+        self,
+        view: View,
+        concepts: list[Concept],
+        matched: set[int],
+        scored: list[tuple[int, float]],
+        sort: str,
+        work: Work,
+    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+        """A French query that spells precise concepts' French expressions: add the English and
+        Spanish documents that hold their English or Spanish names, after every French match
+        ("rénovation urbaine" -> "urban renewal", "renovación urbana"; one more pass)."""
+        query = labels_query([[terms for _, terms in c.labels] for c in concepts])
+        if query is None:
+            return matched, scored, False
+        work.searches += 1
+        rows = view.rows
+        results = view.searcher.search(query, limit=None, terms=False)
+        extra = [
+            (docnum, float(score or 0.0))
+            for score, docnum in results.top_n
+            if docnum not in matched and _language(rows[docnum]) in ("en", "es")
+        ]
+        if not extra:
+            return matched, scored, False
+        added = {d for d, _ in extra}
+        if sort != "relevance":
+            return matched | added, scored, True
+        floor = min((s for _, s in scored), default=1.0)
+        top = max(s for _, s in extra) or 1.0
+        tail = [(d, floor * 0.5 * (0.5 + 0.5 * s / top)) for d, s in extra]
+        return matched | added, scored + tail, True
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""

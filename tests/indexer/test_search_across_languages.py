@@ -1,6 +1,8 @@
 """A query in English or Spanish finds the French documents on its concept, after the matches in
 its own language, and the page says which concept it used: the French expression the vocabulary
-translates ("youth employment" -> "emploi des jeunes"), else the thematic whose labels it uses."""
+translates ("youth employment" -> "emploi des jeunes"), else the thematic whose labels it uses.
+And the reverse: a French query that spells a concept's French expression finds, after the French
+documents, the English and Spanish ones that use its English or Spanish name."""
 
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -
 
 
 def test_a_french_query_is_left_alone(search) -> None:
-    found, page = search("chômage")
+    found, page = search("chômage")  # no English or Spanish document says "unemployment"
     assert found == ["chomage-jeunes"] and page.concepts == ()
 
 
@@ -117,4 +119,21 @@ def test_a_word_both_french_and_english_that_finds_french_documents_is_taken_as_
     search,
 ) -> None:
     found, page = search("violence")  # an English label of crime prevention, and French
-    assert found == ["violence"] and page.concepts == ()
+    # French first; then, the query being French, the Spanish document on « violences »
+    assert found == ["violence", "violencia"] and page.concepts_from_french
+    assert page.concept_terms == ("violences",)
+
+
+def test_a_french_query_finds_the_english_and_spanish_documents_on_its_concept_after(
+    search,
+) -> None:
+    found, page = search("médiation sociale")
+    assert found[0] == "mediation"  # French first
+    assert found[-1] == "mediacion"  # « mediación social »: the concept's Spanish name
+    assert "mediacion-lejos" not in found  # "mediación" and "social" apart: not the name
+    assert page.concepts == ("mediation-sociale",) and page.concepts_from_french
+
+
+def test_a_french_query_no_concept_covers_is_left_alone(search) -> None:
+    found, page = search("médiation Fort-de-France")
+    assert found == ["mediation"] and page.concepts == () and not page.concepts_from_french
