@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from library import NotFound
+from library import NotFound, audit
 from library.authorities import (
     Authorities,
     Authority,
@@ -76,6 +76,15 @@ def _values(authority: Authority) -> dict[str, str]:
     return {
         "name": authority.name,
         "variants": "\n".join(authority.variants),
+        "dates": authority.dates,
+        "note": authority.note,
+    }
+
+
+def _audit_view(authority: Authority) -> dict[str, Any]:
+    return {
+        "forme_retenue": authority.name,
+        "formes_rejetees": list(authority.variants),
         "dates": authority.dates,
         "note": authority.note,
     }
@@ -179,16 +188,7 @@ def edit(authority_id: int) -> Any:
                     if renamed
                     else f"Autorité n° {authority_id} modifiée : {after.name}"
                 ),
-                changes={
-                    k: [v, getattr(after, k) if k != "variants" else list(after.variants)]
-                    for k, v in (
-                        ("name", before.name),
-                        ("variants", list(before.variants)),
-                        ("dates", before.dates),
-                        ("note", before.note),
-                    )
-                    if v != (getattr(after, k) if k != "variants" else list(after.variants))
-                },
+                changes=audit.diff(_audit_view(before), _audit_view(after)),
             )
     except AuthorityRefused as exc:
         return _page(before, values, {exc.field: _upper(exc.message)}), 400
@@ -229,7 +229,7 @@ def merge(authority_id: int) -> Any:
                     f"Autorité n° {source.id} « {source.name} » fusionnée dans n° {target.id}"
                     f" « {target.name} » ({len(changed)} notice(s))"
                 ),
-                changes={"fusionnee": [source.name, None], "formes": [None, target.name]},
+                changes={"autorite": [source.name, target.name]},
             )
     except AuthorityRefused as exc:
         return _page(
