@@ -275,3 +275,21 @@ def test_migration_links_every_name_of_the_sample_fund_without_losing_any(tmp_pa
                 "SELECT series FROM records WHERE id = ?", (stored[-1].id,)
             ).fetchone()[0]
         ) == [{"title": "Kaz", "number": "3"}, {"title": "Recherches", "number": "hors-série"}]
+
+
+def test_exports_carry_the_preferred_forms_after_a_merge_and_a_rename(cat):
+    from library.exporting import export
+    from library.formats.common import ExportContext
+
+    cat.add(Record("Un", authors=(Author("Daniel, Justin"),), publisher="Ibis rouge"))
+    two = cat.add(Record("Deux", authors=(Author("DANIEL, J."),), series=(Series("Kaz", "2"),)))
+    auth = Authorities(cat.conn)
+    auth.merge(by_name(auth, PERSON, "DANIEL, J."), by_name(auth, PERSON, "Daniel, Justin"))
+    auth.rename(by_name(auth, AuthorityKind.COLLECTION, "Kaz"), "Kaz et lakou")
+    auth.rename(by_name(auth, AuthorityKind.PUBLISHER, "Ibis rouge"), "Ibis Rouge éditions")
+    records = [cat.get(i) for i in cat.ids()]
+    for name in ("ris", "csv", "marcxml", "csl-json"):
+        exported = export(name, records, ExportContext()).decode("utf-8")
+        assert "DANIEL, J." not in exported, name
+        assert exported.count("Daniel") >= 2, name
+        assert "Ibis Rouge éditions" in exported and "Kaz et lakou" in exported, name
