@@ -282,7 +282,7 @@ def test_exports_carry_the_preferred_forms_after_a_merge_and_a_rename(cat):
     from library.formats.common import ExportContext
 
     cat.add(Record("Un", authors=(Author("Daniel, Justin"),), publisher="Ibis rouge"))
-    two = cat.add(Record("Deux", authors=(Author("DANIEL, J."),), series=(Series("Kaz", "2"),)))
+    cat.add(Record("Deux", authors=(Author("DANIEL, J."),), series=(Series("Kaz", "2"),)))
     auth = Authorities(cat.conn)
     auth.merge(by_name(auth, PERSON, "DANIEL, J."), by_name(auth, PERSON, "Daniel, Justin"))
     auth.rename(by_name(auth, AuthorityKind.COLLECTION, "Kaz"), "Kaz et lakou")
