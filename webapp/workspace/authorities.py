@@ -158,15 +158,12 @@ def _new_page(kind: AuthorityKind, values: dict[str, str], errors: dict[str, str
 # -- one authority ----------------------------------------------------------------------------
 
 
-@bp.get("/<id:authority_id>")
-def show(authority_id: int) -> str:
-    authority = _get(authority_id)
-    return _page(authority, _values(authority), {})
-
-
-@bp.post("/<id:authority_id>")
-def edit(authority_id: int) -> Any:
+@bp.route("/<id:authority_id>", methods=["GET", "POST"])
+def show(authority_id: int) -> Any:
+    """The authority's page; posted, its form: edit, or rename with a new preferred form."""
     before = _get(authority_id)
+    if request.method == "GET":
+        return _page(before, _values(before), {})
     values = _typed()
     try:
         with services.get_catalogue().transaction():
