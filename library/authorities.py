@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from . import db
 from .db import utc_now
@@ -66,6 +67,7 @@ class Authority:
     updated_at: str = ""
 
 
+@lru_cache(maxsize=8192)  # the same names come back record after record (publishers…)
 def name_key(name: str) -> str:
     """The form names are compared in: 'DANIEL, Justin' and 'Daniel Justin' are one name."""
     return sort_key(name) or " ".join(fold(name).split())
@@ -138,7 +140,8 @@ def resolve(
     conn: sqlite3.Connection, kind: AuthorityKind, name: str, *, now: str | None = None
 ) -> tuple[int, str]:
     """(id, preferred form) of the authority a name designates, created when there is none."""
-    name = clean_line(name)[:NAME_LIMIT] or "?"
+    # stored names are already XML-safe and trimmed (rows.xml_safe_record): spacing is enough
+    name = " ".join(name.split())[:NAME_LIMIT] or "?"
     key = name_key(name)
     found = _find_by_key(conn, kind, key)
     if found is not None:
@@ -219,15 +222,13 @@ def _keep_spellings(conn: sqlite3.Connection, record_id: int) -> None:
 
 
 def _find_by_key(conn: sqlite3.Connection, kind: AuthorityKind, key: str) -> tuple[int, str] | None:
+    """The authority whose preferred form, else a variant, has this key."""
     row = conn.execute(
-        "SELECT id, name FROM authorities WHERE kind = ? AND name_key = ?", (kind.value, key)
+        "SELECT id, name FROM authorities WHERE kind = ?1 AND name_key = ?2"
+        " UNION ALL SELECT a.id, a.name FROM authority_variants v JOIN authorities a"
+        " ON a.id = v.authority_id WHERE v.kind = ?1 AND v.name_key = ?2 LIMIT 1",
+        (kind.value, key),
     ).fetchone()
-    if row is None:
-        row = conn.execute(
-            "SELECT a.id, a.name FROM authority_variants v JOIN authorities a"
-            " ON a.id = v.authority_id WHERE v.kind = ? AND v.name_key = ?",
-            (kind.value, key),
-        ).fetchone()
     return (int(row[0]), str(row[1])) if row else None
 
 
