@@ -24,7 +24,7 @@ from library.exporting import FORMATS, bundle, export
 from library.formats.citation import GROUPINGS, grouped, reference
 from library.formats.common import ExportContext
 
-from .. import services
+from .. import policies, services
 from ..params import request_from_args
 
 bp = Blueprint("exports", __name__)
@@ -159,9 +159,10 @@ def bibliography() -> Response | str:
     records, description = selected_records()
     title, introduction, grouping = bibliography_settings()
     sections = grouped(records, grouping, services.theme_labels())
-    # The consultation date of an online item is the day the bibliography is made: the date
-    # says when the address was good, and the list is what the reader has in hand.
-    today = datetime.now(UTC).date()
+    # The consultation date of an online item is the day the bibliography is made (the
+    # centre's day, config TODAY in tests): the date says when the address was given as good,
+    # which an acquisition date (years old, or empty for imported records) would not.
+    today = policies.today(current_app.config)
     base_url = export_context().base_url
     if request.args.get("format") == "docx":
         from library.formats.docx_bibliography import bibliography_docx

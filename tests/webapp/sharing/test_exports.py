@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import docx
@@ -299,20 +300,27 @@ def test_title_introduction_and_grouping_are_chosen_on_the_page_and_carried_to_t
     assert "Rapport" in labels and "Guide méthodologique" in labels
 
 
-def test_online_items_carry_the_consultation_date_of_the_day_the_list_is_made(client):
-    from datetime import UTC, datetime
-
-    from library.text import french_date
-
+def test_online_items_carry_the_consultation_date_of_the_day_the_list_is_made(
+    app, client, shared_fund
+):
+    app.config["TODAY"] = date(2026, 12, 7)
     page = lxml.html.fromstring(client.get("/bibliographie?groupement=none").data)
-    today = datetime.now(UTC).date()
-    day = "1er" + french_date(today)[1:] if today.day == 1 else french_date(today)
-    online = [
-        r.text_content() for r in page.cssselect(".reference") if "[en ligne]" in r.text_content()
-    ]
-    assert online and all(f"(consulté le {day})." in r for r in online)
+    references = [r.text_content() for r in page.cssselect(".reference")]
+    online = [r for r in references if "[en ligne]" in r]
+    assert online and all(r.endswith("(consulté le 7 décembre 2026).") for r in online)
     held = next(r for r in online if r.startswith("AUTEUR1, Prénom"))
-    assert "Disponible sur : https://fonds.example.org/notice/" in held
+    dillon = next(r.id for r in shared_fund.live if r.title.endswith("quartier Dillon"))
+    assert held == (
+        "AUTEUR1, Prénom. Diagnostic local n° 1 : quartier Dillon [en ligne]. "
+        "[s.l.] : [s.n.], 2011. Disponible sur : "
+        f"https://fonds.example.org/notice/{dillon} (consulté le 7 décembre 2026)."
+    )
+    paper = [r for r in references if "[en ligne]" not in r]
+    assert paper and not any("consulté" in r for r in paper if "Disponible sur" not in r)
+    app.config["TODAY"] = date(2027, 1, 1)
+    docx_data = client.get("/bibliographie?format=docx&groupement=none").data
+    texts = [p.text for p in docx.Document(io.BytesIO(docx_data)).paragraphs]
+    assert any(t.endswith("(consulté le 1er janvier 2027).") for t in texts)
 
 
 def test_every_result_of_a_search_goes_to_the_basket_in_one_click(client, shared_fund):
