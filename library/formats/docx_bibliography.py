@@ -37,11 +37,11 @@ def bibliography_docx(
     document.core_properties.title = title
     document.core_properties.author = centre
     document.core_properties.language = LANGUAGE
-    for section in document.sections:
-        section.page_width, section.page_height = (Twips(v) for v in A4_TWIPS)
-        section.left_margin = section.right_margin = Cm(2.5)
-        section.top_margin = section.bottom_margin = Cm(2.5)
-        footer = section.footer.paragraphs[0]
+    for page in document.sections:
+        page.page_width, page.page_height = (Twips(v) for v in A4_TWIPS)
+        page.left_margin = page.right_margin = Cm(2.5)
+        page.top_margin = page.bottom_margin = Cm(2.5)
+        footer = page.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_number(footer)
     normal = document.styles["Normal"]
