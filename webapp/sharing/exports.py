@@ -17,7 +17,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from indexer.exporting import is_everything, parse_ids, select
-from indexer.search import SearchRequest
+from indexer.search import SearchQueryError, SearchRequest
 from library import Record
 from library.catalogue import utc_now
 from library.exporting import FORMATS, bundle, export
@@ -263,7 +263,11 @@ def _add_search_results(ids: list[int]) -> list[int]:
     if is_everything(search):
         hits = services.get_catalogue().ids()
     else:
-        hits = services.get_finder().all_ids(search)
+        try:
+            hits = services.get_finder().all_ids(search)
+        except SearchQueryError as exc:
+            flash(f"{exc.message} Rien n'a été ajouté au panier.", "error")
+            return ids
     held = set(ids)
     new = [i for i in hits if i not in held]
     room = max(BASKET_MAX - len(ids), 0)

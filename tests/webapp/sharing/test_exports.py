@@ -352,3 +352,19 @@ def test_the_basket_takes_at_most_500_results_and_says_what_did_not_fit(client, 
     assert len(cookie) == exports.BASKET_MAX
     page = lxml.html.fromstring(client.get("/panier").data).text_content()
     assert "au plus 500 notices" in page and "3 n'y tiennent pas" in page
+
+
+def test_adding_all_results_never_fails_and_never_leaves_the_site(client, shared_fund):
+    for args in (
+        "ajouter_resultats=1&q=%22non+ferm%C3%A9&retour=https://evil.example/",
+        "ajouter_resultats=1&year=abc&type=inconnu&page=-3",
+        "ajouter_resultats=1&q=aucunrésultatpossiblexyz",
+    ):
+        response = client.get(f"/panier?{args}")
+        assert response.status_code == 303 and response.headers["Location"] == "/panier"
+    page = lxml.html.fromstring(client.get("/panier").data)
+    assert "aucun résultat" in page.text_content()
+    client.get("/panier?vider=1")
+    client.get("/panier?ajouter_resultats=1")  # no search: the whole fund
+    basket = lxml.html.fromstring(client.get("/panier").data)
+    assert len(basket.cssselect(".basket-item")) == len(shared_fund.live)
