@@ -67,7 +67,8 @@ def bibliography_docx(
             paragraph.paragraph_format.space_after = Pt(6)
             for text, italic in reference(record, consulted=today, base_url=base_url):
                 run = paragraph.add_run(text)
-                run.italic = italic
+                if italic:  # upright is the default: no <w:i w:val="0"/> on every run
+                    run.italic = True
     if not sections:
         document.add_paragraph("Aucune référence ne correspond à cette sélection.")
     for paragraph in document.paragraphs:
