@@ -26,11 +26,14 @@ from webapp.messages import (
 
 if TYPE_CHECKING:  # indexer.ingest loads the search engine: only `fonds index` pays for it
     from indexer.ingest import FileReport, IngestReport
+    from indexer.tag_assessment import AssessmentRefused
+    from indexer.tag_evaluation import LabelsError
     from indexer.tag_learning import TooFewLabels
 
 __all__ = [
     "INGEST_STATUSES",
     "account_problem",
+    "assessment_refusal",
     "backup_problem",
     "check_problem",
     "explain",
@@ -39,6 +42,7 @@ __all__ = [
     "french_date",
     "import_reason",
     "ingest_json",
+    "labels_problem",
     "loan_refusal",
     "query_note",
     "reason_text",
@@ -74,3 +78,23 @@ def too_few_labels(exc: TooFewLabels) -> str:
         f" corrigées) : il en faut au moins {exc.needed} pour apprendre ; les règles seules"
         " restent en vigueur"
     )
+
+
+def labels_problem(exc: LabelsError) -> str:
+    """Why a labels file (`--labels`) cannot be used."""
+    match exc.code:
+        case "not-found":
+            return f"fichier d'étiquettes introuvable : {exc.path}"
+        case "unreadable":
+            return f"{exc.path} : fichier illisible ({exc.error})"
+        case "header":
+            return f"{exc.path}, ligne 1 : en-tête « ref;themes » attendu"
+        case _:
+            return f"{exc.path}, ligne {exc.line} : « ref;themes » attendu"
+
+
+def assessment_refusal(exc: AssessmentRefused) -> str:
+    """Why `fonds tags evaluate` measured nothing."""
+    if exc.code == "too-many-folds":
+        return f"--folds ne peut dépasser le nombre de documents ({exc.params['documents']})"
+    return f"aucune référence de {exc.params['labels_file']} n'a été trouvée dans le catalogue"
