@@ -41,6 +41,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,25 @@ FEATURE_LABELS = dict(FEATURES)
 _BIAS_LABEL = "habitude propre à la thématique"
 
 
+class ModelProblem(StrEnum):
+    """Why there is no usable model; the params are named beside each."""
+
+    NOT_FOUND = "not-found"
+    UNREADABLE = "unreadable"  # error: the exception class
+    MALFORMED = "malformed"  # detail (absent when the file is not a JSON object)
+    UNKNOWN_FORMAT = "unknown-format"  # format
+    MISSING_WEIGHTS = "missing-weights"  # names
+    TOO_FEW_DOCUMENTS = "too-few-documents"  # documents, needed
+
+
 class ModelError(Exception):
-    """A model file that cannot be used (French message)."""
+    """A model that cannot be used or trained: a code and its facts, worded at the edge."""
+
+    def __init__(self, code: ModelProblem, *, path: Path | None = None, **params: Any) -> None:
+        super().__init__(f"{path}: {code} {params}" if path else f"{code} {params}")
+        self.code = code
+        self.path = path
+        self.params = params
 
 
 # -- features ----------------------------------------------------------------------------------
@@ -202,12 +220,12 @@ class TagModel:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TagModel:
         if data.get("format") != FORMAT:
-            raise ModelError(f"format de modèle inconnu ({data.get('format')!r})")
+            raise ModelError(ModelProblem.UNKNOWN_FORMAT, format=repr(data.get("format")))
         try:
             by_name = {str(k): float(v) for k, v in data["weights"].items()}
             missing = [n for n in FEATURE_NAMES if n not in by_name]
             if missing:
-                raise ModelError(f"poids manquants : {', '.join(missing)}")
+                raise ModelError(ModelProblem.MISSING_WEIGHTS, names=tuple(missing))
             known = set(cls.__dataclass_fields__)
             info = {k: v for k, v in data.items() if k not in known and k not in _FILE_KEYS}
             return cls(
@@ -225,7 +243,7 @@ class TagModel:
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ModelError(
-                f"modèle incomplet ou mal formé ({type(exc).__name__} : {exc})"
+                ModelProblem.MALFORMED, detail=f"{type(exc).__name__}: {exc}"
             ) from None
 
 
@@ -268,16 +286,17 @@ def _readable_json(value: Any, indent: str = "") -> str:
 
 
 def load_model(path: Path) -> TagModel:
-    """Read a model file; raise ModelError with a French message when it cannot be used."""
+    """Read a model file; raise ModelError (with the path) when it cannot be used."""
+    path = Path(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{path} : fichier introuvable") from None
+        raise ModelError(ModelProblem.NOT_FOUND, path=path) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{path} : fichier illisible ({type(exc).__name__})") from None
+        raise ModelError(ModelProblem.UNREADABLE, path=path, error=type(exc).__name__) from None
     if not isinstance(data, dict):
-        raise ModelError(f"{path} : modèle mal formé")
+        raise ModelError(ModelProblem.MALFORMED, path=path)
     try:
         return TagModel.from_dict(data)
     except ModelError as exc:
-        raise ModelError(f"{path} : {exc}") from None
+        raise ModelError(exc.code, path=path, **exc.params) from None

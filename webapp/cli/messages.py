@@ -18,10 +18,13 @@ from webapp.messages import (
     french_date,
     import_reason,
     loan_refusal,
+    model_problem,
+    model_set_aside,
     query_note,
     reason_text,
     repair_text,
     support_label,
+    vocabulary_problem,
 )
 
 if TYPE_CHECKING:  # indexer.ingest loads the search engine: only `fonds index` pays for it
@@ -44,11 +47,14 @@ __all__ = [
     "ingest_json",
     "labels_problem",
     "loan_refusal",
+    "model_problem",
+    "model_set_aside",
     "query_note",
     "reason_text",
     "repair_text",
     "support_label",
     "too_few_labels",
+    "vocabulary_problem",
 ]
 
 # How `fonds index` names the fate of each file.

@@ -24,6 +24,7 @@ from .messages import (
     explain,
     explain_model,
     labels_problem,
+    model_problem,
     too_few_labels,
 )
 
@@ -227,7 +228,7 @@ def train_command(
     except TooFewLabels as exc:
         raise CliError(too_few_labels(exc)) from None
     except ModelError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(model_problem(exc)) from None
     model, cv = done.model, done.cross_validation
     if as_json:
         print_json(

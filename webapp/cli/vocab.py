@@ -17,6 +17,7 @@ from indexer.vocabulary import (
 )
 
 from .env import CliError, Env, pass_env
+from .messages import vocabulary_problem
 
 _SKOS_SUFFIXES = (".ttl", ".rdf", ".xml", ".owl", ".n3", ".nt")
 
@@ -42,7 +43,7 @@ def check_command(env: Env, file: Path | None) -> None:
         else:
             vocabulary = load_vocabulary(file)
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     click.echo(f"vocabulaire valide : {_size(vocabulary)} ({file})")
 
 
@@ -93,7 +94,7 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     try:
         vocabulary = import_skos(file)
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     current = env.vocabulary().vocabulary
     new, old = set(vocabulary.labels()), set(current.labels())
     click.echo(f"{file} : {_size(vocabulary)}")
@@ -115,7 +116,7 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     try:
         backup = write_instance_vocabulary(env.root, vocabulary.to_toml(header))
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     click.echo(
         f"vocabulaire installé : {env.root / INSTANCE_FILE}"
         + (f" (ancien fichier sauvegardé : {backup.name})" if backup else "")
