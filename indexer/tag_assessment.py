@@ -59,7 +59,8 @@ class Assessment:
     training_only: int = 0  # records decided in the catalogue, used for training only
 
     def as_dict(self) -> dict[str, Any]:
-        """The `--json` shape of `fonds tags evaluate`."""
+        """The `--json` shape of `fonds tags evaluate` (`model_error` as a code: the CLI puts
+        it into words)."""
         cv = self.cross_validation
         if cv is None:
             assert self.report is not None
@@ -98,7 +99,9 @@ class Assessment:
             **report_json(cv.system),
             "rules": report_json(cv.rules),
             "model": report_json(cv.model) if cv.model is not None else None,
-            "model_error": cv.model_error,
+            "model_error": str(cv.model_error.code)
+            if cv.model_error
+            else None,  # worded by the CLI
             "fitted": fitted,
         }
 

@@ -31,6 +31,7 @@ from typing import Any
 from library import Catalogue, NotFound
 from library.store import sha256_of
 
+from .tag_model import ModelError, ModelProblem
 from .tag_training import (
     MIN_DOCUMENTS,
     Example,
@@ -323,7 +324,7 @@ class CrossValidation:
     selections: tuple[Selection, ...]
     test_sets: tuple[tuple[int, ...], ...]  # indices of the measured documents, per fold
     train_sets: tuple[tuple[int, ...], ...]  # indices of the labelled documents trained on
-    model_error: str | None = None
+    model_error: ModelError | None = None  # why the model column is absent
 
     @property
     def system(self) -> Report:
@@ -357,7 +358,7 @@ def cross_validate(
     by_rules: list[frozenset[str]] = [frozenset()] * len(docs)
     by_model: list[frozenset[str]] = [frozenset()] * len(docs)
     settings_per_fold, selections, tests, trains = [], [], [], []
-    error = None if learn else "apprentissage non demandé"
+    error = None if learn else ModelError(ModelProblem.NOT_REQUESTED)
     for fold in range(folds):
         train = [i for i, f in enumerate(assignment) if f != fold]
         test = [i for i, f in enumerate(assignment) if f == fold]
@@ -372,9 +373,11 @@ def cross_validate(
             continue
         training = [examples[i] for i in train] + extra_examples
         if len(training) < MIN_DOCUMENTS:
-            error = (
-                f"{len(training)} documents pour apprendre dans un pli : il en faut au moins"
-                f" {MIN_DOCUMENTS}"
+            error = ModelError(
+                ModelProblem.TOO_FEW_DOCUMENTS,
+                documents=len(training),
+                needed=MIN_DOCUMENTS,
+                fold=True,
             )
             continue
         choice = select(training, tagger.slugs, seed=seed + 1 + fold)

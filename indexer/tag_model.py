@@ -51,7 +51,9 @@ from .vocabulary import Vocabulary
 MODEL_FILE = "tagging-model.json"
 FORMAT = 1
 
-# (name, French label): the order of the weights in the model file.
+# (name, French label): the order of the weights in the model file. The labels are written into
+# the model file so that a documentalist can read its weights; a decision's reasons carry the
+# names, which the edges put into words (`webapp.messages.explain_model`).
 FEATURES: tuple[tuple[str, str], ...] = (
     ("log_score", "indices au total"),
     ("log_title", "indices dans le titre"),
@@ -69,7 +71,7 @@ FEATURES: tuple[tuple[str, str], ...] = (
 )
 FEATURE_NAMES = tuple(name for name, _ in FEATURES)
 FEATURE_LABELS = dict(FEATURES)
-_BIAS_LABEL = "habitude propre à la thématique"
+BIAS = "bias"  # a thematic's own habit, beside the features in a decision's reasons
 
 
 class ModelProblem(StrEnum):
@@ -80,7 +82,8 @@ class ModelProblem(StrEnum):
     MALFORMED = "malformed"  # detail (absent when the file is not a JSON object)
     UNKNOWN_FORMAT = "unknown-format"  # format
     MISSING_WEIGHTS = "missing-weights"  # names
-    TOO_FEW_DOCUMENTS = "too-few-documents"  # documents, needed
+    TOO_FEW_DOCUMENTS = "too-few-documents"  # documents, needed; fold: in one training part
+    NOT_REQUESTED = "not-requested"  # a cross-validation of the rules alone
 
 
 class ModelError(Exception):
@@ -179,15 +182,15 @@ class TagModel:
                 continue  # never a thematic without a vocabulary term that shows it
             x = features[theme.slug]
             parts = [
-                (label, w * v)
-                for (_, label), w, v in zip(FEATURES, self.weights, x, strict=True)
+                (name, w * v)
+                for name, w, v in zip(FEATURE_NAMES, self.weights, x, strict=True)
                 if v
             ]
             bias = biases.get(theme.slug, 0.0)
             p = sigmoid(self.intercept + bias + sum(c for _, c in parts))
             if p >= self.threshold:
                 if bias:
-                    parts.append((_BIAS_LABEL, bias))
+                    parts.append((BIAS, bias))
                 reasons = sorted(parts, key=lambda r: -r[1])[:3]
                 kept.append(Decision(theme, p, tuple((n, round(c, 2)) for n, c in reasons)))
         kept.sort(key=lambda d: (-d.probability, d.theme.slug))

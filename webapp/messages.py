@@ -386,9 +386,20 @@ def explain_model(evidence: dict[str, Any] | None) -> str:
         return ""
     percent = f"{model.get('probability', 0.0) * 100:.0f} %"
     rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
+    reasons = ", ".join(
+        f"{_model_reason(name)} ({_signed(value)})" for name, value in model.get("reasons", ())
+    )
     line = f"modèle appris : probabilité {percent} (score des règles {rule})"
     return f"{line} ; {reasons}" if reasons else line
+
+
+def _model_reason(name: str) -> str:
+    """A feature's French label; evidence stored by earlier versions holds the label itself."""
+    from indexer.tag_model import BIAS, FEATURE_LABELS
+
+    if name == BIAS:
+        return "habitude propre à la thématique"
+    return FEATURE_LABELS.get(name, name)
 
 
 def _signed(value: float) -> str:
@@ -584,6 +595,7 @@ _MODEL_PROBLEMS = {
     "not-found": "fichier introuvable",
     "unreadable": "fichier illisible ({error})",
     "malformed": "modèle mal formé",
+    "not-requested": "apprentissage non demandé",
     "unknown-format": "format de modèle inconnu ({format})",
     "missing-weights": "poids manquants : {names}",
     "too-few-documents": "{documents} documents étiquetés : il en faut au moins {needed}"
@@ -596,7 +608,12 @@ def model_problem(exc: ModelError) -> str:
     params = dict(exc.params)
     if isinstance(params.get("names"), tuple | list):
         params["names"] = ", ".join(params["names"])
-    if exc.code == "malformed" and params.get("detail"):
+    if exc.code == "too-few-documents" and params.get("fold"):
+        text = (
+            f"{params['documents']} documents pour apprendre dans un pli : il en faut au moins"
+            f" {params['needed']}"
+        )
+    elif exc.code == "malformed" and params.get("detail"):
         text = f"modèle incomplet ou mal formé ({params['detail']})"
     else:
         text = _MODEL_PROBLEMS.get(exc.code, str(exc.code)).format_map(_Legible(params))

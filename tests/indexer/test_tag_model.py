@@ -13,6 +13,8 @@ import indexer.tag_training as tag_training
 from indexer.instance import ModelSetAside, model_for_instance, tagger_for_instance
 from indexer.tag_evaluation import LabelledDoc, cross_validate
 from indexer.tag_model import (
+    BIAS,
+    FEATURE_LABELS,
     MODEL_FILE,
     ModelError,
     ModelProblem,
@@ -84,8 +86,9 @@ def test_a_model_decision_keeps_the_matched_terms_and_says_why_in_french(tagger,
     assert line.startswith("modèle appris : probabilité ") and "%" in line
     reasons = evidence["model"]["reasons"]
     assert 1 <= len(reasons) <= 3 and all(value > 0 for _, value in reasons)
-    assert all(label in line for label, _ in reasons)
-    label, value = reasons[0]
+    assert all(name in (*FEATURE_LABELS, BIAS) for name, _ in reasons)  # codes are stored
+    name, value = reasons[0]
+    label = FEATURE_LABELS.get(name, "habitude propre à la thématique")
     assert f"{label} (+{value:.1f})".replace(".", ",") in line
     assert explain_model(tagger.tag(NEW_REPORT)[0].evidence) == ""  # the rules decided
 
@@ -96,13 +99,16 @@ def test_the_model_line_is_written_the_french_way():
         "model": {
             "probability": 0.8234,
             "rule_score": 0.61,
-            "reasons": [["indices dans les mots-clés", 1.64], ["part des mots courants", -0.4]],
+            "reasons": [["log_keywords", 1.64], ["bias", 0.5], ["cue_share", -0.4]],
         },
     }
     assert explain_model(evidence) == (
-        "modèle appris : probabilité 82 % (score des règles 0,61) ;"
-        " indices dans les mots-clés (+1,6), part des mots courants (−0,4)"
+        "modèle appris : probabilité 82 % (score des règles 0,61) ; indices dans les mots-clés"
+        " (+1,6), habitude propre à la thématique (+0,5), part des mots courants (−0,4)"
     )
+    # Evidence stored by earlier versions holds the French label itself.
+    evidence["model"]["reasons"] = [["part des mots courants", -0.4]]
+    assert explain_model(evidence).endswith("; part des mots courants (−0,4)")
 
 
 def test_no_thematic_without_a_vocabulary_term_however_likely(tagger, model):

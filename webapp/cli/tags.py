@@ -72,10 +72,13 @@ def evaluate_command(
         raise CliError(labels_problem(exc)) from None
     except AssessmentRefused as exc:
         raise CliError(assessment_refusal(exc)) from None
-    if as_json:
-        print_json(done.as_dict())
-        return
     cv = done.cross_validation
+    if as_json:
+        data = done.as_dict()
+        if cv is not None and cv.model_error is not None:
+            data["model_error"] = model_problem(cv.model_error)
+        print_json(data)
+        return
     if cv is not None:
         _print_cv(cv, done.missing, done.training_only)
     else:
@@ -159,7 +162,8 @@ def _print_comparison(cv: CrossValidation) -> None:
     rules, model = cv.rules, cv.model
     if model is None:
         _print_table(rules)
-        click.echo(f"Modèle appris : non évalué ({cv.model_error})")
+        why = model_problem(cv.model_error) if cv.model_error else ""
+        click.echo(f"Modèle appris : non évalué ({why})")
         return
     click.echo(f"{'':<25}{'Règles seules':^21}    {'Règles + modèle appris':^21}")
     head = f"{'Préc.':>6} {'Rappel':>7} {'F1':>6}"
