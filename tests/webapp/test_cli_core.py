@@ -241,6 +241,9 @@ def test_every_command_and_option_is_explained_in_french(path):
         assert not _ENGLISH.search(text), text
     page = CliRunner().invoke(cli, [*path[1:], "--help"]).output
     assert page.startswith("Utilisation : ") and "Afficher cette aide et quitter." in page
+    # Click's own words too: defaults, required options, value types, the usage line.
+    assert not re.search(r"default: |\brequired\b|ARGS", page)
+    assert not re.search(r"--\S+ (INTEGER|FLOAT|TEXT|FILE|DIRECTORY|PATH)\b", page)
 
 
 def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, instance):
