@@ -37,7 +37,7 @@ def command() -> None:
 
 
 @command.command("add")
-@click.argument("email")
+@click.argument("email", metavar="ADRESSE")
 @click.option(
     "--theme", "themes", multiple=True, metavar="SLUG", help="Thématique suivie (répétable)."
 )
@@ -54,7 +54,7 @@ def command() -> None:
 def add(
     env: Env, email: str, themes: tuple[str, ...], query: str, bulletin: bool, origin: str
 ) -> None:
-    """Abonner EMAIL et lui envoyer le courriel de confirmation (l'abonnement commence quand
+    """Abonner ADRESSE et lui envoyer le courriel de confirmation (l'abonnement commence quand
     le lien est confirmé)."""
     labels = env.vocabulary().vocabulary.labels()
     unknown = [t for t in themes if t not in labels]
@@ -119,10 +119,10 @@ def list_subscribers(env: Env, as_json: bool) -> None:
 
 
 @command.command("remove")
-@click.argument("email")
+@click.argument("email", metavar="ADRESSE")
 @pass_env
 def remove(env: Env, email: str) -> None:
-    """Désabonner EMAIL et effacer tout ce qui le concerne."""
+    """Désabonner ADRESSE et effacer tout ce qui le concerne."""
     alerts = _alerts(env)
     try:
         subscriber = alerts.by_email(email)

@@ -28,7 +28,9 @@ def command() -> None:
 
 
 @command.command("check")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "file", metavar="[FICHIER]", required=False, type=click.Path(dir_okay=False, path_type=Path)
+)
 @pass_env
 def check_command(env: Env, file: Path | None) -> None:
     """Valider un vocabulaire (par défaut celui de l'instance, sinon celui livré avec Fonds)."""
@@ -78,7 +80,7 @@ def export_command(env: Env, fmt: str, output: Path | None) -> None:
 
 
 @command.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Montrer ce qui serait importé sans rien écrire.")
 @pass_env
 def import_command(env: Env, file: Path, dry_run: bool) -> None:
