@@ -187,10 +187,18 @@ _french_help(cli)
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="fonds", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("fonds: interrompu", err=True)
         raise SystemExit(130) from None
+    except click.UsageError as exc:  # Click's own refusals, in French like the rest
+        from .messages import usage_problem
+
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Aide : « {exc.ctx.command_path} --help ».\n", err=True)
+        click.echo(f"fonds: {usage_problem(exc)}", err=True)
+        raise SystemExit(exc.exit_code) from None
     except click.ClickException as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None
