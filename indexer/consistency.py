@@ -54,10 +54,18 @@ class Checkup:
 
 
 def checkup(
-    catalogue: Catalogue, index: SearchIndex, store: FileStore, *, mend: bool = False
+    catalogue: Catalogue,
+    index: SearchIndex,
+    store: FileStore,
+    *,
+    mend: bool = False,
+    rebuild: bool = False,
 ) -> Checkup:
     """Compare the catalogue, the index and the store; with `mend`, repair what can be and
-    compare again."""
+    compare again. With `rebuild` (a restored instance), the index is first rebuilt from the
+    catalogue alone."""
+    if rebuild:
+        rebuild_index(catalogue, index)
     problems = check(catalogue, index, store)
     repairs: list[Repair] = []
     if mend and problems:
