@@ -151,7 +151,7 @@ class Decision:
 
     theme: ThemeScore
     probability: float
-    reasons: tuple[tuple[str, float], ...]  # (French label, contribution to the log-odds)
+    reasons: tuple[tuple[str, float], ...]  # (feature name or "bias", contribution to log-odds)
 
 
 class Decider(Protocol):
