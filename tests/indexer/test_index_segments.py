@@ -181,3 +181,27 @@ def test_a_merged_index_reads_exactly_like_the_same_records_written_at_once(inst
                 got = {h.id for h in merged.search(request).hits}
                 assert got and got == {h.id for h in at_once.search(request).hits}
     catalogue.close()
+
+
+def test_a_record_another_process_indexes_during_a_batch_is_not_indexed_twice(instance):
+    # A batch adds the records it found missing from the index without looking each one up
+    # in every segment; should another process index one of them meanwhile (a save in the
+    # web app), the batch must see the segment it does not know and replace, not add.
+    catalogue = Catalogue.in_instance(instance)
+    ids = fill(catalogue, 80)
+    other = SearchIndex.open(instance / "index")
+    with SearchIndex.open(instance / "index", batch_limit=10) as index:
+        written: list[int] = []
+
+        def meanwhile(count: int) -> None:
+            written.append(count)
+            if len(written) == 1:  # after the first commit: the next records, elsewhere
+                sync_index(catalogue, other)
+
+        sync_index(catalogue, index, batch_seconds=0.0001, compact=True, progress=meanwhile)
+        assert len(written) > 2 and other.doc_count() == 80
+        assert index.duplicate_ids() == []
+        assert index.doc_count() == 80
+        assert sorted(index.indexed_revisions()) == ids
+    other.close()
+    catalogue.close()
