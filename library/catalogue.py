@@ -83,6 +83,11 @@ class Catalogue(Holdings, PathMemory):
 
     def add(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Store a new record (its id is assigned here) with its authors and copies."""
+        return self.get(self.insert(record, text=text, now=now))
+
+    def insert(self, record: Record, *, text: str | None = None, now: str | None = None) -> int:
+        """`add` without reading the record back: its id, for a batch that needs no more
+        (an import of 10,000 rows spent a quarter of its catalogue time reading them)."""
         record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
@@ -103,7 +108,7 @@ class Catalogue(Holdings, PathMemory):
                 self._write_text(record_id, text)
             for theme in record.themes:
                 self._write_theme(record_id, theme, now)
-        return self.get(record_id)
+        return record_id
 
     def save(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Write back every descriptive field of an existing record (not its copies or themes)."""
