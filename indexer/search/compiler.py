@@ -257,7 +257,7 @@ class AnyOf(wq.Or):
 
     matcher_type = wq.Or.ARRAY_MATCHER
 
-    def _matcher(self, subs, searcher, context):  # type: ignore[no-untyped-def]
+    def _matcher(self, subs, searcher, context):
         # The same union and scores, its terms' postings read a block at a time (union.py)
         scored = context.weighting is not None if context else True
         parts = [sub.matcher(searcher, context) for sub in subs]
