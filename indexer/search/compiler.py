@@ -223,8 +223,12 @@ def _expand_equivalences(
         for i, g in enumerate(groups)
         if len(g.options) == 1 and isinstance(g.options[0], Words)
     ]
+    present = {s for _, s in singles}
+    stems: dict[tuple[str, ...], tuple[str, ...]] = {}  # each option's stems, computed once
     for forms in equivalences:
         for form in forms:
+            if form[0] not in present:  # no run of the query's words can spell it
+                continue
             n = len(form)
             for pos in range(len(singles) - n + 1):
                 window = singles[pos : pos + n]
@@ -242,10 +246,17 @@ def _expand_equivalences(
                 if (
                     isinstance(option, Words)
                     and (option.is_phrase or len(group) > 1)
-                    and tuple(stem(w) for w in option.words) in forms
+                    and _stems_of(option.words, stems) in forms
                 ):
                     group[k : k + 1] = [_Stems(f) for f in forms]
     return [g for g in out if g]
+
+
+def _stems_of(words: tuple[str, ...], known: dict[tuple[str, ...], tuple[str, ...]]):
+    found = known.get(words)
+    if found is None:
+        found = known[words] = tuple(stem(w) for w in words)
+    return found
 
 
 class AnyOf(wq.Or):
