@@ -153,3 +153,28 @@ def field_lengths(searcher: Any, field: str | None) -> list[int | None] | None:
             lengths = [byte_to_length(b) if b else None for b in column]
     cache[field] = lengths
     return lengths
+
+
+def all_scored(searcher: Any, query: Any) -> list[tuple[float, int]]:
+    """Every match of `query` as (score, docnum), best first then by docnum: what
+    `searcher.search(query, limit=None).top_n` gives, without the collector's calls per match
+    (a union's list of matches is taken whole)."""
+    context = searcher.context()  # the searcher's weighting, as Searcher.search uses
+    items: list[tuple[float, int]] = []
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        if (
+            type(matcher) is matching.ListMatcher
+            and matcher._scorer is None
+            and not matcher._all_weights
+        ):
+            start = matcher._i
+            ids = matcher._ids[start:]
+            weights = matcher._weights[start:] if matcher._weights else [1.0] * len(ids)
+            items.extend(zip(weights, [d + offset for d in ids], strict=True))
+            continue
+        while matcher.is_active():
+            items.append((matcher.score(), matcher.id() + offset))
+            matcher.next()
+    items.sort(key=lambda item: (0 - item[0], item[1]))
+    return items

@@ -1,6 +1,7 @@
-"""The OR read a block at a time (indexer/search/union.py) finds the same documents with the
-same scores as Whoosh's own array union: ranking does not move by a bit, on one segment or
-several, words, prefixes, phrases, OU, exclusions and acronyms alike."""
+"""The OR read a block at a time (indexer/search/union.py), the matches taken without Whoosh's
+collector and the phrases read a block at a time (phrases.py) find the same documents with the
+same scores as Whoosh's own union, collector and skips: ranking does not move by a bit, on one
+segment or several, words, prefixes, phrases, OU, exclusions and acronyms alike."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 from whoosh import query as wq
 
 from indexer.search import SearchIndex, SearchRequest, sync_index
+from indexer.search import phrases
 from indexer.search.compiler import AnyOf
 from indexer.search.models import Work
 from indexer.search.query import parse
+from indexer.search.union import all_scored
 from library import Catalogue, Record
 
 WORDS = (
@@ -81,3 +84,22 @@ def test_pages_and_facets_are_those_of_whoosh_union(index, monkeypatch) -> None:
     theirs = [index.search(SearchRequest(q=q)) for q in QUERIES]
     for a, b in zip(ours, theirs, strict=True):
         assert (a.total, a.hits, a.facets) == (b.total, b.hits, b.facets)
+
+
+def test_matches_taken_whole_are_the_collectors_in_its_order(index) -> None:
+    searcher = index._fresh_view().searcher
+    for q in QUERIES:
+        query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+        if query is None:
+            continue
+        expected = [(float(s), d) for s, d in searcher.search(query, limit=None).top_n]
+        assert [(float(s), d) for s, d in all_scored(searcher, query)] == expected, q
+
+
+def test_phrases_read_by_blocks_are_those_read_by_skips(index, monkeypatch) -> None:
+    phrased = [q for q in QUERIES if '"' in q or len(q.split()) > 1]
+    ours = {q: _results(index, q) for q in phrased}
+    monkeypatch.setattr(phrases, "_plain", lambda posting: False)  # every posting skipped to
+    theirs = {q: _results(index, q) for q in phrased}
+    assert any(scored for scored, _ in ours.values())
+    assert ours == theirs
