@@ -10,8 +10,7 @@ import random
 import pytest
 from whoosh import query as wq
 
-from indexer.search import SearchIndex, SearchRequest, sync_index
-from indexer.search import phrases
+from indexer.search import SearchIndex, SearchRequest, phrases, sync_index
 from indexer.search.compiler import AnyOf
 from indexer.search.models import Work
 from indexer.search.query import parse
