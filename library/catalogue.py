@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import db
+from .authorities import link_record, variants_of
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .holdings import Holdings
@@ -95,6 +96,7 @@ class Catalogue(Holdings, PathMemory):
             )
             record_id = int(cur.lastrowid or 0)
             self._write_authors(record_id, record.authors)
+            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
             for copy in record.copies:
                 self._insert_copy(record_id, copy, now)
             if text is not None:
@@ -120,6 +122,7 @@ class Catalogue(Holdings, PathMemory):
                 (*record_values(record), now, rev, record_id),
             )
             self._write_authors(record_id, record.authors)
+            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
             if text is not None:
                 self._write_text(record_id, text)
         return self.get(record_id)
@@ -156,6 +159,7 @@ class Catalogue(Holdings, PathMemory):
             themes = self._themes_of(chunk)
             copies = self._copies_of(chunk)
             files = self._files_of([r["file_sha256"] for r in rows if r["file_sha256"]])
+            variants = variants_of(self.conn, chunk)
             for row in rows:
                 rid = row["id"]
                 result[rid] = record_from_row(
@@ -165,6 +169,8 @@ class Catalogue(Holdings, PathMemory):
                     copies.get(rid, ()),
                     files.get(row["file_sha256"]),
                 )
+                if rid in variants:
+                    result[rid] = replace(result[rid], name_variants=variants[rid])
         return result
 
     def ids(self, *, include_deleted: bool = False) -> list[int]:

@@ -60,6 +60,7 @@ def _blueprints() -> list[Any]:
     from .sharing import alerts, exports, feeds, oai
     from .workspace import (
         admin,
+        authorities,
         borrowers,
         cataloguing,
         dashboard,
@@ -74,6 +75,7 @@ def _blueprints() -> list[Any]:
     workspace = [
         admin.bp,
         cataloguing.bp,
+        authorities.bp,
         uploads.bp,
         loans.bp,
         borrowers.bp,

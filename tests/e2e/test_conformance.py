@@ -75,6 +75,9 @@ WORKSPACE = {
     "inventory.show": "/admin/recolement/{inventory}",
     "dashboard.index": "/admin/statistiques/",
     "admin.logout": "/admin/deconnexion",
+    "authorities.index": "/admin/autorites/?type=person",
+    "authorities.show": "/admin/autorites/{authority}",
+    "authorities.new": "/admin/autorites/nouvelle",
 }
 # Pages that no endpoint names on its own.
 EXTRA = {"error 404": "/nulle-part", "records.show (withdrawn)": "/notice/{withdrawn}"}
@@ -98,6 +101,7 @@ NOT_PAGES = {
     "records.searchable_file": "a PDF with a text layer",
     "labels.sheet": "PDF",
     "cataloguing.duplicates": "JSON (the record form's early duplicate warning)",
+    "authorities.suggestions": "JSON (the record form's completion of names)",
     "loans.reminders_text": "plain text",
     "loans.overdue_csv": "CSV",
     "inventory.report": "CSV",
@@ -108,6 +112,8 @@ REFUSED = {
     # what a browser can send: a number field (the year) never holds letters
     "cataloguing.new (refused)": ("cataloguing.new", {"title": "", "year": "2009"}),
     "admin.login (refused)": ("admin.login", {"identifiant": "inconnu", "mot_de_passe": "non"}),
+    # spaces pass the browser's `required`: the preferred form is refused as empty
+    "authorities.new (refused)": ("authorities.new", {"type": "person", "name": "  "}),
 }
 PAGES = {**PUBLIC, **WORKSPACE, **EXTRA}
 PAGES.update({name: PAGES[page] for name, (page, _) in REFUSED.items()})
@@ -131,6 +137,7 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
     subscriber and an open inventory: every page has something real to show."""
     from library import Catalogue
     from library.alerts import Alerts
+    from library.authorities import Authorities, AuthorityKind
     from library.inventory import Inventories
     from library.loans import Loans
     from library.users import ScryptCost, Users
@@ -149,6 +156,15 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
         loans.check_out("CRPV000001", borrower.id, today=date(2013, 3, 4))
         ids["borrower"] = borrower.id
         ids["inventory"] = Inventories(cat).start("Réserve", today=date(2013, 3, 4)).id
+        person = Authorities(cat.conn).search(AuthorityKind.PERSON, "Joseph-Angélique")[0]
+        Authorities(cat.conn).update(
+            person.id,
+            name=person.name,
+            variants=["Joseph, Marie"],
+            dates="1948-",
+            note="Urbaniste.",
+        )
+        ids["authority"] = person.id
         alerts = Alerts(cat)
         subscriber, token = alerts.request(
             "ana@example.org", [("theme", "logement")], origin="test"

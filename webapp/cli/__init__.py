@@ -108,9 +108,9 @@ def _register() -> None:
         cli.add_command(module.command)
 
     # The documentalist's workspace: accounts, borrowers, the loan desk, backups.
-    from . import backup, borrowers, loans, restore, users
+    from . import authorities, backup, borrowers, loans, restore, users
 
-    for module in (users, borrowers, loans, backup, restore):
+    for module in (users, borrowers, loans, backup, restore, authorities):
         cli.add_command(module.command)
 
     # Sharing the fund: exports in exchange formats (imports are `fonds import`).
