@@ -18,6 +18,7 @@ from typing import Any
 
 from whoosh import matching
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.binary import AndMaybeMatcher, IntersectionMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
@@ -157,24 +158,46 @@ def field_lengths(searcher: Any, field: str | None) -> list[int | None] | None:
 
 def all_scored(searcher: Any, query: Any) -> list[tuple[float, int]]:
     """Every match of `query` as (score, docnum), best first then by docnum: what
-    `searcher.search(query, limit=None).top_n` gives, without the collector's calls per match
-    (a union's list of matches is taken whole)."""
+    `searcher.search(query, limit=None).top_n` gives, without the collector's calls per match.
+    Whoosh's own matcher tree is read whole: a union's list of matches as it stands, an AND's
+    and an AND-MAYBE's by set operations on their parts' tables, adding the scores as the
+    tree's matchers add them (left part + right part)."""
     context = searcher.context()  # the searcher's weighting, as Searcher.search uses
     items: list[tuple[float, int]] = []
     for sub, offset in searcher.leaf_searchers():
-        matcher = query.matcher(sub, context)
-        if (
-            type(matcher) is matching.ListMatcher
-            and matcher._scorer is None
-            and not matcher._all_weights
-        ):
-            start = matcher._i
-            ids = matcher._ids[start:]
-            weights = matcher._weights[start:] if matcher._weights else [1.0] * len(ids)
-            items.extend(zip(weights, [d + offset for d in ids], strict=True))
-            continue
-        while matcher.is_active():
-            items.append((matcher.score(), matcher.id() + offset))
-            matcher.next()
+        table = _table(query.matcher(sub, context))
+        if offset:
+            items.extend((score, docnum + offset) for docnum, score in table.items())
+        else:
+            items.extend((score, docnum) for docnum, score in table.items())
     items.sort(key=lambda item: (0 - item[0], item[1]))
     return items
+
+
+def _table(matcher: Any) -> dict[int, float]:
+    """{docnum: score} of a matcher from where it stands to its end."""
+    kind = type(matcher)
+    if kind is matching.NullMatcherClass or not matcher.is_active():
+        return {}
+    if kind is matching.ListMatcher and matcher._scorer is None and not matcher._all_weights:
+        start = matcher._i
+        ids = matcher._ids[start:]
+        if matcher._weights:
+            return dict(zip(ids, matcher._weights[start:], strict=True))
+        return dict.fromkeys(ids, 1.0)
+    if kind is IntersectionMatcher:  # score: a.score() + b.score()
+        a, b = _table(matcher.a), _table(matcher.b)
+        if len(b) < len(a):
+            return {d: a[d] + sb for d, sb in b.items() if d in a}
+        return {d: sa + b[d] for d, sa in a.items() if d in b}
+    if kind is AndMaybeMatcher:  # a's matches; score a + b where b matches too
+        a, b = _table(matcher.a), _table(matcher.b)
+        return {d: (sa + b[d] if d in b else sa) for d, sa in a.items()}
+    if kind is WrappingMatcher:  # score: child's * boost
+        boost = matcher.boost
+        return {d: s * boost for d, s in _table(matcher.child).items()}
+    table = {}
+    while matcher.is_active():
+        table[matcher.id()] = matcher.score()
+        matcher.next()
+    return table
