@@ -68,7 +68,8 @@ def run(out_dir: Path) -> dict[str, Any]:
 
 
 def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Wall time of each GET /api/search through the Flask test client, after one warm pass."""
+    """Wall and CPU time of each GET /api/search through the Flask test client, after one warm
+    pass; and the CPU time the search page (HTML) of the same query takes beyond it."""
     from webapp import create_app
     from webapp.services import get_index
 
@@ -78,17 +79,21 @@ def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
     client = app.test_client()
     for query in queries:  # warm pass: the OS cache, the searcher, the facet rows
         client.get("/api/search", query_string=url_params(query))
-    samples = []
+    samples, page_over_api = [], []
     for query in queries:
         started, cpu = time.perf_counter(), time.process_time()
         response = client.get("/api/search", query_string=url_params(query))
         elapsed = (time.perf_counter() - started) * 1000
         cpu_ms = (time.process_time() - cpu) * 1000
+        cpu = time.process_time()
+        client.get("/", query_string=url_params(query))  # the search page (HTML), same query
+        page_cpu = (time.process_time() - cpu) * 1000
         if response.status_code != 200:
             raise RuntimeError(
                 f"{query}: HTTP {response.status_code} {response.get_data()[:300]!r}"
             )
         data = response.get_json()
+        page_over_api.append(page_cpu - cpu_ms)
         samples.append(
             {
                 "query": query,
@@ -98,7 +103,11 @@ def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
                 "relaxed": data["relaxed"],
             }
         )
-    return _summary(samples)
+    summary = _summary(samples)
+    # what the HTML page costs over the API for the same query, in CPU time
+    summary["page_over_api_cpu_p50_ms"] = round(statistics.median(page_over_api), 1)
+    summary["page_over_api_cpu_p95_ms"] = round(_percentile(page_over_api, 0.95), 1)
+    return summary
 
 
 def measure_baseline(path: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -268,7 +277,9 @@ def _print(entry: dict[str, Any]) -> None:
         f" en processus ×{entry['in_process_ratio_p95']} en p95",
         f"  temps CPU en processus : p50 {ours['cpu_p50_ms']} ms, p95 {ours['cpu_p95_ms']} ms;"
         f" FTS5 p50 {theirs['cpu_p50_ms']} ms, p95 {theirs['cpu_p95_ms']} ms"
-        f" (×{entry['cpu_ratio_p95']} en p95, peu sensible à la charge de la machine)",
+        f" (×{entry['cpu_ratio_p95']} en p95, peu sensible à la charge de la machine);"
+        f" la page HTML coûte {ours['page_over_api_cpu_p50_ms']} ms de plus en p50,"
+        f" {ours['page_over_api_cpu_p95_ms']} ms en p95",
         "  p95 par type (HTTP) : "
         + ", ".join(f"{kind} {ms} ms" for kind, ms in http["p95_by_kind_ms"].items()),
         "  plus lentes (HTTP)  : "
