@@ -29,6 +29,7 @@ from .models import (
     ThemeSource,
 )
 from .paths import PathMemory
+from .periodicals import Periodicals
 from .rows import (
     RECORD_COLUMNS,
     ThemeRow,
@@ -46,11 +47,12 @@ from .themes import ADD, DECISIONS, effective_sql
 CATALOGUE_FILE = "catalogue.sqlite3"
 
 
-class Catalogue(Holdings, PathMemory):
+class Catalogue(Holdings, PathMemory, Periodicals):
     """The records of one instance. Open with `Catalogue.open(path)`; close when done.
 
-    Copies and works (`library.holdings.Holdings`) and the files the ingest has seen
-    (`library.paths.PathMemory`) are written in their own modules."""
+    Copies and works (`library.holdings.Holdings`), the files the ingest has seen
+    (`library.paths.PathMemory`) and periodicals with their issues and articles' hosts
+    (`library.periodicals.Periodicals`) are written in their own modules."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -95,6 +97,8 @@ class Catalogue(Holdings, PathMemory):
             )
             record_id = int(cur.lastrowid or 0)
             self._write_authors(record_id, record.authors)
+            if record.host is not None:
+                self._write_host(record_id, record.host, now)
             for copy in record.copies:
                 self._insert_copy(record_id, copy, now)
             if text is not None:
@@ -120,6 +124,7 @@ class Catalogue(Holdings, PathMemory):
                 (*record_values(record), now, rev, record_id),
             )
             self._write_authors(record_id, record.authors)
+            self._write_host(record_id, record.host, now)
             if text is not None:
                 self._write_text(record_id, text)
         return self.get(record_id)
@@ -155,6 +160,7 @@ class Catalogue(Holdings, PathMemory):
             authors = self._authors_of(chunk)
             themes = self._themes_of(chunk)
             copies = self._copies_of(chunk)
+            hosts = self._hosts_of(chunk)
             files = self._files_of([r["file_sha256"] for r in rows if r["file_sha256"]])
             for row in rows:
                 rid = row["id"]
@@ -165,6 +171,8 @@ class Catalogue(Holdings, PathMemory):
                     copies.get(rid, ()),
                     files.get(row["file_sha256"]),
                 )
+                if rid in hosts:
+                    result[rid] = replace(result[rid], host=hosts[rid])
         return result
 
     def ids(self, *, include_deleted: bool = False) -> list[int]:
