@@ -506,6 +506,18 @@ class Periodicals:
             ).fetchone()
             periodical_id = row[0] if row else None
         if periodical_id is None:
+            # A record typed 'revue' of that ISSN or title (our own export re-imported, a
+            # title catalogued before periodicals were) becomes the periodical.
+            row = self.conn.execute(
+                "SELECT id FROM records WHERE doc_type = 'revue' AND deleted = 0"
+                " AND ((issn = ? AND issn != '') OR title_key = ?) ORDER BY issn = ? DESC, id"
+                " LIMIT 1",
+                (issn, title_key(title) if title else None, issn),
+            ).fetchone()
+            if row is not None:
+                periodical_id = row[0]
+                self.conn.execute("INSERT INTO periodicals (record_id) VALUES (?)", (row[0],))
+        if periodical_id is None:
             if not title:
                 raise InvalidRecord("host", "article sans titre de périodique")
             periodical_id = self.add_periodical(

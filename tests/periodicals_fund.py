@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from library import Author, AuthorRole, Catalogue, Copy, Record, Support
+from library import Author, AuthorRole, Catalogue, Copy, DocType, Record, Support
 from library.models import Host
 from library.periodicals import Frequency, Issue, IssueStatus, Periodical
 
@@ -43,6 +43,7 @@ def cahiers(cat: Catalogue) -> CahiersFund:
             ),
             year=2010,
             date="2010-12",
+            doc_type=DocType.ARTICLE,
             language="fr",
             support=Support.PAPIER,
             keywords=("habitat spontané", "résorption"),
@@ -53,6 +54,7 @@ def cahiers(cat: Catalogue) -> CahiersFund:
         Record(
             title="Éditorial : dix ans de politique de la ville",
             year=2010,
+            doc_type=DocType.ARTICLE,
             support=Support.PAPIER,
             host=Host("Cahiers Ville caraïbe", pages="3-11", issue_id=received.id),
         )
