@@ -86,6 +86,7 @@ def show(record_id: int) -> tuple[str, int] | str:
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
         safe_url=record.url if re.match(r"https?://", record.url or "", re.I) else "",
         versions=[_version(other) for other in services.get_catalogue().work_members(record_id)],
+        periodical=services.get_catalogue().periodical_for_record(record_id),
     )
 
 
