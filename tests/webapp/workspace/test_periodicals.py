@@ -254,3 +254,34 @@ def test_the_public_page_of_a_periodical_lists_its_received_issues_and_their_art
 def test_public_periodical_pages_are_read_only_and_unknown_ones_are_404(app, client, fund):
     assert client.get("/periodiques/999999").status_code == 404
     assert client.post(f"/periodiques/{fund.periodical.id}").status_code in (400, 405)
+
+
+def test_the_record_form_of_an_article_names_its_issue_and_saving_keeps_it(app, logged_in, fund):
+    page = plain(text(logged_in.get(f"/admin/notices/{fund.article.id}")))
+    assert "Article dans : Cahiers Ville caraïbe, n° 3, décembre 2010, p. 12-25" in page
+    response = post(
+        logged_in,
+        f"/admin/notices/{fund.article.id}",
+        {
+            "title": "Habiter l'habitat spontané",
+            "doc_type": "article",
+            "support": "papier",
+            "language": "fr",
+            "date": "2010-12",
+            "author_name": ["Joseph-Angélique, Marie"],
+            "author_kind": ["person"],
+            "author_role": ["author"],
+        },
+    )
+    assert response.status_code == 302, text(response)
+    with catalogue_of(app) as cat:
+        record = cat.get(fund.article.id)
+    assert record.title == "Habiter l'habitat spontané"
+    assert (record.host.issue_id, record.host.pages) == (fund.received.id, "12-25")
+
+
+def test_the_record_of_a_periodical_with_issues_does_not_go_to_the_trash(app, logged_in, fund):
+    response = post(logged_in, f"/admin/notices/{fund.periodical.id}/corbeille")
+    assert "Ce périodique a 2 numéro(s)" in text(logged_in.get(response.location))
+    with catalogue_of(app) as cat:
+        assert not cat.get(fund.periodical.id).deleted
