@@ -80,6 +80,14 @@ def host_g(host: Host) -> str:
     return text
 
 
+def host_citation(host: Host) -> str:
+    """'Cahiers Ville caraïbe, n° 3, décembre 2010, p. 12-25': the host as a reader cites it."""
+    parts = [host.title, issue_label(host.number) if host.number else "", date_words(host.date)]
+    if host.pages:
+        parts.append(f"p. {host.pages}")
+    return ", ".join(p for p in parts if p)
+
+
 _G_NUMBER = re.compile(r"^(.*?)\s*(?:\(([^)]*)\))?\s*(?:,?\s*p{1,2}\.\s*(\S+))?\s*\.?$")
 
 

@@ -132,3 +132,13 @@ def test_a_773_without_pages_or_issue_is_a_note_not_a_host():
     marc.add("245", "10", ("a", "Un article"))
     marc.add("773", "0 ", ("t", "Revue urbaine"))
     assert marc21_from_marc(marc).host is None
+
+
+def test_dublin_core_says_where_an_article_was_published_and_reads_it_back_as_a_note(fund, ctx):
+    from library.formats import dublin_core
+
+    data = export("dc", [article_of(fund)], ctx)
+    relation = "Dans : Cahiers Ville caraïbe, n° 3, décembre 2010, p. 12-25"
+    assert f"<dc:relation>{relation}</dc:relation>".encode() in data
+    ((_, record),) = dublin_core.read(data).rows
+    assert relation in record.notes.splitlines()
