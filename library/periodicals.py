@@ -15,6 +15,7 @@ words the form's and the imports' refusals.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -107,7 +108,7 @@ class Issue:
     received_on: str = ""
     id: int | None = None
 
-    def late(self, today: date) -> bool:
+    def late(self, today: datetime.date) -> bool:
         """Expected and the whole of its date (day, month or year) is past."""
         end = period_end(self.date)
         return self.status is IssueStatus.EXPECTED and end is not None and end < today
@@ -245,10 +246,11 @@ class Periodicals:
     ) -> Periodical:
         if record.id is None:
             raise InvalidRecord("id", "périodique inconnu")
+        periodical_id = record.id
         record = replace(record, doc_type=DocType.REVUE, issn=_checked_issn(record.issn))
         with self.transaction():
-            self.periodical(record.id)
-            self._refuse_same_issn(record.issn, record.id)
+            self.periodical(periodical_id)
+            self._refuse_same_issn(record.issn, periodical_id)
             self.save(record, now=now)
             self.conn.execute(
                 "UPDATE periodicals SET frequency = ? WHERE record_id = ?",
@@ -258,10 +260,10 @@ class Periodicals:
             for (article_id,) in self.conn.execute(
                 "SELECT h.record_id FROM article_hosts h JOIN issues i ON i.id = h.issue_id"
                 " WHERE i.periodical_id = ?",
-                (record.id,),
+                (periodical_id,),
             ).fetchall():
                 self._touch_record(article_id, now)
-        return self.periodical(record.id)
+        return self.periodical(periodical_id)
 
     def delete_periodical(self, periodical_id: int, now: str | None = None) -> None:
         """Remove a title that has no issue (its record goes to the trash)."""

@@ -126,18 +126,18 @@ def edit(periodical_id: int) -> Any:
             "call_number": record.call_number,
         }
         return _title_form(Form(values), found)
-    form, record, frequency = _parse_title(found)
-    if record is None:
+    form, changed, frequency = _parse_title(found)
+    if changed is None:
         return _title_form(form, found), 400
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
-            catalogue.save_periodical(record, frequency)
+            catalogue.save_periodical(changed, frequency)
             record_audit(
                 "periodical.edit",
                 target_type="record",
                 target_id=periodical_id,
-                summary=f"Périodique modifié : {record.title[:120]}",
+                summary=f"Périodique modifié : {changed.title[:120]}",
             )
     except InvalidRecord as exc:
         form.errors[exc.field if exc.field in form.values else "title"] = _sentence(exc.reason)
