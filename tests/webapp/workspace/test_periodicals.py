@@ -183,6 +183,8 @@ def test_an_article_is_added_to_an_issue_as_a_record_with_its_pages_and_thematic
     assert record.keywords == ("mangrove", "littoral") and record.year == 2010
     found = text(logged_in.get("/?q=mangrove"))
     assert "La mangrove urbaine de Fort-de-France" in found  # searched like any record
+    by_periodical = text(logged_in.get("/?q=cahiers+ville+caraibe"))
+    assert "La mangrove urbaine de Fort-de-France" in by_periodical  # and by its periodical
 
 
 @pytest.mark.parametrize(
