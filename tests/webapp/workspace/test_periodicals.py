@@ -251,6 +251,7 @@ def test_the_public_page_of_a_periodical_lists_its_received_issues_and_their_art
     assert "Cahiers Ville caraïbe" in text(client.get("/periodiques/"))
     periodical_record = text(client.get(f"/notice/{fund.periodical.id}"))
     assert f'href="/periodiques/{fund.periodical.id}"' in periodical_record
+    assert "REV CAH 3 (n° 3)" in periodical_record  # the copy of an issue says which one
 
 
 def test_public_periodical_pages_are_read_only_and_unknown_ones_are_404(app, client, fund):
