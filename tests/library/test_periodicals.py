@@ -3,6 +3,7 @@ expected and late, articles that name their host issue and pages, copies of an i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -78,8 +79,6 @@ def test_an_article_names_its_host_issue_and_pages(cat):
 
 def test_saving_an_article_keeps_its_host_and_can_change_its_pages(cat):
     fund = cahiers(cat)
-    from dataclasses import replace
-
     record = cat.get(fund.article.id)
     cat.save(replace(record, title="Habiter l'habitat spontané"))
     assert cat.get(fund.article.id).host.pages == "12-25"
@@ -185,3 +184,23 @@ def test_a_copy_can_belong_to_an_issue(cat):
     issue = cat.add_issue(Issue(electronic.id, "1", "2020"))
     with pytest.raises(InvalidRecord):
         cat.add_issue_copy(issue.id, Copy("EL-1"))
+
+
+def test_two_periodicals_cannot_share_an_issn(cat):
+    fund = cahiers(cat)
+    with pytest.raises(InvalidRecord, match="déjà celui de « Cahiers Ville caraïbe »"):
+        cat.add_periodical(Record(title="Autre titre", issn=CAHIERS_ISSN))
+    other = cat.add_periodical(Record(title="Autre titre"))
+    with pytest.raises(InvalidRecord, match="déjà celui"):
+        cat.save_periodical(replace(other.record, issn=CAHIERS_ISSN), Frequency.ANNUEL)
+    assert cat.periodical(other.id).record.issn == "" and len(cat.periodicals()) == 2
+    assert cat.periodical(fund.periodical.id).record.issn == CAHIERS_ISSN
+
+
+def test_renaming_a_periodical_renames_its_articles_hosts_and_moves_their_revision(cat):
+    fund = cahiers(cat)
+    before = cat.get(fund.article.id).rev
+    renamed = replace(cat.get(fund.periodical.id), title="Cahiers de la ville caraïbe")
+    cat.save_periodical(renamed, Frequency.SEMESTRIEL)
+    article = cat.get(fund.article.id)
+    assert article.host.title == "Cahiers de la ville caraïbe" and article.rev > before
