@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import db
+from .authorities import link_record, variants_of
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .holdings import Holdings
@@ -84,6 +85,11 @@ class Catalogue(Holdings, PathMemory, Periodicals):
 
     def add(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Store a new record (its id is assigned here) with its authors and copies."""
+        return self.get(self.insert(record, text=text, now=now))
+
+    def insert(self, record: Record, *, text: str | None = None, now: str | None = None) -> int:
+        """`add` without reading the record back: its id, for a batch that needs no more
+        (an import of 10,000 rows spent a quarter of its catalogue time reading them)."""
         record = xml_safe_record(record)
         validate(record)
         now = now or utc_now()
@@ -97,6 +103,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             )
             record_id = int(cur.lastrowid or 0)
             self._write_authors(record_id, record.authors)
+            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
             if record.host is not None:
                 self._write_host(record_id, record.host, now)
             for copy in record.copies:
@@ -105,7 +112,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                 self._write_text(record_id, text)
             for theme in record.themes:
                 self._write_theme(record_id, theme, now)
-        return self.get(record_id)
+        return record_id
 
     def save(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
         """Write back every descriptive field of an existing record (not its copies or themes)."""
@@ -124,6 +131,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                 (*record_values(record), now, rev, record_id),
             )
             self._write_authors(record_id, record.authors)
+            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
             self._write_host(record_id, record.host, now)
             if text is not None:
                 self._write_text(record_id, text)
@@ -162,6 +170,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             copies = self._copies_of(chunk)
             hosts = self._hosts_of(chunk)
             files = self._files_of([r["file_sha256"] for r in rows if r["file_sha256"]])
+            variants = variants_of(self.conn, chunk)
             for row in rows:
                 rid = row["id"]
                 result[rid] = record_from_row(
@@ -171,6 +180,8 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                     copies.get(rid, ()),
                     files.get(row["file_sha256"]),
                 )
+                if rid in variants:
+                    result[rid] = replace(result[rid], name_variants=variants[rid])
                 if rid in hosts:
                     result[rid] = replace(result[rid], host=hosts[rid])
         return result

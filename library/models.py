@@ -256,6 +256,9 @@ class Record:
     updated_at: str = ""
     deleted: bool = False
     rev: int = 0
+    # Variant forms of the record's authorities (library.authorities): indexed, so a search
+    # on a variant finds the record; read-only, never written back.
+    name_variants: tuple[str, ...] = ()
 
     @property
     def theme_slugs(self) -> tuple[str, ...]:

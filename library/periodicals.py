@@ -8,8 +8,8 @@ received; an expected issue whose date has passed is late. An article is an ordi
 whose `host` names its issue and its pages; a copy of an issue is a copy of the periodical's
 record that names the issue.
 
-Refusals are `InvalidRecord(field, reason)` with the reason in French, as library.validation
-words the form's and the imports' refusals.
+Refusals are `PeriodicalRefusal`s (an `InvalidRecord`): the field, a code and its facts, put
+into French words at the edge (webapp/workspace/periodicals.py, `refusal_text`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,33 @@ from .models import Copy, DocType, Host, Record, Support
 from .text import clean_line
 
 MAX_GENERATED = 60  # expected issues generated at once
+
+
+class PeriodicalRefusal(InvalidRecord):
+    """What the catalogue refuses about a periodical, an issue or an article's host: the field,
+    a code and its facts (`reason` is the code, for logs and the generic handlers).
+
+    Codes: issn-check-digit (issn), issn-taken (issn, title), title-has-issues (title, count),
+    number-missing, number-too-long (limit), number-taken (number), date-unreadable (value),
+    pages-unreadable (pages), pages-reversed (pages), frequency-irregular, number-not-counted
+    (number), no-start-date (number), count-out-of-range (limit), no-dated-issue,
+    issue-in-use (number, articles, copies), host-is-itself, host-without-title."""
+
+    def __init__(self, field: str, code: str, **facts: object) -> None:
+        super().__init__(field, code)
+        self.code = code
+        self.facts = facts
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A value refused before anything is written: its code and facts (see PeriodicalRefusal)."""
+
+    code: str
+    facts: dict[str, object]
+
+    def refusal(self, field: str) -> PeriodicalRefusal:
+        return PeriodicalRefusal(field, self.code, **self.facts)
 
 
 class Frequency(StrEnum):
@@ -137,18 +164,18 @@ def period_end(value: str) -> date | None:
         return None
 
 
-def pages_problem(pages: str) -> str:
-    """Why an article's pages cannot be kept ('' when they can): one page ("7") or a range
+def pages_problem(pages: str) -> Problem | None:
+    """Why an article's pages cannot be kept (None when they can): one page ("7") or a range
     whose first page comes first ("12-25"); roman numerals are accepted for front matter."""
     if not pages:
-        return ""
+        return None
     m = re.fullmatch(r"(\d{1,6}|[ivxlcdm]{1,8})(?:-(\d{1,6}|[ivxlcdm]{1,8}))?", pages, re.I)
     if not m:
-        return f"pages « {pages} » illisibles : une page (7) ou un intervalle (12-25)"
+        return Problem("pages-unreadable", {"pages": pages})
     first, last = m.group(1), m.group(2)
     if last and first.isdigit() and last.isdigit() and int(last) < int(first):
-        return f"pages « {pages} » : la dernière page précède la première"
-    return ""
+        return Problem("pages-reversed", {"pages": pages})
+    return None
 
 
 def clean_pages(raw: str) -> str:
@@ -158,18 +185,21 @@ def clean_pages(raw: str) -> str:
     return re.sub(r"\s*-+\s*", "-", text).strip()
 
 
-def number_problem(number: str) -> str:
+NUMBER_LIMIT = 50
+
+
+def number_problem(number: str) -> Problem | None:
     if not number:
-        return "numéro du fascicule obligatoire"
-    if len(number) > 50:
-        return "numéro trop long (50 caractères au plus)"
-    return ""
+        return Problem("number-missing", {})
+    if len(number) > NUMBER_LIMIT:
+        return Problem("number-too-long", {"limit": NUMBER_LIMIT})
+    return None
 
 
-def date_problem(value: str) -> str:
+def date_problem(value: str) -> Problem | None:
     if value and period_end(value) is None:
-        return f"date « {value} » : au format AAAA, AAAA-MM ou AAAA-MM-JJ"
-    return ""
+        return Problem("date-unreadable", {"value": value})
+    return None
 
 
 def _add_months(day: date, months: int) -> date:
@@ -182,15 +212,13 @@ def next_issue(frequency: Frequency, number: str, when: str) -> tuple[str, str]:
     """The number and date of the issue after (`number`, `when`) at this frequency. Raises
     InvalidRecord when it cannot be told: irregular frequency, number not a number, no date."""
     if frequency not in _STEPS:
-        raise InvalidRecord("frequency", "périodicité irrégulière : ajoutez les numéros un à un")
+        raise PeriodicalRefusal("frequency", "frequency-irregular")
     m = re.fullmatch(r"(.*?)(\d+)", number)
     if not m:
-        raise InvalidRecord(
-            "number", f"le numéro « {number} » ne se termine pas par un nombre à incrémenter"
-        )
+        raise PeriodicalRefusal("number", "number-not-counted", number=number)
     m_date = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", when or "")
     if not m_date or period_end(when) is None:
-        raise InvalidRecord("date", f"le numéro {number} n'a pas de date d'où partir")
+        raise PeriodicalRefusal("date", "no-start-date", number=number)
     days, months = _STEPS[frequency]
     start = date(int(m_date.group(1)), int(m_date.group(2) or 1), int(m_date.group(3) or 1))
     following = start + timedelta(days=days) if days else _add_months(start, months)
@@ -245,7 +273,7 @@ class Periodicals:
         self, record: Record, frequency: Frequency, now: str | None = None
     ) -> Periodical:
         if record.id is None:
-            raise InvalidRecord("id", "périodique inconnu")
+            raise NotFound("periodical", None)
         periodical_id = record.id
         record = replace(record, doc_type=DocType.REVUE, issn=_checked_issn(record.issn))
         with self.transaction():
@@ -270,10 +298,8 @@ class Periodicals:
         with self.transaction():
             found = self.periodical(periodical_id)
             if found.issue_count:
-                raise InvalidRecord(
-                    "issues",
-                    f"« {found.title} » a {found.issue_count} numéro(s) : supprimez-les"
-                    " d'abord, ou gardez le périodique",
+                raise PeriodicalRefusal(
+                    "issues", "title-has-issues", title=found.title, count=found.issue_count
                 )
             self.conn.execute("DELETE FROM periodicals WHERE record_id = ?", (periodical_id,))
             self.delete(periodical_id, now)
@@ -314,15 +340,18 @@ class Periodicals:
             (issn, own_id),
         ).fetchone()
         if row:
-            raise InvalidRecord("issn", f"l'ISSN {issn} est déjà celui de « {row[0]} »")
+            raise PeriodicalRefusal("issn", "issn-taken", issn=issn, title=row[0])
 
     # -- issues --------------------------------------------------------------------------
 
     def add_issue(self, issue: Issue, now: str | None = None) -> Issue:
         number = clean_line(issue.number)
-        problem = number_problem(number) or date_problem(issue.date)
+        problem = number_problem(number)
         if problem:
-            raise InvalidRecord("number" if "numéro" in problem else "date", problem)
+            raise problem.refusal("number")
+        problem = date_problem(issue.date)
+        if problem:
+            raise problem.refusal("date")
         now = now or utc_now()
         received_on = issue.received_on or (
             now[:10] if issue.status is IssueStatus.RECEIVED else ""
@@ -330,7 +359,7 @@ class Periodicals:
         with self.transaction():
             self.periodical(issue.periodical_id)
             if self._issue_by_number(issue.periodical_id, number) is not None:
-                raise InvalidRecord("number", f"le numéro {number} existe déjà pour ce périodique")
+                raise PeriodicalRefusal("number", "number-taken", number=number)
             cur = self.conn.execute(
                 "INSERT INTO issues (periodical_id, number, date, status, received_on,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -366,10 +395,8 @@ class Periodicals:
                 "SELECT count(*) FROM copies WHERE issue_id = ?", (issue_id,)
             ).fetchone()[0]
             if articles or copies:
-                raise InvalidRecord(
-                    "issue",
-                    f"le numéro {found.number} a {articles} article(s) et {copies}"
-                    " exemplaire(s) : il est gardé",
+                raise PeriodicalRefusal(
+                    "issue", "issue-in-use", number=found.number, articles=articles, copies=copies
                 )
             self.conn.execute("DELETE FROM issues WHERE id = ?", (issue_id,))
 
@@ -391,7 +418,7 @@ class Periodicals:
         """Generate the `count` issues that follow the latest one, from the frequency, as
         expected issues (PMB's bulletinage)."""
         if not 1 <= count <= MAX_GENERATED:
-            raise InvalidRecord("count", f"de 1 à {MAX_GENERATED} numéros à la fois")
+            raise PeriodicalRefusal("count", "count-out-of-range", limit=MAX_GENERATED)
         with self.transaction():
             found = self.periodical(periodical_id)
             latest = self.conn.execute(
@@ -400,9 +427,7 @@ class Periodicals:
                 (periodical_id,),
             ).fetchone()
             if latest is None:
-                raise InvalidRecord(
-                    "issues", "ajoutez d'abord un numéro daté : les suivants en partent"
-                )
+                raise PeriodicalRefusal("issues", "no-dated-issue")
             number, when = latest
             created = []
             for _ in range(count):
@@ -467,7 +492,7 @@ class Periodicals:
         pages = clean_pages(host.pages)
         problem = pages_problem(pages)
         if problem:
-            raise InvalidRecord("host", problem)
+            raise problem.refusal("host")
         issue_id = host.issue_id
         if issue_id is None:
             issue_id = self._issue_for(host, now)
@@ -478,7 +503,7 @@ class Periodicals:
             " WHERE i.id = ? AND p.record_id = ?",
             (issue_id, record_id),
         ).fetchone():
-            raise InvalidRecord("host", "un périodique n'est pas un article de ses numéros")
+            raise PeriodicalRefusal("host", "host-is-itself")
         self.conn.execute(
             "INSERT INTO article_hosts (record_id, issue_id, pages) VALUES (?, ?, ?)"
             " ON CONFLICT (record_id) DO UPDATE SET issue_id = excluded.issue_id,"
@@ -521,18 +546,18 @@ class Periodicals:
                 self.conn.execute("INSERT INTO periodicals (record_id) VALUES (?)", (row[0],))
         if periodical_id is None:
             if not title:
-                raise InvalidRecord("host", "article sans titre de périodique")
+                raise PeriodicalRefusal("host", "host-without-title")
             periodical_id = self.add_periodical(
                 Record(title=title, issn=issn, support=Support.PAPIER, source="periodique"),
                 now=now,
             ).id
-        number = clean_line(host.number) or (host.date if date_problem(host.date) == "" else "")
+        number = clean_line(host.number) or (host.date if date_problem(host.date) is None else "")
         number = number or "s.n."
         found = self._issue_by_number(periodical_id, number)
         if found is not None:
             assert found.id is not None
             return found.id
-        when = host.date if not date_problem(host.date) else ""
+        when = host.date if date_problem(host.date) is None else ""
         added = self.add_issue(Issue(periodical_id, number, when, IssueStatus.RECEIVED), now=now)
         assert added.id is not None
         return added.id
@@ -584,6 +609,4 @@ def _checked_issn(raw: str, *, strict: bool = True) -> str:
     except ValueError:
         if not strict:
             return ""
-        raise InvalidRecord(
-            "issn", f"ISSN {raw} invalide : la clé de contrôle ne correspond pas"
-        ) from None
+        raise PeriodicalRefusal("issn", "issn-check-digit", issn=raw) from None

@@ -61,6 +61,7 @@ def _blueprints() -> list[Any]:
     from .sharing import alerts, exports, feeds, oai
     from .workspace import (
         admin,
+        authorities,
         borrowers,
         cataloguing,
         dashboard,
@@ -76,6 +77,7 @@ def _blueprints() -> list[Any]:
     workspace = [
         admin.bp,
         cataloguing.bp,
+        authorities.bp,
         uploads.bp,
         loans.bp,
         borrowers.bp,

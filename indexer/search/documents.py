@@ -63,6 +63,7 @@ def build_document(
         [
             record.subtitle,
             " ".join(a.display for a in record.authors),
+            " ".join(record.name_variants),  # other forms of its authorities' names
             record.abstract,
             " ".join(record.keywords),
             " ".join(record.territories),

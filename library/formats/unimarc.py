@@ -7,6 +7,9 @@ data, UTF-8 declared as "50"), 101 (language, ISO 639-2), 200 (title, subtitle, 
 (an article's periodical: $t title, $x ISSN) with 463 (its issue: $v number, $d date, $p
 pages), 606 (thematics), 607 (territories), 608 (document type), 610 (keywords), 700/701 and
 710/711 (authors), 856; the internal note goes in the local field 990 $a (a partner's own 9XX).
+Holdings: one 995 per copy as Koha's and PMB's UNIMARC have it: $e location, $f barcode,
+$k call number (the owning and holding library codes, $b and $c, are the partner's own: left
+out). A partner's 995 comes back as copies the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from .common import (
     UNIMARC_RELATORS,
     ExportContext,
     author_from_name,
+    copies_from_fields,
+    exported_copies,
     import_source,
     in_statement_order,
     isbd_part,
@@ -122,6 +127,8 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
         first = first and not main
     if record.url:
         marc.add("856", "4 ", ("u", record.url))
+    for copy in exported_copies(record):
+        marc.add("995", "  ", ("e", copy.location), ("f", copy.barcode), ("k", copy.call_number))
     # Fields go out in tag order, as ISO 2709 readers expect.
     marc.fields.sort(key=lambda f: f.tag)
     return marc
@@ -188,6 +195,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         date, _ = parse_date(f"{year}-{coded[13:15]}-{coded[15:17]}")
     doc_type = _doc_type(marc)
     host = _host(marc)
+    support = Support.ELECTRONIQUE if marc.leader[6:7] == "l" else Support.PAPIER
     return Record(
         title=title.strip(),
         subtitle=subtitle.strip(),
@@ -197,7 +205,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         date=date,
         year=year,
         doc_type=doc_type,
-        support=Support.ELECTRONIQUE if marc.leader[6:7] == "l" else Support.PAPIER,
+        support=support,
         language=language_639_1(marc.value("101", "a")),
         pages=parse_pages(marc.value("215", "a")),
         physical_description=physical_from_fields(
@@ -221,6 +229,15 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         url=marc.value("856", "u"),
         notes="\n".join(marc.values("990", "a")),
         source=import_source(source_name, _identifier(marc)),
+        copies=holdings(marc) if support is Support.PAPIER else (),
+    )
+
+
+def holdings(marc: MarcRecord) -> tuple:
+    """The copies of a UNIMARC record's 995 fields (Koha, PMB, ours): $f barcode, $k call
+    number, $e location."""
+    return copies_from_fields(
+        (strip_isbd(f.get("f")), f.get("k"), f.get("e")) for f in marc.all("995")
     )
 
 

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 
+from ..authorities import link_all
 from ..text import XML_FORBIDDEN, xml_safe
 
 # (table, column, what a value left blank becomes: None = leave the row as it is)
@@ -112,4 +113,7 @@ def _clean_json_lists(conn: sqlite3.Connection) -> set[int]:
     return changed
 
 
-DATA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {4: clean_stored_text}
+DATA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    4: clean_stored_text,
+    14: link_all,  # every existing record linked to its authorities (0014_authorities.sql)
+}

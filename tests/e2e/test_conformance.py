@@ -82,6 +82,9 @@ WORKSPACE = {
     "inventory.show": "/admin/recolement/{inventory}",
     "dashboard.index": "/admin/statistiques/",
     "admin.logout": "/admin/deconnexion",
+    "authorities.index": "/admin/autorites/?type=person",
+    "authorities.show": "/admin/autorites/{authority}",
+    "authorities.new": "/admin/autorites/nouvelle",
 }
 # Pages that no endpoint names on its own.
 EXTRA = {
@@ -109,6 +112,7 @@ NOT_PAGES = {
     "records.searchable_file": "a PDF with a text layer",
     "labels.sheet": "PDF",
     "cataloguing.duplicates": "JSON (the record form's early duplicate warning)",
+    "authorities.suggestions": "JSON (the record form's completion of names)",
     "loans.reminders_text": "plain text",
     "loans.overdue_csv": "CSV",
     "inventory.report": "CSV",
@@ -127,6 +131,8 @@ REFUSED = {
         "periodicals.new_article",
         {"title": "Article", "pages": "25-12"},
     ),
+    # spaces pass the browser's `required`: the preferred form is refused as empty
+    "authorities.new (refused)": ("authorities.new", {"type": "person", "name": "  "}),
 }
 PAGES = {**PUBLIC, **WORKSPACE, **EXTRA}
 PAGES.update({name: PAGES[page] for name, (page, _) in REFUSED.items()})
@@ -150,6 +156,7 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
     subscriber and an open inventory: every page has something real to show."""
     from library import Catalogue
     from library.alerts import Alerts
+    from library.authorities import Authorities, AuthorityKind
     from library.inventory import Inventories
     from library.loans import Loans
     from library.users import ScryptCost, Users
@@ -169,6 +176,15 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
         loans.check_out("CRPV000001", borrower.id, today=date(2013, 3, 4))
         ids["borrower"] = borrower.id
         ids["inventory"] = Inventories(cat).start("Réserve", today=date(2013, 3, 4)).id
+        person = Authorities(cat.conn).search(AuthorityKind.PERSON, "Joseph-Angélique")[0]
+        Authorities(cat.conn).update(
+            person.id,
+            name=person.name,
+            variants=["Joseph, Marie"],
+            dates="1948-",
+            note="Urbaniste.",
+        )
+        ids["authority"] = person.id
         alerts = Alerts(cat)
         subscriber, token = alerts.request(
             "ana@example.org", [("theme", "logement")], origin="test"

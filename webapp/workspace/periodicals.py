@@ -34,6 +34,8 @@ from library.periodicals import (
     Issue,
     IssueStatus,
     Periodical,
+    PeriodicalRefusal,
+    Problem,
     clean_pages,
     date_problem,
     number_problem,
@@ -58,6 +60,40 @@ class Form:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+
+
+# The catalogue's refusals about periodicals (library.periodicals.PeriodicalRefusal), in words.
+_REFUSALS: dict[str, str] = {
+    "issn-check-digit": "ISSN {issn} invalide : la clé de contrôle ne correspond pas"
+    " (vérifiez la saisie)",
+    "issn-taken": "l'ISSN {issn} est déjà celui de « {title} »",
+    "title-has-issues": "« {title} » a {count} numéro(s) : supprimez-les d'abord, ou gardez"
+    " le périodique",
+    "number-missing": "numéro du fascicule obligatoire",
+    "number-too-long": "numéro trop long ({limit} caractères au plus)",
+    "number-taken": "le numéro {number} existe déjà pour ce périodique",
+    "date-unreadable": "date « {value} » : au format AAAA, AAAA-MM ou AAAA-MM-JJ",
+    "pages-unreadable": "pages « {pages} » illisibles : une page (7) ou un intervalle (12-25)",
+    "pages-reversed": "pages « {pages} » : la dernière page précède la première",
+    "frequency-irregular": "périodicité irrégulière : ajoutez les numéros un à un",
+    "number-not-counted": "le numéro « {number} » ne se termine pas par un nombre à incrémenter",
+    "no-start-date": "le numéro {number} n'a pas de date d'où partir",
+    "count-out-of-range": "de 1 à {limit} numéros à la fois",
+    "no-dated-issue": "ajoutez d'abord un numéro daté : les suivants en partent",
+    "issue-in-use": "le numéro {number} a {articles} article(s) et {copies} exemplaire(s) :"
+    " il est gardé",
+    "host-is-itself": "un périodique n'est pas un article de ses numéros",
+    "host-without-title": "article sans titre de périodique",
+}
+
+
+def refusal_text(refused: InvalidRecord | Problem) -> str:
+    """A refusal of the catalogue in French (its reason as it is when it has no code here)."""
+    if isinstance(refused, Problem):
+        return _REFUSALS[refused.code].format(**refused.facts)
+    if isinstance(refused, PeriodicalRefusal) and refused.code in _REFUSALS:
+        return _REFUSALS[refused.code].format(**refused.facts)
+    return refused.reason
 
 
 def _sentence(reason: str) -> str:
@@ -104,7 +140,9 @@ def new() -> Any:
                 summary=f"Périodique créé : {stored.title[:120]}",
             )
     except InvalidRecord as exc:
-        form.errors[exc.field if exc.field in form.values else "title"] = _sentence(exc.reason)
+        form.errors[exc.field if exc.field in form.values else "title"] = _sentence(
+            refusal_text(exc)
+        )
         return _title_form(form, None), 400
     reindex(stored.id)
     flash(f"Périodique « {stored.title} » créé.", "success")
@@ -140,7 +178,9 @@ def edit(periodical_id: int) -> Any:
                 summary=f"Périodique modifié : {changed.title[:120]}",
             )
     except InvalidRecord as exc:
-        form.errors[exc.field if exc.field in form.values else "title"] = _sentence(exc.reason)
+        form.errors[exc.field if exc.field in form.values else "title"] = _sentence(
+            refusal_text(exc)
+        )
         return _title_form(form, found), 400
     articles = catalogue.articles([i.id for i in catalogue.issues(periodical_id) if i.id])
     reindex(periodical_id, *(a.id for found_ in articles.values() for a in found_ if a.id))
@@ -162,7 +202,7 @@ def delete(periodical_id: int) -> Response:
                 summary=f"Périodique supprimé : {found.title[:120]}",
             )
     except InvalidRecord as exc:
-        flash(f"Suppression impossible : {_clause(exc.reason)}", "error")
+        flash(f"Suppression impossible : {_clause(refusal_text(exc))}", "error")
         return redirect(url_for("periodicals.show", periodical_id=periodical_id))
     reindex(periodical_id)
     flash(f"Périodique « {found.title} » mis à la corbeille.", "success")
@@ -263,10 +303,9 @@ def add_issue(periodical_id: int) -> Any:
     form = Form({name: clean_line(request.form.get(name, "")) for name in ("number", "date")})
     form.values["status"] = request.form.get("status", "received")
     number, when = form.values["number"], form.values["date"]
-    if number_problem(number):
-        form.errors["number"] = _sentence(number_problem(number))
-    if date_problem(when):
-        form.errors["date"] = _sentence(date_problem(when))
+    for name, problem in (("number", number_problem(number)), ("date", date_problem(when))):
+        if problem is not None:
+            form.errors[name] = _sentence(refusal_text(problem))
     try:
         status = IssueStatus(form.values["status"])
     except ValueError:
@@ -284,7 +323,7 @@ def add_issue(periodical_id: int) -> Any:
                 summary=f"Numéro {added.number} ajouté ({_status_word(added.status)})",
             )
     except InvalidRecord as exc:
-        form.errors["number" if exc.field == "number" else "date"] = _sentence(exc.reason)
+        form.errors["number" if exc.field == "number" else "date"] = _sentence(refusal_text(exc))
         return _show(found, form, 400)
     flash(f"Numéro {added.number} ajouté.", "success")
     return redirect(url_for("periodicals.show", periodical_id=periodical_id) + "#numeros")
@@ -309,7 +348,7 @@ def expect(periodical_id: int) -> Response:
                 summary=f"{len(made)} numéro(s) attendu(s) prévu(s) pour {found.title[:80]}",
             )
     except InvalidRecord as exc:
-        flash(f"Rien n'a été prévu : {_clause(exc.reason)}", "error")
+        flash(f"Rien n'a été prévu : {_clause(refusal_text(exc))}", "error")
         return redirect(target)
     if made:
         flash(
@@ -346,7 +385,9 @@ def receive(issue_id: int) -> Response:
                 + (f", exemplaire {barcode}" if barcode else ""),
             )
     except InvalidRecord as exc:
-        reason = f"le code-barres {barcode} existe déjà" if exc.field == "barcode" else exc.reason
+        reason = (
+            f"le code-barres {barcode} existe déjà" if exc.field == "barcode" else refusal_text(exc)
+        )
         if "paper" in exc.reason:
             reason = "seul un périodique papier a des exemplaires"
         flash(f"Rien n'a été enregistré : {_clause(reason)}", "error")
@@ -375,7 +416,7 @@ def delete_issue(issue_id: int) -> Response:
                 summary=f"Numéro {issue.number} supprimé",
             )
     except InvalidRecord as exc:
-        flash(f"Suppression impossible : {_clause(exc.reason)}", "error")
+        flash(f"Suppression impossible : {_clause(refusal_text(exc))}", "error")
         return redirect(target)
     flash(f"Numéro {issue.number} supprimé.", "success")
     return redirect(target)
@@ -412,7 +453,7 @@ def new_article(issue_id: int) -> Any:
                 f" {stored.title[:80]}",
             )
     except InvalidRecord as exc:
-        form.errors["pages" if exc.field == "host" else "title"] = _sentence(exc.reason)
+        form.errors["pages" if exc.field == "host" else "title"] = _sentence(refusal_text(exc))
         return _article_form(form, issue, found, chosen), 400
     reindex(stored.id)
     flash(
@@ -442,8 +483,9 @@ def _parse_article(issue: Issue, found: Periodical) -> tuple[Form, Record | None
     if not values["title"]:
         form.errors["title"] = "Le titre de l'article est obligatoire."
     pages = clean_pages(values["pages"])
-    if pages_problem(pages):
-        form.errors["pages"] = _sentence(pages_problem(pages))
+    problem = pages_problem(pages)
+    if problem is not None:
+        form.errors["pages"] = _sentence(refusal_text(problem))
     authors = []
     for line in values["authors"].splitlines():
         line = clean_line(line)
