@@ -8,7 +8,10 @@ of the same run: the bare floor of the job — read the CSV and insert its rows 
 SQLite table, one process, no duplicate checks, no tagging, no index.
 
 Printed: rows/s and peak RSS of each import, the full/empty ratio (1.0 = the fund's size costs
-nothing), and each import against the bare floor."""
+nothing), and each import against the bare floor. The target (≥ 500 rows/s) is on the wall
+clock of a quiet machine; the import is one process, so there its rate on CPU time (user +
+system seconds of the process, also printed) is the same figure, and on a shared machine the
+CPU rate is the one that stays put: the wall clock then mostly measures the other loads."""
 
 from __future__ import annotations
 
@@ -67,9 +70,10 @@ def full_instance(out: Path) -> Path:
     return folder
 
 
-def bare_floor(path: Path) -> float:
-    """Seconds to read the spreadsheet and insert its rows into a plain SQLite table."""
-    started = time.perf_counter()
+def bare_floor(path: Path) -> tuple[float, float]:
+    """Seconds (wall, CPU) to read the spreadsheet and insert its rows into a plain SQLite
+    table."""
+    started, cpu = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(":memory:")
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.reader(f, delimiter=";")
@@ -80,16 +84,19 @@ def bare_floor(path: Path) -> float:
         conn.executemany(f"INSERT INTO rows VALUES ({marks})", reader)
     conn.commit()
     conn.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def _import(instance: Path, path: Path) -> dict:
     run = fonds("--instance", str(instance), "import", str(path), "--json")
     created = json.loads(run["stdout"])["created"]
+    cpu = run["cpu_self_s"] + run["cpu_children_s"]
     return {
         "wall_s": round(run["wall"], 2),
+        "cpu_s": round(cpu, 2),
         "created": created,
         "rows_per_s": round(ROWS / run["wall"], 1),
+        "rows_per_cpu_s": round(ROWS / cpu, 1),
         "peak_rss_mb": round(max(run["maxrss_self_mb"], run["tree_peak_mb"]), 1),
     }
 
@@ -98,8 +105,11 @@ def run(out: Path) -> dict:
     print(f"\n== Import : tableur de {ROWS} lignes ==", flush=True)
     path = spreadsheet(out, ROWS, seed=202)
     full = full_instance(out)
-    floor = bare_floor(path)
-    print(f"plancher (csv -> table SQLite nue)       : {floor:7.2f} s", flush=True)
+    floor, floor_cpu = bare_floor(path)
+    print(
+        f"plancher (csv -> table SQLite nue)       : {floor:7.2f} s, {floor_cpu:.2f} s de CPU",
+        flush=True,
+    )
 
     empty_target = out / "instance-import-empty"
     shutil.rmtree(empty_target, ignore_errors=True)
@@ -118,14 +128,26 @@ def run(out: Path) -> dict:
             f"× {result['wall_s'] / floor:.0f} le plancher",
             flush=True,
         )
+        print(
+            f"  en temps CPU {'':<25}: {result['cpu_s']:7.2f} s, "
+            f"{result['rows_per_cpu_s']:7.1f} lignes/s de CPU, "
+            f"× {result['cpu_s'] / max(floor_cpu, 1e-3):.0f} le plancher",
+            flush=True,
+        )
     growth = into_full["wall_s"] / into_empty["wall_s"]
-    print(f"rapport instance pleine / vide          : × {growth:.2f} (1,0 = sans effet)")
+    growth_cpu = into_full["cpu_s"] / into_empty["cpu_s"]
+    print(
+        f"rapport instance pleine / vide          : × {growth:.2f} "
+        f"(CPU : × {growth_cpu:.2f} ; 1,0 = sans effet)"
+    )
     return {
         "rows": ROWS,
         "fund": FUND,
         "floor_s": round(floor, 3),
+        "floor_cpu_s": round(floor_cpu, 3),
         "into_empty": into_empty,
         "into_full": into_full,
         "full_over_empty": round(growth, 2),
+        "full_over_empty_cpu": round(growth_cpu, 2),
         "targets": TARGETS,
     }

@@ -56,6 +56,8 @@ def run(out_dir: Path) -> dict[str, Any]:
             "ratio_p50": round(http["p50_ms"] / theirs["p50_ms"], 2),
             "ratio_p95": round(http["p95_ms"] / theirs["p95_ms"], 2),
             "in_process_ratio_p95": round(ours["p95_ms"] / theirs["p95_ms"], 2),
+            # CPU time in this process, which other programs on the machine hardly change
+            "cpu_ratio_p95": round(ours["cpu_p95_ms"] / theirs["cpu_p95_ms"], 2),
             "target_p95_ms": TARGETS.get(n),
         }
         entry["serve"] = serve
@@ -66,7 +68,8 @@ def run(out_dir: Path) -> dict[str, Any]:
 
 
 def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Wall time of each GET /api/search through the Flask test client, after one warm pass."""
+    """Wall and CPU time of each GET /api/search through the Flask test client, after one warm
+    pass; and the CPU time the search page (HTML) of the same query takes beyond it."""
     from webapp import create_app
     from webapp.services import get_index
 
@@ -76,20 +79,35 @@ def measure_api(root: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
     client = app.test_client()
     for query in queries:  # warm pass: the OS cache, the searcher, the facet rows
         client.get("/api/search", query_string=url_params(query))
-    samples = []
+    samples, page_over_api = [], []
     for query in queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get("/api/search", query_string=url_params(query))
         elapsed = (time.perf_counter() - started) * 1000
+        cpu_ms = (time.process_time() - cpu) * 1000
+        cpu = time.process_time()
+        client.get("/", query_string=url_params(query))  # the search page (HTML), same query
+        page_cpu = (time.process_time() - cpu) * 1000
         if response.status_code != 200:
             raise RuntimeError(
                 f"{query}: HTTP {response.status_code} {response.get_data()[:300]!r}"
             )
         data = response.get_json()
+        page_over_api.append(page_cpu - cpu_ms)
         samples.append(
-            {"query": query, "ms": elapsed, "total": data["total"], "relaxed": data["relaxed"]}
+            {
+                "query": query,
+                "ms": elapsed,
+                "cpu_ms": cpu_ms,
+                "total": data["total"],
+                "relaxed": data["relaxed"],
+            }
         )
-    return _summary(samples)
+    summary = _summary(samples)
+    # what the HTML page costs over the API for the same query, in CPU time
+    summary["page_over_api_cpu_p50_ms"] = round(statistics.median(page_over_api), 1)
+    summary["page_over_api_cpu_p95_ms"] = round(_percentile(page_over_api, 0.95), 1)
+    return summary
 
 
 def measure_baseline(path: Path, queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,8 +119,12 @@ def measure_baseline(path: Path, queries: list[dict[str, Any]]) -> dict[str, Any
             if i in stopped:  # already past the cap once: not run again
                 samples.append({"query": query, "ms": baseline.cap * 1000, "total": -1})
                 continue
+            cpu = time.process_time()
             result = baseline.search(query)
-            samples.append({"query": query, "ms": result["ms"], "total": result["total"]})
+            cpu_ms = (time.process_time() - cpu) * 1000
+            samples.append(
+                {"query": query, "ms": result["ms"], "cpu_ms": cpu_ms, "total": result["total"]}
+            )
     finally:
         baseline.close()
     summary = _summary(samples)
@@ -207,7 +229,16 @@ def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
     for s in samples:
         by_kind[s["query"]["kind"]].append(s["ms"])
     slowest = sorted(samples, key=lambda s: -s["ms"])[:5]
+    cpu = [s["cpu_ms"] for s in samples if "cpu_ms" in s]
     return {
+        **(
+            {
+                "cpu_p50_ms": round(statistics.median(cpu), 1),
+                "cpu_p95_ms": round(_percentile(cpu, 0.95), 1),
+            }
+            if cpu
+            else {}
+        ),
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(_percentile(times, 0.95), 1),
         "max_ms": round(max(times), 1),
@@ -244,6 +275,11 @@ def _print(entry: dict[str, Any]) -> None:
         f"  rapport HTTP/FTS5 : ×{entry['ratio_p50']} en p50, ×{entry['ratio_p95']} en p95"
         f" {'✓' if entry['ratio_p95'] <= FTS5_RATIO else '✗'} (cible ≤ ×{FTS5_RATIO:.0f});"
         f" en processus ×{entry['in_process_ratio_p95']} en p95",
+        f"  temps CPU en processus : p50 {ours['cpu_p50_ms']} ms, p95 {ours['cpu_p95_ms']} ms;"
+        f" FTS5 p50 {theirs['cpu_p50_ms']} ms, p95 {theirs['cpu_p95_ms']} ms"
+        f" (×{entry['cpu_ratio_p95']} en p95, peu sensible à la charge de la machine);"
+        f" la page HTML coûte {ours['page_over_api_cpu_p50_ms']} ms de plus en p50,"
+        f" {ours['page_over_api_cpu_p95_ms']} ms en p95",
         "  p95 par type (HTTP) : "
         + ", ".join(f"{kind} {ms} ms" for kind, ms in http["p95_by_kind_ms"].items()),
         "  plus lentes (HTTP)  : "

@@ -38,6 +38,50 @@ class Repair:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Checkup:
+    """What `fonds check` found, and mended when asked."""
+
+    problems: tuple[Problem, ...]  # what is still wrong (after the repairs, if any)
+    repairs: tuple[Repair, ...] = ()
+    segments: int = 0  # of the index
+    live_records: int = 0  # when all agree: the live records, each indexed once
+    files: int = 0  # when all agree: the files of the store, all intact
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def checkup(
+    catalogue: Catalogue,
+    index: SearchIndex,
+    store: FileStore,
+    *,
+    mend: bool = False,
+    rebuild: bool = False,
+) -> Checkup:
+    """Compare the catalogue, the index and the store; with `mend`, repair what can be and
+    compare again. With `rebuild` (a restored instance), the index is first rebuilt from the
+    catalogue alone."""
+    if rebuild:
+        rebuild_index(catalogue, index)
+    problems = check(catalogue, index, store)
+    repairs: list[Repair] = []
+    if mend and problems:
+        repairs = repair(catalogue, index, store, problems)
+        problems = check(catalogue, index, store)
+    if problems:
+        return Checkup(tuple(problems), tuple(repairs), index.segment_count())
+    return Checkup(
+        (),
+        tuple(repairs),
+        index.segment_count(),
+        catalogue.stats().live,
+        len(catalogue.files()),
+    )
+
+
 def check(catalogue: Catalogue, index: SearchIndex, store: FileStore) -> list[Problem]:
     problems: list[Problem] = []
     for message in catalogue.integrity_problems():

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
+from library.authorities import preferred_forms
 from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.ris import UNTITLED
 from library.harvest import by_source_identifier
 from library.models import DESCRIPTIVE_FIELDS
+from library.rows import xml_safe_record
 from library.text import sort_key
 from library.validation import admit
 
@@ -124,7 +126,9 @@ def plan_import(
             seen_in_file[identifier] = line
             existing = _by_identifier(catalogue, identifier, repository)
             if existing is not None:
-                plan.rows.append(_update_or_skip(line, record, existing))
+                # names in the stored record are preferred forms: compare like with like
+                compared = preferred_forms(catalogue.conn, record)
+                plan.rows.append(_update_or_skip(line, compared, existing))
                 continue
         earlier = references.earlier(record, len(plan.rows), line)
         if earlier is not None:
@@ -284,14 +288,16 @@ def apply_import(
     with catalogue.transaction():
         for row in plan.rows:
             if row.action == "create":
-                record = catalogue.add(row.record)
-                assert record.id is not None
+                # Tagged as the catalogue will store it, and stored with its proposals in one
+                # go (no second write of the record, no reading it back).
+                record = xml_safe_record(row.record)
                 # A lossless file brings the tagger's proposals of its origin: keep them.
                 if tagger is not None and not any(
                     t.source is ThemeSource.AUTO for t in record.themes
                 ):
-                    catalogue.set_auto_themes(record.id, tagger.tag(TagInput.from_record(record)))
-                plan.created_ids.append(record.id)
+                    proposals = tagger.tag(TagInput.from_record(record))
+                    record = replace(record, themes=record.themes + tuple(proposals))
+                plan.created_ids.append(catalogue.insert(record))
             elif row.action == "update" and row.existing_id is not None:
                 existing = catalogue.get(row.existing_id)
                 values = {name: getattr(row.record, name) for name in row.changes}

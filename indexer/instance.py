@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .tag_model import MODEL_FILE, ModelError, TagModel, load_model, vocabulary_digest
@@ -41,7 +42,7 @@ class VocabularyLoad:
 
     vocabulary: Vocabulary
     path: Path
-    error: str | None = None
+    error: VocabularyError | None = None  # why the instance's own file is not in force
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -57,8 +58,8 @@ def load_for_instance(instance_root: Path) -> VocabularyLoad:
         previous = _read_last_good(last_good)
         # `error` says what is wrong; `path` says which vocabulary is in force instead.
         if previous is not None:
-            return VocabularyLoad(previous, last_good, str(exc))
-        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY, str(exc))
+            return VocabularyLoad(previous, last_good, exc)
+        return VocabularyLoad(load_vocabulary(PACKAGED_VOCABULARY), PACKAGED_VOCABULARY, exc)
     _write_last_good(last_good, vocabulary, own)
     return VocabularyLoad(vocabulary, own)
 
@@ -118,14 +119,22 @@ def _atomic_write(path: Path, text: str) -> None:
 # -- the learned model --------------------------------------------------------------------------
 
 
+class ModelSetAside(StrEnum):
+    """Why a model file present in the instance is not used (the rules decide alone)."""
+
+    UNUSABLE = "unusable"  # the file cannot be read as a model: see `ModelLoad.cause`
+    OTHER_THEMATICS = "other-thematics"  # trained for other thematics than the vocabulary's
+
+
 @dataclass(frozen=True, slots=True)
 class ModelLoad:
     """The instance's model if usable; `error` says why a present file is not used."""
 
     model: TagModel | None
     path: Path
-    error: str | None = None
+    error: ModelSetAside | None = None
     stale: bool = False  # trained with other terms (same thematics): worth retraining
+    cause: ModelError | None = None  # with UNUSABLE
 
 
 def model_for_instance(instance_root: Path, vocabulary: Vocabulary) -> ModelLoad:
@@ -136,24 +145,17 @@ def model_for_instance(instance_root: Path, vocabulary: Vocabulary) -> ModelLoad
     try:
         model = load_model(path)
     except ModelError as exc:
-        return ModelLoad(None, path, f"modèle de marquage inutilisable, règles seules : {exc}")
+        return ModelLoad(None, path, ModelSetAside.UNUSABLE, cause=exc)
     if not model.compatible_with(vocabulary):
-        return ModelLoad(
-            None,
-            path,
-            (
-                f"modèle de marquage ignoré ({path.name}) : il a été entraîné pour d'autres"
-                " thématiques que celles du vocabulaire ; relancez « fonds tags train »"
-            ),
-        )
+        return ModelLoad(None, path, ModelSetAside.OTHER_THEMATICS)
     stale = bool(model.vocabulary_digest) and model.vocabulary_digest != vocabulary_digest(
         vocabulary
     )
     return ModelLoad(model, path, stale=stale)
 
 
-def tagger_for_instance(instance_root: Path, vocabulary: Vocabulary) -> tuple[Tagger, str | None]:
+def tagger_for_instance(instance_root: Path, vocabulary: Vocabulary) -> tuple[Tagger, ModelLoad]:
     """The tagger an instance uses (the rules, and its model when there is a usable one),
-    with the French line to show when a model file is present but not used."""
+    with the model's load: its `error` says why a model file present is not used."""
     load = model_for_instance(instance_root, vocabulary)
-    return Tagger(vocabulary, model=load.model), load.error
+    return Tagger(vocabulary, model=load.model), load

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus
-from library.names import is_organisation
+from library.names import is_organisation, split_person_name
 from library.text import clean_line, fold
 
 from .extractors.base import Extraction
@@ -34,8 +34,19 @@ _TYPE_HINTS: tuple[tuple[str, DocType], ...] = (
 _BODY = re.compile(
     r"^(?:compagnie|boutique|collectif|cabinet|bureau|groupe|atelier|maison|espace|club|"
     r"observatoire|universit[ée]|university|agence|caisse|conseil|mission|r[ée]seau)\b|"
-    r"\b[A-ZÀ-Ý]{3,}\b(?!\.)|\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$",
-    re.IGNORECASE,
+    r"(?-i:\b[A-ZÀ-Ý]{3,}\b)(?!\.)|\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$",
+    re.IGNORECASE,  # the head words and regions in any case; an acronym only in capitals
+)
+_REGION_END = re.compile(
+    r"\s(?:Martinique|Antilles|Guadeloupe|Guyane|Cara[ïi]bes?|Caribbean)$", re.IGNORECASE
+)
+# A person whose family name is written in capitals, before or after the given names, as
+# French and Spanish title pages print it: 'Ana ISABEL CASTILLO MÉNDEZ', 'JOSEPH Marie-Claire'.
+_GIVEN = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)*"
+_FAMILY = r"(?:(?:de|del|de la|da|dos|van|von|le|la|d')\s?)?[A-ZÀ-Ý][A-ZÀ-Ý'-]+"
+_CAPITALS_PERSON = re.compile(
+    rf"^(?:{_GIVEN}(?:\s{_GIVEN}){{0,2}}\s{_FAMILY}(?:\s{_FAMILY}){{0,3}}"
+    rf"|{_FAMILY}(?:\s{_FAMILY}){{0,3}}\s{_GIVEN}(?:\s{_GIVEN}){{0,2}})$"
 )
 
 
@@ -65,25 +76,24 @@ def to_author(name: str) -> Author | None:
     if not name or len(name) > 200:
         return None
     words = re.findall(r"\w+", fold(name))
+    if _CAPITALS_PERSON.match(name) and not is_organisation(name) and not _REGION_END.search(name):
+        # the capitals say where the family name is, however many words it has
+        family, given = split_person_name(name)
+        return Author(f"{family}, {given}")
     if is_organisation(name) or (name.isupper() and len(words) <= 3) or _BODY.search(name):
         return Author(name, AuthorKind.ORGANISATION)
     if "," in name:
         return Author(name, AuthorKind.PERSON)
     parts = name.split()
-    if 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts):
-        # "Marie-Claire Joseph" -> "Joseph, Marie-Claire"; particles stay with the family name.
-        family_start = len(parts) - 1
-        while family_start > 1 and parts[family_start - 1].lower() in (
-            "de",
-            "du",
-            "des",
-            "le",
-            "la",
-            "van",
-            "von",
-        ):
-            family_start -= 1
-        return Author(f"{' '.join(parts[family_start:])}, {' '.join(parts[:family_start])}")
+    particles = ("de", "du", "des", "le", "la", "van", "von")
+    if all(p[:1].isupper() for p in parts) and (
+        len(parts) == 2 or (len(parts) == 3 and parts[1].lower() in particles)
+    ):
+        # "Marie-Claire Joseph" -> "Joseph, Marie-Claire", "Jean La Fontaine" -> "La Fontaine,
+        # Jean". With more words and no capitals nothing tells where the family name starts
+        # ("Ana Isabel Castillo Méndez" is not "Méndez, Ana Isabel Castillo"): the name stays
+        # as written, for the documentalist to put right.
+        return Author(f"{' '.join(parts[1:])}, {parts[0]}")
     return Author(name, AuthorKind.ORGANISATION if len(parts) > 4 else AuthorKind.PERSON)
 
 

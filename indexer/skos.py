@@ -34,6 +34,7 @@ from .vocabulary import (
     Theme,
     Vocabulary,
     VocabularyError,
+    VocabularyProblem,
     parse_vocabulary,
 )
 
@@ -142,7 +143,7 @@ def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
             if (c, SKOS.broader, None) not in graph and (None, SKOS.narrower, c) not in graph
         }
     if not tops:
-        raise VocabularyError(f"{path} : aucun concept SKOS trouvé", path=str(path))
+        raise VocabularyError(VocabularyProblem.NO_CONCEPT, path=str(path))
     ordered = sorted(tops, key=lambda c: (_position(graph, c), _label(graph, c).casefold()))
     themes: list[Theme] = []
     slugs: set[str] = set()
@@ -172,7 +173,7 @@ def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
         default_weights=tuple(weights.items()),
     )
     # The same checks as a hand-edited file, with the imported file named in the message.
-    parse_vocabulary(vocabulary.to_toml(), source=f"{Path(path).name} (importé)")
+    parse_vocabulary(vocabulary.to_toml(), source=Path(path).name, imported=True)
     return vocabulary
 
 
@@ -188,28 +189,27 @@ def _parse(path: Path, fmt: str | None) -> Graph:
     elif fmt in FORMATS or fmt in FORMATS.values():
         candidates = [FORMATS.get(fmt, fmt)]
     else:  # json-ld and others may fetch remote contexts: only what we document is read
-        raise VocabularyError(f"{path} : format SKOS inconnu « {fmt} »", path=str(path))
+        raise VocabularyError(VocabularyProblem.UNKNOWN_FORMAT, path=str(path), format=fmt)
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_SKOS_BYTES + 1)
     except FileNotFoundError as exc:
-        raise VocabularyError(f"{path} : fichier introuvable", path=str(path)) from exc
+        raise VocabularyError(VocabularyProblem.NOT_FOUND, path=str(path)) from exc
     except OSError as exc:
         raise VocabularyError(
-            f"{path} : lecture impossible ({exc.strerror})", path=str(path)
+            VocabularyProblem.UNREADABLE, path=str(path), error=exc.strerror or type(exc).__name__
         ) from exc
     if len(data) > MAX_SKOS_BYTES:
         raise VocabularyError(
-            f"{path} : fichier trop volumineux (plus de {MAX_SKOS_BYTES // 2**20} Mo)",
-            path=str(path),
+            VocabularyProblem.TOO_LARGE, path=str(path), limit_mb=MAX_SKOS_BYTES // 2**20
         )
     errors = []
     for candidate in candidates:
         if candidate == "xml" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             try:
                 check_xml(data)
-            except UnsafeXml as exc:
-                raise VocabularyError(f"{path} : {exc}", path=str(path)) from None
+            except UnsafeXml:
+                raise VocabularyError(VocabularyProblem.UNSAFE_XML, path=str(path)) from None
             except ElementTree.ParseError:
                 pass  # not XML: rdflib says why below
         graph = Graph()
@@ -218,10 +218,7 @@ def _parse(path: Path, fmt: str | None) -> Graph:
             return graph
         except Exception as exc:  # noqa: BLE001 - rdflib raises many parser-specific types
             errors.append(" ".join(str(exc).split())[:160])
-    raise VocabularyError(
-        f"{path} : fichier SKOS illisible (ni Turtle ni RDF/XML valide : {errors[0]})",
-        path=str(path),
-    )
+    raise VocabularyError(VocabularyProblem.SKOS_UNREADABLE, path=str(path), detail=errors[0])
 
 
 def _import_theme(graph: Graph, concept: Node) -> Theme:

@@ -24,12 +24,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from library import Catalogue, NotFound
 from library.store import sha256_of
 
+from .tag_model import ModelError, ModelProblem
 from .tag_training import (
     MIN_DOCUMENTS,
     Example,
@@ -45,8 +47,26 @@ THRESHOLDS = tuple(round(0.10 + 0.025 * i, 3) for i in range(21))  # 0.10 … 0.
 RELATIVES = tuple(round(0.20 + 0.05 * i, 2) for i in range(13))  # 0.20 … 0.80
 
 
+class LabelsProblem(StrEnum):
+    """Why a labels file cannot be used."""
+
+    NOT_FOUND = "not-found"
+    UNREADABLE = "unreadable"  # error: the system's reason
+    HEADER = "header"  # the first line is not `ref;themes`
+    ROW = "row"  # line: a row without `ref;themes`
+
+
 class LabelsError(Exception):
-    """A labelled-set file that cannot be read (French message)."""
+    """A labels file that cannot be used: a code and its facts, worded at the edge."""
+
+    def __init__(
+        self, code: LabelsProblem, path: Path, *, line: int | None = None, error: str = ""
+    ) -> None:
+        super().__init__(f"{path}: {code}" + (f" (line {line})" if line else ""))
+        self.code = code
+        self.path = path
+        self.line = line
+        self.error = error
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,23 +127,30 @@ class Report:
         }
 
 
+def report_json(report: Report) -> dict[str, Any]:
+    """A report's figures as JSON-able data (without the per-document predictions count)."""
+    data = report.as_dict()
+    data.pop("documents")
+    return data
+
+
 def read_labels(path: Path) -> list[Label]:
     """The rows of a labels file; raise LabelsError on a file that cannot be used."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LabelsError(f"fichier d'étiquettes introuvable : {path}") from None
+        raise LabelsError(LabelsProblem.NOT_FOUND, path) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LabelsError(f"{path} : fichier illisible ({exc})") from None
+        raise LabelsError(LabelsProblem.UNREADABLE, path, error=str(exc)) from None
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["ref", "themes"]:
-        raise LabelsError(f"{path}, ligne 1 : en-tête « ref;themes » attendu")
+        raise LabelsError(LabelsProblem.HEADER, path, line=1)
     labels = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or not "".join(row).strip():
             continue
         if len(row) < 2 or not row[0].strip():
-            raise LabelsError(f"{path}, ligne {number} : « ref;themes » attendu")
+            raise LabelsError(LabelsProblem.ROW, path, line=number)
         themes = frozenset(t.strip() for t in row[1].split("|") if t.strip())
         labels.append(Label(row[0].strip(), themes, number))
     return labels
@@ -146,6 +173,16 @@ def resolve(
         doc = TagInput.from_record(record, catalogue.text(record_id))
         out.docs.append(LabelledDoc(label.ref, record_id, label.themes, doc))
     return out
+
+
+def labelled_from_file(
+    catalogue: Catalogue, path: Path | None, known_themes: Iterable[str] = ()
+) -> LabelledSet:
+    """A labels file's documents found in the catalogue (none without a file); raise
+    LabelsError on a file that cannot be used."""
+    if path is None:
+        return LabelledSet()
+    return resolve(catalogue, read_labels(path), path.parent, known_themes)
 
 
 def from_catalogue(catalogue: Catalogue, exclude: Iterable[int] = ()) -> list[LabelledDoc]:
@@ -287,7 +324,7 @@ class CrossValidation:
     selections: tuple[Selection, ...]
     test_sets: tuple[tuple[int, ...], ...]  # indices of the measured documents, per fold
     train_sets: tuple[tuple[int, ...], ...]  # indices of the labelled documents trained on
-    model_error: str | None = None
+    model_error: ModelError | None = None  # why the model column is absent
 
     @property
     def system(self) -> Report:
@@ -321,7 +358,7 @@ def cross_validate(
     by_rules: list[frozenset[str]] = [frozenset()] * len(docs)
     by_model: list[frozenset[str]] = [frozenset()] * len(docs)
     settings_per_fold, selections, tests, trains = [], [], [], []
-    error = None if learn else "apprentissage non demandé"
+    error = None if learn else ModelError(ModelProblem.NOT_REQUESTED)
     for fold in range(folds):
         train = [i for i, f in enumerate(assignment) if f != fold]
         test = [i for i, f in enumerate(assignment) if f == fold]
@@ -336,9 +373,11 @@ def cross_validate(
             continue
         training = [examples[i] for i in train] + extra_examples
         if len(training) < MIN_DOCUMENTS:
-            error = (
-                f"{len(training)} documents pour apprendre dans un pli : il en faut au moins"
-                f" {MIN_DOCUMENTS}"
+            error = ModelError(
+                ModelProblem.TOO_FEW_DOCUMENTS,
+                documents=len(training),
+                needed=MIN_DOCUMENTS,
+                fold=True,
             )
             continue
         choice = select(training, tagger.slugs, seed=seed + 1 + fold)

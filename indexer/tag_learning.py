@@ -1,14 +1,13 @@
 """Teaching an instance's tagger: the documentalist's decisions become a learned model.
 
-`learn(catalogue, tagger, labelled)` gathers the examples (a labels file's documents, if any,
-and the records the documentalist decided on), measures the rules against the model by
+`learn(catalogue, tagger, labels_file=...)` gathers the examples (a labels file's documents, if
+any, and the records the documentalist decided on), measures the rules against the model by
 cross-validation, trains on every example and, unless told not to, saves the model in the
 instance. `fonds tags train` parses its options, calls this, and prints the outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,14 @@ from typing import Any
 
 from library import Catalogue
 
-from .tag_evaluation import CrossValidation, LabelledDoc, Report, cross_validate, from_catalogue
+from .tag_evaluation import (
+    CrossValidation,
+    LabelledDoc,
+    cross_validate,
+    from_catalogue,
+    labelled_from_file,
+    report_json,
+)
 from .tag_model import TagModel, save_model
 from .tag_training import MIN_DOCUMENTS, Example, train
 from .tagging import Tagger
@@ -41,23 +47,16 @@ class Learning:
     from_catalogue: int
     cross_validation: CrossValidation | None
     saved_to: Path | None
+    missing: tuple[str, ...] = ()  # refs of the labels file not found in the catalogue
 
     @property
     def documents(self) -> int:
         return self.from_file + self.from_catalogue
 
 
-def report_json(report: Report) -> dict[str, Any]:
-    """A report's figures as JSON-able data (without the per-document predictions count)."""
-    data = report.as_dict()
-    data.pop("documents")
-    return data
-
-
 def learn(
     catalogue: Catalogue,
     tagger: Tagger,
-    labelled_file: Sequence[LabelledDoc] = (),
     *,
     labels_file: Path | None = None,
     folds: int = 5,
@@ -66,8 +65,10 @@ def learn(
     save_to: Path | None = None,
 ) -> Learning:
     """Train the instance's model on the decided records (and a labels file's documents);
-    raise TooFewLabels below MIN_DOCUMENTS, ModelError when training is impossible."""
-    docs = list(labelled_file)
+    raise LabelsError on an unusable labels file, TooFewLabels below MIN_DOCUMENTS, ModelError
+    when training is impossible."""
+    from_file = labelled_from_file(catalogue, labels_file, tagger.slugs)
+    docs: list[LabelledDoc] = from_file.docs
     extra = from_catalogue(catalogue, exclude={d.record_id for d in docs})
     labelled = docs + extra
     if len(labelled) < MIN_DOCUMENTS:
@@ -95,4 +96,4 @@ def learn(
     model = train(examples, rules.slugs, seed=seed, vocabulary=rules.vocabulary, info=info)
     if save_to is not None:
         save_model(model, save_to)
-    return Learning(model, len(docs), len(extra), cv, save_to)
+    return Learning(model, len(docs), len(extra), cv, save_to, tuple(from_file.missing))

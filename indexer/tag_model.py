@@ -41,6 +41,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,9 @@ from .vocabulary import Vocabulary
 MODEL_FILE = "tagging-model.json"
 FORMAT = 1
 
-# (name, French label): the order of the weights in the model file.
+# (name, French label): the order of the weights in the model file. The labels are written into
+# the model file so that a documentalist can read its weights; a decision's reasons carry the
+# names, which the edges put into words (`webapp.messages.explain_model`).
 FEATURES: tuple[tuple[str, str], ...] = (
     ("log_score", "indices au total"),
     ("log_title", "indices dans le titre"),
@@ -68,11 +71,29 @@ FEATURES: tuple[tuple[str, str], ...] = (
 )
 FEATURE_NAMES = tuple(name for name, _ in FEATURES)
 FEATURE_LABELS = dict(FEATURES)
-_BIAS_LABEL = "habitude propre à la thématique"
+BIAS = "bias"  # a thematic's own habit, beside the features in a decision's reasons
+
+
+class ModelProblem(StrEnum):
+    """Why there is no usable model; the params are named beside each."""
+
+    NOT_FOUND = "not-found"
+    UNREADABLE = "unreadable"  # error: the exception class
+    MALFORMED = "malformed"  # detail (absent when the file is not a JSON object)
+    UNKNOWN_FORMAT = "unknown-format"  # format
+    MISSING_WEIGHTS = "missing-weights"  # names
+    TOO_FEW_DOCUMENTS = "too-few-documents"  # documents, needed; fold: in one training part
+    NOT_REQUESTED = "not-requested"  # a cross-validation of the rules alone
 
 
 class ModelError(Exception):
-    """A model file that cannot be used (French message)."""
+    """A model that cannot be used or trained: a code and its facts, worded at the edge."""
+
+    def __init__(self, code: ModelProblem, *, path: Path | None = None, **params: Any) -> None:
+        super().__init__(f"{path}: {code} {params}" if path else f"{code} {params}")
+        self.code = code
+        self.path = path
+        self.params = params
 
 
 # -- features ----------------------------------------------------------------------------------
@@ -161,15 +182,15 @@ class TagModel:
                 continue  # never a thematic without a vocabulary term that shows it
             x = features[theme.slug]
             parts = [
-                (label, w * v)
-                for (_, label), w, v in zip(FEATURES, self.weights, x, strict=True)
+                (name, w * v)
+                for name, w, v in zip(FEATURE_NAMES, self.weights, x, strict=True)
                 if v
             ]
             bias = biases.get(theme.slug, 0.0)
             p = sigmoid(self.intercept + bias + sum(c for _, c in parts))
             if p >= self.threshold:
                 if bias:
-                    parts.append((_BIAS_LABEL, bias))
+                    parts.append((BIAS, bias))
                 reasons = sorted(parts, key=lambda r: -r[1])[:3]
                 kept.append(Decision(theme, p, tuple((n, round(c, 2)) for n, c in reasons)))
         kept.sort(key=lambda d: (-d.probability, d.theme.slug))
@@ -202,12 +223,12 @@ class TagModel:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TagModel:
         if data.get("format") != FORMAT:
-            raise ModelError(f"format de modèle inconnu ({data.get('format')!r})")
+            raise ModelError(ModelProblem.UNKNOWN_FORMAT, format=repr(data.get("format")))
         try:
             by_name = {str(k): float(v) for k, v in data["weights"].items()}
             missing = [n for n in FEATURE_NAMES if n not in by_name]
             if missing:
-                raise ModelError(f"poids manquants : {', '.join(missing)}")
+                raise ModelError(ModelProblem.MISSING_WEIGHTS, names=tuple(missing))
             known = set(cls.__dataclass_fields__)
             info = {k: v for k, v in data.items() if k not in known and k not in _FILE_KEYS}
             return cls(
@@ -225,7 +246,7 @@ class TagModel:
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ModelError(
-                f"modèle incomplet ou mal formé ({type(exc).__name__} : {exc})"
+                ModelProblem.MALFORMED, detail=f"{type(exc).__name__}: {exc}"
             ) from None
 
 
@@ -268,16 +289,17 @@ def _readable_json(value: Any, indent: str = "") -> str:
 
 
 def load_model(path: Path) -> TagModel:
-    """Read a model file; raise ModelError with a French message when it cannot be used."""
+    """Read a model file; raise ModelError (with the path) when it cannot be used."""
+    path = Path(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{path} : fichier introuvable") from None
+        raise ModelError(ModelProblem.NOT_FOUND, path=path) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{path} : fichier illisible ({type(exc).__name__})") from None
+        raise ModelError(ModelProblem.UNREADABLE, path=path, error=type(exc).__name__) from None
     if not isinstance(data, dict):
-        raise ModelError(f"{path} : modèle mal formé")
+        raise ModelError(ModelProblem.MALFORMED, path=path)
     try:
         return TagModel.from_dict(data)
     except ModelError as exc:
-        raise ModelError(f"{path} : {exc}") from None
+        raise ModelError(exc.code, path=path, **exc.params) from None

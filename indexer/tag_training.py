@@ -15,7 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .tag_model import FEATURES, ModelError, TagModel, sigmoid, theme_features, vocabulary_digest
+from .tag_model import (
+    FEATURES,
+    ModelError,
+    ModelProblem,
+    TagModel,
+    sigmoid,
+    theme_features,
+    vocabulary_digest,
+)
 from .tagging import ThemeScore
 from .vocabulary import Vocabulary
 
@@ -274,8 +282,7 @@ def train(
     examples = [Example(e.scores, e.themes & frozenset(slugs)) for e in examples]
     if len(examples) < MIN_DOCUMENTS:
         raise ModelError(
-            f"{len(examples)} documents étiquetés : il en faut au moins {MIN_DOCUMENTS}"
-            " pour apprendre (les règles seules restent en vigueur)"
+            ModelProblem.TOO_FEW_DOCUMENTS, documents=len(examples), needed=MIN_DOCUMENTS
         )
     choice = select(examples, slugs, seed=seed)
     model = fit_model(

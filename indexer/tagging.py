@@ -151,7 +151,7 @@ class Decision:
 
     theme: ThemeScore
     probability: float
-    reasons: tuple[tuple[str, float], ...]  # (French label, contribution to the log-odds)
+    reasons: tuple[tuple[str, float], ...]  # (feature name or "bias", contribution to log-odds)
 
 
 class Decider(Protocol):
@@ -356,9 +356,11 @@ class Tagger:
         return fields
 
     def _match_field(self, value: str, language: str, fields: _Fields, name: str) -> None:
-        self._match_terms(analyze(value, "fr"), "fr", fields, name)
+        # A fund repeats its keywords from record to record: their analysis is remembered.
+        terms = _keyword_terms if name == "keywords" else analyze
+        self._match_terms(terms(value, "fr"), "fr", fields, name)
         if language != "fr":
-            self._match_terms(analyze(value, language), language, fields, name)
+            self._match_terms(terms(value, language), language, fields, name)
         self._match_acronyms(value, fields, name, loose=name == "keywords")
 
     # -- scoring -------------------------------------------------------------------------
@@ -557,6 +559,11 @@ class Tagger:
         return _find_stems(value, self._key_stems[key], self._key_language[key])
 
 
+@lru_cache(maxsize=8192)
+def _keyword_terms(keyword: str, language: str) -> tuple[str, ...]:
+    return tuple(analyze(keyword, language))
+
+
 _LETTER_CLASSES = {
     "a": "[aàâäáã]",
     "c": "[cç]",
@@ -610,10 +617,10 @@ def _is_prose(snippet: str, matched: str) -> bool:
     run together ('SOMMAIRE 1. CADRE 2. QUARTIERS…')."""
     if _SPACES.sub(" ", matched).strip().casefold() not in snippet.casefold():
         return False
-    if sum(c.isdigit() for c in snippet) > len(snippet) * 0.12:
+    if sum(map(str.isdigit, snippet)) > len(snippet) * 0.12:
         return False
     words = _WORD.findall(snippet)
-    lower = sum(1 for w in words if w.islower())
+    lower = sum(map(str.islower, words))
     return len(words) >= 6 and lower >= len(words) * 0.6
 
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
 from . import db
 from .db import utc_now
 from .errors import CatalogueError, NotFound
+from .models import Author, Record
 from .text import clean_line, fold, sort_key
 
 NAME_LIMIT = 300
@@ -153,6 +154,30 @@ def resolve(
         (kind.value, name, key, now, now),
     )
     return int(cur.lastrowid or 0), name
+
+
+def preferred_forms(conn: sqlite3.Connection, record: Record) -> Record:
+    """The record with each name that designates a known authority written in its preferred
+    form, as storing it would write it (nothing is created): what an import compares with the
+    stored record, so a file written with a variant is not an update each time."""
+    authors: list[Author] = []
+    seen: set[tuple[str, str]] = set()
+    for author in record.authors:
+        found = _find_by_key(conn, AuthorityKind(author.kind.value), name_key(author.name))
+        name = found[1] if found else author.name
+        if (name, author.role) in seen:  # two forms of one name, same role: stored once
+            continue
+        seen.add((name, author.role))
+        authors.append(replace(author, name=name))
+    publisher = record.publisher
+    if publisher.strip():
+        found = _find_by_key(conn, AuthorityKind.PUBLISHER, name_key(publisher))
+        publisher = found[1] if found else publisher
+    series = []
+    for item in record.series:
+        found = _find_by_key(conn, AuthorityKind.COLLECTION, name_key(item.title))
+        series.append(replace(item, title=found[1]) if found else item)
+    return replace(record, authors=tuple(authors), publisher=publisher, series=tuple(series))
 
 
 def variants_of(conn: sqlite3.Connection, record_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -48,12 +49,18 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration shipped with the package, in order."""
+    return list(_shipped_migrations())
+
+
+@functools.cache
+def _shipped_migrations() -> tuple[tuple[int, str, str], ...]:
+    """Read once per process: every connection (one per web request) asks for them."""
     found = []
     for entry in resources.files("library.migrations").iterdir():
         m = _MIGRATION_NAME.match(entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -70,8 +77,9 @@ def migrate(conn: sqlite3.Connection, up_to: int | None = None) -> int:
     from .migrations import DATA_STEPS
 
     _open_ledger(conn)
+    applied = applied_migrations(conn)  # read once; checked again under the write lock
     for version, name, sql in migrations():
-        if (up_to is not None and version > up_to) or version in applied_migrations(conn):
+        if (up_to is not None and version > up_to) or version in applied:
             continue
         with transaction(conn):
             # Another process may have migrated while we waited for the write lock.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .catalogue import Catalogue
-from .models import Record
+from .models import Record, TextStatus, ThemeSource
 from .text import normalise_title
 from .themes import effective_sql
 
@@ -75,6 +75,39 @@ def review_list(
                 ReviewItem(row["id"], row["title"], "missing-fields", missing)
             )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeReview:
+    """What `fonds tags review` lists: live records in record order."""
+
+    untagged: tuple[Record, ...]  # without any thematic
+    low_confidence: tuple[Record, ...]  # every thematic automatic, every score below the bar
+    to_ocr: tuple[Record, ...]  # without text
+    below: float  # the bar of `low_confidence`
+
+
+def theme_review(catalogue: Catalogue, *, low_confidence: float) -> ThemeReview:
+    """The records whose thematics need a look, as the tagger's confidence bar sees them: a
+    record counts as doubtful only when all its thematics are automatic and under the bar."""
+    untagged: list[Record] = []
+    doubtful: list[Record] = []
+    to_ocr: list[Record] = []
+    ids = catalogue.ids()
+    for start in range(0, len(ids), 500):
+        for record in catalogue.get_many(ids[start : start + 500]).values():
+            if record.deleted:
+                continue
+            if not record.themes:
+                untagged.append(record)
+            elif all(
+                t.source is ThemeSource.AUTO and (t.score or 0.0) < low_confidence
+                for t in record.themes
+            ):
+                doubtful.append(record)
+            if record.text_status is TextStatus.EMPTY:
+                to_ocr.append(record)
+    return ThemeReview(tuple(untagged), tuple(doubtful), tuple(to_ocr), low_confidence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,10 @@ def acquisition_date_problem(value: str, today: datetime.date | None = None) -> 
     except ValueError:
         return f"date d'acquisition « {value[:40]} » illisible : AAAA-MM-JJ attendu"
     if day > (today or datetime.date.today()):
-        return f"date d'acquisition dans le futur ({value}) : une acquisition a déjà eu lieu"
+        return (
+            f"date d'acquisition dans le futur ({value}) : indiquez le jour où le document est "
+            "entré dans le fonds (aujourd'hui au plus tard), ou laissez la date vide"
+        )
     return ""
 
 

@@ -18,7 +18,10 @@ from library.users import AccountError, AccountProblem
 if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users pay for it
     from indexer.consistency import Problem, Repair
     from indexer.importing import PlannedRow
+    from indexer.instance import ModelLoad
     from indexer.search.query import QueryNote
+    from indexer.tag_model import ModelError
+    from indexer.vocabulary import VocabularyError
 
 # Why two records look like the same document (library.review, catalogue.find_duplicates).
 DUPLICATE_REASONS = {
@@ -383,9 +386,20 @@ def explain_model(evidence: dict[str, Any] | None) -> str:
         return ""
     percent = f"{model.get('probability', 0.0) * 100:.0f} %"
     rule = f"{model.get('rule_score', 0.0):.2f}".replace(".", ",")
-    reasons = ", ".join(f"{label} ({_signed(value)})" for label, value in model.get("reasons", ()))
+    reasons = ", ".join(
+        f"{_model_reason(name)} ({_signed(value)})" for name, value in model.get("reasons", ())
+    )
     line = f"modèle appris : probabilité {percent} (score des règles {rule})"
     return f"{line} ; {reasons}" if reasons else line
+
+
+def _model_reason(name: str) -> str:
+    """A feature's French label; evidence stored by earlier versions holds the label itself."""
+    from indexer.tag_model import BIAS, FEATURE_LABELS
+
+    if name == BIAS:
+        return "habitude propre à la thématique"
+    return FEATURE_LABELS.get(name, name)
 
 
 def _signed(value: float) -> str:
@@ -484,3 +498,136 @@ class _Legible(dict[str, Any]):
 def _first(values: list[Any], limit: int) -> str:
     shown = ", ".join(str(v) for v in values[:limit])
     return shown + ("…" if len(values) > limit else "")
+
+
+# Why a vocabulary (the instance's TOML file, or a SKOS file imported) cannot be used.
+_VOCABULARY_PROBLEMS = {
+    "unreadable": "fichier illisible ({error})",
+    "not-found": "fichier introuvable",
+    "not-utf8": "le fichier doit être enregistré en UTF-8",
+    "too-large": "fichier trop volumineux (plus de {limit_mb} Mo)",
+    "unknown-format": "format SKOS inconnu « {format} »",
+    "unsafe-xml": "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
+    " (risque de « bombe XML »)",
+    "skos-unreadable": "fichier SKOS illisible (ni Turtle ni RDF/XML valide : {detail})",
+    "no-concept": "aucun concept SKOS trouvé",
+    "scheme-not-a-table": "« vocabulaire » doit être une table [vocabulaire]",
+    "scheme-not-a-string": "« {key} » doit être une chaîne entre guillemets",
+    "no-theme": "aucune thématique : chaque thématique commence par [[thematique]]",
+    "theme-not-a-table": "une thématique doit être une table [[thematique]]",
+    "duplicate-slug": "slug « {slug} » en double (déjà utilisé par la thématique de la"
+    " ligne {first_line})",
+    "no-slug": "thématique sans « slug »",
+    "bad-slug": "slug « {slug} » invalide : minuscules sans accents, chiffres et tirets",
+    "no-label": "la thématique « {slug} » n'a pas de « libelle »",
+    "note-not-a-string": "« note » de « {slug} » doit être une chaîne",
+    "no-term": "la thématique « {slug} » n'a aucun terme",
+    "stopwords-only": "le terme « {term} » de « {slug} » ne contient aucun mot significatif"
+    " (seulement des mots vides)",
+    "not-a-list": '« {key} » de « {slug} » doit être une liste : {key} = ["…", "…"]',
+    "not-strings": "« {key} » de « {slug} » ne doit contenir que des chaînes",
+    "empty-term": "terme vide dans « {key} » de « {slug} »",
+    "synonyms-not-a-list": "« synonymes » de « {slug} » doit être une liste de groupes :"
+    " {synonyms_usage}",
+    "bad-synonym-group": "groupe de synonymes invalide dans « {slug} » : chaque groupe réunit"
+    " au moins deux expressions, {synonyms_usage}",
+    "acronyms-not-a-table": "« sigles » de « {slug} » doit être une table [thematique.sigles]",
+    "bad-acronym": "sigle « {acronym} » invalide dans « {slug} »",
+    "duplicate-acronym": "sigle « {acronym} » en double dans « {slug} »",
+    "acronym-without-expansion": "le sigle « {acronym} » de « {slug} » doit avoir un"
+    ' développement : {acronym} = "…"',
+    "translations-not-a-table": "« traductions » de « {slug} » doit être une table"
+    " [thematique.traductions]",
+    "bad-translation": "la traduction de « {term} » dans « {slug} » doit être une expression"
+    ' anglaise ou espagnole, ou une liste : "{term}" = ["…", "…"]',
+    "weights-not-a-table": "{weights} doit être une table",
+    "unknown-kind": "sorte de terme inconnue « {kind} » dans {weights} (sortes : {allowed})",
+    "weight-not-a-term": "{weights} : « {term} » n'est pas un terme de cette thématique",
+    "bad-weight": "{weights} : le poids de « {term} » doit être un nombre positif",
+}
+_TOML_SYNTAX = {
+    "equals-expected": "« = » attendu après le nom de la clé",
+    "unterminated-string": "guillemet fermant manquant",
+    "unclosed-array": "crochet fermant « ] » manquant dans la liste",
+    "unclosed-table": "accolade fermante « } » manquante",
+    "key-redefined": "clé déjà définie plus haut",
+    "table-redeclared": "table déclarée deux fois",
+    "invalid-value": "valeur invalide (une chaîne doit être entre guillemets)",
+    "invalid-key": "nom de clé invalide (mettez-le entre guillemets)",
+    "trailing-text": "texte inattendu après la valeur",
+    "illegal-character": "caractère interdit",
+}
+
+
+def vocabulary_problem(exc: VocabularyError) -> str:
+    """One French line: the file, the line when known, what is wrong."""
+    params = dict(exc.params)
+    source = f"{exc.path} (importé)" if exc.imported else str(exc.path or "vocabulaire")
+    place = f"{source}, ligne {exc.line}" if exc.line else source
+    if exc.code == "toml-syntax":
+        reason = _TOML_SYNTAX.get(params.get("syntax", ""))
+        reason = reason or f"syntaxe invalide ({params.get('detail', '')})"
+        if params.get("end_of_file"):
+            return (
+                f"{place} (fin du fichier) : erreur de syntaxe TOML : {reason}"
+                " (crochet, accolade ou guillemet non fermé ?)"
+            )
+        if params.get("column"):
+            place += f", colonne {params['column']}"
+        return f"{place} : erreur de syntaxe TOML : {reason}"
+    if exc.code == "unknown-key":
+        table = {"": "", "vocabulaire": " dans [vocabulaire]", "thematique": " dans une thématique"}
+        return (
+            f"{place} : clé inconnue « {params['key']} »{table.get(params['table'], '')}"
+            f" (clés permises : {', '.join(params['allowed'])})"
+        )
+    slug = params.get("slug")
+    params["weights"] = f"« poids » de « {slug} »" if slug else "[poids]"
+    if isinstance(params.get("allowed"), tuple | list):
+        params["allowed"] = ", ".join(params["allowed"])
+    params["synonyms_usage"] = 'synonymes = [["terme préféré", "synonyme", …], …]'
+    template = _VOCABULARY_PROBLEMS.get(exc.code, str(exc.code))
+    return f"{place} : {template.format_map(_Legible(params))}"
+
+
+# Why a learned tagging model cannot be used or trained.
+_MODEL_PROBLEMS = {
+    "not-found": "fichier introuvable",
+    "unreadable": "fichier illisible ({error})",
+    "malformed": "modèle mal formé",
+    "not-requested": "apprentissage non demandé",
+    "unknown-format": "format de modèle inconnu ({format})",
+    "missing-weights": "poids manquants : {names}",
+    "too-few-documents": "{documents} documents étiquetés : il en faut au moins {needed}"
+    " pour apprendre (les règles seules restent en vigueur)",
+}
+
+
+def model_problem(exc: ModelError) -> str:
+    """One French line on a model that cannot be used or trained."""
+    params = dict(exc.params)
+    if isinstance(params.get("names"), tuple | list):
+        params["names"] = ", ".join(params["names"])
+    if exc.code == "too-few-documents" and params.get("fold"):
+        text = (
+            f"{params['documents']} documents pour apprendre dans un pli : il en faut au moins"
+            f" {params['needed']}"
+        )
+    elif exc.code == "malformed" and params.get("detail"):
+        text = f"modèle incomplet ou mal formé ({params['detail']})"
+    else:
+        text = _MODEL_PROBLEMS.get(exc.code, str(exc.code)).format_map(_Legible(params))
+    return f"{exc.path} : {text}" if exc.path else text
+
+
+def model_set_aside(load: ModelLoad) -> str | None:
+    """Why the instance's model file is not used (None when it is, or when there is none)."""
+    if load.error is None:
+        return None
+    if load.error == "other-thematics":
+        return (
+            f"modèle de marquage ignoré ({load.path.name}) : il a été entraîné pour d'autres"
+            " thématiques que celles du vocabulaire ; relancez « fonds tags train »"
+        )
+    cause = model_problem(load.cause) if load.cause is not None else load.path.name
+    return f"modèle de marquage inutilisable, règles seules : {cause}"

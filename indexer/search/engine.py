@@ -32,6 +32,7 @@ from .models import (
 )
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
+from .union import all_scored
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 
@@ -404,8 +405,7 @@ class SearchIndex(IndexStore):
         work.searches += 1
         if sort != "relevance":
             return set(searcher.docs_for_query(query)), []
-        results = searcher.search(query, limit=None, terms=False)
-        scored = [(docnum, float(score or 0.0)) for score, docnum in results.top_n]
+        scored = [(docnum, float(score or 0.0)) for score, docnum in all_scored(searcher, query)]
         return {docnum for docnum, _ in scored}, scored
 
     def _rank(

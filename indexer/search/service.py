@@ -3,6 +3,7 @@ with snippets, labels and availability. The CLI and the web app both search thro
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -151,8 +152,15 @@ class Finder:
         if facet == "theme":
             return self.theme_labels.get(value, value)
         if facet == "author":
-            kind = AuthorKind.ORGANISATION if is_organisation(value) else AuthorKind.PERSON
-            return Author(value, kind).display
+            return _author_label(value)
         if self.value_label is not None:
             return self.value_label(facet, value)
         return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _author_label(name: str) -> str:
+    """An author's name in its natural order (each results page shows up to 30; names repeat
+    from one search to the next)."""
+    kind = AuthorKind.ORGANISATION if is_organisation(name) else AuthorKind.PERSON
+    return Author(name, kind).display

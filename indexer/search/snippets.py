@@ -212,4 +212,6 @@ def _collapse_spaces(
     return stripped, spans
 
 
-_SPACES = re.compile(r"\s+")
+# The runs that change: a leading one, two spaces or more, any other space character alone (a
+# single " " is left as it is, which is what collapsing it would give).
+_SPACES = re.compile(r"^\s+|\s{2,}|[^\S ]")

@@ -1,8 +1,9 @@
 """The thematic vocabulary: one TOML file a documentalist can edit, loaded and validated here.
 
 Contract (the ingest pipeline, the search engine and the web app rely on it):
-- `load_vocabulary(path) -> Vocabulary`, raising `VocabularyError` whose message is one French
-  line naming the file and, when known, the line ("vocabulary.toml, ligne 12 : …").
+- `load_vocabulary(path) -> Vocabulary`, raising `VocabularyError`: a code
+  (`VocabularyProblem`), its facts, the file and, when known, the line; the edges word it
+  (`webapp.messages.vocabulary_problem`: "vocabulary.toml, ligne 12 : …").
 - `indexer.instance.load_for_instance(root)` picks the vocabulary an instance uses.
 - `Vocabulary.themes`, `.labels()`, `.equivalences()` (acronym and synonym groups, for query
   expansion).
@@ -11,7 +12,13 @@ Rooms: `model` (thematics, terms, weights, the TOML writer), `checker` (the file
 checked, with the line of each mistake).
 """
 
-from .checker import VocabularyError, load_vocabulary, parse_vocabulary
+from .checker import (
+    TomlSyntax,
+    VocabularyError,
+    VocabularyProblem,
+    load_vocabulary,
+    parse_vocabulary,
+)
 from .model import (
     DEFAULT_URI,
     DEFAULT_WEIGHTS,
@@ -41,7 +48,9 @@ __all__ = [
     "TermKind",
     "Theme",
     "Vocabulary",
+    "TomlSyntax",
     "VocabularyError",
+    "VocabularyProblem",
     "WeightedTerm",
     "acronym_key",
     "iter_terms",

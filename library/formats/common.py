@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..keys import origin_id
-from ..models import DOC_TYPE_LABELS, Author, AuthorKind, AuthorRole, DocType, Record
+from ..models import (
+    DOC_TYPE_LABELS,
+    Author,
+    AuthorKind,
+    AuthorRole,
+    Copy,
+    CopyStatus,
+    DocType,
+    Record,
+)
 from ..text import fold
 
 # ISO 639-1 -> ISO 639-2/B (the bibliographic codes MARC and UNIMARC use). The fund is French,
@@ -420,3 +429,29 @@ def checked_identifier(value: str, normalise) -> str:
 
 
 UNTITLED = "[Sans titre]"  # ISBD's word for a document that has no title
+
+
+# -- holdings ----------------------------------------------------------------------------------
+
+
+def exported_copies(record: Record) -> tuple[Copy, ...]:
+    """The copies a partner is told about: every copy but the withdrawn ones (a withdrawn
+    copy has left the shelves). The state of a copy (on loan, missing) stays here: partners'
+    codes for it are their own."""
+    return tuple(c for c in record.copies if c.status != CopyStatus.WITHDRAWN and c.barcode)
+
+
+def copies_from_fields(rows: Iterable[tuple[str, str, str]]) -> tuple[Copy, ...]:
+    """Copies from (barcode, call number, location) as a MARC holdings field gives them: a
+    copy without a barcode is not a copy the catalogue can lend or count, and is left out;
+    a barcode given twice makes one copy."""
+    copies: dict[str, Copy] = {}
+    for barcode, call_number, location in rows:
+        barcode = " ".join(barcode.split())
+        if barcode and barcode not in copies:
+            copies[barcode] = Copy(
+                barcode=barcode,
+                call_number=" ".join(call_number.split()),
+                location=" ".join(location.split()),
+            )
+    return tuple(copies.values())

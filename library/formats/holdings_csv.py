@@ -481,7 +481,10 @@ def _author(text: str) -> Author:
     name, role = split_role(clean_line(text))
     if role is None:
         known = ", ".join(f"({r.abbreviation})" for r in AuthorRole if r.abbreviation)
-        raise ValueError(f"rôle inconnu dans « {text} » (rôles : {known}, (éd.))")
+        raise ValueError(
+            f"rôle inconnu dans « {text} » : écrivez l'un des rôles {known} ou (éd.) après "
+            "le nom, ou aucun pour un auteur"
+        )
     person = "," in name and not is_organisation(name)
     kind = AuthorKind.PERSON if person else AuthorKind.ORGANISATION
     return Author(name, kind, role)

@@ -7,6 +7,7 @@ where each starts (line of a text file, record number of a MARC or XML file), an
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..models import Record
 from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unimarc
@@ -35,6 +36,7 @@ def _from_marc(
     parsed: ParsedFile,
     offsets: dict[int, int] | None = None,
 ) -> ParsedFile:
+    barcodes: dict[str, int] = {}  # a barcode is one copy: the first record that gives it
     for number, marc in records:
         where = f" (octet {offsets[number]})" if offsets else ""
         if not marc.bibliographic:
@@ -45,9 +47,26 @@ def _from_marc(
             )
             continue
         try:
-            parsed.rows.append((number, convert(marc, source)))
+            record = convert(marc, source)
         except ValueError as exc:
             parsed.errors.append(RowError(number, f"{exc}{where}"))
+            continue
+        kept = []
+        for copy in record.copies:
+            if copy.barcode in barcodes:
+                parsed.warnings.append(
+                    RowError(
+                        number,
+                        f"code-barres {copy.barcode} déjà donné à la notice "
+                        f"{barcodes[copy.barcode]} : exemplaire ignoré{where}",
+                    )
+                )
+            else:
+                barcodes[copy.barcode] = number
+                kept.append(copy)
+        if len(kept) < len(record.copies):
+            record = replace(record, copies=tuple(kept))
+        parsed.rows.append((number, record))
     return parsed
 
 

@@ -22,6 +22,7 @@ from .models import (
     LoanPolicy,
     Overdue,
     Reminder,
+    ReminderDue,
     Reservation,
 )
 from .refusals import LoanRefusal, LoanRefused, refusal_from_database
@@ -38,6 +39,7 @@ __all__ = [
     "LoanRefused",
     "Loans",
     "Overdue",
+    "ReminderDue",
     "Reminder",
     "Reservation",
     "refusal_from_database",

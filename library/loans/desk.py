@@ -19,6 +19,7 @@ from .models import (
     LoanPolicy,
     Overdue,
     Reminder,
+    ReminderDue,
     loan_from_row,
 )
 from .refusals import LoanRefusal, LoanRefused, refusals
@@ -178,6 +179,29 @@ class Loans(BorrowerBook, ReservationQueue, LoanStatistics):
             )
             out.append(Overdue(loan, people.get(loan.borrower_id or 0), sent))
         return out
+
+    def reminders_due(self, today: date) -> list[ReminderDue]:
+        """One letter per borrower with overdue loans, at the next level of reminder their
+        loans call for (the highest among them: a second letter goes to whoever already had a
+        first)."""
+        grouped: dict[int, list[Overdue]] = {}
+        for item in self.overdue_to_chase(today):
+            if item.borrower is not None:
+                grouped.setdefault(item.borrower.id, []).append(item)
+        out = []
+        for items in grouped.values():
+            borrower = items[0].borrower
+            assert borrower is not None
+            level = max((item.next_level or 3) for item in items)
+            sent = [r for item in items for r in item.reminders]
+            previous = max((r.sent_on for r in sent), default=None)
+            out.append(ReminderDue(borrower, tuple(items), level, previous))
+        return out
+
+    def record_reminders(self, due: ReminderDue, *, today: date, channel: str = "lettre") -> None:
+        """Keep that this letter went out today, at its level, for each loan in it."""
+        for item in due.items:
+            self.record_reminder(item.loan.id, due.level, today=today, channel=channel)
 
     def record_reminder(
         self, loan_id: int, level: int, *, today: date, channel: str = "lettre"

@@ -114,6 +114,20 @@ class Overdue:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """One borrower's overdue loans, chased in one letter at the level they call for."""
+
+    borrower: Borrower
+    items: tuple[Overdue, ...]
+    level: int  # the highest next level among the loans (REMINDER_LEVELS)
+    previous: date | None  # when the last reminder of any of these loans went out
+
+    @property
+    def loans(self) -> list[Loan]:
+        return [item.loan for item in self.items]
+
+
+@dataclass(frozen=True, slots=True)
 class Reservation:
     id: int
     record_id: int

@@ -3,6 +3,8 @@ login name), the type, subtitle, abstract and territories the text names."""
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.files import Heading, make_docx, make_pdf
 from indexer.extractors import default_registry
 from indexer.metadata_text import (
@@ -11,7 +13,7 @@ from indexer.metadata_text import (
     read_abstract,
     territories,
 )
-from indexer.records import record_from_extraction
+from indexer.records import record_from_extraction, to_author
 from library import DocType, SourceFile
 
 REGISTRY = default_registry()
@@ -166,3 +168,27 @@ def test_territories_are_communes_and_quartiers_named_in_the_text_most_cited_fir
     assert found[0] == "Fort-de-France"
     assert {"Dillon", "Sainte-Thérèse", "Le Lamentin", "Texaco", "Pointe-à-Pitre"} <= set(found)
     assert territories("Un rapport sans lieu.") == ()
+
+
+@pytest.mark.parametrize(
+    "found, stored, kind",
+    [
+        ("Ana ISABEL CASTILLO MÉNDEZ", "ISABEL CASTILLO MÉNDEZ, Ana", "person"),
+        ("JOSEPH-ANGÉLIQUE Marie", "JOSEPH-ANGÉLIQUE, Marie", "person"),
+        ("Gabriel GARCÍA MÁRQUEZ", "GARCÍA MÁRQUEZ, Gabriel", "person"),
+        ("Dupont, Marie", "Dupont, Marie", "person"),
+        ("Marie Joseph", "Joseph, Marie", "person"),
+        ("Jean La Fontaine", "La Fontaine, Jean", "person"),
+        # Without capitals nothing tells where a compound family name starts: kept as written.
+        ("Ana Isabel Castillo Méndez", "Ana Isabel Castillo Méndez", "person"),
+        ("ADESS Martinique", "ADESS Martinique", "organisation"),
+        ("CACEM", "CACEM", "organisation"),
+        ("Ville du Lamentin", "Ville du Lamentin", "organisation"),
+        ("Habitat Conseil Caraïbes", "Habitat Conseil Caraïbes", "organisation"),
+    ],
+)
+def test_names_found_in_files_are_people_or_bodies_and_compound_names_stay_whole(
+    found, stored, kind
+):
+    author = to_author(found)
+    assert (author.name, author.kind.value) == (stored, kind)

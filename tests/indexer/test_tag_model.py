@@ -10,14 +10,23 @@ import pytest
 
 import indexer.tag_evaluation as tag_evaluation
 import indexer.tag_training as tag_training
-from indexer.instance import model_for_instance, tagger_for_instance
+from indexer.instance import ModelSetAside, model_for_instance, tagger_for_instance
 from indexer.tag_evaluation import LabelledDoc, cross_validate
-from indexer.tag_model import MODEL_FILE, ModelError, TagModel, load_model, save_model
+from indexer.tag_model import (
+    BIAS,
+    FEATURE_LABELS,
+    MODEL_FILE,
+    ModelError,
+    ModelProblem,
+    TagModel,
+    load_model,
+    save_model,
+)
 from indexer.tag_training import MIN_DOCUMENTS, Example, fit_model, train
 from indexer.tagging import Tagger, TagInput
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from tests.indexer.labelled_fund import labelled_fund
-from webapp.messages import explain, explain_model
+from webapp.messages import explain, explain_model, model_problem, model_set_aside
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +86,9 @@ def test_a_model_decision_keeps_the_matched_terms_and_says_why_in_french(tagger,
     assert line.startswith("modèle appris : probabilité ") and "%" in line
     reasons = evidence["model"]["reasons"]
     assert 1 <= len(reasons) <= 3 and all(value > 0 for _, value in reasons)
-    assert all(label in line for label, _ in reasons)
-    label, value = reasons[0]
+    assert all(name in (*FEATURE_LABELS, BIAS) for name, _ in reasons)  # codes are stored
+    name, value = reasons[0]
+    label = FEATURE_LABELS.get(name, "habitude propre à la thématique")
     assert f"{label} (+{value:.1f})".replace(".", ",") in line
     assert explain_model(tagger.tag(NEW_REPORT)[0].evidence) == ""  # the rules decided
 
@@ -89,13 +99,16 @@ def test_the_model_line_is_written_the_french_way():
         "model": {
             "probability": 0.8234,
             "rule_score": 0.61,
-            "reasons": [["indices dans les mots-clés", 1.64], ["part des mots courants", -0.4]],
+            "reasons": [["log_keywords", 1.64], ["bias", 0.5], ["cue_share", -0.4]],
         },
     }
     assert explain_model(evidence) == (
-        "modèle appris : probabilité 82 % (score des règles 0,61) ;"
-        " indices dans les mots-clés (+1,6), part des mots courants (−0,4)"
+        "modèle appris : probabilité 82 % (score des règles 0,61) ; indices dans les mots-clés"
+        " (+1,6), habitude propre à la thématique (+0,5), part des mots courants (−0,4)"
     )
+    # Evidence stored by earlier versions holds the French label itself.
+    evidence["model"]["reasons"] = [["part des mots courants", -0.4]]
+    assert explain_model(evidence).endswith("; part des mots courants (−0,4)")
 
 
 def test_no_thematic_without_a_vocabulary_term_however_likely(tagger, model):
@@ -132,16 +145,18 @@ def test_the_model_file_is_readable_and_round_trips(tmp_path, tagger, model):
 def test_a_broken_model_file_leaves_the_rules_in_force_and_says_why(tmp_path, tagger, content):
     (tmp_path / MODEL_FILE).write_text(content, encoding="utf-8")
     load = model_for_instance(tmp_path, tagger.vocabulary)
-    assert load.model is None and "règles seules" in load.error
-    fallback, problem = tagger_for_instance(tmp_path, tagger.vocabulary)
-    assert fallback.model is None and problem == load.error
+    assert load.model is None and load.error is ModelSetAside.UNUSABLE
+    assert "règles seules" in model_set_aside(load)
+    fallback, fallback_load = tagger_for_instance(tmp_path, tagger.vocabulary)
+    assert fallback.model is None and fallback_load.error is load.error
     assert slugs(fallback, NEW_REPORT) == slugs(tagger, NEW_REPORT)
 
 
 def test_a_model_for_other_thematics_is_ignored(tmp_path, tagger, model):
     save_model(replace(model, slugs=model.slugs[:-1]), tmp_path / MODEL_FILE)
     load = model_for_instance(tmp_path, tagger.vocabulary)
-    assert load.model is None and "fonds tags train" in load.error
+    assert load.model is None and load.error is ModelSetAside.OTHER_THEMATICS
+    assert "fonds tags train" in model_set_aside(load)
 
 
 def test_a_model_trained_with_other_terms_is_used_but_said_stale(tmp_path, tagger, model):
@@ -153,13 +168,15 @@ def test_a_model_trained_with_other_terms_is_used_but_said_stale(tmp_path, tagge
 
 
 def test_without_a_model_file_an_instance_tags_with_the_rules(tmp_path, tagger):
-    fresh, problem = tagger_for_instance(tmp_path, tagger.vocabulary)
-    assert fresh.model is None and problem is None
+    fresh, load = tagger_for_instance(tmp_path, tagger.vocabulary)
+    assert fresh.model is None and load.error is None and model_set_aside(load) is None
 
 
 def test_too_few_labelled_documents_to_learn_from(tagger, examples):
-    with pytest.raises(ModelError, match=f"au moins {MIN_DOCUMENTS}"):
+    with pytest.raises(ModelError) as caught:
         train(examples[: MIN_DOCUMENTS - 1], tagger.slugs)
+    assert caught.value.code is ModelProblem.TOO_FEW_DOCUMENTS
+    assert f"au moins {MIN_DOCUMENTS}" in model_problem(caught.value)
 
 
 def test_a_thematic_confirmed_too_rarely_has_no_bias_of_its_own(tagger, examples):

@@ -14,9 +14,11 @@ from indexer.vocabulary import (
     PACKAGED_VOCABULARY,
     Vocabulary,
     VocabularyError,
+    VocabularyProblem,
     load_vocabulary,
     parse_vocabulary,
 )
+from webapp.messages import vocabulary_problem as said
 
 THEMATICS = {
     "evaluation": "Évaluation des politiques et dispositifs (CUCS, contrats de ville)",
@@ -147,74 +149,75 @@ def test_a_syntax_error_names_the_file_and_the_line(tmp_path):
     )
     error = error_of(tmp_path, text)
     assert error.line in (14, 15)  # the unclosed list runs into the next line
-    assert f"vocabulary.toml, ligne {error.line}, colonne" in str(error)
-    assert "erreur de syntaxe TOML" in str(error)
+    assert f"vocabulary.toml, ligne {error.line}, colonne" in said(error)
+    assert "erreur de syntaxe TOML" in said(error)
 
 
 def test_a_missing_equal_sign_is_explained_in_french(tmp_path):
     error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug "sante"'))
-    assert "ligne 12, colonne 6" in str(error) and "« = » attendu" in str(error)
+    assert "ligne 12, colonne 6" in said(error) and "« = » attendu" in said(error)
 
 
 def test_a_duplicate_slug_points_at_the_second_thematic(tmp_path):
     error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug = "jeunesse"'))
-    assert str(error).startswith(f"{tmp_path / 'vocabulary.toml'}, ligne 12 :")
-    assert "slug « jeunesse » en double" in str(error) and "ligne 4" in str(error)
+    assert said(error).startswith(f"{tmp_path / 'vocabulary.toml'}, ligne 12 :")
+    assert "slug « jeunesse » en double" in said(error) and "ligne 4" in said(error)
 
 
 def test_an_unknown_key_of_a_thematic_is_named_with_its_line(tmp_path):
     error = error_of(tmp_path, SMALL.replace('termes = ["santé"', 'termse = ["santé"'))
-    assert "ligne 14" in str(error) and "clé inconnue « termse »" in str(error)
+    assert "ligne 14" in said(error) and "clé inconnue « termse »" in said(error)
 
 
 def test_an_unknown_top_level_table_is_refused(tmp_path):
     error = error_of(tmp_path, "[reglages]\nseuil = 2\n" + SMALL)
-    assert "ligne 1" in str(error) and "« reglages »" in str(error)
+    assert "ligne 1" in said(error) and "« reglages »" in said(error)
 
 
 def test_an_empty_term_is_refused_with_its_line(tmp_path):
     error = error_of(tmp_path, SMALL.replace('indices = ["loisirs"]', 'indices = ["loisirs", " "]'))
-    assert "ligne 9" in str(error) and "terme vide" in str(error)
+    assert "ligne 9" in said(error) and "terme vide" in said(error)
 
 
 def test_a_term_made_only_of_stop_words_is_refused(tmp_path):
     error = error_of(tmp_path, SMALL.replace('"adolescents"', '"de la"'))
-    assert "ligne 8" in str(error) and "« de la »" in str(error) and "mots vides" in str(error)
+    assert "ligne 8" in said(error) and "« de la »" in said(error) and "mots vides" in said(error)
 
 
 def test_a_thematic_without_terms_is_refused(tmp_path):
     text = SMALL.replace('termes = ["jeunesse", "adolescents"]\nindices = ["loisirs"]\n', "")
     error = error_of(tmp_path, text)
-    assert "ligne 4" in str(error) and "« jeunesse » n'a aucun terme" in str(error)
+    assert "ligne 4" in said(error) and "« jeunesse » n'a aucun terme" in said(error)
 
 
 def test_a_weight_for_a_term_the_thematic_does_not_have_is_refused(tmp_path):
     error = error_of(tmp_path, SMALL + '\n[thematique.poids]\n"cancer" = 2\n')
-    assert "ligne 21" in str(error) and "« cancer » n'est pas un terme" in str(error)
+    assert "ligne 21" in said(error) and "« cancer » n'est pas un terme" in said(error)
 
 
 def test_synonyms_must_be_groups(tmp_path):
     error = error_of(tmp_path, SMALL.replace('[["addictions", "toxicomanie"]]', '["addictions"]'))
-    assert "ligne 15" in str(error) and "groupe de synonymes invalide" in str(error)
+    assert "ligne 15" in said(error) and "groupe de synonymes invalide" in said(error)
 
 
 def test_a_slug_with_capitals_or_accents_is_refused(tmp_path):
     error = error_of(tmp_path, SMALL.replace('slug = "sante"', 'slug = "Santé"'))
-    assert "ligne 12" in str(error) and "slug « Santé » invalide" in str(error)
+    assert "ligne 12" in said(error) and "slug « Santé » invalide" in said(error)
 
 
 def test_a_file_not_in_utf8_is_reported_with_its_line(tmp_path):
     path = tmp_path / "vocabulary.toml"
     path.write_bytes(SMALL.encode("cp1252"))
-    with pytest.raises(
-        VocabularyError, match=r"ligne 13 : le fichier doit être enregistré en UTF-8"
-    ):
+    with pytest.raises(VocabularyError) as caught:
         load_vocabulary(path)
+    assert (caught.value.code, caught.value.line) == (VocabularyProblem.NOT_UTF8, 13)
+    assert "ligne 13 : le fichier doit être enregistré en UTF-8" in said(caught.value)
 
 
 def test_a_missing_file_is_a_vocabulary_error(tmp_path):
-    with pytest.raises(VocabularyError, match="fichier illisible"):
+    with pytest.raises(VocabularyError) as caught:
         load_vocabulary(tmp_path / "absent.toml")
+    assert "absent.toml : fichier illisible" in said(caught.value)
 
 
 # -- the instance's own vocabulary and its fallbacks -------------------------------------------
@@ -243,7 +246,8 @@ def test_a_broken_edit_leaves_the_previous_vocabulary_in_force_and_says_why(inst
     loaded = load_for_instance(instance)
     assert loaded.vocabulary == good
     assert loaded.path == instance / LAST_GOOD_FILE
-    assert "en double" in loaded.error and "ligne 12" in loaded.error
+    assert loaded.error is not None and loaded.error.code is VocabularyProblem.DUPLICATE_SLUG
+    assert "en double" in said(loaded.error) and "ligne 12" in said(loaded.error)
 
 
 def test_a_broken_first_edit_falls_back_to_the_packaged_vocabulary(instance, packaged):
@@ -251,7 +255,7 @@ def test_a_broken_first_edit_falls_back_to_the_packaged_vocabulary(instance, pac
     loaded = load_for_instance(instance)
     assert loaded.vocabulary == packaged
     assert loaded.path == PACKAGED_VOCABULARY
-    assert "erreur de syntaxe TOML" in loaded.error
+    assert loaded.error is not None and "erreur de syntaxe TOML" in said(loaded.error)
 
 
 def test_installing_a_vocabulary_keeps_a_backup_and_refuses_an_invalid_text(instance):
@@ -332,11 +336,14 @@ ex:emploi a skos:Concept ; skos:prefLabel "Emploi"@fr ; skos:notation "emploi" ;
 
 def test_a_file_that_is_not_skos_is_refused_in_french(tmp_path):
     path = write(tmp_path, "ceci n'est pas du RDF <<<", name="faux.ttl")
-    with pytest.raises(VocabularyError, match="fichier SKOS illisible"):
+    with pytest.raises(VocabularyError) as caught:
         import_skos(path)
+    assert "fichier SKOS illisible" in said(caught.value)
     empty = write(tmp_path, "@prefix ex: <http://example.org/> .\n", name="vide.ttl")
-    with pytest.raises(VocabularyError, match="aucun concept SKOS"):
+    with pytest.raises(VocabularyError) as caught:
         import_skos(empty)
+    assert caught.value.code is VocabularyProblem.NO_CONCEPT
+    assert "aucun concept SKOS" in said(caught.value)
 
 
 # -- translations: a French expression and its English and Spanish names -----------------------
@@ -357,7 +364,7 @@ def test_translations_are_read_written_and_checked(tmp_path):
     assert parse_vocabulary(vocabulary.to_toml()) == vocabulary
     assert Vocabulary.from_dict(vocabulary.to_dict()) == vocabulary
     error = error_of(tmp_path, SMALL + '\n[thematique.traductions]\n"santé" = []\n')
-    assert "traduction de « santé »" in error.message and error.line
+    assert "traduction de « santé »" in said(error) and error.line
 
 
 def test_the_packaged_vocabulary_translates_expressions_of_every_thematic(packaged):

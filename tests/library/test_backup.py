@@ -202,7 +202,7 @@ def test_restore_never_reports_success_when_its_check_fails(fund, tmp_path, monk
     fails with the problems and the way to repair, never saying the instance is restored."""
     archive = tmp_path / "sauvegarde.zip"
     assert fonds("--instance", str(fund), "backup", str(archive)).exit_code == 0
-    monkeypatch.setattr("webapp.cli.restore.rebuild_index", lambda catalogue, index: None)
+    monkeypatch.setattr("indexer.consistency.rebuild_index", lambda catalogue, index: None)
     target = tmp_path / "restauree"
     restored = CliRunner().invoke(cli, ["restore", str(archive), "--instance", str(target)])
     assert restored.exit_code != 0

@@ -89,6 +89,28 @@ def test_reminders_go_up_in_levels_and_keep_their_dates(desk):
     assert desk.overdue_to_chase(TODAY)[0].next_level is None
 
 
+def test_one_letter_per_borrower_at_the_highest_level_her_loans_call_for(desk):
+    cat = desk.catalogue
+    for n in (1, 2, 3):
+        cat.add(
+            Record(title=f"Guide {n}", support=Support.PAPIER, copies=(Copy(f"CRPV000{n}", ""),))
+        )
+    marie = desk.add_borrower("Marie Joseph")
+    paul = desk.add_borrower("Paul Célestine")
+    first = desk.check_out("CRPV0001", marie.id, today=date(2013, 1, 2))
+    desk.check_out("CRPV0002", marie.id, today=date(2013, 1, 2))
+    desk.check_out("CRPV0003", paul.id, today=date(2013, 1, 2))
+    desk.record_reminder(first.id, 1, today=date(2013, 2, 1))
+    due = {d.borrower.id: d for d in desk.reminders_due(TODAY)}
+    assert set(due) == {marie.id, paul.id}
+    assert len(due[marie.id].loans) == 2 and due[marie.id].level == 2  # she had a first one
+    assert due[marie.id].previous == date(2013, 2, 1)
+    assert (due[paul.id].level, due[paul.id].previous) == (1, None)
+    desk.record_reminders(due[marie.id], today=TODAY)
+    again = {d.borrower.id: d for d in desk.reminders_due(TODAY)}
+    assert again[marie.id].level == 3 and again[marie.id].previous == TODAY
+
+
 def test_migration_0011_splits_the_names_of_existing_borrowers(tmp_path):
     """A catalogue from before the desk's migration: its single names become family and
     given names, as they were written."""

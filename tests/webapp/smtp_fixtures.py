@@ -1,4 +1,5 @@
 """A real SMTP server for the mail tests (aiosmtpd on a free port), and what arrived in it.
+The `smtp` and `smtp_auth` fixtures that start it live in `tests/webapp/conftest.py`.
 
     def test_x(smtp):                  # smtp.config: the SMTP_* settings that point at it
         ...
@@ -11,12 +12,11 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -90,20 +90,6 @@ def start_server(*, auth: bool = False) -> tuple[Controller, Inbox]:
     if auth:
         inbox.config.update(SMTP_USER=USER, SMTP_PASSWORD=PASSWORD)
     return controller, inbox
-
-
-@pytest.fixture
-def smtp() -> Iterator[Inbox]:
-    controller, inbox = start_server()
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def smtp_auth() -> Iterator[Inbox]:
-    controller, inbox = start_server(auth=True)
-    yield inbox
-    controller.stop()
 
 
 def body(message: EmailMessage, kind: str = "plain") -> str:

@@ -20,7 +20,7 @@ from library import Catalogue, Record, SourceFile, Support, ThemeAssignment, The
 from library.alerts import Alerts
 from webapp.cli import cli
 
-from .smtp_fixtures import body, free_port, smtp, smtp_auth  # noqa: F401
+from .smtp_fixtures import body, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def run(instance):
 
 
 @pytest.fixture
-def mailing(instance, smtp):  # noqa: F811
+def mailing(instance, smtp):
     """An instance whose configuration points at the test's SMTP server, with one old record."""
     write_config(instance, smtp.config)
     with Catalogue.in_instance(instance) as cat:
@@ -127,7 +127,7 @@ def test_alert_remove_erases_the_subscriber_and_an_unknown_address_is_said(run, 
     assert again.exit_code == 1 and "Aucun abonné" in again.output
 
 
-def test_a_send_without_base_url_or_smtp_is_refused_clearly(run, instance, smtp):  # noqa: F811
+def test_a_send_without_base_url_or_smtp_is_refused_clearly(run, instance, smtp):
     write_config(instance, {**smtp.config, "BASE_URL": ""})
     Catalogue.in_instance(instance).close()
     result = run("alert", "send")
@@ -156,7 +156,7 @@ def test_an_smtp_server_that_is_down_is_reported_and_nothing_is_lost(run, instan
 def test_an_smtp_server_refusing_the_password_stops_the_run_and_sends_later(
     run,
     instance,
-    smtp_auth,  # noqa: F811
+    smtp_auth,
 ):
     write_config(instance, smtp_auth.config)
     with Catalogue.in_instance(instance) as cat:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from corpus.files import Heading, write_pdf
 from indexer.search import SearchIndex, catalogue_documents
 from library import Catalogue
-from webapp.cli import cli
+from webapp.cli import cli, main
 
 REPO = Path(__file__).resolve().parents[2]
 BAD_ROWS = REPO / "tests" / "data" / "catalogue-bad-rows.csv"
@@ -241,6 +241,9 @@ def test_every_command_and_option_is_explained_in_french(path):
         assert not _ENGLISH.search(text), text
     page = CliRunner().invoke(cli, [*path[1:], "--help"]).output
     assert page.startswith("Utilisation : ") and "Afficher cette aide et quitter." in page
+    # Click's own words too: defaults, required options, value types, the usage line.
+    assert not re.search(r"default: |\brequired\b|ARGS", page)
+    assert not re.search(r"--\S+ (INTEGER|FLOAT|TEXT|FILE|DIRECTORY|PATH)\b", page)
 
 
 def test_check_reports_the_segments_index_and_reindex_leave_one(run, documents, instance):
@@ -281,3 +284,30 @@ def test_check_hands_up_codes_and_the_cli_words_them(run, documents, instance):
     assert repaired["ok"] and repaired["repaired"] == [
         "index mis à jour (1 notices indexées, 0 retirées)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["show"], "fonds: argument manquant : NOTICE"),
+        (["show", "--frob"], "fonds: option inconnue : --frob"),
+        (["show", "1", "2"], "fonds: argument en trop : 2"),
+        (["search", "--sort", "foo"], "fonds: valeur invalide pour --sort : « foo » n'est pas"),
+        (["tags", "evaluate", "--folds", "1"], "1 est hors de l'intervalle x>=2"),
+        (["tags", "evaluate", "--folds"], "fonds: l'option --folds attend une valeur"),
+        (["borrower", "add"], "fonds: option manquante : --name"),
+        (["nosuch"], "fonds: commande inconnue : nosuch"),
+    ],
+)
+def test_a_command_line_fonds_cannot_read_is_refused_in_french(
+    args, said, monkeypatch, capsys, tmp_path
+):
+    monkeypatch.setattr("sys.argv", ["fonds", "--instance", str(tmp_path / "i"), *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert said in err
+    if "attend une valeur" not in said:  # click names no command for an option left empty
+        assert err.startswith("Utilisation : fonds") and "--help »" in err
+    assert not re.search(r"Error|Missing|No such|is not|Try ", err)

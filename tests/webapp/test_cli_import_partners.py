@@ -242,3 +242,37 @@ def test_a_spreadsheet_role_the_list_does_not_know_is_refused_on_its_line(fonds,
     assert document["errors"][0]["line"] == 3 and "rôle inconnu" in document["errors"][0]["message"]
     (record,) = records(fonds.instance)
     assert [a.role for a in record.authors] == [AuthorRole.TRANSLATOR, AuthorRole.EDITOR]
+
+
+def test_bad_values_of_the_description_cost_their_row_only_with_what_to_do(fonds, tmp_path):
+    """GIVEN a spreadsheet with a hors-série number, a future acquisition and an unknown role
+    WHEN it is imported THEN each row is refused with its line and a French reason that says
+    what to write instead, the good rows are imported, and nothing of a refused row is kept
+    (not even its copy)."""
+    path = tmp_path / "lot.csv"
+    path.write_text(
+        "titre;auteurs;collection;numero_collection;date_acquisition;code_barres\n"
+        "Bon;Dupont, Marie (trad.);Cahiers;3;2012-05-14;B1\n"
+        "Hors;;Cahiers;hors-série;;B2\n"
+        "Futur;;;;2099-01-01;B3\n"
+        "Rôle;Roy, Léa (chef);;;;B4\n"
+        "Bon aussi;;;;;B5\n",
+        encoding="utf-8",
+    )
+    document = _json(fonds("import", str(path), "--json"))
+    assert document["created"] == 2 and not document["refused"]
+    errors = {e["line"]: e["message"] for e in document["errors"]}
+    assert set(errors) == {3, 4, 5}
+    assert "« hors-série »" in errors[3] and "mention d'édition ou la note publique" in errors[3]
+    assert "dans le futur (2099-01-01)" in errors[4] and "aujourd'hui au plus tard" in errors[4]
+    assert (
+        "rôle inconnu" in errors[5]
+        and "(trad.)" in errors[5]
+        and "aucun pour un auteur" in errors[5]
+    )
+    kept = records(fonds.instance)
+    assert [r.title for r in kept] == ["Bon", "Bon aussi"]
+    assert {c.barcode for r in kept for c in r.copies} == {"B1", "B5"}
+    plain = fonds("import", str(path), "--dry-run")
+    assert "ligne 4 en erreur : date d'acquisition dans le futur" in plain.output
+    assert "Traceback" not in plain.output

@@ -207,4 +207,4 @@ def test_user_add_from_stdin_and_refusals(run):
 
 
 def test_user_list_says_how_to_create_the_first_account(run, fund):
-    assert "fonds user add LOGIN" in run("user", "list").output
+    assert "fonds user add IDENTIFIANT" in run("user", "list").output

@@ -251,6 +251,19 @@ def test_evaluate_with_a_missing_or_malformed_labels_file_says_so(instance, fund
 # -- tags review --------------------------------------------------------------------------------
 
 
+def test_evaluate_with_nothing_to_measure_says_why(instance, fund, tmp_path):
+    absent = labels_file(tmp_path, ["documents/absent.pdf;culture"])
+    result = run(instance, "tags", "evaluate", "--labels", str(absent))
+    assert result.exit_code == 1
+    assert f"aucune référence de {absent} n'a été trouvée dans le catalogue" in result.output
+    two = labels_file(
+        tmp_path, ["documents/note-jeunesse.txt;jeunesse", "barcode:B0001;emploi-insertion"]
+    )
+    result = run(instance, "tags", "evaluate", "--labels", str(two), "--folds", "3")
+    assert result.exit_code == 1
+    assert "--folds ne peut dépasser le nombre de documents (2)" in result.output
+
+
 def test_review_lists_untagged_low_confidence_and_records_to_ocr(instance, fund):
     run(instance, "retag")
     with Catalogue.in_instance(instance) as catalogue:

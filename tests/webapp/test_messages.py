@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
-from webapp.messages import reason_text
+from indexer.tag_model import ModelError, ModelProblem
+from indexer.vocabulary import VocabularyError, VocabularyProblem
+from webapp.messages import model_problem, reason_text, vocabulary_problem
 
 SAMPLE_PARAMS = {
     "error": OsError.PERMISSION,
@@ -124,3 +126,37 @@ def test_the_query_parser_hands_up_notes_the_edge_words():
     assert query_note(parse("x " * 400).notes[0]) == (
         "Requête trop longue : seuls les 500 premiers caractères sont pris en compte."
     )
+
+
+VOCABULARY_FACTS = {
+    "error": "Permission denied",
+    "limit_mb": 50,
+    "format": "json-ld",
+    "detail": "bad syntax",
+    "syntax": "unclosed-array",
+    "key": "termse",
+    "table": "thematique",
+    "allowed": ("slug", "libelle"),
+    "slug": "sante",
+    "first_line": 4,
+    "term": "de la",
+    "acronym": "ZFU",
+    "kind": "mot",
+    "column": 6,
+}
+
+
+@pytest.mark.parametrize("code", list(VocabularyProblem))
+def test_every_vocabulary_problem_reads_as_one_french_line_with_its_place(code):
+    error = VocabularyError(code, path="vocabulary.toml", line=12, **VOCABULARY_FACTS)
+    text = vocabulary_problem(error)
+    assert text.startswith("vocabulary.toml, ligne 12") and "\n" not in text
+    assert code.value not in text and "{" not in text  # never the raw code, every fact worded
+
+
+@pytest.mark.parametrize("code", list(ModelProblem))
+def test_every_model_problem_reads_as_french(code):
+    text = model_problem(
+        ModelError(code, error="OSError", format="2", names=("ratio",), documents=8, needed=30)
+    )
+    assert text and code.value not in text and "{" not in text

@@ -112,6 +112,26 @@ def dry_run(
     return report
 
 
+def send_run(
+    catalogue: Catalogue,
+    alerts: Alerts,
+    matcher: Callable[[Subscription, Sequence[Record]], Collection[int]],
+    settings: MailSettings,
+    *,
+    base: str,
+    config: Mapping[str, Any],
+    labels: Mapping[str, str],
+) -> SendReport:
+    """The whole run of `fonds alert send`: forget the requests never confirmed, queue the
+    digests of the records catalogued so far, then send everything queued."""
+    alerts.purge_unconfirmed()
+    up_to = alerts.newest_record_id()  # the caller's index is synced: it knows all of these
+    queued = alerts.plan_digests(matcher, up_to=up_to)
+    report = dispatch(catalogue, alerts, settings, base=base, config=config, labels=labels)
+    report.queued = queued
+    return report
+
+
 def dispatch(
     catalogue: Catalogue,
     alerts: Alerts,

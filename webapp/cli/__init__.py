@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -56,11 +58,61 @@ class _FrenchHelp(click.HelpFormatter):
         "Positional arguments": "Arguments",
     }
 
+    _EXTRAS = (
+        ("default: ", "par défaut : "),
+        ("env var: ", "variable : "),
+        ("required", "obligatoire"),
+    )
+
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]...")
         super().write_usage(prog, args, "Utilisation : " if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(self._HEADINGS.get(heading, heading))
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        """An option's trailing "[default: …; required]" in French."""
+        super().write_dl(
+            [(self._french_metavar(term), self._french_extra(text)) for term, text in rows],
+            col_max,
+            col_spacing,
+        )
+
+    _METAVARS = re.compile(
+        r"\b(?:INTEGER RANGE|FLOAT RANGE|INTEGER|FLOAT|TEXT|FILE|DIRECTORY|PATH)\b"
+    )
+    _METAVAR_WORDS = {
+        "INTEGER RANGE": "ENTIER",
+        "FLOAT RANGE": "NOMBRE",
+        "INTEGER": "ENTIER",
+        "FLOAT": "NOMBRE",
+        "TEXT": "TEXTE",
+        "FILE": "FICHIER",
+        "DIRECTORY": "DOSSIER",
+        "PATH": "CHEMIN",
+    }
+
+    @classmethod
+    def _french_metavar(cls, term: str) -> str:
+        """Click's names of value types ("--seed INTEGER") in French; an option's own
+        metavar (1,2,3, AAAA-MM-JJ) stays as written."""
+        if not term.startswith("-"):
+            return term
+        return cls._METAVARS.sub(lambda m: cls._METAVAR_WORDS[m.group(0)], term)
+
+    @classmethod
+    def _french_extra(cls, text: str) -> str:
+        head, bracket, extra = text.rpartition("  [")
+        if not bracket and text.startswith("["):
+            head, extra = "", text[1:]
+        elif not bracket:
+            return text
+        for english, french in cls._EXTRAS:
+            extra = extra.replace(english, french)
+        return f"{head}  [{extra}" if head else f"[{extra}"
 
 
 class _FrenchContext(click.Context):
@@ -135,10 +187,18 @@ _french_help(cli)
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=False)
+        cli.main(prog_name="fonds", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("fonds: interrompu", err=True)
         raise SystemExit(130) from None
+    except click.UsageError as exc:  # Click's own refusals, in French like the rest
+        from .messages import usage_problem
+
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"Aide : « {exc.ctx.command_path} --help ».\n", err=True)
+        click.echo(f"fonds: {usage_problem(exc)}", err=True)
+        raise SystemExit(exc.exit_code) from None
     except click.ClickException as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None

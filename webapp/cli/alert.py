@@ -13,7 +13,7 @@ from ..alerts.compose import confirmation_message
 from ..alerts.core import MailNotReady, alerts_for, describe, require_mail, search_value
 from ..alerts.messages import alert_problem, mail_failure
 from ..alerts.messages import mail_problem as mail_problem_text
-from ..alerts.sending import SearchMatcher, dispatch
+from ..alerts.sending import SearchMatcher, send_run
 from ..alerts.sending import dry_run as preview_run
 from ..mail import Mailer, MailError, MailFailure
 from .env import EXIT_REFUSED, EXIT_UNAVAILABLE, CliError, Env, pass_env, print_json
@@ -37,7 +37,7 @@ def command() -> None:
 
 
 @command.command("add")
-@click.argument("email")
+@click.argument("email", metavar="ADRESSE")
 @click.option(
     "--theme", "themes", multiple=True, metavar="SLUG", help="Thématique suivie (répétable)."
 )
@@ -54,7 +54,7 @@ def command() -> None:
 def add(
     env: Env, email: str, themes: tuple[str, ...], query: str, bulletin: bool, origin: str
 ) -> None:
-    """Abonner EMAIL et lui envoyer le courriel de confirmation (l'abonnement commence quand
+    """Abonner ADRESSE et lui envoyer le courriel de confirmation (l'abonnement commence quand
     le lien est confirmé)."""
     labels = env.vocabulary().vocabulary.labels()
     unknown = [t for t in themes if t not in labels]
@@ -119,10 +119,10 @@ def list_subscribers(env: Env, as_json: bool) -> None:
 
 
 @command.command("remove")
-@click.argument("email")
+@click.argument("email", metavar="ADRESSE")
 @pass_env
 def remove(env: Env, email: str) -> None:
-    """Désabonner EMAIL et effacer tout ce qui le concerne."""
+    """Désabonner ADRESSE et effacer tout ce qui le concerne."""
     alerts = _alerts(env)
     try:
         subscriber = alerts.by_email(email)
@@ -164,19 +164,15 @@ def send(env: Env, dry_run: bool, as_json: bool) -> None:
         )
         return
     settings, base = _mail_ready(env)
-    alerts.purge_unconfirmed()
-    up_to = alerts.newest_record_id()  # the index is synced after this: it knows all of these
-    queued = alerts.plan_digests(matcher, up_to=up_to)
-    report = dispatch(
-        env.catalogue(), alerts, settings, base=base, config=env.config, labels=labels
+    report = send_run(
+        env.catalogue(), alerts, matcher, settings, base=base, config=env.config, labels=labels
     )
-    report.queued = queued
     if as_json:
         print_json(report.to_json())
     else:
         click.echo(
             f"{len(report.sent)} courriel(s) envoyé(s), {len(report.failed)} refusé(s), "
-            f"{queued} résumé(s) préparé(s)."
+            f"{report.queued} résumé(s) préparé(s)."
         )
         for failed in report.failed:
             click.echo(

@@ -13,10 +13,10 @@ from .env import EXIT_NO_INSTANCE, CliError, Env, pass_env
 
 
 @click.command("backup")
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path))
 @pass_env
 def command(env: Env, out: Path) -> None:
-    """Sauvegarder tout le fonds dans OUT (zip), même pendant que le site tourne.
+    """Sauvegarder tout le fonds dans FICHIER (zip), même pendant que le site tourne.
 
     La sauvegarde contient le catalogue, les fichiers déposés, le vocabulaire et la
     configuration ; l'index de recherche n'y est pas : « fonds restore » le reconstruit."""

@@ -85,11 +85,11 @@ def add(
 
 
 @command.command("list")
-@click.argument("query", required=False, default="")
+@click.argument("query", metavar="[RECHERCHE]", required=False, default="")
 @click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def list_borrowers(env: Env, query: str, as_json: bool) -> None:
-    """Lister les emprunteurs (ceux dont le nom, l'organisme ou l'adresse contient QUERY)."""
+    """Lister les emprunteurs (ceux dont le nom, l'organisme ou l'adresse contient RECHERCHE)."""
     found = _desk(env).borrowers(query)
     if as_json:
         print_json([_public(b) for b in found])
@@ -101,7 +101,7 @@ def list_borrowers(env: Env, query: str, as_json: bool) -> None:
 
 
 @command.command("show")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def show(env: Env, borrower_id: int, as_json: bool) -> None:
@@ -141,7 +141,7 @@ def show(env: Env, borrower_id: int, as_json: bool) -> None:
 
 
 @command.command("suspend")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @click.option("--reason", default="", help="Motif (affiché à la banque de prêt).")
 @pass_env
 def suspend(env: Env, borrower_id: int, reason: str) -> None:
@@ -150,7 +150,7 @@ def suspend(env: Env, borrower_id: int, reason: str) -> None:
 
 
 @command.command("reactivate")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @pass_env
 def reactivate(env: Env, borrower_id: int) -> None:
     """Lever une suspension."""
@@ -158,7 +158,7 @@ def reactivate(env: Env, borrower_id: int) -> None:
 
 
 @command.command("export")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @pass_env
 def export(env: Env, borrower_id: int) -> None:
     """Tout ce que le fonds sait d'un emprunteur, en JSON (droit d'accès, RGPD)."""
@@ -168,7 +168,7 @@ def export(env: Env, borrower_id: int) -> None:
 
 
 @command.command("erase")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
 @pass_env
 def erase(env: Env, borrower_id: int, yes: bool) -> None:

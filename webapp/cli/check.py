@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from indexer.consistency import check, repair
+from indexer.consistency import checkup
 from library.store import FileStore
 
 from .env import EXIT_REFUSED, Env, pass_env, print_json
@@ -23,38 +23,32 @@ def command(env: Env, fix: bool, as_json: bool) -> None:
 
     Code de sortie 0 quand tout concorde ; 1 avec la liste des problèmes sinon."""
     catalogue = env.catalogue()
-    index = env.index(sync=False)
-    store = FileStore(env.paths.store_dir)
-    problems = check(catalogue, index, store)
-    done: list[str] = []
-    if fix and problems:
-        done = [repair_text(r) for r in repair(catalogue, index, store, problems)]
-        problems = check(catalogue, index, store)
+    found = checkup(catalogue, env.index(sync=False), FileStore(env.paths.store_dir), mend=fix)
+    done = [repair_text(r) for r in found.repairs]
     waiting = ocr_waiting(catalogue)
     if as_json:
         print_json(
             {
-                "ok": not problems,
+                "ok": found.ok,
                 "repaired": done,
-                "segments": index.segment_count(),
-                "problems": [{"kind": p.kind, "message": check_problem(p)} for p in problems],
+                "segments": found.segments,
+                "problems": [{"kind": p.kind, "message": check_problem(p)} for p in found.problems],
                 "ocr_waiting": waiting,
             }
         )
     else:
         for line in done:
             click.echo(f"réparé : {line}")
-        for problem in problems:
+        for problem in found.problems:
             click.echo(f"problème : {check_problem(problem)}")
-        if not problems:
-            stats = catalogue.stats()
+        if found.ok:
             click.echo(
-                f"cohérent : {stats.live} notices vivantes indexées une fois, "
-                f"{len(catalogue.files())} fichiers intacts"
+                f"cohérent : {found.live_records} notices vivantes indexées une fois, "
+                f"{found.files} fichiers intacts"
             )
-        click.echo(f"index : {_segments(index.segment_count())}")
+        click.echo(f"index : {_segments(found.segments)}")
         print_ocr_waiting(waiting)
-    if problems:
+    if not found.ok:
         raise SystemExit(EXIT_REFUSED)
 
 

@@ -19,7 +19,7 @@ def command() -> None:
 
 
 @command.command("generate")
-@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("out", metavar="DOSSIER", type=click.Path(path_type=Path))
 @click.option(
     "--documents",
     "-n",
@@ -30,7 +30,7 @@ def command() -> None:
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Même graine, même fonds.")
 def generate(out: Path, count: int, seed: int) -> None:
-    """Écrire OUT/documents/, OUT/catalogue.csv et OUT/labels.csv, de façon reproductible."""
+    """Écrire DOSSIER/documents/, DOSSIER/catalogue.csv et DOSSIER/labels.csv, de façon reproductible."""
     try:
         summary = generate_fund(out, count, seed)
     except FileExistsError:

@@ -115,9 +115,11 @@ class Env:
 
             self._vocabulary = load_for_instance(self.root)
             if self._vocabulary.error:
+                from .messages import vocabulary_problem
+
                 click.echo(
                     f"fonds: vocabulaire invalide, le précédent reste en vigueur : "
-                    f"{self._vocabulary.error}",
+                    f"{vocabulary_problem(self._vocabulary.error)}",
                     err=True,
                 )
         return self._vocabulary
@@ -126,8 +128,10 @@ class Env:
         """The vocabulary's rules, deciding with the instance's learned model when it has one."""
         from indexer.instance import tagger_for_instance
 
-        tagger, problem = tagger_for_instance(self.root, self.vocabulary().vocabulary)
-        if problem:
+        from .messages import model_set_aside
+
+        tagger, load = tagger_for_instance(self.root, self.vocabulary().vocabulary)
+        if (problem := model_set_aside(load)) is not None:
             click.echo(f"fonds: {problem}", err=True)
         return tagger
 

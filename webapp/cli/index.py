@@ -17,7 +17,9 @@ from .messages import INGEST_STATUSES, ingest_json, reason_text
 
 
 @click.command("index")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "paths", metavar="CHEMINS...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 @click.option(
     "--jobs",
     "-j",

@@ -51,8 +51,8 @@ def _today(env: Env, on: date | None) -> date:
 
 
 @command.command("out")
-@click.argument("barcode")
-@click.argument("borrower_id", type=ROW_ID)
+@click.argument("barcode", metavar="CODE_BARRES")
+@click.argument("borrower_id", metavar="EMPRUNTEUR", type=ROW_ID)
 @click.option(
     "--due",
     type=DATE,
@@ -65,7 +65,7 @@ def _today(env: Env, on: date | None) -> date:
 def out(
     env: Env, barcode: str, borrower_id: int, due: date | None, on: date | None, as_json: bool
 ) -> None:
-    """Prêter l'exemplaire BARCODE à l'emprunteur BORROWER_ID."""
+    """Prêter l'exemplaire CODE_BARRES à l'emprunteur EMPRUNTEUR."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
@@ -90,11 +90,11 @@ def out(
 
 
 @command.command("return")
-@click.argument("barcode")
+@click.argument("barcode", metavar="CODE_BARRES")
 @_DATE_OPTION
 @pass_env
 def give_back(env: Env, barcode: str, on: date | None) -> None:
-    """Enregistrer le retour de l'exemplaire BARCODE (dit qui l'a réservé ensuite)."""
+    """Enregistrer le retour de l'exemplaire CODE_BARRES (dit qui l'a réservé ensuite)."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():
@@ -122,11 +122,11 @@ def give_back(env: Env, barcode: str, on: date | None) -> None:
 
 
 @command.command("renew")
-@click.argument("barcode")
+@click.argument("barcode", metavar="CODE_BARRES")
 @_DATE_OPTION
 @pass_env
 def renew(env: Env, barcode: str, on: date | None) -> None:
-    """Prolonger le prêt de l'exemplaire BARCODE."""
+    """Prolonger le prêt de l'exemplaire CODE_BARRES."""
     desk = _desk(env)
     try:
         with env.catalogue().transaction():

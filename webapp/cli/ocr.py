@@ -22,7 +22,7 @@ EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 
 
 @click.command("ocr")
-@click.argument("record_ids", nargs=-1, type=click.IntRange(min=1))
+@click.argument("record_ids", metavar="[NOTICE]...", nargs=-1, type=click.IntRange(min=1))
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Processus d'OCR (défaut : un par cœur)."
 )

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from indexer.consistency import check
-from indexer.search import rebuild_index
+from indexer.consistency import checkup
 from library.backup import BackupError, restore_backup
 from library.store import FileStore
 
@@ -39,10 +38,12 @@ def command(env: Env, archive: Path, target: Path | None, force: bool) -> None:
         raise CliError(backup_problem(exc)) from None
     restored = Env(report.instance)
     try:
-        rebuild_index(restored.catalogue(), restored.index(sync=False))
-        problems = check(
-            restored.catalogue(), restored.index(sync=False), FileStore(restored.paths.store_dir)
-        )
+        problems = checkup(
+            restored.catalogue(),
+            restored.index(sync=False),
+            FileStore(restored.paths.store_dir),
+            rebuild=True,
+        ).problems
     finally:
         restored.close()
     for problem in problems:

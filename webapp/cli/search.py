@@ -11,7 +11,7 @@ from .messages import query_note
 
 
 @click.command("search")
-@click.argument("query", nargs=-1)
+@click.argument("query", metavar="[RECHERCHE]...", nargs=-1)
 @search_filters
 @click.option(
     "--sort",
@@ -39,7 +39,7 @@ def command(
     page,
     as_json,
 ) -> None:
-    """Chercher dans le fonds (sans QUERY : tout le fonds, les plus récents d'abord)."""
+    """Chercher dans le fonds (sans RECHERCHE : tout le fonds, les plus récents d'abord)."""
     request = SearchRequest(
         q=" ".join(query),
         **filters,

@@ -12,11 +12,11 @@ from .messages import support_label
 
 
 @click.command("show")
-@click.argument("record_id", type=ROW_ID)
+@click.argument("record_id", metavar="NOTICE", type=ROW_ID)
 @click.option("--json", "as_json", is_flag=True, help="Sortie en JSON.")
 @pass_env
 def command(env: Env, record_id: int, as_json: bool) -> None:
-    """Afficher la notice RECORD_ID."""
+    """Afficher la notice NOTICE."""
     try:
         record = env.catalogue().get(record_id)
     except NotFound:

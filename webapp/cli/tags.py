@@ -3,33 +3,30 @@ documentalist's confirmed thematics, and what needs a look."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from indexer.instance import model_for_instance
-from indexer.tag_evaluation import (
-    CrossValidation,
-    LabelledDoc,
-    LabelsError,
-    Report,
-    cross_validate,
-    evaluate,
-    from_catalogue,
-    read_labels,
-    resolve,
-)
-from indexer.tag_learning import TooFewLabels, learn, report_json
-from indexer.tag_model import FEATURES, MODEL_FILE, ModelError, TagModel
-from library import Record, TextStatus, ThemeSource
+from indexer.tag_assessment import AssessmentRefused, assess
+from indexer.tag_evaluation import CrossValidation, LabelsError, Report
+from indexer.tag_learning import TooFewLabels, learn
+from indexer.tag_model import FEATURES, MODEL_FILE, ModelError
+from library import Record
+from library.review import theme_review
 
 from ..policies import today as configured_today
 from .env import CliError, Env, pass_env, print_json
-from .messages import explain, explain_model, too_few_labels
-
-if TYPE_CHECKING:
-    from indexer.tagging import Tagger
+from .messages import (
+    assessment_refusal,
+    explain,
+    explain_model,
+    labels_problem,
+    model_problem,
+    too_few_labels,
+)
 
 DEFAULT_LABELS = Path("corpus") / "labels.csv"
 
@@ -48,19 +45,6 @@ def _labels_option(default: Path | None) -> Any:
         show_default=default is not None,
         help="Jeu étiqueté « ref;themes » (références documents/… ou barcode:…).",
     )
-
-
-def _labelled(env: Env, labels_path: Path | None) -> tuple[list[LabelledDoc], list[str], set[str]]:
-    """The documents of a labels file found in the catalogue, the refs not found, unknown slugs."""
-    if labels_path is None:
-        return [], [], set()
-    try:
-        labels = read_labels(labels_path)
-    except LabelsError as exc:
-        raise CliError(str(exc)) from None
-    slugs = [t.slug for t in env.vocabulary().vocabulary.themes]
-    labelled = resolve(env.catalogue(), labels, labels_path.parent, slugs)
-    return labelled.docs, labelled.missing, labelled.unknown_themes
 
 
 # -- evaluate ----------------------------------------------------------------------------------
@@ -82,90 +66,41 @@ def evaluate_command(
     env: Env, labels_path: Path, as_json: bool, folds: int | None, seed: int
 ) -> None:
     """Mesurer le marquage sur un jeu étiqueté (rien n'est écrit)."""
-    docs, missing, unknown = _labelled(env, labels_path)
-    if not docs:
-        raise CliError(f"aucune référence de {labels_path} n'a été trouvée dans le catalogue")
-    tagger = env.tagger()
-    if folds:
-        if folds > len(docs):
-            raise CliError(f"--folds ne peut dépasser le nombre de documents ({len(docs)})")
-        extra = from_catalogue(env.catalogue(), exclude={d.record_id for d in docs})
-        cv = cross_validate(tagger, docs, folds, seed, extra=extra)
-        if as_json:
-            print_json(_cv_json(cv, len(docs), len(missing), len(extra)))
-        else:
-            _print_cv(cv, missing, len(extra))
+    try:
+        done = assess(env.catalogue(), env.tagger(), labels_path, folds=folds, seed=seed)
+    except LabelsError as exc:
+        raise CliError(labels_problem(exc)) from None
+    except AssessmentRefused as exc:
+        raise CliError(assessment_refusal(exc)) from None
+    cv = done.cross_validation
+    if as_json:
+        data = done.as_dict()
+        if cv is not None and cv.model_error is not None:
+            data["model_error"] = model_problem(cv.model_error)
+        print_json(data)
+        return
+    if cv is not None:
+        _print_cv(cv, done.missing, done.training_only)
     else:
-        report = evaluate(tagger, docs)
-        seen = _trained_on(env, tagger) & {d.record_id for d in docs}
-        if as_json:
-            data = {
-                "documents": report.documents,
-                "missing": len(missing),
-                **report_json(report),
-                "tagger": "model" if tagger.model else "rules",
-                "trained_on": len(seen),
-            }
-            print_json(data)
-        else:
+        assert done.report is not None
+        click.echo(
+            f"Évaluation sur {done.report.documents} documents — marquage actuel :"
+            f" {model_status(env)}"
+        )
+        _print_missing(done.missing)
+        _print_table(done.report)
+        if done.trained_on:
             click.echo(
-                f"Évaluation sur {report.documents} documents — marquage actuel :"
-                f" {model_status(env)}"
+                f"Attention : {done.trained_on} de ces documents ont servi à entraîner le"
+                " modèle ; ces chiffres sont optimistes. Mesure honnête : --folds 5."
             )
-            _print_missing(missing)
-            _print_table(report)
-            if seen:
-                click.echo(
-                    f"Attention : {len(seen)} de ces documents ont servi à entraîner le modèle ;"
-                    " ces chiffres sont optimistes. Mesure honnête : --folds 5."
-                )
-    if unknown and not as_json:
-        click.echo(f"Thématiques inconnues du vocabulaire : {', '.join(sorted(unknown))}")
+    if done.unknown_themes:
+        click.echo(
+            f"Thématiques inconnues du vocabulaire : {', '.join(sorted(done.unknown_themes))}"
+        )
 
 
-def _trained_on(env: Env, tagger: Tagger) -> set[int]:
-    if not isinstance(tagger.model, TagModel):
-        return set()
-    return set(tagger.model.info.get("training", {}).get("record_ids", ()))
-
-
-def _cv_json(cv: CrossValidation, documents: int, missing: int, extra: int) -> dict[str, Any]:
-    fitted = []
-    for n, settings in enumerate(cv.rule_settings):
-        item: dict[str, Any] = {"rules": _fitted(settings)}
-        if cv.model is not None:
-            choice = cv.selections[n]
-            item["model"] = {
-                "penalty": choice.penalty,
-                "theme_penalty": choice.theme_penalty,
-                "threshold": choice.threshold,
-            }
-        fitted.append(item)
-    return {
-        "documents": documents,
-        "missing": missing,
-        "training_only": extra,
-        "folds": cv.folds,
-        "seed": cv.seed,
-        "system": "model" if cv.model is not None else "rules",
-        **report_json(cv.system),
-        "rules": report_json(cv.rules),
-        "model": report_json(cv.model) if cv.model is not None else None,
-        "model_error": cv.model_error,
-        "fitted": fitted,
-    }
-
-
-def _fitted(settings: Any) -> dict[str, float]:
-    return {
-        "threshold": settings.threshold,
-        "relative": settings.relative,
-        "threshold_without_text": settings.threshold_without_text,
-        "relative_without_text": settings.relative_without_text,
-    }
-
-
-def _print_missing(missing: list[str]) -> None:
+def _print_missing(missing: Sequence[str]) -> None:
     if missing:
         click.echo(
             f"Références introuvables dans le catalogue : {len(missing)}"
@@ -194,7 +129,7 @@ def _print_table(report: Report) -> None:
     click.echo(f"Documents sans thématique : {_share(report.untagged_share)}")
 
 
-def _print_cv(cv: CrossValidation, missing: list[str], extra: int) -> None:
+def _print_cv(cv: CrossValidation, missing: Sequence[str], extra: int) -> None:
     click.echo(
         f"Évaluation sur {cv.rules.documents} documents — validation croisée en {cv.folds} plis"
         f" (graine {cv.seed}) : chaque pli est mesuré par un système ajusté sur les autres plis"
@@ -227,7 +162,8 @@ def _print_comparison(cv: CrossValidation) -> None:
     rules, model = cv.rules, cv.model
     if model is None:
         _print_table(rules)
-        click.echo(f"Modèle appris : non évalué ({cv.model_error})")
+        why = model_problem(cv.model_error) if cv.model_error else ""
+        click.echo(f"Modèle appris : non évalué ({why})")
         return
     click.echo(f"{'':<25}{'Règles seules':^21}    {'Règles + modèle appris':^21}")
     head = f"{'Préc.':>6} {'Rappel':>7} {'F1':>6}"
@@ -280,23 +216,23 @@ def train_command(
     seuils des règles ; les termes trouvés et les passages restent la justification de
     chaque thématique. Appliquez-le aux notices existantes avec « fonds retag --all ».
     """
-    docs, missing, _ = _labelled(env, labels_path)
     path = env.root / MODEL_FILE
     try:
         done = learn(
             env.catalogue(),
             env.tagger(),
-            docs,
             labels_file=labels_path,
             folds=folds,
             seed=seed,
             today=configured_today(env.config),
             save_to=None if dry_run else path,
         )
+    except LabelsError as exc:
+        raise CliError(labels_problem(exc)) from None
     except TooFewLabels as exc:
         raise CliError(too_few_labels(exc)) from None
     except ModelError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(model_problem(exc)) from None
     model, cv = done.model, done.cross_validation
     if as_json:
         print_json(
@@ -304,7 +240,7 @@ def train_command(
                 "documents": done.documents,
                 "from_labels_file": done.from_file,
                 "from_catalogue": done.from_catalogue,
-                "missing": len(missing),
+                "missing": len(done.missing),
                 "saved": not dry_run,
                 "path": str(path),
                 "threshold": model.threshold,
@@ -318,7 +254,7 @@ def train_command(
         f"Apprentissage sur {done.documents} documents étiquetés ({done.from_file} du fichier,"
         f" {done.from_catalogue} notices corrigées dans le catalogue)"
     )
-    _print_missing(missing)
+    _print_missing(done.missing)
     if cv is not None:
         click.echo(
             f"Validation croisée en {folds} plis (graine {seed}), chaque pli mesuré par un"
@@ -357,27 +293,16 @@ def review_command(env: Env, as_json: bool) -> None:
     0,6 avec le modèle appris) ; une notice n'y figure que si toutes ses thématiques sont
     automatiques et peu sûres.
     """
-    catalogue = env.catalogue()
-    tagger = env.tagger()
     configured = env.config.get("REVIEW_LOW_CONFIDENCE")
-    low = float(configured) if configured is not None else tagger.low_confidence
-    lists: dict[str, list[dict[str, Any]]] = {"untagged": [], "low_confidence": [], "to_ocr": []}
-    ids = catalogue.ids()
-    for start in range(0, len(ids), 500):
-        for record in catalogue.get_many(ids[start : start + 500]).values():
-            if record.deleted:
-                continue
-            item = _item(record)
-            if not record.themes:
-                lists["untagged"].append(item)
-            elif all(
-                t.source is ThemeSource.AUTO and (t.score or 0.0) < low for t in record.themes
-            ):
-                lists["low_confidence"].append(item)
-            if record.text_status is TextStatus.EMPTY:
-                lists["to_ocr"].append(item)
+    low = float(configured) if configured is not None else env.tagger().low_confidence
+    found = theme_review(env.catalogue(), low_confidence=low)
+    lists = {
+        "untagged": [_item(r) for r in found.untagged],
+        "low_confidence": [_item(r) for r in found.low_confidence],
+        "to_ocr": [_item(r) for r in found.to_ocr],
+    }
     if as_json:
-        print_json({**lists, "low_confidence_below": low})
+        print_json({**lists, "low_confidence_below": found.below})
         return
     headings = {
         "untagged": "Sans thématique",

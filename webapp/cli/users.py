@@ -43,12 +43,12 @@ def command() -> None:
 
 
 @command.command("add")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @click.option("--name", "display_name", default="", help="Nom affiché dans l'espace de travail.")
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 @pass_env
 def add(env: Env, login: str, display_name: str, password_stdin: bool) -> None:
-    """Créer le compte LOGIN (le mot de passe est demandé deux fois, jamais affiché)."""
+    """Créer le compte IDENTIFIANT (le mot de passe est demandé deux fois, jamais affiché)."""
     users = Users(env.catalogue(create=True), cost=scrypt_cost(env.config))
     password = _read_password(password_stdin)
     try:
@@ -68,11 +68,11 @@ def add(env: Env, login: str, display_name: str, password_stdin: bool) -> None:
 
 
 @command.command("passwd")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 @pass_env
 def passwd(env: Env, login: str, password_stdin: bool) -> None:
-    """Changer le mot de passe de LOGIN (ses sessions ouvertes sont closes)."""
+    """Changer le mot de passe de IDENTIFIANT (ses sessions ouvertes sont closes)."""
     users = Users(env.catalogue(), cost=scrypt_cost(env.config))
     try:
         users.get(login)
@@ -113,7 +113,7 @@ def list_users(env: Env, as_json: bool) -> None:
         )
         return
     if not users:
-        click.echo("aucun compte : créez-en un avec `fonds user add LOGIN`")
+        click.echo("aucun compte : créez-en un avec `fonds user add IDENTIFIANT`")
     for u in users:
         state = "" if u.active else " (désactivé)"
         last = f", dernière connexion {u.last_login_at}" if u.last_login_at else ""
@@ -139,16 +139,16 @@ def _set_active(env: Env, login: str, active: bool) -> None:
 
 
 @command.command("disable")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @pass_env
 def disable(env: Env, login: str) -> None:
-    """Désactiver LOGIN : il ne peut plus se connecter (son historique reste)."""
+    """Désactiver IDENTIFIANT : il ne peut plus se connecter (son historique reste)."""
     _set_active(env, login, False)
 
 
 @command.command("enable")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @pass_env
 def enable(env: Env, login: str) -> None:
-    """Réactiver LOGIN."""
+    """Réactiver IDENTIFIANT."""
     _set_active(env, login, True)

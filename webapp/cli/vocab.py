@@ -17,6 +17,7 @@ from indexer.vocabulary import (
 )
 
 from .env import CliError, Env, pass_env
+from .messages import vocabulary_problem
 
 _SKOS_SUFFIXES = (".ttl", ".rdf", ".xml", ".owl", ".n3", ".nt")
 
@@ -27,7 +28,9 @@ def command() -> None:
 
 
 @command.command("check")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "file", metavar="[FICHIER]", required=False, type=click.Path(dir_okay=False, path_type=Path)
+)
 @pass_env
 def check_command(env: Env, file: Path | None) -> None:
     """Valider un vocabulaire (par défaut celui de l'instance, sinon celui livré avec Fonds)."""
@@ -42,7 +45,7 @@ def check_command(env: Env, file: Path | None) -> None:
         else:
             vocabulary = load_vocabulary(file)
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     click.echo(f"vocabulaire valide : {_size(vocabulary)} ({file})")
 
 
@@ -77,7 +80,7 @@ def export_command(env: Env, fmt: str, output: Path | None) -> None:
 
 
 @command.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Montrer ce qui serait importé sans rien écrire.")
 @pass_env
 def import_command(env: Env, file: Path, dry_run: bool) -> None:
@@ -93,7 +96,7 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     try:
         vocabulary = import_skos(file)
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     current = env.vocabulary().vocabulary
     new, old = set(vocabulary.labels()), set(current.labels())
     click.echo(f"{file} : {_size(vocabulary)}")
@@ -115,7 +118,7 @@ def import_command(env: Env, file: Path, dry_run: bool) -> None:
     try:
         backup = write_instance_vocabulary(env.root, vocabulary.to_toml(header))
     except VocabularyError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(vocabulary_problem(exc)) from None
     click.echo(
         f"vocabulaire installé : {env.root / INSTANCE_FILE}"
         + (f" (ancien fichier sauvegardé : {backup.name})" if backup else "")

@@ -86,6 +86,7 @@ def index() -> str | Response:
         default_sort="relevance" if req.q.strip() else "newest",
         first=(req.page - 1) * req.per_page + 1,
         query_string=query_string,
+        basket_fields=[(k, v) for k, v in args_for(req, page=1) if k not in ("page", "per_page")],
         stats_live=page.total if not req.q and not has_filters(req) else None,
         per_page_default=int(current_app.config["SEARCH_PER_PAGE"]),
     )

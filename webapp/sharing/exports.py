@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request
@@ -16,14 +17,14 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from indexer.exporting import is_everything, parse_ids, select
-from indexer.search import SearchRequest
+from indexer.search import SearchQueryError, SearchRequest
 from library import Record
 from library.catalogue import utc_now
 from library.exporting import FORMATS, bundle, export
-from library.formats.citation import by_theme, reference
+from library.formats.citation import GROUPINGS, grouped, reference
 from library.formats.common import ExportContext
 
-from .. import services
+from .. import policies, services
 from ..params import request_from_args
 
 bp = Blueprint("exports", __name__)
@@ -131,13 +132,38 @@ def export_bundle() -> Response:
     return _attachment(data, "application/zip", f"lot-{_file_stem(records)}.zip")
 
 
+GROUPING_LABELS = {
+    "theme": "par thématique",
+    "type": "par type de document",
+    "none": "une seule liste",
+}
+DEFAULT_TITLE = "Bibliographie"
+TITLE_MAX = 200
+INTRODUCTION_MAX = 4000
+
+
+def bibliography_settings() -> tuple[str, str, str]:
+    """The title, introduction and grouping the documentalist chose on the page (the title
+    on one line, at most 200 characters; the introduction at most 4,000; an unknown grouping
+    is the thematic one)."""
+    from library.validation import clean_multiline, clean_single
+
+    title = clean_single(request.args.get("titre") or "")[:TITLE_MAX] or DEFAULT_TITLE
+    introduction = clean_multiline(request.args.get("introduction") or "")[:INTRODUCTION_MAX]
+    grouping = request.args.get("groupement", "")
+    return title, introduction, grouping if grouping in GROUPINGS else "theme"
+
+
 @bp.get("/bibliographie")
 def bibliography() -> Response | str:
     records, description = selected_records()
-    labels = services.theme_labels()
-    sections = by_theme(records, labels)
-    title = (request.args.get("titre") or "").strip()[:200] or "Bibliographie thématique"
-    today = datetime.now(UTC).date()
+    title, introduction, grouping = bibliography_settings()
+    sections = grouped(records, grouping, services.theme_labels())
+    # The consultation date of an online item is the day the bibliography is made (the
+    # centre's day, config TODAY in tests): the date says when the address was given as good,
+    # which an acquisition date (years old, or empty for imported records) would not.
+    today = policies.today(current_app.config)
+    base_url = export_context().base_url
     if request.args.get("format") == "docx":
         from library.formats.docx_bibliography import bibliography_docx
 
@@ -147,18 +173,31 @@ def bibliography() -> Response | str:
             centre=str(current_app.config["SITE_NAME"]),
             description=description,
             today=today,
+            introduction=introduction,
+            base_url=base_url,
         )
         media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         return _attachment(data, media, f"bibliographie-{today.isoformat()}.docx")
+    settings = {  # what the documentalist changed goes on to the DOCX link
+        "titre": title if title != DEFAULT_TITLE else "",
+        "introduction": introduction,
+        "groupement": grouping if grouping != "theme" else "",
+    }
+    settings = {k: v for k, v in settings.items() if v}
     return render_template(
         "bibliography.html",
         sections=sections,
         title=title,
+        introduction=[p for p in introduction.split("\n\n") if p.strip()],
+        grouping=grouping,
+        groupings=GROUPING_LABELS,
         description=description,
         count=len(records),
-        reference=reference,
+        reference=partial(reference, consulted=today, base_url=base_url),
         today=today,
         query=urlencode(selection_args(), doseq=True, safe=","),
+        selection=selection_args(),
+        docx_query=urlencode({**selection_args(), **settings}, doseq=True, safe=","),
     )
 
 
@@ -196,6 +235,9 @@ def basket() -> BaseResponse | str:
                 ids.remove(record_id)
                 flash("Notice retirée du panier.", "success")
             changed = True
+    if request.args.get("ajouter_resultats"):
+        ids = _add_search_results(ids)
+        changed = True
     if request.args.get("vider"):
         ids, changed = [], True
         flash("Panier vidé.", "success")
@@ -211,6 +253,46 @@ def basket() -> BaseResponse | str:
     return render_template(
         "basket.html", records=records, shared=shared, query=query, formats=FORMATS
     )
+
+
+def _add_search_results(ids: list[int]) -> list[int]:
+    """The basket with every hit of the search in the request's parameters added after what
+    it holds, as far as the basket's limit (500 notices); the visitor is told how many went
+    in, and how many did not fit."""
+    search = request_from_args(request.args)
+    if is_everything(search):
+        hits = services.get_catalogue().ids()
+    else:
+        try:
+            hits = services.get_finder().all_ids(search)
+        except SearchQueryError as exc:
+            flash(f"{exc.message} Rien n'a été ajouté au panier.", "error")
+            return ids
+    held = set(ids)
+    new = [i for i in hits if i not in held]
+    room = max(BASKET_MAX - len(ids), 0)
+    added, left = new[:room], len(new) - room
+    ids = ids + added
+    total = f"{len(ids)} notice{'s' if len(ids) > 1 else ''} au total"
+    if not hits:
+        flash("Cette recherche ne donne aucun résultat : rien n'a été ajouté au panier.", "info")
+    elif not new:
+        flash("Tous les résultats de cette recherche sont déjà dans le panier.", "info")
+    elif left > 0:
+        flash(
+            f"Le panier contient au plus {BASKET_MAX} notices : {len(added)} résultat"
+            f"{'s' if len(added) > 1 else ''} ajouté{'s' if len(added) > 1 else ''}, "
+            f"{left} n'y tiennent pas ({total}). Pour tout garder, exportez la recherche "
+            "depuis la page de résultats, ou affinez-la.",
+            "warning",
+        )
+    else:
+        flash(
+            f"{len(added)} résultat{'s' if len(added) > 1 else ''} ajouté"
+            f"{'s' if len(added) > 1 else ''} au panier ({total}).",
+            "success",
+        )
+    return ids
 
 
 def _set_basket(response: BaseResponse, ids: list[int]) -> None:

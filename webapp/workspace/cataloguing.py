@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from indexer.curation import create_record, save_record
 from library import Copy, CopyStatus, DocType, InvalidRecord, NotFound, Record, Support, audit
 from library.review import DuplicateCandidate, duplicate_candidates
 from library.text import clean_line
@@ -124,21 +125,20 @@ def new() -> Any:
     catalogue = services.get_catalogue()
     record = replace(
         record,
-        curated=True,
-        source="saisie",
         copies=tuple(Copy(b, c or record.call_number, loc) for b, c, loc in copies if b),
     )
     link = id_arg(request.form.get("lier_a"))
     with catalogue.transaction():
-        stored = catalogue.add(record)
+        stored = create_record(
+            catalogue,
+            tagger(),
+            record,
+            chosen=chosen,  # ticked on the form: the documentalist's decisions
+            by=_login(),
+            same_work_as=link if link and link in {c.record_id for c in candidates} else None,
+        )
         assert stored.id is not None
         new_id = stored.id
-        catalogue.set_auto_themes(stored.id, _tag(stored, ""))
-        for slug in chosen:  # chosen on the form: the documentalist's decision
-            catalogue.set_manual_theme(stored.id, slug, "add", by=_login())
-        if link and link in {c.record_id for c in candidates}:
-            catalogue.link_work([stored.id, link])
-        stored = catalogue.get(stored.id)
         record_audit(
             "record.create",
             target_type="record",
@@ -224,11 +224,9 @@ def edit(record_id: int) -> Any:
         ]
         if candidates and not request.form.get("doublon_confirme"):
             return _render_form(form, record, duplicates=candidates)
-    changed = replace(changed, curated=True)
     with catalogue.transaction():
-        saved = catalogue.save(changed)
+        saved = save_record(catalogue, tagger(), changed)
         assert saved.id is not None
-        catalogue.set_auto_themes(saved.id, _tag(saved, catalogue.text(saved.id)))
         record_audit(
             "record.edit",
             target_type="record",
@@ -448,6 +446,14 @@ def delete(record_id: int) -> Response:
         )
         return redirect(url_for("cataloguing.edit", record_id=record_id))
     catalogue = services.get_catalogue()
+    periodical = catalogue.periodical_for_record(record_id)
+    if periodical is not None and periodical.issue_count:  # see library.periodicals
+        flash(
+            f"Ce périodique a {periodical.issue_count} numéro(s) : supprimez-les d'abord "
+            "(page Périodiques), ou gardez-le.",
+            "error",
+        )
+        return redirect(url_for("cataloguing.edit", record_id=record_id))
     with catalogue.transaction():
         catalogue.delete(record_id)
         record_audit(
@@ -498,16 +504,6 @@ def _login() -> str:
     from ..security import actor
 
     return actor()
-
-
-def _tag(record: Record, text: str) -> list[Any]:
-    from indexer.analysis import analyze, normalise_language
-    from indexer.tagging import TagInput
-
-    doc = TagInput.from_record(record, text)
-    if text:
-        doc = replace(doc, text_terms=analyze(text, normalise_language(record.language)))
-    return list(tagger().tag(doc))
 
 
 def _copy_rows() -> list[tuple[str, str, str]]:

@@ -27,7 +27,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from library import NotFound
 from library.formats.spreadsheet import csv_bytes
-from library.loans import REMINDER_LEVELS, Borrower, Loan, LoanRefusal, LoanRefused, Overdue
+from library.loans import (
+    REMINDER_LEVELS,
+    Borrower,
+    Loan,
+    LoanRefusal,
+    LoanRefused,
+    Overdue,
+    ReminderDue,
+)
 
 from .. import services
 from ..alerts.messages import mail_failure
@@ -278,8 +286,7 @@ def reminder_sent(borrower_id: int) -> BaseResponse:
     catalogue = services.get_catalogue()
     now = today()
     with catalogue.transaction():
-        for item in letter.items:
-            desk().record_reminder(item.loan.id, letter.level, today=now)
+        desk().record_reminders(letter.due, today=now)
         record_audit(
             "loan.reminder",
             target_type="borrower",
@@ -296,43 +303,47 @@ def reminder_sent(borrower_id: int) -> BaseResponse:
 
 @dataclass(frozen=True, slots=True)
 class _Letter:
-    borrower: Borrower
-    items: list[Overdue]
-    level: int
+    """A reminder due (library.loans), with its text as printed or sent."""
+
+    due: ReminderDue
     text: str
 
     @property
+    def borrower(self) -> Borrower:
+        return self.due.borrower
+
+    @property
+    def items(self) -> tuple[Overdue, ...]:
+        return self.due.items
+
+    @property
+    def level(self) -> int:
+        return self.due.level
+
+    @property
     def loans(self) -> list[Loan]:
-        return [item.loan for item in self.items]
+        return self.due.loans
 
 
 def _letters() -> list[_Letter]:
-    """One letter per borrower with overdue loans, at the next level of reminder their loans
-    call for (the highest among them: a second letter goes to whoever already had a first)."""
+    """The reminders due today, each with its letter's text."""
     now = today()
-    grouped: dict[int, list[Overdue]] = {}
-    for item in desk().overdue_to_chase(now):
-        if item.borrower is not None:
-            grouped.setdefault(item.borrower.id, []).append(item)
-    out = []
-    for items in grouped.values():
-        borrower = items[0].borrower
-        assert borrower is not None
-        level = max((item.next_level or 3) for item in items)
-        sent = [r for item in items for r in item.reminders]
-        previous = max((r.sent_on for r in sent), default=None)
-        text = render_template(
-            "admin/loans/reminder.txt",
-            borrower=borrower,
-            loans=[item.loan for item in items],
-            today=now,
-            level=level,
-            level_label=REMINDER_LEVELS[level],
-            previous=previous.isoformat() if previous else "",
-            contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
+    return [
+        _Letter(
+            due,
+            render_template(
+                "admin/loans/reminder.txt",
+                borrower=due.borrower,
+                loans=due.loans,
+                today=now,
+                level=due.level,
+                level_label=REMINDER_LEVELS[due.level],
+                previous=due.previous.isoformat() if due.previous else "",
+                contact=current_app.config.get("LOAN_DESK_CONTACT", ""),
+            ),
         )
-        out.append(_Letter(borrower, items, level, text))
-    return out
+        for due in desk().reminders_due(now)
+    ]
 
 
 # -- reservations and history -------------------------------------------------------------
@@ -509,10 +520,7 @@ def _mail_letters(letters: list[_Letter]) -> tuple[int, list[str]]:
                     break
                 continue
             with catalogue.transaction():
-                for item in letter.items:
-                    desk().record_reminder(
-                        item.loan.id, letter.level, today=now, channel="courriel"
-                    )
+                desk().record_reminders(letter.due, today=now, channel="courriel")
                 record_audit(
                     "loan.reminder",
                     target_type="borrower",

@@ -22,14 +22,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
+from indexer.curation import create_from_file
 from indexer.extractors import ExtractionError, default_registry
 from indexer.extractors.base import ExtractionLimits
-from indexer.ocr.detect import pages_to_ocr
 from indexer.reasons import Reason, ReasonCode
 from indexer.records import record_from_extraction
 from indexer.worker import Job, Outcome, init_worker, run_job
 from library import Author, AuthorKind, DocType, Record, SourceFile, Support, TextStatus, audit
-from library.ocr_queue import OcrQueue
 from library.review import duplicate_candidates
 from library.store import FileStore
 
@@ -361,24 +360,20 @@ def _save(
         original_name=staged.original_name,
         media_type=staged.meta["media_type"],
     )
-    proposals = _proposal(staged).themes
-    proposed = {t.slug for t in proposals}
-    scan_pages = pages_to_ocr(staged.file, source.media_type, staged.text(), record.pages)
     with catalogue.transaction():
-        catalogue.add_file(source)
-        stored = catalogue.add(
-            replace(record, file=source, curated=curated, themes=()), text=staged.text()
+        stored = create_from_file(
+            catalogue,
+            record,
+            source,
+            staged.file,
+            staged.text(),
+            proposals=_proposal(staged).themes,
+            checked=checked,
+            by=security.actor(),
+            same_work_as=link,
+            curated=curated,
         )
         assert stored.id is not None
-        catalogue.set_auto_themes(stored.id, proposals)
-        if scan_pages is not None:  # a scan: `fonds ocr` will recognise its text
-            OcrQueue(catalogue).enqueue(stored.id, pages=scan_pages)
-        for slug in sorted(proposed - checked):
-            catalogue.set_manual_theme(stored.id, slug, "remove", by=security.actor())
-        for slug in sorted(checked - proposed):
-            catalogue.set_manual_theme(stored.id, slug, "add", by=security.actor())
-        if link is not None:
-            catalogue.link_work([stored.id, link])
         record_audit(
             "record.create",
             target_type="record",

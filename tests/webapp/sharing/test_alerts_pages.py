@@ -15,12 +15,12 @@ from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.alerts import Alerts
 from library.users import ScryptCost, Users
 
-from ..smtp_fixtures import body, free_port, smtp  # noqa: F401
+from ..smtp_fixtures import body, free_port
 from ..workspace.actions import FAST, LOGIN, PASSWORD, login, make_app, post, text
 
 
 @pytest.fixture
-def app(instance, smtp):  # noqa: F811
+def app(instance, smtp):
     with Catalogue.in_instance(instance) as cat:
         Users(cat, cost=ScryptCost(n=FAST)).add(LOGIN, PASSWORD)
         cat.add(Record(title="Un document déjà là"))
@@ -100,7 +100,7 @@ def subscribe(client, **fields):
 def test_a_visitor_subscribes_to_a_thematic_and_a_link_follower_confirms_nothing(
     app,
     client,
-    smtp,  # noqa: F811
+    smtp,
 ):
     """GIVEN the subscription form reached from a thematic
     WHEN a visitor gives their address, and the confirmation link is opened (as a mail scanner
@@ -149,7 +149,7 @@ def test_a_confirmation_link_that_is_unknown_or_expired_is_explained(app, client
 
 def test_the_form_refuses_a_bad_address_an_unknown_thematic_and_nothing_chosen(
     client,
-    smtp,  # noqa: F811
+    smtp,
 ):
     bad = subscribe(client, email="ana(at)example.org", theme="jeunesse")
     assert bad.status_code == 400 and "pas valide" in unescape(text(bad))
@@ -160,7 +160,7 @@ def test_the_form_refuses_a_bad_address_an_unknown_thematic_and_nothing_chosen(
     assert smtp.messages == []
 
 
-def test_the_form_cannot_flood_a_mailbox(client, smtp):  # noqa: F811
+def test_the_form_cannot_flood_a_mailbox(client, smtp):
     codes = [subscribe(client, email="ana@example.org", bulletin="1").status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
     assert len(smtp.to("ana@example.org")) == 3
@@ -171,7 +171,7 @@ def test_the_form_cannot_flood_a_mailbox(client, smtp):  # noqa: F811
 def test_a_search_offers_an_alert_and_its_subscribers_receive_what_matches(
     app,
     client,
-    smtp,  # noqa: F811
+    smtp,
 ):
     page = text(client.get("/?q=m%C3%A9diation"))
     tree = lxml_html.fromstring(page)
@@ -218,7 +218,7 @@ def confirmed_subscriber(app, email: str = "ana@example.org"):
         return alerts.confirm(token)
 
 
-def test_one_click_unsubscribe_works_without_a_session_and_takes_effect_at_once(app, smtp):  # noqa: F811
+def test_one_click_unsubscribe_works_without_a_session_and_takes_effect_at_once(app, smtp):
     person = confirmed_subscriber(app)
     add(app, themed("Guide des chantiers éducatifs", "jeunesse"))
     send_digests(app)
@@ -270,7 +270,7 @@ def test_a_forged_unsubscribe_link_unsubscribes_nobody(app):
 def test_staff_add_a_subscriber_with_the_consent_origin_export_and_erase_them(
     app,
     staff,
-    smtp,  # noqa: F811
+    smtp,
 ):
     missing = post(staff, "/admin/abonnes/nouveau", {"email": "ana@example.org", "bulletin": "1"})
     assert missing.status_code == 400 and "origine du consentement" in text(missing)
@@ -307,7 +307,7 @@ def test_staff_add_a_subscriber_with_the_consent_origin_export_and_erase_them(
     assert "ana@example.org" not in journal and f"Abonné n° {person.id}" in journal
 
 
-def test_the_workspace_lists_failed_deliveries(app, staff, smtp):  # noqa: F811
+def test_the_workspace_lists_failed_deliveries(app, staff, smtp):
     confirmed_subscriber(app, "ana@example.org")
     add(app, themed("Guide des chantiers éducatifs", "jeunesse"))
     smtp.refuse = {"ana@example.org"}
@@ -321,7 +321,7 @@ def test_the_workspace_lists_failed_deliveries(app, staff, smtp):  # noqa: F811
 def test_the_newsletter_is_written_previewed_and_sent_once_to_bulletin_subscribers(
     app,
     staff,
-    smtp,  # noqa: F811
+    smtp,
 ):
     """GIVEN two bulletin subscribers, a thematic-only one and records of March 2013
     WHEN the documentalist writes the introduction, previews, sends, then sends again
@@ -398,7 +398,7 @@ def test_the_workspace_pages_are_valid_and_closed_to_visitors(app, staff, client
     assert staff.get("/admin/abonnes/lettre?mois=2013-13").status_code == 200  # said, not a 500
 
 
-def test_a_subscription_request_keeps_the_search_canonical(app, client, smtp):  # noqa: F811
+def test_a_subscription_request_keeps_the_search_canonical(app, client, smtp):
     query = urlencode({"q": "logement", "sort": "title", "page": "3", "type": "guide"})
     form = text(client.get(f"/alertes/abonnement?{urlencode({'recherche': query})}"))
     value = lxml_html.fromstring(form).cssselect("#f-recherche")[0].get("value")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import docx
@@ -177,7 +178,11 @@ def test_the_bibliography_is_grouped_by_thematic_in_iso_690(client, shared_fund)
     assert first.startswith(
         "JOSEPH-ANGÉLIQUE, Marie, Ville de Fort-de-France et NÚÑEZ, Iñigo. Les « grands frères »"
     )
-    assert "Paris : L'Harmattan, 2009. 120 p. (Étude). ISBN 9782296529137." in first
+    assert (
+        "Paris : L'Harmattan, 2009. 120 p. : ill. ; 24 cm. "
+        "(Cahiers « Ville caraïbe » ; 12) (Études & terrains ; 3-4). ISBN 9782296529137." in first
+    )
+    assert "(Étude)" not in first  # the type never stands where the collection belongs
     item = next(li for li in page.cssselect(".reference") if li.text_content().startswith("JOSEPH"))
     assert item.cssselect("i")[0].text_content().startswith("Les « grands frères » & la médiation")
     four = next(r for r in references if "CUCS de Schœlcher" in r)  # four authors: et al.
@@ -207,3 +212,159 @@ def test_the_bibliography_links_its_docx_with_the_same_selection(client):
         "q": ["habitat"],
         "theme": ["logement"],
     }
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_xml(data: bytes, part: str):
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read(part))
+
+
+def test_the_word_document_is_a4_in_french_with_page_numbers(client, shared_fund):
+    """GIVEN a documentalist in Martinique WHEN they download the bibliography as DOCX
+    THEN Word opens it on A4 paper, checks its spelling in French and numbers its pages."""
+    data = client.get("/bibliographie?format=docx").data
+    body = _docx_xml(data, "word/document.xml")
+    size = body.find(f".//{W}sectPr/{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
+    styles = _docx_xml(data, "word/styles.xml")
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert default.get(f"{W}val") == "fr-FR"
+    languages = {e.get(f"{W}val") for e in styles.iter(f"{W}lang")}
+    assert languages == {"fr-FR"}  # no style left in English (US)
+    runs = body.findall(f".//{W}body//{W}r")
+    assert runs and all(r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "fr-FR" for r in runs)
+    footer_name = next(
+        n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("word/footer")
+    )
+    footer = _docx_xml(data, footer_name)
+    instructions = "".join(t.text for t in footer.iter(f"{W}instrText"))
+    assert instructions.strip() == "PAGE"
+    assert [f.get(f"{W}fldCharType") for f in footer.iter(f"{W}fldChar")] == [
+        "begin",
+        "separate",
+        "end",
+    ]
+
+
+def test_title_introduction_and_grouping_are_chosen_on_the_page_and_carried_to_the_docx(
+    client, shared_fund
+):
+    page = lxml.html.fromstring(client.get("/bibliographie?theme=sante").data)
+    form = page.cssselect("form.bibliography-settings")[0]
+    assert form.get("method") == "get" and form.get("action") == "/bibliographie"
+    for field in ("biblio-titre", "biblio-introduction"):
+        assert page.cssselect(f"label[for={field}]") and page.cssselect(f"#{field}")
+    hidden = {i.get("name"): i.get("value") for i in form.cssselect("input[type=hidden]")}
+    assert hidden == {"theme": "sante"}  # the selection goes on with the settings
+    radios = [i.get("value") for i in form.cssselect("input[name=groupement]")]
+    assert radios == ["theme", "type", "none"]
+    settings = {
+        "theme": "sante",
+        "titre": "Santé et quartiers <2026>",
+        "introduction": "Sélection pour le CUCS.\n\nMise à jour mensuelle.",
+        "groupement": "none",
+    }
+    page = lxml.html.fromstring(client.get("/bibliographie", query_string=settings).data)
+    assert page.cssselect("h1")[0].text_content() == "Santé et quartiers <2026>"
+    assert [p.text_content() for p in page.cssselect("p.introduction")] == [
+        "Sélection pour le CUCS.",
+        "Mise à jour mensuelle.",
+    ]
+    assert not page.cssselect(".biblio-section h2")  # one list: no section headings
+    assert len(page.cssselect("ol.references")) == 1
+    assert len(page.cssselect(".reference")) == 2
+    link = next(a.get("href") for a in page.cssselect("a") if "format=docx" in a.get("href"))
+    assert parse_qs(urlsplit(link).query) == {
+        "format": ["docx"],
+        "theme": ["sante"],
+        "titre": ["Santé et quartiers <2026>"],
+        "introduction": ["Sélection pour le CUCS.\n\nMise à jour mensuelle."],
+        "groupement": ["none"],
+    }
+    document = docx.Document(io.BytesIO(client.get(link).data))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:3] == [
+        "Santé et quartiers <2026>",
+        "Sélection pour le CUCS.",
+        "Mise à jour mensuelle.",
+    ]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == []  # one list, as asked
+    by_type = lxml.html.fromstring(client.get("/bibliographie?groupement=type").data)
+    labels = [h.text_content() for h in by_type.cssselect(".biblio-section h2")]
+    assert "Rapport" in labels and "Guide méthodologique" in labels
+
+
+def test_online_items_carry_the_consultation_date_of_the_day_the_list_is_made(
+    app, client, shared_fund
+):
+    app.config["TODAY"] = date(2026, 12, 7)
+    page = lxml.html.fromstring(client.get("/bibliographie?groupement=none").data)
+    references = [r.text_content() for r in page.cssselect(".reference")]
+    online = [r for r in references if "[en ligne]" in r]
+    assert online and all(r.endswith("(consulté le 7 décembre 2026).") for r in online)
+    held = next(r for r in online if r.startswith("AUTEUR1, Prénom"))
+    dillon = next(r.id for r in shared_fund.live if r.title.endswith("quartier Dillon"))
+    assert held == (
+        "AUTEUR1, Prénom. Diagnostic local n° 1 : quartier Dillon [en ligne]. "
+        "[s.l.] : [s.n.], 2011. Disponible sur : "
+        f"https://fonds.example.org/notice/{dillon} (consulté le 7 décembre 2026)."
+    )
+    paper = [r for r in references if "[en ligne]" not in r]
+    assert paper and not any("consulté" in r for r in paper if "Disponible sur" not in r)
+    app.config["TODAY"] = date(2027, 1, 1)
+    docx_data = client.get("/bibliographie?format=docx&groupement=none").data
+    texts = [p.text for p in docx.Document(io.BytesIO(docx_data)).paragraphs]
+    assert any(t.endswith("(consulté le 1er janvier 2027).") for t in texts)
+
+
+def test_every_result_of_a_search_goes_to_the_basket_in_one_click(client, shared_fund):
+    """GIVEN a search with several results WHEN the visitor presses « Ajouter tous les
+    résultats » THEN every hit is in the basket, once, and the page they came from comes back."""
+    page = lxml.html.fromstring(client.get("/?q=diagnostic").data)
+    form = page.cssselect("form.basket-all")[0]
+    fields = [(i.get("name"), i.get("value")) for i in form.cssselect("input")]
+    assert form.get("action") == "/panier" and ("ajouter_resultats", "1") in fields
+    assert ("retour", "/?q=diagnostic") in fields
+    response = client.get("/panier", query_string=fields)
+    assert response.status_code == 303 and response.headers["Location"] == "/?q=diagnostic"
+    basket = lxml.html.fromstring(client.get("/panier").data)
+    titles = [a.text_content() for a in basket.cssselect(".basket-item > a")]
+    assert len(titles) == 5 and all(t.startswith("Diagnostic local") for t in titles)
+    client.get("/panier", query_string=fields)  # twice: nothing twice
+    again = lxml.html.fromstring(client.get("/panier").data)
+    assert len(again.cssselect(".basket-item")) == 5
+    assert "déjà dans le panier" in again.text_content()
+
+
+def test_the_basket_takes_at_most_500_results_and_says_what_did_not_fit(client, shared_fund):
+    from webapp.sharing import exports
+
+    full = ".".join(str(i) for i in range(100_000, 100_000 + exports.BASKET_MAX - 2))
+    client.set_cookie("fonds_panier", full)
+    client.get("/panier?ajouter_resultats=1&q=diagnostic&retour=/")
+    cookie = client.get_cookie("fonds_panier").value.split(".")
+    assert len(cookie) == exports.BASKET_MAX
+    page = lxml.html.fromstring(client.get("/panier").data).text_content()
+    assert "au plus 500 notices" in page and "3 n'y tiennent pas" in page
+
+
+def test_adding_all_results_never_fails_and_never_leaves_the_site(client, shared_fund):
+    for args in (
+        "ajouter_resultats=1&q=%22non+ferm%C3%A9&retour=https://evil.example/",
+        "ajouter_resultats=1&year=abc&type=inconnu&page=-3",
+        "ajouter_resultats=1&q=aucunrésultatpossiblexyz",
+    ):
+        response = client.get(f"/panier?{args}")
+        assert response.status_code == 303 and response.headers["Location"] == "/panier"
+    page = lxml.html.fromstring(client.get("/panier").data)
+    assert "aucun résultat" in page.text_content()
+    client.get("/panier?vider=1")
+    client.get("/panier?ajouter_resultats=1")  # no search: the whole fund
+    basket = lxml.html.fromstring(client.get("/panier").data)
+    assert len(basket.cssselect(".basket-item")) == len(shared_fund.live)

@@ -13,12 +13,12 @@ from library import Catalogue
 from library.loans import Loans
 from library.users import ScryptCost, Users
 
-from ..smtp_fixtures import body, smtp  # noqa: F401
+from ..smtp_fixtures import body
 from .actions import FAST, LOGIN, PASSWORD, login, make_app, paper_record, text
 
 
 @pytest.fixture
-def app(instance, smtp):  # noqa: F811
+def app(instance, smtp):
     with Catalogue.in_instance(instance) as cat:
         Users(cat, cost=ScryptCost(n=FAST)).add(LOGIN, PASSWORD)
     application = make_app(instance, LOAN_DESK_CONTACT="pret@crpv.example", **smtp.config)
@@ -51,7 +51,7 @@ def _post(client, url):  # type: ignore[no-untyped-def]
     return html.unescape(text(client.get("/admin/prets/relances")))
 
 
-def test_a_reminder_goes_by_e_mail_and_is_noted(desk, smtp):  # noqa: F811
+def test_a_reminder_goes_by_e_mail_and_is_noted(desk, smtp):
     client, marie, paul = desk
     page = _post(client, f"/admin/prets/relances/{marie}/courriel")
     assert "Première relance envoyée par courriel à marie@exemple.fr" in page
@@ -63,7 +63,7 @@ def test_a_reminder_goes_by_e_mail_and_is_noted(desk, smtp):  # noqa: F811
     assert "Première relance le 04/03/2013" in overdue
 
 
-def test_a_borrower_without_an_address_gets_a_clear_message_and_keeps_the_letter(desk, smtp):  # noqa: F811
+def test_a_borrower_without_an_address_gets_a_clear_message_and_keeps_the_letter(desk, smtp):
     client, marie, paul = desk
     page = _post(client, "/admin/prets/relances/courriels")
     assert "Paul Célestine n'a pas d'adresse électronique : imprimez la lettre" in page
@@ -74,7 +74,7 @@ def test_a_borrower_without_an_address_gets_a_clear_message_and_keeps_the_letter
     assert "Bonjour Paul Célestine" in page  # his letter is still there to print
 
 
-def test_a_refused_recipient_or_a_server_down_notes_nothing(desk, smtp, app, instance):  # noqa: F811
+def test_a_refused_recipient_or_a_server_down_notes_nothing(desk, smtp, app, instance):
     client, marie, paul = desk
     smtp.refuse.add("marie@exemple.fr")
     page = _post(client, f"/admin/prets/relances/{marie}/courriel")

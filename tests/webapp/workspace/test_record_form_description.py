@@ -4,6 +4,7 @@ duplicate instead of a new record."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 from library import Catalogue
@@ -141,3 +142,45 @@ def test_the_duplicate_warning_offers_to_add_a_copy_to_the_existing_record(app, 
         {**RICH, "copy_barcode": [""], "exemplaire_de": str(existing), "title": RICH["title"]},
     )
     assert without.status_code == 400 and "saisissez son code-barres" in text(without)
+
+
+def test_a_role_the_list_does_not_know_is_refused_and_nothing_saved(app, logged_in):
+    """A forged form (or an old page) sends a role that is not in the list: a French message
+    naming the roles, the form kept, no record."""
+    response = post(
+        logged_in,
+        "/admin/notices/nouvelle",
+        {
+            **RICH,
+            "author_name": ["Dupont, Marie", "Roy, Léa"],
+            "author_kind": ["person", "person"],
+            "author_role": ["author", "chef"],
+        },
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Rôle inconnu" in page and "traducteur" in page and "préfacier" in page
+    assert 'value="Roy, Léa"' in response.get_data(as_text=True)
+    with catalogue_of(app) as cat:
+        assert cat.count(include_deleted=True) == 0
+
+
+def test_a_bad_edit_leaves_the_saved_record_as_it_was(app, logged_in):
+    record_id = created_id(post(logged_in, "/admin/notices/nouvelle", RICH))
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    changed = {
+        **RICH,
+        "edition": "3e édition",
+        "series_number": ["hors-série", "3-4", ""],
+        "acquired_on": tomorrow,
+    }
+    changed.pop("copy_barcode")
+    response = post(logged_in, f"/admin/notices/{record_id}", changed)
+    assert response.status_code == 400
+    page = html.unescape(text(response))
+    assert "mention d'édition ou la note publique" in page  # what to do with a hors-série
+    assert "aujourd'hui au plus tard" in page  # what to do with the date
+    with catalogue_of(app) as cat:
+        record = cat.get(record_id)
+    assert record.edition == "2e édition revue" and record.acquired_on == "2011-03-15"
+    assert record.series == (Series("Cahiers Ville caraïbe", "12"), Series("Repères", "3-4"))

@@ -1,0 +1,104 @@
+"""The OR read a block at a time (indexer/search/union.py), the matches taken without Whoosh's
+collector and the phrases read a block at a time (phrases.py) find the same documents with the
+same scores as Whoosh's own union, collector and skips: ranking does not move by a bit, on one
+segment or several, words, prefixes, phrases, OU, exclusions and acronyms alike."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from whoosh import query as wq
+
+from indexer.search import SearchIndex, SearchRequest, phrases, sync_index
+from indexer.search.compiler import AnyOf
+from indexer.search.models import Work
+from indexer.search.query import parse
+from indexer.search.union import all_scored
+from library import Catalogue, Record
+
+WORDS = (
+    "emploi jeunes quartier ville contrat insertion logement social médiation rénovation "
+    "urbaine politique habitants formation chômage association éducation santé sécurité "
+    "transport culture sport école famille travail zone franche prioritaire"
+).split()
+QUERIES = [
+    "emploi",
+    "jeunes emploi",
+    "contrat de ville",
+    '"rénovation urbaine"',
+    "réno*",
+    "qu*",
+    "emploi OU logement",
+    "emploi -logement",
+    "insertion formation chômage",
+    "inconnu",
+    "ville quartier habitants école",
+]
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)) + "."
+
+
+@pytest.fixture(scope="module", params=[1, 3], ids=["one-segment", "three-segments"])
+def index(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("union")
+    rng = random.Random(11)
+    with Catalogue.in_instance(root) as catalogue:
+        index = SearchIndex.open(root / "index", batch_limit=400 // request.param)
+        for _ in range(request.param):
+            for _ in range(400 // request.param):  # common words: postings of several blocks
+                catalogue.add(
+                    Record(title=_text(rng, 4), abstract=_text(rng, 12), language="fr"),
+                    text=_text(rng, rng.randrange(5, 300)),
+                )
+            sync_index(catalogue, index)
+    yield index
+    index.close()
+
+
+def _results(index: SearchIndex, q: str) -> tuple[list[tuple[int, float]], list[int]]:
+    view = index._fresh_view()
+    searcher = view.searcher
+    query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+    if query is None:
+        return [], []
+    scored = [(d, float(s)) for s, d in searcher.search(query, limit=None, terms=False).top_n]
+    return scored, sorted(searcher.docs_for_query(query))
+
+
+def test_the_union_scores_every_document_as_whoosh_does(index, monkeypatch) -> None:
+    ours = {q: _results(index, q) for q in QUERIES}
+    monkeypatch.setattr(AnyOf, "_matcher", wq.Or._matcher)  # Whoosh's own array union
+    theirs = {q: _results(index, q) for q in QUERIES}
+    assert sum(len(scored) for scored, _ in ours.values()) > 1000  # long postings were read
+    for q in QUERIES:
+        assert ours[q] == theirs[q], q
+
+
+def test_pages_and_facets_are_those_of_whoosh_union(index, monkeypatch) -> None:
+    ours = [index.search(SearchRequest(q=q)) for q in QUERIES]
+    monkeypatch.setattr(AnyOf, "_matcher", wq.Or._matcher)
+    theirs = [index.search(SearchRequest(q=q)) for q in QUERIES]
+    for a, b in zip(ours, theirs, strict=True):
+        assert (a.total, a.hits, a.facets) == (b.total, b.hits, b.facets)
+
+
+def test_matches_taken_whole_are_the_collectors_in_its_order(index) -> None:
+    searcher = index._fresh_view().searcher
+    for q in QUERIES:
+        query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+        if query is None:
+            continue
+        expected = [(float(s), d) for s, d in searcher.search(query, limit=None).top_n]
+        assert [(float(s), d) for s, d in all_scored(searcher, query)] == expected, q
+
+
+def test_phrases_read_by_blocks_are_those_read_by_skips(index, monkeypatch) -> None:
+    phrased = [q for q in QUERIES if '"' in q or len(q.split()) > 1]
+    ours = {q: _results(index, q) for q in phrased}
+    monkeypatch.setattr(phrases, "_plain", lambda posting: False)  # every posting skipped to
+    theirs = {q: _results(index, q) for q in phrased}
+    assert any(scored for scored, _ in ours.values())
+    assert ours == theirs
