@@ -527,9 +527,9 @@ _VOCABULARY_PROBLEMS = {
     "not-a-list": '« {key} » de « {slug} » doit être une liste : {key} = ["…", "…"]',
     "not-strings": "« {key} » de « {slug} » ne doit contenir que des chaînes",
     "empty-term": "terme vide dans « {key} » de « {slug} »",
-    "synonyms-not-a-list": "« synonymes » de « {slug} » doit être une liste de groupes :"
+    "synonyms-not-a-list": "« {key} » de « {slug} » doit être une liste de groupes :"
     " {synonyms_usage}",
-    "bad-synonym-group": "groupe de synonymes invalide dans « {slug} » : chaque groupe réunit"
+    "bad-synonym-group": "groupe de {kind} invalide dans « {slug} » : chaque groupe réunit"
     " au moins deux expressions, {synonyms_usage}",
     "acronyms-not-a-table": "« sigles » de « {slug} » doit être une table [thematique.sigles]",
     "bad-acronym": "sigle « {acronym} » invalide dans « {slug} »",

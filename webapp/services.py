@@ -89,7 +89,7 @@ def get_vocabulary() -> VocabularyLoad:
             state["vocabulary_stamp"] = stamp
             if "index" in state:
                 vocabulary = state["vocabulary"].vocabulary
-                state["index"].set_equivalences(vocabulary.equivalences())
+                state["index"].set_equivalences(vocabulary.equivalences(), vocabulary.related())
                 state["index"].set_concepts(concepts_from(vocabulary.themes))
     return state["vocabulary"]
 
@@ -111,7 +111,7 @@ def get_index() -> SearchIndex:
             fresh = False
     if fresh:
         vocabulary = get_vocabulary().vocabulary
-        index.set_equivalences(vocabulary.equivalences())
+        index.set_equivalences(vocabulary.equivalences(), vocabulary.related())
         index.set_concepts(concepts_from(vocabulary.themes))
         sync_index(get_catalogue(), index)
     return index

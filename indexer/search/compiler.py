@@ -41,6 +41,9 @@ FAMILY_BOOST = 0.3  # a relative ranks after the word itself
 MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
 TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
 REVERSED_FACTOR = 0.5  # two words together the other way round: half that
+# A related expression of the vocabulary (associes: CUCS for « contrat de ville ») finds its
+# documents too, for less than the query's own words.
+RELATED_BOOST = 0.3
 
 
 def family_roots(word: str) -> set[str]:
@@ -64,29 +67,56 @@ class QueryCompiler:
     def __init__(self, languages: Sequence[str]) -> None:
         self._languages = tuple(languages)
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
+        self._related: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._form_texts: dict[tuple[str, ...], str] = {}
         self._work = Work()
         self._prefix_share = 1
 
-    def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
-        """Expressions that mean the same (acronym and expansion): a query for one finds all."""
+    def set_equivalences(
+        self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
+    ) -> None:
+        """Expressions that mean the same (acronym and expansion): a query for one finds all.
+        `related` expressions (CUCS, contrat de ville) find each other's documents, ranked after
+        the query's own; an expression is related to its equivalents' related ones as well."""
         compiled = []
         texts: dict[tuple[str, ...], str] = {}
-        for group in groups:
+
+        def forms_of(group: Sequence[str]) -> tuple[tuple[str, ...], ...]:
             forms = tuple(dict.fromkeys(tuple(analyze(expr)) for expr in group))
-            forms = tuple(f for f in forms if f)
+            for expr in group:
+                # the words as written, for highlighting ("zones franches urbaines" for ZFU)
+                if analyze(expr):
+                    texts.setdefault(tuple(analyze(expr)), " ".join(folded_words(expr)))
+            return tuple(f for f in forms if f)
+
+        for group in groups:
+            forms = forms_of(group)
             if len(forms) > 1:
                 compiled.append(forms)
-                for expr in group:
-                    # the words as written, for highlighting ("zones franches urbaines" for ZFU)
-                    texts.setdefault(tuple(analyze(expr)), " ".join(folded_words(expr)))
+        equivalent: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        for forms in compiled:
+            for form in forms:
+                equivalent.setdefault(form, set()).update(forms)
+        links: dict[tuple[str, ...], dict[tuple[str, ...], None]] = {}
+        for group in related:
+            forms = forms_of(group)
+            closed = [{f, *equivalent.get(f, ())} for f in forms]
+            for k, own in enumerate(closed):
+                for j, others in enumerate(closed):
+                    if j == k:
+                        continue
+                    for form in own:
+                        target = links.setdefault(form, {})
+                        target.update(dict.fromkeys(sorted(others - own)))
         self._equivalences = compiled
+        self._related = {form: tuple(others) for form, others in links.items() if others}
         self._form_texts = texts
 
     def compile(
         self, parsed: ParsedQuery, reader, work: Work | None = None
-    ) -> tuple[wq.Query | None, wq.Query | None, list[str]]:
-        """(query, exclusion, words of the equivalent expressions the query was expanded to).
+    ) -> tuple[wq.Query | None, wq.Query | None, list[str], list[str]]:
+        """(query, exclusion, words of the equivalent expressions the query was expanded to,
+        words of the related expressions it was widened to).
 
         `work` counts the terms prefixes expanded to; the query's prefixes share the budget."""
         self._work = work if work is not None else Work()
@@ -95,9 +125,12 @@ class QueryCompiler:
         )
         self._prefix_share = max(1, prefixes)
         groups = _expand_equivalences(parsed.required, self._equivalences)
+        if self._related:
+            groups = _add_related(groups, self._related)
         required = [self._alternatives(group, reader) for group in groups]
         query = wq.And(required) if len(required) > 1 else (required[0] if required else None)
-        together = self._together(parsed) if len(required) > 1 else None
+        runs = any(isinstance(o, _Run) for g in groups for o in g)
+        together = self._together(parsed) if len(required) > 1 or runs else None
         if query is not None and together is not None:
             query = wq.AndMaybe(query, together)
         excluded = [self._clause(c, reader) for c in parsed.excluded]
@@ -106,9 +139,19 @@ class QueryCompiler:
             self._form_texts[option.terms]
             for group in groups
             for option in group
-            if isinstance(option, _Stems) and option.terms in self._form_texts
+            if isinstance(option, _Stems)
+            and option.factor == 1.0
+            and option.terms in self._form_texts
         ]
-        return query, exclusion, equivalents
+        related = [
+            self._form_texts[option.terms]
+            for group in groups
+            for option in group
+            if isinstance(option, _Stems)
+            and option.factor != 1.0
+            and option.terms in self._form_texts
+        ]
+        return query, exclusion, equivalents, list(dict.fromkeys(related))
 
     def together(self, parsed: ParsedQuery) -> wq.Query | None:
         """The query's words next to each other, in order, in any field (None unless the query
@@ -152,8 +195,10 @@ class QueryCompiler:
         return options[0] if len(options) == 1 else AnyOf(options)
 
     def _clause(self, clause: object, reader) -> wq.Query:
+        if isinstance(clause, _Run):
+            return wq.And([self._alternatives(g, reader) for g in clause.groups])
         if isinstance(clause, _Stems):
-            return _fields_query(lambda f: _sequence(f, clause.terms))
+            return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor))
         if isinstance(clause, Prefix):
             return self._prefix(clause.prefix, reader)
         assert isinstance(clause, Words)
@@ -221,6 +266,58 @@ class _Stems:
     """A clause already analysed (from the vocabulary's equivalences)."""
 
     terms: tuple[str, ...]
+    factor: float = 1.0  # RELATED_BOOST for a related expression
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Query words that must all be found (a run that spells a related expression)."""
+
+    groups: tuple[tuple[object, ...], ...]
+
+
+def _add_related(
+    groups: list[list[object]], related: dict[tuple[str, ...], tuple[tuple[str, ...], ...]]
+) -> list[list[object]]:
+    """Add to each group the expressions related to what it says: to a group of equivalents
+    (CUCS), theirs; to a run of plain words spelling an expression (contrat de ville), theirs,
+    the run kept as it is typed."""
+    out = [list(g) for g in groups]
+    for group in out:
+        found = [o.terms for o in group if isinstance(o, _Stems) and o.terms in related]
+        if found:
+            have = {o.terms for o in group if isinstance(o, _Stems)}
+            for terms in found:
+                for other in related[terms]:
+                    if other not in have:
+                        have.add(other)
+                        group.append(_Stems(other, RELATED_BOOST))
+    plain = [
+        (i, stem(g[0].words[0]))
+        for i, g in enumerate(out)
+        if len(g) == 1 and isinstance(g[0], Words) and len(g[0].words) == 1
+    ]
+    starts = {s for _, s in plain}
+    for form, others in related.items():
+        if form[0] not in starts:
+            continue
+        n = len(form)
+        for pos in range(len(plain) - n + 1):
+            window = plain[pos : pos + n]
+            indexes = [i for i, _ in window]
+            if indexes != list(range(indexes[0], indexes[0] + n)):
+                continue
+            if tuple(s for _, s in window) != form or not all(out[i] for i in indexes):
+                continue
+            if n == 1:
+                out[indexes[0]] = out[indexes[0]] + [_Stems(o, RELATED_BOOST) for o in others]
+            else:
+                # the run's words as typed (all of them, anywhere), or any related expression
+                run = _Run(tuple(tuple(out[i]) for i in indexes))
+                out[indexes[0]] = [run] + [_Stems(o, RELATED_BOOST) for o in others]
+                for i in indexes[1:]:
+                    out[i] = []
+    return [g for g in out if g]
 
 
 def _expand_equivalences(
@@ -291,8 +388,8 @@ def _fields_query(build: Callable[[str], wq.Query]) -> wq.Query:
     return AnyOf([build(name) for name in ("title", "meta", "body")])
 
 
-def _sequence(field: str, terms: Sequence[str]) -> wq.Query:
-    boost = FIELD_BOOSTS[field]
+def _sequence(field: str, terms: Sequence[str], factor: float = 1.0) -> wq.Query:
+    boost = FIELD_BOOSTS[field] * factor
     if len(terms) == 1:
         return wq.Term(field, terms[0], boost=boost)
     return FastPhrase(field, list(terms), boost=boost)

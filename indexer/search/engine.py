@@ -97,9 +97,13 @@ class SearchIndex(IndexStore):
         self._concepts: list[Concept] = []
         self._french_concepts: list[tuple[Concept, Concept]] = []
 
-    def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
-        """Expressions that mean the same (acronym and expansion): a query for one finds all."""
-        self._compiler.set_equivalences(groups)
+    def set_equivalences(
+        self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
+    ) -> None:
+        """Expressions that mean the same (acronym and expansion): a query for one finds all.
+        `related`: groups of related expressions (CUCS, contrat de ville): a query for one finds
+        the others' documents too, ranked after its own words'."""
+        self._compiler.set_equivalences(groups, related)
 
     def set_concepts(self, concepts: Iterable[Concept]) -> None:
         """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
@@ -130,7 +134,7 @@ class SearchIndex(IndexStore):
             view = self._fresh_view()
             searcher = view.searcher
             reader = searcher.reader()
-            query, excluded, equivalents = self._compiler.compile(parsed, reader, work)
+            query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)
             sort = (
                 request.effective_sort
                 if query is not None
@@ -160,16 +164,18 @@ class SearchIndex(IndexStore):
                     suggestion, suggested = self._suggest(parsed, searcher, work), True
                     fixed = parse(suggestion) if suggestion and _plain(parsed) else None
                     if fixed is not None:
-                        fixed_query, _, fixed_equivalents = self._compiler.compile(
+                        fixed_query, _, fixed_equivalents, fixed_related = self._compiler.compile(
                             fixed, reader, work
                         )
                         if fixed_query is not None:
                             matched, scored = self._match(searcher, fixed_query, sort, work)
                             if matched:
                                 corrected, parsed_terms = True, fixed
-                                equivalents = fixed_equivalents
+                                equivalents, related = fixed_equivalents, fixed_related
                 if not matched and len(parsed.required) > 1:
-                    query, _, equivalents = self._compiler.compile(parsed.relaxed(), reader, work)
+                    query, _, equivalents, related = self._compiler.compile(
+                        parsed.relaxed(), reader, work
+                    )
                     if query is not None:
                         matched, scored = self._match(searcher, query, sort, work)
                     relaxed = bool(matched)
@@ -204,7 +210,8 @@ class SearchIndex(IndexStore):
             suggestion=suggestion,
             relaxed=relaxed,
             notes=parsed.notes,
-            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
+            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents, *related])),
+            related=tuple(related),
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),
             concept_terms=tuple(c.expression for c in concepts or ()),
@@ -228,7 +235,7 @@ class SearchIndex(IndexStore):
         ordered by the concepts' French words (one more pass). French documents the words
         matched only through another language's stem ("employment" and "employé" share
         "employ") come after them."""
-        french_query, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
+        french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
         if french_query is not None:
             work.searches += 1
             if any(
@@ -259,7 +266,7 @@ class SearchIndex(IndexStore):
             french = " OU ".join(
                 dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
             )
-        query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
+        query, _, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
         order: dict[int, float] = {}
         if query is not None:
             work.searches += 1
@@ -319,7 +326,7 @@ class SearchIndex(IndexStore):
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""
-        query, _, _ = self._compiler.compile(parse(expression), view.searcher.reader(), work)
+        query, _, _, _ = self._compiler.compile(parse(expression), view.searcher.reader(), work)
         if query is None:
             return 0
         work.searches += 1
@@ -387,7 +394,7 @@ class SearchIndex(IndexStore):
                     return True
                 continue
             single = ParsedQuery((Alternatives((option,)),))
-            query, _, _ = self._compiler.compile(single, reader, work)
+            query, _, _, _ = self._compiler.compile(single, reader, work)
             if query is not None and any(
                 reader.doc_frequency(f, t) > 0 for f, t in query.iter_all_terms()
             ):

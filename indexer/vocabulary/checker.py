@@ -38,6 +38,7 @@ _THEME_KEYS = (
     "note",
     "termes",
     "synonymes",
+    "associes",
     "specifiques",
     "indices",
     "en",
@@ -343,6 +344,7 @@ class _Validator:
             raise self.fail(P.NOTE_NOT_A_STRING, self.where.key("note", index), slug=slug)
         lists = {key: self._strings(raw, key, index, slug) for key in (*_LIST_KEYS, "en", "es")}
         synonyms = self._synonyms(raw.get("synonymes", []), index, slug)
+        related = self._synonyms(raw.get("associes", []), index, slug, "associes")
         acronyms = self._acronyms(raw.get("sigles", {}), index, slug)
         translations = self._translations(raw.get("traductions", {}), index, slug)
         theme = Theme(
@@ -356,6 +358,7 @@ class _Validator:
             acronyms=acronyms,
             foreign=tuple((lang, lists[lang]) for lang in FOREIGN_LANGUAGES if lists[lang]),
             translations=translations,
+            related=related,
         )
         known = set(theme.all_texts())
         if not known:
@@ -388,10 +391,13 @@ class _Validator:
             out.setdefault(" ".join(value.split()), None)
         return tuple(out)
 
-    def _synonyms(self, values: Any, index: int, slug: str) -> tuple[tuple[str, ...], ...]:
-        line = self.where.key("synonymes", index)
+    def _synonyms(
+        self, values: Any, index: int, slug: str, key: str = "synonymes"
+    ) -> tuple[tuple[str, ...], ...]:
+        """Groups of expressions (synonymes, or associes: related expressions)."""
+        line = self.where.key(key, index)
         if not isinstance(values, list):
-            raise self.fail(P.SYNONYMS_NOT_A_LIST, line, slug=slug)
+            raise self.fail(P.SYNONYMS_NOT_A_LIST, line, slug=slug, key=key)
         groups = []
         for group in values:
             if (
@@ -399,7 +405,8 @@ class _Validator:
                 or len(group) < 2
                 or not all(isinstance(v, str) and v.strip() for v in group)
             ):
-                raise self.fail(P.BAD_SYNONYM_GROUP, line, slug=slug)
+                kind = "synonymes" if key == "synonymes" else "termes associés"
+                raise self.fail(P.BAD_SYNONYM_GROUP, line, slug=slug, key=key, kind=kind)
             groups.append(tuple(dict.fromkeys(" ".join(v.split()) for v in group)))
         return tuple(groups)
 

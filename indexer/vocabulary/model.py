@@ -75,6 +75,9 @@ class Theme:
     # traductions: a French expression and what English or Spanish call it (search uses them)
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     weights: tuple[tuple[str, float], ...] = ()  # per-term overrides
+    # associes: groups of related expressions (not equivalent: CUCS and contrat de ville); the
+    # search finds each through the others, ranked after the query's own words; no tagging
+    related: tuple[tuple[str, ...], ...] = ()
 
     def foreign_terms(self, language: str) -> tuple[str, ...]:
         return dict(self.foreign).get(language, ())
@@ -152,6 +155,18 @@ class Vocabulary:
                     groups.append(tuple(group))
         return groups
 
+    def related(self) -> list[tuple[str, ...]]:
+        """Groups of related expressions (associes), for the search only."""
+        seen: set[tuple[str, ...]] = set()
+        groups: list[tuple[str, ...]] = []
+        for theme in self.themes:
+            for group in theme.related:
+                key = tuple(sorted(g.casefold() for g in group))
+                if len(group) > 1 and key not in seen:
+                    seen.add(key)
+                    groups.append(tuple(group))
+        return groups
+
     # -- serialisation -------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -173,6 +188,7 @@ class Vocabulary:
                     "foreign": {lang: list(terms) for lang, terms in t.foreign},
                     "translations": {fr: list(others) for fr, others in t.translations},
                     "weights": dict(t.weights),
+                    "related": [list(g) for g in t.related],
                 }
                 for t in self.themes
             ],
@@ -194,6 +210,7 @@ class Vocabulary:
                     foreign=tuple((k, tuple(v)) for k, v in t.get("foreign", {}).items()),
                     translations=tuple((k, tuple(v)) for k, v in t.get("translations", {}).items()),
                     weights=tuple((k, float(v)) for k, v in t.get("weights", {}).items()),
+                    related=tuple(tuple(g) for g in t.get("related", ())),
                 )
                 for t in data["themes"]
             ),
@@ -236,6 +253,10 @@ class Vocabulary:
             if t.synonyms:
                 lines.append("synonymes = [")
                 lines += [f"    [{', '.join(q(v) for v in g)}]," for g in t.synonyms]
+                lines.append("]")
+            if t.related:
+                lines.append("associes = [")
+                lines += [f"    [{', '.join(q(v) for v in g)}]," for g in t.related]
                 lines.append("]")
             if t.acronyms:
                 lines += ["", "[thematique.sigles]"]

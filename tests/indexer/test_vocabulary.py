@@ -136,6 +136,12 @@ def test_equivalences_pair_acronyms_with_their_expansion_and_group_synonyms(pack
     assert all(len(g) >= 2 for g in groups)
 
 
+def test_related_expressions_are_kept_apart_from_equivalences(packaged):
+    related = packaged.related()
+    assert ("contrat de ville", "contrat urbain de cohésion sociale") in related
+    assert not any("contrat de ville" in g for g in packaged.equivalences())
+
+
 def test_a_vocabulary_written_back_as_toml_reads_the_same(packaged):
     assert parse_vocabulary(packaged.to_toml("en-tête")) == packaged
 
@@ -198,6 +204,15 @@ def test_a_weight_for_a_term_the_thematic_does_not_have_is_refused(tmp_path):
 def test_synonyms_must_be_groups(tmp_path):
     error = error_of(tmp_path, SMALL.replace('[["addictions", "toxicomanie"]]', '["addictions"]'))
     assert "ligne 15" in said(error) and "groupe de synonymes invalide" in said(error)
+
+
+def test_related_expressions_must_be_groups(tmp_path):
+    text = SMALL.replace(
+        'synonymes = [["addictions", "toxicomanie"]]',
+        'synonymes = [["addictions", "toxicomanie"]]\nassocies = ["addictions"]',
+    )
+    error = error_of(tmp_path, text)
+    assert "ligne 16" in said(error) and "groupe de termes associés invalide" in said(error)
 
 
 def test_a_slug_with_capitals_or_accents_is_refused(tmp_path):

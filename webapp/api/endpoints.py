@@ -60,6 +60,7 @@ def search() -> tuple[Response, int] | Response:
             "concepts": list(page.concepts),
             "concept_terms": list(page.concept_terms),
             "concepts_from_french": page.concepts_from_french,
+            "related": list(page.related),
             "messages": [query_note(n) for n in page.notes] + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -102,7 +102,7 @@ class Env:
             from indexer.search.concepts import concepts_from
 
             vocabulary = self.vocabulary().vocabulary
-            self._index.set_equivalences(vocabulary.equivalences())
+            self._index.set_equivalences(vocabulary.equivalences(), vocabulary.related())
             self._index.set_concepts(concepts_from(vocabulary.themes))
             if sync:
                 sync_index(catalogue, self._index)

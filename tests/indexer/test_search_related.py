@@ -1,0 +1,58 @@
+"""Related expressions of the vocabulary (associes): a query for one finds the documents of the
+others too, for less than its own words, and says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
+from library import Catalogue, DocType, Record
+
+DOCUMENTS = [
+    ("Le contrat de ville de Fort-de-France", "Le contrat de ville signé en 2000."),
+    ("Bilan du CUCS du Lamentin", "Les actions du CUCS et leurs résultats."),
+    ("Guide des jardins partagés", "La ville et ses jardins, un contrat avec les habitants."),
+]
+
+
+@pytest.fixture
+def finder(instance):
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in DOCUMENTS:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences(
+        [("CUCS", "contrat urbain de cohésion sociale")],
+        [("contrat de ville", "contrat urbain de cohésion sociale")],
+    )
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def search(finder: Finder, q: str):
+    return finder.search(SearchRequest(q=q, per_page=50))
+
+
+def test_a_related_expression_finds_its_documents_after_the_expression_itself(finder):
+    page = search(finder, "contrat de ville")
+    titles = [h.title for h in page.hits]
+    # the query's words, still found apart, and the related expression after the words together
+    assert titles == [
+        "Le contrat de ville de Fort-de-France",
+        "Bilan du CUCS du Lamentin",
+        "Guide des jardins partagés",
+    ]
+    assert "cucs" in page.related or "contrat urbain de cohesion sociale" in page.related
+
+
+def test_the_relation_goes_both_ways_and_through_the_acronym(finder):
+    titles = [h.title for h in search(finder, "CUCS").hits]
+    assert titles == ["Bilan du CUCS du Lamentin", "Le contrat de ville de Fort-de-France"]
+
+
+def test_words_that_do_not_spell_the_expression_are_not_widened(finder):
+    page = search(finder, "ville")
+    assert "Bilan du CUCS du Lamentin" not in [h.title for h in page.hits]
+    assert page.related == ()
