@@ -69,6 +69,7 @@ class QueryCompiler:
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
         self._related: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._form_texts: dict[tuple[str, ...], str] = {}
+        self._form_labels: dict[tuple[str, ...], str] = {}
         self._work = Work()
         self._prefix_share = 1
 
@@ -80,6 +81,7 @@ class QueryCompiler:
         the query's own; an expression is related to its equivalents' related ones as well."""
         compiled = []
         texts: dict[tuple[str, ...], str] = {}
+        labels: dict[tuple[str, ...], str] = {}  # each form as the vocabulary writes it
 
         def forms_of(group: Sequence[str]) -> tuple[tuple[str, ...], ...]:
             forms = tuple(dict.fromkeys(tuple(analyze(expr)) for expr in group))
@@ -87,6 +89,7 @@ class QueryCompiler:
                 # the words as written, for highlighting ("zones franches urbaines" for ZFU)
                 if analyze(expr):
                     texts.setdefault(tuple(analyze(expr)), " ".join(folded_words(expr)))
+                    labels.setdefault(tuple(analyze(expr)), expr)
             return tuple(f for f in forms if f)
 
         for group in groups:
@@ -111,6 +114,7 @@ class QueryCompiler:
         self._equivalences = compiled
         self._related = {form: tuple(others) for form, others in links.items() if others}
         self._form_texts = texts
+        self._form_labels = labels
 
     def compile(
         self, parsed: ParsedQuery, reader, work: Work | None = None
@@ -143,14 +147,15 @@ class QueryCompiler:
             and option.factor == 1.0
             and option.terms in self._form_texts
         ]
-        related = [
-            self._form_texts[option.terms]
+        widened = [
+            option.terms
             for group in groups
             for option in group
-            if isinstance(option, _Stems)
-            and option.factor != 1.0
-            and option.terms in self._form_texts
+            if isinstance(option, _Stems) and option.factor != 1.0
         ]
+        # highlighted like the equivalents; named as the vocabulary writes them
+        equivalents += [self._form_texts[t] for t in widened if t in self._form_texts]
+        related = [self._form_labels[t] for t in widened if t in self._form_labels]
         return query, exclusion, equivalents, list(dict.fromkeys(related))
 
     def together(self, parsed: ParsedQuery) -> wq.Query | None:

@@ -210,7 +210,7 @@ class SearchIndex(IndexStore):
             suggestion=suggestion,
             relaxed=relaxed,
             notes=parsed.notes,
-            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents, *related])),
+            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
             related=tuple(related),
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),

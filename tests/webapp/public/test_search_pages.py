@@ -559,3 +559,15 @@ def test_a_french_query_says_which_concept_brought_the_english_documents(client)
     assert "les documents en anglais et en espagnol sur ce sujet suivent ceux en français" in notice
     data = client.get("/api/search?q=logement").get_json()
     assert data["concept_terms"] == ["logement"] and data["concepts_from_french"]
+
+
+def test_a_query_widened_to_related_terms_says_which(client) -> None:
+    # the vocabulary relates « contrat de ville » and the CUCS that replaced it
+    doc, _ = page(client, "/?q=contrat+de+ville")
+    assert any(
+        t.startswith("Évaluation du contrat urbain de cohésion sociale") for t in hit_titles(doc)
+    )
+    notice = doc.cssselect(".related")[0].text_content()
+    assert "« contrat urbain de cohésion sociale »" in notice
+    data = client.get("/api/search?q=contrat+de+ville").get_json()
+    assert "contrat urbain de cohésion sociale" in data["related"]
