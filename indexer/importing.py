@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
+from library.authorities import preferred_forms
 from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.ris import UNTITLED
@@ -125,7 +126,9 @@ def plan_import(
             seen_in_file[identifier] = line
             existing = _by_identifier(catalogue, identifier, repository)
             if existing is not None:
-                plan.rows.append(_update_or_skip(line, record, existing))
+                # names in the stored record are preferred forms: compare like with like
+                compared = preferred_forms(catalogue.conn, record)
+                plan.rows.append(_update_or_skip(line, compared, existing))
                 continue
         earlier = references.earlier(record, len(plan.rows), line)
         if earlier is not None:

@@ -30,6 +30,7 @@ from .models import (
     ThemeSource,
 )
 from .paths import PathMemory
+from .periodicals import Periodicals
 from .rows import (
     RECORD_COLUMNS,
     ThemeRow,
@@ -47,11 +48,12 @@ from .themes import ADD, DECISIONS, effective_sql
 CATALOGUE_FILE = "catalogue.sqlite3"
 
 
-class Catalogue(Holdings, PathMemory):
+class Catalogue(Holdings, PathMemory, Periodicals):
     """The records of one instance. Open with `Catalogue.open(path)`; close when done.
 
-    Copies and works (`library.holdings.Holdings`) and the files the ingest has seen
-    (`library.paths.PathMemory`) are written in their own modules."""
+    Copies and works (`library.holdings.Holdings`), the files the ingest has seen
+    (`library.paths.PathMemory`) and periodicals with their issues and articles' hosts
+    (`library.periodicals.Periodicals`) are written in their own modules."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -102,6 +104,8 @@ class Catalogue(Holdings, PathMemory):
             record_id = int(cur.lastrowid or 0)
             self._write_authors(record_id, record.authors)
             link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
+            if record.host is not None:
+                self._write_host(record_id, record.host, now)
             for copy in record.copies:
                 self._insert_copy(record_id, copy, now)
             if text is not None:
@@ -128,6 +132,7 @@ class Catalogue(Holdings, PathMemory):
             )
             self._write_authors(record_id, record.authors)
             link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
+            self._write_host(record_id, record.host, now)
             if text is not None:
                 self._write_text(record_id, text)
         return self.get(record_id)
@@ -163,6 +168,7 @@ class Catalogue(Holdings, PathMemory):
             authors = self._authors_of(chunk)
             themes = self._themes_of(chunk)
             copies = self._copies_of(chunk)
+            hosts = self._hosts_of(chunk)
             files = self._files_of([r["file_sha256"] for r in rows if r["file_sha256"]])
             variants = variants_of(self.conn, chunk)
             for row in rows:
@@ -176,6 +182,8 @@ class Catalogue(Holdings, PathMemory):
                 )
                 if rid in variants:
                     result[rid] = replace(result[rid], name_variants=variants[rid])
+                if rid in hosts:
+                    result[rid] = replace(result[rid], host=hosts[rid])
         return result
 
     def ids(self, *, include_deleted: bool = False) -> list[int]:

@@ -162,6 +162,30 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
+class Host:
+    """The periodical issue an article was analysed from (library.periodicals): the
+    periodical's title and ISSN, the issue's number and date, the article's pages in it
+    ("12-25", "7"). The ids are the catalogue's, None for a host read from a file until the
+    catalogue finds or creates that periodical and issue."""
+
+    title: str
+    issn: str = ""
+    number: str = ""
+    date: str = ""  # ISO 8601, possibly partial: "2010-12"
+    pages: str = ""
+    periodical_id: int | None = None
+    issue_id: int | None = None
+
+    @property
+    def first_page(self) -> str:
+        return self.pages.split("-")[0].strip()
+
+    @property
+    def last_page(self) -> str:
+        return self.pages.split("-")[-1].strip() if "-" in self.pages else ""
+
+
+@dataclass(frozen=True, slots=True)
 class ThemeAssignment:
     """A thematic on a record: automatic (with score and evidence) or set by the documentalist."""
 
@@ -188,6 +212,7 @@ class Copy:
     status: CopyStatus = CopyStatus.AVAILABLE
     id: int | None = None
     due_date: str | None = None  # ISO date when on loan
+    issue_id: int | None = None  # the periodical's issue this copy is of (library.periodicals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +239,7 @@ class Record:
     territories: tuple[str, ...] = ()
     themes: tuple[ThemeAssignment, ...] = ()  # effective thematics, best first
     url: str = ""
+    host: Host | None = None  # an article's periodical issue and pages
     series: tuple[Series, ...] = ()  # collections and the number in each
     edition: str = ""  # edition statement: "2e édition revue et augmentée"
     physical_description: str = ""  # "312 p. : ill. ; 24 cm"

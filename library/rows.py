@@ -104,6 +104,7 @@ def copy_from_row(row: sqlite3.Row) -> Copy:
         status=CopyStatus.ON_LOAN if due is not None else status,
         id=row["id"],
         due_date=due,
+        issue_id=row["issue_id"],
     )
 
 

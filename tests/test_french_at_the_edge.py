@@ -39,7 +39,6 @@ ALLOWED: dict[str, str] = {
     # Debt: user sentences still composed inside (issue 17), to move to the edge.
     "library/validation.py": "record validation and import warnings",
     "library/xml_input.py": "the unsafe-XML refusal",
-    "library/authorities.py": "authority refusals (merge, deletion, rejected forms): to become codes",
     "indexer/relevance.py": "relevance report group names",
     "library/formats": "import and export formats (readers' warnings, French field names)",
     "indexer/search": "search labels and notes",

@@ -56,6 +56,7 @@ def _blueprints() -> list[Any]:
     """The site's map: each area is a package of blueprints (webapp/public, webapp/api,
     webapp/workspace, webapp/sharing)."""
     from .api import endpoints
+    from .public import periodicals as public_periodicals
     from .public import records, search
     from .sharing import alerts, exports, feeds, oai
     from .workspace import (
@@ -67,11 +68,12 @@ def _blueprints() -> list[Any]:
         inventory,
         labels,
         loans,
+        periodicals,
         subscribers,
         uploads,
     )
 
-    public = [search.bp, records.bp, endpoints.bp]
+    public = [search.bp, records.bp, public_periodicals.bp, endpoints.bp]
     workspace = [
         admin.bp,
         cataloguing.bp,
@@ -84,6 +86,7 @@ def _blueprints() -> list[Any]:
         labels.bp,
         inventory.bp,
         subscribers.bp,
+        periodicals.bp,
     ]
     return [*public, *workspace, exports.bp, feeds.bp, oai.bp, alerts.bp]
 

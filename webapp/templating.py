@@ -11,6 +11,8 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from library import DOC_TYPE_LABELS, DocType
+from library.formats.hosts import date_words, issue_label
+from library.models import Host
 
 from . import services
 from .messages import (
@@ -67,6 +69,14 @@ def highlight(text: str, spans: Iterable[tuple[int, int]] | None) -> str:
     return Markup("".join(out))
 
 
+def host_details(host: Host) -> str:
+    """What follows an article's periodical title: ', n° 3, décembre 2010, p. 12-25'."""
+    parts = [issue_label(host.number) if host.number else "", date_words(host.date)]
+    if host.pages:
+        parts.append(f"p. {host.pages}")
+    return "".join(f", {p}" for p in parts if p)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "type_label": type_label,
     "theme_label": theme_label,
@@ -77,6 +87,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "french_date": french_date,
     "filesize": filesize,
     "highlight": highlight,
+    "host_details": host_details,
 }
 
 

@@ -71,6 +71,7 @@ def build_document(
             record.call_number,
             record.isbn.replace("-", ""),
             record.issn,
+            record.host.title if record.host else "",  # an article: its periodical's title
         ]
     )[:ABSTRACT_FIELDS_LIMIT]
     if isinstance(text_terms, str):

@@ -32,6 +32,7 @@ from .common import (
     type_by_label,
 )
 from .holdings_csv import ParsedFile, RowError, not_utf8
+from .hosts import periodical_host
 
 ENTRY_TYPES = {
     DocType.OUVRAGE: "book",
@@ -184,7 +185,18 @@ def _entry(record: Record, ctx: ExportContext) -> str:
         fields.append(("year", str(record.year)))
     if record.date and len(record.date) > 4:
         fields.append(("date", record.date))
-    if record.publisher:
+    host = record.host
+    if host is not None:  # an @article's periodical, issue and pages
+        fields.append(("journal", escape(host.title)))
+        if host.number:
+            fields.append(("number", escape(host.number)))
+        if host.pages:
+            fields.append(("pages", host.pages.replace("-", "--")))
+        if host.issn:
+            fields.append(("issn", escape(host.issn)))
+    if record.publisher and host is not None:
+        fields.append(("publisher", escape(record.publisher)))
+    elif record.publisher:
         fields.append((_PUBLISHER_FIELD.get(kind, "publisher"), escape(record.publisher)))
     if record.place:
         fields.append(("address", escape(record.place)))
@@ -200,7 +212,7 @@ def _entry(record: Record, ctx: ExportContext) -> str:
         fields.append(("pagetotal", str(record.pages)))
     if record.isbn:
         fields.append(("isbn", escape(record.isbn)))
-    if record.issn:
+    if record.issn and host is None:
         fields.append(("issn", escape(record.issn)))
     if record.url:
         # url is a verbatim field: written as it is (a '\&' would stay in the address).
@@ -571,6 +583,22 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
         "",
     )
     journal = fields.get("journaltitle") or fields.get("journal") or ""
+    issn = checked_identifier(fields.get("issn", ""), normalise_issn)
+    article_host = (
+        periodical_host(
+            journal,
+            issn=issn,
+            volume=fields.get("volume", ""),
+            number=fields.get("number", ""),
+            date=date,
+            pages=fields.get("pages", ""),
+        )
+        if kind == "article"
+        else None
+    )
+    if article_host is not None:  # the host carries the periodical, issue, pages and ISSN
+        journal, issn = "", "" if article_host.issn else issn  # a wrong ISSN stays to be told
+        fields = {k: v for k, v in fields.items() if k not in ("volume", "number", "pages")}
     if kind == "article" and journal and not publisher:
         publisher, journal = journal, ""  # our convention: an article's publisher is its periodical
     notes: list[str] = []
@@ -602,7 +630,8 @@ def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
         language=language_639_1(fields.get("language", "") or fields.get("langid", "")),
         pages=parse_pages(fields.get("pagetotal", "")),
         isbn=checked_identifier(fields.get("isbn", ""), normalise_isbn),
-        issn=checked_identifier(fields.get("issn", ""), normalise_issn),
+        issn=issn,
+        host=article_host,
         call_number=fields.get("callnumber", ""),
         abstract=fields.get("abstract", ""),
         keywords=keywords,

@@ -28,6 +28,7 @@ from .common import (
     with_role,
 )
 from .holdings_csv import ParsedFile, RowError
+from .hosts import periodical_host
 
 TYPES = {
     DocType.OUVRAGE: "book",
@@ -82,7 +83,17 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
             else [record.year]
         )
         data["issued"] = {"date-parts": [parts]}
-    if record.publisher:
+    if record.host is not None:  # an article's periodical, issue and pages
+        data["container-title"] = clean_text(record.host.title)
+        if record.host.number:
+            data["issue"] = record.host.number
+        if record.host.pages:
+            data["page"] = record.host.pages
+        if record.host.issn:
+            data["ISSN"] = record.host.issn
+    if record.publisher and record.host is not None:
+        data["publisher"] = clean_text(record.publisher)
+    elif record.publisher:
         key = "container-title" if record.doc_type is DocType.ARTICLE else "publisher"
         data[key] = clean_text(record.publisher)
     if record.place:
@@ -91,7 +102,7 @@ def item(record: Record, ctx: ExportContext) -> dict[str, Any]:
         data["number-of-pages"] = record.pages
     if record.isbn:
         data["ISBN"] = record.isbn
-    if record.issn:
+    if record.issn and "ISSN" not in data:
         data["ISSN"] = record.issn
     if record.url:
         data["URL"] = record.url
@@ -295,6 +306,22 @@ def _record(item: dict[str, Any], source: str) -> Record:
     publisher = _text(item.get("publisher"))
     container = _text(item.get("container-title"))
     notes = [_text(custom.get("internal-note"))] if _text(custom.get("internal-note")) else []
+    issn = _first_valid(item.get("ISSN"), normalise_issn)
+    periodical = (
+        periodical_host(
+            container,
+            issn=issn,
+            volume=_text(item.get("volume")),
+            number=_text(item.get("issue")),
+            date=date,
+            pages=_text(item.get("page")),
+        )
+        if doc_type is DocType.ARTICLE
+        else None
+    )
+    if periodical is not None:  # the article's host carries its periodical, issue and pages
+        container, issn = "", "" if periodical.issn else issn  # a wrong ISSN stays to be told
+        item = {k: v for k, v in item.items() if k not in ("volume", "issue", "page")}
     if container and not publisher and doc_type in (DocType.ARTICLE, DocType.REVUE):
         publisher, container = container, ""  # our convention: an article's periodical
     host = [container] if container else []
@@ -322,7 +349,8 @@ def _record(item: dict[str, Any], source: str) -> Record:
         language=language_639_1(_text(item.get("language"))),
         pages=int(pages) if pages.isdigit() and len(pages) < 7 else None,
         isbn=_first_valid(item.get("ISBN"), normalise_isbn),
-        issn=_first_valid(item.get("ISSN"), normalise_issn),
+        issn=issn,
+        host=periodical,
         call_number=_text(item.get("call-number")),
         abstract=_text(item.get("abstract")),
         keywords=tuple(dict.fromkeys(keywords)),

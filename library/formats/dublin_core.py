@@ -3,7 +3,8 @@
 Elements: title ('Titre : sous-titre'), creator, subject (thematics, then keywords), description
 (abstract), publisher, date (W3CDTF), type (DCMI 'Text' and the French type), format (media
 type), identifier (OAI identifier, record page, URL, URN of ISBN and ISSN), language (ISO 639-1),
-coverage (territories), relation and rights are not used.
+coverage (territories), relation (collections, and an article's host: 'Dans : Cahiers Ville
+caraïbe, n° 3, décembre 2010, p. 12-25', read back as a note); rights is not used.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .common import (
     xml_text,
 )
 from .holdings_csv import ParsedFile, RowError
+from .hosts import host_citation
 from .marc import MarcXmlError, local, parse_xml
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -39,6 +41,7 @@ OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 
 
 SERIES_RELATION = "Collection : "  # dc:relation of a collection: 'Collection : Titre ; 12'
+HOST_RELATION = "Dans : "  # dc:relation of an article's host: 'Dans : Revue, n° 3, p. 12-25'
 
 
 def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
@@ -77,6 +80,8 @@ def elements(record: Record, ctx: ExportContext) -> list[tuple[str, str]]:
         out.append(("language", record.language))
     out += [("coverage", t) for t in record.territories]
     out += [("relation", SERIES_RELATION + c.display) for c in record.series]
+    if record.host is not None:
+        out.append(("relation", HOST_RELATION + host_citation(record.host)))
     if record.place:
         out.append(
             ("source", f"{record.place} : {record.publisher}" if record.publisher else record.place)
@@ -227,7 +232,8 @@ def _record(found: _Found, source: str) -> Record:
             series.append(Series(name, number) if name else Series(number, ""))
     # dc:source is the resource this one comes from (a journal issue, a printed book);
     # our own export writes 'place : publisher' there, read back as the place.
-    place, notes = "", []
+    place = ""
+    notes = [r for r in values.get("relation", []) if r.startswith(HOST_RELATION)]
     publisher = values.get("publisher", [""])[0]
     for value in values.get("source", []):
         head, _, tail = value.partition(" : ")

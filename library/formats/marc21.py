@@ -5,7 +5,8 @@ Fields written: 001 (OAI identifier), 005, 008, 020/022 (ISBN/ISSN), 041 (langua
 (first author), 245 (title), 250 (edition), 264 (publication), 300 (physical description,
 else pages), 490 (collection $a and number $v, traced) with 830 (its heading), 500 (public
 note), 590 (the internal note: MARC's local note), 520 (abstract), 650 (thematics), 651
-(territories), 653 (keywords), 655 (document type), 700/710 (other authors), 856 (URL and
+(territories), 653 (keywords), 655 (document type), 700/710 (other authors), 773 (an
+article's host: $t periodical, $g "n° 3 (déc. 2010), p. 12-25", $x ISSN), 856 (URL and
 record page), 852 (holdings: one per copy, $b location, $h call number, $p barcode). On import,
 852 and Koha's item field 952 give the copies.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import Author, AuthorKind, AuthorRole, DocType, Record, Series, Support
+from ..models import Author, AuthorKind, AuthorRole, DocType, Host, Record, Series, Support
 from .common import (
     MARC21_RELATORS,
     ExportContext,
@@ -36,6 +37,7 @@ from .common import (
     series_number_text,
     type_by_label,
 )
+from .hosts import host_g, parse_host_g, periodical_host
 from .marc import MarcRecord
 from .unimarc import _checked, _unique, without_sorting_marks
 from .unimarc import strip_isbd as _strip_isbd
@@ -109,6 +111,9 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     for author in authors:
         if author is not main:
             marc.add("710" if author.kind is AuthorKind.ORGANISATION else "700", *_entry(author))
+    if record.host is not None:
+        host = record.host
+        marc.add("773", "0 ", ("t", host.title), ("g", host_g(host)), ("x", host.issn))
     for series in record.series:
         marc.add("830", " 0", ("a", series.title), ("v", series.number))
     if record.url:
@@ -236,6 +241,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         public_note="\n".join(marc.values("500", "a")),
         isbn=_checked(marc.value("020", "a"), normalise_isbn),
         issn=_checked(marc.value("022", "a"), normalise_issn),
+        host=_host(marc),
         abstract="\n".join(marc.values("520", "a")),
         keywords=_unique(marc.values("650", "a") + marc.values("653", "a")),
         territories=_unique(marc.values("651", "a")),
@@ -243,6 +249,22 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         notes="\n".join(marc.values("590", "a")),
         source=import_source(source_name, _identifier(marc)),
         copies=holdings(marc) if support is Support.PAPIER else (),
+    )
+
+
+def _host(marc: MarcRecord) -> Host | None:
+    """An article's host from 773: the periodical ($t, else $a), its ISSN ($x), the issue,
+    its date and the pages from $g."""
+    field = marc.first("773")
+    if field is None:
+        return None
+    number, when, pages = parse_host_g(" ".join(field.get_all("g")))
+    return periodical_host(
+        _strip_isbd(field.get("t") or field.get("a")),
+        issn=field.get("x").strip(),
+        number=number,
+        date=when,
+        pages=pages,
     )
 
 

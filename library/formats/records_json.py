@@ -43,6 +43,17 @@ def record_to_dict(record: Record, theme_labels: Mapping[str, str] | None = None
         ],
         "url": record.url,
         "series": [{"title": c.title, "number": c.number} for c in record.series],
+        "host": None
+        if record.host is None
+        else {
+            "title": record.host.title,
+            "issn": record.host.issn,
+            "number": record.host.number,
+            "date": record.host.date,
+            "pages": record.host.pages,
+            "periodical_id": record.host.periodical_id,
+            "issue_id": record.host.issue_id,
+        },
         "edition": record.edition,
         "physical_description": record.physical_description,
         "public_note": record.public_note,
@@ -88,6 +99,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         Copy,
         CopyStatus,
         DocType,
+        Host,
         Support,
         TextStatus,
         ThemeAssignment,
@@ -152,6 +164,18 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
     )
     year = data.get("year")
     pages = data.get("pages")
+    raw_host = data.get("host")
+    host = None
+    if isinstance(raw_host, dict) and str(raw_host.get("title") or "").strip():
+        # The ids are the exporting instance's: the importing catalogue finds or creates
+        # the periodical and the issue by ISSN, title and number.
+        host = Host(
+            title=str(raw_host["title"]).strip(),
+            issn=str(raw_host.get("issn") or ""),
+            number=str(raw_host.get("number") or ""),
+            date=str(raw_host.get("date") or ""),
+            pages=str(raw_host.get("pages") or ""),
+        )
     return Record(
         title=title,
         subtitle=text("subtitle"),
@@ -172,6 +196,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         territories=texts("territories"),
         themes=tuple(themes),
         url=text("url"),
+        host=host,
         series=tuple(
             Series(str(c.get("title") or "").strip(), str(c.get("number") or "").strip())
             for c in data.get("series") or []

@@ -31,6 +31,7 @@ from .common import (
     with_role,
 )
 from .holdings_csv import ParsedFile, RowError, not_utf8
+from .hosts import periodical_host
 
 TYPES = {
     DocType.OUVRAGE: "BOOK",
@@ -104,13 +105,24 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
     lines.append(_tag("TI", title))
     if record.subtitle:
         lines.append(_tag("ST", record.title))
-    if record.doc_type is DocType.ARTICLE and record.publisher:
+    host = record.host
+    if host is not None:  # an article's periodical, issue and pages
+        lines.append(_tag("T2", host.title))
+        if host.number:
+            lines.append(_tag("IS", host.number))
+        if host.first_page:
+            lines.append(_tag("SP", host.first_page))
+        if host.last_page:
+            lines.append(_tag("EP", host.last_page))
+        if host.issn:
+            lines.append(_tag("SN", host.issn))
+    elif record.doc_type is DocType.ARTICLE and record.publisher:
         lines.append(_tag("T2", record.publisher))  # an article's "publisher" is its periodical
     if record.year:
         lines.append(_tag("PY", record.year))
     if record.date:
         lines.append(_tag("DA", record.date.replace("-", "/")))
-    if record.publisher and record.doc_type is not DocType.ARTICLE:
+    if record.publisher and (record.doc_type is not DocType.ARTICLE or host is not None):
         lines.append(_tag("PB", record.publisher))
     if record.place:
         lines.append(_tag("CY", record.place))
@@ -122,7 +134,7 @@ def _lines(record: Record, ctx: ExportContext) -> list[str]:
     for number in (record.issn, record.isbn) if periodical else (record.isbn, record.issn):
         if number:
             lines.append(_tag("SN", number))
-    if record.pages:
+    if record.pages and host is None:
         lines.append(_tag("SP", record.pages))
     if ty in _M3_TYPES:
         lines.append(_tag("M3", record.doc_type.label))
@@ -285,6 +297,22 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
             public.append(note)
     publisher = first("PB")
     periodical = first("T2", "JO", "JF", "JA")
+    article_host = (
+        periodical_host(
+            periodical,
+            issn=issn,
+            volume=first("VL"),
+            number=first("IS"),
+            date=date,
+            pages=f"{first('SP')}-{first('EP')}" if first("EP") else first("SP"),
+        )
+        if doc_type is DocType.ARTICLE
+        and (first("EP") or first("IS") or not parse_pages(first("SP")))
+        else None
+    )
+    if article_host is not None:  # the host carries the periodical, issue, pages and ISSN
+        periodical, issn = "", "" if article_host.issn else issn  # a wrong ISSN stays to be told
+        values = {k: v for k, v in values.items() if k not in ("VL", "IS", "SP", "EP")}
     in_periodical = doc_type is DocType.ARTICLE and not publisher and periodical
     if in_periodical:
         publisher = periodical  # our convention: an article's publisher is its periodical
@@ -313,6 +341,7 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
         pages=parse_pages(first("SP")) if "EP" not in values else None,
         isbn=isbn,
         issn=issn,
+        host=article_host,
         call_number=first("CN"),
         abstract=first("AB", "N2"),
         keywords=tuple(dict.fromkeys(keywords)),

@@ -3,9 +3,10 @@
 Fields written: 001 (OAI identifier), 003 (record page), 005, 010/011 (ISBN/ISSN), 100 (coded
 data, UTF-8 declared as "50"), 101 (language, ISO 639-2), 200 (title, subtitle, statement),
 205 (edition), 210 (place, publisher, date), 215 (physical description, else pages), 225
-(collection $a and number $v, one per collection), 300 (public note), 330 (abstract), 606
-(thematics), 607 (territories), 608 (document type), 610 (keywords), 700/701 and 710/711
-(authors), 856; the internal note goes in the local field 990 $a (a partner's own 9XX).
+(collection $a and number $v, one per collection), 300 (public note), 330 (abstract), 461
+(an article's periodical: $t title, $x ISSN) with 463 (its issue: $v number, $d date, $p
+pages), 606 (thematics), 607 (territories), 608 (document type), 610 (keywords), 700/701 and
+710/711 (authors), 856; the internal note goes in the local field 990 $a (a partner's own 9XX).
 Holdings: one 995 per copy as Koha's and PMB's UNIMARC have it: $e location, $f barcode,
 $k call number (the owning and holding library codes, $b and $c, are the partner's own: left
 out). A partner's 995 comes back as copies the same way.
@@ -17,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from ..identifiers import normalise_isbn, normalise_issn
-from ..models import AuthorKind, AuthorRole, DocType, Record, Series, Support
+from ..models import AuthorKind, AuthorRole, DocType, Host, Record, Series, Support
 from .common import (
     PERIODICAL_TYPES,
     UNIMARC_RELATORS,
@@ -39,6 +40,7 @@ from .common import (
     series_number_text,
     type_by_label,
 )
+from .hosts import issue_label, parse_date_words, periodical_host
 from .marc import MarcRecord
 
 _LEVEL = {DocType.ARTICLE: "a", DocType.REVUE: "s", DocType.LETTRE_INFORMATION: "s"}
@@ -84,6 +86,16 @@ def to_marc(record: Record, ctx: ExportContext, *, deleted: bool = False) -> Mar
     for series in record.series:
         marc.add("225", "2 ", ("a", series.title), ("v", series.number))
     marc.add("300", "  ", ("a", record.public_note))
+    if record.host is not None:
+        host = record.host
+        marc.add("461", " 1", ("t", host.title), ("x", host.issn))
+        marc.add(
+            "463",
+            " 1",
+            ("v", issue_label(host.number)),
+            ("d", host.date),
+            ("p", f"p. {host.pages}" if host.pages else ""),
+        )
     marc.add("990", "  ", ("a", record.notes))
     marc.add("330", "  ", ("a", record.abstract))
     for theme in record.themes:
@@ -182,6 +194,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
     if year and len(coded) >= 17 and coded[8] == "j" and coded[13:17].isdigit():
         date, _ = parse_date(f"{year}-{coded[13:15]}-{coded[15:17]}")
     doc_type = _doc_type(marc)
+    host = _host(marc)
     support = Support.ELECTRONIQUE if marc.leader[6:7] == "l" else Support.PAPIER
     return Record(
         title=title.strip(),
@@ -209,6 +222,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
         public_note="\n".join(marc.values("300", "a")),
         isbn=_checked(marc.value("010", "a"), normalise_isbn),
         issn=_checked(marc.value("011", "a"), normalise_issn),
+        host=host,
         abstract="\n".join(marc.values("330", "a")),
         keywords=_unique(marc.values("606", "a") + marc.values("610", "a")),
         territories=_unique(marc.values("607", "a")),
@@ -251,6 +265,25 @@ def strip_isbd(value: str) -> str:
     if value.endswith(".") and not value.endswith("..") and not initial and not abbreviation:
         value = value[:-1]
     return value.strip()
+
+
+def _host(marc: MarcRecord) -> Host | None:
+    """An article's host from 461 (periodical: $t, $x) and 463 (issue: $v, $d, pages in $p,
+    else in $v after the number as some systems write it)."""
+    periodical, issue = marc.first("461"), marc.first("463")
+    if periodical is None or issue is None:
+        return None
+    number = re.sub(r"^(?:n[°o]\.?|no\.?|num[ée]ro)\s*", "", strip_isbd(issue.get("v")), flags=re.I)
+    pages = strip_isbd(issue.get("p"))
+    if not pages and re.search(r",\s*p{1,2}\.", number):
+        number, _, pages = number.partition(",")
+    return periodical_host(
+        strip_isbd(periodical.get("t")),
+        issn=periodical.get("x").strip(),
+        number=number,
+        date=parse_date_words(strip_isbd(issue.get("d"))),
+        pages=pages,
+    )
 
 
 def _identifier(marc: MarcRecord) -> str:

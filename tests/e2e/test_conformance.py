@@ -44,8 +44,15 @@ PUBLIC = {
     "alerts.confirm": "/alertes/confirmer/{alert_token}",
     "alerts.unsubscribe": "/alertes/desabonnement/{subscriber}/{unsubscribe_key}",
     "admin.login": "/admin/connexion",
+    "periodicals_public.index": "/periodiques/",
+    "periodicals_public.show": "/periodiques/{periodical}",
 }
 WORKSPACE = {
+    "periodicals.index": "/admin/periodiques/",
+    "periodicals.new": "/admin/periodiques/nouveau",
+    "periodicals.show": "/admin/periodiques/{periodical}",
+    "periodicals.edit": "/admin/periodiques/{periodical}/modifier",
+    "periodicals.new_article": "/admin/periodiques/numeros/{issue}/article",
     "admin.home": "/admin/",
     "admin.review": "/admin/a-revoir",
     "admin.trash": "/admin/corbeille",
@@ -80,7 +87,11 @@ WORKSPACE = {
     "authorities.new": "/admin/autorites/nouvelle",
 }
 # Pages that no endpoint names on its own.
-EXTRA = {"error 404": "/nulle-part", "records.show (withdrawn)": "/notice/{withdrawn}"}
+EXTRA = {
+    "error 404": "/nulle-part",
+    "records.show (withdrawn)": "/notice/{withdrawn}",
+    "records.show (article)": "/notice/{article}",  # « dans : Cahiers Ville caraïbe, n° 3… »
+}
 NOT_PAGES = {
     "static": "files",
     "favicon": "an icon",
@@ -112,6 +123,14 @@ REFUSED = {
     # what a browser can send: a number field (the year) never holds letters
     "cataloguing.new (refused)": ("cataloguing.new", {"title": "", "year": "2009"}),
     "admin.login (refused)": ("admin.login", {"identifiant": "inconnu", "mot_de_passe": "non"}),
+    "periodicals.new (refused)": (
+        "periodicals.new",
+        {"title": "Revue", "issn": "2107-7208", "frequency": "mensuel"},
+    ),
+    "periodicals.new_article (refused)": (
+        "periodicals.new_article",
+        {"title": "Article", "pages": "25-12"},
+    ),
     # spaces pass the browser's `required`: the preferred form is refused as empty
     "authorities.new (refused)": ("authorities.new", {"type": "person", "name": "  "}),
 }
@@ -141,6 +160,7 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
     from library.inventory import Inventories
     from library.loans import Loans
     from library.users import ScryptCost, Users
+    from tests.periodicals_fund import cahiers
     from tests.webapp.public.fund import build_fund
 
     root = tmp_path_factory.mktemp("conformance") / "instance"
@@ -175,6 +195,10 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
         _, ids["alert_token"] = alerts.request(
             "paul@example.org", [("theme", "jeunesse")], origin="test"
         )
+        periodicals = cahiers(cat)
+        ids["periodical"] = periodicals.periodical.id
+        ids["issue"] = periodicals.received.id
+        ids["article"] = periodicals.article.id
     server = live_server_factory(root, PASSWORD_SCRYPT_N=FAST, TODAY="2013-03-04")
     server.ids = ids
     return server

@@ -11,6 +11,7 @@ from library.formats import bibtex, csl, dublin_core, iso2709, ris
 from library.formats.marc import MarcRecord
 from library.formats.readers import READERS
 from library.identifiers import normalise_isbn
+from library.models import Host
 from library.validation import admit
 from webapp.messages import import_reason
 
@@ -93,8 +94,10 @@ def test_ris_as_databases_export_it():
         ("Dupont, Marie", "person", "author"),
         ("Leblanc, Paul", "person", "editor"),
     ]
-    assert record.issn == "1932-6208"
-    assert record.notes == "Dans : Revue urbaine, vol. 9, n° 3, p. 12-25\nDOI : 10.1000/xyz"
+    # The article's host (issue 10): the periodical with its ISSN, the issue and the pages.
+    # (its ISSN has a wrong check digit: it stays on the record, where the import tells it)
+    assert record.host == Host("Revue urbaine", "", "vol. 9, n° 3", "", "12-25")
+    assert record.issn == "1932-6208" and record.notes == "DOI : 10.1000/xyz"
     assert record.url == "https://doi.org/10.1000/xyz"
 
 

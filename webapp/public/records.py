@@ -86,7 +86,16 @@ def show(record_id: int) -> tuple[str, int] | str:
         language_name=LANGUAGE_LABELS.get(record.language, record.language),
         safe_url=record.url if re.match(r"https?://", record.url or "", re.I) else "",
         versions=[_version(other) for other in services.get_catalogue().work_members(record_id)],
+        periodical=services.get_catalogue().periodical_for_record(record_id),
+        issue_numbers=_issue_numbers(record),
     )
+
+
+def _issue_numbers(record: Record) -> dict[int, str]:
+    """{issue id: number} for the copies of a periodical's issues ("n° 3" beside the copy)."""
+    if not any(c.issue_id for c in record.copies) or record.id is None:
+        return {}
+    return {i.id: i.number for i in services.get_catalogue().issues(record.id) if i.id}
 
 
 @dataclass(frozen=True, slots=True)

@@ -446,6 +446,14 @@ def delete(record_id: int) -> Response:
         )
         return redirect(url_for("cataloguing.edit", record_id=record_id))
     catalogue = services.get_catalogue()
+    periodical = catalogue.periodical_for_record(record_id)
+    if periodical is not None and periodical.issue_count:  # see library.periodicals
+        flash(
+            f"Ce périodique a {periodical.issue_count} numéro(s) : supprimez-les d'abord "
+            "(page Périodiques), ou gardez-le.",
+            "error",
+        )
+        return redirect(url_for("cataloguing.edit", record_id=record_id))
     with catalogue.transaction():
         catalogue.delete(record_id)
         record_audit(

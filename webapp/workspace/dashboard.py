@@ -122,6 +122,7 @@ def index() -> str:
         theme_rows=theme_rows,
         period_error=period_error,
         contact_missing=not current_app.config.get("LOAN_DESK_CONTACT"),
+        late_issues=catalogue.late_issues(now),  # periodicals' bulletinage
     )
 
 
