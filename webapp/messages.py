@@ -530,8 +530,10 @@ _VOCABULARY_PROBLEMS = {
     "empty-term": "terme vide dans « {key} » de « {slug} »",
     "synonyms-not-a-list": "« {key} » de « {slug} » doit être une liste de groupes :"
     " {synonyms_usage}",
-    "bad-synonym-group": "groupe de {kind} invalide dans « {slug} » : chaque groupe réunit"
+    "bad-synonym-group": "groupe de synonymes invalide dans « {slug} » : chaque groupe réunit"
     " au moins deux expressions, {synonyms_usage}",
+    "bad-related-group": "groupe de termes associés invalide dans « {slug} » : chaque groupe"
+    " réunit au moins deux expressions, {related_usage}",
     "acronyms-not-a-table": "« sigles » de « {slug} » doit être une table [thematique.sigles]",
     "bad-acronym": "sigle « {acronym} » invalide dans « {slug} »",
     "duplicate-acronym": "sigle « {acronym} » en double dans « {slug} »",
@@ -586,7 +588,11 @@ def vocabulary_problem(exc: VocabularyError) -> str:
     params["weights"] = f"« poids » de « {slug} »" if slug else "[poids]"
     if isinstance(params.get("allowed"), tuple | list):
         params["allowed"] = ", ".join(params["allowed"])
-    params["synonyms_usage"] = 'synonymes = [["terme préféré", "synonyme", …], …]'
+    if params.get("key") == "associes":
+        params["synonyms_usage"] = 'associes = [["expression", "expression associée", …], …]'
+    else:
+        params["synonyms_usage"] = 'synonymes = [["terme préféré", "synonyme", …], …]'
+    params["related_usage"] = 'associes = [["expression", "expression associée", …], …]'
     template = _VOCABULARY_PROBLEMS.get(exc.code, str(exc.code))
     return f"{place} : {template.format_map(_Legible(params))}"
 

@@ -84,6 +84,7 @@ class VocabularyProblem(StrEnum):
     EMPTY_TERM = "empty-term"  # key, slug
     SYNONYMS_NOT_A_LIST = "synonyms-not-a-list"  # slug
     BAD_SYNONYM_GROUP = "bad-synonym-group"  # slug
+    BAD_RELATED_GROUP = "bad-related-group"  # slug
     ACRONYMS_NOT_A_TABLE = "acronyms-not-a-table"  # slug
     BAD_ACRONYM = "bad-acronym"  # acronym, slug
     DUPLICATE_ACRONYM = "duplicate-acronym"  # acronym, slug
@@ -405,8 +406,8 @@ class _Validator:
                 or len(group) < 2
                 or not all(isinstance(v, str) and v.strip() for v in group)
             ):
-                kind = "synonymes" if key == "synonymes" else "termes associés"
-                raise self.fail(P.BAD_SYNONYM_GROUP, line, slug=slug, key=key, kind=kind)
+                code = P.BAD_SYNONYM_GROUP if key == "synonymes" else P.BAD_RELATED_GROUP
+                raise self.fail(code, line, slug=slug, key=key)
             groups.append(tuple(dict.fromkeys(" ".join(v.split()) for v in group)))
         return tuple(groups)
 
