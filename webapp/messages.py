@@ -14,6 +14,9 @@ from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import DOC_TYPE_LABELS, AuthorRole, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
+from library.validation import Outcome, Refusal
+from library.validation import Problem as RecordProblem
+from library.xml_input import UnsafeXml
 
 if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users pay for it
     from indexer.consistency import Problem, Repair
@@ -22,6 +25,7 @@ if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users
     from indexer.search.query import QueryNote
     from indexer.tag_model import ModelError
     from indexer.vocabulary import VocabularyError
+    from library.formats.holdings_csv import RowError
 
 # Why two records look like the same document (library.review, catalogue.find_duplicates).
 DUPLICATE_REASONS = {
@@ -468,6 +472,94 @@ def import_reason(row: PlannedRow) -> str:
     return _IMPORT_REASONS.get(row.reason_code, row.reason_code).format_map(_Legible(params))
 
 
+# What the record rule refuses (library.validation), in the form and in import reports.
+RECORD_FIELD_LABELS = {
+    "title": "titre",
+    "subtitle": "sous-titre",
+    "publisher": "éditeur",
+    "place": "lieu",
+    "abstract": "résumé",
+    "notes": "notes",
+    "call_number": "cote",
+    "url": "URL",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "authors": "auteurs",
+    "keywords": "mots-clés",
+    "territories": "territoires",
+    "year": "année",
+    "pages": "pages",
+    "date": "date",
+    "language": "langue",
+    "edition": "mention d'édition",
+    "physical_description": "description matérielle",
+    "public_note": "note publique",
+    "series": "collection",
+    "acquired_on": "date d'acquisition",
+}
+_REFUSALS = {
+    Refusal.TOO_LONG: "{label} trop long ({length} caractères, {limit} au plus)",
+    Refusal.URL_TOO_LONG: "adresse trop longue ({length} caractères, {limit} au plus)",
+    Refusal.URL_SCHEME: "adresse web refusée : seules http:// et https:// sont admises",
+    Refusal.NO_TITLE: "notice sans titre",
+    Refusal.BAD_IDENTIFIER: "{label} invalide « {value} »",
+    Refusal.AUTHOR_TOO_LONG: "nom d'auteur trop long ({length} caractères)",
+    Refusal.TOO_MANY_AUTHORS: "{count} auteurs : les {kept} premiers sont gardés, les autres "
+    "en note",
+    Refusal.ITEM_TOO_LONG: "{label} trop long ({length} caractères)",
+    Refusal.IMPLAUSIBLE_YEAR: "année invraisemblable {year}",
+    Refusal.IMPLAUSIBLE_PAGES: "nombre de pages invraisemblable",
+    Refusal.DAMAGED_TEXT: "caractère illisible (\ufffd) déjà présent dans le fichier : {fields}",
+    Refusal.NUMBER_WITHOUT_SERIES: "numéro de collection « {number} » sans collection",
+    Refusal.SERIES_TITLE_TOO_LONG: "titre de collection trop long ({length} caractères)",
+    Refusal.NOT_A_SERIES_NUMBER: "numéro de collection « {number} » : ce n'est pas un numéro "
+    "(chiffres attendus, par ex. « 12 », « 12 bis », « 3-4 » ou « IV ») ; un hors-série se "
+    "signale dans la mention d'édition ou la note publique",
+    Refusal.TOO_MANY_SERIES: "{count} collections : les {kept} premières sont gardées",
+    Refusal.ACQUISITION_UNREADABLE: "date d'acquisition « {value} » illisible : AAAA-MM-JJ attendu",
+    Refusal.ACQUISITION_FUTURE: "date d'acquisition dans le futur ({value}) : indiquez le jour "
+    "où le document est entré dans le fonds (aujourd'hui au plus tard), ou laissez la date vide",
+}
+_OUTCOMES = {
+    Outcome.NONE: "",
+    Outcome.VALUE_DROPPED: "valeur non importée",
+    Outcome.KEPT_IN_NOTES: "gardé en note",
+    Outcome.IGNORED: "ignoré",
+    Outcome.DROPPED: "non importée",
+    Outcome.DROPPED_MASCULINE: "non importé",
+    Outcome.TO_CHECK: "à vérifier",
+    Outcome.NUMBER_KEPT_IN_NOTES: "numéro gardé en note",
+    Outcome.OTHERS_IGNORED: "les autres ignorées",
+}
+
+
+def problem_reason(problem: RecordProblem) -> str:
+    """Why the record rule refuses a value, as the form says it (lower case, no full stop)."""
+    params: dict[str, Any] = {"label": RECORD_FIELD_LABELS.get(problem.field, problem.field)}
+    params.update(problem.params)
+    if problem.code is Refusal.TOO_LONG:  # thousands apart by a narrow no-break space
+        for key in ("length", "limit"):
+            params[key] = f"{int(params[key]):,}".replace(",", "\u202f")
+    if "fields" in params:
+        params["fields"] = ", ".join(RECORD_FIELD_LABELS.get(n, n) for n in params["fields"])
+    return _REFUSALS.get(problem.code, str(problem.code)).format_map(_Legible(params))
+
+
+def problem_message(problem: RecordProblem) -> str:
+    """The reason and what an import did with the value: "ISBN invalide « … » : gardé en note"."""
+    reason = problem_reason(problem)
+    outcome = _OUTCOMES.get(problem.consequence, str(problem.consequence))
+    return f"{reason} : {outcome}" if outcome else reason
+
+
+def row_message(error: RowError) -> str:
+    """One French line for an import's row error or warning (the reader's words, or the
+    record rule's problems)."""
+    if error.problems:
+        return " ; ".join(problem_message(p) for p in error.problems)
+    return error.message
+
+
 # What the query parser repaired in what the user typed (indexer.search.query).
 _QUERY_NOTES = {
     "query-too-long": "Requête trop longue : seuls les {chars} premiers caractères sont pris en "
@@ -500,6 +592,19 @@ def _first(values: list[Any], limit: int) -> str:
     return shown + ("…" if len(values) > limit else "")
 
 
+# Why an XML file from outside is refused (library.xml_input).
+_UNSAFE_XML = {
+    UnsafeXml.DTD: "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
+    " (risque de « bombe XML »)",
+    UnsafeXml.TOO_LARGE: "fichier XML trop volumineux (plus de {limit_mb} Mo)",
+}
+
+
+def unsafe_xml(exc: UnsafeXml) -> str:
+    """One French line for an XML file refused before it was parsed."""
+    return _UNSAFE_XML.get(exc.reason, exc.reason).format(limit_mb=exc.limit_mb)
+
+
 # Why a vocabulary (the instance's TOML file, or a SKOS file imported) cannot be used.
 _VOCABULARY_PROBLEMS = {
     "unreadable": "fichier illisible ({error})",
@@ -507,8 +612,7 @@ _VOCABULARY_PROBLEMS = {
     "not-utf8": "le fichier doit être enregistré en UTF-8",
     "too-large": "fichier trop volumineux (plus de {limit_mb} Mo)",
     "unknown-format": "format SKOS inconnu « {format} »",
-    "unsafe-xml": "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
-    " (risque de « bombe XML »)",
+    "unsafe-xml": _UNSAFE_XML[UnsafeXml.DTD],
     "skos-unreadable": "fichier SKOS illisible (ni Turtle ni RDF/XML valide : {detail})",
     "no-concept": "aucun concept SKOS trouvé",
     "scheme-not-a-table": "« vocabulaire » doit être une table [vocabulaire]",

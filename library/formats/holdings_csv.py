@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..names import is_organisation
 from ..text import clean_line, fold
-from ..validation import acquisition_date_problem, series_number_problem
+from ..validation import Problem, Refused, acquisition_date_problem, series_number_problem
 from .common import split_role
 from .spreadsheet import restore
 
@@ -98,8 +98,12 @@ _TYPE_BY_LABEL.update(
 
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """A row refused or a warning on it: a message, or the rule's problems (library.validation)
+    that the edge words (webapp.messages.row_message)."""
+
     line: int
-    message: str
+    message: str = ""
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -217,6 +221,9 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
         }
         try:
             record = _record(_from_reference_manager(row) if english else row, source)
+        except Refused as exc:
+            parsed.errors.append(RowError(start, problems=(exc.problem,)))
+            continue
         except ValueError as exc:
             parsed.errors.append(RowError(start, str(exc)))
             continue
@@ -406,9 +413,9 @@ def _record(row: dict[str, str], source: str) -> Record:
     if copies and support is Support.ELECTRONIQUE:
         raise ValueError("un document électronique n'a pas d'exemplaire à code-barres")
     acquired = row.get("date_acquisition", "")
-    reason = acquisition_date_problem(acquired)
-    if reason:
-        raise ValueError(reason)
+    refused = acquisition_date_problem(acquired)
+    if refused:
+        raise Refused(refused)
     return Record(
         title=title,
         subtitle=clean_line(row.get("sous_titre", "")),
@@ -458,9 +465,9 @@ def _series(titles: str, numbers: str) -> tuple[Series, ...]:
         number = numbers_given[position] if position < len(numbers_given) else ""
         if not name:
             continue
-        reason = series_number_problem(number)
-        if reason:
-            raise ValueError(reason)
+        refused = series_number_problem(number)
+        if refused:
+            raise Refused(refused)
         series.append(Series(name, number))
     return tuple(series)
 

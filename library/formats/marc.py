@@ -167,6 +167,15 @@ def marcxml_collection(records: Iterable[MarcRecord]) -> bytes:
     ).encode()
 
 
+# The readers still word their refusals (issue 17's debt: library/formats); the same sentences
+# as webapp.messages.unsafe_xml.
+_UNSAFE_XML = {
+    xml_input.UnsafeXml.DTD: "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
+    " (risque de « bombe XML »)",
+    xml_input.UnsafeXml.TOO_LARGE: "fichier XML trop volumineux (plus de {limit_mb} Mo)",
+}
+
+
 class MarcXmlError(ValueError):
     def __init__(self, message: str, line: int = 0) -> None:
         super().__init__(message)
@@ -179,7 +188,7 @@ def parse_xml(data: bytes) -> ET.Element:
     try:
         return xml_input.parse_xml(data)
     except xml_input.UnsafeXml as exc:
-        raise MarcXmlError(str(exc), 1) from None
+        raise MarcXmlError(_UNSAFE_XML[exc.reason].format(limit_mb=exc.limit_mb), 1) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise MarcXmlError(
