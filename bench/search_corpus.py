@@ -1,5 +1,6 @@
-"""The search benchmark's funds and queries: synthetic records put straight into a catalogue
-(no files to render or extract: this measures search), indexed once and kept in bench/out/."""
+"""The search benchmark's queries (make_queries, url_params). The funds it searches are made by
+the `fonds` commands (bench/user_fund.py); `prepare` here is the earlier way, synthetic records
+put straight into a catalogue, which the benchmark no longer uses."""
 
 from __future__ import annotations
 
