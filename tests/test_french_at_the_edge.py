@@ -39,9 +39,7 @@ ALLOWED: dict[str, str] = {
     "library/validation.py": "the line it writes into a record's notes (a refused number kept)",
     # Debt: user sentences still composed inside (issue 17), to move to the edge.
     "library/authorities.py": "authority refusals (merge, deletion, rejected forms): to become codes",
-    "indexer/relevance.py": "relevance report group names",
     "library/formats": "import and export formats (readers' warnings, French field names)",
-    "indexer/search": "search labels and notes",
 }
 
 
