@@ -552,12 +552,33 @@ def problem_message(problem: RecordProblem) -> str:
     return f"{reason} : {outcome}" if outcome else reason
 
 
+# What an import reader says of a record or a file (library.formats), by code.
+_READ_NOTES = {
+    "unsafe-xml": "{unsafe}",
+    "xml-malformed": "XML mal formé ({detail})",
+    "not-bibliographic": "notice d'exemplaires ou d'autorité, pas une notice : ignorée",
+    "barcode-given": "code-barres {barcode} déjà donné à la notice {record} : exemplaire ignoré",
+    "no-iso2709-record": "fichier vide : aucune notice ISO 2709",
+    "no-marcxml-record": "aucune notice MARCXML (<record>) dans le fichier",
+    "deleted-by-partner": "notice supprimée chez le partenaire : ignorée",
+    "no-oai-dc": "aucun élément oai_dc:dc dans le fichier",
+    "no-dc-title": "notice sans dc:title",
+}
+
+
 def row_message(error: RowError) -> str:
-    """One French line for an import's row error or warning (the reader's words, or the
-    record rule's problems)."""
+    """One French line for an import's row error or warning: the reader's words or code, or
+    the record rule's problems; " (octet N)" where a record starts in an ISO 2709 file."""
     if error.problems:
         return " ; ".join(problem_message(p) for p in error.problems)
-    return error.message
+    if not error.code:
+        return error.message
+    params = dict(error.params)
+    if error.code == "unsafe-xml":
+        reason = str(params.get("reason", ""))
+        params["unsafe"] = _UNSAFE_XML.get(reason, reason).format_map(_Legible(params))
+    text = _READ_NOTES.get(error.code, error.code).format_map(_Legible(params))
+    return f"{text} (octet {params['offset']})" if "offset" in params else text
 
 
 # What the query parser repaired in what the user typed (indexer.search.query).

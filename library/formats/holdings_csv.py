@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..identifiers import normalise_isbn, normalise_issn
 from ..models import (
@@ -98,12 +100,28 @@ _TYPE_BY_LABEL.update(
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """A row refused or a warning on it: a message, or the rule's problems (library.validation)
-    that the edge words (webapp.messages.row_message)."""
+    """A row refused or a warning on it: a message, or the rule's problems (library.validation),
+    or a reader's code and its facts, that the edge words (webapp.messages.row_message).
+    An `offset` among the facts is where the record starts in the file (bytes)."""
 
     line: int
     message: str = ""
     problems: tuple[Problem, ...] = ()
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def note(cls, line: int, code: str, **params: Any) -> RowError:
+        return cls(line, code=code, params=params)
+
+
+class RowRefused(ValueError):
+    """A reader refuses a record: a code and its facts, for a RowError."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @dataclass

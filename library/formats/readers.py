@@ -39,12 +39,9 @@ def _from_marc(
     barcodes: dict[str, int] = {}  # a barcode is one copy: the first record that gives it
     for number, marc in records:
         where = f" (octet {offsets[number]})" if offsets else ""
+        at = {"offset": offsets[number]} if offsets else {}
         if not marc.bibliographic:
-            parsed.warnings.append(
-                RowError(
-                    number, f"notice d'exemplaires ou d'autorité, pas une notice : ignorée{where}"
-                )
-            )
+            parsed.warnings.append(RowError.note(number, "not-bibliographic", **at))
             continue
         try:
             record = convert(marc, source)
@@ -55,10 +52,12 @@ def _from_marc(
         for copy in record.copies:
             if copy.barcode in barcodes:
                 parsed.warnings.append(
-                    RowError(
+                    RowError.note(
                         number,
-                        f"code-barres {copy.barcode} déjà donné à la notice "
-                        f"{barcodes[copy.barcode]} : exemplaire ignoré{where}",
+                        "barcode-given",
+                        barcode=copy.barcode,
+                        record=barcodes[copy.barcode],
+                        **at,
                     )
                 )
             else:
@@ -88,7 +87,7 @@ def _iso2709(flavour: str | None):
                     for w in decoded.warnings
                 )
         if not good and not parsed.errors:
-            parsed.errors.append(RowError(1, "fichier vide : aucune notice ISO 2709"))
+            parsed.errors.append(RowError.note(1, "no-iso2709-record"))
         return _from_marc(good, _convert(flavour), source, parsed, offsets)
 
     return read
@@ -102,11 +101,11 @@ def read_marcxml_file(data: bytes, *, source: str = "") -> ParsedFile:
         root = parse_xml(data)
     except MarcXmlError as exc:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(exc.line or 1, str(exc)))
+        parsed.errors.append(exc.row_error())
         return parsed
     good = list(enumerate(read_marcxml(root), start=1))
     if not good:
-        parsed.errors.append(RowError(1, "aucune notice MARCXML (<record>) dans le fichier"))
+        parsed.errors.append(RowError.note(1, "no-marcxml-record"))
     return _from_marc(good, _convert(None), source, parsed)
 
 
