@@ -26,6 +26,8 @@ def _stamp() -> str:
     for path in sorted((REPO / "corpus" / "documents").iterdir()):
         digest.update(path.name.encode() + path.read_bytes())
     digest.update((REPO / "corpus" / "catalogue.csv").read_bytes())
+    # the thematics are tagged at index time: a vocabulary change must rebuild the instance
+    digest.update((REPO / "indexer" / "data" / "vocabulary.toml").read_bytes())
     return json.dumps([digest.hexdigest()[:16], SCHEMA_VERSION, analysis_stamp()])
 
 

@@ -145,9 +145,10 @@ def evaluate(
         scores.append(_score(item, ranked))
     groups = {"ensemble": _figures(scores)}
     held = [s for s in scores if s.held_out]
-    if held:
+    tuned = [s for s in scores if not s.held_out]
+    if held and tuned:  # a file of held-out queries only is its own "ensemble"
         groups["réservées"] = _figures(held)
-        groups["ajustées"] = _figures([s for s in scores if not s.held_out])
+        groups["ajustées"] = _figures(tuned)
     for tag in sorted({t for s in scores for t in s.tags}):
         groups[tag] = _figures([s for s in scores if tag in s.tags])
     return RelevanceReport(tuple(scores), groups)

@@ -16,7 +16,7 @@ from .phrases import FastPhrase
 from .query import Alternatives, ParsedQuery, Prefix, Words
 from .union import union_matcher
 
-FIELD_BOOSTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
+FIELD_BOOSTS = {"title": 6.0, "meta": 2.0, "body": 1.0}
 MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # Short prefixes expand to hundreds of unrelated words ("par*": part, parc, parent, parole…);
 # past the most frequent ones they add cost (every posting is read) and little else.
@@ -40,6 +40,7 @@ FAMILY_ROOT = 5
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
 MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
 TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
+REVERSED_FACTOR = 0.5  # two words together the other way round: half that
 
 
 def family_roots(word: str) -> set[str]:
@@ -109,9 +110,15 @@ class QueryCompiler:
         ]
         return query, exclusion, equivalents
 
+    def together(self, parsed: ParsedQuery) -> wq.Query | None:
+        """The query's words next to each other, in order, in any field (None unless the query
+        is two to MAX_TOGETHER plain words)."""
+        return self._together(parsed)
+
     def _together(self, parsed: ParsedQuery) -> wq.Query | None:
-        """For a query of plain words, the words next to each other, in order (a phrase in any
-        field): optional, it lifts the documents where they stand together."""
+        """For a query of plain words, the words next to each other, in order (two words: in
+        either order), a phrase in any field: optional, it lifts the documents where they stand
+        together."""
         if not 1 < len(parsed.required) <= MAX_TOGETHER:
             return None
         words: list[str] = []
@@ -120,18 +127,23 @@ class QueryCompiler:
             if len(group.options) > 1 or not isinstance(option, Words) or option.is_phrase:
                 return None
             words.append(option.words[0])
-        variants = []
+        variants: dict[tuple[str, ...], float] = {}
         for lang in self._languages:
             terms = tuple(stem(w, lang) for w in words if w not in STOP_WORDS[lang])
-            if len(terms) > 1 and terms not in variants:
-                variants.append(terms)
+            if len(terms) > 1:
+                variants.setdefault(terms, TOGETHER_BOOST)
+        # two words the other way round count for less: "social mediation" for « médiation
+        # sociale », "jeunes emploi" for « emploi des jeunes »
+        for terms in list(variants):
+            if len(terms) == 2:
+                variants.setdefault(terms[::-1], TOGETHER_BOOST * REVERSED_FACTOR)
         if not variants:
             return None
         return AnyOf(
             [
-                FastPhrase(f, list(terms), boost=FIELD_BOOSTS[f] * TOGETHER_BOOST)
+                FastPhrase(f, list(terms), boost=FIELD_BOOSTS[f] * factor)
                 for f in ("title", "meta", "body")
-                for terms in variants
+                for terms, factor in variants.items()
             ]
         )
 
@@ -284,6 +296,26 @@ def _sequence(field: str, terms: Sequence[str]) -> wq.Query:
     if len(terms) == 1:
         return wq.Term(field, terms[0], boost=boost)
     return FastPhrase(field, list(terms), boost=boost)
+
+
+def labels_query(groups: Sequence[Sequence[tuple[str, ...]]]) -> wq.Query | None:
+    """Every group matched by one of its analysed labels, a label's terms next to each other
+    in any field (the English and Spanish names of the concepts a French query spells)."""
+    parts = [
+        _FewOf([_sequence(f, terms) for f in ("title", "meta", "body") for terms in labels])
+        for labels in groups
+        if labels
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+class _FewOf(wq.Or):
+    """An OR of a few rare terms or phrases: a plain tree of union matchers (AnyOf's arrays
+    span the whole segment, which costs more than such a query reads)."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 def _any(queries: list[wq.Query]) -> wq.Query:

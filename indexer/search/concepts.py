@@ -6,10 +6,11 @@ query's own language, ordered by the French words. No engine here: plain values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..analysis import analyze
+from ..analysis import analyze, fold
 
 RANKING_TERMS = 12  # French preferred terms that order a concept's documents
 
@@ -26,6 +27,11 @@ class Concept:
 def concepts_from(themes: Iterable) -> list[Concept]:
     """Concepts from the vocabulary's thematics (`Theme` values of indexer.vocabulary): the
     precise ones (translations), then one per thematic (its English and Spanish labels)."""
+    themes = list(themes)
+    written = {
+        lang: {fold(t) for theme in themes for t in theme.foreign_terms(lang)}
+        for lang in ("en", "es")
+    }
     out = []
     for theme in themes:
         for french, others in theme.translations:
@@ -33,7 +39,7 @@ def concepts_from(themes: Iterable) -> list[Concept]:
                 dict.fromkeys(
                     (lang, tuple(analyze(other, lang)))
                     for other in others
-                    for lang in ("en", "es")
+                    for lang in _languages_of(other, written)
                     if analyze(other, lang)
                 )
             )
@@ -50,6 +56,22 @@ def concepts_from(themes: Iterable) -> list[Concept]:
             french = tuple(theme.terms[:RANKING_TERMS]) + tuple(g[0] for g in theme.synonyms)
             out.append(Concept(theme.slug, labels, french))
     return out
+
+
+_SPANISH = re.compile("[áéíóúñ¿¡]")
+
+
+def _languages_of(text: str, written: dict[str, set[str]]) -> tuple[str, ...]:
+    """The language a translation is written in: the one whose labels list it, else Spanish
+    when it has Spanish letters, else either ("youth" is no Spanish label, "violencia" no
+    English one: analysed in the wrong language, a word could pass for the other's)."""
+    folded = fold(text)
+    listed = tuple(lang for lang in ("en", "es") if folded in written[lang])
+    if len(listed) == 1:
+        return listed
+    if _SPANISH.search(text.lower()):
+        return ("es",)
+    return ("en", "es")
 
 
 def concepts_in(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] | None:
@@ -89,3 +111,40 @@ def _cover(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] |
         if concept not in used:
             used.append(concept)
     return used
+
+
+def query_languages(words: Sequence[str], concepts: Sequence[Concept]) -> set[str]:
+    """The languages whose labels of these concepts the query's words spell."""
+    found = set()
+    for concept in concepts:
+        for lang, label in concept.labels:
+            flat = tuple((analyze(w, lang) or [""])[0] for w in words)
+            n = len(label)
+            if any(flat[i : i + n] == label for i in range(len(flat) - n + 1)):
+                found.add(lang)
+    return found
+
+
+def french_labelled(concepts: Sequence[Concept]) -> list[tuple[Concept, Concept]]:
+    """(the precise concept labelled by its analysed French expression, the concept itself)."""
+    out = []
+    for concept in concepts:
+        terms = tuple(analyze(concept.expression, "fr")) if concept.expression else ()
+        if terms:
+            labelled = Concept(concept.slug, (("fr", terms),), concept.french, concept.expression)
+            out.append((labelled, concept))
+    return out
+
+
+def french_cover(
+    words: Sequence[str], labelled: Sequence[tuple[Concept, Concept]]
+) -> list[Concept] | None:
+    """The precise concepts whose French expressions, together, are every word of a French
+    query ("rénovation urbaine", "chômage"); None when some word is no concept's expression."""
+    if not labelled:
+        return None
+    used = _cover(words, [french for french, _ in labelled])
+    if used is None:
+        return None
+    originals = dict(labelled)
+    return [originals[c] for c in used]

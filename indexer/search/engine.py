@@ -14,8 +14,8 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler
-from .concepts import Concept, concepts_in
+from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler, labels_query
+from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
@@ -95,6 +95,7 @@ class SearchIndex(IndexStore):
         self._compiler = QueryCompiler(LANGUAGES)
         self._french = QueryCompiler(("fr",))  # whether a query's words are French words too
         self._concepts: list[Concept] = []
+        self._french_concepts: list[tuple[Concept, Concept]] = []
 
     def set_equivalences(self, groups: Iterable[Sequence[str]]) -> None:
         """Expressions that mean the same (acronym and expansion): a query for one finds all."""
@@ -103,6 +104,7 @@ class SearchIndex(IndexStore):
     def set_concepts(self, concepts: Iterable[Concept]) -> None:
         """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
         self._concepts = list(concepts)
+        self._french_concepts = french_labelled(self._concepts)
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -134,7 +136,7 @@ class SearchIndex(IndexStore):
                 if query is not None
                 else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
             )
-            relaxed = corrected = suggested = False
+            relaxed = corrected = suggested = from_french = False
             suggestion: str | None = None
             scored: list[tuple[int, float]] = []
             concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
@@ -145,6 +147,14 @@ class SearchIndex(IndexStore):
                         view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
+                if not concepts and matched and _plain(parsed):
+                    # French words of a concept: its documents in English and Spanish after
+                    abroad = french_cover(parsed.words(), self._french_concepts)
+                    if abroad:
+                        matched, scored, added = self._abroad(
+                            view, abroad, matched, scored, sort, work
+                        )
+                        concepts, from_french = (abroad, True) if added else (None, False)
                 if not matched:
                     # a typo first: the corrected words, before any word of the query alone
                     suggestion, suggested = self._suggest(parsed, searcher, work), True
@@ -198,6 +208,7 @@ class SearchIndex(IndexStore):
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),
             concept_terms=tuple(c.expression for c in concepts or ()),
+            concepts_from_french=from_french,
             work=work,
             empty_help=help_,
         )
@@ -239,26 +250,72 @@ class SearchIndex(IndexStore):
             return matched, scored, False
         if sort != "relevance":
             return matched | extra, scored, True
-        # the concepts' French words, any of them, scored on these documents only
-        french = " OU ".join(
-            dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
-        )
+        # scored on these documents only: precise concepts by their French expressions as a
+        # query (every document holds their words; those where they stand together, or in the
+        # title, come first), thematics by any of their French words
+        if all(c.expression for c in concepts):
+            french = " ".join(c.expression for c in concepts)
+        else:
+            french = " OU ".join(
+                dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
+            )
         query, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
         order: dict[int, float] = {}
         if query is not None:
             work.searches += 1
             results = view.searcher.search(query, limit=None, filter=extra, terms=False)
             order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
-        own = [(d, s) for d, s in scored if d in foreign]
+        # Exact matches: in the query's language, with its words together when there are
+        # several ("youth employment" in a title, not "youth" on one page and "employment" on
+        # another). They come first, then the French documents on the concept, then the other
+        # matches (scattered words, a third language sharing a stem), then French documents
+        # that only shared a stem with the query.
+        languages = query_languages(parsed.words(), concepts)
+        together = self._compiler.together(parsed) if len(parsed.required) > 1 else None
+        close = set(foreign)
+        if together is not None:
+            work.searches += 1
+            close = foreign & set(view.searcher.docs_for_query(together))
+        exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
+        exact_ids = {d for d, _ in exact}
+        loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids]
         stray = [(d, s) for d, s in scored if d not in foreign and d not in extra]
-        floor = min((s for _, s in own), default=1.0)
         tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
-        # below every match in the query's language, in the concepts' order, then the rest
-        top = max(order.values(), default=1.0) or 1.0
-        added = [(d, floor * 0.5 * (0.5 + 0.5 * order.get(d, 0.0) / top)) for d in tail]
-        stray_top = max((s for _, s in stray), default=1.0) or 1.0
-        rest = [(d, floor * 0.25 * s / stray_top) for d, s in stray]
-        return matched | extra, own + added + rest, True
+        tiers = [exact, [(d, order.get(d, 0.0)) for d in tail], loose, stray]
+        return matched | extra, _banded(tiers, max((s for _, s in scored), default=1.0)), True
+
+    def _abroad(
+        self,
+        view: View,
+        concepts: list[Concept],
+        matched: set[int],
+        scored: list[tuple[int, float]],
+        sort: str,
+        work: Work,
+    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+        """A French query that spells precise concepts' French expressions: add the English and
+        Spanish documents that hold their English or Spanish names, after every French match
+        ("rénovation urbaine" -> "urban renewal", "renovación urbana"; one more pass)."""
+        query = labels_query([[terms for _, terms in c.labels] for c in concepts])
+        if query is None:
+            return matched, scored, False
+        work.searches += 1
+        rows = view.rows
+        results = view.searcher.search(query, limit=None, terms=False)
+        extra = [
+            (docnum, float(score or 0.0))
+            for score, docnum in results.top_n
+            if docnum not in matched and _language(rows[docnum]) in ("en", "es")
+        ]
+        if not extra:
+            return matched, scored, False
+        added = {d for d, _ in extra}
+        if sort != "relevance":
+            return matched | added, scored, True
+        floor = min((s for _, s in scored), default=1.0)
+        top = max(s for _, s in extra) or 1.0
+        tail = [(d, floor * 0.5 * (0.5 + 0.5 * s / top)) for d, s in extra]
+        return matched | added, scored + tail, True
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""
@@ -429,6 +486,24 @@ class SearchIndex(IndexStore):
             else:
                 out.append(typed)
         return " ".join(out) if changed else None
+
+
+def _language(row: Row | None) -> str:
+    return row.language if row is not None else ""
+
+
+def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:
+    """Tiers of (docnum, score), each best first, as one list whose scores keep the tiers
+    apart: the k-th tier's scores fall in (top / 2**(k+1), top / 2**k], in their own order."""
+    out: list[tuple[int, float]] = []
+    band = top if top > 0 else 1.0
+    for tier in tiers:
+        if not tier:
+            continue
+        best = max(s for _, s in tier) or 1.0
+        out.extend((d, band * (0.5 + 0.5 * max(s, 0.0) / best)) for d, s in tier)
+        band *= 0.5
+    return out
 
 
 def _idf(total: int, df: int) -> float:

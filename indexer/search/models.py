@@ -144,6 +144,8 @@ class SearchPage:
     concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
     # for each of them, the French expression the query was taken for ("" = the whole thematic)
     concept_terms: tuple[str, ...] = ()
+    # the query was French: the concepts' English and Spanish documents follow the French ones
+    concepts_from_french: bool = False
     notes: tuple[QueryNote, ...] = ()  # what the parser repaired, worded at the edge
     terms: tuple[str, ...] = field(default=())  # analysed query terms, for highlighting
     work: Work = field(default_factory=Work)

@@ -1,6 +1,8 @@
 """A query in English or Spanish finds the French documents on its concept, after the matches in
 its own language, and the page says which concept it used: the French expression the vocabulary
-translates ("youth employment" -> "emploi des jeunes"), else the thematic whose labels it uses."""
+translates ("youth employment" -> "emploi des jeunes"), else the thematic whose labels it uses.
+And the reverse: a French query that spells a concept's French expression finds, after the French
+documents, the English and Spanish ones that use its English or Spanish name."""
 
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ RECORDS = {
     "violencia": ("Prevención de la violencia en los barrios", "es", ("prevention-delinquance",)),
     "cls": ("Le contrat local de sécurité du Lamentin", "fr", ("prevention-delinquance",)),
     "violence": ("La violence au collège", "fr", ("reussite-educative",)),
+    "mediacion": ("Mediación social en el Caribe", "es", ("mediation-sociale",)),
+    "mediacion-lejos": ("La mediación en los barrios: una política social", "es", ()),
+    "mediation": ("La médiation sociale à Fort-de-France", "fr", ("mediation-sociale",)),
+    "emploi-des-jeunes": ("L'emploi des jeunes en Guadeloupe", "fr", ("emploi-insertion",)),
+    "discrimination-es": ("La discriminación en el Caribe", "es", ()),
+    "discrimination-en": ("Discrimination in hiring", "en", ()),
+    "discrimination-fr": ("Les discriminations à l'embauche", "fr", ("discriminations",)),
 }  # fmt: skip
 
 
@@ -61,6 +70,12 @@ def test_an_english_query_finds_the_french_documents_on_its_concept_after_its_ow
     assert page.concept_terms == ("emploi des jeunes",)
 
 
+def test_the_french_documents_saying_the_expression_itself_come_first(search) -> None:
+    found, _ = search("youth employment")
+    # « l'emploi des jeunes » before « les jeunes et l'emploi »
+    assert found.index("emploi-des-jeunes") < found.index("emploi-jeunes")
+
+
 def test_a_concept_is_found_whatever_thematic_its_documents_are_on(search) -> None:
     found, page = search("young people")  # -> "jeunes"
     assert {"chomage-jeunes", "emploi-jeunes", "engagement"} <= set(found)
@@ -75,6 +90,20 @@ def test_a_spanish_word_finds_the_french_documents_on_its_concept(search) -> Non
     assert page.concept_terms == ("violences",)
 
 
+def test_words_of_the_query_standing_apart_rank_after_the_french_documents_on_it(search) -> None:
+    found, page = search("mediación social")
+    # the phrase in Spanish, then the French document that says "médiation sociale", then the
+    # Spanish one where "mediación" and "social" are two words of a longer title
+    assert found == ["mediacion", "mediation", "mediacion-lejos"]
+    assert page.concept_terms == ("médiation sociale",)
+
+
+def test_a_third_language_sharing_the_stem_ranks_after_the_french_documents(search) -> None:
+    # "discriminación" and "discrimination" stem alike, but the query is Spanish
+    found, _ = search("discriminación")
+    assert found == ["discrimination-es", "discrimination-fr", "discrimination-en"]
+
+
 def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -> None:
     found, page = search("policing")  # an English label of crime prevention, translated nowhere
     assert set(found) == {"violencia", "cls"}  # the thematic's documents
@@ -82,7 +111,7 @@ def test_a_thematic_label_is_used_when_no_translation_covers_the_query(search) -
 
 
 def test_a_french_query_is_left_alone(search) -> None:
-    found, page = search("chômage")
+    found, page = search("chômage")  # no English or Spanish document says "unemployment"
     assert found == ["chomage-jeunes"] and page.concepts == ()
 
 
@@ -90,4 +119,21 @@ def test_a_word_both_french_and_english_that_finds_french_documents_is_taken_as_
     search,
 ) -> None:
     found, page = search("violence")  # an English label of crime prevention, and French
-    assert found == ["violence"] and page.concepts == ()
+    # French first; then, the query being French, the Spanish document on « violences »
+    assert found == ["violence", "violencia"] and page.concepts_from_french
+    assert page.concept_terms == ("violences",)
+
+
+def test_a_french_query_finds_the_english_and_spanish_documents_on_its_concept_after(
+    search,
+) -> None:
+    found, page = search("médiation sociale")
+    assert found[0] == "mediation"  # French first
+    assert found[-1] == "mediacion"  # « mediación social »: the concept's Spanish name
+    assert "mediacion-lejos" not in found  # "mediación" and "social" apart: not the name
+    assert page.concepts == ("mediation-sociale",) and page.concepts_from_french
+
+
+def test_a_french_query_no_concept_covers_is_left_alone(search) -> None:
+    found, page = search("médiation Fort-de-France")
+    assert found == ["mediation"] and page.concepts == () and not page.concepts_from_french

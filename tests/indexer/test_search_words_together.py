@@ -50,3 +50,9 @@ def test_the_stop_words_of_a_query_do_not_keep_its_words_apart(search) -> None:
 
 def test_a_single_word_query_is_ranked_as_before(search) -> None:
     assert set(search("contrat")) == {"together", "apart", "reversed", "one-word"}
+
+
+def test_two_words_typed_in_the_other_order_still_stand_together(search) -> None:
+    # "ville contrat" (or "social mediation" for « médiation sociale »)
+    found = search("ville contrat")
+    assert found.index("together") < found.index("apart")

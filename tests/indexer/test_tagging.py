@@ -237,6 +237,15 @@ def test_acronyms_count_only_when_written_in_capitals(tagger):
     assert "reussite-educative" not in slugs(tagger, meadow)
 
 
+def test_an_institution_named_everywhere_signals_no_thematic(tagger):
+    doc = TagInput(
+        title="Note",
+        text="La CAF et le CCAS ont cofinancé l'action ; la CAF a versé le solde et la caisse"
+        " d'allocations familiales suivra les familles avec le CCAS.",
+    )
+    assert slugs(tagger, doc) == []
+
+
 def test_keywords_from_the_catalogue_are_used(tagger):
     doc = TagInput(
         title="Actes de la journée du 3 mars 2010", keywords=("ZFU", "création d'entreprise")

@@ -106,8 +106,27 @@ def test_the_packaged_vocabulary_knows_the_acronyms_of_urban_policy(packaged):
         "ASV": "sante",
         "RHI": "renovation-urbaine",
         "DLA": "vie-associative",
+        "QPV": "observation",
+        "NPNRU": "renovation-urbaine",
+        "CGET": "evaluation",
+        "ANCT": "evaluation",
     }
     assert {k: acronyms.get(k) for k in expected} == expected
+
+
+def test_institutions_the_fund_names_are_searchable_by_acronym_without_tagging(packaged):
+    # CAF, CCAS and the like appear in reports on any thematic: a query for one finds the other
+    # form, and neither signals a thematic (weight 0)
+    groups = packaged.equivalences()
+    assert ("CAF", "caisse d'allocations familiales") in groups
+    assert ("CCAS", "centre communal d'action sociale") in groups
+    weights = {
+        term.text: term.weight
+        for theme in packaged.themes
+        for term in theme.weighted_terms(packaged.weights())
+    }
+    assert weights["CAF"] == weights["caisse d'allocations familiales"] == 0
+    assert weights["CCAS"] == weights["CACEM"] == 0
 
 
 def test_equivalences_pair_acronyms_with_their_expansion_and_group_synonyms(packaged):

@@ -98,3 +98,19 @@ def test_the_project_keeps_a_judgement_file_as_the_issue_asks() -> None:
     assert tags.count("sigle") >= 10 and tags.count("développé") >= 10
     assert 10 <= sum(j.held_out for j in judged) < len(judged) / 2
     assert all(g in (0, 1, 2) for j in judged for g in j.relevant.values())
+
+
+def test_a_file_of_held_out_queries_only_is_scored(run, fund, tmp_path):
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "jardins"
+held_out = true
+relevant = { "Les jardins partagés" = 2 }
+""",
+    )
+    result = run("relevance", "--judgements", str(path), "--json")
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    groups = json.loads(result.output)["groups"]
+    assert groups["ensemble"]["mrr"] == 1.0 and "ajustées" not in groups

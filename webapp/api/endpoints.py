@@ -59,6 +59,7 @@ def search() -> tuple[Response, int] | Response:
             "corrected": page.corrected,
             "concepts": list(page.concepts),
             "concept_terms": list(page.concept_terms),
+            "concepts_from_french": page.concepts_from_french,
             "messages": [query_note(n) for n in page.notes] + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -547,3 +547,15 @@ def test_a_spanish_query_says_which_concept_brought_the_french_documents(client)
     data = client.get("/api/search?q=mediación+social").get_json()
     assert data["concepts"] == ["mediation-sociale"]
     assert data["concept_terms"] == ["médiation sociale"]
+
+
+def test_a_french_query_says_which_concept_brought_the_english_documents(client) -> None:
+    doc, _ = page(client, "/?q=logement")
+    titles = hit_titles(doc)
+    # the English study on housing ("Housing conditions…") after the French documents
+    assert titles[-1] == "Youth employment in Caribbean neighbourhoods" and len(titles) > 1
+    notice = doc.cssselect(".concepts")[0].text_content()
+    assert "« logement »" in notice
+    assert "les documents en anglais et en espagnol sur ce sujet suivent ceux en français" in notice
+    data = client.get("/api/search?q=logement").get_json()
+    assert data["concept_terms"] == ["logement"] and data["concepts_from_french"]
