@@ -43,10 +43,8 @@ ALLOWED: dict[str, str] = {
     # Debt: user sentences still composed inside (issue 17), to move to the edge.
     "library/authorities.py": "authority refusals (merge, deletion, rejected forms): to become codes",
     "library/formats/bibtex.py": "the BibTeX reader's warnings and refusals",
-    "library/formats/csl.py": "the CSL-JSON reader's warnings and refusals",
     "library/formats/holdings_csv.py": "the spreadsheet reader's refusals",
     "library/formats/iso2709.py": "the ISO 2709 decoder's refusals and warnings",
-    "library/formats/records_json.py": "the JSON reader's refusals",
     "library/formats/ris.py": "the RIS reader's warnings and refusals",
 }
 

@@ -563,6 +563,19 @@ _READ_NOTES = {
     "deleted-by-partner": "notice supprimée chez le partenaire : ignorée",
     "no-oai-dc": "aucun élément oai_dc:dc dans le fichier",
     "no-dc-title": "notice sans dc:title",
+    "json-not-utf8": "fichier non UTF-8 (octet {byte})",
+    "json-invalid": "JSON invalide colonne {column} : {detail}",
+    "json-too-deep": "JSON trop imbriqué pour être lu",
+    "json-huge-number": "JSON illisible : nombre de plusieurs milliers de chiffres",
+    "json-not-a-list": "« {key} » doit être une liste",
+    "json-no-title": "notice sans titre (« title »)",
+    "json-unknown-value": "valeur inconnue : {detail}",
+    "json-no-records": "liste « records » absente",
+    "json-not-an-object": "notice qui n'est pas un objet JSON",
+    "csl-list-expected": "une liste d'éléments CSL est attendue",
+    "csl-not-an-object": "élément qui n'est pas un objet JSON",
+    "csl-empty-item": "élément vide (ni titre ni autre donnée) : ignoré",
+    "csl-untitled": "élément sans titre (« title ») : importé sous « {title} »",
 }
 
 

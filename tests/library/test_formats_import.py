@@ -229,6 +229,12 @@ def test_json_errors_say_line_and_column():
     assert parsed.errors[0].line == 3 and "colonne" in row_message(parsed.errors[0])
     parsed = records_json.read(b'{"records": [{"title": "A", "type": "roman"}, {"title": "B"}]}')
     assert [r.title for _, r in parsed.rows] == ["B"] and parsed.errors[0].line == 1
+    assert row_message(parsed.errors[0]).startswith("valeur inconnue : 'roman'")
+    parsed = records_json.read(b'{"records": [{"title": " "}, {"title": "B", "keywords": "x"}]}')
+    assert [row_message(e) for e in parsed.errors] == [
+        "notice sans titre (« title »)",
+        "« keywords » doit être une liste",
+    ]
 
 
 def test_csl_json_as_zotero_exports_it():
