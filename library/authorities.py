@@ -9,7 +9,8 @@ the search index also gets the variants (`variants_of`), so a search on one find
 
 A typed name is looked up by its key (`name_key`: case, accents, punctuation and spacing set
 aside) among the preferred forms and the variants of its kind; a name found nowhere creates an
-authority. The refusals (`AuthorityRefused`) carry a French message for the user.
+authority. The refusals (`AuthorityRefused`) carry a reason code and its facts; the edge
+words them (webapp.messages.authority_refusal).
 """
 
 from __future__ import annotations
@@ -47,12 +48,19 @@ _AUTHOR_KINDS = frozenset({AuthorityKind.PERSON, AuthorityKind.ORGANISATION})
 
 
 class AuthorityRefused(CatalogueError):
-    """What the documentalist asked cannot be done; `message` says why, in French."""
+    """What the documentalist asked cannot be done: the field at fault, a reason code and its
+    facts (worded in French at the edge: webapp.messages.authority_refusal).
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    Reasons: merge-itself, merge-kinds, in-use (count), name-empty, name-too-long (limit),
+    variant-too-long (limit), too-many-variants (limit), dates-too-long (limit),
+    note-too-long (limit), name-taken and variant-taken (form, authority_id, authority_name).
+    """
+
+    def __init__(self, field: str, reason: str, **facts: object) -> None:
+        super().__init__(f"{field}: {reason} {facts}" if facts else f"{field}: {reason}")
         self.field = field
-        self.message = message
+        self.reason = reason
+        self.facts = facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,18 +420,12 @@ class Authorities:
         """Fold `source` into `target`: its records point to the target and show its preferred
         form, its forms become variants of the target, and it is deleted."""
         if source_id == target_id:
-            raise AuthorityRefused(
-                "target", "une autorité ne peut pas être fusionnée avec elle-même"
-            )
+            raise AuthorityRefused("target", "merge-itself")
         now = now or utc_now()
         with db.transaction(self.conn):
             source, target = self.get(source_id), self.get(target_id)
             if source.kind != target.kind and not {source.kind, target.kind} <= _AUTHOR_KINDS:
-                raise AuthorityRefused(
-                    "target",
-                    "seules deux autorités du même type peuvent être fusionnées (une personne"
-                    " et une collectivité auteur le peuvent aussi)",
-                )
+                raise AuthorityRefused("target", "merge-kinds")
             records = self.records_using(source_id)
             self.conn.execute(
                 "UPDATE record_authors SET authority_id = ?, kind = ? WHERE authority_id = ?",
@@ -468,11 +470,7 @@ class Authorities:
             self.get(authority_id)
             used = self.records_using(authority_id)
             if used:
-                raise AuthorityRefused(
-                    "authority",
-                    f"cette autorité est encore utilisée par {len(used)} notice(s) : fusionnez-la"
-                    " avec une autre ou corrigez ces notices avant de la supprimer",
-                )
+                raise AuthorityRefused("authority", "in-use", count=len(used))
             self.conn.execute("DELETE FROM authorities WHERE id = ?", (authority_id,))
 
     # internals
@@ -540,9 +538,7 @@ class Authorities:
         found = _find_by_key(self.conn, kind, key)
         if found is not None and found[0] != authority_id:
             raise AuthorityRefused(
-                "name",
-                f"« {name} » désigne déjà l'autorité n° {found[0]} ({found[1]}) :"
-                " fusionnez plutôt les deux autorités",
+                "name", "name-taken", form=name, authority_id=found[0], authority_name=found[1]
             )
 
     def _set_variants(
@@ -559,9 +555,7 @@ class Authorities:
             if not variant or variant == name:
                 continue
             if len(variant) > NAME_LIMIT:
-                raise AuthorityRefused(
-                    "variants", f"forme rejetée trop longue : {NAME_LIMIT} caractères au plus"
-                )
+                raise AuthorityRefused("variants", "variant-too-long", limit=NAME_LIMIT)
             key = name_key(variant)
             if key == own_key:
                 key = SPELLING + fold(variant)
@@ -570,12 +564,14 @@ class Authorities:
                 if found is not None and found[0] != authority_id:
                     raise AuthorityRefused(
                         "variants",
-                        f"la forme rejetée « {variant} » désigne déjà l'autorité n° {found[0]}"
-                        f" ({found[1]}) : fusionnez plutôt les deux autorités",
+                        "variant-taken",
+                        form=variant,
+                        authority_id=found[0],
+                        authority_name=found[1],
                     )
             kept.setdefault(key, variant)
         if len(kept) > VARIANTS_LIMIT:
-            raise AuthorityRefused("variants", f"{VARIANTS_LIMIT} formes rejetées au plus")
+            raise AuthorityRefused("variants", "too-many-variants", limit=VARIANTS_LIMIT)
         self.conn.executemany(
             "INSERT INTO authority_variants (authority_id, kind, name, name_key)"
             " VALUES (?, ?, ?, ?)",
@@ -622,17 +618,15 @@ class Authorities:
 def _checked(name: str, dates: str, note: str) -> tuple[str, str, str]:
     name = clean_line(name)
     if not name:
-        raise AuthorityRefused("name", "la forme retenue est obligatoire")
+        raise AuthorityRefused("name", "name-empty")
     if len(name) > NAME_LIMIT:
-        raise AuthorityRefused(
-            "name", f"forme retenue trop longue : {NAME_LIMIT} caractères au plus"
-        )
+        raise AuthorityRefused("name", "name-too-long", limit=NAME_LIMIT)
     dates = clean_line(dates)
     if len(dates) > DATES_LIMIT:
-        raise AuthorityRefused("dates", f"dates trop longues : {DATES_LIMIT} caractères au plus")
+        raise AuthorityRefused("dates", "dates-too-long", limit=DATES_LIMIT)
     note = note.strip()
     if len(note) > NOTE_LIMIT:
-        raise AuthorityRefused("note", f"note trop longue : {NOTE_LIMIT} caractères au plus")
+        raise AuthorityRefused("note", "note-too-long", limit=NOTE_LIMIT)
     return name, dates, note
 
 

@@ -41,7 +41,6 @@ ALLOWED: dict[str, str] = {
     "library/formats/dublin_core.py": "a dc:format value written into the export",
     "library/validation.py": "the line it writes into a record's notes (a refused number kept)",
     # Debt: user sentences still composed inside (issue 17), to move to the edge.
-    "library/authorities.py": "authority refusals (merge, deletion, rejected forms): to become codes",
     "library/formats/bibtex.py": "the BibTeX reader's warnings and refusals",
     "library/formats/holdings_csv.py": "the spreadsheet reader's refusals",
     "library/formats/iso2709.py": "the ISO 2709 decoder's refusals and warnings",

@@ -8,6 +8,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from indexer.reasons import OsError, Reason, ReasonCode, UnsupportedKind
+from library.authorities import AuthorityRefused
 from library.backup import BackupError
 from library.inventory import InventoryError
 from library.labels import LabelError
@@ -769,3 +770,27 @@ def model_set_aside(load: ModelLoad) -> str | None:
         )
     cause = model_problem(load.cause) if load.cause is not None else load.path.name
     return f"modèle de marquage inutilisable, règles seules : {cause}"
+
+
+_AUTHORITIES = {
+    "merge-itself": "Une autorité ne peut pas être fusionnée avec elle-même.",
+    "merge-kinds": "Seules deux autorités du même type peuvent être fusionnées (une personne et "
+    "un organisme auteur le peuvent aussi).",
+    "in-use": "Cette autorité est encore utilisée par {count} notice(s) : fusionnez-la avec une "
+    "autre ou corrigez ces notices avant de la supprimer.",
+    "name-empty": "La forme retenue est obligatoire.",
+    "name-too-long": "Forme retenue trop longue : {limit} caractères au plus.",
+    "variant-too-long": "Forme rejetée trop longue : {limit} caractères au plus.",
+    "too-many-variants": "{limit} formes rejetées au plus.",
+    "dates-too-long": "Dates trop longues : {limit} caractères au plus.",
+    "note-too-long": "Note trop longue : {limit} caractères au plus.",
+    "name-taken": "« {form} » désigne déjà l'autorité n° {authority_id} ({authority_name}) : "
+    "fusionnez plutôt les deux autorités.",
+    "variant-taken": "La forme rejetée « {form} » désigne déjà l'autorité n° {authority_id} "
+    "({authority_name}) : fusionnez plutôt les deux autorités.",
+}
+
+
+def authority_refusal(exc: AuthorityRefused) -> str:
+    """One French sentence for a refused authority operation (library.authorities)."""
+    return _AUTHORITIES.get(exc.reason, "{reason}").format(reason=exc.reason, **exc.facts)

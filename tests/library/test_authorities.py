@@ -102,7 +102,7 @@ def test_merging_an_authority_into_itself_is_refused_and_changes_nothing(cat):
     cat.add(Record("Un", authors=(Author("Daniel, Justin"),)))
     auth = Authorities(cat.conn)
     aid = by_name(auth, PERSON, "Daniel, Justin")
-    with pytest.raises(AuthorityRefused, match="elle-même"):
+    with pytest.raises(AuthorityRefused, match="merge-itself"):
         auth.merge(aid, aid)
     assert auth.get(aid).uses == 1
 
@@ -112,7 +112,7 @@ def test_a_publisher_cannot_be_merged_into_a_collection(cat):
     auth = Authorities(cat.conn)
     publisher = by_name(auth, AuthorityKind.PUBLISHER, "Karthala")
     collection = by_name(auth, AuthorityKind.COLLECTION, "Hommes et sociétés")
-    with pytest.raises(AuthorityRefused, match="même type"):
+    with pytest.raises(AuthorityRefused, match="merge-kinds"):
         auth.merge(publisher, collection)
     assert auth.get(publisher).uses == 1 and auth.get(collection).uses == 1
 
@@ -142,9 +142,9 @@ def test_a_rename_to_the_name_of_another_authority_is_refused(cat):
     cat.add(Record("Un", authors=(Author("Daniel, Justin"), Author("Dupont, Marie"))))
     auth = Authorities(cat.conn)
     marie = by_name(auth, PERSON, "Dupont, Marie")
-    with pytest.raises(AuthorityRefused, match="fusionnez"):
+    with pytest.raises(AuthorityRefused, match="name-taken"):
         auth.rename(marie, "DANIEL, Justin")
-    with pytest.raises(AuthorityRefused, match="obligatoire"):
+    with pytest.raises(AuthorityRefused, match="name-empty"):
         auth.rename(marie, "   ")
     assert [a.name for a in cat.get(1).authors] == ["Daniel, Justin", "Dupont, Marie"]
 
@@ -153,7 +153,7 @@ def test_a_variant_that_is_another_authority_s_preferred_form_is_refused(cat):
     cat.add(Record("Un", authors=(Author("Daniel, Justin"), Author("Dupont, Marie"))))
     auth = Authorities(cat.conn)
     marie = by_name(auth, PERSON, "Dupont, Marie")
-    with pytest.raises(AuthorityRefused, match="Daniel, Justin"):
+    with pytest.raises(AuthorityRefused, match="variant-taken.*Daniel, Justin"):
         auth.update(marie, name="Dupont, Marie", variants=["Dupont, M.", "daniel justin"])
     assert auth.get(marie).variants == ()  # nothing half-saved
     after, _ = auth.update(marie, name="Dupont, Marie", variants=["Dupont, M.", "DUPONT, Marie"])
@@ -164,7 +164,7 @@ def test_deleting_an_authority_still_used_is_refused(cat):
     cat.add(Record("Un", authors=(Author("Daniel, Justin"),)))
     auth = Authorities(cat.conn)
     used = by_name(auth, PERSON, "Daniel, Justin")
-    with pytest.raises(AuthorityRefused, match="1 notice"):
+    with pytest.raises(AuthorityRefused, match="in-use.*'count': 1"):
         auth.delete(used)
     unused = auth.create(PERSON, "Personne, Inconnue")
     auth.delete(unused.id)

@@ -11,6 +11,7 @@ import click
 from library import NotFound, audit
 from library.authorities import Authorities, Authority, AuthorityKind, AuthorityRefused
 
+from ..messages import authority_refusal
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
 from .users import cli_actor
 
@@ -96,7 +97,7 @@ def merge(env: Env, source: int, cible: int) -> None:
                 changes={"autorite": [before.name, target.name]},
             )
     except AuthorityRefused as exc:
-        raise CliError(exc.message, EXIT_REFUSED) from None
+        raise CliError(authority_refusal(exc).rstrip("."), EXIT_REFUSED) from None
     env.index()  # brings the changed records into the index
     click.echo(f"« {before.name} » fusionnée dans « {target.name} » : {len(changed)} notice(s)")
 
@@ -126,6 +127,6 @@ def rename(env: Env, autorite: int, forme: str) -> None:
                 changes={"forme_retenue": [before.name, after.name]},
             )
     except AuthorityRefused as exc:
-        raise CliError(exc.message, EXIT_REFUSED) from None
+        raise CliError(authority_refusal(exc).rstrip("."), EXIT_REFUSED) from None
     env.index()
     click.echo(f"« {before.name} » renommée « {after.name} » : {len(changed)} notice(s)")

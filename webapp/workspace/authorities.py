@@ -23,6 +23,7 @@ from library.authorities import (
 )
 
 from .. import services
+from ..messages import authority_refusal
 from ..params import page_arg
 from .admin_common import record_audit, reindex
 
@@ -90,10 +91,6 @@ def _audit_view(authority: Authority) -> dict[str, Any]:
     }
 
 
-def _upper(message: str) -> str:
-    return message[:1].upper() + message[1:] + "."
-
-
 # -- list, new --------------------------------------------------------------------------------
 
 
@@ -140,7 +137,7 @@ def new() -> Any:
                 summary=f"Autorité n° {created.id} créée : {created.name}",
             )
     except AuthorityRefused as exc:
-        return _new_page(kind, values, {exc.field: _upper(exc.message)}), 400
+        return _new_page(kind, values, {exc.field: authority_refusal(exc)}), 400
     flash(f"Autorité « {created.name} » créée.", "success")
     return redirect(url_for("authorities.show", authority_id=created.id))
 
@@ -188,7 +185,7 @@ def show(authority_id: int) -> Any:
                 changes=audit.diff(_audit_view(before), _audit_view(after)),
             )
     except AuthorityRefused as exc:
-        return _page(before, values, {exc.field: _upper(exc.message)}), 400
+        return _page(before, values, {exc.field: authority_refusal(exc)}), 400
     if changed:
         reindex(*changed)
     if renamed:
@@ -230,7 +227,7 @@ def merge(authority_id: int) -> Any:
             )
     except AuthorityRefused as exc:
         return _page(
-            source, _values(source), {"cible": _upper(exc.message)}, merge_typed=typed
+            source, _values(source), {"cible": authority_refusal(exc)}, merge_typed=typed
         ), 400
     if changed:
         reindex(*changed)
@@ -276,7 +273,7 @@ def delete(authority_id: int) -> Any:
                 summary=f"Autorité n° {authority_id} supprimée : {authority.name}",
             )
     except AuthorityRefused as exc:
-        return _page(authority, _values(authority), {"supprimer": _upper(exc.message)}), 400
+        return _page(authority, _values(authority), {"supprimer": authority_refusal(exc)}), 400
     flash(f"Autorité « {authority.name} » supprimée.", "success")
     return redirect(url_for("authorities.index", type=authority.kind.value))
 
