@@ -44,7 +44,6 @@ ALLOWED: dict[str, str] = {
     "library/formats/bibtex.py": "the BibTeX reader's warnings and refusals",
     "library/formats/holdings_csv.py": "the spreadsheet reader's refusals",
     "library/formats/iso2709.py": "the ISO 2709 decoder's refusals and warnings",
-    "library/formats/ris.py": "the RIS reader's warnings and refusals",
 }
 
 

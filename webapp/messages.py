@@ -577,7 +577,19 @@ _READ_NOTES = {
     "csl-not-an-object": "élément qui n'est pas un objet JSON",
     "csl-empty-item": "élément vide (ni titre ni autre donnée) : ignoré",
     "csl-untitled": "élément sans titre (« title ») : importé sous « {title} »",
+    "not-utf8": "fichier non UTF-8 : lu en {encoding}, vérifiez les lettres accentuées",
+    "ris-stray-text": "texte hors notice ignoré : « {text} »",
+    "ris-no-end-next": "notice sans fin (ER) : une nouvelle notice commence ligne {next}",
+    "ris-tag-outside": "balise {tag} hors notice ({start} attendu avant)",
+    "ris-no-end": "notice sans fin : la balise ER manque avant la fin du fichier",
+    "ris-empty": "aucune notice RIS (ligne « TY  - ») dans le fichier",
+    "ris-no-type": "type de notice (TY) vide",
+    "ris-empty-record": "notice vide : ni titre (TI ou T1) ni autre balise",
+    "ris-untitled": "notice sans titre (TI ou T1) : importée sous « {title} »",
+    "wos-no-end": "notice sans fin : ER manque avant la fin du fichier",
 }
+# How an import names the encoding it fell back on.
+ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
 
 
 def row_message(error: RowError) -> str:
@@ -588,6 +600,8 @@ def row_message(error: RowError) -> str:
     if not error.code:
         return error.message
     params = dict(error.params)
+    if "encoding" in params:
+        params["encoding"] = ENCODING_NAMES.get(str(params["encoding"]), params["encoding"])
     if error.code == "unsafe-xml":
         reason = str(params.get("reason", ""))
         params["unsafe"] = _UNSAFE_XML.get(reason, reason).format_map(_Legible(params))

@@ -408,8 +408,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode_bibtex(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    if not_utf8(encoding):
-        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    if warning := not_utf8(encoding):
+        parsed.warnings.append(warning)
     library = bibtexparser.parse_string(text, parse_stack=[])
     macros = {m: m.capitalize() for m in _MONTHS}
     for string in library.strings:

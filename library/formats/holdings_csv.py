@@ -529,12 +529,8 @@ def _doc_type(value: str) -> DocType:
     return found
 
 
-ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
-
-
-def not_utf8(encoding: str) -> str:
-    """The warning of a file that was not UTF-8 ('' when it was)."""
+def not_utf8(encoding: str) -> RowError | None:
+    """The warning of a file that was not UTF-8 (None when it was)."""
     if encoding.startswith("utf-8"):
-        return ""
-    name = ENCODING_NAMES.get(encoding, encoding)
-    return f"fichier non UTF-8 : lu en {name}, vérifiez les lettres accentuées"
+        return None
+    return RowError.note(1, "not-utf8", encoding=encoding)

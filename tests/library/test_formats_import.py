@@ -274,3 +274,17 @@ def test_csl_json_as_zotero_exports_it():
 )
 def test_formats_are_recognised_by_content_first(head, suffix, expected):
     assert sniff(head, suffix) == expected
+
+
+def test_ris_warnings_are_worded_at_the_edge_as_before():
+    data = b"Une note\r\nTY  - BOOK\r\nAU  - Caf\xe9, Jean\r\nER  - \r\n"
+    parsed = ris.read(data)
+    said = [(w.line, row_message(w)) for w in parsed.warnings]
+    assert said[:2] == [
+        (1, "fichier non UTF-8 : lu en Windows-1252, vérifiez les lettres accentuées"),
+        (1, "texte hors notice ignoré : « Une note »"),
+    ]
+    assert said[2][0] == 2 and said[2][1].startswith("notice sans titre (TI ou T1) : importée")
+    assert [row_message(e) for e in ris.read(b"TY  - BOOK\nER  - \n").errors] == [
+        "notice vide : ni titre (TI ou T1) ni autre balise"
+    ]
