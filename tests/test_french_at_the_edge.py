@@ -43,7 +43,6 @@ ALLOWED: dict[str, str] = {
     # Debt: user sentences still composed inside (issue 17), to move to the edge.
     "library/formats/bibtex.py": "the BibTeX reader's warnings and refusals",
     "library/formats/holdings_csv.py": "the spreadsheet reader's refusals",
-    "library/formats/iso2709.py": "the ISO 2709 decoder's refusals and warnings",
 }
 
 

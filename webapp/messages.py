@@ -587,9 +587,20 @@ _READ_NOTES = {
     "ris-empty-record": "notice vide : ni titre (TI ou T1) ni autre balise",
     "ris-untitled": "notice sans titre (TI ou T1) : importée sous « {title} »",
     "wos-no-end": "notice sans fin : ER manque avant la fin du fichier",
+    "iso-no-length": "début de notice illisible (longueur absente)",
+    "iso-truncated": "notice tronquée : {got} octets sur les {length} annoncés",
+    "iso-no-end": "fin de notice absente (caractère 0x1D attendu)",
+    "iso-bad-leader": "en-tête (label) illisible",
+    "iso-bad-base": "adresse de base des données illisible dans le label",
+    "iso-directory-base": "répertoire incohérent avec l'adresse de base",
+    "iso-directory-length": "répertoire de longueur invalide",
+    "iso-bad-entry": "entrée de répertoire illisible pour la zone {tag}",
+    "iso-field-outside": "zone {tag} hors des limites de la notice",
+    "iso-undecodable": "octets illisibles en {charset} (zones {zones}) : lus en {encoding}, à "
+    "vérifier",
 }
 # How an import names the encoding it fell back on.
-ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
+ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1251": "Windows-1251", "gbk": "GBK (chinois)"}
 
 
 def row_message(error: RowError) -> str:

@@ -76,15 +76,20 @@ def _iso2709(flavour: str | None):
         offsets: dict[int, int] = {}
         for decoded in iso2709.decode_all(data):
             offsets[decoded.number] = decoded.offset
-            if decoded.record is None:
+            at = {"offset": decoded.offset}
+            if decoded.record is None and decoded.error.startswith("iso-"):
+                parsed.errors.append(
+                    RowError(decoded.number, code=decoded.error, params={**decoded.params, **at})
+                )
+            elif decoded.record is None:
                 parsed.errors.append(
                     RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})")
                 )
             else:
                 good.append((decoded.number, decoded.record))
                 parsed.warnings.extend(
-                    RowError(decoded.number, f"{w} (octet {decoded.offset})")
-                    for w in decoded.warnings
+                    RowError(decoded.number, code=code, params={**params, **at})
+                    for code, params in decoded.warnings
                 )
         if not good and not parsed.errors:
             parsed.errors.append(RowError.note(1, "no-iso2709-record"))
