@@ -596,6 +596,16 @@ _READ_NOTES = {
     "iso-directory-length": "répertoire de longueur invalide",
     "iso-bad-entry": "entrée de répertoire illisible pour la zone {tag}",
     "iso-field-outside": "zone {tag} hors des limites de la notice",
+    "bib-duplicate-key": "clé {key} déjà employée plus haut",
+    "bib-unbalanced": "{entry} : accolades non équilibrées (accolade ouverte ligne {opened}"
+    " jamais refermée)",
+    "bib-unreadable": "{entry} : syntaxe illisible",
+    "bib-empty": "aucune entrée BibTeX (« @type{{clé, … }} ») dans le fichier",
+    "bib-no-crossref": "entrée {key} : crossref « {parent} » absent du fichier",
+    "bib-empty-entry": "entrée {key} vide : ignorée",
+    "bib-untitled": "entrée {key} sans titre : importée sous « {title} »",
+    "bib-entry": "entrée {key} : {detail}",
+    "bib-no-title": "champ title absent",
     "iso-undecodable": "octets illisibles en {charset} (zones {zones}) : lus en {encoding}, à "
     "vérifier",
 }
@@ -611,6 +621,10 @@ def row_message(error: RowError) -> str:
     if not error.code:
         return error.message
     params = dict(error.params)
+    if "kind" in params:  # a BibTeX entry that could not be parsed
+        params["entry"] = f"entrée @{params['kind']}" if params["kind"] else "entrée"
+    if "refusal" in params:
+        params["detail"] = _READ_NOTES.get(str(params["refusal"]), str(params["refusal"]))
     if "encoding" in params:
         params["encoding"] = ENCODING_NAMES.get(str(params["encoding"]), params["encoding"])
     if error.code == "unsafe-xml":

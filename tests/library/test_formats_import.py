@@ -288,3 +288,20 @@ def test_ris_warnings_are_worded_at_the_edge_as_before():
     assert [row_message(e) for e in ris.read(b"TY  - BOOK\nER  - \n").errors] == [
         "notice vide : ni titre (TI ou T1) ni autre balise"
     ]
+
+
+def test_bibtex_warnings_are_worded_at_the_edge_as_before():
+    data = (
+        b"@book{a,\n title={T},\n}\n@book{a,\n title={U}}\n"
+        b"@article{c, author={X}}\n@misc{d, crossref={zz}, title={Y}}\n@misc{e,}\n"
+    )
+    said = [(w.line, row_message(w)) for w in bibtex.read(data).warnings]
+    assert said[0] == (4, "clé a déjà employée plus haut")
+    assert said[1][1].startswith("entrée c sans titre : importée sous « ")
+    assert said[2:] == [
+        (7, "entrée d : crossref « zz » absent du fichier"),
+        (8, "entrée e vide : ignorée"),
+    ]
+    assert [row_message(e) for e in bibtex.read(b"rien").errors] == [
+        "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier"
+    ]
