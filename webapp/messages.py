@@ -606,6 +606,26 @@ _READ_NOTES = {
     "bib-untitled": "entrée {key} sans titre : importée sous « {title} »",
     "bib-entry": "entrée {key} : {detail}",
     "bib-no-title": "champ title absent",
+    "csv-empty": "fichier vide : une ligne d'en-tête est attendue",
+    "csv-bad-header": "ligne d'en-tête illisible ({detail})",
+    "csv-unknown-columns": "colonnes inconnues ignorées : {columns}{more}",
+    "csv-no-title-column": "colonne « titre » absente de l'en-tête",
+    "csv-open-quote": "guillemet ouvert jamais refermé : ligne ignorée",
+    "csv-bad-row": "ligne CSV illisible ({detail})",
+    "csv-too-many-cells": "{cells} cellules pour {columns} colonnes",
+    "csv-barcode-used": "code-barres {barcode} déjà utilisé ligne {first}",
+    "csv-no-title": "titre manquant",
+    "csv-bad-year": "année invalide « {value} » (attendu : quatre chiffres)",
+    "csv-bad-date": "date invalide « {value} » (attendu : AAAA, AAAA-MM ou AAAA-MM-JJ)",
+    "csv-bad-pages": "nombre de pages invalide « {value} »",
+    "csv-bad-support": "support inconnu « {value} » (papier ou electronique)",
+    "csv-bad-language": "langue invalide « {value} » (code ISO 639-1 : fr, en, es…)",
+    "csv-electronic-copies": "un document électronique n'a pas d'exemplaire à code-barres",
+    "csv-numbers-without-series": "numéro de collection « {value} » sans collection (colonne"
+    " collection vide ou moins de collections que de numéros)",
+    "csv-unknown-role": "rôle inconnu dans « {value} » : écrivez l'un des rôles {roles} ou"
+    " (éd.) après le nom, ou aucun pour un auteur",
+    "csv-unknown-type": "type de document inconnu « {value} » (valeurs : {types})",
     "iso-undecodable": "octets illisibles en {charset} (zones {zones}) : lus en {encoding}, à "
     "vérifier",
 }
@@ -621,6 +641,18 @@ def row_message(error: RowError) -> str:
     if not error.code:
         return error.message
     params = dict(error.params)
+    if "limit" in params and "detail" not in params:  # a CSV cell over the csv module's limit
+        params["detail"] = f"cellule de plus de {int(params['limit']):,} caractères".replace(
+            ",", "\u202f"
+        )
+    if error.code == "csv-unknown-columns":
+        more = int(params.get("more", 0))
+        params["columns"] = ", ".join(params.get("columns", ()))
+        params["more"] = f" (et {more} autres)" if more else ""
+    if "roles" in params:
+        params["roles"] = ", ".join(f"({r})" for r in params["roles"])
+    if "types" in params:
+        params["types"] = ", ".join(params["types"])
     if "kind" in params:  # a BibTeX entry that could not be parsed
         params["entry"] = f"entrée @{params['kind']}" if params["kind"] else "entrée"
     if "refusal" in params:

@@ -305,3 +305,16 @@ def test_bibtex_warnings_are_worded_at_the_edge_as_before():
     assert [row_message(e) for e in bibtex.read(b"rien").errors] == [
         "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier"
     ]
+
+
+def test_spreadsheet_refusals_are_worded_at_the_edge_as_before():
+    from library.formats.holdings_csv import read_holdings
+
+    data = b"titre;auteurs;type;zz\r\nA;Dupont, M (zz);;\r\nB;;bidule;\r\nC;;;;x\r\n"
+    parsed = read_holdings(data)
+    assert [row_message(w) for w in parsed.warnings] == ["colonnes inconnues ignorées : zz"]
+    said = [(e.line, row_message(e)) for e in parsed.errors]
+    assert said[0][0] == 2 and said[0][1].startswith("rôle inconnu dans « Dupont, M (zz) » :")
+    assert "(trad.)" in said[0][1] and said[0][1].endswith("ou aucun pour un auteur")
+    assert said[1][0] == 3 and said[1][1].startswith("type de document inconnu « bidule »")
+    assert said[2] == (4, "5 cellules pour 4 colonnes")
