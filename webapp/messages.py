@@ -626,6 +626,7 @@ _READ_NOTES = {
     "csv-unknown-role": "rôle inconnu dans « {value} » : écrivez l'un des rôles {roles} ou"
     " (éd.) après le nom, ou aucun pour un auteur",
     "csv-unknown-type": "type de document inconnu « {value} » (valeurs : {types})",
+    "marc-no-title": "zone {zone} $a (titre) absente",
     "iso-undecodable": "octets illisibles en {charset} (zones {zones}) : lus en {encoding}, à "
     "vérifier",
 }

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..models import Record
 from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unimarc
-from .holdings_csv import ParsedFile, RowError, read_holdings
+from .holdings_csv import ParsedFile, RowError, RowRefused, read_holdings
 from .iso2709 import flavour_of
 from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
 
@@ -45,6 +45,9 @@ def _from_marc(
             continue
         try:
             record = convert(marc, source)
+        except RowRefused as exc:
+            parsed.errors.append(RowError(number, code=exc.code, params={**exc.params, **at}))
+            continue
         except ValueError as exc:
             parsed.errors.append(RowError(number, f"{exc}{where}"))
             continue
