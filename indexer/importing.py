@@ -60,15 +60,18 @@ class ImportPlan:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
-    def to_json(self, reason: Callable[[PlannedRow], str]) -> dict[str, Any]:
-        """The plan for `--json`; `reason` words each row's reason (the edge's French)."""
+    def to_json(
+        self, reason: Callable[[PlannedRow], str], message: Callable[[RowError], str]
+    ) -> dict[str, Any]:
+        """The plan for `--json`; `reason` words each row's reason and `message` each error
+        and warning (the edge's French)."""
         return {
             "created": self.count("create"),
             "updated": self.count("update"),
             "skipped": self.count("skip"),
             "unit": self.unit,
-            "errors": [{"line": e.line, "message": e.message} for e in self.errors],
-            "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
+            "errors": [{"line": e.line, "message": message(e)} for e in self.errors],
+            "warnings": [{"line": w.line, "message": message(w)} for w in self.warnings],
             "rows": [
                 {
                     "line": r.line,
@@ -104,10 +107,10 @@ def plan_import(
     references = _References()
     for line, raw in parsed.rows:
         record, problems = admit(raw)
-        plan.warnings.extend(RowError(line, p.message) for p in problems if not p.fatal)
-        fatal = [p.message for p in problems if p.fatal]
+        plan.warnings.extend(RowError(line, problems=(p,)) for p in problems if not p.fatal)
+        fatal = tuple(p for p in problems if p.fatal)
         if fatal:
-            plan.errors.append(RowError(line, " ; ".join(fatal)))
+            plan.errors.append(RowError(line, problems=fatal))
             continue
         record = themes(record)
         identifier = identifier_of(record.source)

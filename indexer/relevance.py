@@ -110,7 +110,7 @@ def load_judgements(path: Path) -> list[Judged]:
         q = entry.get("q")
         relevant = entry.get("relevant", {})
         if not isinstance(q, str) or not q.strip():
-            raise JudgementError("no-query", f"requête n° {n}")
+            raise JudgementError("no-query", str(n))  # the entry's number
         if not isinstance(relevant, dict) or not relevant:
             raise JudgementError("no-judgement", q)
         for title, grade in relevant.items():

@@ -80,6 +80,21 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
+# The abbreviations of the French typographic convention (janv., févr., …).
+FRENCH_MONTHS_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 
 
 def french_date(day: date) -> str:

@@ -9,10 +9,14 @@ identifier is kept in the notes, where it misleads no one): never a value stored
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
 
 from .identifiers import normalise_isbn, normalise_issn
 from .models import Author, Record, Series
@@ -37,30 +41,6 @@ AUTHOR_LIMIT = 300
 KEYWORD_LIMIT = 200
 MAX_AUTHORS = 50
 MAX_KEYWORDS = 200
-FIELD_LABELS = {
-    "title": "titre",
-    "subtitle": "sous-titre",
-    "publisher": "éditeur",
-    "place": "lieu",
-    "abstract": "résumé",
-    "notes": "notes",
-    "call_number": "cote",
-    "url": "URL",
-    "isbn": "ISBN",
-    "issn": "ISSN",
-    "authors": "auteurs",
-    "keywords": "mots-clés",
-    "territories": "territoires",
-    "year": "année",
-    "pages": "pages",
-    "date": "date",
-    "language": "langue",
-    "edition": "mention d'édition",
-    "physical_description": "description matérielle",
-    "public_note": "note publique",
-    "series": "collection",
-    "acquired_on": "date d'acquisition",
-}
 URL_SCHEMES = ("http", "https")
 _URL = re.compile(r"^(https?)://[^\s<>\"]+$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -77,20 +57,72 @@ _SERIES_NUMBER = re.compile(
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class Refusal(StrEnum):
+    """Why the rule refuses a value; its facts are in Problem.params, the French sentence at
+    the edge (webapp.messages.problem_reason)."""
+
+    TOO_LONG = "too-long"  # length, limit (the field's name is Problem.field)
+    URL_TOO_LONG = "url-too-long"  # length, limit
+    URL_SCHEME = "url-scheme"
+    NO_TITLE = "no-title"
+    BAD_IDENTIFIER = "bad-identifier"  # value (ISBN or ISSN: Problem.field)
+    AUTHOR_TOO_LONG = "author-too-long"  # length
+    TOO_MANY_AUTHORS = "too-many-authors"  # count, kept
+    ITEM_TOO_LONG = "item-too-long"  # length (a keyword or a territory: Problem.field)
+    IMPLAUSIBLE_YEAR = "implausible-year"  # year
+    IMPLAUSIBLE_PAGES = "implausible-pages"
+    DAMAGED_TEXT = "damaged-text"  # fields: where U+FFFD already stands
+    NUMBER_WITHOUT_SERIES = "number-without-series"  # number
+    SERIES_TITLE_TOO_LONG = "series-title-too-long"  # length
+    NOT_A_SERIES_NUMBER = "not-a-series-number"  # number
+    TOO_MANY_SERIES = "too-many-series"  # count, kept
+    ACQUISITION_UNREADABLE = "acquisition-unreadable"  # value
+    ACQUISITION_FUTURE = "acquisition-future"  # value
+
+
+class Outcome(StrEnum):
+    """What an import did with a refused value (worded at the edge)."""
+
+    NONE = ""
+    VALUE_DROPPED = "value-dropped"
+    KEPT_IN_NOTES = "kept-in-notes"
+    IGNORED = "ignored"
+    DROPPED = "dropped"  # of a feminine field (année, date)
+    DROPPED_MASCULINE = "dropped-masculine"  # of a masculine one (nombre de pages)
+    TO_CHECK = "to-check"
+    NUMBER_KEPT_IN_NOTES = "number-kept-in-notes"
+    OTHERS_IGNORED = "others-ignored"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A value the rule refuses: the field, why (French), what an import did with it, and
-    whether the whole record must be refused (a record without a usable title). The form
-    shows the reason; an import report shows the reason and what it did."""
+    """A value the rule refuses: the field, why (a code and its facts), what an import did
+    with it, and whether the whole record must be refused (a record without a usable title).
+    The form shows the reason; an import report shows the reason and what it did."""
 
     field: str
-    reason: str
+    code: Refusal
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     fatal: bool = False
-    consequence: str = ""
+    consequence: Outcome = Outcome.NONE
 
-    @property
-    def message(self) -> str:
-        return f"{self.reason} : {self.consequence}" if self.consequence else self.reason
+
+class Refused(ValueError):
+    """A reader refuses a whole row for a value the rule refuses (the problem says why)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem.code))
+        self.problem = problem
+
+
+def _problem(
+    name: str,
+    code: Refusal,
+    fatal: bool = False,
+    consequence: Outcome = Outcome.NONE,
+    **params: Any,
+) -> Problem:
+    return Problem(name, code, params, fatal, consequence)
 
 
 def clean_multiline(text: str) -> str:
@@ -104,53 +136,44 @@ def clean_single(text: str) -> str:
     return clean_line(_CONTROL.sub(" ", unicodedata.normalize("NFC", text)))
 
 
-def url_problem(url: str) -> str:
-    """Why a URL is refused ('' when it is fine): only http:// and https:// addresses."""
+def url_problem(url: str) -> Problem | None:
+    """Why a URL is refused (None when it is fine): only http:// and https:// addresses."""
     if not url:
-        return ""
+        return None
     if len(url) > LIMITS["url"]:
-        return f"adresse trop longue ({len(url)} caractères, {LIMITS['url']} au plus)"
+        return _problem("url", Refusal.URL_TOO_LONG, length=len(url), limit=LIMITS["url"])
     if not _URL.match(url):
-        return "adresse web refusée : seules http:// et https:// sont admises"
-    return ""
+        return _problem("url", Refusal.URL_SCHEME)
+    return None
 
 
-def series_number_problem(number: str) -> str:
-    """Why a number in a collection is refused ('' when it is fine)."""
+def series_number_problem(number: str) -> Problem | None:
+    """Why a number in a collection is refused (None when it is fine)."""
     if not number or _SERIES_NUMBER.match(number):
-        return ""
-    return (
-        f"numéro de collection « {number[:40]} » : ce n'est pas un numéro (chiffres attendus, "
-        "par ex. « 12 », « 12 bis », « 3-4 » ou « IV ») ; un hors-série se signale "
-        "dans la mention d'édition ou la note publique"
-    )
+        return None
+    return _problem("series", Refusal.NOT_A_SERIES_NUMBER, number=number[:40])
 
 
-def acquisition_date_problem(value: str, today: datetime.date | None = None) -> str:
-    """Why a date of acquisition is refused ('' when it is fine): AAAA-MM-JJ, not future."""
+def acquisition_date_problem(value: str, today: datetime.date | None = None) -> Problem | None:
+    """Why a date of acquisition is refused (None when it is fine): AAAA-MM-JJ, not future."""
     if not value:
-        return ""
+        return None
     try:
         if not _ISO_DAY.match(value):
             raise ValueError(value)
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        return f"date d'acquisition « {value[:40]} » illisible : AAAA-MM-JJ attendu"
+        return _problem("acquired_on", Refusal.ACQUISITION_UNREADABLE, value=value[:40])
     if day > (today or datetime.date.today()):
-        return (
-            f"date d'acquisition dans le futur ({value}) : indiquez le jour où le document est "
-            "entré dans le fonds (aujourd'hui au plus tard), ou laissez la date vide"
-        )
-    return ""
+        return _problem("acquired_on", Refusal.ACQUISITION_FUTURE, value=value)
+    return None
 
 
-def too_long(name: str, value: str) -> str:
+def too_long(name: str, value: str) -> Problem | None:
     limit = LIMITS[name]
     if len(value) <= limit:
-        return ""
-    return f"{FIELD_LABELS[name]} trop long ({len(value):,} caractères, {limit:,} au plus)".replace(
-        ",", "\u202f"
-    )
+        return None
+    return _problem(name, Refusal.TOO_LONG, length=len(value), limit=limit)
 
 
 def admit(record: Record) -> tuple[Record, list[Problem]]:
@@ -163,14 +186,15 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
     for name in LIMITS:
         raw = getattr(record, name)
         text = clean_multiline(raw) if name in _MULTILINE else clean_single(raw)
-        reason = url_problem(text) if name == "url" else too_long(name, text)
-        if reason:
+        refused = url_problem(text) if name == "url" else too_long(name, text)
+        if refused:
             fatal = name == "title"
-            problems.append(Problem(name, reason, fatal, "" if fatal else "valeur non importée"))
+            outcome = Outcome.NONE if fatal else Outcome.VALUE_DROPPED
+            problems.append(replace(refused, fatal=fatal, consequence=outcome))
             text = ""
         values[name] = text
     if not values["title"] and not any(p.field == "title" for p in problems):
-        problems.append(Problem("title", "notice sans titre", True))
+        problems.append(_problem("title", Refusal.NO_TITLE, True))
     for name, normalise, label in (
         ("isbn", normalise_isbn, "ISBN"),
         ("issn", normalise_issn, "ISSN"),
@@ -182,7 +206,7 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
             values[name] = ""
             notes_extra.append(f"{label} (invalide) : {raw}"[: LIMITS["notes"]])
             problems.append(
-                Problem(name, f"{label} invalide « {raw[:40]} »", False, "gardé en note")
+                _problem(name, Refusal.BAD_IDENTIFIER, False, Outcome.KEPT_IN_NOTES, value=raw[:40])
             )
     authors: list[Author] = []
     seen: set[tuple[str, str]] = set()
@@ -193,19 +217,15 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         seen.add((name.casefold(), author.role))
         if len(name) > AUTHOR_LIMIT:
             problems.append(
-                Problem(
-                    "authors", f"nom d'auteur trop long ({len(name)} caractères)", False, "ignoré"
+                _problem(
+                    "authors", Refusal.AUTHOR_TOO_LONG, False, Outcome.IGNORED, length=len(name)
                 )
             )
             continue
         authors.append(replace(author, name=name))
     if len(authors) > MAX_AUTHORS:
         problems.append(
-            Problem(
-                "authors",
-                f"{len(authors)} auteurs : les {MAX_AUTHORS} premiers sont gardés, "
-                "les autres en note",
-            )
+            _problem("authors", Refusal.TOO_MANY_AUTHORS, count=len(authors), kept=MAX_AUTHORS)
         )
         notes_extra.append("Autres auteurs : " + " ; ".join(a.name for a in authors[MAX_AUTHORS:]))
         authors = authors[:MAX_AUTHORS]
@@ -218,21 +238,18 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
                 kept.append(text)
             elif text:
                 problems.append(
-                    Problem(
-                        name,
-                        f"{FIELD_LABELS[name]} trop long ({len(text)} caractères)",
-                        False,
-                        "ignoré",
-                    )
+                    _problem(name, Refusal.ITEM_TOO_LONG, False, Outcome.IGNORED, length=len(text))
                 )
         values[name] = tuple(dict.fromkeys(kept))[:MAX_KEYWORDS]
     if record.year is not None and not 1000 <= record.year <= 2999:
         problems.append(
-            Problem("year", f"année invraisemblable {record.year}", False, "non importée")
+            _problem("year", Refusal.IMPLAUSIBLE_YEAR, False, Outcome.DROPPED, year=record.year)
         )
         values["year"] = None
     if record.pages is not None and not 0 <= record.pages <= 100_000:
-        problems.append(Problem("pages", "nombre de pages invraisemblable", False, "non importé"))
+        problems.append(
+            _problem("pages", Refusal.IMPLAUSIBLE_PAGES, False, Outcome.DROPPED_MASCULINE)
+        )
         values["pages"] = None
     if record.date and not _DATE.match(record.date):
         values["date"] = ""
@@ -245,12 +262,12 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
     ]
     if damaged:  # the file itself carries them: said, since the letters are lost at the source
         problems.append(
-            Problem(
+            _problem(
                 damaged[0],
-                "caractère illisible (\ufffd) déjà présent dans le fichier : "
-                + ", ".join(FIELD_LABELS[n] for n in damaged),
+                Refusal.DAMAGED_TEXT,
                 False,
-                "à vérifier",
+                Outcome.TO_CHECK,
+                fields=tuple(damaged),
             )
         )
     series: list[Series] = []
@@ -260,46 +277,50 @@ def admit(record: Record) -> tuple[Record, list[Problem]]:
         if not title:
             if number:
                 problems.append(
-                    Problem(
+                    _problem(
                         "series",
-                        f"numéro de collection « {number[:40]} » sans collection",
+                        Refusal.NUMBER_WITHOUT_SERIES,
                         False,
-                        "ignoré",
+                        Outcome.IGNORED,
+                        number=number[:40],
                     )
                 )
             continue
         if len(title) > SERIES_TITLE_LIMIT:
             problems.append(
-                Problem(
+                _problem(
                     "series",
-                    f"titre de collection trop long ({len(title)} caractères)",
+                    Refusal.SERIES_TITLE_TOO_LONG,
                     False,
-                    "ignoré",
+                    Outcome.IGNORED,
+                    length=len(title),
                 )
             )
             continue
-        reason = series_number_problem(number)
-        if reason:
-            problems.append(Problem("series", reason, False, "numéro gardé en note"))
+        refused = series_number_problem(number)
+        if refused:
+            problems.append(replace(refused, consequence=Outcome.NUMBER_KEPT_IN_NOTES))
             notes_extra.append(f"Numéro dans la collection {title} : {number}"[: LIMITS["notes"]])
             number = ""
         if all(s.title.casefold() != title.casefold() for s in series):
             series.append(Series(title, number))
     if len(series) > MAX_SERIES:
         problems.append(
-            Problem(
+            _problem(
                 "series",
-                f"{len(series)} collections : les {MAX_SERIES} premières sont gardées",
+                Refusal.TOO_MANY_SERIES,
                 False,
-                "les autres ignorées",
+                Outcome.OTHERS_IGNORED,
+                count=len(series),
+                kept=MAX_SERIES,
             )
         )
         series = series[:MAX_SERIES]
     values["series"] = tuple(series)
     acquired = clean_single(record.acquired_on)
-    reason = acquisition_date_problem(acquired)
-    if reason:
-        problems.append(Problem("acquired_on", reason, False, "non importée"))
+    refused = acquisition_date_problem(acquired)
+    if refused:
+        problems.append(replace(refused, consequence=Outcome.DROPPED))
         acquired = ""
     values["acquired_on"] = acquired
     if notes_extra:

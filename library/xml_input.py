@@ -17,7 +17,6 @@ import defusedxml.ElementTree as defused
 from defusedxml import DefusedXmlException
 
 MAX_XML_BYTES = 256 * 1024 * 1024
-REFUSED = "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML (risque de « bombe XML »)"
 
 # A DOCTYPE can only stand in the prolog: after the XML declaration, comments, processing
 # instructions and spaces, before the root element.
@@ -27,7 +26,17 @@ _PROLOG_DOCTYPE = re.compile(
 
 
 class UnsafeXml(ValueError):
-    """XML refused before any entity could be expanded (French message)."""
+    """XML refused before any entity could be expanded: `reason` is "dtd" (a DOCTYPE or
+    ENTITY declaration) or "too-large" (over `limit_mb` MB); worded at the edge
+    (webapp.messages.unsafe_xml)."""
+
+    DTD = "dtd"
+    TOO_LARGE = "too-large"
+
+    def __init__(self, reason: str, limit_mb: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.limit_mb = limit_mb
 
 
 def parse_xml(data: bytes, *, limit: int = MAX_XML_BYTES) -> ElementTree.Element:
@@ -35,11 +44,11 @@ def parse_xml(data: bytes, *, limit: int = MAX_XML_BYTES) -> ElementTree.Element
     declaration, an external reference or a document over `limit` bytes, and
     ElementTree.ParseError for malformed XML."""
     if len(data) > limit:
-        raise UnsafeXml(f"fichier XML trop volumineux (plus de {limit // 2**20} Mo)")
+        raise UnsafeXml(UnsafeXml.TOO_LARGE, limit // 2**20)
     try:
         return defused.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
-        raise UnsafeXml(REFUSED) from None
+        raise UnsafeXml(UnsafeXml.DTD) from None
 
 
 def check_xml(data: bytes, *, limit: int = MAX_XML_BYTES) -> None:

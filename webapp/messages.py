@@ -15,6 +15,9 @@ from library.labels import LabelError
 from library.loans import LoanRefusal, LoanRefused
 from library.models import DOC_TYPE_LABELS, AuthorRole, CopyStatus, DocType, Support
 from library.users import AccountError, AccountProblem
+from library.validation import Outcome, Refusal
+from library.validation import Problem as RecordProblem
+from library.xml_input import UnsafeXml
 
 if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users pay for it
     from indexer.consistency import Problem, Repair
@@ -23,6 +26,7 @@ if TYPE_CHECKING:  # indexer.consistency loads the search engine: only its users
     from indexer.search.query import QueryNote
     from indexer.tag_model import ModelError
     from indexer.vocabulary import VocabularyError
+    from library.formats.holdings_csv import RowError
 
 # Why two records look like the same document (library.review, catalogue.find_duplicates).
 DUPLICATE_REASONS = {
@@ -469,6 +473,200 @@ def import_reason(row: PlannedRow) -> str:
     return _IMPORT_REASONS.get(row.reason_code, row.reason_code).format_map(_Legible(params))
 
 
+# What the record rule refuses (library.validation), in the form and in import reports.
+RECORD_FIELD_LABELS = {
+    "title": "titre",
+    "subtitle": "sous-titre",
+    "publisher": "éditeur",
+    "place": "lieu",
+    "abstract": "résumé",
+    "notes": "notes",
+    "call_number": "cote",
+    "url": "URL",
+    "isbn": "ISBN",
+    "issn": "ISSN",
+    "authors": "auteurs",
+    "keywords": "mots-clés",
+    "territories": "territoires",
+    "year": "année",
+    "pages": "pages",
+    "date": "date",
+    "language": "langue",
+    "edition": "mention d'édition",
+    "physical_description": "description matérielle",
+    "public_note": "note publique",
+    "series": "collection",
+    "acquired_on": "date d'acquisition",
+}
+_REFUSALS = {
+    Refusal.TOO_LONG: "{label} trop long ({length} caractères, {limit} au plus)",
+    Refusal.URL_TOO_LONG: "adresse trop longue ({length} caractères, {limit} au plus)",
+    Refusal.URL_SCHEME: "adresse web refusée : seules http:// et https:// sont admises",
+    Refusal.NO_TITLE: "notice sans titre",
+    Refusal.BAD_IDENTIFIER: "{label} invalide « {value} »",
+    Refusal.AUTHOR_TOO_LONG: "nom d'auteur trop long ({length} caractères)",
+    Refusal.TOO_MANY_AUTHORS: "{count} auteurs : les {kept} premiers sont gardés, les autres "
+    "en note",
+    Refusal.ITEM_TOO_LONG: "{label} trop long ({length} caractères)",
+    Refusal.IMPLAUSIBLE_YEAR: "année invraisemblable {year}",
+    Refusal.IMPLAUSIBLE_PAGES: "nombre de pages invraisemblable",
+    Refusal.DAMAGED_TEXT: "caractère illisible (\ufffd) déjà présent dans le fichier : {fields}",
+    Refusal.NUMBER_WITHOUT_SERIES: "numéro de collection « {number} » sans collection",
+    Refusal.SERIES_TITLE_TOO_LONG: "titre de collection trop long ({length} caractères)",
+    Refusal.NOT_A_SERIES_NUMBER: "numéro de collection « {number} » : ce n'est pas un numéro "
+    "(chiffres attendus, par ex. « 12 », « 12 bis », « 3-4 » ou « IV ») ; un hors-série se "
+    "signale dans la mention d'édition ou la note publique",
+    Refusal.TOO_MANY_SERIES: "{count} collections : les {kept} premières sont gardées",
+    Refusal.ACQUISITION_UNREADABLE: "date d'acquisition « {value} » illisible : AAAA-MM-JJ attendu",
+    Refusal.ACQUISITION_FUTURE: "date d'acquisition dans le futur ({value}) : indiquez le jour "
+    "où le document est entré dans le fonds (aujourd'hui au plus tard), ou laissez la date vide",
+}
+_OUTCOMES = {
+    Outcome.NONE: "",
+    Outcome.VALUE_DROPPED: "valeur non importée",
+    Outcome.KEPT_IN_NOTES: "gardé en note",
+    Outcome.IGNORED: "ignoré",
+    Outcome.DROPPED: "non importée",
+    Outcome.DROPPED_MASCULINE: "non importé",
+    Outcome.TO_CHECK: "à vérifier",
+    Outcome.NUMBER_KEPT_IN_NOTES: "numéro gardé en note",
+    Outcome.OTHERS_IGNORED: "les autres ignorées",
+}
+
+
+def problem_reason(problem: RecordProblem) -> str:
+    """Why the record rule refuses a value, as the form says it (lower case, no full stop)."""
+    params: dict[str, Any] = {"label": RECORD_FIELD_LABELS.get(problem.field, problem.field)}
+    params.update(problem.params)
+    if problem.code is Refusal.TOO_LONG:  # thousands apart by a narrow no-break space
+        for key in ("length", "limit"):
+            params[key] = f"{int(params[key]):,}".replace(",", "\u202f")
+    if "fields" in params:
+        params["fields"] = ", ".join(RECORD_FIELD_LABELS.get(n, n) for n in params["fields"])
+    return _REFUSALS.get(problem.code, str(problem.code)).format_map(_Legible(params))
+
+
+def problem_message(problem: RecordProblem) -> str:
+    """The reason and what an import did with the value: "ISBN invalide « … » : gardé en note"."""
+    reason = problem_reason(problem)
+    outcome = _OUTCOMES.get(problem.consequence, str(problem.consequence))
+    return f"{reason} : {outcome}" if outcome else reason
+
+
+# What an import reader says of a record or a file (library.formats), by code.
+_READ_NOTES = {
+    "unsafe-xml": "{unsafe}",
+    "xml-malformed": "XML mal formé ({detail})",
+    "not-bibliographic": "notice d'exemplaires ou d'autorité, pas une notice : ignorée",
+    "barcode-given": "code-barres {barcode} déjà donné à la notice {record} : exemplaire ignoré",
+    "no-iso2709-record": "fichier vide : aucune notice ISO 2709",
+    "no-marcxml-record": "aucune notice MARCXML (<record>) dans le fichier",
+    "deleted-by-partner": "notice supprimée chez le partenaire : ignorée",
+    "no-oai-dc": "aucun élément oai_dc:dc dans le fichier",
+    "no-dc-title": "notice sans dc:title",
+    "json-not-utf8": "fichier non UTF-8 (octet {byte})",
+    "json-invalid": "JSON invalide colonne {column} : {detail}",
+    "json-too-deep": "JSON trop imbriqué pour être lu",
+    "json-huge-number": "JSON illisible : nombre de plusieurs milliers de chiffres",
+    "json-not-a-list": "« {key} » doit être une liste",
+    "json-no-title": "notice sans titre (« title »)",
+    "json-unknown-value": "valeur inconnue : {detail}",
+    "json-no-records": "liste « records » absente",
+    "json-not-an-object": "notice qui n'est pas un objet JSON",
+    "csl-list-expected": "une liste d'éléments CSL est attendue",
+    "csl-not-an-object": "élément qui n'est pas un objet JSON",
+    "csl-empty-item": "élément vide (ni titre ni autre donnée) : ignoré",
+    "csl-untitled": "élément sans titre (« title ») : importé sous « {title} »",
+    "not-utf8": "fichier non UTF-8 : lu en {encoding}, vérifiez les lettres accentuées",
+    "ris-stray-text": "texte hors notice ignoré : « {text} »",
+    "ris-no-end-next": "notice sans fin (ER) : une nouvelle notice commence ligne {next}",
+    "ris-tag-outside": "balise {tag} hors notice ({start} attendu avant)",
+    "ris-no-end": "notice sans fin : la balise ER manque avant la fin du fichier",
+    "ris-empty": "aucune notice RIS (ligne « TY  - ») dans le fichier",
+    "ris-no-type": "type de notice (TY) vide",
+    "ris-empty-record": "notice vide : ni titre (TI ou T1) ni autre balise",
+    "ris-untitled": "notice sans titre (TI ou T1) : importée sous « {title} »",
+    "wos-no-end": "notice sans fin : ER manque avant la fin du fichier",
+    "iso-no-length": "début de notice illisible (longueur absente)",
+    "iso-truncated": "notice tronquée : {got} octets sur les {length} annoncés",
+    "iso-no-end": "fin de notice absente (caractère 0x1D attendu)",
+    "iso-bad-leader": "en-tête (label) illisible",
+    "iso-bad-base": "adresse de base des données illisible dans le label",
+    "iso-directory-base": "répertoire incohérent avec l'adresse de base",
+    "iso-directory-length": "répertoire de longueur invalide",
+    "iso-bad-entry": "entrée de répertoire illisible pour la zone {tag}",
+    "iso-field-outside": "zone {tag} hors des limites de la notice",
+    "bib-duplicate-key": "clé {key} déjà employée plus haut",
+    "bib-unbalanced": "{entry} : accolades non équilibrées (accolade ouverte ligne {opened}"
+    " jamais refermée)",
+    "bib-unreadable": "{entry} : syntaxe illisible",
+    "bib-empty": "aucune entrée BibTeX (« @type{{clé, … }} ») dans le fichier",
+    "bib-no-crossref": "entrée {key} : crossref « {parent} » absent du fichier",
+    "bib-empty-entry": "entrée {key} vide : ignorée",
+    "bib-untitled": "entrée {key} sans titre : importée sous « {title} »",
+    "bib-entry": "entrée {key} : {detail}",
+    "bib-no-title": "champ title absent",
+    "csv-empty": "fichier vide : une ligne d'en-tête est attendue",
+    "csv-bad-header": "ligne d'en-tête illisible ({detail})",
+    "csv-unknown-columns": "colonnes inconnues ignorées : {columns}{more}",
+    "csv-no-title-column": "colonne « titre » absente de l'en-tête",
+    "csv-open-quote": "guillemet ouvert jamais refermé : ligne ignorée",
+    "csv-bad-row": "ligne CSV illisible ({detail})",
+    "csv-too-many-cells": "{cells} cellules pour {columns} colonnes",
+    "csv-barcode-used": "code-barres {barcode} déjà utilisé ligne {first}",
+    "csv-no-title": "titre manquant",
+    "csv-bad-year": "année invalide « {value} » (attendu : quatre chiffres)",
+    "csv-bad-date": "date invalide « {value} » (attendu : AAAA, AAAA-MM ou AAAA-MM-JJ)",
+    "csv-bad-pages": "nombre de pages invalide « {value} »",
+    "csv-bad-support": "support inconnu « {value} » (papier ou electronique)",
+    "csv-bad-language": "langue invalide « {value} » (code ISO 639-1 : fr, en, es…)",
+    "csv-electronic-copies": "un document électronique n'a pas d'exemplaire à code-barres",
+    "csv-numbers-without-series": "numéro de collection « {value} » sans collection (colonne"
+    " collection vide ou moins de collections que de numéros)",
+    "csv-unknown-role": "rôle inconnu dans « {value} » : écrivez l'un des rôles {roles} ou"
+    " (éd.) après le nom, ou aucun pour un auteur",
+    "csv-unknown-type": "type de document inconnu « {value} » (valeurs : {types})",
+    "marc-no-title": "zone {zone} $a (titre) absente",
+    "iso-undecodable": "octets illisibles en {charset} (zones {zones}) : lus en {encoding}, à "
+    "vérifier",
+}
+# How an import names the encoding it fell back on.
+ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1251": "Windows-1251", "gbk": "GBK (chinois)"}
+
+
+def row_message(error: RowError) -> str:
+    """One French line for an import's row error or warning: the reader's words or code, or
+    the record rule's problems; " (octet N)" where a record starts in an ISO 2709 file."""
+    if error.problems:
+        return " ; ".join(problem_message(p) for p in error.problems)
+    if not error.code:
+        return error.message
+    params = dict(error.params)
+    if "limit" in params and "detail" not in params:  # a CSV cell over the csv module's limit
+        params["detail"] = f"cellule de plus de {int(params['limit']):,} caractères".replace(
+            ",", "\u202f"
+        )
+    if error.code == "csv-unknown-columns":
+        more = int(params.get("more", 0))
+        params["columns"] = ", ".join(params.get("columns", ()))
+        params["more"] = f" (et {more} autres)" if more else ""
+    if "roles" in params:
+        params["roles"] = ", ".join(f"({r})" for r in params["roles"])
+    if "types" in params:
+        params["types"] = ", ".join(params["types"])
+    if "kind" in params:  # a BibTeX entry that could not be parsed
+        params["entry"] = f"entrée @{params['kind']}" if params["kind"] else "entrée"
+    if "refusal" in params:
+        params["detail"] = _READ_NOTES.get(str(params["refusal"]), str(params["refusal"]))
+    if "encoding" in params:
+        params["encoding"] = ENCODING_NAMES.get(str(params["encoding"]), params["encoding"])
+    if error.code == "unsafe-xml":
+        reason = str(params.get("reason", ""))
+        params["unsafe"] = _UNSAFE_XML.get(reason, reason).format_map(_Legible(params))
+    text = _READ_NOTES.get(error.code, error.code).format_map(_Legible(params))
+    return f"{text} (octet {params['offset']})" if "offset" in params else text
+
+
 # What the query parser repaired in what the user typed (indexer.search.query).
 _QUERY_NOTES = {
     "query-too-long": "Requête trop longue : seuls les {chars} premiers caractères sont pris en "
@@ -501,6 +699,19 @@ def _first(values: list[Any], limit: int) -> str:
     return shown + ("…" if len(values) > limit else "")
 
 
+# Why an XML file from outside is refused (library.xml_input).
+_UNSAFE_XML = {
+    UnsafeXml.DTD: "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
+    " (risque de « bombe XML »)",
+    UnsafeXml.TOO_LARGE: "fichier XML trop volumineux (plus de {limit_mb} Mo)",
+}
+
+
+def unsafe_xml(exc: UnsafeXml) -> str:
+    """One French line for an XML file refused before it was parsed."""
+    return _UNSAFE_XML.get(exc.reason, exc.reason).format(limit_mb=exc.limit_mb)
+
+
 # Why a vocabulary (the instance's TOML file, or a SKOS file imported) cannot be used.
 _VOCABULARY_PROBLEMS = {
     "unreadable": "fichier illisible ({error})",
@@ -508,8 +719,7 @@ _VOCABULARY_PROBLEMS = {
     "not-utf8": "le fichier doit être enregistré en UTF-8",
     "too-large": "fichier trop volumineux (plus de {limit_mb} Mo)",
     "unknown-format": "format SKOS inconnu « {format} »",
-    "unsafe-xml": "déclaration DOCTYPE ou ENTITY refusée dans un fichier XML"
-    " (risque de « bombe XML »)",
+    "unsafe-xml": _UNSAFE_XML[UnsafeXml.DTD],
     "skos-unreadable": "fichier SKOS illisible (ni Turtle ni RDF/XML valide : {detail})",
     "no-concept": "aucun concept SKOS trouvé",
     "scheme-not-a-table": "« vocabulaire » doit être une table [vocabulaire]",

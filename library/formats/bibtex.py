@@ -31,7 +31,7 @@ from .common import (
     split_title,
     type_by_label,
 )
-from .holdings_csv import ParsedFile, RowError, not_utf8
+from .holdings_csv import ParsedFile, RowError, RowRefused, not_utf8
 from .hosts import periodical_host
 
 ENTRY_TYPES = {
@@ -408,8 +408,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode_bibtex(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    if not_utf8(encoding):
-        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    if warning := not_utf8(encoding):
+        parsed.warnings.append(warning)
     library = bibtexparser.parse_string(text, parse_stack=[])
     macros = {m: m.capitalize() for m in _MONTHS}
     for string in library.strings:
@@ -418,26 +418,19 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            parsed.warnings.append(RowError(line, f"clé {block.key} déjà employée plus haut"))
+            parsed.warnings.append(RowError.note(line, "bib-duplicate-key", key=block.key))
             if isinstance(block.ignore_error_block, bibtexparser.model.Entry):
                 entries.append(block.ignore_error_block)  # a repeated @string adds no entry
         elif isinstance(block, ParsingFailedBlock):
             raw = block.raw or ""
             opening = re.match(r"\s*@\s*(\w+)", raw)
-            name = f"entrée @{opening.group(1).lower()}" if opening else "entrée"
-            if raw.count("{") != raw.count("}"):
-                reason = (
-                    f"accolades non équilibrées (accolade ouverte ligne {line} jamais refermée)"
-                )
-            else:
-                reason = "syntaxe illisible"
-            parsed.errors.append(RowError(line, f"{name} : {reason}"))
+            kind = opening.group(1).lower() if opening else ""
+            code = "bib-unbalanced" if raw.count("{") != raw.count("}") else "bib-unreadable"
+            parsed.errors.append(RowError.note(line, code, kind=kind, opened=line))
         elif isinstance(block, bibtexparser.model.Entry):
             entries.append(block)
     if not entries and not parsed.errors:
-        parsed.errors.append(
-            RowError(1, "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier")
-        )
+        parsed.errors.append(RowError.note(1, "bib-empty"))
     by_key = {e.key.lower(): e for e in entries if e.key}
     for entry in entries:
         line = (entry.start_line or 0) + 1
@@ -449,7 +442,7 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         parent = by_key.get(parent_key.strip().lower()) if parent_key else None
         if parent_key and parent is None:
             parsed.warnings.append(
-                RowError(line, f"entrée {entry.key} : crossref « {parent_key} » absent du fichier")
+                RowError.note(line, "bib-no-crossref", key=entry.key, parent=parent_key)
             )
         if parent is not None:
             inherited = {f.key.lower(): _expression(str(f.value), macros) for f in parent.fields}
@@ -460,16 +453,20 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                 fields["booktitle"] = inherited["title"]
         if not fields.get("title", "").strip():
             if not any(v.strip() for k, v in fields.items() if k != "crossref"):
-                parsed.warnings.append(RowError(line, f"entrée {entry.key} vide : ignorée"))
+                parsed.warnings.append(RowError.note(line, "bib-empty-entry", key=entry.key))
                 continue
             fields["title"] = UNTITLED
             parsed.warnings.append(
-                RowError(line, f"entrée {entry.key} sans titre : importée sous « {UNTITLED} »")
+                RowError.note(line, "bib-untitled", key=entry.key, title=UNTITLED)
             )
         try:
             parsed.rows.append((line, _record(kind, entry.key, fields, source)))
+        except RowRefused as exc:
+            key = entry.key or kind
+            parsed.errors.append(RowError.note(line, "bib-entry", key=key, refusal=exc.code))
         except ValueError as exc:
-            parsed.errors.append(RowError(line, f"entrée {entry.key or kind} : {exc}"))
+            key = entry.key or kind
+            parsed.errors.append(RowError.note(line, "bib-entry", key=key, detail=str(exc)))
     return parsed
 
 
@@ -552,7 +549,7 @@ def _balanced(text: str) -> bool:
 def _record(kind: str, key: str, raw: dict[str, str], source: str) -> Record:
     fields = {k: (_verbatim(v) if k in _VERBATIM else latex_to_text(v)) for k, v in raw.items()}
     if not fields.get("title"):
-        raise ValueError("champ title absent")
+        raise RowRefused("bib-no-title")
     title, subtitle = split_title(fields["title"], fields.get("shorttitle", ""))
     if fields.get("subtitle"):
         subtitle = fields["subtitle"]

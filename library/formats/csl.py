@@ -194,21 +194,21 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def load_json(data: bytes) -> tuple[object, int, str]:
-    """(document, 0, '') or (None, line, a French reason): malformed text, nesting deeper
-    than Python's stack, a number of thousands of digits are reasons, not tracebacks."""
+def load_json(data: bytes) -> tuple[object, RowError | None]:
+    """(document, None) or (None, why, at its line): malformed text, nesting deeper than
+    Python's stack, a number of thousands of digits are reasons, not tracebacks."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, 1, f"fichier non UTF-8 (octet {exc.start})"
+        return None, RowError.note(1, "json-not-utf8", byte=exc.start)
     try:
-        return json.loads(text), 0, ""
+        return json.loads(text), None
     except json.JSONDecodeError as exc:
-        return None, exc.lineno, f"JSON invalide colonne {exc.colno} : {exc.msg}"
+        return None, RowError.note(exc.lineno, "json-invalid", column=exc.colno, detail=exc.msg)
     except RecursionError:
-        return None, 1, "JSON trop imbriqué pour être lu"
+        return None, RowError.note(1, "json-too-deep")
     except ValueError:  # an integer of more than 4,300 digits
-        return None, 1, "JSON illisible : nombre de plusieurs milliers de chiffres"
+        return None, RowError.note(1, "json-huge-number")
 
 
 def _date(issued: object) -> tuple[str, int | None]:
@@ -261,30 +261,26 @@ def _names(item: dict[str, Any]) -> list[Author]:
 def read(data: bytes, *, source: str = "") -> ParsedFile:
     """Items of a CSL-JSON file (Zotero's "CSL JSON" export, Pandoc, our `csl-json`)."""
     parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
-    items, line, reason = load_json(data)
-    if reason:
+    items, refused = load_json(data)
+    if refused:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(line, reason))
+        parsed.errors.append(refused)
         return parsed
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):
-        parsed.errors.append(RowError(1, "une liste d'éléments CSL est attendue"))
+        parsed.errors.append(RowError.note(1, "csl-list-expected"))
         return parsed
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            parsed.errors.append(RowError(number, "élément qui n'est pas un objet JSON"))
+            parsed.errors.append(RowError.note(number, "csl-not-an-object"))
             continue
         if not _text(item.get("title")):
             if not any(k not in ("id", "type") and item.get(k) for k in item):
-                parsed.warnings.append(
-                    RowError(number, "élément vide (ni titre ni autre donnée) : ignoré")
-                )
+                parsed.warnings.append(RowError.note(number, "csl-empty-item"))
                 continue
             item = {**item, "title": UNTITLED}
-            parsed.warnings.append(
-                RowError(number, f"élément sans titre (« title ») : importé sous « {UNTITLED} »")
-            )
+            parsed.warnings.append(RowError.note(number, "csl-untitled", title=UNTITLED))
         parsed.rows.append((number, _record(item, source)))
     return parsed
 

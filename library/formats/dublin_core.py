@@ -31,7 +31,7 @@ from .common import (
     type_by_label,
     xml_text,
 )
-from .holdings_csv import ParsedFile, RowError
+from .holdings_csv import ParsedFile, RowError, RowRefused
 from .hosts import host_citation
 from .marc import MarcXmlError, local, parse_xml
 
@@ -133,20 +133,20 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         root = parse_xml(data)
     except MarcXmlError as exc:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(exc.line or 1, str(exc)))
+        parsed.errors.append(exc.row_error())
         return parsed
     for found in _dc_elements(root):
         if found.deleted:
-            parsed.warnings.append(
-                RowError(found.number, "notice supprimée chez le partenaire : ignorée")
-            )
+            parsed.warnings.append(RowError.note(found.number, "deleted-by-partner"))
             continue
         try:
             parsed.rows.append((found.number, _record(found, source)))
+        except RowRefused as exc:
+            parsed.errors.append(RowError(found.number, code=exc.code, params=exc.params))
         except ValueError as exc:
             parsed.errors.append(RowError(found.number, str(exc)))
     if not parsed.rows and not parsed.errors and not parsed.warnings:
-        parsed.errors.append(RowError(1, "aucun élément oai_dc:dc dans le fichier"))
+        parsed.errors.append(RowError.note(1, "no-oai-dc"))
     return parsed
 
 
@@ -197,7 +197,7 @@ def _record(found: _Found, source: str) -> Record:
         if value:
             values.setdefault(name, []).append(value)
     if not values.get("title"):
-        raise ValueError("notice sans dc:title")
+        raise RowRefused("no-dc-title")
     title, subtitle = split_title(values["title"][0])
     date, year = parse_date(values.get("date", [""])[0])
     doc_type = next((t for t in map(type_by_label, values.get("type", [])) if t), None)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..identifiers import normalise_isbn, normalise_issn
 from ..models import (
@@ -28,7 +30,7 @@ from ..models import (
 )
 from ..names import is_organisation
 from ..text import clean_line, fold
-from ..validation import acquisition_date_problem, series_number_problem
+from ..validation import Problem, Refused, acquisition_date_problem, series_number_problem
 from .common import split_role
 from .spreadsheet import restore
 
@@ -98,8 +100,28 @@ _TYPE_BY_LABEL.update(
 
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """A row refused or a warning on it: a message, or the rule's problems (library.validation),
+    or a reader's code and its facts, that the edge words (webapp.messages.row_message).
+    An `offset` among the facts is where the record starts in the file (bytes)."""
+
     line: int
-    message: str
+    message: str = ""
+    problems: tuple[Problem, ...] = ()
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def note(cls, line: int, code: str, **params: Any) -> RowError:
+        return cls(line, code=code, params=params)
+
+
+class RowRefused(ValueError):
+    """A reader refuses a record: a code and its facts, for a RowError."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -160,10 +182,10 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
     try:
         header = next(reader)
     except StopIteration:
-        parsed.errors.append(RowError(1, "fichier vide : une ligne d'en-tête est attendue"))
+        parsed.errors.append(RowError.note(1, "csv-empty"))
         return parsed
     except csv.Error as exc:
-        parsed.errors.append(RowError(1, f"ligne d'en-tête illisible ({_csv_reason(exc)})"))
+        parsed.errors.append(RowError.note(1, "csv-bad-header", **_csv_reason(exc)))
         return parsed
     folded = [re.sub(r"[^a-z0-9]+", "_", fold(h.strip())).strip("_") for h in header]
     english = is_reference_manager(folded)
@@ -171,11 +193,12 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
     known = REFERENCE_COLUMNS if english else COLUMNS
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     if unknown:
-        shown = ", ".join(h[:40] for h in unknown[:20])
-        more = f" (et {len(unknown) - 20} autres)" if len(unknown) > 20 else ""
-        parsed.warnings.append(RowError(1, f"colonnes inconnues ignorées : {shown}{more}"))
+        shown = tuple(h[:40] for h in unknown[:20])
+        parsed.warnings.append(
+            RowError.note(1, "csv-unknown-columns", columns=shown, more=len(unknown) - len(shown))
+        )
     if "titre" not in names:
-        parsed.errors.append(RowError(1, "colonne « titre » absente de l'en-tête"))
+        parsed.errors.append(RowError.note(1, "csv-no-title-column"))
         return parsed
     seen_barcodes: dict[str, int] = {}
     offset = 0  # lines before the text the reader reads (it restarts after a broken row)
@@ -189,9 +212,7 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
             if reader.line_num + offset >= len(lines) and '"' in "".join(lines[line - 1 : line]):
                 # A quote opened on this row never closes: the reader took every row after it
                 # as one cell. Say where it opened and read on from the next line.
-                parsed.errors.append(
-                    RowError(line, "guillemet ouvert jamais refermé : ligne ignorée")
-                )
+                parsed.errors.append(RowError.note(line, "csv-open-quote"))
                 offset = line
                 reader = csv.reader(
                     io.StringIO("".join(lines[line:]), newline=""),
@@ -200,7 +221,7 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
                 )
                 line = offset + 1
                 continue
-            parsed.errors.append(RowError(line, f"ligne CSV illisible ({_csv_reason(exc)})"))
+            parsed.errors.append(RowError.note(line, "csv-bad-row", **_csv_reason(exc)))
             line = reader.line_num + offset + 1
             continue
         start, line = line, reader.line_num + offset + 1
@@ -208,7 +229,7 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
             continue
         if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
             parsed.errors.append(
-                RowError(start, f"{len(cells)} cellules pour {len(names)} colonnes")
+                RowError.note(start, "csv-too-many-cells", cells=len(cells), columns=len(names))
             )
             continue
         # restore: a cell our export neutralised ("'=…", see spreadsheet.py) reads as written
@@ -217,14 +238,20 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
         }
         try:
             record = _record(_from_reference_manager(row) if english else row, source)
+        except Refused as exc:
+            parsed.errors.append(RowError(start, problems=(exc.problem,)))
+            continue
+        except RowRefused as exc:
+            parsed.errors.append(RowError(start, code=exc.code, params=exc.params))
+            continue
         except ValueError as exc:
             parsed.errors.append(RowError(start, str(exc)))
             continue
         duplicate = next((c.barcode for c in record.copies if c.barcode in seen_barcodes), None)
         if duplicate:
             parsed.errors.append(
-                RowError(
-                    start, f"code-barres {duplicate} déjà utilisé ligne {seen_barcodes[duplicate]}"
+                RowError.note(
+                    start, "csv-barcode-used", barcode=duplicate, first=seen_barcodes[duplicate]
                 )
             )
             continue
@@ -234,11 +261,12 @@ def read_holdings(data: bytes, *, source: str = "") -> ParsedFile:
     return parsed
 
 
-def _csv_reason(exc: csv.Error) -> str:
+def _csv_reason(exc: csv.Error) -> dict[str, Any]:
+    """The csv module's error: a cell over the limit (its size), else its own words."""
     message = str(exc)
     if "field larger than field limit" in message:
-        return f"cellule de plus de {csv.field_size_limit():,} caractères".replace(",", "\u202f")
-    return message
+        return {"limit": csv.field_size_limit()}
+    return {"detail": message}
 
 
 # -- spreadsheets of reference managers --------------------------------------------------------
@@ -370,23 +398,23 @@ def _split(value: str) -> tuple[str, ...]:
 def _record(row: dict[str, str], source: str) -> Record:
     title = clean_line(row.get("titre", ""))
     if not title:
-        raise ValueError("titre manquant")
+        raise RowRefused("csv-no-title")
     year = None
     raw_year = row.get("annee", "")
     if raw_year:
         if not re.fullmatch(r"\d{4}", raw_year) or not 1000 <= int(raw_year) <= 2999:
-            raise ValueError(f"année invalide « {raw_year} » (attendu : quatre chiffres)")
+            raise RowRefused("csv-bad-year", value=raw_year)
         year = int(raw_year)
     date = row.get("date", "")
     if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-        raise ValueError(f"date invalide « {date} » (attendu : AAAA, AAAA-MM ou AAAA-MM-JJ)")
+        raise RowRefused("csv-bad-date", value=date)
     if date and year is None:
         year = int(date[:4])
     pages = None
     if row.get("pages"):
         digits = re.sub(r"\s*(p\.?|pages?)$", "", row["pages"], flags=re.I)
         if not digits.isdigit():
-            raise ValueError(f"nombre de pages invalide « {row['pages']} »")
+            raise RowRefused("csv-bad-pages", value=row["pages"])
         pages = int(digits)
     doc_type = _doc_type(row.get("type", ""))
     support = Support.PAPIER
@@ -395,20 +423,20 @@ def _record(row: dict[str, str], source: str) -> Record:
         if folded.startswith("elec") or folded.startswith("num"):
             support = Support.ELECTRONIQUE
         elif not folded.startswith("pap"):
-            raise ValueError(f"support inconnu « {row['support']} » (papier ou electronique)")
+            raise RowRefused("csv-bad-support", value=row["support"])
     language = (row.get("langue") or "fr").lower()
     if not re.fullmatch(r"[a-z]{2}|und", language):
-        raise ValueError(f"langue invalide « {row['langue']} » (code ISO 639-1 : fr, en, es…)")
+        raise RowRefused("csv-bad-language", value=row["langue"])
     copies = tuple(
         Copy(barcode=b, call_number=row.get("cote", ""), location=row.get("localisation", ""))
         for b in _split(row.get("code_barres", ""))
     )
     if copies and support is Support.ELECTRONIQUE:
-        raise ValueError("un document électronique n'a pas d'exemplaire à code-barres")
+        raise RowRefused("csv-electronic-copies")
     acquired = row.get("date_acquisition", "")
-    reason = acquisition_date_problem(acquired)
-    if reason:
-        raise ValueError(reason)
+    refused = acquisition_date_problem(acquired)
+    if refused:
+        raise Refused(refused)
     return Record(
         title=title,
         subtitle=clean_line(row.get("sous_titre", "")),
@@ -449,18 +477,15 @@ def _series(titles: str, numbers: str) -> tuple[Series, ...]:
     names = [t.strip() for t in titles.split("|")] if titles.strip() else []
     numbers_given = [n.strip() for n in numbers.split("|")] if numbers.strip() else []
     if len(numbers_given) > len(names):
-        raise ValueError(
-            f"numéro de collection « {numbers} » sans collection (colonne collection vide "
-            "ou moins de collections que de numéros)"
-        )
+        raise RowRefused("csv-numbers-without-series", value=numbers)
     series = []
     for position, name in enumerate(names):
         number = numbers_given[position] if position < len(numbers_given) else ""
         if not name:
             continue
-        reason = series_number_problem(number)
-        if reason:
-            raise ValueError(reason)
+        refused = series_number_problem(number)
+        if refused:
+            raise Refused(refused)
         series.append(Series(name, number))
     return tuple(series)
 
@@ -480,11 +505,8 @@ def _author(text: str) -> Author:
     # name in parentheses: "Dupont, Marie (trad.)".
     name, role = split_role(clean_line(text))
     if role is None:
-        known = ", ".join(f"({r.abbreviation})" for r in AuthorRole if r.abbreviation)
-        raise ValueError(
-            f"rôle inconnu dans « {text} » : écrivez l'un des rôles {known} ou (éd.) après "
-            "le nom, ou aucun pour un auteur"
-        )
+        known = tuple(r.abbreviation for r in AuthorRole if r.abbreviation)
+        raise RowRefused("csv-unknown-role", value=text, roles=known)
     person = "," in name and not is_organisation(name)
     kind = AuthorKind.PERSON if person else AuthorKind.ORGANISATION
     return Author(name, kind, role)
@@ -499,17 +521,12 @@ def _doc_type(value: str) -> DocType:
         pass
     found = _TYPE_BY_LABEL.get(fold(value.strip()))
     if found is None:
-        known = ", ".join(t.value for t in DocType)
-        raise ValueError(f"type de document inconnu « {value} » (valeurs : {known})")
+        raise RowRefused("csv-unknown-type", value=value, types=tuple(t.value for t in DocType))
     return found
 
 
-ENCODING_NAMES = {"cp1252": "Windows-1252", "gbk": "GBK (chinois)"}
-
-
-def not_utf8(encoding: str) -> str:
-    """The warning of a file that was not UTF-8 ('' when it was)."""
+def not_utf8(encoding: str) -> RowError | None:
+    """The warning of a file that was not UTF-8 (None when it was)."""
     if encoding.startswith("utf-8"):
-        return ""
-    name = ENCODING_NAMES.get(encoding, encoding)
-    return f"fichier non UTF-8 : lu en {name}, vérifiez les lettres accentuées"
+        return None
+    return RowError.note(1, "not-utf8", encoding=encoding)

@@ -13,35 +13,10 @@ import re
 from ..identifiers import normalise_issn
 from ..models import Host
 from ..periodicals import clean_pages, pages_problem
+from ..text import FRENCH_MONTHS, FRENCH_MONTHS_SHORT
 
-MONTHS_SHORT = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS_SHORT = FRENCH_MONTHS_SHORT
+MONTHS = FRENCH_MONTHS
 # Month words read back: French and English, full and abbreviated, lower case.
 _MONTH_WORDS: dict[str, int] = {}
 for _i, (_short, _full) in enumerate(zip(MONTHS_SHORT, MONTHS, strict=True)):

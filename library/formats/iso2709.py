@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from .marc import DataField, MarcRecord
 
@@ -69,13 +70,24 @@ def _cut_field(data: bytes) -> bytes:
     return _cut(data, MAX_FIELD - 4) + "…".encode()
 
 
+class Broken(ValueError):
+    """A record whose structure cannot be read: a code and its facts (worded at the edge,
+    webapp.messages.row_message)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     number: int  # 1-based position of the record in the file
     offset: int  # byte offset where it starts
     record: MarcRecord | None
-    error: str = ""
-    warnings: tuple[str, ...] = ()
+    error: str = ""  # why the record is unreadable: a code (iso-…), else a message
+    params: Mapping[str, Any] = field(default_factory=dict)  # the code's facts
+    warnings: tuple[tuple[str, Mapping[str, Any]], ...] = ()  # codes and facts
 
 
 def decode_all(data: bytes) -> Iterator[Decoded]:
@@ -91,21 +103,22 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
         number += 1
         head = data[offset : offset + 5]
         if len(data) - offset < 24 or not head.isdigit():
-            yield Decoded(number, offset, None, "début de notice illisible (longueur absente)")
+            yield Decoded(number, offset, None, "iso-no-length")
             return
         length = int(head)
         chunk = data[offset : offset + length]
         if len(chunk) < length or length < 26:
             yield Decoded(
-                number,
-                offset,
-                None,
-                f"notice tronquée : {len(chunk)} octets sur les {length} annoncés",
+                number, offset, None, "iso-truncated", {"got": len(chunk), "length": length}
             )
             return
         try:
             record, warnings = decode_checked(chunk)
             yield Decoded(number, offset, record, warnings=tuple(warnings))
+        except Broken as exc:
+            yield Decoded(number, offset, None, exc.code, exc.params)
+            if not chunk.endswith(RECORD_END):
+                return
         except ValueError as exc:
             yield Decoded(number, offset, None, str(exc))
             if not chunk.endswith(RECORD_END):
@@ -116,40 +129,42 @@ def decode_all(data: bytes) -> Iterator[Decoded]:
 
 
 def decode(chunk: bytes) -> MarcRecord:
-    """One record from its bytes (raises ValueError with a French reason)."""
+    """One record from its bytes (raises Broken, a ValueError, with a code)."""
     return decode_checked(chunk)[0]
 
 
 _Raw = tuple[str, bytes, list[tuple[bytes, bytes]] | None]  # tag, indicators or data, subfields
 
 
-def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
+def decode_checked(
+    chunk: bytes,
+) -> tuple[MarcRecord, list[tuple[str, Mapping[str, Any]]]]:
     """One record and what could not be decoded in it (the bytes a character set could not
-    read), as French warnings; ValueError when its structure is broken."""
+    read), as warnings (codes and facts); Broken when its structure is broken."""
     if not chunk.endswith(RECORD_END):
-        raise ValueError("fin de notice absente (caractère 0x1D attendu)")
+        raise Broken("iso-no-end")
     try:
         leader = chunk[:24].decode("ascii")
     except UnicodeDecodeError:
-        raise ValueError("en-tête (label) illisible") from None
+        raise Broken("iso-bad-leader") from None
     if not leader[12:17].isdigit():
-        raise ValueError("adresse de base des données illisible dans le label")
+        raise Broken("iso-bad-base")
     base = int(leader[12:17])
     end_of_directory = chunk.find(FIELD_END, 24)
     if end_of_directory < 0 or end_of_directory + 1 != base:
-        raise ValueError("répertoire incohérent avec l'adresse de base")
+        raise Broken("iso-directory-base")
     directory = chunk[24:end_of_directory]
     if len(directory) % 12:
-        raise ValueError("répertoire de longueur invalide")
+        raise Broken("iso-directory-length")
     raw: list[_Raw] = []
     for i in range(0, len(directory), 12):
         entry = directory[i : i + 12].decode("ascii", errors="replace")
         tag, size, start = entry[:3], entry[3:7], entry[7:12]
         if not (size.isdigit() and start.isdigit()):
-            raise ValueError(f"entrée de répertoire illisible pour la zone {tag}")
+            raise Broken("iso-bad-entry", tag=tag)
         body = chunk[base + int(start) : base + int(start) + int(size)]
         if len(body) != int(size) or not body.endswith(FIELD_END):
-            raise ValueError(f"zone {tag} hors des limites de la notice")
+            raise Broken("iso-field-outside", tag=tag)
         body = body[:-1]
         if tag < "010" and tag.isdigit():
             raw.append((tag, body, None))
@@ -181,12 +196,11 @@ def decode_checked(chunk: bytes) -> tuple[MarcRecord, list[str]]:
                 [(c.decode("ascii", errors="replace"), text(v, tag)) for c, v in subfields],
             )
         )
-    warnings = []
+    warnings: list[tuple[str, Mapping[str, Any]]] = []
     if problems:
         zones = ", ".join(dict.fromkeys(problems))
         warnings.append(
-            f"octets illisibles en {charset.name} (zones {zones}) : lus en "
-            f"{_ENCODING_NAMES[fallback]}, à vérifier"
+            ("iso-undecodable", {"charset": charset.name, "zones": zones, "encoding": fallback})
         )
     return record, warnings
 
@@ -210,7 +224,6 @@ class Charset:
 # Languages written in Cyrillic (008/35-37, 101 $a): their records, when not in the character
 # set they declare, are in Windows-1251 far more often than in Windows-1252.
 _CYRILLIC = frozenset({"rus", "ukr", "bel", "bul", "srp", "mac", "kaz", "kir", "tat"})
-_ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1251": "Windows-1251"}
 
 
 def _fallback_encoding(raw: list[_Raw]) -> str:

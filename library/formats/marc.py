@@ -12,9 +12,11 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import xml_input
 from .common import xml_attr, xml_text
+from .holdings_csv import RowError
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
 MARCXML_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -168,9 +170,17 @@ def marcxml_collection(records: Iterable[MarcRecord]) -> bytes:
 
 
 class MarcXmlError(ValueError):
-    def __init__(self, message: str, line: int = 0) -> None:
-        super().__init__(message)
+    """An XML file refused whole: a code (unsafe-xml with the reason and limit_mb of
+    library.xml_input, or xml-malformed with the parser's detail) for a RowError."""
+
+    def __init__(self, code: str, line: int = 0, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
         self.line = line
+        self.params = params
+
+    def row_error(self) -> RowError:
+        return RowError(self.line or 1, code=self.code, params=self.params)
 
 
 def parse_xml(data: bytes) -> ET.Element:
@@ -179,12 +189,11 @@ def parse_xml(data: bytes) -> ET.Element:
     try:
         return xml_input.parse_xml(data)
     except xml_input.UnsafeXml as exc:
-        raise MarcXmlError(str(exc), 1) from None
+        raise MarcXmlError("unsafe-xml", 1, reason=exc.reason, limit_mb=exc.limit_mb) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
-        raise MarcXmlError(
-            f"XML mal formé ({exc.msg if hasattr(exc, 'msg') else exc})", line
-        ) from None
+        detail = exc.msg if hasattr(exc, "msg") else str(exc)
+        raise MarcXmlError("xml-malformed", line, detail=detail) from None
 
 
 def local(tag: str) -> str:

@@ -37,6 +37,7 @@ from .common import (
     series_number_text,
     type_by_label,
 )
+from .holdings_csv import RowRefused
 from .hosts import host_g, parse_host_g, periodical_host
 from .marc import MarcRecord
 from .unimarc import _checked, _unique, without_sorting_marks
@@ -188,7 +189,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
     marc = without_sorting_marks(marc)
     title = _strip_isbd(marc.value("245", "a"))
     if not title:
-        raise ValueError("zone 245 $a (titre) absente")
+        raise RowRefused("marc-no-title", zone="245")
     authors = []
     for f in marc.fields:
         if f.tag not in ("100", "110", "111", "700", "710", "711") or not f.get("a"):

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..models import Record
 from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unimarc
-from .holdings_csv import ParsedFile, RowError, read_holdings
+from .holdings_csv import ParsedFile, RowError, RowRefused, read_holdings
 from .iso2709 import flavour_of
 from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
 
@@ -39,15 +39,15 @@ def _from_marc(
     barcodes: dict[str, int] = {}  # a barcode is one copy: the first record that gives it
     for number, marc in records:
         where = f" (octet {offsets[number]})" if offsets else ""
+        at = {"offset": offsets[number]} if offsets else {}
         if not marc.bibliographic:
-            parsed.warnings.append(
-                RowError(
-                    number, f"notice d'exemplaires ou d'autorité, pas une notice : ignorée{where}"
-                )
-            )
+            parsed.warnings.append(RowError.note(number, "not-bibliographic", **at))
             continue
         try:
             record = convert(marc, source)
+        except RowRefused as exc:
+            parsed.errors.append(RowError(number, code=exc.code, params={**exc.params, **at}))
+            continue
         except ValueError as exc:
             parsed.errors.append(RowError(number, f"{exc}{where}"))
             continue
@@ -55,10 +55,12 @@ def _from_marc(
         for copy in record.copies:
             if copy.barcode in barcodes:
                 parsed.warnings.append(
-                    RowError(
+                    RowError.note(
                         number,
-                        f"code-barres {copy.barcode} déjà donné à la notice "
-                        f"{barcodes[copy.barcode]} : exemplaire ignoré{where}",
+                        "barcode-given",
+                        barcode=copy.barcode,
+                        record=barcodes[copy.barcode],
+                        **at,
                     )
                 )
             else:
@@ -77,18 +79,23 @@ def _iso2709(flavour: str | None):
         offsets: dict[int, int] = {}
         for decoded in iso2709.decode_all(data):
             offsets[decoded.number] = decoded.offset
-            if decoded.record is None:
+            at = {"offset": decoded.offset}
+            if decoded.record is None and decoded.error.startswith("iso-"):
+                parsed.errors.append(
+                    RowError(decoded.number, code=decoded.error, params={**decoded.params, **at})
+                )
+            elif decoded.record is None:
                 parsed.errors.append(
                     RowError(decoded.number, f"{decoded.error} (octet {decoded.offset})")
                 )
             else:
                 good.append((decoded.number, decoded.record))
                 parsed.warnings.extend(
-                    RowError(decoded.number, f"{w} (octet {decoded.offset})")
-                    for w in decoded.warnings
+                    RowError(decoded.number, code=code, params={**params, **at})
+                    for code, params in decoded.warnings
                 )
         if not good and not parsed.errors:
-            parsed.errors.append(RowError(1, "fichier vide : aucune notice ISO 2709"))
+            parsed.errors.append(RowError.note(1, "no-iso2709-record"))
         return _from_marc(good, _convert(flavour), source, parsed, offsets)
 
     return read
@@ -102,11 +109,11 @@ def read_marcxml_file(data: bytes, *, source: str = "") -> ParsedFile:
         root = parse_xml(data)
     except MarcXmlError as exc:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(exc.line or 1, str(exc)))
+        parsed.errors.append(exc.row_error())
         return parsed
     good = list(enumerate(read_marcxml(root), start=1))
     if not good:
-        parsed.errors.append(RowError(1, "aucune notice MARCXML (<record>) dans le fichier"))
+        parsed.errors.append(RowError.note(1, "no-marcxml-record"))
     return _from_marc(good, _convert(None), source, parsed)
 
 

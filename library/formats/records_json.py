@@ -105,6 +105,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         ThemeAssignment,
         ThemeSource,
     )
+    from .holdings_csv import RowRefused
 
     def text(key: str) -> str:
         value = data.get(key)
@@ -113,17 +114,17 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
     def texts(key: str) -> tuple[str, ...]:
         value = data.get(key) or []
         if not isinstance(value, list):
-            raise ValueError(f"« {key} » doit être une liste")
+            raise RowRefused("json-not-a-list", key=key)
         return tuple(str(v) for v in value)
 
     title = text("title").strip()
     if not title:
-        raise ValueError("notice sans titre (« title »)")
+        raise RowRefused("json-no-title")
     try:
         doc_type = DocType(text("type") or "autre")
         support = Support(text("support") or "electronique")
     except ValueError as exc:
-        raise ValueError(f"valeur inconnue : {exc}") from None
+        raise RowRefused("json-unknown-value", detail=str(exc)) from None
     authors = []
     for item in data.get("authors") or []:
         if isinstance(item, str):
@@ -244,24 +245,27 @@ def read(data: bytes, *, source: str = "") -> Any:
 
     from .common import import_source
     from .csl import load_json
-    from .holdings_csv import ParsedFile, RowError
+    from .holdings_csv import ParsedFile, RowError, RowRefused
 
     parsed = ParsedFile(encoding="utf-8", delimiter="", unit="notice")
-    document, line, reason = load_json(data)
-    if reason:
+    document, refused = load_json(data)
+    if refused:
         parsed.unit = "ligne"
-        parsed.errors.append(RowError(line, reason))
+        parsed.errors.append(refused)
         return parsed
     items = document.get("records") if isinstance(document, dict) else document
     if not isinstance(items, list):
-        parsed.errors.append(RowError(1, "liste « records » absente"))
+        parsed.errors.append(RowError.note(1, "json-no-records"))
         return parsed
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            parsed.errors.append(RowError(number, "notice qui n'est pas un objet JSON"))
+            parsed.errors.append(RowError.note(number, "json-not-an-object"))
             continue
         try:
             record = record_from_dict(item)
+        except RowRefused as exc:
+            parsed.errors.append(RowError(number, code=exc.code, params=exc.params))
+            continue
         except (ValueError, KeyError, TypeError) as exc:
             parsed.errors.append(RowError(number, str(exc)))
             continue

@@ -30,7 +30,7 @@ from .common import (
     type_by_label,
     with_role,
 )
-from .holdings_csv import ParsedFile, RowError, not_utf8
+from .holdings_csv import ParsedFile, RowError, RowRefused, not_utf8
 from .hosts import periodical_host
 
 TYPES = {
@@ -191,8 +191,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
 
     text, encoding = decode(data)
     parsed = ParsedFile(encoding=encoding, delimiter="")
-    if not_utf8(encoding):
-        parsed.warnings.append(RowError(1, not_utf8(encoding)))
+    if warning := not_utf8(encoding):
+        parsed.warnings.append(warning)
     if _WOS_START.match(text.lstrip("\ufeff\r\n ")):
         return _read_wos(text, source, parsed)
     tags: list[tuple[str, str]] = []
@@ -212,28 +212,26 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                 continue
             # Text between records (a database's 'Provider: …' header, a note) is no record:
             # it is ignored, and said, since a record may have lost its TY line.
-            parsed.warnings.append(RowError(number, f"texte hors notice ignoré : « {line[:40]} »"))
+            parsed.warnings.append(RowError.note(number, "ris-stray-text", text=line[:40]))
             continue
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
             if start:
-                parsed.errors.append(
-                    RowError(
-                        start, f"notice sans fin (ER) : une nouvelle notice commence ligne {number}"
-                    )
-                )
+                parsed.errors.append(RowError.note(start, "ris-no-end-next", next=number))
             start, tags, last_tag = number, [("TY", value)], "TY"
             continue
         if not start:
             if tag in ("FN", "VR", "EF"):
                 continue
-            parsed.errors.append(RowError(number, f"balise {tag} hors notice (TY attendu avant)"))
+            parsed.errors.append(RowError.note(number, "ris-tag-outside", tag=tag, start="TY"))
             continue
         if tag == "ER":
             try:
                 record, warnings = _record(tags, source)
                 parsed.rows.append((start, record))
-                parsed.warnings.extend(RowError(start, w) for w in warnings)
+                parsed.warnings.extend(RowError(start, code=c, params=p) for c, p in warnings)
+            except RowRefused as exc:
+                parsed.errors.append(RowError(start, code=exc.code, params=exc.params))
             except ValueError as exc:
                 parsed.errors.append(RowError(start, str(exc)))
             start, tags, last_tag = 0, [], ""
@@ -241,15 +239,16 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         tags.append((tag, value))
         last_tag = tag
     if start:
-        parsed.errors.append(
-            RowError(start, "notice sans fin : la balise ER manque avant la fin du fichier")
-        )
+        parsed.errors.append(RowError.note(start, "ris-no-end"))
     if not parsed.rows and not parsed.errors:
-        parsed.errors.append(RowError(1, "aucune notice RIS (ligne « TY  - ») dans le fichier"))
+        parsed.errors.append(RowError.note(1, "ris-empty"))
     return parsed
 
 
-def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]]:
+def _record(
+    tags: list[tuple[str, str]], source: str
+) -> tuple[Record, list[tuple[str, dict[str, str]]]]:
+    """The record of one RIS record's tags, and its warnings (codes and facts)."""
     values: dict[str, list[str]] = {}
     for tag, value in tags:
         if value:
@@ -258,19 +257,19 @@ def _record(tags: list[tuple[str, str]], source: str) -> tuple[Record, list[str]
     def first(*names: str) -> str:
         return next((values[n][0] for n in names if n in values), "")
 
-    warnings: list[str] = []
+    warnings: list[tuple[str, dict[str, str]]] = []
     ty = first("TY").upper()
     if not ty:
-        raise ValueError("type de notice (TY) vide")
+        raise RowRefused("ris-no-type")
     doi = first("DO", "DI")
     if not doi and ty not in _M3_TYPES and first("M3").startswith("10."):
         doi = first("M3")  # Zotero writes a DOI in M3 for the types without a DO tag
     title_text = first("TI", "T1", "CT", "BT")
     if not title_text:
         if len(values) <= 1:
-            raise ValueError("notice vide : ni titre (TI ou T1) ni autre balise")
+            raise RowRefused("ris-empty-record")
         title_text = UNTITLED
-        warnings.append(f"notice sans titre (TI ou T1) : importée sous « {UNTITLED} »")
+        warnings.append(("ris-untitled", {"title": UNTITLED}))
     title, subtitle = split_title(title_text, first("ST"))  # no ST: no subtitle
     doc_type = _BY_TY.get(ty, DocType.AUTRE)
     if "M3" in values and ty in _M3_TYPES:
@@ -403,20 +402,22 @@ def _read_wos(text: str, source: str, parsed: ParsedFile) -> ParsedFile:
             start, fields = number, [("PT", value.strip())]
             continue
         if not start:
-            parsed.errors.append(RowError(number, f"balise {tag} hors notice (PT attendu avant)"))
+            parsed.errors.append(RowError.note(number, "ris-tag-outside", tag=tag, start="PT"))
             continue
         if tag == "ER":
             try:
                 record, warnings = _record(_wos_as_ris(fields), source)
                 parsed.rows.append((start, record))
-                parsed.warnings.extend(RowError(start, w) for w in warnings)
+                parsed.warnings.extend(RowError(start, code=c, params=p) for c, p in warnings)
+            except RowRefused as exc:
+                parsed.errors.append(RowError(start, code=exc.code, params=exc.params))
             except ValueError as exc:
                 parsed.errors.append(RowError(start, str(exc)))
             start, fields = 0, []
             continue
         fields.append((tag, value.strip()))
     if start:
-        parsed.errors.append(RowError(start, "notice sans fin : ER manque avant la fin du fichier"))
+        parsed.errors.append(RowError.note(start, "wos-no-end"))
     return parsed
 
 

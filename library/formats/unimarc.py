@@ -40,6 +40,7 @@ from .common import (
     series_number_text,
     type_by_label,
 )
+from .holdings_csv import RowRefused
 from .hosts import issue_label, parse_date_words, periodical_host
 from .marc import MarcRecord
 
@@ -162,7 +163,7 @@ def from_marc(marc: MarcRecord, source_name: str = "") -> Record:
     marc = without_sorting_marks(marc)
     title = strip_isbd(marc.value("200", "a"))
     if not title.strip():
-        raise ValueError("zone 200 $a (titre) absente")
+        raise RowRefused("marc-no-title", zone="200")
     subtitle = (
         " : ".join(strip_isbd(e) for e in marc.all("200")[0].get_all("e") if strip_isbd(e))
         if marc.first("200")

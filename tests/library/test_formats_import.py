@@ -9,6 +9,7 @@ from library import AuthorKind, DocType, Support
 from library.formats import bibtex, csl, dublin_core, iso2709, records_json, ris
 from library.formats.marc import MarcRecord
 from library.formats.readers import READERS, sniff
+from webapp.messages import row_message
 
 
 def test_ris_as_zotero_and_endnote_write_it():
@@ -50,7 +51,7 @@ def test_ris_errors_say_where():
         b"TY  - BOOK\r\nTI  - Second\r\nER  - \r\n"
     )
     parsed = ris.read(data)
-    assert [(e.line, e.message.split(" :")[0]) for e in parsed.errors] == [
+    assert [(e.line, row_message(e).split(" :")[0]) for e in parsed.errors] == [
         (1, "balise AU hors notice (TY attendu avant)"),
         (2, "notice sans fin (ER)"),
     ]
@@ -93,7 +94,7 @@ def test_bibtex_unbalanced_braces_name_the_entry_and_the_rest_is_read():
     parsed = bibtex.read(data)
     assert [r.title for _, r in parsed.rows] == ["Bon", "Bon aussi"]
     (error,) = parsed.errors
-    assert error.line == 2 and "accolades non équilibrées" in error.message
+    assert error.line == 2 and "accolades non équilibrées" in row_message(error)
 
 
 def test_bibtex_a_repeated_string_macro_is_a_warning_and_the_entries_are_read():
@@ -105,7 +106,7 @@ def test_bibtex_a_repeated_string_macro_is_a_warning_and_the_entries_are_read():
     assert [r.title for _, r in parsed.rows] == ["Plan"]
     assert not parsed.errors
     (warning,) = parsed.warnings
-    assert warning.line == 2 and "org" in warning.message
+    assert warning.line == 2 and "org" in row_message(warning)
 
 
 def _unimarc(
@@ -185,9 +186,9 @@ def test_a_damaged_iso2709_file_names_the_record_and_the_byte():
     broken[27:31] = b"ab12"
     parsed = READERS["iso2709"](good + bytes(broken) + good[:40])
     assert [r.title for _, r in parsed.rows] == ["Première"]
-    assert [(e.line, e.message) for e in parsed.errors][0][0] == 2
-    assert f"(octet {len(good)})" in parsed.errors[0].message
-    assert parsed.errors[1].line == 3 and "tronquée" in parsed.errors[1].message
+    assert [(e.line, row_message(e)) for e in parsed.errors][0][0] == 2
+    assert f"(octet {len(good)})" in row_message(parsed.errors[0])
+    assert parsed.errors[1].line == 3 and "tronquée" in row_message(parsed.errors[1])
 
 
 def test_an_oai_pmh_harvest_is_read_and_its_deleted_records_skipped():
@@ -211,23 +212,29 @@ def test_an_oai_pmh_harvest_is_read_and_its_deleted_records_skipped():
     assert record.doc_type is DocType.GUIDE and record.date == "2011-04" and record.language == "fr"
     assert record.support is Support.ELECTRONIQUE and record.isbn == "9782844507686"
     assert record.source == "import:moisson.xml#oai:autre.example:7"
-    assert parsed.warnings[0].line == 2 and "supprimée" in parsed.warnings[0].message
+    assert parsed.warnings[0].line == 2 and "supprimée" in row_message(parsed.warnings[0])
 
 
 @pytest.mark.parametrize("reader", ["marcxml", "oai_dc"])
 def test_xml_with_entities_or_broken_markup_is_refused(reader):
     bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>'
-    assert "DOCTYPE" in READERS[reader](bomb).errors[0].message
+    assert "DOCTYPE" in row_message(READERS[reader](bomb).errors[0])
     broken = b"<collection>\n<record>\n<leader>x</leader>\n</collection>"
     error = READERS[reader](broken).errors[0]
-    assert error.line == 4 and "XML mal formé" in error.message
+    assert error.line == 4 and "XML mal formé" in row_message(error)
 
 
 def test_json_errors_say_line_and_column():
     parsed = records_json.read(b'{"records": [\n  {"title": "A"},\n  {"title": }\n]}')
-    assert parsed.errors[0].line == 3 and "colonne" in parsed.errors[0].message
+    assert parsed.errors[0].line == 3 and "colonne" in row_message(parsed.errors[0])
     parsed = records_json.read(b'{"records": [{"title": "A", "type": "roman"}, {"title": "B"}]}')
     assert [r.title for _, r in parsed.rows] == ["B"] and parsed.errors[0].line == 1
+    assert row_message(parsed.errors[0]).startswith("valeur inconnue : 'roman'")
+    parsed = records_json.read(b'{"records": [{"title": " "}, {"title": "B", "keywords": "x"}]}')
+    assert [row_message(e) for e in parsed.errors] == [
+        "notice sans titre (« title »)",
+        "« keywords » doit être une liste",
+    ]
 
 
 def test_csl_json_as_zotero_exports_it():
@@ -267,3 +274,47 @@ def test_csl_json_as_zotero_exports_it():
 )
 def test_formats_are_recognised_by_content_first(head, suffix, expected):
     assert sniff(head, suffix) == expected
+
+
+def test_ris_warnings_are_worded_at_the_edge_as_before():
+    data = b"Une note\r\nTY  - BOOK\r\nAU  - Caf\xe9, Jean\r\nER  - \r\n"
+    parsed = ris.read(data)
+    said = [(w.line, row_message(w)) for w in parsed.warnings]
+    assert said[:2] == [
+        (1, "fichier non UTF-8 : lu en Windows-1252, vérifiez les lettres accentuées"),
+        (1, "texte hors notice ignoré : « Une note »"),
+    ]
+    assert said[2][0] == 2 and said[2][1].startswith("notice sans titre (TI ou T1) : importée")
+    assert [row_message(e) for e in ris.read(b"TY  - BOOK\nER  - \n").errors] == [
+        "notice vide : ni titre (TI ou T1) ni autre balise"
+    ]
+
+
+def test_bibtex_warnings_are_worded_at_the_edge_as_before():
+    data = (
+        b"@book{a,\n title={T},\n}\n@book{a,\n title={U}}\n"
+        b"@article{c, author={X}}\n@misc{d, crossref={zz}, title={Y}}\n@misc{e,}\n"
+    )
+    said = [(w.line, row_message(w)) for w in bibtex.read(data).warnings]
+    assert said[0] == (4, "clé a déjà employée plus haut")
+    assert said[1][1].startswith("entrée c sans titre : importée sous « ")
+    assert said[2:] == [
+        (7, "entrée d : crossref « zz » absent du fichier"),
+        (8, "entrée e vide : ignorée"),
+    ]
+    assert [row_message(e) for e in bibtex.read(b"rien").errors] == [
+        "aucune entrée BibTeX (« @type{clé, … } ») dans le fichier"
+    ]
+
+
+def test_spreadsheet_refusals_are_worded_at_the_edge_as_before():
+    from library.formats.holdings_csv import read_holdings
+
+    data = b"titre;auteurs;type;zz\r\nA;Dupont, M (zz);;\r\nB;;bidule;\r\nC;;;;x\r\n"
+    parsed = read_holdings(data)
+    assert [row_message(w) for w in parsed.warnings] == ["colonnes inconnues ignorées : zz"]
+    said = [(e.line, row_message(e)) for e in parsed.errors]
+    assert said[0][0] == 2 and said[0][1].startswith("rôle inconnu dans « Dupont, M (zz) » :")
+    assert "(trad.)" in said[0][1] and said[0][1].endswith("ou aucun pour un auteur")
+    assert said[1][0] == 3 and said[1][1].startswith("type de document inconnu « bidule »")
+    assert said[2] == (4, "5 cellules pour 4 colonnes")

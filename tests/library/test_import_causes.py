@@ -13,7 +13,7 @@ from library.formats.readers import READERS
 from library.identifiers import normalise_isbn
 from library.models import Host
 from library.validation import admit
-from webapp.messages import import_reason
+from webapp.messages import import_reason, row_message
 
 
 def names(record) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def test_a_record_in_a_character_set_it_does_not_declare_is_said_not_stored_as_f
     parsed = READERS["iso2709"](data)
     ((_, record),) = parsed.rows
     assert record.title.startswith("Société") and "\ufffd" not in record.title
-    assert "octets illisibles en UTF-8 (zones 245)" in parsed.warnings[0].message
+    assert "octets illisibles en UTF-8 (zones 245)" in row_message(parsed.warnings[0])
 
 
 # -- RIS ----------------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def test_a_bibtex_file_in_gbk_is_read_as_gbk_and_said():
     parsed = bibtex.read(data)
     ((_, record),) = parsed.rows
     assert record.title == "测试" and record.authors[0].name == "凯撒"
-    assert "GBK" in parsed.warnings[0].message
+    assert "GBK" in row_message(parsed.warnings[0])
 
 
 # -- CSL-JSON -----------------------------------------------------------------------------------

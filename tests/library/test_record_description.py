@@ -11,7 +11,14 @@ from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.alerts import Alerts, entered_the_fund, theme_matches
 from library.harvest import newest_first
 from library.models import Series
-from library.validation import acquisition_date_problem, admit, series_number_problem
+from library.validation import (
+    Problem,
+    Refusal,
+    acquisition_date_problem,
+    admit,
+    series_number_problem,
+)
+from webapp.messages import problem_message, problem_reason, row_message
 
 
 @pytest.fixture
@@ -48,9 +55,14 @@ def test_every_new_field_is_kept_by_the_catalogue(cat):
     assert stored.acquired_on == "2012-05-14"
 
 
+def said(problem: Problem | None) -> str:
+    assert problem is not None
+    return problem_reason(problem)
+
+
 @pytest.mark.parametrize("number", ["12", "12 bis", "3-4", "IV", "7a", ""])
 def test_a_collection_number_is_a_number(number):
-    assert series_number_problem(number) == ""
+    assert series_number_problem(number) is None
     admitted, problems = admit(rich(series=(Series("Cahiers", number),)))
     assert admitted.series == (Series("Cahiers", number),) and not problems
 
@@ -59,20 +71,21 @@ def test_a_collection_number_is_a_number(number):
 def test_a_collection_number_that_is_not_a_number_is_refused_clearly_and_kept_in_the_notes(
     number,
 ):
-    assert "ce n'est pas un numéro" in series_number_problem(number)
+    assert "ce n'est pas un numéro" in said(series_number_problem(number))
     admitted, problems = admit(rich(series=(Series("Cahiers", number),)))
     assert admitted.series == (Series("Cahiers", ""),)
     (problem,) = problems
-    assert problem.field == "series" and f"« {number} »" in problem.message
+    assert problem.field == "series" and f"« {number} »" in problem_message(problem)
+    assert problem_message(problem).endswith(" : numéro gardé en note")
     assert f"Numéro dans la collection Cahiers : {number}" in admitted.notes
 
 
 def test_an_acquisition_date_in_the_future_or_unreadable_is_refused():
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    assert "dans le futur" in acquisition_date_problem(tomorrow)
-    assert "AAAA-MM-JJ" in acquisition_date_problem("14/05/2012")
-    assert "AAAA-MM-JJ" in acquisition_date_problem("2012-02-30")
-    assert acquisition_date_problem(date.today().isoformat()) == ""
+    assert "dans le futur" in said(acquisition_date_problem(tomorrow))
+    assert "AAAA-MM-JJ" in said(acquisition_date_problem("14/05/2012"))
+    assert "AAAA-MM-JJ" in said(acquisition_date_problem("2012-02-30"))
+    assert acquisition_date_problem(date.today().isoformat()) is None
     admitted, problems = admit(rich(acquired_on=tomorrow))
     assert admitted.acquired_on == ""
     assert [p.field for p in problems] == ["acquired_on"]
@@ -165,7 +178,7 @@ def test_a_spreadsheet_row_with_a_wrong_number_or_date_is_refused_with_its_reaso
     parsed = read_holdings(data)
     assert [r.title for _, r in parsed.rows] == ["Bon"]
     (error,) = parsed.errors
-    assert error.line == 3 and message in error.message
+    assert error.line == 3 and message in row_message(error)
 
 
 def test_a_changed_file_re_extracted_keeps_the_documentalist_s_description():
@@ -186,3 +199,19 @@ def test_a_changed_file_re_extracted_keeps_the_documentalist_s_description():
         assert refreshed.series == rich().series and refreshed.edition == rich().edition
         assert refreshed.physical_description == "312 p. : ill. ; 24 cm"
         assert (refreshed.public_note, refreshed.acquired_on) == (rich().public_note, "2012-05-14")
+
+
+def test_every_refusal_of_the_rule_is_worded_in_french_at_the_edge():
+    facts = dict(length=501, limit=500, value="x", count=3, kept=2, year=50, number="x")
+    for code in Refusal:
+        text = problem_reason(Problem("title", code, {**facts, "fields": ("title",)}))
+        assert text and text != code.value and "{" not in text, code
+
+
+def test_a_value_too_long_says_its_length_and_the_limit():
+    _, problems = admit(rich(title="x" * 501, abstract="a" * 20_001))
+    assert [problem_message(p) for p in problems] == [
+        "titre trop long (501 caractères, 500 au plus)",
+        "résumé trop long (20\u202f001 caractères, 20\u202f000 au plus) : valeur non importée",
+    ]
+    assert [p.fatal for p in problems] == [True, False]

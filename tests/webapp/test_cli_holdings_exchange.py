@@ -15,6 +15,7 @@ from lxml import etree
 from library import Catalogue, Copy, DocType, Record, Support
 from library.models import CopyStatus
 from webapp.cli import cli
+from webapp.messages import row_message
 
 NO_NET = etree.XMLParser(no_network=True)
 BOOK = Record(
@@ -153,4 +154,4 @@ def test_a_barcode_given_to_two_records_of_one_file_makes_one_copy(tmp_path):
     data = iso2709.encode_all([unimarc("Premier"), unimarc("Second")])
     parsed = READERS["iso2709"](data, source="double.mrc")
     assert [len(r.copies) for _, r in parsed.rows] == [1, 0]
-    assert "code-barres B-1 déjà donné à la notice 1" in parsed.warnings[0].message
+    assert "code-barres B-1 déjà donné à la notice 1" in row_message(parsed.warnings[0])

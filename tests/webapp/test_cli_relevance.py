@@ -78,6 +78,10 @@ relevant = { "Les jardins partagés" = 1, "Bilan du centre social" = 2 }
         ('[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 5 }', "note hors de 0 à 2"),
         ('[[query]]\nq = "x"', "aucun document jugé"),
         ("", "aucune requête"),
+        (
+            '[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 2 }\n[[query]]\nq = " "',
+            "requête vide dans le fichier de jugements (requête n° 2)",
+        ),
     ],
 )
 def test_a_bad_judgements_file_gets_one_french_line(run, fund, tmp_path, content, message):

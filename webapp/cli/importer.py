@@ -15,7 +15,7 @@ from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.readers import READERS, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
-from .messages import import_reason
+from .messages import import_reason, row_message
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +87,11 @@ def command(
         first = parsed.errors[0]
         more = f" (et {len(parsed.errors) - 1} autres erreurs)" if len(parsed.errors) > 1 else ""
         if as_json:
-            reasons = [f"{unit} {e.line} : {e.message}" for e in parsed.errors]
+            reasons = [f"{unit} {e.line} : {row_message(e)}" for e in parsed.errors]
             print_json(_refusal(file, name, dry_run, reasons, unit, parsed.errors))
-        raise CliError(f"{file.name}, {unit} {first.line} : {first.message}{more}", EXIT_REFUSED)
+        raise CliError(
+            f"{file.name}, {unit} {first.line} : {row_message(first)}{more}", EXIT_REFUSED
+        )
     refused = bool(parsed.errors) and name != "csv" and not skip_invalid
     if (refused or dry_run) and not env.paths.exists():
         catalogue = Catalogue.open(":memory:")  # a preview for a new instance: all creations
@@ -109,9 +111,9 @@ def command(
         sync_index(catalogue, env.index(create=True, sync=False), compact=True)
     if as_json:
         document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
-        document.update(plan.to_json(import_reason))
+        document.update(plan.to_json(import_reason, row_message))
         document["reasons"] = (
-            [f"{unit} {e.line} : {e.message}" for e in plan.errors] if refused else []
+            [f"{unit} {e.line} : {row_message(e)}" for e in plan.errors] if refused else []
         )
         print_json(document)
     else:
@@ -155,7 +157,7 @@ def _refusal(
         "updated": 0,
         "skipped": 0,
         "unit": unit,
-        "errors": [{"line": e.line, "message": e.message} for e in errors],
+        "errors": [{"line": e.line, "message": row_message(e)} for e in errors],
         "warnings": [],
         "rows": [],
         "ids": [],
@@ -183,6 +185,6 @@ def _print(file: Path, name: str, plan: ImportPlan, dry_run: bool, refused: bool
         elif dry_run:
             click.echo(f"  {unit} {row.line} : nouvelle notice « {row.record.title} »")
     for error in plan.errors:
-        click.echo(f"  {unit} {error.line} en erreur : {error.message}")
+        click.echo(f"  {unit} {error.line} en erreur : {row_message(error)}")
     for warning in plan.warnings:
-        click.echo(f"  {unit} {warning.line} : {warning.message}")
+        click.echo(f"  {unit} {warning.line} : {row_message(warning)}")

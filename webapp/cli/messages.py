@@ -26,6 +26,7 @@ from webapp.messages import (
     query_note,
     reason_text,
     repair_text,
+    row_message,
     support_label,
     vocabulary_problem,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "query_note",
     "reason_text",
     "repair_text",
+    "row_message",
     "support_label",
     "too_few_labels",
     "usage_problem",

@@ -13,7 +13,7 @@ from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
 MESSAGES = {
     "unreadable": "fichier de jugements illisible : {detail}",
     "invalid": "fichier de jugements invalide (TOML) : {detail}",
-    "no-query": "requête vide dans le fichier de jugements ({detail})",
+    "no-query": "requête vide dans le fichier de jugements (requête n° {detail})",
     "no-judgement": "aucun document jugé pour la requête « {detail} »",
     "bad-grade": "note hors de 0 à 2 : {detail}",
     "empty": "aucune requête dans {detail}",

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from library import DOC_TYPE_LABELS, DocType
 from library.statistics import MEASURES, acquisitions_per_year, activity, publications_per_year
+from library.text import FRENCH_MONTHS_SHORT
 
 from .. import services
 from ..messages import support_label
@@ -16,21 +17,6 @@ from .admin_common import desk, today
 from .charts import bar_chart, column_chart
 
 bp = Blueprint("dashboard", __name__, url_prefix="/admin/statistiques")
-
-_MONTHS = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
 
 
 @bp.get("/")
@@ -47,10 +33,10 @@ def index() -> str:
     )
     by_support = [(support_label(s), n) for s, n in stats.by_support.items()]
     per_month = loans.loans_per_month(now, 12)
-    months = [(f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in per_month]
+    months = [(f"{FRENCH_MONTHS_SHORT[int(m[5:7]) - 1]} {m[:4]}", n) for m, n in per_month]
     # Under the axis: the month alone, with its year on January and on the first column.
     ticks = [
-        _MONTHS[int(m[5:7]) - 1] + (f" {m[2:4]}" if i == 0 or m[5:7] == "01" else "")
+        FRENCH_MONTHS_SHORT[int(m[5:7]) - 1] + (f" {m[2:4]}" if i == 0 or m[5:7] == "01" else "")
         for i, (m, _) in enumerate(per_month)
     ]
     top = [(title, n) for _, title, n in loans.most_borrowed(10)]
@@ -98,7 +84,10 @@ def index() -> str:
     start, end, period_error = _period(now)
     period = activity(catalogue.conn, start, end)
     month_rows = [
-        (f"{_MONTHS[int(m[5:7]) - 1]} {m[:4]}", [period.per_month[k].get(m, 0) for k in MEASURES])
+        (
+            f"{FRENCH_MONTHS_SHORT[int(m[5:7]) - 1]} {m[:4]}",
+            [period.per_month[k].get(m, 0) for k in MEASURES],
+        )
         for m in period.months
     ]
     slugs = sorted(

@@ -45,6 +45,7 @@ from library.text import clean_line
 from library.validation import admit, clean_multiline
 
 from .. import services
+from ..messages import problem_reason
 from .admin_common import record_audit, reindex, tagger, today
 
 bp = Blueprint("periodicals", __name__, url_prefix="/admin/periodiques")
@@ -261,7 +262,7 @@ def _parse_title(found: Periodical | None) -> tuple[Form, Record | None, Frequen
     )
     record, problems = admit(record)
     for refused in problems:
-        form.errors.setdefault(refused.field, _sentence(refused.reason))
+        form.errors.setdefault(refused.field, _sentence(problem_reason(refused)))
     return (form, None, frequency) if form.errors else (form, record, frequency)
 
 
@@ -529,7 +530,7 @@ def _parse_article(issue: Issue, found: Periodical) -> tuple[Form, Record | None
     )
     record, problems = admit(record)
     for refused in problems:
-        form.errors.setdefault(refused.field, _sentence(refused.reason))
+        form.errors.setdefault(refused.field, _sentence(problem_reason(refused)))
     return (form, None) if form.errors else (form, record)
 
 

@@ -26,7 +26,7 @@ from library.validation import (
     url_problem,
 )
 
-from ..messages import LANGUAGE_LABELS, ROLE_LABELS
+from ..messages import LANGUAGE_LABELS, ROLE_LABELS, problem_reason
 
 LANGUAGES = LANGUAGE_LABELS
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -172,14 +172,13 @@ def parse_record_form(
         )
     problem = acquisition_date_problem(text["acquired_on"])
     if problem:
-        f.errors["acquired_on"] = problem[:1].upper() + problem[1:] + "."
+        f.errors["acquired_on"] = _sentence(problem_reason(problem))
     f.series = _series(form)
     for title, number in f.series:
         if not title:
             f.errors["series"] = f"Numéro « {number} » sans collection : indiquez la collection."
-        elif series_number_problem(number):
-            problem = series_number_problem(number)
-            f.errors["series"] = problem[:1].upper() + problem[1:] + "."
+        elif problem := series_number_problem(number):
+            f.errors["series"] = _sentence(problem_reason(problem))
     if base is not None and base.copies and support is not Support.PAPIER:
         f.errors["support"] = (
             "Cette notice a des exemplaires papier : retirez-les avant de changer de support."
@@ -216,8 +215,12 @@ def parse_record_form(
     # The rule every import applies too (library.validation): what it refuses, the form refuses.
     record, problems = admit(record)
     for refused in problems:
-        f.errors.setdefault(refused.field, refused.reason[:1].upper() + refused.reason[1:] + ".")
+        f.errors.setdefault(refused.field, _sentence(problem_reason(refused)))
     return (f, None) if f.errors else (f, record)
+
+
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:] + "."
 
 
 def _integer(raw: str, name: str, f: RecordForm, low: int, high: int, message: str) -> int | None:

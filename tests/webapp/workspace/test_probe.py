@@ -18,6 +18,7 @@ from library import Author, Catalogue, Copy, Record, Support
 from library.formats.holdings_csv import read_holdings
 from library.loans import Loans
 from webapp.cli import cli
+from webapp.messages import row_message
 
 from .actions import LOGIN, PASSWORD, csrf, login, paper_record, post, text
 
@@ -352,7 +353,7 @@ def test_imported_xml_with_a_dtd_is_refused(name):
     )
     parsed = READERS[name](_laughs(root), source="probe.xml")
     assert not parsed.rows
-    assert "DOCTYPE ou ENTITY refusée" in parsed.errors[0].message
+    assert "DOCTYPE ou ENTITY refusée" in row_message(parsed.errors[0])
 
 
 @pytest.mark.parametrize(
