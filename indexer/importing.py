@@ -313,3 +313,37 @@ def apply_import(
                         catalogue.set_manual_theme(row.existing_id, theme.slug, "add", by="import")
                 plan.updated_ids.append(row.existing_id)
     return plan
+
+
+@dataclass(slots=True)
+class ImportRun:
+    """What `import_file` did: the plan (rows, errors, ids) and whether the file was refused
+    whole (nothing imported)."""
+
+    plan: ImportPlan
+    refused: bool
+
+
+def import_file(
+    catalogue: Catalogue,
+    parsed: ParsedFile,
+    *,
+    strict: bool,
+    dry_run: bool,
+    theme_labels: Mapping[str, str],
+    repository: str,
+    tagger: Callable[[], ThemeTagger | None],
+    index: Callable[[], Any],
+) -> ImportRun:
+    """Plan a read file's records against the catalogue and, unless it is a dry run or the
+    file is refused, apply them in one transaction and bring the index up to date in one
+    batch. `strict`: any error in the file (or any record the rule refuses) refuses it
+    whole. `tagger` and `index` are opened only when the import is applied."""
+    from .search import sync_index
+
+    plan = plan_import(catalogue, parsed, theme_labels=theme_labels, repository=repository)
+    refused = strict and bool(parsed.errors or plan.errors)
+    if not dry_run and not refused:
+        apply_import(catalogue, plan, tagger())
+        sync_index(catalogue, index(), compact=True)
+    return ImportRun(plan=plan, refused=refused)

@@ -555,6 +555,7 @@ def problem_message(problem: RecordProblem) -> str:
 
 # What an import reader says of a record or a file (library.formats), by code.
 _READ_NOTES = {
+    "unreadable-as": "fichier illisible en {format} ({error})",
     "unsafe-xml": "{unsafe}",
     "xml-malformed": "XML mal formé ({detail})",
     "not-bibliographic": "notice d'exemplaires ou d'autorité, pas une notice : ignorée",

@@ -6,6 +6,7 @@ where each starts (line of a text file, record number of a MARC or XML file), an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -14,6 +15,8 @@ from . import bibtex, csl, dublin_core, iso2709, marc21, records_json, ris, unim
 from .holdings_csv import ParsedFile, RowError, RowRefused, read_holdings
 from .iso2709 import flavour_of
 from .marc import MarcRecord, MarcXmlError, parse_xml, read_marcxml
+
+log = logging.getLogger(__name__)
 
 Reader = Callable[..., ParsedFile]
 
@@ -128,6 +131,22 @@ READERS: dict[str, Reader] = {
     "json": records_json.read,
     "csl-json": csl.read,
 }
+
+
+def read_file(name: str, data: bytes, *, source: str = "") -> ParsedFile:
+    """The file read by its format's reader. Readers turn every fault of a file into a
+    positioned error; should one still raise, the file gets one error (code
+    'unreadable-as'), not a traceback."""
+    try:
+        return READERS[name](data, source=source)
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
+        log.debug("reader %s failed on %s", name, source, exc_info=True)
+        parsed = ParsedFile(unit="ligne")
+        parsed.errors.append(
+            RowError.note(1, "unreadable-as", format=name, error=type(exc).__name__)
+        )
+        return parsed
+
 
 # File name suffixes, when --format is not given.
 SUFFIXES = {

@@ -276,3 +276,24 @@ def test_bad_values_of_the_description_cost_their_row_only_with_what_to_do(fonds
     plain = fonds("import", str(path), "--dry-run")
     assert "ligne 4 en erreur : date d'acquisition dans le futur" in plain.output
     assert "Traceback" not in plain.output
+
+
+def test_a_reader_that_still_breaks_gives_one_line_and_nothing_is_imported(
+    fonds, tmp_path, monkeypatch
+):
+    """Should a reader raise on a file it was not written for, `fonds import` says which
+    format could not read it, in French, and leaves the catalogue as it was."""
+    from library.formats import readers
+
+    def broken(data: bytes, *, source: str = ""):  # type: ignore[no-untyped-def]
+        raise LookupError("codec")
+
+    monkeypatch.setitem(readers.READERS, "ris", broken)
+    path = tmp_path / "partner.ris"
+    path.write_text("TY  - BOOK\nTI  - Un titre\nER  - \n", encoding="utf-8")
+    result = fonds("import", str(path), "--json")
+    assert result.exit_code != 0
+    document = _json(result)
+    assert document["refused"] is True
+    assert document["reasons"] == ["ligne 1 : fichier illisible en ris (LookupError)"]
+    assert not (fonds.instance / "catalogue.sqlite3").exists() or records(fonds.instance) == []

@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
 
-from indexer.importing import ImportPlan, apply_import, plan_import
-from indexer.search import sync_index
+from indexer.importing import ImportPlan, import_file
 from library import Catalogue
-from library.formats.holdings_csv import ParsedFile, RowError
-from library.formats.readers import READERS, sniff
+from library.formats.holdings_csv import RowError
+from library.formats.readers import read_file, sniff
 
 from .env import EXIT_REFUSED, CliError, Env, pass_env, print_json
 from .messages import import_reason, row_message
-
-log = logging.getLogger(__name__)
 
 FORMAT_NAMES = (
     "csv",
@@ -81,7 +77,7 @@ def command(
         if as_json:
             print_json(_refusal(file, None, dry_run, [exc.format_message()], "ligne", []))
         raise
-    parsed = _read(name, file)
+    parsed = read_file(name, file.read_bytes(), source=file.name)
     unit = parsed.unit
     if not parsed.rows and parsed.errors and (parsed.errors[0].line == 1 or name != "csv"):
         first = parsed.errors[0]
@@ -92,23 +88,23 @@ def command(
         raise CliError(
             f"{file.name}, {unit} {first.line} : {row_message(first)}{more}", EXIT_REFUSED
         )
-    refused = bool(parsed.errors) and name != "csv" and not skip_invalid
-    if (refused or dry_run) and not env.paths.exists():
+    strict = name != "csv" and not skip_invalid
+    if (dry_run or (strict and parsed.errors)) and not env.paths.exists():
         catalogue = Catalogue.open(":memory:")  # a preview for a new instance: all creations
     else:
-        catalogue = env.catalogue(create=not (dry_run or refused))
-    plan = plan_import(
+        catalogue = env.catalogue(create=not (dry_run or (strict and parsed.errors)))
+    run = import_file(
         catalogue,
         parsed,
+        strict=strict,
+        dry_run=dry_run,
         theme_labels=env.vocabulary().vocabulary.labels(),
         repository=str(env.config["OAI_REPOSITORY_DOMAIN"]),
-    )
-    # The validation rule may refuse whole records too (a title it cannot keep).
-    refused = refused or (bool(plan.errors) and name != "csv" and not skip_invalid)
-    if not dry_run and not refused:
-        apply_import(catalogue, plan, env.tagger())
+        tagger=env.tagger,
         # One sync, as a batch (env.index() would first sync it as single saves).
-        sync_index(catalogue, env.index(create=True, sync=False), compact=True)
+        index=lambda: env.index(create=True, sync=False),
+    )
+    plan, refused = run.plan, run.refused
     if as_json:
         document = {"file": file.name, "format": name, "dry_run": dry_run, "refused": refused}
         document.update(plan.to_json(import_reason, row_message))
@@ -124,18 +120,6 @@ def command(
             "(--skip-invalid importe les notices valides)",
             EXIT_REFUSED,
         )
-
-
-def _read(name: str, file: Path) -> ParsedFile:
-    """The file read by its format's reader. Readers turn every fault of a file into a
-    positioned error; should one still raise, the user gets one line, not a traceback."""
-    try:
-        return READERS[name](file.read_bytes(), source=file.name)
-    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
-        log.debug("reader %s failed on %s", name, file, exc_info=True)
-        parsed = ParsedFile(unit="ligne")
-        parsed.errors.append(RowError(1, f"fichier illisible en {name} ({type(exc).__name__})"))
-        return parsed
 
 
 def _refusal(
