@@ -27,7 +27,7 @@ def index() -> str:
 @bp.get("/<id:periodical_id>")
 def show(periodical_id: int) -> str:
     catalogue = services.get_catalogue()
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     issues = catalogue.issues(periodical_id)
     articles = catalogue.articles([i.id for i in issues if i.id is not None])
     # The public sees the issues the centre holds or has analysed, not its expectations.
@@ -42,7 +42,8 @@ def show(periodical_id: int) -> str:
     )
 
 
-def _periodical(periodical_id: int) -> Periodical:
+def periodical_or_404(periodical_id: int) -> Periodical:
+    """The periodical of that id, or a 404 when there is none or its record is deleted."""
     try:
         found = services.get_catalogue().periodical(periodical_id)
     except NotFound:

@@ -46,6 +46,7 @@ from library.validation import admit, clean_multiline
 
 from .. import services
 from ..messages import problem_reason
+from ..public.periodicals import periodical_or_404
 from .admin_common import record_audit, reindex, tagger, today
 
 bp = Blueprint("periodicals", __name__, url_prefix="/admin/periodiques")
@@ -152,7 +153,7 @@ def new() -> Any:
 
 @bp.route("/<id:periodical_id>/modifier", methods=["GET", "POST"])
 def edit(periodical_id: int) -> Any:
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     if request.method == "GET":
         record = found.record
         values = {
@@ -191,7 +192,7 @@ def edit(periodical_id: int) -> Any:
 
 @bp.post("/<id:periodical_id>/supprimer")
 def delete(periodical_id: int) -> Response:
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     catalogue = services.get_catalogue()
     try:
         with catalogue.transaction():
@@ -271,7 +272,7 @@ def _parse_title(found: Periodical | None) -> tuple[Form, Record | None, Frequen
 
 @bp.get("/<id:periodical_id>")
 def show(periodical_id: int) -> str:
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     return _show(found, Form({"status": "received"}))
 
 
@@ -300,7 +301,7 @@ def _show(found: Periodical, issue_form: Form, status: int = 200) -> Any:
 
 @bp.post("/<id:periodical_id>/numeros")
 def add_issue(periodical_id: int) -> Any:
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     form = Form({name: clean_line(request.form.get(name, "")) for name in ("number", "date")})
     form.values["status"] = request.form.get("status", "received")
     number, when = form.values["number"], form.values["date"]
@@ -332,7 +333,7 @@ def add_issue(periodical_id: int) -> Any:
 
 @bp.post("/<id:periodical_id>/attendus")
 def expect(periodical_id: int) -> Response:
-    found = _periodical(periodical_id)
+    found = periodical_or_404(periodical_id)
     target = url_for("periodicals.show", periodical_id=periodical_id) + "#numeros"
     raw = request.form.get("count", "").strip()
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_GENERATED:
@@ -431,7 +432,7 @@ def new_article(issue_id: int) -> Any:
     """An article analysed from an issue: a record of type article that names the issue and
     its pages, tagged like any record, with the thematics the documentalist chose."""
     issue = _issue(issue_id)
-    found = _periodical(issue.periodical_id)
+    found = periodical_or_404(issue.periodical_id)
     if request.method == "GET":
         return _article_form(Form({"language": "fr"}), issue, found, [])
     form, record = _parse_article(issue, found)
@@ -535,16 +536,6 @@ def _parse_article(issue: Issue, found: Periodical) -> tuple[Form, Record | None
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _periodical(periodical_id: int) -> Periodical:
-    try:
-        found = services.get_catalogue().periodical(periodical_id)
-    except NotFound:
-        abort(404)
-    if found.record.deleted:
-        abort(404)
-    return found
 
 
 def _issue(issue_id: int) -> Issue:
