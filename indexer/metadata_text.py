@@ -503,8 +503,22 @@ def _sentence_case(title: str, text: str) -> str:
     places = [name for name, _kind, _spellings in _gazetteer()]
     places += re.findall(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)+\b", body)
     for place in places:
+        if _common_words_here(place, body):
+            continue
         result = re.sub(rf"(?<![\w-]){re.escape(place.lower())}(?![\w-])", place, result)
     return result[:1].upper() + result[1:]
+
+
+def _common_words_here(place: str, body: str) -> bool:
+    """A place name that is also plain French ('la réunion': the meeting, not the island;
+    'le marin', 'le robert') is only a place in this title when the text writes it as one at
+    least as often as it writes the plain words."""
+    lowered = place.lower()
+    if lowered == place:
+        return False
+    plain = len(re.findall(rf"(?<![\w-]){re.escape(lowered)}(?![\w-])", body))
+    named = len(re.findall(rf"(?<![\w-]){re.escape(place)}(?![\w-])", body))
+    return plain > named
 
 
 def _in_capital_line(word: str, body: str) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from corpus.files import Heading, make_docx, make_pdf
 from indexer.extractors import default_registry
 from indexer.metadata_text import (
+    catalogue_title,
     guess_type,
     is_login_name,
     read_abstract,
@@ -192,3 +193,19 @@ def test_names_found_in_files_are_people_or_bodies_and_compound_names_stay_whole
 ):
     author = to_author(found)
     assert (author.name, author.kind.value) == (stored, kind)
+
+
+def test_a_capitalised_title_keeps_places_but_not_a_meeting_called_la_reunion():
+    minutes = (
+        "COMPTE RENDU DE LA RÉUNION DES PARTENAIRES DU CONTRAT DE VILLE\n"
+        "La réunion s'est tenue à la mairie de La Trinité. Les partenaires ont ouvert la "
+        "réunion par le bilan de l'année ; la réunion suivante aura lieu en juin.\n"
+    )
+    title = catalogue_title(minutes.split("\n")[0], minutes)
+    assert title == "Compte rendu de la réunion des partenaires du contrat de ville"
+    island = (
+        "LES JEUNES DE LA RÉUNION ET DE LA MARTINIQUE FACE À L'EMPLOI\n"
+        "En Martinique comme à La Réunion, le chômage des jeunes dépasse 40 %.\n"
+    )
+    title = catalogue_title(island.split("\n")[0], island)
+    assert title == "Les jeunes de La Réunion et de la Martinique face à l'emploi"
