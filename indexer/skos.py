@@ -7,6 +7,10 @@ Mapping (thematic = top concept of the scheme):
 - specifiques -> narrower concepts (prefLabel); synonym groups -> narrower concepts whose
   prefLabel is the preferred term and altLabels the synonyms; acronyms -> narrower concepts
   whose prefLabel is the expansion and altLabel the acronym (marked with fonds:acronym).
+- associes (related expressions) -> skos:related between narrower concepts (an expression
+  that is no concept of its own gets one, marked fonds:searchOnly so that it is not imported
+  back as a narrower term); traductions -> fonds:translation on the French expression's
+  concept, and skos:altLabel@en/@es where the language is certain, for other tools.
 - Weights are not SKOS: they travel as fonds:weight annotations that other tools ignore.
 On import, deeper hierarchies are flattened into their top concept; an altLabel that looks like
 an acronym (capitals, no space) becomes an acronym of its concept's prefLabel.
@@ -122,11 +126,46 @@ def _export_theme(graph: Graph, scheme: URIRef, base: str, position: int, theme:
         for expansion in acronym.expansions[1:]:
             graph.add((child, SKOS.altLabel, Literal(expansion, lang=fr)))
         order += 1
+    by_label = {
+        str(graph.value(child, SKOS.prefLabel)): child
+        for child in graph.objects(concept, SKOS.narrower)
+    }
+
+    def expression(text: str) -> Node:
+        nonlocal order
+        if text not in by_label:
+            child = narrower(text, order)
+            graph.add((child, SKOS.prefLabel, Literal(text, lang=fr)))
+            graph.add((child, FONDS.searchOnly, Literal(True)))
+            by_label[text] = child
+            order += 1
+        return by_label[text]
+
+    for group in theme.related:
+        members = [expression(text) for text in group]
+        for a in members:
+            for b in members:
+                if a != b:
+                    graph.add((a, SKOS.related, b))
+    for french, others in theme.translations:
+        node = expression(french)
+        for other in others:
+            graph.add((node, FONDS.translation, Literal(other)))
+            language = _translation_language(other, theme)
+            if language:
+                graph.add((node, SKOS.altLabel, Literal(other, lang=language)))
     for term, weight in theme.weights:
         node = BNode()
         graph.add((concept, FONDS.termWeight, node))
         graph.add((node, FONDS["term"], Literal(term, lang=fr)))
         graph.add((node, FONDS.weight, Literal(weight)))
+
+
+def _translation_language(text: str, theme: Theme) -> str:
+    """'en' or 'es' when the thematic's own labels say which, else '' (a bare word such as
+    'mediación' could be either to a reader that does not know Spanish letters)."""
+    listed = [lang for lang, terms in theme.foreign if text in terms]
+    return listed[0] if len(listed) == 1 else ""
 
 
 def import_skos(path: Path, fmt: str | None = None) -> Vocabulary:
@@ -232,6 +271,7 @@ def _import_theme(graph: Graph, concept: Node) -> Theme:
     narrower: dict[str, None] = {}
     synonyms: list[tuple[str, ...]] = []
     acronyms: list[Acronym] = []
+    translations: dict[str, dict[str, None]] = {}
     for text, lang in _labels(graph, concept, SKOS.altLabel):
         (foreign.get(lang, terms)).setdefault(text, None)
     for text, lang in _labels(graph, concept, SKOS.hiddenLabel):
@@ -239,17 +279,21 @@ def _import_theme(graph: Graph, concept: Node) -> Theme:
     for text, lang in _labels(graph, concept, SKOS.prefLabel):
         if lang in foreign:
             foreign[lang].setdefault(text, None)
-    for child in _descendants(graph, concept):
+    children = _descendants(graph, concept)
+    for child in children:
         pref = _literal(graph, child, SKOS.prefLabel)
         alts = [t for t, lang in _labels(graph, child, SKOS.altLabel) if lang not in foreign]
         marked = {str(a) for a in graph.objects(child, FONDS.acronym)}
+        translated = sorted(str(t) for t in graph.objects(child, FONDS.translation))
+        if pref and translated:
+            translations.setdefault(pref, {}).update(dict.fromkeys(translated))
         for text, lang in _labels(graph, child, SKOS.hiddenLabel):
             (foreign.get(lang, cues)).setdefault(text, None)
         for kind in (SKOS.prefLabel, SKOS.altLabel):
             for text, lang in _labels(graph, child, kind):
-                if lang in foreign:
+                if lang in foreign and text not in translated:
                     foreign[lang].setdefault(text, None)
-        if not pref:
+        if not pref or (child, FONDS.searchOnly, None) in graph:
             continue
         found = [a for a in alts if a in marked or (not marked and _ACRONYM_LABEL.match(a))]
         rest = [a for a in alts if a not in found]
@@ -275,6 +319,8 @@ def _import_theme(graph: Graph, concept: Node) -> Theme:
         *(t for f in foreign.values() for t in f),
     }
     return Theme(
+        related=_related_groups(graph, children),
+        translations=tuple((k, tuple(v)) for k, v in translations.items()),
         slug=slug or "thematique",
         label=label,
         scope_note=" ".join(note.split()),
@@ -286,6 +332,39 @@ def _import_theme(graph: Graph, concept: Node) -> Theme:
         foreign=tuple((lang, tuple(v)) for lang, v in foreign.items() if v),
         weights=tuple((k, v) for k, v in weights.items() if k in known),
     )
+
+
+def _related_groups(graph: Graph, children: list[Node]) -> tuple[tuple[str, ...], ...]:
+    """Groups of expressions joined by skos:related (either direction) among a thematic's
+    concepts, each group in the concepts' order."""
+    inside = set(children)
+    group_of: dict[Node, int] = {}
+    groups: list[list[Node]] = []
+    for child in children:
+        if child in group_of:
+            continue
+        members, stack = [], [child]
+        while stack:
+            node = stack.pop()
+            if node in group_of:
+                continue
+            group_of[node] = len(groups)
+            members.append(node)
+            linked = set(graph.objects(node, SKOS.related)) | set(
+                graph.subjects(SKOS.related, node)
+            )
+            stack.extend(n for n in linked if n in inside and n not in group_of)
+        groups.append(members)
+    order = {child: i for i, child in enumerate(children)}
+    out = []
+    for members in groups:
+        labels = [
+            _literal(graph, m, SKOS.prefLabel) for m in sorted(members, key=order.__getitem__)
+        ]
+        labels = [label for label in dict.fromkeys(labels) if label]
+        if len(labels) > 1:
+            out.append(tuple(labels))
+    return tuple(out)
 
 
 def _unique_acronyms(acronyms: list[Acronym]) -> tuple[Acronym, ...]:

@@ -301,6 +301,8 @@ def comparable(vocabulary: Vocabulary) -> list[tuple]:
             ),
             frozenset((lang, frozenset(terms)) for lang, terms in t.foreign),
             frozenset(t.weights),
+            frozenset(frozenset(g) for g in t.related),
+            frozenset((fr, frozenset(others)) for fr, others in t.translations),
         )
         for t in vocabulary.themes
     ]
@@ -347,6 +349,39 @@ ex:emploi a skos:Concept ; skos:prefLabel "Emploi"@fr ; skos:notation "emploi" ;
     ]
     assert habitat.foreign_terms("en") == ("housing",)
     assert habitat.scope_note == "Le logement sous toutes ses formes."
+
+
+def test_related_concepts_of_another_centre_become_related_expressions_for_the_search(tmp_path):
+    path = write(
+        tmp_path,
+        """\
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <http://example.org/thesaurus/> .
+ex:ville a skos:Concept ; skos:prefLabel "Politique de la ville"@fr ;
+    skos:narrower ex:cdv, ex:cucs, ex:pru .
+ex:cdv a skos:Concept ; skos:prefLabel "contrat de ville"@fr ; skos:related ex:cucs .
+ex:cucs a skos:Concept ; skos:prefLabel "contrat urbain de cohésion sociale"@fr .
+ex:pru a skos:Concept ; skos:prefLabel "projet de rénovation urbaine"@fr .
+""",
+        name="associes.ttl",
+    )
+    ville = import_skos(path).theme("politique-de-la-ville")
+    # skos:related is symmetric: one direction written is enough to make the group
+    assert ville.related == (("contrat de ville", "contrat urbain de cohésion sociale"),)
+    assert set(ville.narrower) == {
+        "contrat de ville",
+        "contrat urbain de cohésion sociale",
+        "projet de rénovation urbaine",
+    }
+
+
+def test_the_packaged_related_expressions_travel_as_skos_related(packaged):
+    turtle = export_skos(packaged, "turtle")
+    assert "skos:related" in turtle
+    assert "fonds:translation" in turtle
+    # a concept made only to carry a related expression is marked, so that importing the file
+    # back does not turn it into a narrower term that would weigh in tagging
+    assert "fonds:searchOnly true" in turtle
 
 
 def test_a_file_that_is_not_skos_is_refused_in_french(tmp_path):
