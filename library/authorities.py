@@ -164,6 +164,22 @@ def resolve(
     return int(cur.lastrowid or 0), name
 
 
+def preferred_names(conn: sqlite3.Connection, names: Iterable[str]) -> tuple[str, ...]:
+    """Each author's name as the catalogue writes it: the preferred form of the person or
+    organisation it designates (by its own spelling or a variant: 'DANIEL, J.' -> 'Daniel,
+    Justin'), else the name as given. What a search filter on an author compares with."""
+    out = []
+    for name in names:
+        key = name_key(" ".join(name.split()))
+        found = None
+        for kind in (AuthorityKind.PERSON, AuthorityKind.ORGANISATION):
+            found = _find_by_key(conn, kind, key)
+            if found is not None:
+                break
+        out.append(found[1] if found is not None else name)
+    return tuple(dict.fromkeys(out))
+
+
 def preferred_forms(conn: sqlite3.Connection, record: Record) -> Record:
     """The record with each name that designates a known authority written in its preferred
     form, as storing it would write it (nothing is created): what an import compares with the

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from library import Author, AuthorKind, Catalogue, Record
+from library.authorities import preferred_names
 from library.names import is_organisation
 
 from .documents import IndexDocument, build_document
@@ -62,6 +63,7 @@ class Finder:
         self.availability = availability or catalogue.availability
 
     def search(self, request: SearchRequest) -> SearchPage:
+        request = self._authors_as_catalogued(request)
         page = self.index.search(request, availability=self.availability())
         records = self.catalogue.get_many(h.id for h in page.hits)
         pattern = (
@@ -83,7 +85,16 @@ class Finder:
         return replace(page, hits=tuple(hits), facets=facets)
 
     def all_ids(self, request: SearchRequest) -> list[int]:
+        request = self._authors_as_catalogued(request)
         return self.index.all_ids(request, availability=self.availability())
+
+    def _authors_as_catalogued(self, request: SearchRequest) -> SearchRequest:
+        """An author filter typed with a variant ('DANIEL, J.', 'daniel justin') means the
+        authority's preferred form, the one the index holds."""
+        if not request.authors:
+            return request
+        names = preferred_names(self.catalogue.conn, request.authors)
+        return replace(request, authors=names) if names != tuple(request.authors) else request
 
     def more_like(self, record: Record, limit: int = 5) -> list[Record]:
         text = " ".join([record.title, record.abstract, " ".join(record.keywords)])

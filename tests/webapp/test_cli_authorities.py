@@ -71,3 +71,13 @@ def test_refusals_are_one_french_line(run, fund):
     taken = run("autorites", "renommer", justin, "daniel j")
     assert taken.exit_code != 0 and "fusionnez plutôt" in taken.output
     assert "Traceback" not in itself.output + missing.output + taken.output
+
+
+def test_an_author_filter_typed_with_a_variant_finds_the_authors_records(run, fund):
+    found = ids(run, "--type", "personne")
+    run("autorites", "fusionner", str(found["DANIEL, J."]), str(found["Daniel, Justin"]))
+    for typed in ("Daniel, Justin", "DANIEL, J.", "daniel justin"):
+        hits = json.loads(run("search", "--author", typed, "--json").output)
+        assert sorted(h["title"] for h in hits["hits"]) == ["Kaz créole", "Ville créole"], typed
+    # a name no authority knows is searched as typed: nothing, and no error
+    assert json.loads(run("search", "--author", "Inconnu, X.", "--json").output)["total"] == 0

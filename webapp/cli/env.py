@@ -194,7 +194,7 @@ _FILTER_OPTIONS = (
         "--author",
         "authors",
         multiple=True,
-        help="Auteur tel que catalogué, « Nom, Prénom » (répétable).",
+        help="Auteur, « Nom, Prénom » : forme retenue ou variante (répétable).",
     ),
     click.option(
         "--available",
