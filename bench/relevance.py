@@ -26,6 +26,7 @@ def _stamp() -> str:
     for path in sorted((REPO / "corpus" / "documents").iterdir()):
         digest.update(path.name.encode() + path.read_bytes())
     digest.update((REPO / "corpus" / "catalogue.csv").read_bytes())
+    digest.update((REPO / "corpus" / "labels.csv").read_bytes())
     # the thematics are tagged at index time: a vocabulary change must rebuild the instance
     digest.update((REPO / "indexer" / "data" / "vocabulary.toml").read_bytes())
     return json.dumps([digest.hexdigest()[:16], SCHEMA_VERSION, analysis_stamp()])
@@ -39,9 +40,12 @@ def sample_instance(out_dir: Path) -> Path:
         return root
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    # as `make run` builds it: the tagger trained on the sample's labels, every record re-tagged
     for args in (
         ["index", str(REPO / "corpus" / "documents")],
         ["import", str(REPO / "corpus" / "catalogue.csv")],
+        ["tags", "train", "--labels", str(REPO / "corpus" / "labels.csv")],
+        ["retag", "--all"],
     ):
         subprocess.run(
             [*fonds_command(), "--instance", str(root), *args], check=True, capture_output=True

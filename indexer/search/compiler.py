@@ -17,6 +17,7 @@ from .query import Alternatives, ParsedQuery, Prefix, Words
 from .union import union_matcher
 
 FIELD_BOOSTS = {"title": 6.0, "meta": 2.0, "body": 1.0}
+FIELDS = tuple(FIELD_BOOSTS)
 MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # Short prefixes expand to hundreds of unrelated words ("par*": part, parc, parent, parole…);
 # past the most frequent ones they add cost (every posting is read) and little else.
@@ -44,6 +45,9 @@ REVERSED_FACTOR = 0.5  # two words together the other way round: half that
 # A related expression of the vocabulary (associes: CUCS for « contrat de ville ») finds its
 # documents too, for less than the query's own words.
 RELATED_BOOST = 0.3
+# Every part of a query of several parts in the title: its title scores count once more, times
+# this (a title that names the whole request, not one of its words).
+TITLE_ALL_BOOST = 1.0
 
 
 def family_roots(word: str) -> set[str]:
@@ -137,6 +141,10 @@ class QueryCompiler:
         together = self._together(parsed) if len(required) > 1 or runs else None
         if query is not None and together is not None:
             query = wq.AndMaybe(query, together)
+        if query is not None and len(groups) > 1 and TITLE_ALL_BOOST:
+            # the words themselves, their equivalents and related expressions, not their family
+            in_title = [self._alternatives(group, reader, ("title",)) for group in groups]
+            query = wq.AndMaybe(query, wq.And(in_title, boost=TITLE_ALL_BOOST))
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = AnyOf(excluded) if excluded else None
         equivalents = [
@@ -195,17 +203,19 @@ class QueryCompiler:
             ]
         )
 
-    def _alternatives(self, group: Sequence[object], reader) -> wq.Query:
-        options = [self._clause(option, reader) for option in group]
+    def _alternatives(
+        self, group: Sequence[object], reader, fields: Sequence[str] = FIELDS
+    ) -> wq.Query:
+        options = [self._clause(option, reader, fields) for option in group]
         return options[0] if len(options) == 1 else AnyOf(options)
 
-    def _clause(self, clause: object, reader) -> wq.Query:
+    def _clause(self, clause: object, reader, fields: Sequence[str] = FIELDS) -> wq.Query:
         if isinstance(clause, _Run):
-            return wq.And([self._alternatives(g, reader) for g in clause.groups])
+            return wq.And([self._alternatives(g, reader, fields) for g in clause.groups])
         if isinstance(clause, _Stems):
-            return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor))
+            return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor), fields)
         if isinstance(clause, Prefix):
-            return self._prefix(clause.prefix, reader)
+            return self._prefix(clause.prefix, reader, fields)
         assert isinstance(clause, Words)
         variants = []
         for lang in self._languages:
@@ -219,12 +229,14 @@ class QueryCompiler:
                 variants.append(terms)
         if not variants:
             return wq.NullQuery
-        relatives = self._relatives(clause, reader, variants)
+        # a word's family counts in every field at once only (not in the title-only pass)
+        relatives = self._relatives(clause, reader, variants) if fields == FIELDS else []
         return _fields_query(
             lambda f: _any(
                 [_sequence(f, terms) for terms in variants]
                 + [wq.Term(f, t, boost=FIELD_BOOSTS[f] * FAMILY_BOOST) for t in relatives]
-            )
+            ),
+            fields,
         )
 
     def _relatives(self, clause: Words, reader, variants: list[tuple[str, ...]]) -> list[str]:
@@ -239,15 +251,14 @@ class QueryCompiler:
         self._work.terms += len(found)
         return found
 
-    def _prefix(self, prefix: str, reader) -> wq.Query:
+    def _prefix(self, prefix: str, reader, fields: Sequence[str] = FIELDS) -> wq.Query:
         """A prefix capped to its most frequent expansions, plus the stem of the word itself
         (stems are shorter than words: 'evaluation*' must still find 'evalu')."""
         per_field = []
-        fields = ("title", "meta", "body")
-        scan_limit = min(MAX_PREFIX_SCAN, MAX_QUERY_SCAN // (self._prefix_share * len(fields)))
+        scan_limit = min(MAX_PREFIX_SCAN, MAX_QUERY_SCAN // (self._prefix_share * len(FIELDS)))
         limit = min(
             SHORT_PREFIX_TERMS.get(len(prefix), MAX_PREFIX_TERMS),
-            max(2, MAX_QUERY_TERMS // (self._prefix_share * len(fields))),
+            max(2, MAX_QUERY_TERMS // (self._prefix_share * len(FIELDS))),
         )
         for name in fields:
             candidates = []
@@ -389,8 +400,8 @@ class AnyOf(wq.Or):
         return union_matcher(parts, searcher, boost=self.boost, scored=scored)
 
 
-def _fields_query(build: Callable[[str], wq.Query]) -> wq.Query:
-    return AnyOf([build(name) for name in ("title", "meta", "body")])
+def _fields_query(build: Callable[[str], wq.Query], fields: Sequence[str] = FIELDS) -> wq.Query:
+    return _any([build(name) for name in fields])
 
 
 def _sequence(field: str, terms: Sequence[str], factor: float = 1.0) -> wq.Query:
