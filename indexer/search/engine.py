@@ -20,6 +20,7 @@ from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .facets import members
+from .lexicon import Lexicon, default_lexicon, translatable
 from .models import (
     AVAILABILITY,
     FACETS,
@@ -96,6 +97,7 @@ class SearchIndex(IndexStore):
         self._french = QueryCompiler(("fr",))  # whether a query's words are French words too
         self._concepts: list[Concept] = []
         self._french_concepts: list[tuple[Concept, Concept]] = []
+        self._lexicon: Lexicon | None = None
 
     def set_equivalences(
         self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
@@ -109,6 +111,8 @@ class SearchIndex(IndexStore):
         """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
         self._concepts = list(concepts)
         self._french_concepts = french_labelled(self._concepts)
+        # English and Spanish queries no concept covers: translated word by word (lexicon.py)
+        self._lexicon = default_lexicon().with_concepts(self._concepts)
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -151,6 +155,15 @@ class SearchIndex(IndexStore):
                         view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
+                elif self._lexicon is not None and translatable(parsed):
+                    # no concept covers it: its word-by-word French translation, ranked the same
+                    for candidate in self._lexicon.concepts_for(parsed.words()):
+                        matched, scored, across = self._across(
+                            view, parsed, candidate, matched, scored, sort, work
+                        )
+                        if across:
+                            concepts = candidate
+                            break
                 if not concepts and matched and _plain(parsed):
                     # French words of a concept: its documents in English and Spanish after
                     abroad = french_cover(parsed.words(), self._french_concepts)

@@ -1,0 +1,165 @@
+"""Word-by-word translation of English and Spanish queries into French (issue 11): the fallback
+when no concept of the vocabulary covers a query. The lexicon (indexer/data/lexique.tsv) maps a
+foreign word or expression to the French words a document of the fund uses; expressions of
+several words are matched first, words the lexicon does not know are kept as they are. The
+translation becomes a precise concept (concepts.py) whose French expression is the translated
+query, so the search ranks its French documents as it ranks any concept's: after the documents
+in the query's own language that hold its words together. No engine here: plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from ..analysis import STOP_WORDS, analyze, fold, stem
+from .concepts import Concept
+from .query import ParsedQuery, Words
+
+FOREIGN = ("en", "es")
+MAX_ENTRY_WORDS = 6  # longer foreign expressions are not looked for
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    language: str
+    french: tuple[str, ...]  # the French words, in the query's order
+    known: int  # query words the lexicon (or a concept label) translated
+    kept: tuple[bool, ...] = ()  # for each of `french`: a query word the lexicon did not know
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """Analysed foreign entries (stems in their language) -> French words, per language."""
+
+    entries: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
+    longest: int = 1
+
+    def add(self, language: str, foreign: str, french: str, *, first: bool = True) -> None:
+        """One entry; the first one written for a form wins unless `first` is False."""
+        if language not in FOREIGN or not french.strip():
+            return
+        key = tuple(analyze(foreign, language))
+        if not key or len(key) > MAX_ENTRY_WORDS:
+            return
+        table = self.entries.setdefault(language, {})
+        if first and key in table:
+            return
+        table[key] = " ".join(french.split())
+        self.longest = max(self.longest, len(key))
+
+    def with_concepts(self, concepts: Iterable[Concept]) -> Lexicon:
+        """A copy where the vocabulary's precise concepts (their English and Spanish names and
+        French expression: "youth employment" -> « emploi des jeunes ») come before the words."""
+        out = Lexicon({lang: dict(table) for lang, table in self.entries.items()}, self.longest)
+        for concept in concepts:
+            if not concept.expression:
+                continue
+            for language, terms in concept.labels:
+                if language in FOREIGN and terms and len(terms) <= MAX_ENTRY_WORDS:
+                    out.entries.setdefault(language, {})[terms] = concept.expression
+                    out.longest = max(out.longest, len(terms))
+        return out
+
+    def translate(self, words: Sequence[str], language: str) -> Translation:
+        """The query's folded words in French, the longest entries first; the language's stop
+        words are dropped, words the lexicon does not know kept as they are."""
+        table = self.entries.get(language, {})
+        stops = STOP_WORDS[language]
+        kept = [w for w in words if w not in stops]
+        stems = [stem(w, language) for w in kept]
+        french: list[str] = []
+        untranslated: list[bool] = []
+        known = 0
+        i = 0
+        while i < len(stems):
+            for n in range(min(self.longest, len(stems) - i), 0, -1):
+                found = table.get(tuple(stems[i : i + n]))
+                if found is not None:
+                    french.append(found)
+                    untranslated.append(False)
+                    known += n
+                    i += n
+                    break
+            else:
+                french.append(kept[i])
+                untranslated.append(True)
+                i += 1
+        return Translation(language, tuple(french), known, tuple(untranslated))
+
+    def concepts_for(self, words: Sequence[str]) -> list[list[Concept]]:
+        """The translations to try, each as a one-concept list: for the language(s) whose
+        lexicon knows most of the query's words, the whole translation (unknown words kept),
+        then the translated words alone when some were unknown. Empty when no word is known."""
+        if not words:
+            return []
+        found = [self.translate(words, lang) for lang in FOREIGN]
+        best = max(t.known for t in found)
+        if best == 0:
+            return []
+        out: list[list[Concept]] = []
+        seen: set[str] = set()
+        for translation in found:
+            if translation.known != best:
+                continue
+            label = _label(words, translation.language)
+            versions = [translation.french]
+            if any(translation.kept):
+                versions.append(
+                    tuple(
+                        w
+                        for w, kept in zip(translation.french, translation.kept, strict=True)
+                        if not kept
+                    )
+                )
+            for french in versions:
+                expression = " ".join(french)
+                if not expression or expression in seen or not analyze(expression, "fr"):
+                    continue
+                seen.add(expression)
+                labels = ((translation.language, label),) if label else ()
+                out.append([Concept("", labels, (expression,), expression)])
+        return out
+
+
+def _label(words: Sequence[str], language: str) -> tuple[str, ...]:
+    """The query's words as a label in `language` (stop words as "", as concepts.py spells a
+    query), so that the query's language is known when the concept is ranked."""
+    flat = [(analyze(w, language) or [""])[0] for w in words]
+    while flat and not flat[0]:
+        flat.pop(0)
+    while flat and not flat[-1]:
+        flat.pop()
+    return tuple(flat)
+
+
+def translatable(parsed: ParsedQuery) -> bool:
+    """A query of words only (a hyphenated or quoted run counts as its words): no OU, prefix
+    or exclusion, whose meaning a word-by-word translation would not keep."""
+    return (
+        bool(parsed.required)
+        and not parsed.excluded
+        and all(len(g.options) == 1 and isinstance(g.options[0], Words) for g in parsed.required)
+    )
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """A lexicon from its TSV text: language, foreign word(s), French word(s); `#` comments."""
+    lexicon = Lexicon()
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            continue
+        language, foreign, french = (p.strip() for p in parts)
+        lexicon.add(fold(language), foreign, french)
+    return lexicon
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The fund's lexicon (indexer/data/lexique.tsv), read once."""
+    text = resources.files("indexer").joinpath("data/lexique.tsv").read_text("utf-8")
+    return parse_lexicon(text)
