@@ -44,9 +44,14 @@ class Lexicon:
         if not key or len(key) > MAX_ENTRY_WORDS:
             return
         table = self.entries.setdefault(language, {})
-        if first and key in table:
-            return
-        table[key] = " ".join(french.split())
+        # a word's plural too: Snowball does not always stem both alike ("taller" -> "tall",
+        # "talleres" -> "taller")
+        keys = [key] + (
+            [tuple(analyze(_plural(foreign, language), language))] if len(key) == 1 else []
+        )
+        for form in keys:
+            if form and not (first and form in table):
+                table[form] = " ".join(french.split())
         self.longest = max(self.longest, len(key))
 
     def with_concepts(self, concepts: Iterable[Concept]) -> Lexicon:
@@ -132,6 +137,20 @@ def _label(words: Sequence[str], language: str) -> tuple[str, ...]:
     while flat and not flat[-1]:
         flat.pop()
     return tuple(flat)
+
+
+def _plural(word: str, language: str) -> str:
+    """The regular plural of an English or Spanish word (enough to reach its stem)."""
+    word = word.strip()
+    if language == "es":
+        if word.endswith("z"):
+            return word[:-1] + "ces"
+        return word + ("s" if word[-1:] in "aeiouáéó" else "es")
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def translatable(parsed: ParsedQuery) -> bool:

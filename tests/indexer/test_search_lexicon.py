@@ -1,0 +1,151 @@
+"""English and Spanish queries that no concept of the vocabulary covers are translated word by
+word (indexer/data/lexique.tsv) and find the French documents that use the translation, after the
+documents in their own language that hold their words together; the page names the French words
+it searched. French queries and odd input are left as they were."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import SearchIndex, SearchRequest, sync_index
+from indexer.search.concepts import Concept, concepts_from, concepts_in
+from indexer.search.lexicon import default_lexicon, parse_lexicon, translatable
+from indexer.search.query import parse
+from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
+from library import Catalogue, Record
+
+RECORDS = {
+    "locataires": ("L'enquête de satisfaction des locataires de Dillon", "fr"),
+    "tenants": ("Tenant satisfaction in Castries social housing", "en"),
+    "tenants-apart": ("Tenants and landlords: the satisfaction of owners", "en"),
+    "bruit": ("Les plaintes pour bruit dans les résidences", "fr"),
+    "ateliers": ("Des ateliers de cuisine pour les familles", "fr"),
+    "talleres": ("Talleres de cocina en Santo Domingo", "es"),
+    "ascenseur": ("Les pannes d'ascenseur dans les tours", "fr"),
+    "jardins": ("Jardins et potagers des quartiers", "fr"),
+}
+
+CONCEPTS = concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The fund searched with the vocabulary's concepts (and so the lexicon), and without."""
+    root = tmp_path_factory.mktemp("lexicon")
+    keys = {}
+    with Catalogue.in_instance(root) as catalogue:
+        for key, (title, language) in RECORDS.items():
+            record = catalogue.add(Record(title=title, language=language), text=title)
+            keys[record.id] = key
+        with_lexicon = SearchIndex.open(root / "index")
+        with_lexicon.set_concepts(CONCEPTS)
+        sync_index(catalogue, with_lexicon)
+        plain = SearchIndex.open(root / "plain")
+        sync_index(catalogue, plain)
+
+    def run(index: SearchIndex, q: str):  # type: ignore[no-untyped-def]
+        page = index.search(SearchRequest(q=q))
+        return [keys[h.id] for h in page.hits], page
+
+    yield (lambda q: run(with_lexicon, q)), (lambda q: run(plain, q))
+    with_lexicon.close()
+    plain.close()
+
+
+@pytest.fixture(scope="module")
+def search(indexes):  # type: ignore[no-untyped-def]
+    return indexes[0]
+
+
+def no_label_covers(q: str) -> bool:
+    return concepts_in(parse(q).words(), CONCEPTS) is None
+
+
+def test_an_english_query_of_no_label_finds_the_french_document_of_its_translation(search):
+    assert no_label_covers("tenant satisfaction")
+    found, page = search("tenant satisfaction")
+    # its own language, the words together, first; then the French survey of « locataires »;
+    # then the English document where the words stand apart
+    assert found == ["tenants", "locataires", "tenants-apart"]
+    assert page.concepts == ("",) and page.concept_terms == ("locataires satisfaction",)
+
+
+def test_a_spanish_query_of_no_label_finds_the_french_document_of_its_translation(search):
+    assert no_label_covers("quejas por ruido")
+    found, page = search("quejas por ruido")
+    assert found == ["bruit"]
+    assert page.concept_terms == ("plaintes bruit",)  # "por" is a Spanish stop word
+
+
+def test_a_spanish_plural_is_found_as_the_lexicon_writes_the_singular(search):
+    assert no_label_covers("talleres de cocina")
+    found, page = search("talleres de cocina")
+    assert found == ["talleres", "ateliers"]  # « Talleres de cocina » itself first
+    assert page.concept_terms == ("atelier cuisine",)
+
+
+def test_a_word_the_lexicon_does_not_know_is_kept_then_left_out_when_nothing_has_it(search):
+    found, page = search("broken lift")  # "broken": no entry; no French document says it
+    assert found == ["ascenseur"]
+    assert page.concept_terms == ("ascenseur",)
+
+
+def test_a_french_query_is_unchanged(indexes):
+    search, plain = indexes
+    for q in ("locataires satisfaction", "plaintes bruit", "ateliers de cuisine", "ascenseur"):
+        found, page = search(q)
+        assert page.concepts == () and page.concept_terms == ()
+        assert found == plain(q)[0]
+
+
+def test_what_a_query_finds_in_its_own_language_is_never_lost(indexes):
+    search, plain = indexes
+    for q in ("tenant satisfaction", "talleres de cocina", "tenants landlords", "cocina"):
+        assert set(plain(q)[0]) <= set(search(q)[0])
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["", "   ", "-", '"', "«", "tenant*", "tenant OU satisfaction", "tenant -landlords",
+     "\x00tenant", "tenant " * 120, '"tenant', "*", "ruido OR quejas"],
+)  # fmt: skip
+def test_odd_input_stays_fine_and_operators_are_not_translated(search, q):
+    found, page = search(q)
+    assert isinstance(found, list)
+    if any(op in q for op in ("*", " OU ", " OR ", "-")):
+        assert page.concept_terms == ()
+
+
+def test_expressions_of_several_words_are_matched_before_their_words():
+    lexicon = parse_lexicon(
+        "# comment\nen\tsocial\tsocial\nen\thousing\tlogement\nen\tsocial housing\tlogement social\n"
+        "bad line\nes\tvivienda\tlogement\nfr\tmot\tmot\n"
+    )
+    assert lexicon.translate(["social", "housing"], "en").french == ("logement social",)
+    assert lexicon.translate(["housing", "social"], "en").french == ("logement", "social")
+    assert lexicon.translate(["viviendas"], "es").french == ("logement",)
+    assert "fr" not in lexicon.entries  # only English and Spanish are translated
+
+
+def test_the_vocabulary_translations_come_before_the_lexicon_words():
+    assert default_lexicon().translate(["social", "housing"], "en").french == ("logement social",)
+    concept = Concept("logement", (("en", ("social", "hous")),), ("x",), "habitat social")
+    lexicon = default_lexicon().with_concepts([concept])
+    assert lexicon.translate(["social", "housing"], "en").french == ("habitat social",)
+    thematic = Concept("logement", (("en", ("social", "hous")),), ("logement",))
+    assert default_lexicon().with_concepts([thematic]).translate(
+        ["social", "housing"], "en"
+    ).french == ("logement social",)  # a thematic's label names no French words
+
+
+def test_the_language_whose_lexicon_knows_most_words_is_the_query_s():
+    words = parse("salud de los inquilinos").words()
+    [[concept]] = default_lexicon().concepts_for(words)
+    assert concept.labels[0][0] == "es" and concept.expression == "santé locataire"
+    assert default_lexicon().concepts_for(parse("zzzz qqqq").words()) == []
+    assert not translatable(parse("tenant OU landlord")) and translatable(parse("single-parent"))
+
+
+def test_the_lexicon_covers_the_centre_s_domain_in_both_languages():
+    entries = default_lexicon().entries
+    assert len(entries["en"]) >= 800 and len(entries["es"]) >= 800
