@@ -155,8 +155,9 @@ class SearchIndex(IndexStore):
                         view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
-                elif self._lexicon is not None and translatable(parsed):
-                    # no concept covers it: its word-by-word French translation, ranked the same
+                if not concepts and self._lexicon is not None and translatable(parsed):
+                    # no concept covers it (or theirs found nothing): its word-by-word French
+                    # translation, ranked as a concept's documents are
                     for candidate in self._lexicon.concepts_for(parsed.words()):
                         matched, scored, across = self._across(
                             view, parsed, candidate, matched, scored, sort, work
