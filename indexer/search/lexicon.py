@@ -104,6 +104,9 @@ class Lexicon:
         if best == 0:
             return []
         out: list[list[Concept]] = []
+        # a translation that says what the query says in French finds nothing more (French
+        # queries whose words are English or Spanish as well: « médiation sociale »)
+        same = tuple(analyze(" ".join(words), "fr"))
         seen: set[str] = set()
         for translation in found:
             if translation.known != best:
@@ -120,7 +123,8 @@ class Lexicon:
                 )
             for french in versions:
                 expression = " ".join(french)
-                if not expression or expression in seen or not analyze(expression, "fr"):
+                terms = tuple(analyze(expression, "fr"))
+                if not terms or terms == same or expression in seen:
                     continue
                 seen.add(expression)
                 labels = ((translation.language, label),) if label else ()
