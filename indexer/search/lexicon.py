@@ -27,6 +27,9 @@ class Translation:
     french: tuple[str, ...]  # the French words, in the query's order
     known: int  # query words the lexicon (or a concept label) translated
     kept: tuple[bool, ...] = ()  # for each of `french`: a query word the lexicon did not know
+    # query words whose French is another word ("income" -> « revenu », not "population" ->
+    # « population »): the only sign that the query is not French
+    foreign: int = 0
 
 
 @dataclass(slots=True)
@@ -76,7 +79,7 @@ class Lexicon:
         stems = [stem(w, language) for w in kept]
         french: list[str] = []
         untranslated: list[bool] = []
-        known = 0
+        known = foreign = 0
         i = 0
         while i < len(stems):
             for n in range(min(self.longest, len(stems) - i), 0, -1):
@@ -85,13 +88,15 @@ class Lexicon:
                     french.append(found)
                     untranslated.append(False)
                     known += n
+                    if tuple(analyze(found, "fr")) != tuple(analyze(" ".join(kept[i : i + n]))):
+                        foreign += n
                     i += n
                     break
             else:
                 french.append(kept[i])
                 untranslated.append(True)
                 i += 1
-        return Translation(language, tuple(french), known, tuple(untranslated))
+        return Translation(language, tuple(french), known, tuple(untranslated), foreign)
 
     def concepts_for(self, words: Sequence[str]) -> list[list[Concept]]:
         """The translations to try, each as a one-concept list: for the language(s) whose
@@ -101,7 +106,9 @@ class Lexicon:
             return []
         found = [self.translate(words, lang) for lang in FOREIGN]
         best = max(t.known for t in found)
-        if best == 0:
+        # words spelt as in French only ("vieilisement de la population": a typo in French,
+        # which the spelling suggestion takes care of): no translation
+        if best == 0 or not any(t.foreign for t in found if t.known == best):
             return []
         out: list[list[Concept]] = []
         # a translation that says what the query says in French finds nothing more (French
@@ -109,7 +116,7 @@ class Lexicon:
         same = tuple(analyze(" ".join(words), "fr"))
         seen: set[str] = set()
         for translation in found:
-            if translation.known != best:
+            if translation.known != best or not translation.foreign:
                 continue
             label = _label(words, translation.language)
             versions = [translation.french]

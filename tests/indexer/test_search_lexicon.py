@@ -23,6 +23,7 @@ RECORDS = {
     "talleres": ("Talleres de cocina en Santo Domingo", "es"),
     "ascenseur": ("Les pannes d'ascenseur dans les tours", "fr"),
     "jardins": ("Jardins et potagers des quartiers", "fr"),
+    "vieillissement": ("Le vieillissement de la population martiniquaise", "fr"),
 }
 
 CONCEPTS = concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
@@ -104,6 +105,12 @@ def test_what_a_query_finds_in_its_own_language_is_never_lost(indexes):
         assert set(plain(q)[0]) <= set(search(q)[0])
 
 
+def test_a_french_query_with_a_typo_is_corrected_not_translated(search):
+    # "population" is an English and a Spanish word of the lexicon, spelt as in French
+    found, page = search("vieilisement de la population")
+    assert found == ["vieillissement"] and page.corrected and page.concepts == ()
+
+
 @pytest.mark.parametrize(
     "q",
     ["", "   ", "-", '"', "«", "tenant*", "tenant OU satisfaction", "tenant -landlords",
@@ -145,6 +152,8 @@ def test_the_language_whose_lexicon_knows_most_words_is_the_query_s():
     assert default_lexicon().concepts_for(parse("zzzz qqqq").words()) == []
     # English words spelt as in French: the translation would search the query itself
     assert default_lexicon().concepts_for(parse("violence sociale").words()) == []
+    # no word is foreign ("population" is French too): a French typo, not a translation
+    assert default_lexicon().concepts_for(parse("vieilisement de la population").words()) == []
     assert not translatable(parse("tenant OU landlord")) and translatable(parse("single-parent"))
 
 
