@@ -155,16 +155,6 @@ class SearchIndex(IndexStore):
                         view, parsed, concepts, matched, scored, sort, work
                     )
                     concepts = concepts if across else None
-                if not concepts and self._lexicon is not None and translatable(parsed):
-                    # no concept covers it (or theirs found nothing): its word-by-word French
-                    # translation, ranked as a concept's documents are
-                    for candidate in self._lexicon.concepts_for(parsed.words()):
-                        matched, scored, across = self._across(
-                            view, parsed, candidate, matched, scored, sort, work
-                        )
-                        if across:
-                            concepts = candidate
-                            break
                 if not concepts and matched and _plain(parsed):
                     # French words of a concept: its documents in English and Spanish after
                     abroad = french_cover(parsed.words(), self._french_concepts)
@@ -193,6 +183,25 @@ class SearchIndex(IndexStore):
                     if query is not None:
                         matched, scored = self._match(searcher, query, sort, work)
                     relaxed = bool(matched)
+                if not concepts and not corrected and self._lexicon and translatable(parsed):
+                    # no concept covers it (or theirs found nothing): its word-by-word French
+                    # translation, ranked as a concept's documents are; any-word matches (none
+                    # had every word) after them
+                    anyword = (matched, scored) if relaxed else (set(), [])
+                    if relaxed:
+                        matched, scored = set(), []
+                    for candidate in self._lexicon.concepts_for(parsed.words()):
+                        matched, scored, across = self._across(
+                            view, parsed, candidate, matched, scored, sort, work
+                        )
+                        if across:
+                            concepts = candidate
+                            break
+                    if relaxed:
+                        tail = [(d, s) for d, s in anyword[1] if d not in matched]
+                        top = max((s for _, s in scored + tail), default=1.0)
+                        scored = _banded([scored, tail], top) if scored else anyword[1]
+                        matched = matched | anyword[0]
             else:
                 matched = set(view.live)
             before_exclusion = matched

@@ -91,6 +91,14 @@ def test_a_word_the_lexicon_does_not_know_is_kept_then_left_out_when_nothing_has
     assert page.concept_terms == ("ascenseur",)
 
 
+def test_when_no_document_has_every_word_the_any_word_matches_follow_the_translation(indexes):
+    search, plain = indexes
+    found, page = search("quejas por ruido en Castries")  # no document holds every word
+    assert plain("quejas por ruido en Castries")[0] == ["tenants"]  # "Castries", any word
+    assert found == ["bruit", "tenants"] and page.relaxed
+    assert page.concept_terms == ("plaintes bruit",)
+
+
 def test_a_french_query_is_unchanged(indexes):
     search, plain = indexes
     for q in ("locataires satisfaction", "plaintes bruit", "ateliers de cuisine", "ascenseur"):
