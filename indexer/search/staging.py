@@ -26,13 +26,18 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from whoosh.analysis import RegexTokenizer
+from whoosh.formats import Frequency, Positions
 from whoosh.reading import SegmentReader
-from whoosh.writing import PostingPool
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
 
 STAGING = "staging"
 _LOCK = ".lock"
@@ -54,6 +59,13 @@ class RunPool(PostingPool):
             self.save()
         self.current.append(item)
 
+    def add_many(self, items: Sequence[tuple[str, bytes, int, float, bytes | None]]) -> None:
+        """A document's postings at once."""
+        self.currentsize += sum(96 + len(item[1]) + len(item[4] or b"") for item in items)
+        self.current.extend(items)
+        if self.currentsize > self.limit:
+            self.save()
+
     def _write_run(self, f: BinaryIO, items: Iterable[Any]) -> None:
         block: list[Any] = []
         for item in items:
@@ -73,6 +85,136 @@ class RunPool(PostingPool):
         finally:
             f.close()
             self._remove_run(path)
+
+
+class BatchWriter(SegmentWriter):
+    """Whoosh's segment writer for a batch's own segment, with its hot paths made short.
+
+    - Terms of a field analysed by a bare regex tokenizer into positions or frequencies
+      (ours: the text arrives already analysed, space-separated) are counted straight from
+      the tokenizer's own expression, not a token object per word through Whoosh's chain;
+    - postings go to the pool a document at a time (RunPool);
+    - the field lengths the postings need come from memory, as the writer saw them (rounded
+      as Whoosh stores them), not from the columns just written, read back posting by
+      posting.
+    What it writes is what Whoosh's own writer would write, byte for byte
+    (tests/indexer/test_index_staging.py compares them). A document with boosts
+    (`_boost`, `_<field>_boost`, `_stored_<field>`) goes Whoosh's own way."""
+
+    def __init__(self, ix: Any, *, limitmb: float, codec: Any) -> None:
+        super().__init__(ix, limitmb=limitmb, codec=codec)
+        self.pool = RunPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._counted = {
+            name: field.format
+            for name, field in self.schema.items()
+            if isinstance(field.analyzer, RegexTokenizer)
+            and not field.analyzer.gaps
+            and type(field.format) in (Positions, Frequency)
+        }
+        self._lengths: dict[str, array] = {
+            name: array("B") for name, field in self.schema.items() if field.scorable
+        }
+        self._plain = not any(
+            field.vector or field.separate_spelling() for _, field in self.schema.items()
+        )
+
+    def add_document(self, **fields: Any) -> None:
+        if not self._plain or any(name.startswith("_") for name in fields):
+            return self._add_slowly(fields)
+        self._check_state()
+        docnum, schema = self.docnum, self.schema
+        self._check_fields(schema, fields)
+        postings: list[tuple[str, bytes, int, float, bytes]] = []
+        lengths = dict.fromkeys(self._lengths, 0)
+        perdoc = self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    fmt = self._counted.get(name)
+                    items = _counted(value, field, fmt) if fmt else field.index(value)
+                    for term, freq, weight, encoded in items:
+                        length += freq
+                        postings.append((name, term, docnum, weight, encoded))
+                    if not field.scorable:
+                        length = 0
+                    lengths[name] = length
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    column_value = field.to_column_value(value)
+                    perdoc.add_column_value(name, field.column_type, column_value)
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._note_lengths(lengths)
+        self.pool.add_many(postings)
+        self._added = True
+        self.docnum += 1
+        return None
+
+    def _add_slowly(self, fields: dict[str, Any]) -> None:
+        super().add_document(**fields)
+        # Boosts change weights, not lengths: those of its scorable fields, counted apart.
+        self._note_lengths(
+            {
+                name: sum(freq for _, freq, _, _ in self.schema[name].index(fields[name]))
+                if fields.get(name) is not None
+                else 0
+                for name in self._lengths
+            }
+        )
+
+    def _note_lengths(self, lengths: dict[str, int]) -> None:
+        for name, column in self._lengths.items():
+            column.append(length_to_byte(lengths[name]))
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        self.fieldwriter.add_postings(self.schema, _Lengths(self._lengths), self.pool.items())
+        self.fieldwriter.close()
+
+
+class _Lengths:
+    """Field lengths of the segment being written, as its length columns will read."""
+
+    def __init__(self, lengths: dict[str, array]) -> None:
+        self.lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        column = self.lengths.get(fieldname)
+        stored = column[docnum] if column is not None else 0
+        return byte_to_length(stored) if stored else default
+
+
+def _counted(value: str, field: Any, fmt: Any) -> list[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, encoded value) of each distinct word of a value a bare regex
+    tokenizer splits, in the order Whoosh's own analysis gives them (first occurrence)."""
+    if not isinstance(value, str):
+        return list(field.index(value))
+    places: dict[str, list[int]] = {}
+    for position, word in enumerate(field.analyzer.expression.findall(value)):
+        found = places.get(word)
+        if found is None:
+            places[word] = [position]
+        else:
+            found.append(position)
+    boost = fmt.field_boost
+    if type(fmt) is Positions:
+        encode = fmt.encode
+        return [
+            (word.encode("utf-8"), len(p), float(len(p)) * boost, encode(p))
+            for word, p in places.items()
+        ]
+    return [
+        (word.encode("utf-8"), len(p), float(len(p)) * boost, pack_uint(len(p)))
+        for word, p in places.items()
+    ]
 
 
 def _write_block(f: BinaryIO, block: list[Any]) -> None:

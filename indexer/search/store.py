@@ -51,7 +51,7 @@ from ..analysis import analysis_stamp
 from .documents import IndexDocument
 from .facets import FacetBitmaps
 from .models import IndexBusy
-from .staging import RunPool, adopt, remove_abandoned, staging_folder
+from .staging import BatchWriter, adopt, remove_abandoned, staging_folder
 
 log = logging.getLogger(__name__)
 
@@ -632,8 +632,7 @@ class IndexStore:
         """The documents of `ids` into one new segment of an index no one else writes, in one
         commit: (record id, revision) of each, in the segment's order. A record met twice is
         refused (it would be indexed twice)."""
-        writer = self._acquire_writer(ix)
-        writer.pool = RunPool(writer.temp_storage(), writer.newsegment, limitmb=WRITER_MB)
+        writer = BatchWriter(ix, limitmb=WRITER_MB, codec=_Codec())  # no one else waits
         order: list[tuple[int, int]] = []
         seen: set[int] = set()
         gc.collect()
