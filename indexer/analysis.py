@@ -164,7 +164,13 @@ def words(text: str, lang: str = DEFAULT_LANGUAGE, *, stops: bool = True) -> lis
 def analyze(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The terms the index stores for a text: folded, filtered and stemmed, in order."""
     lang = normalise_language(lang)
-    stems = _stemmer(lang).stemWords(words(text, lang))
+    return stem_words(words(text, lang), lang)
+
+
+def stem_words(found: list[str], lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The terms of words already found by `words` (analyze = stem_words of words)."""
+    lang = normalise_language(lang)
+    stems = _stemmer(lang).stemWords(found)
     return [_french_tail(s) for s in stems] if lang == "fr" else stems
 
 

@@ -16,7 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "EXTRACT_TIMEOUT": 120,  # seconds per file
     "INDEX_JOBS": 0,  # extraction processes; 0 = one per core
     "INDEX_BATCH_SECONDS": 2.0,  # the index is committed at least this often during a batch
-    "INDEX_BATCH_MAX": 2000,  # most documents in one index commit (a fund writes several)
+    # most documents in one paced index commit; a batch (import, retag) writes one segment
+    # apart and reads at most this many (and 500) records from the catalogue at a time
+    "INDEX_BATCH_MAX": 2000,
     "INDEX_WRITE_TIMEOUT": 60.0,  # seconds a writer waits for another one to finish
     # OCR of scans (`fonds ocr`; needs Tesseract, see the README)
     "OCR_LANGUAGES": "fra+eng+spa",  # Tesseract language packs, joined by '+'

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from library import Record
 from library.text import sort_key
 
-from ..analysis import analyze, fold, normalise_language, words
+from ..analysis import analyze, fold, normalise_language, stem_words, words
 
 ABSTRACT_FIELDS_LIMIT = 20_000  # characters of abstract/keywords analysed per record
 FORM_MARK = "="  # "folded=accented" in the spell field
@@ -24,6 +24,8 @@ def accented_forms(text: str) -> set[str]:
     """'folded=accented' for each word of `text` written with accents ('mediation=médiation')."""
     out = set()
     for word in _LETTERS.findall(text.lower()):
+        if word.isascii():
+            continue  # nothing to fold
         folded = fold(word)
         if folded != word and len(folded) == len(word):
             out.add(f"{folded}{FORM_MARK}{word}")
@@ -78,14 +80,15 @@ def build_document(
         body_terms = text_terms
     else:
         body_terms = " ".join(text_terms if text_terms is not None else analyze(text, lang))
-    spell = dict.fromkeys(words(record.title, lang))
-    spell.update(dict.fromkeys(words(meta, lang)))
+    title_words, meta_words = words(record.title, lang), words(meta, lang)
+    spell = dict.fromkeys(title_words)
+    spell.update(dict.fromkeys(meta_words))
     return IndexDocument(
         id=record.id,
         rev=record.rev,
         language=lang,
-        title_terms=" ".join(analyze(record.title, lang)),
-        meta_terms=" ".join(analyze(meta, lang)),
+        title_terms=" ".join(stem_words(title_words, lang)),
+        meta_terms=" ".join(stem_words(meta_words, lang)),
         body_terms=body_terms,
         spell_words=" ".join(
             [w for w in spell if not w.isdigit()]

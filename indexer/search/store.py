@@ -8,10 +8,13 @@ Design against Whoosh's known failure modes:
 - one writer at a time, acquired with a timeout and retried; any error cancels the writer
   so the lock is never left held; no AsyncWriter, no multiprocess writer;
 - text arrives already analysed (space-separated terms), so Whoosh only stores postings;
-- a batch (index, import, retag, rebuild) commits without merging, then merges its own
-  segments once when it ends, leaving alone an older segment larger than what it adds (the
-  fund it lands in): its cost follows its own size; a single save only merges small
-  segments (a tiered policy), so it stays fast.
+- a batch (the end of `fonds index`, import, retag) writes its documents as one segment of
+  a private index, without the live index's lock, and adopts it in one short commit
+  (staging.py): its postings are written once and another writer waits a moment, not the
+  batch; then older segments no larger than what it added are merged with it, leaving alone
+  the fund it lands in: its cost follows its own size. A rebuild writes its fresh
+  generation as one segment. A single save only merges small segments (a tiered policy),
+  so it stays fast.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Self
 
@@ -47,6 +51,7 @@ from ..analysis import analysis_stamp
 from .documents import IndexDocument
 from .facets import FacetBitmaps
 from .models import IndexBusy
+from .staging import BatchWriter, adopt, remove_abandoned, staging_folder
 
 log = logging.getLogger(__name__)
 
@@ -85,17 +90,10 @@ def paced_slices(ids: Sequence[int], sizes: Iterator[int]) -> Iterator[Sequence[
         start += size
 
 
-def _once(documents: Iterable[IndexDocument], seen: set[int]) -> Iterator[IndexDocument]:
-    """The documents of a rebuild, refusing any record already written by this rebuild."""
-    for doc in documents:
-        if doc.id in seen:
-            raise RuntimeError(f"rebuild would index record {doc.id} twice")
-        seen.add(doc.id)
-        yield doc
-
-
 class Pacer:
-    """Chooses the next batch size so that each commit costs about `batch_seconds` of work.
+    """Chooses the next batch size so that each commit costs about `batch_seconds` of work
+    (a sync of single saves that finds many records to write, e.g. after a crash; a batch
+    writes its own segment apart, `_write_staged`).
 
     The batch measures its own thread's CPU time, not the wall clock: on a loaded machine a
     wall-clock pacer shrank the commits (132 of 75 documents for a 10,000-row import at a
@@ -149,6 +147,7 @@ class _Codec(W3Codec):
 
 MergePolicy = Callable[[Any, list[Any]], list[Any]]
 WRITER_MB = 48  # postings a writer holds in memory before spilling a sorted run to disk
+DOCUMENTS_AT_ONCE = 500  # documents a batch builds (reads from the catalogue) at a time
 TIER_FANOUT = 4  # a save merges segments of one size tier once there are this many
 MOST_SEGMENTS = 6  # past this, a save merges every segment but the largest
 
@@ -182,7 +181,7 @@ def merge_tiered(writer: Any, segments: list[Any]) -> list[Any]:
 
 
 def merge_none(writer: Any, segments: list[Any]) -> list[Any]:
-    """Within a batch: no merge at all, the batch's end merges its segments once."""
+    """A batch's own segment: no merge (what it lands in is merged once it is adopted)."""
     return segments
 
 
@@ -204,12 +203,6 @@ def merge_batch(writer: Any, segments: list[Any]) -> list[Any]:
     if len(chosen) <= 1:
         return segments
     return _merge(writer, segments, chosen)
-
-
-def merge_everything(writer: Any, segments: list[Any]) -> list[Any]:
-    """A rebuild's end: every segment of the fresh generation is the rebuild's own, and no
-    reader sees it yet, so all of them become one."""
-    return _merge(writer, segments, segments) if len(segments) > 1 else segments
 
 
 def _merge(writer: Any, segments: list[Any], chosen: list[Any]) -> list[Any]:
@@ -300,17 +293,6 @@ class SyncReport:
 DocumentSource = Callable[[Sequence[int]], Iterable[IndexDocument]]
 
 
-@dataclass
-class _Absent:
-    """Records a batch knows to be absent from the index: `ids`, missing from every segment
-    of `segments` (those read at the start, then each one the batch itself writes). A writer
-    whose segments are all known can add them without Whoosh's look-up of each id in every
-    segment (update_document); a segment another process wrote meanwhile means look it up."""
-
-    ids: set[int]
-    segments: set[str]
-
-
 class IndexStore:
     """One instance's index: a folder of generations and a pointer to the current one."""
 
@@ -319,7 +301,8 @@ class IndexStore:
     ) -> None:
         self.root = root
         self.write_timeout = write_timeout
-        self.batch_limit = batch_limit  # most documents in one commit (tests force small ones)
+        # most documents in one paced commit, or built at a time (tests force small ones)
+        self.batch_limit = batch_limit
         self._lock = threading.RLock()  # searchers are not shared between threads
         self._ix: whoosh_index.Index | None = None
         self._generation = ""
@@ -369,6 +352,7 @@ class IndexStore:
             self._attach(fresh.name)
             self.created = True
         self._remove_old_generations()
+        remove_abandoned(self.root)
 
     def _attach(self, name: str) -> None:
         if self._view is not None:
@@ -432,7 +416,7 @@ class IndexStore:
         """Add or replace documents and remove others, in one commit. Returns documents written."""
         with self._lock:
             self._follow_swaps()
-            return self._write_to(self._require_ix(), documents, deletions, replace=True)
+            return self._write_to(self._require_ix(), documents, deletions)
 
     def _write_to(
         self,
@@ -440,35 +424,19 @@ class IndexStore:
         documents: Iterable[IndexDocument],
         deletions: Iterable[int],
         *,
-        replace: bool,
         policy: MergePolicy | None = None,
-        absent: _Absent | None = None,
     ) -> int:
         writer = self._acquire_writer(ix)
         written = 0
         try:
-            known = absent is not None and all(
-                s.segment_id() in absent.segments for s in writer.segments
-            )
-            new_ids = absent.ids if absent is not None and known else set()
             for record_id in deletions:
                 writer.delete_by_term("id", str(record_id))
             for doc in documents:
-                fields = _fields(doc)
-                if replace and doc.id not in new_ids:
-                    writer.update_document(**fields)
-                else:
-                    writer.add_document(**fields)
+                writer.update_document(**_fields(doc))
                 written += 1
             writer.commit(mergetype=policy or merge_tiered)
-            if absent is not None and known:  # what this commit wrote is known too
-                absent.segments.add(writer.get_segment().segment_id())
         except BaseException:
-            # A writer left open keeps the lock for the life of the process: always cancel.
-            try:
-                writer.cancel()
-            except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
-                log.exception("could not cancel the index writer")
+            _cancel(writer)
             raise
         return written
 
@@ -508,9 +476,9 @@ class IndexStore:
         """Make the index mirror the catalogue: index what changed, drop what is gone.
 
         `catalogue_revisions` is {id: (rev, deleted)}; `documents(ids)` builds the entries.
-        `compact` (a batch ends: import, retag) writes without merging, then merges the
-        batch's segments once (`merge_batch`); a single save leaves it false and only small
-        segments are merged."""
+        `compact` (a batch: import, retag) writes them as one segment apart and adopts it
+        (`_write_staged`), then merges it with the older segments no larger (`merge_batch`);
+        a single save leaves it false: paced commits, and only small segments are merged."""
         with self._lock:
             self._follow_swaps()
             # A batch reads the revisions without the facet rows of every document (60 MB
@@ -527,7 +495,11 @@ class IndexStore:
                 for i, (rev, deleted) in catalogue_revisions.items()
                 if not deleted and indexed.get(i) != rev
             )
-            if stale or wanted:
+            if compact and (stale or wanted):
+                assert segments is not None
+                replaced = [i for i in wanted if i in indexed]
+                written = self._write_staged(wanted, documents, stale, replaced, segments, progress)
+            elif stale or wanted:
                 written = self._write_batches(
                     self._require_ix(),
                     wanted,
@@ -535,13 +507,6 @@ class IndexStore:
                     stale,
                     batch_seconds,
                     progress,
-                    replace=True,
-                    policy=merge_none if compact else None,
-                    absent=(
-                        _Absent({i for i in wanted if i not in indexed}, segments)
-                        if segments is not None
-                        else None
-                    ),
                 )
             else:
                 written = 0
@@ -554,11 +519,13 @@ class IndexStore:
         catalogue_revisions: Callable[[], Mapping[int, tuple[int, bool]]],
         documents: DocumentSource,
         *,
-        batch_seconds: float = 30.0,
         progress: Callable[[int], None] | None = None,
     ) -> SyncReport:
         """Build a fresh generation from the catalogue, swap it in, then catch up with changes
-        made meanwhile (other processes keep using the old generation until the swap)."""
+        made meanwhile (other processes keep using the old generation until the swap).
+
+        No reader sees the fresh generation before the swap and no other writer knows it:
+        it is written as one segment in one commit, its postings written once."""
         with self._lock:
             revisions = catalogue_revisions()
             live = sorted(i for i, (_, deleted) in revisions.items() if not deleted)
@@ -566,18 +533,7 @@ class IndexStore:
                 folder = self._new_generation()
             ix = whoosh_index.open_dir(str(folder))
             try:
-                written = self._write_batches(
-                    ix,
-                    live,
-                    documents,
-                    [],
-                    batch_seconds,
-                    progress,
-                    replace=False,
-                    policy=merge_none,
-                )
-                if len(ix._segments()) > 1:  # noqa: SLF001 - Whoosh's only segment listing
-                    self._write_to(ix, (), (), replace=True, policy=merge_everything)
+                written = len(self._write_segment(ix, live, documents, progress))
             except BaseException:
                 ix.close()
                 shutil.rmtree(folder, ignore_errors=True)
@@ -600,16 +556,11 @@ class IndexStore:
         deletions: Sequence[int],
         batch_seconds: float,
         progress: Callable[[int], None] | None,
-        *,
-        replace: bool,
-        policy: MergePolicy | None = None,
-        absent: _Absent | None = None,
     ) -> int:
         """Write in commits of bounded duration, so other writers get their turn."""
         written = 0
         pending_deletions = list(deletions)
         pacer = Pacer(batch_seconds, self.batch_limit)
-        added: set[int] = set()  # a rebuild adds: a record met twice would be indexed twice
         # A commit leaves its writer, pool and readers in reference cycles: collected only by
         # a full collection, they piled up 30 MB a commit across a batch. What the caller
         # holds (an import's plan, the tagger's model) is frozen out of those collections:
@@ -619,20 +570,90 @@ class IndexStore:
         try:
             for part in paced_slices(ids, pacer.sizes()):
                 began = time.thread_time()
-                batch = documents(part) if replace else _once(documents(part), added)
-                written += self._write_to(
-                    ix, batch, pending_deletions, replace=replace, policy=policy, absent=absent
-                )
+                written += self._write_to(ix, documents(part), pending_deletions)
                 pending_deletions = []
                 gc.collect()
                 if progress:
                     progress(len(part))
                 pacer.observe(len(part), time.thread_time() - began)
             if pending_deletions:  # nothing to write, something to delete
-                self._write_to(ix, (), pending_deletions, replace=replace, policy=policy)
+                self._write_to(ix, (), pending_deletions)
         finally:
             gc.unfreeze()
         return written
+
+    def _write_staged(
+        self,
+        ids: Sequence[int],
+        documents: DocumentSource,
+        deletions: Sequence[int],
+        replaced: Sequence[int],
+        known: set[str],
+        progress: Callable[[int], None] | None,
+    ) -> int:
+        """A batch: its documents as one segment of a private index, without the live
+        index's lock, then adopted in one short commit (staging.py). `replaced`: records the
+        index held, in its `known` segments, when the batch started."""
+        if not ids:
+            self._write_to(self._require_ix(), (), deletions)
+            return 0
+        with staging_folder(self.root) as folder:
+            private = whoosh_index.create_in(str(folder), _schema())
+            try:
+                order = self._write_segment(private, ids, documents, progress)
+                segments = private._segments()  # noqa: SLF001 - Whoosh's only segment listing
+            finally:
+                private.close()
+            self._follow_swaps()  # a rebuild swapped generations meanwhile: adopt into it
+            writer = self._acquire_writer(self._require_ix())
+            try:
+                for record_id in deletions:
+                    writer.delete_by_term("id", str(record_id))
+                staged = segments[0] if segments else None
+                if staged is not None:
+                    adopt(writer, staged, folder, order, replaced=replaced, known=known)
+                    if staged.deleted_count() == staged.doc_count_all():
+                        staged = None  # another process indexed them all meanwhile
+                writer.commit(
+                    mergetype=lambda _writer, current: current + ([staged] if staged else [])
+                )
+            except BaseException:
+                _cancel(writer)
+                raise
+        return len(order)
+
+    def _write_segment(
+        self,
+        ix: whoosh_index.Index,
+        ids: Sequence[int],
+        documents: DocumentSource,
+        progress: Callable[[int], None] | None,
+    ) -> list[tuple[int, int]]:
+        """The documents of `ids` into one new segment of an index no one else writes, in one
+        commit: (record id, revision) of each, in the segment's order. A record met twice is
+        refused (it would be indexed twice)."""
+        writer = BatchWriter(ix, limitmb=WRITER_MB, codec=_Codec())  # no one else waits
+        order: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        gc.collect()
+        gc.freeze()  # what the caller holds is not walked by the collections of the batch
+        try:
+            for part in paced_slices(ids, repeat(min(self.batch_limit, DOCUMENTS_AT_ONCE))):
+                for doc in documents(part):
+                    if doc.id in seen:
+                        raise RuntimeError(f"a batch would index record {doc.id} twice")
+                    seen.add(doc.id)
+                    writer.add_document(**_fields(doc))
+                    order.append((doc.id, doc.rev))
+                if progress:
+                    progress(len(part))
+            writer.commit(mergetype=merge_none)
+        except BaseException:
+            _cancel(writer)
+            raise
+        finally:
+            gc.unfreeze()
+        return order
 
     def compact(self) -> bool:
         """A batch has ended: merge its segments into one, and the older segments no larger
@@ -642,7 +663,7 @@ class IndexStore:
             ix = self._require_ix()
             if len(ix._segments()) <= 1:  # noqa: SLF001 - Whoosh's only segment listing
                 return False
-            self._write_to(ix, (), (), replace=True, policy=merge_batch)
+            self._write_to(ix, (), (), policy=merge_batch)
             return True
 
     def segment_count(self) -> int:
@@ -724,6 +745,14 @@ class View:
         if self._bitmaps is None:
             self._bitmaps = FacetBitmaps(self.rows)
         return self._bitmaps
+
+
+def _cancel(writer: Any) -> None:
+    """A writer left open keeps the lock for the life of the process: always cancel."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - cancelling is best effort after a failure
+        log.exception("could not cancel the index writer")
 
 
 def _fields(doc: IndexDocument) -> dict[str, object]:

@@ -61,7 +61,7 @@ def test_a_fund_of_2500_records_rebuilt_and_synced_in_many_batches_holds_each_on
         assert report.indexed == 2500
         assert index.duplicate_ids() == [] and index.doc_count() == 2500
 
-        report = rebuild_index(catalogue, index, batch_seconds=0.001)
+        report = rebuild_index(catalogue, index)
         assert report.rebuilt and report.indexed == 2500
         assert index.duplicate_ids() == [] and index.doc_count() == 2500
         assert index.indexed_revisions() == {

@@ -44,7 +44,7 @@ def test_a_rebuild_leaves_one_segment(instance):
     catalogue = Catalogue.in_instance(instance)
     fill(catalogue, 120)
     with SearchIndex.open(instance / "index", batch_limit=15) as index:
-        rebuild_index(catalogue, index, batch_seconds=0.001)
+        rebuild_index(catalogue, index)
         assert index.segment_count() == 1
         assert index.doc_count() == 120
     catalogue.close()
@@ -110,10 +110,17 @@ def test_a_small_batch_leaves_the_larger_fund_segment_alone(instance):
         assert index.segment_count() == 2  # the fund's segment and the batch's
         assert index.search(SearchRequest(q="médiation")).total == 230
         assert index.duplicate_ids() == []
-        fill(catalogue, 250, start=2000)  # a batch larger than the fund: all merged
+        # A batch larger than all the others together stays apart (each segment kept is
+        # larger than the smaller ones together: at most log2 of the documents)...
+        fill(catalogue, 250, start=2000)
+        sync_index(catalogue, index, batch_seconds=0.001, compact=True)
+        assert largest_segment(index)[1] == 250
+        assert index.segment_count() == 3
+        # ...and one no larger than them all together merges them all.
+        fill(catalogue, 300, start=3000)
         sync_index(catalogue, index, batch_seconds=0.001, compact=True)
         assert index.segment_count() == 1
-        assert index.doc_count() == 480
+        assert index.doc_count() == 780 and index.duplicate_ids() == []
     catalogue.close()
 
 
@@ -169,7 +176,7 @@ def test_a_merged_index_reads_exactly_like_the_same_records_written_at_once(inst
         sync_index(catalogue, merged, compact=True)
         assert merged.segment_count() == 1
         with SearchIndex.open(instance / "at-once", batch_limit=1000) as at_once:
-            rebuild_index(catalogue, at_once, batch_seconds=1000)
+            rebuild_index(catalogue, at_once)
             assert at_once.segment_count() == 1
             expected = _contents(at_once)
             assert _contents(merged) == expected

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import fields, replace
 
-from library import Author, Catalogue, Copy, Record, Support
+import pytest
+
+from library import Author, Catalogue, Copy, Record, Series, Support
 from library.db import migrate, register_functions, schema_version
 from library.loans import Loans
+from library.rows import xml_safe_record
 from library.text import XML_FORBIDDEN, xml_safe
 
 DIRTY = "Guide\x0bde la\x00 médiation\x1f sociale\ufffe"
@@ -89,3 +93,66 @@ def test_migration_4_cleans_what_an_older_catalogue_holds(tmp_path):
         borrower = Loans(cat).borrowers()[0]
         # migration 11 then splits the name and rebuilds the display name from its parts
         assert (borrower.name, borrower.family_name, borrower.notes) == ("Paul", "Paul", "n ")
+
+
+def _places(record: Record) -> list[str]:
+    return [
+        *(getattr(record, f.name) for f in fields(Record) if f.type == "str"),
+        *record.keywords,
+        *record.territories,
+        *(part for s in record.series for part in (s.title, s.number)),
+        *(a.name for a in record.authors),
+        *(part for c in record.copies for part in (c.barcode, c.call_number, c.location)),
+    ]
+
+
+_CLEAN = Record(
+    title="Guide",
+    subtitle="de la médiation",
+    authors=(Author("Bélise, Marie"),),
+    keywords=("cœur de ville",),
+    territories=("Trinité",),
+    series=(Series("Études", "3"),),
+    copies=(Copy("CRPV0001", "361 MED", "Salle"),),
+    notes="note",
+)
+
+
+@pytest.mark.parametrize("place", range(len(_places(_CLEAN))))
+def test_a_forbidden_character_anywhere_in_a_record_is_cleaned(place):
+    """The clean record is returned as it is (one search of all its texts); a single
+    forbidden character in any one of its texts is still found and cleaned."""
+    assert xml_safe_record(_CLEAN) is _CLEAN
+    dirty = _with_text(_CLEAN, place, "a\x0bb")
+    assert _places(dirty)[place] == "a\x0bb"
+    cleaned = xml_safe_record(dirty)
+    assert _places(cleaned)[place] == "a b"
+    assert not any(XML_FORBIDDEN.search(text) for text in _places(cleaned))
+
+
+def _with_text(record: Record, place: int, text: str) -> Record:
+    """`record` with its `place`-th text (in `_places` order) replaced."""
+    names = [f.name for f in fields(Record) if f.type == "str"]
+    if place < len(names):
+        return replace(record, **{names[place]: text})
+    place -= len(names)
+    lists = [
+        ("keywords", lambda _old, new: new),
+        ("territories", lambda _old, new: new),
+    ]
+    for name, make in lists:
+        values = list(getattr(record, name))
+        if place < len(values):
+            values[place] = make(values[place], text)
+            return replace(record, **{name: tuple(values)})
+        place -= len(values)
+    series = [(s, part) for s in record.series for part in ("title", "number")]
+    if place < len(series):
+        s, part = series[place]
+        return replace(record, series=(replace(s, **{part: text}),))
+    place -= len(series)
+    if place < len(record.authors):
+        return replace(record, authors=(replace(record.authors[0], name=text),))
+    place -= len(record.authors)
+    part = ("barcode", "call_number", "location")[place]
+    return replace(record, copies=(replace(record.copies[0], **{part: text}),))

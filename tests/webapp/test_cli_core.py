@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from corpus.files import Heading, write_pdf
 from indexer.search import SearchIndex, catalogue_documents
 from library import Catalogue
-from webapp.cli import cli, main
+from webapp.cli import COMMAND_MODULES, cli, main
 
 REPO = Path(__file__).resolve().parents[2]
 BAD_ROWS = REPO / "tests" / "data" / "catalogue-bad-rows.csv"
@@ -224,8 +224,42 @@ def test_an_index_held_by_another_writer_gives_exit_code_4_and_keeps_the_catalog
 
 def _commands(command, path=("fonds",)):
     yield path, command
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _commands(sub, (*path, name))
+    if isinstance(command, click.Group):  # as Click finds them (each loaded when asked for)
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            yield from _commands(command.get_command(ctx, name), (*path, name))
+
+
+def test_every_command_module_is_a_command_under_its_own_name():
+    """The commands are loaded when asked for: a module left out of the list is no command."""
+    modules = {
+        path.stem
+        for path in (REPO / "webapp" / "cli").glob("*.py")
+        if re.search(r"^def command\(", path.read_text(encoding="utf-8"), re.MULTILINE)
+    }
+    assert set(COMMAND_MODULES.values()) == modules
+    ctx = click.Context(cli)
+    for name in COMMAND_MODULES:
+        assert cli.get_command(ctx, name).name == name
+
+
+def test_starting_fonds_loads_no_command_but_the_one_it_runs():
+    """`fonds import` used to import every command, and with `check` the OCR, every text
+    extractor and their libraries (half a second before any work)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from webapp.cli import main; sys.argv = ['fonds', 'import', '--help'];"
+        "\ntry: main()\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('webapp.cli.', 'indexer.ocr',"
+        " 'indexer.extractors', 'pypdf', 'docx'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert loaded == "['webapp.cli.env', 'webapp.cli.importer', 'webapp.cli.messages']"
 
 
 _ENGLISH = re.compile(r"\b(the|of|and|with|when|from|without|records?|files?)\b")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,9 +14,53 @@ from library import CatalogueError
 
 from .env import EXIT_REFUSED, EXIT_UNAVAILABLE, CliError, Env
 
+# Each command's module (exposing `command`, a click command or group), imported when the
+# command runs or a help page lists it: importing them all made every start load the OCR, the
+# text extractors and their libraries (0.5 s of `fonds import`, a few hundredths of
+# `fonds show`).
+COMMAND_MODULES = {
+    "index": "index",
+    "import": "importer",
+    "search": "search",
+    "show": "show",
+    "stats": "stats",
+    "reindex": "reindex",
+    "check": "check",
+    "serve": "serve",
+    "retag": "retag",
+    "tags": "tags",
+    "vocab": "vocab",
+    "relevance": "relevance",
+    "corpus": "corpus",
+    # The documentalist's workspace: accounts, borrowers, the loan desk, backups.
+    "user": "users",
+    "borrower": "borrowers",
+    "loan": "loans",
+    "backup": "backup",
+    "restore": "restore",
+    "autorites": "authorities",
+    # Sharing the fund: exports in exchange formats (imports are `fonds import`).
+    "export": "export",
+    # Scans: text recognition through Tesseract.
+    "ocr": "ocr",
+    # Veille by e-mail: subscribers, confirmations, digests.
+    "alert": "alert",
+}
+
 
 class _Group(click.Group):
-    """Errors raised deep become one French line and an exit code, for every command."""
+    """The commands, each loaded when first asked for; errors raised deep become one French
+    line and an exit code, for every command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"{__name__}.{COMMAND_MODULES[cmd_name]}")
+            _french_help(module.command)
+            self.add_command(module.command, cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -137,51 +182,6 @@ def _french_help(command: click.Command) -> None:
             _french_help(sub)
 
 
-def _register() -> None:
-    # Each command module exposes `command` (a click command or group).
-    from . import (
-        check,
-        corpus,
-        importer,
-        index,
-        reindex,
-        relevance,
-        retag,
-        search,
-        serve,
-        show,
-        stats,
-        tags,
-        vocab,
-    )
-
-    commands = (index, importer, search, show, stats, reindex, check, serve, retag, tags, vocab)
-    for module in (*commands, relevance, corpus):
-        cli.add_command(module.command)
-
-    # The documentalist's workspace: accounts, borrowers, the loan desk, backups.
-    from . import authorities, backup, borrowers, loans, restore, users
-
-    for module in (users, borrowers, loans, backup, restore, authorities):
-        cli.add_command(module.command)
-
-    # Sharing the fund: exports in exchange formats (imports are `fonds import`).
-    from . import export
-
-    cli.add_command(export.command)
-
-    # Scans: text recognition through Tesseract.
-    from . import ocr
-
-    cli.add_command(ocr.command)
-
-    # Veille by e-mail: subscribers, confirmations, digests.
-    from . import alert
-
-    cli.add_command(alert.command)
-
-
-_register()
 _french_help(cli)
 
 
