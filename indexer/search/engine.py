@@ -30,6 +30,7 @@ from .models import (
     SearchRequest,
     Work,
 )
+from .postings import one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 from .union import all_scored
@@ -132,74 +133,78 @@ class SearchIndex(IndexStore):
         work = Work()
         with self._lock:
             view = self._fresh_view()
-            searcher = view.searcher
-            reader = searcher.reader()
-            query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)
-            sort = (
-                request.effective_sort
-                if query is not None
-                else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
-            )
-            relaxed = corrected = suggested = from_french = False
-            suggestion: str | None = None
-            scored: list[tuple[int, float]] = []
-            concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
-            if query is not None:
-                matched, scored = self._match(searcher, query, sort, work)
-                if concepts:  # English or Spanish labels: the French documents on the concept
-                    matched, scored, across = self._across(
-                        view, parsed, concepts, matched, scored, sort, work
+            with one_request(view.searcher):
+                searcher = view.searcher
+                reader = searcher.reader()
+                query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)
+                sort = (
+                    request.effective_sort
+                    if query is not None
+                    else (
+                        request.sort if request.sort in ("oldest", "title", "newest") else "newest"
                     )
-                    concepts = concepts if across else None
-                if not concepts and matched and _plain(parsed):
-                    # French words of a concept: its documents in English and Spanish after
-                    abroad = french_cover(parsed.words(), self._french_concepts)
-                    if abroad:
-                        matched, scored, added = self._abroad(
-                            view, abroad, matched, scored, sort, work
-                        )
-                        concepts, from_french = (abroad, True) if added else (None, False)
-                if not matched:
-                    # a typo first: the corrected words, before any word of the query alone
-                    suggestion, suggested = self._suggest(parsed, searcher, work), True
-                    fixed = parse(suggestion) if suggestion and _plain(parsed) else None
-                    if fixed is not None:
-                        fixed_query, _, fixed_equivalents, fixed_related = self._compiler.compile(
-                            fixed, reader, work
-                        )
-                        if fixed_query is not None:
-                            matched, scored = self._match(searcher, fixed_query, sort, work)
-                            if matched:
-                                corrected, parsed_terms = True, fixed
-                                equivalents, related = fixed_equivalents, fixed_related
-                if not matched and len(parsed.required) > 1:
-                    query, _, equivalents, related = self._compiler.compile(
-                        parsed.relaxed(), reader, work
-                    )
-                    if query is not None:
-                        matched, scored = self._match(searcher, query, sort, work)
-                    relaxed = bool(matched)
-            else:
-                matched = set(view.live)
-            before_exclusion = matched
-            if excluded is not None and matched:
-                work.searches += 1
-                matched = matched - set(searcher.docs_for_query(excluded))
-
-            final, facets, selections = _facet(view, matched, request, availability)
-            start = (request.page - 1) * request.per_page if paged else 0
-            stop = start + request.per_page if paged else len(final)
-            ranked = self._rank(view, scored, final, sort, stop)
-            hits = tuple(
-                _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
-            )
-            if not suggested and (not final or relaxed):
-                suggestion = self._suggest(parsed, searcher, work)
-            help_ = None
-            if not final and paged:
-                help_ = self._empty_help(
-                    view, parsed, matched, before_exclusion, selections, relaxed, work
                 )
+                relaxed = corrected = suggested = from_french = False
+                suggestion: str | None = None
+                scored: list[tuple[int, float]] = []
+                concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
+                if query is not None:
+                    matched, scored = self._match(searcher, query, sort, work)
+                    if concepts:  # English or Spanish labels: the French documents on the concept
+                        matched, scored, across = self._across(
+                            view, parsed, concepts, matched, scored, sort, work
+                        )
+                        concepts = concepts if across else None
+                    if not concepts and matched and _plain(parsed):
+                        # French words of a concept: its documents in English and Spanish after
+                        abroad = french_cover(parsed.words(), self._french_concepts)
+                        if abroad:
+                            matched, scored, added = self._abroad(
+                                view, abroad, matched, scored, sort, work
+                            )
+                            concepts, from_french = (abroad, True) if added else (None, False)
+                    if not matched:
+                        # a typo first: the corrected words, before any word of the query alone
+                        suggestion, suggested = self._suggest(parsed, searcher, work), True
+                        fixed = parse(suggestion) if suggestion and _plain(parsed) else None
+                        if fixed is not None:
+                            fixed_query, _, fixed_equivalents, fixed_related = (
+                                self._compiler.compile(fixed, reader, work)
+                            )
+                            if fixed_query is not None:
+                                matched, scored = self._match(searcher, fixed_query, sort, work)
+                                if matched:
+                                    corrected, parsed_terms = True, fixed
+                                    equivalents, related = fixed_equivalents, fixed_related
+                    if not matched and len(parsed.required) > 1:
+                        query, _, equivalents, related = self._compiler.compile(
+                            parsed.relaxed(), reader, work
+                        )
+                        if query is not None:
+                            matched, scored = self._match(searcher, query, sort, work)
+                        relaxed = bool(matched)
+                else:
+                    matched = set(view.live)
+                before_exclusion = matched
+                if excluded is not None and matched:
+                    work.searches += 1
+                    matched = matched - set(searcher.docs_for_query(excluded))
+
+                final, facets, selections = _facet(view, matched, request, availability)
+                start = (request.page - 1) * request.per_page if paged else 0
+                stop = start + request.per_page if paged else len(final)
+                ranked = self._rank(view, scored, final, sort, stop)
+                hits = tuple(
+                    _hit(view.rows[docnum], score, availability)
+                    for docnum, score in ranked[start:stop]
+                )
+                if not suggested and (not final or relaxed):
+                    suggestion = self._suggest(parsed, searcher, work)
+                help_ = None
+                if not final and paged:
+                    help_ = self._empty_help(
+                        view, parsed, matched, before_exclusion, selections, relaxed, work
+                    )
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
             request=request,

@@ -10,6 +10,7 @@ documents still standing. Scores are the words' own scores summed, as Whoosh sco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import accumulate
 from pickle import loads
 
@@ -18,6 +19,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import WeightLengthScorer
 from whoosh.system import _INT_SIZE
+
+from .postings import Decoded, decoded
 
 # scorers whose score is _score(weight, dfl(docnum)), which the phrase computes from its reads
 _LENGTH_SCORERS = (WeightLengthScorer,)
@@ -37,19 +40,72 @@ class FastPhrase(wq.Phrase):
             return matching.NullMatcher()
         # Candidates: documents with every word, rarest word first so the sets stay small
         order = sorted(range(len(words)), key=lambda i: reader.doc_frequency(field, encoded[i]))
-        candidates = set(_ids(reader.postings(field, encoded[order[0]])))
+        candidates = set(_ids(searcher, reader.postings(field, encoded[order[0]])))
         for i in order[1:]:
             if not candidates:
                 return matching.NullMatcher()
-            candidates.intersection_update(_ids(reader.postings(field, encoded[i])))
+            candidates.intersection_update(_ids(searcher, reader.postings(field, encoded[i])))
         if not candidates:
             return matching.NullMatcher()
         weighting = searcher.weighting if context is None else context.weighting
         postings = [searcher.postings(field, text, weighting=weighting) for text in encoded]
         if not all(_plain(p) for p in postings):  # deletions filtered, inlined, other scorer
             return self._matcher_by_skips(postings, order, candidates, weighting)
-        # Each word's postings read a block at a time, rarest word first, for the documents
-        # still standing: no skip_to per candidate and word
+        lists = [decoded(searcher, p) for p in postings]
+        if any(found is None or found.values is None for found in lists):
+            starts_alive = self._by_blocks(postings, order, candidates)
+        else:
+            starts_alive = self._by_lists(lists, order, candidates)  # type: ignore[arg-type]
+        if starts_alive is None:
+            return matching.NullMatcher()
+        alive, weights = starts_alive
+        found = sorted(alive)
+        if weighting is None:
+            return matching.ListMatcher(found)
+        # the words' scores summed in the phrase's order, as Whoosh's Phrase (and p.score())
+        scorers = [p.scorer for p in postings]
+        scores = []
+        for docnum in found:
+            total = 0
+            for scorer, seen in zip(scorers, weights, strict=True):
+                total += scorer._score(seen[docnum], scorer.dfl(docnum))
+            scores.append(total * self.boost)
+        return matching.ListMatcher(found, weights=scores)
+
+    @staticmethod
+    def _by_lists(lists: list[Decoded], order: list[int], candidates: set[int]):
+        """(documents where the words follow each other, each word's weight in them) from the
+        words' decoded lists, rarest word first, positions decoded only for the documents
+        still standing."""
+        starts: dict[int, set[int]] = {}
+        weights: list[dict[int, float]] = [{} for _ in lists]
+        alive: Iterable[int] = candidates
+        for rank, offset in enumerate(order):
+            found = lists[offset]
+            at = found.index()
+            values, word_weights = found.values, found.weights
+            kept: dict[int, set[int]] = {}
+            seen = weights[offset]
+            for docnum in alive:
+                j = at[docnum]
+                positions = accumulate(loads(_pickled(values[j])))  # type: ignore[index]
+                if offset:
+                    shifted = set(map((-offset).__add__, positions))
+                else:
+                    shifted = set(positions)
+                if rank:
+                    shifted &= starts[docnum]
+                if shifted:
+                    kept[docnum] = shifted
+                    seen[docnum] = word_weights[j]
+            starts, alive = kept, kept.keys()
+            if not kept:
+                return None
+        return set(alive), weights
+
+    @staticmethod
+    def _by_blocks(postings, order: list[int], candidates: set[int]):
+        """The same, each word's postings read a block at a time through its matcher."""
         starts: dict[int, set[int]] = {}
         weights: list[dict[int, float]] = [{} for _ in postings]
         alive = candidates
@@ -66,19 +122,8 @@ class FastPhrase(wq.Phrase):
                     seen[docnum] = weight
             starts, alive = kept, set(kept)
             if not alive:
-                return matching.NullMatcher()
-        found = sorted(alive)
-        if weighting is None:
-            return matching.ListMatcher(found)
-        # the words' scores summed in the phrase's order, as Whoosh's Phrase (and p.score())
-        scorers = [p.scorer for p in postings]
-        scores = []
-        for docnum in found:
-            total = 0
-            for scorer, seen in zip(scorers, weights, strict=True):
-                total += scorer._score(seen[docnum], scorer.dfl(docnum))
-            scores.append(total * self.boost)
-        return matching.ListMatcher(found, weights=scores)
+                return None
+        return alive, weights
 
     def _matcher_by_skips(self, postings, order, candidates, weighting):
         """The same, through the matcher interface: each candidate's postings skipped to."""
@@ -110,10 +155,13 @@ def _plain(posting) -> bool:
     )
 
 
-def _ids(posting) -> list[int]:
+def _ids(searcher, posting) -> list[int]:
     """Every document number of a posting list (its blocks read whole)."""
     if type(posting) is not W3LeafMatcher:
         return list(posting.all_ids())
+    found = decoded(searcher, posting)
+    if found is not None:
+        return found.ids
     out: list[int] = []
     while posting.is_active():
         if posting._ids is None:
@@ -147,6 +195,9 @@ def _entries(posting, wanted: set[int]):
 
 def _positions(value: bytes) -> list[int]:
     """Whoosh's Positions encoding (a count, then pickled deltas), decoded in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
+    return list(accumulate(loads(_pickled(value))))
+
+
+def _pickled(value: bytes) -> bytes:
+    """The pickle of the deltas in a Positions value (after its count; its end mark kept)."""
+    return value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
