@@ -136,7 +136,7 @@ class QueryCompiler:
         runs = any(isinstance(o, _Run) for g in groups for o in g)
         together = self._together(parsed) if len(required) > 1 or runs else None
         if query is not None and together is not None:
-            query = wq.AndMaybe(query, together)
+            query = Bonus(query, together)
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = AnyOf(excluded) if excluded else None
         equivalents = [
@@ -371,6 +371,11 @@ def _stems_of(words: tuple[str, ...], known: dict[tuple[str, ...], tuple[str, ..
     if found is None:
         found = known[words] = tuple(stem(w) for w in words)
     return found
+
+
+class Bonus(wq.AndMaybe):
+    """The query's words (a), lifted where they stand together (b: an AnyOf of FastPhrases).
+    Whoosh reads it as its AndMaybe; ranking.ranked checks b only where a page needs it."""
 
 
 class AnyOf(wq.Or):

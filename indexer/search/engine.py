@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler, labels_query
+from .compiler import FIELD_BOOSTS, AnyOf, Bonus, QueryCompiler, labels_query
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -32,10 +32,12 @@ from .models import (
 )
 from .postings import one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
+from .ranking import Ranking, ranked
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
-from .union import all_scored
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
+
+Scored = Ranking | list[tuple[int, float]]  # matches best first, with their scores
 
 FACET_LIMITS = {"author": 30}
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
@@ -146,7 +148,7 @@ class SearchIndex(IndexStore):
                 )
                 relaxed = corrected = suggested = from_french = False
                 suggestion: str | None = None
-                scored: list[tuple[int, float]] = []
+                scored: Scored = []
                 concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
                 if query is not None:
                     matched, scored = self._match(searcher, query, sort, work)
@@ -231,10 +233,10 @@ class SearchIndex(IndexStore):
         parsed: ParsedQuery,
         concepts: list[Concept],
         matched: set[int],
-        scored: list[tuple[int, float]],
+        scored: Scored,
         sort: str,
         work: Work,
-    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+    ) -> tuple[set[int], Scored, bool]:
         """Add the documents on every concept of the query (those holding a precise concept's
         French expression, or on a thematic) after the matches in other languages than French,
         ordered by the concepts' French words (one more pass). French documents the words
@@ -301,10 +303,10 @@ class SearchIndex(IndexStore):
         view: View,
         concepts: list[Concept],
         matched: set[int],
-        scored: list[tuple[int, float]],
+        scored: Scored,
         sort: str,
         work: Work,
-    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+    ) -> tuple[set[int], Scored, bool]:
         """A French query that spells precise concepts' French expressions: add the English and
         Spanish documents that hold their English or Spanish names, after every French match
         ("rénovation urbaine" -> "urban renewal", "renovación urbana"; one more pass)."""
@@ -407,25 +409,27 @@ class SearchIndex(IndexStore):
         return False
 
     @staticmethod
-    def _match(
-        searcher, query: wq.Query, sort: str, work: Work
-    ) -> tuple[set[int], list[tuple[int, float]]]:
+    def _match(searcher, query: wq.Query, sort: str, work: Work) -> tuple[set[int], Scored]:
         """The matching documents, and when ranked by relevance their scores, best first.
 
         Ranked: one scored pass over every match, not an unscored pass for the facets and a
         second, scored one for the page (whoosh reads and decodes the postings each time)."""
         work.searches += 1
         if sort != "relevance":
+            if isinstance(query, Bonus):  # the bonus changes the order, not the matches
+                query = query.a
             return set(searcher.docs_for_query(query)), []
-        scored = [(docnum, float(score or 0.0)) for score, docnum in all_scored(searcher, query)]
-        return {docnum for docnum, _ in scored}, scored
+        scored = ranked(searcher, query)
+        return scored.ids, scored
 
     def _rank(
-        self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
+        self, view, scored: Scored, final: set[int], sort: str, stop: int
     ) -> list[tuple[int, float]]:
         if not final or stop <= 0:
             return []
         if sort == "relevance" and scored:
+            if isinstance(scored, Ranking):
+                return scored.top(final, stop)
             ranked = []
             for docnum, score in scored:  # best first already
                 if docnum in final:

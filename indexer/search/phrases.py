@@ -17,10 +17,11 @@ from pickle import loads
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.scoring import WeightLengthScorer
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.system import _INT_SIZE
 
 from .postings import Decoded, decoded
+from .union import _norms, field_lengths
 
 # scorers whose score is _score(weight, dfl(docnum)), which the phrase computes from its reads
 _LENGTH_SCORERS = (WeightLengthScorer,)
@@ -30,6 +31,23 @@ class FastPhrase(wq.Phrase):
     """An exact phrase (words next to each other, in order) on a field indexed with positions."""
 
     def matcher(self, searcher, context=None):
+        prepared = self.prepare(searcher, context)
+        if not isinstance(prepared, Prepared):
+            return prepared
+        lists, order, candidates = prepared.lists, prepared.order, prepared.candidates
+        starts_alive = self._by_lists(lists, order, candidates)
+        if starts_alive is None:
+            return matching.NullMatcher()
+        alive, _ = starts_alive
+        found = sorted(alive)
+        if prepared.weighting is None:
+            return matching.ListMatcher(found)
+        return matching.ListMatcher(found, weights=[prepared.score(d) for d in found])
+
+    def prepare(self, searcher, context=None):
+        """The phrase's candidates (documents holding every word) and its words' decoded lists,
+        to check positions on any of them (a Prepared); or, where the lists cannot be decoded,
+        the phrase's matcher itself."""
         field = self.fieldname
         words = [w for w in self.words if w is not None]
         if field not in searcher.schema or not words:
@@ -53,9 +71,16 @@ class FastPhrase(wq.Phrase):
             return self._matcher_by_skips(postings, order, candidates, weighting)
         lists = [decoded(searcher, p) for p in postings]
         if any(found is None or found.values is None for found in lists):
-            starts_alive = self._by_blocks(postings, order, candidates)
-        else:
-            starts_alive = self._by_lists(lists, order, candidates)  # type: ignore[arg-type]
+            return self._matcher_by_blocks(postings, order, candidates, weighting)
+        scorers = [p.scorer for p in postings] if weighting is not None else None
+        norms = None
+        lengths = field_lengths(searcher, field)
+        if scorers and lengths is not None and all(type(s) is BM25FScorer for s in scorers):
+            norms = [_norms(searcher, field, s, lengths) for s in scorers]
+        return Prepared(lists, order, candidates, scorers, norms, self.boost, weighting)  # type: ignore[arg-type]
+
+    def _matcher_by_blocks(self, postings, order, candidates, weighting):
+        starts_alive = self._by_blocks(postings, order, candidates)
         if starts_alive is None:
             return matching.NullMatcher()
         alive, weights = starts_alive
@@ -83,12 +108,12 @@ class FastPhrase(wq.Phrase):
         for rank, offset in enumerate(order):
             found = lists[offset]
             at = found.index()
-            values, word_weights = found.values, found.weights
+            word_weights = found.weights
             kept: dict[int, set[int]] = {}
             seen = weights[offset]
             for docnum in alive:
                 j = at[docnum]
-                positions = accumulate(loads(_pickled(values[j])))  # type: ignore[index]
+                positions = found.positions(docnum)
                 if offset:
                     shifted = set(map((-offset).__add__, positions))
                 else:
@@ -146,6 +171,72 @@ class FastPhrase(wq.Phrase):
         if not found:
             return matching.NullMatcher()
         return matching.ListMatcher(found, weights=scores or None)
+
+
+class Prepared:
+    """A phrase ready to be checked: its candidates, its words' decoded lists (rarest first in
+    `order`), and what scores it."""
+
+    __slots__ = ("lists", "order", "candidates", "scorers", "norms", "boost", "weighting")
+
+    def __init__(
+        self,
+        lists: list[Decoded],
+        order: list[int],
+        candidates: set[int],
+        scorers: list | None,
+        norms: list | None,
+        boost: float,
+        weighting,
+    ) -> None:
+        self.lists = lists
+        self.order = order
+        self.candidates = candidates
+        self.scorers = scorers
+        self.norms = norms  # per word, union._norms of its field (None: the scorers' own)
+        self.boost = boost
+        self.weighting = weighting
+
+    def holds(self, docnum: int) -> bool:
+        """Whether the words follow each other in this candidate."""
+        starts: set[int] | None = None
+        for offset in self.order:
+            positions = self.lists[offset].positions(docnum)
+            shifted = set(map((-offset).__add__, positions)) if offset else set(positions)
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                return False
+        return True
+
+    def score(self, docnum: int) -> float:
+        """The phrase's score in a document where it holds: its words' scores summed in the
+        phrase's order, as Whoosh's Phrase (and p.score()) gives it (whoosh.scoring.bm25
+        written out as union._add_decoded does)."""
+        total = 0
+        if self.norms is None:
+            for scorer, found in zip(self.scorers, self.lists, strict=True):  # type: ignore[arg-type]
+                weight = found.weights[found.index()[docnum]]
+                total += scorer._score(weight, scorer.dfl(docnum))
+            return total * self.boost
+        for scorer, found, norms in zip(self.scorers, self.lists, self.norms, strict=True):  # type: ignore[arg-type]
+            tf = found.weights[found.index()[docnum]]
+            total += scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnum]))
+        return total * self.boost
+
+    def bound(self) -> float | None:
+        """More than the phrase's score can be in any document (BM25 stays under idf * (k1 + 1)),
+        or None where its scorers are not BM25's."""
+        total = 0.0
+        for scorer in self.scorers or ():
+            if (
+                type(scorer) is not BM25FScorer
+                or scorer.idf < 0
+                or scorer.K1 < 0
+                or not 0 <= scorer.B <= 1
+            ):
+                return None
+            total += scorer.idf * (scorer.K1 + 1)
+        return total * abs(self.boost) * 1.000001 if self.scorers else None
 
 
 def _plain(posting) -> bool:

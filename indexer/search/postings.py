@@ -33,13 +33,25 @@ _INT = Struct("!i")  # Whoosh's block length (negative for the last block)
 class Decoded:
     """A posting list as flat lists: ids ascending, a weight and (if any) a value per id."""
 
-    __slots__ = ("ids", "weights", "values", "_index")
+    __slots__ = ("ids", "weights", "values", "_index", "_positions")
 
     def __init__(self, ids: list[int], weights: list[float], values: list[Any] | None) -> None:
         self.ids = ids
         self.weights = weights
         self.values = values
         self._index: dict[int, int] | None = None
+        self._positions: dict[int, list[int]] = {}
+
+    def positions(self, docnum: int) -> list[int]:
+        """The word's positions in a document of the list (Whoosh's Positions values: a count,
+        then the pickled deltas), decoded once a request (phrases per language and both ways
+        round share words)."""
+        found = self._positions.get(docnum)
+        if found is None:
+            value = self.values[self.index()[docnum]]  # type: ignore[index]
+            pickled = value[4:] if value.endswith(b".") else value[4:] + b"."
+            found = self._positions[docnum] = list(accumulate(pickle.loads(pickled)))
+        return found
 
     def index(self) -> dict[int, int]:
         """{docnum: its rank in the lists} (built on first use)."""
