@@ -34,12 +34,9 @@ class FastPhrase(wq.Phrase):
         prepared = self.prepare(searcher, context)
         if not isinstance(prepared, Prepared):
             return prepared
-        lists, order, candidates = prepared.lists, prepared.order, prepared.candidates
-        starts_alive = self._by_lists(lists, order, candidates)
-        if starts_alive is None:
+        found = sorted(self._by_lists(prepared.lists, prepared.order, prepared.candidates))
+        if not found:
             return matching.NullMatcher()
-        alive, _ = starts_alive
-        found = sorted(alive)
         if prepared.weighting is None:
             return matching.ListMatcher(found)
         return matching.ListMatcher(found, weights=[prepared.score(d) for d in found])
@@ -98,35 +95,36 @@ class FastPhrase(wq.Phrase):
         return matching.ListMatcher(found, weights=scores)
 
     @staticmethod
-    def _by_lists(lists: list[Decoded], order: list[int], candidates: set[int]):
-        """(documents where the words follow each other, each word's weight in them) from the
-        words' decoded lists, rarest word first, positions decoded only for the documents
-        still standing."""
-        starts: dict[int, set[int]] = {}
-        weights: list[dict[int, float]] = [{} for _ in lists]
-        alive: Iterable[int] = candidates
-        for rank, offset in enumerate(order):
-            found = lists[offset]
-            at = found.index()
-            word_weights = found.weights
-            kept: dict[int, set[int]] = {}
-            seen = weights[offset]
-            for docnum in alive:
-                j = at[docnum]
-                positions = found.positions(docnum)
-                if offset:
-                    shifted = set(map((-offset).__add__, positions))
-                else:
-                    shifted = set(positions)
-                if rank:
-                    shifted &= starts[docnum]
+    def _by_lists(lists: list[Decoded], order: list[int], candidates: Iterable[int]) -> set[int]:
+        """The candidates where the words follow each other, from the words' decoded lists:
+        rarest word first, each next word's positions only for the documents still standing,
+        the last one only looked up (no set of it built)."""
+        last = len(order) - 1
+        first = order[0]
+        positions = lists[first].positions
+        if first:
+            starts = {d: set(map((-first).__add__, positions(d))) for d in candidates}
+        else:
+            starts = {d: set(positions(d)) for d in candidates}
+        for rank in range(1, last + 1):
+            offset = order[rank]
+            positions = lists[offset].positions
+            shift = (-offset).__add__
+            if rank == last:
+                return {
+                    d
+                    for d, standing in starts.items()
+                    if not standing.isdisjoint(map(shift, positions(d)) if offset else positions(d))
+                }
+            kept = {}
+            for d, standing in starts.items():
+                shifted = standing.intersection(map(shift, positions(d)))
                 if shifted:
-                    kept[docnum] = shifted
-                    seen[docnum] = word_weights[j]
-            starts, alive = kept, kept.keys()
+                    kept[d] = shifted
             if not kept:
-                return None
-        return set(alive), weights
+                return set()
+            starts = kept
+        return set(starts)
 
     @staticmethod
     def _by_blocks(postings, order: list[int], candidates: set[int]):
@@ -199,14 +197,7 @@ class Prepared:
 
     def holds(self, docnum: int) -> bool:
         """Whether the words follow each other in this candidate."""
-        starts: set[int] | None = None
-        for offset in self.order:
-            positions = self.lists[offset].positions(docnum)
-            shifted = set(map((-offset).__add__, positions)) if offset else set(positions)
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return False
-        return True
+        return bool(FastPhrase._by_lists(self.lists, self.order, (docnum,)))
 
     def score(self, docnum: int) -> float:
         """The phrase's score in a document where it holds: its words' scores summed in the
