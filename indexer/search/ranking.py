@@ -149,11 +149,17 @@ class _BonusRanking(Ranking):
 
 
 def ranked(searcher: Any, query: Any) -> Ranking:
-    """Every match of `query` best first: the bonus phrases of a compiler.Bonus checked lazily
-    on a one-segment index, else every match scored (union.all_scored)."""
+    """Every match of `query` best first. On a one-segment index, phrases are checked lazily:
+    those of an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus;
+    else every match is scored (union.all_scored)."""
     from .compiler import AnyOf, Bonus
+    from .lazy_union import lazy_union
 
     leaves = searcher.leaf_searchers()
+    if type(query) is AnyOf and len(leaves) == 1 and leaves[0][1] == 0:
+        lazy = lazy_union(leaves[0][0], query, searcher.context())
+        if lazy is not None:
+            return lazy
     if isinstance(query, Bonus) and len(leaves) == 1 and leaves[0][1] == 0:
         sub = leaves[0][0]
         context = searcher.context()
