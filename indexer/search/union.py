@@ -38,7 +38,7 @@ def union_matcher(
     for matcher in submatchers:
         _add(totals, matcher, searcher, boost, scored)
     if scored:
-        ids = sorted(d for d, s in totals.items() if s > 0)
+        ids = sorted([d for d, s in totals.items() if s > 0])
     else:
         ids = sorted(totals)
     if not ids:
