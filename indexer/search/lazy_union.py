@@ -69,6 +69,14 @@ def plan(query: Any, searcher: Any, context: Any) -> Any:
     return ("exact", table)
 
 
+def _holds_phrase(query: Any) -> bool:
+    from .compiler import AnyOf
+
+    if type(query) is FastPhrase:
+        return True
+    return type(query) is AnyOf and any(_holds_phrase(sub) for sub in query.subqueries)
+
+
 def phrases_of(node: Any) -> list[_Phrase]:
     if node[0] == "phrase":
         return [node[1]]
@@ -198,6 +206,8 @@ class LazyUnion(Ranking):
 
 def lazy_union(searcher: Any, query: Any, context: Any) -> LazyUnion | None:
     """A LazyUnion of `query` when it is an OR holding phrases (else None)."""
+    if not _holds_phrase(query):  # nothing to check lazily: planning would score it twice
+        return None
     tree = plan(query, searcher, context)
     if tree is None or not phrases_of(tree):
         return None

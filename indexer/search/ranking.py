@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
-from .union import _table, all_scored
+from .union import _table
 
 EXACT, CLOSE, LOOSE = 0, 1, 2  # how far a heap entry's score is from the match's
 
@@ -149,20 +149,32 @@ class _BonusRanking(Ranking):
 
 
 def ranked(searcher: Any, query: Any) -> Ranking:
-    """Every match of `query` best first. On a one-segment index, phrases are checked lazily:
-    those of an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus;
-    else every match is scored (union.all_scored)."""
+    """Every match of `query` best first. Phrases are checked lazily in each segment: those of
+    an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus; else
+    every match is scored (union.all_scored). Segments are ranked apart and their pages
+    merged (a segment's scores use the whole index's statistics, as Whoosh's do)."""
+    leaves = searcher.leaf_searchers()
+    context = searcher.context()
+    if len(leaves) == 1 and leaves[0][1] == 0:
+        return _ranked_leaf(leaves[0][0], query, context)
+    parts = [(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves]
+    if all(type(part) is Ranking for part, _ in parts):  # every match scored: merged whole
+        items = [(d + offset, score) for part, offset in parts for d, score in part]
+        items.sort(key=lambda item: (0 - item[1], item[0]))
+        return Ranking(items)
+    return _Segments(parts)
+
+
+def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
+    """The ranking of one segment's matches (docnums of the segment)."""
     from .compiler import AnyOf, Bonus
     from .lazy_union import lazy_union
 
-    leaves = searcher.leaf_searchers()
-    if type(query) is AnyOf and len(leaves) == 1 and leaves[0][1] == 0:
-        lazy = lazy_union(leaves[0][0], query, searcher.context())
+    if type(query) is AnyOf:
+        lazy = lazy_union(sub, query, context)
         if lazy is not None:
             return lazy
-    if isinstance(query, Bonus) and len(leaves) == 1 and leaves[0][1] == 0:
-        sub = leaves[0][0]
-        context = searcher.context()
+    if isinstance(query, Bonus):
         together = query.b
         phrases = together.subqueries if isinstance(together, AnyOf) else [together]
         if phrases and all(type(p) is FastPhrase for p in phrases):
@@ -174,7 +186,44 @@ def ranked(searcher: Any, query: Any) -> Ranking:
                 scores = _table(query.a.matcher(sub, context))
                 union = isinstance(together, AnyOf) and len(phrases) > 1
                 return _BonusRanking(scores, parts, together.boost, union)
-    return Ranking([(d, float(score or 0.0)) for score, d in all_scored(searcher, query)])
+    table = _table(query.matcher(sub, context))
+    items = sorted(table.items(), key=lambda item: (0 - item[1], item[0]))
+    return Ranking([(d, float(score or 0.0)) for d, score in items])
+
+
+class _Segments(Ranking):
+    """The rankings of several segments (each with its docnum offset) as one: a page is the
+    best of each segment's page, merged by score then docnum."""
+
+    def __init__(self, parts: list[tuple[Ranking, int]]) -> None:
+        super().__init__([])
+        self._items = None
+        self._parts = parts
+
+    @property
+    def ids(self) -> set[int]:
+        return {d + offset for part, offset in self._parts for d in part.ids}
+
+    def __bool__(self) -> bool:
+        return any(part for part, _ in self._parts)
+
+    def _all(self) -> list[tuple[int, float]]:
+        if self._items is None:
+            self._items = self.top(None, sum(len(part.ids) for part, _ in self._parts))
+        return self._items
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        if self._items is not None:
+            return Ranking.top(self, wanted, stop)
+        found: list[tuple[int, float]] = []
+        for part, offset in self._parts:
+            if wanted is None:
+                mine = None
+            else:
+                mine = {d - offset for d in wanted if d >= offset}
+            found.extend((d + offset, score) for d, score in part.top(mine, stop))
+        found.sort(key=lambda item: (0 - item[1], item[0]))
+        return found[:stop]
 
 
 def _empty(matcher: Any) -> bool:
