@@ -139,12 +139,14 @@ class QueryCompiler:
         query = wq.And(required) if len(required) > 1 else (required[0] if required else None)
         runs = any(isinstance(o, _Run) for g in groups for o in g)
         together = self._together(parsed) if len(required) > 1 or runs else None
-        if query is not None and together is not None:
-            query = wq.AndMaybe(query, together)
         if query is not None and len(groups) > 1 and TITLE_ALL_BOOST:
             # the words themselves, their equivalents and related expressions, not their family
             in_title = [self._alternatives(group, reader, ("title",)) for group in groups]
             query = wq.AndMaybe(query, wq.And(in_title, boost=TITLE_ALL_BOOST))
+        if query is not None and together is not None:
+            # outermost, so that ranking.ranked checks the words together only where a page
+            # needs them (the title lift above is cheap: postings, no positions)
+            query = Bonus(query, together)
         excluded = [self._clause(c, reader) for c in parsed.excluded]
         exclusion = AnyOf(excluded) if excluded else None
         equivalents = [
@@ -382,6 +384,11 @@ def _stems_of(words: tuple[str, ...], known: dict[tuple[str, ...], tuple[str, ..
     if found is None:
         found = known[words] = tuple(stem(w) for w in words)
     return found
+
+
+class Bonus(wq.AndMaybe):
+    """The query's words (a), lifted where they stand together (b: an AnyOf of FastPhrases).
+    Whoosh reads it as its AndMaybe; ranking.ranked checks b only where a page needs it."""
 
 
 class AnyOf(wq.Or):

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, QueryCompiler, labels_query
+from .compiler import FIELD_BOOSTS, AnyOf, Bonus, QueryCompiler, labels_query
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -31,11 +31,14 @@ from .models import (
     SearchRequest,
     Work,
 )
+from .postings import one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
+from .ranking import Ranking, ranked
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
-from .union import all_scored
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
+
+Scored = Ranking | list[tuple[int, float]]  # matches best first, with their scores
 
 FACET_LIMITS = {"author": 30}
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
@@ -136,93 +139,97 @@ class SearchIndex(IndexStore):
         work = Work()
         with self._lock:
             view = self._fresh_view()
-            searcher = view.searcher
-            reader = searcher.reader()
-            query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)
-            sort = (
-                request.effective_sort
-                if query is not None
-                else (request.sort if request.sort in ("oldest", "title", "newest") else "newest")
-            )
-            relaxed = corrected = suggested = from_french = False
-            suggestion: str | None = None
-            scored: list[tuple[int, float]] = []
-            concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
-            if query is not None:
-                matched, scored = self._match(searcher, query, sort, work)
-                if concepts:  # English or Spanish labels: the French documents on the concept
-                    matched, scored, across = self._across(
-                        view, parsed, concepts, matched, scored, sort, work
+            with one_request(view.searcher):
+                searcher = view.searcher
+                reader = searcher.reader()
+                query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)
+                sort = (
+                    request.effective_sort
+                    if query is not None
+                    else (
+                        request.sort if request.sort in ("oldest", "title", "newest") else "newest"
                     )
-                    concepts = concepts if across else None
-                if not concepts and matched and _plain(parsed):
-                    # French words of a concept: its documents in English and Spanish after
-                    abroad = french_cover(parsed.words(), self._french_concepts)
-                    if abroad:
-                        matched, scored, added = self._abroad(
-                            view, abroad, matched, scored, sort, work
-                        )
-                        concepts, from_french = (abroad, True) if added else (None, False)
-                if not matched:
-                    # a typo first: the corrected words, before any word of the query alone
-                    suggestion, suggested = self._suggest(parsed, searcher, work), True
-                    fixed = parse(suggestion) if suggestion and _plain(parsed) else None
-                    if fixed is not None:
-                        fixed_query, _, fixed_equivalents, fixed_related = self._compiler.compile(
-                            fixed, reader, work
-                        )
-                        if fixed_query is not None:
-                            matched, scored = self._match(searcher, fixed_query, sort, work)
-                            if matched:
-                                corrected, parsed_terms = True, fixed
-                                equivalents, related = fixed_equivalents, fixed_related
-                if not matched and len(parsed.required) > 1:
-                    query, _, equivalents, related = self._compiler.compile(
-                        parsed.relaxed(), reader, work
-                    )
-                    if query is not None:
-                        matched, scored = self._match(searcher, query, sort, work)
-                    relaxed = bool(matched)
-                if not concepts and not corrected and self._lexicon and translatable(parsed):
-                    # no concept covers it (or theirs found nothing): its word-by-word French
-                    # translation, ranked as a concept's documents are; any-word matches (none
-                    # had every word) after them
-                    anyword = (matched, scored) if relaxed else (set(), [])
-                    if relaxed:
-                        matched, scored = set(), []
-                    for candidate in self._lexicon.concepts_for(parsed.words()):
-                        matched, scored, across = self._across(
-                            view, parsed, candidate, matched, scored, sort, work
-                        )
-                        if across:
-                            concepts = candidate
-                            break
-                    if relaxed:
-                        tail = [(d, s) for d, s in anyword[1] if d not in matched]
-                        top = max((s for _, s in scored + tail), default=1.0)
-                        scored = _banded([scored, tail], top) if scored else anyword[1]
-                        matched = matched | anyword[0]
-            else:
-                matched = set(view.live)
-            before_exclusion = matched
-            if excluded is not None and matched:
-                work.searches += 1
-                matched = matched - set(searcher.docs_for_query(excluded))
-
-            final, facets, selections = _facet(view, matched, request, availability)
-            start = (request.page - 1) * request.per_page if paged else 0
-            stop = start + request.per_page if paged else len(final)
-            ranked = self._rank(view, scored, final, sort, stop)
-            hits = tuple(
-                _hit(view.rows[docnum], score, availability) for docnum, score in ranked[start:stop]
-            )
-            if not suggested and (not final or relaxed):
-                suggestion = self._suggest(parsed, searcher, work)
-            help_ = None
-            if not final and paged:
-                help_ = self._empty_help(
-                    view, parsed, matched, before_exclusion, selections, relaxed, work
                 )
+                relaxed = corrected = suggested = from_french = False
+                suggestion: str | None = None
+                scored: Scored = []
+                concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
+                if query is not None:
+                    matched, scored = self._match(searcher, query, sort, work)
+                    if concepts:  # English or Spanish labels: the French documents on the concept
+                        matched, scored, across = self._across(
+                            view, parsed, concepts, matched, scored, sort, work
+                        )
+                        concepts = concepts if across else None
+                    if not concepts and matched and _plain(parsed):
+                        # French words of a concept: its documents in English and Spanish after
+                        abroad = french_cover(parsed.words(), self._french_concepts)
+                        if abroad:
+                            matched, scored, added = self._abroad(
+                                view, abroad, matched, scored, sort, work
+                            )
+                            concepts, from_french = (abroad, True) if added else (None, False)
+                    if not matched:
+                        # a typo first: the corrected words, before any word of the query alone
+                        suggestion, suggested = self._suggest(parsed, searcher, work), True
+                        fixed = parse(suggestion) if suggestion and _plain(parsed) else None
+                        if fixed is not None:
+                            fixed_query, _, fixed_equivalents, fixed_related = (
+                                self._compiler.compile(fixed, reader, work)
+                            )
+                            if fixed_query is not None:
+                                matched, scored = self._match(searcher, fixed_query, sort, work)
+                                if matched:
+                                    corrected, parsed_terms = True, fixed
+                                    equivalents, related = fixed_equivalents, fixed_related
+                    if not matched and len(parsed.required) > 1:
+                        query, _, equivalents, related = self._compiler.compile(
+                            parsed.relaxed(), reader, work
+                        )
+                        if query is not None:
+                            matched, scored = self._match(searcher, query, sort, work)
+                        relaxed = bool(matched)
+                    if not concepts and not corrected and self._lexicon and translatable(parsed):
+                        # no concept covers it (or theirs found nothing): its word-by-word French
+                        # translation, ranked as a concept's documents are; any-word matches (none
+                        # had every word) after them
+                        anyword = (matched, scored) if relaxed else (set(), [])
+                        if relaxed:
+                            matched, scored = set(), []
+                        for candidate in self._lexicon.concepts_for(parsed.words()):
+                            matched, scored, across = self._across(
+                                view, parsed, candidate, matched, scored, sort, work
+                            )
+                            if across:
+                                concepts = candidate
+                                break
+                        if relaxed:
+                            tail = [(d, s) for d, s in anyword[1] if d not in matched]
+                            top = max((s for _, s in scored + tail), default=1.0)
+                            scored = _banded([list(scored), tail], top) if scored else anyword[1]
+                            matched = matched | anyword[0]
+                else:
+                    matched = set(view.live)
+                before_exclusion = matched
+                if excluded is not None and matched:
+                    work.searches += 1
+                    matched = matched - set(searcher.docs_for_query(excluded))
+
+                final, facets, selections = _facet(view, matched, request, availability)
+                start = (request.page - 1) * request.per_page if paged else 0
+                stop = start + request.per_page if paged else len(final)
+                ranked = self._rank(view, scored, final, sort, stop)
+                hits = tuple(
+                    _hit(view.rows[docnum], score, availability)
+                    for docnum, score in ranked[start:stop]
+                )
+                if not suggested and (not final or relaxed):
+                    suggestion = self._suggest(parsed, searcher, work)
+                help_ = None
+                if not final and paged:
+                    help_ = self._empty_help(
+                        view, parsed, matched, before_exclusion, selections, relaxed, work
+                    )
         took = (time.perf_counter() - started) * 1000
         return SearchPage(
             request=request,
@@ -249,10 +256,10 @@ class SearchIndex(IndexStore):
         parsed: ParsedQuery,
         concepts: list[Concept],
         matched: set[int],
-        scored: list[tuple[int, float]],
+        scored: Scored,
         sort: str,
         work: Work,
-    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+    ) -> tuple[set[int], Scored, bool]:
         """Add the documents on every concept of the query (those holding a precise concept's
         French expression, or on a thematic) after the matches in other languages than French,
         ordered by the concepts' French words (one more pass). French documents the words
@@ -319,10 +326,10 @@ class SearchIndex(IndexStore):
         view: View,
         concepts: list[Concept],
         matched: set[int],
-        scored: list[tuple[int, float]],
+        scored: Scored,
         sort: str,
         work: Work,
-    ) -> tuple[set[int], list[tuple[int, float]], bool]:
+    ) -> tuple[set[int], Scored, bool]:
         """A French query that spells precise concepts' French expressions: add the English and
         Spanish documents that hold their English or Spanish names, after every French match
         ("rénovation urbaine" -> "urban renewal", "renovación urbana"; one more pass)."""
@@ -425,25 +432,27 @@ class SearchIndex(IndexStore):
         return False
 
     @staticmethod
-    def _match(
-        searcher, query: wq.Query, sort: str, work: Work
-    ) -> tuple[set[int], list[tuple[int, float]]]:
+    def _match(searcher, query: wq.Query, sort: str, work: Work) -> tuple[set[int], Scored]:
         """The matching documents, and when ranked by relevance their scores, best first.
 
         Ranked: one scored pass over every match, not an unscored pass for the facets and a
         second, scored one for the page (whoosh reads and decodes the postings each time)."""
         work.searches += 1
         if sort != "relevance":
+            if isinstance(query, Bonus):  # the bonus changes the order, not the matches
+                query = query.a
             return set(searcher.docs_for_query(query)), []
-        scored = [(docnum, float(score or 0.0)) for score, docnum in all_scored(searcher, query)]
-        return {docnum for docnum, _ in scored}, scored
+        scored = ranked(searcher, query)
+        return scored.ids, scored
 
     def _rank(
-        self, view, scored: list[tuple[int, float]], final: set[int], sort: str, stop: int
+        self, view, scored: Scored, final: set[int], sort: str, stop: int
     ) -> list[tuple[int, float]]:
         if not final or stop <= 0:
             return []
         if sort == "relevance" and scored:
+            if isinstance(scored, Ranking):
+                return scored.top(final, stop)
             ranked = []
             for docnum, score in scored:  # best first already
                 if docnum in final:

@@ -10,14 +10,18 @@ documents still standing. Scores are the words' own scores summed, as Whoosh sco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import accumulate
 from pickle import loads
 
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.scoring import WeightLengthScorer
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.system import _INT_SIZE
+
+from .postings import Decoded, decoded
+from .union import _norms, field_lengths
 
 # scorers whose score is _score(weight, dfl(docnum)), which the phrase computes from its reads
 _LENGTH_SCORERS = (WeightLengthScorer,)
@@ -27,6 +31,20 @@ class FastPhrase(wq.Phrase):
     """An exact phrase (words next to each other, in order) on a field indexed with positions."""
 
     def matcher(self, searcher, context=None):
+        prepared = self.prepare(searcher, context)
+        if not isinstance(prepared, Prepared):
+            return prepared
+        found = sorted(self._by_lists(prepared.lists, prepared.order, prepared.candidates))
+        if not found:
+            return matching.NullMatcher()
+        if prepared.weighting is None:
+            return matching.ListMatcher(found)
+        return matching.ListMatcher(found, weights=[prepared.score(d) for d in found])
+
+    def prepare(self, searcher, context=None):
+        """The phrase's candidates (documents holding every word) and its words' decoded lists,
+        to check positions on any of them (a Prepared); or, where the lists cannot be decoded,
+        the phrase's matcher itself."""
         field = self.fieldname
         words = [w for w in self.words if w is not None]
         if field not in searcher.schema or not words:
@@ -37,19 +55,80 @@ class FastPhrase(wq.Phrase):
             return matching.NullMatcher()
         # Candidates: documents with every word, rarest word first so the sets stay small
         order = sorted(range(len(words)), key=lambda i: reader.doc_frequency(field, encoded[i]))
-        candidates = set(_ids(reader.postings(field, encoded[order[0]])))
+        candidates = set(_ids(searcher, reader.postings(field, encoded[order[0]])))
         for i in order[1:]:
             if not candidates:
                 return matching.NullMatcher()
-            candidates.intersection_update(_ids(reader.postings(field, encoded[i])))
+            candidates.intersection_update(_ids(searcher, reader.postings(field, encoded[i])))
         if not candidates:
             return matching.NullMatcher()
         weighting = searcher.weighting if context is None else context.weighting
         postings = [searcher.postings(field, text, weighting=weighting) for text in encoded]
         if not all(_plain(p) for p in postings):  # deletions filtered, inlined, other scorer
             return self._matcher_by_skips(postings, order, candidates, weighting)
-        # Each word's postings read a block at a time, rarest word first, for the documents
-        # still standing: no skip_to per candidate and word
+        lists = [decoded(searcher, p) for p in postings]
+        if any(found is None or found.values is None for found in lists):
+            return self._matcher_by_blocks(postings, order, candidates, weighting)
+        scorers = [p.scorer for p in postings] if weighting is not None else None
+        norms = None
+        lengths = field_lengths(searcher, field)
+        if scorers and lengths is not None and all(type(s) is BM25FScorer for s in scorers):
+            norms = [_norms(searcher, field, s, lengths) for s in scorers]
+        return Prepared(lists, order, candidates, scorers, norms, self.boost, weighting)  # type: ignore[arg-type]
+
+    def _matcher_by_blocks(self, postings, order, candidates, weighting):
+        starts_alive = self._by_blocks(postings, order, candidates)
+        if starts_alive is None:
+            return matching.NullMatcher()
+        alive, weights = starts_alive
+        found = sorted(alive)
+        if weighting is None:
+            return matching.ListMatcher(found)
+        # the words' scores summed in the phrase's order, as Whoosh's Phrase (and p.score())
+        scorers = [p.scorer for p in postings]
+        scores = []
+        for docnum in found:
+            total = 0
+            for scorer, seen in zip(scorers, weights, strict=True):
+                total += scorer._score(seen[docnum], scorer.dfl(docnum))
+            scores.append(total * self.boost)
+        return matching.ListMatcher(found, weights=scores)
+
+    @staticmethod
+    def _by_lists(lists: list[Decoded], order: list[int], candidates: Iterable[int]) -> set[int]:
+        """The candidates where the words follow each other, from the words' decoded lists:
+        rarest word first, each next word's positions only for the documents still standing,
+        the last one only looked up (no set of it built)."""
+        last = len(order) - 1
+        first = order[0]
+        positions = lists[first].positions
+        if first:
+            starts = {d: set(map((-first).__add__, positions(d))) for d in candidates}
+        else:
+            starts = {d: set(positions(d)) for d in candidates}
+        for rank in range(1, last + 1):
+            offset = order[rank]
+            positions = lists[offset].positions
+            shift = (-offset).__add__
+            if rank == last:
+                return {
+                    d
+                    for d, standing in starts.items()
+                    if not standing.isdisjoint(map(shift, positions(d)) if offset else positions(d))
+                }
+            kept = {}
+            for d, standing in starts.items():
+                shifted = standing.intersection(map(shift, positions(d)))
+                if shifted:
+                    kept[d] = shifted
+            if not kept:
+                return set()
+            starts = kept
+        return set(starts)
+
+    @staticmethod
+    def _by_blocks(postings, order: list[int], candidates: set[int]):
+        """The same, each word's postings read a block at a time through its matcher."""
         starts: dict[int, set[int]] = {}
         weights: list[dict[int, float]] = [{} for _ in postings]
         alive = candidates
@@ -66,19 +145,8 @@ class FastPhrase(wq.Phrase):
                     seen[docnum] = weight
             starts, alive = kept, set(kept)
             if not alive:
-                return matching.NullMatcher()
-        found = sorted(alive)
-        if weighting is None:
-            return matching.ListMatcher(found)
-        # the words' scores summed in the phrase's order, as Whoosh's Phrase (and p.score())
-        scorers = [p.scorer for p in postings]
-        scores = []
-        for docnum in found:
-            total = 0
-            for scorer, seen in zip(scorers, weights, strict=True):
-                total += scorer._score(seen[docnum], scorer.dfl(docnum))
-            scores.append(total * self.boost)
-        return matching.ListMatcher(found, weights=scores)
+                return None
+        return alive, weights
 
     def _matcher_by_skips(self, postings, order, candidates, weighting):
         """The same, through the matcher interface: each candidate's postings skipped to."""
@@ -103,6 +171,65 @@ class FastPhrase(wq.Phrase):
         return matching.ListMatcher(found, weights=scores or None)
 
 
+class Prepared:
+    """A phrase ready to be checked: its candidates, its words' decoded lists (rarest first in
+    `order`), and what scores it."""
+
+    __slots__ = ("lists", "order", "candidates", "scorers", "norms", "boost", "weighting")
+
+    def __init__(
+        self,
+        lists: list[Decoded],
+        order: list[int],
+        candidates: set[int],
+        scorers: list | None,
+        norms: list | None,
+        boost: float,
+        weighting,
+    ) -> None:
+        self.lists = lists
+        self.order = order
+        self.candidates = candidates
+        self.scorers = scorers
+        self.norms = norms  # per word, union._norms of its field (None: the scorers' own)
+        self.boost = boost
+        self.weighting = weighting
+
+    def holds(self, docnum: int) -> bool:
+        """Whether the words follow each other in this candidate."""
+        return bool(FastPhrase._by_lists(self.lists, self.order, (docnum,)))
+
+    def score(self, docnum: int) -> float:
+        """The phrase's score in a document where it holds: its words' scores summed in the
+        phrase's order, as Whoosh's Phrase (and p.score()) gives it (whoosh.scoring.bm25
+        written out as union._add_decoded does)."""
+        total = 0
+        if self.norms is None:
+            for scorer, found in zip(self.scorers, self.lists, strict=True):  # type: ignore[arg-type]
+                weight = found.weights[found.index()[docnum]]
+                total += scorer._score(weight, scorer.dfl(docnum))
+            return total * self.boost
+        for scorer, found, norms in zip(self.scorers, self.lists, self.norms, strict=True):  # type: ignore[arg-type]
+            tf = found.weights[found.index()[docnum]]
+            total += scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnum]))
+        return total * self.boost
+
+    def bound(self) -> float | None:
+        """More than the phrase's score can be in any document (BM25 stays under idf * (k1 + 1)),
+        or None where its scorers are not BM25's."""
+        total = 0.0
+        for scorer in self.scorers or ():
+            if (
+                type(scorer) is not BM25FScorer
+                or scorer.idf < 0
+                or scorer.K1 < 0
+                or not 0 <= scorer.B <= 1
+            ):
+                return None
+            total += scorer.idf * (scorer.K1 + 1)
+        return total * abs(self.boost) * 1.000001 if self.scorers else None
+
+
 def _plain(posting) -> bool:
     """A posting list read from its blocks, scored (if at all) from weight and length."""
     return type(posting) is W3LeafMatcher and (
@@ -110,10 +237,13 @@ def _plain(posting) -> bool:
     )
 
 
-def _ids(posting) -> list[int]:
+def _ids(searcher, posting) -> list[int]:
     """Every document number of a posting list (its blocks read whole)."""
     if type(posting) is not W3LeafMatcher:
         return list(posting.all_ids())
+    found = decoded(searcher, posting)
+    if found is not None:
+        return found.ids
     out: list[int] = []
     while posting.is_active():
         if posting._ids is None:
@@ -147,6 +277,9 @@ def _entries(posting, wanted: set[int]):
 
 def _positions(value: bytes) -> list[int]:
     """Whoosh's Positions encoding (a count, then pickled deltas), decoded in C."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
+    return list(accumulate(loads(_pickled(value))))
+
+
+def _pickled(value: bytes) -> bytes:
+    """The pickle of the deltas in a Positions value (after its count; its end mark kept)."""
+    return value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."

@@ -23,7 +23,10 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
+from .postings import Decoded, decoded
+
 _CACHE = "_fonds_field_lengths"
+_NORMS = "_fonds_length_norms"
 
 
 def union_matcher(
@@ -35,7 +38,7 @@ def union_matcher(
     for matcher in submatchers:
         _add(totals, matcher, searcher, boost, scored)
     if scored:
-        ids = sorted(d for d, s in totals.items() if s > 0)
+        ids = sorted([d for d, s in totals.items() if s > 0])
     else:
         ids = sorted(totals)
     if not ids:
@@ -54,13 +57,22 @@ def _add(totals: dict[int, float], matcher: Any, searcher: Any, boost: float, sc
     if type(leaf) is W3LeafMatcher:
         scorer = leaf.scorer
         if not scored and scorer is None:
-            _add_ids(totals, leaf)
+            found = decoded(searcher, leaf)
+            if found is not None:
+                totals.update(dict.fromkeys(found.ids, 1.0))
+            else:
+                _add_ids(totals, leaf)
             return
         if scored and type(scorer) is BM25FScorer:
             term = leaf.term()
             lengths = field_lengths(searcher, term[0]) if term else None
             if lengths is not None:
-                _add_scored(totals, leaf, scorer, lengths, factor, boost)
+                found = decoded(searcher, leaf)
+                if found is not None:
+                    norms = _norms(searcher, term[0], scorer, lengths)
+                    _add_decoded(totals, found, scorer, norms, factor, boost)
+                else:
+                    _add_scored(totals, leaf, scorer, lengths, factor, boost)
                 return
     elif type(leaf) is matching.ListMatcher and leaf._scorer is None and not leaf._all_weights:
         _add_listed(totals, leaf, factor, boost, scored)  # a phrase's matches (phrases.py)
@@ -135,6 +147,42 @@ def _add_scored(
             if factor is not None:
                 score = score * factor
             totals[docnum] = get(docnum, 0.0) + score * boost
+
+
+def _add_decoded(
+    totals: dict[int, float],
+    found: Decoded,
+    scorer: Any,
+    norms: list[float | None],
+    factor: float | None,
+    boost: float,
+) -> None:
+    """_add_scored on a decoded list, each document's length part of the formula read from
+    `norms` (the same value, computed once per searcher: see _norms)."""
+    idf, k1_plus_1 = scorer.idf, scorer.K1 + 1
+    get = totals.get
+    if factor is None:
+        for docnum, tf in zip(found.ids, found.weights, strict=True):
+            score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))  # type: ignore[operator]
+            totals[docnum] = get(docnum, 0.0) + score * boost
+        return
+    for docnum, tf in zip(found.ids, found.weights, strict=True):
+        score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))  # type: ignore[operator]
+        totals[docnum] = get(docnum, 0.0) + (score * factor) * boost
+
+
+def _norms(searcher: Any, field: str, scorer: Any, lengths: list[int | None]) -> list[float | None]:
+    """k1 * ((1 - b) + b * length / avgfl) of every document, as whoosh.scoring.bm25 computes
+    it for each posting (kept on the searcher per field and parameters)."""
+    avgfl, b, k1 = scorer.avgfl, scorer.B, scorer.K1
+    cache = searcher.__dict__.setdefault(_NORMS, {})
+    key = (field, avgfl, b, k1)
+    norms = cache.get(key)
+    if norms is None:
+        norms = cache[key] = [
+            None if length is None else k1 * ((1 - b) + b * length / avgfl) for length in lengths
+        ]
+    return norms
 
 
 def field_lengths(searcher: Any, field: str | None) -> list[int | None] | None:

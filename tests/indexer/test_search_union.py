@@ -14,6 +14,7 @@ from indexer.search import SearchIndex, SearchRequest, phrases, sync_index
 from indexer.search.compiler import AnyOf
 from indexer.search.models import Work
 from indexer.search.query import parse
+from indexer.search.ranking import ranked
 from indexer.search.union import all_scored
 from library import Catalogue, Record
 
@@ -54,6 +55,9 @@ def index(request, tmp_path_factory):  # type: ignore[no-untyped-def]
                     text=_text(rng, rng.randrange(5, 300)),
                 )
             sync_index(catalogue, index)
+    if request.param == 1:
+        index.compact()  # the batches' commits merged: one segment, as `fonds import` leaves
+    assert index.segment_count() == request.param
     yield index
     index.close()
 
@@ -102,3 +106,32 @@ def test_phrases_read_by_blocks_are_those_read_by_skips(index, monkeypatch) -> N
     theirs = {q: _results(index, q) for q in phrased}
     assert any(scored for scored, _ in ours.values())
     assert ours == theirs
+
+
+def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
+    """The "words together" bonus checked only where a page needs it (ranking.py): any page,
+    under any filter, is the one every match scored gives, scores to the bit."""
+    searcher = index._fresh_view().searcher
+    rng = random.Random(3)
+    phrased = ['"emploi jeunes" OU logement', '"zone franche" OU "contrat ville"', '"ville emploi"']
+    kinds = set()
+    for q in [*QUERIES, "jeunes emploi ville", "social zone franche", "école famille", *phrased]:
+        query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+        if query is None:
+            continue
+        every = [(d, float(s)) for s, d in searcher.search(query, limit=None).top_n]
+        docnums = [d for d, _ in every]
+        for size in (1, 20, 200, len(docnums)):
+            for _ in range(3):
+                wanted = set(rng.sample(docnums, min(len(docnums), size)))
+                ranking = ranked(searcher, query)  # fresh: nothing checked yet
+                kinds.add(type(ranking).__name__)
+                expected = [(d, s) for d, s in every if d in wanted][:20]
+                assert ranking.top(wanted, 20) == expected, q
+                assert ranking.top(None, 10) == every[:10], q
+        assert list(ranked(searcher, query)) == every, q
+    # phrases and words together went the lazy ways, in each segment
+    if index.segment_count() == 1:
+        assert kinds == {"Ranking", "LazyUnion", "_BonusRanking"}
+    else:
+        assert kinds == {"Ranking", "_Segments"}

@@ -1,0 +1,214 @@
+"""An OR of words and phrases (a phrase typed in quotes, an acronym's expansions: one per field
+and per language's stems) ranked with as few phrase checks as the page needs.
+
+Every document holding a word of the OR matches; so does every candidate in which one of its
+phrases holds, and one phrase found is enough: phrases are checked cheapest first (short
+fields' positions before the body's) and a document found is not checked again for matching.
+Its exact score may need the other phrases too; ranking.py's heap checks them only for the
+documents that can reach the page. Scores are summed as union.union_matcher sums them (the same
+tree, order and `> 0` rule), so pages are those of every match scored.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection
+from typing import Any
+
+from .phrases import FastPhrase, Prepared
+from .ranking import CLOSE, EXACT, LOOSE, Ranking
+from .union import _add
+
+_MARGIN = 1.000001  # the loose bound is a flat sum: room for its rounding
+
+
+class _Phrase:
+    __slots__ = ("prepared", "most", "cost", "held")
+
+    def __init__(self, prepared: Prepared, most: float) -> None:
+        self.prepared = prepared
+        self.most = most  # above its score in any document (Prepared.bound)
+        lists = prepared.lists
+        self.cost = sum(
+            sum(map(len, found.values or ())) / max(1, len(found.ids)) for found in lists
+        )
+        self.held: dict[int, bool] = {}  # checked documents
+
+
+def plan(query: Any, searcher: Any, context: Any) -> Any:
+    """The query as a tree for lazy_ranking: ("union", children), ("exact", {docnum: score}),
+    ("phrase", _Phrase) or ("null",); None when it holds anything else (then it is scored
+    whole)."""
+    from .compiler import AnyOf
+
+    if type(query) is AnyOf:
+        subs = query.subqueries
+        if not subs:
+            return ("null",)
+        if len(subs) > 1 and query.boost != 1.0:
+            return None
+        children = [plan(sub, searcher, context) for sub in subs]
+        if any(child is None for child in children):
+            return None
+        return children[0] if len(children) == 1 else ("union", children)  # Whoosh's one-sub OR
+    if type(query) is FastPhrase:
+        prepared = query.prepare(searcher, context)
+        if not isinstance(prepared, Prepared):
+            return ("null",) if not prepared.is_active() else None
+        most = prepared.bound()
+        if most is None or prepared.boost <= 0:
+            return None
+        return ("phrase", _Phrase(prepared, most))
+    if isinstance(query, FastPhrase):
+        return None
+    matcher = query.matcher(searcher, context)
+    table: dict[int, float] = {}
+    _add(table, matcher, searcher, 1.0, True)  # what a union adds for it (times its boost)
+    if table and min(table.values()) <= 0:
+        return None
+    return ("exact", table)
+
+
+def _holds_phrase(query: Any) -> bool:
+    from .compiler import AnyOf
+
+    if type(query) is FastPhrase:
+        return True
+    return type(query) is AnyOf and any(_holds_phrase(sub) for sub in query.subqueries)
+
+
+def phrases_of(node: Any) -> list[_Phrase]:
+    if node[0] == "phrase":
+        return [node[1]]
+    if node[0] == "union":
+        return [p for child in node[1] for p in phrases_of(child)]
+    return []
+
+
+def tables_of(node: Any) -> list[dict[int, float]]:
+    if node[0] == "exact":
+        return [node[1]]
+    if node[0] == "union":
+        return [t for child in node[1] for t in tables_of(child)]
+    return []
+
+
+class LazyUnion(Ranking):
+    """The matches of a planned OR (see plan), best first."""
+
+    def __init__(self, tree: Any) -> None:
+        super().__init__([])
+        self._items = None
+        self._tree = tree
+        self._phrases = phrases_of(tree)
+        tables = tables_of(tree)
+        members: set[int] = set()
+        for table in tables:
+            members.update(table)
+        undecided: set[int] = set()
+        for phrase in self._phrases:
+            undecided |= phrase.prepared.candidates
+        undecided -= members
+        for phrase in sorted(self._phrases, key=lambda p: p.cost):
+            if not undecided:
+                break
+            asked = undecided & phrase.prepared.candidates
+            if not asked:
+                continue
+            prepared = phrase.prepared
+            found = FastPhrase._by_lists(prepared.lists, prepared.order, asked)
+            phrase.held.update(dict.fromkeys(asked, False))
+            phrase.held.update(dict.fromkeys(found, True))
+            members |= found
+            undecided -= found
+        self._members = members
+        # a loose bound for every match: its words' scores and every phrase it may hold at
+        # the most, summed flat
+        loose: dict[int, float] = {}
+        for table in tables:
+            for docnum, score in table.items():
+                loose[docnum] = loose.get(docnum, 0.0) + score
+        for phrase in self._phrases:
+            most, held = phrase.most, phrase.held
+            for docnum in phrase.prepared.candidates:
+                if held.get(docnum, True) and docnum in members:
+                    loose[docnum] = loose.get(docnum, 0.0) + most
+        self._loose = loose
+
+    @property
+    def ids(self) -> set[int]:
+        return self._members
+
+    def __bool__(self) -> bool:
+        return bool(self._members)
+
+    def _all(self) -> list[tuple[int, float]]:
+        if self._items is None:
+            self._items = self.top(None, len(self._members))
+        return self._items
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        if self._items is not None:
+            return Ranking.top(self, wanted, stop)
+        loose = self._loose
+        heap = [
+            (-(loose[d] * _MARGIN), d, LOOSE)
+            for d in self._members
+            if wanted is None or d in wanted
+        ]
+        heapq.heapify(heap)
+        out: list[tuple[int, float]] = []
+        while heap and len(out) < stop:
+            key, docnum, state = heap[0]
+            if state == EXACT:
+                heapq.heappop(heap)
+                out.append((docnum, float(-key or 0.0)))
+                continue
+            if state == CLOSE:  # the unchecked phrase that weighs most is checked
+                unknown = [
+                    (p.prepared.score(docnum), -i)
+                    for i, p in enumerate(self._phrases)
+                    if docnum in p.prepared.candidates and docnum not in p.held
+                ]
+                _, minus_i = max(unknown)
+                phrase = self._phrases[-minus_i]
+                phrase.held[docnum] = phrase.prepared.holds(docnum)
+            score, settled = self._value(self._tree, docnum)
+            assert score is not None  # a member
+            heapq.heapreplace(heap, (-score, docnum, EXACT if settled else CLOSE))
+        return out
+
+    def _value(self, node: Any, docnum: int) -> tuple[float | None, bool]:
+        """(the document's score under `node`, with unchecked phrases taken as holding: never
+        below the exact one; whether every phrase it needs is checked, making it exact)."""
+        kind = node[0]
+        if kind == "exact":
+            return node[1].get(docnum), True
+        if kind == "phrase":
+            phrase = node[1]
+            if docnum not in phrase.prepared.candidates:
+                return None, True
+            held = phrase.held.get(docnum)
+            if held is False:
+                return None, True
+            return phrase.prepared.score(docnum), held is not None
+        if kind == "union":  # union.union_matcher: get(d, 0.0) + score * 1.0, kept when > 0
+            total: float | None = None
+            settled = True
+            for child in node[1]:
+                value, known = self._value(child, docnum)
+                settled = settled and known
+                if value is not None:
+                    total = (0.0 if total is None else total) + value * 1.0
+            return (total if total is not None and total > 0 else None), settled
+        return None, True
+
+
+def lazy_union(searcher: Any, query: Any, context: Any) -> LazyUnion | None:
+    """A LazyUnion of `query` when it is an OR holding phrases (else None)."""
+    if not _holds_phrase(query):  # nothing to check lazily: planning would score it twice
+        return None
+    tree = plan(query, searcher, context)
+    if tree is None or not phrases_of(tree):
+        return None
+    return LazyUnion(tree)

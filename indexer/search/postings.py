@@ -1,0 +1,138 @@
+"""A term's whole posting list decoded in one go, and kept for the next reads of the request.
+
+Whoosh reads postings a block of 128 at a time through its matcher: per block a seek, a
+pickled header, the data decompressed and unpickled, the document numbers rebuilt by a Python
+generator. A search reads the same lists several times (the union of the words, the candidates
+of a phrase, their positions; a phrase per field and per language's stems, and an acronym's
+expansions share words), so the blocks of a list are parsed here once, in C calls where Whoosh
+makes Python ones, into three flat lists, and kept on the searcher for the rest of the request
+(`one_request`; the engine holds its lock meanwhile).
+
+The lists hold exactly what Whoosh's matcher gives: the same document numbers, weights and
+values (tests/indexer/test_search_union.py and test_postings.py compare them).
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from itertools import accumulate
+from struct import Struct
+from typing import Any
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+
+_STORE = "_fonds_postings"
+_INT = Struct("!i")  # Whoosh's block length (negative for the last block)
+
+
+class Decoded:
+    """A posting list as flat lists: ids ascending, a weight and (if any) a value per id."""
+
+    __slots__ = ("ids", "weights", "values", "_index", "_positions")
+
+    def __init__(self, ids: list[int], weights: list[float], values: list[Any] | None) -> None:
+        self.ids = ids
+        self.weights = weights
+        self.values = values
+        self._index: dict[int, int] | None = None
+        self._positions: dict[int, list[int]] = {}
+
+    def positions(self, docnum: int) -> list[int]:
+        """The word's positions in a document of the list (Whoosh's Positions values: a count,
+        then the pickled deltas), decoded once a request (phrases per language and both ways
+        round share words)."""
+        found = self._positions.get(docnum)
+        if found is None:
+            value = self.values[self.index()[docnum]]  # type: ignore[index]
+            pickled = value[4:] if value.endswith(b".") else value[4:] + b"."
+            found = self._positions[docnum] = list(accumulate(pickle.loads(pickled)))
+        return found
+
+    def index(self) -> dict[int, int]:
+        """{docnum: its rank in the lists} (built on first use)."""
+        if self._index is None:
+            self._index = {d: i for i, d in enumerate(self.ids)}
+        return self._index
+
+
+@contextmanager
+def one_request(searcher: Any) -> Iterator[None]:
+    """Keep the lists decoded while the block runs (one request's reads), then forget them.
+    Outside such a block nothing is kept."""
+    searcher.__dict__[_STORE] = {}
+    try:
+        yield
+    finally:
+        searcher.__dict__.pop(_STORE, None)
+
+
+def decoded(searcher: Any, leaf: Any) -> Decoded | None:
+    """The whole posting list of a plain leaf matcher standing on its first posting (None for
+    any other matcher: inlined lists, deletions filtered, a leaf already moved)."""
+    if (
+        type(leaf) is not W3LeafMatcher
+        or leaf._byteids
+        or leaf._i != 0
+        or leaf._atend
+        or leaf._data is not None
+    ):
+        return None
+    postfile = leaf._postfile
+    (size,) = _INT.unpack(postfile.get(leaf._baseoffset, 4))
+    if leaf._nextoffset != leaf._baseoffset + 4 + abs(size):  # not on the first block
+        return None
+    length = leaf._length
+    if isinstance(length, tuple):  # Whoosh's term info keeps the unpacked tuple
+        (length,) = length
+    parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
+    store = parent.__dict__.get(_STORE)  # a segment's searcher reads into its parent's store
+    if store is None:
+        return _read(postfile, leaf._startoffset, length, leaf._fixedsize)
+    key = (id(postfile), leaf._startoffset)
+    found = store.get(key)
+    if found is None:
+        found = store[key] = _read(postfile, leaf._startoffset, length, leaf._fixedsize)
+    return found
+
+
+def _read(postfile: Any, start: int, length: int, fixedsize: int | None) -> Decoded:
+    raw = postfile.get(start, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 posting list")
+    stream = BytesIO(raw)
+    load = pickle.Unpickler  # reads exactly one pickle from the stream, as Whoosh's header read
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] | None = [] if fixedsize is None or fixedsize < 0 else None
+    position = 4
+    while True:
+        (size,) = _INT.unpack_from(raw, position)
+        last = size < 0
+        end = position + 4 + abs(size)
+        stream.seek(position + 4)
+        count, _, _, compression, _, _ = load(stream).load()
+        data = raw[stream.tell() : end]
+        if compression:
+            data = zlib.decompress(data)
+        block_ids, block_weights, block_values = pickle.loads(data)
+        ids.extend(accumulate(block_ids))
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            # Whoosh keeps a block's one weight in a float32 array: the same value read back
+            weights.extend(array("f", [block_weights]) * count)
+        else:
+            weights.extend(block_weights)
+        if values is not None:
+            values.extend(block_values)
+        if last:
+            break
+        position = end
+    if values is not None and len(values) != len(ids):  # empty values are not stored
+        values = None
+    return Decoded(ids, weights, values)

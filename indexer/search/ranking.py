@@ -1,0 +1,230 @@
+"""Matches best first, with the "words together" bonus checked only where it can change a page.
+
+A query of several words scores each match as its words' scores plus, where the words stand
+next to each other (a phrase per field and per language's stems, compiler.Bonus), the phrases'
+scores. The words' scores are cheap (postings read once); checking a phrase means decoding the
+positions of every candidate, which for common words is most documents of the fund. A page
+needs the best 20 only, so each match starts with an upper bound of its score (its words' score
+plus every phrase it could hold at the most BM25 can give), then a closer one (plus those
+phrases' scores as if they held), then its exact score (positions checked). A heap keyed on
+these pops the matches best first; an exact score at the top of the heap comes before every
+bound below it, so the page is the same, to the bit and in the same order, as scoring every
+match (tests/indexer/test_search_union.py compares them).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from .phrases import FastPhrase, Prepared
+from .union import _table
+
+EXACT, CLOSE, LOOSE = 0, 1, 2  # how far a heap entry's score is from the match's
+
+
+class Ranking:
+    """Every match as (docnum, score), best first (then by docnum)."""
+
+    def __init__(self, items: list[tuple[int, float]]) -> None:
+        self._items: list[tuple[int, float]] | None = items
+
+    @property
+    def ids(self) -> set[int]:
+        return {d for d, _ in self}
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        """The first `stop` matches among `wanted` (all when None), best first."""
+        out = []
+        for docnum, score in self:
+            if wanted is None or docnum in wanted:
+                out.append((docnum, score))
+                if len(out) >= stop:
+                    break
+        return out
+
+    def _all(self) -> list[tuple[int, float]]:
+        assert self._items is not None
+        return self._items
+
+    def __iter__(self) -> Iterator[tuple[int, float]]:
+        return iter(self._all())
+
+    def __bool__(self) -> bool:
+        return bool(self._all())
+
+    def __add__(self, other: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        return self._all() + other
+
+
+class _BonusRanking(Ranking):
+    """The matches of `base` (their scores in `scores`), each lifted by the bonus phrases it
+    holds, summed as the union of the phrases sums them (`boost`, `union`: see compiler.Bonus)."""
+
+    def __init__(
+        self, scores: dict[int, float], parts: list[Prepared], boost: float, union: bool
+    ) -> None:
+        super().__init__([])
+        self._items = None
+        self._scores = scores
+        self._parts = parts
+        self._boost = boost
+        self._union = union
+        loose: dict[int, float] = {}
+        for part in parts:
+            most = part.bound()
+            assert most is not None
+            if union:
+                most *= abs(boost) * 1.000001
+            for docnum in part.candidates:
+                if docnum in scores:
+                    loose[docnum] = loose.get(docnum, 0.0) + most
+        self._loose = loose
+        self._pending: dict[int, list[tuple[int, float]]] = {}
+        self._held: dict[int, dict[int, bool]] = {}
+
+    @property
+    def ids(self) -> set[int]:
+        return set(self._scores)
+
+    def __bool__(self) -> bool:
+        return bool(self._scores)
+
+    def _all(self) -> list[tuple[int, float]]:
+        if self._items is None:
+            self._items = self.top(None, len(self._scores))
+        return self._items
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        if self._items is not None:
+            return Ranking.top(self, wanted, stop)
+        scores, loose = self._scores, self._loose
+        heap: list[tuple[float, int, int]] = []
+        for docnum, score in scores.items():
+            if wanted is not None and docnum not in wanted:
+                continue
+            extra = loose.get(docnum)
+            if extra is None:
+                heap.append((-score, docnum, EXACT))
+            else:
+                heap.append((-(score + extra), docnum, LOOSE))
+        heapq.heapify(heap)
+        out: list[tuple[int, float]] = []
+        while heap and len(out) < stop:
+            key, docnum, state = heap[0]
+            if state == EXACT:
+                heapq.heappop(heap)
+                out.append((docnum, float(-key or 0.0)))
+                continue
+            if state == LOOSE:  # the phrases' scores as if they all held
+                parts = self._pending[docnum] = [
+                    (i, part.score(docnum))
+                    for i, part in enumerate(self._parts)
+                    if docnum in part.candidates
+                ]
+                held: dict[int, bool] = self._held.setdefault(docnum, {})
+            else:  # the phrase that weighs most is checked
+                parts, held = self._pending[docnum], self._held[docnum]
+                unknown = [(score, -i) for i, score in parts if i not in held]
+                _, minus_i = max(unknown)
+                held[-minus_i] = self._parts[-minus_i].holds(docnum)
+            bound = self._sum(docnum, parts, held)
+            done = len(held) == len(parts)
+            heapq.heapreplace(heap, (-bound, docnum, EXACT if done else CLOSE))
+        return out
+
+    def _sum(self, docnum: int, parts: list[tuple[int, float]], held: dict[int, bool]) -> float:
+        """The match's score with the bonus of every phrase that holds or may hold (not
+        checked yet), summed in the union's order: never below the exact score, and equal to
+        it once every phrase is checked."""
+        bonus = 0.0
+        any_held = False
+        for i, score in parts:
+            if held.get(i, True):
+                bonus = bonus + score * self._boost if self._union else score
+                any_held = True
+        base = self._scores[docnum]
+        return base + bonus if any_held and (bonus > 0 or not self._union) else base
+
+
+def ranked(searcher: Any, query: Any) -> Ranking:
+    """Every match of `query` best first. Phrases are checked lazily in each segment: those of
+    an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus; else
+    every match is scored (union.all_scored). Segments are ranked apart and their pages
+    merged (a segment's scores use the whole index's statistics, as Whoosh's do)."""
+    leaves = searcher.leaf_searchers()
+    context = searcher.context()
+    if len(leaves) == 1 and leaves[0][1] == 0:
+        return _ranked_leaf(leaves[0][0], query, context)
+    parts = [(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves]
+    if all(type(part) is Ranking for part, _ in parts):  # every match scored: merged whole
+        items = [(d + offset, score) for part, offset in parts for d, score in part]
+        items.sort(key=lambda item: (0 - item[1], item[0]))
+        return Ranking(items)
+    return _Segments(parts)
+
+
+def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
+    """The ranking of one segment's matches (docnums of the segment)."""
+    from .compiler import AnyOf, Bonus
+    from .lazy_union import lazy_union
+
+    if type(query) is AnyOf:
+        lazy = lazy_union(sub, query, context)
+        if lazy is not None:
+            return lazy
+    if isinstance(query, Bonus):
+        together = query.b
+        phrases = together.subqueries if isinstance(together, AnyOf) else [together]
+        if phrases and all(type(p) is FastPhrase for p in phrases):
+            prepared = [p.prepare(sub, context) for p in phrases]
+            parts = [p for p in prepared if isinstance(p, Prepared)]
+            if all(isinstance(p, Prepared) or _empty(p) for p in prepared) and all(
+                p.bound() is not None for p in parts
+            ):
+                scores = _table(query.a.matcher(sub, context))
+                union = isinstance(together, AnyOf) and len(phrases) > 1
+                return _BonusRanking(scores, parts, together.boost, union)
+    table = _table(query.matcher(sub, context))
+    items = sorted(table.items(), key=lambda item: (0 - item[1], item[0]))
+    return Ranking([(d, float(score or 0.0)) for d, score in items])
+
+
+class _Segments(Ranking):
+    """The rankings of several segments (each with its docnum offset) as one: a page is the
+    best of each segment's page, merged by score then docnum."""
+
+    def __init__(self, parts: list[tuple[Ranking, int]]) -> None:
+        super().__init__([])
+        self._items = None
+        self._parts = parts
+
+    @property
+    def ids(self) -> set[int]:
+        return {d + offset for part, offset in self._parts for d in part.ids}
+
+    def __bool__(self) -> bool:
+        return any(part for part, _ in self._parts)
+
+    def _all(self) -> list[tuple[int, float]]:
+        if self._items is None:
+            self._items = self.top(None, sum(len(part.ids) for part, _ in self._parts))
+        return self._items
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        if self._items is not None:
+            return Ranking.top(self, wanted, stop)
+        found: list[tuple[int, float]] = []
+        for part, offset in self._parts:
+            if wanted is None:
+                mine = None
+            else:
+                mine = {d - offset for d in wanted if d >= offset}
+            found.extend((d + offset, score) for d, score in part.top(mine, stop))
+        found.sort(key=lambda item: (0 - item[1], item[0]))
+        return found[:stop]
+
+
+def _empty(matcher: Any) -> bool:
+    return not matcher.is_active()
