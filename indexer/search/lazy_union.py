@@ -142,10 +142,8 @@ class LazyUnion(Ranking):
     def __bool__(self) -> bool:
         return bool(self._members)
 
-    def _all(self) -> list[tuple[int, float]]:
-        if self._items is None:
-            self._items = self.top(None, len(self._members))
-        return self._items
+    def _size(self) -> int:
+        return len(self._members)
 
     def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         if self._items is not None:

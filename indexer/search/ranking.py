@@ -45,8 +45,13 @@ class Ranking:
         return out
 
     def _all(self) -> list[tuple[int, float]]:
-        assert self._items is not None
+        # a lazy ranking (the subclasses) ranks every match only when asked for all of them
+        if self._items is None:
+            self._items = self.top(None, self._size())
         return self._items
+
+    def _size(self) -> int:
+        raise NotImplementedError  # each lazy ranking counts its own matches
 
     def __iter__(self) -> Iterator[tuple[int, float]]:
         return iter(self._all())
@@ -91,10 +96,8 @@ class _BonusRanking(Ranking):
     def __bool__(self) -> bool:
         return bool(self._scores)
 
-    def _all(self) -> list[tuple[int, float]]:
-        if self._items is None:
-            self._items = self.top(None, len(self._scores))
-        return self._items
+    def _size(self) -> int:
+        return len(self._scores)
 
     def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         if self._items is not None:
@@ -207,10 +210,8 @@ class _Segments(Ranking):
     def __bool__(self) -> bool:
         return any(part for part, _ in self._parts)
 
-    def _all(self) -> list[tuple[int, float]]:
-        if self._items is None:
-            self._items = self.top(None, sum(len(part.ids) for part, _ in self._parts))
-        return self._items
+    def _size(self) -> int:
+        return sum(len(part.ids) for part, _ in self._parts)
 
     def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         if self._items is not None:
