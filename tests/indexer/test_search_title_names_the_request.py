@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import SearchIndex, SearchRequest, sync_index
-from library import Catalogue, Record
+from .keyed_fund import keyed_search
 
 DOCUMENTS = {
     # both words in the title, once each
@@ -25,20 +24,8 @@ DOCUMENTS = {
 
 @pytest.fixture(scope="module")
 def search(tmp_path_factory):  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("title-names")
-    keys = {}
-    with Catalogue.in_instance(root) as catalogue:
-        for key, (title, text) in DOCUMENTS.items():
-            record = catalogue.add(Record(title=title, language="fr"), text=text)
-            keys[record.id] = key
-        index = SearchIndex.open(root / "index")
-        sync_index(catalogue, index)
-
-    def run(q: str) -> list[str]:
-        return [keys[h.id] for h in index.search(SearchRequest(q=q)).hits]
-
-    yield run
-    index.close()
+    with keyed_search(tmp_path_factory.mktemp("title-names"), DOCUMENTS) as run:
+        yield run
 
 
 def test_a_title_holding_every_word_comes_first(search) -> None:

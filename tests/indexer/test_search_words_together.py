@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import SearchIndex, SearchRequest, sync_index
-from library import Catalogue, Record
+from .keyed_fund import keyed_search
 
 DOCUMENTS = {
     "together": ("Note de travail n° 12", "Le contrat de ville du Lamentin a été signé en 2015."),
@@ -22,20 +21,8 @@ DOCUMENTS = {
 
 @pytest.fixture(scope="module")
 def search(tmp_path_factory):  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("together")
-    keys = {}
-    with Catalogue.in_instance(root) as catalogue:
-        for key, (title, text) in DOCUMENTS.items():
-            record = catalogue.add(Record(title=title, language="fr"), text=text)
-            keys[record.id] = key
-        index = SearchIndex.open(root / "index")
-        sync_index(catalogue, index)
-
-    def run(q: str) -> list[str]:
-        return [keys[h.id] for h in index.search(SearchRequest(q=q)).hits]
-
-    yield run
-    index.close()
+    with keyed_search(tmp_path_factory.mktemp("together"), DOCUMENTS) as run:
+        yield run
 
 
 def test_words_standing_together_come_before_the_same_words_apart(search) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import SearchIndex, SearchRequest, sync_index
 from indexer.search.compiler import family_roots, family_stems
-from library import Catalogue, Record
+
+from .keyed_fund import keyed_search
 
 TEXTS = {
     "decrochage": ("Le décrochage scolaire en Martinique", "Les jeunes quittent le collège."),
@@ -24,19 +24,8 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def search(tmp_path_factory):  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("families")
-    ids = {}
-    with Catalogue.in_instance(root) as catalogue:
-        for key, (title, text) in TEXTS.items():
-            ids[catalogue.add(Record(title=title, language="fr"), text=text).id] = key
-        index = SearchIndex.open(root / "index")
-        sync_index(catalogue, index)
-
-    def run(q: str) -> list[str]:
-        return [ids[h.id] for h in index.search(SearchRequest(q=q)).hits]
-
-    yield run
-    index.close()
+    with keyed_search(tmp_path_factory.mktemp("families"), TEXTS) as run:
+        yield run
 
 
 @pytest.mark.parametrize(
