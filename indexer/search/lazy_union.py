@@ -16,7 +16,7 @@ from collections.abc import Collection
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
-from .ranking import CLOSE, EXACT, LOOSE, Ranking
+from .ranking import CLOSE, EXACT, LOOSE, LazyRanking
 from .union import _add
 
 _MARGIN = 1.000001  # the loose bound is a flat sum: room for its rounding
@@ -93,12 +93,10 @@ def tables_of(node: Any) -> list[dict[int, float]]:
     return []
 
 
-class LazyUnion(Ranking):
+class LazyUnion(LazyRanking):
     """The matches of a planned OR (see plan), best first."""
 
     def __init__(self, tree: Any) -> None:
-        super().__init__([])
-        self._items = None
         self._tree = tree
         self._phrases = phrases_of(tree)
         tables = tables_of(tree)
@@ -121,6 +119,7 @@ class LazyUnion(Ranking):
             phrase.held.update(dict.fromkeys(found, True))
             members |= found
             undecided -= found
+        super().__init__(members)
         self._members = members
         # a loose bound for every match: its words' scores and every phrase it may hold at
         # the most, summed flat
@@ -135,19 +134,7 @@ class LazyUnion(Ranking):
                     loose[docnum] = loose.get(docnum, 0.0) + most
         self._loose = loose
 
-    @property
-    def ids(self) -> set[int]:
-        return self._members
-
-    def __bool__(self) -> bool:
-        return bool(self._members)
-
-    def _size(self) -> int:
-        return len(self._members)
-
-    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
-        if self._items is not None:
-            return Ranking.top(self, wanted, stop)
+    def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         loose = self._loose
         heap = [
             (-(loose[d] * _MARGIN), d, LOOSE)

@@ -63,15 +63,43 @@ class Ranking:
         return self._all() + other
 
 
-class _BonusRanking(Ranking):
+class LazyRanking(Ranking):
+    """A ranking that finds its best matches a page at a time (`_rank`), and ranks every match
+    only when asked for all of them. `_matches` holds every match (a set, or a dict by docnum)."""
+
+    def __init__(self, matches: Collection[int]) -> None:
+        super().__init__([])
+        self._items = None
+        self._matches = matches
+
+    @property
+    def ids(self) -> set[int]:
+        matches = self._matches
+        return matches if isinstance(matches, set) else set(matches)
+
+    def __bool__(self) -> bool:
+        return bool(self._matches)
+
+    def _size(self) -> int:
+        return len(self._matches)
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        if self._items is not None:
+            return Ranking.top(self, wanted, stop)
+        return self._rank(wanted, stop)
+
+    def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        raise NotImplementedError
+
+
+class _BonusRanking(LazyRanking):
     """The matches of `base` (their scores in `scores`), each lifted by the bonus phrases it
     holds, summed as the union of the phrases sums them (`boost`, `union`: see compiler.Bonus)."""
 
     def __init__(
         self, scores: dict[int, float], parts: list[Prepared], boost: float, union: bool
     ) -> None:
-        super().__init__([])
-        self._items = None
+        super().__init__(scores)
         self._scores = scores
         self._parts = parts
         self._boost = boost
@@ -89,19 +117,7 @@ class _BonusRanking(Ranking):
         self._pending: dict[int, list[tuple[int, float]]] = {}
         self._held: dict[int, dict[int, bool]] = {}
 
-    @property
-    def ids(self) -> set[int]:
-        return set(self._scores)
-
-    def __bool__(self) -> bool:
-        return bool(self._scores)
-
-    def _size(self) -> int:
-        return len(self._scores)
-
-    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
-        if self._items is not None:
-            return Ranking.top(self, wanted, stop)
+    def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         scores, loose = self._scores, self._loose
         heap: list[tuple[float, int, int]] = []
         for docnum, score in scores.items():
