@@ -15,6 +15,7 @@ match (tests/indexer/test_search_union.py compares them).
 from __future__ import annotations
 
 import heapq
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -51,7 +52,7 @@ class Ranking:
         return self._items
 
     def _size(self) -> int:
-        raise NotImplementedError  # each lazy ranking counts its own matches
+        return len(self.ids)  # a lazy ranking's ids come from its matches, not from _all
 
     def __iter__(self) -> Iterator[tuple[int, float]]:
         return iter(self._all())
@@ -63,7 +64,7 @@ class Ranking:
         return self._all() + other
 
 
-class LazyRanking(Ranking):
+class LazyRanking(Ranking, ABC):
     """A ranking that finds its best matches a page at a time (`_rank`), and ranks every match
     only when asked for all of them. `_matches` holds every match (a set, or a dict by docnum)."""
 
@@ -88,8 +89,9 @@ class LazyRanking(Ranking):
             return Ranking.top(self, wanted, stop)
         return self._rank(wanted, stop)
 
+    @abstractmethod
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
-        raise NotImplementedError
+        """The first `stop` matches among `wanted` (all when None), best first."""
 
 
 class _BonusRanking(LazyRanking):
