@@ -11,12 +11,11 @@ tree, order and `> 0` rule), so pages are those of every match scored.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Collection
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
-from .ranking import CLOSE, EXACT, LOOSE, LazyRanking
+from .ranking import CLOSE, LOOSE, LazyRanking
 from .union import _add
 
 _MARGIN = 1.000001  # the loose bound is a flat sum: room for its rounding
@@ -141,27 +140,21 @@ class LazyUnion(LazyRanking):
             for d in self._members
             if wanted is None or d in wanted
         ]
-        heapq.heapify(heap)
-        out: list[tuple[int, float]] = []
-        while heap and len(out) < stop:
-            key, docnum, state = heap[0]
-            if state == EXACT:
-                heapq.heappop(heap)
-                out.append((docnum, float(-key or 0.0)))
-                continue
-            if state == CLOSE:  # the unchecked phrase that weighs most is checked
-                unknown = [
-                    (p.prepared.score(docnum), -i)
-                    for i, p in enumerate(self._phrases)
-                    if docnum in p.prepared.candidates and docnum not in p.held
-                ]
-                _, minus_i = max(unknown)
-                phrase = self._phrases[-minus_i]
-                phrase.held[docnum] = phrase.prepared.holds(docnum)
-            score, settled = self._value(self._tree, docnum)
-            assert score is not None  # a member
-            heapq.heapreplace(heap, (-score, docnum, EXACT if settled else CLOSE))
-        return out
+        return self._best_first(heap, stop)
+
+    def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
+        if state == CLOSE:  # the unchecked phrase that weighs most is checked
+            unknown = [
+                (p.prepared.score(docnum), -i)
+                for i, p in enumerate(self._phrases)
+                if docnum in p.prepared.candidates and docnum not in p.held
+            ]
+            _, minus_i = max(unknown)
+            phrase = self._phrases[-minus_i]
+            phrase.held[docnum] = phrase.prepared.holds(docnum)
+        score, settled = self._value(self._tree, docnum)
+        assert score is not None  # a member
+        return score, settled
 
     def _value(self, node: Any, docnum: int) -> tuple[float | None, bool]:
         """(the document's score under `node`, with unchecked phrases taken as holding: never

@@ -93,6 +93,26 @@ class LazyRanking(Ranking, ABC):
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         """The first `stop` matches among `wanted` (all when None), best first."""
 
+    @abstractmethod
+    def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
+        """A closer bound of a match's score (checking one more phrase), and whether it is
+        now its exact score."""
+
+    def _best_first(self, heap: list[tuple[float, int, int]], stop: int) -> list[tuple[int, float]]:
+        """Pop (-bound, docnum, state) entries: an exact score at the top comes before every
+        bound below it; any other entry is refined and pushed back."""
+        heapq.heapify(heap)
+        out: list[tuple[int, float]] = []
+        while heap and len(out) < stop:
+            key, docnum, state = heap[0]
+            if state == EXACT:
+                heapq.heappop(heap)
+                out.append((docnum, float(-key or 0.0)))
+                continue
+            score, exact = self._refine(docnum, state)
+            heapq.heapreplace(heap, (-score, docnum, EXACT if exact else CLOSE))
+        return out
+
 
 class _BonusRanking(LazyRanking):
     """The matches of `base` (their scores in `scores`), each lifted by the bonus phrases it
@@ -130,30 +150,22 @@ class _BonusRanking(LazyRanking):
                 heap.append((-score, docnum, EXACT))
             else:
                 heap.append((-(score + extra), docnum, LOOSE))
-        heapq.heapify(heap)
-        out: list[tuple[int, float]] = []
-        while heap and len(out) < stop:
-            key, docnum, state = heap[0]
-            if state == EXACT:
-                heapq.heappop(heap)
-                out.append((docnum, float(-key or 0.0)))
-                continue
-            if state == LOOSE:  # the phrases' scores as if they all held
-                parts = self._pending[docnum] = [
-                    (i, part.score(docnum))
-                    for i, part in enumerate(self._parts)
-                    if docnum in part.candidates
-                ]
-                held: dict[int, bool] = self._held.setdefault(docnum, {})
-            else:  # the phrase that weighs most is checked
-                parts, held = self._pending[docnum], self._held[docnum]
-                unknown = [(score, -i) for i, score in parts if i not in held]
-                _, minus_i = max(unknown)
-                held[-minus_i] = self._parts[-minus_i].holds(docnum)
-            bound = self._sum(docnum, parts, held)
-            done = len(held) == len(parts)
-            heapq.heapreplace(heap, (-bound, docnum, EXACT if done else CLOSE))
-        return out
+        return self._best_first(heap, stop)
+
+    def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
+        if state == LOOSE:  # the phrases' scores as if they all held
+            parts = self._pending[docnum] = [
+                (i, part.score(docnum))
+                for i, part in enumerate(self._parts)
+                if docnum in part.candidates
+            ]
+            held: dict[int, bool] = self._held.setdefault(docnum, {})
+        else:  # the phrase that weighs most is checked
+            parts, held = self._pending[docnum], self._held[docnum]
+            unknown = [(score, -i) for i, score in parts if i not in held]
+            _, minus_i = max(unknown)
+            held[-minus_i] = self._parts[-minus_i].holds(docnum)
+        return self._sum(docnum, parts, held), len(held) == len(parts)
 
     def _sum(self, docnum: int, parts: list[tuple[int, float]], held: dict[int, bool]) -> float:
         """The match's score with the bonus of every phrase that holds or may hold (not
