@@ -4,7 +4,7 @@ language's stem, acronyms and their expansions, prefixes capped to their most fr
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -319,15 +319,10 @@ def _add_related(
     for form, others in related.items():
         if form[0] not in starts:
             continue
-        n = len(form)
-        for pos in range(len(plain) - n + 1):
-            window = plain[pos : pos + n]
-            indexes = [i for i, _ in window]
-            if indexes != list(range(indexes[0], indexes[0] + n)):
+        for indexes in _spelled(plain, form):
+            if not all(out[i] for i in indexes):
                 continue
-            if tuple(s for _, s in window) != form or not all(out[i] for i in indexes):
-                continue
-            if n == 1:
+            if len(form) == 1:
                 out[indexes[0]] = out[indexes[0]] + [_Stems(o, RELATED_BOOST) for o in others]
             else:
                 # the run's words as typed (all of them, anywhere), or any related expression
@@ -336,6 +331,19 @@ def _add_related(
                 for i in indexes[1:]:
                     out[i] = []
     return [g for g in out if g]
+
+
+def _spelled(words: Sequence[tuple[int, object]], form: tuple[str, ...]) -> Iterator[list[int]]:
+    """The positions of each run of consecutive query words (position, stem) whose stems
+    spell `form`."""
+    n = len(form)
+    for pos in range(len(words) - n + 1):
+        window = words[pos : pos + n]
+        indexes = [i for i, _ in window]
+        if indexes == list(range(indexes[0], indexes[0] + n)) and (
+            tuple(s for _, s in window) == form
+        ):
+            yield indexes
 
 
 def _expand_equivalences(
@@ -356,13 +364,8 @@ def _expand_equivalences(
         for form in forms:
             if form[0] not in present:  # no run of the query's words can spell it
                 continue
-            n = len(form)
-            for pos in range(len(singles) - n + 1):
-                window = singles[pos : pos + n]
-                indexes = [i for i, _ in window]
-                if indexes != list(range(indexes[0], indexes[0] + n)):
-                    continue
-                if tuple(s for _, s in window) == form and all(out[i] for i in indexes):
+            for indexes in _spelled(singles, form):
+                if all(out[i] for i in indexes):
                     out[indexes[0]] = [_Stems(f) for f in forms]
                     for i in indexes[1:]:
                         out[i] = []
