@@ -60,8 +60,11 @@ $(CONFORMANCE)/node_modules/.installed: $(CONFORMANCE)/package-lock.json $(CONFO
 		echo "npm not found: the conformance tests (axe-core, vnu.jar) will be skipped"; \
 	fi
 
+# The suite is spread over the machine's cores (pytest-xdist); a file's tests stay on one
+# worker, so a file's session fixtures (a served fund, the browser, the checkers) start once.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test $(CONFORMANCE)/node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not slow and not browser"
