@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.search import SearchIndex, SearchRequest, sync_index
-from indexer.search.concepts import concepts_from
+from indexer.search.concepts import concepts_from, concepts_in
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 
@@ -32,6 +32,7 @@ RECORDS = {
     "discrimination-es": ("La discriminación en el Caribe", "es", ()),
     "discrimination-en": ("Discrimination in hiring", "en", ()),
     "discrimination-fr": ("Les discriminations à l'embauche", "fr", ("discriminations",)),
+    "chomeurs": ("Les chômeurs de longue date", "fr", ("emploi-insertion",)),
 }  # fmt: skip
 
 
@@ -137,3 +138,15 @@ def test_a_french_query_finds_the_english_and_spanish_documents_on_its_concept_a
 def test_a_french_query_no_concept_covers_is_left_alone(search) -> None:
     found, page = search("médiation Fort-de-France")
     assert found == ["mediation"] and page.concepts == () and not page.concepts_from_french
+
+
+def test_concepts_one_english_stem_names_are_found_by_either_french_expression(search) -> None:
+    # "unemployment" and "unemployed" stem alike: « chômage » and « chômeurs » are one concept
+    # there, not two that a document would need both of
+    found, page = search("unemployment")
+    assert "chomage-jeunes" in found and "chomeurs" in found
+    assert page.concept_terms == ("chômage OU chômeurs",)
+    concepts = concepts_in(
+        ["unemployed"], concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
+    )
+    assert concepts is not None and [c.expression for c in concepts] == ["chômage OU chômeurs"]
