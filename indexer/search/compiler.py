@@ -424,11 +424,13 @@ def _sequence(field: str, terms: Sequence[str], factor: float = 1.0) -> wq.Query
     return FastPhrase(field, list(terms), boost=boost)
 
 
-def labels_query(groups: Sequence[Sequence[tuple[str, ...]]]) -> wq.Query | None:
+def labels_query(
+    groups: Sequence[Sequence[tuple[str, ...]]], fields: Sequence[str] = FIELDS
+) -> wq.Query | None:
     """Every group matched by one of its analysed labels, a label's terms next to each other
-    in any field (the English and Spanish names of the concepts a French query spells)."""
+    in any of `fields` (the English and Spanish names of the concepts a French query spells)."""
     parts = [
-        _FewOf([_sequence(f, terms) for f in ("title", "meta", "body") for terms in labels])
+        _FewOf([_sequence(f, terms) for f in fields for terms in labels])
         for labels in groups
         if labels
     ]

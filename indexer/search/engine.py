@@ -357,7 +357,8 @@ class SearchIndex(IndexStore):
         its French expression."""
         reader = view.searcher.reader()
         named = near = 0
-        query = labels_query([[terms for _, terms in concept.labels]])
+        # named in the title, subtitle, abstract or keywords: what the document is about
+        query = labels_query([[terms for _, terms in concept.labels]], ("title", "meta"))
         if query is not None:
             work.searches += 1
             named = facets_bitmap(set(view.searcher.docs_for_query(query)), bitmaps.size)
