@@ -30,12 +30,15 @@ MAX_QUERY_SCAN = 30_000
 
 
 # Word families a French reader takes as one (décrocheur/décrochage, médiateur/médiation,
-# insertion/insérer): words that share a root once one of these derivational endings is cut.
+# insertion/insérer, traditionnel/tradition): words that share a root once one of these derivational endings is cut.
 # Only these endings, and roots of at least FAMILY_ROOT letters: "médiation" and "médiathèque"
 # share a beginning, not a root, and are never linked.
 FAMILY_ENDINGS = (
     "ateurs", "atrices", "ateur", "atrice", "ations", "ation", "ements", "ement", "euses",
     "euse", "eurs", "eur", "ages", "age", "tions", "tion", "ions", "ion", "er",
+    # adjectives and their nouns: traditionnelle/tradition, professionnel/profession,
+    # parentalité/parent
+    "ionnelles", "ionnelle", "ionnels", "ionnel", "alites", "alite",
 )  # fmt: skip
 FAMILY_ROOT = 5
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
@@ -421,11 +424,13 @@ def _sequence(field: str, terms: Sequence[str], factor: float = 1.0) -> wq.Query
     return FastPhrase(field, list(terms), boost=boost)
 
 
-def labels_query(groups: Sequence[Sequence[tuple[str, ...]]]) -> wq.Query | None:
+def labels_query(
+    groups: Sequence[Sequence[tuple[str, ...]]], fields: Sequence[str] = FIELDS
+) -> wq.Query | None:
     """Every group matched by one of its analysed labels, a label's terms next to each other
-    in any field (the English and Spanish names of the concepts a French query spells)."""
+    in any of `fields` (the English and Spanish names of the concepts a French query spells)."""
     parts = [
-        _FewOf([_sequence(f, terms) for f in ("title", "meta", "body") for terms in labels])
+        _FewOf([_sequence(f, terms) for f in fields for terms in labels])
         for labels in groups
         if labels
     ]

@@ -106,11 +106,32 @@ def _cover(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] |
     covered = {k for a, b, _ in kept for k in range(a, b)}
     if not words or len(covered) < len(words):
         return None
+    by_span: dict[tuple[int, int], list[Concept]] = {}
+    for a, b, concept in sorted(kept, key=lambda s: s[:2]):
+        if concept not in by_span.setdefault((a, b), []):
+            by_span[(a, b)].append(concept)
     used: list[Concept] = []
-    for _, _, concept in sorted(kept, key=lambda s: s[0]):
-        if concept not in used:
-            used.append(concept)
+    for alike in by_span.values():
+        for concept in _either(alike):
+            if concept not in used:
+                used.append(concept)
     return used
+
+
+def _either(alike: list[Concept]) -> list[Concept]:
+    """Precise concepts the same words name ("unemployment" and "unemployed" are one English
+    stem: « chômage », « chômeurs ») as one, found by either French expression (the engine
+    requires every concept of a query: each on its own would ask for both)."""
+    precise = [c for c in alike if c.expression]
+    if len(precise) < 2:
+        return alike
+    merged = Concept(
+        precise[0].slug,
+        tuple(dict.fromkeys(label for c in precise for label in c.labels)),
+        tuple(dict.fromkeys(t for c in precise for t in c.french)),
+        " OU ".join(dict.fromkeys(_quoted(c.expression) for c in precise)),
+    )
+    return [merged] + [c for c in alike if not c.expression]
 
 
 def query_languages(words: Sequence[str], concepts: Sequence[Concept]) -> set[str]:
@@ -123,6 +144,11 @@ def query_languages(words: Sequence[str], concepts: Sequence[Concept]) -> set[st
             if any(flat[i : i + n] == label for i in range(len(flat) - n + 1)):
                 found.add(lang)
     return found
+
+
+def _quoted(expression: str) -> str:
+    """An expression of several words as one option of an OU (its words together)."""
+    return f'"{expression}"' if len(expression.split()) > 1 else expression
 
 
 def french_labelled(concepts: Sequence[Concept]) -> list[tuple[Concept, Concept]]:

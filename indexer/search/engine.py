@@ -274,34 +274,48 @@ class SearchIndex(IndexStore):
             ):
                 return matched, scored, False  # French words as well: their documents
         bitmaps = view.facet_bitmaps()
-        bits = -1
+        bits = named_bits = near_bits = -1
         for concept in concepts:
             if concept.expression:
-                bits &= self._expression_bits(view, concept.expression, bitmaps.size, work)
+                said = self._expression_bits(view, concept.expression, bitmaps.size, work)
+                naming, nearby = self._concept_neighbours(view, concept, bitmaps, work)
+                bits &= said
+                named_bits &= said | naming
+                near_bits &= said | naming | nearby
             else:
                 bits &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
+                named_bits = near_bits = 0  # a thematic's documents are all taken already
         rows = view.rows
         foreign = {d for d in matched if (row := rows[d]) is not None and row.language != "fr"}
         extra = set(members(bits)) - foreign if bits > 0 else set()
-        if not extra:
+        # then the documents that name the concepts in another language ("riesgo sísmico" for
+        # "earthquake risk"), then those on a precise concept's thematic that say part of its
+        # French expression (« risques naturels : le séisme… »)
+        named = set(members(named_bits)) - extra if named_bits > 0 else set()
+        near = {
+            d
+            for d in (members(near_bits) if near_bits > 0 else ())
+            if d not in extra and d not in named and _language(rows[d]) == "fr"
+        }
+        found = extra | named | near
+        if not found:
             return matched, scored, False
         if sort != "relevance":
-            return matched | extra, scored, True
+            return matched | found, scored, True
         # scored on these documents only: precise concepts by their French expressions as a
         # query (every document holds their words; those where they stand together, or in the
-        # title, come first), thematics by any of their French words
+        # title, come first), thematics by any of their French words; the documents that say
+        # part of an expression by any of its words
         if all(c.expression for c in concepts):
             french = " ".join(c.expression for c in concepts)
         else:
             french = " OU ".join(
                 dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
             )
-        query, _, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
-        order: dict[int, float] = {}
-        if query is not None:
-            work.searches += 1
-            results = view.searcher.search(query, limit=None, filter=extra, terms=False)
-            order = {docnum: float(score or 0.0) for score, docnum in results.top_n}
+        order = self._scores(view, french, extra, work)
+        if near:
+            words = dict.fromkeys(w for c in concepts for t in c.french for w in parse(t).words())
+            order.update(self._scores(view, " OU ".join(words), near, work))
         # Exact matches: in the query's language, with its words together when there are
         # several ("youth employment" in a title, not "youth" on one page and "employment" on
         # another). They come first, then the French documents on the concept, then the other
@@ -315,11 +329,46 @@ class SearchIndex(IndexStore):
             close = foreign & set(view.searcher.docs_for_query(together))
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
         exact_ids = {d for d, _ in exact}
-        loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids]
-        stray = [(d, s) for d, s in scored if d not in foreign and d not in extra]
-        tail = sorted(extra, key=lambda d: (-order.get(d, 0.0), d))
-        tiers = [exact, [(d, order.get(d, 0.0)) for d in tail], loose, stray]
-        return matched | extra, _banded(tiers, max((s for _, s in scored), default=1.0)), True
+        named -= exact_ids
+        loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids | named]
+        stray = [(d, s) for d, s in scored if d not in foreign and d not in found]
+        tiers = [exact] + [
+            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
+            for part in (extra, named, near)
+        ]
+        tiers += [loose, stray]
+        top = max((s for _, s in scored), default=1.0)
+        return matched | found, _banded(tiers, top), True
+
+    def _scores(self, view: View, french: str, among: set[int], work: Work) -> dict[int, float]:
+        """The scores of a French query on these documents only."""
+        query, _, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
+        if query is None or not among:
+            return {}
+        work.searches += 1
+        results = view.searcher.search(query, limit=None, filter=among, terms=False)
+        return {docnum: float(score or 0.0) for score, docnum in results.top_n}
+
+    def _concept_neighbours(
+        self, view: View, concept: Concept, bitmaps, work: Work
+    ) -> tuple[int, int]:
+        """Bitmaps of the documents near a precise concept: those that hold one of its English
+        or Spanish names (phrases, any field), and those on its thematic that hold a word of
+        its French expression."""
+        reader = view.searcher.reader()
+        named = near = 0
+        # named in the title, subtitle, abstract or keywords: what the document is about
+        query = labels_query([[terms for _, terms in concept.labels]], ("title", "meta"))
+        if query is not None:
+            work.searches += 1
+            named = facets_bitmap(set(view.searcher.docs_for_query(query)), bitmaps.size)
+        words = dict.fromkeys(w for t in concept.french for w in parse(t).words())
+        anyword, _, _, _ = self._compiler.compile(parse(" OU ".join(words)), reader, work)
+        if anyword is not None and concept.slug:
+            work.searches += 1
+            near = facets_bitmap(set(view.searcher.docs_for_query(anyword)), bitmaps.size)
+            near &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
+        return named, near
 
     def _abroad(
         self,

@@ -19,6 +19,7 @@ from .query import ParsedQuery, Words
 
 FOREIGN = ("en", "es")
 MAX_ENTRY_WORDS = 6  # longer foreign expressions are not looked for
+HEAD_LAST = ("en",)  # languages whose noun phrases end with their head word
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,12 @@ class Lexicon:
                 french.append(kept[i])
                 untranslated.append(True)
                 i += 1
+        if language in HEAD_LAST:
+            # an English phrase ends with its head, a French one begins with it: "tenant
+            # satisfaction" is « satisfaction (des) locataires », "older people" « personnes
+            # âgées » (a lexicon expression keeps its own order: it is French already)
+            french.reverse()
+            untranslated.reverse()
         return Translation(language, tuple(french), known, tuple(untranslated), foreign)
 
     def concepts_for(self, words: Sequence[str]) -> list[list[Concept]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.search import SearchIndex, SearchRequest, sync_index
-from indexer.search.concepts import concepts_from
+from indexer.search.concepts import concepts_from, concepts_in
 from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 
@@ -32,6 +32,11 @@ RECORDS = {
     "discrimination-es": ("La discriminación en el Caribe", "es", ()),
     "discrimination-en": ("Discrimination in hiring", "en", ()),
     "discrimination-fr": ("Les discriminations à l'embauche", "fr", ("discriminations",)),
+    "chomeurs": ("Les chômeurs de longue date", "fr", ("emploi-insertion",)),
+    "sismique-fr": ("Le risque sismique aux Antilles", "fr", ("developpement-durable",)),
+    "sismico-es": ("Riesgo sísmico en el Caribe", "es", ()),
+    "risques-fr": ("Les risques naturels : cyclones et séismes", "fr", ("developpement-durable",)),
+    "risques-ailleurs": ("Les risques locatifs", "fr", ("logement",)),
 }  # fmt: skip
 
 
@@ -62,10 +67,13 @@ def test_an_english_query_finds_the_french_documents_on_its_concept_after_its_ow
     found, page = search("youth employment")
     assert found[0] == "youth-jobs"  # the words themselves, in their language, come first
     assert "emploi-jeunes" in found  # French, with the words of "emploi des jeunes"
-    # the concept, not the thematics: a French document on both thematics without "emploi"
-    # is not taken, nor one on employment alone, nor an English one on youth alone
-    assert "chomage-jeunes" not in found and "emploi-seniors" not in found
-    assert "mentors" not in found and "clauses" not in found
+    # the concept first: the French documents on its thematic that say only part of its
+    # expression (« jeunes », « emploi ») come after those that say all of it
+    last = max(found.index("emploi-jeunes"), found.index("emploi-des-jeunes"))
+    assert last < found.index("chomage-jeunes") and last < found.index("emploi-seniors")
+    # and not the thematics: neither a document on another thematic that says « jeunes », nor
+    # one on the thematic without a word of the expression, nor an English one on youth alone
+    assert "engagement" not in found and "clauses" not in found and "mentors" not in found
     assert page.concepts == ("emploi-insertion",)
     assert page.concept_terms == ("emploi des jeunes",)
 
@@ -137,3 +145,26 @@ def test_a_french_query_finds_the_english_and_spanish_documents_on_its_concept_a
 def test_a_french_query_no_concept_covers_is_left_alone(search) -> None:
     found, page = search("médiation Fort-de-France")
     assert found == ["mediation"] and page.concepts == () and not page.concepts_from_french
+
+
+def test_a_document_naming_the_concept_in_a_third_language_comes_after_the_french_ones(
+    search,
+) -> None:
+    # "earthquake risk" is « risque sismique »: the French documents saying it, then the
+    # Spanish one that names it ("riesgo sísmico"), then the French ones on its thematic that
+    # say part of it (« risques naturels »)
+    found, page = search("earthquake risk")
+    assert page.concept_terms == ("risque sismique",)
+    assert found == ["sismique-fr", "sismico-es", "risques-fr"]
+
+
+def test_concepts_one_english_stem_names_are_found_by_either_french_expression(search) -> None:
+    # "unemployment" and "unemployed" stem alike: « chômage » and « chômeurs » are one concept
+    # there, not two that a document would need both of
+    found, page = search("unemployment")
+    assert "chomage-jeunes" in found and "chomeurs" in found
+    assert page.concept_terms == ("chômage OU chômeurs",)
+    concepts = concepts_in(
+        ["unemployed"], concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
+    )
+    assert concepts is not None and [c.expression for c in concepts] == ["chômage OU chômeurs"]

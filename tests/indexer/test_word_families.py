@@ -19,6 +19,10 @@ TEXTS = {
     "mediatheque": ("La médiathèque hors les murs", "Des lectures au pied des immeubles."),
     "inserer": ("Insérer par l'activité", "Des chantiers pour les habitants."),
     "insertion": ("Les clauses d'insertion", "Des heures de travail réservées."),
+    "traditions": ("Les traditions du carnaval", "Des groupes à pied depuis 1950."),
+    "traditionnelle": ("La musique traditionnelle", "Le tambour et la danse."),
+    "parentalite": ("Soutenir la parentalité", "Des groupes de parole."),
+    "parents": ("Les parents et le collège", "Des rencontres chaque trimestre."),
 }
 
 
@@ -37,6 +41,9 @@ def search(tmp_path_factory):  # type: ignore[no-untyped-def]
         ("médiateur", "mediateurs", "mediation"),
         ("insertion", "insertion", "inserer"),
         ("insérer", "inserer", "insertion"),
+        ("traditions", "traditions", "traditionnelle"),
+        ("traditionnelle", "traditionnelle", "traditions"),
+        ("parentalité", "parentalite", "parents"),
     ],
 )
 def test_a_word_finds_its_family_after_itself(search, query, first, relative) -> None:
@@ -50,3 +57,10 @@ def test_a_shared_beginning_is_not_a_family(search) -> None:
     assert "mediation" not in search("médiathèque")
     assert family_roots("mediatheque") == set()
     assert not family_stems("mediation") & family_stems("mediatheque")
+
+
+def test_an_adjective_or_a_quality_is_no_family_of_a_shorter_beginning() -> None:
+    # the root left once « alité » is cut must still be a word's (5 letters at least)
+    assert family_roots("mentalite") == set()
+    assert family_roots("fiscalite") == set()
+    assert "parent" in family_stems("parentalite")

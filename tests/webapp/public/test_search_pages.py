@@ -574,10 +574,11 @@ def test_a_query_widened_to_related_terms_says_which(client) -> None:
 
 
 def test_an_english_query_no_label_covers_says_which_french_words_it_searched(client) -> None:
-    # "district council": no concept's name; the lexicon says « quartier », « conseil »
+    # "district council": no concept's name; the lexicon says « quartier », « conseil », put in
+    # French order (the head first: « conseil (de) quartier »)
     doc, _ = page(client, "/?q=district+council")
     assert "Compte rendu du conseil de quartier" in hit_titles(doc)
     notice = doc.cssselect(".concepts")[0].text_content()
-    assert "« quartier conseil » (traduction mot à mot)" in notice
+    assert "« conseil quartier » (traduction mot à mot)" in notice
     data = client.get("/api/search?q=district+council").get_json()
-    assert data["concept_terms"] == ["quartier conseil"] and data["concepts"] == [""]
+    assert data["concept_terms"] == ["conseil quartier"] and data["concepts"] == [""]
