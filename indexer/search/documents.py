@@ -38,7 +38,8 @@ class IndexDocument:
     rev: int
     language: str  # analysis language (fr, en, es)
     title_terms: str  # space-separated analysed terms
-    meta_terms: str  # subtitle, authors, abstract, keywords, territories, publisher, call number
+    meta_terms: str  # subtitle, authors, abstract, territories, publisher, call number
+    subject_terms: str  # the keywords: what the record is about, weighed apart (few words)
     body_terms: str
     spell_words: str  # distinct folded words, for spelling suggestions, and their accented
     # forms as "folded=accented" (a suggestion is shown as the fund writes it: "médiation")
@@ -67,7 +68,6 @@ def build_document(
             " ".join(a.display for a in record.authors),
             " ".join(record.name_variants),  # other forms of its authorities' names
             record.abstract,
-            " ".join(record.keywords),
             " ".join(record.territories),
             record.publisher,
             record.call_number,
@@ -80,19 +80,23 @@ def build_document(
         body_terms = text_terms
     else:
         body_terms = " ".join(text_terms if text_terms is not None else analyze(text, lang))
+    subjects = " ".join(record.keywords)[:ABSTRACT_FIELDS_LIMIT]
     title_words, meta_words = words(record.title, lang), words(meta, lang)
+    subject_words = words(subjects, lang)
     spell = dict.fromkeys(title_words)
     spell.update(dict.fromkeys(meta_words))
+    spell.update(dict.fromkeys(subject_words))
     return IndexDocument(
         id=record.id,
         rev=record.rev,
         language=lang,
         title_terms=" ".join(stem_words(title_words, lang)),
         meta_terms=" ".join(stem_words(meta_words, lang)),
+        subject_terms=" ".join(stem_words(subject_words, lang)),
         body_terms=body_terms,
         spell_words=" ".join(
             [w for w in spell if not w.isdigit()]
-            + sorted(accented_forms(record.title + " " + meta))
+            + sorted(accented_forms(" ".join((record.title, meta, subjects))))
         ),
         year=record.year,
         doc_type=str(record.doc_type),

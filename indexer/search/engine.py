@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, AnyOf, Bonus, QueryCompiler, labels_query
+from .compiler import FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -358,7 +358,9 @@ class SearchIndex(IndexStore):
         reader = view.searcher.reader()
         named = near = 0
         # named in the title, subtitle, abstract or keywords: what the document is about
-        query = labels_query([[terms for _, terms in concept.labels]], ("title", "meta"))
+        query = labels_query(
+            [[terms for _, terms in concept.labels]], ("title", "subjects", "meta")
+        )
         if query is not None:
             work.searches += 1
             named = facets_bitmap(set(view.searcher.docs_for_query(query)), bitmaps.size)
@@ -468,7 +470,7 @@ class SearchIndex(IndexStore):
                 work.scanned += 1
                 if any(
                     next(iter(reader.expand_prefix(f, option.prefix)), None) is not None
-                    for f in ("title", "meta", "body")
+                    for f in FIELDS
                 ):
                     return True
                 continue

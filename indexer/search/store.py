@@ -55,7 +55,7 @@ from .staging import BatchWriter, adopt, remove_abandoned, staging_folder
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the keywords in a field of their own (subjects)
 _CURRENT = "CURRENT"
 _STAMP = "fonds-stamp.json"
 
@@ -66,6 +66,7 @@ def _schema() -> Schema:
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=terms, phrase=True),
         meta=TEXT(analyzer=terms, phrase=True),
+        subjects=TEXT(analyzer=terms, phrase=True),
         body=TEXT(analyzer=terms, phrase=True),
         spell=KEYWORD(scorable=False),
         lang=ID(),
@@ -760,6 +761,7 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
         "id": str(doc.id),
         "title": doc.title_terms,
         "meta": doc.meta_terms,
+        "subjects": doc.subject_terms,
         "body": doc.body_terms,
         "spell": doc.spell_words,
         "lang": doc.language,
