@@ -180,10 +180,9 @@ class BatchWriter(SegmentWriter):
         self._plain = not any(
             field.vector or field.separate_spelling() for _, field in self.schema.items()
         )
-        # Values and weights shared by the postings that have the same (a word met once at
-        # position 12, twice): a million postings, far fewer distinct values.
-        self._values: dict[tuple[bool, int], bytes] = {}
-        self._weights: dict[tuple[float, int], float] = {}
+        # The values of words met once, by position, shared by the postings that have the
+        # same: a million postings, far fewer distinct values.
+        self._single_positions: dict[int, bytes] = {}
 
     def add_document(self, **fields: Any) -> None:
         if not self._plain or any(name.startswith("_") for name in fields):
@@ -240,35 +239,41 @@ class BatchWriter(SegmentWriter):
     ) -> tuple[int, int]:
         """The postings of a value a bare regex tokenizer splits, added to its field's terms
         in the order Whoosh's own analysis gives them (first occurrence); (field length, bytes
-        added to the pool). Values are Whoosh's: Positions.encode (the count, then the
-        pickled gaps between positions) or the count alone."""
+        added to the pool). Values and weights are Whoosh's: Positions.encode (the count, then
+        the pickled gaps between positions) or the count alone, and count × field boost."""
+        words = field.analyzer.expression.findall(value)
         places: dict[str, list[int]] = {}
-        for position, word in enumerate(field.analyzer.expression.findall(value)):
+        for position, word in enumerate(words):
             found = places.get(word)
             if found is None:
                 places[word] = [position]
             else:
                 found.append(position)
         docnum, boost, pool = self.docnum, fmt.field_boost, self.pool
+        once = float(1) * boost
+        size = pool.POSTING * len(places)
+        # Most words of a document occur once: their value depends on their position alone
+        # (counts only: on nothing), shared by every document.
         positions = type(fmt) is Positions
-        values, weights = self._values, self._weights
-        length = size = 0
+        single = self._single_positions
         for word, p in places.items():
-            n = len(p)
-            length += n
-            if positions and n > 1:
-                gaps = [p[0], *(b - a for a, b in zip(p, p[1:], strict=False))]
-                value_bytes = pack_uint(n) + dumps(gaps, 2)
-                size += len(value_bytes)
+            if len(p) == 1:
+                if positions:
+                    value_bytes = single.get(p[0])
+                    if value_bytes is None:
+                        value_bytes = single[p[0]] = ONE + dumps(p, 2)
+                else:
+                    value_bytes = ONE
+                weight = once
             else:
-                key = (positions, p[0] if positions else n)
-                value_bytes = values.get(key)
-                if value_bytes is None:
-                    encoded = pack_uint(n) + dumps(p, 2) if positions else pack_uint(n)
-                    value_bytes = values[key] = encoded
-            weight = weights.get((boost, n))
-            if weight is None:
-                weight = weights[(boost, n)] = float(n) * boost
+                n = len(p)
+                if positions:
+                    gaps = [p[0], *(b - a for a, b in zip(p, p[1:], strict=False))]
+                    value_bytes = pack_uint(n) + dumps(gaps, 2)
+                else:
+                    value_bytes = pack_uint(n)
+                weight = float(n) * boost
+                size += len(value_bytes)
             term = word.encode("utf-8")
             postings = terms.get(term)
             if postings is None:
@@ -276,7 +281,7 @@ class BatchWriter(SegmentWriter):
                 size += pool.TERM + len(term)
             else:
                 postings += (docnum, weight, value_bytes)
-        return length, size + pool.POSTING * len(places)
+        return len(words), size
 
     def _add_slowly(self, fields: dict[str, Any]) -> None:
         super().add_document(**fields)
@@ -304,6 +309,7 @@ class BatchWriter(SegmentWriter):
 
 
 _TERM = itemgetter(0, 1)
+ONE = pack_uint(1)
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
 
