@@ -242,26 +242,30 @@ class BatchWriter(SegmentWriter):
         added to the pool). Values and weights are Whoosh's: Positions.encode (the count, then
         the pickled gaps between positions) or the count alone, and count × field boost."""
         words = field.analyzer.expression.findall(value)
-        places: dict[str, list[int]] = {}
+        # A word's position, or its positions when it occurs more than once (most occur
+        # once: no list for them).
+        places: dict[str, Any] = {}
         for position, word in enumerate(words):
             found = places.get(word)
             if found is None:
-                places[word] = [position]
+                places[word] = position
+            elif found.__class__ is int:
+                places[word] = [found, position]
             else:
                 found.append(position)
         docnum, boost, pool = self.docnum, fmt.field_boost, self.pool
         once = float(1) * boost
         size = pool.POSTING * len(places)
-        # Most words of a document occur once: their value depends on their position alone
-        # (counts only: on nothing), shared by every document.
+        # The value of a word met once depends on its position alone (counts only: on
+        # nothing), shared by every document.
         positions = type(fmt) is Positions
         single = self._single_positions
         for word, p in places.items():
-            if len(p) == 1:
+            if p.__class__ is int:
                 if positions:
-                    value_bytes = single.get(p[0])
+                    value_bytes = single.get(p)
                     if value_bytes is None:
-                        value_bytes = single[p[0]] = ONE + dumps(p, 2)
+                        value_bytes = single[p] = ONE + dumps([p], 2)
                 else:
                     value_bytes = ONE
                 weight = once
