@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
@@ -367,9 +367,15 @@ class Tagger:
 
     def scores(self, doc: TagInput) -> list[ThemeScore]:
         """Every thematic with evidence, best first (assigned or not)."""
-        return self._score(self._collect(doc))
+        scores, matched = self._score(self._collect(doc))
+        return [matched(t) for t in scores]
 
-    def _score(self, fields: _Fields) -> list[ThemeScore]:
+    def _score(
+        self, fields: _Fields
+    ) -> tuple[list[ThemeScore], Callable[[ThemeScore], ThemeScore]]:
+        """Every thematic with evidence, best first, without its matches (deciding does not
+        read them), and what gives a thematic its matches: an import keeps one or two of
+        a record's thematics, and the matches of the others were a third of its scoring."""
         s = self.settings
         text_norm = 1.0 - s.b + s.b * (fields.text_terms / s.avg_text_terms)
         norms = {
@@ -408,12 +414,30 @@ class Tagger:
             shares = split[concept.theme]
             for f, part in enumerate(field_pseudo[cid]):
                 shares[f] += contribution * part / x
-        for (cid, name), _ in per_field.items():
+        # Each thematic's concepts found per field, in the order they were found.
+        by_theme: dict[str, list[tuple[int, str, dict[int, int]]]] = defaultdict(list)
+        for (cid, name), keys in per_field.items():
             concept = self._concepts[cid]
             if not concept.cue or name in ("title", "keywords"):
                 specific[concept.theme] = True
-        out = []
-        for theme, total in raw.items():
+            by_theme[self.slugs[concept.theme]].append((cid, name, keys))
+        out = [
+            ThemeScore(
+                self.slugs[theme],
+                total,
+                total / (total + s.sigma),
+                specific[theme],
+                (),
+                fields.text_terms > 0,
+                (split[theme][0], split[theme][1], split[theme][2], split[theme][3]),
+                cue_raw[theme],
+                concepts[theme],
+            )
+            for theme, total in raw.items()
+        ]
+        out.sort(key=lambda t: (-t.raw, t.slug))
+
+        def matched(theme: ThemeScore) -> ThemeScore:
             matches = [
                 ConceptMatch(
                     term=" / ".join(
@@ -424,25 +448,12 @@ class Tagger:
                     key=max(keys, key=lambda k: (keys[k], -k)),
                     contribution=round(contributions[cid], 4),
                 )
-                for (cid, name), keys in per_field.items()
-                if self._concepts[cid].theme == theme
+                for cid, name, keys in by_theme[theme.slug]
             ]
             matches.sort(key=lambda m: (-m.contribution, FIELDS.index(m.field), m.term))
-            out.append(
-                ThemeScore(
-                    self.slugs[theme],
-                    total,
-                    total / (total + s.sigma),
-                    specific[theme],
-                    tuple(matches),
-                    fields.text_terms > 0,
-                    (split[theme][0], split[theme][1], split[theme][2], split[theme][3]),
-                    cue_raw[theme],
-                    concepts[theme],
-                )
-            )
-        out.sort(key=lambda t: (-t.raw, t.slug))
-        return out
+            return replace(theme, matches=tuple(matches))
+
+        return out, matched
 
     def decide(self, scores: Sequence[ThemeScore]) -> list[ThemeScore]:
         """The thematics to assign among scored ones (threshold, relative cut, at most N)."""
@@ -467,17 +478,20 @@ class Tagger:
         With a model the score is the probability that the documentalist keeps the thematic;
         with the rules alone it is S / (S + σ)."""
         fields = self._collect(doc)
-        scores = self._score(fields)
+        scores, matched = self._score(fields)
         if self.model is None:
             return [
                 ThemeAssignment(
-                    t.slug, ThemeSource.AUTO, round(t.score, 4), self._evidence(t, doc, fields)
+                    t.slug,
+                    ThemeSource.AUTO,
+                    round(t.score, 4),
+                    self._evidence(matched(t), doc, fields),
                 )
                 for t in self.decide(scores)
             ]
         out = []
         for decision in self.model.decide(scores):
-            evidence = self._evidence(decision.theme, doc, fields)
+            evidence = self._evidence(matched(decision.theme), doc, fields)
             evidence["model"] = {
                 "probability": round(decision.probability, 4),
                 "rule_score": round(decision.theme.score, 4),

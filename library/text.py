@@ -67,7 +67,8 @@ def normalise_title(title: str) -> str:
 
 def clean_line(text: str) -> str:
     """One line of text: control characters dropped, spaces collapsed."""
-    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    if not text.isprintable():  # a printable text has no character of category C
+        text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     return _SPACES.sub(" ", text).strip()
 
 

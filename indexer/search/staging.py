@@ -21,15 +21,19 @@ exclusive lock on its own lock file for as long as it is in use.
 from __future__ import annotations
 
 import fcntl
+import heapq
 import marshal
 import os
 import shutil
 import tempfile
 import time
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
+from pickle import dumps
 from typing import Any, BinaryIO
 
 from whoosh.analysis import RegexTokenizer
@@ -44,31 +48,57 @@ _LOCK = ".lock"
 _ABANDONED_AFTER_S = 60.0  # a folder younger than this may be one whose lock is being taken
 
 
-class RunPool(PostingPool):
-    """Whoosh's posting pool, spilling its sorted runs to disk in marshalled blocks.
+class TermPool(PostingPool):
+    """The postings of a batch gathered by term as they come, spilled to disk past `limitmb`
+    in runs sorted by term, in marshalled blocks.
 
-    Whoosh pickles a run one posting at a time and reads it back the same way: writing a
-    10,000-row import as one segment spent more time there than in the segment itself."""
+    Whoosh's pool keeps one tuple per posting, sorts them all (a million in a 10,000-row
+    import: its sort, its spills and their merge were a sixth of the import) and pickles a
+    run one posting at a time. Here a term's postings are a flat list [docnum, weight,
+    value, docnum, …] in the order documents were added (the writer numbers them in that
+    order), so only the terms are sorted, and the runs are merged term by term: a term's
+    postings in a later run come after those of an earlier one."""
 
-    BLOCK = 20_000  # postings per marshalled block
+    BLOCK = 2_000  # terms per marshalled block of a run
+    POSTING = 40  # bytes a posting costs in memory, beyond its value (list slots, numbers)
+    TERM = 200  # bytes a new term costs (its key, its dictionary entry, its list)
+
+    def __init__(self, tempstore: Any, segment: Any, limitmb: float) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self.fields: dict[str, dict[bytes, list[Any]]] = {}
+        self.runs: list[str] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        # Whoosh's own add asserts the types and keeps a set of field names no one reads.
-        self.currentsize += 96 + len(item[1]) + len(item[4] or b"")
+        """One posting (fieldname, term, docnum, weight, value): Whoosh's own writer's way."""
+        name, term, docnum, weight, value = item
+        terms = self.field(name)
+        postings = terms.get(term)
+        if postings is None:
+            terms[term] = [docnum, weight, value]
+            self.currentsize += self.TERM + len(term)
+        else:
+            postings += (docnum, weight, value)
+        self.grew(self.POSTING + len(value or b""))
+
+    def field(self, name: str) -> dict[bytes, list[Any]]:
+        """{term: flat postings} of a field, for a writer adding a document's postings."""
+        terms = self.fields.get(name)
+        if terms is None:
+            terms = self.fields[name] = {}
+        return terms
+
+    def grew(self, size: int) -> None:
+        """`size` more bytes added: a run is written when past the limit."""
+        self.currentsize += size
         if self.currentsize > self.limit:
             self.save()
-        self.current.append(item)
 
-    def add_many(self, items: Sequence[tuple[str, bytes, int, float, bytes | None]]) -> None:
-        """A document's postings at once."""
-        self.currentsize += sum(96 + len(item[1]) + len(item[4] or b"") for item in items)
-        self.current.extend(items)
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _write_run(self, f: BinaryIO, items: Iterable[Any]) -> None:
+    def save(self) -> None:
+        if not self.fields:
+            return
+        path, f = self._new_run()
         block: list[Any] = []
-        for item in items:
+        for item in self._sorted():
             block.append(item)
             if len(block) >= self.BLOCK:
                 _write_block(f, block)
@@ -76,6 +106,38 @@ class RunPool(PostingPool):
         if block:
             _write_block(f, block)
         f.close()
+        self.runs.append(path)
+        self.fields = {}
+        self.currentsize = 0
+
+    def terms(self) -> Iterator[tuple[str, bytes, list[Any]]]:
+        """(fieldname, term, flat postings) of every term, in order of field then term."""
+        if not self.runs:
+            yield from self._sorted()
+            return
+        self.save()
+        runs, self.runs = self.runs, []
+        merged = heapq.merge(*(self._read_run(path) for path in runs), key=_TERM)
+        for (name, term), runs_of_term in groupby(merged, key=_TERM):
+            postings: list[Any] = []
+            for _, _, part in runs_of_term:
+                postings += part
+            yield name, term, postings
+
+    def items(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        """The postings one by one, sorted, as Whoosh's pool gives them."""
+        for name, term, postings in self.terms():
+            for i in range(0, len(postings), 3):
+                yield name, term, postings[i], postings[i + 1], postings[i + 2]
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        return self.items()
+
+    def _sorted(self) -> Iterator[tuple[str, bytes, list[Any]]]:
+        for name in sorted(self.fields):
+            terms = self.fields[name]
+            for term in sorted(terms):
+                yield name, term, terms[term]
 
     def _read_run(self, path: str) -> Iterator[Any]:
         f = self._open_run(path)
@@ -92,18 +154,19 @@ class BatchWriter(SegmentWriter):
 
     - Terms of a field analysed by a bare regex tokenizer into positions or frequencies
       (ours: the text arrives already analysed, space-separated) are counted straight from
-      the tokenizer's own expression, not a token object per word through Whoosh's chain;
-    - postings go to the pool a document at a time (RunPool);
+      the tokenizer's own expression, not a token object per word through Whoosh's chain,
+      and go to the pool's list of their term (TermPool);
     - the field lengths the postings need come from memory, as the writer saw them (rounded
       as Whoosh stores them), not from the columns just written, read back posting by
-      posting.
+      posting;
+    - each term's postings go to the codec a block at a time (`_add_postings`).
     What it writes is what Whoosh's own writer would write, byte for byte
     (tests/indexer/test_index_staging.py compares them). A document with boosts
     (`_boost`, `_<field>_boost`, `_stored_<field>`) goes Whoosh's own way."""
 
     def __init__(self, ix: Any, *, limitmb: float, codec: Any) -> None:
         super().__init__(ix, limitmb=limitmb, codec=codec)
-        self.pool = RunPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._counted = {
             name: field.format
             for name, field in self.schema.items()
@@ -117,17 +180,20 @@ class BatchWriter(SegmentWriter):
         self._plain = not any(
             field.vector or field.separate_spelling() for _, field in self.schema.items()
         )
+        # The values of words met once, by position, shared by the postings that have the
+        # same: a million postings, far fewer distinct values.
+        self._single_positions: dict[int, bytes] = {}
 
     def add_document(self, **fields: Any) -> None:
         if not self._plain or any(name.startswith("_") for name in fields):
             return self._add_slowly(fields)
         self._check_state()
-        docnum, schema = self.docnum, self.schema
+        docnum, schema, pool = self.docnum, self.schema, self.pool
         self._check_fields(schema, fields)
-        postings: list[tuple[str, bytes, int, float, bytes]] = []
         lengths = dict.fromkeys(self._lengths, 0)
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
+        size = 0
         try:
             for name in sorted(fields):
                 value = fields[name]
@@ -137,10 +203,20 @@ class BatchWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fmt = self._counted.get(name)
-                    items = _counted(value, field, fmt) if fmt else field.index(value)
-                    for term, freq, weight, encoded in items:
-                        length += freq
-                        postings.append((name, term, docnum, weight, encoded))
+                    if fmt is not None and isinstance(value, str):
+                        length, added = self._add_counted(pool.field(name), value, field, fmt)
+                        size += added
+                    else:
+                        terms = pool.field(name)
+                        for term, freq, weight, encoded in field.index(value):
+                            length += freq
+                            postings = terms.get(term)
+                            if postings is None:
+                                terms[term] = [docnum, weight, encoded]
+                                size += pool.TERM + len(term)
+                            else:
+                                postings += (docnum, weight, encoded)
+                            size += pool.POSTING + len(encoded or b"")
                     if not field.scorable:
                         length = 0
                     lengths[name] = length
@@ -153,10 +229,63 @@ class BatchWriter(SegmentWriter):
             raise
         perdoc.finish_doc()
         self._note_lengths(lengths)
-        self.pool.add_many(postings)
+        pool.grew(size)
         self._added = True
         self.docnum += 1
         return None
+
+    def _add_counted(
+        self, terms: dict[bytes, list[Any]], value: str, field: Any, fmt: Any
+    ) -> tuple[int, int]:
+        """The postings of a value a bare regex tokenizer splits, added to its field's terms
+        in the order Whoosh's own analysis gives them (first occurrence); (field length, bytes
+        added to the pool). Values and weights are Whoosh's: Positions.encode (the count, then
+        the pickled gaps between positions) or the count alone, and count × field boost."""
+        words = field.analyzer.expression.findall(value)
+        # A word's position, or its positions when it occurs more than once (most occur
+        # once: no list for them).
+        places: dict[str, Any] = {}
+        for position, word in enumerate(words):
+            found = places.get(word)
+            if found is None:
+                places[word] = position
+            elif found.__class__ is int:
+                places[word] = [found, position]
+            else:
+                found.append(position)
+        docnum, boost, pool = self.docnum, fmt.field_boost, self.pool
+        once = float(1) * boost
+        size = pool.POSTING * len(places)
+        # The value of a word met once depends on its position alone (counts only: on
+        # nothing), shared by every document.
+        positions = type(fmt) is Positions
+        single = self._single_positions
+        for word, p in places.items():
+            if p.__class__ is int:
+                if positions:
+                    value_bytes = single.get(p)
+                    if value_bytes is None:
+                        value_bytes = single[p] = ONE + dumps([p], 2)
+                else:
+                    value_bytes = ONE
+                weight = once
+            else:
+                n = len(p)
+                if positions:
+                    gaps = [p[0], *(b - a for a, b in zip(p, p[1:], strict=False))]
+                    value_bytes = pack_uint(n) + dumps(gaps, 2)
+                else:
+                    value_bytes = pack_uint(n)
+                weight = float(n) * boost
+                size += len(value_bytes)
+            term = word.encode("utf-8")
+            postings = terms.get(term)
+            if postings is None:
+                terms[term] = [docnum, weight, value_bytes]
+                size += pool.TERM + len(term)
+            else:
+                postings += (docnum, weight, value_bytes)
+        return len(words), size
 
     def _add_slowly(self, fields: dict[str, Any]) -> None:
         super().add_document(**fields)
@@ -176,8 +305,67 @@ class BatchWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        self.fieldwriter.add_postings(self.schema, _Lengths(self._lengths), self.pool.items())
+        if self._plain:
+            _add_postings(self.fieldwriter, self.schema, self._lengths, self.pool.terms())
+        else:
+            self.fieldwriter.add_postings(self.schema, _Lengths(self._lengths), self.pool.items())
         self.fieldwriter.close()
+
+
+_TERM = itemgetter(0, 1)
+ONE = pack_uint(1)
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+def _add_postings(
+    fieldwriter: Any,
+    schema: Any,
+    lengths: dict[str, array],
+    terms: Iterable[tuple[str, bytes, list[Any]]],
+) -> None:
+    """Whoosh's `FieldWriter.add_postings` a term at a time: a term's postings are cut into
+    the codec's blocks and each block handed to its postings writer whole, in the state its
+    `add_posting` would have left it, posting after posting (a million postings in a
+    10,000-row import: five Python calls each were a tenth of the import). The blocks, the
+    term infos and so the files are the ones Whoosh writes (tests/indexer/test_index_staging.py
+    compares them byte for byte)."""
+    field_name = None
+    column: array | None = None
+    for name, term, postings in terms:
+        if name != field_name:
+            if field_name is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(name, schema[name])
+            field_name, column = name, lengths.get(name)
+        fieldwriter.start_term(term)
+        writer = fieldwriter._postwriter  # noqa: SLF001 - the codec's writer of this term
+        step = 3 * writer._blocklimit  # noqa: SLF001
+        for start in range(0, len(postings), step):
+            if start:
+                writer._write_block()  # noqa: SLF001 - a full block, as add_posting writes it
+            block = postings[start : start + step]
+            _fill_block(writer, block[0::3], block[1::3], block[2::3], column)
+        fieldwriter.finish_term()
+    if field_name is not None:
+        fieldwriter.finish_field()
+
+
+def _fill_block(
+    writer: Any, ids: list[int], weights: list[float], values: list[Any], column: array | None
+) -> None:
+    """A postings writer's buffered block as `add_posting` fills it with these postings."""
+    writer._ids = array("I", ids)
+    writer._weights = array("f", weights)
+    # The pool shares equal values (TermPool): copies, or pickle would write a block's repeats
+    # as references to the first, not the bytes Whoosh writes.
+    writer._values = list(map(bytes, map(bytearray, filter(None, values))))
+    top = max(weights)
+    writer._maxweight = top if top > 0 else 0
+    if column is not None:
+        table = _LENGTH_OF_BYTE
+        found = [n for n in (table[column[d]] for d in ids) if n]
+        if found:
+            writer._minlength, writer._maxlength = min(found), max(found)
 
 
 class _Lengths:
@@ -190,31 +378,6 @@ class _Lengths:
         column = self.lengths.get(fieldname)
         stored = column[docnum] if column is not None else 0
         return byte_to_length(stored) if stored else default
-
-
-def _counted(value: str, field: Any, fmt: Any) -> list[tuple[bytes, int, float, bytes]]:
-    """(term, frequency, weight, encoded value) of each distinct word of a value a bare regex
-    tokenizer splits, in the order Whoosh's own analysis gives them (first occurrence)."""
-    if not isinstance(value, str):
-        return list(field.index(value))
-    places: dict[str, list[int]] = {}
-    for position, word in enumerate(field.analyzer.expression.findall(value)):
-        found = places.get(word)
-        if found is None:
-            places[word] = [position]
-        else:
-            found.append(position)
-    boost = fmt.field_boost
-    if type(fmt) is Positions:
-        encode = fmt.encode
-        return [
-            (word.encode("utf-8"), len(p), float(len(p)) * boost, encode(p))
-            for word, p in places.items()
-        ]
-    return [
-        (word.encode("utf-8"), len(p), float(len(p)) * boost, pack_uint(len(p)))
-        for word, p in places.items()
-    ]
 
 
 def _write_block(f: BinaryIO, block: list[Any]) -> None:

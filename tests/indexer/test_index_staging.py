@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -31,18 +32,18 @@ def test_a_batch_spilling_many_runs_reads_exactly_like_records_written_by_saves(
         sync_index(catalogue, saves, compact=True)  # merged into one segment
         expected = _contents(saves)
     monkeypatch.setattr(store, "WRITER_MB", 0.02)
-    monkeypatch.setattr(staging.RunPool, "BLOCK", 50)
+    monkeypatch.setattr(staging.TermPool, "BLOCK", 50)
     spills: list[int] = []
-    save = staging.RunPool.save
+    save = staging.TermPool.save
 
     def counting_save(pool):
-        spills.append(len(pool.current))
+        spills.append(sum(len(terms) for terms in pool.fields.values()))
         save(pool)
 
-    monkeypatch.setattr(staging.RunPool, "save", counting_save)
+    monkeypatch.setattr(staging.TermPool, "save", counting_save)
     with SearchIndex.open(instance / "batch", batch_limit=40) as batch:
         sync_index(catalogue, batch, compact=True)
-        assert len([n for n in spills if n]) > 5
+        assert len([n for n in spills if n > 50]) > 5  # runs of several blocks
         assert batch.segment_count() == 1
         assert _contents(batch) == expected
         assert batch.search(SearchRequest(q="médiation")).total == 150
@@ -185,7 +186,7 @@ def _reader_contents(reader) -> dict[str, object]:
     }
 
 
-def test_the_batch_writer_writes_what_whooshs_own_writer_writes(tmp_path):
+def test_the_batch_writer_writes_what_whooshs_own_writer_writes(tmp_path, monkeypatch):
     """Random documents (repeated words, accents, empty and long fields, boosts going
     Whoosh's own way) through both writers: the same postings, positions, weights, lengths
     and stored rows."""
@@ -223,15 +224,35 @@ def test_the_batch_writer_writes_what_whooshs_own_writer_writes(tmp_path):
         folder.mkdir()
         ix = whoosh_index.create_in(str(folder), store._schema())
         writer = writer_of(ix)
+        writer.compound = False  # its files one by one (a compound file holds their times)
         for fields in documents:
             writer.add_document(**fields)
         writer.commit(merge=False)
         with ix.reader() as reader:
-            return _reader_contents(reader)
+            return _reader_contents(reader) | {"files": _segment_files(ix)}
 
     whooshs = written(tmp_path / "whoosh", lambda ix: ix.writer(codec=store._Codec()))
+    runs: list[int] = []
+    save = staging.TermPool.save
+    monkeypatch.setattr(staging.TermPool, "save", lambda pool: runs.append(1) or save(pool))
     ours = written(
         tmp_path / "batch", lambda ix: staging.BatchWriter(ix, limitmb=0.05, codec=store._Codec())
     )
     assert ours == whooshs
+    assert len(runs) > 3  # its pool spilled runs, merged term by term
+    assert {name.rsplit(".", 1)[1] for name in whooshs["files"]} >= {"trm", "pst"}
     assert any((length or 0) > 1000 for length in whooshs["lengths"].values())  # rounded
+
+
+def _segment_files(ix) -> dict[str, bytes]:
+    """The bytes of the only segment's files, its random name left out."""
+    (segment,) = ix._segments()
+    name = segment.segment_id().encode()
+    folder = Path(ix.storage.folder)
+    return {
+        path.name.replace(segment.segment_id(), "SEGMENT"): path.read_bytes().replace(
+            name, b"SEGMENT"
+        )
+        for path in sorted(folder.iterdir())
+        if path.name.startswith(segment.segment_id())
+    }

@@ -335,3 +335,15 @@ def test_evidence_passages_skip_table_rows_and_run_together_headings(tagger):
         )
         assert "SOMMAIRE" not in passage["text"]
         assert "12 800" not in passage["text"]
+
+
+def test_the_evidence_of_a_proposal_lists_the_matches_its_score_has(tagger):
+    # tag() builds the matches of the thematics it keeps only; scores() of every thematic.
+    for doc in DOCUMENTS.values():
+        scores = {s.slug: s for s in tagger.scores(doc)}
+        assert all(s.matches for s in scores.values())
+        for assignment in tagger.tag(doc):
+            matches = scores[assignment.slug].matches
+            assert assignment.evidence["terms"] == [
+                {"term": m.term, "count": m.count, "field": m.field} for m in matches[:8]
+            ]
