@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator
+from operator import neg
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
@@ -93,6 +94,11 @@ class LazyRanking(Ranking, ABC):
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         """The first `stop` matches among `wanted` (all when None), best first."""
 
+
+class BoundedRanking(LazyRanking):
+    """A lazy ranking whose matches start with upper bounds of their scores, refined (`_refine`)
+    only while they stand at the top of the heap (`_best_first`)."""
+
     @abstractmethod
     def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
         """A closer bound of a match's score (checking one more phrase), and whether it is
@@ -114,7 +120,7 @@ class LazyRanking(Ranking, ABC):
         return out
 
 
-class _BonusRanking(LazyRanking):
+class _BonusRanking(BoundedRanking):
     """The matches of `base` (their scores in `scores`), each lifted by the bonus phrases it
     holds, summed as the union of the phrases sums them (`boost`, `union`: see compiler.Bonus)."""
 
@@ -184,18 +190,13 @@ class _BonusRanking(LazyRanking):
 def ranked(searcher: Any, query: Any) -> Ranking:
     """Every match of `query` best first. Phrases are checked lazily in each segment: those of
     an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus; else
-    every match is scored (union.all_scored). Segments are ranked apart and their pages
+    every match is scored and a page picked from them by a heap (_TableRanking). Segments are ranked apart and their pages
     merged (a segment's scores use the whole index's statistics, as Whoosh's do)."""
     leaves = searcher.leaf_searchers()
     context = searcher.context()
     if len(leaves) == 1 and leaves[0][1] == 0:
         return _ranked_leaf(leaves[0][0], query, context)
-    parts = [(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves]
-    if all(type(part) is Ranking for part, _ in parts):  # every match scored: merged whole
-        items = [(d + offset, score) for part, offset in parts for d, score in part]
-        items.sort(key=lambda item: (0 - item[1], item[0]))
-        return Ranking(items)
-    return _Segments(parts)
+    return _Segments([(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves])
 
 
 def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
@@ -219,9 +220,34 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
                 scores = _table(query.a.matcher(sub, context))
                 union = isinstance(together, AnyOf) and len(phrases) > 1
                 return _BonusRanking(scores, parts, together.boost, union)
-    table = _table(query.matcher(sub, context))
-    items = sorted(table.items(), key=lambda item: (0 - item[1], item[0]))
-    return Ranking([(d, float(score or 0.0)) for d, score in items])
+    return _TableRanking(_table(query.matcher(sub, context)))
+
+
+class _TableRanking(LazyRanking):
+    """Matches already scored ({docnum: score}): a page is the best `stop` of them, picked by
+    a heap (every match sorted only when all of them are asked for)."""
+
+    def __init__(self, table: dict[int, float]) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        table = self._table
+        if wanted is None:
+            scores, docnums = table.values(), table.keys()
+        else:
+            if len(wanted) < len(table):
+                docnums = [d for d in wanted if d in table]
+            else:
+                docnums = [d for d in table if d in wanted]
+            scores = list(map(table.__getitem__, docnums))
+        # best score first, then lowest docnum: the largest (score, -docnum)
+        pairs = zip(scores, map(neg, docnums))
+        if stop >= len(docnums):
+            best = sorted(pairs, reverse=True)
+        else:
+            best = heapq.nlargest(stop, pairs)
+        return [(-minus, float(score or 0.0)) for score, minus in best]
 
 
 class _Segments(Ranking):

@@ -132,6 +132,6 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
         assert list(ranked(searcher, query)) == every, q
     # phrases and words together went the lazy ways, in each segment
     if index.segment_count() == 1:
-        assert kinds == {"Ranking", "LazyUnion", "_BonusRanking"}
+        assert kinds == {"_TableRanking", "LazyUnion", "_BonusRanking"}
     else:
-        assert kinds == {"Ranking", "_Segments"}
+        assert kinds == {"_Segments"}
