@@ -203,11 +203,15 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
     """The ranking of one segment's matches (docnums of the segment)."""
     from .compiler import AnyOf, Bonus
     from .lazy_union import lazy_union
+    from .pruned_union import pruned_union
 
     if type(query) is AnyOf:
         lazy = lazy_union(sub, query, context)
         if lazy is not None:
             return lazy
+        pruned = pruned_union(sub, query, context)
+        if pruned is not None:
+            return pruned
     if isinstance(query, Bonus):
         together = query.b
         phrases = together.subqueries if isinstance(together, AnyOf) else [together]
@@ -242,7 +246,7 @@ class _TableRanking(LazyRanking):
                 docnums = [d for d in table if d in wanted]
             scores = list(map(table.__getitem__, docnums))
         # best score first, then lowest docnum: the largest (score, -docnum)
-        pairs = zip(scores, map(neg, docnums))
+        pairs = zip(scores, map(neg, docnums), strict=True)
         if stop >= len(docnums):
             best = sorted(pairs, reverse=True)
         else:
