@@ -100,7 +100,7 @@ def _plan(query: Any, searcher: Any, context: Any) -> Any:
     term = leaf.term()
     lengths = field_lengths(searcher, term[0]) if term else None
     found = decoded(searcher, leaf) if lengths is not None else None
-    if found is None:
+    if found is None or lengths is None:
         raise _Unplannable
     return _Leaf(found, leaf.scorer, _norms(searcher, term[0], leaf.scorer, lengths), factor)
 

@@ -237,6 +237,8 @@ class _TableRanking(LazyRanking):
 
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         table = self._table
+        scores: Collection[float]
+        docnums: Collection[int]
         if wanted is None:
             scores, docnums = table.values(), table.keys()
         else:
