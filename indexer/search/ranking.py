@@ -20,8 +20,10 @@ from collections.abc import Collection, Iterator
 from operator import neg
 from typing import Any
 
-from .phrases import FastPhrase, Prepared
-from .union import _table
+from whoosh import query as wq
+
+from .phrases import FastPhrase, Prepared, _ids
+from .union import _table, restricted
 
 EXACT, CLOSE, LOOSE = 0, 1, 2  # how far a heap entry's score is from the match's
 
@@ -221,10 +223,64 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
             if all(isinstance(p, Prepared) or _empty(p) for p in prepared) and all(
                 p.bound() is not None for p in parts
             ):
-                scores = _table(query.a.matcher(sub, context))
+                with restricted(sub, _within(query.a, sub)):
+                    scores = _table(query.a.matcher(sub, context))
                 union = isinstance(together, AnyOf) and len(phrases) > 1
                 return _BonusRanking(scores, parts, together.boost, union)
-    return _TableRanking(_table(query.matcher(sub, context)))
+    with restricted(sub, _within(query, sub)):
+        return _TableRanking(_table(query.matcher(sub, context)))
+
+
+def _within(query: Any, searcher: Any) -> set[int] | None:
+    """Documents outside which `query` cannot match, read from its terms' postings without
+    scoring them (more than its matches: a phrase counts as its words), when it is an AND
+    (None otherwise, or when some part cannot be bounded so)."""
+    from .compiler import AnyOf
+
+    kind = type(query)
+    if kind is wq.And or isinstance(query, wq.AndMaybe):
+        return _members(query, searcher, AnyOf)
+    return None
+
+
+def _members(query: Any, searcher: Any, any_of: type) -> set[int] | None:
+    kind = type(query)
+    if kind is any_of:
+        found: set[int] = set()
+        for sub in query.subqueries:
+            members = _members(sub, searcher, any_of)
+            if members is None:
+                return None
+            found |= members
+        return found
+    if kind is wq.And:
+        known = [
+            m for m in (_members(s, searcher, any_of) for s in query.subqueries) if m is not None
+        ]
+        if not known:
+            return None
+        known.sort(key=len)
+        return known[0].intersection(*known[1:])
+    if isinstance(query, wq.AndMaybe):
+        return _members(query.a, searcher, any_of)
+    if kind is wq.Term or kind is FastPhrase:
+        words = [query.text] if kind is wq.Term else [w for w in query.words if w is not None]
+        field = query.fieldname
+        if field not in searcher.schema or not words:
+            return set()
+        reader = searcher.reader()
+        within: set[int] | None = None
+        for word in words:
+            try:
+                text = searcher.schema[field].to_bytes(word)
+            except ValueError:
+                return set()
+            if (field, text) not in reader:
+                return set()
+            ids = _ids(searcher, reader.postings(field, text))
+            within = set(ids) if within is None else within.intersection(ids)
+        return within
+    return None
 
 
 class _TableRanking(LazyRanking):
