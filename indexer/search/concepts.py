@@ -89,10 +89,14 @@ def _cover(words: Sequence[str], concepts: Sequence[Concept]) -> list[Concept] |
     overlap ("youth employment" is one concept, not "youth" and "employment" as well)."""
     spans: list[tuple[int, int, Concept]] = []
     by_language: dict[str, list[str]] = {}
+    present: dict[str, set[str]] = {}  # a label can only start at one of the query's words
     for concept in concepts:
         for lang, label in concept.labels:
             if lang not in by_language:
                 by_language[lang] = [(analyze(w, lang) or [""])[0] for w in words]
+                present[lang] = set(by_language[lang])
+            if label and label[0] not in present[lang]:
+                continue
             flat = by_language[lang]
             n = len(label)
             for start in range(len(flat) - n + 1):

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
-from .ranking import CLOSE, LOOSE, LazyRanking
+from .ranking import CLOSE, LOOSE, BoundedRanking
 from .union import _add
 
 _MARGIN = 1.000001  # the loose bound is a flat sum: room for its rounding
@@ -92,7 +92,7 @@ def tables_of(node: Any) -> list[dict[int, float]]:
     return []
 
 
-class LazyUnion(LazyRanking):
+class LazyUnion(BoundedRanking):
     """The matches of a planned OR (see plan), best first."""
 
     def __init__(self, tree: Any) -> None:

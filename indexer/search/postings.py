@@ -56,7 +56,7 @@ class Decoded:
     def index(self) -> dict[int, int]:
         """{docnum: its rank in the lists} (built on first use)."""
         if self._index is None:
-            self._index = {d: i for i, d in enumerate(self.ids)}
+            self._index = dict(zip(self.ids, range(len(self.ids)), strict=True))
         return self._index
 
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 import heapq
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator
+from operator import neg
 from typing import Any
 
-from .phrases import FastPhrase, Prepared
-from .union import _table
+from whoosh import query as wq
+
+from .phrases import FastPhrase, Prepared, _ids
+from .union import _table, restricted
 
 EXACT, CLOSE, LOOSE = 0, 1, 2  # how far a heap entry's score is from the match's
 
@@ -93,6 +96,11 @@ class LazyRanking(Ranking, ABC):
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         """The first `stop` matches among `wanted` (all when None), best first."""
 
+
+class BoundedRanking(LazyRanking):
+    """A lazy ranking whose matches start with upper bounds of their scores, refined (`_refine`)
+    only while they stand at the top of the heap (`_best_first`)."""
+
     @abstractmethod
     def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
         """A closer bound of a match's score (checking one more phrase), and whether it is
@@ -114,7 +122,7 @@ class LazyRanking(Ranking, ABC):
         return out
 
 
-class _BonusRanking(LazyRanking):
+class _BonusRanking(BoundedRanking):
     """The matches of `base` (their scores in `scores`), each lifted by the bonus phrases it
     holds, summed as the union of the phrases sums them (`boost`, `union`: see compiler.Bonus)."""
 
@@ -184,29 +192,28 @@ class _BonusRanking(LazyRanking):
 def ranked(searcher: Any, query: Any) -> Ranking:
     """Every match of `query` best first. Phrases are checked lazily in each segment: those of
     an OR of words and phrases (lazy_union.py), the bonus phrases of a compiler.Bonus; else
-    every match is scored (union.all_scored). Segments are ranked apart and their pages
+    every match is scored and a page picked from them by a heap (_TableRanking). Segments are ranked apart and their pages
     merged (a segment's scores use the whole index's statistics, as Whoosh's do)."""
     leaves = searcher.leaf_searchers()
     context = searcher.context()
     if len(leaves) == 1 and leaves[0][1] == 0:
         return _ranked_leaf(leaves[0][0], query, context)
-    parts = [(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves]
-    if all(type(part) is Ranking for part, _ in parts):  # every match scored: merged whole
-        items = [(d + offset, score) for part, offset in parts for d, score in part]
-        items.sort(key=lambda item: (0 - item[1], item[0]))
-        return Ranking(items)
-    return _Segments(parts)
+    return _Segments([(_ranked_leaf(sub, query, context), offset) for sub, offset in leaves])
 
 
 def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
     """The ranking of one segment's matches (docnums of the segment)."""
     from .compiler import AnyOf, Bonus
     from .lazy_union import lazy_union
+    from .pruned_union import pruned_union
 
     if type(query) is AnyOf:
         lazy = lazy_union(sub, query, context)
         if lazy is not None:
             return lazy
+        pruned = pruned_union(sub, query, context)
+        if pruned is not None:
+            return pruned
     if isinstance(query, Bonus):
         together = query.b
         phrases = together.subqueries if isinstance(together, AnyOf) else [together]
@@ -216,12 +223,93 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
             if all(isinstance(p, Prepared) or _empty(p) for p in prepared) and all(
                 p.bound() is not None for p in parts
             ):
-                scores = _table(query.a.matcher(sub, context))
+                with restricted(sub, _within(query.a, sub)):
+                    scores = _table(query.a.matcher(sub, context))
                 union = isinstance(together, AnyOf) and len(phrases) > 1
                 return _BonusRanking(scores, parts, together.boost, union)
-    table = _table(query.matcher(sub, context))
-    items = sorted(table.items(), key=lambda item: (0 - item[1], item[0]))
-    return Ranking([(d, float(score or 0.0)) for d, score in items])
+    with restricted(sub, _within(query, sub)):
+        return _TableRanking(_table(query.matcher(sub, context)))
+
+
+def _within(query: Any, searcher: Any) -> set[int] | None:
+    """Documents outside which `query` cannot match, read from its terms' postings without
+    scoring them (more than its matches: a phrase counts as its words), when it is an AND
+    (None otherwise, or when some part cannot be bounded so)."""
+    from .compiler import AnyOf
+
+    kind = type(query)
+    if kind is wq.And or isinstance(query, wq.AndMaybe):
+        return _members(query, searcher, AnyOf)
+    return None
+
+
+def _members(query: Any, searcher: Any, any_of: type) -> set[int] | None:
+    kind = type(query)
+    if kind is any_of:
+        found: set[int] = set()
+        for sub in query.subqueries:
+            members = _members(sub, searcher, any_of)
+            if members is None:
+                return None
+            found |= members
+        return found
+    if kind is wq.And:
+        known = [
+            m for m in (_members(s, searcher, any_of) for s in query.subqueries) if m is not None
+        ]
+        if not known:
+            return None
+        known.sort(key=len)
+        return known[0].intersection(*known[1:])
+    if isinstance(query, wq.AndMaybe):
+        return _members(query.a, searcher, any_of)
+    if kind is wq.Term or kind is FastPhrase:
+        words = [query.text] if kind is wq.Term else [w for w in query.words if w is not None]
+        field = query.fieldname
+        if field not in searcher.schema or not words:
+            return set()
+        reader = searcher.reader()
+        within: set[int] | None = None
+        for word in words:
+            try:
+                text = searcher.schema[field].to_bytes(word)
+            except ValueError:
+                return set()
+            if (field, text) not in reader:
+                return set()
+            ids = _ids(searcher, reader.postings(field, text))
+            within = set(ids) if within is None else within.intersection(ids)
+        return within
+    return None
+
+
+class _TableRanking(LazyRanking):
+    """Matches already scored ({docnum: score}): a page is the best `stop` of them, picked by
+    a heap (every match sorted only when all of them are asked for)."""
+
+    def __init__(self, table: dict[int, float]) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        table = self._table
+        scores: Collection[float]
+        docnums: Collection[int]
+        if wanted is None:
+            scores, docnums = table.values(), table.keys()
+        else:
+            if len(wanted) < len(table):
+                docnums = [d for d in wanted if d in table]
+            else:
+                docnums = [d for d in table if d in wanted]
+            scores = list(map(table.__getitem__, docnums))
+        # best score first, then lowest docnum: the largest (score, -docnum)
+        pairs = zip(scores, map(neg, docnums), strict=True)
+        if stop >= len(docnums):
+            best = sorted(pairs, reverse=True)
+        else:
+            best = heapq.nlargest(stop, pairs)
+        return [(-minus, float(score or 0.0)) for score, minus in best]
 
 
 class _Segments(Ranking):

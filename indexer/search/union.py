@@ -14,6 +14,8 @@ the matcher interface as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from whoosh import matching
@@ -27,6 +29,23 @@ from .postings import Decoded, decoded
 
 _CACHE = "_fonds_field_lengths"
 _NORMS = "_fonds_length_norms"
+_ONLY = "_fonds_only"  # documents outside which no union needs its scores (see restricted)
+
+
+@contextmanager
+def restricted(searcher: Any, only: set[int] | None) -> Iterator[None]:
+    """While the block runs, the unions built on `searcher` score only the documents of `only`
+    (None: all): an AND's parts need no score where the AND cannot match. Each kept document's
+    score is computed as before, so any query whose matches all lie in `only` (and holds no
+    exclusion) gets the same table."""
+    if only is None:
+        yield
+        return
+    searcher.__dict__[_ONLY] = only
+    try:
+        yield
+    finally:
+        searcher.__dict__.pop(_ONLY, None)
 
 
 def union_matcher(
@@ -70,7 +89,8 @@ def _add(totals: dict[int, float], matcher: Any, searcher: Any, boost: float, sc
                 found = decoded(searcher, leaf)
                 if found is not None:
                     norms = _norms(searcher, term[0], scorer, lengths)
-                    _add_decoded(totals, found, scorer, norms, factor, boost)
+                    only = searcher.__dict__.get(_ONLY)
+                    _add_decoded(totals, found, scorer, norms, factor, boost, only)
                 else:
                     _add_scored(totals, leaf, scorer, lengths, factor, boost)
                 return
@@ -156,18 +176,24 @@ def _add_decoded(
     norms: list[float | None],
     factor: float | None,
     boost: float,
+    only: set[int] | None = None,
 ) -> None:
     """_add_scored on a decoded list, each document's length part of the formula read from
-    `norms` (the same value, computed once per searcher: see _norms)."""
+    `norms` (the same value, computed once per searcher: see _norms); only the documents of
+    `only` when given (see restricted)."""
     idf, k1_plus_1 = scorer.idf, scorer.K1 + 1
     get = totals.get
+    pairs: Any = zip(found.ids, found.weights, strict=True)
+    if only is not None:
+        index, weights = found.index(), found.weights
+        pairs = ((d, weights[index[d]]) for d in only.intersection(found.ids))
     if factor is None:
-        for docnum, tf in zip(found.ids, found.weights, strict=True):
-            score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))  # type: ignore[operator]
+        for docnum, tf in pairs:
+            score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
             totals[docnum] = get(docnum, 0.0) + score * boost
         return
-    for docnum, tf in zip(found.ids, found.weights, strict=True):
-        score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))  # type: ignore[operator]
+    for docnum, tf in pairs:
+        score = idf * ((tf * k1_plus_1) / (tf + norms[docnum]))
         totals[docnum] = get(docnum, 0.0) + (score * factor) * boost
 
 

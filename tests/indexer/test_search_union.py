@@ -109,12 +109,14 @@ def test_phrases_read_by_blocks_are_those_read_by_skips(index, monkeypatch) -> N
 
 
 def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
-    """The "words together" bonus checked only where a page needs it (ranking.py): any page,
-    under any filter, is the one every match scored gives, scores to the bit."""
+    """The "words together" bonus checked only where a page needs it (ranking.py), an OR of
+    words scored only where a page needs it (pruned_union.py): any page, under any filter, is
+    the one every match scored gives, scores to the bit."""
     searcher = index._fresh_view().searcher
     rng = random.Random(3)
     phrased = ['"emploi jeunes" OU logement', '"zone franche" OU "contrat ville"', '"ville emploi"']
     kinds = set()
+    pruned = 0  # pages a PrunedUnion found without scoring every match
     for q in [*QUERIES, "jeunes emploi ville", "social zone franche", "école famille", *phrased]:
         query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
         if query is None:
@@ -129,9 +131,11 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
                 expected = [(d, s) for d, s in every if d in wanted][:20]
                 assert ranking.top(wanted, 20) == expected, q
                 assert ranking.top(None, 10) == every[:10], q
+                pruned += getattr(ranking, "pruned", 0)
         assert list(ranked(searcher, query)) == every, q
     # phrases and words together went the lazy ways, in each segment
     if index.segment_count() == 1:
-        assert kinds == {"Ranking", "LazyUnion", "_BonusRanking"}
+        assert kinds == {"_TableRanking", "LazyUnion", "_BonusRanking", "PrunedUnion"}
+        assert pruned > 0
     else:
-        assert kinds == {"Ranking", "_Segments"}
+        assert kinds == {"_Segments"}
