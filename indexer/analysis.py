@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,7 +154,12 @@ def _split_cjk(word: str, start: int = 0) -> Iterator[tuple[str, int, int]]:
 def words(text: str, lang: str = DEFAULT_LANGUAGE, *, stops: bool = True) -> list[str]:
     """Folded words of a text, elisions (and stop words unless stops=False) removed, not stemmed."""
     lang = normalise_language(lang)
-    stop_words = STOP_WORDS[lang] if stops else frozenset()
+    if stops:
+        return analysed(text, lang)[0]
+    return _words(text, frozenset())
+
+
+def _words(text: str, stop_words: frozenset[str]) -> list[str]:
     folded = fold(_prepare(text)).replace("'", " ")
     found = _WORD.findall(folded)
     if _CJK.search(folded):
@@ -163,8 +169,47 @@ def words(text: str, lang: str = DEFAULT_LANGUAGE, *, stops: bool = True) -> lis
 
 def analyze(text: str, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The terms the index stores for a text: folded, filtered and stemmed, in order."""
+    return analysed(text, lang)[1]
+
+
+# The same short texts are analysed more than once: an import tags a record's title and
+# abstract, then indexes them in a later phase. Their analysis is remembered, words and terms
+# each joined by spaces (neither contains one), up to a bound on the characters kept.
+_MEMO_TEXT_LIMIT = 4_000  # longer texts (a document's full text) are not remembered
+_MEMO_CHARS_LIMIT = 16_000_000
+_memo: dict[tuple[str, str], tuple[str, str]] = {}
+_memo_chars = 0
+_memo_lock = threading.Lock()
+
+
+def analysed(text: str, lang: str = DEFAULT_LANGUAGE) -> tuple[list[str], list[str]]:
+    """(words, terms) of a text: `words(text, lang)` and `analyze(text, lang)` in one pass."""
+    global _memo_chars
     lang = normalise_language(lang)
-    return stem_words(words(text, lang), lang)
+    if len(text) > _MEMO_TEXT_LIMIT:
+        found = _words(text, STOP_WORDS[lang])
+        return found, stem_words(found, lang)
+    key = (text, lang)
+    kept = _memo.get(key)
+    if kept is not None:
+        return _split(kept[0]), _split(kept[1])
+    found = _words(text, STOP_WORDS[lang])
+    terms = stem_words(found, lang)
+    entry = (" ".join(found), " ".join(terms))
+    size = len(text) + len(entry[0]) + len(entry[1])
+    with _memo_lock:  # the web app analyses queries in several threads
+        while _memo and _memo_chars + size > _MEMO_CHARS_LIMIT:  # the oldest go first
+            oldest = next(iter(_memo))
+            old_words, old_terms = _memo.pop(oldest)
+            _memo_chars -= len(oldest[0]) + len(old_words) + len(old_terms)
+        if key not in _memo:
+            _memo[key] = entry
+            _memo_chars += size
+    return found, terms
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(" ") if joined else []
 
 
 def stem_words(found: list[str], lang: str = DEFAULT_LANGUAGE) -> list[str]:

@@ -300,7 +300,8 @@ def apply_import(
                 ):
                     proposals = tagger.tag(TagInput.from_record(record))
                     record = replace(record, themes=record.themes + tuple(proposals))
-                plan.created_ids.append(catalogue.insert(record))
+                # Its texts are clean (above): the tagger's themes add none.
+                plan.created_ids.append(catalogue.insert(record, xml_safe=True))
             elif row.action == "update" and row.existing_id is not None:
                 existing = catalogue.get(row.existing_id)
                 values = {name: getattr(row.record, name) for name in row.changes}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from library import Record
 from library.text import sort_key
 
-from ..analysis import analyze, fold, normalise_language, stem_words, words
+from ..analysis import analysed, analyze, fold, normalise_language
 
 ABSTRACT_FIELDS_LIMIT = 20_000  # characters of abstract/keywords analysed per record
 FORM_MARK = "="  # "folded=accented" in the spell field
@@ -62,27 +62,28 @@ def build_document(
     if record.id is None:
         raise ValueError("a record must be stored before it is indexed")
     lang = normalise_language(record.language)
-    meta = " ".join(
-        [
-            record.subtitle,
-            " ".join(a.display for a in record.authors),
-            " ".join(record.name_variants),  # other forms of its authorities' names
-            record.abstract,
-            " ".join(record.territories),
-            record.publisher,
-            record.call_number,
-            record.isbn.replace("-", ""),
-            record.issn,
-            record.host.title if record.host else "",  # an article: its periodical's title
-        ]
-    )[:ABSTRACT_FIELDS_LIMIT]
+    meta_parts = [
+        record.subtitle,
+        " ".join(a.display for a in record.authors),
+        " ".join(record.name_variants),  # other forms of its authorities' names
+        record.abstract,
+        " ".join(record.territories),
+        record.publisher,
+        record.call_number,
+        record.isbn.replace("-", ""),
+        record.issn,
+        record.host.title if record.host else "",  # an article: its periodical's title
+    ]
+    meta = " ".join(meta_parts)
     if isinstance(text_terms, str):
         body_terms = text_terms
     else:
         body_terms = " ".join(text_terms if text_terms is not None else analyze(text, lang))
-    subjects = " ".join(record.keywords)[:ABSTRACT_FIELDS_LIMIT]
-    title_words, meta_words = words(record.title, lang), words(meta, lang)
-    subject_words = words(subjects, lang)
+    title_words, title_terms = analysed(record.title, lang)
+    meta_words, meta_terms = _analysed_parts(meta_parts, meta, lang)
+    subjects = " ".join(record.keywords)
+    subject_words, subject_terms = _analysed_parts(record.keywords, subjects, lang)
+    meta, subjects = meta[:ABSTRACT_FIELDS_LIMIT], subjects[:ABSTRACT_FIELDS_LIMIT]
     spell = dict.fromkeys(title_words)
     spell.update(dict.fromkeys(meta_words))
     spell.update(dict.fromkeys(subject_words))
@@ -90,9 +91,9 @@ def build_document(
         id=record.id,
         rev=record.rev,
         language=lang,
-        title_terms=" ".join(stem_words(title_words, lang)),
-        meta_terms=" ".join(stem_words(meta_words, lang)),
-        subject_terms=" ".join(stem_words(subject_words, lang)),
+        title_terms=" ".join(title_terms),
+        meta_terms=" ".join(meta_terms),
+        subject_terms=" ".join(subject_terms),
         body_terms=body_terms,
         spell_words=" ".join(
             [w for w in spell if not w.isdigit()]
@@ -107,3 +108,20 @@ def build_document(
         has_file=record.file is not None,
         title_key=sort_key(record.title),
     )
+
+
+def _analysed_parts(parts: Sequence[str], joined: str, lang: str) -> tuple[list[str], list[str]]:
+    """(words, terms) of `joined` = the parts joined by spaces, cut to ABSTRACT_FIELDS_LIMIT.
+    No word spans the space between two parts, so uncut it is the parts analysed one by one:
+    each is then remembered (`analysed`), as the abstract is from tagging the record and a
+    keyword from the records before."""
+    if len(joined) > ABSTRACT_FIELDS_LIMIT:
+        return analysed(joined[:ABSTRACT_FIELDS_LIMIT], lang)
+    found: list[str] = []
+    terms: list[str] = []
+    for part in parts:
+        if part:
+            part_words, part_terms = analysed(part, lang)
+            found += part_words
+            terms += part_terms
+    return found, terms

@@ -156,3 +156,32 @@ def _with_text(record: Record, place: int, text: str) -> Record:
     place -= len(record.authors)
     part = ("barcode", "call_number", "location")[place]
     return replace(record, copies=(replace(record.copies[0], **{part: text}),))
+
+
+def test_an_import_tags_and_stores_each_new_record_clean(instance):
+    from typing import cast
+
+    from indexer.importing import ImportPlan, PlannedRow, apply_import
+    from indexer.tagging import TagInput, ThemeTagger
+
+    seen: list[TagInput] = []
+
+    class Recorder:
+        def tag(self, doc: TagInput) -> list[object]:
+            seen.append(doc)
+            return []
+
+    dirty = Record(
+        title="Plan\x01 local",
+        abstract="Quartier\x0b prioritaire",
+        keywords=("cœur\x1fde ville",),
+        support=Support.PAPIER,
+        copies=(Copy("CRPV\x000002", "361 MED", "Salle"),),
+    )
+    plan = ImportPlan(rows=[PlannedRow(1, dirty, "create")])
+    with Catalogue.in_instance(instance) as cat:
+        apply_import(cat, plan, cast(ThemeTagger, Recorder()))
+        stored = cat.get(plan.created_ids[0])
+    assert (seen[0].title, seen[0].abstract) == ("Plan  local", "Quartier  prioritaire")
+    assert stored.title == "Plan  local" and stored.abstract == "Quartier  prioritaire"
+    assert stored.keywords == ("cœur de ville",) and stored.copies[0].barcode == "CRPV 0002"
