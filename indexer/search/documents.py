@@ -54,15 +54,9 @@ class IndexDocument:
     title_key: str
 
 
-def build_document(
-    record: Record, text: str, text_terms: Sequence[str] | str | None = None
-) -> IndexDocument:
-    """The index entry of a record; `text_terms` = analyze(text, language) when already known
-    (a list, or the terms joined by spaces)."""
-    if record.id is None:
-        raise ValueError("a record must be stored before it is indexed")
-    lang = normalise_language(record.language)
-    meta_parts = [
+def meta_parts(record: Record) -> list[str]:
+    """The texts of a record the `meta` field holds, in order (joined by spaces)."""
+    return [
         record.subtitle,
         " ".join(a.display for a in record.authors),
         " ".join(record.name_variants),  # other forms of its authorities' names
@@ -74,13 +68,24 @@ def build_document(
         record.issn,
         record.host.title if record.host else "",  # an article: its periodical's title
     ]
-    meta = " ".join(meta_parts)
+
+
+def build_document(
+    record: Record, text: str, text_terms: Sequence[str] | str | None = None
+) -> IndexDocument:
+    """The index entry of a record; `text_terms` = analyze(text, language) when already known
+    (a list, or the terms joined by spaces)."""
+    if record.id is None:
+        raise ValueError("a record must be stored before it is indexed")
+    lang = normalise_language(record.language)
+    parts = meta_parts(record)
+    meta = " ".join(parts)
     if isinstance(text_terms, str):
         body_terms = text_terms
     else:
         body_terms = " ".join(text_terms if text_terms is not None else analyze(text, lang))
     title_words, title_terms = analysed(record.title, lang)
-    meta_words, meta_terms = _analysed_parts(meta_parts, meta, lang)
+    meta_words, meta_terms = _analysed_parts(parts, meta, lang)
     subjects = " ".join(record.keywords)
     subject_words, subject_terms = _analysed_parts(record.keywords, subjects, lang)
     meta, subjects = meta[:ABSTRACT_FIELDS_LIMIT], subjects[:ABSTRACT_FIELDS_LIMIT]

@@ -7,7 +7,12 @@ import pytest
 
 from indexer import analysis
 from indexer.analysis import STOP_WORDS, analysed, analyze, stem_words, words
-from indexer.search.documents import ABSTRACT_FIELDS_LIMIT, accented_forms, build_document
+from indexer.search.documents import (
+    ABSTRACT_FIELDS_LIMIT,
+    accented_forms,
+    build_document,
+    meta_parts,
+)
 from library import Author, Record, Series
 
 TEXTS = [
@@ -58,20 +63,7 @@ def _reference(record: Record) -> tuple[str, str, str, str]:
     """Title, meta and subject terms and the spelling words, analysed from the joined texts
     (the memo not used)."""
     lang = analysis.normalise_language(record.language)
-    meta = " ".join(
-        [
-            record.subtitle,
-            " ".join(a.display for a in record.authors),
-            " ".join(record.name_variants),
-            record.abstract,
-            " ".join(record.territories),
-            record.publisher,
-            record.call_number,
-            record.isbn.replace("-", ""),
-            record.issn,
-            record.host.title if record.host else "",
-        ]
-    )[:ABSTRACT_FIELDS_LIMIT]
+    meta = " ".join(meta_parts(record))[:ABSTRACT_FIELDS_LIMIT]
     subjects = " ".join(record.keywords)[:ABSTRACT_FIELDS_LIMIT]
     analyses = [_fresh(t, lang) for t in (record.title, meta, subjects)]
     spell = dict.fromkeys(w for found, _ in analyses for w in found if not w.isdigit())
