@@ -237,10 +237,13 @@ class _Locator:
         return self.headers[theme] + 1 if theme < len(self.headers) else None
 
     def key(self, key: str, theme: int | None = None) -> int | None:
-        pattern = re.compile(
-            rf"^\s*(?:\"?{re.escape(key)}\"?\s*=|\[\s*(?:thematique\s*\.\s*)?{re.escape(key)}\s*\])"
-        )
-        return self._first(pattern, theme)
+        # Asked for every key of a valid file too: a regular expression compiled per key
+        # was half a second of every command's start.
+        for i in self._span(theme):
+            line = self.lines[i]
+            if key in line and defines_key(line, key):
+                return i + 1
+        return None
 
     def value(self, value: str, theme: int | None = None) -> int | None:
         quoted = json.dumps(value, ensure_ascii=False)
@@ -249,11 +252,29 @@ class _Locator:
                 return i + 1
         return None
 
-    def _first(self, pattern: re.Pattern[str], theme: int | None) -> int | None:
-        for i in self._span(theme):
-            if pattern.search(self.lines[i]):
-                return i + 1
-        return None
+
+def defines_key(line: str, key: str) -> bool:
+    """A TOML line that defines `key`: `key =`, `"key" =`, `[key]` or `[thematique.key]`."""
+    rest = line.lstrip()
+    if rest.startswith("["):
+        inside = rest[1:].lstrip()
+        if inside.startswith("thematique"):
+            dotted = inside[len("thematique") :].lstrip()
+            if dotted.startswith(".") and _closes(dotted[1:].lstrip(), key):
+                return True
+        return _closes(inside, key)
+    if rest.startswith('"'):
+        rest = rest[1:]
+    if not rest.startswith(key):
+        return False
+    rest = rest[len(key) :]
+    if rest.startswith('"'):
+        rest = rest[1:]
+    return rest.lstrip().startswith("=")
+
+
+def _closes(text: str, key: str) -> bool:
+    return text.startswith(key) and text[len(key) :].lstrip().startswith("]")
 
 
 P = VocabularyProblem

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.instance import load_for_instance, write_instance_vocabulary
 from indexer.skos import export_skos, import_skos
@@ -422,3 +424,25 @@ def test_the_packaged_vocabulary_translates_expressions_of_every_thematic(packag
     translated = {f: o for t in packaged.themes for f, o in t.translations}
     assert "youth employment" in translated["emploi des jeunes"]
     assert "violencia" in translated["violences"]
+
+
+# -- where a key is defined (every load asks, valid files included) ----------------------------
+
+_KEY_LINE_PARTS = st.sampled_from(
+    [" ", "\t", '"', "=", "[", "]", ".", "thematique", "slug", "jeunes", "sigles", "x", "é", "\u00a0"]
+)
+
+
+@given(
+    line=st.lists(_KEY_LINE_PARTS, max_size=9).map("".join),
+    key=st.sampled_from(["slug", "jeunes", "sigles", "thematique", "x.y", "é"]),
+)
+def test_a_key_is_found_on_the_lines_the_toml_grammar_defines_it(line, key):
+    import re
+
+    from indexer.vocabulary.checker import defines_key
+
+    grammar = re.compile(
+        rf"^\s*(?:\"?{re.escape(key)}\"?\s*=|\[\s*(?:thematique\s*\.\s*)?{re.escape(key)}\s*\])"
+    )
+    assert defines_key(line, key) == bool(grammar.search(line))
