@@ -85,46 +85,44 @@ def name_key(name: str) -> str:
 # -- linking records ---------------------------------------------------------------------------
 
 
-def link_record(conn: sqlite3.Connection, record_id: int, now: str | None = None) -> bool:
-    """Point a stored record's authors, publisher and collections to their authorities
-    (found by name, or created) and write their preferred forms back into the record.
-    Call it inside the write's transaction. True when a name of the record changed."""
+@dataclass(frozen=True, slots=True)
+class LinkedNames:
+    """A record's names pointed to their authorities, as the catalogue stores them."""
+
+    authors: list[tuple[int, str, str, str, int]]  # (position, preferred form, kind, role, id)
+    publisher: str
+    series: str  # the record's `series` column (JSON)
+    links: list[tuple[str, int, int]]  # (field, position, authority id): publisher, series
+    changed: bool  # a name is written in another form (or a name given twice is dropped)
+
+
+def link_names(
+    conn: sqlite3.Connection,
+    authors: Iterable[tuple[int, str, str, str]],
+    publisher: str,
+    series_text: str,
+    now: str | None = None,
+) -> LinkedNames:
+    """Resolve a record's names (authors as (position, name, kind, role), its publisher and
+    its collections) to their authorities, found by name or created, in that order."""
     now = now or utc_now()
     changed = False
+    rows: list[tuple[int, str, str, str, int]] = []
     seen: set[tuple[int, str]] = set()
-    for position, name, kind, role in conn.execute(
-        "SELECT position, name, kind, role FROM record_authors WHERE record_id = ?"
-        " ORDER BY position",
-        (record_id,),
-    ).fetchall():
+    for position, name, kind, role in authors:
         authority_id, preferred = resolve(conn, AuthorityKind(kind), name, now=now)
         if (authority_id, role) in seen:  # two forms of one name, same role: keep the first
-            conn.execute(
-                "DELETE FROM record_authors WHERE record_id = ? AND position = ?",
-                (record_id, position),
-            )
             changed = True
             continue
         seen.add((authority_id, role))
         changed |= preferred != name
-        conn.execute(
-            "UPDATE record_authors SET authority_id = ?, name = ?"
-            " WHERE record_id = ? AND position = ?",
-            (authority_id, preferred, record_id, position),
-        )
-    row = conn.execute(
-        "SELECT publisher, series FROM records WHERE id = ?", (record_id,)
-    ).fetchone()
-    if row is None:
-        raise NotFound("record", record_id)
-    publisher, series_text = row[0], row[1]
-    conn.execute("DELETE FROM record_authority_links WHERE record_id = ?", (record_id,))
+        rows.append((position, preferred, kind, role, authority_id))
+    links: list[tuple[str, int, int]] = []
     if publisher.strip():
         authority_id, preferred = resolve(conn, AuthorityKind.PUBLISHER, publisher, now=now)
-        _link(conn, record_id, "publisher", 0, authority_id)
-        if preferred != publisher:
-            conn.execute("UPDATE records SET publisher = ? WHERE id = ?", (preferred, record_id))
-            changed = True
+        links.append(("publisher", 0, authority_id))
+        changed |= preferred != publisher
+        publisher = preferred
     series = _series_list(series_text)
     series_changed = False
     for position, item in enumerate(series):
@@ -132,17 +130,58 @@ def link_record(conn: sqlite3.Connection, record_id: int, now: str | None = None
         if not isinstance(title, str) or not title.strip():
             continue
         authority_id, preferred = resolve(conn, AuthorityKind.COLLECTION, title, now=now)
-        _link(conn, record_id, "series", position, authority_id)
+        links.append(("series", position, authority_id))
         if preferred != title:
             item["title"] = preferred
             series_changed = True
     if series_changed:
-        conn.execute(
-            "UPDATE records SET series = ? WHERE id = ?",
-            (json.dumps(series, ensure_ascii=False), record_id),
-        )
+        series_text = json.dumps(series, ensure_ascii=False)
         changed = True
-    return changed
+    return LinkedNames(rows, publisher, series_text, links, changed)
+
+
+def write_links(
+    conn: sqlite3.Connection, record_id: int, linked: LinkedNames, *, new: bool = False
+) -> None:
+    """Store a record's linked authors and links (its `publisher` and `series` columns are
+    the caller's: `linked` gives them). `new`: the record has no author or link yet."""
+    if not new:
+        conn.execute("DELETE FROM record_authors WHERE record_id = ?", (record_id,))
+        conn.execute("DELETE FROM record_authority_links WHERE record_id = ?", (record_id,))
+    conn.executemany(
+        "INSERT INTO record_authors (record_id, position, name, kind, role, authority_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(record_id, *row) for row in linked.authors],
+    )
+    conn.executemany(
+        "INSERT INTO record_authority_links (record_id, field, position, authority_id)"
+        " VALUES (?, ?, ?, ?)",
+        [(record_id, *link) for link in linked.links],
+    )
+
+
+def link_record(conn: sqlite3.Connection, record_id: int, now: str | None = None) -> bool:
+    """Point a stored record's authors, publisher and collections to their authorities
+    (found by name, or created) and write their preferred forms back into the record.
+    Call it inside the write's transaction. True when a name of the record changed."""
+    authors = conn.execute(
+        "SELECT position, name, kind, role FROM record_authors WHERE record_id = ?"
+        " ORDER BY position",
+        (record_id,),
+    ).fetchall()
+    row = conn.execute(
+        "SELECT publisher, series FROM records WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("record", record_id)
+    linked = link_names(conn, authors, row[0], row[1], now)
+    write_links(conn, record_id, linked)
+    if (linked.publisher, linked.series) != (row[0], row[1]):
+        conn.execute(
+            "UPDATE records SET publisher = ?, series = ? WHERE id = ?",
+            (linked.publisher, linked.series, record_id),
+        )
+    return linked.changed
 
 
 def resolve(
@@ -279,14 +318,6 @@ def _find_by_key(conn: sqlite3.Connection, kind: AuthorityKind, key: str) -> tup
         (kind.value, key),
     ).fetchone()
     return (int(row[0]), str(row[1])) if row else None
-
-
-def _link(conn: sqlite3.Connection, record_id: int, field: str, position: int, aid: int) -> None:
-    conn.execute(
-        "INSERT INTO record_authority_links (record_id, field, position, authority_id)"
-        " VALUES (?, ?, ?, ?)",
-        (record_id, field, position, aid),
-    )
 
 
 def _series_list(text: str) -> list:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import db
-from .authorities import link_record, variants_of
+from .authorities import link_names, link_record, variants_of, write_links
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .holdings import Holdings
@@ -105,19 +105,29 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         now = now or utc_now()
         with self.transaction():
             rev = self._bump_rev()
-            values = record_values(record)
+            values = list(record_values(record))
+            # Names -> their authorities' preferred forms, resolved before the record is
+            # written: one insert of each row, nothing read back (`link_record` does the same
+            # for a stored record).
+            linked = link_names(
+                self.conn,
+                _author_rows(record.authors),
+                values[_PUBLISHER],
+                values[_SERIES],
+                now,
+            )
+            values[_PUBLISHER], values[_SERIES] = linked.publisher, linked.series
             cur = self.conn.execute(
                 f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}, created_at, updated_at,"
                 f" deleted, rev) VALUES ({', '.join('?' * len(RECORD_COLUMNS))}, ?, ?, 0, ?)",
                 (*values, record.created_at or now, now, rev),
             )
             record_id = int(cur.lastrowid or 0)
-            self._write_authors(record_id, record.authors)
-            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
+            write_links(self.conn, record_id, linked, new=True)
             if record.host is not None:
                 self._write_host(record_id, record.host, now)
-            for copy in record.copies:
-                self._insert_copy(record_id, copy, now)
+            if record.copies:  # XML-safe with the record (above)
+                self._insert_copies(record_id, record.copies, now)
             if text is not None:
                 self._write_text(record_id, text)
             for theme in record.themes:
@@ -438,11 +448,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         self.conn.executemany(
             "INSERT INTO record_authors (record_id, position, name, kind, role)"
             " VALUES (?, ?, ?, ?, ?)",
-            [
-                (record_id, i, a.name.strip(), a.kind.value, AuthorRole(a.role).value)
-                for i, a in enumerate(authors)
-                if a.name.strip()
-            ],
+            [(record_id, *row) for row in _author_rows(authors)],
         )
 
     def _write_text(self, record_id: int, text: str) -> None:
@@ -506,6 +512,18 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         marks = ",".join("?" * len(shas))
         rows = self.conn.execute(f"SELECT * FROM files WHERE sha256 IN ({marks})", list(shas))
         return {r["sha256"]: file_from_row(r) for r in rows}
+
+
+_PUBLISHER, _SERIES = RECORD_COLUMNS.index("publisher"), RECORD_COLUMNS.index("series")
+
+
+def _author_rows(authors: Sequence[Author]) -> list[tuple[int, str, str, str]]:
+    """(position, name, kind, role) of the authors a record stores (blank names left out)."""
+    return [
+        (i, a.name.strip(), a.kind.value, AuthorRole(a.role).value)
+        for i, a in enumerate(authors)
+        if a.name.strip()
+    ]
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:

@@ -192,26 +192,31 @@ class Holdings:
     def _insert_copy(self, record_id: int, copy: Copy, now: str) -> int:
         copy = xml_safe_copy(copy)
         try:
-            cur = self.conn.execute(
-                "INSERT INTO copies (record_id, barcode, call_number, location, status,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record_id,
-                    copy.barcode.strip(),
-                    copy.call_number,
-                    copy.location,
-                    stored_copy_status(copy.status),
-                    now,
-                ),
+            cur = self.conn.execute(_INSERT_COPY, _copy_values(record_id, copy, now))
+        except sqlite3.IntegrityError as exc:
+            raise _copy_refused(exc, copy.barcode) from exc
+        return int(cur.lastrowid or 0)
+
+    def _insert_copies(self, record_id: int, copies: Sequence[Copy], now: str) -> None:
+        """A new record's copies in one statement (their texts already XML-safe)."""
+        try:
+            self.conn.executemany(
+                _INSERT_COPY, [_copy_values(record_id, copy, now) for copy in copies]
             )
         except sqlite3.IntegrityError as exc:
-            message = str(exc)
-            if "UNIQUE" in message:
-                raise InvalidRecord("barcode", f"barcode {copy.barcode!r} already exists") from exc
-            if "paper" in message:
-                raise InvalidRecord("copies", "copies belong to paper records") from exc
-            raise InvalidRecord("copies", message) from exc
-        return int(cur.lastrowid or 0)
+            raise _copy_refused(exc, self._clashing_barcode(record_id, copies)) from exc
+
+    def _clashing_barcode(self, record_id: int, copies: Sequence[Copy]) -> str:
+        """The barcode of `copies` given twice, or already held by another record."""
+        seen: set[str] = set()
+        for copy in copies:
+            barcode = copy.barcode.strip()
+            if barcode in seen or self.conn.execute(
+                "SELECT 1 FROM copies WHERE barcode = ? AND record_id != ?", (barcode, record_id)
+            ).fetchone():
+                return copy.barcode
+            seen.add(barcode)
+        return copies[0].barcode if copies else ""
 
     def _copies_of(self, ids: Sequence[int]) -> dict[int, tuple[Copy, ...]]:
         marks = ",".join("?" * len(ids))
@@ -235,3 +240,29 @@ _AVAILABILITY_SQL = f"""
     WHERE r.deleted = 0
     GROUP BY c.record_id
 """
+
+
+_INSERT_COPY = (
+    "INSERT INTO copies (record_id, barcode, call_number, location, status, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _copy_values(record_id: int, copy: Copy, now: str) -> tuple:
+    return (
+        record_id,
+        copy.barcode.strip(),
+        copy.call_number,
+        copy.location,
+        stored_copy_status(copy.status),
+        now,
+    )
+
+
+def _copy_refused(exc: sqlite3.IntegrityError, barcode: str) -> InvalidRecord:
+    message = str(exc)
+    if "UNIQUE" in message:
+        return InvalidRecord("barcode", f"barcode {barcode!r} already exists")
+    if "paper" in message:
+        return InvalidRecord("copies", "copies belong to paper records")
+    return InvalidRecord("copies", message)

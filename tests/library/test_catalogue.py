@@ -109,6 +109,24 @@ def test_barcodes_are_unique_and_only_paper_has_copies(catalogue):
     assert catalogue.copy_by_barcode("CRPV0001")[0] == record.id
 
 
+def test_a_new_record_whose_copies_clash_is_refused_whole_naming_the_barcode(catalogue):
+    catalogue.add(paper(copies=(Copy("CRPV0001"),)))
+    before = catalogue.count()
+    taken = paper(title="Deuxième", copies=(Copy("CRPV0005"), Copy("CRPV0001")))
+    with pytest.raises(InvalidRecord, match="'CRPV0001' already exists"):
+        catalogue.add(taken)
+    twice = paper(title="Troisième", copies=(Copy("CRPV0007"), Copy("CRPV0008"), Copy("CRPV0007")))
+    with pytest.raises(InvalidRecord, match="'CRPV0007' already exists"):
+        catalogue.add(twice)
+    assert catalogue.count() == before  # nothing of either record was kept
+    for barcode in ("CRPV0005", "CRPV0008"):
+        with pytest.raises(NotFound):
+            catalogue.copy_by_barcode(barcode)
+    electronic = paper(support=Support.ELECTRONIQUE, title="PDF", copies=(Copy("CRPV0009"),))
+    with pytest.raises(InvalidRecord):
+        catalogue.add(electronic)
+
+
 def test_invalid_records_are_refused_before_touching_the_database(catalogue):
     with pytest.raises(InvalidRecord):
         catalogue.add(paper(title="   "))
