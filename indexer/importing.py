@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
@@ -259,13 +260,15 @@ def _theme_resolver(labels: Mapping[str, str]):
     # Labels only (a slug like "evaluation" is also an everyday keyword), compared without
     # accents, case or punctuation: a BibTeX keyword cannot hold a comma.
     by_name = {sort_key(label): slug for slug, label in labels.items()}
+    # A fund repeats its keywords from record to record: each is compared once.
+    theme_of = lru_cache(maxsize=8192)(lambda keyword: by_name.get(sort_key(keyword)))
 
     def resolve(record: Record) -> Record:
         if not by_name:
             return record
         keywords, found = [], [t.slug for t in record.themes]
         for keyword in record.keywords:
-            slug = by_name.get(sort_key(keyword))
+            slug = theme_of(keyword)
             if slug is None:
                 keywords.append(keyword)
             elif slug not in found:

@@ -57,7 +57,7 @@ from typing import Any, Protocol
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
-from .analysis import analyze, normalise_language, tokens
+from .analysis import analyze, normalise_language, plain_term, tokens
 from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
@@ -614,6 +614,12 @@ def _find_stems(text: str, stems: tuple[str, ...], language: str) -> tuple[int, 
         if n >= _MAX_CANDIDATES:
             break
         start = match.start()
+        if size == 1 and text[match.end() : match.end() + 1] != ".":  # not in an acronym
+            term = plain_term(match.group(0), language)
+            if term is not None:  # most candidates: one plain word
+                if term == stems[0]:
+                    return (start, match.end())
+                continue
         window = text[start : match.end() + 60 * (size - 1) + 1]
         found = list(islice(tokens(window, language), size))
         if len(found) == size and all(found[j].term == stems[j] for j in range(size)):

@@ -211,9 +211,13 @@ class Holdings:
         seen: set[str] = set()
         for copy in copies:
             barcode = copy.barcode.strip()
-            if barcode in seen or self.conn.execute(
-                "SELECT 1 FROM copies WHERE barcode = ? AND record_id != ?", (barcode, record_id)
-            ).fetchone():
+            if (
+                barcode in seen
+                or self.conn.execute(
+                    "SELECT 1 FROM copies WHERE barcode = ? AND record_id != ?",
+                    (barcode, record_id),
+                ).fetchone()
+            ):
                 return copy.barcode
             seen.add(barcode)
         return copies[0].barcode if copies else ""

@@ -4,6 +4,8 @@ abstract, then indexes them): what is remembered must give exactly what analysin
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import analysis
 from indexer.analysis import STOP_WORDS, analysed, analyze, stem_words, words
@@ -110,3 +112,34 @@ def test_an_index_document_is_the_analysis_of_its_joined_texts(record):
         doc = build_document(record, "")
         got = (doc.title_terms, doc.meta_terms, doc.subject_terms, doc.spell_words)
         assert got == expected
+
+
+# -- a plain word's term, without the tokenizer (tagging's evidence asks for thousands) -------
+
+_WORD_CHARS = st.sampled_from(list("aeéèEÉiïoôuùcçCQqlLsSdDœŒßﬁΣσ都市'._-1 Aa") + ["\u0301", "ǅ"])
+
+
+@settings(max_examples=400)
+@given(
+    word=st.lists(_WORD_CHARS, min_size=1, max_size=8).map("".join),
+    lang=st.sampled_from(["fr", "en", "es"]),
+)
+def test_a_plain_word_gives_the_term_the_tokenizer_gives(word, lang):
+    from indexer.analysis import plain_term, tokens
+
+    term = plain_term(word, lang)
+    if term is not None:
+        assert [t.term for t in tokens(word, lang)] == ([term] if term else [])
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "term"),
+    [("Médiation", "fr", "mediat"), ("les", "fr", ""), ("jeunesse", "en", None)],
+)
+def test_plain_words_are_most_words(word, lang, term):
+    from indexer.analysis import plain_term, stem
+
+    expected = stem("jeunesse", "en") if term is None else term
+    assert plain_term(word, lang) == expected
+    for other in ("C.U.C.S", "SauveurMunicipalité", "都市", "l'emploi", "2024"):
+        assert plain_term(other, lang) is None

@@ -429,7 +429,22 @@ def test_the_packaged_vocabulary_translates_expressions_of_every_thematic(packag
 # -- where a key is defined (every load asks, valid files included) ----------------------------
 
 _KEY_LINE_PARTS = st.sampled_from(
-    [" ", "\t", '"', "=", "[", "]", ".", "thematique", "slug", "jeunes", "sigles", "x", "é", "\u00a0"]
+    [
+        " ",
+        "\t",
+        '"',
+        "=",
+        "[",
+        "]",
+        ".",
+        "thematique",
+        "slug",
+        "jeunes",
+        "sigles",
+        "x",
+        "é",
+        "\u00a0",
+    ]
 )
 
 
