@@ -6,7 +6,6 @@ derived search index can compare itself with the catalogue and catch up after a 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from .rows import (
     record_values,
     theme_order,
     theme_row,
+    to_json,
     validate,
     xml_safe_record,
 )
@@ -112,8 +112,8 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             linked = link_names(
                 self.conn,
                 _author_rows(record.authors),
-                values[_PUBLISHER],
-                values[_SERIES],
+                record.publisher,
+                str(values[_SERIES]),
                 now,
             )
             values[_PUBLISHER], values[_SERIES] = linked.publisher, linked.series
@@ -459,7 +459,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         )
 
     def _write_theme(self, record_id: int, theme: ThemeAssignment, now: str | None) -> None:
-        evidence = json.dumps(theme.evidence, ensure_ascii=False) if theme.evidence else None
+        evidence = to_json(theme.evidence) if theme.evidence else None
         if theme.source is ThemeSource.MANUAL:
             self.conn.execute(
                 "INSERT INTO record_themes (record_id, slug, manual, manual_at) VALUES (?, ?,"

@@ -26,6 +26,10 @@ from .models import (
 from .text import XML_FORBIDDEN, xml_safe
 from .themes import is_effective
 
+# json.dumps(value, ensure_ascii=False), with one encoder for all (dumps builds one per call
+# when given an option: a sixth of the cost of writing a record's JSON columns)
+to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 @dataclass(frozen=True, slots=True)
 class ThemeRow:
@@ -181,7 +185,7 @@ def xml_safe_copy(copy: Copy) -> Copy:
 
 
 def series_json(series: tuple[Series, ...]) -> str:
-    return json.dumps([{"title": s.title, "number": s.number} for s in series], ensure_ascii=False)
+    return to_json([{"title": s.title, "number": s.number} for s in series])
 
 
 def series_from_json(text: str) -> tuple[Series, ...]:
@@ -204,8 +208,8 @@ def record_values(record: Record) -> tuple[object, ...]:
         record.issn,
         record.call_number,
         record.abstract,
-        json.dumps(list(record.keywords), ensure_ascii=False),
-        json.dumps(list(record.territories), ensure_ascii=False),
+        to_json(list(record.keywords)),
+        to_json(list(record.territories)),
         record.url,
         record.notes,
         series_json(record.series),
