@@ -196,9 +196,10 @@ class SearchIndex(IndexStore):
                         anyword = (matched, scored) if relaxed else (set(), [])
                         if relaxed:
                             matched, scored = set(), []
+                        also = self._lexicon.names_whole(parsed.words())
                         for candidate in self._lexicon.concepts_for(parsed.words()):
                             matched, scored, across = self._across(
-                                view, parsed, candidate, matched, scored, sort, work
+                                view, parsed, candidate, matched, scored, sort, work, also=also
                             )
                             if across:
                                 concepts = candidate
@@ -259,6 +260,8 @@ class SearchIndex(IndexStore):
         scored: Scored,
         sort: str,
         work: Work,
+        *,
+        also: bool = False,
     ) -> tuple[set[int], Scored, bool]:
         """Add the documents on every concept of the query (those holding a precise concept's
         French expression, or on a thematic) after the matches in other languages than French,
@@ -268,7 +271,7 @@ class SearchIndex(IndexStore):
         french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
         if french_query is not None:
             work.searches += 1
-            if any(
+            if not also and any(
                 (row := view.rows[d]) is not None and row.language == "fr"
                 for d in view.searcher.docs_for_query(french_query)
             ):
@@ -336,6 +339,12 @@ class SearchIndex(IndexStore):
             [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
             for part in (extra, named, near)
         ]
+        if also:
+            # French words as well ("public transport"): their French documents and the
+            # translation's, each scored against its own best, make one tier
+            as_french = [(d, s) for d, s in stray if _language(rows[d]) == "fr"]
+            tiers[1] = _merged(as_french, tiers[1])
+            stray = [(d, s) for d, s in stray if _language(rows[d]) != "fr"]
         tiers += [loose, stray]
         top = max((s for _, s in scored), default=1.0)
         return matched | found, _banded(tiers, top), True
@@ -580,6 +589,19 @@ class SearchIndex(IndexStore):
 
 def _language(row: Row | None) -> str:
     return row.language if row is not None else ""
+
+
+def _merged(*lists: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Lists of (docnum, score) as one, best first, each score taken against its list's best
+    (a document in several lists keeps its best); on a tie, the earlier list first."""
+    best: dict[int, tuple[float, int]] = {}
+    for rank, scored in enumerate(lists):
+        top = max((s for _, s in scored), default=0.0) or 1.0
+        for docnum, score in scored:
+            mine = (max(score, 0.0) / top, -rank)
+            best[docnum] = max(best.get(docnum, mine), mine)
+    ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [(docnum, value) for docnum, (value, _) in ordered]
 
 
 def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from ..analysis import STOP_WORDS, analyze, fold, stem
+from .compiler import family_stems
 from .concepts import Concept
 from .query import ParsedQuery, Words
 
@@ -104,6 +105,28 @@ class Lexicon:
             french.reverse()
             untranslated.reverse()
         return Translation(language, tuple(french), known, tuple(untranslated), foreign)
+
+    def names_whole(self, words: Sequence[str]) -> bool:
+        """Whether a query of several words is, read in English or Spanish, one expression of
+        the lexicon that French writes otherwise ("public transport": « transports en commun
+        »): French words as well, but a foreign expression too, so it is also translated.
+        Words translated one by one (« médiation sociale »: "mediation", "social") or one word
+        alone ("violence") keep the query French."""
+        if len(words) < 2:
+            return False
+        # the query's French words and their families: "social mediation" is « médiation
+        # sociale » the other way round, and its entry's « médiateur social » says no more
+        own = set(analyze(" ".join(words), "fr"))
+        own |= {s for w in words for s in family_stems(w)}
+        for language in FOREIGN:
+            translation = self.translate(words, language)
+            if (
+                translation.foreign > 1
+                and len(translation.french) == 1
+                and not set(analyze(translation.french[0], "fr")) <= own
+            ):
+                return True
+        return False
 
     def concepts_for(self, words: Sequence[str]) -> list[list[Concept]]:
         """The translations to try, each as a one-concept list: for the language(s) whose

@@ -24,6 +24,8 @@ RECORDS = {
     "ascenseur": ("Les pannes d'ascenseur dans les tours", "fr"),
     "jardins": ("Jardins et potagers des quartiers", "fr"),
     "vieillissement": ("Le vieillissement de la population martiniquaise", "fr"),
+    "en-commun": ("Les transports en commun de l'agglomération", "fr"),
+    "transport-public": ("Le transport scolaire, un service public", "fr"),
 }
 
 CONCEPTS = concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
@@ -111,6 +113,28 @@ def test_what_a_query_finds_in_its_own_language_is_never_lost(indexes):
     search, plain = indexes
     for q in ("tenant satisfaction", "talleres de cocina", "tenants landlords", "cocina"):
         assert set(plain(q)[0]) <= set(search(q)[0])
+
+
+def test_an_english_expression_of_french_words_is_searched_as_french_and_translated(indexes):
+    search, plain = indexes
+    # "public" and "transport" are French words: as French, the query finds the school
+    # transport; as English, it is « transports en commun », which French writes otherwise
+    assert plain("public transport")[0] == ["transport-public"]
+    found, page = search("public transport")
+    assert set(found) == {"transport-public", "en-commun"}
+    assert page.concept_terms == ("transports en commun",)
+    # in French order (Spanish "transporte público" too), what it says in French comes first
+    assert search("transport public")[0] == ["transport-public", "en-commun"]
+
+
+def test_a_query_is_french_when_its_english_reading_says_its_own_words():
+    lexicon = default_lexicon()
+    assert lexicon.names_whole(parse("public transport").words())
+    # "social mediator" is « médiateur social »: « médiation sociale » the other way round,
+    # a word of its family: French; so are words translated one by one, and one word alone
+    assert not lexicon.names_whole(parse("social mediation").words())
+    assert not lexicon.names_whole(parse("violence sociale").words())
+    assert not lexicon.names_whole(parse("transport").words())
 
 
 def test_a_french_query_with_a_typo_is_corrected_not_translated(search):
