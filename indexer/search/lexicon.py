@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from ..analysis import STOP_WORDS, analyze, fold, stem
+from ..analysis import words as folded_words
 from .compiler import family_stems
 from .concepts import Concept
 from .query import ParsedQuery, Words
@@ -21,6 +22,10 @@ from .query import ParsedQuery, Words
 FOREIGN = ("en", "es")
 MAX_ENTRY_WORDS = 6  # longer foreign expressions are not looked for
 HEAD_LAST = ("en",)  # languages whose noun phrases end with their head word
+# Stop words that say the contrary of the words they go with ("jóvenes sin empleo" are no
+# "jóvenes empleo", « sin techo » no roof): kept as words of an entry or a query. French keeps
+# « sans » already; the index is not changed.
+MEANINGFUL = {"es": frozenset({"sin"}), "en": frozenset()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +50,13 @@ class Lexicon:
         """One entry; the first one written for a form wins unless `first` is False."""
         if language not in FOREIGN or not french.strip():
             return
-        key = tuple(analyze(foreign, language))
+        key = _terms(foreign, language)
         if not key or len(key) > MAX_ENTRY_WORDS:
             return
         table = self.entries.setdefault(language, {})
         # a word's plural too: Snowball does not always stem both alike ("taller" -> "tall",
         # "talleres" -> "taller")
-        keys = [key] + (
-            [tuple(analyze(_plural(foreign, language), language))] if len(key) == 1 else []
-        )
+        keys = [key] + ([_terms(_plural(foreign, language), language)] if len(key) == 1 else [])
         for form in keys:
             if form and not (first and form in table):
                 table[form] = " ".join(french.split())
@@ -76,7 +79,7 @@ class Lexicon:
         """The query's folded words in French, the longest entries first; the language's stop
         words are dropped, words the lexicon does not know kept as they are."""
         table = self.entries.get(language, {})
-        stops = STOP_WORDS[language]
+        stops = _stops(language)
         kept = [w for w in words if w not in stops]
         stems = [stem(w, language) for w in kept]
         french: list[str] = []
@@ -167,6 +170,19 @@ class Lexicon:
                 labels = ((translation.language, label),) if label else ()
                 out.append([Concept("", labels, (expression,), expression)])
         return out
+
+
+def _stops(language: str) -> frozenset[str]:
+    """The stop words a translation leaves out: the language's, but for MEANINGFUL ones."""
+    return STOP_WORDS[language] - MEANINGFUL.get(language, frozenset())
+
+
+def _terms(text: str, language: str) -> tuple[str, ...]:
+    """A foreign entry's stems, as `translate` stems a query's words."""
+    stops = _stops(language)
+    return tuple(
+        stem(w, language) for w in folded_words(text, language, stops=False) if w not in stops
+    )
 
 
 def _label(words: Sequence[str], language: str) -> tuple[str, ...]:

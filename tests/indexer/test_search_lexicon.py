@@ -195,3 +195,23 @@ def test_the_language_whose_lexicon_knows_most_words_is_the_query_s():
 def test_the_lexicon_covers_the_centre_s_domain_in_both_languages():
     entries = default_lexicon().entries
     assert len(entries["en"]) >= 800 and len(entries["es"]) >= 800
+
+
+def test_a_word_that_says_the_contrary_is_kept_in_a_translation():
+    lexicon = default_lexicon()
+    # "sin" is a Spanish stop word of the index, but "jóvenes sin empleo" are jobless youths
+    assert lexicon.translate(parse("jóvenes sin empleo").words(), "es").french == (
+        "jeune",
+        "chômage",
+    )
+    assert lexicon.translate(parse("jóvenes con empleo").words(), "es").french == (
+        "jeune",
+        "emploi",
+    )
+    # an entry with "sin" is its own, not the word after it
+    assert lexicon.translate(["sin", "techo"], "es").french == ("sans-domicile",)
+    assert lexicon.translate(["techo"], "es").french == ("toitures",)
+    assert lexicon.translate(parse("young people out of work").words(), "en").french == (
+        "chômage",
+        "jeunes",
+    )
