@@ -37,6 +37,7 @@ RECORDS = {
     "sismico-es": ("Riesgo sísmico en el Caribe", "es", ()),
     "risques-fr": ("Les risques naturels : cyclones et séismes", "fr", ("developpement-durable",)),
     "risques-ailleurs": ("Les risques locatifs", "fr", ("logement",)),
+    "addictions": ("Addictions et précarité au centre-ville", "fr", ("sante",)),
 }  # fmt: skip
 
 
@@ -168,3 +169,9 @@ def test_concepts_one_english_stem_names_are_found_by_either_french_expression(s
         ["unemployed"], concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
     )
     assert concepts is not None and [c.expression for c in concepts] == ["chômage OU chômeurs"]
+
+
+@pytest.mark.parametrize("q", ["drogadicción", "drogodependencia", "drug addiction"])
+def test_the_everyday_words_for_addiction_find_the_french_documents_on_addictions(search, q):
+    found, page = search(q)
+    assert found == ["addictions"] and page.concept_terms == ("addictions",)
