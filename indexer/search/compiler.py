@@ -44,6 +44,15 @@ FAMILY_ENDINGS = (
     "ionnelles", "ionnelle", "ionnels", "ionnel", "alites", "alite",
 )  # fmt: skip
 FAMILY_ROOT = 5
+# Nouns whose verb changes its ending otherwise (soutien/soutenir, construction/construire,
+# inscription/inscrire, démolition/démolir): each class links only its own endings, with the
+# shortest root it allows ("sou|tien": the ending says enough).
+FAMILY_CLASSES = (
+    (("tiens", "tien", "tenir", "tenu", "tenus", "tenue", "tenues"), 3),
+    (("uctions", "uction", "uire", "uit", "uits"), FAMILY_ROOT),
+    (("iptions", "iption", "ire", "it", "its"), FAMILY_ROOT),
+    (("itions", "ition", "ir"), FAMILY_ROOT),
+)
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
 MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
 TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
@@ -69,6 +78,11 @@ def family_stems(word: str) -> set[str]:
     """French stems of the words of `word`'s family (itself excluded), indexed or not."""
     own = stem(word, "fr")
     out = {stem(root + ending, "fr") for root in family_roots(word) for ending in FAMILY_ENDINGS}
+    for endings, shortest in FAMILY_CLASSES:
+        for ending in endings:
+            if word.endswith(ending) and len(word) - len(ending) >= shortest:
+                root = word[: -len(ending)]
+                out.update(stem(root + other, "fr") for other in endings)
     out.discard(own)
     return out
 
