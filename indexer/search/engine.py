@@ -331,14 +331,28 @@ class SearchIndex(IndexStore):
             work.searches += 1
             close = foreign & set(view.searcher.docs_for_query(together))
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
-        exact_ids = {d for d, _ in exact}
+        # of those, the ones whose title, abstract or keywords say the query lead; those that
+        # say it in their text only come after the documents that name the concept
+        spelt = " ".join(parsed.words())
+        described = labels_query(
+            [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
+            ("title", "subjects", "meta"),
+        )
+        in_text: list[tuple[int, float]] = []
+        if described is not None and exact:
+            work.searches += 1
+            about = set(view.searcher.docs_for_query(described))
+            in_text = [(d, s) for d, s in exact if d not in about]
+            exact = [(d, s) for d, s in exact if d in about]
+        exact_ids = {d for d, _ in exact} | {d for d, _ in in_text}
         named -= exact_ids
         loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids | named]
         stray = [(d, s) for d, s in scored if d not in foreign and d not in found]
-        tiers = [exact] + [
+        extra_, named_, near_ = (
             [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
             for part in (extra, named, near)
-        ]
+        )
+        tiers = [exact, extra_, named_, in_text, near_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier

@@ -175,3 +175,33 @@ def test_concepts_one_english_stem_names_are_found_by_either_french_expression(s
 def test_the_everyday_words_for_addiction_find_the_french_documents_on_addictions(search, q):
     found, page = search(q)
     assert found == ["addictions"] and page.concept_terms == ("addictions",)
+
+
+def test_a_document_of_the_query_s_language_that_only_says_it_in_its_text_comes_after_the_french(
+    tmp_path,
+) -> None:
+    """GIVEN a Spanish study titled on youth unemployment, a Spanish report that says the words
+    once in its text, and the French study on « chômage des jeunes »
+    WHEN one searches "desempleo juvenil"
+    THEN the Spanish study comes first, the French one next, the passing mention after them."""
+    records = {
+        "es-about": ("Desempleo juvenil en el Caribe", "es", "Un estudio regional."),
+        "es-mention": (
+            "Programas sociales en Cuba",
+            "es",
+            "Los programas de vivienda y de salud; el desempleo juvenil sigue alto.",
+        ),
+        "fr": ("Le chômage des jeunes en Martinique", "fr", "Les jeunes demandeurs d'emploi."),
+    }
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, (title, language, text) in records.items():
+            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        hits = index.search(SearchRequest(q="desempleo juvenil")).hits
+        assert [keys[h.id] for h in hits] == ["es-about", "fr", "es-mention"]
+    finally:
+        index.close()
