@@ -69,6 +69,8 @@ def fund_finder(instance):
         ("Le bèlè, musique traditionnelle de la Martinique", "Chants et danses du bèlè."),
         ("Le tambour bèlè à Sainte-Thérèse", "Les swarés du quartier."),
         ("La musique au collège", "Une chorale et un orchestre."),
+        ("Relogement et rénovation urbaine", "Trois cents ménages relogés."),
+        ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
     ]:
         catalogue.add(Record(title=title, year=2010, doc_type=DocType.ARTICLE), text=text)
     vocabulary = load_vocabulary(PACKAGED_VOCABULARY)
@@ -89,3 +91,9 @@ def test_traditional_music_finds_the_bele_that_does_not_say_it(fund_finder, q):
         "Le tambour bèlè à Sainte-Thérèse",
     ]
     assert "La musique au collège" not in titles
+
+
+def test_rehousing_the_inhabitants_finds_the_rehousing_of_households(fund_finder):
+    page = search(fund_finder, "reloger les habitants")
+    assert [h.title for h in page.hits] == ["Relogement et rénovation urbaine"]
+    assert "relogement" in page.related
