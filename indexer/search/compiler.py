@@ -21,6 +21,7 @@ from .union import union_matcher
 # its abstract (issue 11, seventh pass)
 FIELD_BOOSTS = {"title": 6.0, "subjects": 2.0, "meta": 1.5, "body": 1.0}
 FIELDS = tuple(FIELD_BOOSTS)
+DESCRIPTIVE = ("title", "subjects", "meta")  # what a record says it is about
 MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # Short prefixes expand to hundreds of unrelated words ("par*": part, parc, parent, parole…);
 # past the most frequent ones they add cost (every posting is read) and little else.
@@ -187,6 +188,18 @@ class QueryCompiler:
         equivalents += [self._form_texts[t] for t in widened if t in self._form_texts]
         related = [self._form_labels[t] for t in widened if t in self._form_labels]
         return query, exclusion, equivalents, list(dict.fromkeys(related))
+
+    def described(self, parsed: ParsedQuery, reader) -> wq.Query | None:
+        """Every part of the query (its equivalents and related expressions too, not its word
+        families) in the title, keywords or other descriptive fields: what a document is about,
+        not what its text mentions."""
+        self._work = Work()
+        self._prefix_share = 1
+        groups = _expand_equivalences(parsed.required, self._equivalences)
+        if self._related:
+            groups = _add_related(groups, self._related)
+        parts = [self._alternatives(group, reader, DESCRIPTIVE) for group in groups]
+        return (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
 
     def together(self, parsed: ParsedQuery) -> wq.Query | None:
         """The query's words next to each other, in order, in any field (None unless the query

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
+from .compiler import DESCRIPTIVE, FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -334,25 +334,36 @@ class SearchIndex(IndexStore):
         # of those, the ones whose title, abstract or keywords say the query lead; those that
         # say it in their text only come after the documents that name the concept
         spelt = " ".join(parsed.words())
-        described = labels_query(
+        spoken = labels_query(
             [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
-            ("title", "subjects", "meta"),
+            DESCRIPTIVE,
         )
         in_text: list[tuple[int, float]] = []
-        if described is not None and exact:
+        if spoken is not None and exact:
             work.searches += 1
-            about = set(view.searcher.docs_for_query(described))
+            about = set(view.searcher.docs_for_query(spoken))
             in_text = [(d, s) for d, s in exact if d not in about]
             exact = [(d, s) for d, s in exact if d in about]
         exact_ids = {d for d, _ in exact} | {d for d, _ in in_text}
         named -= exact_ids
         loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids | named]
         stray = [(d, s) for d, s in scored if d not in foreign and d not in found]
-        extra_, named_, near_ = (
+        # likewise the French documents on a precise concept: those whose title, abstract or
+        # keywords say its expression first; those that mention it in their text come after
+        # the documents that name it in another language (when some say it so)
+        mentioned: set[int] = set()
+        if extra and all(c.expression for c in concepts):
+            described = self._compiler.described(parse(french), view.searcher.reader())
+            if described is not None:
+                work.searches += 1
+                mentioned = extra - set(view.searcher.docs_for_query(described))
+                if mentioned == extra:
+                    mentioned = set()
+        extra_, named_, mentioned_, near_ = (
             [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
-            for part in (extra, named, near)
+            for part in (extra - mentioned, named, mentioned, near)
         )
-        tiers = [exact, extra_, named_, in_text, near_]
+        tiers = [exact, extra_, named_, in_text, mentioned_, near_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier

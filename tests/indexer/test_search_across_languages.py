@@ -205,3 +205,34 @@ def test_a_document_of_the_query_s_language_that_only_says_it_in_its_text_comes_
         assert [keys[h.id] for h in hits] == ["es-about", "fr", "es-mention"]
     finally:
         index.close()
+
+
+def test_a_french_document_that_only_mentions_the_concept_comes_after_one_naming_it_elsewhere(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « risque sismique », a Spanish study titled on « riesgo sísmico »,
+    and a French Agenda 21 that mentions the « risque sismique » once in its text
+    WHEN one searches "earthquake risk"
+    THEN the French book comes first, the Spanish study next, the passing mention after."""
+    records = {
+        "fr-about": ("Le risque sismique aux Antilles", "fr", "Un ouvrage de synthèse."),
+        "fr-mention": (
+            "Agenda 21 de Schœlcher",
+            "fr",
+            "Les actions : mobilité, énergie, littoral et risque sismique des écoles.",
+        ),
+        "es-named": ("Riesgo sísmico en el Caribe", "es", "Un estudio comparado."),
+    }
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, (title, language, text) in records.items():
+            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="earthquake risk"))
+        assert [keys[h.id] for h in page.hits] == ["fr-about", "es-named", "fr-mention"]
+        assert page.concept_terms == ("risque sismique",)
+    finally:
+        index.close()
