@@ -316,6 +316,15 @@ class SearchIndex(IndexStore):
                 dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
             )
         order = self._scores(view, french, extra, work)
+        if named:
+            # those that name the concept in another language, by how they name it
+            names = labels_query(
+                [[terms for _, terms in c.labels] for c in concepts if c.expression], DESCRIPTIVE
+            )
+            if names is not None:
+                work.searches += 1
+                results = view.searcher.search(names, limit=None, filter=named, terms=False)
+                order.update((docnum, float(score or 0.0)) for score, docnum in results.top_n)
         if near:
             words = dict.fromkeys(w for c in concepts for t in c.french for w in parse(t).words())
             order.update(self._scores(view, " OU ".join(words), near, work))

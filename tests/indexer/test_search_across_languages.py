@@ -236,3 +236,40 @@ def test_a_french_document_that_only_mentions_the_concept_comes_after_one_naming
         assert page.concept_terms == ("risque sismique",)
     finally:
         index.close()
+
+
+def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_they_name_it(
+    tmp_path,
+) -> None:
+    """GIVEN two English reports, one titled on social housing, one that names it once in a
+    long abstract on migrants, and a French book on « logement social »
+    WHEN one searches "vivienda social"
+    THEN the French book comes first, then the report titled on social housing."""
+    records = [
+        ("fr", Record(title="Le logement social en Martinique", language="fr")),
+        (
+            "en-abstract",
+            Record(
+                title="Neighbours at the margins",
+                language="en",
+                abstract=(
+                    "Migrants from Saint Lucia and Haiti in Martinique: work, schooling, "
+                    "health, residence permits, informal jobs, and the social housing they "
+                    "seldom reach, with the voices of families met in three neighbourhoods."
+                ),
+            ),
+        ),
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+    ]
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, record in records:
+            keys[catalogue.add(record, text=record.title).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        hits = index.search(SearchRequest(q="vivienda social")).hits
+        assert [keys[h.id] for h in hits] == ["fr", "en-title", "en-abstract"]
+    finally:
+        index.close()
