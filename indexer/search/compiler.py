@@ -21,6 +21,7 @@ from .union import union_matcher
 # its abstract (issue 11, seventh pass)
 FIELD_BOOSTS = {"title": 6.0, "subjects": 2.0, "meta": 1.5, "body": 1.0}
 FIELDS = tuple(FIELD_BOOSTS)
+DESCRIPTIVE = ("title", "subjects", "meta")  # what a record says it is about
 MAX_PREFIX_TERMS = 64  # terms a prefix may expand to, most frequent first
 # Short prefixes expand to hundreds of unrelated words ("par*": part, parc, parent, parole…);
 # past the most frequent ones they add cost (every posting is read) and little else.
@@ -44,6 +45,15 @@ FAMILY_ENDINGS = (
     "ionnelles", "ionnelle", "ionnels", "ionnel", "alites", "alite",
 )  # fmt: skip
 FAMILY_ROOT = 5
+# Nouns whose verb changes its ending otherwise (soutien/soutenir, construction/construire,
+# inscription/inscrire, démolition/démolir): each class links only its own endings, with the
+# shortest root it allows ("sou|tien": the ending says enough).
+FAMILY_CLASSES = (
+    (("tiens", "tien", "tenir", "tenu", "tenus", "tenue", "tenues"), 3),
+    (("uctions", "uction", "uire", "uit", "uits"), FAMILY_ROOT),
+    (("iptions", "iption", "ire", "it", "its"), FAMILY_ROOT),
+    (("itions", "ition", "ir"), FAMILY_ROOT),
+)
 FAMILY_BOOST = 0.3  # a relative ranks after the word itself
 MAX_TOGETHER = 8  # words of a plain query looked for next to each other as well
 TOGETHER_BOOST = 1.0  # the phrase's score added to the words' where they stand together
@@ -69,6 +79,11 @@ def family_stems(word: str) -> set[str]:
     """French stems of the words of `word`'s family (itself excluded), indexed or not."""
     own = stem(word, "fr")
     out = {stem(root + ending, "fr") for root in family_roots(word) for ending in FAMILY_ENDINGS}
+    for endings, shortest in FAMILY_CLASSES:
+        for ending in endings:
+            if word.endswith(ending) and len(word) - len(ending) >= shortest:
+                root = word[: -len(ending)]
+                out.update(stem(root + other, "fr") for other in endings)
     out.discard(own)
     return out
 
@@ -173,6 +188,18 @@ class QueryCompiler:
         equivalents += [self._form_texts[t] for t in widened if t in self._form_texts]
         related = [self._form_labels[t] for t in widened if t in self._form_labels]
         return query, exclusion, equivalents, list(dict.fromkeys(related))
+
+    def described(self, parsed: ParsedQuery, reader) -> wq.Query | None:
+        """Every part of the query (its equivalents and related expressions too, not its word
+        families) in the title, keywords or other descriptive fields: what a document is about,
+        not what its text mentions."""
+        self._work = Work()
+        self._prefix_share = 1
+        groups = _expand_equivalences(parsed.required, self._equivalences)
+        if self._related:
+            groups = _add_related(groups, self._related)
+        parts = [self._alternatives(group, reader, DESCRIPTIVE) for group in groups]
+        return (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
 
     def together(self, parsed: ParsedQuery) -> wq.Query | None:
         """The query's words next to each other, in order, in any field (None unless the query

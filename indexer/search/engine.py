@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
+from .compiler import DESCRIPTIVE, FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -196,9 +196,10 @@ class SearchIndex(IndexStore):
                         anyword = (matched, scored) if relaxed else (set(), [])
                         if relaxed:
                             matched, scored = set(), []
+                        also = self._lexicon.names_whole(parsed.words())
                         for candidate in self._lexicon.concepts_for(parsed.words()):
                             matched, scored, across = self._across(
-                                view, parsed, candidate, matched, scored, sort, work
+                                view, parsed, candidate, matched, scored, sort, work, also=also
                             )
                             if across:
                                 concepts = candidate
@@ -259,6 +260,8 @@ class SearchIndex(IndexStore):
         scored: Scored,
         sort: str,
         work: Work,
+        *,
+        also: bool = False,
     ) -> tuple[set[int], Scored, bool]:
         """Add the documents on every concept of the query (those holding a precise concept's
         French expression, or on a thematic) after the matches in other languages than French,
@@ -268,7 +271,7 @@ class SearchIndex(IndexStore):
         french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
         if french_query is not None:
             work.searches += 1
-            if any(
+            if not also and any(
                 (row := view.rows[d]) is not None and row.language == "fr"
                 for d in view.searcher.docs_for_query(french_query)
             ):
@@ -313,6 +316,15 @@ class SearchIndex(IndexStore):
                 dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
             )
         order = self._scores(view, french, extra, work)
+        if named:
+            # those that name the concept in another language, by how they name it
+            names = labels_query(
+                [[terms for _, terms in c.labels] for c in concepts if c.expression], DESCRIPTIVE
+            )
+            if names is not None:
+                work.searches += 1
+                results = view.searcher.search(names, limit=None, filter=named, terms=False)
+                order.update((docnum, float(score or 0.0)) for score, docnum in results.top_n)
         if near:
             words = dict.fromkeys(w for c in concepts for t in c.french for w in parse(t).words())
             order.update(self._scores(view, " OU ".join(words), near, work))
@@ -328,14 +340,45 @@ class SearchIndex(IndexStore):
             work.searches += 1
             close = foreign & set(view.searcher.docs_for_query(together))
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
-        exact_ids = {d for d, _ in exact}
+        # of those, the ones whose title, abstract or keywords say the query lead; those that
+        # say it in their text only come after the documents that name the concept
+        spelt = " ".join(parsed.words())
+        spoken = labels_query(
+            [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
+            DESCRIPTIVE,
+        )
+        in_text: list[tuple[int, float]] = []
+        if spoken is not None and exact:
+            work.searches += 1
+            about = set(view.searcher.docs_for_query(spoken))
+            in_text = [(d, s) for d, s in exact if d not in about]
+            exact = [(d, s) for d, s in exact if d in about]
+        exact_ids = {d for d, _ in exact} | {d for d, _ in in_text}
         named -= exact_ids
         loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids | named]
         stray = [(d, s) for d, s in scored if d not in foreign and d not in found]
-        tiers = [exact] + [
+        # likewise the French documents on a precise concept: those whose title, abstract or
+        # keywords say its expression first; those that mention it in their text come after
+        # the documents that name it in another language (when some say it so)
+        mentioned: set[int] = set()
+        if extra and all(c.expression for c in concepts):
+            described = self._compiler.described(parse(french), view.searcher.reader())
+            if described is not None:
+                work.searches += 1
+                mentioned = extra - set(view.searcher.docs_for_query(described))
+                if mentioned == extra:
+                    mentioned = set()
+        extra_, named_, mentioned_, near_ = (
             [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
-            for part in (extra, named, near)
-        ]
+            for part in (extra - mentioned, named, mentioned, near)
+        )
+        tiers = [exact, extra_, named_, in_text, mentioned_, near_]
+        if also:
+            # French words as well ("public transport"): their French documents and the
+            # translation's, each scored against its own best, make one tier
+            as_french = [(d, s) for d, s in stray if _language(rows[d]) == "fr"]
+            tiers[1] = _merged(as_french, tiers[1])
+            stray = [(d, s) for d, s in stray if _language(rows[d]) != "fr"]
         tiers += [loose, stray]
         top = max((s for _, s in scored), default=1.0)
         return matched | found, _banded(tiers, top), True
@@ -580,6 +623,19 @@ class SearchIndex(IndexStore):
 
 def _language(row: Row | None) -> str:
     return row.language if row is not None else ""
+
+
+def _merged(*lists: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Lists of (docnum, score) as one, best first, each score taken against its list's best
+    (a document in several lists keeps its best); on a tie, the earlier list first."""
+    best: dict[int, tuple[float, int]] = {}
+    for rank, scored in enumerate(lists):
+        top = max((s for _, s in scored), default=0.0) or 1.0
+        for docnum, score in scored:
+            mine = (max(score, 0.0) / top, -rank)
+            best[docnum] = max(best.get(docnum, mine), mine)
+    ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [(docnum, value) for docnum, (value, _) in ordered]
 
 
 def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:

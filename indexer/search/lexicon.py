@@ -14,12 +14,18 @@ from functools import cache
 from importlib import resources
 
 from ..analysis import STOP_WORDS, analyze, fold, stem
+from ..analysis import words as folded_words
+from .compiler import family_stems
 from .concepts import Concept
 from .query import ParsedQuery, Words
 
 FOREIGN = ("en", "es")
 MAX_ENTRY_WORDS = 6  # longer foreign expressions are not looked for
 HEAD_LAST = ("en",)  # languages whose noun phrases end with their head word
+# Stop words that say the contrary of the words they go with ("jóvenes sin empleo" are no
+# "jóvenes empleo", « sin techo » no roof): kept as words of an entry or a query. French keeps
+# « sans » already; the index is not changed.
+MEANINGFUL = {"es": frozenset({"sin"}), "en": frozenset()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +50,13 @@ class Lexicon:
         """One entry; the first one written for a form wins unless `first` is False."""
         if language not in FOREIGN or not french.strip():
             return
-        key = tuple(analyze(foreign, language))
+        key = _terms(foreign, language)
         if not key or len(key) > MAX_ENTRY_WORDS:
             return
         table = self.entries.setdefault(language, {})
         # a word's plural too: Snowball does not always stem both alike ("taller" -> "tall",
         # "talleres" -> "taller")
-        keys = [key] + (
-            [tuple(analyze(_plural(foreign, language), language))] if len(key) == 1 else []
-        )
+        keys = [key] + ([_terms(_plural(foreign, language), language)] if len(key) == 1 else [])
         for form in keys:
             if form and not (first and form in table):
                 table[form] = " ".join(french.split())
@@ -75,7 +79,7 @@ class Lexicon:
         """The query's folded words in French, the longest entries first; the language's stop
         words are dropped, words the lexicon does not know kept as they are."""
         table = self.entries.get(language, {})
-        stops = STOP_WORDS[language]
+        stops = _stops(language)
         kept = [w for w in words if w not in stops]
         stems = [stem(w, language) for w in kept]
         french: list[str] = []
@@ -104,6 +108,28 @@ class Lexicon:
             french.reverse()
             untranslated.reverse()
         return Translation(language, tuple(french), known, tuple(untranslated), foreign)
+
+    def names_whole(self, words: Sequence[str]) -> bool:
+        """Whether a query of several words is, read in English or Spanish, one expression of
+        the lexicon that French writes otherwise ("public transport": « transports en commun
+        »): French words as well, but a foreign expression too, so it is also translated.
+        Words translated one by one (« médiation sociale »: "mediation", "social") or one word
+        alone ("violence") keep the query French."""
+        if len(words) < 2:
+            return False
+        # the query's French words and their families: "social mediation" is « médiation
+        # sociale » the other way round, and its entry's « médiateur social » says no more
+        own = set(analyze(" ".join(words), "fr"))
+        own |= {s for w in words for s in family_stems(w)}
+        for language in FOREIGN:
+            translation = self.translate(words, language)
+            if (
+                translation.foreign > 1
+                and len(translation.french) == 1
+                and not set(analyze(translation.french[0], "fr")) <= own
+            ):
+                return True
+        return False
 
     def concepts_for(self, words: Sequence[str]) -> list[list[Concept]]:
         """The translations to try, each as a one-concept list: for the language(s) whose
@@ -144,6 +170,19 @@ class Lexicon:
                 labels = ((translation.language, label),) if label else ()
                 out.append([Concept("", labels, (expression,), expression)])
         return out
+
+
+def _stops(language: str) -> frozenset[str]:
+    """The stop words a translation leaves out: the language's, but for MEANINGFUL ones."""
+    return STOP_WORDS[language] - MEANINGFUL.get(language, frozenset())
+
+
+def _terms(text: str, language: str) -> tuple[str, ...]:
+    """A foreign entry's stems, as `translate` stems a query's words."""
+    stops = _stops(language)
+    return tuple(
+        stem(w, language) for w in folded_words(text, language, stops=False) if w not in stops
+    )
 
 
 def _label(words: Sequence[str], language: str) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ RECORDS = {
     "sismico-es": ("Riesgo sísmico en el Caribe", "es", ()),
     "risques-fr": ("Les risques naturels : cyclones et séismes", "fr", ("developpement-durable",)),
     "risques-ailleurs": ("Les risques locatifs", "fr", ("logement",)),
+    "addictions": ("Addictions et précarité au centre-ville", "fr", ("sante",)),
 }  # fmt: skip
 
 
@@ -168,3 +169,107 @@ def test_concepts_one_english_stem_names_are_found_by_either_french_expression(s
         ["unemployed"], concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
     )
     assert concepts is not None and [c.expression for c in concepts] == ["chômage OU chômeurs"]
+
+
+@pytest.mark.parametrize("q", ["drogadicción", "drogodependencia", "drug addiction"])
+def test_the_everyday_words_for_addiction_find_the_french_documents_on_addictions(search, q):
+    found, page = search(q)
+    assert found == ["addictions"] and page.concept_terms == ("addictions",)
+
+
+def test_a_document_of_the_query_s_language_that_only_says_it_in_its_text_comes_after_the_french(
+    tmp_path,
+) -> None:
+    """GIVEN a Spanish study titled on youth unemployment, a Spanish report that says the words
+    once in its text, and the French study on « chômage des jeunes »
+    WHEN one searches "desempleo juvenil"
+    THEN the Spanish study comes first, the French one next, the passing mention after them."""
+    records = {
+        "es-about": ("Desempleo juvenil en el Caribe", "es", "Un estudio regional."),
+        "es-mention": (
+            "Programas sociales en Cuba",
+            "es",
+            "Los programas de vivienda y de salud; el desempleo juvenil sigue alto.",
+        ),
+        "fr": ("Le chômage des jeunes en Martinique", "fr", "Les jeunes demandeurs d'emploi."),
+    }
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, (title, language, text) in records.items():
+            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        hits = index.search(SearchRequest(q="desempleo juvenil")).hits
+        assert [keys[h.id] for h in hits] == ["es-about", "fr", "es-mention"]
+    finally:
+        index.close()
+
+
+def test_a_french_document_that_only_mentions_the_concept_comes_after_one_naming_it_elsewhere(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « risque sismique », a Spanish study titled on « riesgo sísmico »,
+    and a French Agenda 21 that mentions the « risque sismique » once in its text
+    WHEN one searches "earthquake risk"
+    THEN the French book comes first, the Spanish study next, the passing mention after."""
+    records = {
+        "fr-about": ("Le risque sismique aux Antilles", "fr", "Un ouvrage de synthèse."),
+        "fr-mention": (
+            "Agenda 21 de Schœlcher",
+            "fr",
+            "Les actions : mobilité, énergie, littoral et risque sismique des écoles.",
+        ),
+        "es-named": ("Riesgo sísmico en el Caribe", "es", "Un estudio comparado."),
+    }
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, (title, language, text) in records.items():
+            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="earthquake risk"))
+        assert [keys[h.id] for h in page.hits] == ["fr-about", "es-named", "fr-mention"]
+        assert page.concept_terms == ("risque sismique",)
+    finally:
+        index.close()
+
+
+def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_they_name_it(
+    tmp_path,
+) -> None:
+    """GIVEN two English reports, one titled on social housing, one that names it once in a
+    long abstract on migrants, and a French book on « logement social »
+    WHEN one searches "vivienda social"
+    THEN the French book comes first, then the report titled on social housing."""
+    records = [
+        ("fr", Record(title="Le logement social en Martinique", language="fr")),
+        (
+            "en-abstract",
+            Record(
+                title="Neighbours at the margins",
+                language="en",
+                abstract=(
+                    "Migrants from Saint Lucia and Haiti in Martinique: work, schooling, "
+                    "health, residence permits, informal jobs, and the social housing they "
+                    "seldom reach, with the voices of families met in three neighbourhoods."
+                ),
+            ),
+        ),
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+    ]
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for key, record in records:
+            keys[catalogue.add(record, text=record.title).id] = key
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        hits = index.search(SearchRequest(q="vivienda social")).hits
+        assert [keys[h.id] for h in hits] == ["fr", "en-title", "en-abstract"]
+    finally:
+        index.close()

@@ -24,6 +24,8 @@ RECORDS = {
     "ascenseur": ("Les pannes d'ascenseur dans les tours", "fr"),
     "jardins": ("Jardins et potagers des quartiers", "fr"),
     "vieillissement": ("Le vieillissement de la population martiniquaise", "fr"),
+    "en-commun": ("Les transports en commun de l'agglomération", "fr"),
+    "transport-public": ("Le transport scolaire, un service public", "fr"),
 }
 
 CONCEPTS = concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes)
@@ -113,6 +115,28 @@ def test_what_a_query_finds_in_its_own_language_is_never_lost(indexes):
         assert set(plain(q)[0]) <= set(search(q)[0])
 
 
+def test_an_english_expression_of_french_words_is_searched_as_french_and_translated(indexes):
+    search, plain = indexes
+    # "public" and "transport" are French words: as French, the query finds the school
+    # transport; as English, it is « transports en commun », which French writes otherwise
+    assert plain("public transport")[0] == ["transport-public"]
+    found, page = search("public transport")
+    assert set(found) == {"transport-public", "en-commun"}
+    assert page.concept_terms == ("transports en commun",)
+    # in French order (Spanish "transporte público" too), what it says in French comes first
+    assert search("transport public")[0] == ["transport-public", "en-commun"]
+
+
+def test_a_query_is_french_when_its_english_reading_says_its_own_words():
+    lexicon = default_lexicon()
+    assert lexicon.names_whole(parse("public transport").words())
+    # "social mediator" is « médiateur social »: « médiation sociale » the other way round,
+    # a word of its family: French; so are words translated one by one, and one word alone
+    assert not lexicon.names_whole(parse("social mediation").words())
+    assert not lexicon.names_whole(parse("violence sociale").words())
+    assert not lexicon.names_whole(parse("transport").words())
+
+
 def test_a_french_query_with_a_typo_is_corrected_not_translated(search):
     # "population" is an English and a Spanish word of the lexicon, spelt as in French
     found, page = search("vieilisement de la population")
@@ -171,3 +195,23 @@ def test_the_language_whose_lexicon_knows_most_words_is_the_query_s():
 def test_the_lexicon_covers_the_centre_s_domain_in_both_languages():
     entries = default_lexicon().entries
     assert len(entries["en"]) >= 800 and len(entries["es"]) >= 800
+
+
+def test_a_word_that_says_the_contrary_is_kept_in_a_translation():
+    lexicon = default_lexicon()
+    # "sin" is a Spanish stop word of the index, but "jóvenes sin empleo" are jobless youths
+    assert lexicon.translate(parse("jóvenes sin empleo").words(), "es").french == (
+        "jeune",
+        "chômage",
+    )
+    assert lexicon.translate(parse("jóvenes con empleo").words(), "es").french == (
+        "jeune",
+        "emploi",
+    )
+    # an entry with "sin" is its own, not the word after it
+    assert lexicon.translate(["sin", "techo"], "es").french == ("sans-domicile",)
+    assert lexicon.translate(["techo"], "es").french == ("toitures",)
+    assert lexicon.translate(parse("young people out of work").words(), "en").french == (
+        "chômage",
+        "jeunes",
+    )

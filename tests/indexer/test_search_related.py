@@ -56,3 +56,44 @@ def test_words_that_do_not_spell_the_expression_are_not_widened(finder):
     page = search(finder, "ville")
     assert "Bilan du CUCS du Lamentin" not in [h.title for h in page.hits]
     assert page.related == ()
+
+
+@pytest.fixture
+def fund_finder(instance):
+    """A few records searched with the packaged vocabulary, as the site searches."""
+    from indexer.search.concepts import concepts_from
+    from indexer.vocabulary import PACKAGED_VOCABULARY, load_vocabulary
+
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in [
+        ("Le bèlè, musique traditionnelle de la Martinique", "Chants et danses du bèlè."),
+        ("Le tambour bèlè à Sainte-Thérèse", "Les swarés du quartier."),
+        ("La musique au collège", "Une chorale et un orchestre."),
+        ("Relogement et rénovation urbaine", "Trois cents ménages relogés."),
+        ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
+    ]:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.ARTICLE), text=text)
+    vocabulary = load_vocabulary(PACKAGED_VOCABULARY)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences(vocabulary.equivalences(), vocabulary.related())
+    index.set_concepts(concepts_from(vocabulary.themes))
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+@pytest.mark.parametrize("q", ["musique traditionnelle", "traditional music", "música tradicional"])
+def test_traditional_music_finds_the_bele_that_does_not_say_it(fund_finder, q):
+    titles = [h.title for h in search(fund_finder, q).hits]
+    assert titles[:2] == [
+        "Le bèlè, musique traditionnelle de la Martinique",
+        "Le tambour bèlè à Sainte-Thérèse",
+    ]
+    assert "La musique au collège" not in titles
+
+
+def test_rehousing_the_inhabitants_finds_the_rehousing_of_households(fund_finder):
+    page = search(fund_finder, "reloger les habitants")
+    assert [h.title for h in page.hits] == ["Relogement et rénovation urbaine"]
+    assert "relogement" in page.related

@@ -23,6 +23,11 @@ TEXTS = {
     "traditionnelle": ("La musique traditionnelle", "Le tambour et la danse."),
     "parentalite": ("Soutenir la parentalité", "Des groupes de parole."),
     "parents": ("Les parents et le collège", "Des rencontres chaque trimestre."),
+    "soutien": ("Le soutien scolaire", "Des bénévoles le mercredi."),
+    "demolition": ("La démolition des barres", "Trois immeubles en 2010."),
+    "demolir": ("Démolir pour reconstruire", "Le débat sur les grands ensembles."),
+    "inscriptions": ("Les inscriptions au collège", "Le calendrier de la rentrée."),
+    "inscrire": ("S'inscrire à la mission locale", "Les pièces à fournir."),
 }
 
 
@@ -44,6 +49,12 @@ def search(tmp_path_factory):  # type: ignore[no-untyped-def]
         ("traditions", "traditions", "traditionnelle"),
         ("traditionnelle", "traditionnelle", "traditions"),
         ("parentalité", "parentalite", "parents"),
+        # a verb whose ending changes: soutien/soutenir, démolition/démolir, inscription/inscrire
+        ("soutien", "soutien", "parentalite"),
+        ("soutenir", "parentalite", "soutien"),
+        ("démolition", "demolition", "demolir"),
+        ("démolir", "demolir", "demolition"),
+        ("inscriptions", "inscriptions", "inscrire"),
     ],
 )
 def test_a_word_finds_its_family_after_itself(search, query, first, relative) -> None:
