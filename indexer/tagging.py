@@ -52,12 +52,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import islice
 from typing import Any, Protocol
 
 from library.models import Record, ThemeAssignment, ThemeSource
 
-from .analysis import analyze, normalise_language, plain_term, tokens
+from .analysis import analyze, first_tokens, normalise_language
 from .vocabulary import TermKind, Vocabulary, acronym_key, iter_terms
 
 FIELDS = ("title", "keywords", "abstract", "text")
@@ -614,14 +613,8 @@ def _find_stems(text: str, stems: tuple[str, ...], language: str) -> tuple[int, 
         if n >= _MAX_CANDIDATES:
             break
         start = match.start()
-        if size == 1 and text[match.end() : match.end() + 1] != ".":  # not in an acronym
-            term = plain_term(match.group(0), language)
-            if term is not None:  # most candidates: one plain word
-                if term == stems[0]:
-                    return (start, match.end())
-                continue
         window = text[start : match.end() + 60 * (size - 1) + 1]
-        found = list(islice(tokens(window, language), size))
+        found = first_tokens(window, language, size)
         if len(found) == size and all(found[j].term == stems[j] for j in range(size)):
             return (start + found[0].start, start + found[-1].end)
     return None
