@@ -21,6 +21,7 @@ from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .facets import members
 from .lexicon import Lexicon, default_lexicon, translatable
+from .membership import any_match, matching_ids
 from .models import (
     AVAILABILITY,
     FACETS,
@@ -213,7 +214,7 @@ class SearchIndex(IndexStore):
                 before_exclusion = matched
                 if excluded is not None and matched:
                     work.searches += 1
-                    matched = matched - set(searcher.docs_for_query(excluded))
+                    matched = matched - matching_ids(searcher, excluded, matched)
 
                 final, facets, selections = _facet(view, matched, request, availability)
                 start = (request.page - 1) * request.per_page if paged else 0
@@ -268,10 +269,8 @@ class SearchIndex(IndexStore):
         french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
         if french_query is not None:
             work.searches += 1
-            if any(
-                (row := view.rows[d]) is not None and row.language == "fr"
-                for d in view.searcher.docs_for_query(french_query)
-            ):
+            rows = view.rows
+            if any_match(view.searcher, french_query, lambda d: _language(rows[d]) == "fr"):
                 return matched, scored, False  # French words as well: their documents
         bitmaps = view.facet_bitmaps()
         bits = named_bits = near_bits = -1
@@ -326,7 +325,7 @@ class SearchIndex(IndexStore):
         close = set(foreign)
         if together is not None:
             work.searches += 1
-            close = foreign & set(view.searcher.docs_for_query(together))
+            close = matching_ids(view.searcher, together, foreign)
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
         exact_ids = {d for d, _ in exact}
         named -= exact_ids
@@ -363,12 +362,12 @@ class SearchIndex(IndexStore):
         )
         if query is not None:
             work.searches += 1
-            named = facets_bitmap(set(view.searcher.docs_for_query(query)), bitmaps.size)
+            named = facets_bitmap(matching_ids(view.searcher, query), bitmaps.size)
         words = dict.fromkeys(w for t in concept.french for w in parse(t).words())
         anyword, _, _, _ = self._compiler.compile(parse(" OU ".join(words)), reader, work)
         if anyword is not None and concept.slug:
             work.searches += 1
-            near = facets_bitmap(set(view.searcher.docs_for_query(anyword)), bitmaps.size)
+            near = facets_bitmap(matching_ids(view.searcher, anyword), bitmaps.size)
             near &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
         return named, near
 
@@ -411,7 +410,7 @@ class SearchIndex(IndexStore):
         if query is None:
             return 0
         work.searches += 1
-        return facets_bitmap(set(view.searcher.docs_for_query(query)), size)
+        return facets_bitmap(matching_ids(view.searcher, query), size)
 
     def _empty_help(
         self,
@@ -492,7 +491,7 @@ class SearchIndex(IndexStore):
         if sort != "relevance":
             if isinstance(query, Bonus):  # the bonus changes the order, not the matches
                 query = query.a
-            return set(searcher.docs_for_query(query)), []
+            return matching_ids(searcher, query), []
         scored = ranked(searcher, query)
         return scored.ids, scored
 
