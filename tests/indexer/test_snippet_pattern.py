@@ -1,0 +1,86 @@
+"""The snippets' regex written to skip ahead (snippets.match_pattern) marks exactly what its
+plain form (reference_pattern: a word boundary, then every alternative in either case, with or
+without accents) marks, on texts full of accents, capitals, ligatures, signs that fold to letters
+and punctuation, for words, stems shared across languages and expressions."""
+
+from __future__ import annotations
+
+import random
+
+from indexer.search.snippets import match_pattern, reference_pattern
+
+# letters as a text may write them: accents, capitals, ligatures, the Kelvin sign and the
+# long s (which match k and s when case is ignored), circled letters (not word characters)
+LETTERS = "aàâAÀeéèêëEÉÈcçCÇoôœŒuùûUiîïIsSſkKKnNtTrRlLdDpPgGⓒⒸ²1234"
+SEPARATORS = [" ", " ", " ", ", ", "'", "’", "-", ". ", "\n", "  ", "(", ")"]
+WORDS = [
+    "contrat",
+    "Contrats",
+    "CUCS",
+    "cohésion",
+    "sociale",
+    "urbain",
+    "de",
+    "ville",
+    "ŒUVRE",
+    "œuvres",
+    "élève",
+    "ÉLÈVES",
+    "kit",
+    "ſoin",
+    "ⓒontrat",
+    "2001",
+    "²001",
+]
+QUERIES = [
+    ["contrat"],
+    ["contrats", "ville"],
+    ["CUCS", "contrat urbain de cohésion sociale", "contrat de ville"],
+    ["oeuvre", "élève"],
+    ["kit", "soin"],
+    ["2001"],
+    ["de"],
+    ["de la ville", "ville"],
+]
+
+
+def _text(rng: random.Random) -> str:
+    out = []
+    for _ in range(rng.randrange(20, 200)):
+        if rng.random() < 0.6:
+            out.append(rng.choice(WORDS))
+        else:
+            out.append("".join(rng.choice(LETTERS) for _ in range(rng.randrange(1, 9))))
+        out.append(rng.choice(SEPARATORS))
+    return "".join(out)
+
+
+def _marks(pattern, text: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def test_the_skipping_regex_marks_what_the_plain_one_marks() -> None:
+    rng = random.Random(17)
+    texts = [_text(rng) for _ in range(300)]
+    marked = 0
+    for words in QUERIES:
+        fast, plain = match_pattern(words), reference_pattern(words)
+        assert fast is not None and plain is not None
+        assert fast.pattern != plain.pattern  # the skipping form, not the plain one again
+        for text in texts:
+            expected = _marks(plain, text)
+            assert _marks(fast, text) == expected, (words, text)
+            marked += len(expected)
+    assert marked > 5000
+
+
+def test_a_prefix_is_marked_alike() -> None:
+    text = "Le contractant, les contrats, un CONTRÔLE, la contrée ; ⓒontre-pied."
+    fast, plain = match_pattern([], ["contr"]), reference_pattern([], ["contr"])
+    assert _marks(fast, text) == _marks(plain, text)
+    assert [text[s:e] for s, e in _marks(fast, text)] == [
+        "contractant",
+        "contrats",
+        "CONTRÔLE",
+        "contrée",
+    ]  # "ⓒ" is no word character: no word starts on it after a space
