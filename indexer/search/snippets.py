@@ -129,12 +129,13 @@ def _reference(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str]:
 
 def _skipping(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str] | None:
     r"""The reference regex with each alternative split into its first character and the rest:
-    `[every first character](?<=[\w\W])(?i:(?<=first)rest|…)` (the word boundary checked
+    `[every first character](?<=\b[\w\W])(?i:(?<=first)rest|…)` (the word boundary checked
     before the character just read, where the reference checks it). A regex that opens on one
     character class, case-sensitive, lets the regex engine jump in C from one such character
     to the next; one that opens on a word boundary then classes matched in either case is tried
     at every position of the text. The same alternatives are tried in the same order at the
-    same positions, so the matches are the same (None when a stem is empty)."""
+    same positions, so the matches are the same (None when a stem is empty or starts beyond the
+    Basic Multilingual Plane)."""
     branches: list[tuple[str, str]] = []  # (first character's class, rest of the alternative)
     for words in phrases:
         if not all(words[0]):
@@ -144,9 +145,13 @@ def _skipping(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str] | Non
     if not all(stems):
         return None
     branches.extend((_first(s), _unfolded(s[1:])) for s in stems)
+    if any(ord(s[0]) > 0xFFFF for s in [*stems, *(s for words in phrases for s in words[0])]):
+        return None  # the case variants of such a character are not found in _bmp()
     starts: set[str] = set()
     for first, _ in branches:
         starts |= _matching(first)
+    if not starts:
+        return None
     opening = "[" + "".join(re.escape(c) for c in sorted(starts)) + "]"
     body = "|".join(rf"(?<={first}){rest}\w*" for first, rest in branches)
     return re.compile(rf"{opening}(?<=\b[\w\W])(?i:{body})")
