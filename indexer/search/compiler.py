@@ -366,6 +366,14 @@ def _expand_equivalences(
     ]
     present = {s for _, s in singles}
     stems: dict[tuple[str, ...], tuple[str, ...]] = {}  # each option's stems, computed once
+    # the stems of the options the second rewriting may replace: only these (never options it
+    # creates) can spell a form, so an equivalence none of whose forms is among them is skipped
+    replaceable = {
+        _stems_of(option.words, stems)
+        for g in groups
+        for option in g.options
+        if isinstance(option, Words) and (option.is_phrase or len(g.options) > 1)
+    }
     for forms in equivalences:
         for form in forms:
             if form[0] not in present:  # no run of the query's words can spell it
@@ -377,6 +385,8 @@ def _expand_equivalences(
                         out[i] = []
         # phrases typed in quotes ("zone franche urbaine"), and words among alternatives
         # (ZFU OU emploi, or any query once relaxed to any word)
+        if replaceable.isdisjoint(forms):
+            continue
         for group in out:
             for k, option in enumerate(group):
                 if (
