@@ -698,10 +698,11 @@ def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple
     elif facet == "available":
         ordered = [(v, counts[v]) for v in AVAILABILITY if counts[v]]
     else:
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         limit = FACET_LIMITS.get(facet)
-        if limit:
-            ordered = ordered[:limit]
+        if limit:  # heapq.nsmallest: sorted(...)[:limit] without sorting every value
+            ordered = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        else:
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = {v for v, _ in ordered}
     values = [FacetCount(v, n, selected=v in selected) for v, n in ordered]
     # A selected value stays visible (with its count, maybe 0) so it can be removed.
