@@ -266,6 +266,9 @@ def _collapse_spaces(
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window with each run of spaces made one (none at the start or the end), and the
     spans moved with it."""
+    if _SPACES.search(window) is None:  # no run to collapse (most abstracts): nothing moves
+        stripped = window.rstrip()
+        return stripped, tuple((s, min(e, len(stripped))) for s, e in spans if s < len(stripped))
     out: list[str] = []
     # each run of spaces: (its start, its end, characters cut before it, spaces it keeps)
     runs: list[tuple[int, int, int, int]] = []

@@ -88,3 +88,34 @@ def test_a_prefix_is_marked_alike() -> None:
         "CONTRÔLE",
         "contrée",
     ]  # "ⓒ" is no word character: no word starts on it after a space
+
+
+def test_a_window_without_runs_of_spaces_keeps_its_spans_as_the_general_way_moves_them(
+    monkeypatch,
+) -> None:
+    """Most abstracts have no run of spaces to collapse: their window is only cut at its end,
+    and the spans are those the general way (every run found and moved over) gives."""
+    from indexer.search import snippets
+
+    rng = random.Random(23)
+    windows = [_text(rng).replace("\n", " ").replace("  ", " ").lstrip() + rng.choice(["", " "])
+               for _ in range(200)]  # fmt: skip
+    cases = []
+    for window in windows:
+        points = sorted(rng.sample(range(len(window) + 1), 6))
+        spans = tuple(zip(points[::2], points[1::2], strict=True))
+        cases.append((window, spans))
+    quick = [snippets._collapse_spaces(w, spans) for w, spans in cases]
+    clean = sum(1 for w, _ in cases if snippets._SPACES.search(w) is None)
+
+    class EveryWindowHasRuns:  # the quick way never taken
+        def search(self, window: str) -> bool:
+            return True
+
+        def finditer(self, window: str):  # type: ignore[no-untyped-def]
+            return snippets.re.compile(r"^\s+|\s{2,}|[^\S ]").finditer(window)
+
+    monkeypatch.setattr(snippets, "_SPACES", EveryWindowHasRuns())
+    general = [snippets._collapse_spaces(w, spans) for w, spans in cases]
+    assert quick == general
+    assert clean > 100 and sum(1 for w, _ in cases if w.endswith(" ")) > 50
