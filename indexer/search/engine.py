@@ -345,8 +345,9 @@ class SearchIndex(IndexStore):
         if query is None or not among:
             return {}
         work.searches += 1
-        results = view.searcher.search(query, limit=None, filter=among, terms=False)
-        return {docnum: float(score or 0.0) for score, docnum in results.top_n}
+        # the ranking's scores are the collector's, to the bit; its phrases are checked on
+        # these documents only
+        return dict(ranked(view.searcher, query).top(among, len(among)))
 
     def _concept_neighbours(
         self, view: View, concept: Concept, bitmaps, work: Work
