@@ -22,9 +22,12 @@ from .models import (
     Author,
     AuthorKind,
     AuthorRole,
+    DocType,
     Record,
+    RecordBrief,
     SourceFile,
     Stats,
+    Support,
     ThemeAssignment,
     ThemeSource,
 )
@@ -204,6 +207,47 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                     result[rid] = replace(result[rid], name_variants=variants[rid])
                 if rid in hosts:
                     result[rid] = replace(result[rid], host=hosts[rid])
+        return result
+
+    def briefs(self, ids: Iterable[int]) -> dict[int, RecordBrief]:
+        """What a list of results shows of each record, as get_many gives it (deleted ones
+        included: callers filter; unknown ids are left out), read without the copies, files,
+        series, keywords or the tagger's evidence a whole record carries."""
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        result: dict[int, RecordBrief] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT id, title, year, doc_type, support, language, call_number, abstract,"
+                f" deleted FROM records WHERE id IN ({marks})",
+                chunk,
+            ).fetchall()
+            authors = self._authors_of(chunk)
+            themes = self._themes_of(chunk, evidence=False)
+            for (
+                rid,
+                title,
+                year,
+                doc_type,
+                support,
+                language,
+                call_number,
+                abstract,
+                deleted,
+            ) in rows:
+                result[rid] = RecordBrief(
+                    id=rid,
+                    title=title,
+                    authors=authors.get(rid, ()),
+                    year=year,
+                    doc_type=DocType(doc_type),
+                    support=Support(support),
+                    language=language,
+                    theme_slugs=tuple(t.slug for t in themes.get(rid, ())),
+                    call_number=call_number,
+                    abstract=abstract,
+                    deleted=bool(deleted),
+                )
         return result
 
     def ids(self, *, include_deleted: bool = False) -> list[int]:
@@ -486,13 +530,15 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             out.setdefault(rid, []).append(Author(name, AuthorKind(kind), AuthorRole(role)))
         return {k: tuple(v) for k, v in out.items()}
 
-    def _themes_of(self, ids: Sequence[int]) -> dict[int, tuple[ThemeAssignment, ...]]:
+    def _themes_of(
+        self, ids: Sequence[int], *, evidence: bool = True
+    ) -> dict[int, tuple[ThemeAssignment, ...]]:
         marks = ",".join("?" * len(ids))
         out: dict[int, list[ThemeAssignment]] = {}
         for row in self.conn.execute(
             f"SELECT * FROM record_themes WHERE record_id IN ({marks})", list(ids)
         ):
-            theme = theme_row(row)
+            theme = theme_row(row, evidence=evidence)
             if not theme.effective:
                 continue
             if theme.manual == ADD:

@@ -265,6 +265,24 @@ class Record:
         return tuple(t.slug for t in self.themes)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordBrief:
+    """What a list of results shows of a record (Catalogue.briefs): its Record's values of
+    these fields."""
+
+    id: int
+    title: str
+    authors: tuple[Author, ...]
+    year: int | None
+    doc_type: DocType
+    support: Support
+    language: str
+    theme_slugs: tuple[str, ...]  # effective thematics, best first
+    call_number: str
+    abstract: str
+    deleted: bool
+
+
 # The fields that describe a document (what a form edits and an import may update), in the
 # order catalogues present them; copies, file, thematics and provenance are not among them.
 DESCRIPTIVE_FIELDS = (

@@ -87,10 +87,11 @@ def theme_order(theme: ThemeAssignment) -> tuple[int, float, str]:
     return (manual, -(theme.score or 0.0), theme.slug)
 
 
-def theme_row(row: sqlite3.Row) -> ThemeRow:
-    evidence = json.loads(row["auto_evidence"]) if row["auto_evidence"] else None
+def theme_row(row: sqlite3.Row, *, evidence: bool = True) -> ThemeRow:
+    """A thematic row; without the tagger's evidence (None) when `evidence` is False."""
+    found = json.loads(row["auto_evidence"]) if evidence and row["auto_evidence"] else None
     return ThemeRow(
-        row["slug"], row["auto_score"], evidence, row["manual"], row["manual_by"], row["manual_at"]
+        row["slug"], row["auto_score"], found, row["manual"], row["manual_by"], row["manual_at"]
     )
 
 

@@ -4,7 +4,7 @@ language's stem, acronyms and their expansions, prefixes capped to their most fr
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -92,6 +92,7 @@ class QueryCompiler:
     def __init__(self, languages: Sequence[str]) -> None:
         self._languages = tuple(languages)
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
+        self._equivalences_by_start: dict[str, list[int]] = {}
         self._related: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._form_texts: dict[tuple[str, ...], str] = {}
         self._form_labels: dict[tuple[str, ...], str] = {}
@@ -137,6 +138,7 @@ class QueryCompiler:
                         target = links.setdefault(form, {})
                         target.update(dict.fromkeys(sorted(others - own)))
         self._equivalences = compiled
+        self._equivalences_by_start = _by_start(compiled)
         self._related = {form: tuple(others) for form, others in links.items() if others}
         self._form_texts = texts
         self._form_labels = labels
@@ -153,7 +155,9 @@ class QueryCompiler:
             isinstance(c, Prefix) for c in parsed.excluded
         )
         self._prefix_share = max(1, prefixes)
-        groups = _expand_equivalences(parsed.required, self._equivalences)
+        groups = _expand_equivalences(
+            parsed.required, self._equivalences, self._equivalences_by_start
+        )
         if self._related:
             groups = _add_related(groups, self._related)
         required = [self._alternatives(group, reader) for group in groups]
@@ -379,10 +383,24 @@ def _spelled(words: Sequence[tuple[int, object]], form: tuple[str, ...]) -> Iter
             yield indexes
 
 
+def _by_start(equivalences: Sequence[tuple[tuple[str, ...], ...]]) -> dict[str, list[int]]:
+    """{stem: the equivalences (their ranks) having a form that starts with it}."""
+    out: dict[str, list[int]] = {}
+    for rank, forms in enumerate(equivalences):
+        for start in dict.fromkeys(form[0] for form in forms):
+            out.setdefault(start, []).append(rank)
+    return out
+
+
 def _expand_equivalences(
-    groups: Sequence[Alternatives], equivalences: Sequence[tuple[tuple[str, ...], ...]]
+    groups: Sequence[Alternatives],
+    equivalences: Sequence[tuple[tuple[str, ...], ...]],
+    by_start: Mapping[str, list[int]] | None = None,
 ) -> list[list[object]]:
-    """Rewrite runs of query words that spell one form of an equivalence into all its forms."""
+    """Rewrite runs of query words that spell one form of an equivalence into all its forms.
+
+    `by_start` (_by_start of the equivalences) lets only those with a form that starts with a
+    stem of the query be read, in their order: no other can change a group."""
     out: list[list[object]] = [list(g.options) for g in groups]
     if not equivalences:
         return out
@@ -393,6 +411,18 @@ def _expand_equivalences(
     ]
     present = {s for _, s in singles}
     stems: dict[tuple[str, ...], tuple[str, ...]] = {}  # each option's stems, computed once
+    # the stems of the options the second rewriting may replace: only these (never options it
+    # creates) can spell a form, so an equivalence none of whose forms is among them is skipped
+    replaceable = {
+        _stems_of(option.words, stems)
+        for g in groups
+        for option in g.options
+        if isinstance(option, Words) and (option.is_phrase or len(g.options) > 1)
+    }
+    if by_start is not None:
+        starts = {s for s in present if s} | {terms[0] for terms in replaceable if terms}
+        ranks = sorted({r for start in starts for r in by_start.get(start, ())})
+        equivalences = [equivalences[r] for r in ranks]
     for forms in equivalences:
         for form in forms:
             if form[0] not in present:  # no run of the query's words can spell it
@@ -404,6 +434,8 @@ def _expand_equivalences(
                         out[i] = []
         # phrases typed in quotes ("zone franche urbaine"), and words among alternatives
         # (ZFU OU emploi, or any query once relaxed to any word)
+        if replaceable.isdisjoint(forms):
+            continue
         for group in out:
             for k, option in enumerate(group):
                 if (

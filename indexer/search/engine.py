@@ -21,6 +21,7 @@ from .facets import bitmap as facets_bitmap
 from .facets import count as count_facet
 from .facets import members
 from .lexicon import Lexicon, default_lexicon, translatable
+from .membership import any_match, matching_ids
 from .models import (
     AVAILABILITY,
     FACETS,
@@ -214,7 +215,7 @@ class SearchIndex(IndexStore):
                 before_exclusion = matched
                 if excluded is not None and matched:
                     work.searches += 1
-                    matched = matched - set(searcher.docs_for_query(excluded))
+                    matched = matched - matching_ids(searcher, excluded, matched)
 
                 final, facets, selections = _facet(view, matched, request, availability)
                 start = (request.page - 1) * request.per_page if paged else 0
@@ -271,9 +272,9 @@ class SearchIndex(IndexStore):
         french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
         if french_query is not None:
             work.searches += 1
-            if not also and any(
-                (row := view.rows[d]) is not None and row.language == "fr"
-                for d in view.searcher.docs_for_query(french_query)
+            rows = view.rows
+            if not also and any_match(
+                view.searcher, french_query, lambda d: _language(rows[d]) == "fr"
             ):
                 return matched, scored, False  # French words as well: their documents
         bitmaps = view.facet_bitmaps()
@@ -338,7 +339,7 @@ class SearchIndex(IndexStore):
         close = set(foreign)
         if together is not None:
             work.searches += 1
-            close = foreign & set(view.searcher.docs_for_query(together))
+            close = matching_ids(view.searcher, together, foreign)
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
         # of those, the ones whose title, abstract or keywords say the query lead; those that
         # say it in their text only come after the documents that name the concept
@@ -389,8 +390,9 @@ class SearchIndex(IndexStore):
         if query is None or not among:
             return {}
         work.searches += 1
-        results = view.searcher.search(query, limit=None, filter=among, terms=False)
-        return {docnum: float(score or 0.0) for score, docnum in results.top_n}
+        # the ranking's scores are the collector's, to the bit; its phrases are checked on
+        # these documents only
+        return dict(ranked(view.searcher, query).top(among, len(among)))
 
     def _concept_neighbours(
         self, view: View, concept: Concept, bitmaps, work: Work
@@ -406,12 +408,12 @@ class SearchIndex(IndexStore):
         )
         if query is not None:
             work.searches += 1
-            named = facets_bitmap(set(view.searcher.docs_for_query(query)), bitmaps.size)
+            named = facets_bitmap(matching_ids(view.searcher, query), bitmaps.size)
         words = dict.fromkeys(w for t in concept.french for w in parse(t).words())
         anyword, _, _, _ = self._compiler.compile(parse(" OU ".join(words)), reader, work)
         if anyword is not None and concept.slug:
             work.searches += 1
-            near = facets_bitmap(set(view.searcher.docs_for_query(anyword)), bitmaps.size)
+            near = facets_bitmap(matching_ids(view.searcher, anyword), bitmaps.size)
             near &= bitmaps.selection("theme", (concept.slug,), {}, _year_in)
         return named, near
 
@@ -454,7 +456,7 @@ class SearchIndex(IndexStore):
         if query is None:
             return 0
         work.searches += 1
-        return facets_bitmap(set(view.searcher.docs_for_query(query)), size)
+        return facets_bitmap(matching_ids(view.searcher, query), size)
 
     def _empty_help(
         self,
@@ -535,7 +537,7 @@ class SearchIndex(IndexStore):
         if sort != "relevance":
             if isinstance(query, Bonus):  # the bonus changes the order, not the matches
                 query = query.a
-            return set(searcher.docs_for_query(query)), []
+            return matching_ids(searcher, query), []
         scored = ranked(searcher, query)
         return scored.ids, scored
 
@@ -755,10 +757,11 @@ def _facet_values(facet: str, counts: Counter[str], selected: set[str]) -> tuple
     elif facet == "available":
         ordered = [(v, counts[v]) for v in AVAILABILITY if counts[v]]
     else:
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         limit = FACET_LIMITS.get(facet)
-        if limit:
-            ordered = ordered[:limit]
+        if limit:  # heapq.nsmallest: sorted(...)[:limit] without sorting every value
+            ordered = heapq.nsmallest(limit, counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        else:
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = {v for v, _ in ordered}
     values = [FacetCount(v, n, selected=v in selected) for v, n in ordered]
     # A selected value stays visible (with its count, maybe 0) so it can be removed.

@@ -73,6 +73,8 @@ class FacetBitmaps:
         self.size = len(rows)
         lists: dict[str, dict[str, list[int]]] = {name: {} for name in FACET_NAMES}
         online: list[int] = []
+        # each document's authors, by docnum: a narrow search counts its authors from these
+        self.authors: list[tuple[str, ...]] = [()] * len(rows)
         for d, row in enumerate(rows):
             if row is None:
                 continue
@@ -87,6 +89,7 @@ class FacetBitmaps:
                 table = lists[name]
                 for value in values:
                     table.setdefault(value, []).append(d)
+            self.authors[d] = row.authors
             if row.has_file:
                 online.append(d)
         self.values: dict[str, dict[str, int]] = {
@@ -153,7 +156,10 @@ def count(
     if len(table) > 64:
         docs = members(base)
         if len(docs) < len(table):  # one update: Counter's per-call checks cost more than counting
-            counts.update(chain.from_iterable(values_of(rows[d], facet) for d in docs))
+            if facet == "author":  # the values the bitmaps were built from, kept by docnum
+                counts.update(chain.from_iterable(map(bitmaps.authors.__getitem__, docs)))
+            else:
+                counts.update(chain.from_iterable(values_of(rows[d], facet) for d in docs))
             return counts
     for value, bits in table.items():
         n = (base & bits).bit_count()

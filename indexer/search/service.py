@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from library import Author, AuthorKind, Catalogue, Record
+from library import Author, AuthorKind, Catalogue, Record, RecordBrief
 from library.authorities import preferred_names
 from library.names import is_organisation
 
@@ -65,7 +65,7 @@ class Finder:
     def search(self, request: SearchRequest) -> SearchPage:
         request = self._authors_as_catalogued(request)
         page = self.index.search(request, availability=self.availability())
-        records = self.catalogue.get_many(h.id for h in page.hits)
+        records = self.catalogue.briefs(h.id for h in page.hits)
         pattern = (
             match_pattern([w for w in page.terms if not w.endswith("*")], ())
             if page.terms
@@ -103,7 +103,7 @@ class Finder:
         found = self.catalogue.get_many(i for i, _ in similar)
         return [found[i] for i, _ in similar if i in found and not found[i].deleted]
 
-    def _snippets(self, records: list[Record], pattern) -> dict[int, dict[str, Any]]:
+    def _snippets(self, records: list[RecordBrief], pattern) -> dict[int, dict[str, Any]]:
         """Each record's snippet and highlights: from the abstract when it matches, else from
         the text, read from the catalogue in two steps (the head first, where most matches
         are; up to SEARCH_LIMIT only for the records whose head has none)."""
@@ -141,7 +141,7 @@ class Finder:
             )
         return {i: {"snippet": s, "highlights": h} for i, (s, h) in out.items()}
 
-    def _fill(self, hit: Hit, record: Record, snippet: dict[str, Any]) -> Hit:
+    def _fill(self, hit: Hit, record: RecordBrief, snippet: dict[str, Any]) -> Hit:
         return replace(
             hit,
             **snippet,

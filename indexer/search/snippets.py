@@ -8,6 +8,7 @@ milliseconds however long the documents are.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -72,23 +73,105 @@ def match_pattern(
     """A regex finding, in the text as written, the words whose stem a query word shares.
 
     A "word" with spaces is an expression (an acronym's expansion): it is marked only where its
-    words follow each other, with at most two short words between them (« contrat de ville »)."""
+    words follow each other, with at most two short words between them (« contrat de ville »).
+
+    It matches what `reference_pattern` matches, written so that the regex engine can skip
+    ahead to the next character that may start a match (see _skipping)."""
+    alternatives = _alternatives(query_words, prefixes)
+    if alternatives is None:
+        return None
+    return _skipping(*alternatives) or _reference(*alternatives)
+
+
+def reference_pattern(
+    query_words: Iterable[str], prefixes: Iterable[str] = ()
+) -> re.Pattern[str] | None:
+    """The plain form of match_pattern's regex: a word boundary, then the expressions (longest
+    first), then the stems, each in either case and with or without accents."""
+    alternatives = _alternatives(query_words, prefixes)
+    return None if alternatives is None else _reference(*alternatives)
+
+
+Stems = list[str]  # a word's stems, longest first
+
+
+def _alternatives(
+    query_words: Iterable[str], prefixes: Iterable[str]
+) -> tuple[list[list[Stems]], Stems] | None:
+    """(each expression as its words' stems, longest expression first; the single stems,
+    longest first), or None when there is nothing to find."""
     stems: set[str] = set()
-    phrases: set[str] = set()
+    phrases: set[str] = set()  # each expression's regex
+    words_of: dict[str, list[Stems]] = {}
     for word in query_words:
         parts = fold(word).split()
         if len(parts) > 1:
-            phrases.add(_GAP.join(_word_stems(part) for part in parts))
+            words = [_word_stem_list(part) for part in parts]
+            key = _GAP.join(_either(w) for w in words)
+            phrases.add(key)
+            words_of[key] = words
             continue
         stems.update(_stems_of(fold(word)))
     stems.update(fold(p) for p in prefixes if p)
     if not stems and not phrases:
         return None
-    alternatives = [rf"(?:{p})\w*" for p in sorted(phrases, key=len, reverse=True)]
+    ordered = [words_of[key] for key in sorted(phrases, key=len, reverse=True)]
+    return ordered, sorted(stems, key=len, reverse=True)
+
+
+def _reference(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str]:
+    parts = [rf"(?:{_GAP.join(_either(w) for w in words)})\w*" for words in phrases]
     if stems:
-        singles = "|".join(_unfolded(s) for s in sorted(stems, key=len, reverse=True))
-        alternatives.append(rf"(?:{singles})\w*")
-    return re.compile(rf"\b(?:{'|'.join(alternatives)})", re.IGNORECASE)
+        singles = "|".join(_unfolded(s) for s in stems)
+        parts.append(rf"(?:{singles})\w*")
+    return re.compile(rf"\b(?:{'|'.join(parts)})", re.IGNORECASE)
+
+
+def _skipping(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str] | None:
+    r"""The reference regex with each alternative split into its first character and the rest:
+    `[every first character](?<=\b[\w\W])(?i:(?<=first)rest|…)` (the word boundary checked
+    before the character just read, where the reference checks it). A regex that opens on one
+    character class, case-sensitive, lets the regex engine jump in C from one such character
+    to the next; one that opens on a word boundary then classes matched in either case is tried
+    at every position of the text. The same alternatives are tried in the same order at the
+    same positions, so the matches are the same (None when a stem is empty or starts beyond the
+    Basic Multilingual Plane)."""
+    branches: list[tuple[str, str]] = []  # (first character's class, rest of the alternative)
+    for words in phrases:
+        if not all(words[0]):
+            return None
+        rest = "".join(_GAP + _either(w) for w in words[1:])
+        branches.extend((_first(s), _unfolded(s[1:]) + rest) for s in words[0])
+    if not all(stems):
+        return None
+    branches.extend((_first(s), _unfolded(s[1:])) for s in stems)
+    if any(ord(s[0]) > 0xFFFF for s in [*stems, *(s for words in phrases for s in words[0])]):
+        return None  # the case variants of such a character are not found in _bmp()
+    starts: set[str] = set()
+    for first, _ in branches:
+        starts |= _matching(first)
+    if not starts:
+        return None
+    opening = "[" + "".join(re.escape(c) for c in sorted(starts)) + "]"
+    body = "|".join(rf"(?<={first}){rest}\w*" for first, rest in branches)
+    return re.compile(rf"{opening}(?<=\b[\w\W])(?i:{body})")
+
+
+def _first(stem: str) -> str:
+    return _CLASSES.get(stem[0], re.escape(stem[0]))
+
+
+@functools.cache
+def _matching(character_class: str) -> frozenset[str]:
+    """Every character a class matches, case ignored, found by the regex engine itself over the
+    Basic Multilingual Plane (characters beyond it never match a class of these, whose
+    characters are all in it: no case mapping crosses the plane)."""
+    return frozenset(re.findall(character_class, _bmp(), re.IGNORECASE))
+
+
+@functools.cache
+def _bmp() -> str:
+    return "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
 
 
 _GAP = r"\w*\W+(?:\w{1,3}\W+){0,2}"  # end of one word, then up to two short words
@@ -103,9 +186,13 @@ def _stems_of(word: str) -> set[str]:
     return out
 
 
-def _word_stems(word: str) -> str:
-    found = _stems_of(word) or {word}
-    return "(?:" + "|".join(_unfolded(s) for s in sorted(found, key=len, reverse=True)) + ")"
+def _word_stem_list(word: str) -> Stems:
+    """The stems of one word of an expression, longest first (the word itself if none)."""
+    return sorted(_stems_of(word) or {word}, key=len, reverse=True)
+
+
+def _either(stems: Stems) -> str:
+    return "(?:" + "|".join(_unfolded(s) for s in stems) + ")"
 
 
 def make_snippet(
@@ -179,6 +266,9 @@ def _collapse_spaces(
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window with each run of spaces made one (none at the start or the end), and the
     spans moved with it."""
+    if _SPACES.search(window) is None:  # no run to collapse (most abstracts): nothing moves
+        stripped = window.rstrip()
+        return stripped, tuple((s, min(e, len(stripped))) for s, e in spans if s < len(stripped))
     out: list[str] = []
     # each run of spaces: (its start, its end, characters cut before it, spaces it keeps)
     runs: list[tuple[int, int, int, int]] = []
