@@ -96,17 +96,40 @@ class FastPhrase(wq.Phrase):
 
     @staticmethod
     def _by_lists(lists: list[Decoded], order: list[int], candidates: Iterable[int]) -> set[int]:
-        """The candidates where the words follow each other, from the words' decoded lists.
-        A request asks the same phrase more than once (ranked, then again whole by a later
-        pass, or document by document for a page): what was found is kept on its rarest
-        word's list, which lives as long as the request's decoded lists."""
-        known = lists[order[0]].phrases.setdefault(tuple(lists), {})
-        asked = [d for d in candidates if d not in known]
-        if asked:
-            found = _following(lists, order, asked)
-            known.update(dict.fromkeys(asked, False))
-            known.update(dict.fromkeys(found, True))
-        return {d for d in candidates if known[d]}
+        """The candidates where the words follow each other, from the words' decoded lists:
+        rarest word first, each next word's positions only for the documents still standing,
+        the last one only looked up (no set of it built)."""
+        if len(order) == 2:  # most phrases: one set per document, the other word streamed
+            rare, other = order
+            rare_at, other_at = lists[rare].positions, lists[other].positions
+            back = (rare - other).__add__  # the other word's position, put on the rare one's
+            return {d for d in candidates if not set(rare_at(d)).isdisjoint(map(back, other_at(d)))}
+        last = len(order) - 1
+        first = order[0]
+        positions = lists[first].positions
+        if first:
+            starts = {d: set(map((-first).__add__, positions(d))) for d in candidates}
+        else:
+            starts = {d: set(positions(d)) for d in candidates}
+        for rank in range(1, last + 1):
+            offset = order[rank]
+            positions = lists[offset].positions
+            shift = (-offset).__add__
+            if rank == last:
+                return {
+                    d
+                    for d, standing in starts.items()
+                    if not standing.isdisjoint(map(shift, positions(d)) if offset else positions(d))
+                }
+            kept = {}
+            for d, standing in starts.items():
+                shifted = standing.intersection(map(shift, positions(d)))
+                if shifted:
+                    kept[d] = shifted
+            if not kept:
+                return set()
+            starts = kept
+        return set(starts)
 
     @staticmethod
     def _by_blocks(postings, order: list[int], candidates: set[int]):
@@ -210,43 +233,6 @@ class Prepared:
                 return None
             total += scorer.idf * (scorer.K1 + 1)
         return total * abs(self.boost) * 1.000001 if self.scorers else None
-
-
-def _following(lists: list[Decoded], order: list[int], candidates: list[int]) -> set[int]:
-    """The candidates where the words follow each other: rarest word first, each next word's
-    positions only for the documents still standing, the last one only looked up (no set of
-    it built)."""
-    if len(order) == 2:  # most phrases: one set per document, the other word streamed
-        rare, other = order
-        rare_at, other_at = lists[rare].positions, lists[other].positions
-        back = (rare - other).__add__  # the other word's position, moved onto the rare one's
-        return {d for d in candidates if not set(rare_at(d)).isdisjoint(map(back, other_at(d)))}
-    last = len(order) - 1
-    first = order[0]
-    positions = lists[first].positions
-    if first:
-        starts = {d: set(map((-first).__add__, positions(d))) for d in candidates}
-    else:
-        starts = {d: set(positions(d)) for d in candidates}
-    for rank in range(1, last + 1):
-        offset = order[rank]
-        positions = lists[offset].positions
-        shift = (-offset).__add__
-        if rank == last:
-            return {
-                d
-                for d, standing in starts.items()
-                if not standing.isdisjoint(map(shift, positions(d)) if offset else positions(d))
-            }
-        kept = {}
-        for d, standing in starts.items():
-            shifted = standing.intersection(map(shift, positions(d)))
-            if shifted:
-                kept[d] = shifted
-        if not kept:
-            return set()
-        starts = kept
-    return set(starts)
 
 
 def _plain(posting) -> bool:

@@ -33,7 +33,7 @@ _INT = Struct("!i")  # Whoosh's block length (negative for the last block)
 class Decoded:
     """A posting list as flat lists: ids ascending, a weight and (if any) a value per id."""
 
-    __slots__ = ("ids", "weights", "values", "phrases", "_index", "_positions")
+    __slots__ = ("ids", "weights", "values", "_index", "_positions")
 
     def __init__(self, ids: list[int], weights: list[float], values: list[Any] | None) -> None:
         self.ids = ids
@@ -41,8 +41,6 @@ class Decoded:
         self.values = values
         self._index: dict[int, int] | None = None
         self._positions: dict[int, tuple[int, ...]] = {}
-        # phrases whose rarest word this is: {their lists: {docnum: whether they hold}}
-        self.phrases: dict[tuple[Decoded, ...], dict[int, bool]] = {}
 
     def positions(self, docnum: int) -> tuple[int, ...]:
         """The word's positions in a document of the list (Whoosh's Positions values: a count,

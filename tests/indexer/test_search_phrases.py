@@ -2,8 +2,8 @@
 finds by its spans, with the same scores: in every phrase field, for phrases with stop words,
 elisions, hyphens and acronyms in them, for two words and longer runs, and for phrases that run
 across the parts of a multi-part field (meta: subtitle, abstract, territories, publisher;
-subjects: the keywords), whose terms follow each other there. What a request has found is
-remembered, and a phrase asked again, whole or a document at a time, answers the same."""
+subjects: the keywords), whose terms follow each other there. Positions decoded once a request
+serve its later checks: a phrase asked again, whole or a document at a time, answers the same."""
 
 from __future__ import annotations
 
