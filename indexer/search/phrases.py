@@ -99,6 +99,11 @@ class FastPhrase(wq.Phrase):
         """The candidates where the words follow each other, from the words' decoded lists:
         rarest word first, each next word's positions only for the documents still standing,
         the last one only looked up (no set of it built)."""
+        if len(order) == 2:  # most phrases: one set per document, the other word streamed
+            rare, other = order
+            rare_at, other_at = lists[rare].positions, lists[other].positions
+            back = (rare - other).__add__  # the other word's position, put on the rare one's
+            return {d for d in candidates if not set(rare_at(d)).isdisjoint(map(back, other_at(d)))}
         last = len(order) - 1
         first = order[0]
         positions = lists[first].positions
