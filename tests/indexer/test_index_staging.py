@@ -256,3 +256,28 @@ def _segment_files(ix) -> dict[str, bytes]:
         for path in sorted(folder.iterdir())
         if path.name.startswith(segment.segment_id())
     }
+
+
+def test_a_word_of_one_document_is_stored_uncompressed_and_reads_the_same(tmp_path):
+    """Whoosh compressed every block, a one-posting block too (larger for it); ours leave
+    those plain and compress the others, and every reader reads both."""
+    from whoosh import index as whoosh_index
+    from whoosh import query as wq
+
+    ix = whoosh_index.create_in(str(tmp_path), store._schema())
+    writer = staging.BatchWriter(ix, limitmb=1, codec=store._Codec())
+    for n in range(40):
+        body = "quartier ville " * (n % 5 + 1) + ("bele" if n == 7 else "")
+        writer.add_document(id=str(n), body=body, lang="fr", data=(n, 2000, ()))
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        single = reader.postings("body", "bele")
+        common = reader.postings("body", "quartier")
+        assert single._compression == 0 and list(single.all_ids()) == [7]  # noqa: SLF001
+        assert common._compression > 0 and len(list(common.all_ids())) == 40  # noqa: SLF001
+        assert [
+            searcher.stored_fields(d)["id"]
+            for d in searcher.docs_for_query(wq.Term("body", "bele"))
+        ] == ["7"]
+        assert searcher.doc_frequency("body", "quartier") == 40
