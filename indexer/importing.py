@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from library import Catalogue, Record, ThemeAssignment, ThemeSource
 from library.authorities import preferred_forms
+from library.db import utc_now
 from library.formats.common import full_title, identifier_of
 from library.formats.holdings_csv import ParsedFile, RowError
 from library.formats.ris import UNTITLED
@@ -291,6 +292,7 @@ def apply_import(
     are tagged automatically."""
     from .tagging import TagInput
 
+    now = utc_now()  # the records of one import are stored at one moment (to the second)
     with catalogue.transaction():
         for row in plan.rows:
             if row.action == "create":
@@ -304,7 +306,7 @@ def apply_import(
                     proposals = tagger.tag(TagInput.from_record(record))
                     record = replace(record, themes=record.themes + tuple(proposals))
                 # Its texts are clean (above): the tagger's themes add none.
-                plan.created_ids.append(catalogue.insert(record, xml_safe=True))
+                plan.created_ids.append(catalogue.insert(record, xml_safe=True, now=now))
             elif row.action == "update" and row.existing_id is not None:
                 existing = catalogue.get(row.existing_id)
                 values = {name: getattr(row.record, name) for name in row.changes}

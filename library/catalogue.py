@@ -133,8 +133,8 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                 self._insert_copies(record_id, record.copies, now)
             if text is not None:
                 self._write_text(record_id, text)
-            for theme in record.themes:
-                self._write_theme(record_id, theme, now)
+            if record.themes:
+                self._write_new_themes(record_id, record.themes, now)
         return record_id
 
     def save(self, record: Record, *, text: str | None = None, now: str | None = None) -> Record:
@@ -503,21 +503,30 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         )
 
     def _write_theme(self, record_id: int, theme: ThemeAssignment, now: str | None) -> None:
-        evidence = to_json(theme.evidence) if theme.evidence else None
         if theme.source is ThemeSource.MANUAL:
-            self.conn.execute(
-                "INSERT INTO record_themes (record_id, slug, manual, manual_at) VALUES (?, ?,"
-                " 'add', ?) ON CONFLICT (record_id, slug) DO UPDATE SET manual = 'add',"
-                " manual_at = excluded.manual_at",
-                (record_id, theme.slug, now or utc_now()),
-            )
+            self.conn.execute(_MANUAL_THEME, (record_id, theme.slug, now or utc_now()))
         else:
-            self.conn.execute(
-                "INSERT INTO record_themes (record_id, slug, auto_score, auto_evidence)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (record_id, slug) DO UPDATE SET"
-                " auto_score = excluded.auto_score, auto_evidence = excluded.auto_evidence",
-                (record_id, theme.slug, theme.score if theme.score is not None else 0.0, evidence),
-            )
+            self.conn.execute(_AUTO_THEME, _auto_theme_values(record_id, theme))
+
+    def _write_new_themes(
+        self, record_id: int, themes: Sequence[ThemeAssignment], now: str
+    ) -> None:
+        """A new record's thematics, one statement per source when no slug comes twice (no
+        row to update, so their order does not matter); one by one otherwise."""
+        if len({t.slug for t in themes}) < len(themes):
+            for theme in themes:
+                self._write_theme(record_id, theme, now)
+            return
+        manual = [t for t in themes if t.source is ThemeSource.MANUAL]
+        self.conn.executemany(_MANUAL_THEME, [(record_id, t.slug, now) for t in manual])
+        self.conn.executemany(
+            _AUTO_THEME,
+            [
+                _auto_theme_values(record_id, t)
+                for t in themes
+                if t.source is not ThemeSource.MANUAL
+            ],
+        )
 
     def _authors_of(self, ids: Sequence[int]) -> dict[int, tuple[Author, ...]]:
         marks = ",".join("?" * len(ids))
@@ -561,6 +570,20 @@ class Catalogue(Holdings, PathMemory, Periodicals):
 
 
 _PUBLISHER, _SERIES = RECORD_COLUMNS.index("publisher"), RECORD_COLUMNS.index("series")
+_MANUAL_THEME = (
+    "INSERT INTO record_themes (record_id, slug, manual, manual_at) VALUES (?, ?, 'add', ?)"
+    " ON CONFLICT (record_id, slug) DO UPDATE SET manual = 'add', manual_at = excluded.manual_at"
+)
+_AUTO_THEME = (
+    "INSERT INTO record_themes (record_id, slug, auto_score, auto_evidence) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (record_id, slug) DO UPDATE SET auto_score = excluded.auto_score,"
+    " auto_evidence = excluded.auto_evidence"
+)
+
+
+def _auto_theme_values(record_id: int, theme: ThemeAssignment) -> tuple:
+    evidence = to_json(theme.evidence) if theme.evidence else None
+    return (record_id, theme.slug, theme.score if theme.score is not None else 0.0, evidence)
 
 
 def _author_rows(authors: Sequence[Author]) -> list[tuple[int, str, str, str]]:
