@@ -87,6 +87,28 @@ def test_a_manual_decision_survives_re_tagging(catalogue):
     assert catalogue.manual_labels() == {record.id: {"sante": "remove", "jeunesse": "add"}}
 
 
+@pytest.mark.parametrize("manual_first", [True, False])
+def test_a_new_record_keeps_each_thematic_it_comes_with(catalogue, manual_first):
+    evidence = {"terms": [{"term": "logement", "count": 2, "field": "title"}], "passages": []}
+    auto = ThemeAssignment("logement", ThemeSource.AUTO, 0.7, evidence)
+    manual = ThemeAssignment("logement", ThemeSource.MANUAL)
+    given = (manual, auto) if manual_first else (auto, manual)
+    record = catalogue.add(paper(themes=(*given, ThemeAssignment("sante", ThemeSource.AUTO, 0.4))))
+    (logement,) = [row for row in catalogue.theme_rows(record.id) if row.slug == "logement"]
+    assert (logement.manual, logement.auto_score, logement.auto_evidence) == ("add", 0.7, evidence)
+    assert [(t.slug, t.source) for t in catalogue.get(record.id).themes] == [
+        ("logement", ThemeSource.MANUAL),
+        ("sante", ThemeSource.AUTO),
+    ]
+    other = catalogue.add(
+        paper(title="Autre", themes=(auto, ThemeAssignment("sante", ThemeSource.MANUAL)))
+    )
+    assert {(r.slug, r.manual, r.auto_score) for r in catalogue.theme_rows(other.id)} == {
+        ("logement", None, 0.7),
+        ("sante", "add", None),
+    }
+
+
 def test_automatic_thematics_come_best_first(catalogue):
     record = catalogue.add(paper())
     catalogue.set_auto_themes(
