@@ -8,6 +8,7 @@ catalogue -> skip; same ISBN, same file, or same normalised title and year -> sk
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -347,9 +348,15 @@ def import_file(
     whole. `tagger` and `index` are opened only when the import is applied."""
     from .search import sync_index
 
-    plan = plan_import(catalogue, parsed, theme_labels=theme_labels, repository=repository)
-    refused = strict and bool(parsed.errors or plan.errors)
-    if not dry_run and not refused:
-        apply_import(catalogue, plan, tagger())
-        sync_index(catalogue, index(), compact=True)
+    # The file read, its plan and the vocabulary live until the end: the collector's full
+    # passes (a tenth of a second each at 10,000 rows) need not walk them again and again.
+    gc.freeze()
+    try:
+        plan = plan_import(catalogue, parsed, theme_labels=theme_labels, repository=repository)
+        refused = strict and bool(parsed.errors or plan.errors)
+        if not dry_run and not refused:
+            apply_import(catalogue, plan, tagger())
+            sync_index(catalogue, index(), compact=True)
+    finally:
+        gc.unfreeze()
     return ImportRun(plan=plan, refused=refused)
