@@ -142,6 +142,8 @@ class _PostingsWriter(W3PostingsWriter):
     such a block no smaller and its set-up was 4% of an import's instructions. Each block
     says whether it is compressed; readers follow."""
 
+    _compression: int  # zlib's level for this writer's blocks (Whoosh sets it)
+
     def _write_block(self, last=False):
         if len(self._ids) > 1:
             return super()._write_block(last)
