@@ -193,18 +193,8 @@ def test_a_document_of_the_query_s_language_that_only_says_it_in_its_text_comes_
         ),
         "fr": ("Le chômage des jeunes en Martinique", "fr", "Les jeunes demandeurs d'emploi."),
     }
-    keys = {}
-    with Catalogue.in_instance(tmp_path) as catalogue:
-        for key, (title, language, text) in records.items():
-            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
-        index = SearchIndex.open(tmp_path / "index")
-        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
-        sync_index(catalogue, index)
-    try:
-        hits = index.search(SearchRequest(q="desempleo juvenil")).hits
-        assert [keys[h.id] for h in hits] == ["es-about", "fr", "es-mention"]
-    finally:
-        index.close()
+    page, keys = _searched(tmp_path, _described(records), "desempleo juvenil")
+    assert [keys[h.id] for h in page.hits] == ["es-about", "fr", "es-mention"]
 
 
 def test_a_french_document_that_only_mentions_the_concept_comes_after_one_naming_it_elsewhere(
@@ -223,19 +213,9 @@ def test_a_french_document_that_only_mentions_the_concept_comes_after_one_naming
         ),
         "es-named": ("Riesgo sísmico en el Caribe", "es", "Un estudio comparado."),
     }
-    keys = {}
-    with Catalogue.in_instance(tmp_path) as catalogue:
-        for key, (title, language, text) in records.items():
-            keys[catalogue.add(Record(title=title, language=language), text=text).id] = key
-        index = SearchIndex.open(tmp_path / "index")
-        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
-        sync_index(catalogue, index)
-    try:
-        page = index.search(SearchRequest(q="earthquake risk"))
-        assert [keys[h.id] for h in page.hits] == ["fr-about", "es-named", "fr-mention"]
-        assert page.concept_terms == ("risque sismique",)
-    finally:
-        index.close()
+    page, keys = _searched(tmp_path, _described(records), "earthquake risk")
+    assert [keys[h.id] for h in page.hits] == ["fr-about", "es-named", "fr-mention"]
+    assert page.concept_terms == ("risque sismique",)
 
 
 def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_they_name_it(
@@ -261,15 +241,29 @@ def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_the
         ),
         ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
     ]
+    page, keys = _searched(tmp_path, [(k, r, r.title) for k, r in records], "vivienda social")
+    assert [keys[h.id] for h in page.hits] == ["fr", "en-title", "en-abstract"]
+
+
+def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
+    """(key, record, text) of {key: (title, language, text)}."""
+    return [
+        (key, Record(title=title, language=language), text)
+        for key, (title, language, text) in records.items()
+    ]
+
+
+def _searched(tmp_path, records: list[tuple[str, Record, str]], q: str):  # type: ignore[no-untyped-def]
+    """The first page for `q` over a new fund of these records (with the packaged
+    vocabulary's concepts), and {record id: key}."""
     keys = {}
     with Catalogue.in_instance(tmp_path) as catalogue:
-        for key, record in records:
-            keys[catalogue.add(record, text=record.title).id] = key
+        for key, record, text in records:
+            keys[catalogue.add(record, text=text).id] = key
         index = SearchIndex.open(tmp_path / "index")
         index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
         sync_index(catalogue, index)
     try:
-        hits = index.search(SearchRequest(q="vivienda social")).hits
-        assert [keys[h.id] for h in hits] == ["fr", "en-title", "en-abstract"]
+        return index.search(SearchRequest(q=q)), keys
     finally:
         index.close()
