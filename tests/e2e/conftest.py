@@ -62,6 +62,7 @@ def live_server_factory() -> Iterator[Callable[..., LiveServer]]:
     from webapp import create_app
 
     servers = []
+    closing = threading.Event()
 
     def start(root: Path, **config: Any) -> LiveServer:
         app = create_app({"TESTING": True, **config}, instance_path=root)
@@ -70,12 +71,23 @@ def live_server_factory() -> Iterator[Callable[..., LiveServer]]:
 
             get_index()  # synchronised before the first page, like `fonds serve`
         server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, name="fonds-live-server", daemon=True)
+
+        def serve() -> None:
+            try:
+                server.run()
+            except OSError:
+                # Closing the server under its polling loop makes select() fail on the
+                # closed socket (EBADF): the end we asked for, not a fault.
+                if not closing.is_set():
+                    raise
+
+        thread = threading.Thread(target=serve, name="fonds-live-server", daemon=True)
         thread.start()
         servers.append((server, thread))
         return LiveServer(f"http://127.0.0.1:{server.effective_port}", root, app)
 
     yield start
+    closing.set()
     for server, thread in servers:
         server.close()
         thread.join(timeout=5)
