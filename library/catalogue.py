@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import db
-from .authorities import link_names, link_record, variants_of, write_links
+from .authorities import LinkedNames, link_names, variants_of, write_links
 from .db import utc_now
 from .errors import InvalidRecord, NotFound
 from .holdings import Holdings
@@ -108,18 +108,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
         now = now or utc_now()
         with self.transaction():
             rev = self._bump_rev()
-            values = list(record_values(record))
-            # Names -> their authorities' preferred forms, resolved before the record is
-            # written: one insert of each row, nothing read back (`link_record` does the same
-            # for a stored record).
-            linked = link_names(
-                self.conn,
-                _author_rows(record.authors),
-                record.publisher,
-                str(values[_SERIES]),
-                now,
-            )
-            values[_PUBLISHER], values[_SERIES] = linked.publisher, linked.series
+            values, linked = self._linked_values(record, now)
             cur = self.conn.execute(
                 f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}, created_at, updated_at,"
                 f" deleted, rev) VALUES ({', '.join('?' * len(RECORD_COLUMNS))}, ?, ?, 0, ?)",
@@ -149,12 +138,12 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             self._require(record_id)
             rev = self._bump_rev()
             assignments = ", ".join(f"{c} = ?" for c in RECORD_COLUMNS)
+            values, linked = self._linked_values(record, now)
             self.conn.execute(
                 f"UPDATE records SET {assignments}, updated_at = ?, rev = ? WHERE id = ?",
-                (*record_values(record), now, rev, record_id),
+                (*values, now, rev, record_id),
             )
-            self._write_authors(record_id, record.authors)
-            link_record(self.conn, record_id, now)  # names -> authorities' preferred forms
+            write_links(self.conn, record_id, linked)
             self._write_host(record_id, record.host, now)
             if text is not None:
                 self._write_text(record_id, text)
@@ -487,13 +476,16 @@ class Catalogue(Holdings, PathMemory, Periodicals):
             "UPDATE counters SET value = value + 1 WHERE name = 'rev' RETURNING value"
         ).fetchone()[0]
 
-    def _write_authors(self, record_id: int, authors: Sequence[Author]) -> None:
-        self.conn.execute("DELETE FROM record_authors WHERE record_id = ?", (record_id,))
-        self.conn.executemany(
-            "INSERT INTO record_authors (record_id, position, name, kind, role)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(record_id, *row) for row in _author_rows(authors)],
+    def _linked_values(self, record: Record, now: str) -> tuple[list[object], LinkedNames]:
+        """The record's column values with its names in their authorities' preferred forms,
+        and its authors and links to write: resolved before the record is written, nothing
+        read back (`link_record` does the same for a record already stored)."""
+        values = list(record_values(record))
+        linked = link_names(
+            self.conn, _author_rows(record.authors), record.publisher, str(values[_SERIES]), now
         )
+        values[_PUBLISHER], values[_SERIES] = linked.publisher, linked.series
+        return values, linked
 
     def _write_text(self, record_id: int, text: str) -> None:
         self.conn.execute(
