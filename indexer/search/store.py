@@ -27,9 +27,11 @@ import json
 import logging
 import math
 import os
+import pickle
 import shutil
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,11 +42,18 @@ from typing import Any, Self
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PostingsWriter, W3Segment
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3PerDocReader,
+    W3PostingsWriter,
+    W3Segment,
+)
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import IndexingError
 
 from ..analysis import analysis_stamp
@@ -55,7 +64,8 @@ from .staging import BatchWriter, adopt, remove_abandoned, staging_folder
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the keywords in a field of their own (subjects)
+BLOCK_PICKLE = 4  # the pickle protocol of a postings block's data (see _PostingsWriter)
+SCHEMA_VERSION = 3  # 2: the keywords in a field of their own (subjects); 3: blocks in protocol 4
 _CURRENT = "CURRENT"
 _STAMP = "fonds-stamp.json"
 
@@ -136,22 +146,51 @@ class _LengthsReader(W3PerDocReader):
 
 
 class _PostingsWriter(W3PostingsWriter):
-    """Whoosh's postings writer, but a block of one posting (a word of one document: a third
-    of a batch's blocks) is written without compression, as Whoosh means to ("if the pickle
-    is less than 20 bytes, don't bother compressing", a rule its code overrides): zlib made
-    such a block no smaller and its set-up was 4% of an import's instructions. Each block
-    says whether it is compressed; readers follow."""
+    """Whoosh's postings writer, with two changes to how a block is stored, both read by
+    Whoosh's own reader (a block's data is a pickle, and its header says whether it is
+    compressed):
+    - the data is pickled with protocol 4, not 2. Under protocol 2 every posting's value (the
+      positions of a word in a document) is a bytes object that unpickles through a call of
+      `_codecs.encode`; protocol 4 stores bytes as bytes. Reading a block's postings costs
+      about a quarter as much, and the phrases and the union read whole lists of them;
+    - a block of one posting (a word of one document: a third of a batch's blocks) is written
+      without compression, as Whoosh means to ("if the pickle is less than 20 bytes, don't
+      bother compressing", a rule its code overrides): zlib made such a block no smaller and
+      its set-up was 4% of an import's instructions."""
 
     _compression: int  # zlib's level for this writer's blocks (Whoosh sets it)
 
     def _write_block(self, last=False):
-        if len(self._ids) > 1:
-            return super()._write_block(last)
-        level, self._compression = self._compression, 0
-        try:
-            return super()._write_block(last)
-        finally:
-            self._compression = level
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        data = pickle.dumps(
+            (self._mini_ids(), self._mini_weights(), self._mini_values()), BLOCK_PICKLE
+        )
+        level = self._compression if len(ids) > 1 else 0
+        if level:
+            data = zlib.compress(data, level)
+        # what a reader looks at before (or instead of) the data: count, last id, best
+        # weight, compression, shortest and longest document
+        header = pickle.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                level,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        size = len(header) + len(data)
+        postfile.write_int(-size if last else size)  # negative: the list's last block
+        postfile.write(header)
+        postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
 
 
 class _Codec(W3Codec):

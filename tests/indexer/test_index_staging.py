@@ -281,3 +281,47 @@ def test_a_word_of_one_document_is_stored_uncompressed_and_reads_the_same(tmp_pa
             for d in searcher.docs_for_query(wq.Term("body", "bele"))
         ] == ["7"]
         assert searcher.doc_frequency("body", "quartier") == 40
+
+
+def test_blocks_are_pickled_with_protocol_4_and_read_as_whoosh_writes_them(tmp_path):
+    """A block's data is a protocol-4 pickle (values as bytes, not one `_codecs.encode` call
+    each), and every reader gets from it the postings Whoosh's own writer stores."""
+    import pickle
+    import zlib
+
+    from whoosh import index as whoosh_index
+    from whoosh.codec.whoosh3 import W3Codec
+
+    def written(folder, writer_of):
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), store._schema())
+        writer = writer_of(ix)
+        for n in range(300):  # 'quartier' fills three blocks; positions past 255 and 65535
+            body = "quartier ville " * (n % 7 + 1) + "mot " * (n * 230 if n == 299 else n)
+            writer.add_document(id=str(n), body=body + " quartier", lang="fr", data=(n, 1, ()))
+        writer.commit(merge=False)
+        return ix
+
+    ours = written(
+        tmp_path / "ours", lambda ix: staging.BatchWriter(ix, limitmb=1, codec=store._Codec())
+    )
+    stock = written(tmp_path / "stock", lambda ix: ix.writer(codec=W3Codec()))
+    with ours.reader() as mine, stock.reader() as theirs:
+        terms = list(theirs.all_terms())
+        assert terms == list(mine.all_terms())
+        for field, text in terms:
+            if field != "body":
+                continue
+            a, b = mine.postings(field, text), theirs.postings(field, text)
+            assert list(a.items_as("positions")) == list(b.items_as("positions")), text
+            assert list(a.items_as("weight")) == list(b.items_as("weight")), text
+        leaf = mine.postings("body", b"quartier")
+        assert leaf._blocklength == 128  # noqa: SLF001 (a full block: compressed)
+        postfile, offset = leaf._postfile, leaf._baseoffset  # noqa: SLF001
+        size = abs(postfile.get_int(offset))
+        block = postfile.get(offset + 4, size)
+        header = pickle.loads(block)
+        data = block[len(pickle.dumps(header, 2)) :]
+        raw = zlib.decompress(data) if header[3] else data
+        assert raw[:2] == b"\x80\x04"
+        assert b"_codecs" not in raw
