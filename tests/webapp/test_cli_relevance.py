@@ -196,3 +196,34 @@ relevant = { "Les jardins partagés" = 2 }
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     groups = json.loads(result.output)["groups"]
     assert groups["ensemble"]["mrr"] == 1.0 and "ajustées" not in groups
+
+
+def test_the_pool_lists_the_unjudged_hits_by_title_below_the_grades_given(fund, instance, tmp_path):
+    from bench.pool import write_pool
+
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "médiation jardins"
+relevant = { "La médiation sociale de nuit" = 2 }
+
+[[query]]
+q = "médiation jardins"
+relevant = { "La médiation sociale de nuit" = 2 }
+pooled = { "Bilan du centre social" = 0 }
+""",
+    )
+    out = tmp_path / "pool.md"
+    counts = write_pool(instance, path, 5, out)
+    first, second = out.read_text(encoding="utf-8").split("## 2.")
+    # the judge sees the grades already given, then every unjudged hit once, by title (at least
+    # the FTS5 baseline ranks the garden, "jardins" in its title, above the report)
+    assert "- 2 · La médiation sociale de nuit" in first
+    assert "#### La médiation sociale de nuit" not in first
+    assert first.index("#### Bilan du centre social") < first.index("#### Les jardins partagés")
+    assert "début du texte : jardins partagés du quartier" in first
+    # a title graded in the pooling pass is judged: it is not proposed again
+    assert "- 0 · Bilan du centre social" in second and "#### Bilan" not in second
+    assert "#### Les jardins partagés" in second
+    assert counts == {"queries": 2, "candidates": 3}
