@@ -11,6 +11,13 @@ for held-out and tuned queries apart (a change that helps only the tuned ones is
     tags = ["famille"]
     held_out = true
     relevant = { "Le décrochage scolaire en Martinique" = 2, "…" = 1 }
+    pooled = { "Bilan du programme de réussite éducative de Fort-de-France" = 1, "…" = 0 }
+
+`pooled` holds the grades of a pooling pass (as TREC does): the documents that the systems
+compared put in their first k hits, which the first judges had not graded, graded afterwards
+blind to the systems and the ranks. Its grades are merged with `relevant` for scoring, and a 0
+there means "judged, not relevant" (kept so that the pass can be audited). A title graded in
+both tables is refused: a document has one grade per query.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ class JudgementError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Judged:
     q: str
-    relevant: Mapping[str, int]  # title -> grade
+    relevant: Mapping[str, int]  # title -> grade, the pooled grades merged in
     tags: tuple[str, ...] = ()
     held_out: bool = False
 
@@ -108,18 +115,19 @@ def load_judgements(path: Path) -> list[Judged]:
     out = []
     for n, entry in enumerate(data.get("query", []), start=1):
         q = entry.get("q")
-        relevant = entry.get("relevant", {})
         if not isinstance(q, str) or not q.strip():
             raise JudgementError("no-query", str(n))  # the entry's number
-        if not isinstance(relevant, dict) or not relevant:
+        relevant = _grades(q, entry.get("relevant", {}))
+        if not relevant:
             raise JudgementError("no-judgement", q)
-        for title, grade in relevant.items():
-            if not isinstance(grade, int) or not 0 <= grade <= 2:
-                raise JudgementError("bad-grade", f"{q} : {title} = {grade!r}")
+        pooled = _grades(q, entry.get("pooled", {}))
+        both = sorted(relevant.keys() & pooled.keys())
+        if both:
+            raise JudgementError("graded-twice", f"{q} : {' ; '.join(both)}")
         out.append(
             Judged(
                 q=q,
-                relevant=dict(relevant),
+                relevant=relevant | pooled,
                 tags=tuple(entry.get("tags", ())),
                 held_out=bool(entry.get("held_out", False)),
             )
@@ -127,6 +135,15 @@ def load_judgements(path: Path) -> list[Judged]:
     if not out:
         raise JudgementError("empty", str(path))
     return out
+
+
+def _grades(q: str, table: object) -> dict[str, int]:
+    if not isinstance(table, dict):
+        raise JudgementError("no-judgement", q)
+    for title, grade in table.items():
+        if not isinstance(grade, int) or isinstance(grade, bool) or not 0 <= grade <= 2:
+            raise JudgementError("bad-grade", f"{q} : {title} = {grade!r}")
+    return dict(table)
 
 
 def evaluate(

@@ -77,6 +77,16 @@ relevant = { "Les jardins partagés" = 1, "Bilan du centre social" = 2 }
         ('[[query]]\nq = "x"\nrelevant = { "Titre inconnu" = 2 }', "absent(s) du fonds"),
         ('[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 5 }', "note hors de 0 à 2"),
         ('[[query]]\nq = "x"', "aucun document jugé"),
+        (
+            '[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 2 }\n'
+            'pooled = { "Titre inconnu" = 0 }',
+            "absent(s) du fonds : Titre inconnu",
+        ),
+        (
+            '[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 2 }\n'
+            'pooled = { "Bilan du centre social" = 3 }',
+            "note hors de 0 à 2",
+        ),
         ("", "aucune requête"),
         (
             '[[query]]\nq = "x"\nrelevant = { "Les jardins partagés" = 2 }\n[[query]]\nq = " "',
@@ -88,6 +98,74 @@ def test_a_bad_judgements_file_gets_one_french_line(run, fund, tmp_path, content
     result = run("relevance", "--judgements", str(write(tmp_path, content)))
     assert result.exit_code != 0
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_pooled_grade_counts_as_a_judgement_and_a_pooled_zero_as_not_relevant(
+    run, fund, tmp_path
+):
+    # the first judges graded only the report; "médiation" ranks the night mediation above it
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "médiation"
+relevant = { "Bilan du centre social" = 2 }
+
+[[query]]
+q = "médiation"
+relevant = { "Bilan du centre social" = 2 }
+pooled = { "La médiation sociale de nuit" = 2, "Les jardins partagés" = 0 }
+
+[[query]]
+q = "jardins"
+relevant = { "La médiation sociale de nuit" = 1 }
+pooled = { "Les jardins partagés" = 0 }
+""",
+    )
+    result = run("relevance", "--judgements", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    before, after, zero = json.loads(result.output)["queries"]
+    assert before["top"] == ["La médiation sociale de nuit", "Bilan du centre social"]
+    # unjudged, the first hit scored as a wrong answer; graded 2 in the pooling pass, it counts
+    assert before["ndcg@5"] == round(1 / math.log2(3), 4) and before["mrr"] == 0.5
+    assert after["ndcg@5"] == 1.0 and after["mrr"] == 1.0
+    # the garden, found first but pooled 0, earns nothing
+    assert zero["top"] == ["Les jardins partagés"]
+    assert zero["ndcg@5"] == 0.0 and zero["mrr"] == 0.0 and zero["recall@10"] == 0.0
+
+
+def test_a_pooled_grade_lowers_a_ranking_that_misses_it(run, fund, tmp_path):
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "jardins"
+relevant = { "Les jardins partagés" = 2 }
+pooled = { "Bilan du centre social" = 2 }
+""",
+    )
+    data = json.loads(run("relevance", "--judgements", str(path), "--json").output)
+    (score,) = data["queries"]
+    ideal = 3 / math.log2(2) + 3 / math.log2(3)
+    assert score["ndcg@5"] == round(3 / ideal, 4) and score["recall@10"] == 0.5
+
+
+def test_a_title_both_judged_and_pooled_is_refused(run, fund, tmp_path):
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "jardins"
+relevant = { "Les jardins partagés" = 2 }
+pooled = { "Les jardins partagés" = 0, "Bilan du centre social" = 1 }
+""",
+    )
+    result = run("relevance", "--judgements", str(path))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert (
+        "titre noté à la fois dans `relevant` et dans `pooled` : jardins : Les jardins partagés"
+        in result.output
+    )
 
 
 def test_the_project_keeps_a_judgement_file_as_the_issue_asks() -> None:
@@ -118,3 +196,34 @@ relevant = { "Les jardins partagés" = 2 }
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     groups = json.loads(result.output)["groups"]
     assert groups["ensemble"]["mrr"] == 1.0 and "ajustées" not in groups
+
+
+def test_the_pool_lists_the_unjudged_hits_by_title_below_the_grades_given(fund, instance, tmp_path):
+    from bench.pool import write_pool
+
+    path = write(
+        tmp_path,
+        """
+[[query]]
+q = "médiation jardins"
+relevant = { "La médiation sociale de nuit" = 2 }
+
+[[query]]
+q = "médiation jardins"
+relevant = { "La médiation sociale de nuit" = 2 }
+pooled = { "Bilan du centre social" = 0 }
+""",
+    )
+    out = tmp_path / "pool.md"
+    counts = write_pool(instance, path, 5, out)
+    first, second = out.read_text(encoding="utf-8").split("## 2.")
+    # the judge sees the grades already given, then every unjudged hit once, by title (at least
+    # the FTS5 baseline ranks the garden, "jardins" in its title, above the report)
+    assert "- 2 · La médiation sociale de nuit" in first
+    assert "#### La médiation sociale de nuit" not in first
+    assert first.index("#### Bilan du centre social") < first.index("#### Les jardins partagés")
+    assert "début du texte : jardins partagés du quartier" in first
+    # a title graded in the pooling pass is judged: it is not proposed again
+    assert "- 0 · Bilan du centre social" in second and "#### Bilan" not in second
+    assert "#### Les jardins partagés" in second
+    assert counts == {"queries": 2, "candidates": 3}

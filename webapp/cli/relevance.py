@@ -16,6 +16,7 @@ MESSAGES = {
     "no-query": "requête vide dans le fichier de jugements (requête n° {detail})",
     "no-judgement": "aucun document jugé pour la requête « {detail} »",
     "bad-grade": "note hors de 0 à 2 : {detail}",
+    "graded-twice": "titre noté à la fois dans `relevant` et dans `pooled` : {detail}",
     "empty": "aucune requête dans {detail}",
     "unknown-title": "titre(s) absent(s) du fonds : {detail}",
 }
