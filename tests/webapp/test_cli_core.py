@@ -99,6 +99,21 @@ def test_search_json_shape(run, documents):
             assert {"value", "label", "count"} <= set(value)
 
 
+def test_search_says_how_it_read_the_query(run, documents):
+    """`fonds search` says what /api/search says of the query: the spelling it proposes, the
+    words it was taken for, the parser's repairs."""
+    run("index", str(documents))
+    data = json.loads(run("search", "gestion urbaine", "--json").output)
+    assert data["suggestion"] is None and not data["corrected"] and not data["relaxed"]
+    assert data["concepts"] == [] and data["concept_terms"] == [] and data["related"] == []
+    assert data["messages"] == []
+    typo = json.loads(run("search", "gestoin", "urbaine", "--json").output)
+    assert typo["suggestion"] == "gestion urbaine"
+    repaired = json.loads(run("search", '"gestion urbaine', "--json").output)
+    assert repaired["total"] == 1  # the unbalanced quote repaired, and said in French:
+    assert repaired["messages"] == ["Guillemet non fermé : il a été ignoré."]
+
+
 def test_search_without_query_browses_everything(run, documents):
     run("index", str(documents))
     data = json.loads(run("search", "--json").output)

@@ -49,10 +49,37 @@ def command(
     )
     result = env.finder().search(request)
     if as_json:
-        print_json(result.to_json())
+        print_json(
+            {
+                **result.to_json(),
+                # how the query was read, as /api/search says it
+                "suggestion": result.suggestion,
+                "corrected": result.corrected,
+                "relaxed": result.relaxed,
+                "concepts": list(result.concepts),
+                "concept_terms": list(result.concept_terms),
+                "concepts_from_french": result.concepts_from_french,
+                "related": list(result.related),
+                "messages": [query_note(n) for n in result.notes],
+            }
+        )
         return
     for note in result.notes:
         click.echo(f"Note : {query_note(note)}")
+    if result.concepts and result.total:
+        labels = env.vocabulary().vocabulary.labels()
+        readings = [
+            f"« {term} » (traduction)"
+            if term and not slug
+            else f"« {term} » (thématique « {labels.get(slug, slug)} »)"
+            if term
+            else f"la thématique « {labels.get(slug, slug)} »"
+            for slug, term in zip(result.concepts, result.concept_terms, strict=False)
+        ]
+        click.echo("Requête comprise comme " + " et ".join(readings) + ".")
+    if result.related and result.total:
+        terms = ", ".join(f"« {t} »" for t in result.related)
+        click.echo(f"Termes associés cherchés aussi : {terms}.")
     if result.relaxed:
         click.echo(
             "Aucun document ne contient tous les mots : voici ceux qui en contiennent au moins un."

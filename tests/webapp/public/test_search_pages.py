@@ -579,6 +579,6 @@ def test_an_english_query_no_label_covers_says_which_french_words_it_searched(cl
     doc, _ = page(client, "/?q=district+council")
     assert "Compte rendu du conseil de quartier" in hit_titles(doc)
     notice = doc.cssselect(".concepts")[0].text_content()
-    assert "« conseil quartier » (traduction mot à mot)" in notice
+    assert "« conseil quartier » (traduction)" in notice
     data = client.get("/api/search?q=district+council").get_json()
     assert data["concept_terms"] == ["conseil quartier"] and data["concepts"] == [""]
