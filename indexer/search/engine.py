@@ -42,6 +42,10 @@ __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 Scored = Ranking | list[tuple[int, float]]  # matches best first, with their scores
 
 FACET_LIMITS = {"author": 30}
+# Where a document in the query's language must say the query to come before the French
+# documents on its concept: its title or keywords (what it is about), not an abstract that
+# mentions it ("Neighbours at the margins…" mentions "social housing" once in its abstract).
+NAMED_IN = ("title", "subjects")
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
@@ -341,12 +345,12 @@ class SearchIndex(IndexStore):
             work.searches += 1
             close = matching_ids(view.searcher, together, foreign)
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
-        # of those, the ones whose title, abstract or keywords say the query lead; those that
-        # say it in their text only come after the documents that name the concept
+        # of those, the ones whose title or keywords say the query lead; those that say it in
+        # their abstract or text only come after the documents that name the concept
         spelt = " ".join(parsed.words())
         spoken = labels_query(
             [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
-            DESCRIPTIVE,
+            NAMED_IN,
         )
         in_text: list[tuple[int, float]] = []
         if spoken is not None and exact:

@@ -245,6 +245,32 @@ def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_the
     assert [keys[h.id] for h in page.hits] == ["fr", "en-title", "en-abstract"]
 
 
+def test_a_document_of_the_query_s_language_that_says_it_in_its_abstract_only_comes_after_the_french(
+    tmp_path,
+) -> None:
+    """GIVEN an English report titled on social housing, an English paper on migrants whose
+    abstract names social housing once, and a French book on « logement social »
+    WHEN one searches "social housing"
+    THEN the report comes first, the French book next, the paper that only mentions it after."""
+    records = [
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+        (
+            "en-abstract",
+            Record(
+                title="Neighbours at the margins",
+                language="en",
+                abstract=(
+                    "Migrants from Saint Lucia and Haiti in Martinique: work, residence "
+                    "permits and limited access to social housing."
+                ),
+            ),
+        ),
+        ("fr", Record(title="Le logement social en Martinique", language="fr")),
+    ]
+    page, keys = _searched(tmp_path, [(k, r, r.title) for k, r in records], "social housing")
+    assert [keys[h.id] for h in page.hits] == ["en-title", "fr", "en-abstract"]
+
+
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
     """(key, record, text) of {key: (title, language, text)}."""
     return [
