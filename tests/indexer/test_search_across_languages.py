@@ -271,6 +271,57 @@ def test_a_document_of_the_query_s_language_that_says_it_in_its_abstract_only_co
     assert [keys[h.id] for h in page.hits] == ["en-title", "fr", "en-abstract"]
 
 
+def test_an_english_query_the_lexicon_reads_as_a_vocabulary_expression_is_not_taken_as_french(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « participation des habitants », and a French report on an
+    artists' residence whose text says « résidence » and « participation »
+    WHEN one searches "resident participation" (French words as well, apart in that report)
+    THEN the book comes first: the query is English for the vocabulary's expression."""
+    records = {
+        "participation": (
+            "La participation des habitants dans les quartiers",
+            "fr",
+            "Conseils citoyens et concertation.",
+        ),
+        "residence": (
+            "Bilan d'une résidence d'artistes",
+            "fr",
+            "Une résidence de six mois ; la participation des enfants de l'école.",
+        ),
+    }
+    page, keys = _searched(tmp_path, _described(records), "resident participation")
+    assert [keys[h.id] for h in page.hits][0] == "participation"
+    assert page.concept_terms == ("participation habitant",)
+
+
+def test_french_words_the_lexicon_reads_as_their_own_expression_stay_french(tmp_path) -> None:
+    """GIVEN a French report on « médiation sociale » and a Spanish one on mediación social
+    WHEN one searches "social mediation" (« médiation sociale » the other way round)
+    THEN the French words are searched as French: no translation is said to be used."""
+    records = {
+        "fr": ("La médiation sociale à Fort-de-France", "fr", "Les médiateurs sociaux."),
+        "es": ("Mediación social en el Caribe", "es", "Un estudio."),
+    }
+    page, keys = _searched(tmp_path, _described(records), "social mediation")
+    assert [keys[h.id] for h in page.hits][0] == "fr"
+    assert page.concept_terms == ()
+
+
+def test_a_french_query_the_lexicon_half_reads_as_english_stays_french(tmp_path) -> None:
+    """GIVEN a French guide on « aide aux devoirs » and a French report on HIV (« sida »)
+    WHEN one searches "aide aux devoirs" (the lexicon reads "aide" as the English "aids" and
+    knows no "devoirs")
+    THEN the guide alone is found, as French words."""
+    records = {
+        "devoirs": ("L'aide aux devoirs au Lamentin", "fr", "Des bénévoles après l'école."),
+        "sida": ("Prévention du sida", "fr", "Le dépistage du VIH."),
+    }
+    page, keys = _searched(tmp_path, _described(records), "aide aux devoirs")
+    assert [keys[h.id] for h in page.hits] == ["devoirs"]
+    assert page.concept_terms == ()
+
+
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
     """(key, record, text) of {key: (title, language, text)}."""
     return [
