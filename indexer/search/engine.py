@@ -403,6 +403,11 @@ class SearchIndex(IndexStore):
             for part in (extra - mentioned, named, mentioned, near)
         )
         tiers = [exact, extra_, named_, in_text, mentioned_, near_]
+        if not (extra_ or named_ or mentioned_):
+            # no document says the concept: those on its thematic that say part of it come
+            # before a passing mention of the query's words in a text ("youth council" in a
+            # report on an exchange: « conseil local de la jeunesse » first)
+            tiers = [exact, near_, in_text]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier

@@ -322,6 +322,37 @@ def test_a_french_query_the_lexicon_half_reads_as_english_stays_french(tmp_path)
     assert page.concept_terms == ()
 
 
+def test_with_no_document_saying_the_concept_its_thematic_comes_before_a_passing_mention(
+    tmp_path,
+) -> None:
+    """GIVEN an English report on a youth exchange whose text mentions a youth council once,
+    and a French article on a town's « conseil local de la jeunesse » (thematic jeunesse), and
+    no document saying « conseil municipal des jeunes »
+    WHEN one searches "youth council"
+    THEN the French article comes first."""
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        exchange = catalogue.add(
+            Record(title="Youth exchange Martinique – Saint Lucia", language="en"),
+            text="Twelve young people met the town's youth council and sports clubs.",
+        )
+        council = catalogue.add(
+            Record(title="Le Robert installe son conseil local de la jeunesse", language="fr"),
+            text="Vingt jeunes de 13 à 17 ans élus pour deux ans.",
+        )
+        catalogue.set_auto_themes(council.id, [ThemeAssignment("jeunesse", ThemeSource.AUTO, 0.9)])
+        keys = {exchange.id: "exchange", council.id: "council"}
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="youth council"))
+    finally:
+        index.close()
+    assert [keys[h.id] for h in page.hits] == ["council", "exchange"]
+    assert page.concept_terms == ("conseil municipal des jeunes",)
+
+
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
     """(key, record, text) of {key: (title, language, text)}."""
     return [
