@@ -348,9 +348,10 @@ def _add_related(
                         have.add(other)
                         group.append(_Stems(other, RELATED_BOOST))
     plain = [
-        (i, stem(g[0].words[0]))
+        (i, stem(word))
         for i, g in enumerate(out)
-        if len(g) == 1 and isinstance(g[0], Words) and len(g[0].words) == 1
+        if len(g) == 1 and isinstance(g[0], Words)
+        for word in _hyphenated(g[0])
     ]
     starts = {s for _, s in plain}
     for form, others in related.items():
@@ -371,16 +372,28 @@ def _add_related(
 
 
 def _spelled(words: Sequence[tuple[int, object]], form: tuple[str, ...]) -> Iterator[list[int]]:
-    """The positions of each run of consecutive query words (position, stem) whose stems
-    spell `form`."""
+    """The groups (their positions) of each run of consecutive query words (group position,
+    stem) whose stems spell `form`. A hyphenated word ("médico-psychologique") is one group of
+    several words: a run takes all of its words or none."""
     n = len(form)
     for pos in range(len(words) - n + 1):
         window = words[pos : pos + n]
-        indexes = [i for i, _ in window]
-        if indexes == list(range(indexes[0], indexes[0] + n)) and (
-            tuple(s for _, s in window) == form
+        if tuple(s for _, s in window) != form:
+            continue
+        if (pos > 0 and words[pos - 1][0] == window[0][0]) or (
+            pos + n < len(words) and words[pos + n][0] == window[-1][0]
         ):
+            continue  # part of a hyphenated word only
+        indexes = list(dict.fromkeys(i for i, _ in window))
+        if indexes == list(range(indexes[0], indexes[0] + len(indexes))):
             yield indexes
+
+
+def _hyphenated(option: Words) -> tuple[str, ...]:
+    """The words a run of the query may spell an expression with: a word, or each word of a
+    hyphenated one ("primo-arrivants"); none of a phrase in quotes."""
+    single = len(option.words) == 1 or (option.typed != "" and " " not in option.typed.strip())
+    return option.words if single else ()
 
 
 def _by_start(equivalences: Sequence[tuple[tuple[str, ...], ...]]) -> dict[str, list[int]]:
@@ -405,9 +418,10 @@ def _expand_equivalences(
     if not equivalences:
         return out
     singles = [
-        (i, stem(g.options[0].words[0]) if len(g.options[0].words) == 1 else None)
+        (i, stem(word) if word is not None else None)
         for i, g in enumerate(groups)
         if len(g.options) == 1 and isinstance(g.options[0], Words)
+        for word in _hyphenated(g.options[0]) or [None]
     ]
     present = {s for _, s in singles}
     stems: dict[tuple[str, ...], tuple[str, ...]] = {}  # each option's stems, computed once

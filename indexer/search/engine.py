@@ -14,7 +14,16 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
-from .compiler import DESCRIPTIVE, FIELD_BOOSTS, FIELDS, AnyOf, Bonus, QueryCompiler, labels_query
+from .compiler import (
+    DESCRIPTIVE,
+    FIELD_BOOSTS,
+    FIELDS,
+    AnyOf,
+    Bonus,
+    QueryCompiler,
+    family_stems,
+    labels_query,
+)
 from .concepts import Concept, concepts_in, french_cover, french_labelled, query_languages
 from .documents import FORM_MARK
 from .facets import bitmap as facets_bitmap
@@ -42,6 +51,10 @@ __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
 Scored = Ranking | list[tuple[int, float]]  # matches best first, with their scores
 
 FACET_LIMITS = {"author": 30}
+# Where a document in the query's language must say the query to come before the French
+# documents on its concept: its title or keywords (what it is about), not an abstract that
+# mentions it ("Neighbours at the margins…" mentions "social housing" once in its abstract).
+NAMED_IN = ("title", "subjects")
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
@@ -102,6 +115,7 @@ class SearchIndex(IndexStore):
         self._concepts: list[Concept] = []
         self._french_concepts: list[tuple[Concept, Concept]] = []
         self._lexicon: Lexicon | None = None
+        self._expressions: set[frozenset[str]] = set()  # the precise concepts' French stems
 
     def set_equivalences(
         self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
@@ -114,6 +128,9 @@ class SearchIndex(IndexStore):
     def set_concepts(self, concepts: Iterable[Concept]) -> None:
         """The vocabulary's concepts with their English and Spanish labels (concepts.py)."""
         self._concepts = list(concepts)
+        self._expressions = {
+            frozenset(analyze(c.expression, "fr")) for c in self._concepts if c.expression
+        }
         self._french_concepts = french_labelled(self._concepts)
         # English and Spanish queries no concept covers: translated word by word (lexicon.py)
         self._lexicon = default_lexicon().with_concepts(self._concepts)
@@ -199,8 +216,19 @@ class SearchIndex(IndexStore):
                             matched, scored = set(), []
                         also = self._lexicon.names_whole(parsed.words())
                         for candidate in self._lexicon.concepts_for(parsed.words()):
+                            # a whole translation into an expression of the vocabulary is
+                            # taken even when the words are French words as well
+                            sure = self._spells_vocabulary(candidate, parsed.words())
                             matched, scored, across = self._across(
-                                view, parsed, candidate, matched, scored, sort, work, also=also
+                                view,
+                                parsed,
+                                candidate,
+                                matched,
+                                scored,
+                                sort,
+                                work,
+                                also=also,
+                                french_first=not sure,
                             )
                             if across:
                                 concepts = candidate
@@ -263,6 +291,7 @@ class SearchIndex(IndexStore):
         work: Work,
         *,
         also: bool = False,
+        french_first: bool = True,
     ) -> tuple[set[int], Scored, bool]:
         """Add the documents on every concept of the query (those holding a precise concept's
         French expression, or on a thematic) after the matches in other languages than French,
@@ -270,7 +299,7 @@ class SearchIndex(IndexStore):
         matched only through another language's stem ("employment" and "employé" share
         "employ") come after them."""
         french_query, _, _, _ = self._french.compile(parsed, view.searcher.reader(), work)
-        if french_query is not None:
+        if french_query is not None and french_first:
             work.searches += 1
             rows = view.rows
             if not also and any_match(
@@ -341,12 +370,12 @@ class SearchIndex(IndexStore):
             work.searches += 1
             close = matching_ids(view.searcher, together, foreign)
         exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
-        # of those, the ones whose title, abstract or keywords say the query lead; those that
-        # say it in their text only come after the documents that name the concept
+        # of those, the ones whose title or keywords say the query lead; those that say it in
+        # their abstract or text only come after the documents that name the concept
         spelt = " ".join(parsed.words())
         spoken = labels_query(
             [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
-            DESCRIPTIVE,
+            NAMED_IN,
         )
         in_text: list[tuple[int, float]] = []
         if spoken is not None and exact:
@@ -374,6 +403,11 @@ class SearchIndex(IndexStore):
             for part in (extra - mentioned, named, mentioned, near)
         )
         tiers = [exact, extra_, named_, in_text, mentioned_, near_]
+        if not (extra_ or named_ or mentioned_):
+            # no document says the concept: those on its thematic that say part of it come
+            # before a passing mention of the query's words in a text ("youth council" in a
+            # report on an exchange: « conseil local de la jeunesse » first)
+            tiers = [exact, near_, in_text]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
@@ -449,6 +483,22 @@ class SearchIndex(IndexStore):
         top = max(s for _, s in extra) or 1.0
         tail = [(d, floor * 0.5 * (0.5 + 0.5 * s / top)) for d, s in extra]
         return matched | added, scored + tail, True
+
+    def _spells_vocabulary(self, candidate: list[Concept], words: Sequence[str]) -> bool:
+        """Whether a word-by-word translation knew every word of the query and spells a French
+        expression of the vocabulary that the query's own French words do not ("resident
+        participation" -> « participation habitant », the vocabulary's « participation des
+        habitants »; not "social mediation", which is « médiation sociale » already)."""
+        if len(candidate) != 1 or not candidate[0].labels or self._lexicon is None:
+            return False
+        translated = candidate[0]
+        if any(self._lexicon.translate(words, translated.labels[0][0]).kept):
+            return False  # a word the lexicon does not know: no sure reading
+        expression = set(analyze(translated.expression, "fr"))
+        if frozenset(expression) not in self._expressions:
+            return False
+        typed = set(analyze(" ".join(words), "fr")) | {s for w in words for s in family_stems(w)}
+        return not expression <= typed
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""

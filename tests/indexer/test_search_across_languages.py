@@ -245,6 +245,114 @@ def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_the
     assert [keys[h.id] for h in page.hits] == ["fr", "en-title", "en-abstract"]
 
 
+def test_a_document_of_the_query_s_language_that_says_it_in_its_abstract_only_comes_after_the_french(
+    tmp_path,
+) -> None:
+    """GIVEN an English report titled on social housing, an English paper on migrants whose
+    abstract names social housing once, and a French book on « logement social »
+    WHEN one searches "social housing"
+    THEN the report comes first, the French book next, the paper that only mentions it after."""
+    records = [
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+        (
+            "en-abstract",
+            Record(
+                title="Neighbours at the margins",
+                language="en",
+                abstract=(
+                    "Migrants from Saint Lucia and Haiti in Martinique: work, residence "
+                    "permits and limited access to social housing."
+                ),
+            ),
+        ),
+        ("fr", Record(title="Le logement social en Martinique", language="fr")),
+    ]
+    page, keys = _searched(tmp_path, [(k, r, r.title) for k, r in records], "social housing")
+    assert [keys[h.id] for h in page.hits] == ["en-title", "fr", "en-abstract"]
+
+
+def test_an_english_query_the_lexicon_reads_as_a_vocabulary_expression_is_not_taken_as_french(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « participation des habitants », and a French report on an
+    artists' residence whose text says « résidence » and « participation »
+    WHEN one searches "resident participation" (French words as well, apart in that report)
+    THEN the book comes first: the query is English for the vocabulary's expression."""
+    records = {
+        "participation": (
+            "La participation des habitants dans les quartiers",
+            "fr",
+            "Conseils citoyens et concertation.",
+        ),
+        "residence": (
+            "Bilan d'une résidence d'artistes",
+            "fr",
+            "Une résidence de six mois ; la participation des enfants de l'école.",
+        ),
+    }
+    page, keys = _searched(tmp_path, _described(records), "resident participation")
+    assert [keys[h.id] for h in page.hits][0] == "participation"
+    assert page.concept_terms == ("participation habitant",)
+
+
+def test_french_words_the_lexicon_reads_as_their_own_expression_stay_french(tmp_path) -> None:
+    """GIVEN a French report on « médiation sociale » and a Spanish one on mediación social
+    WHEN one searches "social mediation" (« médiation sociale » the other way round)
+    THEN the French words are searched as French: no translation is said to be used."""
+    records = {
+        "fr": ("La médiation sociale à Fort-de-France", "fr", "Les médiateurs sociaux."),
+        "es": ("Mediación social en el Caribe", "es", "Un estudio."),
+    }
+    page, keys = _searched(tmp_path, _described(records), "social mediation")
+    assert [keys[h.id] for h in page.hits][0] == "fr"
+    assert page.concept_terms == ()
+
+
+def test_a_french_query_the_lexicon_half_reads_as_english_stays_french(tmp_path) -> None:
+    """GIVEN a French guide on « aide aux devoirs » and a French report on HIV (« sida »)
+    WHEN one searches "aide aux devoirs" (the lexicon reads "aide" as the English "aids" and
+    knows no "devoirs")
+    THEN the guide alone is found, as French words."""
+    records = {
+        "devoirs": ("L'aide aux devoirs au Lamentin", "fr", "Des bénévoles après l'école."),
+        "sida": ("Prévention du sida", "fr", "Le dépistage du VIH."),
+    }
+    page, keys = _searched(tmp_path, _described(records), "aide aux devoirs")
+    assert [keys[h.id] for h in page.hits] == ["devoirs"]
+    assert page.concept_terms == ()
+
+
+def test_with_no_document_saying_the_concept_its_thematic_comes_before_a_passing_mention(
+    tmp_path,
+) -> None:
+    """GIVEN an English report on a youth exchange whose text mentions a youth council once,
+    and a French article on a town's « conseil local de la jeunesse » (thematic jeunesse), and
+    no document saying « conseil municipal des jeunes »
+    WHEN one searches "youth council"
+    THEN the French article comes first."""
+    keys = {}
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        exchange = catalogue.add(
+            Record(title="Youth exchange Martinique – Saint Lucia", language="en"),
+            text="Twelve young people met the town's youth council and sports clubs.",
+        )
+        council = catalogue.add(
+            Record(title="Le Robert installe son conseil local de la jeunesse", language="fr"),
+            text="Vingt jeunes de 13 à 17 ans élus pour deux ans.",
+        )
+        catalogue.set_auto_themes(council.id, [ThemeAssignment("jeunesse", ThemeSource.AUTO, 0.9)])
+        keys = {exchange.id: "exchange", council.id: "council"}
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="youth council"))
+    finally:
+        index.close()
+    assert [keys[h.id] for h in page.hits] == ["council", "exchange"]
+    assert page.concept_terms == ("conseil municipal des jeunes",)
+
+
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
     """(key, record, text) of {key: (title, language, text)}."""
     return [

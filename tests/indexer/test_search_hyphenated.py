@@ -1,0 +1,46 @@
+"""A hyphenated word of a longer expression ("centre médico-psychologique", "plan
+climat-énergie territorial") spells the vocabulary's expression as its words typed apart would:
+the full name finds the documents that only give the acronym."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
+from library import Catalogue, DocType, Record
+
+DOCUMENTS = [
+    ("Le CMP de Fort-de-France", "Le CMP reçoit les adultes du secteur."),
+    ("Le PCET de la CACEM", "Adopté par la communauté en 2012."),
+    ("Le centre social du quartier", "Un centre ouvert aux familles."),
+]
+
+
+@pytest.fixture
+def finder(instance):
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in DOCUMENTS:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences(
+        [("CMP", "centre médico-psychologique"), ("PCET", "plan climat-énergie territorial")]
+    )
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def titles(finder: Finder, q: str) -> list[str]:
+    return [h.title for h in finder.search(SearchRequest(q=q, per_page=50)).hits]
+
+
+@pytest.mark.parametrize(
+    ("full_name", "acronym", "title"),
+    [
+        ("centre médico-psychologique", "CMP", "Le CMP de Fort-de-France"),
+        ("plan climat-énergie territorial", "PCET", "Le PCET de la CACEM"),
+    ],
+)
+def test_a_full_name_with_a_hyphenated_word_finds_the_acronym(finder, full_name, acronym, title):
+    assert titles(finder, full_name) == titles(finder, acronym) == [title]
