@@ -10,7 +10,7 @@ documents still standing. Scores are the words' own scores summed, as Whoosh sco
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import accumulate
 from pickle import loads
 
@@ -99,21 +99,24 @@ class FastPhrase(wq.Phrase):
         """The candidates where the words follow each other, from the words' decoded lists:
         rarest word first, each next word's positions only for the documents still standing,
         the last one only looked up (no set of it built)."""
+        if not isinstance(candidates, Collection):
+            candidates = tuple(candidates)
         if len(order) == 2:  # most phrases: one set per document, the other word streamed
             rare, other = order
-            rare_at, other_at = lists[rare].positions, lists[other].positions
+            rare_at = lists[rare].positions_for(candidates)
+            other_at = lists[other].positions_for(candidates)
             back = (rare - other).__add__  # the other word's position, put on the rare one's
             return {d for d in candidates if not set(rare_at(d)).isdisjoint(map(back, other_at(d)))}
         last = len(order) - 1
         first = order[0]
-        positions = lists[first].positions
+        positions = lists[first].positions_for(candidates)
         if first:
             starts = {d: set(map((-first).__add__, positions(d))) for d in candidates}
         else:
             starts = {d: set(positions(d)) for d in candidates}
         for rank in range(1, last + 1):
             offset = order[rank]
-            positions = lists[offset].positions
+            positions = lists[offset].positions_for(starts.keys())
             shift = (-offset).__add__
             if rank == last:
                 return {

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from itertools import accumulate
@@ -27,6 +27,8 @@ from typing import Any
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 
 _STORE = "_fonds_postings"
+_STOP = ord(".")  # the end of a pickle, which Whoosh may have cut off a value
+_BATCH_FROM = 8  # fewer documents: one call each costs no more
 _INT = Struct("!i")  # Whoosh's block length (negative for the last block)
 
 
@@ -54,6 +56,25 @@ class Decoded:
             pickled = value[4:] if value.endswith(b".") else value[4:] + b"."
             found = self._positions[docnum] = tuple(accumulate(pickle.loads(pickled)))
         return found
+
+    def positions_for(self, docnums: Collection[int]) -> Callable[[int], tuple[int, ...]]:
+        """A getter of the positions of these documents (what positions() gives). Many of them
+        are decoded in one pass of C calls (map over the values) and the getter is the kept
+        table's own lookup: checking a common phrase at 20,000 documents made 30,000 calls of
+        positions(), whose Python overhead (not the unpickling) was most of the query."""
+        if len(docnums) < _BATCH_FROM or self.values is None:
+            return self.positions
+        known = self._positions
+        wanted = [d for d in docnums if d not in known]
+        if wanted:
+            values, index = self.values, self.index()
+            pickles = [
+                v[4:] if v[-1] == _STOP else v[4:] + b"."
+                for v in [values[index[d]] for d in wanted]
+            ]
+            decoded_lists = map(tuple, map(accumulate, map(pickle.loads, pickles)))
+            known.update(zip(wanted, decoded_lists, strict=True))
+        return known.__getitem__
 
     def index(self) -> dict[int, int]:
         """{docnum: its rank in the lists} (built on first use)."""

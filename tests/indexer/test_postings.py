@@ -59,6 +59,28 @@ def test_every_list_decodes_as_whoosh_reads_it(index) -> None:
     assert checked > 10 and blocks >= 4, (checked, blocks)
 
 
+def test_positions_read_many_at_once_are_those_whoosh_decodes(index) -> None:
+    """positions_for (a phrase's candidates decoded in one pass) gives each document the
+    positions Whoosh's own format decodes, alone or in a batch, in any order."""
+    checked = 0
+    for searcher, _ in index._fresh_view().searcher.leaf_searchers():
+        reader = searcher.reader()
+        decode = searcher.schema["body"].format.decode_positions
+        for text in reader.lexicon("body"):
+            found = decoded(searcher, reader.postings("body", text))
+            if found is None or found.values is None or len(found.ids) < 20:
+                continue
+            wanted = {d: tuple(decode(v)) for d, v in zip(found.ids, found.values, strict=True)}
+            some = found.ids[::3]
+            batch = found.positions_for(list(reversed(some)))
+            assert all(batch(d) == wanted[d] for d in some)
+            assert [found.positions(d) for d in found.ids] == [wanted[d] for d in found.ids]
+            alone = found.positions_for(found.ids[:2])  # too few to batch: one at a time
+            assert alone(found.ids[0]) == wanted[found.ids[0]]
+            checked += 1
+    assert checked >= 5
+
+
 def test_a_list_is_read_once_a_request_and_forgotten_after(index) -> None:
     top = index._fresh_view().searcher
     searcher = top.leaf_searchers()[0][0]  # a segment's: its reads kept in the top one's store
