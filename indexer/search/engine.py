@@ -398,12 +398,29 @@ class SearchIndex(IndexStore):
                 mentioned = extra - set(view.searcher.docs_for_query(described))
                 if mentioned == extra:
                     mentioned = set()
-        extra_, named_, mentioned_, near_ = (
-            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
-            for part in (extra - mentioned, named, mentioned, near)
+        headed, named_headed = (
+            (set(), set())
+            if also  # French words as well: their documents join the French tier below
+            else self._headed(view, concepts, french, extra - mentioned, named, work)
         )
-        tiers = [exact, extra_, named_, in_text, mentioned_, near_]
-        if not (extra_ or named_ or mentioned_):
+        extra_, named_, mentioned_, near_, headed_, named_headed_ = (
+            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
+            for part in (
+                extra - mentioned - headed,
+                named - named_headed,
+                mentioned,
+                near,
+                headed,
+                named_headed,
+            )
+        )
+        # what a document is about before what it mentions, whatever its language: a document
+        # that names the concept in another language in its title or keywords comes before the
+        # French documents that only say it in their abstract ("vivienda social": « Social
+        # housing in the Eastern Caribbean… » before a report whose summary cites the
+        # « logement social » of a quarter)
+        tiers = [exact, headed_, named_headed_, extra_, named_, in_text, mentioned_, near_]
+        if not (headed_ or named_headed_ or extra_ or named_ or mentioned_):
             # no document says the concept: those on its thematic that say part of it come
             # before a passing mention of the query's words in a text ("youth council" in a
             # report on an exchange: « conseil local de la jeunesse » first)
@@ -412,11 +429,39 @@ class SearchIndex(IndexStore):
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
             as_french = [(d, s) for d, s in stray if _language(rows[d]) == "fr"]
-            tiers[1] = _merged(as_french, tiers[1])
+            tiers[3] = _merged(as_french, tiers[3])
             stray = [(d, s) for d, s in stray if _language(rows[d]) != "fr"]
         tiers += [loose, stray]
         top = max((s for _, s in scored), default=1.0)
         return matched | found, _banded(tiers, top), True
+
+    def _headed(
+        self,
+        view: View,
+        concepts: list[Concept],
+        french: str,
+        described: set[int],
+        named: set[int],
+        work: Work,
+    ) -> tuple[set[int], set[int]]:
+        """Of the French documents that describe the concepts and of those that name them in
+        another language, the ones whose title or keywords do (what they are about); nothing
+        apart when no named document does (the French order stays as scored)."""
+        if not named or not all(c.expression for c in concepts):
+            return set(), set()
+        names = labels_query([[terms for _, terms in c.labels] for c in concepts], NAMED_IN)
+        if names is None:
+            return set(), set()
+        work.searches += 1
+        named_headed = matching_ids(view.searcher, names, named)
+        if not named_headed:
+            return set(), set()
+        headed: set[int] = set()
+        said = self._compiler.described(parse(french), view.searcher.reader(), NAMED_IN)
+        if said is not None and described:
+            work.searches += 1
+            headed = matching_ids(view.searcher, said, described)
+        return headed, named_headed
 
     def _scores(self, view: View, french: str, among: set[int], work: Work) -> dict[int, float]:
         """The scores of a French query on these documents only."""

@@ -245,6 +245,33 @@ def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_the
     assert [keys[h.id] for h in page.hits] == ["fr", "en-title", "en-abstract"]
 
 
+def test_a_document_titled_on_the_concept_in_another_language_comes_before_a_french_abstract_that_cites_it(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « logement social », an English report titled on social housing,
+    and a French security diagnosis whose abstract cites the « logement social » of a quarter
+    WHEN one searches "vivienda social"
+    THEN the French book comes first, the English report next, the diagnosis after."""
+    records = [
+        ("fr-title", Record(title="Le logement social en Martinique", language="fr")),
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+        (
+            "fr-abstract",
+            Record(
+                title="Diagnostic local de sécurité de Fort-de-France",
+                language="fr",
+                abstract=(
+                    "Violences, incivilités et sentiment d'insécurité dans les quartiers, "
+                    "des halls du logement social aux abords des collèges."
+                ),
+            ),
+        ),
+    ]
+    page, keys = _searched(tmp_path, [(k, r, r.title) for k, r in records], "vivienda social")
+    assert [keys[h.id] for h in page.hits] == ["fr-title", "en-title", "fr-abstract"]
+    assert page.concept_terms == ("logement social",)
+
+
 def test_a_document_of_the_query_s_language_that_says_it_in_its_abstract_only_comes_after_the_french(
     tmp_path,
 ) -> None:
