@@ -71,6 +71,7 @@ def fund_finder(instance):
         ("La musique au collège", "Une chorale et un orchestre."),
         ("Relogement et rénovation urbaine", "Trois cents ménages relogés."),
         ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
+        ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -108,3 +109,12 @@ def test_a_pru_is_a_project_or_a_programme_of_urban_renewal(fund_finder, q):
     """Local plans write PRU for « projet » or « programme de rénovation urbaine »."""
     titles = [h.title for h in search(fund_finder, q).hits]
     assert titles[0] == "Convention pluriannuelle de Fort-de-France"
+
+
+@pytest.mark.parametrize("q", ["marché du travail", "mercado de trabajo", "labour market"])
+def test_the_labour_market_finds_the_documents_on_unemployment(fund_finder, q):
+    assert "Le chômage dans les zones urbaines sensibles" in titles_of(fund_finder, q)
+
+
+def titles_of(finder: Finder, q: str) -> list[str]:
+    return [h.title for h in search(finder, q).hits]
