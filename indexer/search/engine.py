@@ -55,6 +55,7 @@ FACET_LIMITS = {"author": 30}
 # documents on its concept: its title or keywords (what it is about), not an abstract that
 # mentions it ("Neighbours at the margins…" mentions "social housing" once in its abstract).
 NAMED_IN = ("title", "subjects")
+SCATTERED = 3  # words of an expression from which a text may hold them all without saying it
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
@@ -398,20 +399,23 @@ class SearchIndex(IndexStore):
                 mentioned = extra - set(view.searcher.docs_for_query(described))
                 if mentioned == extra:
                     mentioned = set()
+        apart = self._apart(view, concepts, french, mentioned, work)
+        mentioned -= apart
         headed, named_headed = (
             (set(), set())
             if also  # French words as well: their documents join the French tier below
             else self._headed(view, concepts, french, extra - mentioned, named, work)
         )
-        extra_, named_, mentioned_, near_, headed_, named_headed_ = (
+        extra_, named_, mentioned_, near_, headed_, named_headed_, apart_ = (
             [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
             for part in (
-                extra - mentioned - headed,
+                extra - mentioned - headed - apart,
                 named - named_headed,
                 mentioned,
                 near,
                 headed,
                 named_headed,
+                apart,
             )
         )
         # what a document is about before what it mentions, whatever its language: a document
@@ -419,12 +423,15 @@ class SearchIndex(IndexStore):
         # French documents that only say it in their abstract ("vivienda social": « Social
         # housing in the Eastern Caribbean… » before a report whose summary cites the
         # « logement social » of a quarter)
-        tiers = [exact, headed_, named_headed_, extra_, named_, in_text, mentioned_, near_]
+        # a text where the expression's words only occur apart ("évaluation" on one page,
+        # "politiques" and "publiques" on others) does not mention it: it comes after the
+        # documents on its thematic that say part of it
+        tiers = [exact, headed_, named_headed_, extra_, named_, in_text, mentioned_, near_, apart_]
         if not (headed_ or named_headed_ or extra_ or named_ or mentioned_):
             # no document says the concept: those on its thematic that say part of it come
             # before a passing mention of the query's words in a text ("youth council" in a
             # report on an exchange: « conseil local de la jeunesse » first)
-            tiers = [exact, near_, in_text]
+            tiers = [exact, near_, in_text, apart_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
@@ -434,6 +441,22 @@ class SearchIndex(IndexStore):
         tiers += [loose, stray]
         top = max((s for _, s in scored), default=1.0)
         return matched | found, _banded(tiers, top), True
+
+    def _apart(
+        self, view: View, concepts: list[Concept], french: str, mentioned: set[int], work: Work
+    ) -> set[int]:
+        """Of the documents that hold a precise concept's French expression in their text only,
+        those where its words never stand together."""
+        if len(concepts) != 1 or not mentioned:
+            return set()
+        parsed = parse(french)
+        if len(parsed.required) < SCATTERED:
+            return set()  # two words in one text mostly say the expression, or a synonym of it
+        together = self._compiler.together(parsed)
+        if together is None:
+            return set()
+        work.searches += 1
+        return mentioned - matching_ids(view.searcher, together, mentioned)
 
     def _headed(
         self,

@@ -380,6 +380,50 @@ def test_with_no_document_saying_the_concept_its_thematic_comes_before_a_passing
     assert page.concept_terms == ("conseil municipal des jeunes",)
 
 
+def test_a_text_holding_the_expression_s_words_apart_comes_after_the_documents_on_its_thematic(
+    tmp_path,
+) -> None:
+    """GIVEN a book whose keywords say « évaluation des politiques publiques », a guide on
+    evaluating urban policy (thematic évaluation) that says part of it, and an association's
+    long guide whose text says « évaluation », « politiques » and « publiques » pages apart
+    WHEN one searches "evaluación de políticas públicas"
+    THEN the book comes first, the guide next, the association's guide last."""
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        book = catalogue.add(
+            Record(
+                title="Les politiques de la ville à l'épreuve",
+                language="fr",
+                keywords=("évaluation des politiques publiques",),
+            ),
+            text="Une sociologie de l'action publique.",
+        )
+        guide = catalogue.add(
+            Record(title="Évaluer la politique de la ville", language="fr"),
+            text="Enjeux, méthodes et usages pour les chefs de projet.",
+        )
+        catalogue.set_auto_themes(guide.id, [ThemeAssignment("evaluation", ThemeSource.AUTO, 0.9)])
+        scattered = catalogue.add(
+            Record(title="Créer une association de quartier", language="fr"),
+            text=(
+                "Les statuts, l'assemblée générale et les subventions publiques. "
+                + "Le bureau tient les comptes et prépare le rapport moral. " * 8
+                + "Les politiques d'accueil des bénévoles. "
+                + "Le trésorier présente le budget aux adhérents. " * 8
+                + "Une évaluation des actions en fin d'année."
+            ),
+        )
+        keys = {book.id: "book", guide.id: "guide", scattered.id: "scattered"}
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="evaluación de políticas públicas"))
+    finally:
+        index.close()
+    assert [keys[h.id] for h in page.hits] == ["book", "guide", "scattered"]
+    assert page.concept_terms == ("évaluation des politiques publiques",)
+
+
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:
     """(key, record, text) of {key: (title, language, text)}."""
     return [
