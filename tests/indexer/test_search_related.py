@@ -72,6 +72,7 @@ def fund_finder(instance):
         ("Relogement et rénovation urbaine", "Trois cents ménages relogés."),
         ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
         ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
+        ("Recueillir la mémoire orale de Texaco", "Des entretiens avec les anciens du quartier."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -118,3 +119,9 @@ def test_the_labour_market_finds_the_documents_on_unemployment(fund_finder, q):
 
 def titles_of(finder: Finder, q: str) -> list[str]:
     return [h.title for h in search(finder, q).hits]
+
+
+def test_oral_history_finds_the_oral_memory_of_a_quarter(fund_finder):
+    page = search(fund_finder, "histoire orale")
+    assert [h.title for h in page.hits] == ["Recueillir la mémoire orale de Texaco"]
+    assert "mémoire orale" in page.related
