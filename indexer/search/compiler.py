@@ -193,16 +193,18 @@ class QueryCompiler:
         related = [self._form_labels[t] for t in widened if t in self._form_labels]
         return query, exclusion, equivalents, list(dict.fromkeys(related))
 
-    def described(self, parsed: ParsedQuery, reader) -> wq.Query | None:
+    def described(
+        self, parsed: ParsedQuery, reader, fields: Sequence[str] = DESCRIPTIVE
+    ) -> wq.Query | None:
         """Every part of the query (its equivalents and related expressions too, not its word
-        families) in the title, keywords or other descriptive fields: what a document is about,
-        not what its text mentions."""
+        families) in the title, keywords or other descriptive fields (or only some of them):
+        what a document is about, not what its text mentions."""
         self._work = Work()
         self._prefix_share = 1
         groups = _expand_equivalences(parsed.required, self._equivalences)
         if self._related:
             groups = _add_related(groups, self._related)
-        parts = [self._alternatives(group, reader, DESCRIPTIVE) for group in groups]
+        parts = [self._alternatives(group, reader, fields) for group in groups]
         return (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
 
     def together(self, parsed: ParsedQuery) -> wq.Query | None:

@@ -55,6 +55,7 @@ FACET_LIMITS = {"author": 30}
 # documents on its concept: its title or keywords (what it is about), not an abstract that
 # mentions it ("Neighbours at the margins…" mentions "social housing" once in its abstract).
 NAMED_IN = ("title", "subjects")
+SCATTERED = 3  # words of an expression from which a text may hold them all without saying it
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
@@ -398,25 +399,92 @@ class SearchIndex(IndexStore):
                 mentioned = extra - set(view.searcher.docs_for_query(described))
                 if mentioned == extra:
                     mentioned = set()
-        extra_, named_, mentioned_, near_ = (
-            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
-            for part in (extra - mentioned, named, mentioned, near)
+        apart = self._apart(view, concepts, french, mentioned, work)
+        mentioned -= apart
+        headed, named_headed = (
+            (set(), set())
+            if also  # French words as well: their documents join the French tier below
+            else self._headed(view, concepts, french, extra - mentioned, named, work)
         )
-        tiers = [exact, extra_, named_, in_text, mentioned_, near_]
-        if not (extra_ or named_ or mentioned_):
+        extra_, named_, mentioned_, near_, headed_, named_headed_, apart_ = (
+            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
+            for part in (
+                extra - mentioned - headed - apart,
+                named - named_headed,
+                mentioned,
+                near,
+                headed,
+                named_headed,
+                apart,
+            )
+        )
+        # what a document is about before what it mentions, whatever its language: a document
+        # that names the concept in another language in its title or keywords comes before the
+        # French documents that only say it in their abstract ("vivienda social": « Social
+        # housing in the Eastern Caribbean… » before a report whose summary cites the
+        # « logement social » of a quarter)
+        # a text where the expression's words only occur apart ("évaluation" on one page,
+        # "politiques" and "publiques" on others) does not mention it: it comes after the
+        # documents on its thematic that say part of it
+        tiers = [exact, headed_, named_headed_, extra_, named_, in_text, mentioned_, near_, apart_]
+        if not (headed_ or named_headed_ or extra_ or named_ or mentioned_):
             # no document says the concept: those on its thematic that say part of it come
             # before a passing mention of the query's words in a text ("youth council" in a
             # report on an exchange: « conseil local de la jeunesse » first)
-            tiers = [exact, near_, in_text]
+            tiers = [exact, near_, in_text, apart_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
             as_french = [(d, s) for d, s in stray if _language(rows[d]) == "fr"]
-            tiers[1] = _merged(as_french, tiers[1])
+            tiers[3] = _merged(as_french, tiers[3])
             stray = [(d, s) for d, s in stray if _language(rows[d]) != "fr"]
         tiers += [loose, stray]
         top = max((s for _, s in scored), default=1.0)
         return matched | found, _banded(tiers, top), True
+
+    def _apart(
+        self, view: View, concepts: list[Concept], french: str, mentioned: set[int], work: Work
+    ) -> set[int]:
+        """Of the documents that hold a precise concept's French expression in their text only,
+        those where its words never stand together."""
+        if len(concepts) != 1 or not mentioned:
+            return set()
+        parsed = parse(french)
+        if len(parsed.required) < SCATTERED:
+            return set()  # two words in one text mostly say the expression, or a synonym of it
+        together = self._compiler.together(parsed)
+        if together is None:
+            return set()
+        work.searches += 1
+        return mentioned - matching_ids(view.searcher, together, mentioned)
+
+    def _headed(
+        self,
+        view: View,
+        concepts: list[Concept],
+        french: str,
+        described: set[int],
+        named: set[int],
+        work: Work,
+    ) -> tuple[set[int], set[int]]:
+        """Of the French documents that describe the concepts and of those that name them in
+        another language, the ones whose title or keywords do (what they are about); nothing
+        apart when no named document does (the French order stays as scored)."""
+        if not named or not all(c.expression for c in concepts):
+            return set(), set()
+        names = labels_query([[terms for _, terms in c.labels] for c in concepts], NAMED_IN)
+        if names is None:
+            return set(), set()
+        work.searches += 1
+        named_headed = matching_ids(view.searcher, names, named)
+        if not named_headed:
+            return set(), set()
+        headed: set[int] = set()
+        said = self._compiler.described(parse(french), view.searcher.reader(), NAMED_IN)
+        if said is not None and described:
+            work.searches += 1
+            headed = matching_ids(view.searcher, said, described)
+        return headed, named_headed
 
     def _scores(self, view: View, french: str, among: set[int], work: Work) -> dict[int, float]:
         """The scores of a French query on these documents only."""

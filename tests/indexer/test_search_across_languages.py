@@ -245,6 +245,33 @@ def test_documents_naming_the_concept_in_another_language_are_ordered_by_how_the
     assert [keys[h.id] for h in page.hits] == ["fr", "en-title", "en-abstract"]
 
 
+def test_a_document_titled_on_the_concept_in_another_language_comes_before_a_french_abstract_that_cites_it(
+    tmp_path,
+) -> None:
+    """GIVEN a French book on « logement social », an English report titled on social housing,
+    and a French security diagnosis whose abstract cites the « logement social » of a quarter
+    WHEN one searches "vivienda social"
+    THEN the French book comes first, the English report next, the diagnosis after."""
+    records = [
+        ("fr-title", Record(title="Le logement social en Martinique", language="fr")),
+        ("en-title", Record(title="Social housing in the Eastern Caribbean", language="en")),
+        (
+            "fr-abstract",
+            Record(
+                title="Diagnostic local de sécurité de Fort-de-France",
+                language="fr",
+                abstract=(
+                    "Violences, incivilités et sentiment d'insécurité dans les quartiers, "
+                    "des halls du logement social aux abords des collèges."
+                ),
+            ),
+        ),
+    ]
+    page, keys = _searched(tmp_path, [(k, r, r.title) for k, r in records], "vivienda social")
+    assert [keys[h.id] for h in page.hits] == ["fr-title", "en-title", "fr-abstract"]
+    assert page.concept_terms == ("logement social",)
+
+
 def test_a_document_of_the_query_s_language_that_says_it_in_its_abstract_only_comes_after_the_french(
     tmp_path,
 ) -> None:
@@ -351,6 +378,50 @@ def test_with_no_document_saying_the_concept_its_thematic_comes_before_a_passing
         index.close()
     assert [keys[h.id] for h in page.hits] == ["council", "exchange"]
     assert page.concept_terms == ("conseil municipal des jeunes",)
+
+
+def test_a_text_holding_the_expression_s_words_apart_comes_after_the_documents_on_its_thematic(
+    tmp_path,
+) -> None:
+    """GIVEN a book whose keywords say « évaluation des politiques publiques », a guide on
+    evaluating urban policy (thematic évaluation) that says part of it, and an association's
+    long guide whose text says « évaluation », « politiques » and « publiques » pages apart
+    WHEN one searches "evaluación de políticas públicas"
+    THEN the book comes first, the guide next, the association's guide last."""
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        book = catalogue.add(
+            Record(
+                title="Les politiques de la ville à l'épreuve",
+                language="fr",
+                keywords=("évaluation des politiques publiques",),
+            ),
+            text="Une sociologie de l'action publique.",
+        )
+        guide = catalogue.add(
+            Record(title="Évaluer la politique de la ville", language="fr"),
+            text="Enjeux, méthodes et usages pour les chefs de projet.",
+        )
+        catalogue.set_auto_themes(guide.id, [ThemeAssignment("evaluation", ThemeSource.AUTO, 0.9)])
+        scattered = catalogue.add(
+            Record(title="Créer une association de quartier", language="fr"),
+            text=(
+                "Les statuts, l'assemblée générale et les subventions publiques. "
+                + "Le bureau tient les comptes et prépare le rapport moral. " * 8
+                + "Les politiques d'accueil des bénévoles. "
+                + "Le trésorier présente le budget aux adhérents. " * 8
+                + "Une évaluation des actions en fin d'année."
+            ),
+        )
+        keys = {book.id: "book", guide.id: "guide", scattered.id: "scattered"}
+        index = SearchIndex.open(tmp_path / "index")
+        index.set_concepts(concepts_from(load_vocabulary(PACKAGED_VOCABULARY).themes))
+        sync_index(catalogue, index)
+    try:
+        page = index.search(SearchRequest(q="evaluación de políticas públicas"))
+    finally:
+        index.close()
+    assert [keys[h.id] for h in page.hits] == ["book", "guide", "scattered"]
+    assert page.concept_terms == ("évaluation des politiques publiques",)
 
 
 def _described(records: dict[str, tuple[str, str, str]]) -> list[tuple[str, Record, str]]:

@@ -71,6 +71,12 @@ def fund_finder(instance):
         ("La musique au collège", "Une chorale et un orchestre."),
         ("Relogement et rénovation urbaine", "Trois cents ménages relogés."),
         ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
+        ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
+        ("Recueillir la mémoire orale de Texaco", "Des entretiens avec les anciens du quartier."),
+        (
+            "Convention pluriannuelle de Fort-de-France",
+            "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
+        ),
     ]:
         catalogue.add(Record(title=title, year=2010, doc_type=DocType.ARTICLE), text=text)
     vocabulary = load_vocabulary(PACKAGED_VOCABULARY)
@@ -97,3 +103,25 @@ def test_rehousing_the_inhabitants_finds_the_rehousing_of_households(fund_finder
     page = search(fund_finder, "reloger les habitants")
     assert [h.title for h in page.hits] == ["Relogement et rénovation urbaine"]
     assert "relogement" in page.related
+
+
+@pytest.mark.parametrize("q", ["PRU", "projet de rénovation urbaine"])
+def test_a_pru_is_a_project_or_a_programme_of_urban_renewal(fund_finder, q):
+    """Local plans write PRU for « projet » or « programme de rénovation urbaine »."""
+    titles = [h.title for h in search(fund_finder, q).hits]
+    assert titles[0] == "Convention pluriannuelle de Fort-de-France"
+
+
+@pytest.mark.parametrize("q", ["marché du travail", "mercado de trabajo", "labour market"])
+def test_the_labour_market_finds_the_documents_on_unemployment(fund_finder, q):
+    assert "Le chômage dans les zones urbaines sensibles" in titles_of(fund_finder, q)
+
+
+def titles_of(finder: Finder, q: str) -> list[str]:
+    return [h.title for h in search(finder, q).hits]
+
+
+def test_oral_history_finds_the_oral_memory_of_a_quarter(fund_finder):
+    page = search(fund_finder, "histoire orale")
+    assert [h.title for h in page.hits] == ["Recueillir la mémoire orale de Texaco"]
+    assert "mémoire orale" in page.related
