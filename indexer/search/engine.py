@@ -55,6 +55,8 @@ FACET_LIMITS = {"author": 30}
 # documents on its concept: its title or keywords (what it is about), not an abstract that
 # mentions it ("Neighbours at the margins…" mentions "social housing" once in its abstract).
 NAMED_IN = ("title", "subjects")
+# letters French writes and English and Spanish do not: a word that has one is French
+_FRENCH_ONLY = frozenset("àâçèêëîïôûùÿœæ")
 SCATTERED = 3  # words of an expression from which a text may hold them all without saying it
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
@@ -219,7 +221,7 @@ class SearchIndex(IndexStore):
                         for candidate in self._lexicon.concepts_for(parsed.words()):
                             # a whole translation into an expression of the vocabulary is
                             # taken even when the words are French words as well
-                            sure = self._spells_vocabulary(candidate, parsed.words())
+                            sure = self._spells_vocabulary(candidate, parsed.words(), request.q)
                             matched, scored, across = self._across(
                                 view,
                                 parsed,
@@ -552,12 +554,18 @@ class SearchIndex(IndexStore):
         tail = [(d, floor * 0.5 * (0.5 + 0.5 * s / top)) for d, s in extra]
         return matched | added, scored + tail, True
 
-    def _spells_vocabulary(self, candidate: list[Concept], words: Sequence[str]) -> bool:
+    def _spells_vocabulary(
+        self, candidate: list[Concept], words: Sequence[str], typed: str = ""
+    ) -> bool:
         """Whether a word-by-word translation knew every word of the query and spells a French
         expression of the vocabulary that the query's own French words do not ("resident
         participation" -> « participation habitant », the vocabulary's « participation des
         habitants »; not "social mediation", which is « médiation sociale » already)."""
         if len(candidate) != 1 or not candidate[0].labels or self._lexicon is None:
+            return False
+        if _FRENCH_ONLY.intersection(typed.casefold()):
+            # spelt as only French writes ("âgées", whose English stem is that of "ageing",
+            # « vieillissement »): the query is French
             return False
         translated = candidate[0]
         if any(self._lexicon.translate(words, translated.labels[0][0]).kept):
@@ -565,8 +573,8 @@ class SearchIndex(IndexStore):
         expression = set(analyze(translated.expression, "fr"))
         if frozenset(expression) not in self._expressions:
             return False
-        typed = set(analyze(" ".join(words), "fr")) | {s for w in words for s in family_stems(w)}
-        return not expression <= typed
+        own = set(analyze(" ".join(words), "fr")) | {s for w in words for s in family_stems(w)}
+        return not expression <= own
 
     def _expression_bits(self, view: View, expression: str, size: int, work: Work) -> int:
         """The documents holding every word of a French expression (its inflections too)."""

@@ -322,6 +322,20 @@ def test_an_english_query_the_lexicon_reads_as_a_vocabulary_expression_is_not_ta
     assert page.concept_terms == ("participation habitant",)
 
 
+def test_a_word_spelt_as_only_french_writes_is_not_read_as_english(tmp_path) -> None:
+    """GIVEN a French report on the elderly (« personnes âgées ») and one on « vieillissement »
+    WHEN one searches « âgées » (whose English stem is that of "ageing")
+    THEN it is searched as the French word it is: the report that says it first, no
+    translation said to be used."""
+    records = {
+        "agees": ("Les personnes âgées isolées au Lamentin", "fr", "Les aînés vivent seuls."),
+        "vieillissement": ("Le vieillissement de la population", "fr", "Projections à 2030."),
+    }
+    page, keys = _searched(tmp_path, _described(records), "âgées")
+    assert [keys[h.id] for h in page.hits] == ["agees"]
+    assert page.concept_terms == ()
+
+
 def test_french_words_the_lexicon_reads_as_their_own_expression_stay_french(tmp_path) -> None:
     """GIVEN a French report on « médiation sociale » and a Spanish one on mediación social
     WHEN one searches "social mediation" (« médiation sociale » the other way round)
