@@ -125,3 +125,36 @@ def test_oral_history_finds_the_oral_memory_of_a_quarter(fund_finder):
     page = search(fund_finder, "histoire orale")
     assert [h.title for h in page.hits] == ["Recueillir la mémoire orale de Texaco"]
     assert "mémoire orale" in page.related
+
+
+@pytest.fixture
+def titled_finder(instance):
+    """A report titled on a related expression, and texts that say the query's words."""
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in [
+        ("La Martinique face au vieillissement", "Une île qui compte de plus en plus d'aînés."),
+        (
+            "Diagnostic du quartier de Volga-Plage",
+            "Les jeunes, les familles et les personnes âgées du quartier ; l'habitat, l'emploi, "
+            "les équipements, les commerces et les transports.",
+        ),
+        (
+            "Rapport d'activité du centre social",
+            "Un atelier pour les personnes âgées, un club de devoirs pour les enfants, des "
+            "sorties familiales, une permanence pour l'emploi et l'accès aux droits.",
+        ),
+    ]:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences([], [("personnes âgées", "vieillissement")])
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def test_a_document_titled_on_a_related_expression_comes_before_passing_mentions(titled_finder):
+    """What a document is about before what mentions the query once among other things."""
+    titles = titles_of(titled_finder, "personnes âgées")
+    assert titles[0] == "La Martinique face au vieillissement"
+    assert len(titles) == 3
