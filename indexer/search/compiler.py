@@ -256,7 +256,13 @@ class QueryCompiler:
 
     def _clause(self, clause: object, reader, fields: Sequence[str] = FIELDS) -> wq.Query:
         if isinstance(clause, _Run):
-            return wq.And([self._alternatives(g, reader, fields) for g in clause.groups])
+            # the words anywhere in the text count as a related expression does: « rue » on one
+            # page and « éducateurs » on another say the expression no more than its relatives
+            # (its words next to each other are lifted by the query's Bonus)
+            boost = RELATED_BOOST if fields == FIELDS else 1.0
+            return wq.And(
+                [self._alternatives(g, reader, fields) for g in clause.groups], boost=boost
+            )
         if isinstance(clause, _Stems):
             return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor_in(f)), fields)
         if isinstance(clause, Prefix):

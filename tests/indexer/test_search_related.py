@@ -158,3 +158,38 @@ def test_a_document_titled_on_a_related_expression_comes_before_passing_mentions
     titles = titles_of(titled_finder, "personnes âgées")
     assert titles[0] == "La Martinique face au vieillissement"
     assert len(titles) == 3
+
+
+@pytest.fixture
+def street_finder(instance):
+    """Street educators by their institutional name, and a text that says the words apart."""
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in [
+        (
+            "Le club de prévention du Lamentin",
+            "La prévention spécialisée va au-devant des jeunes de Bélème.",
+        ),
+        (
+            "Compte rendu du comité de suivi de Sainte-Thérèse",
+            "Les éducateurs de l'école primaire ont rappelé les travaux : la rue Lamartine "
+            "est fermée jusqu'en mars.",
+        ),
+    ]:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences([], [("éducateurs de rue", "prévention spécialisée")])
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def test_words_of_an_expression_held_apart_count_no_more_than_a_related_expression(
+    street_finder,
+):
+    """« éducateurs » and « rue » in unrelated sentences do not say « éducateurs de rue »."""
+    titles = titles_of(street_finder, "éducateurs de rue")
+    assert titles == [
+        "Le club de prévention du Lamentin",
+        "Compte rendu du comité de suivi de Sainte-Thérèse",
+    ]
