@@ -73,6 +73,7 @@ def fund_finder(instance):
         ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
         ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
         ("Recueillir la mémoire orale de Texaco", "Des entretiens avec les anciens du quartier."),
+        ("Souffrance psychique et quartiers populaires", "Trois quartiers de Fort-de-France."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -193,3 +194,8 @@ def test_words_of_an_expression_held_apart_count_no_more_than_a_related_expressi
         "Le club de prévention du Lamentin",
         "Compte rendu du comité de suivi de Sainte-Thérèse",
     ]
+
+
+@pytest.mark.parametrize("q", ["santé mentale", "mental health", "salud mental"])
+def test_mental_health_finds_the_psychological_distress_of_the_quarters(fund_finder, q):
+    assert "Souffrance psychique et quartiers populaires" in titles_of(fund_finder, q)
