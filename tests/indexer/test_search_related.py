@@ -74,6 +74,8 @@ def fund_finder(instance):
         ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
         ("Recueillir la mémoire orale de Texaco", "Des entretiens avec les anciens du quartier."),
         ("Souffrance psychique et quartiers populaires", "Trois quartiers de Fort-de-France."),
+        ("L'accès aux droits des étrangers", "Titre de séjour, couverture maladie, scolarité."),
+        ("La santé des habitants des ZUS", "Sans complémentaire santé, on renonce aux soins."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -199,3 +201,11 @@ def test_words_of_an_expression_held_apart_count_no_more_than_a_related_expressi
 @pytest.mark.parametrize("q", ["santé mentale", "mental health", "salud mental"])
 def test_mental_health_finds_the_psychological_distress_of_the_quarters(fund_finder, q):
     assert "Souffrance psychique et quartiers populaires" in titles_of(fund_finder, q)
+
+
+@pytest.mark.parametrize("q", ["couverture maladie universelle", "CMU"])
+def test_universal_health_cover_finds_the_texts_on_health_cover(fund_finder, q):
+    """« couverture maladie » and « complémentaire santé » are what the CMU gives."""
+    titles = titles_of(fund_finder, q)
+    assert "L'accès aux droits des étrangers" in titles
+    assert "La santé des habitants des ZUS" in titles
