@@ -76,6 +76,7 @@ def fund_finder(instance):
         ("Souffrance psychique et quartiers populaires", "Trois quartiers de Fort-de-France."),
         ("L'accès aux droits des étrangers", "Titre de séjour, couverture maladie, scolarité."),
         ("La santé des habitants des ZUS", "Sans complémentaire santé, on renonce aux soins."),
+        ("Ce que disent les habitants de Trénelle", "La tranquillité publique vue du quartier."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -209,3 +210,8 @@ def test_universal_health_cover_finds_the_texts_on_health_cover(fund_finder, q):
     titles = titles_of(fund_finder, q)
     assert "L'accès aux droits des étrangers" in titles
     assert "La santé des habitants des ZUS" in titles
+
+
+@pytest.mark.parametrize("q", ["sentiment d'insécurité", "sensación de inseguridad"])
+def test_the_feeling_of_insecurity_finds_the_surveys_on_public_tranquillity(fund_finder, q):
+    assert "Ce que disent les habitants de Trénelle" in titles_of(fund_finder, q)
