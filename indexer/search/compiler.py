@@ -61,6 +61,10 @@ REVERSED_FACTOR = 0.5  # two words together the other way round: half that
 # A related expression of the vocabulary (associes: CUCS for « contrat de ville ») finds its
 # documents too, for less than the query's own words.
 RELATED_BOOST = 0.3
+# In a title it counts twice that: a document titled on a related expression (« Relogement et
+# rénovation urbaine » for "reloger les habitants") is about it; still below the query's own
+# words in a title (CUCS before « contrat de ville » for "CUCS").
+RELATED_TITLE_BOOST = 0.6
 # Every part of a query of several parts in the title: its title scores count once more, times
 # this (a title that names the whole request, not one of its words).
 TITLE_ALL_BOOST = 1.0
@@ -93,6 +97,7 @@ class QueryCompiler:
         self._languages = tuple(languages)
         self._equivalences: list[tuple[tuple[str, ...], ...]] = []
         self._equivalences_by_start: dict[str, list[int]] = {}
+        self._ambiguous: frozenset[tuple[str, ...]] = frozenset()
         self._related: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
         self._form_texts: dict[tuple[str, ...], str] = {}
         self._form_labels: dict[tuple[str, ...], str] = {}
@@ -118,6 +123,7 @@ class QueryCompiler:
                     labels.setdefault(tuple(analyze(expr)), expr)
             return tuple(f for f in forms if f)
 
+        groups = [tuple(g) for g in groups]
         for group in groups:
             forms = forms_of(group)
             if len(forms) > 1:
@@ -139,6 +145,8 @@ class QueryCompiler:
                         target.update(dict.fromkeys(sorted(others - own)))
         self._equivalences = compiled
         self._equivalences_by_start = _by_start(compiled)
+        # an acronym that stands for several expressions (CLS): found from itself only
+        self._ambiguous = _ambiguous_acronyms(groups)
         self._related = {form: tuple(others) for form, others in links.items() if others}
         self._form_texts = texts
         self._form_labels = labels
@@ -156,7 +164,7 @@ class QueryCompiler:
         )
         self._prefix_share = max(1, prefixes)
         groups = _expand_equivalences(
-            parsed.required, self._equivalences, self._equivalences_by_start
+            parsed.required, self._equivalences, self._equivalences_by_start, self._ambiguous
         )
         if self._related:
             groups = _add_related(groups, self._related)
@@ -201,7 +209,9 @@ class QueryCompiler:
         what a document is about, not what its text mentions."""
         self._work = Work()
         self._prefix_share = 1
-        groups = _expand_equivalences(parsed.required, self._equivalences)
+        groups = _expand_equivalences(
+            parsed.required, self._equivalences, ambiguous=self._ambiguous
+        )
         if self._related:
             groups = _add_related(groups, self._related)
         parts = [self._alternatives(group, reader, fields) for group in groups]
@@ -252,9 +262,15 @@ class QueryCompiler:
 
     def _clause(self, clause: object, reader, fields: Sequence[str] = FIELDS) -> wq.Query:
         if isinstance(clause, _Run):
-            return wq.And([self._alternatives(g, reader, fields) for g in clause.groups])
+            # the words anywhere in the text count as a related expression does: « rue » on one
+            # page and « éducateurs » on another say the expression no more than its relatives
+            # (its words next to each other are lifted by the query's Bonus)
+            boost = RELATED_BOOST if fields == FIELDS else 1.0
+            return wq.And(
+                [self._alternatives(g, reader, fields) for g in clause.groups], boost=boost
+            )
         if isinstance(clause, _Stems):
-            return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor), fields)
+            return _fields_query(lambda f: _sequence(f, clause.terms, clause.factor_in(f)), fields)
         if isinstance(clause, Prefix):
             return self._prefix(clause.prefix, reader, fields)
         assert isinstance(clause, Words)
@@ -324,6 +340,11 @@ class _Stems:
 
     terms: tuple[str, ...]
     factor: float = 1.0  # RELATED_BOOST for a related expression
+
+    def factor_in(self, field: str) -> float:
+        if field == "title" and self.factor == RELATED_BOOST:
+            return RELATED_TITLE_BOOST
+        return self.factor
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,8 +432,12 @@ def _expand_equivalences(
     groups: Sequence[Alternatives],
     equivalences: Sequence[tuple[tuple[str, ...], ...]],
     by_start: Mapping[str, list[int]] | None = None,
+    ambiguous: frozenset[tuple[str, ...]] = frozenset(),
 ) -> list[list[object]]:
-    """Rewrite runs of query words that spell one form of an equivalence into all its forms.
+    """Rewrite runs of query words that spell one form of an equivalence into all its forms;
+    not into a form of several equivalences (`ambiguous`: CLS, « contrat local de sécurité » and
+    « contrat local de santé »), unless the query spells it: an expansion is sure, its
+    acronym is not.
 
     `by_start` (_by_start of the equivalences) lets only those with a form that starts with a
     stem of the query be read, in their order: no other can change a group."""
@@ -439,15 +464,25 @@ def _expand_equivalences(
         starts = {s for s in present if s} | {terms[0] for terms in replaceable if terms}
         ranks = sorted({r for start in starts for r in by_start.get(start, ())})
         equivalences = [equivalences[r] for r in ranks]
+    spelt: dict[int, list[int]] = {}  # the runs already rewritten, by their first group
     for forms in equivalences:
         for form in forms:
             if form[0] not in present:  # no run of the query's words can spell it
                 continue
             for indexes in _spelled(singles, form):
-                if all(out[i] for i in indexes):
-                    out[indexes[0]] = [_Stems(f) for f in forms]
+                said = [f for f in forms if f == form or f not in ambiguous]
+                if len(said) == 1:
+                    continue  # nothing sure to add: the words stay as typed
+                if spelt.get(indexes[0]) == indexes:
+                    # the same words are a form of another equivalence as well (CLS: « contrat
+                    # local de sécurité » and « contrat local de santé »): the query means either
+                    have = {o.terms for o in out[indexes[0]] if isinstance(o, _Stems)}
+                    out[indexes[0]] += [_Stems(f) for f in said if f not in have]
+                elif all(out[i] for i in indexes):
+                    out[indexes[0]] = [_Stems(f) for f in said]
                     for i in indexes[1:]:
                         out[i] = []
+                    spelt[indexes[0]] = indexes
         # phrases typed in quotes ("zone franche urbaine"), and words among alternatives
         # (ZFU OU emploi, or any query once relaxed to any word)
         if replaceable.isdisjoint(forms):
@@ -457,10 +492,23 @@ def _expand_equivalences(
                 if (
                     isinstance(option, Words)
                     and (option.is_phrase or len(group) > 1)
-                    and _stems_of(option.words, stems) in forms
+                    and (typed := _stems_of(option.words, stems)) in forms
                 ):
-                    group[k : k + 1] = [_Stems(f) for f in forms]
+                    sure = [_Stems(f) for f in forms if f == typed or f not in ambiguous]
+                    if len(sure) > 1:
+                        group[k : k + 1] = sure
     return [g for g in out if g]
+
+
+def _ambiguous_acronyms(groups: Iterable[Sequence[str]]) -> frozenset[tuple[str, ...]]:
+    """The analysed forms of the acronyms written alike in several equivalences (CLS for
+    « contrat local de sécurité » and for « contrat local de santé »); not two acronyms that
+    only share a stem (CIV, CIVIS)."""
+    seen: dict[str, int] = {}
+    for group in groups:
+        for expr in dict.fromkeys(e.strip() for e in group if e.strip().isupper()):
+            seen[expr] = seen.get(expr, 0) + 1
+    return frozenset(tuple(analyze(a)) for a, n in seen.items() if n > 1 and analyze(a))
 
 
 def _stems_of(words: tuple[str, ...], known: dict[tuple[str, ...], tuple[str, ...]]):

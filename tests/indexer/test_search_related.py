@@ -73,6 +73,10 @@ def fund_finder(instance):
         ("Les habitants de Volga-Plage", "Une enquête auprès des familles."),
         ("Le chômage dans les zones urbaines sensibles", "Deux fois plus élevé qu'ailleurs."),
         ("Recueillir la mémoire orale de Texaco", "Des entretiens avec les anciens du quartier."),
+        ("Souffrance psychique et quartiers populaires", "Trois quartiers de Fort-de-France."),
+        ("L'accès aux droits des étrangers", "Titre de séjour, couverture maladie, scolarité."),
+        ("La santé des habitants des ZUS", "Sans complémentaire santé, on renonce aux soins."),
+        ("Ce que disent les habitants de Trénelle", "La tranquillité publique vue du quartier."),
         (
             "Convention pluriannuelle de Fort-de-France",
             "Elle fixe le programme de rénovation urbaine des quartiers de la rive droite.",
@@ -125,3 +129,89 @@ def test_oral_history_finds_the_oral_memory_of_a_quarter(fund_finder):
     page = search(fund_finder, "histoire orale")
     assert [h.title for h in page.hits] == ["Recueillir la mémoire orale de Texaco"]
     assert "mémoire orale" in page.related
+
+
+@pytest.fixture
+def titled_finder(instance):
+    """A report titled on a related expression, and texts that say the query's words."""
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in [
+        ("La Martinique face au vieillissement", "Une île qui compte de plus en plus d'aînés."),
+        (
+            "Diagnostic du quartier de Volga-Plage",
+            "Les jeunes, les familles et les personnes âgées du quartier ; l'habitat, l'emploi, "
+            "les équipements, les commerces et les transports.",
+        ),
+        (
+            "Rapport d'activité du centre social",
+            "Un atelier pour les personnes âgées, un club de devoirs pour les enfants, des "
+            "sorties familiales, une permanence pour l'emploi et l'accès aux droits.",
+        ),
+    ]:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences([], [("personnes âgées", "vieillissement")])
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def test_a_document_titled_on_a_related_expression_comes_before_passing_mentions(titled_finder):
+    """What a document is about before what mentions the query once among other things."""
+    titles = titles_of(titled_finder, "personnes âgées")
+    assert titles[0] == "La Martinique face au vieillissement"
+    assert len(titles) == 3
+
+
+@pytest.fixture
+def street_finder(instance):
+    """Street educators by their institutional name, and a text that says the words apart."""
+    catalogue = Catalogue.in_instance(instance)
+    for title, text in [
+        (
+            "Le club de prévention du Lamentin",
+            "La prévention spécialisée va au-devant des jeunes de Bélème.",
+        ),
+        (
+            "Compte rendu du comité de suivi de Sainte-Thérèse",
+            "Les éducateurs de l'école primaire ont rappelé les travaux : la rue Lamartine "
+            "est fermée jusqu'en mars.",
+        ),
+    ]:
+        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
+    index = SearchIndex.open(instance / "index")
+    index.set_equivalences([], [("éducateurs de rue", "prévention spécialisée")])
+    sync_index(catalogue, index)
+    yield Finder(catalogue, index)
+    index.close()
+    catalogue.close()
+
+
+def test_words_of_an_expression_held_apart_count_no_more_than_a_related_expression(
+    street_finder,
+):
+    """« éducateurs » and « rue » in unrelated sentences do not say « éducateurs de rue »."""
+    titles = titles_of(street_finder, "éducateurs de rue")
+    assert titles == [
+        "Le club de prévention du Lamentin",
+        "Compte rendu du comité de suivi de Sainte-Thérèse",
+    ]
+
+
+@pytest.mark.parametrize("q", ["santé mentale", "mental health", "salud mental"])
+def test_mental_health_finds_the_psychological_distress_of_the_quarters(fund_finder, q):
+    assert "Souffrance psychique et quartiers populaires" in titles_of(fund_finder, q)
+
+
+@pytest.mark.parametrize("q", ["couverture maladie universelle", "CMU"])
+def test_universal_health_cover_finds_the_texts_on_health_cover(fund_finder, q):
+    """« couverture maladie » and « complémentaire santé » are what the CMU gives."""
+    titles = titles_of(fund_finder, q)
+    assert "L'accès aux droits des étrangers" in titles
+    assert "La santé des habitants des ZUS" in titles
+
+
+@pytest.mark.parametrize("q", ["sentiment d'insécurité", "sensación de inseguridad"])
+def test_the_feeling_of_insecurity_finds_the_surveys_on_public_tranquillity(fund_finder, q):
+    assert "Ce que disent les habitants de Trénelle" in titles_of(fund_finder, q)
