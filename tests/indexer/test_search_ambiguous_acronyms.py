@@ -9,6 +9,8 @@ import pytest
 from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
 from library import Catalogue, DocType, Record
 
+from .vocabulary_fund import finder_over
+
 DOCUMENTS = [
     ("Contrat local de santé de Fort-de-France", "Les priorités de santé de la ville."),
     ("Le contrat local de sécurité du Lamentin", "La police municipale et les bailleurs."),
@@ -18,21 +20,13 @@ DOCUMENTS = [
 
 @pytest.fixture
 def finder(instance):
-    catalogue = Catalogue.in_instance(instance)
-    for title, text in DOCUMENTS:
-        catalogue.add(Record(title=title, year=2012, doc_type=DocType.RAPPORT), text=text)
-    index = SearchIndex.open(instance / "index")
-    index.set_equivalences(
-        [
-            ("CLS", "contrat local de sécurité"),
-            ("CUCS", "contrat urbain de cohésion sociale"),
-            ("CLS", "contrat local de santé"),
-        ]
-    )
-    sync_index(catalogue, index)
-    yield Finder(catalogue, index)
-    index.close()
-    catalogue.close()
+    equivalences = [
+        ("CLS", "contrat local de sécurité"),
+        ("CUCS", "contrat urbain de cohésion sociale"),
+        ("CLS", "contrat local de santé"),
+    ]
+    with finder_over(instance, DOCUMENTS, equivalences, year=2012) as found:
+        yield found
 
 
 def titles(finder: Finder, q: str) -> set[str]:

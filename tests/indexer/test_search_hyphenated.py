@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
-from library import Catalogue, DocType, Record
+from indexer.search import Finder, SearchRequest
+
+from .vocabulary_fund import finder_over
 
 DOCUMENTS = [
     ("Le CMP de Fort-de-France", "Le CMP reçoit les adultes du secteur."),
@@ -18,17 +19,12 @@ DOCUMENTS = [
 
 @pytest.fixture
 def finder(instance):
-    catalogue = Catalogue.in_instance(instance)
-    for title, text in DOCUMENTS:
-        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
-    index = SearchIndex.open(instance / "index")
-    index.set_equivalences(
-        [("CMP", "centre médico-psychologique"), ("PCET", "plan climat-énergie territorial")]
-    )
-    sync_index(catalogue, index)
-    yield Finder(catalogue, index)
-    index.close()
-    catalogue.close()
+    equivalences = [
+        ("CMP", "centre médico-psychologique"),
+        ("PCET", "plan climat-énergie territorial"),
+    ]
+    with finder_over(instance, DOCUMENTS, equivalences) as found:
+        yield found
 
 
 def titles(finder: Finder, q: str) -> list[str]:

@@ -8,6 +8,8 @@ import pytest
 from indexer.search import Finder, SearchIndex, SearchRequest, sync_index
 from library import Catalogue, DocType, Record
 
+from .vocabulary_fund import finder_over
+
 DOCUMENTS = [
     ("Le contrat de ville de Fort-de-France", "Le contrat de ville signé en 2000."),
     ("Bilan du CUCS du Lamentin", "Les actions du CUCS et leurs résultats."),
@@ -17,18 +19,13 @@ DOCUMENTS = [
 
 @pytest.fixture
 def finder(instance):
-    catalogue = Catalogue.in_instance(instance)
-    for title, text in DOCUMENTS:
-        catalogue.add(Record(title=title, year=2010, doc_type=DocType.RAPPORT), text=text)
-    index = SearchIndex.open(instance / "index")
-    index.set_equivalences(
+    with finder_over(
+        instance,
+        DOCUMENTS,
         [("CUCS", "contrat urbain de cohésion sociale")],
         [("contrat de ville", "contrat urbain de cohésion sociale")],
-    )
-    sync_index(catalogue, index)
-    yield Finder(catalogue, index)
-    index.close()
-    catalogue.close()
+    ) as found:
+        yield found
 
 
 def search(finder: Finder, q: str):
