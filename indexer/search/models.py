@@ -158,9 +158,17 @@ class SearchPage:
         return max(1, -(-self.total // self.request.per_page))
 
     def to_json(self) -> dict[str, Any]:
-        """The shape of `fonds search --json`; the web API adds paging and timing."""
+        """The shape of `fonds search --json` (its hits, facets and how the query was read);
+        the web API adds paging, timing and the parser's notes worded."""
         return {
             "total": self.total,
             "hits": [h.to_json() for h in self.hits],
             "facets": {name: [f.to_json() for f in values] for name, values in self.facets.items()},
+            "suggestion": self.suggestion,
+            "corrected": self.corrected,
+            "relaxed": self.relaxed,
+            "concepts": list(self.concepts),
+            "concept_terms": list(self.concept_terms),
+            "concepts_from_french": self.concepts_from_french,
+            "related": list(self.related),
         }

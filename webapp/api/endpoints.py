@@ -56,13 +56,6 @@ def search() -> tuple[Response, int] | Response:
             "per_page": req.per_page,
             "pages": pages,
             "took_ms": round(outcome.took_ms, 1),
-            "suggestion": page.suggestion,
-            "relaxed": page.relaxed,
-            "corrected": page.corrected,
-            "concepts": list(page.concepts),
-            "concept_terms": list(page.concept_terms),
-            "concepts_from_french": page.concepts_from_french,
-            "related": list(page.related),
             "messages": [query_note(n) for n in page.notes] + [p.message for p in args.problems],
             "query": _echo(req),
             "links": {

@@ -49,20 +49,7 @@ def command(
     )
     result = env.finder().search(request)
     if as_json:
-        print_json(
-            {
-                **result.to_json(),
-                # how the query was read, as /api/search says it
-                "suggestion": result.suggestion,
-                "corrected": result.corrected,
-                "relaxed": result.relaxed,
-                "concepts": list(result.concepts),
-                "concept_terms": list(result.concept_terms),
-                "concepts_from_french": result.concepts_from_french,
-                "related": list(result.related),
-                "messages": [query_note(n) for n in result.notes],
-            }
-        )
+        print_json({**result.to_json(), "messages": [query_note(n) for n in result.notes]})
         return
     for note in result.notes:
         click.echo(f"Note : {query_note(note)}")
