@@ -241,6 +241,14 @@ class SearchIndex(IndexStore):
                             top = max((s for _, s in scored + tail), default=1.0)
                             scored = _banded([list(scored), tail], top) if scored else anyword[1]
                             matched = matched | anyword[0]
+                    if (
+                        sort == "relevance"
+                        and matched
+                        and not relaxed
+                        and len(parsed.required) > 1
+                        and len(matched) < FILL_BELOW
+                    ):
+                        matched, scored = self._fill(view, parsed, matched, scored, work)
                 else:
                     matched = set(view.live)
                 before_exclusion = matched
@@ -282,6 +290,21 @@ class SearchIndex(IndexStore):
             work=work,
             empty_help=help_,
         )
+
+    def _fill(
+        self, view: View, parsed: ParsedQuery, matched: set[int], scored: Scored, work: Work
+    ) -> tuple[set[int], Scored]:
+        """Few documents hold every word: those holding some of them follow, best first."""
+        query, _, _, _ = self._compiler.compile(parsed.relaxed(), view.searcher.reader(), work)
+        if query is None:
+            return matched, scored
+        _, anyword = self._match(view.searcher, query, "relevance", work)
+        tail = [(d, s) for d, s in anyword if d not in matched]
+        if not tail:
+            return matched, scored
+        head = list(scored)
+        top = max((s for _, s in head), default=1.0)
+        return matched | {d for d, _ in tail}, _banded([head, tail], top)
 
     def _across(
         self,
@@ -764,6 +787,10 @@ def _merged(*lists: list[tuple[int, float]]) -> list[tuple[int, float]]:
             best[docnum] = max(best.get(docnum, mine), mine)
     ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [(docnum, value) for docnum, (value, _) in ordered]
+
+
+# fewer documents than a page hold every word: those holding some follow
+FILL_BELOW = 20
 
 
 def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:
