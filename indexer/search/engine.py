@@ -43,7 +43,7 @@ from .models import (
 )
 from .postings import one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
-from .ranking import Ranking, ranked
+from .ranking import Followed, Ranking, ranked
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
@@ -172,6 +172,7 @@ class SearchIndex(IndexStore):
                     )
                 )
                 relaxed = corrected = suggested = from_french = False
+                partial: set[int] = set()  # documents holding only some of the words
                 suggestion: str | None = None
                 scored: Scored = []
                 concepts = concepts_in(parsed.words(), self._concepts) if _plain(parsed) else None
@@ -248,7 +249,7 @@ class SearchIndex(IndexStore):
                         and len(parsed.required) > 1
                         and len(matched) < FILL_BELOW
                     ):
-                        matched, scored = self._fill(view, parsed, matched, scored, work)
+                        matched, scored, partial = self._fill(view, parsed, matched, scored, work)
                 else:
                     matched = set(view.live)
                 before_exclusion = matched
@@ -261,9 +262,10 @@ class SearchIndex(IndexStore):
                 stop = start + request.per_page if paged else len(final)
                 ranked = self._rank(view, scored, final, sort, stop)
                 hits = tuple(
-                    _hit(view.rows[docnum], score, availability)
+                    _hit(view.rows[docnum], score, availability, partial=docnum in partial)
                     for docnum, score in ranked[start:stop]
                 )
+                shown_partial = partial & final
                 if not suggested and (not final or relaxed):
                     suggestion = self._suggest(parsed, searcher, work)
                 help_ = None
@@ -280,6 +282,7 @@ class SearchIndex(IndexStore):
             took_ms=took,
             suggestion=suggestion,
             relaxed=relaxed,
+            complete=len(final) - len(shown_partial) if shown_partial else None,
             notes=parsed.notes,
             terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
             related=tuple(related),
@@ -293,18 +296,18 @@ class SearchIndex(IndexStore):
 
     def _fill(
         self, view: View, parsed: ParsedQuery, matched: set[int], scored: Scored, work: Work
-    ) -> tuple[set[int], Scored]:
-        """Few documents hold every word: those holding some of them follow, best first."""
+    ) -> tuple[set[int], Scored, set[int]]:
+        """Fewer documents than a page hold every word: those holding some of them follow,
+        best first (one more pass, the relaxed query's), so that a precise query that finds
+        one or two documents still leads to their neighbours. Returns the added documents."""
         query, _, _, _ = self._compiler.compile(parsed.relaxed(), view.searcher.reader(), work)
         if query is None:
-            return matched, scored
-        _, anyword = self._match(view.searcher, query, "relevance", work)
-        tail = [(d, s) for d, s in anyword if d not in matched]
-        if not tail:
-            return matched, scored
-        head = list(scored)
-        top = max((s for _, s in head), default=1.0)
-        return matched | {d for d, _ in tail}, _banded([head, tail], top)
+            return matched, scored, set()
+        anyword, tail = self._match(view.searcher, query, "relevance", work)
+        added = anyword - matched
+        if not added or not isinstance(tail, Ranking):
+            return matched, scored, set()
+        return matched | added, Followed(list(scored), tail), added
 
     def _across(
         self,
@@ -811,11 +814,18 @@ def _idf(total: int, df: int) -> float:
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
-def _hit(row: Row | None, score: float, availability: Mapping[int, tuple[str, ...]]) -> Hit:
+def _hit(
+    row: Row | None,
+    score: float,
+    availability: Mapping[int, tuple[str, ...]],
+    *,
+    partial: bool = False,
+) -> Hit:
     assert row is not None
     return Hit(
         id=row.id,
         score=score,
+        partial=partial,
         year=row.year,
         doc_type=row.doc_type,
         support=row.support,

@@ -92,6 +92,7 @@ class Hit:
     has_file: bool = False
     availability: tuple[str, ...] = ()
     call_number: str = ""  # where the paper copies stand on the shelves
+    partial: bool = False  # holds only some of the query's words (after those holding all)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +109,7 @@ class Hit:
             "score": round(self.score, 4),
             "availability": list(self.availability),
             "call_number": self.call_number,
+            "partial": self.partial,
         }
 
 
@@ -140,6 +142,8 @@ class SearchPage:
     took_ms: float = 0.0
     suggestion: str | None = None
     relaxed: bool = False  # no document had every word: the results have any of them
+    # few documents had every word: how many did (the first ones); those after hold some
+    complete: int | None = None
     corrected: bool = False  # nothing had the words as typed: the results are the suggestion's
     concepts: tuple[str, ...] = ()  # thematics whose English/Spanish labels the query used
     # for each of them, the French expression the query was taken for ("" = the whole thematic)
@@ -167,6 +171,7 @@ class SearchPage:
             "suggestion": self.suggestion,
             "corrected": self.corrected,
             "relaxed": self.relaxed,
+            "complete": self.complete,
             "concepts": list(self.concepts),
             "concept_terms": list(self.concept_terms),
             "concepts_from_french": self.concepts_from_french,

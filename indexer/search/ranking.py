@@ -67,6 +67,48 @@ class Ranking:
         return self._all() + other
 
 
+class Followed(Ranking):
+    """`head`, best first, then the matches of `tail` that are not in it, their scores scaled
+    below the head's as engine._banded scales a tier. The tail is ranked a page at a time (an
+    any-word query can match most of the fund: only the page asked for is ranked)."""
+
+    def __init__(self, head: list[tuple[int, float]], tail: Ranking) -> None:
+        super().__init__([])
+        self._items = None
+        self._head = head
+        self._tail = tail
+        self._in_head = {d for d, _ in head}
+        self._top = max((s for _, s in head), default=1.0) or 1.0
+        self._tail_best: float | None = None
+
+    @property
+    def ids(self) -> set[int]:
+        return self._in_head | self._tail.ids
+
+    def _size(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return bool(self._head) or bool(self._tail)
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        top = self._top
+        out = [
+            (d, top * (0.5 + 0.5 * max(s, 0.0) / top))
+            for d, s in self._head
+            if wanted is None or d in wanted
+        ][:stop]
+        if len(out) < stop:
+            among = (self._tail.ids if wanted is None else set(wanted)) - self._in_head
+            rest = self._tail.top(among, stop - len(out))
+            if self._tail_best is None:  # the tail's best, whatever the page or the filters
+                first = self._tail.top(self._tail.ids - self._in_head, 1)
+                self._tail_best = (first[0][1] if first else 1.0) or 1.0
+            best = self._tail_best
+            out.extend((d, top * (0.25 + 0.25 * max(s, 0.0) / best)) for d, s in rest)
+        return out
+
+
 class LazyRanking(Ranking, ABC):
     """A ranking that finds its best matches a page at a time (`_rank`), and ranks every match
     only when asked for all of them. `_matches` holds every match (a set, or a dict by docnum)."""

@@ -91,6 +91,8 @@ EXTRA = {
     "error 404": "/nulle-part",
     "records.show (withdrawn)": "/notice/{withdrawn}",
     "records.show (article)": "/notice/{article}",  # « dans : Cahiers Ville caraïbe, n° 3… »
+    # one document holds both words, the others follow under their own heading
+    "search.index (some of the words)": "/?q=logement+privé",
 }
 NOT_PAGES = {
     "static": "files",

@@ -24,7 +24,8 @@ def keyed_search(
         sync_index(catalogue, index)
 
     def run(q: str) -> list[str]:
-        return [keys[h.id] for h in index.search(SearchRequest(q=q)).hits]
+        # the documents that hold the query, not those that follow holding part of its words
+        return [keys[h.id] for h in index.search(SearchRequest(q=q)).hits if not h.partial]
 
     try:
         yield run

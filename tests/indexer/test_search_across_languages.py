@@ -58,7 +58,7 @@ def search(tmp_path_factory):  # type: ignore[no-untyped-def]
 
     def run(q: str):  # type: ignore[no-untyped-def]
         page = index.search(SearchRequest(q=q))
-        return [keys[h.id] for h in page.hits], page
+        return [keys[h.id] for h in page.hits if not h.partial], page
 
     yield run
     index.close()

@@ -107,7 +107,8 @@ def fund(instance):
 
 
 def titles(finder: Finder, q: str, **filters) -> list[str]:
-    return [h.title for h in finder.search(SearchRequest(q=q, per_page=50, **filters)).hits]
+    hits = finder.search(SearchRequest(q=q, per_page=50, **filters)).hits
+    return [h.title for h in hits if not h.partial]  # not those holding part of the words
 
 
 @pytest.mark.parametrize(
@@ -368,4 +369,5 @@ def test_random_documents_are_all_found_by_their_title_words(instance):
     for a, b in itertools.islice(itertools.combinations(vocabulary, 2), 20):
         expected = sum(1 for d in docs if a in d["title"] and b in d["title"])
         page = finder.search(SearchRequest(q=f"{a} {b}"))
-        assert page.total == expected or (expected == 0 and page.relaxed)
+        whole = page.total if page.complete is None else page.complete
+        assert whole == expected or (expected == 0 and page.relaxed)

@@ -48,7 +48,7 @@ def indexes(tmp_path_factory):  # type: ignore[no-untyped-def]
 
     def run(index: SearchIndex, q: str):  # type: ignore[no-untyped-def]
         page = index.search(SearchRequest(q=q))
-        return [keys[h.id] for h in page.hits], page
+        return [keys[h.id] for h in page.hits if not h.partial], page
 
     yield (lambda q: run(with_lexicon, q)), (lambda q: run(plain, q))
     with_lexicon.close()

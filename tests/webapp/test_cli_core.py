@@ -114,6 +114,17 @@ def test_search_says_how_it_read_the_query(run, documents):
     assert repaired["messages"] == ["Guillemet non fermé : il a été ignoré."]
 
 
+def test_search_prints_the_documents_holding_part_of_the_words_apart(run, documents):
+    run("index", str(documents))
+    data = json.loads(run("search", "quartier", "Dillon", "--json").output)
+    assert data["complete"] == 1 and data["total"] == 2
+    assert [h["partial"] for h in data["hits"]] == [False, True]
+    text = run("search", "quartier", "Dillon").output.splitlines()
+    assert "1 document avec tous les mots, 1 avec une partie seulement (à la suite)." in text
+    rule = text.index("— Documents qui contiennent une partie des mots —")
+    assert text[rule - 1].startswith("   ") and text[rule + 1].startswith("2. ")
+
+
 def test_search_without_query_browses_everything(run, documents):
     run("index", str(documents))
     data = json.loads(run("search", "--json").output)

@@ -77,8 +77,18 @@ def command(
         click.echo(f"Aucun document ne contient ces mots : résultats pour « {result.suggestion} »")
     elif result.suggestion:
         click.echo(f"Vouliez-vous dire : {result.suggestion} ?")
+    if result.complete is not None and result.total:
+        others = result.total - result.complete
+        click.echo(
+            f"{result.complete} document{'s' if result.complete > 1 else ''} avec tous les mots, "
+            f"{others} avec une partie seulement (à la suite)."
+        )
     first = (page - 1) * limit
+    shown_partial = False
     for n, hit in enumerate(result.hits, start=first + 1):
+        if hit.partial and not shown_partial:
+            click.echo("— Documents qui contiennent une partie des mots —")
+            shown_partial = True
         authors_text = "; ".join(hit.authors[:3]) + (" et al." if len(hit.authors) > 3 else "")
         line = f"{n}. [{hit.id}] {hit.title}"
         details = [

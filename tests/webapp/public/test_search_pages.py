@@ -582,3 +582,23 @@ def test_an_english_query_no_label_covers_says_which_french_words_it_searched(cl
     assert "« conseil quartier » (traduction)" in notice
     data = client.get("/api/search?q=district+council").get_json()
     assert data["concept_terms"] == ["conseil quartier"] and data["concepts"] == [""]
+
+
+def test_documents_holding_part_of_the_words_follow_under_their_own_heading(client) -> None:
+    doc, _ = page(client, "/?q=logement+privé")
+    note = doc.cssselect(".partial-note")[0].text_content()
+    assert note == (
+        "1 document contient tous les mots ; les 2 suivants n'en contiennent qu'une partie."
+    )
+    whole, partial = doc.cssselect("ol.hits")
+    assert [a.text_content() for a in whole.cssselect(".hit-title a")] == [
+        "Le logement privé dégradé"
+    ]
+    heading = doc.get_element_by_id("titre-resultats-partiels")
+    assert heading.text_content() == "Documents qui contiennent une partie des mots"
+    assert partial.get("aria-labelledby") == "titre-resultats-partiels"
+    assert partial.get("start") == "2" and len(partial.cssselect(".hit")) == 2
+    assert "Le logement social à Fort-de-France" in hit_titles(doc)
+    data = client.get("/api/search?q=logement+privé").get_json()
+    assert data["complete"] == 1 and data["total"] == 3
+    assert [h["partial"] for h in data["hits"]] == [False, True, True]
