@@ -246,10 +246,10 @@ class SearchIndex(IndexStore):
                         sort == "relevance"
                         and matched
                         and not relaxed
-                        and len(parsed.required) > 1
                         and len(matched) < FILL_BELOW
+                        and (loosened := parsed.loosened()) is not None
                     ):
-                        matched, scored, partial = self._fill(view, parsed, matched, scored, work)
+                        matched, scored, partial = self._fill(view, loosened, matched, scored, work)
                 else:
                     matched = set(view.live)
                 before_exclusion = matched
@@ -300,7 +300,7 @@ class SearchIndex(IndexStore):
         """Fewer documents than a page hold every word: those holding some of them follow,
         best first (one more pass, the relaxed query's), so that a precise query that finds
         one or two documents still leads to their neighbours. Returns the added documents."""
-        query, _, _, _ = self._compiler.compile(parsed.relaxed(), view.searcher.reader(), work)
+        query, _, _, _ = self._compiler.compile(parsed, view.searcher.reader(), work)
         if query is None:
             return matched, scored, set()
         anyword, tail = self._match(view.searcher, query, "relevance", work)

@@ -42,6 +42,7 @@ class Words:
 
     words: tuple[str, ...]
     typed: str = field(default="", compare=False)  # as the user wrote it (for messages)
+    quoted: bool = field(default=False, compare=False)  # in quotes, not one hyphenated word
 
     @property
     def is_phrase(self) -> bool:
@@ -84,6 +85,19 @@ class ParsedQuery:
         if len(self.required) < 2:
             return self
         return ParsedQuery((Alternatives(options),), self.excluded, self.notes)
+
+    def loosened(self) -> ParsedQuery | None:
+        """Any of the query's words, if it has several: the words of the query, or those of
+        one hyphenated word (« femmes-relais »: « relais » too). None for one word or one
+        quoted phrase (its words are meant together)."""
+        if len(self.required) > 1:
+            return self.relaxed()
+        if len(self.required) == 1 and len(self.required[0].options) == 1:
+            option = self.required[0].options[0]
+            if isinstance(option, Words) and option.is_phrase and not option.quoted:
+                alone = tuple(Words((w,), w) for w in dict.fromkeys(option.words))
+                return ParsedQuery((Alternatives(alone),), self.excluded, self.notes)
+        return None
 
 
 def parse(text: str) -> ParsedQuery:
@@ -134,7 +148,7 @@ def _clause(body: str, notes: list[QueryNote], ignored: list[str]) -> Clause | N
     if body.startswith('"') and body.endswith('"') and len(body) >= 2:
         # Stop words stay in phrases: each language drops its own when the query is compiled.
         found = words(body[1:-1], stops=False)
-        return Words(tuple(found), body[1:-1]) if found else None
+        return Words(tuple(found), body[1:-1], quoted=True) if found else None
     if body.endswith("*"):
         stem = body.rstrip("*")
         folded = [w for w in re.findall(r"\w+", fold(stem.replace("'", " ")))]

@@ -13,6 +13,8 @@ DOCUMENTS = {
     "health": ("Santé mentale et quartiers populaires", "Souffrance psychique des habitants."),
     "council": ("Le conseil local de la jeunesse du Robert", "Trente-deux jeunes élus."),
     "other": ("La médiation sociale dans les transports", "Les correspondants de nuit."),
+    "women": ("Les femmes-relais des quartiers", "Médiatrices depuis 1990."),
+    "adults": ("Les adultes-relais : bilan d'un dispositif", "Postes financés par l'État."),
 }
 
 
@@ -77,3 +79,13 @@ def test_pages_of_one_continue_the_same_order_through_the_partial_part(finder) -
     assert paged == whole and len(whole) == 3
     scores = [h.score for h in finder.search(SearchRequest(q=q, per_page=50)).hits]
     assert scores == sorted(scores, reverse=True)  # the partial part scored below the rest
+
+
+def test_a_hyphenated_word_few_documents_hold_is_followed_by_those_holding_its_parts(
+    finder,
+) -> None:
+    page = finder.search(SearchRequest(q="femmes-relais"))
+    assert [finder.keys[h.id] for h in page.hits] == ["women", "adults"]
+    assert page.complete == 1 and page.hits[1].partial
+    quoted = finder.search(SearchRequest(q='"femmes relais"'))  # a quoted phrase is meant
+    assert [finder.keys[h.id] for h in quoted.hits] == ["women"] and quoted.complete is None
