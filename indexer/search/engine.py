@@ -147,7 +147,8 @@ class SearchIndex(IndexStore):
     def all_ids(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
     ) -> list[int]:
-        """Every matching record id in the request's order (for exports and feeds)."""
+        """Every matching record id in the request's order (for exports, feeds, alerts and the
+        basket): the documents that hold the query, never the partial part a page adds."""
         page = self._run(request, availability or {}, paged=False)
         return [h.id for h in page.hits]
 
@@ -243,7 +244,8 @@ class SearchIndex(IndexStore):
                             scored = _banded([list(scored), tail], top) if scored else anyword[1]
                             matched = matched | anyword[0]
                     if (
-                        sort == "relevance"
+                        paged  # a page to read; exports, feeds and alerts take what holds it
+                        and sort == "relevance"
                         and matched
                         and not relaxed
                         and len(matched) < FILL_BELOW

@@ -89,3 +89,11 @@ def test_a_hyphenated_word_few_documents_hold_is_followed_by_those_holding_its_p
     assert page.complete == 1 and page.hits[1].partial
     quoted = finder.search(SearchRequest(q='"femmes relais"'))  # a quoted phrase is meant
     assert [finder.keys[h.id] for h in quoted.hits] == ["women"] and quoted.complete is None
+
+
+def test_exports_feeds_and_alerts_take_only_the_documents_holding_every_word(finder) -> None:
+    """all_ids serves exports, Atom feeds, e-mail alerts and « add the results to the basket »:
+    an alert on a precise query must not send every new document that says one of its words."""
+    ids = finder.all_ids(SearchRequest(q="conseil local de santé mentale"))
+    assert [finder.keys[i] for i in ids] == ["whole"]
+    assert [finder.keys[i] for i in finder.all_ids(SearchRequest(q="femmes-relais"))] == ["women"]

@@ -602,3 +602,11 @@ def test_documents_holding_part_of_the_words_follow_under_their_own_heading(clie
     data = client.get("/api/search?q=logement+privé").get_json()
     assert data["complete"] == 1 and data["total"] == 3
     assert [h["partial"] for h in data["hits"]] == [False, True, True]
+    # the basket, exports and feeds take the documents holding every word
+    button = doc.cssselect(".basket-all button")[0].text_content()
+    assert button == "Ajouter au panier les résultats qui contiennent tous les mots"
+    assert "Exporter les résultats qui contiennent tous les mots" in (
+        doc.cssselect(".result-tools")[0].text_content()
+    )
+    exported = client.get("/export?format=csv&q=logement+privé").get_data(as_text=True)
+    assert "Le logement privé dégradé" in exported and "Le logement social" not in exported
