@@ -177,4 +177,12 @@ def french_cover(
     if used is None:
         return None
     originals = dict(labelled)
-    return [originals[c] for c in used]
+    out = []
+    for concept in used:
+        if concept in originals:
+            out.append(originals[concept])
+        else:  # expressions the same French stems spell (« accès au droit », « aux droits »),
+            # merged by _cover: their concepts merged likewise
+            alike = [orig for own, orig in labelled if own.labels == concept.labels]
+            out.extend(c for c in _either(alike) if c not in out)
+    return out
