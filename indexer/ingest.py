@@ -279,16 +279,24 @@ class Ingester:
     def _extract_in_pool(
         self, items: Sequence[_Planned], job: Callable[[_Planned], Job]
     ) -> Iterator[tuple[Outcome, _Planned]]:
+        """Extract in worker processes, handing the outcomes over in the order of `items`:
+        records are numbered in file order, so indexing the same folder twice gives the same
+        record numbers (and the same ties in a ranking), whichever worker finishes first."""
+        order = {id(item): n for n, item in enumerate(items)}
         queue = list(reversed(items))
         attempts: dict[int, int] = {}
         in_flight: dict[Future[Outcome], _Planned] = {}
+        ready: dict[int, tuple[Outcome, _Planned]] = {}  # finished, waiting for earlier ones
+        next_up = 0
         # Enough work queued that the extraction processes stay busy while this process
         # writes the catalogue and commits the index (a commit can take a second).
         limit = self._jobs() * 16
+        # and at most so many outcomes held behind a slow file (their texts are in memory)
+        held = limit * 4
         pool = self._new_pool()
 
         def refill() -> None:
-            while queue and len(in_flight) < limit:
+            while queue and len(in_flight) < limit and (len(ready) < held or not in_flight):
                 item = queue.pop()
                 in_flight[pool.submit(run_job, job(item))] = item
 
@@ -305,12 +313,12 @@ class Ingester:
                     refill()  # before handing results over: the consumer may take a while
                 for future, item in finished:
                     try:
-                        yield future.result(), item
+                        ready[order[id(item)]] = (future.result(), item)
                     except BrokenProcessPool:
                         tries = attempts[id(item)] = attempts.get(id(item), 0) + 1
                         if tries >= 2:
                             reason = Reason.of(ReasonCode.WORKER_CRASHED)
-                            yield Outcome(job(item), error=reason), item
+                            ready[order[id(item)]] = (Outcome(job(item), error=reason), item)
                         else:
                             queue.append(item)
                 if broken:  # every future of a broken pool fails: retry them in a new one
@@ -319,6 +327,9 @@ class Ingester:
                         in_flight.pop(future)
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = self._new_pool()
+                while next_up in ready:
+                    yield ready.pop(next_up)
+                    next_up += 1
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

@@ -266,6 +266,21 @@ def test_the_pool_reads_files_on_several_processes(instance, folder):
     fund.close()
 
 
+def test_records_are_numbered_in_file_order_whichever_worker_finishes_first(instance, folder):
+    """The same folder indexed twice gives the same record numbers: the first file, long to
+    read, is still record 1 although the short ones after it are read sooner."""
+    pdf(folder / "a-long.pdf", "Rapport sur la santé des quartiers " * 40, pages=60)
+    for n in range(7):
+        text_file(folder / f"b{n}.txt", f"Note numéro {n} sur la santé")
+    fund = Fund(instance)
+    report = fund.ingest(folder, jobs=2)
+    fund.close()
+    names = [Path(f.path).name for f in report.files]
+    assert names == sorted(names)  # reported in file order too
+    ids = [f.id for f in report.files]
+    assert ids == sorted(ids) and len(set(ids)) == 8
+
+
 def test_originals_are_copied_into_the_store_by_content(fund, folder):
     path = pdf(folder / "r.pdf", "Rapport")
     record = fund.catalogue.get(fund.ingest(path).files[0].id)
