@@ -610,3 +610,13 @@ def test_documents_holding_part_of_the_words_follow_under_their_own_heading(clie
     )
     exported = client.get("/export?format=csv&q=logement+privé").get_data(as_text=True)
     assert "Le logement privé dégradé" in exported and "Le logement social" not in exported
+
+
+def test_filters_that_leave_only_partial_documents_say_so_and_offer_no_export(client) -> None:
+    doc, _ = page(client, "/?q=logement+privé&support=papier")
+    note = doc.cssselect(".partial-note")[0].text_content()
+    assert note.startswith("Avec ces filtres, aucun document ne contient tous les mots")
+    assert hit_titles(doc) == ["Le logement social à Fort-de-France"]
+    assert not doc.cssselect(".basket-all")  # nothing holds every word: nothing to export
+    tools = doc.cssselect(".result-tools")[0].text_content()
+    assert "Exporter" not in tools and "suivre cette recherche" in tools
