@@ -620,3 +620,9 @@ def test_filters_that_leave_only_partial_documents_say_so_and_offer_no_export(cl
     assert not doc.cssselect(".basket-all")  # nothing holds every word: nothing to export
     tools = doc.cssselect(".result-tools")[0].text_content()
     assert "Exporter" not in tools and "suivre cette recherche" in tools
+
+
+def test_a_hyphenated_word_is_named_in_the_partial_note(client) -> None:
+    doc, _ = page(client, "/?q=logement-privé")
+    note = doc.cssselect(".partial-note")[0].text_content()
+    assert note.startswith("1 document contient « logement-privé » ; ")
