@@ -61,6 +61,7 @@ SCATTERED = 3  # words of an expression from which a text may hold them all with
 CONCEPT_WORDS = 12  # French words that order a concept's documents (one pass, bounded)
 MAX_UNKNOWN = 8  # words named as found nowhere when a search finds nothing
 MAX_CORRECTIONS = 6  # words looked up for 'Vouliez-vous dire'
+FILL_BELOW = 20  # fewer documents than a page hold every word: those holding some follow
 
 
 def _query_words(parsed: ParsedQuery) -> list[tuple[str, str]]:
@@ -792,10 +793,6 @@ def _merged(*lists: list[tuple[int, float]]) -> list[tuple[int, float]]:
             best[docnum] = max(best.get(docnum, mine), mine)
     ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [(docnum, value) for docnum, (value, _) in ordered]
-
-
-# fewer documents than a page hold every word: those holding some follow
-FILL_BELOW = 20
 
 
 def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:
