@@ -4,13 +4,20 @@ Bounded by design: only the first `SEARCH_LIMIT` characters are looked at, with 
 expression that matches a letter with or without its accents and in either case, run over the
 text as it is (no folded copy of it, no re-analysis), so a page of results costs a few
 milliseconds however long the documents are.
+
+The regex is new for each new query, so it is written to compile fast: a letter is a class of
+its spellings in Latin-1 (`e` -> `[eEèéêëÈÉÊË]`, matched case-sensitively), which the regex
+compiler turns into a 256-bit map. A class holding any character beyond Latin-1 costs it a
+64-kilobit map instead, ten times the work. So the rarer spellings (ĕ, ł, the long s…) are
+not in the classes: the few texts that hold one are read through a one-to-one translation of
+those letters (`matchable`), which keeps every offset. The ligatures a folded word spells out
+(œ for "oe", æ for "ae") are alternatives of their own.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from ..analysis import LANGUAGES, fold, stem
@@ -19,52 +26,82 @@ SEARCH_LIMIT = 200_000
 WIDTH = 260
 _MAX_MATCHES = 400
 _SCAN_STEPS = (12_000, 48_000, SEARCH_LIMIT)
+_LIGATURES = {"oe": "œŒ", "ae": "æÆ"}  # a folded pair and the characters that spell it
 
 
-def _one_to_one_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
+def _spellings() -> tuple[dict[str, frozenset[str]], dict[int, str]]:
+    """(each ASCII letter or digit's spellings in Latin-1, both cases; the one-to-one
+    translation of every rarer letter that folds to one of them, as the index folds it)."""
+    classes = {c: {c, c.upper()} for c in "abcdefghijklmnopqrstuvwxyz0123456789"}
+    rare: dict[int, str] = {}
     for code in range(0x80, 0x2500):
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
-        )
-        if len(base) == 1 and base != chr(code):
-            table[code] = base
-    table.update(
-        {
-            ord("œ"): "o",
-            ord("Œ"): "O",
-            ord("æ"): "a",
-            ord("Æ"): "A",
-            ord("ß"): "s",
-            ord("’"): "'",
-            ord("\f"): " ",
-        }
+        char = chr(code)
+        base = fold(char)
+        if len(base) != 1 or base not in classes or not char.isalnum() or base == char:
+            continue  # not a letter or digit (ⓒ, ™), or a ligature, or no ASCII base
+        if code < 0x100:
+            classes[base].add(char)
+        else:
+            rare[code] = base
+    return {c: frozenset(v) for c, v in classes.items()}, rare
+
+
+def _class(chars: Iterable[str], more: str = "") -> str:
+    """A regex class of the characters, runs of consecutive ones written as ranges (fewer
+    items for the regex compiler), and `more` (a class's inside) after them."""
+    runs: list[list[int]] = []
+    for code in sorted(ord(c) for c in chars):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    inside = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs
     )
-    return table
+    return f"[{inside}{more}]"
 
 
-_FOLD1 = _one_to_one_fold_table()
+_CLASS_CHARS, _RARE_TABLE = _spellings()
+_RARE_CHARS = frozenset(chr(c) for c in _RARE_TABLE)
+_CLASSES = {c: _class(v) for c, v in _CLASS_CHARS.items()}
+# Any rarer letter: each regex also matches one alone, which tells `_find` to read that part of
+# the text again through `matchable`.
+_RARE = _class(_RARE_CHARS)
 
 
-def _letter_classes() -> dict[str, str]:
-    """For each ASCII letter or digit, a regex class of itself and every character folding to
-    it ("e" -> "[eéèêëÉ…]"): folded words then match the text as written."""
-    variants: dict[str, set[str]] = {}
-    for code, base in _FOLD1.items():
-        if base.isascii() and base.isalnum():
-            variants.setdefault(base.lower(), set()).add(chr(code))
-    return {
-        letter: "[" + re.escape(letter) + "".join(re.escape(c) for c in sorted(chars)) + "]"
-        for letter, chars in variants.items()
-    }
+def matchable(text: str) -> str:
+    """The text as the snippet regexes read it: each letter beyond Latin-1 that folds to an
+    ASCII letter written as that letter, one character for one (every offset stands)."""
+    return text if text.isascii() else text.translate(_RARE_TABLE)
 
 
-_CLASSES = _letter_classes()
+def _unit(folded: str, i: int) -> tuple[str, int]:
+    """The regex for the character of a folded word at `i` (or the ligature pair starting
+    there) and how many characters of the word it stands for."""
+    pair = folded[i : i + 2]
+    if pair in _LIGATURES:
+        return f"(?:{_letter(pair[0])}{_letter(pair[1])}|[{_LIGATURES[pair]}])", 2
+    return _letter(folded[i]), 1
+
+
+def _letter(char: str) -> str:
+    known = _CLASSES.get(char)
+    if known is not None:
+        return known
+    if char.isalnum():  # beyond ASCII (Greek, Cyrillic…): its case variants only
+        return f"(?i:{re.escape(char)})"
+    return re.escape(char)
 
 
 def _unfolded(folded: str) -> str:
     """A regex for a folded word that matches it written with accents, ligatures, any case."""
-    return "".join(_CLASSES.get(c, re.escape(c)) for c in folded)
+    parts = []
+    i = 0
+    while i < len(folded):
+        part, width = _unit(folded, i)
+        parts.append(part)
+        i += width
+    return "".join(parts)
 
 
 def match_pattern(
@@ -124,49 +161,58 @@ def _reference(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str]:
     if stems:
         singles = "|".join(_unfolded(s) for s in stems)
         parts.append(rf"(?:{singles})\w*")
-    return re.compile(rf"\b(?:{'|'.join(parts)})", re.IGNORECASE)
+    return re.compile(rf"\b(?:{'|'.join(parts)})|{_RARE}")
 
 
 def _skipping(phrases: list[list[Stems]], stems: Stems) -> re.Pattern[str] | None:
     r"""The reference regex with each alternative split into its first character and the rest:
-    `[every first character](?<=\b[\w\W])(?i:(?<=first)rest|…)` (the word boundary checked
+    `[every first character](?<=\b[\w\W])(?:(?<=first)rest|…)` (the word boundary checked
     before the character just read, where the reference checks it). A regex that opens on one
-    character class, case-sensitive, lets the regex engine jump in C from one such character
-    to the next; one that opens on a word boundary then classes matched in either case is tried
-    at every position of the text. The same alternatives are tried in the same order at the
-    same positions, so the matches are the same (None when a stem is empty or starts beyond the
-    Basic Multilingual Plane)."""
-    branches: list[tuple[str, str]] = []  # (first character's class, rest of the alternative)
+    character class lets the regex engine jump in C from one such character to the next; one
+    that opens on a word boundary is tried at every position of the text. The same
+    alternatives are tried in the same order at the same positions, so the matches are the
+    same (None when a stem is empty or starts beyond the Basic Multilingual Plane)."""
+    branches: list[tuple[frozenset[str], str]] = []  # (first characters, rest of the branch)
     for words in phrases:
-        if not all(words[0]):
-            return None
         rest = "".join(_GAP + _either(w) for w in words[1:])
-        branches.extend((_first(s), _unfolded(s[1:]) + rest) for s in words[0])
-    if not all(stems):
-        return None
-    branches.extend((_first(s), _unfolded(s[1:])) for s in stems)
-    if any(ord(s[0]) > 0xFFFF for s in [*stems, *(s for words in phrases for s in words[0])]):
-        return None  # the case variants of such a character are not found in _bmp()
-    starts: set[str] = set()
-    for first, _ in branches:
-        starts |= _matching(first)
+        for s in words[0]:
+            heads = _heads(s)
+            if heads is None:
+                return None
+            branches.extend((first, after + rest) for first, after in heads)
+    for s in stems:
+        heads = _heads(s)
+        if heads is None:
+            return None
+        branches.extend(heads)
+    starts: frozenset[str] = frozenset().union(*(first for first, _ in branches))
     if not starts:
         return None
-    opening = "[" + "".join(re.escape(c) for c in sorted(starts)) + "]"
-    body = "|".join(rf"(?<={first}){rest}\w*" for first, rest in branches)
-    return re.compile(rf"{opening}(?<=\b[\w\W])(?i:{body})")
+    body = "|".join(rf"(?<={_class(first)}){rest}\w*" for first, rest in branches)
+    opening = _class(starts - _RARE_CHARS, _RARE[1:-1])
+    return re.compile(rf"{opening}(?:(?<=\b[\w\W])(?:{body})|(?<={_RARE}))")
 
 
-def _first(stem: str) -> str:
-    return _CLASSES.get(stem[0], re.escape(stem[0]))
+def _heads(stem: str) -> list[tuple[frozenset[str], str]] | None:
+    """The ways a folded stem may begin in a text: (the characters that may open it, the regex
+    for what follows), the ligature after the letters it spells; None when the first
+    character's variants are not known (an empty stem, a letter beyond the BMP)."""
+    if not stem or ord(stem[0]) > 0xFFFF:
+        return None
+    first = _CLASS_CHARS.get(stem[0])
+    if first is None:
+        first = _matching(stem[0]) if stem[0].isalnum() else frozenset(stem[0])
+    heads = [(first, _unfolded(stem[1:]))]
+    if stem[:2] in _LIGATURES:
+        heads.append((frozenset(_LIGATURES[stem[:2]]), _unfolded(stem[2:])))
+    return heads
 
 
 @functools.cache
-def _matching(character_class: str) -> frozenset[str]:
-    """Every character a class matches, case ignored, found by the regex engine itself over the
-    Basic Multilingual Plane (characters beyond it never match a class of these, whose
-    characters are all in it: no case mapping crosses the plane)."""
-    return frozenset(re.findall(character_class, _bmp(), re.IGNORECASE))
+def _matching(letter: str) -> frozenset[str]:
+    """Every character a letter beyond ASCII matches, case ignored, found by the regex engine
+    itself over the Basic Multilingual Plane (no case mapping crosses the plane)."""
+    return frozenset(re.findall(_letter(letter), _bmp()))
 
 
 @functools.cache
@@ -231,16 +277,30 @@ def _find(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
         stop = min(len(text), size)
         while stop < len(text) and not text[stop - 1].isspace() and stop < size + 200:
             stop += 1  # end the part between two words
-        for m in pattern.finditer(text, start, stop):
-            word = m.group(0)
-            key = word if word.isascii() else word.translate(_FOLD1)
-            matches.append((m.start(), m.end(), key.lower()))
-            if len(matches) >= _MAX_MATCHES:
-                return matches
+        room = _MAX_MATCHES - len(matches)
+        part = _part(text, pattern, start, stop, room)
+        if part is None:  # a letter beyond Latin-1 in this part: read it translated
+            part = _part(matchable(text[:stop]), pattern, start, stop, room) or []
+        matches.extend(part)
         if matches or stop >= len(text):
             return matches
         start = stop
     return matches
+
+
+def _part(
+    subject: str, pattern: re.Pattern[str], start: int, stop: int, room: int
+) -> list[tuple[int, int, str]] | None:
+    """At most `room` matches between start and stop; None on meeting a rarer letter."""
+    out: list[tuple[int, int, str]] = []
+    for m in pattern.finditer(subject, start, stop):
+        word = m.group(0)
+        if len(word) == 1 and word in _RARE_CHARS:
+            return None
+        out.append((m.start(), m.end(), word.lower() if word.isascii() else fold(word)))
+        if len(out) >= room:
+            break
+    return out
 
 
 def _best_window(matches: list[tuple[int, int, str]], span: int) -> int:

@@ -1,16 +1,17 @@
 """The snippets' regex written to skip ahead (snippets.match_pattern) marks exactly what its
 plain form (reference_pattern: a word boundary, then every alternative in either case, with or
 without accents) marks, on texts full of accents, capitals, ligatures, signs that fold to letters
-and punctuation, for words, stems shared across languages and expressions."""
+and punctuation, for words, stems shared across languages and expressions; and what both mark
+where a word is written with a ligature or a letter beyond Latin-1."""
 
 from __future__ import annotations
 
 import random
 
-from indexer.search.snippets import match_pattern, reference_pattern
+from indexer.search.snippets import make_snippet, match_pattern, matchable, reference_pattern
 
 # letters as a text may write them: accents, capitals, ligatures, the Kelvin sign and the
-# long s (which match k and s when case is ignored), circled letters (not word characters)
+# long s (which the index folds to k and s), circled letters (not word characters)
 LETTERS = "aàâAÀeéèêëEÉÈcçCÇoôœŒuùûUiîïIsSſkKKnNtTrRlLdDpPgGⓒⒸ²1234"
 SEPARATORS = [" ", " ", " ", ", ", "'", "’", "-", ". ", "\n", "  ", "(", ")"]
 WORDS = [
@@ -119,3 +120,33 @@ def test_a_window_without_runs_of_spaces_keeps_its_spans_as_the_general_way_move
     general = [snippets._collapse_spaces(w, spans) for w, spans in cases]
     assert quick == general
     assert clean > 100 and sum(1 for w, _ in cases if w.endswith(" ")) > 50
+
+
+def _marked(words: list[str], text: str) -> list[str]:
+    snippet, spans = make_snippet(text, match_pattern(words))
+    return [snippet[s:e] for s, e in spans]
+
+
+def test_a_word_written_with_a_ligature_is_marked() -> None:
+    """The index folds œ to "oe" and æ to "ae": « Schœlcher » is found by « schoelcher » and
+    « Schœlcher » alike, so its snippet must mark it both ways too."""
+    text = "Le cœur de Schœlcher ; CŒUR et Œuvres ; le coeur de Schoelcher ; et cætera."
+    assert _marked(["Schœlcher", "cœur", "oeuvre"], text) == [
+        "cœur",
+        "Schœlcher",
+        "CŒUR",
+        "Œuvres",
+        "coeur",
+        "Schoelcher",
+    ]
+    assert _marked(["caetera"], text) == ["cætera"]
+    assert _marked(["oeuvres"], "Une manœuvre.") == []  # no word starts there
+
+
+def test_letters_beyond_latin1_are_marked_where_they_stand() -> None:
+    """Letters outside the regex's classes (Polish ł, a breve, the long s) are read through a
+    one-for-one translation: the marks fall on the text as written."""
+    text = "De Łódź à Brno : le ſoin des ĕlèves, les élèves."
+    assert _marked(["lodz", "soin", "élève"], text) == ["Łódź", "ſoin", "ĕlèves", "élèves"]
+    assert matchable("sans lettre rare : élève") == "sans lettre rare : élève"
+    assert matchable(text) == "De lódz à Brno : le soin des elèves, les élèves."  # one for one
