@@ -688,6 +688,16 @@ def query_note(note: QueryNote) -> str:
     return _QUERY_NOTES.get(note.code, note.code).format_map(_Legible(params))
 
 
+def concept_reading(term: str, theme: str) -> str:
+    """How the search read a query across languages: the French expression it searched, or a
+    thematic (`theme`: its label, "" for a translation of no thematic). Expressions the search
+    took as one (« "accès au droit" OU "accès aux droits" ») are each quoted on their own."""
+    if not term:
+        return f"la thématique « {theme} »"
+    words = " ou ".join(f"« {t.strip().strip(chr(34))} »" for t in term.split(" OU "))
+    return f"{words} (thématique « {theme} »)" if theme else f"{words} (traduction)"
+
+
 class _Legible(dict[str, Any]):
     """A missing fact shows as its name rather than raising: a message stays legible."""
 

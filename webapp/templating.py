@@ -18,6 +18,7 @@ from . import services
 from .messages import (
     AVAILABILITY_LABELS,
     LANGUAGE_LABELS,
+    concept_reading,
     copy_status_label,
     french_date,
     support_label,
@@ -34,6 +35,11 @@ def type_label(value: str) -> str:
 def theme_label(slug: str) -> str:
     """A thematic's label in the instance's vocabulary (the slug if it has none)."""
     return services.theme_labels().get(slug, slug)
+
+
+def concept_label(slug: str, term: str = "") -> str:
+    """How the search read a query as a concept (messages.concept_reading), for the page."""
+    return concept_reading(term, theme_label(slug) if slug else "")
 
 
 def language_label(code: str) -> str:
@@ -80,6 +86,7 @@ def host_details(host: Host) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "type_label": type_label,
     "theme_label": theme_label,
+    "concept_label": concept_label,
     "language_label": language_label,
     "availability_label": availability_label,
     "support_label": support_label,

@@ -7,7 +7,7 @@ import click
 from indexer.search import SORTS, SearchRequest
 
 from .env import Env, pass_env, print_json, search_filters
-from .messages import query_note
+from .messages import concept_reading, query_note
 
 
 @click.command("search")
@@ -55,13 +55,10 @@ def command(
         click.echo(f"Note : {query_note(note)}")
     if result.concepts and result.total:
         labels = env.vocabulary().vocabulary.labels()
+        expressions = list(result.concept_terms) + [""] * len(result.concepts)
         readings = [
-            f"« {term} » (traduction)"
-            if term and not slug
-            else f"« {term} » (thématique « {labels.get(slug, slug)} »)"
-            if term
-            else f"la thématique « {labels.get(slug, slug)} »"
-            for slug, term in zip(result.concepts, result.concept_terms, strict=False)
+            concept_reading(term, labels.get(slug, slug) if slug else "")
+            for slug, term in zip(result.concepts, expressions, strict=False)
         ]
         click.echo("Requête comprise comme " + " et ".join(readings) + ".")
     if result.related and result.total:

@@ -6,11 +6,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
 import pytest
+from click.testing import CliRunner
 
-from library import Copy, CopyStatus
+from library import Catalogue, Copy, CopyStatus, DocType, Record
 from library.text import sort_key
+from webapp.cli import cli
 
-from .fund import HOSTILE, PDF_BYTES, TXT_BYTES
+from .fund import HOSTILE, PDF_BYTES, TXT_BYTES, make_app
 
 
 def page(client, url: str, status: int = 200):  # type: ignore[no-untyped-def]
@@ -626,3 +628,21 @@ def test_a_hyphenated_word_is_named_in_the_partial_note(client) -> None:
     doc, _ = page(client, "/?q=logement-privé")
     note = doc.cssselect(".partial-note")[0].text_content()
     assert note.startswith("1 document contient « logement-privé » ; ")
+
+
+def test_expressions_read_as_one_concept_are_each_quoted_in_the_notice(tmp_path) -> None:
+    """"unemployment" is the English of both « chômage » and « chômeurs » (one English stem):
+    the search takes either, and the page and the CLI name both in French quotes, not as the
+    raw query the engine runs (« chômage OU chômeurs »)."""
+    root = tmp_path / "instance"
+    with Catalogue.in_instance(root) as catalogue:
+        catalogue.add(
+            Record(title="Le chômage des jeunes", year=2012, doc_type=DocType.ETUDE),
+            text="Les chômeurs de moins de 25 ans.",
+        )
+    doc, _ = page(make_app(root).test_client(), "/?q=unemployment")
+    notice = doc.cssselect(".concepts")[0].text_content()
+    assert "Requête comprise comme « chômage » ou « chômeurs » (thématique" in notice
+    assert '"' not in notice and " OU " not in notice
+    printed = CliRunner().invoke(cli, ["--instance", str(root), "search", "unemployment"])
+    assert "Requête comprise comme « chômage » ou « chômeurs » (thématique" in printed.output
