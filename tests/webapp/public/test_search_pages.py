@@ -631,7 +631,7 @@ def test_a_hyphenated_word_is_named_in_the_partial_note(client) -> None:
 
 
 def test_expressions_read_as_one_concept_are_each_quoted_in_the_notice(tmp_path) -> None:
-    """"unemployment" is the English of both « chômage » and « chômeurs » (one English stem):
+    """« unemployment » is the English of both « chômage » and « chômeurs » (one English stem):
     the search takes either, and the page and the CLI name both in French quotes, not as the
     raw query the engine runs (« chômage OU chômeurs »)."""
     root = tmp_path / "instance"
