@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # Search
     "SEARCH_PER_PAGE": 20,
     "SEARCH_MAX_PER_PAGE": 100,
+    # at most this much (MB) of decoded posting lists kept between searches: the words many
+    # queries share; a 2,000-document fund's take about 50 MB
+    "SEARCH_KEPT_POSTINGS_MB": 256,
     # Web
     "MAX_UPLOAD_SIZE": 100 * 1024 * 1024,
     "SITE_NAME": "Centre de ressources politique de la ville de Martinique",

@@ -105,6 +105,7 @@ def get_index() -> SearchIndex:
                 write_timeout=float(current_app.config["INDEX_WRITE_TIMEOUT"]),
                 batch_limit=int(current_app.config["INDEX_BATCH_MAX"]),
             )
+            index.keep_postings(float(current_app.config["SEARCH_KEPT_POSTINGS_MB"]))
             state["index"] = index
             fresh = True
         else:

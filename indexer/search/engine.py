@@ -41,7 +41,7 @@ from .models import (
     SearchRequest,
     Work,
 )
-from .postings import one_request
+from .postings import KeptLists, one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
 from .ranking import Followed, Ranking, ranked
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
@@ -120,6 +120,7 @@ class SearchIndex(IndexStore):
         self._french_concepts: list[tuple[Concept, Concept]] = []
         self._lexicon: Lexicon | None = None
         self._expressions: set[frozenset[str]] = set()  # the precise concepts' French stems
+        self._kept_bytes = 0  # decoded posting lists kept between requests (keep_postings)
 
     def set_equivalences(
         self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
@@ -138,6 +139,12 @@ class SearchIndex(IndexStore):
         self._french_concepts = french_labelled(self._concepts)
         # English and Spanish queries no concept covers: translated word by word (lexicon.py)
         self._lexicon = default_lexicon().with_concepts(self._concepts)
+
+    def keep_postings(self, megabytes: float) -> None:
+        """Keep up to this much (estimated) of decoded posting lists from one search to the
+        next (postings.KeptLists): a server answering many queries that share words. 0, the
+        default, keeps nothing past a request."""
+        self._kept_bytes = max(0, int(megabytes * 1024 * 1024))
 
     def search(
         self, request: SearchRequest, *, availability: Mapping[int, tuple[str, ...]] | None = None
@@ -162,7 +169,9 @@ class SearchIndex(IndexStore):
         work = Work()
         with self._lock:
             view = self._fresh_view()
-            with one_request(view.searcher):
+            if self._kept_bytes and view.kept is None:  # a new searcher starts with none kept
+                view.kept = KeptLists(self._kept_bytes)
+            with one_request(view.searcher, view.kept if self._kept_bytes else None):
                 searcher = view.searcher
                 reader = searcher.reader()
                 query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)

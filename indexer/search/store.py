@@ -820,6 +820,7 @@ class View:
         self.live = [n for n, row in enumerate(self.rows) if row is not None]
         self.by_id = {row.id: n for n, row in enumerate(self.rows) if row is not None}
         self._bitmaps: FacetBitmaps | None = None
+        self.kept: Any = None  # posting lists the engine keeps between requests (KeptLists)
 
     def facet_bitmaps(self) -> FacetBitmaps:
         """Built on the first faceted search of this searcher (callers hold the index lock)."""
