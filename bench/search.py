@@ -168,7 +168,8 @@ def measure_serving(
             started = time.perf_counter()
             with urllib.request.urlopen(f"{base}/api/search?{urlencode(url_params(query))}") as r:
                 found = json.loads(r.read())
-            first.append({"query": query, "ms": (time.perf_counter() - started) * 1000, "total": 0})
+            elapsed = (time.perf_counter() - started) * 1000
+            first.append({"query": query, "ms": elapsed, "total": found["total"]})
             ids.extend(h["id"] for h in found["hits"][:1])
         api, page = [], []
         # one pass for the API, then one for the page: the page of a query right after its

@@ -37,7 +37,7 @@ def theme_label(slug: str) -> str:
     return services.theme_labels().get(slug, slug)
 
 
-def concept_label(slug: str, term: str = "") -> str:
+def concept_label(slug: str, term: str) -> str:
     """How the search read a query as a concept (messages.concept_reading), for the page."""
     return concept_reading(term, theme_label(slug) if slug else "")
 

@@ -171,7 +171,7 @@ class SearchIndex(IndexStore):
             view = self._fresh_view()
             if self._kept_bytes and view.kept is None:  # a new searcher starts with none kept
                 view.kept = KeptLists(self._kept_bytes)
-            with one_request(view.searcher, view.kept if self._kept_bytes else None):
+            with one_request(view.searcher, view.kept):
                 searcher = view.searcher
                 reader = searcher.reader()
                 query, excluded, equivalents, related = self._compiler.compile(parsed, reader, work)

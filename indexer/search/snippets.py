@@ -271,34 +271,31 @@ def make_snippet(
 def _find(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
     """Matches in the text, read in growing parts: most documents match early. Each match is
     keyed by its folded form (one word counted once however it is written)."""
-    matches: list[tuple[int, int, str]] = []
     start = 0
     for size in _SCAN_STEPS:
         stop = min(len(text), size)
         while stop < len(text) and not text[stop - 1].isspace() and stop < size + 200:
             stop += 1  # end the part between two words
-        room = _MAX_MATCHES - len(matches)
-        part = _part(text, pattern, start, stop, room)
-        if part is None:  # a letter beyond Latin-1 in this part: read it translated
-            part = _part(matchable(text[:stop]), pattern, start, stop, room) or []
-        matches.extend(part)
+        matches = _part(text, pattern, start, stop)
+        if matches is None:  # a letter beyond Latin-1 in this part: read it translated
+            matches = _part(matchable(text[:stop]), pattern, start, stop) or []
         if matches or stop >= len(text):
             return matches
         start = stop
-    return matches
+    return []
 
 
 def _part(
-    subject: str, pattern: re.Pattern[str], start: int, stop: int, room: int
+    subject: str, pattern: re.Pattern[str], start: int, stop: int
 ) -> list[tuple[int, int, str]] | None:
-    """At most `room` matches between start and stop; None on meeting a rarer letter."""
+    """The first matches between start and stop; None on meeting a rarer letter."""
     out: list[tuple[int, int, str]] = []
     for m in pattern.finditer(subject, start, stop):
         word = m.group(0)
         if len(word) == 1 and word in _RARE_CHARS:
             return None
         out.append((m.start(), m.end(), word.lower() if word.isascii() else fold(word)))
-        if len(out) >= room:
+        if len(out) >= _MAX_MATCHES:
             break
     return out
 

@@ -60,6 +60,7 @@ from ..analysis import analysis_stamp
 from .documents import IndexDocument
 from .facets import FacetBitmaps
 from .models import IndexBusy
+from .postings import KeptLists
 from .staging import BatchWriter, adopt, remove_abandoned, staging_folder
 
 log = logging.getLogger(__name__)
@@ -820,7 +821,7 @@ class View:
         self.live = [n for n, row in enumerate(self.rows) if row is not None]
         self.by_id = {row.id: n for n, row in enumerate(self.rows) if row is not None}
         self._bitmaps: FacetBitmaps | None = None
-        self.kept: Any = None  # posting lists the engine keeps between requests (KeptLists)
+        self.kept: KeptLists | None = None  # posting lists the engine keeps between requests
 
     def facet_bitmaps(self) -> FacetBitmaps:
         """Built on the first faceted search of this searcher (callers hold the index lock)."""

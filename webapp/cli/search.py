@@ -55,10 +55,9 @@ def command(
         click.echo(f"Note : {query_note(note)}")
     if result.concepts and result.total:
         labels = env.vocabulary().vocabulary.labels()
-        expressions = list(result.concept_terms) + [""] * len(result.concepts)
         readings = [
             concept_reading(term, labels.get(slug, slug) if slug else "")
-            for slug, term in zip(result.concepts, expressions, strict=False)
+            for slug, term in zip(result.concepts, result.concept_terms, strict=True)
         ]
         click.echo("Requête comprise comme " + " et ".join(readings) + ".")
     if result.related and result.total:
