@@ -136,12 +136,15 @@ def parse(text: str) -> ParsedQuery:
 
     if ignored:
         notes.append(QueryNote("ignored", {"tokens": list(dict.fromkeys(ignored))}))
-    if len(required) + len(excluded) > MAX_CLAUSES:
-        required = required[:MAX_CLAUSES]
-        excluded = excluded[: max(0, MAX_CLAUSES - len(required))]
+    # a clause typed twice is one (« quartier quartier… » 1,250 times weighs as « quartier »),
+    # before the clauses are counted
+    groups = list(dict.fromkeys(Alternatives(tuple(dict.fromkeys(g))) for g in required))
+    excluded = list(dict.fromkeys(excluded))
+    if len(groups) + len(excluded) > MAX_CLAUSES:
+        groups = groups[:MAX_CLAUSES]
+        excluded = excluded[: max(0, MAX_CLAUSES - len(groups))]
         notes.append(QueryNote("too-many-terms", {"terms": MAX_CLAUSES}))
-    groups = tuple(Alternatives(tuple(dict.fromkeys(g))) for g in required)
-    return ParsedQuery(groups, tuple(dict.fromkeys(excluded)), tuple(notes))
+    return ParsedQuery(tuple(groups), tuple(excluded), tuple(notes))
 
 
 def _clause(body: str, notes: list[QueryNote], ignored: list[str]) -> Clause | None:

@@ -265,6 +265,18 @@ def test_odd_queries_give_results_or_a_message(fund, query):
         assert page.notes
 
 
+def test_a_word_typed_again_and_again_counts_once_and_leaves_room_for_the_others(fund):
+    # 30 times « quartier » used to fill the 24 terms a query keeps: « emploi » was dropped
+    # (with a « requête trop longue » note) and any document on « quartier » came
+    page = fund.search(SearchRequest(q="quartier " * 30 + "emploi"))
+    assert not page.notes
+    assert [h.title for h in page.hits if not h.partial] == [
+        "Les zones franches urbaines et l'emploi"
+    ]
+    once = fund.search(SearchRequest(q="quartier emploi"))
+    assert [(h.id, h.score) for h in page.hits] == [(h.id, h.score) for h in once.hits]
+
+
 def test_an_exclusion_alone_browses_the_rest(fund):
     with_word = fund.search(SearchRequest(q="quartier")).total
     assert with_word == 4
