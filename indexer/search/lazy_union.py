@@ -15,14 +15,14 @@ from collections.abc import Collection
 from typing import Any
 
 from .phrases import FastPhrase, Prepared
-from .ranking import CLOSE, LOOSE, BoundedRanking
+from .ranking import LOOSE, BoundedRanking
 from .union import _add
 
 _MARGIN = 1.000001  # the loose bound is a flat sum: room for its rounding
 
 
 class _Phrase:
-    __slots__ = ("prepared", "most", "cost", "held")
+    __slots__ = ("prepared", "most", "cost", "held", "scores")
 
     def __init__(self, prepared: Prepared, most: float) -> None:
         self.prepared = prepared
@@ -32,6 +32,14 @@ class _Phrase:
             sum(map(len, found.values or ())) / max(1, len(found.ids)) for found in lists
         )
         self.held: dict[int, bool] = {}  # checked documents
+        self.scores: dict[int, float] = {}  # its score in a candidate, once asked for
+
+    def score(self, docnum: int) -> float:
+        """Its score where it holds (a document is refined again and again: scored once)."""
+        score = self.scores.get(docnum)
+        if score is None:
+            score = self.scores[docnum] = self.prepared.score(docnum)
+        return score
 
 
 def plan(query: Any, searcher: Any, context: Any) -> Any:
@@ -49,7 +57,15 @@ def plan(query: Any, searcher: Any, context: Any) -> Any:
         children = [plan(sub, searcher, context) for sub in subs]
         if any(child is None for child in children):
             return None
-        return children[0] if len(children) == 1 else ("union", children)  # Whoosh's one-sub OR
+        if len(children) == 1:
+            return children[0]  # Whoosh's one-sub OR
+        # a part that matches nothing adds nothing to a union, and a union of one part sums
+        # to that part's score (every score here is > 0): the tree is cut to what counts
+        # (a field's phrase in one language of three), and every sum keeps its floats
+        kept = [child for child in children if child[0] != "null"]
+        if len(kept) < 2:
+            return kept[0] if kept else ("null",)
+        return ("union", kept)
     if type(query) is FastPhrase:
         prepared = query.prepare(searcher, context)
         if not isinstance(prepared, Prepared):
@@ -63,7 +79,9 @@ def plan(query: Any, searcher: Any, context: Any) -> Any:
     matcher = query.matcher(searcher, context)
     table: dict[int, float] = {}
     _add(table, matcher, searcher, 1.0, True)  # what a union adds for it (times its boost)
-    if table and min(table.values()) <= 0:
+    if not table:
+        return ("null",)
+    if min(table.values()) <= 0:
         return None
     return ("exact", table)
 
@@ -120,18 +138,28 @@ class LazyUnion(BoundedRanking):
             undecided -= found
         super().__init__(members)
         self._members = members
-        # a loose bound for every match: its words' scores and every phrase it may hold at
-        # the most, summed flat
+        # a loose bound for every match: its words' scores and every phrase it may hold,
+        # summed flat; each phrase at its score there, all scored at once (where its scorers
+        # allow: else at the most it can score anywhere)
         loose: dict[int, float] = {}
         for table in tables:
             for docnum, score in table.items():
                 loose[docnum] = loose.get(docnum, 0.0) + score
         for phrase in self._phrases:
-            most, held = phrase.most, phrase.held
-            for docnum in phrase.prepared.candidates:
-                if held.get(docnum, True) and docnum in members:
+            held = phrase.held
+            maybe = [d for d in phrase.prepared.candidates if held.get(d, True) and d in members]
+            scores = phrase.prepared.scores(maybe)
+            if scores is None:
+                most = phrase.most
+                for docnum in maybe:
                     loose[docnum] = loose.get(docnum, 0.0) + most
+                continue
+            phrase.scores = scores
+            for docnum, score in scores.items():
+                loose[docnum] = loose.get(docnum, 0.0) + score
         self._loose = loose
+        self._unchecked: dict[int, tuple[int, ...]] = {}  # phrases left to check, in order
+        self._bounds: dict[int, float] = {}  # their score so far, above the exact one
 
     def _rank(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         loose = self._loose
@@ -143,18 +171,32 @@ class LazyUnion(BoundedRanking):
         return self._best_first(heap, stop)
 
     def _refine(self, docnum: int, state: int) -> tuple[float, bool]:
-        if state == CLOSE:  # the unchecked phrase that weighs most is checked
-            unknown = [
-                (p.prepared.score(docnum), -i)
-                for i, p in enumerate(self._phrases)
-                if docnum in p.prepared.candidates and docnum not in p.held
-            ]
-            _, minus_i = max(unknown)
-            phrase = self._phrases[-minus_i]
-            phrase.held[docnum] = phrase.prepared.holds(docnum)
-        score, settled = self._value(self._tree, docnum)
-        assert score is not None  # a member
-        return score, settled
+        if state == LOOSE:  # its exact score, the phrases not checked yet taken as holding
+            score, settled = self._value(self._tree, docnum)
+            assert score is not None  # a member
+            if not settled:  # they will be checked heaviest first (the first on a tie)
+                phrases = self._phrases
+                unchecked = sorted(
+                    (-p.score(docnum), i)
+                    for i, p in enumerate(phrases)
+                    if docnum in p.prepared.candidates and docnum not in p.held
+                )
+                self._unchecked[docnum] = tuple(i for _, i in unchecked)
+                self._bounds[docnum] = score
+            return score, settled
+        order = self._unchecked.pop(docnum)  # CLOSE: the heaviest unchecked phrase is checked
+        phrase = self._phrases[order[0]]
+        holds = phrase.held[docnum] = phrase.prepared.holds(docnum)
+        if len(order) == 1:  # every phrase checked: the exact score, summed as the tree sums
+            score, settled = self._value(self._tree, docnum)
+            assert score is not None and settled
+            del self._bounds[docnum]
+            return score, True
+        self._unchecked[docnum] = order[1:]
+        bound = self._bounds[docnum]
+        if not holds:  # a bound still (its rounding made up for), without walking the tree
+            bound = self._bounds[docnum] = (bound - phrase.score(docnum)) * _MARGIN
+        return bound, False
 
     def _value(self, node: Any, docnum: int) -> tuple[float | None, bool]:
         """(the document's score under `node`, with unchecked phrases taken as holding: never
@@ -169,7 +211,7 @@ class LazyUnion(BoundedRanking):
             held = phrase.held.get(docnum)
             if held is False:
                 return None, True
-            return phrase.prepared.score(docnum), held is not None
+            return phrase.score(docnum), held is not None
         if kind == "union":  # union.union_matcher: get(d, 0.0) + score * 1.0, kept when > 0
             total: float | None = None
             settled = True

@@ -222,6 +222,26 @@ class Prepared:
             total += scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norms[docnum]))
         return total * self.boost
 
+    def scores(self, docnums: Collection[int]) -> dict[int, float] | None:
+        """score() of each of these candidates where the phrase would hold, a word at a time
+        over all of them (the same floats, at a fraction of the calls); None where its
+        scorers are not BM25's written out (then score() one by one)."""
+        if self.norms is None:
+            return None
+        docs = list(docnums)
+        totals: list[float] = [0.0] * len(docs)
+        for scorer, found, norms in zip(self.scorers, self.lists, self.norms, strict=True):  # type: ignore[arg-type]
+            index, weights = found.index(), found.weights
+            idf, k1 = scorer.idf, scorer.K1 + 1
+            totals = [
+                total + idf * ((tf * k1) / (tf + norms[d]))
+                for total, tf, d in zip(
+                    totals, [weights[index[d]] for d in docs], docs, strict=True
+                )
+            ]
+        boost = self.boost
+        return {d: total * boost for d, total in zip(docs, totals, strict=True)}
+
     def bound(self) -> float | None:
         """More than the phrase's score can be in any document (BM25 stays under idf * (k1 + 1)),
         or None where its scorers are not BM25's."""

@@ -6,6 +6,7 @@ segment or several, words, prefixes, phrases, OU, exclusions and acronyms alike.
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import pytest
 from whoosh import query as wq
@@ -115,6 +116,8 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
     searcher = index._fresh_view().searcher
     rng = random.Random(3)
     phrased = ['"emploi jeunes" OU logement', '"zone franche" OU "contrat ville"', '"ville emploi"']
+    # many phrases OR'ed: each document a candidate of several, checked one phrase at a time
+    phrased.append(" OU ".join(f'"{a} {b}"' for a, b in pairwise(WORDS[:13])))
     kinds = set()
     pruned = 0  # pages a PrunedUnion found without scoring every match
     for q in [*QUERIES, "jeunes emploi ville", "social zone franche", "école famille", *phrased]:
