@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .search_corpus import make_queries, url_params
+from .search_corpus import hostile_queries, make_queries, url_params
 from .search_fts5 import Baseline, build
 from .user_fund import fonds_command, prepare, stamp_of
 
@@ -30,6 +30,7 @@ TARGETS = {2000: 30.0, 20000: 100.0}  # /api/search over HTTP, p95 in ms
 PAGE_OVER_API_MS = 10.0  # the search page (HTML) within this of the API, p95
 FTS5_RATIO = 2.0
 RSS_TARGET_MB = 300.0
+HOSTILE_MS = 1000.0  # no anonymous request may cost more (issue 11)
 
 
 def run(out_dir: Path) -> dict[str, Any]:
@@ -63,6 +64,7 @@ def run(out_dir: Path) -> dict[str, Any]:
             "cpu_ratio_p95": round(ours["cpu_p95_ms"] / theirs["cpu_p95_ms"], 2),
             "target_p95_ms": TARGETS.get(n),
         }
+        entry["hostile"] = serve.pop("hostile")
         entry["serve"] = serve
         results[str(n)] = entry
         _print(entry)
@@ -183,6 +185,12 @@ def measure_serving(
                 elapsed = (time.perf_counter() - started) * 1000
                 total = json.loads(body)["total"] if path != "/" else -2
                 samples.append({"query": query, "ms": elapsed, "total": total})
+        hostile = []  # the costliest requests we know, each once (it is new each time)
+        for label, params in hostile_queries():
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"{base}/?{urlencode(params)}") as r:
+                r.read()
+            hostile.append({"label": label, "ms": round((time.perf_counter() - started) * 1000, 1)})
         for record_id in ids[:30]:
             urllib.request.urlopen(f"{base}/notice/{record_id}").read()
         html = urllib.request.urlopen(f"{base}/?q=jeunes&theme=jeunesse").read()
@@ -200,6 +208,7 @@ def measure_serving(
         "api": _summary(api),
         "page": _summary(page),
         "api_first": _summary(first),
+        "hostile": sorted(hostile, key=lambda h: -h["ms"]),
     }
 
 
@@ -298,6 +307,13 @@ def _print(entry: dict[str, Any]) -> None:
         "  plus lentes (HTTP)  : "
         + "; ".join(f"{s['ms']} ms {s.get('q')!r}" for s in http["slowest"][:3]),
     ]
+    if entry.get("hostile"):
+        worst = entry["hostile"][0]
+        lines.append(
+            f"  pires requêtes (page) : max {worst['ms']} ms « {worst['label']} »"
+            f" {'✓' if worst['ms'] <= HOSTILE_MS else '✗'} (cible ≤ {HOSTILE_MS:.0f} ms) ; puis "
+            + "; ".join(f"{h['ms']} ms « {h['label']} »" for h in entry["hostile"][1:4])
+        )
     if "serve" in entry:
         serve = entry["serve"]
         goal = serve["target_mb"]

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 from corpus.synth.records import SyntheticDocument, generate_records
@@ -208,3 +209,43 @@ def url_params(query: dict[str, object]) -> list[tuple[str, str]]:
         elif value:
             pairs.append((key, str(value)))
     return pairs
+
+
+_PREFIXES = (
+    "qua pol éva con coh urb emp log ent rec bil hab rén pro soc ter mai édu jeu séc pré méd "
+    "san cul"
+).split()
+_COMMON = (
+    "quartier politique ville contrat social habitants jeunes emploi logement projet rénovation "
+    "urbaine cohésion prioritaire santé école association sécurité prévention médiation "
+    "insertion formation culture centre famille"
+).split()
+
+
+def hostile_queries() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The costliest requests we know how to build, as (label, parameters): none may take more
+    than a second (issue 11). Each is asked of the page, which adds the help shown when
+    nothing is found."""
+    anyof = " OU ".join(f"{p}*" for p in _PREFIXES)
+    worst = (anyof + ' "' + "la politique de la ville en quartier prioritaire " * 8)[:498] + '"'
+    filters = [
+        ("theme", "sante"),
+        ("type", "rapport"),
+        ("support", "papier"),
+        ("year", "1990-1999"),
+        ("lang", "en"),
+        ("available", "en-pret"),
+    ]
+    phrases = " OU ".join(f'"{a} {b}"' for a, b in pairwise(_COMMON))
+    return [
+        ("24 préfixes OU et une expression, 6 filtres", [("q", worst), *filters]),
+        ("24 préfixes OU", [("q", anyof)]),
+        ("24 expressions de mots courants OU", [("q", phrases)]),
+        ("24 mots courants", [("q", " ".join(_COMMON))]),
+        ("24 mots courants OU", [("q", " OU ".join(_COMMON))]),
+        ("un mot 1 250 fois", [("q", "quartier " * 1250)]),
+        ("1 000 mots inconnus", [("q", " ".join(f"zz{n:03d}qq" for n in range(1000)))]),
+        ("24 mots mal orthographiés", [("q", " ".join(w + "x" for w in _COMMON))]),
+        ("*", [("q", "*")]),
+        ("page 10^20", [("q", "quartier"), ("page", "9" * 20)]),
+    ]
