@@ -296,7 +296,7 @@ class SearchIndex(IndexStore):
             relaxed=relaxed,
             complete=len(final) - len(shown_partial) if shown_partial else None,
             notes=parsed.notes,
-            terms=tuple(dict.fromkeys([*parsed_terms.words(), *equivalents])),
+            terms=tuple(dict.fromkeys([*parsed_terms.marks(), *equivalents])),
             related=tuple(related),
             corrected=corrected,
             concepts=tuple(c.slug for c in concepts or ()),

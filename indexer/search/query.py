@@ -79,6 +79,30 @@ class ParsedQuery:
                 out.extend(option.words if isinstance(option, Words) else [option.prefix])
         return out
 
+    def marks(self) -> list[str]:
+        """What a snippet marks: each word and prefix, and each expression as one (its words
+        joined by spaces: marked only where they follow each other). A quoted expression's
+        words are not marked apart: « "contrat de ville" » marked every « de » of a text. A
+        hyphenated word's parts are, but for its stop words (the documents holding part of
+        « femmes-relais » follow those holding it)."""
+        out: list[str] = []
+        for group in self.required:
+            for option in group.options:
+                if isinstance(option, Prefix):
+                    out.append(option.prefix)
+                elif not option.is_phrase:
+                    out.extend(option.words)
+                else:
+                    out.append(" ".join(option.words))
+                    content = [w for w in option.words if words(w)]
+                    if len(content) > 1 and len(content) < len(option.words):
+                        # as the index reads it, without its stop words: « emplois-jeunes »
+                        # for « "emploi des jeunes" » (a snippet allows short words between)
+                        out.append(" ".join(content))
+                    if not option.quoted:
+                        out.extend(content)
+        return out
+
     def relaxed(self) -> ParsedQuery:
         """The same query with any word instead of every word (the fallback)."""
         options = tuple(o for group in self.required for o in group.options)

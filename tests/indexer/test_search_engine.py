@@ -181,6 +181,23 @@ def test_hits_carry_themes_best_first_and_a_highlighted_snippet(fund):
     assert hit.snippet[start:end].lower().startswith("sant")
 
 
+def marked(hit) -> list[str]:
+    return [hit.snippet[start:end].lower() for start, end in hit.highlights]
+
+
+def test_a_quoted_expression_is_marked_where_it_stands_not_its_small_words_apart(fund):
+    # « "politique de la ville" »: every « de » and « la » of the text was marked
+    page = fund.search(SearchRequest(q='"politique de la ville" OU "zone franche"'))
+    by_title = {hit.title: hit for hit in page.hits}
+    hit = by_title["Évaluation du contrat urbain de cohésion sociale de Fort-de-France"]
+    assert "bénéficié de l'évaluation" in hit.snippet  # « de » alone there: not marked
+    assert marked(hit) == ["politique de la ville"]
+    assert marked(by_title["Les zones franches urbaines et l'emploi"]) == ["zone franche"]
+    # a hyphenated word is marked whole where it stands so (its parts alone elsewhere)
+    (hit,) = fund.search(SearchRequest(q="adultes-relais")).hits
+    assert marked(hit) == ["adultes relais"]
+
+
 def test_facet_values_within_a_facet_combine_with_or_and_facets_with_and(fund):
     assert fund.search(SearchRequest(types=("guide", "etude"))).total == 4
     assert fund.search(SearchRequest(types=("etude",), languages=("fr",))).total == 1
