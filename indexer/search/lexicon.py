@@ -143,6 +143,11 @@ class Lexicon:
         # which the spelling suggestion takes care of): no translation
         if best == 0 or not any(t.foreign for t in found if t.known == best):
             return []
+        # a translation knowing fewer than half the query's words says little of it: a French
+        # title pasted whole (« quartier politique ville… santé école… », 9 of 24 words
+        # "known" in English) is not an English query whose other words were left as typed
+        if all(t.known < sum(t.kept) for t in found if t.known == best):
+            return []
         out: list[list[Concept]] = []
         # a translation that says what the query says in French finds nothing more (French
         # queries whose words are English or Spanish as well: « médiation sociale »)

@@ -64,6 +64,24 @@ def no_label_covers(q: str) -> bool:
     return concepts_in(parse(q).words(), CONCEPTS) is None
 
 
+LONG_FRENCH = (
+    "quartier politique ville contrat social habitants jeunes emploi logement projet "
+    "rénovation urbaine cohésion prioritaire santé école association sécurité prévention "
+    "médiation insertion formation culture centre"
+)
+
+
+def test_a_long_french_query_is_not_read_as_english_when_no_document_holds_it_all(indexes):
+    # 9 of its 24 words are English words too (« centre » -> "centre culturel"): it was read
+    # as English, the page saying « Requête comprise comme « centre culturel formation
+    # insertion médiateur prévention securite association ecole … » (traduction) »
+    search, plain = indexes
+    found, page = search(LONG_FRENCH)
+    assert page.relaxed and page.concept_terms == ()
+    assert found == plain(LONG_FRENCH)[0]
+    assert default_lexicon().concepts_for(parse(LONG_FRENCH).words()) == []
+
+
 def test_an_english_query_of_no_label_finds_the_french_document_of_its_translation(search):
     assert no_label_covers("tenant satisfaction")
     found, page = search("tenant satisfaction")
