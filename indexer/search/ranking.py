@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from .membership import _known, matching_ids
 from .phrases import FastPhrase, Prepared, _ids
 from .union import _table, restricted
 
@@ -273,6 +274,9 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
         return _TableRanking(_table(query.matcher(sub, context)))
 
 
+_GATHERED = 20  # a part of an AND this many times larger than its smallest is not gathered
+
+
 def _within(query: Any, searcher: Any) -> set[int] | None:
     """Documents outside which `query` cannot match, read from its terms' postings without
     scoring them (more than its matches: a phrase counts as its words), when it is an AND
@@ -281,8 +285,56 @@ def _within(query: Any, searcher: Any) -> set[int] | None:
 
     kind = type(query)
     if kind is wq.And or isinstance(query, wq.AndMaybe):
-        return _members(query, searcher, AnyOf)
+        required = query.a if isinstance(query, wq.AndMaybe) else query
+        parts = list(required.subqueries) if type(required) is wq.And else [required]
+        phrased = [part for part in parts if _has_phrase(part) and _known(part)]
+        if not phrased:
+            return _members(query, searcher, AnyOf)
+        # A part whose postings far outnumber the smallest part's (24 prefixes OR'ed: a
+        # million postings, against a phrase's thousands) is not gathered: the documents
+        # where the phrases hold, among the others', bound the AND well enough, and when
+        # they hold nowhere no part is scored at all.
+        sizes = [_postings(part, searcher) for part in parts]
+        least = max(min(sizes), 1)
+        if all(size <= _GATHERED * least for size in sizes):
+            return _members(query, searcher, AnyOf)  # the phrases are checked as scored
+        within: set[int] | None = None
+        for size, part in sorted(zip(sizes, parts, strict=True), key=lambda item: item[0]):
+            if size > _GATHERED * least:
+                break
+            members = _members(part, searcher, AnyOf)
+            if members is not None:
+                within = members if within is None else within & members
+                if not within:
+                    return set()
+        for part in phrased:
+            within = matching_ids(searcher, part, within)
+            if not within:
+                return set()
+        return within
     return None
+
+
+def _postings(query: Any, searcher: Any) -> int:
+    """How many postings gathering `query`'s documents reads (its terms' document
+    frequencies; a phrase reads its rarest word's first)."""
+    kind = type(query)
+    if kind is wq.Term:
+        return searcher.doc_frequency(query.fieldname, query.text)
+    if kind is FastPhrase:
+        words = [w for w in query.words if w is not None]
+        return min((searcher.doc_frequency(query.fieldname, w) for w in words), default=0)
+    subs = getattr(query, "subqueries", None)
+    if subs is None:
+        return 0
+    sizes = [_postings(sub, searcher) for sub in subs]
+    return min(sizes, default=0) if kind is wq.And else sum(sizes)
+
+
+def _has_phrase(query: Any) -> bool:
+    if type(query) is FastPhrase:
+        return True
+    return any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))
 
 
 def _members(query: Any, searcher: Any, any_of: type) -> set[int] | None:

@@ -142,3 +142,24 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
         assert pruned > 0
     else:
         assert kinds == {"_Segments"}
+
+
+def test_an_and_of_a_large_or_and_a_phrase_gathers_where_the_phrase_holds(index) -> None:
+    """A phrase ANDed with an OR of twenty common words: the OR's documents are not gathered
+    (postings by the thousand), the phrase's holds bound the AND; where it holds nowhere, no
+    part is scored. Pages and scores are those of every match scored."""
+    from indexer.search.compiler import AnyOf as _AnyOf
+    from indexer.search.ranking import _members, _within
+
+    searcher = index._fresh_view().searcher
+    many = " OU ".join(WORDS[:20])
+    for phrase, holds in (('"zone franche"', True), ('"franche zone école zone"', False)):
+        query = index._compiler.compile(parse(f"{many} {phrase}"), searcher.reader(), Work())[0]
+        every = [(d, float(s)) for s, d in searcher.search(query, limit=None).top_n]
+        assert bool(every) is holds
+        assert ranked(searcher, query).top(None, 20) == every[:20]
+        if index.segment_count() == 1:  # (segments are bounded each in its own ranking)
+            leaf = searcher.leaf_searchers()[0][0]
+            within = _within(query.a, leaf)
+            assert within is not None and {d for d, _ in every} <= within
+            assert len(within) < len(_members(query.a, leaf, _AnyOf) or ())  # phrase checked
