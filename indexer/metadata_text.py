@@ -288,6 +288,13 @@ def _gazetteer() -> tuple[tuple[str, str, tuple[tuple[str, ...], ...]], ...]:
     return tuple(places)
 
 
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """Every folded word of the gazetteer's names and spellings (« fort », « de », « france »,
+    « lamentin »): words of no language, which a query in any of them may hold."""
+    return frozenset(w for _, _, spellings in _gazetteer() for words in spellings for w in words)
+
+
 def _place_words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[\w']+", _fold(text).replace("’", "'")))
 

@@ -15,6 +15,7 @@ from importlib import resources
 
 from ..analysis import STOP_WORDS, analyze, fold, stem
 from ..analysis import words as folded_words
+from ..metadata_text import place_words
 from .compiler import family_stems
 from .concepts import Concept
 from .query import ParsedQuery, Words
@@ -145,8 +146,10 @@ class Lexicon:
             return []
         # a translation knowing fewer than half the query's words says little of it: a French
         # title pasted whole (« quartier politique ville… santé école… », 9 of 24 words
-        # "known" in English) is not an English query whose other words were left as typed
-        if all(t.known < sum(t.kept) for t in found if t.known == best):
+        # "known" in English) is not an English query whose other words were left as typed.
+        # Place names count for neither side ("youth in Fort-de-France").
+        places = place_words()
+        if all(t.known < _unknown(t, places) for t in found if t.known == best):
             return []
         out: list[list[Concept]] = []
         # a translation that says what the query says in French finds nothing more (French
@@ -175,6 +178,15 @@ class Lexicon:
                 labels = ((translation.language, label),) if label else ()
                 out.append([Concept("", labels, (expression,), expression)])
         return out
+
+
+def _unknown(translation: Translation, neutral: frozenset[str]) -> int:
+    """The query words the lexicon did not translate, but for `neutral` ones."""
+    return sum(
+        1
+        for word, kept in zip(translation.french, translation.kept, strict=True)
+        if kept and word not in neutral
+    )
 
 
 def _stops(language: str) -> frozenset[str]:

@@ -80,6 +80,9 @@ def test_a_long_french_query_is_not_read_as_english_when_no_document_holds_it_al
     assert page.relaxed and page.concept_terms == ()
     assert found == plain(LONG_FRENCH)[0]
     assert default_lexicon().concepts_for(parse(LONG_FRENCH).words()) == []
+    # place names count for neither side: "youth" is half of « youth in Fort-de-France »
+    (first, *_) = default_lexicon().concepts_for(parse("youth in Fort-de-France").words())
+    assert "jeunesse" in first[0].expression
 
 
 def test_an_english_query_of_no_label_finds_the_french_document_of_its_translation(search):
