@@ -249,9 +249,12 @@ class SearchIndex(IndexStore):
                                 concepts = candidate
                                 break
                         if relaxed:
-                            tail = [(d, s) for d, s in anyword[1] if d not in matched]
-                            top = max((s for _, s in scored + tail), default=1.0)
-                            scored = _banded([list(scored), tail], top) if scored else anyword[1]
+                            if not scored or not isinstance(anyword[1], Ranking):
+                                scored = anyword[1]  # nothing translated, or not ranked
+                            else:  # the translation's documents, then the any-word ones,
+                                # ranked a page at a time (they may be most of the fund)
+                                head = sorted(scored, key=lambda pair: (-pair[1], pair[0]))
+                                scored = Followed(head, anyword[1])
                             matched = matched | anyword[0]
                     if (
                         paged  # a page to read; exports, feeds and alerts take what holds it

@@ -266,11 +266,18 @@ def _ranked_leaf(sub: Any, query: Any, context: Any) -> Ranking:
             if all(isinstance(p, Prepared) or _empty(p) for p in prepared) and all(
                 p.bound() is not None for p in parts
             ):
-                with restricted(sub, _within(query.a, sub)):
-                    scores = _table(query.a.matcher(sub, context))
+                within = _within(query.a, sub)
+                if within is not None and not within:
+                    scores = {}  # its words never meet: nothing to build, nothing to check
+                else:
+                    with restricted(sub, within):
+                        scores = _table(query.a.matcher(sub, context))
                 union = isinstance(together, AnyOf) and len(phrases) > 1
                 return _BonusRanking(scores, parts, together.boost, union)
-    with restricted(sub, _within(query, sub)):
+    within = _within(query, sub)
+    if within is not None and not within:
+        return _TableRanking({})  # its words never meet: nothing to build, nothing to check
+    with restricted(sub, within):
         return _TableRanking(_table(query.matcher(sub, context)))
 
 

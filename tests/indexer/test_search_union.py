@@ -163,3 +163,33 @@ def test_an_and_of_a_large_or_and_a_phrase_gathers_where_the_phrase_holds(index)
             within = _within(query.a, leaf)
             assert within is not None and {d for d, _ in every} <= within
             assert len(within) < len(_members(query.a, leaf, _AnyOf) or ())  # phrase checked
+
+
+def test_an_and_whose_words_never_meet_checks_no_phrase(tmp_path, monkeypatch) -> None:
+    """Two phrases that no document holds together: the AND is found empty from its words'
+    postings, before any phrase's positions are read (24 acronyms typed together, each an OR
+    of its expansions' phrases, took 1.8 s at 20,000 documents)."""
+    with Catalogue.in_instance(tmp_path) as catalogue:
+        for title in ("La zone franche urbaine", "La médiation sociale", "Zone et médiation"):
+            catalogue.add(Record(title=title, language="fr"), text=title)
+        index = SearchIndex.open(tmp_path / "index")
+        sync_index(catalogue, index)
+    try:
+        searcher = index._fresh_view().searcher
+        checks = []
+        original = phrases.FastPhrase._by_lists
+
+        def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+            checks.append(1)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(phrases.FastPhrase, "_by_lists", staticmethod(counting))
+        for q, found in (('"zone franche" "médiation sociale"', 0), ('"zone franche" urbaine', 1)):
+            checks.clear()
+            query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+            every = list(ranked(searcher, query))
+            assert bool(checks) is bool(found)  # no phrase checked where the words never meet
+            assert every == [(d, float(s)) for s, d in searcher.search(query, limit=None).top_n]
+            assert len(every) == found
+    finally:
+        index.close()
