@@ -222,6 +222,12 @@ _COMMON = (
 ).split()
 
 
+_ACRONYMS = (
+    "CUCS DIV CIV SGCIV DSU DSQ CNV CGET ANCT INSEE ONZUS SIG IRIS ABS ZUS DREES QPV VVV MJC "
+    "PIJ BIJ CRIJ CLSH ALSH"
+).split()  # of the vocabulary: each an OR of its expansions' phrases
+
+
 def hostile_queries() -> list[tuple[str, list[tuple[str, str]]]]:
     """The costliest requests we know how to build, as (label, parameters): none may take more
     than a second (issue 11). Each is asked of the page, which adds the help shown when
@@ -243,6 +249,7 @@ def hostile_queries() -> list[tuple[str, list[tuple[str, str]]]]:
         ("24 expressions de mots courants OU", [("q", phrases)]),
         ("24 mots courants", [("q", " ".join(_COMMON))]),
         ("24 mots courants OU", [("q", " OU ".join(_COMMON))]),
+        ("24 sigles", [("q", " ".join(_ACRONYMS))]),
         ("un mot 1 250 fois", [("q", "quartier " * 1250)]),
         ("1 000 mots inconnus", [("q", " ".join(f"zz{n:03d}qq" for n in range(1000)))]),
         ("24 mots mal orthographiés", [("q", " ".join(w + "x" for w in _COMMON))]),
