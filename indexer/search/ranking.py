@@ -302,11 +302,14 @@ def _within(query: Any, searcher: Any) -> set[int] | None:
         # where the phrases hold, among the others', bound the AND well enough, and when
         # they hold nowhere no part is scored at all.
         sizes = [_postings(part, searcher) for part in parts]
-        least = max(min(sizes), 1)
-        if all(size <= _GATHERED * least for size in sizes):
+        if any(size is None for size in sizes):
+            return _members(query, searcher, AnyOf)
+        known = [size for size in sizes if size is not None]
+        least = max(min(known), 1)
+        if all(size <= _GATHERED * least for size in known):
             return _members(query, searcher, AnyOf)  # the phrases are checked as scored
         within: set[int] | None = None
-        for size, part in sorted(zip(sizes, parts, strict=True), key=lambda item: item[0]):
+        for size, part in sorted(zip(known, parts, strict=True), key=lambda item: item[0]):
             if size > _GATHERED * least:
                 break
             members = _members(part, searcher, AnyOf)
@@ -322,20 +325,24 @@ def _within(query: Any, searcher: Any) -> set[int] | None:
     return None
 
 
-def _postings(query: Any, searcher: Any) -> int:
+def _postings(query: Any, searcher: Any) -> int | None:
     """How many postings gathering `query`'s documents reads (its terms' document
-    frequencies; a phrase reads its rarest word's first)."""
+    frequencies; a phrase reads its rarest word's first); None for a query of another kind."""
+    from .compiler import AnyOf
+
     kind = type(query)
     if kind is wq.Term:
-        return searcher.doc_frequency(query.fieldname, query.text)
+        return int(searcher.doc_frequency(query.fieldname, query.text))
     if kind is FastPhrase:
         words = [w for w in query.words if w is not None]
-        return min((searcher.doc_frequency(query.fieldname, w) for w in words), default=0)
-    subs = getattr(query, "subqueries", None)
-    if subs is None:
-        return 0
-    sizes = [_postings(sub, searcher) for sub in subs]
-    return min(sizes, default=0) if kind is wq.And else sum(sizes)
+        return min((int(searcher.doc_frequency(query.fieldname, w)) for w in words), default=0)
+    if kind is not wq.And and kind is not AnyOf:
+        return None
+    sizes = [_postings(sub, searcher) for sub in query.subqueries]
+    if any(size is None for size in sizes):
+        return None
+    known = [size for size in sizes if size is not None]
+    return min(known, default=0) if kind is wq.And else sum(known)
 
 
 def _has_phrase(query: Any) -> bool:
