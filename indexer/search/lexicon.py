@@ -105,9 +105,17 @@ class Lexicon:
         if language in HEAD_LAST:
             # an English phrase ends with its head, a French one begins with it: "tenant
             # satisfaction" is « satisfaction (des) locataires », "older people" « personnes
-            # âgées » (a lexicon expression keeps its own order: it is French already)
-            french.reverse()
-            untranslated.reverse()
+            # âgées » (a lexicon expression keeps its own order: it is French already, and so
+            # do words left as typed next to each other: a name, « Fort-de-France »)
+            runs: list[list[int]] = []
+            for i, kept_as_typed in enumerate(untranslated):
+                if kept_as_typed and runs and untranslated[runs[-1][-1]]:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            order = [i for run in reversed(runs) for i in run]
+            french = [french[i] for i in order]
+            untranslated = [untranslated[i] for i in order]
         return Translation(language, tuple(french), known, tuple(untranslated), foreign)
 
     def names_whole(self, words: Sequence[str]) -> bool:
