@@ -15,7 +15,7 @@ from indexer.search import SearchIndex, SearchRequest, phrases, sync_index
 from indexer.search.compiler import AnyOf
 from indexer.search.models import Work
 from indexer.search.query import parse
-from indexer.search.ranking import ranked
+from indexer.search.ranking import _members, _within, ranked
 from indexer.search.union import all_scored
 from library import Catalogue, Record
 
@@ -148,9 +148,6 @@ def test_an_and_of_a_large_or_and_a_phrase_gathers_where_the_phrase_holds(index)
     """A phrase ANDed with an OR of twenty common words: the OR's documents are not gathered
     (postings by the thousand), the phrase's holds bound the AND; where it holds nowhere, no
     part is scored. Pages and scores are those of every match scored."""
-    from indexer.search.compiler import AnyOf as _AnyOf
-    from indexer.search.ranking import _members, _within
-
     searcher = index._fresh_view().searcher
     many = " OU ".join(WORDS[:20])
     for phrase, holds in (('"zone franche"', True), ('"franche zone école zone"', False)):
@@ -162,7 +159,7 @@ def test_an_and_of_a_large_or_and_a_phrase_gathers_where_the_phrase_holds(index)
             leaf = searcher.leaf_searchers()[0][0]
             within = _within(query.a, leaf)
             assert within is not None and {d for d, _ in every} <= within
-            assert len(within) < len(_members(query.a, leaf, _AnyOf) or ())  # phrase checked
+            assert len(within) < len(_members(query.a, leaf, AnyOf) or ())  # phrase checked
 
 
 def test_an_and_whose_words_never_meet_checks_no_phrase(tmp_path, monkeypatch) -> None:
