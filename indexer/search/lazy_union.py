@@ -65,6 +65,18 @@ def plan(query: Any, searcher: Any, context: Any) -> Any:
         kept = [child for child in children if child[0] != "null"]
         if len(kept) < 2:
             return kept[0] if kept else ("null",)
+        # Words' tables are summed here, once, rather than in each document's walk of the
+        # tree (24 prefixes OR'ed with a phrase: 600 nodes walked some 5,000 times). Summed
+        # in the walk's order, from 0.0: the same floats. A part without phrases becomes one
+        # table; the tables that open a union with phrases, one table.
+        lead = 0
+        while lead < len(kept) and kept[lead][0] == "exact":
+            lead += 1
+        if lead == len(kept):
+            summed = _summed([child[1] for child in kept])
+            return ("exact", {d: score for d, score in summed.items() if score > 0})
+        if lead > 1:
+            kept = [("exact", _summed([child[1] for child in kept[:lead]])), *kept[lead:]]
         return ("union", kept)
     if type(query) is FastPhrase:
         prepared = query.prepare(searcher, context)
@@ -84,6 +96,17 @@ def plan(query: Any, searcher: Any, context: Any) -> Any:
     if min(table.values()) <= 0:
         return None
     return ("exact", table)
+
+
+def _summed(tables: list[dict[int, float]]) -> dict[int, float]:
+    """Each document's scores in `tables` added in their order, from 0.0, as _value adds a
+    union's parts."""
+    total = dict(tables[0])  # 0.0 + score * 1.0 is the score itself
+    get = total.get
+    for table in tables[1:]:
+        for docnum, score in table.items():
+            total[docnum] = get(docnum, 0.0) + score * 1.0
+    return total
 
 
 def _holds_phrase(query: Any) -> bool:

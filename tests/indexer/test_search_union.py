@@ -13,6 +13,7 @@ from whoosh import query as wq
 
 from indexer.search import SearchIndex, SearchRequest, phrases, sync_index
 from indexer.search.compiler import AnyOf
+from indexer.search.lazy_union import plan
 from indexer.search.models import Work
 from indexer.search.query import parse
 from indexer.search.ranking import _members, _within, ranked
@@ -118,6 +119,12 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
     phrased = ['"emploi jeunes" OU logement', '"zone franche" OU "contrat ville"', '"ville emploi"']
     # many phrases OR'ed: each document a candidate of several, checked one phrase at a time
     phrased.append(" OU ".join(f'"{a} {b}"' for a, b in pairwise(WORDS[:13])))
+    # words and prefixes with a phrase: their scores summed in the plan, in the walk's order
+    phrased += [
+        " OU ".join(WORDS[:10]) + ' OU "zone franche"',
+        '"zone franche" OU ' + " OU ".join(WORDS[:10]),
+        'qu* OU réno* OU emp* OU "emploi jeunes" OU ville',
+    ]
     kinds = set()
     pruned = 0  # pages a PrunedUnion found without scoring every match
     for q in [*QUERIES, "jeunes emploi ville", "social zone franche", "école famille", *phrased]:
@@ -142,6 +149,22 @@ def test_a_page_ranked_lazily_is_the_page_of_every_match_scored(index) -> None:
         assert pruned > 0
     else:
         assert kinds == {"_Segments"}
+
+
+def test_the_words_of_an_or_with_a_phrase_are_summed_once_not_per_document(index) -> None:
+    """24 prefixes OR'ed with a phrase were a tree of 600 nodes, walked for each of some 5,000
+    documents refined: the words' scores are summed when the OR is planned."""
+    searcher = index._fresh_view().searcher
+    leaf = searcher.leaf_searchers()[0][0]  # (planned in each segment)
+    q = " OU ".join(f"{w[:3]}*" for w in WORDS[:12]) + ' OU "zone franche"'
+    query = index._compiler.compile(parse(q), searcher.reader(), Work())[0]
+    tree = plan(query, leaf, searcher.context())
+    assert tree[0] == "union"
+    assert [child[0] for child in tree[1]][0] == "exact"
+    assert sum(child[0] == "exact" for child in tree[1]) == 1  # every word in one table
+    assert ranked(searcher, query).top(None, 20) == [
+        (d, float(s)) for s, d in searcher.search(query, limit=20).top_n
+    ]
 
 
 def test_an_and_of_a_large_or_and_a_phrase_gathers_where_the_phrase_holds(index) -> None:

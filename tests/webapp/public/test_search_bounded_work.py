@@ -40,6 +40,7 @@ SEVEN_FILTERS = {
 }
 HOSTILE_URLS = [
     "/?" + urlencode({"q": WORST, **SEVEN_FILTERS}),
+    "/?" + urlencode({"q": WORST}),  # no document holds the expression: any prefix, ranked
     "/?" + urlencode({"q": "quartier " * 1_250}),  # 10,000 characters
     "/?" + urlencode({"q": " ".join(f"mot{n}" for n in range(1_000))}),
     "/?" + urlencode({"q": " ".join(f"zz{n:03d}qq" for n in range(1_000))}),  # 1,000 unknown
