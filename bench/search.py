@@ -17,6 +17,7 @@ import subprocess
 import time
 import urllib.request
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -143,8 +144,9 @@ def measure_baseline(path: Path, queries: list[dict[str, Any]]) -> dict[str, Any
 def measure_serving(
     root: Path, queries: list[dict[str, Any]], target_mb: float | None
 ) -> dict[str, Any]:
-    """`fonds serve` (waitress, 4 threads) as a visitor meets it: each query's /api/search and
-    search page timed over HTTP after a warm pass, 30 record pages; its peak RSS."""
+    """`fonds serve` (its default 8 threads) as a visitor meets it: each query's /api/search
+    and search page timed over HTTP after a warm pass, the costliest requests, an ordinary
+    search sent among six of them, 30 record pages; its peak RSS."""
     port = _free_port()
     command = fonds_command()
     process = subprocess.Popen(
@@ -191,6 +193,7 @@ def measure_serving(
             with urllib.request.urlopen(f"{base}/?{urlencode(params)}") as r:
                 r.read()
             hostile.append({"label": label, "ms": round((time.perf_counter() - started) * 1000, 1)})
+        siege = _siege(base)
         for record_id in ids[:30]:
             urllib.request.urlopen(f"{base}/notice/{record_id}").read()
         html = urllib.request.urlopen(f"{base}/?q=jeunes&theme=jeunesse").read()
@@ -209,6 +212,39 @@ def measure_serving(
         "page": _summary(page),
         "api_first": _summary(first),
         "hostile": sorted(hostile, key=lambda h: -h["ms"]),
+        "siege": siege,
+    }
+
+
+SIEGE_ROUNDS = 3
+ORDINARY = [("q", "médiation sociale")]
+
+
+def _siege(base: str) -> dict[str, Any]:
+    """An ordinary search sent while the six costliest requests run (each round: the six at
+    once, the ordinary one 50 ms later), against the same search alone, in the same run. The
+    searches run one at a time, the cheap ones that wait first (indexer/search/admission.py):
+    the ordinary one waits for the request already running, not for all six."""
+
+    def get(params: list[tuple[str, str]]) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/?{urlencode(params)}", timeout=120) as r:
+            r.read()
+        return (time.perf_counter() - started) * 1000
+
+    costliest = [params for _, params in hostile_queries()[:6]]
+    alone = min(get(ORDINARY) for _ in range(3))
+    during, costly_ms = [], []
+    for _ in range(SIEGE_ROUNDS):
+        with ThreadPoolExecutor(len(costliest)) as pool:
+            running = [pool.submit(get, params) for params in costliest]
+            time.sleep(0.05)
+            during.append(get(ORDINARY))
+            costly_ms.extend(f.result() for f in running)
+    return {
+        "ordinary_alone_ms": round(alone, 1),
+        "ordinary_during_ms": [round(ms, 1) for ms in during],
+        "costly_max_ms": round(max(costly_ms), 1),
     }
 
 
@@ -313,6 +349,14 @@ def _print(entry: dict[str, Any]) -> None:
             f"  pires requêtes (page) : max {worst['ms']} ms « {worst['label']} »"
             f" {'✓' if worst['ms'] <= HOSTILE_MS else '✗'} (cible ≤ {HOSTILE_MS:.0f} ms) ; puis "
             + "; ".join(f"{h['ms']} ms « {h['label']} »" for h in entry["hostile"][1:4])
+        )
+    siege = entry.get("serve", {}).get("siege")
+    if siege:
+        lines.append(
+            "  recherche ordinaire envoyée pendant les 6 pires requêtes : "
+            + ", ".join(f"{ms} ms" for ms in siege["ordinary_during_ms"])
+            + f" (seule : {siege['ordinary_alone_ms']} ms ; la plus longue des 6 :"
+            f" {siege['costly_max_ms']} ms)"
         )
     if "serve" in entry:
         serve = entry["serve"]

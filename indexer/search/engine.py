@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..analysis import LANGUAGES, analyze
+from .admission import Admission, costly
 from .compiler import (
     DESCRIPTIVE,
     FIELD_BOOSTS,
@@ -121,6 +122,7 @@ class SearchIndex(IndexStore):
         self._lexicon: Lexicon | None = None
         self._expressions: set[frozenset[str]] = set()  # the precise concepts' French stems
         self._kept_bytes = 0  # decoded posting lists kept between requests (keep_postings)
+        self._admission = Admission()  # which waiting search runs next
 
     def set_equivalences(
         self, groups: Iterable[Sequence[str]], related: Iterable[Sequence[str]] = ()
@@ -167,7 +169,7 @@ class SearchIndex(IndexStore):
         parsed = parse(request.q)
         parsed_terms = parsed  # the words to highlight (the corrected ones after a typo)
         work = Work()
-        with self._lock:
+        with self._admission.turn(costly=costly(parsed)), self._lock:
             view = self._fresh_view()
             if self._kept_bytes and view.kept is None:  # a new searcher starts with none kept
                 view.kept = KeptLists(self._kept_bytes)
@@ -736,7 +738,7 @@ class SearchIndex(IndexStore):
         self, record_id: int, text: str, language: str, limit: int = 5
     ) -> list[tuple[int, float]]:
         """Records close to one: its most distinctive terms (tf-idf) as a ranked OR query."""
-        with self._lock:
+        with self._admission.turn(), self._lock:
             view = self._fresh_view()
             searcher = view.searcher
             reader = searcher.reader()

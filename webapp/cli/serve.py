@@ -14,9 +14,13 @@ from .env import Env, pass_env
 @click.option(
     "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
 )
+# Searches run one at a time (indexer/search/admission.py); the threads beyond the one searching
+# wait for their turn, or serve what needs no search (record pages, files, the workspace). With
+# 4, six costly searches at once took every thread, and an ordinary search sent among them
+# waited for a thread before it could wait for its turn.
 @click.option(
     "--threads",
-    default=4,
+    default=8,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Fils d'exécution du serveur.",
