@@ -295,6 +295,15 @@ def place_words() -> frozenset[str]:
     return frozenset(w for _, _, spellings in _gazetteer() for words in spellings for w in words)
 
 
+def place_at(words: Sequence[str], i: int) -> int:
+    """How many of the folded `words`, from the i-th, spell a place of the gazetteer (its
+    longest spelling there; 0 for none)."""
+    for spelling, _ in _place_index().get(words[i], ()):
+        if tuple(words[i : i + len(spelling)]) == spelling:
+            return len(spelling)
+    return 0
+
+
 def _place_words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[\w']+", _fold(text).replace("’", "'")))
 

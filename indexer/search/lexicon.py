@@ -15,7 +15,7 @@ from importlib import resources
 
 from ..analysis import STOP_WORDS, analyze, fold, stem
 from ..analysis import words as folded_words
-from ..metadata_text import place_words
+from ..metadata_text import place_at, place_words
 from .compiler import family_stems
 from .concepts import Concept
 from .query import ParsedQuery, Words
@@ -78,30 +78,38 @@ class Lexicon:
 
     def translate(self, words: Sequence[str], language: str) -> Translation:
         """The query's folded words in French, the longest entries first; the language's stop
-        words are dropped, words the lexicon does not know kept as they are."""
+        words are dropped, words the lexicon does not know kept as they are, and so are the
+        names of the gazetteer's places, whole (« Fort-de-France » in a Spanish query is no
+        « fort français »)."""
         table = self.entries.get(language, {})
         stops = _stops(language)
-        kept = [w for w in words if w not in stops]
-        stems = [stem(w, language) for w in kept]
         french: list[str] = []
         untranslated: list[bool] = []
         known = foreign = 0
-        i = 0
-        while i < len(stems):
-            for n in range(min(self.longest, len(stems) - i), 0, -1):
-                found = table.get(tuple(stems[i : i + n]))
-                if found is not None:
-                    french.append(found)
-                    untranslated.append(False)
-                    known += n
-                    if tuple(analyze(found, "fr")) != tuple(analyze(" ".join(kept[i : i + n]))):
-                        foreign += n
-                    i += n
-                    break
-            else:
-                french.append(kept[i])
-                untranslated.append(True)
-                i += 1
+        for is_place, run in _runs(words):
+            if is_place:
+                french.extend(run)
+                untranslated.extend([True] * len(run))
+                continue
+            kept = [w for w in run if w not in stops]
+            stems = [stem(w, language) for w in kept]
+            i = 0
+            while i < len(stems):
+                for n in range(min(self.longest, len(stems) - i), 0, -1):
+                    found = table.get(tuple(stems[i : i + n]))
+                    if found is not None:
+                        french.append(found)
+                        untranslated.append(False)
+                        known += n
+                        typed = " ".join(kept[i : i + n])
+                        if tuple(analyze(found, "fr")) != tuple(analyze(typed)):
+                            foreign += n
+                        i += n
+                        break
+                else:
+                    french.append(kept[i])
+                    untranslated.append(True)
+                    i += 1
         if language in HEAD_LAST:
             # an English phrase ends with its head, a French one begins with it: "tenant
             # satisfaction" is « satisfaction (des) locataires », "older people" « personnes
@@ -186,6 +194,25 @@ class Lexicon:
                 labels = ((translation.language, label),) if label else ()
                 out.append([Concept("", labels, (expression,), expression)])
         return out
+
+
+def _runs(words: Sequence[str]) -> list[tuple[bool, Sequence[str]]]:
+    """The query's words cut into runs: (True, a place's name as the gazetteer spells it,
+    longest first) or (False, the words between)."""
+    runs: list[tuple[bool, Sequence[str]]] = []
+    start = i = 0
+    while i < len(words):
+        size = place_at(words, i)
+        if size:
+            if start < i:
+                runs.append((False, words[start:i]))
+            runs.append((True, words[i : i + size]))
+            i = start = i + size
+        else:
+            i += 1
+    if start < len(words):
+        runs.append((False, words[start:]))
+    return runs
 
 
 def _unknown(translation: Translation, neutral: frozenset[str]) -> int:

@@ -87,6 +87,22 @@ def test_a_long_french_query_is_not_read_as_english_when_no_document_holds_it_al
     assert first[0].expression == "fort de france jeunesse"
 
 
+def test_a_place_name_is_left_as_typed_whole_in_a_translation() -> None:
+    # the Spanish lexicon dropped « de » (a Spanish stop word) and read « France » as
+    # « français » (« francés »): the page said « violences jeunes fort français »
+    lexicon = default_lexicon()
+    (first, *_) = lexicon.concepts_for(parse("violencia juvenil en Fort-de-France").words())
+    assert first[0].expression == "violences jeunes fort de france"
+    spanish = lexicon.translate(parse("vivienda social en Schœlcher").words(), "es")
+    assert spanish.french == ("logement social", "schoelcher")
+    assert spanish.known == 2  # the name is not a word the lexicon knew
+    # a country's name in the language of the query is translated: it is no place of the fund
+    assert lexicon.translate(parse("empleo juvenil en Martinica").words(), "es").french == (
+        "emploi des jeunes",
+        "Martinique",
+    )
+
+
 def test_an_english_query_of_no_label_finds_the_french_document_of_its_translation(search):
     assert no_label_covers("tenant satisfaction")
     found, page = search("tenant satisfaction")
