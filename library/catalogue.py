@@ -6,6 +6,7 @@ derived search index can compare itself with the catalogue and catch up after a 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -201,14 +202,14 @@ class Catalogue(Holdings, PathMemory, Periodicals):
     def briefs(self, ids: Iterable[int]) -> dict[int, RecordBrief]:
         """What a list of results shows of each record, as get_many gives it (deleted ones
         included: callers filter; unknown ids are left out), read without the copies, files,
-        series, keywords or the tagger's evidence a whole record carries."""
+        series or the tagger's evidence a whole record carries."""
         ids = list(dict.fromkeys(int(i) for i in ids))
         result: dict[int, RecordBrief] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT id, title, year, doc_type, support, language, call_number, abstract,"
-                f" deleted FROM records WHERE id IN ({marks})",
+                f" deleted, keywords FROM records WHERE id IN ({marks})",
                 chunk,
             ).fetchall()
             authors = self._authors_of(chunk)
@@ -223,6 +224,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                 call_number,
                 abstract,
                 deleted,
+                keywords,
             ) in rows:
                 result[rid] = RecordBrief(
                     id=rid,
@@ -236,6 +238,7 @@ class Catalogue(Holdings, PathMemory, Periodicals):
                     call_number=call_number,
                     abstract=abstract,
                     deleted=bool(deleted),
+                    keywords=tuple(json.loads(keywords or "[]")),
                 )
         return result
 

@@ -281,6 +281,7 @@ class RecordBrief:
     call_number: str
     abstract: str
     deleted: bool
+    keywords: tuple[str, ...] = ()
 
 
 # The fields that describe a document (what a form edits and an import may update), in the

@@ -93,6 +93,9 @@ class Hit:
     availability: tuple[str, ...] = ()
     call_number: str = ""  # where the paper copies stand on the shelves
     partial: bool = False  # holds only some of the query's words (after those holding all)
+    # when the snippet shows no match: the keywords the query matched, with their highlights
+    # (a record found by its keywords alone)
+    matched_keywords: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +113,10 @@ class Hit:
             "availability": list(self.availability),
             "call_number": self.call_number,
             "partial": self.partial,
+            "matched_keywords": [
+                {"keyword": keyword, "highlights": [list(h) for h in spans]}
+                for keyword, spans in self.matched_keywords
+            ],
         }
 
 

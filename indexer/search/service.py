@@ -4,6 +4,7 @@ with snippets, labels and availability. The CLI and the web app both search thro
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -131,15 +132,22 @@ class Finder:
                     elif len(text) >= limit:
                         longer.append(record)
                 pending = longer
-        # no match anywhere: the start of the abstract, or of the text
+        # no match anywhere: the start of the abstract, or of the text, and the keywords that
+        # brought the record, marked (« contrat de ville » for a report on the CUCS)
         rest = [r for r in records if (r.id or 0) not in out]
         unread = [r.id or 0 for r in rest if not r.abstract and (r.id or 0) not in texts]
         texts.update(self.catalogue.text_heads(unread, FIRST_HEAD) if unread else {})
+        keywords: dict[int, tuple[tuple[str, tuple[tuple[int, int], ...]], ...]] = {}
         for record in rest:
             out[record.id or 0] = make_snippet(
                 record.abstract or texts.get(record.id or 0, ""), None
             )
-        return {i: {"snippet": s, "highlights": h} for i, (s, h) in out.items()}
+            if pattern is not None:
+                keywords[record.id or 0] = _matched(record.keywords, pattern)
+        return {
+            i: {"snippet": s, "highlights": h, "matched_keywords": keywords.get(i, ())}
+            for i, (s, h) in out.items()
+        }
 
     def _fill(self, hit: Hit, record: RecordBrief, snippet: dict[str, Any]) -> Hit:
         return replace(
@@ -174,6 +182,18 @@ class Finder:
 
 
 @functools.lru_cache(maxsize=4096)
+def _matched(
+    keywords: Sequence[str], pattern: re.Pattern[str]
+) -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    """The keywords in which the query matches, each with its highlights."""
+    out = []
+    for keyword in keywords:
+        snippet, spans = make_snippet(keyword, pattern)
+        if spans:
+            out.append((snippet, spans))
+    return tuple(out)
+
+
 def _author_label(name: str) -> str:
     """An author's name in its natural order (each results page shows up to 30; names repeat
     from one search to the next)."""

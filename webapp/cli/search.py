@@ -95,3 +95,6 @@ def command(
             click.echo("   " + " · ".join(details))
         if hit.snippet:
             click.echo("   " + click.wrap_text(hit.snippet, 96, subsequent_indent="   ").lstrip())
+        if hit.matched_keywords:
+            keywords = " ; ".join(keyword for keyword, _ in hit.matched_keywords)
+            click.echo("   Mots-clés : " + keywords)

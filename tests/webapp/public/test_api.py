@@ -22,6 +22,7 @@ HIT_KEYS = {
     "availability",
     "call_number",
     "partial",
+    "matched_keywords",
     "url",
     "api_url",
 }
