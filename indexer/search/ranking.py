@@ -15,6 +15,7 @@ match (tests/indexer/test_search_union.py compares them).
 from __future__ import annotations
 
 import heapq
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator
 from operator import neg
@@ -107,6 +108,42 @@ class Followed(Ranking):
                 self._tail_best = (first[0][1] if first else 1.0) or 1.0
             best = self._tail_best
             out.extend((d, top * (0.25 + 0.25 * max(s, 0.0) / best)) for d, s in rest)
+        return out
+
+
+class Then(Ranking):
+    """`first`'s matches, then `tail`'s (best first, none of them in `first`), each scored
+    below `first`'s lowest score: the English and Spanish documents that name a French query's
+    concept, after every French match (engine._abroad). `first` is ranked a page at a time, and
+    whole only when a page reaches the tail (its lowest score is the tail's ceiling)."""
+
+    def __init__(self, first: Ranking, tail: list[tuple[int, float]]) -> None:
+        super().__init__([])
+        self._items = None
+        self._first = first
+        self._tail = tail
+        self._in_tail = {d for d, _ in tail}
+        self._scaled: list[tuple[int, float]] | None = None
+
+    @property
+    def ids(self) -> set[int]:
+        return self._first.ids | self._in_tail
+
+    def _size(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return bool(self._first) or bool(self._tail)
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        out = self._first.top(wanted, stop)
+        if len(out) < stop:
+            if self._scaled is None:
+                floor = min((s for _, s in self._first), default=1.0)
+                best = max(s for _, s in self._tail) or 1.0
+                self._scaled = [(d, floor * 0.5 * (0.5 + 0.5 * s / best)) for d, s in self._tail]
+            rest = (pair for pair in self._scaled if wanted is None or pair[0] in wanted)
+            out.extend(itertools.islice(rest, stop - len(out)))
         return out
 
 

@@ -16,7 +16,7 @@ from indexer.search.compiler import AnyOf
 from indexer.search.lazy_union import plan
 from indexer.search.models import Work
 from indexer.search.query import parse
-from indexer.search.ranking import _members, _within, ranked
+from indexer.search.ranking import Then, _members, _TableRanking, _within, ranked
 from indexer.search.union import all_scored
 from library import Catalogue, Record
 
@@ -213,3 +213,32 @@ def test_an_and_whose_words_never_meet_checks_no_phrase(tmp_path, monkeypatch) -
             assert len(every) == found
     finally:
         index.close()
+
+
+def test_a_tail_after_a_lazy_ranking_is_ranked_as_the_whole_list_was() -> None:
+    """engine._abroad: a French concept query's English and Spanish documents after every
+    French match. The French matches are ranked a page at a time, and whole only when a page
+    reaches the tail; any page, under any filter, is that of the whole list."""
+    rng = random.Random(5)
+    table = {d: rng.choice([1.5, 2.0, rng.random() * 10]) for d in range(0, 300, 2)}
+    extra = [(d, 9.0 - d / 100) for d in range(1, 60, 4)]  # best first, none in the table
+
+    def whole() -> list[tuple[int, float]]:  # what _abroad built before: every match ranked
+        french = list(_TableRanking(dict(table)))
+        floor = min(s for _, s in french)
+        best = max(s for _, s in extra)
+        return french + [(d, floor * 0.5 * (0.5 + 0.5 * s / best)) for d, s in extra]
+
+    expected = whole()
+    first = _TableRanking(dict(table))
+    then = Then(first, extra)
+    assert then.top(None, 20) == expected[:20]
+    assert first._items is None  # the first page ranked no more than it needed
+    for size in (1, 5, 60, 200):
+        for _ in range(5):
+            wanted = set(rng.sample(range(300), size))
+            for stop in (1, 20, 400):
+                ranking = Then(_TableRanking(dict(table)), extra)
+                assert ranking.top(wanted, stop) == [p for p in expected if p[0] in wanted][:stop]
+    assert list(Then(_TableRanking(dict(table)), extra)) == expected
+    assert Then(_TableRanking(dict(table)), extra).ids == {d for d, _ in expected}
