@@ -33,7 +33,7 @@ def matching_ids(searcher: Any, query: Any, among: Collection[int] | None = None
         candidates = candidates.intersection(among)
     if exact:  # no phrase to check: the candidates are the matches
         return candidates
-    return {d for d in candidates if checker.holds(query, d)}
+    return checker.matching(query, candidates)
 
 
 def any_match(searcher: Any, query: Any, keep: Callable[[int], bool]) -> bool:
@@ -119,6 +119,47 @@ class _Checker:
             return all(self.holds(sub, docnum) for sub in query.subqueries)
         return any(self.holds(sub, docnum) for sub in query.subqueries)
 
+    def matching(self, query: Any, among: set[int]) -> set[int]:
+        """The documents of `among` that match `query`, a set at a time: each phrase checked
+        in all the documents still in question at once, an AND's parts without phrases first,
+        an OR's parts each on the documents no earlier part matched (the documents `holds`
+        accepts, without its walk of the tree per document: « logement social » as an OR of
+        12 phrases over 9,400 candidates was 110,000 calls)."""
+        if not among:
+            return set()
+        kind = type(query)
+        if kind is wq.Term:
+            return among & self._term(query)
+        if kind is FastPhrase:
+            phrase = self._phrase(query)
+            if isinstance(phrase, Prepared):
+                asked = among & phrase.candidates
+                return FastPhrase._by_lists(phrase.lists, phrase.order, asked) if asked else set()
+            return among & phrase
+        if query is wq.NullQuery:
+            return set()
+        if isinstance(query, wq.AndMaybe):
+            return self.matching(query.a, among)
+        if not query.subqueries:  # Whoosh's matcher of an empty AND or OR: nothing
+            return set()
+        if isinstance(query, wq.And):
+            standing = among
+            for sub in sorted(query.subqueries, key=_has_phrase):
+                standing = self.matching(sub, standing)
+                if not standing:
+                    break
+            return standing
+        found: set[int] = set()
+        left = among
+        for sub in query.subqueries:
+            hit = self.matching(sub, left)
+            if hit:
+                found |= hit
+                left = left - hit
+                if not left:
+                    break
+        return found
+
     def _term(self, query: Any) -> set[int]:
         found = self._terms.get(id(query))
         if found is None:
@@ -145,3 +186,9 @@ class _Checker:
                 prepared = set(prepared.all_ids()) if prepared.is_active() else set()
             found = self._phrases[id(query)] = prepared
         return found
+
+
+def _has_phrase(query: Any) -> bool:
+    if type(query) is FastPhrase:
+        return True
+    return any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))

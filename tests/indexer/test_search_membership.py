@@ -144,3 +144,20 @@ def test_an_existence_test_stops_at_the_first_document_found(index, monkeypatch)
         assert 0 < len(checks) < len(matches) / 4
     else:
         assert checks == []
+
+
+def test_the_matches_are_checked_a_set_at_a_time(index, monkeypatch) -> None:
+    """« logement social » as a concept's OR of 12 phrases over 9,400 candidates was 110,000
+    walks of the query, a document at a time: each phrase is now checked in all the documents
+    still in question at once (the sets are Whoosh's, as the test above says)."""
+    calls = []
+    monkeypatch.setattr(
+        membership_module._Checker, "holds", lambda self, node, docnum: calls.append(docnum)
+    )
+    searcher, queries = _labels(index)
+    for query in queries:
+        matching_ids(searcher, query)
+    for q in ('"zone franche" OU "contrat ville"', 'jeunes "rénovation urbaine"'):
+        for query in _compiled(index, q)[1]:
+            matching_ids(searcher, query)
+    assert calls == []
