@@ -44,7 +44,7 @@ from .models import (
 )
 from .postings import KeptLists, one_request
 from .query import MAX_CLAUSES, Alternatives, ParsedQuery, Prefix, Words, parse
-from .ranking import Followed, Ranking, Then, ranked
+from .ranking import Banded, Followed, Ranking, Then, Tier, ranked, table_ranking
 from .store import SCHEMA_VERSION, IndexStore, Pacer, Row, SyncReport, View
 
 __all__ = ["SCHEMA_VERSION", "SearchIndex", "SyncReport"]
@@ -391,7 +391,10 @@ class SearchIndex(IndexStore):
             french = " OU ".join(
                 dict.fromkeys(w for c in concepts for t in c.french for w in t.split())
             )
-        order = self._scores(view, french, extra, work)
+        # each part ranked a page at a time (ranking.Banded): the thousands of documents on a
+        # concept at 20,000 documents were all scored, their phrases checked, for one page
+        by_french = self._ranking(view, french, extra, work)
+        by_name: Ranking | None = None
         if named:
             # those that name the concept in another language, by how they name it
             names = labels_query(
@@ -400,22 +403,27 @@ class SearchIndex(IndexStore):
             if names is not None:
                 work.searches += 1
                 results = view.searcher.search(names, limit=None, filter=named, terms=False)
-                order.update((docnum, float(score or 0.0)) for score, docnum in results.top_n)
+                by_name = table_ranking(
+                    {docnum: float(score or 0.0) for score, docnum in results.top_n}
+                )
+        by_near: Ranking | None = None
         if near:
             words = dict.fromkeys(w for c in concepts for t in c.french for w in parse(t).words())
-            order.update(self._scores(view, " OU ".join(words), near, work))
+            by_near = self._ranking(view, " OU ".join(words), near, work)
         # Exact matches: in the query's language, with its words together when there are
         # several ("youth employment" in a title, not "youth" on one page and "employment" on
         # another). They come first, then the French documents on the concept, then the other
         # matches (scattered words, a third language sharing a stem), then French documents
         # that only shared a stem with the query.
+        own = scored if isinstance(scored, Ranking) else Ranking(list(scored))
+        matches = own.ids
         languages = query_languages(parsed.words(), concepts)
         together = self._compiler.together(parsed) if len(parsed.required) > 1 else None
         close = set(foreign)
         if together is not None:
             work.searches += 1
             close = matching_ids(view.searcher, together, foreign)
-        exact = [(d, s) for d, s in scored if d in close and _language(rows[d]) in languages]
+        exact = {d for d in matches & close if _language(rows[d]) in languages}
         # of those, the ones whose title or keywords say the query lead; those that say it in
         # their abstract or text only come after the documents that name the concept
         spelt = " ".join(parsed.words())
@@ -423,16 +431,16 @@ class SearchIndex(IndexStore):
             [[terms for lang in sorted(languages) if (terms := tuple(analyze(spelt, lang)))]],
             NAMED_IN,
         )
-        in_text: list[tuple[int, float]] = []
+        in_text: set[int] = set()
         if spoken is not None and exact:
             work.searches += 1
             about = set(view.searcher.docs_for_query(spoken))
-            in_text = [(d, s) for d, s in exact if d not in about]
-            exact = [(d, s) for d, s in exact if d in about]
-        exact_ids = {d for d, _ in exact} | {d for d, _ in in_text}
+            in_text = exact - about
+            exact = exact & about
+        exact_ids = exact | in_text
         named -= exact_ids
-        loose = [(d, s) for d, s in scored if d in foreign and d not in exact_ids | named]
-        stray = [(d, s) for d, s in scored if d not in foreign and d not in found]
+        loose = {d for d in matches if d in foreign and d not in exact_ids and d not in named}
+        stray = {d for d in matches if d not in foreign and d not in found}
         # likewise the French documents on a precise concept: those whose title, abstract or
         # keywords say its expression first; those that mention it in their text come after
         # the documents that name it in another language (when some say it so)
@@ -452,15 +460,15 @@ class SearchIndex(IndexStore):
             else self._headed(view, concepts, french, extra - mentioned, named, work)
         )
         extra_, named_, mentioned_, near_, headed_, named_headed_, apart_ = (
-            [(d, order.get(d, 0.0)) for d in sorted(part, key=lambda d: (-order.get(d, 0.0), d))]
-            for part in (
-                extra - mentioned - headed - apart,
-                named - named_headed,
-                mentioned,
-                near,
-                headed,
-                named_headed,
-                apart,
+            Tier(members, source)
+            for members, source in (
+                (extra - mentioned - headed - apart, by_french),
+                (named - named_headed, by_name),
+                (mentioned, by_french),
+                (near, by_near),
+                (headed, by_french),
+                (named_headed, by_name),
+                (apart, by_french),
             )
         )
         # what a document is about before what it mentions, whatever its language: a document
@@ -471,21 +479,39 @@ class SearchIndex(IndexStore):
         # a text where the expression's words only occur apart ("évaluation" on one page,
         # "politiques" and "publiques" on others) does not mention it: it comes after the
         # documents on its thematic that say part of it
-        tiers = [exact, headed_, named_headed_, extra_, named_, in_text, mentioned_, near_, apart_]
-        if not (headed_ or named_headed_ or extra_ or named_ or mentioned_):
+        tiers = [
+            Tier(exact, own),
+            headed_,
+            named_headed_,
+            extra_,
+            named_,
+            Tier(in_text, own),
+            mentioned_,
+            near_,
+            apart_,
+        ]
+        if not (
+            headed_.members
+            or named_headed_.members
+            or extra_.members
+            or named_.members
+            or mentioned_.members
+        ):
             # no document says the concept: those on its thematic that say part of it come
             # before a passing mention of the query's words in a text ("youth council" in a
             # report on an exchange: « conseil local de la jeunesse » first)
-            tiers = [exact, near_, in_text, apart_]
+            tiers = [tiers[0], near_, tiers[5], apart_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
-            as_french = [(d, s) for d, s in stray if _language(rows[d]) == "fr"]
-            tiers[3] = _merged(as_french, tiers[3])
-            stray = [(d, s) for d, s in stray if _language(rows[d]) != "fr"]
-        tiers += [loose, stray]
-        top = max((s for _, s in scored), default=1.0)
-        return matched | found, _banded(tiers, top), True
+            as_french = Tier({d for d in stray if _language(rows[d]) == "fr"}, own)
+            merged = _merged(as_french.all(), tiers[3].all())
+            tiers[3] = Tier({d for d, _ in merged}, Ranking(merged))
+            stray = {d for d in stray if _language(rows[d]) != "fr"}
+        tiers += [Tier(loose, own), Tier(stray, own)]
+        best = own.top(None, 1)
+        top = max(best[0][1], 0.0) if best else 1.0
+        return matched | found, Banded(tiers, top), True
 
     def _apart(
         self, view: View, concepts: list[Concept], french: str, mentioned: set[int], work: Work
@@ -531,15 +557,16 @@ class SearchIndex(IndexStore):
             headed = matching_ids(view.searcher, said, described)
         return headed, named_headed
 
-    def _scores(self, view: View, french: str, among: set[int], work: Work) -> dict[int, float]:
-        """The scores of a French query on these documents only."""
+    def _ranking(self, view: View, french: str, among: set[int], work: Work) -> Ranking | None:
+        """A French query's ranking, to be asked for these documents only (None when there
+        are none)."""
         query, _, _, _ = self._compiler.compile(parse(french), view.searcher.reader(), work)
         if query is None or not among:
-            return {}
+            return None
         work.searches += 1
         # the ranking's scores are the collector's, to the bit; its phrases are checked on
-        # these documents only
-        return dict(ranked(view.searcher, query).top(among, len(among)))
+        # the documents a page asks for only
+        return ranked(view.searcher, query)
 
     def _concept_neighbours(
         self, view: View, concept: Concept, bitmaps, work: Work
@@ -811,20 +838,6 @@ def _merged(*lists: list[tuple[int, float]]) -> list[tuple[int, float]]:
             best[docnum] = max(best.get(docnum, mine), mine)
     ordered = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [(docnum, value) for docnum, (value, _) in ordered]
-
-
-def _banded(tiers: list[list[tuple[int, float]]], top: float) -> list[tuple[int, float]]:
-    """Tiers of (docnum, score), each best first, as one list whose scores keep the tiers
-    apart: the k-th tier's scores fall in (top / 2**(k+1), top / 2**k], in their own order."""
-    out: list[tuple[int, float]] = []
-    band = top if top > 0 else 1.0
-    for tier in tiers:
-        if not tier:
-            continue
-        best = max(s for _, s in tier) or 1.0
-        out.extend((d, band * (0.5 + 0.5 * max(s, 0.0) / best)) for d, s in tier)
-        band *= 0.5
-    return out
 
 
 def _idf(total: int, df: int) -> float:

@@ -71,7 +71,7 @@ class Ranking:
 
 class Followed(Ranking):
     """`head`, best first, then the matches of `tail` that are not in it, their scores scaled
-    below the head's as engine._banded scales a tier. The tail is ranked a page at a time (an
+    below the head's as Banded scales a tier. The tail is ranked a page at a time (an
     any-word query can match most of the fund: only the page asked for is ranked)."""
 
     def __init__(self, head: list[tuple[int, float]], tail: Ranking) -> None:
@@ -144,6 +144,75 @@ class Then(Ranking):
                 self._scaled = [(d, floor * 0.5 * (0.5 + 0.5 * s / best)) for d, s in self._tail]
             rest = (pair for pair in self._scaled if wanted is None or pair[0] in wanted)
             out.extend(itertools.islice(rest, stop - len(out)))
+        return out
+
+
+class Tier:
+    """A part of a banded list: its documents, those `source` holds in its order and with its
+    scores, then the others by docnum, scored 0."""
+
+    __slots__ = ("members", "source", "_best")
+
+    def __init__(self, members: set[int], source: Ranking | None = None) -> None:
+        self.members = members
+        self.source = source
+        self._best: float | None = None
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        among = self.members if wanted is None else self.members.intersection(wanted)
+        if not among or stop <= 0:
+            return []
+        out = self.source.top(among, stop) if self.source is not None else []
+        if len(out) < stop:  # every member the source holds is in: the others follow
+            held = {d for d, _ in out}
+            rest = sorted(d for d in among if d not in held)
+            out.extend((d, 0.0) for d in rest[: stop - len(out)])
+        return out
+
+    def best(self) -> float:
+        """Its highest score (0.0 when the source holds none of its documents)."""
+        if self._best is None:
+            first = self.top(None, 1)
+            self._best = max(first[0][1], 0.0) if first else 0.0
+        return self._best
+
+    def all(self) -> list[tuple[int, float]]:
+        return self.top(None, len(self.members))
+
+
+class Banded(Ranking):
+    """Tiers one after the other, each tier's scores put in a band of its own below the one
+    before (the k-th non-empty tier's in (top / 2**(k+1), top / 2**k], in the tier's order),
+    each tier ranked a page at a time (a tier is ranked whole only when a page goes through
+    it): engine._across's order of a query across languages."""
+
+    def __init__(self, tiers: list[Tier], top: float) -> None:
+        super().__init__([])
+        self._items = None
+        self._tiers = [tier for tier in tiers if tier.members]
+        self._top = top if top > 0 else 1.0
+
+    @property
+    def ids(self) -> set[int]:
+        return set().union(*(tier.members for tier in self._tiers))
+
+    def _size(self) -> int:
+        return sum(len(tier.members) for tier in self._tiers)  # tiers do not overlap
+
+    def __bool__(self) -> bool:
+        return bool(self._tiers)
+
+    def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
+        out: list[tuple[int, float]] = []
+        band = self._top
+        for tier in self._tiers:
+            if len(out) >= stop:
+                break
+            found = tier.top(wanted, stop - len(out))
+            if found:
+                best = tier.best() or 1.0
+                out.extend((d, band * (0.5 + 0.5 * max(s, 0.0) / best)) for d, s in found)
+            band *= 0.5
         return out
 
 
@@ -455,6 +524,11 @@ class _TableRanking(LazyRanking):
         else:
             best = heapq.nlargest(stop, pairs)
         return [(-minus, float(score or 0.0)) for score, minus in best]
+
+
+def table_ranking(table: dict[int, float]) -> Ranking:
+    """Matches already scored, ranked a page at a time."""
+    return _TableRanking(table)
 
 
 class _Segments(Ranking):

@@ -16,7 +16,15 @@ from indexer.search.compiler import AnyOf
 from indexer.search.lazy_union import plan
 from indexer.search.models import Work
 from indexer.search.query import parse
-from indexer.search.ranking import Then, _members, _TableRanking, _within, ranked
+from indexer.search.ranking import (
+    Banded,
+    Then,
+    Tier,
+    _members,
+    _TableRanking,
+    _within,
+    ranked,
+)
 from indexer.search.union import all_scored
 from library import Catalogue, Record
 
@@ -242,3 +250,49 @@ def test_a_tail_after_a_lazy_ranking_is_ranked_as_the_whole_list_was() -> None:
                 assert ranking.top(wanted, stop) == [p for p in expected if p[0] in wanted][:stop]
     assert list(Then(_TableRanking(dict(table)), extra)) == expected
     assert Then(_TableRanking(dict(table)), extra).ids == {d for d, _ in expected}
+
+
+def test_tiers_ranked_a_page_at_a_time_give_the_pages_of_the_whole_banded_list() -> None:
+    """engine._across: a query across languages is a list of tiers (the query's own words in
+    its language, the French documents on the concept, those that name it elsewhere…), each
+    in a band below the one before. Each tier is ranked only as far as a page goes; any page,
+    under any filter, is that of the whole list built tier by tier."""
+    rng = random.Random(8)
+    docnums = list(range(400))
+    rng.shuffle(docnums)
+    sources = [_TableRanking({d: rng.choice([1.0, 2.5, rng.random() * 8]) for d in docnums[:250]})]
+    sources.append(_TableRanking({d: rng.random() * 3 for d in docnums[150:330]}))
+    parts = [set(docnums[i : i + 50]) for i in range(0, 400, 50)]
+    parts[3] = set()  # an empty tier takes no band
+
+    def tiers() -> list[Tier]:
+        return [Tier(part, None if k == 5 else sources[k % 2]) for k, part in enumerate(parts)]
+
+    def whole() -> list[tuple[int, float]]:
+        out, band = [], 7.0
+        for k, part in enumerate(parts):
+            if not part:
+                continue
+            table = {} if k == 5 else sources[k % 2]._table
+            ordered = sorted(part, key=lambda d: (-table.get(d, 0.0), d))
+            best = max(table.get(d, 0.0) for d in part) or 1.0
+            out += [(d, band * (0.5 + 0.5 * table.get(d, 0.0) / best)) for d in ordered]
+            band *= 0.5
+        return out
+
+    expected = whole()
+    assert len(expected) == 350
+    first = tiers()
+    banded = Banded(first, 7.0)
+    assert banded.top(None, 20) == expected[:20]
+    assert all(part.source is None or part.source._items is None for part in first)
+    for size in (1, 10, 100, 400):
+        for _ in range(4):
+            wanted = set(rng.sample(range(420), size))
+            for stop in (1, 20, 500):
+                assert (
+                    Banded(tiers(), 7.0).top(wanted, stop)
+                    == [p for p in expected if p[0] in wanted][:stop]
+                )
+    assert list(Banded(tiers(), 7.0)) == expected
+    assert Banded(tiers(), 7.0).ids == {d for d, _ in expected}
