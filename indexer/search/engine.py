@@ -255,8 +255,7 @@ class SearchIndex(IndexStore):
                                 scored = anyword[1]  # nothing translated, or not ranked
                             else:  # the translation's documents, then the any-word ones,
                                 # ranked a page at a time (they may be most of the fund)
-                                head = sorted(scored, key=lambda pair: (-pair[1], pair[0]))
-                                scored = Followed(head, anyword[1])
+                                scored = Followed(scored, anyword[1])
                             matched = matched | anyword[0]
                     if (
                         paged  # a page to read; exports, feeds and alerts take what holds it

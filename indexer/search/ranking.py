@@ -74,13 +74,16 @@ class Followed(Ranking):
     below the head's as Banded scales a tier. The tail is ranked a page at a time (an
     any-word query can match most of the fund: only the page asked for is ranked)."""
 
-    def __init__(self, head: list[tuple[int, float]], tail: Ranking) -> None:
+    def __init__(self, head: list[tuple[int, float]] | Ranking, tail: Ranking) -> None:
         super().__init__([])
         self._items = None
-        self._head = head
+        # a list (best first) or a ranking: a translation's tiers (Banded), asked a page at a
+        # time too
+        self._head = head if isinstance(head, Ranking) else Ranking(head)
         self._tail = tail
-        self._in_head = {d for d, _ in head}
-        self._top = max((s for _, s in head), default=1.0) or 1.0
+        self._in_head = self._head.ids
+        first = self._head.top(None, 1)
+        self._top = (first[0][1] if first else 1.0) or 1.0
         self._tail_best: float | None = None
 
     @property
@@ -95,11 +98,7 @@ class Followed(Ranking):
 
     def top(self, wanted: Collection[int] | None, stop: int) -> list[tuple[int, float]]:
         top = self._top
-        out = [
-            (d, top * (0.5 + 0.5 * max(s, 0.0) / top))
-            for d, s in self._head
-            if wanted is None or d in wanted
-        ][:stop]
+        out = [(d, top * (0.5 + 0.5 * max(s, 0.0) / top)) for d, s in self._head.top(wanted, stop)]
         if len(out) < stop:
             among = (self._tail.ids if wanted is None else set(wanted)) - self._in_head
             rest = self._tail.top(among, stop - len(out))

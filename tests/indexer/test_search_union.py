@@ -18,6 +18,7 @@ from indexer.search.models import Work
 from indexer.search.query import parse
 from indexer.search.ranking import (
     Banded,
+    Followed,
     Then,
     Tier,
     _members,
@@ -296,3 +297,25 @@ def test_tiers_ranked_a_page_at_a_time_give_the_pages_of_the_whole_banded_list()
                 )
     assert list(Banded(tiers(), 7.0)) == expected
     assert Banded(tiers(), 7.0).ids == {d for d, _ in expected}
+
+
+def test_any_word_matches_follow_a_translation_s_tiers_a_page_at_a_time() -> None:
+    """A translation's tiers (Banded) followed by the any-word matches (engine._run, when no
+    document holds every word): the head is asked a page at a time, and gives the pages its
+    whole list gives."""
+    rng = random.Random(12)
+    head_source = _TableRanking({d: rng.random() * 5 for d in range(0, 200, 2)})
+    tiers = [Tier(set(range(0, 100, 2)), head_source), Tier(set(range(100, 200, 2)), head_source)]
+    tail = {d: rng.random() * 3 for d in range(1, 300, 3)}
+    whole = Followed(list(Banded(tiers, 9.0)), _TableRanking(dict(tail)))
+    expected = list(whole)
+    lazy_source = _TableRanking(dict(head_source._table))
+    lazy = Followed(
+        Banded([Tier(t.members, lazy_source) for t in tiers], 9.0), _TableRanking(dict(tail))
+    )
+    assert lazy.top(None, 20) == expected[:20]
+    assert lazy_source._items is None
+    for size in (3, 50, 300):
+        wanted = set(rng.sample(range(300), size))
+        for stop in (1, 20, 400):
+            assert lazy.top(wanted, stop) == [p for p in expected if p[0] in wanted][:stop]
