@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .search_corpus import hostile_queries, make_queries, url_params
+from .search_corpus import hostile_queries, make_queries, professional_queries, url_params
 from .search_fts5 import Baseline, build
 from .user_fund import fonds_command, prepare, stamp_of
 
@@ -66,6 +66,7 @@ def run(out_dir: Path) -> dict[str, Any]:
             "target_p95_ms": TARGETS.get(n),
         }
         entry["hostile"] = serve.pop("hostile")
+        entry["professional"] = serve.pop("professional")
         entry["serve"] = serve
         results[str(n)] = entry
         _print(entry)
@@ -145,7 +146,8 @@ def measure_serving(
     root: Path, queries: list[dict[str, Any]], target_mb: float | None
 ) -> dict[str, Any]:
     """`fonds serve` (its default 8 threads) as a visitor meets it: each query's /api/search
-    and search page timed over HTTP after a warm pass, the costliest requests, an ordinary
+    and search page timed over HTTP after a warm pass, the queries of corpus/relevance.toml
+    (as professionals type them), the costliest requests, an ordinary
     search sent among six of them, 30 record pages; its peak RSS."""
     port = _free_port()
     command = fonds_command()
@@ -187,6 +189,19 @@ def measure_serving(
                 elapsed = (time.perf_counter() - started) * 1000
                 total = json.loads(body)["total"] if path != "/" else -2
                 samples.append({"query": query, "ms": elapsed, "total": total})
+        # the queries professionals of the centre type (corpus/relevance.toml): a warm pass,
+        # then the measured one
+        professional = []
+        for measured in (False, True):
+            for query in professional_queries():
+                started = time.perf_counter()
+                with urllib.request.urlopen(
+                    f"{base}/api/search?{urlencode(url_params(query))}"
+                ) as r:
+                    r.read()
+                if measured:
+                    elapsed = (time.perf_counter() - started) * 1000
+                    professional.append({"query": query, "ms": elapsed, "total": -2})
         hostile = []  # the costliest requests we know, each once (it is new each time)
         for label, params in hostile_queries():
             started = time.perf_counter()
@@ -211,6 +226,7 @@ def measure_serving(
         "api": _summary(api),
         "page": _summary(page),
         "api_first": _summary(first),
+        "professional": _summary(professional),
         "hostile": sorted(hostile, key=lambda h: -h["ms"]),
         "siege": siege,
     }
@@ -343,6 +359,19 @@ def _print(entry: dict[str, Any]) -> None:
         "  plus lentes (HTTP)  : "
         + "; ".join(f"{s['ms']} ms {s.get('q')!r}" for s in http["slowest"][:3]),
     ]
+    if entry.get("professional"):
+        pro = entry["professional"]
+        mark = ""
+        if target is not None:
+            mark = (
+                f" {'✓' if pro['p95_ms'] <= target else '✗'} (cible du mélange ≤ {target:.0f} ms)"
+            )
+        lines.append(
+            f"  HTTP /api/search, les {len(professional_queries())} requêtes des professionnels"
+            f" (corpus/relevance.toml) : p50 {pro['p50_ms']} ms, p95 {pro['p95_ms']} ms{mark},"
+            f" max {pro['max_ms']} ms ; p95 par type : "
+            + ", ".join(f"{kind} {ms} ms" for kind, ms in pro["p95_by_kind_ms"].items())
+        )
     if entry.get("hostile"):
         worst = entry["hostile"][0]
         lines.append(

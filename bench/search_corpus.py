@@ -180,6 +180,19 @@ def make_queries(n_documents: int, count: int = 240) -> list[dict[str, object]]:
     return queries
 
 
+def professional_queries() -> list[dict[str, object]]:
+    """The queries of corpus/relevance.toml, as professionals of the centre type them (French
+    expressions, acronyms, word families, English and Spanish queries over French documents),
+    each with its first tag as its kind."""
+    from indexer.relevance import load_judgements
+
+    path = Path(__file__).resolve().parents[1] / "corpus" / "relevance.toml"
+    return [
+        {"kind": judged.tags[0] if judged.tags else "autre", "q": judged.q}
+        for judged in load_judgements(path)
+    ]
+
+
 def _filters(rng: random.Random) -> dict[str, object]:
     chosen: dict[str, object] = {}
     for _ in range(rng.choice((1, 1, 2))):
