@@ -93,6 +93,7 @@ EXTRA = {
     "records.show (article)": "/notice/{article}",  # « dans : Cahiers Ville caraïbe, n° 3… »
     # one document holds both words, the others follow under their own heading
     "search.index (some of the words)": "/?q=logement+privé",
+    "search.index (found by its keywords)": "/?q=%22contrat+de+ville%22",
 }
 NOT_PAGES = {
     "static": "files",
@@ -156,7 +157,7 @@ def _unavailable(reason: str) -> None:
 def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
     """The public tests' fund, with a documentalist, a borrower holding a loan, a confirmed
     subscriber and an open inventory: every page has something real to show."""
-    from library import Catalogue
+    from library import Catalogue, Record
     from library.alerts import Alerts
     from library.authorities import Authorities, AuthorityKind
     from library.inventory import Inventories
@@ -198,6 +199,15 @@ def site(live_server_factory, tmp_path_factory):  # type: ignore[no-untyped-def]
             "paul@example.org", [("theme", "jeunesse")], origin="test"
         )
         periodicals = cahiers(cat)
+        # found by its keywords alone: the result shows them, marked
+        cat.add(
+            Record(
+                title="Bilan national des programmes urbains",
+                abstract="Trois cents évaluations locales conduites à mi-parcours.",
+                keywords=("contrat de ville", "programmation"),
+                language="fr",
+            )
+        )
         ids["periodical"] = periodicals.periodical.id
         ids["issue"] = periodicals.received.id
         ids["article"] = periodicals.article.id
