@@ -478,13 +478,14 @@ class SearchIndex(IndexStore):
         # a text where the expression's words only occur apart ("évaluation" on one page,
         # "politiques" and "publiques" on others) does not mention it: it comes after the
         # documents on its thematic that say part of it
+        exact_, in_text_ = Tier(exact, own), Tier(in_text, own)
         tiers = [
-            Tier(exact, own),
+            exact_,
             headed_,
             named_headed_,
             extra_,
             named_,
-            Tier(in_text, own),
+            in_text_,
             mentioned_,
             near_,
             apart_,
@@ -499,7 +500,7 @@ class SearchIndex(IndexStore):
             # no document says the concept: those on its thematic that say part of it come
             # before a passing mention of the query's words in a text ("youth council" in a
             # report on an exchange: « conseil local de la jeunesse » first)
-            tiers = [tiers[0], near_, tiers[5], apart_]
+            tiers = [exact_, near_, in_text_, apart_]
         if also:
             # French words as well ("public transport"): their French documents and the
             # translation's, each scored against its own best, make one tier
