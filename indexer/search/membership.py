@@ -189,6 +189,7 @@ class _Checker:
 
 
 def _has_phrase(query: Any) -> bool:
+    """Whether the query holds a phrase anywhere."""
     if type(query) is FastPhrase:
         return True
     return any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))

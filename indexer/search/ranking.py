@@ -23,7 +23,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from .membership import _known, matching_ids
+from .membership import _has_phrase, _known, matching_ids
 from .phrases import FastPhrase, Prepared, _ids
 from .union import _table, restricted
 
@@ -448,12 +448,6 @@ def _postings(query: Any, searcher: Any) -> int | None:
         return None
     known = [size for size in sizes if size is not None]
     return min(known, default=0) if kind is wq.And else sum(known)
-
-
-def _has_phrase(query: Any) -> bool:
-    if type(query) is FastPhrase:
-        return True
-    return any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))
 
 
 def _members(query: Any, searcher: Any, any_of: type) -> set[int] | None:

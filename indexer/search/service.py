@@ -181,7 +181,6 @@ class Finder:
         return value
 
 
-@functools.lru_cache(maxsize=4096)
 def _matched(
     keywords: Sequence[str], pattern: re.Pattern[str]
 ) -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
@@ -194,6 +193,7 @@ def _matched(
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def _author_label(name: str) -> str:
     """An author's name in its natural order (each results page shows up to 30; names repeat
     from one search to the next)."""
