@@ -147,8 +147,8 @@ def measure_serving(
 ) -> dict[str, Any]:
     """`fonds serve` (its default 8 threads) as a visitor meets it: each query's /api/search
     and search page timed over HTTP after a warm pass, the queries of corpus/relevance.toml
-    (as professionals type them), the costliest requests, an ordinary
-    search sent among six of them, 30 record pages; its peak RSS."""
+    (as professionals type them), the costliest requests, an ordinary search sent among six
+    of them, 30 record pages; its peak RSS."""
     port = _free_port()
     command = fonds_command()
     process = subprocess.Popen(
@@ -192,8 +192,9 @@ def measure_serving(
         # the queries professionals of the centre type (corpus/relevance.toml): a warm pass,
         # then the measured one
         professional = []
+        typed = professional_queries()
         for measured in (False, True):
-            for query in professional_queries():
+            for query in typed:
                 started = time.perf_counter()
                 with urllib.request.urlopen(
                     f"{base}/api/search?{urlencode(url_params(query))}"
@@ -226,7 +227,7 @@ def measure_serving(
         "api": _summary(api),
         "page": _summary(page),
         "api_first": _summary(first),
-        "professional": _summary(professional),
+        "professional": {**_summary(professional), "queries": len(professional)},
         "hostile": sorted(hostile, key=lambda h: -h["ms"]),
         "siege": siege,
     }
@@ -367,7 +368,7 @@ def _print(entry: dict[str, Any]) -> None:
                 f" {'✓' if pro['p95_ms'] <= target else '✗'} (cible du mélange ≤ {target:.0f} ms)"
             )
         lines.append(
-            f"  HTTP /api/search, les {len(professional_queries())} requêtes des professionnels"
+            f"  HTTP /api/search, les {pro['queries']} requêtes des professionnels"
             f" (corpus/relevance.toml) : p50 {pro['p50_ms']} ms, p95 {pro['p95_ms']} ms{mark},"
             f" max {pro['max_ms']} ms ; p95 par type : "
             + ", ".join(f"{kind} {ms} ms" for kind, ms in pro["p95_by_kind_ms"].items())
